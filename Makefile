@@ -1,0 +1,68 @@
+# masq — see README.md.  make | make demo | make test | make bench | make install | make clean
+SHELL := /bin/sh
+MVN ?= mvn
+MVNFLAGS ?= -B -ntp
+PREFIX ?= /usr/local
+DESTDIR ?=
+JDK := $(shell . ./bin/launch.sh && masq_find_jdk)
+JAVA := $(JDK)/bin/java
+# the flags the short-lived commands run with; the AOT cache is trained with the same ones
+SHORT_FLAGS := -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k
+SOURCES := $(shell find lib/src/main tools/src/main -type f 2>/dev/null) pom.xml lib/pom.xml tools/pom.xml
+TOOLS := masq-inject masq-queue
+MAN := $(wildcard man/*.[1-8])
+
+.PHONY: all build demo test test-deps bench install uninstall clean check-jdk
+
+all: build
+
+check-jdk:
+	@test -n "$(JDK)" || { echo "make: no JDK >= 21 found (set JAVA_HOME)" >&2; exit 1; }
+
+build: check-jdk build/launch.env
+
+# jars and the AOT cache are made in one step, so the cache is never older than the jars
+build/launch.env: $(SOURCES) bin/launch.sh
+	JAVA_HOME=$(JDK) $(MVN) $(MVNFLAGS) -q -pl lib,tools -am package -DskipTests
+	mkdir -p build
+	cp lib/target/masq-lib-*.jar build/masq-lib.jar.new && mv build/masq-lib.jar.new build/masq-lib.jar
+	cp tools/target/masq-tools-*.jar build/masq-tools.jar.new && mv build/masq-tools.jar.new build/masq-tools.jar
+	rm -f build/masq.aot
+	$(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=build/masq.aot \
+	  -cp $(CURDIR)/build/masq-lib.jar:$(CURDIR)/build/masq-tools.jar masq.tools.Train
+	printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$(CURDIR)/build" "$(JDK)" > build/launch.env
+
+demo: build
+	sh examples/demo/run.sh
+
+test-deps:
+	sh tests/install-deps.sh
+
+test: test-deps build
+	JAVA_HOME=$(JDK) $(MVN) $(MVNFLAGS) test
+
+bench: test-deps build
+	sh tests/bench/bench.sh
+
+install: build
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/masq $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	  $(DESTDIR)$(PREFIX)/share/doc/masq/examples
+	for t in $(TOOLS); do cp bin/$$t $(DESTDIR)$(PREFIX)/bin/ && chmod 755 $(DESTDIR)$(PREFIX)/bin/$$t; done
+	cp bin/launch.sh build/masq-lib.jar build/masq-tools.jar $(DESTDIR)$(PREFIX)/lib/masq/
+	for m in $(MAN); do s=$${m##*.}; cp $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	cp -R examples/. $(DESTDIR)$(PREFIX)/share/doc/masq/examples/
+	cp README.md spool-format.md $(DESTDIR)$(PREFIX)/share/doc/masq/
+	# the AOT cache records the class path, so it is made again for the installed jars
+	L=$(DESTDIR)$(PREFIX)/lib/masq; L=$$(cd $$L && pwd -P); rm -f $$L/masq.aot; \
+	  $(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=$$L/masq.aot -cp $$L/masq-lib.jar:$$L/masq-tools.jar masq.tools.Train; \
+	  if [ -z "$(DESTDIR)" ]; then printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$$L" "$(JDK)" > $$L/launch.env; \
+	  else printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$(PREFIX)/lib/masq" "$(JDK)" > $$L/launch.env; fi
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t; done
+	rm -rf $(DESTDIR)$(PREFIX)/lib/masq $(DESTDIR)$(PREFIX)/share/doc/masq
+	for m in $(MAN); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf build lib/target tools/target tests/target demo

@@ -1,0 +1,65 @@
+# launch.sh — sourced by every masq launcher (POSIX sh). Not a command.
+#
+# The launcher sets $main (the Java class) and $here (its own directory, links resolved);
+# this file finds a JDK >= 21, the jars and the AOT cache, and execs the JVM. Without $main it
+# only defines masq_find_jdk, which the Makefile uses, so both agree on the JDK.
+#
+# JDK: $JAVA_HOME if it is >= 21, else /usr/lib/jvm/temurin-25-jdk-amd64, else an error.
+# Jars: $here/../lib/masq (an installed tree) or $here/../build (the source tree after make).
+# The AOT cache is used only with the JDK that made it and only when newer than every jar.
+
+masq_jdk_major() { # $1 = a JDK home; prints its feature version, or nothing
+  [ -f "$1/release" ] && [ -x "$1/bin/java" ] || return 1
+  while IFS= read -r line; do
+    case $line in
+      JAVA_VERSION=*)
+        v=${line#JAVA_VERSION=}; v=${v#\"}; v=${v%%[.\"]*}
+        echo "$v"; return 0 ;;
+    esac
+  done < "$1/release"
+  return 1
+}
+
+masq_find_jdk() { # prints the JDK home to use, or fails with a message
+  for d in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
+    [ -n "$d" ] || continue
+    v=$(masq_jdk_major "$d") || continue
+    case $v in ''|*[!0-9]*) continue ;; esac
+    if [ "$v" -ge 21 ]; then echo "$d"; return 0; fi
+  done
+  echo "masq: no JDK 21 or newer: set JAVA_HOME to one (found none at \$JAVA_HOME or /usr/lib/jvm/temurin-25-jdk-amd64)" >&2
+  return 1
+}
+
+if [ -n "${main:-}" ]; then
+  if [ -f "$here/../lib/masq/masq-tools.jar" ]; then
+    lib=$here/../lib/masq
+  else
+    lib=$here/../build
+  fi
+  # launch.env (written by make / make install) holds absolute paths: MASQ_LIB and MASQ_JDK
+  MASQ_LIB= MASQ_JDK=
+  [ -f "$lib/launch.env" ] && . "$lib/launch.env"
+  [ -n "$MASQ_LIB" ] && [ -f "$MASQ_LIB/masq-tools.jar" ] || MASQ_LIB=$lib
+  if [ ! -f "$MASQ_LIB/masq-tools.jar" ]; then
+    echo "${main##*.}: masq is not built: run make in the source tree (no $MASQ_LIB/masq-tools.jar)" >&2
+    exit 69
+  fi
+  # $JAVA_HOME, when it is a JDK >= 21, wins over the one found at build time
+  jdk=
+  if [ -n "${JAVA_HOME:-}" ] && v=$(masq_jdk_major "$JAVA_HOME") && [ "$v" -ge 21 ] 2>/dev/null; then
+    jdk=$JAVA_HOME
+  elif [ -n "$MASQ_JDK" ] && [ -x "$MASQ_JDK/bin/java" ]; then
+    jdk=$MASQ_JDK
+  else
+    jdk=$(masq_find_jdk) || exit 69
+  fi
+  cp=$MASQ_LIB/masq-lib.jar:$MASQ_LIB/masq-tools.jar
+  set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k} -cp "$cp" "$main" "$@"
+  aot=$MASQ_LIB/masq.aot
+  if [ "$jdk" = "$MASQ_JDK" ] && [ -z "${jvm_flags:-}" ] && [ "$aot" -nt "$MASQ_LIB/masq-lib.jar" ] \
+      && [ "$aot" -nt "$MASQ_LIB/masq-tools.jar" ]; then
+    set -- -XX:AOTCache="$aot" "$@"
+  fi
+  exec "$jdk/bin/java" "$@"
+fi

@@ -1,0 +1,175 @@
+package masq.accept;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import masq.Exit;
+import masq.MasqException;
+import masq.address.Address;
+import masq.config.Config;
+import masq.log.MailLog;
+import masq.message.Acceptance;
+import masq.message.Header;
+import masq.message.MessageReader;
+import masq.spool.Envelope;
+import masq.spool.NewMessage;
+import masq.spool.Recipient;
+import masq.spool.Spool;
+
+/**
+ * Accepting one message into the spool, shared by masq-inject and masq-smtpd: read it, fix up
+ * its headers, stream it into a new spool entry and commit. On any failure nothing stays in
+ * the spool.
+ */
+public final class Submission {
+  private Submission() {}
+
+  /**
+   * What the submitter said about the message.
+   *
+   * @param returnPath the envelope sender, already qualified ({@link Address#NULL} for {@code <>})
+   * @param recipients envelope recipients, already qualified
+   * @param recipientsFromHeaders -t: add the recipients of To:, Cc: and Bcc:
+   * @param dotEnds a line holding only "." ends the message (not with -i)
+   * @param clientAddress the network client, or null for local submission
+   */
+  public record Request(
+      Address returnPath,
+      String fullName,
+      List<Address> recipients,
+      boolean recipientsFromHeaders,
+      boolean dotEnds,
+      String protocol,
+      String ident,
+      long uid,
+      String clientHelo,
+      String clientAddress) {}
+
+  /** Reads the message from {@code in} and commits it; returns its envelope. */
+  public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log)
+      throws MasqException {
+    MessageReader reader = new MessageReader(in, req.dotEnds());
+    List<Header> headers;
+    try {
+      headers = reader.readHeaders();
+    } catch (IOException e) {
+      throw new MasqException(Exit.IOERR, "cannot read message: " + e.getMessage(), e);
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    List<Address> rcpts = new ArrayList<>();
+    for (Address a : req.recipients()) {
+      addUnique(rcpts, seen, a);
+    }
+    if (req.recipientsFromHeaders()) {
+      List<String> bad = new ArrayList<>();
+      for (Address a : Acceptance.headerRecipients(headers, cfg.hostName(), bad)) {
+        addUnique(rcpts, seen, a);
+      }
+      if (!bad.isEmpty()) {
+        throw new MasqException(Exit.DATAERR, "invalid address in To:/Cc:/Bcc: header: '"
+            + masq.address.AddressException.printable(bad.get(0)) + "'");
+      }
+    }
+    if (rcpts.isEmpty()) {
+      throw new MasqException(Exit.USAGE, "no recipients");
+    }
+    NewMessage nm;
+    try {
+      nm = spool.create();
+    } catch (IOException e) {
+      throw Spool.failure("cannot write to spool " + spool.root(), e);
+    }
+    try (nm) {
+      Instant now = spool.clock().instant();
+      Acceptance.Context ctx = new Acceptance.Context(nm.id(), cfg.hostName(), req.returnPath(),
+          req.fullName(), rcpts, req.protocol(), req.ident(), req.uid(), req.clientHelo(),
+          req.clientAddress(), cfg.doSaveEnvelopeTo(), now, ZoneId.systemDefault());
+      List<Header> fixed = Acceptance.apply(headers, ctx);
+      OutputStream out = nm.out();
+      long body;
+      try {
+        for (Header h : fixed) {
+          out.write(h.bytes());
+        }
+        out.write('\n');
+        body = reader.copyBody(out, cfg.maxMsgSize());
+      } catch (IOException e) {
+        if (isInputFailure(e)) {
+          throw new MasqException(Exit.IOERR, "cannot read message: " + e.getMessage(), e);
+        }
+        throw e;
+      }
+      out.flush();
+      List<Recipient> rs = new ArrayList<>();
+      for (Address a : rcpts) {
+        rs.add(Recipient.pending(a.toString()));
+      }
+      Envelope env = new Envelope(nm.id(), now.toEpochMilli(), req.returnPath().toString(),
+          req.protocol(), req.clientAddress(), req.clientHelo(), req.ident(), req.uid(),
+          nm.size(), body, 0, false, rs);
+      nm.commit(env);
+      StringBuilder line = new StringBuilder(nm.id()).append(" <= ")
+          .append(req.returnPath().isNull() ? "<>" : req.returnPath().toString())
+          .append(" size=").append(nm.size());
+      if (req.clientAddress() != null) {
+        line.append(" host=").append(req.clientAddress());
+      }
+      if (req.ident() != null) {
+        line.append(" ident=").append(req.ident());
+      }
+      line.append(" with ").append(req.protocol());
+      log.write(line.toString());
+      return env;
+    } catch (IOException e) {
+      throw Spool.failure("cannot write to spool " + spool.root(), e);
+    }
+  }
+
+  private static boolean isInputFailure(IOException e) {
+    return e instanceof InputFailure;
+  }
+
+  /** Wraps an input stream so read failures can be told from spool write failures. */
+  public static InputStream input(InputStream in) {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        try {
+          return in.read();
+        } catch (IOException e) {
+          throw new InputFailure(e);
+        }
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          return in.read(b, off, len);
+        } catch (IOException e) {
+          throw new InputFailure(e);
+        }
+      }
+    };
+  }
+
+  private static final class InputFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    InputFailure(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  private static void addUnique(List<Address> out, Set<String> seen, Address a) {
+    String key = a.localPart() + "@" + a.domainLower();
+    if (seen.add(key)) {
+      out.add(a);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package masq.address;
+
+import java.util.Locale;
+
+/**
+ * An envelope address: a local part and a domain. The domain is null for an unqualified
+ * address; the null sender ({@code <>}) is {@link #NULL}.
+ */
+public record Address(String localPart, String domain) {
+  /** The null reverse path, {@code <>}. */
+  public static final Address NULL = new Address("", null);
+
+  public boolean isNull() {
+    return localPart.isEmpty() && domain == null;
+  }
+
+  public boolean isQualified() {
+    return domain != null;
+  }
+
+  /** This address with {@code @host} added when it has no domain (the null sender stays null). */
+  public Address qualify(String host) {
+    return domain != null || isNull() ? this : new Address(localPart, host);
+  }
+
+  /** The domain in lower case, or "" when unqualified. */
+  public String domainLower() {
+    return domain == null ? "" : domain.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code local@domain}, {@code local}, or "" for the null sender. */
+  @Override
+  public String toString() {
+    return domain == null ? localPart : localPart + "@" + domain;
+  }
+
+  /** {@code <local@domain>}, or {@code <>}. */
+  public String bracketed() {
+    return "<" + this + ">";
+  }
+}

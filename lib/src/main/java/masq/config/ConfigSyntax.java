@@ -1,0 +1,194 @@
+package masq.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import masq.Exit;
+import masq.MasqException;
+
+/**
+ * masqmail's configuration syntax: {@code name = value} lines, {@code #} comments, values that
+ * may be double-quoted (a quoted value may span lines; {@code \"} and {@code \\} escape), and
+ * {@code ;}-separated lists whose items may name a file holding one item per line.
+ */
+public final class ConfigSyntax {
+  private ConfigSyntax() {}
+
+  /** Reads every statement of {@code file}; a syntax error names file and line (exit 78). */
+  public static List<Setting> read(Path file) throws MasqException {
+    String text;
+    try {
+      text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new MasqException(Exit.CONFIG, "cannot read configuration: " + file + ": no such file");
+    } catch (IOException e) {
+      throw new MasqException(Exit.CONFIG, "cannot read configuration: " + file + ": " + e);
+    }
+    return parse(text, file);
+  }
+
+  static List<Setting> parse(String text, Path file) throws MasqException {
+    List<Setting> out = new ArrayList<>();
+    int pos = 0;
+    int line = 1;
+    int n = text.length();
+    while (pos < n) {
+      int startLine = line;
+      // skip leading white space of the line
+      while (pos < n && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t' || text.charAt(pos) == '\r')) {
+        pos++;
+      }
+      if (pos >= n) {
+        break;
+      }
+      char c = text.charAt(pos);
+      if (c == '\n') {
+        pos++;
+        line++;
+        continue;
+      }
+      if (c == '#') {
+        pos = skipToEol(text, pos);
+        continue;
+      }
+      int nameStart = pos;
+      while (pos < n && isNameChar(text.charAt(pos))) {
+        pos++;
+      }
+      String name = text.substring(nameStart, pos);
+      while (pos < n && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t')) {
+        pos++;
+      }
+      if (name.isEmpty() || pos >= n || text.charAt(pos) != '=') {
+        throw syntax(file, startLine, name.isEmpty()
+            ? "expected an option name"
+            : "expected '=' after '" + name + "'");
+      }
+      pos++;
+      while (pos < n && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t')) {
+        pos++;
+      }
+      String value;
+      if (pos < n && text.charAt(pos) == '"') {
+        StringBuilder sb = new StringBuilder();
+        pos++;
+        boolean closed = false;
+        while (pos < n) {
+          char q = text.charAt(pos++);
+          if (q == '\\' && pos < n) {
+            char e = text.charAt(pos++);
+            if (e == '\n') {
+              line++;
+            }
+            sb.append(e);
+          } else if (q == '"') {
+            closed = true;
+            break;
+          } else {
+            if (q == '\n') {
+              line++;
+            }
+            sb.append(q);
+          }
+        }
+        if (!closed) {
+          throw syntax(file, startLine, "unterminated quoted value for '" + name + "'");
+        }
+        // only white space or a comment may follow the closing quote
+        int eol = skipToEol(text, pos);
+        String rest = text.substring(pos, Math.min(eol, n)).strip();
+        if (!rest.isEmpty() && !rest.startsWith("#")) {
+          throw syntax(file, line, "unexpected text after quoted value of '" + name + "'");
+        }
+        pos = eol;
+        value = sb.toString();
+      } else {
+        int nl = text.indexOf('\n', pos);
+        String raw = text.substring(pos, nl < 0 ? n : nl);
+        int hash = commentStart(raw);
+        if (hash >= 0) {
+          raw = raw.substring(0, hash);
+        }
+        value = raw.strip();
+        pos = nl < 0 ? n : nl + 1;
+      }
+      if (value.indexOf('\0') >= 0) {
+        throw syntax(file, startLine, "NUL byte in value of '" + name + "'");
+      }
+      out.add(new Setting(name, value, file, startLine));
+      if (pos <= n && pos > 0 && text.charAt(pos - 1) == '\n') {
+        line++;
+      }
+    }
+    return out;
+  }
+
+  /** A '#' that starts a comment in an unquoted value: at the start or after white space. */
+  private static int commentStart(String raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      if (raw.charAt(i) == '#' && (i == 0 || Character.isWhitespace(raw.charAt(i - 1)))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Index just past the end of the current line (past its '\n'), or the text's length. */
+  private static int skipToEol(String text, int pos) {
+    int nl = text.indexOf('\n', pos);
+    return nl < 0 ? text.length() : nl + 1;
+  }
+
+  private static boolean isNameChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '_' || c == '.' || c == '-';
+  }
+
+  private static MasqException syntax(Path file, int line, String what) {
+    return new MasqException(Exit.CONFIG, file + ":" + line + ": syntax error: " + what);
+  }
+
+  /**
+   * Splits a {@code ;} list. An item that starts with {@code /} names a file whose non-empty,
+   * non-comment lines are items; a relative item file is not possible by that rule, so items
+   * are never resolved against a directory here.
+   */
+  public static List<String> list(Setting s) throws MasqException {
+    return list(s, true);
+  }
+
+  /** Splits a {@code ;} list of file names: no item is taken as a list file. */
+  public static List<String> fileList(Setting s) throws MasqException {
+    return list(s, false);
+  }
+
+  private static List<String> list(Setting s, boolean expandFiles) throws MasqException {
+    List<String> items = new ArrayList<>();
+    for (String part : s.value().split(";", -1)) {
+      String item = part.strip();
+      if (item.isEmpty()) {
+        continue;
+      }
+      if (expandFiles && item.startsWith("/")) {
+        try {
+          for (String l : Files.readAllLines(Path.of(item), StandardCharsets.UTF_8)) {
+            String t = l.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+              items.add(t);
+            }
+          }
+        } catch (IOException e) {
+          throw new MasqException(Exit.CONFIG,
+              s.where() + ": " + s.name() + ": cannot read list file " + item + ": " + e.getMessage());
+        }
+      } else {
+        items.add(item);
+      }
+    }
+    return items;
+  }
+}

@@ -1,0 +1,133 @@
+package masq.message;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import masq.Version;
+import masq.address.Address;
+import masq.address.AddressParser;
+import masq.address.Mailbox;
+
+/**
+ * The header fix-ups every accepted message gets, as masqmail's accept does: Bcc:, Return-Path:
+ * and Envelope-To: are removed (Envelope-To: kept as X-Orig-Envelope-To: when asked); From:,
+ * To:, Date: and Message-ID: are added when missing; a Received: line is put on top.
+ */
+public final class Acceptance {
+  private Acceptance() {}
+
+  /** Who and what a message was received from. */
+  public record Context(
+      String id,
+      String hostName,
+      Address returnPath,
+      String fullName,
+      List<Address> recipients,
+      String protocol,
+      String ident,
+      long uid,
+      String clientHelo,
+      String clientAddress,
+      boolean saveEnvelopeTo,
+      Instant received,
+      ZoneId zone) {}
+
+  /** Recipients named in To:, Cc: and Bcc: (for -t), qualified with {@code host}. */
+  public static List<Address> headerRecipients(List<Header> headers, String host, List<String> bad) {
+    List<Address> out = new ArrayList<>();
+    for (Header h : headers) {
+      if (h.is("To") || h.is("Cc") || h.is("Bcc")) {
+        for (Mailbox m : AddressParser.parseList(h.value())) {
+          if (m.address() == null || m.address().isNull()) {
+            bad.add(m.text().strip());
+          } else {
+            out.add(m.address().qualify(host));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Applies the fix-ups; returns the headers as they are stored. */
+  public static List<Header> apply(List<Header> in, Context ctx) {
+    List<Header> out = new ArrayList<>();
+    boolean hasFrom = false;
+    boolean hasSender = false;
+    boolean hasTo = false;
+    boolean hasDate = false;
+    boolean hasMessageId = false;
+    List<Header> origEnvelopeTo = new ArrayList<>();
+    for (Header h : in) {
+      if (h.is("Bcc") || h.is("Return-Path")) {
+        continue;
+      }
+      if (h.is("Envelope-To")) {
+        if (ctx.saveEnvelopeTo()) {
+          origEnvelopeTo.add(new Header("X-Orig-Envelope-To", "X-Orig-Envelope-To:" + h.rawValue() + "\n"));
+        }
+        continue;
+      }
+      hasFrom |= h.is("From");
+      hasSender |= h.is("Sender");
+      hasTo |= h.is("To") || h.is("Cc");
+      hasDate |= h.is("Date");
+      hasMessageId |= h.is("Message-ID");
+      out.add(h);
+    }
+    out.addAll(0, origEnvelopeTo);
+    if (!hasFrom && !hasSender) {
+      String addr = ctx.returnPath().isNull()
+          ? "MAILER-DAEMON@" + ctx.hostName()
+          : ctx.returnPath().toString();
+      if (ctx.fullName() != null && !ctx.fullName().isEmpty()) {
+        out.add(Header.of("From", displayName(ctx.fullName()) + " <" + addr + ">"));
+      } else {
+        out.add(Header.of("From", addr));
+      }
+    }
+    if (!hasTo) {
+      out.add(Header.of("To", "undisclosed-recipients:;"));
+    }
+    String date = RfcDate.format(ctx.received(), ctx.zone());
+    if (!hasDate) {
+      out.add(Header.of("Date", date));
+    }
+    if (!hasMessageId) {
+      out.add(Header.of("Message-ID", "<" + ctx.id() + "@" + ctx.hostName() + ">"));
+    }
+    out.add(0, received(ctx, date));
+    return out;
+  }
+
+  private static Header received(Acceptance.Context ctx, String date) {
+    StringBuilder v = new StringBuilder();
+    if (ctx.clientAddress() == null) {
+      v.append("by ").append(ctx.hostName()).append(" (masq ").append(Version.VERSION)
+          .append(", from userid ").append(ctx.uid()).append(")");
+    } else {
+      v.append("from ").append(ctx.clientHelo() == null ? ctx.clientAddress() : ctx.clientHelo())
+          .append(" ([").append(ctx.clientAddress()).append("])\n\tby ").append(ctx.hostName())
+          .append(" with ").append(ctx.protocol()).append(" (masq ").append(Version.VERSION).append(")");
+    }
+    v.append("\n\tid ").append(ctx.id());
+    if (ctx.recipients().size() == 1) {
+      v.append("\n\tfor ").append(ctx.recipients().get(0).bracketed());
+    }
+    v.append("; ").append(date);
+    return Header.of("Received", v.toString());
+  }
+
+  /** A display name as a quoted string, or an RFC 2047 encoded word when it is not ASCII. */
+  static String displayName(String name) {
+    String clean = name.replace("\r", " ").replace("\n", " ");
+    boolean ascii = clean.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    if (ascii) {
+      return "\"" + clean.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+    return "=?UTF-8?B?"
+        + java.util.Base64.getEncoder().encodeToString(clean.getBytes(StandardCharsets.UTF_8)) + "?=";
+  }
+}

@@ -1,0 +1,44 @@
+package masq.message;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One header field exactly as it was written: {@code raw} holds its bytes (name, colon, value,
+ * folded continuation lines and the final LF), one char per byte (ISO-8859-1), so that a header
+ * nobody changes is written back byte for byte, 8-bit text included.
+ */
+public record Header(String name, String raw) {
+  /** A new header {@code Name: value\n}; the value may hold folded lines separated by "\n\t". */
+  public static Header of(String name, String value) {
+    String v = new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    return new Header(name, name + ": " + v + "\n");
+  }
+
+  /** True when this header's name is {@code other}, ignoring case. */
+  public boolean is(String other) {
+    return name.equalsIgnoreCase(other);
+  }
+
+  /** The raw text after the colon, without the final LF (folds kept), one char per byte. */
+  public String rawValue() {
+    int colon = raw.indexOf(':');
+    int end = raw.endsWith("\n") ? raw.length() - 1 : raw.length();
+    return raw.substring(colon + 1, Math.max(colon + 1, end));
+  }
+
+  /** The value decoded as UTF-8, unfolded and trimmed: for display and address parsing. */
+  public String value() {
+    String v = new String(rawValue().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    return v.replace("\r", "").replace("\n", "").strip();
+  }
+
+  /** The header's bytes. */
+  public byte[] bytes() {
+    return raw.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  public String lowerName() {
+    return name.toLowerCase(Locale.ROOT);
+  }
+}

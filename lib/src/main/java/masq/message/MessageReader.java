@@ -1,0 +1,271 @@
+package masq.message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import masq.Exit;
+
+/**
+ * Reads one message from a stream the way masqmail's accept does, without ever holding the
+ * body in memory: CRLF becomes LF; unless dots are ignored (-i), a line holding only "." ends
+ * the message and a leading dot is removed from other lines; a leading "From " line is dropped;
+ * a line that is not a header ends the header section and becomes the first body line.
+ *
+ * <p>Refused (exit 65): NUL bytes anywhere, a bare CR inside the header section, a header line
+ * over {@link #MAX_HEADER_LINE} bytes, a header section over {@link #MAX_HEADER_SECTION} bytes,
+ * a body over the size limit. Empty input is exit 66. A bare CR in the body is kept as data.
+ */
+public final class MessageReader {
+  public static final int MAX_HEADER_LINE = 64 * 1024;
+  public static final int MAX_HEADER_SECTION = 1024 * 1024;
+
+  private final InputStream in;
+  private final boolean dotEnds;
+  private final byte[] buf = new byte[64 * 1024];
+  private int pos;
+  private int lim;
+  private int pushback = -2;
+  private boolean atLineStart = true;
+  private boolean ended;
+  private boolean sawInput;
+  private byte[] bodyPrefix = new byte[0];
+  private boolean headersRead;
+
+  /** @param dotEnds true unless -i/-oi: a lone "." line ends the message */
+  public MessageReader(InputStream in, boolean dotEnds) {
+    this.in = in;
+    this.dotEnds = dotEnds;
+  }
+
+  private int raw() throws IOException {
+    if (pushback != -2) {
+      int c = pushback;
+      pushback = -2;
+      return c;
+    }
+    if (pos >= lim) {
+      lim = in.read(buf, 0, buf.length);
+      pos = 0;
+      if (lim <= 0) {
+        lim = 0;
+        return -1;
+      }
+      sawInput = true;
+    }
+    return buf[pos++] & 0xff;
+  }
+
+  /** The next byte of the message after line-end and dot handling, or -1 at its end. */
+  private int read() throws IOException, MessageFormatException {
+    if (ended) {
+      return -1;
+    }
+    int c = raw();
+    if (c < 0) {
+      ended = true;
+      return -1;
+    }
+    if (atLineStart && dotEnds && c == '.') {
+      int d = raw();
+      if (d < 0 || d == '\n') {
+        ended = true;
+        return -1;
+      }
+      if (d == '\r') {
+        int e = raw();
+        if (e == '\n' || e < 0) {
+          ended = true;
+          return -1;
+        }
+        pushback = e;
+      }
+      c = d; // the leading dot is removed
+    }
+    if (c == '\r') {
+      int d = raw();
+      if (d == '\n') {
+        c = '\n';
+      } else {
+        pushback = d; // a bare CR stays as data; -1 keeps the end of input
+      }
+    }
+    if (c == 0) {
+      throw new MessageFormatException("NUL byte in message");
+    }
+    atLineStart = c == '\n';
+    return c;
+  }
+
+  /**
+   * Reads the header section. Afterwards {@link #copyBody} streams the rest.
+   *
+   * @throws MessageFormatException for refused input, including empty input (exit 66)
+   */
+  public List<Header> readHeaders() throws IOException, MessageFormatException {
+    List<Header> headers = new ArrayList<>();
+    StringBuilder current = null;
+    String currentName = null;
+    long section = 0;
+    boolean first = true;
+    byte[] line = new byte[256];
+    while (true) {
+      int len = 0;
+      boolean complete = false;
+      boolean decided = false;
+      boolean isHeader = false;
+      boolean isCont = false;
+      int c;
+      while ((c = read()) >= 0) {
+        if (len == line.length) {
+          if (len >= MAX_HEADER_LINE) {
+            if (!decided) {
+              decided = true;
+            }
+            if (isHeader || isCont) {
+              throw new MessageFormatException("header line longer than " + MAX_HEADER_LINE + " bytes");
+            }
+            // not a header: the rest of this line is body; stop reading the line here
+            line = Arrays.copyOf(line, len + 1);
+            line[len++] = (byte) c;
+            break;
+          }
+          line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_HEADER_LINE));
+        }
+        line[len++] = (byte) c;
+        if (c == '\n') {
+          complete = true;
+          break;
+        }
+        if (!decided) {
+          if (len == 1 && (c == ' ' || c == '\t')) {
+            decided = true;
+            isCont = current != null;
+          } else if (c == ':') {
+            decided = true;
+            isHeader = len > 1;
+          } else if (c < 33 || c > 126) {
+            decided = true;
+          }
+        }
+        if (c == '\r' && (isHeader || isCont || !decided)) {
+          throw new MessageFormatException("bare CR in header section");
+        }
+      }
+      if (len == 0) {
+        if (first && !sawInput) {
+          throw new MessageFormatException(Exit.NOINPUT, "no input: the message is empty");
+        }
+        break; // end of input: no body
+      }
+      if (len == 1 && line[0] == '\n') {
+        break; // the blank line: end of headers
+      }
+      if (first && len >= 5 && line[0] == 'F' && line[1] == 'r' && line[2] == 'o' && line[3] == 'm'
+          && line[4] == ' ') {
+        first = false;
+        while (!complete && (c = read()) >= 0) {
+          complete = c == '\n';
+        }
+        continue; // mbox "From " line: dropped
+      }
+      first = false;
+      if (!complete && (isHeader || isCont)) {
+        // header at end of input without a newline: terminate it
+        line = Arrays.copyOf(line, len + 1);
+        line[len++] = '\n';
+      }
+      section += len;
+      if (section > MAX_HEADER_SECTION) {
+        throw new MessageFormatException("header section larger than " + MAX_HEADER_SECTION + " bytes");
+      }
+      if (isCont) {
+        current.append(new String(line, 0, len, StandardCharsets.ISO_8859_1));
+        continue;
+      }
+      if (current != null) {
+        headers.add(new Header(currentName, current.toString()));
+        current = null;
+      }
+      if (isHeader) {
+        String text = new String(line, 0, len, StandardCharsets.ISO_8859_1);
+        currentName = text.substring(0, text.indexOf(':'));
+        current = new StringBuilder(text);
+        continue;
+      }
+      // not a header: it is the first body line
+      bodyPrefix = Arrays.copyOf(line, len);
+      break;
+    }
+    if (current != null) {
+      headers.add(new Header(currentName, current.toString()));
+    }
+    headersRead = true;
+    return headers;
+  }
+
+  /**
+   * Streams the body to {@code out}, adding a final LF if the last line lacked one.
+   *
+   * @param maxBody the largest body accepted in bytes, 0 for no limit
+   * @return the number of body bytes written
+   */
+  public long copyBody(OutputStream out, long maxBody) throws IOException, MessageFormatException {
+    if (!headersRead) {
+      throw new IllegalStateException("readHeaders first");
+    }
+    long count = 0;
+    int last = '\n';
+    if (bodyPrefix.length > 0) {
+      out.write(bodyPrefix);
+      count += bodyPrefix.length;
+      last = bodyPrefix[bodyPrefix.length - 1] & 0xff;
+    }
+    while (true) {
+      if (maxBody > 0 && count > maxBody) {
+        throw new MessageFormatException("message body larger than max_msg_size (" + maxBody + " bytes)");
+      }
+      // fast path: a run of plain bytes straight from the buffer
+      if (!ended && pushback == -2 && pos < lim && !(atLineStart && dotEnds)) {
+        int start = pos;
+        int i = pos;
+        while (i < lim) {
+          byte b = buf[i];
+          if (b == '\r' || b == 0) {
+            break;
+          }
+          i++;
+          if (b == '\n') {
+            break;
+          }
+        }
+        if (i > start) {
+          out.write(buf, start, i - start);
+          count += i - start;
+          last = buf[i - 1] & 0xff;
+          atLineStart = last == '\n';
+          pos = i;
+          continue;
+        }
+      }
+      int c = read();
+      if (c < 0) {
+        break;
+      }
+      out.write(c);
+      count++;
+      last = c;
+    }
+    if (count > 0 && last != '\n') {
+      out.write('\n');
+      count++;
+    }
+    if (maxBody > 0 && count > maxBody) {
+      throw new MessageFormatException("message body larger than max_msg_size (" + maxBody + " bytes)");
+    }
+    return count;
+  }
+}

@@ -1,0 +1,13 @@
+package masq.spool;
+
+import masq.Exit;
+import masq.MasqException;
+
+/** A spool file that cannot be read as what it claims to be. */
+public final class CorruptEntryException extends MasqException {
+  private static final long serialVersionUID = 1L;
+
+  public CorruptEntryException(String message) {
+    super(Exit.DATAERR, message);
+  }
+}

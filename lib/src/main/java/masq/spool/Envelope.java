@@ -1,0 +1,199 @@
+package masq.spool;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The envelope and delivery state of one queued message, stored as {@code queue/ID.env}
+ * (format in spool-format.md). Immutable; a status change writes a new file in place of the
+ * old one.
+ *
+ * @param sender the return path without brackets, "" for the null sender
+ * @param received arrival time, epoch milliseconds
+ * @param lastWarning time of the last delay warning, epoch milliseconds, 0 if none
+ * @param size bytes of the stored message file (headers and body)
+ * @param bodySize bytes of the body alone
+ */
+public record Envelope(
+    String id,
+    long received,
+    String sender,
+    String protocol,
+    String clientAddress,
+    String clientHelo,
+    String ident,
+    long uid,
+    long size,
+    long bodySize,
+    long lastWarning,
+    boolean held,
+    List<Recipient> recipients) {
+
+  public static final String MAGIC = "masq-envelope 1";
+
+  public Envelope {
+    recipients = List.copyOf(recipients);
+  }
+
+  public Envelope withRecipients(List<Recipient> rs) {
+    return new Envelope(id, received, sender, protocol, clientAddress, clientHelo, ident, uid, size,
+        bodySize, lastWarning, held, rs);
+  }
+
+  public Envelope withHeld(boolean h) {
+    return new Envelope(id, received, sender, protocol, clientAddress, clientHelo, ident, uid, size,
+        bodySize, lastWarning, h, recipients);
+  }
+
+  public Envelope withLastWarning(long when) {
+    return new Envelope(id, received, sender, protocol, clientAddress, clientHelo, ident, uid, size,
+        bodySize, when, held, recipients);
+  }
+
+  /** True while some recipient is still pending. */
+  public boolean hasPending() {
+    return recipients.stream().anyMatch(Recipient::isPending);
+  }
+
+  /** The file's bytes. */
+  public byte[] encode() {
+    StringBuilder sb = new StringBuilder(256);
+    sb.append(MAGIC).append('\n');
+    field(sb, "id", id);
+    field(sb, "received", Long.toString(received));
+    field(sb, "sender", "<" + sender + ">");
+    field(sb, "protocol", protocol);
+    if (clientAddress != null) {
+      field(sb, "client", clientAddress);
+    }
+    if (clientHelo != null) {
+      field(sb, "helo", clientHelo);
+    }
+    if (ident != null) {
+      field(sb, "ident", ident);
+    }
+    field(sb, "uid", Long.toString(uid));
+    field(sb, "size", Long.toString(size));
+    field(sb, "body", Long.toString(bodySize));
+    if (lastWarning != 0) {
+      field(sb, "warned", Long.toString(lastWarning));
+    }
+    if (held) {
+      field(sb, "held", "1");
+    }
+    for (Recipient r : recipients) {
+      sb.append("rcpt\t").append(r.state().code).append('\t').append(r.tries()).append('\t')
+          .append(r.lastAttempt()).append('\t').append('<').append(clean(r.address())).append(">\t")
+          .append(r.parent().isEmpty() ? "" : "<" + clean(r.parent()) + ">").append('\t')
+          .append(clean(r.lastError())).append('\n');
+    }
+    sb.append("end\n");
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void field(StringBuilder sb, String key, String value) {
+    sb.append(key).append('\t').append(clean(value)).append('\n');
+  }
+
+  /** Tabs, line ends and other control characters never reach the file. */
+  private static String clean(String v) {
+    StringBuilder sb = null;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        if (sb == null) {
+          sb = new StringBuilder(v.substring(0, i));
+        }
+        sb.append(' ');
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? v : sb.toString();
+  }
+
+  /** Parses an envelope file; throws {@link CorruptEntryException} naming what is wrong. */
+  public static Envelope decode(byte[] bytes) throws CorruptEntryException {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    String[] lines = text.split("\n", -1);
+    if (lines.length < 3 || !lines[0].equals(MAGIC)) {
+      throw new CorruptEntryException("not a masq envelope (bad first line)");
+    }
+    String id = null;
+    String sender = null;
+    String protocol = "local";
+    String client = null;
+    String helo = null;
+    String ident = null;
+    long received = -1;
+    long uid = -1;
+    long size = -1;
+    long body = -1;
+    long warned = 0;
+    boolean held = false;
+    boolean end = false;
+    List<Recipient> rcpts = new ArrayList<>();
+    try {
+      for (int i = 1; i < lines.length; i++) {
+        String line = lines[i];
+        if (line.equals("end")) {
+          end = true;
+          break;
+        }
+        if (line.isEmpty()) {
+          continue;
+        }
+        int tab = line.indexOf('\t');
+        if (tab < 0) {
+          throw new CorruptEntryException("line " + (i + 1) + " has no tab");
+        }
+        String key = line.substring(0, tab);
+        String value = line.substring(tab + 1);
+        switch (key) {
+          case "id" -> id = value;
+          case "received" -> received = Long.parseLong(value);
+          case "sender" -> sender = unbracket(value);
+          case "protocol" -> protocol = value;
+          case "client" -> client = value;
+          case "helo" -> helo = value;
+          case "ident" -> ident = value;
+          case "uid" -> uid = Long.parseLong(value);
+          case "size" -> size = Long.parseLong(value);
+          case "body" -> body = Long.parseLong(value);
+          case "warned" -> warned = Long.parseLong(value);
+          case "held" -> held = value.equals("1");
+          case "rcpt" -> {
+            String[] f = value.split("\t", -1);
+            if (f.length < 6 || f[0].length() != 1 || Recipient.State.of(f[0].charAt(0)) == null) {
+              throw new CorruptEntryException("bad recipient on line " + (i + 1));
+            }
+            rcpts.add(new Recipient(unbracket(f[3]), Recipient.State.of(f[0].charAt(0)),
+                Integer.parseInt(f[1]), Long.parseLong(f[2]),
+                f[4].isEmpty() ? "" : unbracket(f[4]), f[5]));
+          }
+          default -> {
+            // unknown keys are skipped: a later format may add fields
+          }
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new CorruptEntryException("bad number: " + e.getMessage());
+    }
+    if (!end) {
+      throw new CorruptEntryException("truncated (no end line)");
+    }
+    if (id == null || sender == null || received < 0 || size < 0 || rcpts.isEmpty()) {
+      throw new CorruptEntryException("missing id, sender, received, size or recipients");
+    }
+    return new Envelope(id, received, sender, protocol, client, helo, ident, uid, size,
+        body < 0 ? size : body, warned, held, rcpts);
+  }
+
+  private static String unbracket(String v) throws CorruptEntryException {
+    if (v.length() < 2 || v.charAt(0) != '<' || v.charAt(v.length() - 1) != '>') {
+      throw new CorruptEntryException("bad address field '" + v + "'");
+    }
+    return v.substring(1, v.length() - 1);
+  }
+}

@@ -1,0 +1,191 @@
+package masq.spool;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * What {@code masq-queue check} finds: files that crashes leave behind. Stale temporary files
+ * (never acknowledged to anyone) are deleted on repair; everything else that is not a whole
+ * message is moved to {@code corrupt/}, never deleted. Files that a live process holds locked
+ * are work in progress and are left alone.
+ */
+public final class SpoolCheck {
+  private final List<String> problems = new ArrayList<>();
+  private final List<String> repairs = new ArrayList<>();
+  private int messages;
+
+  public List<String> problems() {
+    return problems;
+  }
+
+  public List<String> repairs() {
+    return repairs;
+  }
+
+  /** Whole, readable messages seen. */
+  public int messages() {
+    return messages;
+  }
+
+  static SpoolCheck run(Spool spool, boolean repair) throws IOException {
+    SpoolCheck c = new SpoolCheck();
+    c.checkTmp(spool, repair);
+    c.checkQueue(spool, repair);
+    return c;
+  }
+
+  private void checkTmp(Spool spool, boolean repair) throws IOException {
+    for (Path p : list(spool.tmpDir())) {
+      String n = p.getFileName().toString();
+      String rel = "tmp/" + n;
+      if (n.endsWith(Spool.MSG) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (isLocked(p)) {
+          continue; // a message being written right now
+        }
+      } else if (n.contains(Spool.ENV + ".") && n.endsWith(".tmp")) {
+        long writer = pidOf(n);
+        if (writer > 0 && ProcessHandle.of(writer).map(ProcessHandle::isAlive).orElse(false)
+            && writer != ProcessHandle.current().pid()) {
+          continue; // an envelope being replaced right now
+        }
+      } else if (n.startsWith("VERSION.")) {
+        long writer = pidOf(n);
+        if (writer > 0 && ProcessHandle.of(writer).isPresent()) {
+          continue;
+        }
+      }
+      problems.add("stale temporary file " + rel);
+      if (repair) {
+        Files.deleteIfExists(p);
+        repairs.add("deleted " + rel + " (never committed)");
+      }
+    }
+  }
+
+  private static long pidOf(String name) {
+    String[] parts = name.split("\\.");
+    for (int i = parts.length - 1; i >= 0; i--) {
+      if (!parts[i].isEmpty() && parts[i].chars().allMatch(Character::isDigit) && parts[i].length() < 11) {
+        return Long.parseLong(parts[i]);
+      }
+    }
+    return -1;
+  }
+
+  private void checkQueue(Spool spool, boolean repair) throws IOException {
+    TreeSet<String> ids = new TreeSet<>();
+    for (Path p : list(spool.queueDir())) {
+      String n = p.getFileName().toString();
+      String id = n.endsWith(Spool.MSG) ? n.substring(0, n.length() - Spool.MSG.length())
+          : n.endsWith(Spool.ENV) ? n.substring(0, n.length() - Spool.ENV.length()) : null;
+      if (id == null || !MessageIds.isValid(id) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        problems.add("unexpected file queue/" + n);
+        if (repair) {
+          moveToCorrupt(spool, p);
+        }
+        continue;
+      }
+      ids.add(id);
+    }
+    for (String id : ids) {
+      Path msg = spool.queueDir().resolve(id + Spool.MSG);
+      Path env = spool.queueDir().resolve(id + Spool.ENV);
+      boolean hasMsg = Files.exists(msg);
+      boolean hasEnv = Files.exists(env);
+      if (hasMsg && isLocked(msg)) {
+        if (hasEnv) {
+          messages++; // being delivered or changed right now
+        }
+        continue;
+      }
+      // look again now that nobody holds it
+      hasMsg = Files.exists(msg);
+      hasEnv = Files.exists(env);
+      if (hasMsg && !hasEnv) {
+        problems.add("message data without envelope queue/" + id + Spool.MSG);
+        if (repair) {
+          moveToCorrupt(spool, msg);
+        }
+      } else if (hasEnv && !hasMsg) {
+        problems.add("envelope without message data queue/" + id + Spool.ENV);
+        if (repair) {
+          moveToCorrupt(spool, env);
+        }
+      } else if (hasEnv) {
+        String why = null;
+        try {
+          Envelope e = Envelope.decode(Files.readAllBytes(env));
+          long size = Files.size(msg);
+          if (!e.id().equals(id)) {
+            why = "envelope names another id (" + e.id() + ")";
+          } else if (size != e.size()) {
+            why = "message data is " + size + " bytes, envelope says " + e.size();
+          }
+        } catch (CorruptEntryException ex) {
+          why = ex.getMessage();
+        } catch (NoSuchFileException ex) {
+          continue; // removed meanwhile
+        }
+        if (why == null) {
+          messages++;
+        } else {
+          problems.add("unreadable message " + id + ": " + why);
+          if (repair) {
+            moveToCorrupt(spool, env);
+            moveToCorrupt(spool, msg);
+          }
+        }
+      }
+    }
+  }
+
+  private void moveToCorrupt(Spool spool, Path p) throws IOException {
+    String n = p.getFileName().toString();
+    Path target = spool.corruptDir().resolve(n);
+    for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
+      target = spool.corruptDir().resolve(n + "." + i);
+    }
+    Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+    Spool.syncDir(spool.corruptDir());
+    repairs.add("moved " + spool.root().relativize(p) + " to corrupt/" + target.getFileName());
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        out.add(p);
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** True when some process holds the fcntl lock of {@code p}. */
+  private static boolean isLocked(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock l = ch.tryLock();
+      if (l == null) {
+        return true;
+      }
+      l.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package masq.tools;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import masq.Exit;
+import masq.MasqException;
+import masq.accept.Submission;
+import masq.address.Address;
+import masq.address.AddressParser;
+import masq.config.Config;
+import masq.spool.Envelope;
+
+/**
+ * masq-inject — read one message on stdin and put it in the spool.
+ *
+ * <pre>
+ * masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb] [-B TYPE] [-oX...] [--] [RCPT...]
+ * </pre>
+ *
+ * <p>The reference is masq-inject(1). Exit 0 only once the message is durable in the spool
+ * (fsynced and renamed into place). Usage errors and a message without recipients exit 64, bad
+ * input 65, empty input 66, a configuration error 78, a spool that is full or cannot be
+ * written 75 or 73 — and then nothing of the message stays behind.
+ *
+ * <p>SECURITY: the return path set with -f is honoured only for trusted callers (single-user
+ * mode, root, mail, trusted_users); otherwise it is the caller's login at host_name. Addresses
+ * are checked strictly, so no control character or bracket reaches an envelope.
+ */
+public final class Inject extends Tool {
+  Inject(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+    super("masq-inject", out, err, env, clock);
+  }
+
+  public static void main(String[] args) {
+    exit(new Inject(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
+  }
+
+  @Override
+  String usage() {
+    return """
+        usage: masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb]
+                           [-B TYPE] [-oX...] [-v] [--] [RCPT...]
+        Reads one message on stdin and queues it for delivery.
+          -t          also send to the addresses in To:, Cc: and Bcc: (Bcc: is always removed)
+          -i, -oi     a line with only "." does not end the message
+          -f ADDR     return path (-f '<>' for the null sender)
+          -F NAME     full name for a generated From: header
+          -odq        queue only; -odi deliver now (default); -odb deliver in the background
+          -C FILE     configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
+          -v          more detail on stderr
+        Ignored for compatibility: -oX (other than -oi, -od), -m, -B TYPE, -bm, -N, -R, -V, -X.
+        See masq-inject(1).
+        """;
+  }
+
+  /** What the command line asked for. */
+  static final class Options {
+    boolean fromHeaders;
+    boolean dotIgnore;
+    String sender;
+    String fullName;
+    char deliveryMode = 'i';
+    final List<String> recipients = new ArrayList<>();
+  }
+
+  @Override
+  int run(String[] args) throws MasqException, IOException {
+    Options o = new Options();
+    if (!parse(args, o)) {
+      return Exit.OK;
+    }
+    Config cfg = loadConfig();
+    return inject(new FileInputStream(FileDescriptor.in), o, cfg);
+  }
+
+  /** Parses the command line into {@code o}; false when help or version was shown. */
+  boolean parse(String[] args, Options o) throws MasqException {
+    int i = 0;
+    while (i < args.length) {
+      String a = args[i];
+      if (a.equals("--")) {
+        i++;
+        break;
+      }
+      if (!a.startsWith("-") || a.equals("-")) {
+        break;
+      }
+      int used = common(args, i);
+      if (used < 0) {
+        return false;
+      }
+      if (used > 0) {
+        i += used;
+        continue;
+      }
+      switch (a) {
+        case "-t" -> o.fromHeaders = true;
+        case "-i", "-oi" -> o.dotIgnore = true;
+        case "-odq" -> o.deliveryMode = 'q';
+        case "-odi", "-odf" -> o.deliveryMode = 'i';
+        case "-odb" -> o.deliveryMode = 'b';
+        case "-m", "-bm", "-U" -> {
+          // ignored for compatibility
+        }
+        case "-f", "-r", "-F", "-B", "-N", "-R", "-V", "-X", "-p", "-L" -> {
+          if (i + 1 >= args.length) {
+            throw usageError(a + " needs a value");
+          }
+          value(o, a, args[i + 1]);
+          i++;
+        }
+        default -> {
+          String opt = a.substring(0, 2);
+          if (a.startsWith("-o")) {
+            break; // -oXXX: ignored for compatibility
+          }
+          if ("-f-r-F-B-N-R-V-X-p-L".contains(opt) && a.length() > 2) {
+            value(o, opt, a.substring(2));
+          } else {
+            throw usageError("unknown option " + a);
+          }
+        }
+      }
+      i++;
+    }
+    while (i < args.length) {
+      o.recipients.add(args[i++]);
+    }
+    return true;
+  }
+
+  private static void value(Options o, String opt, String v) {
+    switch (opt) {
+      case "-f", "-r" -> o.sender = v;
+      case "-F" -> o.fullName = v;
+      default -> {
+        // -B, -N, -R, -V, -X, -p, -L take a value that masq ignores
+      }
+    }
+  }
+
+  /** Queues the message read from {@code in}; returns the exit code. */
+  int inject(InputStream in, Options o, Config cfg) throws MasqException {
+    String login = login();
+    long uid = uid();
+    List<Address> rcpts = new ArrayList<>();
+    for (String r : o.recipients) {
+      // sendmail accepts "a, b" in one argument
+      for (String part : r.split(",")) {
+        if (part.isBlank()) {
+          continue;
+        }
+        Address a = AddressParser.parseEnvelope(part);
+        if (a.isNull()) {
+          throw new MasqException(Exit.DATAERR, "invalid address '" + part.strip() + "': empty recipient");
+        }
+        rcpts.add(a.qualify(cfg.hostName()));
+      }
+    }
+    Address sender = new Address(login, cfg.hostName());
+    if (o.sender != null) {
+      Address wanted = AddressParser.parseEnvelope(o.sender).qualify(cfg.hostName());
+      if (trusted(cfg, login, uid)) {
+        sender = wanted;
+      } else if (verbose > 0) {
+        err.println(name + ": -f " + o.sender + " ignored: " + login + " is not a trusted user");
+      }
+    }
+    Submission.Request req = new Submission.Request(sender, o.fullName, rcpts, o.fromHeaders,
+        !o.dotIgnore, "local", login, uid, null, null);
+    Envelope env = Submission.accept(Submission.input(in), req, cfg, openSpool(cfg), log(cfg));
+    if (verbose > 0) {
+      err.println(name + ": queued as " + env.id() + " for " + env.recipients().size() + " recipient(s)");
+    }
+    return Exit.OK;
+  }
+
+  /** May this caller set the return path? */
+  static boolean trusted(Config cfg, String login, long uid) {
+    return cfg.runAsUser() || uid == 0 || login.equals("mail") || login.equals("root")
+        || cfg.trustedUsers().contains(login);
+  }
+}

@@ -1,0 +1,319 @@
+package masq.tools;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import masq.Exit;
+import masq.MasqException;
+import masq.config.Config;
+import masq.log.MailLog;
+import masq.spool.CorruptEntryException;
+import masq.spool.Envelope;
+import masq.spool.MessageLock;
+import masq.spool.Recipient;
+import masq.spool.Spool;
+import masq.spool.SpoolCheck;
+
+/**
+ * masq-queue — look at and manage the spool.
+ *
+ * <pre>
+ * masq-queue [-C FILE] [list] [--json] | show ID | cat ID | remove ID... | hold ID... |
+ *            release ID... | check [--repair]
+ * </pre>
+ *
+ * <p>The reference is masq-queue(1). An unknown ID exits 67 naming it; a message that a
+ * delivery run holds locked cannot be removed, held or released now (exit 75, try again).
+ * {@code check} exits 0 when the spool is clean (or was repaired) and 65 when it found
+ * problems it did not repair.
+ *
+ * <p>SECURITY: IDs given on the command line are checked against the ID syntax before any file
+ * name is built from them, so no path outside the spool can be named.
+ */
+public final class Queue extends Tool {
+  Queue(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+    super("masq-queue", out, err, env, clock);
+  }
+
+  public static void main(String[] args) {
+    exit(new Queue(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
+  }
+
+  @Override
+  String usage() {
+    return """
+        usage: masq-queue [-C FILE] [-v] [list] [--json]
+               masq-queue [-C FILE] show ID | cat ID
+               masq-queue [-C FILE] remove ID... | hold ID... | release ID...
+               masq-queue [-C FILE] check [--repair]
+        Lists and manages the messages in the spool. See masq-queue(1).
+        """;
+  }
+
+  @Override
+  int run(String[] args) throws MasqException, IOException {
+    List<String> words = new ArrayList<>();
+    boolean json = false;
+    boolean repair = false;
+    for (int i = 0; i < args.length; ) {
+      int used = common(args, i);
+      if (used < 0) {
+        return Exit.OK;
+      }
+      if (used > 0) {
+        i += used;
+        continue;
+      }
+      String a = args[i++];
+      if (a.equals("--json")) {
+        json = true;
+      } else if (a.equals("--repair")) {
+        repair = true;
+      } else if (a.startsWith("-") && !a.equals("-")) {
+        throw usageError("unknown option " + a);
+      } else {
+        words.add(a);
+      }
+    }
+    String cmd = words.isEmpty() ? "list" : words.get(0);
+    List<String> ids = words.size() > 1 ? words.subList(1, words.size()) : List.of();
+    Config cfg = loadConfig();
+    Spool spool = openSpool(cfg);
+    switch (cmd) {
+      case "list" -> {
+        noArgs(cmd, ids);
+        return json ? listJson(spool) : list(spool);
+      }
+      case "show", "cat" -> {
+        if (ids.size() != 1) {
+          throw usageError(cmd + " takes one message ID");
+        }
+        return cmd.equals("show") ? show(spool, ids.get(0)) : cat(spool, ids.get(0));
+      }
+      case "remove", "hold", "release" -> {
+        if (ids.isEmpty()) {
+          throw usageError(cmd + " needs at least one message ID");
+        }
+        return change(spool, log(cfg), cmd, ids);
+      }
+      case "check" -> {
+        noArgs(cmd, ids);
+        return check(spool, repair);
+      }
+      default -> throw usageError("unknown command '" + cmd + "'");
+    }
+  }
+
+  private void noArgs(String cmd, List<String> ids) throws MasqException {
+    if (!ids.isEmpty()) {
+      throw usageError(cmd + " takes no message IDs");
+    }
+  }
+
+  /** Envelopes of all readable messages; unreadable ones are reported on stderr. */
+  private List<Envelope> envelopes(Spool spool) throws IOException {
+    List<Envelope> out = new ArrayList<>();
+    for (String id : spool.ids()) {
+      try {
+        out.add(spool.read(id));
+      } catch (CorruptEntryException e) {
+        err.println(name + ": " + e.getMessage() + " (see masq-queue check)");
+      } catch (MasqException e) {
+        // removed while we listed: not in the queue any more
+      }
+    }
+    return out;
+  }
+
+  private int list(Spool spool) throws IOException {
+    List<Envelope> all = envelopes(spool);
+    if (all.isEmpty()) {
+      out.println("mail queue is empty.");
+      return Exit.OK;
+    }
+    long now = clock.millis();
+    StringBuilder sb = new StringBuilder(4096);
+    for (Envelope e : all) {
+      sb.append(e.id()).append(" <= ").append(e.sender().isEmpty() ? "<>" : e.sender())
+          .append(" size=").append(e.size()).append(" age=").append(age(now - e.received()));
+      if (e.clientAddress() != null) {
+        sb.append(" host=").append(e.clientAddress());
+      }
+      if (e.ident() != null) {
+        sb.append(" ident=").append(e.ident());
+      }
+      if (e.held()) {
+        sb.append(" *held*");
+      }
+      sb.append('\n');
+      for (Recipient r : e.recipients()) {
+        sb.append("    ").append(switch (r.state()) {
+          case PENDING -> "==";
+          case DELIVERED -> "=>";
+          case FAILED -> "!=";
+        }).append(' ').append(r.address());
+        if (!r.lastError().isEmpty()) {
+          sb.append(" (").append(r.lastError()).append(')');
+        } else if (r.isPending()) {
+          sb.append(" (waiting, ").append(r.tries()).append(r.tries() == 1 ? " try)" : " tries)");
+        }
+        sb.append('\n');
+      }
+      if (sb.length() > 1 << 16) {
+        out.print(sb);
+        sb.setLength(0);
+      }
+    }
+    out.print(sb);
+    return Exit.OK;
+  }
+
+  /** masqmail's age: the largest whole unit of d, h, m, s. */
+  static String age(long millis) {
+    long s = Math.max(0, millis / 1000);
+    if (s >= 86400) {
+      return s / 86400 + "d";
+    }
+    if (s >= 3600) {
+      return s / 3600 + "h";
+    }
+    if (s >= 60) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+
+  private int listJson(Spool spool) throws IOException {
+    StringBuilder sb = new StringBuilder("[");
+    boolean first = true;
+    for (Envelope e : envelopes(spool)) {
+      sb.append(first ? "\n" : ",\n");
+      first = false;
+      sb.append("  {\"id\": ").append(Json.str(e.id()))
+          .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(e.received()).toString()))
+          .append(", \"size\": ").append(e.size())
+          .append(", \"sender\": ").append(Json.str(e.sender()))
+          .append(", \"held\": ").append(e.held())
+          .append(", \"recipients\": [");
+      boolean firstR = true;
+      for (Recipient r : e.recipients()) {
+        sb.append(firstR ? "" : ", ");
+        firstR = false;
+        sb.append("{\"address\": ").append(Json.str(r.address()))
+            .append(", \"state\": ").append(Json.str(r.state().word()))
+            .append(", \"tries\": ").append(r.tries())
+            .append(", \"last_error\": ").append(r.lastError().isEmpty() ? "null" : Json.str(r.lastError()))
+            .append('}');
+      }
+      sb.append("]}");
+    }
+    sb.append(first ? "]\n" : "\n]\n");
+    out.print(sb);
+    return Exit.OK;
+  }
+
+  private int show(Spool spool, String id) throws MasqException, IOException {
+    Envelope e = spool.read(id);
+    StringBuilder sb = new StringBuilder();
+    sb.append("id:        ").append(e.id()).append('\n');
+    sb.append("received:  ").append(Instant.ofEpochMilli(e.received())).append(" (")
+        .append(age(clock.millis() - e.received())).append(" ago)\n");
+    sb.append("sender:    <").append(e.sender()).append(">\n");
+    sb.append("protocol:  ").append(e.protocol());
+    if (e.clientAddress() != null) {
+      sb.append(" from ").append(e.clientAddress());
+      if (e.clientHelo() != null) {
+        sb.append(" (").append(e.clientHelo()).append(')');
+      }
+    }
+    if (e.ident() != null) {
+      sb.append(", ident ").append(e.ident()).append(" (uid ").append(e.uid()).append(')');
+    }
+    sb.append('\n');
+    sb.append("size:      ").append(e.size()).append(" (body ").append(e.bodySize()).append(")\n");
+    if (e.held()) {
+      sb.append("state:     held\n");
+    }
+    for (Recipient r : e.recipients()) {
+      sb.append("recipient: <").append(r.address()).append("> ").append(r.state().word())
+          .append(", ").append(r.tries()).append(r.tries() == 1 ? " try" : " tries");
+      if (!r.parent().isEmpty()) {
+        sb.append(", via <").append(r.parent()).append('>');
+      }
+      if (!r.lastError().isEmpty()) {
+        sb.append(": ").append(r.lastError());
+      }
+      sb.append('\n');
+    }
+    sb.append('\n');
+    out.print(sb);
+    // the header section, as stored
+    try (InputStream in = spool.openMessage(id);
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null && !line.isEmpty()) {
+        out.println(line);
+      }
+    }
+    return Exit.OK;
+  }
+
+  private int cat(Spool spool, String id) throws MasqException, IOException {
+    spool.read(id);
+    try (InputStream in = spool.openMessage(id)) {
+      in.transferTo(out);
+    }
+    out.flush();
+    return Exit.OK;
+  }
+
+  private int change(Spool spool, MailLog log, String cmd, List<String> ids)
+      throws IOException {
+    int rc = Exit.OK;
+    for (String id : ids) {
+      try (MessageLock lock = spool.lock(id)) {
+        if (lock == null) {
+          err.println(name + ": message " + id + " is being delivered; try again later");
+          rc = Exit.TEMPFAIL;
+          continue;
+        }
+        Envelope e = spool.read(id);
+        switch (cmd) {
+          case "remove" -> spool.remove(lock);
+          case "hold" -> spool.update(lock, e.withHeld(true));
+          default -> spool.update(lock, e.withHeld(false));
+        }
+        log.write(id + " " + (cmd.equals("remove") ? "removed" : cmd.equals("hold") ? "held" : "released")
+            + " by " + login());
+        if (verbose > 0) {
+          err.println(name + ": " + id + ": " + cmd + " done");
+        }
+      } catch (MasqException e) {
+        err.println(name + ": " + e.getMessage());
+        rc = rc == Exit.OK ? e.exitCode() : rc;
+      }
+    }
+    return rc;
+  }
+
+  private int check(Spool spool, boolean repair) throws IOException {
+    SpoolCheck c = spool.check(repair);
+    for (String p : c.problems()) {
+      out.println("problem: " + p);
+    }
+    for (String r : c.repairs()) {
+      out.println("repaired: " + r);
+    }
+    out.println(c.messages() + " message(s), " + c.problems().size() + " problem(s)"
+        + (repair ? ", " + c.repairs().size() + " repaired" : ""));
+    return c.problems().isEmpty() || repair ? Exit.OK : Exit.DATAERR;
+  }
+}

@@ -1,0 +1,152 @@
+package masq.tools;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Map;
+import masq.Exit;
+import masq.MasqException;
+import masq.Version;
+import masq.config.Config;
+import masq.log.MailLog;
+import masq.spool.Spool;
+
+/**
+ * What every command shares: the common options (-C, -v, -h/--help, --version, --strict),
+ * loading the configuration, and turning failures into one line on stderr and a sysexits
+ * code. A stack trace is shown only with -vv.
+ */
+abstract class Tool {
+  final String name;
+  final PrintStream out;
+  final PrintStream err;
+  final Map<String, String> env;
+  final Clock clock;
+  Path configFile;
+  boolean strict;
+  int verbose;
+
+  Tool(String name, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+    this.name = name;
+    this.out = out;
+    this.err = err;
+    this.env = env;
+    this.clock = clock;
+  }
+
+  /** Runs the command; returns its exit code. */
+  abstract int run(String[] args) throws MasqException, IOException;
+
+  /** The usage text printed by -h/--help. */
+  abstract String usage();
+
+  final int execute(String[] args) {
+    try {
+      return run(args);
+    } catch (MasqException e) {
+      err.println(name + ": " + e.getMessage());
+      if (verbose >= 2) {
+        e.printStackTrace(err);
+      }
+      return e.exitCode();
+    } catch (IOException e) {
+      err.println(name + ": I/O error: " + e);
+      if (verbose >= 2) {
+        e.printStackTrace(err);
+      }
+      return Exit.IOERR;
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      err.println(name + ": internal error: " + e);
+      if (verbose >= 2) {
+        e.printStackTrace(err);
+      }
+      return Exit.SOFTWARE;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /**
+   * Handles a common option at {@code args[i]}; returns how many arguments it used (0 when it
+   * is not a common option), or -1 when the command should stop (help or version shown).
+   */
+  final int common(String[] args, int i) throws MasqException {
+    String a = args[i];
+    switch (a) {
+      case "-h", "--help" -> {
+        out.print(usage());
+        return -1;
+      }
+      case "--version" -> {
+        out.println(name + " (masq) " + Version.VERSION);
+        return -1;
+      }
+      case "--strict" -> {
+        strict = true;
+        return 1;
+      }
+      case "-C" -> {
+        if (i + 1 >= args.length) {
+          throw usageError("-C needs a file name");
+        }
+        configFile = Path.of(args[i + 1]);
+        return 2;
+      }
+      default -> {
+        if (a.startsWith("-C") && a.length() > 2) {
+          configFile = Path.of(a.substring(2));
+          return 1;
+        }
+        if (a.matches("-v+")) {
+          verbose += a.length() - 1;
+          return 1;
+        }
+        return 0;
+      }
+    }
+  }
+
+  final MasqException usageError(String what) {
+    return new MasqException(Exit.USAGE, "usage: " + what + " (see " + name + " --help)");
+  }
+
+  final Config loadConfig() throws MasqException {
+    Config cfg = Config.load(configFile, env, strict);
+    for (String w : cfg.warnings()) {
+      err.println(name + ": warning: " + w);
+    }
+    return cfg;
+  }
+
+  final Spool openSpool(Config cfg) throws MasqException {
+    return Spool.open(cfg.spoolDir(), clock, ProcessHandle.current().pid());
+  }
+
+  final MailLog log(Config cfg) {
+    return new MailLog(cfg.logDir(), clock, ZoneId.systemDefault(), ProcessHandle.current().pid());
+  }
+
+  /** The numeric uid of this process. */
+  static long uid() {
+    try {
+      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The login name of this process's user. */
+  static String login() {
+    String u = System.getProperty("user.name");
+    return u == null || u.isEmpty() || u.equals("?") ? "nobody" : u;
+  }
+
+  static void exit(Tool t, String[] args) {
+    int code = t.execute(args);
+    System.exit(code);
+  }
+}

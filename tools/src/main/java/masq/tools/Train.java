@@ -1,0 +1,53 @@
+package masq.tools;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import masq.config.Config;
+
+/**
+ * The training run that `make` records the JDK AOT cache from: it runs each command's usual
+ * path once, in this JVM, on a throw-away spool, so that the classes they load are in the
+ * cache. Not a user command.
+ */
+public final class Train {
+  private Train() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Files.createTempDirectory("masq-train");
+    try {
+      Path conf = dir.resolve("masq.conf");
+      Files.writeString(conf, "spool_dir = \"" + dir.resolve("spool") + "\"\nlog_dir = \""
+          + dir.resolve("log") + "\"\nrun_as_user = true\nhost_name = train.example\n");
+      Map<String, String> env = new HashMap<>(System.getenv());
+      PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      String msg = "From: a@b\nTo: c@d, \"E F\" <e@f>\nSubject: training\n\nbody\n..dot\n.\n";
+      for (int i = 0; i < 3; i++) {
+        Inject inject = new Inject(sink, sink, env, Clock.systemUTC());
+        Inject.Options o = new Inject.Options();
+        inject.parse(new String[] {"-C", conf.toString(), "-t", "-f", "x@y", "rcpt"}, o);
+        Config cfg = Config.load(conf, env, false);
+        inject.inject(new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), o, cfg);
+      }
+      for (String[] q : new String[][] {{"list"}, {"list", "--json"}, {"check"}}) {
+        String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
+        new Queue(sink, sink, env, Clock.systemUTC()).execute(a);
+      }
+    } finally {
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a temporary directory left behind is harmless
+      }
+    }
+  }
+}

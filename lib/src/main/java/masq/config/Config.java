@@ -69,6 +69,7 @@ public final class Config {
   private final int maxRecipients;
   private final Path tlsCertFile;
   private final Path tlsKeyFile;
+  private final Duration mdaTimeout;
 
   private Config(Path file, List<Setting> list, Map<String, String> env, boolean strict)
       throws MasqException {
@@ -178,6 +179,7 @@ public final class Config {
     this.maxRecipients = map.containsKey("max_recipients") ? Values.count(map.get("max_recipients")) : 1000;
     this.tlsCertFile = path("tls_cert_file", null);
     this.tlsKeyFile = path("tls_key_file", null);
+    this.mdaTimeout = duration("mda_timeout", Duration.ofMinutes(5));
     this.warnings = List.copyOf(warn);
   }
 
@@ -478,5 +480,10 @@ public final class Config {
 
   public Path tlsKeyFile() {
     return tlsKeyFile;
+  }
+
+  /** (masq) How long an MDA or pipe command may run before it is killed and the mail deferred. */
+  public Duration mdaTimeout() {
+    return mdaTimeout;
   }
 }

@@ -16,7 +16,7 @@ final class Options {
       "warnmsg_file", "warn_intervals", "max_defer_time", "max_msg_size", "defer_all",
       "do_save_envelope_to", "log_user", "pid_dir", "debug_level", "use_syslog",
       "trusted_users", "online_file", "relay_nets", "smtp_timeout", "max_recipients",
-      "tls_cert_file", "tls_key_file");
+      "tls_cert_file", "tls_key_file", "mda_timeout");
 
   /** Main options of masqmail (current or older releases) that have no meaning in masq. */
   static final Set<String> MAIN_NOT_APPLICABLE = Set.of(

@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,10 @@ import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
 import masq.config.Config;
+import masq.deliver.QueueRunner;
+import masq.log.MailLog;
 import masq.spool.Envelope;
+import masq.spool.Spool;
 
 /**
  * masq-inject — read one message on stdin and put it in the spool.
@@ -24,7 +28,9 @@ import masq.spool.Envelope;
  * masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb] [-B TYPE] [-oX...] [--] [RCPT...]
  * </pre>
  *
- * <p>The reference is masq-inject(1). Exit 0 only once the message is durable in the spool
+ * <p>The reference is masq-inject(1). Unless -odq or do_queue, the local recipients are then
+ * delivered at once (-odb: by a detached masq-deliver --id ID); a delivery problem is only a
+ * warning, since the message is safe in the spool. Exit 0 only once the message is durable in the spool
  * (fsynced and renamed into place). Usage errors and a message without recipients exit 64, bad
  * input 65, empty input 66, a configuration error 78, a spool that is full or cannot be
  * written 75 or 73 — and then nothing of the message stays behind.
@@ -175,11 +181,58 @@ public final class Inject extends Tool {
     }
     Submission.Request req = new Submission.Request(sender, o.fullName, rcpts, o.fromHeaders,
         !o.dotIgnore, "local", login, uid, null, null);
-    Envelope env = Submission.accept(Submission.input(in), req, cfg, openSpool(cfg), log(cfg));
+    Spool spool = openSpool(cfg);
+    MailLog log = log(cfg);
+    Envelope env = Submission.accept(Submission.input(in), req, cfg, spool, log);
     if (verbose > 0) {
       err.println(name + ": queued as " + env.id() + " for " + env.recipients().size() + " recipient(s)");
     }
+    if (!cfg.doQueue() && o.deliveryMode == 'i') {
+      deliverNow(cfg, spool, log, env.id());
+    } else if (!cfg.doQueue() && o.deliveryMode == 'b') {
+      deliverInBackground(cfg, env.id());
+    }
     return Exit.OK;
+  }
+
+  /**
+   * Delivers the local recipients of the message just queued. It is already safe in the spool,
+   * so whatever happens here only shows as a warning: the exit code stays 0.
+   */
+  private void deliverNow(Config cfg, Spool spool, MailLog log, String id) {
+    try {
+      new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose).run(List.of(id), false);
+    } catch (MasqException | IOException | RuntimeException e) {
+      err.println(name + ": warning: " + id + " is queued but was not delivered now: " + e.getMessage());
+    }
+  }
+
+  /** -odb: the same in a detached {@code masq-deliver --id ID}, started with this JVM's flags. */
+  private void deliverInBackground(Config cfg, String id) {
+    ProcessHandle.Info info = ProcessHandle.current().info();
+    List<String> cmd = new ArrayList<>();
+    String[] jvmArgs = info.arguments().orElse(new String[0]);
+    cmd.add(info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    for (String a : jvmArgs) {
+      if (a.equals(Inject.class.getName())) {
+        break;
+      }
+      cmd.add(a);
+    }
+    cmd.add(Deliver.class.getName());
+    if (cfg.file() != null) {
+      cmd.add("-C");
+      cmd.add(cfg.file().toString());
+    }
+    cmd.add("--id");
+    cmd.add(id);
+    try {
+      new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      err.println(name + ": warning: " + id + " is queued; cannot start background delivery: " + e.getMessage());
+    }
   }
 
   /** May this caller set the return path? */

@@ -27,16 +27,23 @@ public final class Train {
     try {
       Path conf = dir.resolve("masq.conf");
       Files.writeString(conf, "spool_dir = \"" + dir.resolve("spool") + "\"\nlog_dir = \""
-          + dir.resolve("log") + "\"\nrun_as_user = true\nhost_name = train.example\n");
+          + dir.resolve("log") + "\"\nrun_as_user = true\nhost_name = train.example\nmail_dir = \""
+          + dir.resolve("mail") + "\"\nmaildir_users = md\nalias_file = \"" + dir.resolve("aliases") + "\"\n");
+      Files.writeString(dir.resolve("aliases"), "list: rcpt, md\n");
       Map<String, String> env = new HashMap<>(System.getenv());
       PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
       String msg = "From: a@b\nTo: c@d, \"E F\" <e@f>\nSubject: training\n\nbody\n..dot\n.\n";
       for (int i = 0; i < 3; i++) {
         Inject inject = new Inject(sink, sink, env, Clock.systemUTC());
         Inject.Options o = new Inject.Options();
-        inject.parse(new String[] {"-C", conf.toString(), "-t", "-f", "x@y", "rcpt"}, o);
+        inject.parse(new String[] {"-C", conf.toString(), "-t", "-f", "x@y", "rcpt", "md", "list"}, o);
         Config cfg = Config.load(conf, env, false);
         inject.inject(new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), o, cfg);
+      }
+      // a queue run: what is left (remote recipients) stays; a dry run describes it
+      for (String[] d : new String[][] {{}, {"--dry-run"}}) {
+        String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(d)).toArray(String[]::new);
+        new Deliver(sink, sink, env, Clock.systemUTC()).execute(a);
       }
       for (String[] q : new String[][] {{"list"}, {"list", "--json"}, {"check"}}) {
         String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);

@@ -1,0 +1,240 @@
+package masq.deliver;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import masq.Exit;
+import masq.MasqException;
+import masq.address.Address;
+import masq.config.Config;
+import masq.spool.Envelope;
+import masq.spool.Spool;
+
+/**
+ * Delivers one message to one local leaf of an alias expansion (deliver.c {@code
+ * deliver_local}): a user's mailbox (mbox, Maildir or the MDA, as {@code mbox_users}, {@code
+ * mda_users}, {@code maildir_users} and {@code mbox_default} say), a {@code |pipe} or a
+ * {@code /file}. Which local parts exist: in single-user mode ({@code run_as_user}) every one
+ * that is a plain file name; otherwise only users of the system's user database ("unknown
+ * user" fails).
+ */
+final class LocalDelivery {
+  private final Config cfg;
+  private final Spool spool;
+  private final Clock clock;
+  private final Mbox mbox;
+  private final Maildir maildir;
+  private final boolean root;
+  private final List<String> mdaWords;
+
+  LocalDelivery(Config cfg, Spool spool, Clock clock, long uid) throws MasqException {
+    this.cfg = cfg;
+    this.spool = spool;
+    this.clock = clock;
+    this.mbox = new Mbox(clock, Duration.ofSeconds(10));
+    this.maildir = new Maildir(clock, cfg.hostName());
+    this.root = uid == 0 && !cfg.runAsUser();
+    List<String> w = null;
+    if (cfg.mda() != null) {
+      try {
+        w = Variables.words(cfg.mda());
+      } catch (IllegalArgumentException e) {
+        throw new MasqException(Exit.CONFIG, where("mda") + "mda: " + e.getMessage());
+      }
+    }
+    this.mdaWords = w;
+  }
+
+  private String where(String option) {
+    var s = cfg.setting(option);
+    return s == null ? "" : s.where() + ": ";
+  }
+
+  /** How a user's mail is stored: mbox, maildir or mda. */
+  String method(String localPart) {
+    if (containsCaseless(cfg.mboxUsers(), localPart)) {
+      return "mbox";
+    }
+    if (containsCaseless(cfg.mdaUsers(), localPart)) {
+      return "mda";
+    }
+    if (containsCaseless(cfg.maildirUsers(), localPart)) {
+      return "maildir";
+    }
+    return cfg.mboxDefault();
+  }
+
+  private static boolean containsCaseless(List<String> list, String s) {
+    for (String x : list) {
+      if (x.equalsIgnoreCase(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What {@link #deliver} would do, for --dry-run. */
+  String describe(Envelope env, Aliases.Leaf leaf, Address top) {
+    return switch (leaf.kind()) {
+      case PIPE -> "pipe to " + leaf.command();
+      case FILE -> "append to file " + leaf.file();
+      case REMOTE -> "waiting for a route";
+      case USER -> {
+        Outcome bad = checkUser(leaf.address());
+        if (bad != null) {
+          yield "fail: " + bad.detail();
+        }
+        String m = method(leaf.address().localPart());
+        try {
+          yield switch (m) {
+            case "mbox" -> "mbox " + cfg.mailDir().resolve(leaf.address().localPart());
+            case "maildir" -> "maildir " + maildirFolder(env, leaf.address());
+            default -> "mda " + String.join(" ", mdaArgs(env, leaf.address()));
+          };
+        } catch (MasqException e) {
+          yield "defer: " + e.getMessage();
+        }
+      }
+    };
+  }
+
+  /** Delivers the message of {@code env} to {@code leaf}; {@code top} is the envelope recipient. */
+  Outcome deliver(Envelope env, Aliases.Leaf leaf, Address top) {
+    if (cfg.deferAll()) {
+      return Outcome.deferred("4.3.2", "defer_all is set");
+    }
+    MessageCopy copy = new MessageCopy(top.toString(), env.sender(), () -> open(env.id()));
+    String fromLine = MessageCopy.fromLine(env.sender(), clock.instant(), ZoneId.systemDefault());
+    switch (leaf.kind()) {
+      case PIPE -> {
+        List<String> argv;
+        try {
+          argv = Variables.words(leaf.command());
+        } catch (IllegalArgumentException e) {
+          return Outcome.failed("5.3.0", "bad pipe command '" + leaf.command() + "': " + e.getMessage());
+        }
+        return Command.run(argv, environment(env, top, top), out -> copy.writeTo(out,
+            cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()), cfg.mdaTimeout());
+      }
+      case FILE -> {
+        return mbox.append(leaf.file(), null, out -> copy.writeTo(out, fromLine, true));
+      }
+      case REMOTE -> {
+        return Outcome.deferred("4.4.0", "waiting for a route");
+      }
+      default -> {
+        // a user's mailbox
+      }
+    }
+    Address user = leaf.address();
+    Outcome bad = checkUser(user);
+    if (bad != null) {
+      return bad;
+    }
+    UserPrincipal owner = null;
+    if (root) {
+      try {
+        owner = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user.localPart());
+      } catch (IOException e) {
+        owner = null;
+      }
+    }
+    try {
+      return switch (method(user.localPart())) {
+        case "mbox" -> mbox.append(cfg.mailDir().resolve(user.localPart()), owner,
+            out -> copy.writeTo(out, fromLine, true));
+        case "maildir" -> maildir.deliver(maildirFolder(env, user), out -> copy.writeTo(out, null, false));
+        default -> Command.run(mdaArgs(env, user), environment(env, user, top),
+            out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack()),
+            cfg.mdaTimeout());
+      };
+    } catch (MasqException e) {
+      return Outcome.deferred("4.3.5", e.getMessage());
+    }
+  }
+
+  private java.io.InputStream open(String id) throws IOException {
+    try {
+      return spool.openMessage(id);
+    } catch (MasqException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** Null when the local part may be delivered to; else the failure. */
+  private Outcome checkUser(Address user) {
+    String local = user.localPart();
+    if (local.contains("/") || local.equals(".") || local.equals("..") || local.startsWith("\"")
+        || local.isEmpty()) {
+      return Outcome.failed("5.1.3", "local part '" + local + "' cannot name a mailbox");
+    }
+    if (cfg.runAsUser()) {
+      return null;
+    }
+    try {
+      FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(local);
+      return null;
+    } catch (UserPrincipalNotFoundException e) {
+      return Outcome.failed("5.1.1", "unknown user " + local);
+    } catch (IOException e) {
+      return Outcome.deferred("4.3.0", "cannot look up user " + local + ": " + Mbox.reason(e));
+    }
+  }
+
+  private Path maildirFolder(Envelope env, Address user) throws MasqException {
+    try {
+      return Path.of(Variables.expand(cfg.maildirPath(),
+          Variables.recipient(Variables.message(env, cfg.hostName()), user)));
+    } catch (Variables.UnknownVariable e) {
+      throw new MasqException(Exit.CONFIG, where("maildir_path") + "maildir_path: " + e.getMessage());
+    }
+  }
+
+  private List<String> mdaArgs(Envelope env, Address user) throws MasqException {
+    if (mdaWords == null) {
+      throw new MasqException(Exit.CONFIG, "mbox_default or mda_users names the MDA, but mda is not set");
+    }
+    Map<String, String> vars = Variables.recipient(Variables.message(env, cfg.hostName()), user);
+    List<String> out = new java.util.ArrayList<>();
+    for (String w : mdaWords) {
+      try {
+        out.add(Variables.expand(w, vars));
+      } catch (Variables.UnknownVariable e) {
+        throw new MasqException(Exit.CONFIG, where("mda") + "mda: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** masqmail's environment for MDA and pipe commands (local.c pipe_out). */
+  private Map<String, String> environment(Envelope env, Address rcpt, Address ancestor) {
+    Map<String, String> e = new LinkedHashMap<>();
+    String rp = env.sender();
+    int at = rp.lastIndexOf('@');
+    e.put("RETURN_PATH", rp);
+    e.put("SENDER", rp);
+    e.put("SENDER_DOMAIN", at < 0 ? "" : rp.substring(at + 1));
+    e.put("SENDER_LOCAL", at < 0 ? rp : rp.substring(0, at));
+    e.put("RECEIVED_HOST", env.clientAddress() == null ? "" : env.clientAddress());
+    e.put("DOMAIN", rcpt.domain() == null ? "" : rcpt.domain().toLowerCase(Locale.ROOT));
+    e.put("LOCAL_PART", rcpt.localPart());
+    e.put("USER", ancestor.localPart());
+    e.put("LOGNAME", ancestor.localPart());
+    e.put("MESSAGE_ID", env.id());
+    e.put("QUALIFY_DOMAIN", cfg.hostName());
+    String home = System.getenv("HOME");
+    if (cfg.runAsUser() && home != null) {
+      e.put("HOME", home); // procmail and friends look for their rc file there
+    }
+    return e;
+  }
+}

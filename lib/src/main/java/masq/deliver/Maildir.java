@@ -1,0 +1,100 @@
+package masq.deliver;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Delivers into a Maildir: the message is written to {@code tmp/UNIQUE}, fsynced, linked as
+ * {@code new/UNIQUE} and the {@code new/} directory fsynced; only then does it count as
+ * delivered. A crash leaves at most a file in {@code tmp/}, which readers ignore. Unique names
+ * are {@code SECONDS.MMICROSPPIDQN.HOST} (the usual scheme: time, pid and a per-process count).
+ * Missing {@code tmp/}, {@code new/} and {@code cur/} directories are made (mode 0700).
+ */
+final class Maildir {
+  private final Clock clock;
+  private final String host;
+  private final long pid = ProcessHandle.current().pid();
+  private final AtomicLong counter = new AtomicLong();
+
+  Maildir(Clock clock, String hostName) {
+    this.clock = clock;
+    this.host = hostName.replace("/", "\\057").replace(":", "\\072");
+  }
+
+  Outcome deliver(Path folder, Mbox.Writer writer) {
+    Path tmpDir = folder.resolve("tmp");
+    Path newDir = folder.resolve("new");
+    try {
+      if (!Files.isDirectory(tmpDir) || !Files.isDirectory(newDir) || !Files.isDirectory(folder.resolve("cur"))) {
+        var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(folder, mode);
+        for (String d : new String[] {"tmp", "new", "cur"}) {
+          if (!Files.isDirectory(folder.resolve(d))) {
+            Files.createDirectory(folder.resolve(d), mode);
+          }
+        }
+      }
+    } catch (AccessDeniedException e) {
+      return Outcome.failed("5.2.0", "cannot create Maildir " + folder + ": permission denied");
+    } catch (FileAlreadyExistsException e) {
+      return Outcome.failed("5.2.0", "cannot create Maildir " + folder + ": " + e.getFile() + " is not a directory");
+    } catch (IOException e) {
+      return Outcome.deferred("4.2.0", "cannot create Maildir " + folder + ": " + Mbox.reason(e));
+    }
+    long micros = clock.instant().getNano() / 1000;
+    String name = clock.instant().getEpochSecond() + ".M" + micros + "P" + pid + "Q"
+        + counter.incrementAndGet() + "." + host;
+    Path tmp = tmpDir.resolve(name);
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+        writer.writeTo(out);
+        out.flush();
+        ch.force(true);
+      }
+      Files.createLink(newDir.resolve(name), tmp);
+      Files.delete(tmp);
+      syncDir(newDir);
+      return Outcome.delivered("maildir " + folder);
+    } catch (AccessDeniedException e) {
+      deleteQuietly(tmp);
+      return Outcome.failed("5.2.0", "cannot write Maildir " + folder + ": permission denied");
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      String why = Mbox.reason(e);
+      return Outcome.deferred(why.contains("No space") ? "4.3.1" : "4.2.0",
+          "cannot write Maildir " + folder + ": " + why);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // a file left in tmp/ is ignored by every reader
+    }
+  }
+
+  static void syncDir(Path dir) throws IOException {
+    if (dir.getFileSystem() != FileSystems.getDefault()) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package masq.deliver;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Appends a message to an mbox file, never leaving it half-written.
+ *
+ * <p>Locks: first an fcntl write lock on the mailbox (through {@link FileChannel}), then the
+ * dotlock {@code FILE.lock}, as mutt, procmail and mail(1) honour it. Both are waited for a
+ * few seconds; a mailbox still busy after that is deferred. A dotlock is stale when the
+ * process that made it is gone, or when it is older than five minutes.
+ *
+ * <p>Crash safety: masq writes {@code masq PID SIZE} into its dotlock, SIZE being the mailbox
+ * size before the append. A failed append is truncated back to SIZE at once. If the process is
+ * killed during the append, the dotlock stays; the next masq that locks the mailbox finds it
+ * stale (its PID is dead) and truncates the mailbox back to SIZE before appending, so a partial
+ * message never survives (the message itself is still queued and is delivered again). The
+ * fcntl lock, taken before the dotlock is examined, makes sure no other masq appends meanwhile.
+ */
+final class Mbox {
+  static final Duration STALE = Duration.ofMinutes(5);
+  private static final Set<OpenOption> OPEN = Set.of(StandardOpenOption.WRITE,
+      StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
+
+  private final Clock clock;
+  private final Duration lockWait;
+
+  Mbox(Clock clock, Duration lockWait) {
+    this.clock = clock;
+    this.lockWait = lockWait;
+  }
+
+  /** Writes one message (including its From line) at the end of the mailbox. */
+  interface Writer {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Appends to {@code file}; {@code owner} (or null) becomes the owner of a new mailbox.
+   */
+  Outcome append(Path file, UserPrincipal owner, Writer writer) {
+    if (Files.isSymbolicLink(file)) {
+      return Outcome.failed("5.2.0", "mailbox " + file + " is a symbolic link");
+    }
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Outcome.failed("5.2.0", "mailbox " + file + " is not a regular file");
+    }
+    boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(file, OPEN, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+    } catch (AccessDeniedException e) {
+      return Outcome.failed("5.2.0", "cannot open mailbox " + file + ": permission denied");
+    } catch (NoSuchFileException e) {
+      return Outcome.failed("5.2.0", "cannot open mailbox " + file + ": no such directory");
+    } catch (IOException e) {
+      return Outcome.deferred("4.2.0", "cannot open mailbox " + file + ": " + reason(e));
+    }
+    try (ch) {
+      if (!existed && owner != null) {
+        Files.setOwner(file, owner);
+      }
+      FileLock lock = waitForLock(ch);
+      if (lock == null) {
+        return Outcome.deferred("4.2.1", "mailbox " + file + " is locked");
+      }
+      Path dot = file.resolveSibling(file.getFileName() + ".lock");
+      Dotlock d = takeDotlock(dot, ch);
+      if (d == Dotlock.BUSY) {
+        return Outcome.deferred("4.2.1", "mailbox " + file + " is locked (" + dot.getFileName() + ")");
+      }
+      long size = ch.size();
+      try {
+        if (d == Dotlock.TAKEN) {
+          Files.writeString(dot, "masq " + ProcessHandle.current().pid() + " " + size + "\n",
+              StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
+        }
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch.position(size)), 64 * 1024);
+        writer.writeTo(out);
+        out.write('\n'); // the empty line that separates messages
+        out.flush();
+        ch.force(false);
+      } catch (IOException e) {
+        truncate(ch, size);
+        String why = reason(e);
+        return why.contains("No space") ? Outcome.deferred("4.3.1", "cannot write mailbox " + file + ": " + why)
+            : Outcome.deferred("4.2.0", "cannot write mailbox " + file + ": " + why);
+      } finally {
+        if (d == Dotlock.TAKEN) {
+          Files.deleteIfExists(dot);
+        }
+        lock.release();
+      }
+      return Outcome.delivered("mbox " + file);
+    } catch (IOException e) {
+      return Outcome.deferred("4.2.0", "mailbox " + file + ": " + reason(e));
+    }
+  }
+
+  private static void truncate(FileChannel ch, long size) {
+    try {
+      ch.truncate(size);
+      ch.force(false);
+    } catch (IOException e) {
+      // nothing more can be done; the dotlock recovery below will try again
+    }
+  }
+
+  private FileLock waitForLock(FileChannel ch) throws IOException {
+    long deadline = clock.millis() + lockWait.toMillis();
+    while (true) {
+      try {
+        FileLock l = ch.tryLock();
+        if (l != null) {
+          return l;
+        }
+      } catch (OverlappingFileLockException e) {
+        // held by this process (another thread): wait like for anyone else
+      }
+      if (clock.millis() >= deadline || !pause()) {
+        return null;
+      }
+    }
+  }
+
+  private enum Dotlock {
+    TAKEN,
+    NOT_POSSIBLE,
+    BUSY
+  }
+
+  /** Takes the dotlock; recovers from a dead masq's half-written append first. */
+  private Dotlock takeDotlock(Path dot, FileChannel mbox) throws IOException {
+    long deadline = clock.millis() + lockWait.toMillis();
+    while (true) {
+      try {
+        Files.createFile(dot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Dotlock.TAKEN;
+      } catch (AccessDeniedException e) {
+        return Dotlock.NOT_POSSIBLE; // a mail directory we may not write: the fcntl lock must do
+      } catch (FileAlreadyExistsException e) {
+        if (clearStale(dot, mbox)) {
+          continue;
+        }
+      }
+      if (clock.millis() >= deadline || !pause()) {
+        return Dotlock.BUSY;
+      }
+    }
+  }
+
+  /** Removes {@code dot} if it is stale; true when it was (or is gone). */
+  private boolean clearStale(Path dot, FileChannel mbox) throws IOException {
+    String text;
+    long age;
+    try {
+      text = new String(Files.readAllBytes(dot), StandardCharsets.US_ASCII).strip();
+      age = clock.millis() - Files.getLastModifiedTime(dot).toMillis();
+    } catch (NoSuchFileException e) {
+      return true;
+    }
+    String[] f = text.split("\\s+");
+    long pid = -1;
+    long size = -1;
+    try {
+      if (f.length == 3 && f[0].equals("masq")) {
+        pid = Long.parseLong(f[1]);
+        size = Long.parseLong(f[2]);
+      } else if (f.length >= 1 && !f[0].isEmpty()) {
+        pid = Long.parseLong(f[0]);
+      }
+    } catch (NumberFormatException e) {
+      pid = -1;
+    }
+    boolean dead = pid > 0 && ProcessHandle.of(pid).isEmpty();
+    if (!dead && age < STALE.toMillis()) {
+      return false;
+    }
+    if (dead && size >= 0 && mbox.size() > size) {
+      // a masq died while appending: take its partial message out again
+      mbox.truncate(size);
+      mbox.force(false);
+    }
+    Files.deleteIfExists(dot);
+    return true;
+  }
+
+  private static boolean pause() {
+    try {
+      Thread.sleep(50);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  static String reason(IOException e) {
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

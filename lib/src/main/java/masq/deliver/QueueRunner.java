@@ -1,0 +1,386 @@
+package masq.deliver;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import masq.MasqException;
+import masq.address.Address;
+import masq.address.AddressException;
+import masq.address.AddressParser;
+import masq.config.Config;
+import masq.log.MailLog;
+import masq.route.Locality;
+import masq.spool.CorruptEntryException;
+import masq.spool.Envelope;
+import masq.spool.MessageLock;
+import masq.spool.Recipient;
+import masq.spool.Spool;
+
+/**
+ * One queue run (masqmail's deliver.c): for each message, take its lock (a message another
+ * run holds is skipped), deliver every pending local recipient, and record the outcome in the
+ * spool. Remote recipients stay queued, marked "waiting for a route" (delivery over routes is
+ * not here). Aliases are expanded on every run; the leaves of an expansion are kept in the
+ * envelope as recipients whose {@code parent} is the top-level recipient, so that a leaf that
+ * was delivered is never delivered again. A top-level recipient is delivered when all its
+ * leaves are, failed when all are finished and some failed.
+ *
+ * <p>After each message: a recipient deferred although the message is older than {@code
+ * max_defer_time} fails; failures produce one bounce, deferrals a delay warning when one of
+ * {@code warn_intervals} has been passed since the last; notices are committed before the
+ * message's new state, and are delivered in the same run. A message with nothing pending left
+ * is removed ("Completed"). The clock is injected so that all timing is testable.
+ */
+public final class QueueRunner {
+  /** What a run did: messages it looked at, handled, and found locked by another process. */
+  public record Result(int wanted, int handled, int busy, int missing) {
+    /** True when every message this run wanted was held by another run. */
+    public boolean allBusy() {
+      return wanted > 0 && busy == wanted;
+    }
+  }
+
+  private final Config cfg;
+  private final Spool spool;
+  private final MailLog log;
+  private final Clock clock;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final int verbose;
+  private final Locality locality;
+  private final LocalDelivery local;
+  private final Notices notices;
+  private volatile boolean stopping;
+
+  /**
+   * Checks what delivery needs from the configuration (templates, mda) once.
+   *
+   * @param uid the uid this process runs as (0: new mailboxes are given to their user)
+   * @param out where --dry-run prints; {@code err} gets -v detail
+   */
+  public QueueRunner(Config cfg, Spool spool, MailLog log, Clock clock, long uid, PrintStream out,
+      PrintStream err, int verbose) throws MasqException {
+    this.cfg = cfg;
+    this.spool = spool;
+    this.log = log;
+    this.clock = clock;
+    this.out = out;
+    this.err = err;
+    this.verbose = verbose;
+    this.locality = Locality.of(cfg);
+    this.local = new LocalDelivery(cfg, spool, clock, uid);
+    this.notices = new Notices(cfg, spool, log, uid);
+  }
+
+  /** Asks a running {@link #run} to stop after the message it is working on. */
+  public void stop() {
+    stopping = true;
+  }
+
+  public boolean stopping() {
+    return stopping;
+  }
+
+  /**
+   * Runs the queue: all messages ({@code ids} null) or the given ones. With {@code dryRun},
+   * prints what would be done and changes nothing.
+   */
+  public Result run(List<String> ids, boolean dryRun) throws MasqException, IOException {
+    Aliases aliases = Aliases.load(cfg.aliasFile(), cfg.globaliasFile(), cfg.caselessMatching());
+    Deque<String> work = new ArrayDeque<>(ids == null ? spool.ids() : ids);
+    int wanted = 0;
+    int handled = 0;
+    int busy = 0;
+    int missing = 0;
+    while (!work.isEmpty() && !stopping) {
+      String id = work.poll();
+      if (!spool.exists(id)) {
+        if (ids != null && ids.contains(id)) {
+          err.println("masq-deliver: no such message: " + id);
+          missing++;
+        }
+        continue;
+      }
+      wanted++;
+      if (dryRun) {
+        try {
+          describe(spool.read(id), aliases);
+          handled++;
+        } catch (MasqException e) {
+          err.println("masq-deliver: " + e.getMessage());
+        }
+        continue;
+      }
+      try (MessageLock lock = spool.lock(id)) {
+        if (lock == null) {
+          busy++;
+          if (verbose > 0) {
+            err.println("masq-deliver: " + id + " is locked by another process; skipped");
+          }
+          continue;
+        }
+        Envelope env = spool.read(id);
+        if (env.held()) {
+          if (verbose > 0) {
+            err.println("masq-deliver: " + id + " is held; skipped");
+          }
+          continue;
+        }
+        work.addAll(deliver(lock, env, aliases));
+        handled++;
+      } catch (CorruptEntryException e) {
+        err.println("masq-deliver: " + e.getMessage() + " (skipped; see masq-queue check)");
+      } catch (MasqException e) {
+        if (ids != null && ids.contains(id)) {
+          err.println("masq-deliver: " + e.getMessage());
+          missing++;
+        } // otherwise removed while we looked: nothing to do
+      }
+    }
+    return new Result(wanted, handled, busy, missing);
+  }
+
+  private void describe(Envelope env, Aliases aliases) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(env.id()).append(" <").append(env.sender()).append(">")
+        .append(env.held() ? " (held: not delivered)" : "").append('\n');
+    for (Recipient r : env.recipients()) {
+      if (!r.parent().isEmpty()) {
+        continue;
+      }
+      sb.append("  ").append(r.address()).append(": ");
+      if (!r.isPending()) {
+        sb.append("already ").append(r.state().word()).append('\n');
+        continue;
+      }
+      Address a;
+      try {
+        a = AddressParser.parseEnvelope(r.address());
+      } catch (AddressException e) {
+        sb.append("fail: ").append(e.getMessage()).append('\n');
+        continue;
+      }
+      if (!locality.isLocal(a)) {
+        sb.append("remote, waiting for a route\n");
+        continue;
+      }
+      Aliases.Expansion x = aliases.expand(a, locality, cfg.hostName());
+      if (x.error() != null) {
+        sb.append("fail: ").append(x.error()).append('\n');
+        continue;
+      }
+      if (isPlain(x, a)) {
+        sb.append(local.describe(env, x.leaves().get(0), a)).append('\n');
+        continue;
+      }
+      sb.append("alias\n");
+      for (Aliases.Leaf leaf : x.leaves()) {
+        boolean done = env.recipients().stream().anyMatch(c -> c.parent().equals(r.address())
+            && c.address().equals(leaf.key()) && !c.isPending());
+        sb.append("    ").append(leaf.key()).append(": ")
+            .append(done ? "already done" : local.describe(env, leaf, a)).append('\n');
+      }
+    }
+    out.print(sb);
+  }
+
+  private static boolean isPlain(Aliases.Expansion x, Address a) {
+    return x.leaves().size() == 1 && x.leaves().get(0).kind() == Aliases.Leaf.Kind.USER
+        && x.leaves().get(0).key().equals(a.toString());
+  }
+
+  /** What happened to the recipients of one message in this attempt. */
+  private final class Attempt {
+    final Envelope env;
+    final long now = clock.millis();
+    final boolean expired;
+    final List<Notices.Item> failed = new ArrayList<>();
+    final List<Notices.Item> delayed = new ArrayList<>();
+
+    Attempt(Envelope env) {
+      this.env = env;
+      Duration age = Duration.ofMillis(now - env.received());
+      this.expired = age.compareTo(cfg.maxDeferTime()) > 0;
+    }
+
+    /** Records an outcome for {@code r} (a top-level recipient or a leaf under {@code top}). */
+    Recipient record(Recipient r, String top, Outcome o) {
+      String who = r.address() + (r.parent().isEmpty() ? "" : " <" + top + ">");
+      Outcome.Kind kind = o.kind();
+      String detail = o.detail();
+      String status = o.status();
+      if (kind == Outcome.Kind.DEFERRED && expired) {
+        kind = Outcome.Kind.FAILED;
+        status = "4.4.7";
+        detail = "message delayed longer than max_defer_time: " + detail;
+      }
+      switch (kind) {
+        case DELIVERED -> {
+          note(env.id() + " => " + who + " (" + detail + ")");
+          return r.with(Recipient.State.DELIVERED, now, "");
+        }
+        case DEFERRED -> {
+          note(env.id() + " == " + who + " (" + detail + ")");
+          delayed.add(new Notices.Item(r.address(), top, status, detail, now));
+          return r.with(Recipient.State.PENDING, now, detail);
+        }
+        default -> {
+          note(env.id() + " ** " + who + " (" + detail + ")");
+          failed.add(new Notices.Item(r.address(), top, status, detail, now));
+          return r.with(Recipient.State.FAILED, now, detail);
+        }
+      }
+    }
+  }
+
+  private void note(String line) {
+    log.write(line);
+    if (verbose > 0) {
+      err.println("masq-deliver: " + line);
+    }
+  }
+
+  /** Delivers one locked message; returns the IDs of notices it queued. */
+  private List<String> deliver(MessageLock lock, Envelope env, Aliases aliases)
+      throws MasqException, IOException {
+    Attempt at = new Attempt(env);
+    Map<String, List<Recipient>> children = new LinkedHashMap<>();
+    List<Recipient> tops = new ArrayList<>();
+    for (Recipient r : env.recipients()) {
+      if (r.parent().isEmpty()) {
+        tops.add(r);
+      } else {
+        children.computeIfAbsent(r.parent(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    List<Recipient> result = new ArrayList<>();
+    for (Recipient top : tops) {
+      List<Recipient> kids = children.remove(top.address());
+      kids = kids == null ? List.of() : kids;
+      if (!top.isPending()) {
+        result.add(top);
+        result.addAll(kids);
+        continue;
+      }
+      deliverTop(at, top, kids, aliases, result);
+    }
+    for (List<Recipient> orphans : children.values()) {
+      result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
+    }
+    List<String> queued = new ArrayList<>();
+    if (!at.failed.isEmpty()) {
+      addIfSent(queued, notices.send(env, at.failed, true));
+    }
+    Envelope next = env.withRecipients(result);
+    if (!at.delayed.isEmpty() && warningDue(env, at.now)) {
+      addIfSent(queued, notices.send(env, at.delayed, false));
+      next = next.withLastWarning(at.now);
+    }
+    boolean pending = result.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
+    if (pending) {
+      spool.update(lock, next);
+    } else {
+      spool.remove(lock);
+      note(env.id() + " Completed");
+    }
+    return queued;
+  }
+
+  private static void addIfSent(List<String> ids, String id) {
+    if (id != null) {
+      ids.add(id);
+    }
+  }
+
+  private void deliverTop(Attempt at, Recipient top, List<Recipient> kids, Aliases aliases,
+      List<Recipient> result) {
+    Address a;
+    try {
+      a = AddressParser.parseEnvelope(top.address());
+    } catch (AddressException e) {
+      result.add(at.record(top, top.address(), Outcome.failed("5.1.3", e.getMessage())));
+      result.addAll(kids);
+      return;
+    }
+    if (!locality.isLocal(a)) {
+      result.add(waiting(top));
+      result.addAll(kids);
+      return;
+    }
+    Aliases.Expansion x = aliases.expand(a, locality, cfg.hostName());
+    if (x.error() != null) {
+      result.add(at.record(top, top.address(), Outcome.failed("5.4.6", x.error())));
+      result.addAll(kids);
+      return;
+    }
+    if (isPlain(x, a)) {
+      result.add(at.record(top, top.address(), local.deliver(at.env, x.leaves().get(0), a)));
+      return;
+    }
+    Map<String, Recipient> old = new LinkedHashMap<>();
+    for (Recipient k : kids) {
+      old.put(k.address(), k);
+    }
+    List<Recipient> now = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (Aliases.Leaf leaf : x.leaves()) {
+      if (!seen.add(leaf.key())) {
+        continue;
+      }
+      Recipient k = old.getOrDefault(leaf.key(),
+          new Recipient(leaf.key(), Recipient.State.PENDING, 0, 0, top.address(), ""));
+      if (!k.isPending()) {
+        now.add(k);
+      } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
+        now.add(waiting(k));
+      } else {
+        now.add(at.record(k, top.address(), local.deliver(at.env, leaf, a)));
+      }
+    }
+    boolean allDelivered = now.stream().allMatch(k -> k.state() == Recipient.State.DELIVERED);
+    boolean anyPending = now.stream().anyMatch(Recipient::isPending);
+    Recipient t;
+    if (allDelivered) {
+      t = top.with(Recipient.State.DELIVERED, at.now, "");
+    } else if (!anyPending) {
+      t = top.with(Recipient.State.FAILED, at.now, "some addresses of the alias failed");
+    } else {
+      String why = now.stream().filter(Recipient::isPending).map(Recipient::lastError)
+          .filter(e -> !e.isEmpty()).findFirst().orElse("pending");
+      t = top.with(Recipient.State.PENDING, at.now, why);
+    }
+    result.add(t);
+    result.addAll(now);
+  }
+
+  /** A remote recipient: left for delivery over a route. */
+  private static Recipient waiting(Recipient r) {
+    return r.lastError().isEmpty()
+        ? new Recipient(r.address(), r.state(), r.tries(), r.lastAttempt(), r.parent(), "waiting for a route")
+        : r;
+  }
+
+  /**
+   * masqmail's warn_msg_is_due: a warning is due when, for some interval I, the message is
+   * older than I and the last warning was sent less than I after it arrived.
+   */
+  boolean warningDue(Envelope env, long now) {
+    long age = now - env.received();
+    long sinceArrival = env.lastWarning() == 0 ? 0 : env.lastWarning() - env.received();
+    for (Duration i : cfg.warnIntervals()) {
+      if (age > i.toMillis() && sinceArrival < i.toMillis()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

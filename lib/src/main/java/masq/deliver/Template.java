@@ -1,0 +1,138 @@
+package masq.deliver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import masq.Exit;
+import masq.MasqException;
+
+/**
+ * A bounce or warning template in masqmail's format ({@code errmsg_file}, {@code
+ * warnmsg_file}): header lines, an empty line, then text. Lines are expanded with the message
+ * variables ({@code ${host_name}}, {@code ${uid}}, {@code ${return_path}} ...) plus {@code
+ * ${err_msg}} and {@code ${failed_rcpts}}. Lines starting with {@code @} are directives:
+ * {@code @failed_rcpts} lists the recipients with their reasons; {@code @msg_headers} and
+ * {@code @msg_body} say what of the original message the notice carries (its headers, or the
+ * whole message) — masq attaches it as the third part of the DSN rather than in the text.
+ * The default English templates are resources beside this class.
+ */
+final class Template {
+  /** The names a template may use besides the message variables. */
+  static final Set<String> EXTRA = Set.of("err_msg", "failed_rcpts");
+
+  private final String where;
+  private final List<String> headers;
+  private final List<String> text;
+  private final boolean wantsBody;
+
+  private Template(String where, List<String> headers, List<String> text, boolean wantsBody) {
+    this.where = where;
+    this.headers = headers;
+    this.text = text;
+    this.wantsBody = wantsBody;
+  }
+
+  /** Reads {@code file}, or the built-in {@code resource} when file is null, and checks it. */
+  static Template load(Path file, String resource, Set<String> known) throws MasqException {
+    String content;
+    String where;
+    try {
+      if (file != null) {
+        where = file.toString();
+        content = Files.readString(file, StandardCharsets.UTF_8);
+      } else {
+        where = "built-in " + resource;
+        try (InputStream in = Template.class.getResourceAsStream(resource)) {
+          if (in == null) {
+            throw new MasqException(Exit.SOFTWARE, "built-in template " + resource + " is missing");
+          }
+          content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      }
+    } catch (IOException e) {
+      throw new MasqException(Exit.CONFIG, "cannot read template " + file + ": " + Mbox.reason(e));
+    }
+    List<String> headers = new ArrayList<>();
+    List<String> text = new ArrayList<>();
+    String[] lines = content.split("\n", -1);
+    int n = lines.length;
+    if (n > 0 && lines[n - 1].isEmpty()) {
+      n--;
+    }
+    boolean inHeaders = n > 0 && lines[0].matches("[!-9;-~]+:.*");
+    boolean wantsBody = false;
+    for (int i = 0; i < n; i++) {
+      String line = lines[i];
+      if (line.startsWith("@")) {
+        String d = line.strip();
+        if (!d.equals("@failed_rcpts") && !d.equals("@msg_headers") && !d.equals("@msg_body")) {
+          throw new MasqException(Exit.CONFIG, where + ":" + (i + 1) + ": unknown directive " + d);
+        }
+        wantsBody |= d.equals("@msg_body");
+      } else {
+        try {
+          Variables.expand(line, names(known));
+        } catch (Variables.UnknownVariable e) {
+          throw new MasqException(Exit.CONFIG, where + ":" + (i + 1) + ": " + e.getMessage());
+        }
+      }
+      if (inHeaders && line.isEmpty()) {
+        inHeaders = false;
+        continue;
+      }
+      (inHeaders ? headers : text).add(line);
+    }
+    return new Template(where, headers, text, wantsBody);
+  }
+
+  private static Map<String, String> names(Set<String> known) {
+    Map<String, String> m = new java.util.HashMap<>();
+    for (String k : known) {
+      m.put(k, "");
+    }
+    return m;
+  }
+
+  /** The header lines, expanded. */
+  List<String> headers(Map<String, String> vars) throws MasqException {
+    List<String> out = new ArrayList<>();
+    for (String h : headers) {
+      out.add(expand(h, vars));
+    }
+    return out;
+  }
+
+  /** The text, expanded, with {@code @failed_rcpts} replaced by {@code rcptLines}. */
+  String text(Map<String, String> vars, List<String> rcptLines) throws MasqException {
+    StringBuilder sb = new StringBuilder();
+    for (String line : text) {
+      if (line.strip().equals("@failed_rcpts")) {
+        for (String r : rcptLines) {
+          sb.append('\t').append(r).append('\n');
+        }
+      } else if (!line.startsWith("@")) {
+        sb.append(expand(line, vars)).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** True when the notice should carry the whole original message, not only its headers. */
+  boolean wantsBody() {
+    return wantsBody;
+  }
+
+  private String expand(String line, Map<String, String> vars) throws MasqException {
+    try {
+      return Variables.expand(line, vars);
+    } catch (Variables.UnknownVariable e) {
+      throw new MasqException(Exit.CONFIG, where + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package masq.tools;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import masq.Exit;
+import masq.MasqException;
+import masq.config.Config;
+import masq.config.Values;
+import masq.deliver.QueueRunner;
+import masq.log.MailLog;
+import masq.spool.Spool;
+
+/**
+ * masq-deliver — run the queue: local delivery, bounces and delay warnings.
+ *
+ * <pre>
+ * masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
+ *              [--daemon --interval TIME] [-v]
+ * </pre>
+ *
+ * <p>The reference is masq-deliver(8). One run looks at every queued message (or those named
+ * by --id), takes its lock — a message another run holds is skipped, so runs may overlap —
+ * and delivers its pending local recipients to mbox, Maildir, the MDA, pipes and files, after
+ * alias expansion. Remote recipients stay queued, waiting for a route. Failures bounce to the
+ * return path as DSNs; long deferrals get delay warnings. --dry-run prints what would be done
+ * and changes nothing. --daemon repeats the run every --interval in the foreground and ends
+ * after the current message on SIGTERM or SIGINT, with nothing left locked.
+ *
+ * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred); 75 when every message
+ * it wanted was locked by another run; 67 when an --id names no queued message; 69 when
+ * --route names no query route; 78 for a configuration error (including alias files and
+ * templates, reported with file and line); 64 for a usage error.
+ *
+ * <p>SECURITY: IDs are checked against the ID syntax before any file name is built from them.
+ * Mailboxes that are symbolic links or not regular files are refused, never followed. MDA and
+ * pipe commands run without a shell, with a fixed environment and a time limit (mda_timeout).
+ */
+public final class Deliver extends Tool {
+  Deliver(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+    super("masq-deliver", out, err, env, clock);
+  }
+
+  public static void main(String[] args) {
+    exit(new Deliver(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
+  }
+
+  @Override
+  String usage() {
+    return """
+        usage: masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
+                            [--daemon --interval TIME] [-v]
+        Runs the queue: delivers local mail, sends bounces and delay warnings.
+          --id ID...        only these messages
+          --local-only      only local recipients (remote ones stay queued)
+          --route NAME      the link NAME is up now (masqmail's -qo NAME)
+          --dry-run         print what would be done per recipient; change nothing
+          --daemon          repeat the run every --interval (e.g. 30m) until SIGTERM
+          -C FILE           configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
+          -v                more detail on stderr
+        See masq-deliver(8).
+        """;
+  }
+
+  /** What the command line asked for. */
+  static final class Options {
+    List<String> ids;
+    boolean localOnly;
+    boolean dryRun;
+    boolean daemon;
+    Duration interval;
+    String route;
+  }
+
+  @Override
+  int run(String[] args) throws MasqException, IOException {
+    Options o = new Options();
+    if (!parse(args, o)) {
+      return Exit.OK;
+    }
+    Config cfg = loadConfig();
+    if (o.route != null && !cfg.queryRoutes().containsKey(o.route)) {
+      throw new MasqException(Exit.UNAVAILABLE, "unknown route '" + o.route
+          + "': no query_routes." + o.route + " in " + (cfg.file() == null ? "the configuration" : cfg.file()));
+    }
+    Spool spool = openSpool(cfg);
+    MailLog log = log(cfg);
+    QueueRunner runner = new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose);
+    if (o.daemon) {
+      return daemon(runner, log, o);
+    }
+    QueueRunner.Result r = runner.run(o.ids, o.dryRun);
+    if (r.missing() > 0) {
+      return Exit.NOUSER;
+    }
+    if (r.allBusy()) {
+      err.println(name + ": every message is being delivered by another run; try again later");
+      return Exit.TEMPFAIL;
+    }
+    return Exit.OK;
+  }
+
+  /** Parses the command line into {@code o}; false when help or version was shown. */
+  boolean parse(String[] args, Options o) throws MasqException {
+    for (int i = 0; i < args.length; ) {
+      int used = common(args, i);
+      if (used < 0) {
+        return false;
+      }
+      if (used > 0) {
+        i += used;
+        continue;
+      }
+      String a = args[i++];
+      switch (a) {
+        case "--id" -> {
+          if (o.ids == null) {
+            o.ids = new ArrayList<>();
+          }
+          int start = o.ids.size();
+          while (i < args.length && !args[i].startsWith("-")) {
+            o.ids.add(args[i++]);
+          }
+          if (o.ids.size() == start) {
+            throw usageError("--id needs at least one message ID");
+          }
+        }
+        case "--local-only" -> o.localOnly = true;
+        case "--dry-run" -> o.dryRun = true;
+        case "--daemon" -> o.daemon = true;
+        case "--interval", "--route" -> {
+          if (i >= args.length) {
+            throw usageError(a + " needs a value");
+          }
+          String v = args[i++];
+          if (a.equals("--route")) {
+            o.route = v;
+          } else {
+            o.interval = Values.parseDuration(v);
+            if (o.interval == null || o.interval.isZero()) {
+              throw usageError("--interval takes a time such as 30s, 15m or 1h, not '" + v + "'");
+            }
+          }
+        }
+        default -> throw usageError("unknown option or argument " + a);
+      }
+    }
+    if (o.daemon != (o.interval != null)) {
+      throw usageError("--daemon and --interval go together");
+    }
+    if (o.daemon && (o.dryRun || o.ids != null)) {
+      throw usageError("--daemon cannot be combined with --dry-run or --id");
+    }
+    return true;
+  }
+
+  /** Runs the queue every interval until SIGTERM/SIGINT; the current message is finished first. */
+  private int daemon(QueueRunner runner, MailLog log, Options o) throws MasqException, IOException {
+    CountDownLatch stop = new CountDownLatch(1);
+    sun.misc.SignalHandler h = sig -> {
+      runner.stop();
+      stop.countDown();
+    };
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
+    log.write("masq-deliver daemon started, interval " + o.interval.toSeconds() + "s");
+    boolean first = true;
+    while (!runner.stopping()) {
+      try {
+        runner.run(null, false);
+      } catch (MasqException e) {
+        if (first) {
+          throw e; // a configuration that cannot work: say so at once
+        }
+        err.println(name + ": " + e.getMessage());
+        log.write("queue run failed: " + e.getMessage());
+      }
+      first = false;
+      try {
+        if (stop.await(o.interval.toMillis(), TimeUnit.MILLISECONDS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        break;
+      }
+    }
+    log.write("masq-deliver daemon stopped");
+    return Exit.OK;
+  }
+}

@@ -63,12 +63,16 @@ final class Notices {
           : new Address(env.sender().substring(0, at), env.sender().substring(at + 1));
     }
     for (Item i : items) {
-      String local = i.address().contains("@") ? i.address().substring(0, i.address().lastIndexOf('@')) : i.address();
-      if (local.equalsIgnoreCase("postmaster")) {
+      if (isPostmaster(i.address()) || isPostmaster(i.original())) {
         return null;
       }
     }
     return new Address("postmaster", cfg.hostName());
+  }
+
+  private static boolean isPostmaster(String address) {
+    int at = address.lastIndexOf('@');
+    return (at < 0 ? address : address.substring(0, at)).equalsIgnoreCase("postmaster");
   }
 
   /** Sends a bounce ({@code failed}) or a warning; returns the new message's ID, or null. */

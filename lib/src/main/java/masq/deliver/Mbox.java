@@ -76,6 +76,9 @@ final class Mbox {
     } catch (NoSuchFileException e) {
       return Outcome.failed("5.2.0", "cannot open mailbox " + file + ": no such directory");
     } catch (IOException e) {
+      if (reason(e).contains("not permitted")) { // EPERM: an immutable or append-only file
+        return Outcome.failed("5.2.0", "cannot open mailbox " + file + ": permission denied");
+      }
       return Outcome.deferred("4.2.0", "cannot open mailbox " + file + ": " + reason(e));
     }
     try (ch) {

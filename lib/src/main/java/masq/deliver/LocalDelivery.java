@@ -1,5 +1,6 @@
 package masq.deliver;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import masq.MasqException;
 import masq.address.Address;
 import masq.config.Config;
 import masq.spool.Envelope;
-import masq.spool.Spool;
+import masq.spool.MessageLock;
 
 /**
  * Delivers one message to one local leaf of an alias expansion (deliver.c {@code
@@ -29,16 +30,14 @@ import masq.spool.Spool;
  */
 final class LocalDelivery {
   private final Config cfg;
-  private final Spool spool;
   private final Clock clock;
   private final Mbox mbox;
   private final Maildir maildir;
   private final boolean root;
   private final List<String> mdaWords;
 
-  LocalDelivery(Config cfg, Spool spool, Clock clock, long uid) throws MasqException {
+  LocalDelivery(Config cfg, Clock clock, long uid) throws MasqException {
     this.cfg = cfg;
-    this.spool = spool;
     this.clock = clock;
     this.mbox = new Mbox(clock, Duration.ofSeconds(10));
     this.maildir = new Maildir(clock, cfg.hostName());
@@ -108,11 +107,12 @@ final class LocalDelivery {
   }
 
   /** Delivers the message of {@code env} to {@code leaf}; {@code top} is the envelope recipient. */
-  Outcome deliver(Envelope env, Aliases.Leaf leaf, Address top) {
+  Outcome deliver(MessageLock lock, Envelope env, Aliases.Leaf leaf, Address top) {
     if (cfg.deferAll()) {
       return Outcome.deferred("4.3.2", "defer_all is set");
     }
-    MessageCopy copy = new MessageCopy(top.toString(), env.sender(), () -> open(env.id()));
+    MessageCopy copy = new MessageCopy(top.toString(), env.sender(),
+        () -> new BufferedInputStream(lock.openMessage(), 64 * 1024));
     String fromLine = MessageCopy.fromLine(env.sender(), clock.instant(), ZoneId.systemDefault());
     switch (leaf.kind()) {
       case PIPE -> {
@@ -159,14 +159,6 @@ final class LocalDelivery {
       };
     } catch (MasqException e) {
       return Outcome.deferred("4.3.5", e.getMessage());
-    }
-  }
-
-  private java.io.InputStream open(String id) throws IOException {
-    try {
-      return spool.openMessage(id);
-    } catch (MasqException e) {
-      throw new IOException(e.getMessage(), e);
     }
   }
 

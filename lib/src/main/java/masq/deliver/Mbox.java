@@ -96,10 +96,6 @@ final class Mbox {
       }
       long size = ch.size();
       try {
-        if (d == Dotlock.TAKEN) {
-          Files.writeString(dot, "masq " + ProcessHandle.current().pid() + " " + size + "\n",
-              StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
-        }
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch.position(size)), 64 * 1024);
         writer.writeTo(out);
         out.write('\n'); // the empty line that separates messages
@@ -154,23 +150,37 @@ final class Mbox {
     BUSY
   }
 
-  /** Takes the dotlock; recovers from a dead masq's half-written append first. */
+  /**
+   * Takes the dotlock; recovers from a dead masq's half-written append first. The lock file
+   * appears with its content already in it (written under a temporary name, then linked), so
+   * no one ever sees an empty masq dotlock.
+   */
   private Dotlock takeDotlock(Path dot, FileChannel mbox) throws IOException {
+    long pid = ProcessHandle.current().pid();
+    Path hitch = dot.resolveSibling(dot.getFileName() + ".masq" + pid);
     long deadline = clock.millis() + lockWait.toMillis();
-    while (true) {
-      try {
-        Files.createFile(dot, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        return Dotlock.TAKEN;
-      } catch (AccessDeniedException e) {
-        return Dotlock.NOT_POSSIBLE; // a mail directory we may not write: the fcntl lock must do
-      } catch (FileAlreadyExistsException e) {
-        if (clearStale(dot, mbox)) {
-          continue;
+    try {
+      while (true) {
+        try {
+          // the size as it is now: a stale lock's recovery below may have truncated the mailbox
+          Files.write(hitch, ("masq " + pid + " " + mbox.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (AccessDeniedException e) {
+          return Dotlock.NOT_POSSIBLE; // a mail directory we may not write: the fcntl lock must do
+        }
+        try {
+          Files.createLink(dot, hitch);
+          return Dotlock.TAKEN;
+        } catch (FileAlreadyExistsException e) {
+          if (clearStale(dot, mbox)) {
+            continue;
+          }
+        }
+        if (clock.millis() >= deadline || !pause()) {
+          return Dotlock.BUSY;
         }
       }
-      if (clock.millis() >= deadline || !pause()) {
-        return Dotlock.BUSY;
-      }
+    } finally {
+      Files.deleteIfExists(hitch);
     }
   }
 
@@ -207,6 +217,9 @@ final class Mbox {
       mbox.force(false);
     }
     Files.deleteIfExists(dot);
+    if (dead) {
+      Files.deleteIfExists(dot.resolveSibling(dot.getFileName() + ".masq" + pid));
+    }
     return true;
   }
 

@@ -20,6 +20,7 @@ import masq.config.Config;
 import masq.log.MailLog;
 import masq.message.RfcDate;
 import masq.spool.Envelope;
+import masq.spool.MessageLock;
 import masq.spool.Spool;
 
 /**
@@ -76,7 +77,7 @@ final class Notices {
   }
 
   /** Sends a bounce ({@code failed}) or a warning; returns the new message's ID, or null. */
-  String send(Envelope env, List<Item> items, boolean failed) throws MasqException, IOException {
+  String send(MessageLock lock, Envelope env, List<Item> items, boolean failed) throws MasqException, IOException {
     Address to = recipient(env, items);
     if (to == null) {
       log.write(env.id() + " no " + (failed ? "bounce" : "warning") + " sent: it would go to postmaster about postmaster");
@@ -138,11 +139,11 @@ final class Notices {
     if (whole) {
       head.append("Content-Type: message/rfc822\n\n");
       parts.add(bytes(head));
-      parts.add(spool.openMessage(env.id()));
+      parts.add(lock.openMessage());
     } else {
       head.append("Content-Type: text/rfc822-headers\n\n");
       parts.add(bytes(head));
-      parts.add(new ByteArrayInputStream(headersOf(env)));
+      parts.add(new ByteArrayInputStream(headersOf(lock)));
     }
     parts.add(bytes(new StringBuilder("\n--").append(boundary).append("--\n")));
     Submission.Request req = new Submission.Request(Address.NULL, null, List.of(to), false, false,
@@ -188,9 +189,9 @@ final class Notices {
   }
 
   /** The stored header section of {@code env}'s message (bounded by the accept limits). */
-  private byte[] headersOf(Envelope env) throws MasqException, IOException {
+  private static byte[] headersOf(MessageLock lock) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = new java.io.BufferedInputStream(spool.openMessage(env.id()))) {
+    try (InputStream in = new java.io.BufferedInputStream(lock.openMessage())) {
       int prev = '\n';
       int c;
       while ((c = in.read()) >= 0) {

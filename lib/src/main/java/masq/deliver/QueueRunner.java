@@ -77,7 +77,7 @@ public final class QueueRunner {
     this.err = err;
     this.verbose = verbose;
     this.locality = Locality.of(cfg);
-    this.local = new LocalDelivery(cfg, spool, clock, uid);
+    this.local = new LocalDelivery(cfg, clock, uid);
     this.notices = new Notices(cfg, spool, log, uid);
   }
 
@@ -200,13 +200,15 @@ public final class QueueRunner {
 
   /** What happened to the recipients of one message in this attempt. */
   private final class Attempt {
+    final MessageLock lock;
     final Envelope env;
     final long now = clock.millis();
     final boolean expired;
     final List<Notices.Item> failed = new ArrayList<>();
     final List<Notices.Item> delayed = new ArrayList<>();
 
-    Attempt(Envelope env) {
+    Attempt(MessageLock lock, Envelope env) {
+      this.lock = lock;
       this.env = env;
       Duration age = Duration.ofMillis(now - env.received());
       this.expired = age.compareTo(cfg.maxDeferTime()) > 0;
@@ -252,7 +254,7 @@ public final class QueueRunner {
   /** Delivers one locked message; returns the IDs of notices it queued. */
   private List<String> deliver(MessageLock lock, Envelope env, Aliases aliases)
       throws MasqException, IOException {
-    Attempt at = new Attempt(env);
+    Attempt at = new Attempt(lock, env);
     Map<String, List<Recipient>> children = new LinkedHashMap<>();
     List<Recipient> tops = new ArrayList<>();
     for (Recipient r : env.recipients()) {
@@ -278,11 +280,11 @@ public final class QueueRunner {
     }
     List<String> queued = new ArrayList<>();
     if (!at.failed.isEmpty()) {
-      addIfSent(queued, notices.send(env, at.failed, true));
+      addIfSent(queued, notices.send(lock, env, at.failed, true));
     }
     Envelope next = env.withRecipients(result);
     if (!at.delayed.isEmpty() && warningDue(env, at.now)) {
-      addIfSent(queued, notices.send(env, at.delayed, false));
+      addIfSent(queued, notices.send(lock, env, at.delayed, false));
       next = next.withLastWarning(at.now);
     }
     boolean pending = result.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
@@ -323,7 +325,7 @@ public final class QueueRunner {
       return;
     }
     if (isPlain(x, a)) {
-      result.add(at.record(top, top.address(), local.deliver(at.env, x.leaves().get(0), a)));
+      result.add(at.record(top, top.address(), local.deliver(at.lock, at.env, x.leaves().get(0), a)));
       return;
     }
     Map<String, Recipient> old = new LinkedHashMap<>();
@@ -343,7 +345,7 @@ public final class QueueRunner {
       } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
         now.add(waiting(k));
       } else {
-        now.add(at.record(k, top.address(), local.deliver(at.env, leaf, a)));
+        now.add(at.record(k, top.address(), local.deliver(at.lock, at.env, leaf, a)));
       }
     }
     boolean allDelivered = now.stream().allMatch(k -> k.state() == Recipient.State.DELIVERED);

@@ -265,7 +265,8 @@ public final class QueueRunner {
       }
     }
     List<Recipient> result = new ArrayList<>();
-    for (Recipient top : tops) {
+    for (int i = 0; i < tops.size(); i++) {
+      Recipient top = tops.get(i);
       List<Recipient> kids = children.remove(top.address());
       kids = kids == null ? List.of() : kids;
       if (!top.isPending()) {
@@ -273,7 +274,23 @@ public final class QueueRunner {
         result.addAll(kids);
         continue;
       }
-      deliverTop(at, top, kids, aliases, result);
+      List<Recipient> later = tops.subList(i + 1, tops.size());
+      Checkpoint cp = partial -> {
+        // the state so far: what is done, the recipient in hand, and the rest as it was
+        List<Recipient> all = new ArrayList<>(result);
+        all.addAll(partial);
+        for (Recipient t : later) {
+          all.add(t);
+          all.addAll(children.getOrDefault(t.address(), List.of()));
+        }
+        for (Map.Entry<String, List<Recipient>> e : children.entrySet()) {
+          if (later.stream().noneMatch(t -> t.address().equals(e.getKey()))) {
+            all.addAll(e.getValue());
+          }
+        }
+        spool.update(lock, env.withRecipients(all));
+      };
+      deliverTop(at, top, kids, aliases, result, cp, later.stream().anyMatch(Recipient::isPending));
     }
     for (List<Recipient> orphans : children.values()) {
       result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
@@ -303,8 +320,17 @@ public final class QueueRunner {
     }
   }
 
+  /**
+   * Writes the state reached in the middle of a message, after a delivery that more deliveries
+   * follow: a crash then repeats only what came after it (fewer duplicates).
+   */
+  private interface Checkpoint {
+    void save(List<Recipient> partial) throws IOException;
+  }
+
+  /** {@code moreAfter}: recipients after this one are pending (a checkpoint is worth it). */
   private void deliverTop(Attempt at, Recipient top, List<Recipient> kids, Aliases aliases,
-      List<Recipient> result) {
+      List<Recipient> result, Checkpoint cp, boolean moreAfter) throws IOException {
     Address a;
     try {
       a = AddressParser.parseEnvelope(top.address());
@@ -325,7 +351,11 @@ public final class QueueRunner {
       return;
     }
     if (isPlain(x, a)) {
-      result.add(at.record(top, top.address(), local.deliver(at.lock, at.env, x.leaves().get(0), a)));
+      Recipient t = at.record(top, top.address(), local.deliver(at.lock, at.env, x.leaves().get(0), a));
+      if (moreAfter && t.state() == Recipient.State.DELIVERED) {
+        cp.save(List.of(t));
+      }
+      result.add(t);
       return;
     }
     Map<String, Recipient> old = new LinkedHashMap<>();
@@ -334,7 +364,9 @@ public final class QueueRunner {
     }
     List<Recipient> now = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
-    for (Aliases.Leaf leaf : x.leaves()) {
+    List<Aliases.Leaf> leaves = x.leaves();
+    for (int i = 0; i < leaves.size(); i++) {
+      Aliases.Leaf leaf = leaves.get(i);
       if (!seen.add(leaf.key())) {
         continue;
       }
@@ -345,7 +377,20 @@ public final class QueueRunner {
       } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
         now.add(waiting(k));
       } else {
-        now.add(at.record(k, top.address(), local.deliver(at.lock, at.env, leaf, a)));
+        Recipient done = at.record(k, top.address(), local.deliver(at.lock, at.env, leaf, a));
+        now.add(done);
+        boolean more = i + 1 < leaves.size() || moreAfter;
+        if (more && done.state() == Recipient.State.DELIVERED) {
+          List<Recipient> partial = new ArrayList<>();
+          partial.add(top);
+          partial.addAll(now);
+          for (Recipient o : old.values()) {
+            if (!seen.contains(o.address())) {
+              partial.add(o);
+            }
+          }
+          cp.save(partial);
+        }
       }
     }
     boolean allDelivered = now.stream().allMatch(k -> k.state() == Recipient.State.DELIVERED);

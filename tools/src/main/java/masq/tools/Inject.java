@@ -154,10 +154,15 @@ public final class Inject extends Tool {
     for (String r : o.recipients) {
       // sendmail accepts "a, b" in one argument
       for (String part : r.split(",")) {
-        if (part.isBlank()) {
+        String p = part.strip();
+        if (p.isEmpty()) {
           continue;
         }
-        Address a = AddressParser.parseEnvelope(part);
+        int lt = p.indexOf('<');
+        if (lt > 0 && p.endsWith(">")) {
+          p = p.substring(lt); // "Display Name <addr>" as mail clients pass it
+        }
+        Address a = AddressParser.parseEnvelope(p);
         if (a.isNull()) {
           throw new MasqException(Exit.DATAERR, "invalid address '" + part.strip() + "': empty recipient");
         }

@@ -239,4 +239,20 @@ class InjectTest {
     }
     assertTrue(Files.exists(state.resolve("masq/log/masq.log")));
   }
+
+  @Test
+  void useSyslogHandsEachLogLineToLogger() throws Exception {
+    Path binDir = Files.createDirectories(dir.resolve("fakebin"));
+    Path got = dir.resolve("logger.args");
+    Path logger = binDir.resolve("logger");
+    Files.writeString(logger, "#!/bin/sh\nprintf '%s|' \"$@\" >> " + got + "\necho >> " + got + "\n");
+    logger.toFile().setExecutable(true);
+    Sandbox sys = new Sandbox(dir.resolve("sys"), "do_queue = true\nuse_syslog = true\n");
+    Sandbox.exec(List.of(Sandbox.bin("masq-inject").toString(), "-C", sys.conf.toString(), "a@b"),
+        "Subject: x\n\nb\n".getBytes(), Map.of("PATH", binDir + ":" + System.getenv("PATH"))).expect(0);
+    String id = sys.queuedIds().get(0);
+    String args = Files.readString(got);
+    assertTrue(args.contains("-p|mail.info|--|" + id + " <= "), args);
+    assertTrue(sys.log().contains(id + " <= "), "the log file is written as well");
+  }
 }

@@ -127,7 +127,8 @@ abstract class Tool {
   }
 
   final MailLog log(Config cfg) {
-    return new MailLog(cfg.logDir(), clock, ZoneId.systemDefault(), ProcessHandle.current().pid());
+    return new MailLog(cfg.logDir(), clock, ZoneId.systemDefault(), ProcessHandle.current().pid(),
+        cfg.useSyslog());
   }
 
   /** The numeric uid of this process. */

@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
+import masq.accept.Maildrop;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
 import masq.config.Config;
 import masq.spool.Envelope;
+import masq.spool.MessageIds;
 
 /**
  * masq-inject — read one message on stdin and put it in the spool.
@@ -177,6 +179,18 @@ public final class Inject extends Tool {
       } else if (verbose > 0) {
         err.println(name + ": -f " + o.sender + " ignored: " + login + " is not a trusted user");
       }
+    }
+    if (!cfg.runAsUser() && uid != 0 && !login.equals("mail")) {
+      // system mode, unprivileged caller: leave it in the maildrop for masq-deliver to pick up
+      List<String> names = rcpts.stream().map(Address::toString).toList();
+      String drop = Maildrop.write(cfg.spoolDir().resolve("maildrop"),
+          new MessageIds(clock, ProcessHandle.current().pid()), uid,
+          new Maildrop.Request(o.sender, o.fullName, o.fromHeaders, names), in, !o.dotIgnore,
+          cfg.maxMsgSize());
+      if (verbose > 0) {
+        err.println(name + ": left in the maildrop as " + drop + "; the next masq-deliver run queues it");
+      }
+      return Exit.OK;
     }
     Submission.Request req = new Submission.Request(sender, o.fullName, rcpts, o.fromHeaders,
         !o.dotIgnore, "local", login, uid, null, null);

@@ -84,7 +84,8 @@ public final class Values {
     return Integer.parseInt(v);
   }
 
-  static MasqException bad(Setting s, String what) {
+  /** A configuration error (exit 78) naming file, line, option and value. */
+  public static MasqException bad(Setting s, String what) {
     return new MasqException(Exit.CONFIG,
         s.where() + ": " + s.name() + " = \"" + s.value() + "\": " + what);
   }

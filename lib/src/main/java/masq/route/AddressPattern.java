@@ -3,6 +3,7 @@ package masq.route;
 import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
+import masq.address.AddressException;
 import masq.address.Glob;
 
 /**
@@ -25,7 +26,7 @@ public record AddressPattern(String text, String local, String domain, String wh
     String local = at < 0 ? item : item.substring(0, at);
     String domain = at < 0 ? "*" : item.substring(at + 1);
     if (local.isEmpty() || domain.isEmpty()) {
-      throw new MasqException(Exit.CONFIG, where + ": " + option + ": address pattern '" + item
+      throw new MasqException(Exit.CONFIG, where + ": " + option + ": address pattern '" + AddressException.printable(item)
           + "' has an empty " + (local.isEmpty() ? "local part (write *@domain)" : "domain"));
     }
     return new AddressPattern(item, local, domain, where);

@@ -4,6 +4,7 @@ import java.util.List;
 import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
+import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.address.Glob;
 import masq.address.Mailbox;
@@ -56,7 +57,8 @@ public record MapRule(String pattern, String text, Address address, String displ
   }
 
   private static MasqException bad(String where, String option, String item, String what) {
-    return new MasqException(Exit.CONFIG, where + ": " + option + ": rule '" + item + "': " + what);
+    return new MasqException(Exit.CONFIG,
+        where + ": " + option + ": rule '" + AddressException.printable(item) + "': " + what);
   }
 
   /** The rule {@code *: *@domain} that masqmail's older {@code set_*_domain} options stand for. */

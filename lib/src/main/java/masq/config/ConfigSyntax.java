@@ -53,6 +53,9 @@ public final class ConfigSyntax {
       }
       if (c == '#') {
         pos = skipToEol(text, pos);
+        if (text.charAt(pos - 1) == '\n') {
+          line++;
+        }
         continue;
       }
       int nameStart = pos;

@@ -153,4 +153,32 @@ class RewriteCommandTest {
     b.update(r.stdout(), outHead.length, r.stdout().length - outHead.length);
     assertArrayEquals(a.digest(), b.digest());
   }
+
+  /** The example route and the table of masq.route(5), run as documented. */
+  @Test
+  void theManPageExamplesHold(@TempDir Path dir) throws Exception {
+    Path route = dir.resolve("isp1.route");
+    Files.copy(Sandbox.HOME.resolve("examples/isp1.route"), route);
+    Sandbox pc = new Sandbox(dir, "host_name = pc.home.lan\nquery_routes.isp1 = \"" + route + "\"\n");
+    String[][] table = {
+      {"From: john", "From: John Smith <jsmith@isp1.example>"},
+      {"From: Johnny <john@pc.home.lan>", "From: Johnny <jsmith@isp1.example>"},
+      {"From: john (on the laptop)", "From: jsmith@isp1.example (on the laptop)"},
+      {"Sender: ann", "Sender: ann@isp1.example"},
+      {"Reply-To: ann, x@example.org", "Reply-To: ann@isp1.example, x@example.org"},
+      {"From: someone@example.org", "From: someone@example.org"},
+    };
+    for (String[] row : table) {
+      Sandbox.Run r = pc.run(row[0] + "\n\nbody\n", "masq-rewrite", "--route", "isp1").expect(0);
+      assertEquals(row[1] + "\n\nbody\n", r.out(), row[0]);
+    }
+    Sandbox.Run r = pc.run("From: john\n\n", "masq-rewrite", "--route", "isp1", "--envelope", "-f", "john",
+        "bob@example.org", "x@nas.home.lan").expect(0);
+    assertTrue(r.out().startsWith("MAIL FROM:<jsmith@isp1.example>\nRCPT TO:<bob@example.org>\n\n"), r.out());
+    assertTrue(r.stderr().contains("denied_recipients"), r.stderr());
+    for (String example : List.of("lan.route", "isp2-tunnel.route")) {
+      pc.run("From: a\n\n", "masq-rewrite", "--strict", "--route",
+          Sandbox.HOME.resolve("examples").resolve(example).toString()).expect(0);
+    }
+  }
 }

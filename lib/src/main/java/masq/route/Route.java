@@ -203,28 +203,31 @@ public final class Route {
     return new Route(RouteConfig.parse(text, file, strict));
   }
 
-  private static List<AddressPattern> patterns(RouteConfig rc, String option) throws MasqException {
+  /** Reads one list item of a route option. */
+  private interface ItemParser<T> {
+    T parse(String text, String where, String option) throws MasqException;
+  }
+
+  /** The items of list option {@code option}, each parsed; empty when the option is not set. */
+  private static <T> List<T> items(RouteConfig rc, String option, ItemParser<T> parser)
+      throws MasqException {
     Setting s = rc.setting(option);
     if (s == null) {
       return List.of();
     }
-    List<AddressPattern> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     for (ConfigSyntax.Item i : ConfigSyntax.items(s)) {
-      out.add(AddressPattern.parse(i.text(), i.where(), option));
+      out.add(parser.parse(i.text(), i.where(), option));
     }
     return List.copyOf(out);
   }
 
+  private static List<AddressPattern> patterns(RouteConfig rc, String option) throws MasqException {
+    return items(rc, option, AddressPattern::parse);
+  }
+
   private static List<MapRule> rules(RouteConfig rc, String option) throws MasqException {
-    Setting s = rc.setting(option);
-    if (s == null) {
-      return List.of();
-    }
-    List<MapRule> out = new ArrayList<>();
-    for (ConfigSyntax.Item i : ConfigSyntax.items(s)) {
-      out.add(MapRule.parse(i.text(), i.where(), option));
-    }
-    return List.copyOf(out);
+    return items(rc, option, MapRule::parse);
   }
 
   private static String domain(Setting s) throws MasqException {

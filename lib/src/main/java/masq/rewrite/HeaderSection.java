@@ -26,7 +26,8 @@ public record HeaderSection(String prefix, List<Header> headers, String separato
 
   /**
    * Reads up to the end of the header section. Refused (exit 65): a NUL byte, a header line
-   * over {@link MessageReader#MAX_HEADER_LINE} bytes, a section over
+   * over {@link MessageReader#MAX_HEADER_LINE} bytes (a longer line that is no header starts
+   * the body), a section over
    * {@link MessageReader#MAX_HEADER_SECTION} bytes. Empty input is exit 66.
    *
    * @param in read one byte at a time: pass a buffered stream
@@ -47,7 +48,12 @@ public record HeaderSection(String prefix, List<Header> headers, String separato
           throw new MessageFormatException("NUL byte in header section");
         }
         if (line.length() >= MessageReader.MAX_HEADER_LINE) {
-          throw new MessageFormatException("header line longer than " + MessageReader.MAX_HEADER_LINE + " bytes");
+          boolean continuation = (line.charAt(0) == ' ' || line.charAt(0) == '\t') && current != null;
+          if (continuation || fieldNameEnd(line.toString()) > 0) {
+            throw new MessageFormatException("header line longer than " + MessageReader.MAX_HEADER_LINE + " bytes");
+          }
+          line.append((char) c);
+          break; // a long line that is no header: the body starts here, the rest of it is in the stream
         }
         line.append((char) c);
         if (c == '\n') {

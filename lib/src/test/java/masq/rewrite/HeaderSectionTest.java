@@ -29,7 +29,8 @@ class HeaderSectionTest {
         Arguments.of("headers only, no newline at the end", "From: a\nSubject: x", 2),
         Arguments.of("no headers", "\nbody only\n", 0),
         Arguments.of("bare CR in body", "From: a\n\nx\ry\r\n", 1),
-        Arguments.of("long body line", "From: a\n\n" + "x".repeat(200_000) + "\n", 1));
+        Arguments.of("long body line", "From: a\n\n" + "x".repeat(200_000) + "\n", 1),
+        Arguments.of("long first body line without a blank line", "From: a\n" + "x y".repeat(70_000) + "\nz\n", 1));
   }
 
   @ParameterizedTest(name = "{0}")

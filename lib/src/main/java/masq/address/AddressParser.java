@@ -20,6 +20,12 @@ public final class AddressParser {
    * is dropped as RFC 5321 allows.
    */
   public static Address parseEnvelope(String text) throws AddressException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c < 0x20 && c != ' ') || c == 0x7f) {
+        throw new AddressException(text, "control character in address");
+      }
+    }
     String s = text.strip();
     if (s.startsWith("<")) {
       if (!s.endsWith(">") || s.length() < 2) {

@@ -53,6 +53,9 @@ public final class ConfigSyntax {
       }
       if (c == '#') {
         pos = skipToEol(text, pos);
+        if (text.charAt(pos - 1) == '\n') {
+          line++;
+        }
         continue;
       }
       int nameStart = pos;
@@ -167,7 +170,23 @@ public final class ConfigSyntax {
   }
 
   private static List<String> list(Setting s, boolean expandFiles) throws MasqException {
-    List<String> items = new ArrayList<>();
+    List<String> out = new ArrayList<>();
+    for (Item i : items(s, expandFiles)) {
+      out.add(i.text());
+    }
+    return out;
+  }
+
+  /** One list item and where it was written ({@code file:line}, of a list file when included). */
+  public record Item(String text, String where) {}
+
+  /** Like {@link #list(Setting)}, but each item says where it stood, for error messages. */
+  public static List<Item> items(Setting s) throws MasqException {
+    return items(s, true);
+  }
+
+  private static List<Item> items(Setting s, boolean expandFiles) throws MasqException {
+    List<Item> items = new ArrayList<>();
     for (String part : s.value().split(";", -1)) {
       String item = part.strip();
       if (item.isEmpty()) {
@@ -175,10 +194,12 @@ public final class ConfigSyntax {
       }
       if (expandFiles && item.startsWith("/")) {
         try {
+          int n = 0;
           for (String l : Files.readAllLines(Path.of(item), StandardCharsets.UTF_8)) {
+            n++;
             String t = l.strip();
             if (!t.isEmpty() && !t.startsWith("#")) {
-              items.add(t);
+              items.add(new Item(t, item + ":" + n));
             }
           }
         } catch (IOException e) {
@@ -186,7 +207,7 @@ public final class ConfigSyntax {
               s.where() + ": " + s.name() + ": cannot read list file " + item + ": " + e.getMessage());
         }
       } else {
-        items.add(item);
+        items.add(new Item(item, s.where()));
       }
     }
     return items;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import masq.Exit;
 import masq.MasqException;
+import masq.address.AddressException;
 
 /** Typed reading of option values: booleans, time values, sizes and counts. */
 public final class Values {
@@ -84,8 +85,9 @@ public final class Values {
     return Integer.parseInt(v);
   }
 
-  static MasqException bad(Setting s, String what) {
+  /** A configuration error (exit 78) naming file, line, option and value. */
+  public static MasqException bad(Setting s, String what) {
     return new MasqException(Exit.CONFIG,
-        s.where() + ": " + s.name() + " = \"" + s.value() + "\": " + what);
+        s.where() + ": " + s.name() + " = \"" + AddressException.printable(s.value()) + "\": " + what);
   }
 }

@@ -23,13 +23,20 @@ public final class MailLog {
   private final Clock clock;
   private final ZoneId zone;
   private final long pid;
+  private final boolean syslog;
   private boolean complained;
 
   public MailLog(Path logDir, Clock clock, ZoneId zone, long pid) {
+    this(logDir, clock, zone, pid, false);
+  }
+
+  /** With {@code syslog} (use_syslog), each line is also handed to logger(1), facility mail. */
+  public MailLog(Path logDir, Clock clock, ZoneId zone, long pid, boolean syslog) {
     this.file = logDir == null ? null : logDir.resolve("masq.log");
     this.clock = clock;
     this.zone = zone;
     this.pid = pid;
+    this.syslog = syslog;
   }
 
   public Path file() {
@@ -38,18 +45,25 @@ public final class MailLog {
 
   /** Appends one line (a timestamp and the pid are put in front). */
   public void write(String text) {
+    if (syslog) {
+      toSyslog(text);
+    }
     if (file == null) {
       return;
     }
     LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), zone);
-    String line = String.format("%04d-%02d-%02d %02d:%02d:%02d [%d] %s%n", t.getYear(),
-        t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), pid,
-        text.replace('\n', ' ').replace('\r', ' '));
+    StringBuilder line = new StringBuilder(text.length() + 40).append(t.getYear()).append('-');
+    two(line, t.getMonthValue()).append('-');
+    two(line, t.getDayOfMonth()).append(' ');
+    two(line, t.getHour()).append(':');
+    two(line, t.getMinute()).append(':');
+    two(line, t.getSecond()).append(" [").append(pid).append("] ")
+        .append(text.replace('\n', ' ').replace('\r', ' ')).append('\n');
     try {
       Files.createDirectories(file.getParent());
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
           StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-        ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        ch.write(ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8)));
       }
     } catch (IOException e) {
       if (!complained) {
@@ -57,5 +71,25 @@ public final class MailLog {
         System.err.println("masq: warning: cannot write log " + file + ": " + e.getMessage());
       }
     }
+  }
+
+  private void toSyslog(String text) {
+    try {
+      Process p = new ProcessBuilder("logger", "-t", "masq[" + pid + "]", "-p", "mail.info", "--",
+          text.replace('\n', ' ')).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      if (!complained) {
+        complained = true;
+        System.err.println("masq: warning: cannot run logger for use_syslog: " + e.getMessage());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static StringBuilder two(StringBuilder sb, int v) {
+    return (v < 10 ? sb.append('0') : sb).append(v);
   }
 }

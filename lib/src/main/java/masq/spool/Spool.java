@@ -94,6 +94,38 @@ public final class Spool {
     return tmp;
   }
 
+  /** The maildrop of system mode: where unprivileged users leave messages (mode 1733). */
+  public Path maildropDir() {
+    return root.resolve("maildrop");
+  }
+
+  /** Where a maildrop file is processed after it was taken out of the maildrop. */
+  public Path pickupFile(String name) {
+    return tmp.resolve(name + ".pickup");
+  }
+
+  /** Files being picked up, or left over from a pickup that died. */
+  public List<Path> pickupFiles() throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp, "*.pickup")) {
+      ds.forEach(out::add);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** Moves a file that cannot be taken as mail to {@code corrupt/} (never deletes it). */
+  public Path quarantine(Path file) throws IOException {
+    String n = file.getFileName().toString();
+    Path target = corrupt.resolve(n);
+    for (int i = 1; Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS); i++) {
+      target = corrupt.resolve(n + "." + i);
+    }
+    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    syncDir(corrupt);
+    return target;
+  }
+
   Path queueDir() {
     return queue;
   }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +49,13 @@ public final class SpoolCheck {
     for (Path p : list(spool.tmpDir())) {
       String n = p.getFileName().toString();
       String rel = "tmp/" + n;
+      if (n.endsWith(".pickup")) {
+        if (!isLocked(p)) {
+          // mail a user dropped; the next masq-deliver run queues it, so it is never deleted
+          problems.add("maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
+        }
+        continue;
+      }
       if (n.endsWith(Spool.MSG) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         if (isLocked(p)) {
           continue; // a message being written right now
@@ -152,13 +158,7 @@ public final class SpoolCheck {
   }
 
   private void moveToCorrupt(Spool spool, Path p) throws IOException {
-    String n = p.getFileName().toString();
-    Path target = spool.corruptDir().resolve(n);
-    for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
-      target = spool.corruptDir().resolve(n + "." + i);
-    }
-    Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
-    Spool.syncDir(spool.corruptDir());
+    Path target = spool.quarantine(p);
     repairs.add("moved " + spool.root().relativize(p) + " to corrupt/" + target.getFileName());
   }
 

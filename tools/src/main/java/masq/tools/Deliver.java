@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
+import masq.accept.Maildrop;
 import masq.config.Config;
 import masq.config.Values;
 import masq.deliver.QueueRunner;
@@ -25,7 +26,8 @@ import masq.spool.Spool;
  *              [--daemon --interval TIME] [-v]
  * </pre>
  *
- * <p>The reference is masq-deliver(8). One run looks at every queued message (or those named
+ * <p>The reference is masq-deliver(8). A run first queues what users left in the maildrop
+ * (system mode), then looks at every queued message (or those named
  * by --id), takes its lock — a message another run holds is skipped, so runs may overlap —
  * and delivers its pending local recipients to mbox, Maildir, the MDA, pipes and files, after
  * alias expansion. Remote recipients stay queued, waiting for a route. Failures bounce to the
@@ -93,7 +95,10 @@ public final class Deliver extends Tool {
     MailLog log = log(cfg);
     QueueRunner runner = new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose);
     if (o.daemon) {
-      return daemon(runner, log, o);
+      return daemon(runner, cfg, spool, log, o);
+    }
+    if (o.ids == null && !o.dryRun) {
+      pickup(cfg, spool, log);
     }
     QueueRunner.Result r = runner.run(o.ids, o.dryRun);
     if (r.missing() > 0) {
@@ -160,8 +165,16 @@ public final class Deliver extends Tool {
     return true;
   }
 
+  /** System mode: queues what unprivileged users left in the maildrop (see Maildrop). */
+  private void pickup(Config cfg, Spool spool, MailLog log) throws IOException {
+    List<String> ids = Maildrop.pickup(spool, cfg, log, login -> Inject.trusted(cfg, login, -1));
+    if (verbose > 0 && !ids.isEmpty()) {
+      err.println(name + ": queued " + ids.size() + " message(s) from the maildrop");
+    }
+  }
+
   /** Runs the queue every interval until SIGTERM/SIGINT; the current message is finished first. */
-  private int daemon(QueueRunner runner, MailLog log, Options o) throws MasqException, IOException {
+  private int daemon(QueueRunner runner, Config cfg, Spool spool, MailLog log, Options o) throws MasqException, IOException {
     CountDownLatch stop = new CountDownLatch(1);
     sun.misc.SignalHandler h = sig -> {
       runner.stop();
@@ -173,10 +186,11 @@ public final class Deliver extends Tool {
     boolean first = true;
     while (!runner.stopping()) {
       try {
+        pickup(cfg, spool, log);
         runner.run(null, false);
-      } catch (MasqException e) {
+      } catch (MasqException | IOException e) {
         if (first) {
-          throw e; // a configuration that cannot work: say so at once
+          throw e; // a configuration or spool that cannot work: say so at once
         }
         err.println(name + ": " + e.getMessage());
         log.write("queue run failed: " + e.getMessage());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
+import masq.accept.Maildrop;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
@@ -19,6 +20,7 @@ import masq.config.Config;
 import masq.deliver.QueueRunner;
 import masq.log.MailLog;
 import masq.spool.Envelope;
+import masq.spool.MessageIds;
 import masq.spool.Spool;
 
 /**
@@ -160,10 +162,15 @@ public final class Inject extends Tool {
     for (String r : o.recipients) {
       // sendmail accepts "a, b" in one argument
       for (String part : r.split(",")) {
-        if (part.isBlank()) {
+        String p = part.strip();
+        if (p.isEmpty()) {
           continue;
         }
-        Address a = AddressParser.parseEnvelope(part);
+        int lt = p.indexOf('<');
+        if (lt > 0 && p.endsWith(">")) {
+          p = p.substring(lt); // "Display Name <addr>" as mail clients pass it
+        }
+        Address a = AddressParser.parseEnvelope(p);
         if (a.isNull()) {
           throw new MasqException(Exit.DATAERR, "invalid address '" + part.strip() + "': empty recipient");
         }
@@ -178,6 +185,18 @@ public final class Inject extends Tool {
       } else if (verbose > 0) {
         err.println(name + ": -f " + o.sender + " ignored: " + login + " is not a trusted user");
       }
+    }
+    if (!cfg.runAsUser() && uid != 0 && !login.equals("mail")) {
+      // system mode, unprivileged caller: leave it in the maildrop for masq-deliver to pick up
+      List<String> names = rcpts.stream().map(Address::toString).toList();
+      String drop = Maildrop.write(cfg.spoolDir().resolve("maildrop"),
+          new MessageIds(clock, ProcessHandle.current().pid()), uid,
+          new Maildrop.Request(o.sender, o.fullName, o.fromHeaders, names), in, !o.dotIgnore,
+          cfg.maxMsgSize());
+      if (verbose > 0) {
+        err.println(name + ": left in the maildrop as " + drop + "; the next masq-deliver run queues it");
+      }
+      return Exit.OK;
     }
     Submission.Request req = new Submission.Request(sender, o.fullName, rcpts, o.fromHeaders,
         !o.dotIgnore, "local", login, uid, null, null);

@@ -26,9 +26,16 @@ public final class Train {
     Path dir = Files.createTempDirectory("masq-train");
     try {
       Path conf = dir.resolve("masq.conf");
+      Path route = dir.resolve("isp.route");
+      Files.writeString(route, "mail_host = smtp.isp.example:587\ntls = starttls\nauth_name = login\n"
+          + "auth_login = u\nauth_secret = s\nallowed_senders = *@train.example;<>\n"
+          + "denied_recipients = *@blocked.example\nallowed_from_hdrs = a*\n"
+          + "map_h_from_addresses = a: A Name <a.name@isp.example>\n"
+          + "map_outgoing_addresses = *: *@isp.example\n");
       Files.writeString(conf, "spool_dir = \"" + dir.resolve("spool") + "\"\nlog_dir = \""
-          + dir.resolve("log") + "\"\nrun_as_user = true\nhost_name = train.example\nmail_dir = \""
-          + dir.resolve("mail") + "\"\nmaildir_users = md\nalias_file = \"" + dir.resolve("aliases") + "\"\n");
+          + dir.resolve("log") + "\"\nrun_as_user = true\nhost_name = train.example\n"
+          + "query_routes.isp = \"" + route + "\"\nmail_dir = \"" + dir.resolve("mail")
+          + "\"\nmaildir_users = md\nalias_file = \"" + dir.resolve("aliases") + "\"\n");
       Files.writeString(dir.resolve("aliases"), "list: rcpt, md\n");
       Map<String, String> env = new HashMap<>(System.getenv());
       PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
@@ -49,6 +56,17 @@ public final class Train {
         String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
         new Queue(sink, sink, env, Clock.systemUTC()).execute(a);
       }
+      // masq-rewrite, from stdin and from the spool
+      String rmsg = "From: a, \"B\" <b@train.example> (x)\r\nSender: c\r\nReply-To: a@elsewhere.example\r\n"
+          + "Mail-Followup-To: a,\r\n\tb\r\nTo: d@e.example\r\n\r\nbody\r\n";
+      for (int i = 0; i < 3; i++) {
+        new Rewrite(new ByteArrayInputStream(rmsg.getBytes(StandardCharsets.UTF_8)), sink, sink, env,
+            Clock.systemUTC()).execute(new String[] {"-C", conf.toString(), "--route", "isp", "--envelope",
+                "-f", "a", "-v"});
+      }
+      String id = masq.spool.Spool.open(dir.resolve("spool"), Clock.systemUTC(), 1).ids().get(0);
+      new Rewrite(new ByteArrayInputStream(new byte[0]), sink, sink, env, Clock.systemUTC())
+          .execute(new String[] {"-C", conf.toString(), "--route", "isp", "--id", id, "--envelope"});
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {
         s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

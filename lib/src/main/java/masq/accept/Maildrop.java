@@ -1,0 +1,318 @@
+package masq.accept;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import masq.Exit;
+import masq.MasqException;
+import masq.address.Address;
+import masq.address.AddressParser;
+import masq.config.Config;
+import masq.log.MailLog;
+import masq.message.Header;
+import masq.message.MessageReader;
+import masq.spool.Envelope;
+import masq.spool.MessageIds;
+import masq.spool.Spool;
+
+/**
+ * System mode's maildrop: how a user who may not write the queue still queues mail. The user's
+ * masq-inject writes {@code spool_dir/maildrop/ID.drop} (the directory is mode 1733: anyone may
+ * create, nobody may list); masq-deliver, running as mail or root, picks it up.
+ *
+ * <p>A drop file is {@code masq-drop 1}, {@code key<TAB>value} lines, {@code end}, then the
+ * message as read (line ends and dots already handled). Nothing in it is trusted: the sender's
+ * identity is the file's owner; {@code -f} is honoured only for trusted owners; the file must be
+ * a regular file with one link and a bounded size, taken out of the maildrop by an atomic rename
+ * before it is looked at, and never followed through a symbolic link. Anything else goes to
+ * {@code corrupt/} with a log line.
+ */
+public final class Maildrop {
+  public static final String MAGIC = "masq-drop 1";
+  /** The largest drop accepted when max_msg_size sets no limit. */
+  public static final long DEFAULT_CAP = 1L << 30;
+  private static final int MAX_ENVELOPE = 64 * 1024;
+
+  private Maildrop() {}
+
+  /** What the user asked for on the command line. */
+  public record Request(String sender, String fullName, boolean fromHeaders, List<String> recipients) {}
+
+  /**
+   * Writes a drop file (as the calling user): temporary name, fsync, rename. Returns its name.
+   * Exit 73 when the maildrop cannot be written, 75 on other write failures.
+   */
+  public static String write(Path maildrop, MessageIds ids, long uid, Request req, InputStream in,
+      boolean dotEnds, long maxBody) throws MasqException {
+    MessageReader reader = new MessageReader(in, dotEnds);
+    List<Header> headers;
+    try {
+      headers = reader.readHeaders();
+    } catch (IOException e) {
+      throw new MasqException(Exit.IOERR, "cannot read message: " + e.getMessage(), e);
+    }
+    String id = ids.next();
+    Path tmp = maildrop.resolve(id + ".tmp");
+    Path done = maildrop.resolve(id + ".drop");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+        StringBuilder sb = new StringBuilder(MAGIC).append('\n');
+        sb.append("uid\t").append(uid).append('\n');
+        if (req.sender() != null) {
+          sb.append("sender\t<").append(req.sender()).append(">\n");
+        }
+        if (req.fullName() != null) {
+          sb.append("fullname\t").append(req.fullName().replaceAll("[\\x00-\\x1f]", " ")).append('\n');
+        }
+        if (req.fromHeaders()) {
+          sb.append("from-headers\t1\n");
+        }
+        for (String r : req.recipients()) {
+          sb.append("rcpt\t<").append(r).append(">\n");
+        }
+        sb.append("end\n");
+        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        for (Header h : headers) {
+          out.write(h.bytes());
+        }
+        out.write('\n');
+        reader.copyBody(out, maxBody);
+        out.flush();
+        ch.force(true);
+      }
+      Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
+      return done.getFileName().toString();
+    } catch (MasqException e) {
+      deleteQuietly(tmp);
+      throw e;
+    } catch (AccessDeniedException e) {
+      deleteQuietly(tmp);
+      throw new MasqException(Exit.CANTCREAT, "cannot write to maildrop " + maildrop + ": permission denied");
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw Spool.failure("cannot write to maildrop " + maildrop, e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // the maildrop is not ours to clean further
+    }
+  }
+
+  /**
+   * Moves every drop file into the queue (as mail or root). Returns the IDs queued. Bad files
+   * go to {@code corrupt/}; a drop that cannot be queued now (spool full) stays for the next run.
+   *
+   * @param trusted whether a login may set the return path (-f)
+   */
+  public static List<String> pickup(Spool spool, Config cfg, MailLog log, Predicate<String> trusted)
+      throws IOException {
+    List<String> queued = new ArrayList<>();
+    Path dir = spool.maildropDir();
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return queued;
+    }
+    List<Path> drops = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      ds.forEach(drops::add);
+    }
+    drops.sort(null);
+    for (Path p : drops) {
+      String n = p.getFileName().toString();
+      if (n.endsWith(".tmp")) {
+        continue; // still being written by its user
+      }
+      Path work = spool.pickupFile(n);
+      try {
+        Files.move(p, work, StandardCopyOption.ATOMIC_MOVE); // now out of the user's reach
+      } catch (NoSuchFileException e) {
+        continue; // another run took it
+      }
+      process(spool, cfg, log, trusted, work, queued);
+    }
+    // pickups that died earlier: unlocked and not just renamed by a concurrent run
+    long now = spool.clock().millis();
+    for (Path work : spool.pickupFiles()) {
+      FileTime ctime = (FileTime) Files.getAttribute(work, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+      if (now - ctime.toMillis() > 60_000) {
+        process(spool, cfg, log, trusted, work, queued);
+      }
+    }
+    return queued;
+  }
+
+  private static void process(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
+      Path work, List<String> queued) throws IOException {
+    String name = work.getFileName().toString();
+    String why = refuse(work, cfg);
+    if (why != null) {
+      reject(spool, log, work, name, why);
+      return;
+    }
+    long uid = ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    String login = Files.getOwner(work, LinkOption.NOFOLLOW_LINKS).getName();
+    try (FileChannel ch = FileChannel.open(work, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        return; // another run is on it
+      }
+      InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch), 64 * 1024);
+      Submission.Request req;
+      try {
+        req = request(readEnvelope(in), cfg, login, uid, trusted);
+      } catch (MasqException e) {
+        lock.release();
+        reject(spool, log, work, name, e.getMessage());
+        return;
+      }
+      try {
+        Envelope env = Submission.accept(in, req, cfg, spool, log);
+        Files.delete(work);
+        queued.add(env.id());
+        log.write(env.id() + " picked up from maildrop " + name + " of " + login);
+      } catch (MasqException e) {
+        if (e.exitCode() == Exit.TEMPFAIL || e.exitCode() == Exit.IOERR) {
+          log.write("maildrop " + name + " of " + login + " not queued yet: " + e.getMessage());
+        } else {
+          lock.release();
+          reject(spool, log, work, name, e.getMessage());
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // taken by another run meanwhile
+    }
+  }
+
+  /** Why a drop file must not be read, or null when it may. */
+  private static String refuse(Path work, Config cfg) throws IOException {
+    if (Files.isSymbolicLink(work)) {
+      return "a symbolic link";
+    }
+    if (!Files.isRegularFile(work, LinkOption.NOFOLLOW_LINKS)) {
+      return "not a regular file";
+    }
+    int links = ((Number) Files.getAttribute(work, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+    if (links != 1) {
+      return "has " + links + " hard links";
+    }
+    long cap = cfg.maxMsgSize() > 0 ? cfg.maxMsgSize() + MessageReader.MAX_HEADER_SECTION + MAX_ENVELOPE
+        : DEFAULT_CAP;
+    long size = Files.size(work);
+    if (size > cap) {
+      return "too large (" + size + " bytes)";
+    }
+    return null;
+  }
+
+  private static void reject(Spool spool, MailLog log, Path work, String name, String why)
+      throws IOException {
+    Path to = spool.quarantine(work);
+    log.write("maildrop " + name + " refused: " + why + "; moved to corrupt/" + to.getFileName());
+  }
+
+  /** The drop's envelope lines; the stream is left at the message. */
+  static List<String[]> readEnvelope(InputStream in) throws IOException, MasqException {
+    List<String[]> fields = new ArrayList<>();
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int total = 0;
+    boolean first = true;
+    while (true) {
+      int c = in.read();
+      if (c < 0 || ++total > MAX_ENVELOPE) {
+        throw new MasqException(Exit.DATAERR, "not a masq drop file (no envelope end)");
+      }
+      if (c != '\n') {
+        line.write(c);
+        continue;
+      }
+      String l = line.toString(StandardCharsets.UTF_8);
+      line.reset();
+      if (first) {
+        if (!l.equals(MAGIC)) {
+          throw new MasqException(Exit.DATAERR, "not a masq drop file");
+        }
+        first = false;
+        continue;
+      }
+      if (l.equals("end")) {
+        return fields;
+      }
+      int tab = l.indexOf('\t');
+      if (tab < 0) {
+        throw new MasqException(Exit.DATAERR, "bad drop envelope line");
+      }
+      fields.add(new String[] {l.substring(0, tab), l.substring(tab + 1)});
+    }
+  }
+
+  private static Submission.Request request(List<String[]> fields, Config cfg, String login,
+      long uid, Predicate<String> trusted) throws MasqException {
+    String sender = null;
+    String fullName = null;
+    boolean fromHeaders = false;
+    List<Address> rcpts = new ArrayList<>();
+    for (String[] f : fields) {
+      switch (f[0]) {
+        case "uid" -> {
+          if (!f[1].equals(Long.toString(uid))) {
+            throw new MasqException(Exit.DATAERR,
+                "forged identity: the envelope claims uid " + f[1] + ", the file belongs to " + uid);
+          }
+        }
+        case "sender" -> sender = unbracket(f[1]);
+        case "fullname" -> fullName = f[1];
+        case "from-headers" -> fromHeaders = f[1].equals("1");
+        case "rcpt" -> {
+          Address a = AddressParser.parseEnvelope(f[1]);
+          if (a.isNull()) {
+            throw new MasqException(Exit.DATAERR, "empty recipient");
+          }
+          rcpts.add(a.qualify(cfg.hostName()));
+        }
+        default -> throw new MasqException(Exit.DATAERR, "unknown drop envelope field '" + f[0] + "'");
+      }
+    }
+    Address returnPath = new Address(login, cfg.hostName());
+    if (sender != null && trusted.test(login)) {
+      returnPath = AddressParser.parseEnvelope(sender).qualify(cfg.hostName());
+    }
+    return new Submission.Request(returnPath, fullName, rcpts, fromHeaders, false, "local", login,
+        uid, null, null);
+  }
+
+  private static String unbracket(String v) throws MasqException {
+    if (v.length() < 2 || v.charAt(0) != '<' || v.charAt(v.length() - 1) != '>') {
+      throw new MasqException(Exit.DATAERR, "bad sender field");
+    }
+    return v.substring(1, v.length() - 1);
+  }
+}

@@ -1,0 +1,171 @@
+package masq.rewrite;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import masq.address.Address;
+import masq.address.AddressException;
+import masq.address.AddressParser;
+import masq.address.Mailbox;
+import masq.config.Config;
+import masq.message.Header;
+import masq.route.MapRule;
+import masq.route.MapTarget;
+import masq.route.Route;
+
+/**
+ * A route's address rewriting (masqmail's {@code map_*} options, see masq.route(5)): pure
+ * functions from a header section and return path to the ones that leave over the route. The
+ * spool is never changed; {@code masq-deliver} calls this per route, {@code masq-rewrite}
+ * shows it.
+ *
+ * <p>Only {@code From:}, {@code Sender:}, {@code Reply-To:}, {@code Mail-Followup-To:} (every
+ * occurrence) and the return path are rewritten, and in them only local addresses (see
+ * {@link LocalAddresses#forRewriting}). For each, the specific map is searched first, then
+ * {@code map_outgoing_addresses}; the first rule whose pattern matches the local part wins. In
+ * a header only the addr-spec of a matching element changes: a bare address gets the whole
+ * replacement, display name included; an address in angle brackets or with a comment keeps its
+ * own display name and comments; {@code *@domain} changes only the domain. Everything else in
+ * the value (other elements, separators, comments, folding, 8-bit text) stays byte for byte.
+ * An element that does not parse is left as it is, with a warning.
+ */
+public final class Rewriter {
+  private final Route route;
+  private final LocalAddresses local;
+
+  public Rewriter(Route route, Config cfg) {
+    this.route = route;
+    this.local = new LocalAddresses(cfg);
+  }
+
+  /** Rewrites {@code headers} and {@code returnPath} (null when there is none) for the route. */
+  public Rewritten rewrite(List<Header> headers, Address returnPath) {
+    List<String> warnings = new ArrayList<>();
+    List<Header> out = headers;
+    for (int i = 0; i < headers.size(); i++) {
+      Header h = headers.get(i);
+      MapTarget t = MapTarget.ofHeader(h.name());
+      if (t == null || (route.rules(t).isEmpty() && route.outgoingRules().isEmpty())) {
+        continue;
+      }
+      Header n = rewriteHeader(h, t, warnings);
+      if (n != h) {
+        if (out == headers) {
+          out = new ArrayList<>(headers);
+        }
+        out.set(i, n);
+      }
+    }
+    return new Rewritten(out == headers ? headers : List.copyOf(out),
+        returnPath == null ? null : returnPath(returnPath), List.copyOf(warnings));
+  }
+
+  /** The return path over this route: a local one whose local part matches a rule is replaced. */
+  public Address returnPath(Address rp) {
+    if (!local.forRewriting(rp)) {
+      return rp;
+    }
+    MapRule r = find(MapTarget.RETURN_PATH, rp.localPart());
+    if (r == null) {
+      return rp;
+    }
+    return r.domainOnly() ? new Address(rp.localPart(), r.address().domain()) : r.address();
+  }
+
+  private MapRule find(MapTarget t, String localPart) {
+    MapRule r = MapRule.find(route.rules(t), localPart);
+    return r != null ? r : MapRule.find(route.outgoingRules(), localPart);
+  }
+
+  /** The header with its matching addresses replaced, or {@code h} itself when none matched. */
+  Header rewriteHeader(Header h, MapTarget t, List<String> warnings) {
+    String raw = h.raw();
+    int base = raw.indexOf(':') + 1;
+    String value = raw.substring(base);
+    StringBuilder sb = null;
+    int copied = 0;
+    for (Mailbox m : AddressParser.parseList(value)) {
+      Address a = m.address();
+      if (a == null) {
+        warnings.add(h.name() + ": cannot parse '" + AddressException.printable(utf8(m.text()).strip())
+            + "'; left as it is");
+        continue;
+      }
+      Address u = new Address(utf8(a.localPart()), a.domain() == null ? null : utf8(a.domain()));
+      if (!local.forRewriting(u)) {
+        continue;
+      }
+      MapRule r = find(t, u.localPart());
+      if (r == null) {
+        continue;
+      }
+      // the addr-spec without white space around it (inside angle brackets there may be some)
+      int s = m.start();
+      int e = m.end();
+      while (s < e && isSpace(value.charAt(s))) {
+        s++;
+      }
+      while (e > s && isSpace(value.charAt(e - 1))) {
+        e--;
+      }
+      String replacement;
+      if (r.domainOnly()) {
+        replacement = a.localPart() + "@" + bytes(r.address().domain());
+      } else if (m.angle() || hasComment(value, m)) {
+        replacement = bytes(r.address().toString());
+      } else {
+        replacement = bytes(r.text());
+      }
+      if (sb == null) {
+        sb = new StringBuilder(raw.length() + 64).append(raw, 0, base);
+      }
+      sb.append(value, copied, s).append(replacement);
+      copied = e;
+    }
+    if (sb == null) {
+      return h;
+    }
+    sb.append(value, copied, value.length());
+    return new Header(h.name(), sb.toString());
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  }
+
+  /**
+   * True when the list element around the bare address {@code m} holds a comment (then, as in
+   * masqmail, only the addr-spec is replaced). The element runs from the separator before it
+   * to the one after it.
+   */
+  static boolean hasComment(String value, Mailbox m) {
+    int from = m.start();
+    while (from > 0 && ",;:".indexOf(value.charAt(from - 1)) < 0) {
+      from--;
+    }
+    int to = m.end();
+    while (to < value.length() && ",;".indexOf(value.charAt(to)) < 0) {
+      if (value.charAt(to) == '(' || value.charAt(to) == ')') {
+        return true;
+      }
+      to++;
+    }
+    String before = value.substring(from, m.start());
+    return before.indexOf('(') >= 0 || before.indexOf(')') >= 0;
+  }
+
+  /** Header text (one char per byte) as the UTF-8 text it encodes. */
+  private static String utf8(String latin1) {
+    for (int i = 0; i < latin1.length(); i++) {
+      if (latin1.charAt(i) >= 0x80) {
+        return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+      }
+    }
+    return latin1;
+  }
+
+  /** Text as header bytes (UTF-8, one char per byte). */
+  private static String bytes(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,133 @@
+package masq.accept;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import masq.config.Config;
+import masq.log.MailLog;
+import masq.spool.Envelope;
+import masq.spool.MessageIds;
+import masq.spool.Spool;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The maildrop on a real file system, files owned by the test's own user. (Identities of other
+ * users, and a maildrop they cannot list, are shown end to end with throw-away users.)
+ */
+class MaildropTest {
+  @TempDir Path dir;
+  Spool spool;
+  Config cfg;
+  MailLog log;
+  Path drop;
+  final long myUid = uid();
+  final String me = System.getProperty("user.name");
+
+  static long uid() {
+    try {
+      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cfg = Config.parse("host_name = gw.lan\nmax_msg_size = 1M\n", dir.resolve("masq.conf"), Map.of(), false);
+    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99);
+    log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
+    drop = Files.createDirectories(spool.maildropDir());
+  }
+
+  private String write(String sender, String msg, String... rcpts) throws Exception {
+    return Maildrop.write(drop, new MessageIds(Clock.systemUTC(), 1), myUid,
+        new Maildrop.Request(sender, "Full Name", false, List.of(rcpts)),
+        new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), true, 0);
+  }
+
+  private String log() throws Exception {
+    return Files.readString(dir.resolve("log/masq.log"));
+  }
+
+  @Test
+  void aDropIsQueuedWithTheOwnersIdentityAndTrustDecidesDashF() throws Exception {
+    write("boss@corp", "Subject: one\n\nbody\n..x\n.\n", "a@b");
+    write("boss@corp", "Subject: two\n\nbody\n", "c@d");
+    List<String> ids = Maildrop.pickup(spool, cfg, log, login -> false);
+    assertEquals(2, ids.size());
+    Envelope e = spool.read(ids.get(0));
+    assertEquals(me + "@gw.lan", e.sender(), "-f ignored for an untrusted owner");
+    assertEquals(me, e.ident());
+    assertEquals(myUid, e.uid());
+    try (var in = spool.openMessage(ids.get(0))) {
+      String m = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(m.contains("from userid " + myUid + ")"), m);
+      assertTrue(m.contains("\nFrom: \"Full Name\" <" + me + "@gw.lan>\n"), m);
+      assertTrue(m.endsWith("\n\nbody\n.x\n"), m);
+    }
+    try (var s = Files.list(drop)) {
+      assertEquals(0, s.count(), "the maildrop is empty again");
+    }
+    write("boss@corp", "Subject: three\n\nbody\n", "c@d");
+    String id = Maildrop.pickup(spool, cfg, log, login -> true).get(0);
+    assertEquals("boss@corp", spool.read(id).sender(), "-f honoured for a trusted owner");
+    assertTrue(log().contains(id + " picked up from maildrop "));
+  }
+
+  @Test
+  void hostileDropsEndInCorruptWithALogLineAndNothingOutsideIsRead() throws Exception {
+    Path secret = dir.resolve("secret");
+    Files.writeString(secret, "masq-drop 1\nend\nSubject: stolen\n\nsecret\n");
+    Files.createSymbolicLink(drop.resolve("link.drop"), secret);
+    Path fifo = drop.resolve("fifo.drop");
+    new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+    Files.createLink(drop.resolve("hard.drop"), secret);
+    try (RandomAccessFile f = new RandomAccessFile(drop.resolve("sparse.drop").toFile(), "rw")) {
+      f.setLength(2L << 30); // 2 GB, sparse
+    }
+    Files.writeString(drop.resolve("forged.drop"), "masq-drop 1\nuid\t" + (myUid + 1)
+        + "\nrcpt\t<a@b>\nend\nSubject: x\n\nb\n");
+    Files.write(drop.resolve("garbage.drop"), new byte[] {1, 2, 3, (byte) 0xff, 0, 10, 13});
+    Files.writeString(drop.resolve("norcpt.drop"), "masq-drop 1\nend\nSubject: x\n\nb\n");
+    List<String> ids = Maildrop.pickup(spool, cfg, log, login -> true);
+    assertEquals(List.of(), ids);
+    assertEquals(List.of(), spool.ids());
+    try (var s = Files.list(dir.resolve("spool/corrupt"))) {
+      assertEquals(7, s.count());
+    }
+    String log = log();
+    for (String why : List.of("link.drop.pickup refused: a symbolic link", "fifo.drop.pickup refused: not a regular file",
+        "hard.drop.pickup refused: has 2 hard links", "sparse.drop.pickup refused: too large",
+        "forged.drop.pickup refused: forged identity", "garbage.drop.pickup refused: not a masq drop file",
+        "norcpt.drop.pickup refused: no recipients")) {
+      assertTrue(log.contains(why), why + " in\n" + log);
+    }
+    assertEquals("masq-drop 1\nend\nSubject: stolen\n\nsecret\n", Files.readString(secret), "untouched");
+    assertFalse(Files.exists(drop.resolve("link.drop")));
+  }
+
+  @Test
+  void aDropLeftByADeadPickupIsTakenByTheNextRun() throws Exception {
+    String name = write(null, "Subject: x\n\nb\n", "a@b");
+    Path work = spool.pickupFile(name);
+    Files.move(drop.resolve(name), work);
+    assertTrue(spool.check(false).problems().get(0).contains("awaiting pickup"));
+    // a fresh leftover may belong to a running pickup: left alone for a minute
+    assertEquals(List.of(), Maildrop.pickup(spool, cfg, log, l -> false));
+    Spool later = Spool.open(dir.resolve("spool"), Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(2)), 98);
+    assertEquals(1, Maildrop.pickup(later, cfg, log, l -> false).size());
+    assertFalse(Files.exists(work));
+  }
+}

@@ -1,0 +1,79 @@
+package masq.address;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import masq.Exit;
+import org.junit.jupiter.api.Test;
+
+class AddressParserTest {
+  @Test
+  void envelopeForms() throws Exception {
+    assertEquals(new Address("joe", "example.com"), AddressParser.parseEnvelope("joe@example.com"));
+    assertEquals(new Address("joe", "example.com"), AddressParser.parseEnvelope(" <joe@example.com> "));
+    assertEquals(new Address("joe", null), AddressParser.parseEnvelope("joe"));
+    assertTrue(AddressParser.parseEnvelope("<>").isNull());
+    assertTrue(AddressParser.parseEnvelope("").isNull());
+    assertEquals(new Address("x", "y.org"), AddressParser.parseEnvelope("<@relay.net,@b.net:x@y.org>"));
+    assertEquals(new Address("\"john doe\"", "ex.com"), AddressParser.parseEnvelope("\"john doe\"@ex.com"));
+    assertEquals(new Address("a", "[192.0.2.1]"), AddressParser.parseEnvelope("a@[192.0.2.1]"));
+    assertEquals("joe@h.lan", AddressParser.parseEnvelope("joe").qualify("h.lan").toString());
+    assertEquals("<>", Address.NULL.qualify("h.lan").bracketed());
+  }
+
+  @Test
+  void hostileEnvelopeAddressesAreRefusedWithOneLine() {
+    for (String bad : List.of("a@b>\r\nRCPT TO:<x@y", "a b@c", "a@b c", "<a@b", "a@", "@b",
+        "a@b..c", "a\u0000@b", "a@b\n", "a<b@c", "a@[1.2.3.4", "\"open@x", "x".repeat(300) + "@y")) {
+      AddressException e = assertThrows(AddressException.class, () -> AddressParser.parseEnvelope(bad), bad);
+      assertEquals(Exit.DATAERR, e.exitCode());
+      assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), e.getMessage());
+    }
+  }
+
+  @Test
+  void addressListsKeepPositions() {
+    String v = " John Doe <jd@ex.com>, bare@ex.org (comment), \"Q, R\" <q@r>, grp: a@b, c@d;, <>";
+    List<Mailbox> ms = AddressParser.parseList(v);
+    assertEquals(6, ms.size(), ms.toString());
+    assertEquals("jd@ex.com", ms.get(0).address().toString());
+    assertTrue(ms.get(0).angle());
+    assertEquals("jd@ex.com", v.substring(ms.get(0).start(), ms.get(0).end()));
+    assertEquals("bare@ex.org", ms.get(1).address().toString());
+    assertFalse(ms.get(1).angle());
+    assertEquals("bare@ex.org", v.substring(ms.get(1).start(), ms.get(1).end()));
+    assertEquals("q@r", ms.get(2).address().toString());
+    assertEquals("a@b", ms.get(3).address().toString());
+    assertEquals("c@d", ms.get(4).address().toString());
+    assertTrue(ms.get(5).address().isNull());
+  }
+
+  @Test
+  void unparseableListElementsComeBackWithoutAddress() {
+    List<Mailbox> ms = AddressParser.parseList("Display Name Only, ok@x");
+    assertEquals(2, ms.size());
+    assertNull(ms.get(0).address());
+    assertEquals("ok@x", ms.get(1).address().toString());
+    assertTrue(AddressParser.parseList("undisclosed-recipients:;").isEmpty());
+  }
+
+  @Test
+  void globsAreFnmatch() {
+    assertTrue(Glob.matches("*", "anything", false));
+    assertTrue(Glob.matches("j?hn", "john", false));
+    assertTrue(Glob.matches("*.example.com", "a.b.example.com", false));
+    assertFalse(Glob.matches("*.example.com", "example.com", false));
+    assertTrue(Glob.matches("[a-c]x", "bx", false));
+    assertFalse(Glob.matches("[!a-c]x", "bx", false));
+    assertTrue(Glob.matches("EXAMPLE.com", "example.COM", true));
+    assertFalse(Glob.matches("EXAMPLE.com", "example.COM", false));
+    assertTrue(Glob.matches("a\\*", "a*", false));
+    assertFalse(Glob.matches("a\\*", "ab", false));
+    assertTrue(Glob.matches("*a*b*", "xxaxxbxx", false));
+    assertFalse(Glob.matches("a*b", "ab c", false));
+  }
+}

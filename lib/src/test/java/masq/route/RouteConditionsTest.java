@@ -1,0 +1,92 @@
+package masq.route;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import masq.address.Address;
+import masq.address.AddressParser;
+import masq.message.Header;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Route conditions as a table: route file, sender, From: header (or none), recipient (or
+ * none), and the expected answer: "ok", or a piece of the refusal reason.
+ */
+class RouteConditionsTest {
+  static Stream<Arguments> table() {
+    String senders = "allowed_senders = *@home.lan; <>; admin\ndenied_senders = spam*@*; guest@HOME.lan\n";
+    String rcpts = "allowed_recipients = *@*.example; postmaster\ndenied_recipients = *@secret.example;root\n";
+    String froms = "allowed_from_hdrs = *@home.lan\ndenied_from_hdrs = eve*\n";
+    return Stream.of(
+        Arguments.of("no lists: everything allowed", "", "a@b.example", null, "c@d.example", "ok"),
+        Arguments.of("no lists: null sender allowed", "", "<>", null, "c@d.example", "ok"),
+        Arguments.of("allowed sender", senders, "john@home.lan", null, null, "ok"),
+        Arguments.of("allowed sender, domain matched caselessly", senders, "john@HOME.LAN", null, null, "ok"),
+        Arguments.of("sender not in allowed list", senders, "john@example.org", null, null,
+            "sender <john@example.org> is not in allowed_senders"),
+        Arguments.of("<> allows the null sender", senders, "<>", null, null, "ok"),
+        Arguments.of("<> only: the null sender, nothing else", "allowed_senders = <>\n", "x@home.lan", null, null,
+            "not in allowed_senders"),
+        Arguments.of("a glob does not match the null sender", "allowed_senders = *\n", "<>", null, null,
+            "not in allowed_senders"),
+        Arguments.of("denied null sender", "denied_senders = <>\n", "<>", null, null,
+            "sender <> matches '<>' of denied_senders"),
+        Arguments.of("local part only matches any domain", senders, "admin@isp.example", null, null, "ok"),
+        Arguments.of("local part is case-sensitive", senders, "ADMIN@isp.example", null, null,
+            "not in allowed_senders"),
+        Arguments.of("deny beats allow", senders, "spammer@home.lan", null, null,
+            "matches 'spam*@*' of denied_senders (/etc/masq/r.route:2)"),
+        Arguments.of("deny with domain matched caselessly", senders, "guest@home.LAN", null, null,
+            "matches 'guest@HOME.lan' of denied_senders"),
+        Arguments.of("allowed recipient", rcpts, "a@b.example", null, "bob@mail.example", "ok"),
+        Arguments.of("allowed recipient, local part only", rcpts, "a@b.example", null, "postmaster@x.org", "ok"),
+        Arguments.of("recipient not allowed", rcpts, "a@b.example", null, "bob@example.org",
+            "recipient <bob@example.org> is not in allowed_recipients"),
+        Arguments.of("recipient denied although allowed", rcpts, "a@b.example", null, "bob@secret.example",
+            "matches '*@secret.example' of denied_recipients"),
+        Arguments.of("recipient denied by local part", "denied_recipients = root\n", "a@b.example", null,
+            "root@any.example", "denied_recipients"),
+        Arguments.of("message check without recipient", rcpts, "a@b.example", null, null, "ok"),
+        Arguments.of("From: allowed", froms, "x@y.example", "From: John <john@home.lan>\n", null, "ok"),
+        Arguments.of("From: unqualified is qualified with host_name", froms, "x@y.example", "From: john\n",
+            null, "ok"),
+        Arguments.of("From: not allowed", froms, "x@y.example", "From: john@example.org\n", null,
+            "From: address <john@example.org> is not in allowed_from_hdrs"),
+        Arguments.of("From: denied", froms, "x@y.example", "From: Eve <eve@home.lan>\n", null,
+            "denied_from_hdrs"),
+        Arguments.of("From: first address counts", froms, "x@y.example",
+            "From: a@home.lan, b@example.org\n", null, "ok"),
+        Arguments.of("From: unparseable refuses", froms, "x@y.example", "From: not an address\n", null,
+            "does not parse"),
+        Arguments.of("no From: allows", froms, "x@y.example", "Subject: hi\n", null, "ok"),
+        Arguments.of("unparseable From: ignored without from lists", senders, "john@home.lan",
+            "From: not an address\n", null, "ok"),
+        Arguments.of("sender checked before recipient", senders + rcpts, "john@example.org", null,
+            "bob@secret.example", "allowed_senders"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void decides(String what, String routeText, String sender, String header, String rcpt, String expected)
+      throws Exception {
+    Route r = Route.parse(routeText, Path.of("/etc/masq/r.route"), false);
+    List<Header> hs = header == null ? List.of()
+        : List.of(new Header(header.substring(0, header.indexOf(':')), header));
+    Address to = rcpt == null ? null : AddressParser.parseEnvelope(rcpt);
+    RouteDecision d = r.admits(AddressParser.parseEnvelope(sender), hs, to, "home.lan");
+    if (expected.equals("ok")) {
+      assertTrue(d.allowed(), what + ": " + d.reason());
+      assertNull(d.reason());
+    } else {
+      assertEquals(false, d.allowed(), what);
+      assertTrue(d.reason().contains(expected), what + ": " + d.reason());
+      assertTrue(d.reason().startsWith("route r: "), d.reason());
+    }
+  }
+}

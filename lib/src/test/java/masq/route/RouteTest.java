@@ -1,0 +1,206 @@
+package masq.route;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import masq.Exit;
+import masq.MasqException;
+import masq.config.Config;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Reading route files: every option typed, every bad value a file:line error (exit 78). */
+class RouteTest {
+  static final Path FILE = Path.of("/etc/masq/isp.route");
+
+  static Route parse(String text) throws MasqException {
+    return Route.parse(text, FILE, false);
+  }
+
+  @Test
+  void defaults() throws Exception {
+    Route r = parse("");
+    assertEquals("isp", r.name());
+    assertNull(r.mailHost());
+    assertEquals(25, r.port());
+    assertEquals(List.of(Route.Resolver.DNS_MX, Route.Resolver.BYNAME), r.resolveList());
+    assertTrue(r.doPipelining());
+    assertFalse(r.instantHelo());
+    assertFalse(r.lastRoute());
+    assertFalse(r.connectErrorFail());
+    assertEquals(Route.Tls.NONE, r.tls());
+    assertTrue(r.tlsVerify());
+    assertNull(r.authName());
+    assertNull(r.wrapper());
+    assertNull(r.pipe());
+    assertFalse(r.rewrites());
+  }
+
+  @Test
+  void everyOption() throws Exception {
+    Route r = parse("""
+        mail_host = "smtp.isp.example:587"
+        smtp_port = 2525
+        resolve_list = byname
+        helo_name = pc.home.lan
+        do_correct_helo = true
+        instant_helo = yes
+        do_pipelining = false
+        tls = STARTTLS
+        tls_verify = false
+        tls_trust_file = ca.pem
+        auth_name = CRAM-MD5
+        auth_login = me
+        auth_secret = "pa ss"
+        wrapper = "/usr/bin/openssl s_client -quiet -connect 'smtp.isp.example:465'"
+        pipe_fromline = true
+        pipe_fromhack = true
+        last_route = true
+        connect_error_fail = true
+        allowed_senders = *@home.lan; <>
+        denied_recipients = *@*.internal
+        map_h_from_addresses = john: John <j@isp.example>
+        map_outgoing_addresses = *: *@isp.example
+        """);
+    assertEquals("smtp.isp.example", r.mailHost());
+    assertEquals(587, r.port());
+    assertEquals(List.of(Route.Resolver.BYNAME), r.resolveList());
+    assertEquals("pc.home.lan", r.heloName());
+    assertTrue(r.doCorrectHelo());
+    assertTrue(r.instantHelo());
+    assertFalse(r.doPipelining());
+    assertEquals(Route.Tls.STARTTLS, r.tls());
+    assertFalse(r.tlsVerify());
+    assertEquals(Path.of("/etc/masq/ca.pem"), r.tlsTrustFile());
+    assertEquals(Route.Auth.CRAM_MD5, r.authName());
+    assertEquals("me", r.authLogin());
+    assertEquals("pa ss", r.authSecret());
+    assertTrue(r.wrapper().startsWith("/usr/bin/openssl"));
+    assertTrue(r.pipeFromline() && r.pipeFromhack() && r.lastRoute() && r.connectErrorFail());
+    assertEquals(2, r.allowedSenders().size());
+    assertTrue(r.rewrites());
+    assertEquals(1, r.rules(MapTarget.FROM).size());
+    assertTrue(r.outgoingRules().get(0).domainOnly());
+    String d = r.describe();
+    assertTrue(d.contains("auth_secret = (set, not shown)"), d);
+    assertFalse(d.contains("pa ss"), d);
+    assertTrue(d.contains("mail_host = smtp.isp.example:587"), d);
+  }
+
+  @Test
+  void ports() throws Exception {
+    assertEquals(2525, parse("smtp_port = 2525").port());
+    assertEquals(465, parse("tls = smtps").port());
+    assertEquals(26, parse("tls = smtps\nmail_host = [192.0.2.1]:26").port());
+    assertEquals("[::1]", parse("mail_host = [::1]:2525").mailHost());
+    assertEquals("192.0.2.1", parse("mail_host = 192.0.2.1").mailHost());
+  }
+
+  static Stream<Arguments> bad() {
+    return Stream.of(
+        Arguments.of("mail_host = smtp.isp.example:0", 1, "port"),
+        Arguments.of("mail_host = smtp.isp.example:99999", 1, "port"),
+        Arguments.of("mail_host = :25", 1, "host"),
+        Arguments.of("mail_host = bad host", 1, "host"),
+        Arguments.of("\nsmtp_port = twenty-five", 2, "port"),
+        Arguments.of("resolve_list = dns_mx; carrier_pigeon", 1, "carrier_pigeon"),
+        Arguments.of("helo_name = not a name", 1, "host name"),
+        Arguments.of("tls = ssl", 1, "none, starttls or smtps"),
+        Arguments.of("tls_verify = maybe", 1, "true or false"),
+        Arguments.of("auth_name = digest-md5\nauth_login = a\nauth_secret = b", 1, "plain, login or cram-md5"),
+        Arguments.of("auth_name = plain", 1, "auth_login and auth_secret"),
+        Arguments.of("wrapper = \"openssl 's_client\"", 1, "quote"),
+        Arguments.of("pipe = \"\"", 1, "empty command"),
+        Arguments.of("wrapper = nc x 25\npipe = cat", 2, "not both"),
+        Arguments.of("pipe = cat\ntls = starttls", 2, "pipe"),
+        Arguments.of("last_route = sometimes", 1, "true or false"),
+        Arguments.of("do_pipelining = 2", 1, "true or false"),
+        Arguments.of("set_h_from_domain = not a domain", 1, "domain"),
+        Arguments.of("allowed_senders = @example.com", 1, "empty local part"),
+        Arguments.of("\n\nmap_h_from_addresses = john", 3, "pattern: replacement"),
+        Arguments.of("map_h_from_addresses = john: John Smith", 1, "not one address"),
+        Arguments.of("map_h_from_addresses = john: jsmith", 1, "lacks a domain"),
+        Arguments.of("map_h_from_addresses = : j@x.example", 1, "empty pattern"),
+        Arguments.of("map_h_from_addresses = john:", 1, "empty replacement"),
+        Arguments.of("map_h_from_addresses = john: a@x.example, b@x.example", 1, "not one address"),
+        Arguments.of("map_h_from_addresses = john: <>", 1, "not one address"),
+        Arguments.of("map_return_path_addresses = \"john: John\nX-Injected: yes <j@x.example>\"", 1,
+            "control character"),
+        Arguments.of("map_outgoing_addresses = john: J <j@x.example> trailing", 1, "not one address"),
+        Arguments.of("mail_host smtp.isp.example", 1, "syntax error"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bad")
+  void badValuesNameFileAndLine(String text, int line, String reason) {
+    MasqException e = assertThrows(MasqException.class, () -> parse(text));
+    assertEquals(Exit.CONFIG, e.exitCode());
+    assertTrue(e.getMessage().startsWith(FILE + ":" + line + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains(reason), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+  }
+
+  @Test
+  void ruleFileErrorNamesTheIncludedFileAndLine(@TempDir Path dir) throws Exception {
+    Path rules = dir.resolve("from.rules");
+    Files.writeString(rules, "# rules\njohn: John <j@isp.example>\n\nbroken rule\n");
+    MasqException e = assertThrows(MasqException.class,
+        () -> parse("map_h_from_addresses = \"" + rules + "\""));
+    assertTrue(e.getMessage().startsWith(rules + ":4: map_h_from_addresses: rule 'broken rule'"), e.getMessage());
+    Files.writeString(rules, "john: John <j@isp.example>\nann: *@isp.example\n");
+    Route r = parse("map_h_from_addresses = \"" + rules + "; bob: b@isp.example\"");
+    assertEquals(List.of("john", "ann", "bob"), r.rules(MapTarget.FROM).stream().map(MapRule::pattern).toList());
+    assertEquals(rules + ":2", r.rules(MapTarget.FROM).get(1).where());
+  }
+
+  @Test
+  void unknownOptionsWarnOrFailWithStrict() throws Exception {
+    Route r = parse("mail_host = x.example\nfrobnicate = 1\nprotocol = smtp\n");
+    assertEquals(2, r.warnings().size());
+    assertTrue(r.warnings().get(0).startsWith(FILE + ":2: unknown route option 'frobnicate'"));
+    assertTrue(r.warnings().get(1).contains("not applicable"));
+    MasqException e = assertThrows(MasqException.class, () -> Route.parse("frobnicate = 1\n", FILE, true));
+    assertEquals(Exit.CONFIG, e.exitCode());
+  }
+
+  @Test
+  void dnsAIsTakenAsDnsMxWithAWarning() throws Exception {
+    Route r = parse("resolve_list = dns_a; byname");
+    assertEquals(List.of(Route.Resolver.DNS_MX, Route.Resolver.BYNAME), r.resolveList());
+    assertEquals(1, r.warnings().size());
+  }
+
+  @Test
+  void routesByName(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("lan.route"), "mail_host = gw.home.lan\n");
+    Files.writeString(dir.resolve("isp1.route"), "mail_host = smtp.isp1.example\n");
+    Files.writeString(dir.resolve("isp2.route"), "mail_host = smtp.isp2.example\n");
+    Files.writeString(dir.resolve("isp2b.route"), "mail_host = backup.isp2.example\n");
+    Config cfg = Config.parse("permanent_routes = lan.route\nquery_routes.dialup = isp1.route\n"
+        + "query_routes.isp2 = isp2.route;isp2b.route\n", dir.resolve("masq.conf"), Map.of(), false);
+    assertEquals("gw.home.lan", Routes.permanent(cfg, false).get(0).mailHost());
+    assertEquals(2, Routes.query(cfg, "isp2", false).size());
+    assertEquals("smtp.isp1.example", Routes.named(cfg, "dialup", false).mailHost());
+    assertEquals("smtp.isp1.example", Routes.named(cfg, "isp1", false).mailHost());
+    assertEquals("gw.home.lan", Routes.named(cfg, "lan", false).mailHost());
+    assertEquals("backup.isp2.example", Routes.named(cfg, "isp2b", false).mailHost());
+    assertEquals("smtp.isp2.example", Routes.named(cfg, "isp2", false).mailHost());
+    assertEquals("backup.isp2.example",
+        Routes.named(cfg, dir.resolve("isp2b.route").toString(), false).mailHost());
+    MasqException e = assertThrows(MasqException.class, () -> Routes.named(cfg, "nope", false));
+    assertEquals(Exit.UNAVAILABLE, e.exitCode());
+    assertTrue(e.getMessage().contains("lan, dialup, isp1, isp2, isp2b"), e.getMessage());
+    assertEquals(Exit.UNAVAILABLE, assertThrows(MasqException.class, () -> Routes.query(cfg, "nope", false)).exitCode());
+  }
+}

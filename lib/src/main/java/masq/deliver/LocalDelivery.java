@@ -3,6 +3,7 @@ package masq.deliver;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
@@ -149,7 +150,15 @@ final class LocalDelivery {
       }
     }
     try {
-      return switch (method(user.localPart())) {
+      String how = method(user.localPart());
+      if (how.equals("mbox") && cfg.runAsUser() && !Files.isDirectory(cfg.mailDir())) {
+        try {
+          Files.createDirectories(cfg.mailDir()); // single-user mode: the user's own directory
+        } catch (IOException e) {
+          return Outcome.deferred("4.2.0", "cannot create mail_dir " + cfg.mailDir() + ": " + Mbox.reason(e));
+        }
+      }
+      return switch (how) {
         case "mbox" -> mbox.append(cfg.mailDir().resolve(user.localPart()), owner,
             out -> copy.writeTo(out, fromLine, true));
         case "maildir" -> maildir.deliver(maildirFolder(env, user), out -> copy.writeTo(out, null, false));
@@ -184,8 +193,10 @@ final class LocalDelivery {
 
   private Path maildirFolder(Envelope env, Address user) throws MasqException {
     try {
-      return Path.of(Variables.expand(cfg.maildirPath(),
+      Path p = Path.of(Variables.expand(cfg.maildirPath(),
           Variables.recipient(Variables.message(env, cfg.hostName()), user)));
+      // relative to the directory of the configuration file, like every file name in it
+      return p.isAbsolute() || cfg.file() == null ? p : cfg.file().resolveSibling(p);
     } catch (Variables.UnknownVariable e) {
       throw new MasqException(Exit.CONFIG, where("maildir_path") + "maildir_path: " + e.getMessage());
     }

@@ -1,6 +1,5 @@
 package masq.deliver;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -113,7 +112,7 @@ final class LocalDelivery {
       return Outcome.deferred("4.3.2", "defer_all is set");
     }
     MessageCopy copy = new MessageCopy(top.toString(), env.sender(),
-        () -> new BufferedInputStream(lock.openMessage(), 64 * 1024));
+        lock::openMessage);
     String fromLine = MessageCopy.fromLine(env.sender(), clock.instant(), ZoneId.systemDefault());
     switch (leaf.kind()) {
       case PIPE -> {

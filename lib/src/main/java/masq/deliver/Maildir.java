@@ -61,7 +61,7 @@ final class Maildir {
     try {
       try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 16 * 1024);
         writer.writeTo(out);
         out.flush();
         ch.force(true);

@@ -96,7 +96,7 @@ final class Mbox {
       }
       long size = ch.size();
       try {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch.position(size)), 64 * 1024);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch.position(size)), 16 * 1024);
         writer.writeTo(out);
         out.write('\n'); // the empty line that separates messages
         out.flush();

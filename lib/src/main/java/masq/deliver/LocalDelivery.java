@@ -17,6 +17,7 @@ import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
 import masq.config.Config;
+import masq.route.Words;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
 
@@ -45,7 +46,7 @@ final class LocalDelivery {
     List<String> w = null;
     if (cfg.mda() != null) {
       try {
-        w = Variables.words(cfg.mda());
+        w = Words.split(cfg.mda());
       } catch (IllegalArgumentException e) {
         throw new MasqException(Exit.CONFIG, where("mda") + "mda: " + e.getMessage());
       }
@@ -118,7 +119,7 @@ final class LocalDelivery {
       case PIPE -> {
         List<String> argv;
         try {
-          argv = Variables.words(leaf.command());
+          argv = Words.split(leaf.command());
         } catch (IllegalArgumentException e) {
           return Outcome.failed("5.3.0", "bad pipe command '" + leaf.command() + "': " + e.getMessage());
         }

@@ -1,6 +1,5 @@
 package masq.deliver;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,8 @@ import masq.spool.Envelope;
 /**
  * masqmail's variables (expand.c) for the {@code mda} command, {@code maildir_path} and the
  * notice templates: {@code $name} or {@code ${name}}; {@code $$} is a dollar sign. An unknown
- * name is an error, never silently empty. Also the shell-like splitting of command lines
- * (masqmail's {@code g_shell_parse_argv}): words separated by blanks, single and double quotes,
- * backslash escapes; no shell is ever run.
+ * name is an error, never silently empty. (Command lines are split by {@link
+ * masq.route.Words}.)
  */
 final class Variables {
   private Variables() {}
@@ -111,60 +109,5 @@ final class Variables {
 
   private static boolean isNameChar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  }
-
-  /** Splits a command line into words like a shell, without running one. */
-  static List<String> words(String line) throws IllegalArgumentException {
-    List<String> out = new ArrayList<>();
-    StringBuilder w = new StringBuilder();
-    boolean inWord = false;
-    int i = 0;
-    while (i < line.length()) {
-      char c = line.charAt(i++);
-      if (c == ' ' || c == '\t' || c == '\n') {
-        if (inWord) {
-          out.add(w.toString());
-          w.setLength(0);
-          inWord = false;
-        }
-        continue;
-      }
-      inWord = true;
-      if (c == '\\' && i < line.length()) {
-        w.append(line.charAt(i++));
-      } else if (c == '\'') {
-        int close = line.indexOf('\'', i);
-        if (close < 0) {
-          throw new IllegalArgumentException("unterminated ' in command line");
-        }
-        w.append(line, i, close);
-        i = close + 1;
-      } else if (c == '"') {
-        boolean closed = false;
-        while (i < line.length()) {
-          char q = line.charAt(i++);
-          if (q == '"') {
-            closed = true;
-            break;
-          }
-          if (q == '\\' && i < line.length() && "\"\\$`".indexOf(line.charAt(i)) >= 0) {
-            q = line.charAt(i++);
-          }
-          w.append(q);
-        }
-        if (!closed) {
-          throw new IllegalArgumentException("unterminated \" in command line");
-        }
-      } else {
-        w.append(c);
-      }
-    }
-    if (inWord) {
-      out.add(w.toString());
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("empty command line");
-    }
-    return out;
   }
 }

@@ -8,11 +8,11 @@ import java.util.List;
  * white space, single quotes literal, double quotes with backslash escapes, a backslash
  * quoting the next character outside quotes. No variables, globs or other shell syntax.
  */
-final class Words {
+public final class Words {
   private Words() {}
 
   /** The words of {@code line}; throws IllegalArgumentException with the reason when it is bad. */
-  static List<String> split(String line) {
+  public static List<String> split(String line) {
     List<String> words = new ArrayList<>();
     StringBuilder w = null;
     int n = line.length();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +35,5 @@ class MessageCopyTest {
     assertEquals("/m/bob/ h $ $", Variables.expand("/m/${rcpt_local}/ $host_name $$ $", v));
     assertEquals("a-h.", Variables.expand("a-$host_name.", v));
     assertThrows(Variables.UnknownVariable.class, () -> Variables.expand("${nope}", v));
-  }
-
-  @Test
-  void commandLinesSplitLikeAShell() {
-    assertEquals(List.of("/usr/bin/procmail", "-d", "a b", "it's", "x\"y", "$v"),
-        Variables.words(" /usr/bin/procmail  -d 'a b' \"it's\" x\\\"y '$v'"));
-    assertThrows(IllegalArgumentException.class, () -> Variables.words("a 'b"));
   }
 }

@@ -254,6 +254,7 @@ public final class QueueRunner {
   /** Delivers one locked message; returns the IDs of notices it queued. */
   private List<String> deliver(MessageLock lock, Envelope env, Aliases aliases)
       throws MasqException, IOException {
+    env = withLogUser(env);
     Attempt at = new Attempt(lock, env);
     Map<String, List<Recipient>> children = new LinkedHashMap<>();
     List<Recipient> tops = new ArrayList<>();
@@ -407,6 +408,29 @@ public final class QueueRunner {
     }
     result.add(t);
     result.addAll(now);
+  }
+
+  /**
+   * masqmail's log_user: an address that gets a copy of every message. It becomes a recipient
+   * of the message the first time the message is handled (so its copy is delivered once).
+   */
+  private Envelope withLogUser(Envelope env) {
+    String lu = cfg.logUser();
+    if (lu == null || lu.isBlank()) {
+      return env;
+    }
+    String addr;
+    try {
+      addr = AddressParser.parseEnvelope(lu).qualify(cfg.hostName()).toString();
+    } catch (AddressException e) {
+      return env; // refused where it is configured: nothing to add
+    }
+    if (env.recipients().stream().anyMatch(r -> r.address().equalsIgnoreCase(addr))) {
+      return env;
+    }
+    List<Recipient> rs = new ArrayList<>(env.recipients());
+    rs.add(Recipient.pending(addr));
+    return env.withRecipients(rs);
   }
 
   /** A remote recipient: left for delivery over a route. */

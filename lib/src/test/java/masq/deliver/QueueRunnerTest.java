@@ -173,4 +173,14 @@ class QueueRunnerTest {
     String box = Files.readString(dir.resolve("mail/alice"));
     assertTrue(box.contains("Final-Recipient: rfc822; x/1@h") && box.contains("Final-Recipient: rfc822; x/2@h"));
   }
+
+  @Test
+  void logUserGetsOneCopyOfEveryMessage() throws Exception {
+    setUp("log_user = archive\n");
+    submit("alice@h", "bob@h", "far@example.org");
+    runAt(Duration.ofMinutes(1));
+    runAt(Duration.ofMinutes(2));
+    assertEquals(1, subjects("archive").size());
+    assertEquals(1, subjects("bob").size());
+  }
 }

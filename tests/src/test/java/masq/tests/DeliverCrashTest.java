@@ -95,7 +95,7 @@ class DeliverCrashTest {
     }
     System.out.println("crash: " + kills + " runs, " + killed + " killed while running; " + injected.size()
         + " messages; duplicates: mbox " + mboxDup + ", Maildir " + maildirDup + "; Maildir tmp/ leftovers "
-        + tmpLeft + "; spool repair: " + check.strip().replace('\n', ';'));
+        + tmpLeft + "; masq-queue check --repair: " + check.strip().lines().reduce((a, b) -> b).orElse(""));
     assertTrue(mboxDup + maildirDup <= killed, "at most one duplicate per kill");
   }
 

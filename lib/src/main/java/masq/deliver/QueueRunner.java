@@ -252,9 +252,9 @@ public final class QueueRunner {
   }
 
   /** Delivers one locked message; returns the IDs of notices it queued. */
-  private List<String> deliver(MessageLock lock, Envelope queued, Aliases aliases)
+  private List<String> deliver(MessageLock lock, Envelope stored, Aliases aliases)
       throws MasqException, IOException {
-    Envelope env = withLogUser(queued);
+    Envelope env = withLogUser(stored);
     Attempt at = new Attempt(lock, env);
     Map<String, List<Recipient>> children = new LinkedHashMap<>();
     List<Recipient> tops = new ArrayList<>();

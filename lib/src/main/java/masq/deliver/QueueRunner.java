@@ -297,15 +297,34 @@ public final class QueueRunner {
       result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
     }
     List<String> queued = new ArrayList<>();
+    List<Recipient> states = result;
     if (!at.failed.isEmpty()) {
-      addIfSent(queued, notices.send(lock, env, at.failed, true));
+      try {
+        addIfSent(queued, notices.send(lock, env, at.failed, true));
+      } catch (MasqException e) {
+        if (e.exitCode() != masq.Exit.TEMPFAIL && e.exitCode() != masq.Exit.CANTCREAT) {
+          // refused for what it is (e.g. larger than max_msg_size): trying again cannot help
+          note(env.id() + " bounce not sent: " + e.getMessage());
+        } else {
+          states = stillPending(result, at.now);
+          note(env.id() + " cannot queue a bounce, will try again: " + e.getMessage());
+        }
+      } catch (IOException e) {
+        // no bounce, no failure: the recipients stay pending and fail (and bounce) next time
+        note(env.id() + " cannot queue a bounce, will try again: " + e.getMessage());
+        states = stillPending(result, at.now);
+      }
     }
-    Envelope next = env.withRecipients(result);
+    Envelope next = env.withRecipients(states);
     if (!at.delayed.isEmpty() && warningDue(env, at.now)) {
-      addIfSent(queued, notices.send(lock, env, at.delayed, false));
-      next = next.withLastWarning(at.now);
+      try {
+        addIfSent(queued, notices.send(lock, env, at.delayed, false));
+        next = next.withLastWarning(at.now);
+      } catch (MasqException | IOException e) {
+        note(env.id() + " cannot queue a delay warning, will try again: " + e.getMessage());
+      }
     }
-    boolean pending = result.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
+    boolean pending = states.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
     if (pending) {
       spool.update(lock, next);
     } else {
@@ -313,6 +332,13 @@ public final class QueueRunner {
       note(env.id() + " Completed");
     }
     return queued;
+  }
+
+  /** The recipients that failed at {@code now}, made pending again (their bounce could not be queued). */
+  private static List<Recipient> stillPending(List<Recipient> rs, long now) {
+    return rs.stream().map(r -> r.state() == Recipient.State.FAILED && r.lastAttempt() == now
+        ? new Recipient(r.address(), Recipient.State.PENDING, r.tries(), r.lastAttempt(), r.parent(), r.lastError())
+        : r).toList();
   }
 
   private static void addIfSent(List<String> ids, String id) {

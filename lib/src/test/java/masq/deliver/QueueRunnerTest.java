@@ -183,4 +183,14 @@ class QueueRunnerTest {
     assertEquals(1, subjects("archive").size());
     assertEquals(1, subjects("bob").size());
   }
+
+  @Test
+  void aBounceTooLargeToQueueIsLoggedNotLooped() throws Exception {
+    setUp("max_msg_size = 300\n");
+    String id = submit("alice@h", "x/1@h");
+    runAt(Duration.ofMinutes(1));
+    assertFalse(spool.exists(id), "the failure is final even without a bounce");
+    assertEquals(List.of(), spool.ids());
+    assertTrue(Files.readString(dir.resolve("log/masq.log")).contains(id + " bounce not sent: "));
+  }
 }

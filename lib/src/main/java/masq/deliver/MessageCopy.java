@@ -45,13 +45,17 @@ final class MessageCopy {
     body.flush();
   }
 
-  /** {@code From SENDER Wed Jun 30 21:49:08 1993\n}, as ctime(3) writes the date. */
+  /**
+   * {@code From SENDER Wed Jun 30 21:49:08 1993\n}, as ctime(3) writes the date; a null sender
+   * is {@code MAILER-DAEMON}, and blanks in a quoted local part become {@code _} so that mbox
+   * readers still find the date.
+   */
   static String fromLine(String sender, Instant when, ZoneId zone) {
     ZonedDateTime t = when.atZone(zone);
     String day = t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT);
     String mon = t.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT);
     return String.format(java.util.Locale.ROOT, "From %s %s %s %2d %02d:%02d:%02d %d%n",
-        sender.isEmpty() ? "MAILER-DAEMON" : sender, day, mon, t.getDayOfMonth(), t.getHour(),
+        sender.isEmpty() ? "MAILER-DAEMON" : sender.replace(' ', '_').replace('\t', '_'), day, mon, t.getDayOfMonth(), t.getHour(),
         t.getMinute(), t.getSecond(), t.getYear());
   }
 

@@ -100,6 +100,7 @@ final class Notices {
 
     StringBuilder head = new StringBuilder();
     boolean hasSubject = false;
+    boolean hasFrom = false;
     boolean skipping = false;
     for (String h : t.headers(vars)) {
       boolean cont = h.startsWith(" ") || h.startsWith("\t");
@@ -109,12 +110,13 @@ final class Notices {
         skipping = List.of("to", "cc", "bcc", "mime-version", "content-type",
             "content-transfer-encoding").contains(name);
         hasSubject |= name.equals("subject");
+        hasFrom |= name.equals("from");
       }
       if (!skipping) {
         head.append(h).append('\n');
       }
     }
-    if (head.indexOf("From:") < 0 && head.indexOf("from:") < 0) {
+    if (!hasFrom) {
       head.insert(0, "From: MAILER-DAEMON@" + cfg.hostName() + "\n");
     }
     if (!hasSubject) {

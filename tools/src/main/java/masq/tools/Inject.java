@@ -19,6 +19,7 @@ import masq.address.AddressParser;
 import masq.config.Config;
 import masq.deliver.QueueRunner;
 import masq.log.MailLog;
+import masq.route.Locality;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
@@ -206,12 +207,27 @@ public final class Inject extends Tool {
     if (verbose > 0) {
       err.println(name + ": queued as " + env.id() + " for " + env.recipients().size() + " recipient(s)");
     }
-    if (!cfg.doQueue() && o.deliveryMode == 'i') {
+    boolean anyLocal = cfg.logUser() != null
+        || rcptsOf(env).stream().anyMatch(Locality.of(cfg)::isLocal);
+    if (cfg.doQueue() || !anyLocal) {
+      return Exit.OK; // nothing for now: remote mail waits for a queue run with a route
+    }
+    if (o.deliveryMode == 'i') {
       deliverNow(cfg, spool, log, env.id());
-    } else if (!cfg.doQueue() && o.deliveryMode == 'b') {
+    } else if (o.deliveryMode == 'b') {
       deliverInBackground(cfg, env.id());
     }
     return Exit.OK;
+  }
+
+  private static List<Address> rcptsOf(Envelope env) {
+    List<Address> out = new ArrayList<>();
+    for (var r : env.recipients()) {
+      int at = r.address().lastIndexOf('@');
+      out.add(at < 0 ? new Address(r.address(), null)
+          : new Address(r.address().substring(0, at), r.address().substring(at + 1)));
+    }
+    return out;
   }
 
   /**

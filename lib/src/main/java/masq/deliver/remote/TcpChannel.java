@@ -1,0 +1,95 @@
+package masq.deliver.remote;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+
+/**
+ * An SMTP connection over TCP, optionally switched to TLS. Trusts nothing from the peer; read
+ * timeouts are the socket's, so a silent server fails a read with SocketTimeoutException.
+ */
+final class TcpChannel implements SmtpChannel {
+  private final String host;
+  private final InetSocketAddress address;
+  private Socket socket;
+  private InputStream in;
+  private OutputStream out;
+
+  private TcpChannel(String host, InetSocketAddress address, Socket socket) throws IOException {
+    this.host = host;
+    this.address = address;
+    use(socket);
+  }
+
+  /**
+   * Connects to {@code address} (known as {@code host}, the name TLS verifies), in at most
+   * {@code timeout}; with {@code smtps} the TLS handshake follows at once.
+   */
+  static TcpChannel connect(String host, InetSocketAddress address, Duration timeout,
+      TlsFactory smtps) throws IOException {
+    Socket s = new Socket();
+    try {
+      s.setTcpNoDelay(true);
+      s.connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+      s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+      TcpChannel ch = new TcpChannel(host, address, s);
+      if (smtps != null) {
+        ch.startTls(smtps);
+      }
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void use(Socket s) throws IOException {
+    socket = s;
+    in = s.getInputStream();
+    out = s.getOutputStream();
+  }
+
+  @Override
+  public InputStream in() {
+    return in;
+  }
+
+  @Override
+  public OutputStream out() {
+    return out;
+  }
+
+  @Override
+  public void readTimeout(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+  }
+
+  @Override
+  public String peer() {
+    String ip = address.getAddress().getHostAddress();
+    return (host.equals(ip) ? "" : host + " ") + "[" + ip + "]:" + address.getPort();
+  }
+
+  @Override
+  public InetAddress localAddress() {
+    return socket.getLocalAddress();
+  }
+
+  @Override
+  public void startTls(TlsFactory tls) throws IOException {
+    use(tls.handshake(socket, host, address.getPort()));
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing left to do with it
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package masq.tests.remote;
+
+import static masq.tests.remote.Msgs.msg;
+import static masq.tests.remote.Msgs.outcomes;
+import static masq.tests.remote.Msgs.send;
+import static masq.tests.remote.Msgs.settings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import masq.deliver.remote.OutgoingMessage;
+import masq.deliver.remote.Outcome;
+import masq.deliver.remote.RecipientResult;
+import masq.deliver.remote.RemoteSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SMTP client against Postfix's smtp-sink as the smart host (mail_host), and wrapper routes. */
+class SmtpSinkTest {
+  @TempDir Path tmp;
+  Peers peers;
+  int port;
+  Path dump;
+
+  @BeforeEach
+  void start() throws Exception {
+    peers = new Peers(tmp);
+    port = Peers.freePort();
+    dump = peers.smtpSink("127.0.0.1", port);
+  }
+
+  @AfterEach
+  void stop() {
+    peers.close();
+  }
+
+  static List<String> waitDumps(Path dump, int n) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      List<String> d = Peers.dumps(dump);
+      if (d.size() >= n) {
+        return d;
+      }
+      Thread.sleep(50);
+    }
+    return Peers.dumps(dump);
+  }
+
+  @Test
+  void severalMessagesPipelinedOverOneConnectionWithEnvelopeHeadersAndDotStuffing() throws Exception {
+    RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(port).build();
+    OutgoingMessage a = msg("M1", "joe@home.example", "line one\n.leading dot\n..two dots\n.\nend\n",
+        "anna@far.example", "bob@other.example");
+    OutgoingMessage b = msg("M2", "", "bounce body\n", "carl@far.example");
+    OutgoingMessage c = msg("M3", "joe@home.example", "no final newline", "dora@far.example");
+    List<RecipientResult> rs = send(s, a, b, c);
+    assertEquals(List.of("M1 anna@far.example DELIVERED", "M1 bob@other.example DELIVERED",
+        "M2 carl@far.example DELIVERED", "M3 dora@far.example DELIVERED"), outcomes(rs));
+    for (RecipientResult r : rs) {
+      assertTrue(r.host().equals("[127.0.0.1]:" + port), r.host());
+      assertTrue(r.reply().startsWith("250"), r.reply());
+      assertTrue(r.logLine("isp").contains(" => " + r.recipient() + " route=isp host=[127.0.0.1]:"),
+          r.logLine("isp"));
+    }
+    List<String> d = waitDumps(dump, 3);
+    assertEquals(3, d.size(), d.toString());
+    String all = String.join("\n=====\n", d);
+    assertTrue(all.contains("X-Helo-Args: client.test"), all);
+    assertTrue(all.contains("X-Mail-Args: <joe@home.example>"), all);
+    assertTrue(all.contains("X-Rcpt-Args: <anna@far.example>\nX-Rcpt-Args: <bob@other.example>"), all);
+    assertTrue(all.contains("X-Mail-Args: <>"), all);
+    assertTrue(all.contains("Subject: test M1\nMessage-ID: <M1@test.example>\n\nline one\n"
+        + ".leading dot\n..two dots\n.\nend\n"), all);
+    assertTrue(all.contains("no final newline"), all);
+  }
+
+  @Test
+  void withoutPipeliningTheSameArrives() throws Exception {
+    RemoteSettings s = settings("isp").mailHost("127.0.0.1").pipelining(false)
+        .mailPort(port).build();
+    List<RecipientResult> rs = send(s, msg("N1", "joe@home.example", "hi\n", "a@x.example", "b@x.example"),
+        msg("N2", "joe@home.example", "hi\n", "c@x.example"));
+    assertEquals(List.of("N1 a@x.example DELIVERED", "N1 b@x.example DELIVERED",
+        "N2 c@x.example DELIVERED"), outcomes(rs));
+    assertEquals(2, waitDumps(dump, 2).size());
+  }
+
+  @Test
+  void nothingListeningDefersAndConnectErrorFailFails() throws Exception {
+    int dead = Peers.freePort();
+    RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(dead).build();
+    List<RecipientResult> rs = send(s, msg("D1", "joe@home.example", "x\n", "a@x.example"));
+    assertEquals(List.of("D1 a@x.example DEFERRED"), outcomes(rs));
+    assertTrue(rs.get(0).reply().contains("cannot connect to 127.0.0.1:" + dead), rs.get(0).reply());
+    rs = send(s.toBuilder().connectErrorFail(true).build(), msg("D2", "joe@home.example", "x\n", "a@x.example"));
+    assertEquals(List.of("D2 a@x.example FAILED"), outcomes(rs));
+  }
+
+  @Test
+  void wrapperThroughSocatCarriesTheSession() throws Exception {
+    RemoteSettings s = settings("wrapped").wrapper("/usr/bin/socat - TCP:127.0.0.1:" + port).build();
+    List<String> log = new ArrayList<>();
+    List<RecipientResult> rs = send(s, log, msg("W1", "joe@home.example", "via socat\n", "w@x.example"),
+        msg("W2", "joe@home.example", "again\n", "v@x.example"));
+    assertEquals(List.of("W1 w@x.example DELIVERED", "W2 v@x.example DELIVERED"), outcomes(rs));
+    assertEquals("wrapper '/usr/bin/socat - TCP:127.0.0.1:" + port + "'", rs.get(0).host());
+    String all = String.join("\n", waitDumps(dump, 2));
+    assertTrue(all.contains("via socat") && all.contains("X-Rcpt-Args: <v@x.example>"), all);
+  }
+
+  @Test
+  void wrapperThatCannotConnectDefersAndItsStderrIsLogged() throws Exception {
+    int dead = Peers.freePort();
+    RemoteSettings s = settings("wrapped").wrapper("/usr/bin/socat - TCP:127.0.0.1:" + dead).build();
+    List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<RecipientResult> rs = send(s, log, msg("W3", "joe@home.example", "x\n", "w@x.example"));
+    assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
+    Thread.sleep(200);
+    assertTrue(log.stream().anyMatch(l -> l.contains("socat") && l.contains("Connection refused")),
+        log.toString());
+    RemoteSettings missing = settings("wrapped").wrapper("/nonexistent/wrapper --x").connectErrorFail(true).build();
+    rs = send(missing, msg("W4", "joe@home.example", "x\n", "w@x.example"));
+    assertEquals(Outcome.FAILED, rs.get(0).outcome());
+    assertTrue(rs.get(0).reply().startsWith("cannot run wrapper"), rs.get(0).reply());
+  }
+}

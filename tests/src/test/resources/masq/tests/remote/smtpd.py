@@ -49,9 +49,15 @@ def event(line):
             f.write(line + "\n")
 
 
+def tls(server, session):
+    """1 when the connection is encrypted (after STARTTLS, or implicit TLS)."""
+    t = getattr(server, "transport", None)
+    return 1 if session.ssl or (t is not None and t.get_extra_info("ssl_object") is not None) else 0
+
+
 class Handler:
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
-        event("MAIL %s tls=%d peer=%d" % (address, 1 if session.ssl else 0, session.peer[1]))
+        event("MAIL %s tls=%d peer=%d" % (address, tls(server, session), session.peer[1]))
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 2.1.0 OK"
@@ -70,7 +76,7 @@ class Handler:
             count[0] += 1
             n = count[0]
         doc = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-               "mail_options": envelope.mail_options, "tls": 1 if session.ssl else 0,
+               "mail_options": envelope.mail_options, "tls": tls(server, session),
                "peer": session.peer[1], "auth": 1 if session.authenticated else 0,
                "data": envelope.original_content.decode("latin-1")}
         tmp = os.path.join(record, "msg-%d.tmp" % n)

@@ -126,4 +126,41 @@ class SmtpSinkTest {
     assertEquals(Outcome.FAILED, rs.get(0).outcome());
     assertTrue(rs.get(0).reply().startsWith("cannot run wrapper"), rs.get(0).reply());
   }
+
+  @Test
+  void instantHeloAndCorrectHelo() throws Exception {
+    RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(port).instantHelo(true)
+        .correctHelo(true).build();
+    List<RecipientResult> rs = send(s, msg("H1", "joe@home.example", "x\n", "a@x.example"));
+    assertEquals(List.of("H1 a@x.example DELIVERED"), outcomes(rs));
+    String d = waitDumps(dump, 1).get(0);
+    // the local address 127.0.0.1 by its name (localhost from /etc/hosts), not helo_name
+    assertTrue(d.contains("X-Helo-Args: localhost") || d.contains("X-Helo-Args: [127.0.0.1]"), d);
+  }
+
+  @Test
+  void aServerThatStaysSilentTimesOutAndDefers() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5,
+        java.net.InetAddress.getLoopbackAddress())) {
+      RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(silent.getLocalPort())
+          .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofMillis(300))).build();
+      long t0 = System.nanoTime();
+      List<RecipientResult> rs = send(s, msg("T1", "joe@home.example", "x\n", "a@x.example"),
+          msg("T2", "joe@home.example", "x\n", "b@x.example"));
+      assertEquals(List.of("T1 a@x.example DEFERRED", "T2 b@x.example DEFERRED"), outcomes(rs));
+      assertTrue(rs.get(0).reply().startsWith("timeout waiting for [127.0.0.1]:"), rs.get(0).reply());
+      assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+    }
+  }
+
+  @Test
+  void aWrapperThatHangsTimesOut() throws Exception {
+    RemoteSettings s = settings("wrapped").wrapper("/bin/sleep 30")
+        .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofMillis(300))).build();
+    long t0 = System.nanoTime();
+    List<RecipientResult> rs = send(s, msg("T3", "joe@home.example", "x\n", "a@x.example"));
+    assertEquals(List.of("T3 a@x.example DEFERRED"), outcomes(rs));
+    assertTrue(rs.get(0).reply().startsWith("timeout waiting for wrapper"), rs.get(0).reply());
+    assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
+  }
 }

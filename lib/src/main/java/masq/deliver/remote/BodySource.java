@@ -3,6 +3,8 @@ package masq.deliver.remote;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import masq.MasqException;
+import masq.spool.Spool;
 
 /**
  * Opens a message body for reading, each time it is sent. A transport opens it once per
@@ -37,5 +39,19 @@ public interface BodySource {
         throw e;
       }
     };
+  }
+
+  /**
+   * The body of the queued message {@code id}: {@code afterHeaders} over
+   * {@link Spool#openMessage}; a message that went away reads as an IOException.
+   */
+  static BodySource inSpool(Spool spool, String id) {
+    return afterHeaders(() -> {
+      try {
+        return spool.openMessage(id);
+      } catch (MasqException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    });
   }
 }

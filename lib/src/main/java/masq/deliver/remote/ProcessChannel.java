@@ -17,18 +17,16 @@ import java.util.function.Consumer;
  * SMTP over a child process (a {@code wrapper} route): the command is split like a shell would
  * (no shell runs), its stdout is what the server says and its stdin what we say; each line it
  * writes on stderr goes to the log. A read that waits longer than the timeout kills the child,
- * and the read fails with SocketTimeoutException. Trusts the command no more than a server.
+ * and the read fails with SocketTimeoutException (a write to a child that stopped reading is
+ * not bounded; the next read is). Trusts the command no more than a server.
  */
 final class ProcessChannel implements SmtpChannel {
   private final String command;
   private final Process process;
   private final InputStream in;
   private final Thread stderr;
-  private final Object lock = new Object();
-  private long timeoutNanos = TimeUnit.MINUTES.toNanos(5);
-  private long deadline; // System.nanoTime() by which a pending read must return, 0 when none
-  private boolean timedOut;
-  private final Thread watchdog;
+  private final Watchdog watchdog;
+  private volatile Duration timeout = Duration.ofMinutes(5);
 
   private ProcessChannel(String command, Process process, Consumer<String> log) {
     this.command = command;
@@ -44,7 +42,7 @@ final class ProcessChannel implements SmtpChannel {
         // the child went away
       }
     });
-    this.watchdog = Thread.ofVirtual().start(this::watch);
+    this.watchdog = new Watchdog(process::destroyForcibly);
   }
 
   /** Starts {@code command}; its stderr lines go to {@code log}. */
@@ -62,28 +60,6 @@ final class ProcessChannel implements SmtpChannel {
     return new ProcessChannel(command, p, log);
   }
 
-  private void watch() {
-    synchronized (lock) {
-      while (process.isAlive()) {
-        try {
-          if (deadline == 0) {
-            lock.wait(1000);
-          } else {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-              timedOut = true;
-              process.destroyForcibly();
-              return;
-            }
-            TimeUnit.NANOSECONDS.timedWait(lock, left);
-          }
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }
-  }
-
   @Override
   public InputStream in() {
     return in;
@@ -95,10 +71,8 @@ final class ProcessChannel implements SmtpChannel {
   }
 
   @Override
-  public void readTimeout(Duration timeout) {
-    synchronized (lock) {
-      timeoutNanos = Math.max(1, timeout.toNanos());
-    }
+  public void timeout(Duration timeout) {
+    this.timeout = timeout;
   }
 
   @Override
@@ -133,7 +107,7 @@ final class ProcessChannel implements SmtpChannel {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    watchdog.interrupt();
+    watchdog.close();
   }
 
   /** The child's stdout, with each read bounded by the timeout. */
@@ -153,22 +127,17 @@ final class ProcessChannel implements SmtpChannel {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      synchronized (lock) {
-        deadline = System.nanoTime() + timeoutNanos;
-        lock.notifyAll();
-      }
+      watchdog.arm(timeout);
       int n;
       try {
         n = raw.read(b, off, len);
+      } catch (IOException e) {
+        throw watchdog.fired() ? new SocketTimeoutException("timed out") : e;
       } finally {
-        synchronized (lock) {
-          deadline = 0;
-        }
+        watchdog.disarm();
       }
-      synchronized (lock) {
-        if (timedOut) {
-          throw new SocketTimeoutException("timed out");
-        }
+      if (watchdog.fired()) {
+        throw new SocketTimeoutException("timed out");
       }
       return n;
     }

@@ -16,8 +16,11 @@ interface SmtpChannel extends Closeable {
 
   OutputStream out();
 
-  /** Bounds every following read; a read that waits longer fails with an IOException. */
-  void readTimeout(Duration timeout) throws IOException;
+  /**
+   * Bounds every following read and write; one that waits longer fails with a
+   * SocketTimeoutException.
+   */
+  void timeout(Duration timeout) throws IOException;
 
   /** How results name the peer: {@code host [address]:port} or {@code wrapper 'cmd'}. */
   String peer();

@@ -141,23 +141,64 @@ final class SmtpClient {
    *     message are to be deferred with its reason
    */
   List<RecipientResult> send(OutgoingMessage m) throws SmtpFailure {
-    List<Address> rcpts = m.recipients();
+    if (!safe(m.returnPath())) {
+      return all(m, Outcome.FAILED, "return path holds characters SMTP cannot carry");
+    }
+    List<Address> rcpts = new ArrayList<>();
+    List<RecipientResult> refused = new ArrayList<>();
+    for (Address a : m.recipients()) {
+      if (safe(a)) {
+        rcpts.add(a);
+      } else {
+        refused.add(result(m, a, Outcome.FAILED, "address holds characters SMTP cannot carry"));
+      }
+    }
+    if (rcpts.isEmpty()) {
+      return refused;
+    }
+    List<RecipientResult> sent = sendTo(m, rcpts);
+    if (refused.isEmpty()) {
+      return sent;
+    }
+    refused.addAll(sent);
+    return refused;
+  }
+
+  /** No control characters (which could inject commands) and within SMTP's path length. */
+  private static boolean safe(Address a) {
+    String t = a.toString();
+    if (t.length() > 512) {
+      return false;
+    }
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private List<RecipientResult> sendTo(OutgoingMessage m, List<Address> rcpts) throws SmtpFailure {
     if (ext.sizeLimit() > 0 && m.size() > ext.sizeLimit()) {
-      return all(m, Outcome.FAILED, "message size " + m.size()
+      return all(m, rcpts, Outcome.FAILED, "message size " + m.size()
           + " exceeds the limit of " + ext.sizeLimit() + " that " + peer() + " announced (SIZE)");
     }
     InputStream body;
     try {
       body = m.body().open();
     } catch (IOException e) {
-      return all(m, Outcome.DEFERRED, "cannot read message " + m.id() + ": "
+      return all(m, rcpts, Outcome.DEFERRED, "cannot read message " + m.id() + ": "
           + SmtpConnection.reason(e));
     }
-    try (body) {
+    try {
       return transaction(m, rcpts, body);
-    } catch (IOException e) {
-      return all(m, Outcome.DEFERRED, "cannot read message " + m.id() + ": "
-          + SmtpConnection.reason(e)); // from closing the body: nothing more to do
+    } finally {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // the results stand; a file that cannot be closed changes none of them
+      }
     }
   }
 
@@ -221,7 +262,7 @@ final class SmtpClient {
     List<RecipientResult> out = new ArrayList<>(rcpts.size());
     if (!mailReply.positive()) {
       endUnwantedData(dataReply);
-      return all(m, mailReply.outcome(), "MAIL FROM refused: " + mailReply.oneLine());
+      return all(m, rcpts, mailReply.outcome(), "MAIL FROM refused: " + mailReply.oneLine());
     }
     List<Integer> accepted = new ArrayList<>();
     for (int i = 0; i < rcpts.size(); i++) {
@@ -275,7 +316,7 @@ final class SmtpClient {
       }
       d.write('\n');
     } catch (IOException e) {
-      throw SmtpFailure.lost("connection to " + peer() + " lost: " + SmtpConnection.reason(e));
+      throw c.lost(e);
     }
     while (true) {
       int n;
@@ -293,20 +334,25 @@ final class SmtpClient {
       try {
         d.write(copyBuf, 0, n);
       } catch (IOException e) {
-        throw SmtpFailure.lost("connection to " + peer() + " lost: " + SmtpConnection.reason(e));
+        throw c.lost(e);
       }
     }
     try {
       d.finish();
     } catch (IOException e) {
-      throw SmtpFailure.lost("connection to " + peer() + " lost: " + SmtpConnection.reason(e));
+      throw c.lost(e);
     }
     c.flush();
   }
 
   private List<RecipientResult> all(OutgoingMessage m, Outcome o, String reason) {
-    List<RecipientResult> out = new ArrayList<>(m.recipients().size());
-    for (Address a : m.recipients()) {
+    return all(m, m.recipients(), o, reason);
+  }
+
+  private List<RecipientResult> all(OutgoingMessage m, List<Address> rcpts, Outcome o,
+      String reason) {
+    List<RecipientResult> out = new ArrayList<>(rcpts.size());
+    for (Address a : rcpts) {
       out.add(result(m, a, o, reason));
     }
     return out;

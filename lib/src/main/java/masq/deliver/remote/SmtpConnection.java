@@ -52,7 +52,7 @@ final class SmtpConnection {
       out.write('\r');
       out.write('\n');
     } catch (IOException e) {
-      throw SmtpFailure.lost("connection to " + peer() + " lost: " + reason(e));
+      throw lost(e);
     }
   }
 
@@ -60,8 +60,15 @@ final class SmtpConnection {
     try {
       out.flush();
     } catch (IOException e) {
-      throw SmtpFailure.lost("connection to " + peer() + " lost: " + reason(e));
+      throw lost(e);
     }
+  }
+
+  /** The failure for an I/O error on this connection. */
+  SmtpFailure lost(IOException e) {
+    return SmtpFailure.lost(e instanceof SocketTimeoutException
+        ? "timeout talking to " + peer() + " (" + reason(e) + ")"
+        : "connection to " + peer() + " lost: " + reason(e));
   }
 
   /** The stream DATA content is written to (buffered; flush through {@link #flush}). */
@@ -81,7 +88,7 @@ final class SmtpConnection {
   /** Reads one (possibly multi-line) reply, waiting at most {@code timeout} per read. */
   SmtpReply readReply(Duration timeout) throws SmtpFailure {
     try {
-      channel.readTimeout(timeout);
+      channel.timeout(timeout);
       List<String> lines = new ArrayList<>(2);
       while (true) {
         int len = readLine();
@@ -105,7 +112,7 @@ final class SmtpConnection {
     } catch (SocketTimeoutException e) {
       throw SmtpFailure.lost("timeout waiting for " + peer());
     } catch (IOException e) {
-      throw SmtpFailure.lost("connection to " + peer() + " lost: " + reason(e));
+      throw lost(e);
     }
   }
 

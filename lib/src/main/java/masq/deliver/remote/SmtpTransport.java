@@ -104,7 +104,7 @@ final class SmtpTransport {
     for (MxResolver.Target t : targets) {
       InetSocketAddress a = new InetSocketAddress(t.address(), s.port());
       try {
-        return TcpChannel.connect(t.name(), a, s.timeouts().connect(), null);
+        return TcpChannel.connect(t.name(), a, s.timeouts().connect());
       } catch (IOException e) {
         String ip = t.address().getHostAddress();
         last = new IOException("cannot connect to " + t.name()

@@ -6,11 +6,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
- * An SMTP connection over TCP, optionally switched to TLS. Trusts nothing from the peer; read
- * timeouts are the socket's, so a silent server fails a read with SocketTimeoutException.
+ * An SMTP connection over TCP, optionally switched to TLS. Trusts nothing from the peer. Read
+ * timeouts are the socket's, so a silent server fails a read with SocketTimeoutException; a
+ * write that blocks longer than the timeout (a server that stopped reading) closes the socket
+ * through a {@link Watchdog} and fails the same way.
  */
 final class TcpChannel implements SmtpChannel {
   private final String host;
@@ -18,6 +21,8 @@ final class TcpChannel implements SmtpChannel {
   private Socket socket;
   private InputStream in;
   private OutputStream out;
+  private final Watchdog watchdog = new Watchdog(this::close);
+  private volatile Duration timeout = Duration.ofMinutes(5);
 
   private TcpChannel(String host, InetSocketAddress address, Socket socket) throws IOException {
     this.host = host;
@@ -27,20 +32,16 @@ final class TcpChannel implements SmtpChannel {
 
   /**
    * Connects to {@code address} (known as {@code host}, the name TLS verifies), in at most
-   * {@code timeout}; with {@code smtps} the TLS handshake follows at once.
+   * {@code timeout}.
    */
-  static TcpChannel connect(String host, InetSocketAddress address, Duration timeout,
-      TlsFactory smtps) throws IOException {
+  static TcpChannel connect(String host, InetSocketAddress address, Duration timeout)
+      throws IOException {
     Socket s = new Socket();
     try {
       s.setTcpNoDelay(true);
       s.connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
       s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-      TcpChannel ch = new TcpChannel(host, address, s);
-      if (smtps != null) {
-        ch.startTls(smtps);
-      }
-      return ch;
+      return new TcpChannel(host, address, s);
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;
@@ -50,7 +51,33 @@ final class TcpChannel implements SmtpChannel {
   private void use(Socket s) throws IOException {
     socket = s;
     in = s.getInputStream();
-    out = s.getOutputStream();
+    OutputStream raw = s.getOutputStream();
+    out = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        watchdog.arm(timeout);
+        try {
+          raw.write(b, off, len);
+        } catch (IOException e) {
+          throw watchdog.fired() ? new SocketTimeoutException("timed out writing") : e;
+        } finally {
+          watchdog.disarm();
+        }
+        if (watchdog.fired()) {
+          throw new SocketTimeoutException("timed out writing");
+        }
+      }
+
+      @Override
+      public void flush() throws IOException {
+        raw.flush();
+      }
+    };
   }
 
   @Override
@@ -64,7 +91,8 @@ final class TcpChannel implements SmtpChannel {
   }
 
   @Override
-  public void readTimeout(Duration timeout) throws IOException {
+  public void timeout(Duration timeout) throws IOException {
+    this.timeout = timeout;
     socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
   }
 
@@ -86,6 +114,7 @@ final class TcpChannel implements SmtpChannel {
 
   @Override
   public void close() {
+    watchdog.close();
     try {
       socket.close();
     } catch (IOException ignored) {

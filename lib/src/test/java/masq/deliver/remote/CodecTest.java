@@ -67,7 +67,7 @@ class CodecTest {
     }
 
     @Override
-    public void readTimeout(Duration timeout) {}
+    public void timeout(Duration timeout) {}
 
     @Override
     public String peer() {
@@ -142,6 +142,26 @@ class CodecTest {
     assertEquals("EHLO me.example\r\nHELO me.example\r\nMAIL FROM:<a@b.example>\r\n"
         + "RCPT TO:<c@d.example>\r\nDATA\r\nSubject: s\r\n\r\nhi\r\n.\r\nQUIT\r\n",
         ch.out.toString(StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void addressesWithControlCharactersAreNeverSent() throws Exception {
+    Canned ch = new Canned("220 hi\r\n250 hello\r\n250 sender\r\n250 rcpt\r\n"
+        + "354 go\r\n250 queued\r\n221 bye\r\n");
+    SmtpClient client = new SmtpClient(new SmtpConnection(ch),
+        RemoteSettings.builder("r", "me.example").build(), "canned", null);
+    client.open();
+    OutgoingMessage m = OutgoingMessage.of("ID2", new Address("a", "b.example"),
+        List.of(new Address("x\r\nRSET", "d.example"), new Address("c", "d.example")), List.of(),
+        () -> new ByteArrayInputStream(new byte[0]), false, 0);
+    List<RecipientResult> rs = client.send(m);
+    assertEquals(Outcome.FAILED, rs.get(0).outcome());
+    assertEquals(Outcome.DELIVERED, rs.get(1).outcome());
+    assertFalse(ch.out.toString(StandardCharsets.ISO_8859_1).contains("RSET"));
+    OutgoingMessage evil = OutgoingMessage.of("ID3", new Address("a\nMAIL", "b.example"),
+        List.of(new Address("c", "d.example")), List.of(),
+        () -> new ByteArrayInputStream(new byte[0]), false, 0);
+    assertEquals(Outcome.FAILED, client.send(evil).get(0).outcome());
   }
 
   @Test

@@ -163,4 +163,38 @@ class SmtpSinkTest {
     assertTrue(rs.get(0).reply().startsWith("timeout waiting for wrapper"), rs.get(0).reply());
     assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
   }
+
+  @Test
+  void aServerThatStopsReadingDuringDataTimesOut() throws Exception {
+    try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 5,
+        java.net.InetAddress.getLoopbackAddress())) {
+      Thread server = Thread.ofVirtual().start(() -> {
+        try (java.net.Socket c = ss.accept()) {
+          var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+              java.nio.charset.StandardCharsets.ISO_8859_1));
+          var out = c.getOutputStream();
+          out.write("220 stuck\r\n".getBytes());
+          for (String l = in.readLine(); l != null; l = in.readLine()) {
+            String reply = l.startsWith("EHLO") ? "250 stuck\r\n" : l.equals("DATA") ? "354 go\r\n"
+                : "250 ok\r\n";
+            out.write(reply.getBytes());
+            if (l.equals("DATA")) {
+              Thread.sleep(20_000); // and never read again
+            }
+          }
+        } catch (Exception ignored) {
+          // the client gave up
+        }
+      });
+      RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(ss.getLocalPort())
+          .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofMillis(500))).build();
+      long t0 = System.nanoTime();
+      List<RecipientResult> rs = send(s, msg("T4", "joe@home.example",
+          "y".repeat(999) + "\n".repeat(1) + ("z".repeat(999) + "\n").repeat(20_000), "a@x.example"));
+      assertEquals(List.of("T4 a@x.example DEFERRED"), outcomes(rs));
+      assertTrue(rs.get(0).reply().contains("timed out writing"), rs.get(0).reply());
+      assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
+      server.interrupt();
+    }
+  }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import masq.Exit;
 import masq.MasqException;
 import masq.config.RouteConfig;
@@ -199,15 +200,9 @@ public record RemoteSettings(
     if ((s = route.setting("helo_name")) != null && !s.value().isBlank()) {
       b.heloName(s.value().strip());
     }
-    if ((s = route.setting("do_correct_helo")) != null) {
-      b.correctHelo(Values.bool(s));
-    }
-    if ((s = route.setting("instant_helo")) != null) {
-      b.instantHelo(Values.bool(s));
-    }
-    if ((s = route.setting("do_pipelining")) != null) {
-      b.pipelining(Values.bool(s));
-    }
+    flag(route, "do_correct_helo", b::correctHelo);
+    flag(route, "instant_helo", b::instantHelo);
+    flag(route, "do_pipelining", b::pipelining);
     if ((s = route.setting("tls")) != null) {
       switch (s.value().strip().toLowerCase(Locale.ROOT)) {
         case "none", "" -> b.tls(Tls.NONE);
@@ -216,9 +211,7 @@ public record RemoteSettings(
         default -> throw bad(s, "expected none, starttls or smtps");
       }
     }
-    if ((s = route.setting("tls_verify")) != null) {
-      b.tlsVerify(Values.bool(s));
-    }
+    flag(route, "tls_verify", b::tlsVerify);
     if (route.setting("tls_trust_file") != null) {
       b.tlsTrustFile(route.path("tls_trust_file"));
     }
@@ -242,15 +235,9 @@ public record RemoteSettings(
     if ((s = route.setting("pipe")) != null && !s.value().isBlank()) {
       b.pipe(s.value());
     }
-    if ((s = route.setting("pipe_fromline")) != null) {
-      b.pipeFromLine(Values.bool(s));
-    }
-    if ((s = route.setting("pipe_fromhack")) != null) {
-      b.pipeFromHack(Values.bool(s));
-    }
-    if ((s = route.setting("connect_error_fail")) != null) {
-      b.connectErrorFail(Values.bool(s));
-    }
+    flag(route, "pipe_fromline", b::pipeFromLine);
+    flag(route, "pipe_fromhack", b::pipeFromHack);
+    flag(route, "connect_error_fail", b::connectErrorFail);
     if (b.authName != null && (b.authLogin == null || b.authSecret == null)) {
       throw bad(route.setting("auth_name"), "auth_login and auth_secret must be set too");
     }
@@ -258,6 +245,14 @@ public record RemoteSettings(
       throw bad(route.setting("tls"), "tls cannot be used with wrapper (the wrapper does TLS itself)");
     }
     return b.build();
+  }
+
+  private static void flag(RouteConfig route, String option, Consumer<Boolean> set)
+      throws MasqException {
+    Setting s = route.setting(option);
+    if (s != null) {
+      set.accept(Values.bool(s));
+    }
   }
 
   private static int port(Setting s, String v) throws MasqException {

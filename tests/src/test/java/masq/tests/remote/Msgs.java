@@ -93,4 +93,17 @@ final class Msgs {
       return items + " from " + full;
     }
   }
+
+  /**
+   * Sends one message to {@code ok@x.example} with all timeouts at {@code timeout}; asserts it
+   * is deferred within ten seconds, for a reason containing {@code why}.
+   */
+  static void assertDeferredSoon(RemoteSettings.Builder b, Duration timeout, String why) {
+    long t0 = System.nanoTime();
+    List<RecipientResult> rs = send(b.timeouts(RemoteSettings.Timeouts.all(timeout)).build(),
+        msg("SLOW", "joe@home.example", "x\n", "ok@x.example"));
+    org.junit.jupiter.api.Assertions.assertEquals(List.of("SLOW ok@x.example DEFERRED"), outcomes(rs));
+    org.junit.jupiter.api.Assertions.assertTrue(rs.get(0).reply().contains(why), rs.get(0).reply());
+    org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
+  }
 }

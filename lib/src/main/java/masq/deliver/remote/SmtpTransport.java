@@ -56,17 +56,17 @@ final class SmtpTransport {
 
   /** One connection to {@code host} (null: the wrapper) for {@code batch}. */
   private void session(String host, List<OutgoingMessage> batch, ResultSink sink) {
+    String name = host == null ? "wrapper '" + s.wrapper() + "'" : host;
     TlsFactory tls = null;
     if (s.tls() != RemoteSettings.Tls.NONE) {
       try {
         tls = TlsFactory.create(s.tlsVerify(), s.tlsTrustFile());
       } catch (IOException e) {
-        everyone(batch, sink, Outcome.DEFERRED, host, SmtpConnection.reason(e));
+        everyone(batch, sink, Outcome.DEFERRED, name, SmtpConnection.reason(e));
         return;
       }
     }
     SmtpChannel ch;
-    String name = host == null ? "wrapper '" + s.wrapper() + "'" : host;
     try {
       ch = host == null ? ProcessChannel.start(s.wrapper(), log) : connect(host);
     } catch (IOException e) {
@@ -75,7 +75,15 @@ final class SmtpTransport {
       everyone(batch, sink, s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED, name, why);
       return;
     }
-    SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, name, tls);
+    try {
+      converse(new SmtpClient(new SmtpConnection(ch), s, name, tls), ch, batch, sink);
+    } finally {
+      ch.close(); // closed already, except after an unexpected error
+    }
+  }
+
+  private static void converse(SmtpClient client, SmtpChannel ch, List<OutgoingMessage> batch,
+      ResultSink sink) {
     try {
       client.open();
     } catch (SmtpFailure f) {

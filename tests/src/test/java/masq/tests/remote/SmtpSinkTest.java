@@ -192,4 +192,34 @@ class SmtpSinkTest {
       server.interrupt();
     }
   }
+
+  @Test
+  void aConnectionLostMidBatchDefersTheRest() throws Exception {
+    int p2 = Peers.freePort();
+    peers.smtpSink("127.0.0.1", p2, "-q", "rset"); // hangs up at the RSET before message 2
+    RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(p2).build();
+    List<RecipientResult> rs = send(s, msg("L1", "joe@home.example", "x\n", "a@x.example"),
+        msg("L2", "joe@home.example", "x\n", "b@x.example"),
+        msg("L3", "joe@home.example", "x\n", "c@x.example"));
+    assertEquals(List.of("L1 a@x.example DELIVERED", "L2 b@x.example DEFERRED",
+        "L3 c@x.example DEFERRED"), outcomes(rs));
+    assertTrue(rs.get(1).reply().startsWith("connection closed by [127.0.0.1]:" + p2), rs.get(1).reply());
+    assertTrue(rs.get(2).reply().startsWith("not sent: connection closed"), rs.get(2).reply());
+  }
+
+  @Test
+  void anUnexpectedErrorBecomesADeferralForEveryRecipientLeft() throws Exception {
+    RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(port).build();
+    OutgoingMessage ok = msg("E1", "joe@home.example", "x\n", "a@x.example");
+    OutgoingMessage broken = new OutgoingMessage("E2", ok.returnPath(),
+        List.of(Msgs.addr("b@x.example"), Msgs.addr("c@x.example")), ok.headers(),
+        () -> {
+          throw new IllegalStateException("a bug");
+        }, false, 10, "", "");
+    OutgoingMessage after = msg("E3", "joe@home.example", "x\n", "d@x.example");
+    List<RecipientResult> rs = send(s, ok, broken, after);
+    assertEquals(List.of("E1 a@x.example DELIVERED", "E2 b@x.example DEFERRED",
+        "E2 c@x.example DEFERRED", "E3 d@x.example DEFERRED"), outcomes(rs));
+    assertEquals("internal error: a bug", rs.get(3).reply());
+  }
 }

@@ -3,6 +3,7 @@ package masq.deliver.remote;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,9 @@ final class SmtpTransport {
   SmtpTransport(RemoteSettings s, Consumer<String> log) {
     this.s = s;
     this.log = log;
-    this.resolver = new MxResolver(s.dnsServer(), s.timeouts().connect().dividedBy(10));
+    Duration dns = s.timeouts().connect().dividedBy(10);
+    this.resolver = new MxResolver(s.dnsServer(),
+        dns.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : dns);
   }
 
   void deliver(List<OutgoingMessage> messages, ResultSink sink) {

@@ -49,6 +49,9 @@ final class TlsFactory {
         Collection<? extends Certificate> certs;
         try (InputStream in = Files.newInputStream(trustFile)) {
           certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+          throw new IOException("cannot read tls_trust_file " + trustFile + ": "
+              + e.getClass().getSimpleName(), e);
         }
         if (certs.isEmpty()) {
           throw new IOException("tls_trust_file " + trustFile + " holds no certificate");

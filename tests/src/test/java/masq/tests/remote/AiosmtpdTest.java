@@ -157,6 +157,11 @@ class AiosmtpdTest {
     assertTrue(rs.get(0).reply().contains("does not offer STARTTLS"), rs.get(0).reply());
     assertEquals(List.of(), events(rec));
     assertEquals(List.of(), messages(rec));
+    Path missing = tmp.resolve("no-such-ca.pem");
+    rs = send(to().tls(Tls.STARTTLS).tlsTrustFile(missing).build(),
+        msg("T2", "joe@home.example", "private\n", "ok@far.example"));
+    assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
+    assertTrue(rs.get(0).reply().contains(missing.toString()), rs.get(0).reply());
   }
 
   @Test

@@ -60,6 +60,9 @@ final class MxResolver {
     if (n.endsWith(".")) {
       n = n.substring(0, n.length() - 1);
     }
+    if (n.isEmpty()) {
+      throw new UnknownHostException("no domain to deliver to");
+    }
     String problem = null;
     for (RemoteSettings.Resolver r : resolvers) {
       try {

@@ -27,7 +27,12 @@ final class TcpChannel implements SmtpChannel {
   private TcpChannel(String host, InetSocketAddress address, Socket socket) throws IOException {
     this.host = host;
     this.address = address;
-    use(socket);
+    try {
+      use(socket);
+    } catch (IOException | RuntimeException e) {
+      watchdog.close();
+      throw e;
+    }
   }
 
   /**

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,13 +16,14 @@ import java.util.function.Consumer;
  * SMTP over a child process (a {@code wrapper} route): the command is split like a shell would
  * (no shell runs), its stdout is what the server says and its stdin what we say; each line it
  * writes on stderr goes to the log. A read that waits longer than the timeout kills the child,
- * and the read fails with SocketTimeoutException (a write to a child that stopped reading is
- * not bounded; the next read is). Trusts the command no more than a server.
+ * and the read fails with SocketTimeoutException; so does a write to a child that stopped
+ * reading. Trusts the command no more than a server.
  */
 final class ProcessChannel implements SmtpChannel {
   private final String command;
   private final Process process;
   private final InputStream in;
+  private final OutputStream out;
   private final Thread stderr;
   private final Watchdog watchdog;
   private volatile Duration timeout = Duration.ofMinutes(5);
@@ -31,7 +31,9 @@ final class ProcessChannel implements SmtpChannel {
   private ProcessChannel(String command, Process process, Consumer<String> log) {
     this.command = command;
     this.process = process;
-    this.in = new TimedInput(process.getInputStream());
+    this.watchdog = new Watchdog(process::destroyForcibly);
+    this.in = watchdog.bound(process.getInputStream(), () -> timeout);
+    this.out = watchdog.bound(process.getOutputStream(), () -> timeout);
     this.stderr = Thread.ofVirtual().start(() -> {
       try (BufferedReader r = new BufferedReader(
           new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
@@ -42,7 +44,6 @@ final class ProcessChannel implements SmtpChannel {
         // the child went away
       }
     });
-    this.watchdog = new Watchdog(process::destroyForcibly);
   }
 
   /** Starts {@code command}; its stderr lines go to {@code log}. */
@@ -67,7 +68,7 @@ final class ProcessChannel implements SmtpChannel {
 
   @Override
   public OutputStream out() {
-    return process.getOutputStream();
+    return out;
   }
 
   @Override
@@ -93,7 +94,7 @@ final class ProcessChannel implements SmtpChannel {
   @Override
   public void close() {
     try {
-      process.getOutputStream().close();
+      out.close();
     } catch (IOException ignored) {
       // the child may have gone already
     }
@@ -108,43 +109,5 @@ final class ProcessChannel implements SmtpChannel {
       Thread.currentThread().interrupt();
     }
     watchdog.close();
-  }
-
-  /** The child's stdout, with each read bounded by the timeout. */
-  private final class TimedInput extends InputStream {
-    private final InputStream raw;
-
-    TimedInput(InputStream raw) {
-      this.raw = raw;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] b = new byte[1];
-      int n = read(b, 0, 1);
-      return n < 0 ? -1 : b[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      watchdog.arm(timeout);
-      int n;
-      try {
-        n = raw.read(b, off, len);
-      } catch (IOException e) {
-        throw watchdog.fired() ? new SocketTimeoutException("timed out") : e;
-      } finally {
-        watchdog.disarm();
-      }
-      if (watchdog.fired()) {
-        throw new SocketTimeoutException("timed out");
-      }
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      raw.close();
-    }
   }
 }

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
@@ -56,33 +55,7 @@ final class TcpChannel implements SmtpChannel {
   private void use(Socket s) throws IOException {
     socket = s;
     in = s.getInputStream();
-    OutputStream raw = s.getOutputStream();
-    out = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        watchdog.arm(timeout);
-        try {
-          raw.write(b, off, len);
-        } catch (IOException e) {
-          throw watchdog.fired() ? new SocketTimeoutException("timed out writing") : e;
-        } finally {
-          watchdog.disarm();
-        }
-        if (watchdog.fired()) {
-          throw new SocketTimeoutException("timed out writing");
-        }
-      }
-
-      @Override
-      public void flush() throws IOException {
-        raw.flush();
-      }
-    };
+    out = watchdog.bound(s.getOutputStream(), () -> timeout);
   }
 
   @Override

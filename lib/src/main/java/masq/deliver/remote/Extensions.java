@@ -5,7 +5,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a server offered in its EHLO reply (nothing for HELO).
+ * What a server offered in its EHLO reply (nothing for HELO). Parsing never fails: unknown
+ * keywords are ignored, and a SIZE whose value is missing or not a number counts as no limit.
  *
  * @param sizeLimit the SIZE limit in bytes; 0 when SIZE has no limit or is not offered
  * @param authMechanisms mechanism names in upper case

@@ -10,7 +10,8 @@ import masq.address.Address;
  * {@code return_path_local}, {@code return_path_domain}, {@code rcpt}, {@code rcpt_local},
  * {@code rcpt_domain}. Written {@code $name} or {@code ${name}}; a backslash makes the next
  * character literal; an unknown name is left as it stands. Expansion happens in each word after
- * the command was split, so a value with blanks or quotes stays one argument.
+ * the command was split, so a value with blanks or quotes stays one argument. Never fails; the
+ * values come from the envelope and are not interpreted by any shell.
  */
 final class PipeVariables {
   private PipeVariables() {}

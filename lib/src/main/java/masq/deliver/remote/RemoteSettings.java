@@ -15,7 +15,8 @@ import masq.config.Values;
 /**
  * How one route sends mail: the transport options of a route file (masq.route(5)) as typed
  * values, plus the timeouts and the DNS server, which tests shorten or point at a local peer.
- * Immutable. {@link #fromRoute} reads a parsed route file; {@link #builder} makes one by hand.
+ * Immutable. {@link #fromRoute} reads a parsed route file and refuses bad values with exit 78
+ * naming file and line; {@link #builder} makes one by hand (tests, the bench).
  *
  * @param routeName the route's name, for log lines
  * @param mailHost the smart host ({@code mail_host} without its port), or null for direct

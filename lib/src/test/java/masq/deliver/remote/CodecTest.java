@@ -100,12 +100,15 @@ class CodecTest {
     assertEquals(354, c.readReply(Duration.ofSeconds(1)).code());
     SmtpFailure eof = assertThrows(SmtpFailure.class, () -> c.readReply(Duration.ofSeconds(1)));
     assertTrue(eof.connectionLost() && eof.outcome() == Outcome.DEFERRED);
-    for (String bad : new String[] {"25\r\n", "abc hello\r\n", "250x\r\n",
+    for (String bad : new String[] {"250-x\r\n".repeat(SmtpConnection.MAX_LINES + 5) + "250 y\r\n",
+        "25\r\n", "abc hello\r\n", "250x\r\n",
         "250 " + "y".repeat(SmtpConnection.MAX_LINE) + "\r\n"}) {
       SmtpConnection b = new SmtpConnection(new Canned(bad));
       SmtpFailure f = assertThrows(SmtpFailure.class, () -> b.readReply(Duration.ofSeconds(1)));
       assertEquals(Outcome.DEFERRED, f.outcome(), bad);
     }
+    SmtpConnection nul = new SmtpConnection(new Canned("550 bad\0user\u0007\r\n"));
+    assertEquals("550 bad?user?", nul.readReply(Duration.ofSeconds(1)).oneLine());
     assertEquals(Outcome.DEFERRED, new SmtpReply(421, List.of()).outcome());
     assertEquals(Outcome.DEFERRED, new SmtpReply(354, List.of()).outcome());
   }

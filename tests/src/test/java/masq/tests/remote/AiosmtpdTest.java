@@ -103,6 +103,24 @@ class AiosmtpdTest {
   }
 
   @Test
+  void withAndWithoutPipeliningEveryRecipientRefusedMeansNoMessage() throws Exception {
+    Path rec = peers.aiosmtpd(port);
+    for (boolean pipelining : new boolean[] {true, false}) {
+      String id = pipelining ? "R1" : "R2";
+      List<RecipientResult> rs = send(to().pipelining(pipelining).build(),
+          msg(id, "joe@home.example", "x\n", "temp2@far.example", "bad2@far.example"),
+          msg(id + "b", "joe@home.example", "x\n", "temp3@far.example", "ok3@far.example"));
+      assertEquals(List.of(id + " bad2@far.example FAILED", id + " temp2@far.example DEFERRED",
+          id + "b ok3@far.example DELIVERED", id + "b temp3@far.example DEFERRED"), outcomes(rs));
+    }
+    List<String> ms = messages(rec);
+    assertEquals(2, ms.size(), ms.toString()); // only the R1b and R2b messages had a taker
+    for (String m : ms) {
+      assertTrue(m.contains("\"rcpt_tos\": [\"ok3@far.example\"]"), m);
+    }
+  }
+
+  @Test
   void aMessageOverTheServersSizeLimitFailsWithoutBeingSent() throws Exception {
     Path rec = peers.aiosmtpd(port, "--size", "300");
     List<RecipientResult> rs = send(to().build(),

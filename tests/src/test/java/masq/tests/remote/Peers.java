@@ -85,12 +85,18 @@ final class Peers implements AutoCloseable {
         "--log-facility=" + dir.resolve("dnsmasq.log")));
     cmd.addAll(Arrays.asList(records));
     start(cmd);
-    Thread.sleep(300); // UDP: nothing to connect to; dnsmasq binds at once
-    for (Process p : started) {
+    Process p = started.get(started.size() - 1);
+    Path log = dir.resolve("dnsmasq.log");
+    for (int i = 0; i < 100; i++) { // UDP has nothing to connect to: wait for its start-up line
       if (!p.isAlive()) {
         throw new IllegalStateException("dnsmasq exited: " + p.exitValue());
       }
+      if (Files.exists(log) && Files.readString(log).contains("started")) {
+        return;
+      }
+      Thread.sleep(50);
     }
+    throw new IllegalStateException("dnsmasq did not start");
   }
 
   /** A CA and a server certificate for {@code san} (e.g. "IP:127.0.0.1,DNS:localhost"). */

@@ -155,7 +155,17 @@ final class SmtpConnection {
   /** An exception's message for a one-line reason. */
   static String reason(Throwable e) {
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    m = m.replace('\n', ' ');
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file: " + m;
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + m;
+    }
+    return m;
   }
 
   void close() {

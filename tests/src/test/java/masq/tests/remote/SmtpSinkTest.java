@@ -222,4 +222,18 @@ class SmtpSinkTest {
         "E2 c@x.example DEFERRED", "E3 d@x.example DEFERRED"), outcomes(rs));
     assertEquals("internal error: a bug", rs.get(3).reply());
   }
+
+  @Test
+  void aMessageFileThatVanishedIsDeferredAndTheNextOneStillGoes() throws Exception {
+    RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(port).build();
+    OutgoingMessage ok = msg("V2", "joe@home.example", "x\n", "b@x.example");
+    OutgoingMessage gone = new OutgoingMessage("V1", ok.returnPath(), List.of(Msgs.addr("a@x.example")),
+        ok.headers(), () -> {
+          throw new java.nio.file.NoSuchFileException("/spool/queue/V1.msg");
+        }, false, 10, "", "");
+    List<RecipientResult> rs = send(s, gone, ok);
+    assertEquals(List.of("V1 a@x.example DEFERRED", "V2 b@x.example DELIVERED"), outcomes(rs));
+    assertEquals("cannot read message V1: no such file: /spool/queue/V1.msg", rs.get(0).reply());
+    assertEquals(1, waitDumps(dump, 1).size());
+  }
 }

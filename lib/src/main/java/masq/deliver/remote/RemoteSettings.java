@@ -174,7 +174,12 @@ public record RemoteSettings(
       b.mailHost(s.value().strip());
       String v = s.value().strip();
       int colon = v.lastIndexOf(':');
-      if (colon > 0 && v.indexOf(':') == colon) { // host:port; a bare IPv6 address has several
+      if (v.startsWith("[")) { // [address] or [address]:port; the address may hold colons
+        int close = v.indexOf(']');
+        colon = close > 0 && close + 1 < v.length() && v.charAt(close + 1) == ':' ? close + 1 : -1;
+      }
+      // host:port, [literal]:port; a bare IPv6 address has several colons and no port
+      if (colon > 0 && (v.startsWith("[") || v.indexOf(':') == colon)) {
         b.mailHost(v.substring(0, colon));
         b.mailPort(port(s, v.substring(colon + 1)));
       }

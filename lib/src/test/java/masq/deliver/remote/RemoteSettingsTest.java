@@ -60,6 +60,11 @@ class RemoteSettingsTest {
     assertEquals(Path.of("/etc/masq/ca.pem"), s.tlsTrustFile());
     assertEquals(RemoteSettings.AuthMechanism.CRAM_MD5, s.authName());
     assertTrue(s.connectErrorFail());
+    RemoteSettings v6 = parse("mail_host = [IPv6:::1]:2525\n");
+    assertEquals("[IPv6:::1]", v6.mailHost());
+    assertEquals(2525, v6.port());
+    assertEquals("[192.0.2.1]", parse("mail_host = [192.0.2.1]\n").mailHost());
+    assertEquals(25, parse("mail_host = [192.0.2.1]\n").port());
     RemoteSettings p = parse("pipe = \"/usr/bin/uux - -r -z -a$return_path gate!rmail ($rcpt)\"\n"
         + "pipe_fromline = true\npipe_fromhack = yes\n");
     assertTrue(p.pipe().startsWith("/usr/bin/uux") && p.pipeFromLine() && p.pipeFromHack());

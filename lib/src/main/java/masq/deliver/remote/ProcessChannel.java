@@ -19,14 +19,11 @@ import java.util.function.Consumer;
  * and the read fails with SocketTimeoutException; so does a write to a child that stopped
  * reading. Trusts the command no more than a server.
  */
-final class ProcessChannel implements SmtpChannel {
+final class ProcessChannel extends StreamChannel {
   private final String command;
   private final Process process;
-  private final InputStream in;
-  private final OutputStream out;
   private final Thread stderr;
   private final Watchdog watchdog;
-  private volatile Duration timeout = Duration.ofMinutes(5);
 
   private ProcessChannel(String command, Process process, Consumer<String> log) {
     this.command = command;
@@ -59,21 +56,6 @@ final class ProcessChannel implements SmtpChannel {
     }
     Process p = new ProcessBuilder(argv).start();
     return new ProcessChannel(command, p, log);
-  }
-
-  @Override
-  public InputStream in() {
-    return in;
-  }
-
-  @Override
-  public OutputStream out() {
-    return out;
-  }
-
-  @Override
-  public void timeout(Duration timeout) {
-    this.timeout = timeout;
   }
 
   @Override

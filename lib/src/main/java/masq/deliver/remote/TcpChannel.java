@@ -14,14 +14,11 @@ import java.time.Duration;
  * write that blocks longer than the timeout (a server that stopped reading) closes the socket
  * through a {@link Watchdog} and fails the same way.
  */
-final class TcpChannel implements SmtpChannel {
+final class TcpChannel extends StreamChannel {
   private final String host;
   private final InetSocketAddress address;
   private Socket socket;
-  private InputStream in;
-  private OutputStream out;
   private final Watchdog watchdog = new Watchdog(this::close);
-  private volatile Duration timeout = Duration.ofMinutes(5);
 
   private TcpChannel(String host, InetSocketAddress address, Socket socket) throws IOException {
     this.host = host;
@@ -59,18 +56,8 @@ final class TcpChannel implements SmtpChannel {
   }
 
   @Override
-  public InputStream in() {
-    return in;
-  }
-
-  @Override
-  public OutputStream out() {
-    return out;
-  }
-
-  @Override
   public void timeout(Duration timeout) throws IOException {
-    this.timeout = timeout;
+    super.timeout(timeout);
     socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
   }
 

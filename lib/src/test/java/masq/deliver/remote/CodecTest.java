@@ -48,26 +48,13 @@ class CodecTest {
   }
 
   /** A channel over fixed server output, recording what the client writes. */
-  static final class Canned implements SmtpChannel {
-    final InputStream in;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  static final class Canned extends StreamChannel {
+    final ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
     Canned(String server) {
       in = new ByteArrayInputStream(server.getBytes(StandardCharsets.ISO_8859_1));
+      out = sent;
     }
-
-    @Override
-    public InputStream in() {
-      return in;
-    }
-
-    @Override
-    public OutputStream out() {
-      return out;
-    }
-
-    @Override
-    public void timeout(Duration timeout) {}
 
     @Override
     public String peer() {
@@ -144,7 +131,7 @@ class CodecTest {
     assertEquals("250 queued", rs.get(0).reply());
     assertEquals("EHLO me.example\r\nHELO me.example\r\nMAIL FROM:<a@b.example>\r\n"
         + "RCPT TO:<c@d.example>\r\nDATA\r\nSubject: s\r\n\r\nhi\r\n.\r\nQUIT\r\n",
-        ch.out.toString(StandardCharsets.ISO_8859_1));
+        ch.sent.toString(StandardCharsets.ISO_8859_1));
   }
 
   @Test
@@ -160,7 +147,7 @@ class CodecTest {
     List<RecipientResult> rs = client.send(m);
     assertEquals(Outcome.FAILED, rs.get(0).outcome());
     assertEquals(Outcome.DELIVERED, rs.get(1).outcome());
-    assertFalse(ch.out.toString(StandardCharsets.ISO_8859_1).contains("RSET"));
+    assertFalse(ch.sent.toString(StandardCharsets.ISO_8859_1).contains("RSET"));
     OutgoingMessage evil = OutgoingMessage.of("ID3", new Address("a\nMAIL", "b.example"),
         List.of(new Address("c", "d.example")), List.of(),
         () -> new ByteArrayInputStream(new byte[0]), false, 0);

@@ -2,6 +2,7 @@ package masq.deliver.remote;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -60,6 +61,25 @@ final class PipeTransport {
 
   private RecipientResult one(OutgoingMessage m, Address rcpt) {
     String host = "pipe '" + s.pipe() + "'";
+    InputStream body;
+    try {
+      body = m.body().open();
+    } catch (IOException e) {
+      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host,
+          "cannot read message " + m.id() + ": " + SmtpConnection.reason(e));
+    }
+    try {
+      return run(m, rcpt, host, body);
+    } finally {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // the result stands
+      }
+    }
+  }
+
+  private RecipientResult run(OutgoingMessage m, Address rcpt, String host, InputStream body) {
     Map<String, String> vars = PipeVariables.of(m, rcpt);
     List<String> argv = new ArrayList<>();
     Process p;
@@ -102,7 +122,7 @@ final class PipeTransport {
       }
     });
     String[] readError = new String[1];
-    Thread input = Thread.ofVirtual().start(() -> readError[0] = feed(m, p.getOutputStream()));
+    Thread input = Thread.ofVirtual().start(() -> readError[0] = feed(m, body, p));
     try {
       if (!p.waitFor(s.timeouts().pipe().toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
@@ -133,15 +153,27 @@ final class PipeTransport {
   }
 
   /** Writes the message to the child; returns a reason when the message could not be read. */
-  private String feed(OutgoingMessage m, OutputStream stdin) {
-    try (OutputStream out = new BufferedOutputStream(stdin, 64 * 1024)) {
-      InputStream body;
+  /**
+   * Writes the message to the child. Returns a reason when the message could not be read to
+   * its end; the child is then killed before its stdin closes, so it never sees a truncated
+   * message as complete.
+   */
+  private String feed(OutgoingMessage m, InputStream body, Process p) {
+    String reason = null;
+    try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
+      IOException[] readFailure = new IOException[1];
+      InputStream tracked = new FilterInputStream(body) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            return super.read(b, off, len);
+          } catch (IOException e) {
+            readFailure[0] = e;
+            throw e;
+          }
+        }
+      };
       try {
-        body = m.body().open();
-      } catch (IOException e) {
-        return "cannot read message " + m.id() + ": " + SmtpConnection.reason(e);
-      }
-      try (body) {
         if (s.pipeFromLine()) {
           String sender = m.returnPath().isNull() ? "MAILER-DAEMON" : m.returnPath().toString();
           LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
@@ -152,25 +184,30 @@ final class PipeTransport {
           out.write(h.bytes());
         }
         out.write('\n');
-        copyBody(body, out);
+        copyBody(tracked, out);
       } catch (IOException e) {
+        if (readFailure[0] != null) {
+          p.destroyForcibly();
+          reason = "cannot read message " + m.id() + ": " + SmtpConnection.reason(readFailure[0]);
+        }
         // a child that exits without reading everything closes the pipe: its exit status says
         // how it went
-        return null;
       }
     } catch (IOException e) {
-      return null;
+      // closing the pipe of a child that is gone: its exit status says how it went
     }
-    return null;
+    return reason;
   }
 
   private void copyBody(InputStream body, OutputStream out) throws IOException {
+    byte[] buf = new byte[64 * 1024];
     if (!s.pipeFromHack()) {
-      body.transferTo(out);
+      for (int n = body.read(buf); n >= 0; n = body.read(buf)) {
+        out.write(buf, 0, n);
+      }
       return;
     }
     byte[] from = {'F', 'r', 'o', 'm', ' '};
-    byte[] buf = new byte[64 * 1024];
     int matched = 0; // bytes of "From " seen at the start of the current line, -1: not at start
     for (int n = body.read(buf); n >= 0; n = body.read(buf)) {
       for (int i = 0; i < n; i++) {

@@ -87,6 +87,31 @@ class PipeTest {
   }
 
   @Test
+  void aMessageThatCannotBeReadIsNeverHandedOverAsComplete() throws Exception {
+    RemoteSettings s = settings("uucp").pipe(script + " " + out + " $rcpt").build();
+    masq.deliver.remote.OutgoingMessage ok = msg("Q6", "joe@home.example", "x\n", "ok@x.example");
+    masq.deliver.remote.OutgoingMessage unopenable = new masq.deliver.remote.OutgoingMessage("Q6",
+        ok.returnPath(), ok.recipients(), ok.headers(), () -> {
+          throw new java.nio.file.NoSuchFileException("/spool/queue/Q6.msg");
+        }, false, 10, "", "");
+    List<RecipientResult> rs = send(s, unopenable);
+    assertEquals(List.of("Q6 ok@x.example DEFERRED"), outcomes(rs));
+    assertTrue(!Files.exists(out.resolve("ok@x.example.args")), "the command did not run");
+    byte[] part = ("y".repeat(100_000) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+    masq.deliver.remote.OutgoingMessage breaks = new masq.deliver.remote.OutgoingMessage("Q7",
+        ok.returnPath(), ok.recipients(), ok.headers(), () -> new java.io.SequenceInputStream(
+            new java.io.ByteArrayInputStream(part), new java.io.InputStream() {
+              @Override
+              public int read() throws java.io.IOException {
+                throw new java.io.IOException("disk error");
+              }
+            }), false, 10, "", "");
+    rs = send(s, breaks);
+    assertEquals(List.of("Q7 ok@x.example DEFERRED"), outcomes(rs));
+    assertEquals("cannot read message Q7: disk error", rs.get(0).reply());
+  }
+
+  @Test
   void aCommandThatHangsIsKilledAndDeferred() {
     Msgs.assertDeferredSoon(settings("uucp").pipe("/bin/sleep 30"), Duration.ofMillis(500),
         "pipe command timed out");

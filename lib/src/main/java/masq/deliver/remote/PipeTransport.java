@@ -33,7 +33,9 @@ import masq.message.Header;
  *
  * <p>Outcomes: exit 0 delivered; exit 75 (EX_TEMPFAIL) deferred; any other exit or a signal
  * failed; a command that cannot start deferred (failed with {@code connect_error_fail}); one
- * that outlives the pipe timeout is killed and deferred. Trusts the command for its exit status.
+ * that outlives the pipe timeout is killed and deferred; a message that cannot be read is
+ * deferred, and if reading fails midway the command is killed before its input ends. Trusts the
+ * command for its exit status.
  */
 final class PipeTransport {
   private static final DateTimeFormatter CTIME =

@@ -18,10 +18,13 @@ import masq.MasqException;
 /**
  * The standalone SMTP server: accepts connections on each listen address and runs one
  * {@link Session} per connection on a virtual thread. A watchdog ends sessions idle for longer
- * than smtp_timeout. {@link #stop} closes the listening sockets, lets sessions finish what they
+ * than smtp_timeout; beyond {@value #MAX_SESSIONS} sessions at once a new client gets 421.
+ * {@link #stop} closes the listening sockets, lets sessions finish what they
  * are doing (a message being sent is still accepted) and ends the others with 421.
  */
 public final class Server {
+  /** Sessions at once; a client beyond this gets 421 at once. */
+  static final int MAX_SESSIONS = 500;
   private final Session.Settings settings;
   private final Duration timeout;
   private final List<ServerSocket> sockets = new ArrayList<>();
@@ -135,6 +138,18 @@ public final class Server {
         continue;
       }
       String client = s.getInetAddress().getHostAddress();
+      if (sessions.size() >= MAX_SESSIONS) {
+        settings.log().write("smtpd: " + MAX_SESSIONS + " sessions at once; " + client + " turned away");
+        Thread.ofVirtual().start(() -> {
+          try (s) {
+            s.getOutputStream().write(Reply.of(421, "4.7.0", settings.config().hostName()
+                + " too many connections, try again later").encode());
+          } catch (IOException e) {
+            // the client is gone
+          }
+        });
+        continue;
+      }
       Session session = new Session(settings, Connection.of(s), client);
       sessions.add(session);
       if (stopping) {

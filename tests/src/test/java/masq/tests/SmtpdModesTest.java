@@ -86,16 +86,28 @@ class SmtpdModesTest {
 
   @Test
   void inetdModeOnAnInheritedSocket() throws Exception {
-    Sandbox sb = new Sandbox(tmp, "relay_nets = 127.0.0.1/32\n");
+    Path cert = tmp.resolve("cert.pem");
+    Path key = tmp.resolve("key.pem");
+    Sandbox.exec(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+        key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=test.example"),
+        new byte[0], Map.of()).expect(0);
+    Sandbox sb = new Sandbox(tmp.resolve("sb"), "relay_nets = 127.0.0.1/32\ntls_cert_file = \"" + cert
+        + "\"\ntls_key_file = \"" + key + "\"\n");
     int port = SmtpPeer.freePort();
     // nofork: masq-smtpd gets the TCP socket itself on stdin/stdout, as from inetd or systemd
     Process socat = socat(sb, port, "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + sb.conf + " -odq,nofork");
     try {
       assertEquals(List.of(220, 250, 250, 250, 554, 354, 250, 221), session(port, "127.0.0.2"));
+      // STARTTLS works on the inherited socket too
+      Sandbox.Run r = Sandbox.exec(List.of("swaks", "--server", "127.0.0.1:" + port, "--tls", "--from",
+          "carol@pc.lan", "--to", "bob@test.example", "--body", "tls in inetd mode"), new byte[0], Map.of());
+      r.expect(0);
+      assertTrue(r.out().contains("TLS started"), r.out());
     } finally {
       stop(socat);
     }
     assertTrue(sb.envelope(sb.queuedIds().get(0)).contains("client\t127.0.0.2\n"));
+    assertEquals(2, sb.queuedIds().size());
   }
 
   @Test

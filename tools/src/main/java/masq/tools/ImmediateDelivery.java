@@ -1,6 +1,5 @@
 package masq.tools;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
@@ -12,7 +11,7 @@ import masq.log.MailLog;
 /**
  * Delivery at once of freshly accepted messages, as masq-inject does it without -odq: runs
  * {@code masq-deliver [-C FILE] --id ID...} as a background process that outlives this one
- * (stdin, stdout and stderr on /dev/null). While one run is going, newly accepted IDs are
+ * (stdin empty, stdout and stderr discarded). While one run is going, newly accepted IDs are
  * collected and handed to the next run, so a busy server starts one process at a time rather
  * than one per message. When masq-deliver is not installed, this is logged once and the mail
  * simply stays queued for the next queue run.
@@ -85,10 +84,10 @@ final class ImmediateDelivery {
     batch.clear();
     try {
       Process p = new ProcessBuilder(cmd)
-          .redirectInput(Redirect.from(new File("/dev/null")))
           .redirectOutput(Redirect.DISCARD)
           .redirectError(Redirect.DISCARD)
           .start();
+      p.getOutputStream().close(); // its stdin: at end at once
       running++;
       p.onExit().thenRun(this::finished);
       return true;

@@ -537,18 +537,11 @@ public final class Session implements Runnable {
   }
 
   /** The client's input; replies are flushed before it blocks, and the session knows it waits. */
-  private final class Guarded extends InputStream {
+  private final class Guarded extends BlockInput {
     private final InputStream raw;
 
     Guarded(InputStream raw) {
       this.raw = raw;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -149,7 +149,7 @@ public final class SmtpInput {
   }
 
   /** See {@link #data}. Read it to its end (-1), or call {@link #drain} after a failure. */
-  public final class Data extends InputStream {
+  public final class Data extends BlockInput {
     private final long maxSize;
     private long size;
     private int lineLen;
@@ -176,13 +176,6 @@ public final class SmtpInput {
     /** True once the terminating dot line has been read. */
     public boolean done() {
       return done;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -136,6 +136,21 @@ final class SmtpPeer {
       return reply();
     }
 
+    /** Reads the greeting and opens a message from a@pc.lan to bob@test.example up to DATA's 354. */
+    void startData() throws IOException {
+      reply();
+      for (String line : new String[] {"EHLO x", "MAIL FROM:<a@pc.lan>", "RCPT TO:<bob@test.example>"}) {
+        Reply r = cmd(line);
+        if (r.code() != 250) {
+          throw new IOException(line + ": " + r);
+        }
+      }
+      Reply r = cmd("DATA");
+      if (r.code() != 354) {
+        throw new IOException("DATA: " + r);
+      }
+    }
+
     /** True when the server has closed the connection (EOF within the socket timeout). */
     boolean closedByServer() {
       try {

@@ -184,11 +184,7 @@ class SmtpdTest {
     Sandbox sb = new Sandbox(tmp, "");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
-      c.reply();
-      c.cmd("EHLO x");
-      c.cmd("MAIL FROM:<a@pc.lan>");
-      c.cmd("RCPT TO:<bob@test.example>");
-      assertEquals(354, c.cmd("DATA").code());
+      c.startData();
       c.send("Subject: first\r\n\r\nhello" + fake + "MAIL FROM:<admin@test.example>\r\n"
           + "RCPT TO:<victim@test.example>\r\nDATA\r\nSubject: smuggled\r\n\r\nevil\r\n.\r\n");
       Reply r = c.reply();
@@ -260,11 +256,7 @@ class SmtpdTest {
     Sandbox sb = new Sandbox(tmp, "");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
       try (SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
-        c.reply();
-        c.cmd("EHLO x");
-        c.cmd("MAIL FROM:<a@pc.lan>");
-        c.cmd("RCPT TO:<bob@test.example>");
-        c.cmd("DATA");
+        c.startData();
         c.send("Subject: half\r\n\r\n" + "line of text\r\n".repeat(10_000));
       }
       Thread.sleep(500);
@@ -294,11 +286,7 @@ class SmtpdTest {
       }
       // stalled in the middle of DATA: 421 and nothing queued
       try (SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
-        c.reply();
-        c.cmd("EHLO x");
-        c.cmd("MAIL FROM:<a@pc.lan>");
-        c.cmd("RCPT TO:<bob@test.example>");
-        c.cmd("DATA");
+        c.startData();
         c.send("Subject: stalled\r\n\r\nsome");
         assertEquals(421, c.reply().code());
       }

@@ -252,6 +252,40 @@ class SmtpdTest {
   }
 
   @Test
+  void nulBytesAndAnUnwritableSpoolAreRefusedAndTheSessionGoesOn() throws Exception {
+    Sandbox sb = new Sandbox(tmp, "");
+    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
+        SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
+      c.startData();
+      c.send("Subject: nul\r\n\r\nbefore\0after\r\n.\r\n");
+      Reply r = c.reply();
+      assertEquals(554, r.code(), r.toString());
+      assertTrue(r.text().contains("NUL"), r.toString());
+      assertEquals(0, sb.queuedIds().size());
+      // the spool's tmp/ made unusable while the server runs: 451, a temporary failure
+      Path tmpDir = sb.spool.resolve("tmp");
+      Files.delete(tmpDir);
+      Files.writeString(tmpDir, "not a directory");
+      c.cmd("MAIL FROM:<a@pc.lan>");
+      c.cmd("RCPT TO:<bob@test.example>");
+      c.cmd("DATA");
+      c.send("Subject: later\r\n\r\nbody\r\n.\r\n");
+      r = c.reply();
+      assertEquals(451, r.code(), r.toString());
+      assertTrue(r.text().startsWith("4.3.0"), r.toString());
+      assertEquals(0, sb.queuedIds().size());
+      Files.delete(tmpDir);
+      Files.createDirectory(tmpDir);
+      c.cmd("MAIL FROM:<a@pc.lan>");
+      c.cmd("RCPT TO:<bob@test.example>");
+      c.cmd("DATA");
+      c.send("Subject: again\r\n\r\nbody\r\n.\r\n");
+      assertEquals(250, c.reply().code());
+      assertTrue(sb.message(onlyId(sb)).contains("Subject: again"));
+    }
+  }
+
+  @Test
   void clientThatDiesMidDataLeavesNothing() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {

@@ -181,6 +181,17 @@ public final class Server {
     }
   }
 
+  /** The bound addresses as {@code 127.0.0.1:25, [::1]:25} (for logs). */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (InetSocketAddress a : boundAddresses()) {
+      String h = a.getAddress().getHostAddress();
+      sb.append(sb.isEmpty() ? "" : ", ").append(h.contains(":") ? "[" + h + "]" : h).append(':')
+          .append(a.getPort());
+    }
+    return sb.toString();
+  }
+
   /** Number of sessions in progress. */
   public int sessionCount() {
     return sessions.size();

@@ -257,9 +257,9 @@ public final class Smtpd extends Tool {
     Server server = new Server(st);
     server.start(addrs);
     Path pidFile = writePidFile(o.pidFile, cfg);
-    st.log().write("smtpd: listening on " + server.boundAddresses());
+    st.log().write("smtpd: listening on " + server.describe());
     if (verbose > 0) {
-      err.println(name + ": listening on " + server.boundAddresses());
+      err.println(name + ": listening on " + server.describe());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -30,6 +30,39 @@ s=$(now_ms); smtp-source -s 2 -m 200 -f a@bench.example -t b@bench.example "127.
 sink_sessions=$(smtpd_rate 200 "$s" "$e")
 kill "$smtpd_sink" 2>/dev/null; wait "$smtpd_sink" 2>/dev/null || true
 
+# the disk's ceiling for this: the spool's commit protocol alone (spool-format.md: data fsync,
+# link, envelope fsync, rename, one shared fsync of queue/), 10 threads in Python, no SMTP
+commit_rate=$(python3 - "$smtpd_dir" <<'PY'
+import os, sys, threading, time
+base = os.path.join(sys.argv[1], "commit"); tmp = os.path.join(base, "tmp"); q = os.path.join(base, "queue")
+os.makedirs(tmp); os.makedirs(q)
+cv = threading.Condition(); st = {"started": 0, "finished": 0, "running": False}
+def dirsync():
+    with cv:
+        target = st["started"] + 1
+        while True:
+            if st["finished"] >= target: return
+            if not st["running"]:
+                st["running"] = True; st["started"] += 1; break
+            cv.wait()
+    fd = os.open(q, os.O_RDONLY); os.fsync(fd); os.close(fd)
+    with cv:
+        st["finished"] = target; st["running"] = False; cv.notify_all()
+def work(t, n):
+    for i in range(n):
+        name = "m%d-%d" % (t, i); p = os.path.join(tmp, name + ".msg")
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600); os.write(fd, b"x" * 600); os.fsync(fd); os.close(fd)
+        os.link(p, os.path.join(q, name + ".msg"))
+        e = os.path.join(tmp, name + ".env.tmp")
+        fd = os.open(e, os.O_WRONLY | os.O_CREAT, 0o600); os.write(fd, b"y" * 200); os.fsync(fd); os.close(fd)
+        os.rename(e, os.path.join(q, name + ".env")); dirsync(); os.unlink(p)
+ts = [threading.Thread(target=work, args=(t, 200)) for t in range(10)]
+s = time.time(); [t.start() for t in ts]; [t.join() for t in ts]
+print(int(2000 / (time.time() - s)))
+PY
+)
+rm -rf "$smtpd_dir/commit"
+
 # standalone: warm the JIT up with 1,000 messages, then measure 5,000
 p=$(smtpd_free_port)
 "$MASQ_HOME/bin/masq-smtpd" -C "$smtpd_conf" -odq --listen "127.0.0.1:$p" --pidfile "$smtpd_dir/pid" &
@@ -40,7 +73,7 @@ s=$(now_ms); smtp-source -s 10 -m 5000 -f a@bench.example -t b@bench.example "12
 listen_rate=$(smtpd_rate 5000 "$s" "$e")
 kill "$smtpd_srv" 2>/dev/null; wait "$smtpd_srv" 2>/dev/null || true
 queued=$(ls "$smtpd_dir/spool/queue" | grep -c '\.env$' || true)
-echo "| \`masq-smtpd --listen\` intake, \`smtp-source -s 10 -m 5000\` | ${listen_rate} msgs/s | loopback ceiling (smtp-source → smtp-sink) ${sink_rate} msgs/s; each message durable before its 250; ${queued} of 6000 queued |"
+echo "| \`masq-smtpd --listen\` intake, \`smtp-source -s 10 -m 5000\` | ${listen_rate} msgs/s | loopback ceiling (smtp-source → smtp-sink) ${sink_rate} msgs/s; each message durable before its 250; the commit protocol alone (10 threads, no SMTP) ${commit_rate} msgs/s; ${queued} of 6000 queued |"
 
 # inetd mode: one JVM per connection
 rm -rf "$smtpd_dir/spool"

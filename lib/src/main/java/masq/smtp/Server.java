@@ -127,6 +127,11 @@ public final class Server {
         return; // closed by stop()
       } catch (IOException e) {
         settings.log().write("smtpd: accept on " + ss.getLocalSocketAddress() + " failed: " + e.getMessage());
+        try {
+          Thread.sleep(100); // out of file descriptors, say: do not spin
+        } catch (InterruptedException ie) {
+          return;
+        }
         continue;
       }
       try {

@@ -164,7 +164,13 @@ public final class Session implements Runnable {
         reply(221, "2.0.0", host + " closing connection");
         return false;
       }
-      case "VRFY" -> ok(252, "2.5.0", "cannot VRFY user, but will accept mail for it and try to deliver");
+      case "VRFY" -> {
+        if (c.argument().isEmpty()) {
+          error(501, "5.5.4", "syntax: VRFY address");
+        } else {
+          ok(252, "2.5.0", "cannot VRFY user, but will accept mail for it and try to deliver");
+        }
+      }
       case "EXPN" -> error(502, "5.5.1", "EXPN not implemented");
       case "HELP" -> help();
       case "STARTTLS" -> {

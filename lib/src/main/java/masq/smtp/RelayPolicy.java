@@ -20,11 +20,14 @@ import masq.config.Config;
  * anyone when {@code do_relay = true}.
  *
  * <p>An address is local when its domain matches {@code local_hosts} (globs, case-insensitive)
- * and it is not in {@code not_local_addresses}, or when it is in {@code local_addresses}.
+ * and it is not in {@code not_local_addresses}, or when it is in {@code local_addresses}
+ * (masqmail's {@code addr_is_local}).
  */
 public final class RelayPolicy {
   private final Config cfg;
   private final List<Net> nets;
+  private final List<Address> localAddresses;
+  private final List<Address> notLocalAddresses;
 
   /** A network: an address and how many leading bits of it count. */
   record Net(byte[] prefix, int bits) {
@@ -61,6 +64,20 @@ public final class RelayPolicy {
       n.add(net);
     }
     this.nets = List.copyOf(n);
+    this.localAddresses = addresses(cfg.localAddresses(), cfg.hostName());
+    this.notLocalAddresses = addresses(cfg.notLocalAddresses(), cfg.hostName());
+  }
+
+  private static List<Address> addresses(List<String> items, String host) {
+    List<Address> out = new ArrayList<>();
+    for (String item : items) {
+      try {
+        out.add(AddressParser.parseEnvelope(item).qualify(host));
+      } catch (AddressException e) {
+        // not an address: it matches nothing
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Parses {@code ADDRESS[/BITS]}; null when it is not one. */
@@ -130,7 +147,7 @@ public final class RelayPolicy {
 
   /** True when {@code a} (qualified) is delivered on this host. */
   public boolean isLocal(Address a) {
-    if (listed(cfg.localAddresses(), a)) {
+    if (listed(localAddresses, a)) {
       return true;
     }
     String domain = a.domainLower();
@@ -141,17 +158,11 @@ public final class RelayPolicy {
         break;
       }
     }
-    return localDomain && !listed(cfg.notLocalAddresses(), a);
+    return localDomain && !listed(notLocalAddresses, a);
   }
 
-  private boolean listed(List<String> list, Address a) {
-    for (String item : list) {
-      Address b;
-      try {
-        b = AddressParser.parseEnvelope(item).qualify(cfg.hostName());
-      } catch (AddressException e) {
-        continue;
-      }
+  private boolean listed(List<Address> list, Address a) {
+    for (Address b : list) {
       boolean local = cfg.caselessMatching()
           ? b.localPart().toLowerCase(Locale.ROOT).equals(a.localPart().toLowerCase(Locale.ROOT))
           : b.localPart().equals(a.localPart());

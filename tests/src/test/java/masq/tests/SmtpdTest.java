@@ -87,6 +87,41 @@ class SmtpdTest {
     }
   }
 
+  @Test
+  void pipelinedCommandsAreAnsweredInOrder() throws Exception {
+    Sandbox sb = new Sandbox(tmp, "relay_nets = 127.0.0.1/32\n");
+    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
+        SmtpPeer.Client c = new SmtpPeer.Client(srv.port, "127.0.0.2")) {
+      c.reply();
+      assertTrue(c.cmd("EHLO pipe").text().contains("PIPELINING"));
+      // RFC 2920: a whole transaction in one write, then the data and the next ones
+      c.send("MAIL FROM:<a@pc.lan>\r\nRCPT TO:<far@example.net>\r\nRCPT TO:<bob@test.example>\r\n"
+          + "RCPT TO:<carol@test.example>\r\nDATA\r\n");
+      List<Integer> codes = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        codes.add(c.reply().code());
+      }
+      assertEquals(List.of(250, 554, 250, 250, 354), codes);
+      c.send("Subject: one\r\n\r\nfirst\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<bob@test.example>\r\nDATA\r\n");
+      codes.clear();
+      for (int i = 0; i < 4; i++) {
+        codes.add(c.reply().code());
+      }
+      assertEquals(List.of(250, 250, 250, 354), codes);
+      c.send("Subject: two\r\n\r\nsecond\r\n.\r\nRSET\r\nNOOP\r\nQUIT\r\n");
+      codes.clear();
+      for (int i = 0; i < 4; i++) {
+        codes.add(c.reply().code());
+      }
+      assertEquals(List.of(250, 250, 250, 221), codes);
+      assertTrue(c.closedByServer());
+    }
+    List<String> ids = sb.queuedIds();
+    assertEquals(2, ids.size());
+    assertTrue(sb.envelope(ids.get(0)).contains("<carol@test.example>"));
+    assertTrue(sb.envelope(ids.get(1)).contains("sender\t<>\n"), sb.envelope(ids.get(1)));
+  }
+
   /** A self-signed certificate and key made with openssl for test.example. */
   private Path[] certificate() throws Exception {
     Path cert = tmp.resolve("cert.pem");

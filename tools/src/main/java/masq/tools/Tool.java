@@ -145,8 +145,15 @@ abstract class Tool {
     return u == null || u.isEmpty() || u.equals("?") ? "nobody" : u;
   }
 
+  /**
+   * Runs a short command and ends the process. The streams are flushed and every file is closed
+   * by then, and short commands register no shutdown hooks, so the JVM is halted rather than
+   * exited: System.exit would first set up the platform logging it reports exits to.
+   */
   static void exit(Tool t, String[] args) {
     int code = t.execute(args);
-    System.exit(code);
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(code);
   }
 }

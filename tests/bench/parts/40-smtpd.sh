@@ -1,7 +1,8 @@
 # masq-smtpd: intake in --listen mode from `smtp-source -s 10 -m 5000` (one message per
 # connection, each fsynced into the spool before its 250; -odq so only intake is measured),
 # next to the loopback ceiling (smtp-source into Postfix's smtp-sink) measured here and now;
-# and inetd-mode sessions per second (socat forks one masq-smtpd per connection).
+# and inetd-mode sessions per second (socat forks one masq-smtpd per connection and hands it
+# the TCP socket itself, as inetd does).
 smtpd_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -79,7 +80,7 @@ echo "| \`masq-smtpd --listen\` intake, \`smtp-source -s 10 -m 5000\` | ${listen
 rm -rf "$smtpd_dir/spool"
 p=$(smtpd_free_port)
 socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork,backlog=64" \
-  "EXEC:$MASQ_HOME/bin/masq-smtpd -C $smtpd_conf -odq" & smtpd_socat=$!
+  "EXEC:$MASQ_HOME/bin/masq-smtpd -C $smtpd_conf -odq,nofork" & smtpd_socat=$!
 smtpd_wait_port "$p"
 sleep 0.5 # the probe's own session
 s=$(now_ms); smtp-source -s 2 -m 200 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
@@ -87,4 +88,4 @@ inetd_rate=$(smtpd_rate 200 "$s" "$e")
 kill "$smtpd_socat" 2>/dev/null; wait "$smtpd_socat" 2>/dev/null || true
 inetd_ms=$(( (e - s) * 2 / 200 ))
 queued=$(ls "$smtpd_dir/spool/queue" | grep -c '\.env$' || true)
-echo "| \`masq-smtpd\` inetd mode (socat fork), \`smtp-source -s 2 -m 200\` | ${inetd_rate} sessions/s | ~${inetd_ms} ms per session (one JVM start each); smtp-sink ceiling ${sink_sessions} sessions/s; ${queued} of 200 queued |"
+echo "| \`masq-smtpd\` inetd mode (socat fork, the socket on stdin), \`smtp-source -s 2 -m 200\` | ${inetd_rate} sessions/s | ~${inetd_ms} ms per session (one JVM start each); smtp-sink ceiling ${sink_sessions} sessions/s; ${queued} of 200 queued |"

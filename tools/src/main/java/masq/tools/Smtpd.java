@@ -217,7 +217,7 @@ public final class Smtpd extends Tool {
     return Exit.OK;
   }
 
-  private static Thread watchdog(Session session, Duration timeout) {
+  static Thread watchdog(Session session, Duration timeout) {
     long tick = Math.max(50, Math.min(1000, timeout.toMillis() / 4));
     return Thread.ofPlatform().daemon().start(() -> {
       while (true) {

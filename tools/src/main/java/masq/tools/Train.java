@@ -4,6 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +73,24 @@ public final class Train {
     Session.Settings st = smtpd.settings(cfg, o, new ImmediateDelivery[1]);
     for (String client : new String[] {null, "127.0.0.1", "192.0.2.1"}) {
       ByteArrayOutputStream replies = new ByteArrayOutputStream();
-      new Session(st, Connection.of(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)),
-          replies, () -> { }), client).run();
+      Session session = new Session(st, Connection.of(new ByteArrayInputStream(
+          script.getBytes(StandardCharsets.UTF_8)), replies, () -> { }), client);
+      Thread watchdog = Smtpd.watchdog(session, cfg.smtpTimeout());
+      session.run();
+      watchdog.interrupt();
+    }
+    // as inetd hands it over: a TCP socket channel used through its socket adaptor
+    System.inheritedChannel();
+    try (ServerSocketChannel ss = ServerSocketChannel.open()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        SocketChannel client = SocketChannel.open(ss.getLocalAddress());
+        SocketChannel server = ss.accept()) {
+      client.write(ByteBuffer.wrap(script.getBytes(StandardCharsets.UTF_8)));
+      Session session = new Session(st, Connection.of(server.socket()),
+          ((InetSocketAddress) server.getRemoteAddress()).getAddress().getHostAddress());
+      Thread watchdog = Smtpd.watchdog(session, cfg.smtpTimeout());
+      session.run();
+      watchdog.interrupt();
     }
   }
 }

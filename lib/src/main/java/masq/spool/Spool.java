@@ -40,6 +40,7 @@ public final class Spool {
   private final Clock clock;
   private final long pid;
   private final MessageIds ids;
+  private final DirSync queueSync;
 
   private Spool(Path root, Clock clock, long pid) {
     this.root = root;
@@ -49,6 +50,7 @@ public final class Spool {
     this.clock = clock;
     this.pid = pid;
     this.ids = new MessageIds(clock, pid);
+    this.queueSync = new DirSync(queue);
   }
 
   /** Opens the spool at {@code root}, creating it (and its VERSION file) when missing. */
@@ -267,7 +269,7 @@ public final class Spool {
     }
     Files.move(t, queue.resolve(env.id() + ENV), StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
-    syncDir(queue);
+    queueSync.sync(); // shared with the other threads committing now (group commit)
   }
 
   /** Removes a locked message: its envelope first (so it is no longer queued), then its data. */

@@ -4,6 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +18,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import masq.config.Config;
+import masq.smtp.Connection;
+import masq.smtp.Session;
 
 /**
  * The training run that `make` records the JDK AOT cache from: it runs each command's usual
@@ -52,6 +59,7 @@ public final class Train {
         String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(d)).toArray(String[]::new);
         new Deliver(sink, sink, env, Clock.systemUTC()).execute(a);
       }
+      trainSmtpd(conf, env, sink);
       for (String[] q : new String[][] {{"list"}, {"list", "--json"}, {"check"}}) {
         String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
         new Queue(sink, sink, env, Clock.systemUTC()).execute(a);
@@ -73,6 +81,41 @@ public final class Train {
       } catch (IOException e) {
         // a temporary directory left behind is harmless
       }
+    }
+  }
+
+  /** An inetd-mode masq-smtpd session, scripted, through in-memory streams. */
+  private static void trainSmtpd(Path conf, Map<String, String> env, PrintStream sink) throws Exception {
+    String script = "EHLO pc.lan\r\nMAIL FROM:<a@pc.lan> SIZE=100 BODY=8BITMIME\r\n"
+        + "RCPT TO:<bob@train.example>\r\nRCPT TO:<x@elsewhere.example>\r\nRCPT TO:<bad>\r\nDATA\r\n"
+        + "Subject: training\r\nFrom: a@pc.lan\r\n\r\nbody\r\n..dot\r\n.\r\n"
+        + "MAIL FROM:<a@pc.lan>\r\nRCPT TO:<bob@train.example>\r\nDATA\r\nbare\nlf\r\n.\r\n"
+        + "RSET\r\nNOOP\r\nVRFY bob\r\nHELP\r\nBOGUS\r\nQUIT\r\n";
+    Smtpd smtpd = new Smtpd(sink, sink, env, Clock.systemUTC());
+    Smtpd.Options o = new Smtpd.Options();
+    smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
+    Config cfg = Config.load(conf, env, false);
+    Session.Settings st = smtpd.settings(cfg, o, new ImmediateDelivery[1]);
+    for (String client : new String[] {null, "127.0.0.1", "192.0.2.1"}) {
+      ByteArrayOutputStream replies = new ByteArrayOutputStream();
+      Session session = new Session(st, Connection.of(new ByteArrayInputStream(
+          script.getBytes(StandardCharsets.UTF_8)), replies, () -> { }), client);
+      Thread watchdog = Smtpd.watchdog(session, cfg.smtpTimeout());
+      session.run();
+      watchdog.interrupt();
+    }
+    // as inetd hands it over: a TCP socket channel used through its socket adaptor
+    System.inheritedChannel();
+    try (ServerSocketChannel ss = ServerSocketChannel.open()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        SocketChannel client = SocketChannel.open(ss.getLocalAddress());
+        SocketChannel server = ss.accept()) {
+      client.write(ByteBuffer.wrap(script.getBytes(StandardCharsets.UTF_8)));
+      Session session = new Session(st, Connection.of(server.socket()),
+          ((InetSocketAddress) server.getRemoteAddress()).getAddress().getHostAddress());
+      Thread watchdog = Smtpd.watchdog(session, cfg.smtpTimeout());
+      session.run();
+      watchdog.interrupt();
     }
   }
 }

@@ -1,0 +1,85 @@
+package masq.deliver.remote;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Encodes message bytes for SMTP DATA as they stream through: LF becomes CRLF (a CRLF stays
+ * as it is), a line starting with "." gets a second one, and {@link #finish} ends the data
+ * with {@code CRLF . CRLF}. Holds one small buffer, never the message. Does not close or flush
+ * the stream below; a bare CR is passed on as data. Fails only with the IOExceptions of the
+ * stream below.
+ */
+final class DotStuffer extends OutputStream {
+  private final OutputStream out;
+  private final byte[] buf = new byte[16 * 1024];
+  private int n;
+  private boolean lineStart = true;
+  private boolean prevCr;
+  private long written;
+
+  DotStuffer(OutputStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    if (n + 3 > buf.length) {
+      drain();
+    }
+    put((byte) b);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    for (int i = off, end = off + len; i < end; i++) {
+      if (n + 3 > buf.length) {
+        drain();
+      }
+      put(b[i]);
+    }
+  }
+
+  private void put(byte b) {
+    if (lineStart && b == '.') {
+      buf[n++] = '.';
+    }
+    if (b == '\n' && !prevCr) {
+      buf[n++] = '\r';
+    }
+    buf[n++] = b;
+    prevCr = b == '\r';
+    lineStart = b == '\n';
+  }
+
+  private void drain() throws IOException {
+    out.write(buf, 0, n);
+    written += n;
+    n = 0;
+  }
+
+  /** Ends the data: a CRLF when the last line had none, then the final dot line. */
+  void finish() throws IOException {
+    if (!lineStart) {
+      write('\n');
+    }
+    if (n + 3 > buf.length) {
+      drain();
+    }
+    buf[n++] = '.';
+    buf[n++] = '\r';
+    buf[n++] = '\n';
+    drain();
+  }
+
+  /** Bytes handed to the stream below so far. */
+  long written() {
+    return written;
+  }
+
+  @Override
+  public void flush() throws IOException {
+    drain();
+    out.flush();
+  }
+}

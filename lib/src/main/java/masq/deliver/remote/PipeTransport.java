@@ -1,0 +1,239 @@
+package masq.deliver.remote;
+
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import masq.address.Address;
+import masq.message.Header;
+
+/**
+ * A {@code pipe} route: the message is written to the stdin of {@code pipe} once per
+ * recipient. The command is split like a shell would (no shell runs) and each word is expanded
+ * with {@link PipeVariables}. What is written: with {@code pipe_fromline} a
+ * {@code From SENDER DATE} line first, the (rewritten) headers, a blank line and the body, LF
+ * line ends; with {@code pipe_fromhack} each body line starting with "From " gets a ">". The
+ * environment holds PATH and masqmail's pipe variables (RETURN_PATH, SENDER, SENDER_LOCAL,
+ * SENDER_DOMAIN, RECEIVED_HOST, LOCAL_PART, DOMAIN, USER, LOGNAME, MESSAGE_ID); the command's
+ * output goes to the log.
+ *
+ * <p>Outcomes: exit 0 delivered; exit 75 (EX_TEMPFAIL) deferred; any other exit or a signal
+ * failed; a command that cannot start deferred (failed with {@code connect_error_fail}); one
+ * that outlives the pipe timeout is killed and deferred; a message that cannot be read is
+ * deferred, and if reading fails midway the command is killed before its input ends. Trusts the
+ * command for its exit status.
+ */
+final class PipeTransport {
+  private static final DateTimeFormatter CTIME =
+      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
+
+  private final RemoteSettings s;
+  private final Clock clock;
+  private final Consumer<String> log;
+
+  PipeTransport(RemoteSettings s, Clock clock, Consumer<String> log) {
+    this.s = s;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  void deliver(List<OutgoingMessage> messages, ResultSink sink) {
+    for (OutgoingMessage m : messages) {
+      List<RecipientResult> rs = new ArrayList<>();
+      for (Address a : m.recipients()) {
+        rs.add(one(m, a));
+      }
+      sink.accept(m, rs);
+    }
+  }
+
+  private RecipientResult one(OutgoingMessage m, Address rcpt) {
+    String host = "pipe '" + s.pipe() + "'";
+    InputStream body;
+    try {
+      body = m.body().open();
+    } catch (IOException e) {
+      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host,
+          "cannot read message " + m.id() + ": " + SmtpConnection.reason(e));
+    }
+    try {
+      return run(m, rcpt, host, body);
+    } finally {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // the result stands
+      }
+    }
+  }
+
+  private RecipientResult run(OutgoingMessage m, Address rcpt, String host, InputStream body) {
+    Map<String, String> vars = PipeVariables.of(m, rcpt);
+    List<String> argv = new ArrayList<>();
+    Process p;
+    try {
+      for (String w : ShellWords.split(s.pipe())) {
+        argv.add(PipeVariables.expand(w, vars));
+      }
+      if (argv.isEmpty()) {
+        throw new IOException("pipe command is empty");
+      }
+      ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+      Map<String, String> env = pb.environment();
+      String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+      env.clear();
+      env.put("PATH", path);
+      env.put("RETURN_PATH", vars.get("return_path"));
+      env.put("SENDER", vars.get("return_path"));
+      env.put("SENDER_LOCAL", vars.get("return_path_local"));
+      env.put("SENDER_DOMAIN", vars.get("return_path_domain"));
+      env.put("RECEIVED_HOST", vars.get("received_host"));
+      env.put("LOCAL_PART", vars.get("rcpt_local"));
+      env.put("DOMAIN", vars.get("rcpt_domain"));
+      env.put("USER", vars.get("rcpt_local"));
+      env.put("LOGNAME", vars.get("rcpt_local"));
+      env.put("MESSAGE_ID", m.id());
+      p = pb.start();
+    } catch (IOException | IllegalArgumentException e) {
+      return new RecipientResult(m.id(), rcpt,
+          s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED, host,
+          "cannot run pipe command: " + SmtpConnection.reason(e));
+    }
+    Thread output = Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l = r.readLine(); l != null; l = r.readLine()) {
+          log.accept(m.id() + " pipe '" + argv.get(0) + "' for " + rcpt + ": " + l);
+        }
+      } catch (IOException ignored) {
+        // the child went away
+      }
+    });
+    String[] readError = new String[1];
+    Thread input = Thread.ofVirtual().start(() -> readError[0] = feed(m, body, p));
+    try {
+      if (!p.waitFor(s.timeouts().pipe().toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+        return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host,
+            "pipe command timed out after " + s.timeouts().pipe().toSeconds() + "s and was killed");
+      }
+      input.join();
+      output.join(2000);
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host, "interrupted");
+    }
+    int code = p.exitValue();
+    if (readError[0] != null) {
+      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host, readError[0]);
+    }
+    if (code == 0) {
+      return new RecipientResult(m.id(), rcpt, Outcome.DELIVERED, host, "exit 0");
+    }
+    if (code == 75) {
+      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host,
+          "exit 75 (temporary failure)");
+    }
+    return new RecipientResult(m.id(), rcpt, Outcome.FAILED, host,
+        code > 128 ? "killed by signal " + (code - 128) : "exit " + code);
+  }
+
+  /** Writes the message to the child; returns a reason when the message could not be read. */
+  /**
+   * Writes the message to the child. Returns a reason when the message could not be read to
+   * its end; the child is then killed before its stdin closes, so it never sees a truncated
+   * message as complete.
+   */
+  private String feed(OutgoingMessage m, InputStream body, Process p) {
+    String reason = null;
+    try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
+      IOException[] readFailure = new IOException[1];
+      InputStream tracked = new FilterInputStream(body) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            return super.read(b, off, len);
+          } catch (IOException e) {
+            readFailure[0] = e;
+            throw e;
+          }
+        }
+      };
+      try {
+        if (s.pipeFromLine()) {
+          String sender = m.returnPath().isNull() ? "MAILER-DAEMON" : m.returnPath().toString();
+          LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
+          out.write(("From " + sender + " " + CTIME.format(t) + "\n")
+              .getBytes(StandardCharsets.UTF_8));
+        }
+        for (Header h : m.headers()) {
+          out.write(h.bytes());
+        }
+        out.write('\n');
+        copyBody(tracked, out);
+      } catch (IOException e) {
+        if (readFailure[0] != null) {
+          p.destroyForcibly();
+          reason = "cannot read message " + m.id() + ": " + SmtpConnection.reason(readFailure[0]);
+        }
+        // a child that exits without reading everything closes the pipe: its exit status says
+        // how it went
+      }
+    } catch (IOException e) {
+      // closing the pipe of a child that is gone: its exit status says how it went
+    }
+    return reason;
+  }
+
+  private void copyBody(InputStream body, OutputStream out) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    if (!s.pipeFromHack()) {
+      for (int n = body.read(buf); n >= 0; n = body.read(buf)) {
+        out.write(buf, 0, n);
+      }
+      return;
+    }
+    byte[] from = {'F', 'r', 'o', 'm', ' '};
+    int matched = 0; // bytes of "From " seen at the start of the current line, -1: not at start
+    for (int n = body.read(buf); n >= 0; n = body.read(buf)) {
+      for (int i = 0; i < n; i++) {
+        byte b = buf[i];
+        if (matched >= 0) {
+          if (b == from[matched]) {
+            if (++matched == from.length) {
+              out.write('>');
+              out.write(from);
+              matched = -1;
+            }
+            continue;
+          }
+          out.write(from, 0, matched);
+          matched = -1;
+        }
+        out.write(b);
+        if (b == '\n') {
+          matched = 0;
+        }
+      }
+    }
+    if (matched > 0) {
+      out.write(from, 0, matched);
+    }
+  }
+}

@@ -1,0 +1,377 @@
+package masq.deliver.remote;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import masq.address.Address;
+import masq.message.Header;
+
+/**
+ * One SMTP client session (RFC 5321) as masqmail's smtp_out.c runs it: greeting (unless
+ * instant_helo), EHLO with HELO fallback on 5xx, STARTTLS or implicit TLS, AUTH, then any
+ * number of messages, each with its own per-recipient results, and QUIT.
+ *
+ * <p>Trusts the server for nothing but its replies. How it fails: a reply that ends the session
+ * before a message (greeting, EHLO/HELO) is {@link SmtpFailure#reply} (5xx fails, else
+ * defers); TLS and AUTH trouble always defers and nothing is sent in clear when {@code tls} is
+ * set; a timeout, EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a message, the
+ * replies decide per recipient, and the session stays usable.
+ */
+final class SmtpClient {
+  private final SmtpConnection c;
+  private final RemoteSettings s;
+  private final String serverName;
+  private final TlsFactory tls;
+  private Extensions ext = Extensions.NONE;
+  private int transactions;
+  private final byte[] copyBuf = new byte[64 * 1024];
+
+  /**
+   * @param serverName the name the server is known by (TLS verification, SASL)
+   * @param tls the TLS factory, needed when {@code tls} is not none
+   */
+  SmtpClient(SmtpConnection c, RemoteSettings s, String serverName, TlsFactory tls) {
+    this.c = c;
+    this.s = s;
+    this.serverName = serverName;
+    this.tls = tls;
+  }
+
+  String peer() {
+    return c.peer();
+  }
+
+  Extensions extensions() {
+    return ext;
+  }
+
+  /** Greeting, EHLO/HELO, TLS and AUTH: after this, messages can be sent. */
+  void open() throws SmtpFailure {
+    Duration t = s.timeouts().command();
+    if (s.tls() == RemoteSettings.Tls.SMTPS) {
+      startTls();
+    }
+    String helo = heloName();
+    if (s.instantHelo()) {
+      c.command("EHLO " + helo);
+      c.flush();
+    }
+    SmtpReply greeting = c.readReply(t);
+    if (greeting.code() != 220) {
+      throw SmtpFailure.reply(peer() + " greeted with", greeting);
+    }
+    ehlo(helo, !s.instantHelo());
+    if (s.tls() == RemoteSettings.Tls.STARTTLS) {
+      if (!ext.startTls()) {
+        throw new SmtpFailure(Outcome.DEFERRED, peer()
+            + " does not offer STARTTLS and tls = starttls: nothing sent in clear", true);
+      }
+      c.command("STARTTLS");
+      c.flush();
+      SmtpReply r = c.readReply(t);
+      if (r.code() != 220) {
+        throw new SmtpFailure(Outcome.DEFERRED, "STARTTLS refused by " + peer() + ": "
+            + r.oneLine(), true);
+      }
+      startTls();
+      ehlo(helo, true);
+    }
+    if (s.authName() != null) {
+      if (!ext.authMechanisms().contains(s.authName().smtpName())) {
+        throw new SmtpFailure(Outcome.DEFERRED, peer() + " does not offer AUTH "
+            + s.authName().smtpName() + (ext.authMechanisms().isEmpty() ? ""
+                : " (offers " + String.join(" ", ext.authMechanisms()) + ")"), true);
+      }
+      SmtpAuth.authenticate(c, s.authName(), s.authLogin(), s.authSecret(), serverName, t);
+    }
+  }
+
+  private void startTls() throws SmtpFailure {
+    try {
+      c.startTls(tls);
+    } catch (IOException e) {
+      throw new SmtpFailure(Outcome.DEFERRED, "TLS with " + peer() + " failed: "
+          + SmtpConnection.reason(e), true);
+    }
+  }
+
+  private String heloName() {
+    InetAddress local = c.channel().localAddress();
+    if (s.correctHelo() && local != null) {
+      String name = local.getCanonicalHostName();
+      if (name.equals(local.getHostAddress())) {
+        return local.getAddress().length == 4 ? "[" + name + "]" : "[IPv6:" + name + "]";
+      }
+      return name;
+    }
+    return s.heloName();
+  }
+
+  private void ehlo(String helo, boolean send) throws SmtpFailure {
+    Duration t = s.timeouts().command();
+    if (send) {
+      c.command("EHLO " + helo);
+      c.flush();
+    }
+    SmtpReply r = c.readReply(t);
+    if (r.positive()) {
+      ext = Extensions.parse(r);
+      return;
+    }
+    if (!r.permanent5xx()) {
+      throw SmtpFailure.reply("EHLO refused by " + peer(), r);
+    }
+    c.command("HELO " + helo);
+    c.flush();
+    r = c.readReply(t);
+    if (!r.positive()) {
+      throw SmtpFailure.reply("HELO refused by " + peer(), r);
+    }
+    ext = Extensions.NONE;
+  }
+
+  /**
+   * Sends one message to {@code m.recipients()}; returns one result per recipient.
+   *
+   * @throws SmtpFailure when the connection is lost: the message's recipients and any later
+   *     message are to be deferred with its reason
+   */
+  List<RecipientResult> send(OutgoingMessage m) throws SmtpFailure {
+    if (!safe(m.returnPath())) {
+      return all(m, Outcome.FAILED, "return path holds characters SMTP cannot carry");
+    }
+    List<Address> rcpts = new ArrayList<>();
+    List<RecipientResult> refused = new ArrayList<>();
+    for (Address a : m.recipients()) {
+      if (safe(a)) {
+        rcpts.add(a);
+      } else {
+        refused.add(result(m, a, Outcome.FAILED, "address holds characters SMTP cannot carry"));
+      }
+    }
+    if (rcpts.isEmpty()) {
+      return refused;
+    }
+    List<RecipientResult> sent = sendTo(m, rcpts);
+    if (refused.isEmpty()) {
+      return sent;
+    }
+    refused.addAll(sent);
+    return refused;
+  }
+
+  /** No control characters (which could inject commands) and within SMTP's path length. */
+  private static boolean safe(Address a) {
+    String t = a.toString();
+    if (t.length() > 512) {
+      return false;
+    }
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private List<RecipientResult> sendTo(OutgoingMessage m, List<Address> rcpts) throws SmtpFailure {
+    if (ext.sizeLimit() > 0 && m.size() > ext.sizeLimit()) {
+      return all(m, rcpts, Outcome.FAILED, "message size " + m.size()
+          + " exceeds the limit of " + ext.sizeLimit() + " that " + peer() + " announced (SIZE)");
+    }
+    InputStream body;
+    try {
+      body = m.body().open();
+    } catch (IOException e) {
+      return all(m, rcpts, Outcome.DEFERRED, "cannot read message " + m.id() + ": "
+          + SmtpConnection.reason(e));
+    }
+    try {
+      return transaction(m, rcpts, body);
+    } finally {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // the results stand; a file that cannot be closed changes none of them
+      }
+    }
+  }
+
+  private List<RecipientResult> transaction(OutgoingMessage m, List<Address> rcpts,
+      InputStream body) throws SmtpFailure {
+    Duration t = s.timeouts().command();
+    StringBuilder mail = new StringBuilder("MAIL FROM:").append(m.returnPath().bracketed());
+    if (ext.sizeOffered()) {
+      mail.append(" SIZE=").append(m.size());
+    }
+    if (m.eightBit() && ext.eightBitMime()) {
+      mail.append(" BODY=8BITMIME");
+    }
+    boolean pipelined = s.pipelining() && ext.pipelining();
+    boolean rset = transactions++ > 0;
+    SmtpReply[] rcptReplies = new SmtpReply[rcpts.size()];
+    SmtpReply mailReply;
+    SmtpReply dataReply = null;
+    if (pipelined) {
+      if (rset) {
+        c.command("RSET");
+      }
+      c.command(mail.toString());
+      for (Address a : rcpts) {
+        c.command("RCPT TO:" + a.bracketed());
+      }
+      c.command("DATA");
+      c.flush();
+      if (rset) {
+        c.readReply(t);
+      }
+      mailReply = c.readReply(t);
+      for (int i = 0; i < rcptReplies.length; i++) {
+        rcptReplies[i] = c.readReply(t);
+      }
+      dataReply = c.readReply(t);
+    } else {
+      if (rset) {
+        c.command("RSET");
+        c.flush();
+        c.readReply(t);
+      }
+      c.command(mail.toString());
+      c.flush();
+      mailReply = c.readReply(t);
+      if (mailReply.positive()) {
+        boolean any = false;
+        for (int i = 0; i < rcptReplies.length; i++) {
+          c.command("RCPT TO:" + rcpts.get(i).bracketed());
+          c.flush();
+          rcptReplies[i] = c.readReply(t);
+          any |= rcptReplies[i].positive();
+        }
+        if (any) {
+          c.command("DATA");
+          c.flush();
+          dataReply = c.readReply(t);
+        }
+      }
+    }
+    List<RecipientResult> out = new ArrayList<>(rcpts.size());
+    if (!mailReply.positive()) {
+      endUnwantedData(dataReply);
+      return all(m, rcpts, mailReply.outcome(), "MAIL FROM refused: " + mailReply.oneLine());
+    }
+    List<Integer> accepted = new ArrayList<>();
+    for (int i = 0; i < rcpts.size(); i++) {
+      SmtpReply r = rcptReplies[i];
+      if (r.positive()) {
+        accepted.add(i);
+        out.add(null);
+      } else {
+        out.add(result(m, rcpts.get(i), r.outcome(), r.oneLine()));
+      }
+    }
+    if (accepted.isEmpty()) {
+      endUnwantedData(dataReply);
+      return out;
+    }
+    SmtpReply finalReply;
+    String prefix = "";
+    if (dataReply.code() != 354) {
+      finalReply = dataReply;
+      prefix = "DATA refused: ";
+    } else {
+      writeData(m, body);
+      finalReply = c.readReply(s.timeouts().finalDot());
+    }
+    Outcome o = finalReply.outcome();
+    for (int i : accepted) {
+      out.set(i, result(m, rcpts.get(i), o, prefix + finalReply.oneLine()));
+    }
+    return out;
+  }
+
+  /** A pipelined DATA that got 354 although no recipient was accepted: send an empty message. */
+  private void endUnwantedData(SmtpReply dataReply) throws SmtpFailure {
+    if (dataReply != null && dataReply.code() == 354) {
+      c.command(".");
+      c.flush();
+      c.readReply(s.timeouts().finalDot());
+    }
+  }
+
+  private void writeData(OutgoingMessage m, InputStream body) throws SmtpFailure {
+    OutputStream net = c.dataOut();
+    DotStuffer d = new DotStuffer(net);
+    try {
+      for (Header h : m.headers()) {
+        byte[] b = h.bytes();
+        d.write(b, 0, b.length);
+        if (b.length > 0 && b[b.length - 1] != '\n') {
+          d.write('\n');
+        }
+      }
+      d.write('\n');
+    } catch (IOException e) {
+      throw c.lost(e);
+    }
+    while (true) {
+      int n;
+      try {
+        n = body.read(copyBuf);
+      } catch (IOException e) {
+        // the server has part of the message: only closing the connection keeps it from
+        // taking a truncated one
+        c.close();
+        throw SmtpFailure.lost("cannot read message " + m.id() + ": " + SmtpConnection.reason(e));
+      }
+      if (n < 0) {
+        break;
+      }
+      try {
+        d.write(copyBuf, 0, n);
+      } catch (IOException e) {
+        throw c.lost(e);
+      }
+    }
+    try {
+      d.finish();
+    } catch (IOException e) {
+      throw c.lost(e);
+    }
+    c.flush();
+  }
+
+  private List<RecipientResult> all(OutgoingMessage m, Outcome o, String reason) {
+    return all(m, m.recipients(), o, reason);
+  }
+
+  private List<RecipientResult> all(OutgoingMessage m, List<Address> rcpts, Outcome o,
+      String reason) {
+    List<RecipientResult> out = new ArrayList<>(rcpts.size());
+    for (Address a : rcpts) {
+      out.add(result(m, a, o, reason));
+    }
+    return out;
+  }
+
+  private RecipientResult result(OutgoingMessage m, Address a, Outcome o, String reply) {
+    return new RecipientResult(m.id(), a, o, peer(), reply);
+  }
+
+  /** Sends QUIT and closes; problems at this point change nothing. */
+  void quit() {
+    try {
+      c.command("QUIT");
+      c.flush();
+      c.readReply(s.timeouts().command());
+    } catch (SmtpFailure ignored) {
+      // the messages are already accounted for
+    } finally {
+      c.close();
+    }
+  }
+}

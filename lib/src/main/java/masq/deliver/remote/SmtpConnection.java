@@ -1,0 +1,174 @@
+package masq.deliver.remote;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SMTP command/reply codec over a {@link SmtpChannel}: buffered command writes, reply
+ * parsing with a bound on line length and line count, read timeouts. Every I/O problem and
+ * every malformed reply becomes {@link SmtpFailure#lost}; the peer is trusted for nothing.
+ */
+final class SmtpConnection {
+  static final int MAX_LINE = 4096;
+  static final int MAX_LINES = 200;
+
+  private final SmtpChannel channel;
+  private InputStream in;
+  private OutputStream out;
+  private final byte[] rbuf = new byte[8192];
+  private int rpos;
+  private int rlim;
+  private final byte[] line = new byte[MAX_LINE];
+
+  SmtpConnection(SmtpChannel channel) {
+    this.channel = channel;
+    rewire();
+  }
+
+  private void rewire() {
+    in = channel.in();
+    out = new BufferedOutputStream(channel.out(), 64 * 1024);
+  }
+
+  SmtpChannel channel() {
+    return channel;
+  }
+
+  String peer() {
+    return channel.peer();
+  }
+
+  /** Queues one command line (CRLF added); {@link #flush} sends what is queued. */
+  void command(String text) throws SmtpFailure {
+    try {
+      out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+      out.write('\r');
+      out.write('\n');
+    } catch (IOException e) {
+      throw lost(e);
+    }
+  }
+
+  void flush() throws SmtpFailure {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw lost(e);
+    }
+  }
+
+  /** The failure for an I/O error on this connection. */
+  SmtpFailure lost(IOException e) {
+    return SmtpFailure.lost(e instanceof SocketTimeoutException
+        ? "timeout talking to " + peer() + " (" + reason(e) + ")"
+        : "connection to " + peer() + " lost: " + reason(e));
+  }
+
+  /** The stream DATA content is written to (buffered; flush through {@link #flush}). */
+  OutputStream dataOut() {
+    return out;
+  }
+
+  /** Switches to TLS after a 220 to STARTTLS; data read ahead before it is discarded. */
+  void startTls(TlsFactory tls) throws IOException {
+    if (rpos < rlim) {
+      throw new IOException("server sent data after its reply to STARTTLS");
+    }
+    channel.startTls(tls);
+    rewire();
+  }
+
+  /** Reads one (possibly multi-line) reply, waiting at most {@code timeout} per read. */
+  SmtpReply readReply(Duration timeout) throws SmtpFailure {
+    try {
+      channel.timeout(timeout);
+      List<String> lines = new ArrayList<>(2);
+      while (true) {
+        int len = readLine();
+        if (len < 0) {
+          throw SmtpFailure.lost("connection closed by " + peer());
+        }
+        if (len < 3 || !digit(line[0]) || !digit(line[1]) || !digit(line[2])
+            || (len > 3 && line[3] != ' ' && line[3] != '-')) {
+          throw SmtpFailure.lost("bad reply from " + peer() + ": "
+              + printable(new String(line, 0, Math.min(len, 80), StandardCharsets.ISO_8859_1)));
+        }
+        int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+        lines.add(len > 4 ? printable(new String(line, 4, len - 4, StandardCharsets.UTF_8)) : "");
+        if (len == 3 || line[3] == ' ') {
+          return new SmtpReply(code, lines);
+        }
+        if (lines.size() > MAX_LINES) {
+          throw SmtpFailure.lost("reply from " + peer() + " has too many lines");
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      throw SmtpFailure.lost("timeout waiting for " + peer());
+    } catch (IOException e) {
+      throw lost(e);
+    }
+  }
+
+  /** Reads a line into {@link #line} without its CRLF/LF; its length, or -1 at EOF. */
+  private int readLine() throws IOException, SmtpFailure {
+    int len = 0;
+    while (true) {
+      if (rpos >= rlim) {
+        rlim = in.read(rbuf, 0, rbuf.length);
+        rpos = 0;
+        if (rlim <= 0) {
+          rlim = 0;
+          return -1;
+        }
+      }
+      byte b = rbuf[rpos++];
+      if (b == '\n') {
+        return len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+      }
+      if (len == MAX_LINE) {
+        throw SmtpFailure.lost("reply line from " + peer() + " is too long");
+      }
+      line[len++] = b;
+    }
+  }
+
+  private static boolean digit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return sb.toString().strip();
+  }
+
+  /** An exception's message for a one-line reason. */
+  static String reason(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    m = m.replace('\n', ' ');
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file: " + m;
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + m;
+    }
+    return m;
+  }
+
+  void close() {
+    channel.close();
+  }
+}

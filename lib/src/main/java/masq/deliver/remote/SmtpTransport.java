@@ -1,0 +1,139 @@
+package masq.deliver.remote;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import masq.address.Address;
+
+/**
+ * SMTP delivery for a route: to {@code mail_host} (all messages over one connection), through
+ * a {@code wrapper} command (likewise), or directly by MX lookup (recipients grouped by domain,
+ * caselessly; one connection per domain carrying every message that has recipients there).
+ * Addresses are tried in order until one accepts the TCP connection; after that, that server's
+ * answers decide.
+ *
+ * <p>How it fails: a host that cannot be resolved or reached (every address refused or timed
+ * out, a wrapper that cannot start) defers its recipients, or fails them with
+ * {@code connect_error_fail}; a session that breaks defers the message in flight and every
+ * message not yet sent on that connection. Never throws.
+ */
+final class SmtpTransport {
+  private final RemoteSettings s;
+  private final Consumer<String> log;
+  private final MxResolver resolver;
+
+  SmtpTransport(RemoteSettings s, Consumer<String> log) {
+    this.s = s;
+    this.log = log;
+    Duration dns = s.timeouts().connect().dividedBy(10);
+    this.resolver = new MxResolver(s.dnsServer(),
+        dns.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : dns);
+  }
+
+  void deliver(List<OutgoingMessage> messages, ResultSink sink) {
+    if (s.wrapper() != null || s.mailHost() != null) {
+      session(s.wrapper() != null ? null : s.mailHost(), messages, sink);
+      return;
+    }
+    Map<String, List<OutgoingMessage>> byDomain = new LinkedHashMap<>();
+    for (OutgoingMessage m : messages) {
+      Map<String, List<Address>> split = new LinkedHashMap<>();
+      for (Address a : m.recipients()) {
+        split.computeIfAbsent(a.domainLower(), k -> new ArrayList<>()).add(a);
+      }
+      for (Map.Entry<String, List<Address>> e : split.entrySet()) {
+        byDomain.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+            .add(split.size() == 1 ? m : m.withRecipients(e.getValue()));
+      }
+    }
+    for (Map.Entry<String, List<OutgoingMessage>> e : byDomain.entrySet()) {
+      session(e.getKey(), e.getValue(), sink);
+    }
+  }
+
+  /** One connection to {@code host} (null: the wrapper) for {@code batch}. */
+  private void session(String host, List<OutgoingMessage> batch, ResultSink sink) {
+    String name = host == null ? "wrapper '" + s.wrapper() + "'" : host;
+    TlsFactory tls = null;
+    if (s.tls() != RemoteSettings.Tls.NONE) {
+      try {
+        tls = TlsFactory.create(s.tlsVerify(), s.tlsTrustFile());
+      } catch (IOException e) {
+        everyone(batch, sink, Outcome.DEFERRED, name, SmtpConnection.reason(e));
+        return;
+      }
+    }
+    SmtpChannel ch;
+    try {
+      ch = host == null ? ProcessChannel.start(s.wrapper(), log) : connect(host);
+    } catch (IOException e) {
+      String why = host == null ? "cannot run wrapper: " + SmtpConnection.reason(e)
+          : SmtpConnection.reason(e);
+      everyone(batch, sink, s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED, name, why);
+      return;
+    }
+    try {
+      converse(new SmtpClient(new SmtpConnection(ch), s, name, tls), ch, batch, sink);
+    } finally {
+      ch.close(); // closed already, except after an unexpected error
+    }
+  }
+
+  private static void converse(SmtpClient client, SmtpChannel ch, List<OutgoingMessage> batch,
+      ResultSink sink) {
+    try {
+      client.open();
+    } catch (SmtpFailure f) {
+      client.quit();
+      everyone(batch, sink, f.outcome(), client.peer(), f.getMessage());
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      OutgoingMessage m = batch.get(i);
+      try {
+        sink.accept(m, client.send(m));
+      } catch (SmtpFailure f) {
+        ch.close();
+        everyone(batch.subList(i, i + 1), sink, f.outcome(), client.peer(), f.getMessage());
+        everyone(batch.subList(i + 1, batch.size()), sink, Outcome.DEFERRED, client.peer(),
+            "not sent: " + f.getMessage());
+        return;
+      }
+    }
+    client.quit();
+  }
+
+  private SmtpChannel connect(String host) throws IOException {
+    List<MxResolver.Target> targets = resolver.resolve(host, s.resolveList());
+    IOException last = new UnknownHostException("cannot resolve " + host);
+    for (MxResolver.Target t : targets) {
+      InetSocketAddress a = new InetSocketAddress(t.address(), s.port());
+      try {
+        return TcpChannel.connect(t.name(), a, s.timeouts().connect());
+      } catch (IOException e) {
+        String ip = t.address().getHostAddress();
+        last = new IOException("cannot connect to " + t.name()
+            + (t.name().equals(ip) ? "" : " [" + ip + "]") + ":" + s.port() + ": "
+            + SmtpConnection.reason(e), e);
+      }
+    }
+    throw last;
+  }
+
+  private static void everyone(List<OutgoingMessage> batch, ResultSink sink, Outcome o,
+      String host, String reason) {
+    for (OutgoingMessage m : batch) {
+      List<RecipientResult> rs = new ArrayList<>();
+      for (Address a : m.recipients()) {
+        rs.add(new RecipientResult(m.id(), a, o, host, reason));
+      }
+      sink.accept(m, rs);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package masq.deliver.remote;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Bounds blocking I/O that has no timeout of its own (socket writes, a child's pipes): while
+ * armed, a virtual thread waits for the deadline and then runs {@code onExpire} (which closes
+ * the socket or kills the child, so the blocked call returns with an error). One per
+ * connection; {@link #close} ends its thread. An overrun makes the bounded call fail with
+ * SocketTimeoutException, whatever error the closing itself caused.
+ */
+final class Watchdog implements AutoCloseable {
+  private final Object lock = new Object();
+  private final Runnable onExpire;
+  private long deadline; // System.nanoTime() value, 0 when disarmed
+  private long waitingFor; // the deadline the thread sleeps towards, 0 when it sleeps untimed
+  private boolean fired;
+  private boolean closed;
+
+  Watchdog(Runnable onExpire) {
+    this.onExpire = onExpire;
+    Thread.ofVirtual().start(this::run);
+  }
+
+  void arm(Duration d) {
+    synchronized (lock) {
+      long t = System.nanoTime() + Math.max(1, d.toNanos());
+      deadline = t == 0 ? 1 : t;
+      // wake the thread only when it would otherwise sleep past the new deadline: arming
+      // happens on every write, and a wake-up each time would cost a thread switch
+      if (waitingFor == 0 || deadline - waitingFor < 0) {
+        lock.notifyAll();
+      }
+    }
+  }
+
+  void disarm() {
+    synchronized (lock) {
+      deadline = 0;
+    }
+  }
+
+  /** True once the deadline passed while armed. */
+  boolean fired() {
+    synchronized (lock) {
+      return fired;
+    }
+  }
+
+  private void run() {
+    synchronized (lock) {
+      try {
+        while (!closed) {
+          if (deadline == 0) {
+            waitingFor = 0;
+            lock.wait();
+          } else {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+              fired = true;
+              deadline = 0;
+              onExpire.run();
+            } else {
+              waitingFor = deadline;
+              TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      lock.notifyAll();
+    }
+  }
+
+  /** {@code raw} with each write bounded by {@code timeout}; an overrun fails it. */
+  OutputStream bound(OutputStream raw, Supplier<Duration> timeout) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        arm(timeout.get());
+        try {
+          raw.write(b, off, len);
+        } catch (IOException e) {
+          throw fired() ? new SocketTimeoutException("timed out writing") : e;
+        } finally {
+          disarm();
+        }
+        if (fired()) {
+          throw new SocketTimeoutException("timed out writing");
+        }
+      }
+
+      @Override
+      public void flush() throws IOException {
+        raw.flush();
+      }
+
+      @Override
+      public void close() throws IOException {
+        raw.close();
+      }
+    };
+  }
+
+  /** {@code raw} with each read bounded by {@code timeout}; an overrun fails it. */
+  InputStream bound(InputStream raw, Supplier<Duration> timeout) {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] b = new byte[1];
+        int n = read(b, 0, 1);
+        return n < 0 ? -1 : b[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        arm(timeout.get());
+        int n;
+        try {
+          n = raw.read(b, off, len);
+        } catch (IOException e) {
+          throw fired() ? new SocketTimeoutException("timed out") : e;
+        } finally {
+          disarm();
+        }
+        if (fired()) {
+          throw new SocketTimeoutException("timed out");
+        }
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        raw.close();
+      }
+    };
+  }
+}

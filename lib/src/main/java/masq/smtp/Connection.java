@@ -1,0 +1,113 @@
+package masq.smtp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The byte streams a session talks over: a TCP socket (standalone server, or the socket inetd
+ * hands over), or plain streams such as a pipe on stdin/stdout.
+ */
+public interface Connection extends AutoCloseable {
+  InputStream input() throws IOException;
+
+  OutputStream output() throws IOException;
+
+  /** True when {@link #startTls} can work here (a socket). */
+  boolean canStartTls();
+
+  /** Runs the server side of a TLS handshake; afterwards input() and output() are encrypted. */
+  void startTls(SSLContext ctx) throws IOException;
+
+  /** Called from another thread to end the connection: a blocked read returns or fails. */
+  void abort();
+
+  @Override
+  void close();
+
+  /** A connection over a socket. */
+  static Connection of(Socket s) {
+    return new Connection() {
+      private Socket socket = s;
+
+      @Override
+      public InputStream input() throws IOException {
+        return socket.getInputStream();
+      }
+
+      @Override
+      public OutputStream output() throws IOException {
+        return socket.getOutputStream();
+      }
+
+      @Override
+      public boolean canStartTls() {
+        return !(socket instanceof SSLSocket);
+      }
+
+      @Override
+      public void startTls(SSLContext ctx) throws IOException {
+        SSLSocket t = (SSLSocket) ctx.getSocketFactory().createSocket(socket, null, true);
+        t.setUseClientMode(false);
+        socket = t;
+        t.startHandshake();
+      }
+
+      @Override
+      public void abort() {
+        close();
+      }
+
+      @Override
+      public void close() {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // nothing more to do
+        }
+      }
+    };
+  }
+
+  /** A connection over plain streams (no STARTTLS); {@code abort} is what ends it from outside. */
+  static Connection of(InputStream in, OutputStream out, Runnable abort) {
+    return new Connection() {
+      @Override
+      public InputStream input() {
+        return in;
+      }
+
+      @Override
+      public OutputStream output() {
+        return out;
+      }
+
+      @Override
+      public boolean canStartTls() {
+        return false;
+      }
+
+      @Override
+      public void startTls(SSLContext ctx) throws IOException {
+        throw new IOException("TLS needs a socket");
+      }
+
+      @Override
+      public void abort() {
+        abort.run();
+      }
+
+      @Override
+      public void close() {
+        try {
+          out.flush();
+        } catch (IOException e) {
+          // the client is gone
+        }
+      }
+    };
+  }
+}

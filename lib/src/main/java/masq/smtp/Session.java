@@ -1,0 +1,568 @@
+package masq.smtp;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import masq.Exit;
+import masq.MasqException;
+import masq.accept.Submission;
+import masq.address.Address;
+import masq.address.AddressException;
+import masq.address.AddressParser;
+import masq.config.Config;
+import masq.log.MailLog;
+import masq.spool.Envelope;
+import masq.spool.Spool;
+
+/**
+ * The server side of one SMTP session (RFC 5321, with PIPELINING, SIZE, 8BITMIME,
+ * ENHANCEDSTATUSCODES and STARTTLS), from the greeting to QUIT. Replies are collected while
+ * the client has pipelined more commands and sent when it waits. A message is answered 250
+ * only after {@link Submission#accept} committed it durably to the spool.
+ *
+ * <p>The session can be ended from another thread: {@link #expire} (idle past smtp_timeout)
+ * and {@link #stop} (server shutting down) send 421 and close the connection, but only while
+ * the session is blocked reading, so they never cut into a reply or a commit; a stop does not
+ * interrupt a client that is sending message data.
+ */
+public final class Session implements Runnable {
+  /** Consecutive bad commands after which the client is disconnected. */
+  static final int MAX_ERRORS = 10;
+
+  /**
+   * What all sessions of a server share.
+   *
+   * @param tls the STARTTLS context, or null when no certificate is configured
+   * @param accepted called with the ID of each committed message (immediate delivery), or null
+   * @param ident the login recorded for local (pipe) clients
+   * @param trace receives diagnostics lines when -v was given, or null
+   */
+  public record Settings(Config config, Spool spool, MailLog log, RelayPolicy policy, SSLContext tls,
+      Consumer<String> accepted, String ident, long uid, Consumer<String> trace) {}
+
+  /** Thrown into the session thread when another thread ended the session. */
+  static final class Ended extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Ended() {
+      super("session ended");
+    }
+  }
+
+  private final Settings s;
+  private final Connection conn;
+  private final String client;
+  private final String host;
+  private SmtpInput in;
+  private OutputStream out;
+  private String helo;
+  private boolean esmtp;
+  private boolean tlsActive;
+  private Address sender;
+  private final List<Address> rcpts = new ArrayList<>();
+  private int rcptAttempts;
+  private int errors;
+  // shared with the thread that may end the session; guarded by this
+  private boolean reading;
+  private boolean readingData;
+  private boolean ended;
+  private boolean stopRequested;
+  private long readSince;
+
+  /** @param client the client's IP address, or null for a local client (a pipe) */
+  public Session(Settings settings, Connection conn, String client) {
+    this.s = settings;
+    this.conn = conn;
+    this.client = client;
+    this.host = settings.config().hostName();
+  }
+
+  public String client() {
+    return client;
+  }
+
+  @Override
+  public void run() {
+    try {
+      open();
+      reply(220, "", host + " ESMTP masq ready");
+      loop();
+    } catch (Ended e) {
+      // the other thread has answered 421 and closed the connection
+    } catch (IOException e) {
+      trace("connection from " + who() + " lost: " + e.getMessage());
+    } catch (RuntimeException e) {
+      s.log().write("smtpd: internal error in session with " + who() + ": " + e);
+      trace("internal error: " + e);
+      try {
+        reply(421, "4.3.0", host + " internal error, closing connection");
+      } catch (IOException | RuntimeException ignored) {
+        // the connection is gone as well
+      }
+    } finally {
+      try {
+        flushIfOpen();
+      } catch (IOException ignored) {
+        // the client is gone
+      }
+      conn.close();
+    }
+  }
+
+  private void open() throws IOException {
+    InputStream raw = conn.input();
+    in = new SmtpInput(new Guarded(raw));
+    synchronized (this) {
+      out = new BufferedOutputStream(conn.output(), 8192);
+    }
+  }
+
+  private void loop() throws IOException {
+    while (true) {
+      synchronized (this) {
+        if (stopRequested) {
+          replyLocked(Reply.of(421, "4.3.2", host + " shutting down, try again later"));
+          ended = true;
+          return;
+        }
+      }
+      SmtpInput.Line line = in.readLine(Command.MAX_LINE);
+      if (line == null) {
+        return; // the client closed the connection
+      }
+      if (line.tooLong()) {
+        error(500, "5.5.2", "line too long (more than " + Command.MAX_LINE + " octets)");
+      } else if (!command(Command.parse(line.text()))) {
+        return;
+      }
+      if (errors >= MAX_ERRORS) {
+        reply(421, "4.7.0", host + " too many errors, closing connection");
+        return;
+      }
+    }
+  }
+
+  /** Handles one command; false when the session is over. */
+  private boolean command(Command c) throws IOException {
+    switch (c.verb()) {
+      case "EHLO", "HELO" -> hello(c);
+      case "MAIL" -> mail(c);
+      case "RCPT" -> rcpt(c);
+      case "DATA" -> data(c);
+      case "RSET" -> {
+        reset();
+        ok(250, "2.0.0", "OK");
+      }
+      case "NOOP" -> ok(250, "2.0.0", "OK");
+      case "QUIT" -> {
+        reply(221, "2.0.0", host + " closing connection");
+        return false;
+      }
+      case "VRFY" -> {
+        if (c.argument().isEmpty()) {
+          error(501, "5.5.4", "syntax: VRFY address");
+        } else {
+          ok(252, "2.5.0", "cannot VRFY user, but will accept mail for it and try to deliver");
+        }
+      }
+      case "EXPN" -> error(502, "5.5.1", "EXPN not implemented");
+      case "HELP" -> help();
+      case "STARTTLS" -> {
+        return startTls(c);
+      }
+      case "" -> error(500, "5.5.2", "empty command");
+      default -> error(500, "5.5.2", "command not recognized: "
+          + AddressException.printable(c.verb().length() > 20 ? c.verb().substring(0, 20) : c.verb()));
+    }
+    return true;
+  }
+
+  private void hello(Command c) throws IOException {
+    String name = c.argument();
+    if (name.isEmpty() || name.length() > 255 || name.contains(" ")
+        || name.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
+      error(501, "5.5.4", "syntax: " + c.verb() + " your-host-name");
+      return;
+    }
+    reset();
+    helo = name;
+    esmtp = c.verb().equals("EHLO");
+    if (!esmtp) {
+      ok(250, "", host + " Hello " + name);
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(host + " Hello " + name + (client == null ? "" : " [" + client + "]"));
+    long max = s.config().maxMsgSize();
+    lines.add(max > 0 ? "SIZE " + max : "SIZE");
+    lines.add("PIPELINING");
+    lines.add("8BITMIME");
+    lines.add("ENHANCEDSTATUSCODES");
+    if (s.tls() != null && !tlsActive && conn.canStartTls()) {
+      lines.add("STARTTLS");
+    }
+    lines.add("HELP");
+    errors = 0;
+    send(new Reply(250, lines));
+  }
+
+  private void mail(Command c) throws IOException {
+    if (helo == null) {
+      error(503, "5.5.1", "say HELO or EHLO first");
+      return;
+    }
+    if (sender != null) {
+      error(503, "5.5.1", "nested MAIL command (RSET first)");
+      return;
+    }
+    String rest = c.after("FROM:");
+    if (rest == null) {
+      error(501, "5.5.4", "syntax: MAIL FROM:<address>");
+      return;
+    }
+    String[] pathAndParams = splitPath(rest);
+    if (pathAndParams == null) {
+      error(501, "5.1.7", "syntax: MAIL FROM:<address>");
+      return;
+    }
+    Address a;
+    try {
+      a = AddressParser.parseEnvelope(pathAndParams[0]);
+    } catch (AddressException e) {
+      addressError(e, "5.1.7");
+      return;
+    }
+    if (!a.isNull() && !a.isQualified()) {
+      error(501, "5.1.7", "return path <" + a + "> has no domain");
+      return;
+    }
+    for (String p : pathAndParams[1].split(" +")) {
+      if (p.isEmpty()) {
+        continue;
+      }
+      String k = p.contains("=") ? p.substring(0, p.indexOf('=')).toUpperCase(Locale.ROOT) : p.toUpperCase(Locale.ROOT);
+      String v = p.contains("=") ? p.substring(p.indexOf('=') + 1) : null;
+      if (k.equals("SIZE") && v != null && v.matches("[0-9]{1,18}")) {
+        long max = s.config().maxMsgSize();
+        if (max > 0 && Long.parseLong(v) > max) {
+          error(552, "5.3.4", "message size " + v + " exceeds the limit of " + max + " octets");
+          return;
+        }
+      } else if (k.equals("BODY") && v != null
+          && (v.equalsIgnoreCase("8BITMIME") || v.equalsIgnoreCase("7BIT"))) {
+        // 8-bit data is stored as received
+      } else {
+        error(555, "5.5.4", "unsupported MAIL parameter " + AddressException.printable(p));
+        return;
+      }
+    }
+    sender = a;
+    ok(250, "2.1.0", "sender " + a.bracketed() + " OK");
+  }
+
+  private void rcpt(Command c) throws IOException {
+    if (sender == null) {
+      error(503, "5.5.1", "need MAIL before RCPT");
+      return;
+    }
+    rcptAttempts++;
+    String rest = c.after("TO:");
+    String[] pathAndParams = rest == null ? null : splitPath(rest);
+    if (pathAndParams == null) {
+      error(501, "5.5.4", "syntax: RCPT TO:<address>");
+      return;
+    }
+    if (!pathAndParams[1].isBlank()) {
+      error(555, "5.5.4", "unsupported RCPT parameter " + AddressException.printable(pathAndParams[1]));
+      return;
+    }
+    Address a;
+    try {
+      a = AddressParser.parseEnvelope(pathAndParams[0]);
+    } catch (AddressException e) {
+      addressError(e, "5.1.3");
+      return;
+    }
+    if (a.isNull()) {
+      error(501, "5.1.3", "empty recipient");
+      return;
+    }
+    if (!a.isQualified()) {
+      if (!a.localPart().equalsIgnoreCase("postmaster")) {
+        error(501, "5.1.3", "recipient <" + a + "> has no domain");
+        return;
+      }
+      a = a.qualify(host);
+    }
+    int max = s.config().maxRecipients();
+    if (max > 0 && rcpts.size() >= max) {
+      reply(452, "4.5.3", "too many recipients (at most " + max + " per message)");
+      return;
+    }
+    if (!s.policy().mayReceive(a, client)) {
+      s.log().write("smtpd: relaying to " + a.bracketed() + " for " + who() + " denied");
+      error(554, "5.7.1", "relaying to " + a.bracketed() + " denied");
+      return;
+    }
+    rcpts.add(a);
+    ok(250, "2.1.5", "recipient " + a.bracketed() + " OK");
+  }
+
+  private void data(Command c) throws IOException {
+    if (!c.argument().isEmpty()) {
+      error(501, "5.5.4", "syntax: DATA");
+      return;
+    }
+    if (sender == null) {
+      error(503, "5.5.1", "need MAIL before DATA");
+      return;
+    }
+    if (rcpts.isEmpty()) {
+      if (rcptAttempts > 0) {
+        error(554, "5.5.1", "no valid recipients");
+      } else {
+        error(503, "5.5.1", "need RCPT before DATA");
+      }
+      return;
+    }
+    reply(354, "", "end data with <CR><LF>.<CR><LF>");
+    SmtpInput.Data data = in.data(s.config().maxMsgSize());
+    Submission.Request req = new Submission.Request(sender, null, List.copyOf(rcpts), false, false,
+        esmtp ? "ESMTP" : "SMTP", client == null ? s.ident() : null, s.uid(), helo, client);
+    Envelope env = null;
+    MasqException failure = null;
+    setReadingData(true);
+    try {
+      env = Submission.accept(Submission.input(data), req, s.config(), s.spool(), s.log());
+    } catch (MasqException e) {
+      failure = e;
+    } finally {
+      setReadingData(false);
+    }
+    reset();
+    if (env != null) {
+      ok(250, "2.0.0", "OK id=" + env.id());
+      if (s.accepted() != null) {
+        s.accepted().accept(env.id());
+      }
+      return;
+    }
+    if (data.endedEarly()) {
+      s.log().write("smtpd: " + who() + " went away in the middle of DATA; nothing queued");
+      throw new IOException("connection closed in DATA");
+    }
+    if (data.refused() == null && !data.done() && failure.exitCode() == Exit.IOERR) {
+      throw new IOException("cannot read DATA: " + failure.getMessage());
+    }
+    data.drain();
+    Reply r;
+    if (data.refused() != null) {
+      r = data.refused().reply();
+    } else {
+      r = switch (failure.exitCode()) {
+        case Exit.DATAERR, Exit.NOINPUT, Exit.USAGE ->
+            Reply.of(554, "5.6.0", "message refused: " + failure.getMessage());
+        default -> Reply.of(451, "4.3.0", "cannot queue the message now, try again later");
+      };
+    }
+    s.log().write("smtpd: message from " + who() + " not accepted: " + (data.refused() != null
+        ? data.refused().getMessage() : failure.getMessage()));
+    send(r);
+  }
+
+  private void help() throws IOException {
+    send(Reply.multi(214, "2.0.0", List.of(
+        "masq-smtpd: commands HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP"
+            + (s.tls() != null ? " STARTTLS" : ""),
+        "see masq-smtpd(8)")));
+  }
+
+  private boolean startTls(Command c) throws IOException {
+    if (s.tls() == null || !conn.canStartTls()) {
+      error(502, "5.5.1", "STARTTLS not available");
+      return true;
+    }
+    if (tlsActive) {
+      error(503, "5.5.1", "TLS already active");
+      return true;
+    }
+    if (!c.argument().isEmpty()) {
+      error(501, "5.5.4", "syntax: STARTTLS");
+      return true;
+    }
+    reply(220, "2.0.0", "ready to start TLS");
+    flushIfOpen();
+    int injected = in.discardBuffered(); // commands sent before TLS must not count after it
+    if (injected > 0) {
+      s.log().write("smtpd: " + who() + " sent " + injected + " bytes after STARTTLS before the handshake; discarded");
+    }
+    try {
+      conn.startTls(s.tls());
+    } catch (IOException e) {
+      trace("TLS handshake with " + who() + " failed: " + e.getMessage());
+      return false;
+    }
+    tlsActive = true;
+    helo = null;
+    esmtp = false;
+    reset();
+    open();
+    return true;
+  }
+
+  /** Splits {@code <path> params} (or a bare path); null when brackets do not balance. */
+  private static String[] splitPath(String rest) {
+    if (rest.startsWith("<")) {
+      int close = rest.indexOf('>');
+      if (close < 0) {
+        return null;
+      }
+      return new String[] {rest.substring(0, close + 1), rest.substring(close + 1).strip()};
+    }
+    int sp = rest.indexOf(' ');
+    if (rest.isEmpty()) {
+      return null;
+    }
+    return sp < 0 ? new String[] {rest, ""} : new String[] {rest.substring(0, sp), rest.substring(sp + 1).strip()};
+  }
+
+  private void addressError(AddressException e, String enhanced) throws IOException {
+    if (e.getMessage().contains("longer than")) {
+      error(553, "5.1.0", "address too long");
+    } else {
+      error(501, enhanced, e.getMessage());
+    }
+  }
+
+  private void reset() {
+    sender = null;
+    rcpts.clear();
+    rcptAttempts = 0;
+  }
+
+  private String who() {
+    return client == null ? "local client" : client;
+  }
+
+  private void trace(String line) {
+    if (s.trace() != null) {
+      s.trace().accept(line);
+    }
+  }
+
+  private void ok(int code, String enhanced, String text) throws IOException {
+    errors = 0;
+    reply(code, enhanced, text);
+  }
+
+  private void error(int code, String enhanced, String text) throws IOException {
+    errors++;
+    reply(code, enhanced, text);
+  }
+
+  private void reply(int code, String enhanced, String text) throws IOException {
+    send(enhanced.isEmpty() ? new Reply(code, List.of(text)) : Reply.of(code, enhanced, text));
+  }
+
+  private void send(Reply r) throws IOException {
+    out.write(r.encode());
+  }
+
+  private void flushIfOpen() throws IOException {
+    OutputStream o;
+    synchronized (this) {
+      o = ended ? null : out;
+    }
+    if (o != null) {
+      o.flush();
+    }
+  }
+
+  private synchronized void replyLocked(Reply r) throws IOException {
+    out.write(r.encode());
+    out.flush();
+  }
+
+  private synchronized void setReadingData(boolean on) {
+    readingData = on;
+  }
+
+  // ---- ending the session from another thread ----
+
+  /** Ends the session with 421 if it has waited for the client for longer than {@code nanos}. */
+  public synchronized boolean expire(long now, long nanos) {
+    if (!reading || ended || now - readSince < nanos) {
+      return false;
+    }
+    s.log().write("smtpd: " + who() + " idle for too long; disconnected");
+    endLocked(Reply.of(421, "4.4.2", host + " timeout, closing connection"));
+    return true;
+  }
+
+  /**
+   * Asks the session to end: at once with 421 if it waits for a command, else after the
+   * command or message in progress (a message being sent is still accepted).
+   */
+  public synchronized void stop() {
+    stopRequested = true;
+    if (reading && !readingData && !ended) {
+      endLocked(Reply.of(421, "4.3.2", host + " shutting down, try again later"));
+    }
+  }
+
+  private void endLocked(Reply r) {
+    ended = true;
+    try {
+      out.write(r.encode());
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      // the client is gone
+    }
+    conn.abort();
+  }
+
+  private synchronized void beforeRead() throws Ended {
+    if (ended) {
+      throw new Ended();
+    }
+    reading = true;
+    readSince = System.nanoTime();
+  }
+
+  private synchronized void afterRead() throws Ended {
+    reading = false;
+    if (ended) {
+      throw new Ended();
+    }
+  }
+
+  /** The client's input; replies are flushed before it blocks, and the session knows it waits. */
+  private final class Guarded extends BlockInput {
+    private final InputStream raw;
+
+    Guarded(InputStream raw) {
+      this.raw = raw;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      flushIfOpen();
+      beforeRead();
+      int n;
+      try {
+        n = raw.read(b, off, len);
+      } catch (IOException e) {
+        afterRead();
+        throw e;
+      }
+      afterRead();
+      return n;
+    }
+  }
+}

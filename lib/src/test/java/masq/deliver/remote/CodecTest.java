@@ -1,0 +1,186 @@
+package masq.deliver.remote;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import masq.address.Address;
+import org.junit.jupiter.api.Test;
+
+/** The byte-level pieces: DATA encoding, reply parsing, EHLO keywords, shell words, variables. */
+class CodecTest {
+  static String stuff(String in, int chunk) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    DotStuffer d = new DotStuffer(out);
+    byte[] b = in.getBytes(StandardCharsets.ISO_8859_1);
+    for (int i = 0; i < b.length; i += chunk) {
+      d.write(b, i, Math.min(chunk, b.length - i));
+    }
+    d.finish();
+    return out.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void dataIsDotStuffedWithCrlfWhateverTheChunking() throws IOException {
+    String in = ".a\nb\n..c\r\n.\n\nlast";
+    String want = "..a\r\nb\r\n...c\r\n..\r\n\r\nlast\r\n.\r\n";
+    for (int chunk : new int[] {1, 2, 3, 7, 1000}) {
+      assertEquals(want, stuff(in, chunk), "chunk " + chunk);
+    }
+    assertEquals(".\r\n", stuff("", 1));
+    assertEquals("x\r\n.\r\n", stuff("x\n", 1));
+    assertEquals("a\rb\r\n.\r\n", stuff("a\rb", 1)); // a bare CR is data
+    String big = "x".repeat(50_000) + "\n." + "y".repeat(40_000);
+    String got = stuff(big, 8192);
+    assertEquals("x".repeat(50_000) + "\r\n.." + "y".repeat(40_000) + "\r\n.\r\n", got);
+  }
+
+  /** A channel over fixed server output, recording what the client writes. */
+  static final class Canned extends StreamChannel {
+    final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+
+    Canned(String server) {
+      in = new ByteArrayInputStream(server.getBytes(StandardCharsets.ISO_8859_1));
+      out = sent;
+    }
+
+    @Override
+    public String peer() {
+      return "canned";
+    }
+
+    @Override
+    public InetAddress localAddress() {
+      return null;
+    }
+
+    @Override
+    public void startTls(TlsFactory tls) throws IOException {
+      throw new IOException("no TLS here");
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void repliesAreParsedAndBadOnesLoseTheConnection() throws SmtpFailure {
+    SmtpConnection c = new SmtpConnection(new Canned(
+        "250-first\r\n250-SIZE 1000\r\n250 last\r\n550\n354 go ahead\r\n"));
+    SmtpReply r = c.readReply(Duration.ofSeconds(1));
+    assertEquals(250, r.code());
+    assertEquals(List.of("first", "SIZE 1000", "last"), r.lines());
+    assertEquals("250 first; SIZE 1000; last", r.oneLine());
+    assertEquals(Outcome.FAILED, c.readReply(Duration.ofSeconds(1)).outcome());
+    assertEquals(354, c.readReply(Duration.ofSeconds(1)).code());
+    SmtpFailure eof = assertThrows(SmtpFailure.class, () -> c.readReply(Duration.ofSeconds(1)));
+    assertTrue(eof.connectionLost() && eof.outcome() == Outcome.DEFERRED);
+    for (String bad : new String[] {"250-x\r\n".repeat(SmtpConnection.MAX_LINES + 5) + "250 y\r\n",
+        "25\r\n", "abc hello\r\n", "250x\r\n",
+        "250 " + "y".repeat(SmtpConnection.MAX_LINE) + "\r\n"}) {
+      SmtpConnection b = new SmtpConnection(new Canned(bad));
+      SmtpFailure f = assertThrows(SmtpFailure.class, () -> b.readReply(Duration.ofSeconds(1)));
+      assertEquals(Outcome.DEFERRED, f.outcome(), bad);
+    }
+    SmtpConnection nul = new SmtpConnection(new Canned("550 bad\0user\u0007\r\n"));
+    assertEquals("550 bad?user?", nul.readReply(Duration.ofSeconds(1)).oneLine());
+    assertEquals(Outcome.DEFERRED, new SmtpReply(421, List.of()).outcome());
+    assertEquals(Outcome.DEFERRED, new SmtpReply(354, List.of()).outcome());
+  }
+
+  @Test
+  void ehloKeywords() {
+    Extensions e = Extensions.parse(new SmtpReply(250, List.of("mx.example hello",
+        "SIZE 10240000", "pipelining", "8BITMIME", "STARTTLS", "AUTH PLAIN login CRAM-MD5",
+        "AUTH=LOGIN")));
+    assertEquals(10240000, e.sizeLimit());
+    assertTrue(e.pipelining() && e.eightBitMime() && e.startTls() && e.sizeOffered());
+    assertEquals(Set.of("PLAIN", "LOGIN", "CRAM-MD5"), e.authMechanisms());
+    Extensions bare = Extensions.parse(new SmtpReply(250, List.of("hi", "SIZE")));
+    assertEquals(0, bare.sizeLimit());
+    assertTrue(bare.sizeOffered());
+    assertFalse(bare.pipelining() || bare.startTls());
+  }
+
+  @Test
+  void helloFallsBackToHeloOnlyOn5xxAndTheClientSendsWhatMasqmailSends() throws Exception {
+    Canned ch = new Canned("220 hi\r\n502 no EHLO\r\n250 ok\r\n250 sender\r\n250 rcpt\r\n"
+        + "354 go\r\n250 queued\r\n221 bye\r\n");
+    RemoteSettings s = RemoteSettings.builder("r", "me.example").build();
+    SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null);
+    client.open();
+    byte[] body = "hi\n".getBytes(StandardCharsets.ISO_8859_1);
+    OutgoingMessage m = OutgoingMessage.of("ID1", new Address("a", "b.example"),
+        List.of(new Address("c", "d.example")), List.of(masq.message.Header.of("Subject", "s")),
+        () -> new ByteArrayInputStream(body), true, 20);
+    List<RecipientResult> rs = client.send(m);
+    client.quit();
+    assertEquals(Outcome.DELIVERED, rs.get(0).outcome());
+    assertEquals("250 queued", rs.get(0).reply());
+    assertEquals("EHLO me.example\r\nHELO me.example\r\nMAIL FROM:<a@b.example>\r\n"
+        + "RCPT TO:<c@d.example>\r\nDATA\r\nSubject: s\r\n\r\nhi\r\n.\r\nQUIT\r\n",
+        ch.sent.toString(StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void addressesWithControlCharactersAreNeverSent() throws Exception {
+    Canned ch = new Canned("220 hi\r\n250 hello\r\n250 sender\r\n250 rcpt\r\n"
+        + "354 go\r\n250 queued\r\n221 bye\r\n");
+    SmtpClient client = new SmtpClient(new SmtpConnection(ch),
+        RemoteSettings.builder("r", "me.example").build(), "canned", null);
+    client.open();
+    OutgoingMessage m = OutgoingMessage.of("ID2", new Address("a", "b.example"),
+        List.of(new Address("x\r\nRSET", "d.example"), new Address("c", "d.example")), List.of(),
+        () -> new ByteArrayInputStream(new byte[0]), false, 0);
+    List<RecipientResult> rs = client.send(m);
+    assertEquals(Outcome.FAILED, rs.get(0).outcome());
+    assertEquals(Outcome.DELIVERED, rs.get(1).outcome());
+    assertFalse(ch.sent.toString(StandardCharsets.ISO_8859_1).contains("RSET"));
+    OutgoingMessage evil = OutgoingMessage.of("ID3", new Address("a\nMAIL", "b.example"),
+        List.of(new Address("c", "d.example")), List.of(),
+        () -> new ByteArrayInputStream(new byte[0]), false, 0);
+    assertEquals(Outcome.FAILED, client.send(evil).get(0).outcome());
+  }
+
+  @Test
+  void shellWords() {
+    assertEquals(List.of("a", "b c", "d$e", "f\"g", "h i", "j\\k", "l"),
+        ShellWords.split(" a 'b c' \"d$e\" \"f\\\"g\" h\\ i 'j\\k' l # comment"));
+    assertEquals(List.of("", "x"), ShellWords.split("'' x"));
+    assertThrows(IllegalArgumentException.class, () -> ShellWords.split("a 'b"));
+    assertThrows(IllegalArgumentException.class, () -> ShellWords.split("a \"b"));
+  }
+
+  @Test
+  void pipeVariables() {
+    Map<String, String> v = Map.of("rcpt", "u@d", "rcpt_local", "u", "uid", "ID");
+    assertEquals("u@d", PipeVariables.expand("$rcpt", v));
+    assertEquals("to=u;ID.x", PipeVariables.expand("to=${rcpt_local};$uid.x", v));
+    assertEquals("$rcpt $nope ${x", PipeVariables.expand("\\$rcpt $nope ${x", v));
+    assertEquals("$", PipeVariables.expand("$", v));
+  }
+
+  @Test
+  void bodyAfterHeadersSkipsTheHeaderSection() throws IOException {
+    byte[] whole = "A: 1\nB: 2\n folded\n\nbody\n\nmore\n".getBytes(StandardCharsets.ISO_8859_1);
+    try (InputStream in = BodySource.afterHeaders(() -> new ByteArrayInputStream(whole)).open()) {
+      assertEquals("body\n\nmore\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+    }
+    byte[] none = "A: 1\n".getBytes(StandardCharsets.ISO_8859_1);
+    try (InputStream in = BodySource.afterHeaders(() -> new ByteArrayInputStream(none)).open()) {
+      assertEquals(0, in.readAllBytes().length);
+    }
+  }
+}

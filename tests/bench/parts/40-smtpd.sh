@@ -1,0 +1,91 @@
+# masq-smtpd: intake in --listen mode from `smtp-source -s 10 -m 5000` (one message per
+# connection, each fsynced into the spool before its 250; -odq so only intake is measured),
+# next to the loopback ceiling (smtp-source into Postfix's smtp-sink) measured here and now;
+# and inetd-mode sessions per second (socat forks one masq-smtpd per connection and hands it
+# the TCP socket itself, as inetd does).
+smtpd_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+smtpd_wait_port() { # $1 port
+  i=0
+  until socat -u /dev/null "TCP:127.0.0.1:$1" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 200 ] && { echo "bench: nothing listens on port $1" >&2; return 1; }
+    sleep 0.05
+  done
+}
+smtpd_rate() { # $1 count, $2 start ms, $3 end ms
+  echo $(( $1 * 1000 / ($3 - $2 > 0 ? $3 - $2 : 1) ))
+}
+smtpd_sink_user=
+[ "$(id -u)" = 0 ] && smtpd_sink_user="-u nobody"
+smtpd_dir=$BENCH_TMP/smtpd
+smtpd_conf=$(bench_conf "$smtpd_dir")
+
+# the ceiling: the same load into smtp-sink, which does no work
+p=$(smtpd_free_port)
+smtp-sink $smtpd_sink_user "127.0.0.1:$p" 256 & smtpd_sink=$!
+smtpd_wait_port "$p"
+s=$(now_ms); smtp-source -s 10 -m 5000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
+sink_rate=$(smtpd_rate 5000 "$s" "$e")
+s=$(now_ms); smtp-source -s 2 -m 200 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
+sink_sessions=$(smtpd_rate 200 "$s" "$e")
+kill "$smtpd_sink" 2>/dev/null; wait "$smtpd_sink" 2>/dev/null || true
+
+# the disk's ceiling for this: the spool's commit protocol alone (spool-format.md: data fsync,
+# link, envelope fsync, rename, one shared fsync of queue/), 10 threads in Python, no SMTP
+commit_rate=$(python3 - "$smtpd_dir" <<'PY'
+import os, sys, threading, time
+base = os.path.join(sys.argv[1], "commit"); tmp = os.path.join(base, "tmp"); q = os.path.join(base, "queue")
+os.makedirs(tmp); os.makedirs(q)
+cv = threading.Condition(); st = {"started": 0, "finished": 0, "running": False}
+def dirsync():
+    with cv:
+        target = st["started"] + 1
+        while True:
+            if st["finished"] >= target: return
+            if not st["running"]:
+                st["running"] = True; st["started"] += 1; break
+            cv.wait()
+    fd = os.open(q, os.O_RDONLY); os.fsync(fd); os.close(fd)
+    with cv:
+        st["finished"] = target; st["running"] = False; cv.notify_all()
+def work(t, n):
+    for i in range(n):
+        name = "m%d-%d" % (t, i); p = os.path.join(tmp, name + ".msg")
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600); os.write(fd, b"x" * 600); os.fsync(fd); os.close(fd)
+        os.link(p, os.path.join(q, name + ".msg"))
+        e = os.path.join(tmp, name + ".env.tmp")
+        fd = os.open(e, os.O_WRONLY | os.O_CREAT, 0o600); os.write(fd, b"y" * 200); os.fsync(fd); os.close(fd)
+        os.rename(e, os.path.join(q, name + ".env")); dirsync(); os.unlink(p)
+ts = [threading.Thread(target=work, args=(t, 200)) for t in range(10)]
+s = time.time(); [t.start() for t in ts]; [t.join() for t in ts]
+print(int(2000 / (time.time() - s)))
+PY
+)
+rm -rf "$smtpd_dir/commit"
+
+# standalone: warm the JIT up with 1,000 messages, then measure 5,000
+p=$(smtpd_free_port)
+"$MASQ_HOME/bin/masq-smtpd" -C "$smtpd_conf" -odq --listen "127.0.0.1:$p" --pidfile "$smtpd_dir/pid" &
+smtpd_srv=$!
+smtpd_wait_port "$p"
+smtp-source -s 10 -m 1000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"
+s=$(now_ms); smtp-source -s 10 -m 5000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
+listen_rate=$(smtpd_rate 5000 "$s" "$e")
+kill "$smtpd_srv" 2>/dev/null; wait "$smtpd_srv" 2>/dev/null || true
+queued=$(ls "$smtpd_dir/spool/queue" | grep -c '\.env$' || true)
+echo "| \`masq-smtpd --listen\` intake, \`smtp-source -s 10 -m 5000\` | ${listen_rate} msgs/s | loopback ceiling (smtp-source → smtp-sink) ${sink_rate} msgs/s; each message durable before its 250; the commit protocol alone (10 threads, no SMTP) ${commit_rate} msgs/s; ${queued} of 6000 queued |"
+
+# inetd mode: one JVM per connection
+rm -rf "$smtpd_dir/spool"
+p=$(smtpd_free_port)
+socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork,backlog=64" \
+  "EXEC:$MASQ_HOME/bin/masq-smtpd -C $smtpd_conf -odq,nofork" & smtpd_socat=$!
+smtpd_wait_port "$p"
+sleep 0.5 # the probe's own session
+s=$(now_ms); smtp-source -s 2 -m 200 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
+inetd_rate=$(smtpd_rate 200 "$s" "$e")
+kill "$smtpd_socat" 2>/dev/null; wait "$smtpd_socat" 2>/dev/null || true
+inetd_ms=$(( (e - s) * 2 / 200 ))
+queued=$(ls "$smtpd_dir/spool/queue" | grep -c '\.env$' || true)
+echo "| \`masq-smtpd\` inetd mode (socat fork, the socket on stdin), \`smtp-source -s 2 -m 200\` | ${inetd_rate} sessions/s | ~${inetd_ms} ms per session (one JVM start each); smtp-sink ceiling ${sink_sessions} sessions/s; ${queued} of 200 queued |"

@@ -1,0 +1,173 @@
+package masq.tests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import masq.smtp.Reply;
+import masq.smtp.SmtpInput;
+
+/**
+ * Helpers for the masq-smtpd tests: a standalone server process on a free loopback port, and a
+ * raw socket client that sends exactly the bytes a test gives it (for hostile input).
+ */
+final class SmtpPeer {
+  private SmtpPeer() {}
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Waits until something accepts connections on {@code port}. */
+  static void awaitPort(int port, Process p) throws IOException, InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < end) {
+      if (p != null && !p.isAlive()) {
+        throw new IOException("server exited with " + p.exitValue());
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IOException("nothing listens on port " + port);
+  }
+
+  /** A masq-smtpd --listen process. */
+  static final class Server implements AutoCloseable {
+    final Process process;
+    final int port;
+    final Path stderr;
+    final Path pidFile;
+
+    Server(Sandbox sb, Map<String, String> env, String... extra) throws IOException, InterruptedException {
+      this.port = freePort();
+      this.stderr = sb.dir.resolve("smtpd-" + port + ".err");
+      this.pidFile = sb.dir.resolve("smtpd-" + port + ".pid");
+      List<String> cmd = new ArrayList<>(List.of(Sandbox.bin("masq-smtpd").toString(), "-C",
+          sb.conf.toString(), "--listen", "127.0.0.1:" + port, "--pidfile", pidFile.toString()));
+      cmd.addAll(List.of(extra));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().remove("MASQ_CONF");
+      pb.environment().putAll(env);
+      this.process = pb.start();
+      awaitPort(port, process);
+    }
+
+    String output() throws IOException {
+      return Files.exists(stderr) ? Files.readString(stderr) : "";
+    }
+
+    /** SIGTERM, then the exit code (within 60 s). */
+    int terminate() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return -1;
+      }
+      return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        process.destroy();
+        try {
+          if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+          }
+        } catch (InterruptedException e) {
+          process.destroyForcibly();
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** A client that sends raw bytes and reads replies. */
+  static final class Client implements AutoCloseable {
+    final Socket socket;
+    final OutputStream out;
+    final SmtpInput in;
+
+    /** Connects from {@code localAddress} (e.g. 127.0.0.2) to 127.0.0.1:port. */
+    Client(int port, String localAddress) throws IOException {
+      socket = new Socket();
+      if (localAddress != null) {
+        socket.bind(new InetSocketAddress(localAddress, 0));
+      }
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      socket.setSoTimeout(20_000);
+      out = socket.getOutputStream();
+      InputStream raw = socket.getInputStream();
+      in = new SmtpInput(raw);
+    }
+
+    Client(int port) throws IOException {
+      this(port, null);
+    }
+
+    Reply reply() throws IOException {
+      return Reply.read(in);
+    }
+
+    void send(String s) throws IOException {
+      send(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    void send(byte[] b) throws IOException {
+      out.write(b);
+      out.flush();
+    }
+
+    /** Sends one command line (CRLF added) and reads its reply. */
+    Reply cmd(String line) throws IOException {
+      send(line + "\r\n");
+      return reply();
+    }
+
+    /** Reads the greeting and opens a message from a@pc.lan to bob@test.example up to DATA's 354. */
+    void startData() throws IOException {
+      reply();
+      for (String line : new String[] {"EHLO x", "MAIL FROM:<a@pc.lan>", "RCPT TO:<bob@test.example>"}) {
+        Reply r = cmd(line);
+        if (r.code() != 250) {
+          throw new IOException(line + ": " + r);
+        }
+      }
+      Reply r = cmd("DATA");
+      if (r.code() != 354) {
+        throw new IOException("DATA: " + r);
+      }
+    }
+
+    /** True when the server has closed the connection (EOF within the socket timeout). */
+    boolean closedByServer() {
+      try {
+        return socket.getInputStream().read() < 0;
+      } catch (IOException e) {
+        return true;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}

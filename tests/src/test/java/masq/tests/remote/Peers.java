@@ -1,0 +1,175 @@
+package masq.tests.remote;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import masq.tests.Sandbox;
+
+/**
+ * Real peers for the remote-delivery tests, started on loopback and stopped by the tests:
+ * Postfix's smtp-sink, a recording aiosmtpd server (smtpd.py, run with Debian's
+ * /usr/bin/python3), dnsmasq, and a test CA made with openssl. A peer that cannot start fails
+ * the test; nothing is skipped.
+ */
+final class Peers implements AutoCloseable {
+  private final List<Process> started = new ArrayList<>();
+  final Path dir;
+
+  /** Peers working in {@code dir}, which becomes traversable for smtp-sink's user nobody. */
+  Peers(Path dir) throws IOException {
+    this.dir = dir;
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** A TCP port nobody listens on right now. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** smtp-sink on {@code ip:port}, dumping each transaction into a file in the returned dir. */
+  Path smtpSink(String ip, int port, String... extra) throws Exception {
+    Path dump = Files.createDirectories(dir.resolve("sink-" + ip + "-" + port));
+    Files.setPosixFilePermissions(dump, PosixFilePermissions.fromString("rwxrwxrwx"));
+    List<String> cmd = new ArrayList<>(List.of("/usr/sbin/smtp-sink", "-u", "nobody", "-d",
+        dump + "/"));
+    cmd.addAll(Arrays.asList(extra));
+    cmd.add(ip + ":" + port);
+    cmd.add("64");
+    start(cmd);
+    awaitPort(ip, port);
+    return dump;
+  }
+
+  /** The aiosmtpd recorder on 127.0.0.1:port with {@code options}; returns its record dir. */
+  Path aiosmtpd(int port, String... options) throws Exception {
+    Path record = Files.createDirectories(dir.resolve("aiosmtpd-" + port));
+    Path script = dir.resolve("smtpd.py");
+    if (!Files.exists(script)) {
+      try (var in = Peers.class.getResourceAsStream("smtpd.py")) {
+        Files.copy(in, script);
+      }
+    }
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(),
+        Integer.toString(port), record.toString()));
+    cmd.addAll(Arrays.asList(options));
+    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("aiosmtpd-" + port + ".err").toFile())
+        .start();
+    started.add(p);
+    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = r.readLine();
+    if (!"READY".equals(line)) {
+      throw new IllegalStateException("aiosmtpd did not start: "
+          + Files.readString(dir.resolve("aiosmtpd-" + port + ".err")));
+    }
+    return record;
+  }
+
+  /** dnsmasq answering for *.test on 127.0.0.1:port with the given --mx-host/--host-record options. */
+  void dnsmasq(int port, String... records) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("/usr/sbin/dnsmasq", "--keep-in-foreground",
+        "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1",
+        "--bind-interfaces", "--no-resolv", "--no-hosts", "--pid-file=", "--local=/test/",
+        "--log-facility=" + dir.resolve("dnsmasq.log")));
+    cmd.addAll(Arrays.asList(records));
+    start(cmd);
+    Process p = started.get(started.size() - 1);
+    Path log = dir.resolve("dnsmasq.log");
+    for (int i = 0; i < 100; i++) { // UDP has nothing to connect to: wait for its start-up line
+      if (!p.isAlive()) {
+        throw new IllegalStateException("dnsmasq exited: " + p.exitValue());
+      }
+      if (Files.exists(log) && Files.readString(log).contains("started")) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("dnsmasq did not start");
+  }
+
+  /** A CA and a server certificate for {@code san} (e.g. "IP:127.0.0.1,DNS:localhost"). */
+  record Pki(Path caCert, Path serverCert, Path serverKey) {}
+
+  Pki pki(String name, String san) throws Exception {
+    Path d = Files.createDirectories(dir.resolve("pki-" + name));
+    run(d, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=masq test CA " + name);
+    run(d, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
+        "-out", "server.csr", "-subj", "/CN=masq test server");
+    Files.writeString(d.resolve("ext"), "subjectAltName=" + san + "\n");
+    run(d, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "ext");
+    return new Pki(d.resolve("ca.pem"), d.resolve("server.pem"), d.resolve("server.key"));
+  }
+
+  private static void run(Path cwd, String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+    }
+  }
+
+  private void start(List<String> cmd) throws IOException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(Path.of(cmd.get(0)).getFileName() + "-" + started.size() + ".out").toFile())
+        .start();
+    started.add(p);
+  }
+
+  static void awaitPort(String ip, int port) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(ip, port), 200);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("nothing listens on " + ip + ":" + port);
+  }
+
+  /** Every file smtp-sink dumped into {@code dump}, as text, in name order. */
+  static List<String> dumps(Path dump) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (var s = Files.list(dump)) {
+      for (Path p : s.sorted().toList()) {
+        out.add(Files.readString(p, StandardCharsets.ISO_8859_1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    for (Process p : started) {
+      p.destroy();
+    }
+    for (Process p : started) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  static String sandboxHome() {
+    return Sandbox.HOME.toString();
+  }
+}

@@ -1,0 +1,311 @@
+package masq.tools;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.Channel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
+import masq.Exit;
+import masq.MasqException;
+import masq.config.Config;
+import masq.log.MailLog;
+import masq.smtp.Connection;
+import masq.smtp.RelayPolicy;
+import masq.smtp.Server;
+import masq.smtp.Session;
+import masq.smtp.Tls;
+import masq.spool.Spool;
+
+/**
+ * masq-smtpd — SMTP server for the LAN, from inetd or standalone.
+ *
+ * <pre>
+ * masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--pidfile FILE]
+ * </pre>
+ *
+ * <p>The reference is masq-smtpd(8). Without --listen: one SMTP session on stdin/stdout, for
+ * inetd ({@code nowait}), xinetd, tcpserver or a systemd socket with {@code Accept=yes}. The
+ * client is the peer of the inherited socket; when stdin is not an IP socket, {@code
+ * $TCPREMOTEIP} (tcpserver), else {@code $REMOTE_HOST} (xinetd); with neither the client is
+ * local. With --listen: a standalone server on each address given (a --listen without one
+ * takes listen_addresses, default localhost:25), one virtual thread per session, a pid file
+ * (--pidfile, default pid_dir/masq-smtpd.pid), and on SIGTERM a graceful stop: listening
+ * ends, sessions finish the message they are receiving, idle ones get 421, then exit 0.
+ *
+ * <p>Each message is answered 250 only once it is durably in the spool; then, unless
+ * do_queue or -odq, {@code masq-deliver --id ID} is started in the background (from the
+ * directory in $MASQ_BIN, set by the launcher).
+ *
+ * <p>DIAGNOSTICS: refusals, timeouts and lost clients go to the mail log; start-up errors are
+ * one line on stderr (in inetd mode also a 421 reply) with exit 78 (configuration), 69
+ * (cannot listen), 73/75 (spool), 64 (usage).
+ *
+ * <p>SECURITY: the client is never trusted with more than relay_nets allows; no input can make
+ * the session hold more than one 512-octet command or 16 KB of buffer in memory; only CR LF
+ * "." CR LF ends DATA and bare CR or LF refuses the message (no SMTP smuggling); input
+ * pipelined after STARTTLS is discarded. Run it as the spool's owner (mail), never as root.
+ */
+public final class Smtpd extends Tool {
+  Smtpd(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+    super("masq-smtpd", out, err, env, clock);
+  }
+
+  public static void main(String[] args) {
+    exit(new Smtpd(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
+  }
+
+  @Override
+  String usage() {
+    return """
+        usage: masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--pidfile FILE]
+        Without --listen: one SMTP session on stdin/stdout (inetd, xinetd, tcpserver, systemd).
+          --listen ADDR:PORT  run a standalone server there (repeatable; without an address:
+                              listen_addresses, default localhost:25)
+          --pidfile FILE      standalone: write the process id here (default pid_dir/masq-smtpd.pid)
+          -odq                only queue accepted mail (as do_queue = true)
+          -C FILE             configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
+          -v                  more detail on stderr
+        See masq-smtpd(8).
+        """;
+  }
+
+  /** What the command line asked for. */
+  static final class Options {
+    boolean listen;
+    final List<String> addresses = new ArrayList<>();
+    Path pidFile;
+    boolean queueOnly;
+  }
+
+  @Override
+  int run(String[] args) throws MasqException, IOException {
+    Options o = new Options();
+    if (!parse(args, o)) {
+      return Exit.OK;
+    }
+    if (!o.listen) {
+      return inetd(o);
+    }
+    return listen(o);
+  }
+
+  boolean parse(String[] args, Options o) throws MasqException {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      int used = common(args, i);
+      if (used < 0) {
+        return false;
+      }
+      if (used > 0) {
+        i += used - 1;
+        continue;
+      }
+      switch (a) {
+        case "--listen", "-bd" -> {
+          o.listen = true;
+          if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+            o.addresses.add(args[++i]);
+          }
+        }
+        case "--pidfile" -> {
+          if (i + 1 >= args.length) {
+            throw usageError("--pidfile needs a file name");
+          }
+          o.pidFile = Path.of(args[++i]);
+        }
+        case "-odq" -> o.queueOnly = true;
+        case "-odi", "-odb", "-bs" -> {
+          // the default
+        }
+        default -> {
+          if (a.startsWith("--listen=")) {
+            o.listen = true;
+            o.addresses.add(a.substring("--listen=".length()));
+          } else if (a.startsWith("--pidfile=")) {
+            o.pidFile = Path.of(a.substring("--pidfile=".length()));
+          } else {
+            throw usageError("unknown option " + a);
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The shared part of every session: configuration, spool, policy, TLS, delivery hook. */
+  Session.Settings settings(Config cfg, Options o, ImmediateDelivery[] deliveryOut) throws MasqException {
+    RelayPolicy policy = new RelayPolicy(cfg);
+    SSLContext tls = null;
+    if (cfg.tlsCertFile() != null || cfg.tlsKeyFile() != null) {
+      if (cfg.tlsCertFile() == null || cfg.tlsKeyFile() == null) {
+        throw new MasqException(Exit.CONFIG, "STARTTLS needs both tls_cert_file and tls_key_file");
+      }
+      tls = Tls.serverContext(cfg.tlsCertFile(), cfg.tlsKeyFile());
+    }
+    Spool spool = openSpool(cfg);
+    MailLog log = log(cfg);
+    ImmediateDelivery delivery = null;
+    if (!o.queueOnly && !cfg.doQueue()) {
+      String binDir = env.get("MASQ_BIN");
+      Path program = binDir == null || binDir.isEmpty()
+          ? Path.of("masq-deliver-not-found") : Path.of(binDir, "masq-deliver");
+      delivery = new ImmediateDelivery(program, cfg.file(), log);
+    }
+    deliveryOut[0] = delivery;
+    ImmediateDelivery d = delivery;
+    return new Session.Settings(cfg, spool, log, policy, tls, d == null ? null : d::accepted,
+        login(), uid(), verbose > 0 ? line -> err.println(name + ": " + line) : null);
+  }
+
+  /** One session on stdin/stdout. */
+  int inetd(Options o) throws IOException, MasqException {
+    Session.Settings st;
+    ImmediateDelivery[] delivery = new ImmediateDelivery[1];
+    try {
+      Config cfg = loadConfig();
+      st = settings(cfg, o, delivery);
+    } catch (MasqException e) {
+      // tell the client too, so it retries later instead of waiting
+      System.out.print("421 4.3.0 masq-smtpd: service not available\r\n");
+      System.out.flush();
+      throw e;
+    }
+    Channel ch = System.inheritedChannel();
+    Connection conn;
+    String client;
+    if (ch instanceof SocketChannel sc && sc.getRemoteAddress() instanceof InetSocketAddress peer) {
+      conn = Connection.of(sc.socket());
+      client = peer.getAddress().getHostAddress();
+    } else {
+      client = envClient();
+      InputStream in = new FileInputStream(FileDescriptor.in);
+      OutputStream os = new FileOutputStream(FileDescriptor.out);
+      conn = Connection.of(in, os, () -> {
+        // a read on a pipe cannot be interrupted: the session is over, so is the process
+        if (delivery[0] != null) {
+          delivery[0].flush();
+        }
+        Runtime.getRuntime().halt(Exit.OK);
+      });
+    }
+    Session session = new Session(st, conn, client);
+    Thread watchdog = watchdog(session, st.config().smtpTimeout());
+    try {
+      session.run();
+    } finally {
+      watchdog.interrupt();
+      if (delivery[0] != null) {
+        delivery[0].flush();
+      }
+    }
+    return Exit.OK;
+  }
+
+  static Thread watchdog(Session session, Duration timeout) {
+    long tick = Math.max(50, Math.min(1000, timeout.toMillis() / 4));
+    return Thread.ofPlatform().daemon().start(() -> {
+      while (true) {
+        try {
+          Thread.sleep(tick);
+        } catch (InterruptedException e) {
+          return;
+        }
+        session.expire(System.nanoTime(), timeout.toNanos());
+      }
+    });
+  }
+
+  /** The client address from tcpserver's or xinetd's environment, or null (local). */
+  String envClient() {
+    for (String k : new String[] {"TCPREMOTEIP", "REMOTE_HOST"}) {
+      String v = env.get(k);
+      if (v != null && RelayPolicy.literal(v.strip()) != null) {
+        return RelayPolicy.literal(v.strip()).getHostAddress();
+      }
+    }
+    return null;
+  }
+
+  /** The standalone server; returns when stopped. */
+  int listen(Options o) throws MasqException, IOException {
+    Config cfg = loadConfig();
+    ImmediateDelivery[] delivery = new ImmediateDelivery[1];
+    Session.Settings st = settings(cfg, o, delivery);
+    List<String> names = o.addresses.isEmpty()
+        ? (cfg.listenAddresses().isEmpty() ? List.of("localhost:25") : cfg.listenAddresses())
+        : o.addresses;
+    List<InetSocketAddress> addrs = new ArrayList<>();
+    for (String n : names) {
+      addrs.add(Server.parseAddress(n));
+    }
+    Server server = new Server(st);
+    server.start(addrs);
+    Path pidFile = writePidFile(o.pidFile, cfg);
+    st.log().write("smtpd: listening on " + server.describe());
+    if (verbose > 0) {
+      err.println(name + ": listening on " + server.describe());
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Duration grace = cfg.smtpTimeout().compareTo(Duration.ofSeconds(60)) < 0
+          ? cfg.smtpTimeout() : Duration.ofSeconds(60);
+      boolean clean = server.stop(grace);
+      st.log().write("smtpd: stopped" + (clean ? "" : "; sessions still open were cut off"));
+      if (delivery[0] != null) {
+        delivery[0].flush();
+      }
+      if (pidFile != null) {
+        try {
+          Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+          // a stale pid file names a dead process
+        }
+      }
+      stopped.countDown();
+      out.flush();
+      err.flush();
+      Runtime.getRuntime().halt(Exit.OK);
+    }));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Exit.OK;
+  }
+
+  private Path writePidFile(Path explicit, Config cfg) throws MasqException {
+    Path f = explicit != null ? explicit : cfg.pidDir().resolve("masq-smtpd.pid");
+    try {
+      if (f.getParent() != null) {
+        Files.createDirectories(f.getParent());
+      }
+      Path tmp = f.resolveSibling(f.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+      Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return f;
+    } catch (IOException e) {
+      if (explicit != null) {
+        throw new MasqException(Exit.CANTCREAT, "cannot write pid file " + f + ": " + e.getMessage(), e);
+      }
+      err.println(name + ": warning: cannot write pid file " + f + ": " + e.getMessage());
+      return null;
+    }
+  }
+}

@@ -255,8 +255,16 @@ public final class Smtpd extends Tool {
       addrs.add(Server.parseAddress(n));
     }
     Server server = new Server(st);
-    server.start(addrs);
+    // the pid file is written before the sockets open, so whoever sees the port open finds it
     Path pidFile = writePidFile(o.pidFile, cfg);
+    try {
+      server.start(addrs);
+    } catch (MasqException | RuntimeException e) {
+      if (pidFile != null) {
+        Files.deleteIfExists(pidFile);
+      }
+      throw e;
+    }
     st.log().write("smtpd: listening on " + server.describe());
     if (verbose > 0) {
       err.println(name + ": listening on " + server.describe());

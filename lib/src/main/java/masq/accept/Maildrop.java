@@ -107,7 +107,12 @@ public final class Maildrop {
       throw e;
     } catch (AccessDeniedException e) {
       deleteQuietly(tmp);
-      throw new MasqException(Exit.CANTCREAT, "cannot write to maildrop " + maildrop + ": permission denied");
+      throw new MasqException(Exit.CANTCREAT, "cannot write to maildrop " + maildrop
+          + ": permission denied (it must be mode 1733, owned by mail)");
+    } catch (NoSuchFileException e) {
+      deleteQuietly(tmp);
+      throw new MasqException(Exit.CANTCREAT, "no maildrop " + maildrop
+          + ": the system-mode spool is not set up (make install-system)");
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw Spool.failure("cannot write to maildrop " + maildrop, e);

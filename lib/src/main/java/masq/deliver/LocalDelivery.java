@@ -135,29 +135,21 @@ final class LocalDelivery {
         }
         Map<String, String> vars = environment(env, top, top);
         if (system) {
-          if (!root) {
-            return refused("pipe to " + leaf.command());
+          AsRecipient as = asRecipient("pipe to " + leaf.command(), top, argv, vars);
+          if (as.refusal() != null) {
+            return as.refusal();
           }
-          Account who = runner(top);
-          if (who == null) {
-            return Outcome.deferred("4.3.0", "cannot look up user " + top.localPart() + " or mail to run as");
-          }
-          argv = asUser(who, argv, vars);
+          argv = as.argv();
         }
         return Command.run(argv, vars, out -> copy.writeTo(out,
             cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()), cfg.mdaTimeout());
       }
       case FILE -> {
         if (system) {
-          if (!root) {
-            return refused("file " + leaf.file());
-          }
-          Account who = runner(top);
-          if (who == null) {
-            return Outcome.deferred("4.3.0", "cannot look up user " + top.localPart() + " or mail to run as");
-          }
-          return Command.run(asUser(who, FileAppend.command(leaf.file()), new LinkedHashMap<>()),
-              Map.of(), out -> copy.writeTo(out, fromLine, true), cfg.mdaTimeout());
+          AsRecipient as = asRecipient("file " + leaf.file(), top, FileAppend.command(leaf.file()),
+              new LinkedHashMap<>());
+          return as.refusal() != null ? as.refusal() : Command.run(as.argv(), Map.of(),
+              out -> copy.writeTo(out, fromLine, true), cfg.mdaTimeout());
         }
         return mbox.append(leaf.file(), null, out -> copy.writeTo(out, fromLine, true));
       }
@@ -244,10 +236,26 @@ final class LocalDelivery {
         + " which needs masq-deliver to run as root");
   }
 
-  /** Whom a pipe or file delivery runs as (root only): the recipient's user, else mail. */
-  private static Account runner(Address top) {
-    Account a = Account.lookup(top.localPart());
-    return a != null ? a : Account.lookup("mail");
+  /** A command to run as the recipient, or why it may not run. */
+  private record AsRecipient(List<String> argv, Outcome refusal) {}
+
+  /**
+   * System mode: {@code argv} wrapped to run as the user the top-level recipient names (else
+   * mail), which only root can do; {@code vars} gets that user's HOME.
+   */
+  private AsRecipient asRecipient(String what, Address top, List<String> argv, Map<String, String> vars) {
+    if (!root) {
+      return new AsRecipient(null, refused(what));
+    }
+    Account who = Account.lookup(top.localPart());
+    if (who == null) {
+      who = Account.lookup("mail");
+    }
+    if (who == null) {
+      return new AsRecipient(null, Outcome.deferred("4.3.0",
+          "cannot look up user " + top.localPart() + " or mail to run " + what + " as"));
+    }
+    return new AsRecipient(asUser(who, argv, vars), null);
   }
 
   /** {@code argv} run as {@code who}, with the user's HOME for procmail and friends. */

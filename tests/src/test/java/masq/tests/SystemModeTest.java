@@ -213,6 +213,9 @@ class SystemModeTest {
       assertEquals("", r.out());
     }
     assertEquals(ids, s.ids(), "nothing removed");
+    Sandbox.Run run = s.run(A, null, "masq-deliver").expect(73);
+    assertEquals("masq-deliver: cannot read the spool " + s.spool + ": permission denied"
+        + " (system mode: run masq-deliver as mail or root)\n", run.stderr());
     String all = s.run("mail", null, "masq-queue", "list").expect(0).out();
     assertTrue(all.contains(ids.get(0)) && all.contains(ids.get(1)), all);
 

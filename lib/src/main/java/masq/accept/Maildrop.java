@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -59,6 +60,8 @@ public final class Maildrop {
   /** The largest drop accepted when max_msg_size sets no limit. */
   public static final long DEFAULT_CAP = 1L << 30;
   private static final int MAX_ENVELOPE = 64 * 1024;
+  /** How long a drop may stay unfinished (.tmp) before it counts as a dead writer's. */
+  static final Duration UNFINISHED = Duration.ofDays(1);
 
   private Maildrop() {}
 
@@ -177,7 +180,8 @@ public final class Maildrop {
     for (Path p : drops) {
       String n = p.getFileName().toString();
       if (n.endsWith(".tmp")) {
-        continue; // still being written by its user
+        dropUnfinished(spool, log, p); // else still being written by its user
+        continue;
       }
       Path work = spool.pickupFile(n);
       try {
@@ -230,6 +234,23 @@ public final class Maildrop {
       }
     } catch (NoSuchFileException e) {
       // taken by another run meanwhile
+    }
+  }
+
+  /**
+   * Deletes a drop still unfinished a day after it was last written: its writer died, and it
+   * was never acknowledged (masq-inject exits 0 only after the rename to .drop).
+   */
+  private static void dropUnfinished(Spool spool, MailLog log, Path p) throws IOException {
+    try {
+      long age = spool.clock().millis() - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+      if (age > UNFINISHED.toMillis()) {
+        Files.delete(p);
+        log.write("maildrop " + p.getFileName() + " deleted: unfinished for " + age / 3_600_000
+            + " hours (its writer died; never acknowledged)");
+      }
+    } catch (NoSuchFileException e) {
+      // finished or taken meanwhile
     }
   }
 

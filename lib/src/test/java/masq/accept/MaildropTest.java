@@ -96,6 +96,18 @@ class MaildropTest {
   }
 
   @Test
+  void anUnfinishedDropIsLeftToItsWriterForADayThenDeleted() throws Exception {
+    Path unfinished = Files.writeString(drop.resolve("Vc1f3FW-07ZY-00.0123.tmp"), "masq-drop 1\nuid\t");
+    assertEquals(List.of(), Maildrop.pickup(spool, cfg, log, l -> false));
+    assertTrue(Files.exists(unfinished), "a writer may still be at it");
+    Spool later = Spool.open(dir.resolve("spool"),
+        Clock.offset(Clock.systemUTC(), Maildrop.UNFINISHED.plusMinutes(1)), 98);
+    assertEquals(List.of(), Maildrop.pickup(later, cfg, log, l -> false));
+    assertFalse(Files.exists(unfinished));
+    assertTrue(log().contains("maildrop Vc1f3FW-07ZY-00.0123.tmp deleted: unfinished for 24 hours"), log());
+  }
+
+  @Test
   void hostileDropsEndInCorruptWithALogLineAndNothingOutsideIsRead() throws Exception {
     Path secret = dir.resolve("secret");
     Files.writeString(secret, "masq-drop 1\nend\nSubject: stolen\n\nsecret\n");

@@ -181,6 +181,10 @@ class SystemModeTest {
     assertTrue(envA.contains("ident\t" + A + "\n") && envA.contains("uid\t" + uidOf(A) + "\n"), envA);
     assertTrue(envB.contains("sender\t<list@corp.example>\n"), "-f honoured for trusted_users:\n" + envB);
     assertTrue(envB.contains("ident\t" + B + "\n") && envB.contains("uid\t" + uidOf(B) + "\n"), envB);
+    String msgA = Files.readString(s.queue().resolve(envA.lines().filter(l -> l.startsWith("id\t")).findFirst()
+        .orElseThrow().substring(3) + ".msg"));
+    assertTrue(msgA.contains("from userid " + uidOf(A) + ")"), "Received: names the owner's uid:\n" + msgA);
+    assertTrue(msgA.lines().anyMatch(l -> l.startsWith("From: ") && l.contains(A + "@test.example")), msgA);
     for (String id : ids) {
       assertEquals("mail:mail", stat(s.queue().resolve(id + ".msg")).replaceAll(":[0-7]+$", ""));
     }
@@ -277,6 +281,37 @@ class SystemModeTest {
     try (var drops = Files.list(drop)) {
       assertEquals(List.of(), drops.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".drop")).toList());
     }
+  }
+
+  @Test
+  void rootMailAndSmtpdWriteTheQueueDirectlyAndMailManagesWhatRootQueued(TestInfo info) throws Exception {
+    Sys s = setUp(info, "");
+    s.run(null, MSG, "masq-inject", "-odq", "-f", "ops@corp.example", "far@remote.example").expect(0);
+    s.run("mail", MSG, "masq-inject", "-odq", "far@remote.example").expect(0);
+    String smtp = "HELO lan\r\nMAIL FROM:<x@lan.example>\r\nRCPT TO:<" + B + "@test.example>\r\nDATA\r\n"
+        + "Subject: over smtp\r\n\r\nhi\r\n.\r\nQUIT\r\n";
+    Sandbox.Run r = s.run("mail", smtp, "masq-smtpd", "-odq").expect(0);
+    assertTrue(r.out().contains("250 2.0.0"), r.out());
+    List<String> ids = s.ids();
+    assertEquals(3, ids.size(), s.log());
+    try (var m = Files.list(s.maildrop())) {
+      assertEquals(0, m.count(), "root, mail and masq-smtpd never use the maildrop");
+    }
+    for (String id : ids) { // root's files too belong to mail, so that mail's runs can lock them
+      assertEquals("mail", stat(s.queue().resolve(id + ".msg")).split(":")[0], id);
+      assertEquals("mail", stat(s.queue().resolve(id + ".env")).split(":")[0], id);
+    }
+    String rootId = ids.stream().filter(i -> {
+      try {
+        return s.envelope(i).contains("sender\t<ops@corp.example>");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }).findFirst().orElseThrow(() -> new AssertionError("root's -f is honoured"));
+    s.run("mail", null, "masq-queue", "hold", rootId).expect(0);
+    s.run("mail", null, "masq-queue", "remove", rootId).expect(0);
+    assertEquals(2, s.ids().size());
+    s.run("mail", null, "masq-queue", "check").expect(0);
   }
 
   @Test

@@ -362,6 +362,27 @@ class SystemModeTest {
     assertFalse(Files.exists(s.mail.resolve(B + ".lock"), LinkOption.NOFOLLOW_LINKS));
   }
 
+  @Test
+  void aMaildirRootCreatesBelongsToItsUser(TestInfo info) throws Exception {
+    Sys s = setUp(info, "maildir_users = " + A + "\n");
+    s.run(B, MSG, "masq-inject", A).expect(0);
+    s.run("mail", null, "masq-deliver").expect(0);
+    assertTrue(s.log().contains("does not exist and only root can create it for " + A), s.log());
+    assertFalse(Files.exists(s.mail.resolve(A)));
+    s.run(null, null, "masq-deliver").expect(0);
+    assertEquals(List.of(), s.ids(), s.log());
+    Path folder = s.mail.resolve(A);
+    for (Path p : List.of(folder, folder.resolve("new"), folder.resolve("cur"), folder.resolve("tmp"))) {
+      // (the setgid bit of a /var/mail-style directory is inherited; the group gets nothing)
+      assertEquals(A + ":700", stat(p).replaceAll(":[^:]+:2?", ":"), p.toString());
+    }
+    try (var files = Files.list(folder.resolve("new"))) {
+      Path m = files.findFirst().orElseThrow();
+      assertEquals(A + ":600", stat(m).replaceAll(":[^:]+:", ":"));
+      assertTrue(Files.readString(m).contains("\n\nhi\n"));
+    }
+  }
+
   static String digest(Path p) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
   }

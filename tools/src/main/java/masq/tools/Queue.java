@@ -43,6 +43,9 @@ import masq.spool.SpoolCheck;
  * and root only, so such a user gets one line saying so (exit 73) rather than a listing.
  */
 public final class Queue extends Tool {
+  /** The uid whose messages this caller may see and change, or -1 for all (set by run). */
+  private long mine = -1;
+
   Queue(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super("masq-queue", out, err, env, clock);
   }
@@ -101,9 +104,6 @@ public final class Queue extends Tool {
           + " (system mode); what you sent is queued by the next masq-deliver run");
     }
   }
-
-  /** The uid whose messages this caller may see and change, or -1 for all. */
-  private long mine = -1;
 
   private int command(Config cfg, String cmd, List<String> ids, boolean json, boolean repair)
       throws MasqException, IOException {

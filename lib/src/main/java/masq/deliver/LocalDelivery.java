@@ -139,7 +139,8 @@ final class LocalDelivery {
           if (as.refusal() != null) {
             return as.refusal();
           }
-          argv = as.argv();
+          return Command.run(as.label(), as.argv(), vars, out -> copy.writeTo(out,
+              cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()), cfg.mdaTimeout());
         }
         return Command.run(argv, vars, out -> copy.writeTo(out,
             cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()), cfg.mdaTimeout());
@@ -148,7 +149,7 @@ final class LocalDelivery {
         if (system) {
           AsRecipient as = asRecipient("file " + leaf.file(), top, FileAppend.command(leaf.file()),
               new LinkedHashMap<>());
-          return as.refusal() != null ? as.refusal() : Command.run(as.argv(), Map.of(),
+          return as.refusal() != null ? as.refusal() : Command.run(as.label(), as.argv(), Map.of(),
               out -> copy.writeTo(out, fromLine, true), cfg.mdaTimeout());
         }
         return mbox.append(leaf.file(), null, out -> copy.writeTo(out, fromLine, true));
@@ -196,16 +197,13 @@ final class LocalDelivery {
         default -> {
           Map<String, String> vars = environment(env, user, top);
           List<String> argv = mdaArgs(env, user);
-          if (root) {
-            Account who = Account.lookup(user.localPart());
-            if (who == null) {
-              yield Outcome.deferred("4.3.0", "cannot look up user " + user.localPart() + " to run the MDA as");
-            }
-            argv = asUser(who, argv, vars);
+          Mbox.Writer message = out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack());
+          if (!root) {
+            yield Command.run(argv, vars, message, cfg.mdaTimeout());
           }
-          yield Command.run(argv, vars,
-              out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack()),
-              cfg.mdaTimeout());
+          AsRecipient as = asRecipient(argv.get(0), user, argv, vars);
+          yield as.refusal() != null ? as.refusal()
+              : Command.run(as.label(), as.argv(), vars, message, cfg.mdaTimeout());
         }
       };
     } catch (MasqException e) {
@@ -237,7 +235,7 @@ final class LocalDelivery {
   }
 
   /** A command to run as the recipient, or why it may not run. */
-  private record AsRecipient(List<String> argv, Outcome refusal) {}
+  private record AsRecipient(String label, List<String> argv, Outcome refusal) {}
 
   /**
    * System mode: {@code argv} wrapped to run as the user the top-level recipient names (else
@@ -245,17 +243,17 @@ final class LocalDelivery {
    */
   private AsRecipient asRecipient(String what, Address top, List<String> argv, Map<String, String> vars) {
     if (!root) {
-      return new AsRecipient(null, refused(what));
+      return new AsRecipient(null, null, refused(what));
     }
     Account who = Account.lookup(top.localPart());
     if (who == null) {
       who = Account.lookup("mail");
     }
     if (who == null) {
-      return new AsRecipient(null, Outcome.deferred("4.3.0",
+      return new AsRecipient(null, null, Outcome.deferred("4.3.0",
           "cannot look up user " + top.localPart() + " or mail to run " + what + " as"));
     }
-    return new AsRecipient(asUser(who, argv, vars), null);
+    return new AsRecipient(what + " as " + who.name(), asUser(who, argv, vars), null);
   }
 
   /** {@code argv} run as {@code who}, with the user's HOME for procmail and friends. */

@@ -352,6 +352,8 @@ class SystemModeTest {
     assertEquals(A + ":" + A, stat(out.resolve("mda-" + A)).replaceAll(":[0-7]+$", ""));
     assertEquals("mail:mail", stat(out.resolve("file-out")).replaceAll(":[0-7]+$", ""));
     assertTrue(Files.readString(out.resolve("file-out")).startsWith("From " + A + "@test.example "));
+    assertTrue(s.log().contains("(/usr/bin/tee as " + A + ")") && s.log().contains("(file " + out + "/file-out as mail)"),
+        s.log());
 
     // as mail again: an existing Debian mailbox is written through group mail, and stays B's
     s.run(A, "Subject: second\n\nagain\n", "masq-inject", B).expect(0);

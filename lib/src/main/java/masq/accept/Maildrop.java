@@ -175,21 +175,30 @@ public final class Maildrop {
       List<Path> drops, List<String> queued) throws IOException {
     // pickups that died earlier (a live one would hold the pickup lock)
     for (Path work : spool.pickupFiles()) {
-      process(spool, cfg, log, trusted, work, queued);
+      try {
+        process(spool, cfg, log, trusted, work, queued);
+      } catch (IOException e) {
+        log.write("maildrop " + work.getFileName() + " not picked up: " + e);
+      }
     }
+    // one user's odd file (a directory, a name too long to extend...) must not stop the others
     for (Path p : drops) {
       String n = p.getFileName().toString();
-      if (n.endsWith(".tmp")) {
-        dropUnfinished(spool, log, p); // else still being written by its user
-        continue;
-      }
-      Path work = spool.pickupFile(n);
       try {
-        Files.move(p, work, StandardCopyOption.ATOMIC_MOVE); // now out of the user's reach
-      } catch (NoSuchFileException e) {
-        continue; // another run took it
+        if (n.endsWith(".tmp")) {
+          dropUnfinished(spool, log, p); // else still being written by its user
+          continue;
+        }
+        Path work = spool.pickupFile(n.matches("[0-9A-Za-z._-]{1,128}") ? n : "odd-name-" + Integer.toHexString(n.hashCode()));
+        try {
+          Files.move(p, work, StandardCopyOption.ATOMIC_MOVE); // now out of the user's reach
+        } catch (NoSuchFileException e) {
+          continue; // another run took it
+        }
+        process(spool, cfg, log, trusted, work, queued);
+      } catch (IOException e) {
+        log.write("maildrop " + n.replaceAll("[^\\x21-\\x7e]", "?") + " not picked up: " + e);
       }
-      process(spool, cfg, log, trusted, work, queued);
     }
   }
 

@@ -254,32 +254,40 @@ class SystemModeTest {
         + "printf '\\001\\002\\377\\000garbage\\r\\n' > garbage.drop\n"
         + "printf 'masq-drop 1\\nend\\nSubject: x\\n\\nmine\\n' > own.txt; ln own.txt hard.drop\n"
         + "printf 'masq-drop 1\\nuid\\t" + uidOf(A) + "\\nrcpt\\t<far@remote.example>\\nend\\n\\nx\\n' > closed.drop; chmod 0 closed.drop\n"
+        + "mkdir dir.drop; : > dir.drop/inside\n"
+        + "printf 'garbage' > " + "L".repeat(250) + "\n"
         + "if ln " + bFile + " foreign.drop 2>/dev/null; then echo linked; else echo refused; fi\n";
     Sandbox.Run made = as(A, List.of("sh", "-c", script), null).expect(0);
     boolean foreignLinked = made.out().contains("linked");
     assertTrue(made.out().contains("refused") || foreignLinked, made.out());
 
+    s.run(B, MSG, "masq-inject", "far@remote.example").expect(0);
     Sandbox.Run run = s.run("mail", null, "masq-deliver").expect(0);
-    assertEquals(List.of(), s.ids(), "nothing hostile is queued: " + s.log());
+    List<String> queued = s.ids();
+    assertEquals(1, queued.size(), "only B's good drop is queued, hostile ones do not stop it: " + s.log());
+    assertTrue(s.envelope(queued.get(0)).contains("ident\t" + B + "\n"));
     String log = s.log();
     for (String why : List.of("link.drop.pickup refused: a symbolic link",
         "fifo.drop.pickup refused: not a regular file", "sparse.drop.pickup refused: too large",
         "forged.drop.pickup refused: forged identity", "garbage.drop.pickup refused: not a masq drop file",
-        "hard.drop.pickup refused: has 2 hard links", "own.txt.pickup refused: has 2 hard links", "closed.drop.pickup refused: not readable (mode 0)")) {
+        "hard.drop.pickup refused: has 2 hard links", "own.txt.pickup refused: has 2 hard links", "closed.drop.pickup refused: not readable (mode 0)", "maildrop dir.drop not picked up: ",
+        ".pickup refused: not a masq drop file")) {
       assertTrue(log.contains(why), why + " in\n" + log + run.stderr());
     }
     if (foreignLinked) {
       assertTrue(log.contains("foreign.drop.pickup refused: has 2 hard links"), log);
     }
     List<String> corrupt = s.corrupt();
-    assertEquals(foreignLinked ? 9 : 8, corrupt.size(), corrupt.toString());
+    assertEquals(foreignLinked ? 10 : 9, corrupt.size(), corrupt.toString());
     assertTrue(Files.isSymbolicLink(s.spool.resolve("corrupt/link.drop.pickup")), "the link was moved, not followed");
     assertEquals(shadowBefore, digest(Path.of("/etc/shadow")), "/etc/shadow untouched");
     assertEquals(shadowModified, Files.getLastModifiedTime(Path.of("/etc/shadow")).toMillis());
     assertEquals("B's secret\n", Files.readString(bFile));
     assertEquals(B + ":" + B + ":600", stat(bFile));
+    assertTrue(corrupt.stream().anyMatch(n -> n.startsWith("odd-name-")), "a name too long to extend: " + corrupt);
     try (var drops = Files.list(drop)) {
-      assertEquals(List.of(), drops.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".drop")).toList());
+      assertEquals(List.of("dir.drop"), drops.map(p -> p.getFileName().toString()).toList(),
+          "a directory mail may not move stays, logged; everything else is gone");
     }
   }
 

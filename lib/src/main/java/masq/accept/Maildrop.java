@@ -89,9 +89,10 @@ public final class Maildrop {
     Path tmp = maildrop.resolve(id + ".tmp");
     Path done = maildrop.resolve(id + ".drop");
     try {
+      var readable = PosixFilePermissions.fromString("rw-r--r--");
       try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))) {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--")); // whatever the umask
+          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(readable))) {
+        Files.setPosixFilePermissions(tmp, readable); // whatever the umask
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         sb.append("uid\t").append(uid).append('\n');
@@ -189,7 +190,8 @@ public final class Maildrop {
           dropUnfinished(spool, log, p); // else still being written by its user
           continue;
         }
-        Path work = spool.pickupFile(n.matches("[0-9A-Za-z._-]{1,128}") ? n : "odd-name-" + Integer.toHexString(n.hashCode()));
+        String safe = n.matches("[0-9A-Za-z._-]{1,128}") ? n : "odd-name-" + Integer.toHexString(n.hashCode());
+        Path work = spool.pickupFile(safe);
         try {
           Files.move(p, work, StandardCopyOption.ATOMIC_MOVE); // now out of the user's reach
         } catch (NoSuchFileException e) {
@@ -264,7 +266,8 @@ public final class Maildrop {
   }
 
   private static String mode(Path p) throws IOException {
-    return Integer.toOctalString(((Number) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue() & 07777);
+    int mode = ((Number) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
+    return Integer.toOctalString(mode & 07777);
   }
 
   /** Why a drop file must not be read, or null when it may. */

@@ -212,7 +212,8 @@ class SystemModeTest {
     for (String[] cmd : List.of(new String[] {"list"}, new String[] {"cat", idB}, new String[] {"show", idB},
         new String[] {"remove", idB}, new String[] {"hold", idB})) {
       Sandbox.Run r = s.run(A, null, "masq-queue", cmd).expect(73);
-      assertTrue(r.stderr().startsWith("masq-queue: the queue in ") && r.stderr().contains("readable only by mail and root")
+      assertTrue(r.stderr().startsWith("masq-queue: the queue in ")
+          && r.stderr().contains("readable only by mail and root")
           && r.stderr().strip().lines().count() == 1, r.stderr());
       assertEquals("", r.out());
     }
@@ -270,7 +271,8 @@ class SystemModeTest {
     for (String why : List.of("link.drop.pickup refused: a symbolic link",
         "fifo.drop.pickup refused: not a regular file", "sparse.drop.pickup refused: too large",
         "forged.drop.pickup refused: forged identity", "garbage.drop.pickup refused: not a masq drop file",
-        "hard.drop.pickup refused: has 2 hard links", "own.txt.pickup refused: has 2 hard links", "closed.drop.pickup refused: not readable (mode 0)", "maildrop dir.drop not picked up: ",
+        "hard.drop.pickup refused: has 2 hard links", "own.txt.pickup refused: has 2 hard links",
+        "closed.drop.pickup refused: not readable (mode 0)", "maildrop dir.drop not picked up: ",
         ".pickup refused: not a masq drop file")) {
       assertTrue(log.contains(why), why + " in\n" + log + run.stderr());
     }
@@ -327,11 +329,13 @@ class SystemModeTest {
     Sys s = setUp(info, "");
     Sandbox.exec(List.of("chmod", "1730", s.maildrop().toString()), null, Map.of()).expect(0);
     Sandbox.Run r = s.run(A, MSG, "masq-inject", "far@remote.example").expect(73);
-    assertTrue(r.stderr().startsWith("masq-inject: cannot write to maildrop ") && r.stderr().contains("permission denied"),
+    assertTrue(r.stderr().startsWith("masq-inject: cannot write to maildrop ")
+        && r.stderr().contains("permission denied"),
         r.stderr());
     Sandbox.exec(List.of("rmdir", s.maildrop().toString()), null, Map.of()).expect(0);
     r = s.run(A, MSG, "masq-inject", "far@remote.example").expect(73);
-    assertTrue(r.stderr().startsWith("masq-inject: no maildrop ") && r.stderr().strip().lines().count() == 1, r.stderr());
+    assertTrue(r.stderr().startsWith("masq-inject: no maildrop ") && r.stderr().strip().lines().count() == 1,
+        r.stderr());
   }
 
   @Test
@@ -348,7 +352,8 @@ class SystemModeTest {
     s.run("mail", null, "masq-deliver").expect(0);
     String log = s.log();
     assertTrue(log.contains("does not exist and only root can create it for " + B), log);
-    assertTrue(log.contains("MDA /usr/bin/tee") && log.contains("refused: in system mode it runs as the recipient"), log);
+    assertTrue(log.contains("MDA /usr/bin/tee") && log.contains("refused: in system mode it runs as the recipient"),
+        log);
     assertTrue(log.contains("file " + out + "/file-out refused"), log);
     assertFalse(Files.exists(s.mail.resolve(B)));
 
@@ -360,7 +365,8 @@ class SystemModeTest {
     assertEquals(A + ":" + A, stat(out.resolve("mda-" + A)).replaceAll(":[0-7]+$", ""));
     assertEquals("mail:mail", stat(out.resolve("file-out")).replaceAll(":[0-7]+$", ""));
     assertTrue(Files.readString(out.resolve("file-out")).startsWith("From " + A + "@test.example "));
-    assertTrue(s.log().contains("(/usr/bin/tee as " + A + ")") && s.log().contains("(file " + out + "/file-out as mail)"),
+    assertTrue(s.log().contains("(/usr/bin/tee as " + A + ")")
+        && s.log().contains("(file " + out + "/file-out as mail)"),
         s.log());
 
     // as mail again: an existing Debian mailbox is written through group mail, and stays B's

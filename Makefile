@@ -1,4 +1,4 @@
-# masq — see README.md.  make | make demo | make test | make bench | make install | make clean
+# masq — see README.md.  make | make demo | make test | make bench | make install | make install-system | make clean
 SHELL := /bin/sh
 MVN ?= mvn
 MVNFLAGS ?= -B -ntp
@@ -12,7 +12,7 @@ SOURCES := $(shell find lib/src/main tools/src/main -type f 2>/dev/null) pom.xml
 TOOLS := $(notdir $(wildcard bin/masq-*))
 MAN := $(wildcard man/*.[1-8])
 
-.PHONY: all build demo test test-deps bench install uninstall clean check-jdk
+.PHONY: all build demo test test-deps bench install install-system uninstall clean check-jdk
 
 all: build
 
@@ -58,6 +58,12 @@ install: build
 	  $(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=$$L/masq.aot -cp $$L/masq-lib.jar:$$L/masq-tools.jar masq.tools.Train; \
 	  if [ -z "$(DESTDIR)" ]; then printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$$L" "$(JDK)" > $$L/launch.env; \
 	  else printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$(PREFIX)/lib/masq" "$(JDK)" > $$L/launch.env; fi
+
+# system mode (run as root): the spool and log belong to mail, maildrop/ is 1733; see spool-format.md
+SPOOL_DIR ?= /var/spool/masq
+LOG_DIR ?= /var/log/masq
+install-system:
+	sh examples/install-system.sh $(DESTDIR)$(SPOOL_DIR) $(DESTDIR)$(LOG_DIR) mail
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t; done

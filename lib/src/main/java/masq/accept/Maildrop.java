@@ -7,8 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -18,7 +16,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -40,17 +40,28 @@ import masq.spool.Spool;
  * create, nobody may list); masq-deliver, running as mail or root, picks it up.
  *
  * <p>A drop file is {@code masq-drop 1}, {@code key<TAB>value} lines, {@code end}, then the
- * message as read (line ends and dots already handled). Nothing in it is trusted: the sender's
- * identity is the file's owner; {@code -f} is honoured only for trusted owners; the file must be
- * a regular file with one link and a bounded size, taken out of the maildrop by an atomic rename
- * before it is looked at, and never followed through a symbolic link. Anything else goes to
- * {@code corrupt/} with a log line.
+ * message as read (line ends and dots already handled); spool-format.md has the details.
+ *
+ * <p>SECURITY: nothing in a drop file is trusted. The sender's identity is the file's owner;
+ * {@code -f} is honoured only for trusted owners (root, mail, trusted_users); the envelope's uid
+ * must match the owner. The file is taken out of the maildrop by an atomic rename into mail's
+ * {@code tmp/} before it is looked at, then checked with lstat: a regular file with one link and
+ * a bounded size, or it is never opened (and never followed through a symbolic link). A drop is
+ * mode 644 so that mail can read it, under a name with 128 random bits: the maildrop cannot be
+ * listed, so only its owner and mail can find it. Pickups are serialised by {@link
+ * Spool#lockPickup}, so a leftover pickup file is always a dead run's.
+ *
+ * <p>Failures: anything that fails a check goes to {@code corrupt/} with a log line; a drop that
+ * cannot be queued now (spool full) stays in {@code tmp/} for the next run; the writer exits 73
+ * when the maildrop is missing or not writable, 75 on other write failures, leaving nothing.
  */
 public final class Maildrop {
   public static final String MAGIC = "masq-drop 1";
   /** The largest drop accepted when max_msg_size sets no limit. */
   public static final long DEFAULT_CAP = 1L << 30;
   private static final int MAX_ENVELOPE = 64 * 1024;
+  /** How long a drop may stay unfinished (.tmp) before it counts as a dead writer's. */
+  static final Duration UNFINISHED = Duration.ofDays(1);
 
   private Maildrop() {}
 
@@ -70,11 +81,18 @@ public final class Maildrop {
     } catch (IOException e) {
       throw new MasqException(Exit.IOERR, "cannot read message: " + e.getMessage(), e);
     }
-    String id = ids.next();
+    // the maildrop cannot be listed, so a name nobody can guess keeps the file to its owner and
+    // mail, although mail (which has no other right to it) must be able to read it
+    byte[] secret = new byte[16];
+    new SecureRandom().nextBytes(secret);
+    String id = ids.next() + "." + java.util.HexFormat.of().formatHex(secret);
     Path tmp = maildrop.resolve(id + ".tmp");
     Path done = maildrop.resolve(id + ".drop");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      var readable = PosixFilePermissions.fromString("rw-r--r--");
+      try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(readable))) {
+        Files.setPosixFilePermissions(tmp, readable); // whatever the umask
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         sb.append("uid\t").append(uid).append('\n');
@@ -107,7 +125,12 @@ public final class Maildrop {
       throw e;
     } catch (AccessDeniedException e) {
       deleteQuietly(tmp);
-      throw new MasqException(Exit.CANTCREAT, "cannot write to maildrop " + maildrop + ": permission denied");
+      throw new MasqException(Exit.CANTCREAT, "cannot write to maildrop " + maildrop
+          + ": permission denied (it must be mode 1733, owned by mail)");
+    } catch (NoSuchFileException e) {
+      deleteQuietly(tmp);
+      throw new MasqException(Exit.CANTCREAT, "no maildrop " + maildrop
+          + ": the system-mode spool is not set up (make install-system)");
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw Spool.failure("cannot write to maildrop " + maildrop, e);
@@ -140,28 +163,45 @@ public final class Maildrop {
       ds.forEach(drops::add);
     }
     drops.sort(null);
-    for (Path p : drops) {
-      String n = p.getFileName().toString();
-      if (n.endsWith(".tmp")) {
-        continue; // still being written by its user
+    try (FileChannel pickupLock = spool.lockPickup()) {
+      if (pickupLock == null) {
+        return queued; // another run is picking up
       }
-      Path work = spool.pickupFile(n);
-      try {
-        Files.move(p, work, StandardCopyOption.ATOMIC_MOVE); // now out of the user's reach
-      } catch (NoSuchFileException e) {
-        continue; // another run took it
-      }
-      process(spool, cfg, log, trusted, work, queued);
-    }
-    // pickups that died earlier: unlocked and not just renamed by a concurrent run
-    long now = spool.clock().millis();
-    for (Path work : spool.pickupFiles()) {
-      FileTime ctime = (FileTime) Files.getAttribute(work, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-      if (now - ctime.toMillis() > 60_000) {
-        process(spool, cfg, log, trusted, work, queued);
-      }
+      pickupAll(spool, cfg, log, trusted, drops, queued);
     }
     return queued;
+  }
+
+  private static void pickupAll(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
+      List<Path> drops, List<String> queued) throws IOException {
+    // pickups that died earlier (a live one would hold the pickup lock)
+    for (Path work : spool.pickupFiles()) {
+      try {
+        process(spool, cfg, log, trusted, work, queued);
+      } catch (IOException e) {
+        log.write("maildrop " + work.getFileName() + " not picked up: " + e);
+      }
+    }
+    // one user's odd file (a directory, a name too long to extend...) must not stop the others
+    for (Path p : drops) {
+      String n = p.getFileName().toString();
+      try {
+        if (n.endsWith(".tmp")) {
+          dropUnfinished(spool, log, p); // else still being written by its user
+          continue;
+        }
+        String safe = n.matches("[0-9A-Za-z._-]{1,128}") ? n : "odd-name-" + Integer.toHexString(n.hashCode());
+        Path work = spool.pickupFile(safe);
+        try {
+          Files.move(p, work, StandardCopyOption.ATOMIC_MOVE); // now out of the user's reach
+        } catch (NoSuchFileException e) {
+          continue; // another run took it
+        }
+        process(spool, cfg, log, trusted, work, queued);
+      } catch (IOException e) {
+        log.write("maildrop " + n.replaceAll("[^\\x21-\\x7e]", "?") + " not picked up: " + e);
+      }
+    }
   }
 
   private static void process(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
@@ -174,23 +214,20 @@ public final class Maildrop {
     }
     long uid = ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     String login = Files.getOwner(work, LinkOption.NOFOLLOW_LINKS).getName();
-    try (FileChannel ch = FileChannel.open(work, StandardOpenOption.READ, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
-      FileLock lock;
-      try {
-        lock = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        return; // another run is on it
-      }
+    FileChannel opened;
+    try {
+      // the user's own file, readable by mail because only its unguessable name leads to it
+      opened = FileChannel.open(work, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (AccessDeniedException e) {
+      reject(spool, log, work, name, "not readable (mode " + mode(work) + ")");
+      return;
+    }
+    try (FileChannel ch = opened) {
       InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch), 64 * 1024);
       Submission.Request req;
       try {
         req = request(readEnvelope(in), cfg, login, uid, trusted);
       } catch (MasqException e) {
-        lock.release();
         reject(spool, log, work, name, e.getMessage());
         return;
       }
@@ -203,13 +240,34 @@ public final class Maildrop {
         if (e.exitCode() == Exit.TEMPFAIL || e.exitCode() == Exit.IOERR) {
           log.write("maildrop " + name + " of " + login + " not queued yet: " + e.getMessage());
         } else {
-          lock.release();
           reject(spool, log, work, name, e.getMessage());
         }
       }
     } catch (NoSuchFileException e) {
       // taken by another run meanwhile
     }
+  }
+
+  /**
+   * Deletes a drop still unfinished a day after it was last written: its writer died, and it
+   * was never acknowledged (masq-inject exits 0 only after the rename to .drop).
+   */
+  private static void dropUnfinished(Spool spool, MailLog log, Path p) throws IOException {
+    try {
+      long age = spool.clock().millis() - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+      if (age > UNFINISHED.toMillis()) {
+        Files.delete(p);
+        log.write("maildrop " + p.getFileName() + " deleted: unfinished for " + age / 3_600_000
+            + " hours (its writer died; never acknowledged)");
+      }
+    } catch (NoSuchFileException e) {
+      // finished or taken meanwhile
+    }
+  }
+
+  private static String mode(Path p) throws IOException {
+    int mode = ((Number) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
+    return Integer.toOctalString(mode & 07777);
   }
 
   /** Why a drop file must not be read, or null when it may. */

@@ -24,6 +24,12 @@ final class Command {
   private Command() {}
 
   static Outcome run(List<String> argv, Map<String, String> env, Mbox.Writer writer, Duration timeout) {
+    return run(argv.get(0), argv, env, writer, timeout);
+  }
+
+  /** The same, naming the command {@code label} in outcomes (e.g. "procmail as ann"). */
+  static Outcome run(String label, List<String> argv, Map<String, String> env, Mbox.Writer writer,
+      Duration timeout) {
     ProcessBuilder pb = new ProcessBuilder(argv);
     Map<String, String> e = pb.environment();
     String path = e.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -35,7 +41,7 @@ final class Command {
     try {
       p = pb.start();
     } catch (IOException ex) {
-      return Outcome.failed("5.3.0", "cannot run " + argv.get(0) + ": " + Mbox.reason(ex));
+      return Outcome.failed("5.3.0", "cannot run " + label + ": " + Mbox.reason(ex));
     }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Thread reader = Thread.ofVirtual().start(() -> drain(p.getInputStream(), output));
@@ -51,7 +57,7 @@ final class Command {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         p.waitFor(5, TimeUnit.SECONDS);
-        return Outcome.deferred("4.3.0", argv.get(0) + " timed out after " + timeout.toSeconds() + "s");
+        return Outcome.deferred("4.3.0", label + " timed out after " + timeout.toSeconds() + "s");
       }
       feeder.join(1000);
       reader.join(1000);
@@ -59,7 +65,7 @@ final class Command {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      return Outcome.deferred("4.3.0", argv.get(0) + " interrupted");
+      return Outcome.deferred("4.3.0", label + " interrupted");
     }
     int rc = p.exitValue();
     String said;
@@ -68,15 +74,15 @@ final class Command {
     }
     String suffix = said.isEmpty() ? "" : ": " + said;
     if (rc == 0) {
-      return Outcome.delivered(argv.get(0));
+      return Outcome.delivered(label);
     }
     if (rc == 75) {
-      return Outcome.deferred("4.3.0", argv.get(0) + " exited with status 75 (temporary failure)" + suffix);
+      return Outcome.deferred("4.3.0", label + " exited with status 75 (temporary failure)" + suffix);
     }
     if (rc > 128) {
-      return Outcome.failed("5.3.0", argv.get(0) + " killed by signal " + (rc - 128) + suffix);
+      return Outcome.failed("5.3.0", label + " killed by signal " + (rc - 128) + suffix);
     }
-    return Outcome.failed("5.3.0", argv.get(0) + " exited with status " + rc + suffix);
+    return Outcome.failed("5.3.0", label + " exited with status " + rc + suffix);
   }
 
   private static void drain(InputStream in, ByteArrayOutputStream keep) {

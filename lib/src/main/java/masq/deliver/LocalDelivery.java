@@ -28,6 +28,14 @@ import masq.spool.MessageLock;
  * {@code /file}. Which local parts exist: in single-user mode ({@code run_as_user}) every one
  * that is a plain file name; otherwise only users of the system's user database ("unknown
  * user" fails).
+ *
+ * <p>SECURITY (system mode, {@code run_as_user = false}): nothing is written or run with root's
+ * rights on a user's behalf. Run as root, new mboxes are given to their user (group mail, mode
+ * 660, Debian's /var/mail), new Maildir folders and files to their user, and MDA, pipe and
+ * file deliveries run as the recipient through util-linux's setpriv ({@link Account#runAs}): the
+ * user the top-level recipient names, or mail when it names no user. Run as anyone else (mail),
+ * MDA, pipe and file deliveries are refused (deferred, with the reason in the log), and a
+ * mailbox that does not exist yet is deferred, since only root can create it for its user.
  */
 final class LocalDelivery {
   private final Config cfg;
@@ -35,6 +43,7 @@ final class LocalDelivery {
   private final Mbox mbox;
   private final Maildir maildir;
   private final boolean root;
+  private final boolean system;
   private final List<String> mdaWords;
 
   LocalDelivery(Config cfg, Clock clock, long uid) throws MasqException {
@@ -43,6 +52,7 @@ final class LocalDelivery {
     this.mbox = new Mbox(clock, Duration.ofSeconds(10));
     this.maildir = new Maildir(clock, cfg.hostName());
     this.root = uid == 0 && !cfg.runAsUser();
+    this.system = !cfg.runAsUser();
     List<String> w = null;
     if (cfg.mda() != null) {
       try {
@@ -123,10 +133,25 @@ final class LocalDelivery {
         } catch (IllegalArgumentException e) {
           return Outcome.failed("5.3.0", "bad pipe command '" + leaf.command() + "': " + e.getMessage());
         }
-        return Command.run(argv, environment(env, top, top), out -> copy.writeTo(out,
+        Map<String, String> vars = environment(env, top, top);
+        if (system) {
+          AsRecipient as = asRecipient("pipe to " + leaf.command(), top, argv, vars);
+          if (as.refusal() != null) {
+            return as.refusal();
+          }
+          return Command.run(as.label(), as.argv(), vars, out -> copy.writeTo(out,
+              cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()), cfg.mdaTimeout());
+        }
+        return Command.run(argv, vars, out -> copy.writeTo(out,
             cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()), cfg.mdaTimeout());
       }
       case FILE -> {
+        if (system) {
+          AsRecipient as = asRecipient("file " + leaf.file(), top, FileAppend.command(leaf.file()),
+              new LinkedHashMap<>());
+          return as.refusal() != null ? as.refusal() : Command.run(as.label(), as.argv(), Map.of(),
+              out -> copy.writeTo(out, fromLine, true), cfg.mdaTimeout());
+        }
         return mbox.append(leaf.file(), null, out -> copy.writeTo(out, fromLine, true));
       }
       case REMOTE -> {
@@ -151,6 +176,12 @@ final class LocalDelivery {
     }
     try {
       String how = method(user.localPart());
+      if (system && !root) {
+        Outcome no = notAsMail(how, env, user);
+        if (no != null) {
+          return no;
+        }
+      }
       if (how.equals("mbox") && cfg.runAsUser() && !Files.isDirectory(cfg.mailDir())) {
         try {
           Files.createDirectories(cfg.mailDir()); // single-user mode: the user's own directory
@@ -159,16 +190,76 @@ final class LocalDelivery {
         }
       }
       return switch (how) {
-        case "mbox" -> mbox.append(cfg.mailDir().resolve(user.localPart()), owner,
-            out -> copy.writeTo(out, fromLine, true));
-        case "maildir" -> maildir.deliver(maildirFolder(env, user), out -> copy.writeTo(out, null, false));
-        default -> Command.run(mdaArgs(env, user), environment(env, user, top),
-            out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack()),
-            cfg.mdaTimeout());
+        case "mbox" -> mbox.append(cfg.mailDir().resolve(user.localPart()),
+            owner == null ? null : Mbox.Owner.mailSpool(owner), out -> copy.writeTo(out, fromLine, true));
+        case "maildir" -> maildir.deliver(maildirFolder(env, user), owner,
+            out -> copy.writeTo(out, null, false));
+        default -> {
+          Map<String, String> vars = environment(env, user, top);
+          List<String> argv = mdaArgs(env, user);
+          Mbox.Writer message = out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack());
+          if (!root) {
+            yield Command.run(argv, vars, message, cfg.mdaTimeout());
+          }
+          AsRecipient as = asRecipient(argv.get(0), user, argv, vars);
+          yield as.refusal() != null ? as.refusal()
+              : Command.run(as.label(), as.argv(), vars, message, cfg.mdaTimeout());
+        }
       };
     } catch (MasqException e) {
       return Outcome.deferred("4.3.5", e.getMessage());
     }
+  }
+
+  /**
+   * System mode, not root (masq-deliver runs as mail): what cannot be done without giving mail's
+   * rights to a user, or null when the delivery may go ahead.
+   */
+  private Outcome notAsMail(String how, Envelope env, Address user) throws MasqException {
+    return switch (how) {
+      case "mbox" -> Files.exists(cfg.mailDir().resolve(user.localPart()), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          ? null : Outcome.deferred("4.2.0", "mailbox " + cfg.mailDir().resolve(user.localPart())
+              + " does not exist and only root can create it for " + user.localPart()
+              + " (run masq-deliver as root once, or create it with mode 660, group mail)");
+      case "maildir" -> Files.isDirectory(maildirFolder(env, user)) ? null
+          : Outcome.deferred("4.2.0", "Maildir " + maildirFolder(env, user)
+              + " does not exist and only root can create it for " + user.localPart());
+      default -> refused("MDA " + cfg.mda());
+    };
+  }
+
+  /** A delivery that must run as the recipient, by a masq-deliver that cannot change user. */
+  private static Outcome refused(String what) {
+    return Outcome.deferred("4.7.0", what + " refused: in system mode it runs as the recipient,"
+        + " which needs masq-deliver to run as root");
+  }
+
+  /** A command to run as the recipient, or why it may not run. */
+  private record AsRecipient(String label, List<String> argv, Outcome refusal) {}
+
+  /**
+   * System mode: {@code argv} wrapped to run as the user the top-level recipient names (else
+   * mail), which only root can do; {@code vars} gets that user's HOME.
+   */
+  private AsRecipient asRecipient(String what, Address top, List<String> argv, Map<String, String> vars) {
+    if (!root) {
+      return new AsRecipient(null, null, refused(what));
+    }
+    Account who = Account.lookup(top.localPart());
+    if (who == null) {
+      who = Account.lookup("mail");
+    }
+    if (who == null) {
+      return new AsRecipient(null, null, Outcome.deferred("4.3.0",
+          "cannot look up user " + top.localPart() + " or mail to run " + what + " as"));
+    }
+    return new AsRecipient(what + " as " + who.name(), asUser(who, argv, vars), null);
+  }
+
+  /** {@code argv} run as {@code who}, with the user's HOME for procmail and friends. */
+  private static List<String> asUser(Account who, List<String> argv, Map<String, String> vars) {
+    vars.put("HOME", who.home());
+    return who.runAs(argv);
   }
 
   /** Null when the local part may be delivered to; else the failure. */

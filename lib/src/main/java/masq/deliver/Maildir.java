@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,16 +35,20 @@ final class Maildir {
     this.host = hostName.replace("/", "\\057").replace(":", "\\072");
   }
 
-  Outcome deliver(Path folder, Mbox.Writer writer) {
+  /** Writes one message into {@code folder}; {@code owner} (or null) gets what is created. */
+  Outcome deliver(Path folder, UserPrincipal owner, Mbox.Writer writer) {
     Path tmpDir = folder.resolve("tmp");
     Path newDir = folder.resolve("new");
     try {
       if (!Files.isDirectory(tmpDir) || !Files.isDirectory(newDir) || !Files.isDirectory(folder.resolve("cur"))) {
         var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-        Files.createDirectories(folder, mode);
+        if (!Files.isDirectory(folder)) {
+          Files.createDirectories(folder, mode);
+          give(folder, owner);
+        }
         for (String d : new String[] {"tmp", "new", "cur"}) {
           if (!Files.isDirectory(folder.resolve(d))) {
-            Files.createDirectory(folder.resolve(d), mode);
+            give(Files.createDirectory(folder.resolve(d), mode), owner);
           }
         }
       }
@@ -61,6 +66,7 @@ final class Maildir {
     try {
       try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        give(tmp, owner);
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 16 * 1024);
         writer.writeTo(out);
         out.flush();
@@ -78,6 +84,12 @@ final class Maildir {
       String why = Mbox.reason(e);
       return Outcome.deferred(why.contains("No space") ? "4.3.1" : "4.2.0",
           "cannot write Maildir " + folder + ": " + why);
+    }
+  }
+
+  private static void give(Path p, UserPrincipal owner) throws IOException {
+    if (owner != null) {
+      Files.setOwner(p, owner);
     }
   }
 

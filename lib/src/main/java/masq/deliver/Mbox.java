@@ -17,6 +17,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.FileSystems;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
@@ -57,9 +61,35 @@ final class Mbox {
   }
 
   /**
-   * Appends to {@code file}; {@code owner} (or null) becomes the owner of a new mailbox.
+   * Who gets a new mailbox that root creates: its user, and (when not null) a group and mode.
    */
-  Outcome append(Path file, UserPrincipal owner, Writer writer) {
+  record Owner(UserPrincipal user, GroupPrincipal group, Set<PosixFilePermission> mode) {
+    /** Debian's /var/mail convention: the user, group mail, mode 660. */
+    static Owner mailSpool(UserPrincipal user) {
+      GroupPrincipal mail;
+      try {
+        mail = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName("mail");
+      } catch (IOException e) {
+        mail = null; // no group mail: the mailbox stays the user's alone, mode 600
+      }
+      return new Owner(user, mail, mail == null ? null : PosixFilePermissions.fromString("rw-rw----"));
+    }
+
+    void give(Path file) throws IOException {
+      Files.setOwner(file, user);
+      if (group != null) {
+        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(group);
+      }
+      if (mode != null) {
+        Files.setPosixFilePermissions(file, mode);
+      }
+    }
+  }
+
+  /**
+   * Appends to {@code file}; {@code owner} (or null) gets a new mailbox.
+   */
+  Outcome append(Path file, Owner owner, Writer writer) {
     if (Files.isSymbolicLink(file)) {
       return Outcome.failed("5.2.0", "mailbox " + file + " is a symbolic link");
     }
@@ -83,7 +113,7 @@ final class Mbox {
     }
     try (ch) {
       if (!existed && owner != null) {
-        Files.setOwner(file, owner);
+        owner.give(file);
       }
       FileLock lock = waitForLock(ch);
       if (lock == null) {

@@ -33,6 +33,7 @@ public final class NewMessage implements AutoCloseable {
     this.channel = FileChannel.open(tmpFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     FileLock l;
     try {
+      spool.adopt(tmpFile);
       l = channel.tryLock();
     } catch (IOException | RuntimeException e) {
       channel.close();

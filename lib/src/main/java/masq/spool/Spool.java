@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,10 @@ import masq.MasqException;
  * a message is {@code queue/ID.msg} (the message, never changed) plus {@code queue/ID.env} (the
  * envelope and delivery state, replaced atomically); {@code ID.env} appearing is the commit.
  * The lock of a message is an fcntl lock on its {@code .msg} file, so it dies with its process.
+ *
+ * <p>SECURITY: when root opens a spool that belongs to another user (system mode: mail), every
+ * file and directory it creates in it is given to that owner, so that mail's runs can lock,
+ * update and remove what root queued.
  */
 public final class Spool {
   public static final String VERSION_LINE = "masq spool 1";
@@ -41,6 +46,7 @@ public final class Spool {
   private final long pid;
   private final MessageIds ids;
   private final DirSync queueSync;
+  private UserPrincipal owner;
 
   private Spool(Path root, Clock clock, long pid) {
     this.root = root;
@@ -58,14 +64,18 @@ public final class Spool {
     Spool s = new Spool(root, clock, pid);
     Path version = root.resolve("VERSION");
     try {
+      s.owner = foreignOwner(root);
       if (!Files.isDirectory(s.queue) || !Files.isDirectory(s.tmp) || !Files.isDirectory(s.corrupt)) {
-        Files.createDirectories(s.queue);
-        Files.createDirectories(s.tmp);
-        Files.createDirectories(s.corrupt);
+        for (Path d : List.of(s.queue, s.tmp, s.corrupt)) {
+          if (!Files.isDirectory(d)) {
+            s.adopt(Files.createDirectories(d));
+          }
+        }
       }
       if (!Files.exists(version)) {
         Path t = s.tmp.resolve("VERSION." + pid);
         Files.write(t, (VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
+        s.adopt(t);
         Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
       String v = Files.readString(version, StandardCharsets.US_ASCII).strip();
@@ -77,6 +87,23 @@ public final class Spool {
       throw failure("cannot open spool " + root, e);
     }
     return s;
+  }
+
+  /** The owner of {@code root} when this process is root and the spool is not; else null. */
+  private static UserPrincipal foreignOwner(Path root) throws IOException {
+    if (root.getFileSystem() != FileSystems.getDefault() || !Files.isDirectory(root)) {
+      return null;
+    }
+    Number me = (Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    Number spoolUid = (Number) Files.getAttribute(root, "unix:uid");
+    return me.longValue() == 0 && spoolUid.longValue() != 0 ? Files.getOwner(root) : null;
+  }
+
+  /** Gives a file root just created in the spool to the spool's owner (see SECURITY). */
+  void adopt(Path p) throws IOException {
+    if (owner != null) {
+      Files.setOwner(p, owner);
+    }
   }
 
   /** Maps a file-system failure to the exit code the contract gives it (73 or 75). */
@@ -104,6 +131,31 @@ public final class Spool {
   /** Where a maildrop file is processed after it was taken out of the maildrop. */
   public Path pickupFile(String name) {
     return tmp.resolve(name + ".pickup");
+  }
+
+  static final String PICKUP_LOCK = "pickup.lock";
+
+  /**
+   * Takes the lock that serialises maildrop pickups (an fcntl lock on {@code tmp/pickup.lock})
+   * without waiting. Returns null when another run holds it; close the channel to let go. While
+   * it is held, every {@code tmp/*.pickup} file is this run's or a dead run's.
+   */
+  public FileChannel lockPickup() throws IOException {
+    Path p = tmp.resolve(PICKUP_LOCK);
+    FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      adopt(p);
+      if (ch.tryLock() != null) {
+        return ch;
+      }
+    } catch (OverlappingFileLockException e) {
+      // held by this process
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    ch.close();
+    return null;
   }
 
   /** Files being picked up, or left over from a pickup that died. */
@@ -267,6 +319,7 @@ public final class Spool {
       }
       ch.force(true);
     }
+    adopt(t);
     Files.move(t, queue.resolve(env.id() + ENV), StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
     queueSync.sync(); // shared with the other threads committing now (group commit)

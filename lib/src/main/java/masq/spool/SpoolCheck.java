@@ -49,8 +49,11 @@ public final class SpoolCheck {
     for (Path p : list(spool.tmpDir())) {
       String n = p.getFileName().toString();
       String rel = "tmp/" + n;
+      if (n.equals(Spool.PICKUP_LOCK)) {
+        continue; // kept: it only carries the pickup lock
+      }
       if (n.endsWith(".pickup")) {
-        if (!isLocked(p)) {
+        if (!isLocked(spool.tmpDir().resolve(Spool.PICKUP_LOCK))) {
           // mail a user dropped; the next masq-deliver run queues it, so it is never deleted
           problems.add("maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
         }

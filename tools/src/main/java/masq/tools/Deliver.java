@@ -43,6 +43,9 @@ import masq.spool.Spool;
  * <p>SECURITY: IDs are checked against the ID syntax before any file name is built from them.
  * Mailboxes that are symbolic links or not regular files are refused, never followed. MDA and
  * pipe commands run without a shell, with a fixed environment and a time limit (mda_timeout).
+ * System mode: it runs as mail or root (anyone else gets one line, exit 73); it trusts nothing
+ * in a maildrop file (see Maildrop: the owner is the sender, -f only for root, mail and
+ * trusted_users); run as root it delivers as the recipient (see LocalDelivery).
  */
 public final class Deliver extends Tool {
   Deliver(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
@@ -91,6 +94,15 @@ public final class Deliver extends Tool {
       throw new MasqException(Exit.UNAVAILABLE, "unknown route '" + o.route
           + "': no query_routes." + o.route + " in " + (cfg.file() == null ? "the configuration" : cfg.file()));
     }
+    try {
+      return runs(cfg, o);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new MasqException(Exit.CANTCREAT, "cannot read the spool " + cfg.spoolDir() + ": permission denied"
+          + (cfg.runAsUser() ? "" : " (system mode: run masq-deliver as mail or root)"));
+    }
+  }
+
+  private int runs(Config cfg, Options o) throws MasqException, IOException {
     Spool spool = openSpool(cfg);
     MailLog log = log(cfg);
     QueueRunner runner = new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose);

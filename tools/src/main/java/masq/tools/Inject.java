@@ -40,7 +40,9 @@ import masq.spool.Spool;
  *
  * <p>SECURITY: the return path set with -f is honoured only for trusted callers (single-user
  * mode, root, mail, trusted_users); otherwise it is the caller's login at host_name. Addresses
- * are checked strictly, so no control character or bracket reaches an envelope.
+ * are checked strictly, so no control character or bracket reaches an envelope. In system mode
+ * a caller other than root and mail never touches the queue: it writes into the maildrop (see
+ * Maildrop), and the pickup, not this process, decides on its identity and -f.
  */
 public final class Inject extends Tool {
   Inject(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {

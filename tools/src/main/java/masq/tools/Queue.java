@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,9 +37,15 @@ import masq.spool.SpoolCheck;
  * problems it did not repair.
  *
  * <p>SECURITY: IDs given on the command line are checked against the ID syntax before any file
- * name is built from them, so no path outside the spool can be named.
+ * name is built from them, so no path outside the spool can be named. In system mode an
+ * ordinary user (neither root nor mail) sees and changes only messages whose envelope uid is
+ * theirs (others are "no such message"); the queue of a system-mode spool is readable by mail
+ * and root only, so such a user gets one line saying so (exit 73) rather than a listing.
  */
 public final class Queue extends Tool {
+  /** The uid whose messages this caller may see and change, or -1 for all (set by run). */
+  private long mine = -1;
+
   Queue(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super("masq-queue", out, err, env, clock);
   }
@@ -86,7 +93,32 @@ public final class Queue extends Tool {
     String cmd = words.isEmpty() ? "list" : words.get(0);
     List<String> ids = words.size() > 1 ? words.subList(1, words.size()) : List.of();
     Config cfg = loadConfig();
-    Spool spool = openSpool(cfg);
+    mine = cfg.runAsUser() || uid() == 0 || login().equals("mail") ? -1 : uid();
+    try {
+      return command(cfg, cmd, ids, json, repair);
+    } catch (AccessDeniedException e) {
+      if (mine < 0) {
+        throw Spool.failure("cannot read the spool " + cfg.spoolDir(), e);
+      }
+      throw new MasqException(Exit.CANTCREAT, "the queue in " + cfg.spoolDir() + " is readable only by mail and root"
+          + " (system mode); what you sent is queued by the next masq-deliver run");
+    }
+  }
+
+  private int command(Config cfg, String cmd, List<String> ids, boolean json, boolean repair)
+      throws MasqException, IOException {
+    Spool spool;
+    try {
+      spool = openSpool(cfg);
+    } catch (MasqException e) {
+      if (mine >= 0 && e.exitCode() == Exit.CANTCREAT) {
+        throw new AccessDeniedException(cfg.spoolDir().toString());
+      }
+      throw e;
+    }
+    if (mine >= 0 && cmd.equals("check")) {
+      throw new MasqException(Exit.CANTCREAT, "check: only mail and root may check the spool (system mode)");
+    }
     switch (cmd) {
       case "list" -> {
         noArgs(cmd, ids);
@@ -123,7 +155,10 @@ public final class Queue extends Tool {
     List<Envelope> out = new ArrayList<>();
     for (String id : spool.ids()) {
       try {
-        out.add(spool.read(id));
+        Envelope e = spool.read(id);
+        if (mine < 0 || e.uid() == mine) {
+          out.add(e);
+        }
       } catch (CorruptEntryException e) {
         err.println(name + ": " + e.getMessage() + " (see masq-queue check)");
       } catch (MasqException e) {
@@ -220,8 +255,17 @@ public final class Queue extends Tool {
     return Exit.OK;
   }
 
-  private int show(Spool spool, String id) throws MasqException, IOException {
+  /** The envelope of {@code id} if this caller may see it; else "no such message" (67). */
+  private Envelope readMine(Spool spool, String id) throws MasqException, IOException {
     Envelope e = spool.read(id);
+    if (mine >= 0 && e.uid() != mine) {
+      throw new MasqException(Exit.NOUSER, "no such message among yours: " + id);
+    }
+    return e;
+  }
+
+  private int show(Spool spool, String id) throws MasqException, IOException {
+    Envelope e = readMine(spool, id);
     StringBuilder sb = new StringBuilder();
     sb.append("id:        ").append(e.id()).append('\n');
     sb.append("received:  ").append(Instant.ofEpochMilli(e.received())).append(" (")
@@ -267,7 +311,7 @@ public final class Queue extends Tool {
   }
 
   private int cat(Spool spool, String id) throws MasqException, IOException {
-    spool.read(id);
+    readMine(spool, id);
     try (InputStream in = spool.openMessage(id)) {
       in.transferTo(out);
     }
@@ -285,7 +329,7 @@ public final class Queue extends Tool {
           rc = Exit.TEMPFAIL;
           continue;
         }
-        Envelope e = spool.read(id);
+        Envelope e = readMine(spool, id);
         switch (cmd) {
           case "remove" -> spool.remove(lock);
           case "hold" -> spool.update(lock, e.withHeld(true));

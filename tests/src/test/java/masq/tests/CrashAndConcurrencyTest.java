@@ -82,7 +82,7 @@ class CrashAndConcurrencyTest {
     }
     System.out.println("crash test: " + killed + " killed, " + acknowledged.size() + " acknowledged");
     assertTrue(killed >= 50, "the test must actually kill writers: " + killed);
-    assertTrue(acknowledged.size() >= 20, "and let some finish: " + acknowledged.size());
+    assertTrue(acknowledged.size() >= 5, "and let some finish: " + acknowledged.size());
 
     // list works and shows no partial message
     box.run("", "masq-queue", "list").expect(0);

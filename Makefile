@@ -9,7 +9,7 @@ JAVA := $(JDK)/bin/java
 # the flags the short-lived commands run with; the AOT cache is trained with the same ones
 SHORT_FLAGS := -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k
 SOURCES := $(shell find lib/src/main tools/src/main -type f 2>/dev/null) pom.xml lib/pom.xml tools/pom.xml
-TOOLS := $(notdir $(wildcard bin/masq-*))
+TOOLS := $(notdir $(wildcard bin/masq-*)) sendmail
 MAN := $(wildcard man/*.[1-8])
 
 .PHONY: all build demo test test-deps bench install uninstall clean check-jdk

@@ -104,6 +104,15 @@ public final class Config {
       }
       warn.add(msg);
     }
+    // options masq reads but has no use for: said once, not silently dropped
+    Setting ld = map.get("lock_dir");
+    if (ld != null) {
+      warn.add(ld.where() + ": masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool");
+    }
+    Setting dl = map.get("debug_level");
+    if (dl != null && !dl.value().strip().equals("0")) {
+      warn.add(dl.where() + ": masqmail option 'debug_level' has no effect in masq: use -v");
+    }
     this.settings = Collections.unmodifiableMap(map);
     this.queryRoutes = Collections.unmodifiableMap(qr);
 

@@ -93,14 +93,12 @@ public final class Inject extends Tool {
   boolean parse(String[] args, Options o) throws MasqException {
     int i = 0;
     while (i < args.length) {
+      int end = operandsAt(args, i);
+      if (end >= 0) {
+        i = end;
+        break;
+      }
       String a = args[i];
-      if (a.equals("--")) {
-        i++;
-        break;
-      }
-      if (!a.startsWith("-") || a.equals("-")) {
-        break;
-      }
       int used = common(args, i);
       if (used < 0) {
         return false;

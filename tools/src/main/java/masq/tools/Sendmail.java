@@ -117,15 +117,8 @@ public final class Sendmail extends Tool {
     List<String> inject = new ArrayList<>();
     List<String> delivery = new ArrayList<>();
     int i = 0;
-    while (i < args.length) {
+    while (i < args.length && operandsAt(args, i) < 0) {
       String a = args[i];
-      if (a.equals("--")) {
-        i++;
-        break;
-      }
-      if (!a.startsWith("-") || a.equals("-")) {
-        break;
-      }
       switch (a) {
         case "-h", "--help" -> {
           out.print(usage());
@@ -192,7 +185,7 @@ public final class Sendmail extends Tool {
       }
       i++;
     }
-    List<String> operands = Arrays.asList(args).subList(i, args.length);
+    List<String> operands = Arrays.asList(args).subList(i < args.length ? operandsAt(args, i) : i, args.length);
     if (mode == null) {
       mode = modeOfName(name);
     }

@@ -116,6 +116,17 @@ class SendmailTest {
   }
 
   @Test
+  void odbDeliversInABackgroundProcess() throws Exception {
+    Sandbox sb = new Sandbox(tmp.resolve("sb"), "mbox_default = mbox\n");
+    as(sb, "sendmail", MSG, "-odb", "-i", "erin").expect(0);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(sb.mailDir.resolve("erin")) && System.nanoTime() < end) {
+      Thread.sleep(50);
+    }
+    assertTrue(Files.readString(sb.mailDir.resolve("erin")).contains("body"), sb.log());
+  }
+
+  @Test
   void bsSpeaksSmtpOnStdinAndStdout() throws Exception {
     Sandbox sb = new Sandbox(tmp.resolve("sb"), "do_queue = true\n");
     Sandbox.Run r = as(sb, "sendmail", "EHLO pc.lan\r\nMAIL FROM:<a@test.example>\r\nRCPT TO:<bob@test.example>\r\n"

@@ -247,8 +247,8 @@ public final class Inject extends Tool {
     String[] jvmArgs = info.arguments().orElse(new String[0]);
     cmd.add(info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     for (String a : jvmArgs) {
-      if (a.equals(Inject.class.getName())) {
-        break;
+      if (a.equals(Inject.class.getName()) || a.equals(Sendmail.class.getName())) {
+        break; // the JVM's own flags end at the main class (sendmail runs this in-process)
       }
       cmd.add(a);
     }

@@ -45,7 +45,7 @@ import masq.config.Values;
  */
 public final class Sendmail extends Tool {
   /** The mode a command line asks for, as masqmail's option for it. */
-  private enum Mode { ACCEPT, LIST, RUN, ROUTE, DAEMON, SMTP, LISTEN, REMOVE, ALIASES, VERSION }
+  private enum Mode { ACCEPT, LIST, RUN, ROUTE, DAEMON, SMTP, LISTEN, REMOVE, ALIASES }
 
   /** What to run: a tool and its arguments, or nothing (the exit code is then {@code code}). */
   record Plan(Tool tool, List<String> args, int code) {}

@@ -146,7 +146,6 @@ class SendmailTest {
     oneLineError(as(sb, "sendmail", null, "-qRexample.com"), "sendmail: usage: unknown queue option");
     oneLineError(as(sb, "sendmail", null, "-qo"), "sendmail: usage: -qo needs a value");
     oneLineError(as(sb, "sendmail", null, "-Mxx", "id"), "sendmail: usage: unknown option -Mxx");
-    oneLineError(as(sb, "sendmail", null, "-bd", "-q30m"), "sendmail: usage: -bd with -qINTERVAL");
     oneLineError(as(sb, "sendmail", null, "-bp", "-q"), "sendmail: usage: two modes");
     oneLineError(as(sb, "mailq", null, "extra"), "mailq: usage: this mode takes no arguments");
     oneLineError(as(sb, "sendmail", null, "-d", "x"), "sendmail: usage: -d takes a debug level");
@@ -199,6 +198,50 @@ class SendmailTest {
       assertTrue(p.waitFor(20, TimeUnit.SECONDS));
     }
     assertEquals(0, p.exitValue());
+  }
+
+  @Test
+  void bdWithQIntervalServesAndRunsTheQueueInOneJvmAndStopsBothOnSigterm() throws Exception {
+    int port = SmtpPeer.freePort();
+    Sandbox sb = new Sandbox(tmp.resolve("sb"), "do_queue = true\nmbox_default = mbox\n"
+        + "listen_addresses = 127.0.0.1:" + port + "\npid_dir = \"" + tmp + "\"\n");
+    Process p = start(sb, "-bd", "-q1s");
+    try {
+      SmtpPeer.awaitPort(port, p);
+      awaitLog(sb, "daemon started", p);
+      try (SmtpPeer.Client c = new SmtpPeer.Client(port, "127.0.0.1")) {
+        assertEquals(220, c.reply().code());
+        assertEquals(250, c.cmd("EHLO pc.lan").code());
+        assertEquals(250, c.cmd("MAIL FROM:<a@test.example>").code());
+        assertEquals(250, c.cmd("RCPT TO:<frank@test.example>").code());
+        assertEquals(354, c.cmd("DATA").code());
+        c.send("Subject: bd q\r\n\r\nserved\r\n.\r\n");
+        assertEquals(250, c.reply().code());
+      }
+      // do_queue: not delivered at once, but by the queue runs beside the server
+      awaitLog(sb, "=> frank@test.example", p);
+      assertTrue(Files.readString(sb.mailDir.resolve("frank")).contains("served"));
+      assertFalse(cmdline(p).contains("TieredStopAtLevel"), cmdline(p));
+    } finally {
+      p.destroy();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    }
+    assertEquals(0, p.exitValue(), Files.readString(sb.dir.resolve("out.txt")));
+    String log = sb.log();
+    assertTrue(log.indexOf("masq-deliver daemon stopped") < log.indexOf("smtpd: stopped")
+        && log.contains("masq-deliver daemon stopped"), log);
+    assertFalse(Files.exists(tmp.resolve("masq-smtpd.pid")), "pid file removed");
+  }
+
+  @Test
+  void bdWithQIntervalEndsWithTheServersExitCodeWhenItCannotListen() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Sandbox sb = new Sandbox(tmp.resolve("sb"), "listen_addresses = 127.0.0.1:" + taken.getLocalPort() + "\n"
+          + "pid_dir = \"" + tmp + "\"\n");
+      Sandbox.Run r = as(sb, "sendmail", null, "-bd", "-q1m");
+      assertEquals(69, r.exit(), r.stderr());
+      assertTrue(r.stderr().startsWith("masq-smtpd: cannot listen"), r.stderr());
+    }
   }
 
   /** Starts bin/sendmail -C conf ARGS in the background. */

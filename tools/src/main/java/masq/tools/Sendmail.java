@@ -23,6 +23,7 @@ import masq.config.Values;
  * sendmail -qINTERVAL (e.g. -q30m)                                 → masq-deliver --daemon --interval INTERVAL
  * sendmail -bs                                                     → masq-smtpd (one session, inetd)
  * sendmail -bd                                                     → masq-smtpd --listen (listen_addresses)
+ * sendmail -bd -qINTERVAL                                          → both in one JVM, the runs in a thread
  * sendmail -Mrm ID... | mailrm ID...                               → masq-queue remove ID...
  * sendmail -bi | newaliases                                        → nothing (aliases are read on every run)
  * sendmail -bV                                                     → the version
@@ -37,9 +38,8 @@ import masq.config.Values;
  * in the other modes they are accepted and have no effect, as with masqmail.
  *
  * <p>DIAGNOSTICS: an unknown -b or -q form, -qo without a name, -M other than -Mrm, arguments
- * where a mode takes none, and -bd together with -qINTERVAL (run masq-smtpd --listen and
- * masq-deliver --daemon as two services) exit 64. Otherwise the exit code and messages are the
- * tool's own, under its own name.
+ * where a mode takes none exit 64. Otherwise the exit code and messages are the tool's own,
+ * under its own name.
  *
  * <p>SECURITY: nothing beyond the tool that runs: this class only rewrites the argument list.
  */
@@ -47,8 +47,15 @@ public final class Sendmail extends Tool {
   /** The mode a command line asks for, as masqmail's option for it. */
   private enum Mode { ACCEPT, LIST, RUN, ROUTE, DAEMON, SMTP, LISTEN, REMOVE, ALIASES }
 
-  /** What to run: a tool and its arguments, or nothing (the exit code is then {@code code}). */
-  record Plan(Tool tool, List<String> args, int code) {}
+  /**
+   * What to run: a tool and its arguments, or nothing (the exit code is then {@code code}); for
+   * masqmail's {@code -bd -qINTERVAL}, also the queue-run daemon beside the server.
+   */
+  record Plan(Tool tool, List<String> args, int code, Tool beside, List<String> besideArgs) {
+    Plan(Tool tool, List<String> args, int code) {
+      this(tool, args, code, null, List.of());
+    }
+  }
 
   /** The options of masq-inject that take a value as the next argument. */
   private static final List<String> INJECT_VALUE_OPTIONS =
@@ -82,6 +89,7 @@ public final class Sendmail extends Tool {
           -q30m           run the queue every 30 minutes (masq-deliver --daemon)
           -bs             one SMTP session on stdin/stdout (masq-smtpd)
           -bd             SMTP server on listen_addresses (masq-smtpd --listen)
+          -bd -q30m       both: the server, and a queue run every 30 minutes
           -Mrm ID...      remove messages (masq-queue remove)
           -bi             rebuild aliases: nothing to do, they are read on every run
           -bV             print the version
@@ -92,7 +100,30 @@ public final class Sendmail extends Tool {
   @Override
   int run(String[] args) throws MasqException, IOException {
     Plan p = plan(args);
-    return p.tool() == null ? p.code() : p.tool().execute(p.args().toArray(String[]::new));
+    if (p.tool() == null) {
+      return p.code();
+    }
+    return p.beside() == null ? p.tool().execute(p.args().toArray(String[]::new)) : serverAndQueueRuns(p);
+  }
+
+  /**
+   * masqmail's {@code -bd -qINTERVAL} in one JVM: masq-smtpd --listen here, masq-deliver
+   * --daemon in a second thread. SIGTERM (or SIGINT) reaches the queue runs' handler, which ends
+   * them after the current message; then the process exits the ordinary way, so the server's
+   * shutdown hook stops it gracefully. If either cannot start, the process ends at once with
+   * that one's exit code (a queue run under way is then cut off as by a crash, which the spool
+   * is made to survive).
+   */
+  private int serverAndQueueRuns(Plan p) {
+    Thread.ofPlatform().name("queue-runs").start(() -> {
+      int code = p.beside().execute(p.besideArgs().toArray(String[]::new));
+      if (code == Exit.OK) {
+        System.exit(code); // runs the server's shutdown hook: a graceful stop
+      }
+      err.flush();
+      Runtime.getRuntime().halt(code);
+    });
+    return p.tool().execute(p.args().toArray(String[]::new));
   }
 
   /** The mode masqmail takes from the name it runs under. */
@@ -189,9 +220,6 @@ public final class Sendmail extends Tool {
     if (mode == null) {
       mode = modeOfName(name);
     }
-    if (daemonAsked && mode == Mode.LISTEN) {
-      throw usageError("-bd with -qINTERVAL: run masq-smtpd --listen and masq-deliver --daemon as two services");
-    }
     if (mode != Mode.ACCEPT && mode != Mode.REMOVE && !operands.isEmpty()) {
       throw usageError("this mode takes no arguments, but got '" + operands.get(0) + "'");
     }
@@ -223,6 +251,11 @@ public final class Sendmail extends Tool {
           a.add("--listen");
         }
         a.addAll(delivery);
+        if (daemonAsked) {
+          List<String> d = new ArrayList<>(common);
+          d.addAll(List.of("--daemon", "--interval", interval));
+          return new Plan(tool, List.copyOf(a), Exit.OK, new Deliver(out, err, env, clock), List.copyOf(d));
+        }
       }
       case ALIASES -> {
         return new Plan(null, List.of(), Exit.OK); // aliases are read afresh on every delivery

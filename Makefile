@@ -9,10 +9,18 @@ JAVA := $(JDK)/bin/java
 # the flags the short-lived commands run with; the AOT cache is trained with the same ones
 SHORT_FLAGS := -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k
 SOURCES := $(shell find lib/src/main tools/src/main -type f 2>/dev/null) pom.xml lib/pom.xml tools/pom.xml
-TOOLS := $(notdir $(wildcard bin/masq-*))
+TOOLS := $(notdir $(wildcard bin/masq-*)) sendmail
 MAN := $(wildcard man/*.[1-8])
+# make install-sendmail: masqmail's names in $(SBINDIR), as links to $(PREFIX)/bin/sendmail;
+# USR_LIB_SENDMAIL=yes also links /usr/lib/sendmail; FORCE=yes replaces files already there
+SBINDIR ?= $(PREFIX)/sbin
+COMPAT_NAMES := sendmail mailq runq newaliases mailrm
+USR_LIB_SENDMAIL ?=
+FORCE ?=
+# relative when the names sit beside bin/, so a DESTDIR tree works where it is staged
+SBIN_LINK := $(if $(filter $(PREFIX)/sbin,$(SBINDIR)),../bin/sendmail,$(PREFIX)/bin/sendmail)
 
-.PHONY: all build demo test test-deps bench install install-system uninstall clean check-jdk
+.PHONY: all build demo test test-deps bench install install-system install-sendmail uninstall clean check-jdk
 
 all: build
 
@@ -65,7 +73,25 @@ LOG_DIR ?= /var/log/masq
 install-system:
 	sh examples/install-system.sh $(DESTDIR)$(SPOOL_DIR) $(DESTDIR)$(LOG_DIR) mail
 
+# opt-in, so that an MTA already installed is not replaced by surprise
+install-sendmail: install
+	mkdir -p $(DESTDIR)$(SBINDIR)
+	set -e; links=; for n in $(COMPAT_NAMES); do links="$$links $(DESTDIR)$(SBINDIR)/$$n=$(SBIN_LINK)"; done; \
+	  [ -z "$(USR_LIB_SENDMAIL)" ] || { mkdir -p $(DESTDIR)/usr/lib; links="$$links $(DESTDIR)/usr/lib/sendmail=$(PREFIX)/bin/sendmail"; }; \
+	  for lt in $$links; do l=$${lt%%=*}; t=$${lt#*=}; \
+	    if [ -e "$$l" ] || [ -L "$$l" ]; then \
+	      [ "$$(readlink "$$l")" != "$$t" ] || continue; \
+	      if [ "$(FORCE)" != yes ]; then echo "make: $$l exists (another MTA?): remove it, or make install-sendmail FORCE=yes" >&2; exit 1; fi; \
+	      rm -f "$$l"; \
+	    fi; \
+	    ln -s "$$t" "$$l"; \
+	  done
+
 uninstall:
+	# the compatibility names only where they are install-sendmail's links
+	for l in $(addprefix $(DESTDIR)$(SBINDIR)/,$(COMPAT_NAMES)) $(DESTDIR)/usr/lib/sendmail; do \
+	  case $$(readlink "$$l") in $(SBIN_LINK)|$(PREFIX)/bin/sendmail) rm -f "$$l" ;; esac; \
+	done
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t; done
 	rm -rf $(DESTDIR)$(PREFIX)/lib/masq $(DESTDIR)$(PREFIX)/share/doc/masq
 	for m in $(MAN); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done

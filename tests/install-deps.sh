@@ -5,7 +5,7 @@ set -eu
 need=
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in postfix swaks socat openssl dnsmasq-base python3-aiosmtpd mutt procmail bsd-mailx \
+for p in postfix swaks socat openssl dnsmasq-base python3-aiosmtpd mutt procmail bsd-mailx git-email libmailtools-perl \
          faketime libnet-ssleay-perl hyperfine maven util-linux man-db; do
   have_pkg "$p" || need="$need $p"
 done

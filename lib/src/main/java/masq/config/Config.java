@@ -104,6 +104,15 @@ public final class Config {
       }
       warn.add(msg);
     }
+    // options masq reads but has no use for: said once, not silently dropped
+    Setting ld = map.get("lock_dir");
+    if (ld != null) {
+      warn.add(ld.where() + ": masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool");
+    }
+    Setting dl = map.get("debug_level");
+    if (dl != null && !dl.value().strip().equals("0")) {
+      warn.add(dl.where() + ": masqmail option 'debug_level' has no effect in masq: use -v");
+    }
     this.settings = Collections.unmodifiableMap(map);
     this.queryRoutes = Collections.unmodifiableMap(qr);
 
@@ -111,7 +120,7 @@ public final class Config {
     boolean builtin = file == null;
     Path state = Path.of(env.getOrDefault("XDG_STATE_HOME", home + "/.local/state"), "masq");
 
-    this.hostName = str("host_name", defaultHostName());
+    this.hostName = hostName(map.get("host_name"));
     String shortHost = hostName.contains(".") ? hostName.substring(0, hostName.indexOf('.')) : hostName;
     this.localHosts = list("local_hosts",
         shortHost.equals(hostName) ? List.of("localhost", hostName) : List.of("localhost", shortHost, hostName));
@@ -217,6 +226,26 @@ public final class Config {
       throws MasqException {
     Path abs = file.toAbsolutePath();
     return new Config(abs, ConfigSyntax.parse(text, abs), env, strict);
+  }
+
+  /** host_name, or as masqmail: a value starting with / names a file (/etc/mailname) holding it. */
+  private static String hostName(Setting s) throws MasqException {
+    if (s == null) {
+      return defaultHostName();
+    }
+    String v = s.value().strip();
+    if (!v.startsWith("/")) {
+      return v;
+    }
+    try {
+      String first = Files.readAllLines(resolve(s, v), StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+      if (first.isEmpty() || first.contains(" ") || first.contains("/")) {
+        throw Values.bad(s, "the file names no host (its first line is '" + first + "')");
+      }
+      return first;
+    } catch (IOException e) {
+      throw Values.bad(s, "cannot read the host name from it: " + e.getMessage());
+    }
   }
 
   private static String defaultHostName() {

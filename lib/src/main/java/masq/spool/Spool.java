@@ -73,7 +73,8 @@ public final class Spool {
         }
       }
       if (!Files.exists(version)) {
-        Path t = s.tmp.resolve("VERSION." + pid);
+        // per thread and process (the pid last, for check): sendmail -bd -q30m opens it twice at once
+        Path t = s.tmp.resolve("VERSION." + Thread.currentThread().threadId() + "." + pid);
         Files.write(t, (VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
         s.adopt(t);
         Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -144,4 +144,22 @@ class ConfigTest {
     assertTrue(r.warnings().get(0).contains("'protocol' is not applicable"));
     assertTrue(r.warnings().get(1).contains("isp1.route:6: unknown route option 'colour'"));
   }
+
+  @Test
+  void hostNameStartingWithASlashIsReadFromThatFileAsMasqmailDoes(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("mailname"), "pc.home.lan\n");
+    assertEquals("pc.home.lan", parse("host_name = " + dir.resolve("mailname") + "\n").hostName());
+    MasqException e = assertThrows(MasqException.class, () -> parse("host_name = " + dir.resolve("none") + "\n"));
+    assertEquals(Exit.CONFIG, e.exitCode());
+    assertTrue(e.getMessage().contains("host_name") && e.getMessage().contains("cannot read the host name"), e.getMessage());
+  }
+
+  @Test
+  void lockDirAndANonZeroDebugLevelAreWarnedAboutAsWithoutEffect() throws Exception {
+    Config c = parse("debug_level = 0\nlock_dir = /var/lock/masqmail\n");
+    assertEquals(List.of(FILE + ":2: masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool"),
+        c.warnings());
+    assertEquals(List.of(FILE + ":1: masqmail option 'debug_level' has no effect in masq: use -v"),
+        parse("debug_level = 3\n").warnings());
+  }
 }

@@ -188,4 +188,27 @@ class SpoolTest {
         () -> Spool.open(fs.getPath("/var/spool/masq"), clock, 1));
     assertEquals(Exit.CONFIG, e.exitCode());
   }
+
+  @Test
+  void twoThreadsOfOneProcessMayCreateTheSameSpoolAtOnce() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      Path root = fs.getPath("/var/spool/race" + i);
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+      Runnable open = () -> {
+        try {
+          start.await();
+          Spool.open(root, Clock.systemUTC(), 4242);
+        } catch (Exception | AssertionError e) {
+          failed.compareAndSet(null, e);
+        }
+      };
+      Thread a = Thread.ofPlatform().start(open);
+      Thread b = Thread.ofPlatform().start(open);
+      a.join();
+      b.join();
+      assertNull(failed.get(), "round " + i + ": " + failed.get());
+      assertEquals(Spool.VERSION_LINE + "\n", Files.readString(root.resolve("VERSION")));
+    }
+  }
 }

@@ -67,6 +67,11 @@ final class SmtpPeer {
       pb.environment().putAll(env);
       this.process = pb.start();
       awaitPort(port, process);
+      // the pid file is written just after the server starts listening
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while ((!Files.exists(pidFile) || Files.size(pidFile) == 0) && process.isAlive() && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
     }
 
     String output() throws IOException {

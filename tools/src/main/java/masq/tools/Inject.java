@@ -95,14 +95,12 @@ public final class Inject extends Tool {
   boolean parse(String[] args, Options o) throws MasqException {
     int i = 0;
     while (i < args.length) {
+      int end = operandsAt(args, i);
+      if (end >= 0) {
+        i = end;
+        break;
+      }
       String a = args[i];
-      if (a.equals("--")) {
-        i++;
-        break;
-      }
-      if (!a.startsWith("-") || a.equals("-")) {
-        break;
-      }
       int used = common(args, i);
       if (used < 0) {
         return false;
@@ -251,8 +249,8 @@ public final class Inject extends Tool {
     String[] jvmArgs = info.arguments().orElse(new String[0]);
     cmd.add(info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     for (String a : jvmArgs) {
-      if (a.equals(Inject.class.getName())) {
-        break;
+      if (a.equals(Inject.class.getName()) || a.equals(Sendmail.class.getName())) {
+        break; // the JVM's own flags end at the main class (sendmail runs this in-process)
       }
       cmd.add(a);
     }

@@ -110,6 +110,18 @@ abstract class Tool {
     }
   }
 
+  /**
+   * Where sendmail-style options end: when {@code args[i]} is {@code --} (skipped), {@code -} or
+   * a word without a leading dash, the index of the first operand; -1 while it is an option.
+   */
+  static int operandsAt(String[] args, int i) {
+    String a = args[i];
+    if (a.equals("--")) {
+      return i + 1;
+    }
+    return !a.startsWith("-") || a.equals("-") ? i : -1;
+  }
+
   final MasqException usageError(String what) {
     return new MasqException(Exit.USAGE, "usage: " + what + " (see " + name + " --help)");
   }

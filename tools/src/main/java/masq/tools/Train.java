@@ -64,6 +64,10 @@ public final class Train {
         String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
         new Queue(sink, sink, env, Clock.systemUTC()).execute(a);
       }
+      // the sendmail names: mailq through the dispatcher, and the plan of a mail client's call
+      new Sendmail("mailq", sink, sink, env, Clock.systemUTC()).execute(new String[] {"-C", conf.toString()});
+      new Sendmail("sendmail", sink, sink, env, Clock.systemUTC())
+          .plan(new String[] {"-C", conf.toString(), "-oi", "-oem", "-t", "-f", "a@b", "--", "c@d"});
       // masq-rewrite, from stdin and from the spool
       String rmsg = "From: a, \"B\" <b@train.example> (x)\r\nSender: c\r\nReply-To: a@elsewhere.example\r\n"
           + "Mail-Followup-To: a,\r\n\tb\r\nTo: d@e.example\r\n\r\nbody\r\n";

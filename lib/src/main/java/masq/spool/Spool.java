@@ -276,7 +276,7 @@ public final class Spool {
   public void remove(MessageLock lock) throws IOException {
     Files.deleteIfExists(queue.resolve(lock.id() + ENV));
     Files.deleteIfExists(queue.resolve(lock.id() + MSG));
-    syncDir(queue);
+    queueSync.sync(); // shared with other threads removing or committing now (group commit)
   }
 
   /** Makes a directory's entries durable (fsync of the directory). */

@@ -131,6 +131,10 @@ public final class QueueRunner {
         }
         continue;
       }
+      if (remote != null && remote.onlyRemote(id)) {
+        handled++; // nothing local: the remote pass takes it
+        continue;
+      }
       try (MessageLock lock = spool.lock(id)) {
         if (lock == null) {
           busy++;

@@ -11,9 +11,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import masq.MasqException;
@@ -122,12 +125,8 @@ final class RemoteRun {
   /** Locks the messages of {@code ids} that have remote work, sends over every route, settles. */
   private List<String> chunk(List<String> ids) throws IOException {
     Map<String, Msg> msgs = new LinkedHashMap<>();
-    ExecutorService writers = Executors.newFixedThreadPool(3, r -> {
-      Thread t = new Thread(r, "masq-spool-writer");
-      t.setDaemon(true);
-      return t;
-    });
     List<String> queued = new ArrayList<>();
+    Writer writer = new Writer();
     try {
       for (String id : ids) {
         Msg m = open(id);
@@ -137,17 +136,15 @@ final class RemoteRun {
       }
       for (Route route : selection.routes()) {
         if (!msgs.isEmpty()) {
-          send(route, msgs, writers);
+          send(route, msgs, writer);
         }
       }
-      writers.shutdown();
-      awaitWriters(writers);
+      writer.finish();
       for (Msg m : msgs.values()) {
         queued.addAll(m.settle());
       }
     } finally {
-      writers.shutdownNow();
-      awaitWriters(writers);
+      writer.finish();
       for (Msg m : msgs.values()) {
         m.lock.close();
       }
@@ -155,11 +152,92 @@ final class RemoteRun {
     return queued;
   }
 
-  private static void awaitWriters(ExecutorService writers) {
-    try {
-      writers.awaitTermination(10, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /**
+   * Records what was delivered while the next messages are sent: a thread that takes the
+   * messages with new results in batches and writes their state; the messages that are all
+   * done are removed together, with one fsync of the queue directory per batch.
+   */
+  private final class Writer {
+    private final BlockingQueue<Optional<Msg>> todo =
+        new LinkedBlockingQueue<>();
+    private final Thread thread;
+    /** The last close of a removed file frees it (slow on ext4): done apart, in parallel. */
+    private final ExecutorService closers = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "masq-spool-closer");
+      t.setDaemon(true);
+      return t;
+    });
+    private boolean finished;
+
+    Writer() {
+      thread = new Thread(this::loop, "masq-spool-writer");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void add(Msg m) {
+      todo.add(Optional.of(m));
+    }
+
+    /** Writes what is left and waits for it. */
+    void finish() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      todo.add(Optional.empty());
+      try {
+        thread.join();
+        closers.shutdown();
+        closers.awaitTermination(10, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private static void close(MessageLock lock) {
+      try {
+        lock.close();
+      } catch (IOException e) {
+        // the message is gone already; the lock goes with the process at the latest
+      }
+    }
+
+    private void loop() {
+      List<Optional<Msg>> batch = new ArrayList<>();
+      while (true) {
+        try {
+          batch.add(todo.take());
+        } catch (InterruptedException e) {
+          return;
+        }
+        todo.drainTo(batch);
+        boolean end = false;
+        List<Msg> done = new ArrayList<>();
+        for (Optional<Msg> o : batch) {
+          if (o.isEmpty()) {
+            end = true;
+          } else if (o.get().persist()) {
+            done.add(o.get());
+          }
+        }
+        batch.clear();
+        if (!done.isEmpty()) {
+          try {
+            spool.remove(done.stream().map(m -> m.lock).toList());
+            for (Msg m : done) {
+              log.write(m.stored.id() + " Completed");
+              closers.execute(() -> close(m.lock));
+            }
+          } catch (IOException e) {
+            log.write("cannot remove delivered messages, they may be sent again: " + e.getMessage());
+            err.println("masq-deliver: cannot remove delivered messages: " + e.getMessage());
+          }
+        }
+        if (end) {
+          return;
+        }
+      }
     }
   }
 
@@ -189,6 +267,24 @@ final class RemoteRun {
       lock.close();
       err.println("masq-deliver: " + id + ": " + e.getMessage() + " (skipped)");
       return null;
+    }
+  }
+
+  /**
+   * True when the local pass has nothing to do for message {@code id}: every pending recipient
+   * is remote, and there is no log_user to add (read without the lock: a hint only; the remote
+   * pass reads it again under the lock).
+   */
+  boolean onlyRemote(String id) {
+    if (cfg.logUser() != null && !cfg.logUser().isBlank()) {
+      return false;
+    }
+    try {
+      Envelope env = spool.read(id);
+      long pending = env.recipients().stream().filter(Recipient::isPending).count();
+      return !env.held() && pending > 0 && remoteRecipients(env).size() == pending;
+    } catch (MasqException | IOException e) {
+      return false; // the local pass reports it
     }
   }
 
@@ -225,7 +321,7 @@ final class RemoteRun {
   }
 
   /** Sends every message that has recipients this route admits, as one batch. */
-  private void send(Route route, Map<String, Msg> msgs, ExecutorService writers) {
+  private void send(Route route, Map<String, Msg> msgs, Writer writer) {
     Rewriter rewriter = new Rewriter(route, cfg);
     List<OutgoingMessage> out = new ArrayList<>();
     for (Msg m : msgs.values()) {
@@ -242,7 +338,7 @@ final class RemoteRun {
     new RemoteDelivery(settings, clock, log::write).deliver(out, (o, results) -> {
       Msg m = msgs.get(o.id());
       if (m != null && m.record(route, results)) {
-        writers.execute(m::persist);
+        writer.add(m);
       }
     });
   }
@@ -438,18 +534,20 @@ final class RemoteRun {
       return out;
     }
 
-    /** Writes what was delivered (on a writer thread): removes the message when it is all done. */
-    synchronized void persist() {
+    /**
+     * Writes what was delivered (on the writer thread). True when the message is all done: the
+     * caller removes it then.
+     */
+    synchronized boolean persist() {
       if (onDisk == null) {
-        return;
+        return false;
       }
       try {
         boolean done = failed.isEmpty() && delayed.isEmpty()
             && states.stream().noneMatch(r -> r.parent().isEmpty() && r.isPending());
         if (done) {
-          spool.remove(lock);
           onDisk = null;
-          log.write(stored.id() + " Completed");
+          return true;
         } else {
           Envelope next = stored.withRecipients(interim());
           spool.update(lock, next);
@@ -459,6 +557,7 @@ final class RemoteRun {
         log.write(stored.id() + " cannot record the delivery, will be sent again: " + e.getMessage());
         err.println("masq-deliver: " + stored.id() + ": cannot record the delivery: " + e.getMessage());
       }
+      return false;
     }
 
     /** After every route: expiry, bounce, warning, and the final state (QueueRunner#finish). */

@@ -91,6 +91,11 @@ public final class QueueRunner {
     this.remote = new RemoteRun(this, cfg, spool, log, clock, routes, locality, err, verbose);
   }
 
+  /** True when a remote pass with routes follows the local pass. */
+  private boolean routesFollow() {
+    return remote != null && remote.hasRoutes();
+  }
+
   /** Asks a running {@link #run} to stop after the message it is working on. */
   public void stop() {
     stopping = true;
@@ -131,7 +136,7 @@ public final class QueueRunner {
         }
         continue;
       }
-      if (remote != null && remote.onlyRemote(id)) {
+      if (routesFollow() && remote.onlyRemote(id)) {
         handled++; // nothing local: the remote pass takes it
         continue;
       }
@@ -419,7 +424,7 @@ public final class QueueRunner {
       return;
     }
     if (!locality.isLocal(a)) {
-      result.add(remote == null ? waiting(top) : top); // the remote pass says how it went
+      result.add(routesFollow() ? top : waiting(top)); // the remote pass says how it went
       result.addAll(kids);
       return;
     }
@@ -454,7 +459,7 @@ public final class QueueRunner {
       if (!k.isPending()) {
         now.add(k);
       } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
-        now.add(remote == null ? waiting(k) : k);
+        now.add(routesFollow() ? k : waiting(k));
       } else {
         Recipient done = at.record(k, top.address(), local.deliver(at.lock, at.env, leaf, a));
         now.add(done);

@@ -96,6 +96,11 @@ final class RemoteRun {
     this.verbose = verbose;
   }
 
+  /** True when there is some route to use. */
+  boolean hasRoutes() {
+    return !selection.routes().isEmpty();
+  }
+
   /**
    * Sends the remote recipients of the messages {@code ids} (null: every queued message) over
    * the usable routes. Returns the IDs of the bounces and warnings it queued.

@@ -232,10 +232,22 @@ public final class QueueRunner {
         boolean done = env.recipients().stream().anyMatch(c -> c.parent().equals(r.address())
             && c.address().equals(leaf.key()) && !c.isPending());
         sb.append("    ").append(leaf.key()).append(": ")
-            .append(done ? "already done" : local.describe(env, leaf, a)).append('\n');
+            .append(done ? "already done" : describeLeaf(env, leaf, a)).append('\n');
       }
     }
     out.print(sb);
+  }
+
+  /** A leaf of an alias: a remote one as the remote pass would send it. */
+  private String describeLeaf(Envelope env, Aliases.Leaf leaf, Address alias) {
+    if (leaf.kind() == Aliases.Leaf.Kind.REMOTE && remote != null) {
+      try {
+        return remote.describe(env, AddressParser.parseEnvelope(leaf.key()));
+      } catch (AddressException e) {
+        return "fail: " + e.getMessage();
+      }
+    }
+    return local.describe(env, leaf, alias);
   }
 
   private static boolean isPlain(Aliases.Expansion x, Address a) {

@@ -24,7 +24,6 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
-import masq.deliver.remote.BodySource;
 import masq.deliver.remote.OutgoingMessage;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteDelivery;
@@ -263,11 +262,15 @@ final class RemoteRun {
         lock.close();
         return null;
       }
-      List<Header> headers;
+      HeaderSection section;
       try (InputStream in = new BufferedInputStream(lock.openMessage(), 8192)) {
-        headers = HeaderSection.read(in).headers();
+        section = HeaderSection.read(in);
       }
-      return new Msg(lock, env, remote, headers, clock.millis());
+      long bodyStart = section.prefix().length() + section.separator().length();
+      for (Header h : section.headers()) {
+        bodyStart += h.raw().length(); // one char per byte
+      }
+      return new Msg(lock, env, remote, section.headers(), bodyStart, clock.millis());
     } catch (MasqException | IOException | RuntimeException e) {
       lock.close();
       err.println("masq-deliver: " + id + ": " + e.getMessage() + " (skipped)");
@@ -411,6 +414,8 @@ final class RemoteRun {
     final Envelope stored;
     final Map<Integer, Address> remote;
     final List<Header> headers;
+    /** Where the body starts in the message file (after the header section and empty line). */
+    final long bodyStart;
     final Address sender;
     final long now;
     final boolean expired;
@@ -423,7 +428,9 @@ final class RemoteRun {
     /** What the spool holds now; null once the message is removed. */
     Envelope onDisk;
 
-    Msg(MessageLock lock, Envelope env, Map<Integer, Address> remote, List<Header> headers, long now) {
+    Msg(MessageLock lock, Envelope env, Map<Integer, Address> remote, List<Header> headers,
+        long bodyStart, long now) {
+      this.bodyStart = bodyStart;
       this.lock = lock;
       this.stored = env;
       this.onDisk = env;
@@ -469,7 +476,7 @@ final class RemoteRun {
         }
       }
       return new OutgoingMessage(stored.id(), rw.returnPath() == null ? Address.NULL : rw.returnPath(),
-          to, rw.headers(), BodySource.afterHeaders(lock::openMessage), true, size,
+          to, rw.headers(), () -> lock.openMessage(bodyStart), true, size,
           stored.clientAddress(), stored.ident());
     }
 

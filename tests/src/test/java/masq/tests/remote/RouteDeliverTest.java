@@ -154,6 +154,28 @@ class RouteDeliverTest {
   }
 
   @Test
+  void remoteDeferralsGetADelayWarningAndFailAfterMaxDeferTime() throws Exception {
+    Path isp = route("isp", "mail_host = 127.0.0.1:" + Peers.freePort() + "\n");
+    Sandbox box = box("query_routes.isp = \"" + isp + "\"\nwarn_intervals = 1s\nmax_defer_time = 4s\n");
+    String id = queue(box, "anna@far.example");
+    Path mbox = box.mailDir.resolve("joe");
+    Thread.sleep(1200);
+    box.run("", "masq-deliver", "--route", "isp").expect(0);
+    assertEquals(List.of(id), box.queuedIds());
+    String warning = Files.readString(mbox, StandardCharsets.ISO_8859_1);
+    assertTrue(warning.contains("Action: delayed") && warning.contains("Final-Recipient: rfc822; anna@far.example"),
+        warning);
+    assertTrue(box.envelope(id).contains("\nwarned\t"), box.envelope(id));
+    Thread.sleep(3200);
+    box.run("", "masq-deliver", "--route", "isp").expect(0);
+    assertEquals(List.of(), box.queuedIds(), "failed after max_defer_time, bounced, removed");
+    String both = Files.readString(mbox, StandardCharsets.ISO_8859_1);
+    assertTrue(both.contains("Action: failed") && both.contains("Status: 4.4.7"), both);
+    assertTrue(box.log().contains(id + " ** anna@far.example message delayed longer than max_defer_time"),
+        box.log());
+  }
+
+  @Test
   void inOneRunADeferralOverAPermanentRouteFallsBackToTheOnlineRouteUnlessLastRoute() throws Exception {
     int down = Peers.freePort();
     int port = Peers.freePort();

@@ -113,6 +113,7 @@ public final class QueueRunner {
     Aliases aliases = Aliases.load(cfg.aliasFile(), cfg.globaliasFile(), cfg.caselessMatching());
     Deque<String> work = new ArrayDeque<>(ids == null ? spool.ids() : ids);
     List<List<String>> remoteNotices = new ArrayList<>();
+    Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
     int wanted = 0;
     int handled = 0;
     int busy = 0;
@@ -136,7 +137,7 @@ public final class QueueRunner {
         }
         continue;
       }
-      if (routesFollow() && remote.onlyRemote(id)) {
+      if (remoteOnly.contains(id)) {
         handled++; // nothing local: the remote pass takes it
         continue;
       }

@@ -6,9 +6,12 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -121,10 +124,10 @@ final class RemoteRun {
     List<String> queued = new ArrayList<>();
     SpoolRecorder writer = new SpoolRecorder(spool, log, err);
     try {
-      for (String id : ids) {
-        RemoteMessage m = open(id);
+      // locked and read on all cores (the sending thread is idle until they are)
+      for (RemoteMessage m : ids.parallelStream().map(this::openOrSkip).toList()) {
         if (m != null) {
-          msgs.put(id, m);
+          msgs.put(m.id(), m);
         }
       }
       for (Route route : selection.routes()) {
@@ -149,6 +152,16 @@ final class RemoteRun {
       }
     }
     return queued;
+  }
+
+  /** {@link #open}, with a file that cannot be opened reported and skipped. */
+  private RemoteMessage openOrSkip(String id) {
+    try {
+      return open(id);
+    } catch (IOException e) {
+      err.println("masq-deliver: " + id + ": " + e.getMessage() + " (skipped)");
+      return null;
+    }
   }
 
   /** The message {@code id} locked and read, or null when it has no remote work for us. */
@@ -185,14 +198,18 @@ final class RemoteRun {
   }
 
   /**
-   * True when the local pass has nothing to do for message {@code id}: every pending recipient
-   * is remote, and there is no log_user to add (read without the lock: a hint only; the remote
-   * pass reads it again under the lock).
+   * The messages among {@code ids} the local pass has nothing to do for: every pending
+   * recipient is remote, and there is no log_user to add. Read without the lock, on all cores:
+   * a hint only (recipients never turn local); the remote pass reads each again under its lock.
    */
-  boolean onlyRemote(String id) {
+  Set<String> onlyRemote(Collection<String> ids) {
     if (cfg.logUser() != null && !cfg.logUser().isBlank()) {
-      return false;
+      return Set.of();
     }
+    return ids.parallelStream().filter(this::onlyRemote).collect(Collectors.toSet());
+  }
+
+  private boolean onlyRemote(String id) {
     try {
       Envelope env = spool.read(id);
       long pending = env.recipients().stream().filter(Recipient::isPending).count();

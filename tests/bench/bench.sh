@@ -29,8 +29,13 @@ import os, shutil, sys
 queue, n = sys.argv[1], int(sys.argv[2])
 first = [f[:-4] for f in os.listdir(queue) if f.endswith(".env")][0]
 env = open(os.path.join(queue, first + ".env")).read()
+used, j = {first}, 0
 for i in range(1, n):
-    mid = first[:-2] + "%02d" % (i % 100) if i < 100 else first[:8] + "%04d" % i + first[12:]
+    mid = first
+    while mid in used:  # the IDs made below may hit the one masq-inject chose
+        j += 1
+        mid = first[:-2] + "%02d" % (j % 100) if j < 100 else first[:8] + "%04d" % j + first[12:]
+    used.add(mid)
     shutil.copyfile(os.path.join(queue, first + ".msg"), os.path.join(queue, mid + ".msg"))
     with open(os.path.join(queue, mid + ".env"), "w") as f:
         f.write(env.replace(first, mid))

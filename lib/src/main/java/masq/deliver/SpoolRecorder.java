@@ -25,8 +25,13 @@ import masq.spool.Spool;
  * as last written and are sent again by a later run (a duplicate, see spool-format.md).
  */
 final class SpoolRecorder {
-  private final BlockingQueue<Optional<RemoteMessage>> todo =
-      new LinkedBlockingQueue<>();
+  /**
+   * How many messages with results may wait for the recorder: when they are that many the
+   * sender waits, so that what a crash can repeat stays bounded (spool-format.md).
+   */
+  static final int BACKLOG = 32;
+
+  private final BlockingQueue<Optional<RemoteMessage>> todo = new LinkedBlockingQueue<>(BACKLOG);
   private final Spool spool;
   private final MailLog log;
   private final PrintStream err;
@@ -48,8 +53,18 @@ final class SpoolRecorder {
     thread.start();
   }
 
+  /** Hands over a message with new results; waits while {@link #BACKLOG} are waiting. */
   void add(RemoteMessage m) {
-    todo.add(Optional.of(m));
+    put(Optional.of(m));
+  }
+
+  private void put(Optional<RemoteMessage> o) {
+    try {
+      todo.put(o);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      todo.add(o); // may throw when full: the run is being torn down anyway
+    }
   }
 
   /** Writes what is left and waits for it. */
@@ -58,7 +73,7 @@ final class SpoolRecorder {
       return;
     }
     finished = true;
-    todo.add(Optional.empty());
+    put(Optional.empty());
     try {
       thread.join();
       closers.shutdown();

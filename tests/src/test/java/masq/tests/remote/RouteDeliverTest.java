@@ -270,6 +270,32 @@ class RouteDeliverTest {
   }
 
   @Test
+  void anIspRouteWithStartTlsAndAuthFromTheRouteFile() throws Exception {
+    Peers.Pki pki = peers.pki("isp", "IP:127.0.0.1,DNS:localhost");
+    int port = Peers.freePort();
+    Path record = peers.aiosmtpd(port, "--starttls", pki.serverCert().toString(),
+        pki.serverKey().toString(), "--auth", "joe:right");
+    String tls = "mail_host = 127.0.0.1:" + port + "\ntls = starttls\ntls_trust_file = \""
+        + pki.caCert() + "\"\nauth_name = plain\nauth_login = joe\n";
+    Path wrong = route("wrong", tls + "auth_secret = wrong\n");
+    Path isp = route("isp", tls + "auth_secret = right\n" + REWRITE);
+    Sandbox box = box("query_routes.wrong = \"" + wrong + "\"\nquery_routes.isp = \"" + isp + "\"\n");
+    String id = queue(box, "anna@far.example");
+
+    box.run("", "masq-deliver", "--route", "wrong").expect(0);
+    assertEquals(List.of(id), box.queuedIds(), "a refused AUTH defers");
+    assertTrue(box.log().matches("(?s).*" + id + " == anna@far\\.example route=wrong host=\\S+ .*535.*"),
+        box.log());
+    assertFalse(Files.exists(record.resolve("msg-1.json")), "nothing sent");
+
+    box.run("", "masq-deliver", "--route", "isp").expect(0);
+    assertEquals(List.of(), box.queuedIds());
+    String json = Files.readString(record.resolve("msg-1.json"));
+    assertTrue(json.contains("\"tls\": 1") && json.contains("\"auth\": 1"), json);
+    assertTrue(json.contains("\"mail_from\": \"jpublic@isp.example\""), json);
+  }
+
+  @Test
   void pipeAndWrapperRoutes() throws Exception {
     Path out = Files.createDirectories(tmp.resolve("pipe-out"));
     Path script = tmp.resolve("pipe.sh");

@@ -138,8 +138,7 @@ public final class QueueRunner {
         continue;
       }
       if (remoteOnly.contains(id)) {
-        handled++; // nothing local: the remote pass takes it
-        continue;
+        continue; // nothing local: the remote pass takes it (and counts it)
       }
       try (MessageLock lock = spool.lock(id)) {
         if (lock == null) {
@@ -166,6 +165,10 @@ public final class QueueRunner {
           missing++;
         } // otherwise removed while we looked: nothing to do
       }
+    }
+    if (!remoteOnly.isEmpty()) {
+      handled += remote.remoteOnlyHandled();
+      busy += remote.remoteOnlyBusy();
     }
     return new Result(wanted, handled, busy, missing);
   }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import masq.MasqException;
 import masq.address.Address;
@@ -72,6 +73,9 @@ final class RemoteRun {
   private final PrintStream err;
   private final int verbose;
   private final RemoteMessage.Context context;
+  private Set<String> remoteOnly = Set.of();
+  private final AtomicInteger remoteOnlyHandled = new AtomicInteger();
+  private final AtomicInteger remoteOnlyBusy = new AtomicInteger();
 
   RemoteRun(QueueRunner runner, Config cfg, Spool spool, MailLog log, Clock clock,
       RouteSelection selection, Locality locality, PrintStream err, int verbose) {
@@ -168,10 +172,20 @@ final class RemoteRun {
   private RemoteMessage open(String id) throws IOException {
     MessageLock lock;
     try {
-      if (!spool.exists(id) || (lock = spool.lock(id)) == null) {
-        return null; // gone, or another run has it
+      if (!spool.exists(id)) {
+        return null; // gone
       }
+      lock = spool.lock(id);
     } catch (MasqException e) {
+      return null;
+    }
+    if (remoteOnly.contains(id)) {
+      (lock == null ? remoteOnlyBusy : remoteOnlyHandled).incrementAndGet();
+    }
+    if (lock == null) {
+      if (verbose > 0) {
+        err.println("masq-deliver: " + id + " is locked by another process; skipped");
+      }
       return null;
     }
     try {
@@ -206,7 +220,20 @@ final class RemoteRun {
     if (cfg.logUser() != null && !cfg.logUser().isBlank()) {
       return Set.of();
     }
-    return ids.parallelStream().filter(this::onlyRemote).collect(Collectors.toSet());
+    remoteOnly = ids.parallelStream().filter(this::onlyRemote).collect(Collectors.toSet());
+    remoteOnlyHandled.set(0);
+    remoteOnlyBusy.set(0);
+    return remoteOnly;
+  }
+
+  /** Of the messages {@link #onlyRemote(Collection)} named: how many this run handled. */
+  int remoteOnlyHandled() {
+    return remoteOnlyHandled.get();
+  }
+
+  /** Of the messages {@link #onlyRemote(Collection)} named: how many another run held. */
+  int remoteOnlyBusy() {
+    return remoteOnlyBusy.get();
   }
 
   private boolean onlyRemote(String id) {

@@ -296,6 +296,32 @@ class RouteDeliverTest {
   }
 
   @Test
+  void remoteMailThatAnotherRunHoldsIsSkippedAndAllBusyIs75() throws Exception {
+    int port = Peers.freePort();
+    Path dump = peers.smtpSink("127.0.0.1", port);
+    Path isp = route("isp", "mail_host = 127.0.0.1:" + port + "\n");
+    Sandbox box = box("query_routes.isp = \"" + isp + "\"\n");
+    String id = queue(box, "anna@far.example");
+    // another process holds the message's lock (fcntl, as masq does) while we run
+    Process holder = new ProcessBuilder("/usr/bin/python3", "-c", "import fcntl,sys\n"
+        + "f=open(sys.argv[1],'r+b'); fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+        + "print('locked', flush=True); sys.stdin.read()",
+        box.spool.resolve("queue").resolve(id + ".msg").toString()).start();
+    try {
+      assertEquals("locked", new String(holder.getInputStream().readNBytes(6), StandardCharsets.UTF_8));
+      Sandbox.Run r = box.run("", "masq-deliver", "--route", "isp");
+      assertEquals(75, r.exit(), r.stderr());
+      assertEquals(List.of(id), box.queuedIds());
+    } finally {
+      holder.destroy();
+      holder.waitFor();
+    }
+    box.run("", "masq-deliver", "--route", "isp").expect(0);
+    assertEquals(List.of(), box.queuedIds());
+    assertEquals(1, SmtpSinkTest.waitDumps(dump, 1).size());
+  }
+
+  @Test
   void pipeAndWrapperRoutes() throws Exception {
     Path out = Files.createDirectories(tmp.resolve("pipe-out"));
     Path script = tmp.resolve("pipe.sh");

@@ -55,7 +55,9 @@ if [ -n "${main:-}" ]; then
     jdk=$(masq_find_jdk) || exit 69
   fi
   cp=$MASQ_LIB/masq-lib.jar:$MASQ_LIB/masq-tools.jar
-  set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k} -cp "$cp" "$main" "$@"
+  # jvm_flags (set by a launcher) replace the short-command flags and the start-up cache;
+  # jvm_heap (set by a launcher) is added to either and keeps the cache
+  set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k} ${jvm_heap:-} -cp "$cp" "$main" "$@"
   aot=$MASQ_LIB/masq.aot
   if [ "$jdk" = "$MASQ_JDK" ] && [ -z "${jvm_flags:-}" ] && [ "$aot" -nt "$MASQ_LIB/masq-lib.jar" ] \
       && [ "$aot" -nt "$MASQ_LIB/masq-tools.jar" ]; then

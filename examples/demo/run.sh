@@ -1,6 +1,8 @@
 #!/bin/sh
 # make demo: masq's main job on an embedded default configuration, in ./demo/.
-# Mail is written on the "laptop" while it is offline, and queued.
+# Mail is written on the "laptop" while it is offline, and queued; local mail is delivered
+# (deliver.sh); then the link comes up and the rest goes out over the provider's route
+# (routes.sh).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 demo=$top/demo
@@ -34,4 +36,7 @@ say "spool check"
 
 if [ -f "$top/examples/demo/deliver.sh" ]; then
   sh "$top/examples/demo/deliver.sh" "$conf"
+fi
+if [ -f "$top/examples/demo/routes.sh" ]; then
+  sh "$top/examples/demo/routes.sh" "$conf"
 fi

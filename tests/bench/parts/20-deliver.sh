@@ -6,17 +6,7 @@ for kind in maildir mbox; do
   conf=$(bench_conf "$d" "mbox_default = $kind")
   { printf 'Subject: bench\n\n'; i=0; while [ $i -lt 26 ]; do printf '%072d\n' 0; i=$((i + 1)); done
     printf 'From here, quoted in an mbox\n'; } | "$MASQ_HOME/bin/masq-inject" -C "$conf" -odq u
-  python3 - "$d/spool/queue" 1000 <<'PY'
-import os, shutil, sys
-queue, n = sys.argv[1], int(sys.argv[2])
-first = [f[:-4] for f in os.listdir(queue) if f.endswith(".env")][0]
-env = open(os.path.join(queue, first + ".env")).read()
-for i in range(1, n):
-    mid = first[:-2] + "%02d" % (i % 100) if i < 100 else first[:8] + "%04d" % i + first[12:]
-    shutil.copyfile(os.path.join(queue, first + ".msg"), os.path.join(queue, mid + ".msg"))
-    with open(os.path.join(queue, mid + ".env"), "w") as f:
-        f.write(env.replace(first, mid))
-PY
+  bench_fill_queue "$d/spool/queue" 1000
   sync
   s=$(now_ms)
   rss=$(peak_rss_kb "$MASQ_HOME/bin/masq-deliver" -C "$conf")

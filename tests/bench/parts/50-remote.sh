@@ -1,15 +1,8 @@
 # remote transport layer (masq.deliver.remote): the SMTP client alone, in-process, sending
 # 1,000 messages over one connection with pipelining into smtp-sink on loopback, next to the
 # loopback ceiling (smtp-source -s 10 -m 1000 into the same kind of sink) measured in this run.
-remote_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-remote_sink() { # remote_sink PORT: starts smtp-sink, prints its pid
-  if [ "$(id -u)" = 0 ]; then /usr/sbin/smtp-sink -u nobody "127.0.0.1:$1" 256 >/dev/null 2>&1 &
-  else /usr/sbin/smtp-sink "127.0.0.1:$1" 256 >/dev/null 2>&1 & fi
-  echo $!
-  for _ in $(seq 50); do python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && break; sleep 0.1; done
-}
 remote_run() { # remote_run RCPTS [MESSAGES]: one bench run; prints "msgs/s peak-RSS-MB"
-  rp=$(remote_port); rpid=$(remote_sink "$rp")
+  rp=$(bench_port); rpid=$(bench_sink "$rp")
   out=$(/usr/bin/time -f 'RSS %M' "$JDK/bin/java" -Xlog:disable -Xlog:all=warning:stderr \
         -cp "$MASQ_HOME/build/masq-lib.jar" masq.deliver.remote.RemoteBench 127.0.0.1 "$rp" "${2:-1000}" "$1" \
         "$BENCH_TMP/remote-$1-${2:-1000}" 2>&1) || echo "| remote bench failed | - | $out |" >&2
@@ -24,11 +17,11 @@ set -- $(remote_run 10)
 echo "| remote SMTP client: 1,000 msgs, 10 rcpts each, same | $1 msgs/s | peak RSS $2 MB |"
 set -- $(remote_run 1 10000)
 echo "| remote SMTP client: 10,000 msgs, 1 rcpt each, same | $1 msgs/s | peak RSS $2 MB (default heap, not capped; runs in -Xmx48m too); mostly after JIT warm-up, the 1,000 runs mostly before |"
-rp=$(remote_port); rpid=$(remote_sink "$rp")
+rp=$(bench_port); rpid=$(bench_sink "$rp")
 s=$(now_ms); /usr/sbin/smtp-source -s 10 -m 1000 -l 2048 "127.0.0.1:$rp" >/dev/null 2>&1; e=$(now_ms)
 kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null || true
 echo "| loopback ceiling: \`smtp-source -s 10 -m 1000\` into smtp-sink | $(( 1000 * 1000 / (e - s + 1) )) msgs/s | 10 parallel sessions, 2 KB messages |"
-rp=$(remote_port); rpid=$(remote_sink "$rp")
+rp=$(bench_port); rpid=$(bench_sink "$rp")
 s=$(now_ms); /usr/sbin/smtp-source -s 1 -m 1000 -l 2048 "127.0.0.1:$rp" >/dev/null 2>&1; e=$(now_ms)
 kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null || true
 echo "| one-session ceiling: \`smtp-source -s 1 -m 1000\` into smtp-sink | $(( 1000 * 1000 / (e - s + 1) )) msgs/s | the same single connection our client uses |"

@@ -28,8 +28,9 @@ import masq.spool.Spool;
 /**
  * One queue run (masqmail's deliver.c): for each message, take its lock (a message another
  * run holds is skipped), deliver every pending local recipient, and record the outcome in the
- * spool. Remote recipients stay queued, marked "waiting for a route" (delivery over routes is
- * not here). Aliases are expanded on every run; the leaves of an expansion are kept in the
+ * spool. Remote recipients are left to {@link RemoteRun}, which runs after the local pass when
+ * {@link #useRoutes} gave it routes; without routes they stay queued, marked "waiting for a
+ * route". Aliases are expanded on every run; the leaves of an expansion are kept in the
  * envelope as recipients whose {@code parent} is the top-level recipient, so that a leaf that
  * was delivered is never delivered again. A top-level recipient is delivered when all its
  * leaves are, failed when all are finished and some failed.
@@ -59,6 +60,7 @@ public final class QueueRunner {
   private final Locality locality;
   private final LocalDelivery local;
   private final Notices notices;
+  private RemoteRun remote;
   private volatile boolean stopping;
 
   /**
@@ -81,6 +83,19 @@ public final class QueueRunner {
     this.notices = new Notices(cfg, spool, log, uid);
   }
 
+  /**
+   * Hook for delivery over routes: after the local pass, each run sends remote recipients over
+   * {@code routes} (see {@link RemoteRun}). Without this call remote recipients stay queued.
+   */
+  public void useRoutes(RouteSelection routes) {
+    this.remote = new RemoteRun(this, cfg, spool, log, clock, routes, locality, err, verbose);
+  }
+
+  /** True when a remote pass with routes follows the local pass. */
+  private boolean routesFollow() {
+    return remote != null && remote.hasRoutes();
+  }
+
   /** Asks a running {@link #run} to stop after the message it is working on. */
   public void stop() {
     stopping = true;
@@ -97,11 +112,13 @@ public final class QueueRunner {
   public Result run(List<String> ids, boolean dryRun) throws MasqException, IOException {
     Aliases aliases = Aliases.load(cfg.aliasFile(), cfg.globaliasFile(), cfg.caselessMatching());
     Deque<String> work = new ArrayDeque<>(ids == null ? spool.ids() : ids);
+    List<List<String>> remoteNotices = new ArrayList<>();
+    Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
     int wanted = 0;
     int handled = 0;
     int busy = 0;
     int missing = 0;
-    while (!work.isEmpty() && !stopping) {
+    while (!stopping && (!work.isEmpty() || remotePass(work, ids, dryRun, remoteNotices))) {
       String id = work.poll();
       if (!spool.exists(id)) {
         if (ids != null && ids.contains(id)) {
@@ -119,6 +136,9 @@ public final class QueueRunner {
           err.println("masq-deliver: " + e.getMessage());
         }
         continue;
+      }
+      if (remoteOnly.contains(id)) {
+        continue; // nothing local: the remote pass takes it (and counts it)
       }
       try (MessageLock lock = spool.lock(id)) {
         if (lock == null) {
@@ -146,7 +166,35 @@ public final class QueueRunner {
         } // otherwise removed while we looked: nothing to do
       }
     }
+    if (!remoteOnly.isEmpty()) {
+      handled += remote.remoteOnlyHandled();
+      busy += remote.remoteOnlyBusy();
+    }
     return new Result(wanted, handled, busy, missing);
+  }
+
+  /**
+   * The hook for delivery over routes, called when the local pass has run out of work: the
+   * first call sends over the routes (the messages {@code ids}, null for all); the second, the
+   * notices the first queued that have remote recipients. The notices each pass queues are
+   * added to {@code work} for local delivery. False when there is nothing more to do.
+   *
+   * @param passes the notice IDs queued by each remote pass so far
+   */
+  private boolean remotePass(Deque<String> work, List<String> ids, boolean dryRun,
+      List<List<String>> passes) throws IOException {
+    if (remote == null || passes.size() == 2 || (!passes.isEmpty() && passes.get(0).isEmpty())) {
+      return false;
+    }
+    if (dryRun) {
+      remote.describeRoutes(out);
+      passes.add(List.of());
+      return false;
+    }
+    List<String> queued = remote.run(passes.isEmpty() ? ids : passes.get(0));
+    passes.add(queued);
+    work.addAll(queued);
+    return !queued.isEmpty();
   }
 
   private void describe(Envelope env, Aliases aliases) {
@@ -170,7 +218,8 @@ public final class QueueRunner {
         continue;
       }
       if (!locality.isLocal(a)) {
-        sb.append("remote, waiting for a route\n");
+        sb.append(remote == null ? "remote, waiting for a route" : remote.describe(env, a))
+            .append('\n');
         continue;
       }
       Aliases.Expansion x = aliases.expand(a, locality, cfg.hostName());
@@ -187,10 +236,22 @@ public final class QueueRunner {
         boolean done = env.recipients().stream().anyMatch(c -> c.parent().equals(r.address())
             && c.address().equals(leaf.key()) && !c.isPending());
         sb.append("    ").append(leaf.key()).append(": ")
-            .append(done ? "already done" : local.describe(env, leaf, a)).append('\n');
+            .append(done ? "already done" : describeLeaf(env, leaf, a)).append('\n');
       }
     }
     out.print(sb);
+  }
+
+  /** A leaf of an alias: a remote one as the remote pass would send it. */
+  private String describeLeaf(Envelope env, Aliases.Leaf leaf, Address alias) {
+    if (leaf.kind() == Aliases.Leaf.Kind.REMOTE && remote != null) {
+      try {
+        return remote.describe(env, AddressParser.parseEnvelope(leaf.key()));
+      } catch (AddressException e) {
+        return "fail: " + e.getMessage();
+      }
+    }
+    return local.describe(env, leaf, alias);
   }
 
   private static boolean isPlain(Aliases.Expansion x, Address a) {
@@ -296,40 +357,52 @@ public final class QueueRunner {
     for (List<Recipient> orphans : children.values()) {
       result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
     }
+    return finish(lock, stored, env, result, at.failed, at.delayed, at.now);
+  }
+
+  /**
+   * Ends an attempt on a locked message: queues one bounce for {@code failed} and, when one is
+   * due, a delay warning for {@code delayed} (notices are committed before the state they are
+   * about), then writes the recipients' new state, or removes the message when no top-level
+   * recipient is pending. Nothing is written when the state is what {@code onDisk} holds.
+   * Returns the IDs of the notices queued.
+   */
+  List<String> finish(MessageLock lock, Envelope onDisk, Envelope env, List<Recipient> result,
+      List<Notices.Item> failed, List<Notices.Item> delayed, long now) throws IOException {
     List<String> queued = new ArrayList<>();
     List<Recipient> states = result;
-    if (!at.failed.isEmpty()) {
+    if (!failed.isEmpty()) {
       try {
-        addIfSent(queued, notices.send(lock, env, at.failed, true));
+        addIfSent(queued, notices.send(lock, env, failed, true));
       } catch (MasqException e) {
         if (e.exitCode() != masq.Exit.TEMPFAIL && e.exitCode() != masq.Exit.CANTCREAT) {
           // refused for what it is (e.g. larger than max_msg_size): trying again cannot help
           note(env.id() + " bounce not sent: " + e.getMessage());
         } else {
-          states = stillPending(result, at.now);
+          states = stillPending(result, now);
           note(env.id() + " cannot queue a bounce, will try again: " + e.getMessage());
         }
       } catch (IOException e) {
         // no bounce, no failure: the recipients stay pending and fail (and bounce) next time
         note(env.id() + " cannot queue a bounce, will try again: " + e.getMessage());
-        states = stillPending(result, at.now);
+        states = stillPending(result, now);
       }
     }
     Envelope next = env.withRecipients(states);
-    if (!at.delayed.isEmpty() && warningDue(env, at.now)) {
+    if (!delayed.isEmpty() && warningDue(env, now)) {
       try {
-        addIfSent(queued, notices.send(lock, env, at.delayed, false));
-        next = next.withLastWarning(at.now);
+        addIfSent(queued, notices.send(lock, env, delayed, false));
+        next = next.withLastWarning(now);
       } catch (MasqException | IOException e) {
         note(env.id() + " cannot queue a delay warning, will try again: " + e.getMessage());
       }
     }
     boolean pending = states.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
-    if (pending) {
-      spool.update(lock, next);
-    } else {
+    if (!pending) {
       spool.remove(lock);
       note(env.id() + " Completed");
+    } else if (!next.equals(onDisk)) {
+      spool.update(lock, next);
     }
     return queued;
   }
@@ -367,7 +440,7 @@ public final class QueueRunner {
       return;
     }
     if (!locality.isLocal(a)) {
-      result.add(waiting(top));
+      result.add(routesFollow() ? top : waiting(top)); // the remote pass says how it went
       result.addAll(kids);
       return;
     }
@@ -402,7 +475,7 @@ public final class QueueRunner {
       if (!k.isPending()) {
         now.add(k);
       } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
-        now.add(waiting(k));
+        now.add(routesFollow() ? k : waiting(k));
       } else {
         Recipient done = at.record(k, top.address(), local.deliver(at.lock, at.env, leaf, a));
         now.add(done);

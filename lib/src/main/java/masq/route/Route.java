@@ -183,6 +183,9 @@ public final class Route {
     if (tls != Tls.NONE && pipe != null) {
       throw Values.bad(rc.setting("tls"), "tls does not apply to a pipe route");
     }
+    if (tls != Tls.NONE && wrapper != null) {
+      throw Values.bad(rc.setting("tls"), "tls cannot be used with wrapper (the wrapper does TLS itself)");
+    }
     this.pipeFromline = bool(rc, "pipe_fromline", false);
     this.pipeFromhack = bool(rc, "pipe_fromhack", false);
     this.warnings = List.copyOf(warn);
@@ -261,8 +264,9 @@ public final class Route {
   /** A host name, an IPv4 address or an address literal in brackets. */
   static boolean isHost(String h) {
     if (h.startsWith("[")) {
-      return h.length() > 2 && h.endsWith("]")
-          && h.substring(1, h.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0
+      String lit = h.regionMatches(true, 1, "IPv6:", 0, 5) ? "[" + h.substring(6) : h;
+      return lit.length() > 2 && lit.endsWith("]")
+          && lit.substring(1, lit.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0
               || c == ':' || c == '.');
     }
     if (h.isEmpty() || h.length() > 253 || h.startsWith(".") || h.startsWith("-") || h.contains("..")) {

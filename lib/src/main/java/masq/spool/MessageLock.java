@@ -30,8 +30,13 @@ public final class MessageLock implements AutoCloseable {
    * alone.
    */
   public InputStream openMessage() {
+    return openMessage(0);
+  }
+
+  /** As {@link #openMessage()}, from byte {@code from} of the message (e.g. where its body starts). */
+  public InputStream openMessage(long from) {
     return new InputStream() {
-      private long pos;
+      private long pos = from;
 
       @Override
       public int read() throws IOException {

@@ -63,7 +63,6 @@ class RouteTest {
         auth_name = CRAM-MD5
         auth_login = me
         auth_secret = "pa ss"
-        wrapper = "/usr/bin/openssl s_client -quiet -connect 'smtp.isp.example:465'"
         pipe_fromline = true
         pipe_fromhack = true
         last_route = true
@@ -86,7 +85,9 @@ class RouteTest {
     assertEquals(Route.Auth.CRAM_MD5, r.authName());
     assertEquals("me", r.authLogin());
     assertEquals("pa ss", r.authSecret());
-    assertTrue(r.wrapper().startsWith("/usr/bin/openssl"));
+    assertTrue(parse("wrapper = \"/usr/bin/openssl s_client -quiet -connect 'smtp.isp.example:465'\"")
+        .wrapper().startsWith("/usr/bin/openssl"));
+    assertEquals("[IPv6:::1]", parse("mail_host = [IPv6:::1]:2525").mailHost());
     assertTrue(r.pipeFromline() && r.pipeFromhack() && r.lastRoute() && r.connectErrorFail());
     assertEquals(2, r.allowedSenders().size());
     assertTrue(r.rewrites());
@@ -124,6 +125,7 @@ class RouteTest {
         Arguments.of("pipe = \"\"", 1, "empty command"),
         Arguments.of("wrapper = nc x 25\npipe = cat", 2, "not both"),
         Arguments.of("pipe = cat\ntls = starttls", 2, "pipe"),
+        Arguments.of("wrapper = \"socat - TCP:h:465\"\ntls = smtps", 2, "wrapper does TLS itself"),
         Arguments.of("last_route = sometimes", 1, "true or false"),
         Arguments.of("do_pipelining = 2", 1, "true or false"),
         Arguments.of("set_h_from_domain = not a domain", 1, "domain"),

@@ -15,11 +15,12 @@ import masq.accept.Maildrop;
 import masq.config.Config;
 import masq.config.Values;
 import masq.deliver.QueueRunner;
+import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.spool.Spool;
 
 /**
- * masq-deliver — run the queue: local delivery, bounces and delay warnings.
+ * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.
  *
  * <pre>
  * masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
@@ -30,7 +31,10 @@ import masq.spool.Spool;
  * (system mode), then looks at every queued message (or those named
  * by --id), takes its lock — a message another run holds is skipped, so runs may overlap —
  * and delivers its pending local recipients to mbox, Maildir, the MDA, pipes and files, after
- * alias expansion. Remote recipients stay queued, waiting for a route. Failures bounce to the
+ * alias expansion. Then remote recipients go over the routes usable now (RouteSelection: the
+ * permanent routes, and the query route of the connection that is online: --route NAME, else
+ * online_query, else online_file), each batch of messages over one connection, rewritten per
+ * route at send time (RemoteRun); with nothing online they stay queued. Failures bounce to the
  * return path as DSNs; long deferrals get delay warnings. --dry-run prints what would be done
  * and changes nothing. --daemon repeats the run every --interval in the foreground and ends
  * after the current message on SIGTERM or SIGINT, with nothing left locked.
@@ -61,7 +65,8 @@ public final class Deliver extends Tool {
     return """
         usage: masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
                             [--daemon --interval TIME] [-v]
-        Runs the queue: delivers local mail, sends bounces and delay warnings.
+        Runs the queue: delivers local mail, sends remote mail over the routes usable now
+        (permanent routes, and the online connection's), sends bounces and delay warnings.
           --id ID...        only these messages
           --local-only      only local recipients (remote ones stay queued)
           --route NAME      the link NAME is up now (masqmail's -qo NAME)
@@ -112,6 +117,7 @@ public final class Deliver extends Tool {
     if (o.ids == null && !o.dryRun) {
       pickup(cfg, spool, log);
     }
+    routes(runner, cfg, o);
     QueueRunner.Result r = runner.run(o.ids, o.dryRun);
     if (r.missing() > 0) {
       return Exit.NOUSER;
@@ -177,6 +183,13 @@ public final class Deliver extends Tool {
     return true;
   }
 
+  /** Gives the runner the routes usable now (none with --local-only). */
+  private void routes(QueueRunner runner, Config cfg, Options o) throws MasqException {
+    if (!o.localOnly) {
+      runner.useRoutes(RouteSelection.of(cfg, o.route, strict));
+    }
+  }
+
   /** System mode: queues what unprivileged users left in the maildrop (see Maildrop). */
   private void pickup(Config cfg, Spool spool, MailLog log) throws IOException {
     List<String> ids = Maildrop.pickup(spool, cfg, log, login -> Inject.trusted(cfg, login, -1));
@@ -199,6 +212,7 @@ public final class Deliver extends Tool {
     while (!runner.stopping()) {
       try {
         pickup(cfg, spool, log);
+        routes(runner, cfg, o); // online detection afresh on every run
         runner.run(null, false);
       } catch (MasqException | IOException e) {
         if (first) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import masq.config.Config;
 import masq.smtp.Connection;
+import masq.smtp.Server;
 import masq.smtp.Session;
 
 /**
@@ -60,6 +61,7 @@ public final class Train {
         new Deliver(sink, sink, env, Clock.systemUTC()).execute(a);
       }
       trainSmtpd(conf, env, sink);
+      trainRoute(dir, conf, env, sink);
       for (String[] q : new String[][] {{"list"}, {"list", "--json"}, {"check"}}) {
         String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
         new Queue(sink, sink, env, Clock.systemUTC()).execute(a);
@@ -85,6 +87,35 @@ public final class Train {
       } catch (IOException e) {
         // a temporary directory left behind is harmless
       }
+    }
+  }
+
+  /**
+   * A queue run over a route (masq-deliver --route): the queued remote mail goes to a masq SMTP
+   * server in this JVM, on a loopback port, with the route's rewriting.
+   */
+  private static void trainRoute(Path dir, Path conf, Map<String, String> env, PrintStream sink)
+      throws Exception {
+    Smtpd smtpd = new Smtpd(sink, sink, env, Clock.systemUTC());
+    Smtpd.Options o = new Smtpd.Options();
+    smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
+    Config cfg = Config.load(conf, env, false);
+    Server server = new Server(smtpd.settings(cfg, o, new ImmediateDelivery[1]));
+    server.start(java.util.List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+    try {
+      int port = server.boundAddresses().get(0).getPort();
+      Path route = dir.resolve("lan.route");
+      Files.writeString(route, "mail_host = 127.0.0.1:" + port + "\n"
+          + "map_h_from_addresses = a: A Name <a.name@lan.example>\nmap_outgoing_addresses = *: *@lan.example\n");
+      Path rconf = dir.resolve("route.conf");
+      Files.writeString(rconf, Files.readString(conf) + "query_routes.lan = \"" + route + "\"\n");
+      for (String[] d : new String[][] {{"--dry-run"}, {}}) {
+        String[] a = Stream.concat(Stream.of("-C", rconf.toString(), "--route", "lan"), Stream.of(d))
+            .toArray(String[]::new);
+        new Deliver(sink, sink, env, Clock.systemUTC()).execute(a);
+      }
+    } finally {
+      server.stop(java.time.Duration.ofSeconds(5));
     }
   }
 

@@ -2,21 +2,14 @@ package masq.deliver.remote;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Consumer;
-import masq.Exit;
-import masq.MasqException;
-import masq.config.RouteConfig;
-import masq.config.Setting;
-import masq.config.Values;
+import masq.route.Route;
 
 /**
  * How one route sends mail: the transport options of a route file (masq.route(5)) as typed
  * values, plus the timeouts and the DNS server, which tests shorten or point at a local peer.
- * Immutable. {@link #fromRoute} reads a parsed route file and refuses bad values with exit 78
- * naming file and line; {@link #builder} makes one by hand (tests, the bench).
+ * Immutable. {@link #fromRoute} takes them from a {@link Route} (which has read and validated
+ * the route file); {@link #builder} makes one by hand (tests, the bench).
  *
  * @param routeName the route's name, for log lines
  * @param mailHost the smart host ({@code mail_host} without its port), or null for direct
@@ -162,120 +155,38 @@ public record RemoteSettings(
   }
 
   /**
-   * Reads the transport options of a parsed route file. Options about route selection and
-   * rewriting are left to others. {@code hostName} is the main host_name (the default helo_name).
-   *
-   * @throws MasqException 78 naming file and line for a value that is not valid
+   * The transport options of a route that {@link Route} has read and validated (so nothing
+   * here can be a bad value). {@code hostName} is the main host_name (the default helo_name).
    */
-  public static RemoteSettings fromRoute(RouteConfig route, String hostName) throws MasqException {
-    Builder b = builder(route.name(), hostName);
-    Setting s;
-    if ((s = route.setting("mail_host")) != null && !s.value().isBlank()) {
-      b.mailHost(s.value().strip());
-      String v = s.value().strip();
-      int colon = v.lastIndexOf(':');
-      if (v.startsWith("[")) { // [address] or [address]:port; the address may hold colons
-        int close = v.indexOf(']');
-        colon = close > 0 && close + 1 < v.length() && v.charAt(close + 1) == ':' ? close + 1 : -1;
-      }
-      // host:port, [literal]:port; a bare IPv6 address has several colons and no port
-      if (colon > 0 && (v.startsWith("[") || v.indexOf(':') == colon)) {
-        b.mailHost(v.substring(0, colon));
-        b.mailPort(port(s, v.substring(colon + 1)));
-      }
-    }
-    if ((s = route.setting("smtp_port")) != null) {
-      b.smtpPort(port(s, s.value().strip()));
-    }
-    if ((s = route.setting("resolve_list")) != null) {
-      List<Resolver> list = new ArrayList<>();
-      for (String item : s.value().split(";")) {
-        switch (item.strip().toLowerCase(Locale.ROOT)) {
-          case "" -> { }
-          case "dns_mx" -> list.add(Resolver.DNS_MX);
-          case "dns_a" -> list.add(Resolver.DNS_A);
-          case "byname" -> list.add(Resolver.BYNAME);
-          default -> throw bad(s, "unknown resolver '" + item.strip() + "' (dns_mx, dns_a, byname)");
-        }
-      }
-      if (list.isEmpty()) {
-        throw bad(s, "empty");
-      }
-      b.resolveList(list);
-    }
-    if ((s = route.setting("helo_name")) != null && !s.value().isBlank()) {
-      b.heloName(s.value().strip());
-    }
-    flag(route, "do_correct_helo", b::correctHelo);
-    flag(route, "instant_helo", b::instantHelo);
-    flag(route, "do_pipelining", b::pipelining);
-    if ((s = route.setting("tls")) != null) {
-      switch (s.value().strip().toLowerCase(Locale.ROOT)) {
-        case "none", "" -> b.tls(Tls.NONE);
-        case "starttls" -> b.tls(Tls.STARTTLS);
-        case "smtps" -> b.tls(Tls.SMTPS);
-        default -> throw bad(s, "expected none, starttls or smtps");
-      }
-    }
-    flag(route, "tls_verify", b::tlsVerify);
-    if (route.setting("tls_trust_file") != null) {
-      b.tlsTrustFile(route.path("tls_trust_file"));
-    }
-    if ((s = route.setting("auth_name")) != null && !s.value().isBlank()) {
-      switch (s.value().strip().toLowerCase(Locale.ROOT)) {
-        case "plain" -> b.authName(AuthMechanism.PLAIN);
-        case "login" -> b.authName(AuthMechanism.LOGIN);
-        case "cram-md5" -> b.authName(AuthMechanism.CRAM_MD5);
-        default -> throw bad(s, "expected plain, login or cram-md5");
-      }
-    }
-    if ((s = route.setting("auth_login")) != null) {
-      b.authLogin(s.value());
-    }
-    if ((s = route.setting("auth_secret")) != null) {
-      b.authSecret(s.value());
-    }
-    if ((s = route.setting("wrapper")) != null && !s.value().isBlank()) {
-      b.wrapper(s.value());
-    }
-    if ((s = route.setting("pipe")) != null && !s.value().isBlank()) {
-      b.pipe(s.value());
-    }
-    flag(route, "pipe_fromline", b::pipeFromLine);
-    flag(route, "pipe_fromhack", b::pipeFromHack);
-    flag(route, "connect_error_fail", b::connectErrorFail);
-    if (b.authName != null && (b.authLogin == null || b.authSecret == null)) {
-      throw bad(route.setting("auth_name"), "auth_login and auth_secret must be set too");
-    }
-    if (b.wrapper != null && b.tls != Tls.NONE) {
-      throw bad(route.setting("tls"), "tls cannot be used with wrapper (the wrapper does TLS itself)");
+  public static RemoteSettings fromRoute(Route route, String hostName) {
+    Builder b = builder(route.name(), route.heloName() == null ? hostName : route.heloName())
+        .mailHost(route.mailHost())
+        .smtpPort(route.port())
+        .resolveList(route.resolveList().stream()
+            .map(r -> r == Route.Resolver.BYNAME ? Resolver.BYNAME : Resolver.DNS_MX).toList())
+        .correctHelo(route.doCorrectHelo())
+        .instantHelo(route.instantHelo())
+        .pipelining(route.doPipelining())
+        .tls(switch (route.tls()) {
+          case NONE -> Tls.NONE;
+          case STARTTLS -> Tls.STARTTLS;
+          case SMTPS -> Tls.SMTPS;
+        })
+        .tlsVerify(route.tlsVerify())
+        .tlsTrustFile(route.tlsTrustFile())
+        .wrapper(route.wrapper())
+        .pipe(route.pipe())
+        .pipeFromLine(route.pipeFromline())
+        .pipeFromHack(route.pipeFromhack())
+        .connectErrorFail(route.connectErrorFail());
+    if (route.authName() != null) {
+      b.auth(switch (route.authName()) {
+        case PLAIN -> AuthMechanism.PLAIN;
+        case LOGIN -> AuthMechanism.LOGIN;
+        case CRAM_MD5 -> AuthMechanism.CRAM_MD5;
+      }, route.authLogin(), route.authSecret());
     }
     return b.build();
-  }
-
-  private static void flag(RouteConfig route, String option, Consumer<Boolean> set)
-      throws MasqException {
-    Setting s = route.setting(option);
-    if (s != null) {
-      set.accept(Values.bool(s));
-    }
-  }
-
-  private static int port(Setting s, String v) throws MasqException {
-    try {
-      int p = Integer.parseInt(v.strip());
-      if (p > 0 && p < 65536) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw bad(s, "expected a port number 1-65535");
-  }
-
-  private static MasqException bad(Setting s, String what) {
-    return new MasqException(Exit.CONFIG,
-        s.where() + ": " + s.name() + " = \"" + s.value() + "\": " + what);
   }
 
   /** Builds a {@link RemoteSettings}; every field starts at masqmail's default. */

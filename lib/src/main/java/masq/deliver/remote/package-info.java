@@ -2,24 +2,19 @@
  * Remote delivery over one route: the SMTP client (EHLO/HELO, PIPELINING, SIZE, 8BITMIME,
  * STARTTLS/SMTPS with certificate and host-name checks, AUTH PLAIN/LOGIN/CRAM-MD5), MX
  * resolution, and the wrapper and pipe transports. The option semantics are written down in
- * {@code man/masq.route.5.remote}.
+ * masq.route(5).
  *
- * <p>The queue runner calls it like this (one call per route and run; results arrive per
- * message, so the spool can be updated before the next message goes out):
+ * <p>{@code masq.deliver.RemoteRun} calls it once per route and queue run, with every locked
+ * message that has recipients for the route; results arrive per message, so the spool is
+ * updated before (or while) the next message goes out:
  *
  * <pre>{@code
- * RemoteSettings settings = RemoteSettings.fromRoute(routeConfig, config.hostName());
- * List<OutgoingMessage> out = new ArrayList<>();
- * for (Envelope env : lockedMessages) {
- *   List<Header> headers = rewrittenHeaders(env);            // masq.rewrite, per route
- *   out.add(new OutgoingMessage(env.id(), returnPath(env), remoteRecipients(env), headers,
- *       BodySource.inSpool(spool, env.id()), true, env.size(), env.clientAddress(), env.ident()));
- * }
- * new RemoteDelivery(settings, clock, mailLog::write).deliver(out, (msg, results) -> {
+ * RemoteSettings settings = RemoteSettings.fromRoute(route, config.hostName());
+ * new RemoteDelivery(settings, clock, mailLog::write).deliver(outgoing, (msg, results) -> {
  *   for (RecipientResult r : results) {
- *     mailLog.write(r.logLine(settings.routeName()));        // ID => rcpt route=.. host=.. reply
- *     record(msg.id(), r.recipient(), r.outcome(), r.reply()); // DELIVERED / DEFERRED / FAILED
+ *     mailLog.write(r.logLine(route.name()));   // ID => rcpt route=.. host=.. reply
  *   }
+ *   record(msg.id(), results);                   // D / F / P in the envelope
  * });
  * }</pre>
  *

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import masq.MasqException;
-import masq.config.RouteConfig;
+import masq.route.Route;
 import org.junit.jupiter.api.Test;
 
-/** Route files to RemoteSettings: defaults, every transport option, and bad values (exit 78). */
+/** Route files (read by masq.route.Route) to RemoteSettings: defaults, every transport option, and bad values (exit 78). */
 class RemoteSettingsTest {
   static RemoteSettings parse(String text) throws MasqException {
-    return RemoteSettings.fromRoute(RouteConfig.parse(text, Path.of("/etc/masq/isp.route"), true),
+    return RemoteSettings.fromRoute(Route.parse(text, Path.of("/etc/masq/isp.route"), true),
         "host.example");
   }
 
@@ -24,6 +24,7 @@ class RemoteSettingsTest {
     assertEquals("isp", s.routeName());
     assertNull(s.mailHost());
     assertEquals(25, s.port());
+    assertEquals(465, parse("tls = smtps\n").port());
     assertEquals(List.of(RemoteSettings.Resolver.DNS_MX, RemoteSettings.Resolver.BYNAME),
         s.resolveList());
     assertEquals("host.example", s.heloName());

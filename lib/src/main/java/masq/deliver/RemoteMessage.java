@@ -1,0 +1,282 @@
+package masq.deliver;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import masq.address.Address;
+import masq.address.AddressException;
+import masq.address.AddressParser;
+import masq.config.Config;
+import masq.deliver.remote.OutgoingMessage;
+import masq.deliver.remote.RecipientResult;
+import masq.log.MailLog;
+import masq.message.Header;
+import masq.rewrite.Rewriter;
+import masq.rewrite.Rewritten;
+import masq.route.Route;
+import masq.route.RouteDecision;
+import masq.spool.Envelope;
+import masq.spool.MessageLock;
+import masq.spool.Recipient;
+import masq.spool.Spool;
+
+/**
+ * One locked message in the remote pass of a queue run ({@link RemoteRun}): its recipient
+ * states as they stand in memory and what the spool holds. It offers its remote recipients to
+ * each route in turn ({@link #offer}), records the results as they arrive ({@link #record}),
+ * has them written at once ({@link #persist}, on the {@link SpoolRecorder}
+ * thread), and settles the rest when every route is done ({@link #settle}: expiry, bounce,
+ * warning, final state, through {@link QueueRunner#finish}).
+ *
+ * <p>Trusts the envelope it was read from (under the lock it holds); results only change the
+ * recipients they name. Its methods are called by the sending thread and the recorder thread
+ * and synchronize on it. How it fails: a state that cannot be written is logged and left as it
+ * was on disk, so the next run tries again (see spool-format.md).
+ */
+final class RemoteMessage {
+  /** What every message of a run shares. */
+  record Context(QueueRunner runner, Config cfg, Spool spool, MailLog log, PrintStream err,
+      int verbose) {}
+
+  private static final Pattern STATUS = Pattern.compile("^[245]\\d\\d[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+
+  private final Context cx;
+  private final MessageLock lock;
+  private final Envelope stored;
+  private final Map<Integer, Address> remote;
+  private final List<Header> headers;
+  /** Where the body starts in the message file (after the header section and empty line). */
+  private final long bodyStart;
+  private final Address sender;
+  private final long now;
+  private final boolean expired;
+  /** The current state of every recipient line (failed ones as FAILED). */
+  private final List<Recipient> states;
+  /** Lines a last_route route has admitted: no later route gets them. */
+  private final Set<Integer> withheld = new LinkedHashSet<>();
+  private final Map<Integer, Notices.Item> failed = new LinkedHashMap<>();
+  private final Map<Integer, Notices.Item> delayed = new LinkedHashMap<>();
+  /** What the spool holds now; null once the message is removed. */
+  private Envelope onDisk;
+
+  RemoteMessage(Context cx, MessageLock lock, Envelope env, Map<Integer, Address> remote,
+      List<Header> headers, long bodyStart, long now) {
+    this.cx = cx;
+    this.bodyStart = bodyStart;
+    this.lock = lock;
+    this.stored = env;
+    this.onDisk = env;
+    this.remote = remote;
+    this.headers = headers;
+    this.sender = sender(env);
+    this.now = now;
+    this.expired = now - env.received() > cx.cfg().maxDeferTime().toMillis();
+    this.states = new ArrayList<>(env.recipients());
+  }
+
+  String id() {
+    return stored.id();
+  }
+
+  MessageLock lock() {
+    return lock;
+  }
+
+  /** This message as it leaves over {@code route}, or null when the route has none of its recipients. */
+  synchronized OutgoingMessage offer(Route route, Rewriter rewriter) {
+    List<Address> to = new ArrayList<>();
+    for (Map.Entry<Integer, Address> e : remote.entrySet()) {
+      int i = e.getKey();
+      if (!states.get(i).isPending() || withheld.contains(i) || to.contains(e.getValue())) {
+        continue;
+      }
+      RouteDecision d = route.admits(sender, headers, e.getValue(), cx.cfg().hostName());
+      if (!d.allowed()) {
+        if (cx.verbose() > 1) {
+          cx.err().println("masq-deliver: " + stored.id() + " " + e.getValue() + ": " + d.reason());
+        }
+        continue;
+      }
+      to.add(e.getValue());
+      if (route.lastRoute()) {
+        withheld.add(i);
+      }
+    }
+    if (to.isEmpty()) {
+      return null;
+    }
+    Rewritten rw = rewriter.rewrite(headers, sender.isNull() ? null : sender);
+    for (String w : rw.warnings()) {
+      cx.log().write(stored.id() + " route " + route.name() + ": " + w);
+    }
+    long size = stored.size();
+    if (rw.headers() != headers) {
+      for (int i = 0; i < headers.size(); i++) {
+        size += rw.headers().get(i).raw().length() - headers.get(i).raw().length();
+      }
+    }
+    return new OutgoingMessage(stored.id(), rw.returnPath() == null ? Address.NULL : rw.returnPath(),
+        to, rw.headers(), () -> lock.openMessage(bodyStart), true, size,
+        stored.clientAddress(), stored.ident());
+  }
+
+  /**
+   * Records results; true when the spool should be updated now: always, so that every result
+   * is on disk as soon as the recorder gets to it (a delivery most of all: the duplicate
+   * window).
+   */
+  synchronized boolean record(Route route, List<RecipientResult> results) {
+    for (RecipientResult r : results) {
+      cx.log().write(r.logLine(route.name()));
+      if (cx.verbose() > 0) {
+        cx.err().println("masq-deliver: " + r.logLine(route.name()));
+      }
+      String status = status(r.reply(), r.outcome());
+      for (Map.Entry<Integer, Address> e : remote.entrySet()) {
+        int i = e.getKey();
+        Recipient rc = states.get(i);
+        if (!e.getValue().equals(r.recipient()) || !rc.isPending()) {
+          continue;
+        }
+        String top = rc.parent().isEmpty() ? rc.address() : rc.parent();
+        switch (r.outcome()) {
+          case DELIVERED -> {
+            states.set(i, rc.with(Recipient.State.DELIVERED, now, ""));
+            delayed.remove(i);
+          }
+          case DEFERRED -> {
+            states.set(i, rc.with(Recipient.State.PENDING, now, r.reply()));
+            delayed.put(i, new Notices.Item(rc.address(), top, status, r.reply(), now));
+          }
+          case FAILED -> {
+            states.set(i, rc.with(Recipient.State.FAILED, now, r.reply()));
+            delayed.remove(i);
+            failed.put(i, new Notices.Item(rc.address(), top, status, r.reply(), now));
+          }
+        }
+      }
+    }
+    tops();
+    return !results.isEmpty();
+  }
+
+  /** Alias parents follow their leaves: delivered when all are, failed when all are done and some failed. */
+  private void tops() {
+    for (int t = 0; t < states.size(); t++) {
+      Recipient top = states.get(t);
+      if (!top.parent().isEmpty() || !top.isPending()) {
+        continue;
+      }
+      List<Recipient> kids = states.stream().filter(k -> k.parent().equals(top.address())).toList();
+      if (kids.isEmpty() || kids.stream().anyMatch(Recipient::isPending)) {
+        continue;
+      }
+      boolean all = kids.stream().allMatch(k -> k.state() == Recipient.State.DELIVERED);
+      states.set(t, all ? top.with(Recipient.State.DELIVERED, now, "")
+          : top.with(Recipient.State.FAILED, now, "some addresses of the alias failed"));
+    }
+  }
+
+  /** The state to write now: recipients that failed but have no bounce yet stay pending. */
+  private List<Recipient> interim() {
+    List<Recipient> out = new ArrayList<>(states);
+    for (int i : failed.keySet()) {
+      Recipient f = states.get(i);
+      out.set(i, new Recipient(f.address(), Recipient.State.PENDING, f.tries(), f.lastAttempt(),
+          f.parent(), f.lastError()));
+    }
+    return out;
+  }
+
+  /**
+   * Writes the results so far (on the recorder thread). True when the message is all done: the
+   * caller removes it then.
+   */
+  synchronized boolean persist() {
+    if (onDisk == null) {
+      return false;
+    }
+    try {
+      boolean done = failed.isEmpty() && delayed.isEmpty()
+          && states.stream().noneMatch(r -> r.parent().isEmpty() && r.isPending());
+      if (done) {
+        onDisk = null;
+        return true;
+      } else {
+        Envelope next = stored.withRecipients(interim());
+        cx.spool().update(lock, next);
+        onDisk = next;
+      }
+    } catch (IOException e) {
+      cx.log().write(stored.id() + " cannot record the delivery, will be sent again: " + e.getMessage());
+      cx.err().println("masq-deliver: " + stored.id() + ": cannot record the delivery: " + e.getMessage());
+    }
+    return false;
+  }
+
+  /** After every route: expiry, bounce, warning, and the final state (QueueRunner#finish). */
+  synchronized List<String> settle() throws IOException {
+    if (onDisk == null) {
+      return List.of();
+    }
+    for (Map.Entry<Integer, Address> e : remote.entrySet()) {
+      Recipient r = states.get(e.getKey());
+      if (r.isPending() && r.lastError().isEmpty() && r.tries() == 0) {
+        states.set(e.getKey(), new Recipient(r.address(), r.state(), r.tries(), r.lastAttempt(),
+            r.parent(), "waiting for a route"));
+      }
+    }
+    if (expired) {
+      for (Map.Entry<Integer, Notices.Item> e : delayed.entrySet()) {
+        int i = e.getKey();
+        Recipient r = states.get(i);
+        String why = "message delayed longer than max_defer_time: " + r.lastError();
+        cx.log().write(stored.id() + " ** " + r.address() + " " + why);
+        if (cx.verbose() > 0) {
+          cx.err().println("masq-deliver: " + stored.id() + " ** " + r.address() + " " + why);
+        }
+        states.set(i, new Recipient(r.address(), Recipient.State.FAILED, r.tries(), r.lastAttempt(),
+            r.parent(), why));
+        failed.put(i, new Notices.Item(r.address(), e.getValue().original(), "4.4.7", why, now));
+      }
+      delayed.clear();
+      tops();
+    }
+    List<String> queued = cx.runner().finish(lock, onDisk, stored, states,
+        new ArrayList<>(failed.values()), new ArrayList<>(delayed.values()), now);
+    onDisk = null;
+    return queued;
+  }
+
+  /** The enhanced status code in a reply, or a generic one for the outcome. */
+  static String status(String reply, masq.deliver.remote.Outcome o) {
+    Matcher mt = STATUS.matcher(reply);
+    if (mt.find()) {
+      return mt.group(1);
+    }
+    return switch (o) {
+      case DELIVERED -> "2.0.0";
+      case DEFERRED -> "4.0.0";
+      case FAILED -> "5.0.0";
+    };
+  }
+
+  /** The return path of {@code env}; {@link Address#NULL} for none. */
+  static Address sender(Envelope env) {
+    if (env.sender().isEmpty()) {
+      return Address.NULL;
+    }
+    try {
+      return AddressParser.parseEnvelope(env.sender());
+    } catch (AddressException e) {
+      return Address.NULL;
+    }
+  }
+}

@@ -1,0 +1,333 @@
+package masq.deliver;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import masq.MasqException;
+import masq.address.Address;
+import masq.address.AddressException;
+import masq.address.AddressParser;
+import masq.config.Config;
+import masq.deliver.remote.OutgoingMessage;
+import masq.deliver.remote.RemoteDelivery;
+import masq.deliver.remote.RemoteSettings;
+import masq.log.MailLog;
+import masq.message.Header;
+import masq.rewrite.HeaderSection;
+import masq.rewrite.Rewriter;
+import masq.route.Locality;
+import masq.route.Route;
+import masq.route.RouteDecision;
+import masq.spool.Envelope;
+import masq.spool.MessageLock;
+import masq.spool.Recipient;
+import masq.spool.Spool;
+
+/**
+ * The remote pass of a queue run (masqmail's deliver.c {@code deliver_remote}): every pending
+ * recipient whose address is not local goes over the first usable route (see {@link
+ * RouteSelection}) whose conditions admit it. Routes are tried in order; a recipient deferred
+ * over one route is offered to the next in the same run, unless a route with {@code
+ * last_route} admitted it. For each route the messages that have recipients for it go out as
+ * one batch ({@link RemoteDelivery}: one connection carries several messages), rewritten for
+ * the route at send time ({@link Rewriter}; the spooled message never changes), the body
+ * streamed from the spool.
+ *
+ * <p>Messages are locked before their batch and stay locked until their outcome is written;
+ * each is a {@link RemoteMessage}. Each result is recorded as soon as it arrives, by the {@link
+ * SpoolRecorder} thread while the next message is sent: a message whose recipients were all
+ * delivered is removed, any other gets its envelope rewritten (so a crash repeats as little as
+ * possible: the duplicate window of spool-format.md).
+ * Failures and deferrals are settled when the message is done with every route: failed recipients bounce (through {@link QueueRunner#finish}, the same code
+ * as local failures), deferrals past {@code max_defer_time} fail, delay warnings follow {@code
+ * warn_intervals}. Until then a failed recipient is kept pending on disk, so that a crash before
+ * its bounce is queued tries it again rather than losing the bounce.
+ *
+ * <p>Trusts the spool and the configuration; what a server answers only decides the outcome of
+ * its recipients. How it fails: a message that cannot be locked (another run has it), is held,
+ * or went away is skipped; a state that cannot be written is reported and the message stays as
+ * it was on disk (it is tried again next run); {@link RemoteDelivery} never throws.
+ */
+final class RemoteRun {
+  /** The most messages locked at once (each holds an open file). */
+  private static final int CHUNK = 1000;
+
+
+  private final QueueRunner runner;
+  private final Config cfg;
+  private final Spool spool;
+  private final MailLog log;
+  private final Clock clock;
+  private final RouteSelection selection;
+  private final Locality locality;
+  private final PrintStream err;
+  private final int verbose;
+  private final RemoteMessage.Context context;
+  private Set<String> remoteOnly = Set.of();
+  private final AtomicInteger remoteOnlyHandled = new AtomicInteger();
+  private final AtomicInteger remoteOnlyBusy = new AtomicInteger();
+
+  RemoteRun(QueueRunner runner, Config cfg, Spool spool, MailLog log, Clock clock,
+      RouteSelection selection, Locality locality, PrintStream err, int verbose) {
+    this.runner = runner;
+    this.cfg = cfg;
+    this.spool = spool;
+    this.log = log;
+    this.clock = clock;
+    this.selection = selection;
+    this.locality = locality;
+    this.err = err;
+    this.verbose = verbose;
+    this.context = new RemoteMessage.Context(runner, cfg, spool, log, err, verbose);
+  }
+
+  /** True when there is some route to use. */
+  boolean hasRoutes() {
+    return !selection.routes().isEmpty();
+  }
+
+  /**
+   * Sends the remote recipients of the messages {@code ids} (null: every queued message) over
+   * the usable routes. Returns the IDs of the bounces and warnings it queued.
+   */
+  List<String> run(List<String> ids) throws IOException {
+    if (selection.routes().isEmpty()) {
+      verbose("no route to use (" + selection.why() + "); remote mail stays queued");
+      return List.of();
+    }
+    if (selection.online() == null) {
+      verbose(selection.why() + "; permanent routes only");
+    }
+    List<String> all = ids == null ? spool.ids() : ids;
+    List<String> queued = new ArrayList<>();
+    for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
+      queued.addAll(chunk(all.subList(i, Math.min(all.size(), i + CHUNK))));
+    }
+    return queued;
+  }
+
+  private void verbose(String line) {
+    if (verbose > 0) {
+      err.println("masq-deliver: " + line);
+    }
+  }
+
+  /** Locks the messages of {@code ids} that have remote work, sends over every route, settles. */
+  private List<String> chunk(List<String> ids) throws IOException {
+    Map<String, RemoteMessage> msgs = new LinkedHashMap<>();
+    List<String> queued = new ArrayList<>();
+    SpoolRecorder writer = new SpoolRecorder(spool, log, err);
+    try {
+      // locked and read on all cores (the sending thread is idle until they are)
+      for (RemoteMessage m : ids.parallelStream().map(this::openOrSkip).toList()) {
+        if (m != null) {
+          msgs.put(m.id(), m);
+        }
+      }
+      for (Route route : selection.routes()) {
+        if (!msgs.isEmpty()) {
+          send(route, msgs, writer);
+        }
+      }
+      writer.finish();
+      for (RemoteMessage m : msgs.values()) {
+        try {
+          queued.addAll(m.settle());
+        } catch (IOException e) {
+          // what was delivered is on disk already; the rest is tried again next run
+          log.write(m.id() + " cannot record the outcome, will try again: " + e.getMessage());
+          err.println("masq-deliver: " + m.id() + ": cannot record the outcome: " + e.getMessage());
+        }
+      }
+    } finally {
+      writer.finish();
+      for (RemoteMessage m : msgs.values()) {
+        m.lock().close();
+      }
+    }
+    return queued;
+  }
+
+  /** {@link #open}, with a file that cannot be opened reported and skipped. */
+  private RemoteMessage openOrSkip(String id) {
+    try {
+      return open(id);
+    } catch (IOException e) {
+      err.println("masq-deliver: " + id + ": " + e.getMessage() + " (skipped)");
+      return null;
+    }
+  }
+
+  /** The message {@code id} locked and read, or null when it has no remote work for us. */
+  private RemoteMessage open(String id) throws IOException {
+    MessageLock lock;
+    try {
+      if (!spool.exists(id)) {
+        return null; // gone
+      }
+      lock = spool.lock(id);
+    } catch (MasqException e) {
+      return null;
+    }
+    if (remoteOnly.contains(id)) {
+      (lock == null ? remoteOnlyBusy : remoteOnlyHandled).incrementAndGet();
+    }
+    if (lock == null) {
+      if (verbose > 0) {
+        err.println("masq-deliver: " + id + " is locked by another process; skipped");
+      }
+      return null;
+    }
+    try {
+      Envelope env = spool.read(id);
+      Map<Integer, Address> remote = env.held() ? Map.of() : remoteRecipients(env);
+      if (remote.isEmpty()) {
+        lock.close();
+        return null;
+      }
+      HeaderSection section;
+      try (InputStream in = new BufferedInputStream(lock.openMessage(), 8192)) {
+        section = HeaderSection.read(in);
+      }
+      long bodyStart = section.prefix().length() + section.separator().length();
+      for (Header h : section.headers()) {
+        bodyStart += h.raw().length(); // one char per byte
+      }
+      return new RemoteMessage(context, lock, env, remote, section.headers(), bodyStart, clock.millis());
+    } catch (MasqException | IOException | RuntimeException e) {
+      lock.close();
+      err.println("masq-deliver: " + id + ": " + e.getMessage() + " (skipped)");
+      return null;
+    }
+  }
+
+  /**
+   * The messages among {@code ids} the local pass has nothing to do for: every pending
+   * recipient is remote, and there is no log_user to add. Read without the lock, on all cores:
+   * a hint only (recipients never turn local); the remote pass reads each again under its lock.
+   */
+  Set<String> onlyRemote(Collection<String> ids) {
+    if (cfg.logUser() != null && !cfg.logUser().isBlank()) {
+      return Set.of();
+    }
+    remoteOnly = ids.parallelStream().filter(this::onlyRemote).collect(Collectors.toSet());
+    remoteOnlyHandled.set(0);
+    remoteOnlyBusy.set(0);
+    return remoteOnly;
+  }
+
+  /** Of the messages {@link #onlyRemote(Collection)} named: how many this run handled. */
+  int remoteOnlyHandled() {
+    return remoteOnlyHandled.get();
+  }
+
+  /** Of the messages {@link #onlyRemote(Collection)} named: how many another run held. */
+  int remoteOnlyBusy() {
+    return remoteOnlyBusy.get();
+  }
+
+  private boolean onlyRemote(String id) {
+    try {
+      Envelope env = spool.read(id);
+      long pending = env.recipients().stream().filter(Recipient::isPending).count();
+      return !env.held() && pending > 0 && remoteRecipients(env).size() == pending;
+    } catch (MasqException | IOException e) {
+      return false; // the local pass reports it
+    }
+  }
+
+  /** The pending recipient lines whose address is remote, by index, with their addresses. */
+  private Map<Integer, Address> remoteRecipients(Envelope env) {
+    Map<Integer, Address> out = new LinkedHashMap<>();
+    List<Recipient> rs = env.recipients();
+    for (int i = 0; i < rs.size(); i++) {
+      Recipient r = rs.get(i);
+      if (!r.isPending()) {
+        continue;
+      }
+      try {
+        Address a = AddressParser.parseEnvelope(r.address());
+        if (!a.isNull() && !locality.isLocal(a)) {
+          out.put(i, a);
+        }
+      } catch (AddressException e) {
+        // not an address (|command, /file leaves) or a bad one: local delivery's business
+      }
+    }
+    return out;
+  }
+
+  /** Sends every message that has recipients this route admits, as one batch. */
+  private void send(Route route, Map<String, RemoteMessage> msgs, SpoolRecorder writer) {
+    Rewriter rewriter = new Rewriter(route, cfg);
+    List<OutgoingMessage> out = new ArrayList<>();
+    for (RemoteMessage m : msgs.values()) {
+      OutgoingMessage o = m.offer(route, rewriter);
+      if (o != null) {
+        out.add(o);
+      }
+    }
+    if (out.isEmpty()) {
+      return;
+    }
+    verbose("route " + route.name() + ": " + out.size() + " message(s)");
+    RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.hostName());
+    new RemoteDelivery(settings, clock, log::write).deliver(out, (o, results) -> {
+      RemoteMessage m = msgs.get(o.id());
+      if (m != null && m.record(route, results)) {
+        writer.add(m);
+      }
+    });
+  }
+
+  /** What a queue run would do with the remote recipient {@code a} of {@code env} (--dry-run). */
+  String describe(Envelope env, Address a) {
+    if (selection.routes().isEmpty()) {
+      return "remote, waiting for a route (" + selection.why() + ")";
+    }
+    List<Header> headers;
+    try (InputStream in = new BufferedInputStream(spool.openMessage(env.id()), 8192)) {
+      headers = HeaderSection.read(in).headers();
+    } catch (MasqException | IOException e) {
+      return "remote, cannot read the message: " + e.getMessage();
+    }
+    List<String> refusals = new ArrayList<>();
+    for (Route r : selection.routes()) {
+      RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, cfg.hostName());
+      if (d.allowed()) {
+        return "remote, over route " + r.name() + " (" + target(r) + ")"
+            + (refusals.isEmpty() ? "" : "; not " + String.join("; not ", refusals));
+      }
+      refusals.add(d.reason());
+    }
+    return "remote, no usable route takes it: " + String.join("; ", refusals);
+  }
+
+  /** Where a route sends, in a few words. */
+  private static String target(Route r) {
+    if (r.pipe() != null) {
+      return "pipe " + r.pipe();
+    }
+    if (r.wrapper() != null) {
+      return "wrapper " + r.wrapper();
+    }
+    return r.mailHost() == null ? "by MX of the recipient domain" : r.mailHost() + ":" + r.port();
+  }
+
+  /** For --dry-run: which routes are usable now. */
+  void describeRoutes(PrintStream out) {
+    out.println("routes: " + (selection.routes().isEmpty() ? "none"
+        : String.join(", ", selection.routes().stream().map(Route::name).toList()))
+        + " (" + selection.why() + ")");
+  }
+}

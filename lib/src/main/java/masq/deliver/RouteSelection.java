@@ -1,0 +1,153 @@
+package masq.deliver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import masq.MasqException;
+import masq.config.Config;
+import masq.route.Route;
+import masq.route.Routes;
+import masq.route.Words;
+
+/**
+ * Which routes a queue run may use (masqmail's deliver.c {@code deliver_remote}): the
+ * permanent routes, always, in the order of {@code permanent_routes}; then the routes of the
+ * connection that is online now, if any. The online connection is the one named on the command
+ * line ({@code --route NAME}, the ip-up case), else the first line (trimmed) that the {@code
+ * online_query} command prints when it exits 0, else the first line of {@code online_file}.
+ *
+ * <p>Trusts the configuration; the online_query command runs without a shell (its line is split
+ * into words as masqmail does), with a time limit. How it fails: an unknown route NAME given on
+ * the command line is exit 69; a route file that does not parse is exit 78; an online_query
+ * that cannot run, fails, times out or prints nothing, an online_file that is missing or
+ * empty, and a name those give that has no {@code query_routes.NAME} all mean "nothing
+ * online", with the reason in {@link #why()} (for -v and the log), never an error.
+ */
+public final class RouteSelection {
+  private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
+
+  private final List<Route> routes;
+  private final String online;
+  private final String why;
+
+  private RouteSelection(List<Route> routes, String online, String why) {
+    this.routes = List.copyOf(routes);
+    this.online = online;
+    this.why = why;
+  }
+
+  /**
+   * The routes usable now.
+   *
+   * @param routeName the connection named with --route, or null to ask online_query/online_file
+   */
+  public static RouteSelection of(Config cfg, String routeName, boolean strict) throws MasqException {
+    List<Route> routes = new ArrayList<>(Routes.permanent(cfg, strict));
+    if (routeName != null) {
+      routes.addAll(Routes.query(cfg, routeName, strict)); // unknown: exit 69
+      return new RouteSelection(routes, routeName, "connection " + routeName + " named by --route");
+    }
+    String[] found = detect(cfg);
+    String name = found[0];
+    if (name != null && !cfg.queryRoutes().containsKey(name)) {
+      return new RouteSelection(routes, null, found[1] + " names '" + name
+          + "', but there is no query_routes." + name + ": nothing online");
+    }
+    if (name != null) {
+      routes.addAll(Routes.query(cfg, name, strict));
+    }
+    return new RouteSelection(routes, name, found[1]);
+  }
+
+  /** {name or null, how it was found or why there is none}. */
+  private static String[] detect(Config cfg) {
+    if (cfg.onlineQuery() != null && !cfg.onlineQuery().isBlank()) {
+      String q = cfg.onlineQuery();
+      try {
+        String name = query(q);
+        return name == null
+            ? new String[] {null, "online_query '" + q + "' printed nothing: nothing online"}
+            : new String[] {name, "online_query '" + q + "'"};
+      } catch (IOException e) {
+        return new String[] {null, "online_query '" + q + "': " + e.getMessage() + ": nothing online"};
+      }
+    }
+    Path f = cfg.onlineFile();
+    if (f != null) {
+      try {
+        String name = firstLine(Files.readAllBytes(f));
+        return name == null
+            ? new String[] {null, "online_file " + f + " is empty: nothing online"}
+            : new String[] {name, "online_file " + f};
+      } catch (NoSuchFileException e) {
+        return new String[] {null, "no online_file " + f + ": nothing online"};
+      } catch (IOException e) {
+        return new String[] {null, "online_file " + f + ": " + e.getMessage() + ": nothing online"};
+      }
+    }
+    return new String[] {null, "no --route, online_query or online_file: nothing online"};
+  }
+
+  /** Runs the online_query command; its first output line, or null. */
+  private static String query(String commandLine) throws IOException {
+    List<String> argv;
+    try {
+      argv = Words.split(commandLine);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage());
+    }
+    if (argv.isEmpty()) {
+      throw new IOException("empty command");
+    }
+    Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] out;
+    try (InputStream in = p.getInputStream()) {
+      out = in.readNBytes(4096);
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    try {
+      if (!p.waitFor(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("did not exit within " + QUERY_TIMEOUT.toSeconds() + "s");
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    }
+    if (p.exitValue() != 0) {
+      throw new IOException("exit " + p.exitValue());
+    }
+    return firstLine(out);
+  }
+
+  private static String firstLine(byte[] b) {
+    String s = new String(b, StandardCharsets.UTF_8);
+    int nl = s.indexOf('\n');
+    s = (nl < 0 ? s : s.substring(0, nl)).strip();
+    return s.isEmpty() ? null : s;
+  }
+
+  /** The usable routes, permanent ones first, then the online connection's. */
+  public List<Route> routes() {
+    return routes;
+  }
+
+  /** The connection online now, or null. */
+  public String online() {
+    return online;
+  }
+
+  /** How the online connection was found, or why there is none (one line). */
+  public String why() {
+    return why;
+  }
+}

@@ -59,8 +59,9 @@ echo "masq bench — $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(uname
 echo
 echo "| what | figure | floor or note |"
 echo "|---|---|---|"
+only=${1:-} # parts may use "set --", so the filter is kept apart
 for part in "$MASQ_HOME"/tests/bench/parts/*.sh; do
   [ -f "$part" ] || continue
-  case ${part##*/} in ${1:-}*) ;; *) continue ;; esac # sh bench.sh 60: only parts 60-*
+  case ${part##*/} in ${only}*) ;; *) continue ;; esac # sh bench.sh 60: only parts 60-*
   . "$part"
 done

@@ -104,14 +104,18 @@ class OfflineDayTest {
     assertFalse(mailq.contains("bob@test.example"), mailq);
 
     // A queue run with nothing online sends nothing and keeps everything.
-    Sandbox.Run offline = deliver(box, "-v");
+    Sandbox.Run offline = queueRun(box, "-v");
     assertTrue(offline.stderr().contains("nothing online"), offline.stderr());
     assertEquals(ids, box.queuedIds());
     assertFalse(box.log().contains(" route="), box.log());
+    assertEquals(List.of(), maildirTexts(annBox), "waiting bounces nothing");
+    String tempId = idFor(box, "temp@far.example");
+    String storedTemp = box.message(tempId);
+    assertTrue(storedTemp.contains("\nFrom: Ann <ann@laptop.home.lan>\n"), storedTemp);
 
     // Noon: the link to provider 1 comes up, the ip-up script runs sendmail -qo isp1.
     Path isp1Record = aiosmtpd(isp1Port);
-    deliver(box, "sendmail", "-qo", "isp1");
+    sendmail(box, "-qo", "isp1");
     List<String> got1 = records(isp1Record);
     assertEquals(1, got1.size(), "provider 1 took only ok@: " + got1);
     String toOk = got1.get(0);
@@ -127,7 +131,8 @@ class OfflineDayTest {
     assertTrue(log.contains(" ** bad@far.example route=isp1 host=[127.0.0.1]:" + isp1Port + " 550 5.1.1"), log);
 
     // The permanently refused one is back as a DSN in Ann's local Maildir.
-    assertEquals(1, box.queuedIds().size(), "only temp@ waits: " + box.run("", "masq-queue", "list").out());
+    assertEquals(List.of(tempId), box.queuedIds(), "only temp@ waits");
+    assertEquals(storedTemp, box.message(tempId), "each route rewrites its own copy; the spool keeps the original");
     List<String> bounces = maildirTexts(annBox);
     assertEquals(1, bounces.size(), bounces.toString());
     String dsn = bounces.get(0);
@@ -137,12 +142,12 @@ class OfflineDayTest {
     assertTrue(dsn.contains("multipart/report") && dsn.contains("report-type=delivery-status"), dsn);
     assertTrue(dsn.contains("Subject: for bad"), "the bounce carries the refused message's header: " + dsn);
     assertFalse(dsn.contains("temp@far.example") || dsn.contains("ok@far.example"), dsn);
-    mailq = box.run("", "sendmail", "-bp").expect(0).out();
+    mailq = sendmail(box, "-bp").out();
     assertTrue(mailq.contains("== temp@far.example (451 4.2.1 mailbox busy"), mailq);
 
     // Evening, over the other provider: the deferred message goes out, rewritten for isp2.
     Path sink = smtpSink(isp2Port);
-    deliver(box, "sendmail", "-qo", "isp2");
+    sendmail(box, "-qo", "isp2");
     List<String> got2 = waitDumps(sink, 1);
     assertEquals(1, got2.size(), got2.toString());
     String toTemp = got2.get(0).replace("\r\n", "\n");
@@ -155,7 +160,7 @@ class OfflineDayTest {
     assertEquals(1, records(isp1Record).size(), "nothing more reached provider 1");
 
     // Night: the queue is empty and the spool is clean; the local mailboxes are as they were.
-    assertEquals("mail queue is empty.\n", box.run("", "sendmail", "-bp").expect(0).out());
+    assertEquals("mail queue is empty.\n", sendmail(box, "-bp").out());
     assertEquals(List.of(), box.queuedIds());
     String check = box.run("", "masq-queue", "check").expect(0).out();
     assertTrue(check.contains("0 problem(s)"), check);
@@ -216,12 +221,24 @@ class OfflineDayTest {
     p.waitFor(10, TimeUnit.SECONDS);
   }
 
-  /** Runs a queue run (masq-deliver ARGS, or bin/sendmail when ARGS start with "sendmail"); expects 0. */
-  private static Sandbox.Run deliver(Sandbox box, String... args) throws Exception {
-    boolean sendmail = args.length > 0 && args[0].equals("sendmail");
-    String tool = sendmail ? "sendmail" : "masq-deliver";
-    String[] rest = sendmail ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
-    return box.run("", tool, rest).expect(0);
+  /** The queued message addressed to {@code rcpt}. */
+  private static String idFor(Sandbox box, String rcpt) throws IOException {
+    for (String id : box.queuedIds()) {
+      if (box.envelope(id).contains("<" + rcpt + ">")) {
+        return id;
+      }
+    }
+    throw new AssertionError("no queued message for " + rcpt);
+  }
+
+  /** A plain queue run, as cron would start it; expects exit 0. */
+  private static Sandbox.Run queueRun(Sandbox box, String... args) throws Exception {
+    return box.run("", "masq-deliver", args).expect(0);
+  }
+
+  /** bin/sendmail with masqmail's options (-qo NAME, -bp ...); expects exit 0. */
+  private static Sandbox.Run sendmail(Sandbox box, String... args) throws Exception {
+    return box.run("", "sendmail", args).expect(0);
   }
 
   /** Each message the aiosmtpd recorder accepted, as "MAIL from\nRCPT to,...\nDATA". */
@@ -281,11 +298,11 @@ class OfflineDayTest {
         settled &= box.envelope(id).contains("waiting for a route");
       }
       if (settled) {
-        break;
+        return ids;
       }
       Thread.sleep(50);
     }
-    return ids;
+    throw new AssertionError("immediate delivery did not finish: " + box.envelope(ids.get(0)));
   }
 
   interface Poll {

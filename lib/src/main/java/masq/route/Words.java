@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Splits a command line the way masqmail does (g_shell_parse_argv): words separated by
  * white space, single quotes literal, double quotes with backslash escapes, a backslash
- * quoting the next character outside quotes. No variables, globs or other shell syntax.
+ * quoting the next character outside quotes, a {@code #} that starts a word starting a comment.
+ * No variables, globs or other shell syntax.
  */
 public final class Words {
   private Words() {}
@@ -26,6 +27,9 @@ public final class Words {
         continue;
       }
       if (w == null) {
+        if (c == '#') {
+          break; // a comment, to the end of the line
+        }
         w = new StringBuilder();
       }
       if (c == '\'') {

@@ -86,7 +86,7 @@ final class PipeTransport {
     List<String> argv = new ArrayList<>();
     Process p;
     try {
-      for (String w : ShellWords.split(s.pipe())) {
+      for (String w : masq.route.Words.split(s.pipe())) {
         argv.add(PipeVariables.expand(w, vars));
       }
       if (argv.isEmpty()) {

@@ -47,7 +47,7 @@ final class ProcessChannel extends StreamChannel {
   static ProcessChannel start(String command, Consumer<String> log) throws IOException {
     List<String> argv;
     try {
-      argv = ShellWords.split(command);
+      argv = masq.route.Words.split(command);
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage());
     }

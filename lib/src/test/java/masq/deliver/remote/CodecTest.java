@@ -157,10 +157,10 @@ class CodecTest {
   @Test
   void shellWords() {
     assertEquals(List.of("a", "b c", "d$e", "f\"g", "h i", "j\\k", "l"),
-        ShellWords.split(" a 'b c' \"d$e\" \"f\\\"g\" h\\ i 'j\\k' l # comment"));
-    assertEquals(List.of("", "x"), ShellWords.split("'' x"));
-    assertThrows(IllegalArgumentException.class, () -> ShellWords.split("a 'b"));
-    assertThrows(IllegalArgumentException.class, () -> ShellWords.split("a \"b"));
+        masq.route.Words.split(" a 'b c' \"d$e\" \"f\\\"g\" h\\ i 'j\\k' l # comment"));
+    assertEquals(List.of("", "x"), masq.route.Words.split("'' x"));
+    assertThrows(IllegalArgumentException.class, () -> masq.route.Words.split("a 'b"));
+    assertThrows(IllegalArgumentException.class, () -> masq.route.Words.split("a \"b"));
   }
 
   @Test

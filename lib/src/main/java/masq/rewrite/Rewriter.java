@@ -9,6 +9,7 @@ import masq.address.AddressParser;
 import masq.address.Mailbox;
 import masq.config.Config;
 import masq.message.Header;
+import masq.route.Locality;
 import masq.route.MapRule;
 import masq.route.MapTarget;
 import masq.route.Route;
@@ -21,7 +22,7 @@ import masq.route.Route;
  *
  * <p>Only {@code From:}, {@code Sender:}, {@code Reply-To:}, {@code Mail-Followup-To:} (every
  * occurrence) and the return path are rewritten, and in them only local addresses (see
- * {@link LocalAddresses#forRewriting}). For each, the specific map is searched first, then
+ * {@link Locality#isRewritable}). For each, the specific map is searched first, then
  * {@code map_outgoing_addresses}; the first rule whose pattern matches the local part wins. In
  * a header only the addr-spec of a matching element changes: a bare address gets the whole
  * replacement, display name included; an address in angle brackets or with a comment keeps its
@@ -31,11 +32,11 @@ import masq.route.Route;
  */
 public final class Rewriter {
   private final Route route;
-  private final LocalAddresses local;
+  private final Locality local;
 
   public Rewriter(Route route, Config cfg) {
     this.route = route;
-    this.local = new LocalAddresses(cfg);
+    this.local = Locality.of(cfg);
   }
 
   /** Rewrites {@code headers} and {@code returnPath} (null when there is none) for the route. */
@@ -62,7 +63,7 @@ public final class Rewriter {
 
   /** The return path over this route: a local one whose local part matches a rule is replaced. */
   public Address returnPath(Address rp) {
-    if (!local.forRewriting(rp)) {
+    if (!local.isRewritable(rp)) {
       return rp;
     }
     MapRule r = find(MapTarget.RETURN_PATH, rp.localPart());
@@ -92,7 +93,7 @@ public final class Rewriter {
         continue;
       }
       Address u = new Address(utf8(a.localPart()), a.domain() == null ? null : utf8(a.domain()));
-      if (!local.forRewriting(u)) {
+      if (!local.isRewritable(u)) {
         continue;
       }
       MapRule r = find(t, u.localPart());

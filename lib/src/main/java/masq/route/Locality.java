@@ -55,6 +55,18 @@ public final class Locality {
     return isLocalDomain(a.domain()) && !contains(notLocalAddresses, a);
   }
 
+  /**
+   * True when a route's rewrite rules may change {@code a}: no domain, a domain in
+   * {@code local_hosts}, or listed in {@code local_addresses}. {@code not_local_addresses} is
+   * ignored here, as masqmail's rewriting ignores it; the null sender is never rewritten.
+   */
+  public boolean isRewritable(Address a) {
+    if (a.isNull()) {
+      return false;
+    }
+    return isLocalDomain(a.domain()) || contains(localAddresses, a);
+  }
+
   /** masqmail's {@code addr_isequal}: local part exact (or caseless), domain caseless. */
   public boolean same(Address a, Address b) {
     boolean local = caseless ? a.localPart().equalsIgnoreCase(b.localPart())

@@ -4,14 +4,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressException;
-import masq.address.AddressParser;
-import masq.address.Glob;
 import masq.config.Config;
+import masq.route.Locality;
 
 /**
  * Who may send mail where through masq-smtpd. Mail for local addresses is accepted from every
@@ -26,8 +24,7 @@ import masq.config.Config;
 public final class RelayPolicy {
   private final Config cfg;
   private final List<Net> nets;
-  private final List<Address> localAddresses;
-  private final List<Address> notLocalAddresses;
+  private final Locality locality;
 
   /** A network: an address and how many leading bits of it count. */
   record Net(byte[] prefix, int bits) {
@@ -64,20 +61,7 @@ public final class RelayPolicy {
       n.add(net);
     }
     this.nets = List.copyOf(n);
-    this.localAddresses = addresses(cfg.localAddresses(), cfg.hostName());
-    this.notLocalAddresses = addresses(cfg.notLocalAddresses(), cfg.hostName());
-  }
-
-  private static List<Address> addresses(List<String> items, String host) {
-    List<Address> out = new ArrayList<>();
-    for (String item : items) {
-      try {
-        out.add(AddressParser.parseEnvelope(item).qualify(host));
-      } catch (AddressException e) {
-        // not an address: it matches nothing
-      }
-    }
-    return List.copyOf(out);
+    this.locality = Locality.of(cfg);
   }
 
   /** Parses {@code ADDRESS[/BITS]}; null when it is not one. */
@@ -147,30 +131,7 @@ public final class RelayPolicy {
 
   /** True when {@code a} (qualified) is delivered on this host. */
   public boolean isLocal(Address a) {
-    if (listed(localAddresses, a)) {
-      return true;
-    }
-    String domain = a.domainLower();
-    boolean localDomain = domain.isEmpty();
-    for (String pattern : cfg.localHosts()) {
-      if (Glob.matches(pattern, domain, true)) {
-        localDomain = true;
-        break;
-      }
-    }
-    return localDomain && !listed(notLocalAddresses, a);
-  }
-
-  private boolean listed(List<Address> list, Address a) {
-    for (Address b : list) {
-      boolean local = cfg.caselessMatching()
-          ? b.localPart().toLowerCase(Locale.ROOT).equals(a.localPart().toLowerCase(Locale.ROOT))
-          : b.localPart().equals(a.localPart());
-      if (local && b.domainLower().equals(a.domainLower())) {
-        return true;
-      }
-    }
-    return false;
+    return locality.isLocal(a);
   }
 
   /** May {@code client} send mail to {@code rcpt}? */

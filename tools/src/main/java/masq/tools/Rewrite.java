@@ -20,9 +20,9 @@ import masq.config.Config;
 import masq.message.Header;
 import masq.message.MessageFormatException;
 import masq.rewrite.HeaderSection;
-import masq.rewrite.LocalAddresses;
 import masq.rewrite.Rewriter;
 import masq.rewrite.Rewritten;
+import masq.route.Locality;
 import masq.route.Route;
 import masq.route.RouteDecision;
 import masq.route.Routes;
@@ -189,10 +189,10 @@ public final class Rewrite extends Tool {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("MAIL FROM:").append(r.returnPath().bracketed()).append('\n');
-        LocalAddresses local = new LocalAddresses(cfg);
+        Locality local = Locality.of(cfg);
         for (Address a : rcpts) {
           RouteDecision d = route.admits(sender, section.headers(), a, cfg.hostName());
-          if (local.forDelivery(a)) {
+          if (local.isLocal(a)) {
             err.println(name + ": note: " + a.bracketed() + " is local: delivered here, not over route "
                 + route.name());
           } else if (!d.allowed()) {

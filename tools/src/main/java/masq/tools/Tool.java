@@ -101,7 +101,7 @@ abstract class Tool {
           configFile = Path.of(a.substring(2));
           return 1;
         }
-        if (a.matches("-v+")) {
+        if (a.length() > 1 && a.charAt(0) == '-' && a.chars().skip(1).allMatch(c -> c == 'v')) {
           verbose += a.length() - 1;
           return 1;
         }

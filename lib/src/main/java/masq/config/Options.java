@@ -37,11 +37,13 @@ final class Options {
       "pipe_fromhack", "map_return_path_addresses", "map_h_from_addresses",
       "map_h_sender_addresses", "map_h_reply_to_addresses", "map_h_mail_followup_to_addresses",
       "map_outgoing_addresses", "set_h_from_domain", "set_h_reply_to_domain",
-      "set_return_path_domain", "tls", "tls_verify", "tls_trust_file");
+      "set_return_path_domain", "tls", "tls_verify", "tls_trust_file",
+      // masqmail 0.2's names for route conditions, read into the lists that replaced them
+      "allowed_mail_locals", "not_allowed_mail_locals", "allowed_return_paths",
+      "not_allowed_return_paths", "allowed_rcpt_domains", "not_allowed_rcpt_domains");
 
   /** Route options of older masqmail releases that masq recognises but does not use. */
   static final Set<String> ROUTE_NOT_APPLICABLE = Set.of(
-      "protocol", "expand_h_sender_domain", "expand_h_sender_address", "allowed_mail_locals",
-      "not_allowed_mail_locals", "allowed_return_paths", "not_allowed_return_paths",
-      "allowed_rcpt_domains", "not_allowed_rcpt_domains", "pop3_login", "do_ssl", "ssl");
+      "protocol", "expand_h_sender_domain", "expand_h_sender_address", "pop3_login", "do_ssl",
+      "ssl");
 }

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
@@ -73,10 +74,15 @@ public final class Route {
     this.name = rc.name();
     this.file = rc.file();
     List<String> warn = new ArrayList<>(rc.warnings());
-    this.allowedSenders = patterns(rc, "allowed_senders");
-    this.deniedSenders = patterns(rc, "denied_senders");
-    this.allowedRecipients = patterns(rc, "allowed_recipients");
-    this.deniedRecipients = patterns(rc, "denied_recipients");
+    // masqmail 0.2's conditions join the lists that replaced them in masqmail 0.3:
+    // *_mail_locals and *_return_paths the sender lists, *_rcpt_domains (as *@DOMAIN) the
+    // recipient lists, so an old route file stays as strict as it was
+    this.allowedSenders = join(patterns(rc, "allowed_senders"),
+        patterns(rc, "allowed_return_paths"), patterns(rc, "allowed_mail_locals"));
+    this.deniedSenders = join(patterns(rc, "denied_senders"),
+        patterns(rc, "not_allowed_return_paths"), patterns(rc, "not_allowed_mail_locals"));
+    this.allowedRecipients = join(patterns(rc, "allowed_recipients"), domains(rc, "allowed_rcpt_domains"));
+    this.deniedRecipients = join(patterns(rc, "denied_recipients"), domains(rc, "not_allowed_rcpt_domains"));
     this.allowedFromHdrs = patterns(rc, "allowed_from_hdrs");
     this.deniedFromHdrs = patterns(rc, "denied_from_hdrs");
 
@@ -227,6 +233,16 @@ public final class Route {
 
   private static List<AddressPattern> patterns(RouteConfig rc, String option) throws MasqException {
     return items(rc, option, AddressPattern::parse);
+  }
+
+  /** masqmail 0.2's domain lists: each item DOMAIN is the pattern *@DOMAIN. */
+  private static List<AddressPattern> domains(RouteConfig rc, String option) throws MasqException {
+    return items(rc, option, (text, where, opt) -> AddressPattern.parse("*@" + text, where, opt));
+  }
+
+  @SafeVarargs
+  private static List<AddressPattern> join(List<AddressPattern>... lists) {
+    return Stream.of(lists).flatMap(List::stream).toList();
   }
 
   private static List<MapRule> rules(RouteConfig rc, String option) throws MasqException {

@@ -23,6 +23,14 @@ class RouteConditionsTest {
     String senders = "allowed_senders = *@home.lan; <>; admin\ndenied_senders = spam*@*; guest@HOME.lan\n";
     String rcpts = "allowed_recipients = *@*.example; postmaster\ndenied_recipients = *@secret.example;root\n";
     String froms = "allowed_from_hdrs = *@home.lan\ndenied_from_hdrs = eve*\n";
+    String old02 = """
+        allowed_rcpt_domains = "*isp.example; other.org"
+        not_allowed_rcpt_domains = bad.isp.example
+        allowed_return_paths = "boss@corp.example; spam@corp.example"
+        not_allowed_return_paths = spam@corp.example
+        allowed_mail_locals = "u; root"
+        not_allowed_mail_locals = root
+        """;
     return Stream.of(
         Arguments.of("no lists: everything allowed", "", "a@b.example", null, "c@d.example", "ok"),
         Arguments.of("no lists: null sender allowed", "", "<>", null, "c@d.example", "ok"),
@@ -68,7 +76,22 @@ class RouteConditionsTest {
         Arguments.of("unparseable From: ignored without from lists", senders, "john@home.lan",
             "From: not an address\n", null, "ok"),
         Arguments.of("sender checked before recipient", senders + rcpts, "john@example.org", null,
-            "bob@secret.example", "allowed_senders"));
+            "bob@secret.example", "allowed_senders"),
+        // masqmail 0.2 route files: the old condition names still restrict the route
+        Arguments.of("0.2: allowed_rcpt_domains admits its domain", old02, "u@home.lan", null,
+            "x@isp.example", "ok"),
+        Arguments.of("0.2: allowed_rcpt_domains refuses other domains", old02, "u@home.lan", null,
+            "x@other.example", "not in allowed_recipients"),
+        Arguments.of("0.2: not_allowed_rcpt_domains refuses", old02, "u@home.lan", null,
+            "x@bad.isp.example", "matches '*@bad.isp.example'"),
+        Arguments.of("0.2: allowed_return_paths admits", old02, "boss@corp.example", null, null, "ok"),
+        Arguments.of("0.2: allowed_mail_locals admits that local part", old02, "u@home.lan", null, null, "ok"),
+        Arguments.of("0.2: sender in neither list refused", old02, "eve@home.lan", null, null,
+            "not in allowed_senders"),
+        Arguments.of("0.2: not_allowed_mail_locals refuses", old02, "root@home.lan", null, null,
+            "matches 'root'"),
+        Arguments.of("0.2: not_allowed_return_paths refuses", old02, "spam@corp.example", null, null,
+            "matches 'spam@corp.example'"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -172,6 +172,8 @@ class RouteTest {
     assertEquals(2, r.warnings().size());
     assertTrue(r.warnings().get(0).startsWith(FILE + ":2: unknown route option 'frobnicate'"));
     assertTrue(r.warnings().get(1).contains("not applicable"));
+    assertEquals(List.of(), parse("allowed_rcpt_domains = isp.example\nnot_allowed_mail_locals = root").warnings(),
+        "masqmail 0.2's route conditions are read, not warned about");
     MasqException e = assertThrows(MasqException.class, () -> Route.parse("frobnicate = 1\n", FILE, true));
     assertEquals(Exit.CONFIG, e.exitCode());
   }

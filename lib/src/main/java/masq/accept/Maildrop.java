@@ -33,6 +33,7 @@ import masq.message.MessageReader;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
+import masq.spool.UserView;
 
 /**
  * System mode's maildrop: how a user who may not write the queue still queues mail. The user's
@@ -202,6 +203,7 @@ public final class Maildrop {
         log.write("maildrop " + n.replaceAll("[^\\x21-\\x7e]", "?") + " not picked up: " + e);
       }
     }
+    UserView.afterPickup(spool, log); // the users' requests, and what they see now
   }
 
   private static void process(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
@@ -236,6 +238,7 @@ public final class Maildrop {
         Files.delete(work);
         queued.add(env.id());
         log.write(env.id() + " picked up from maildrop " + name + " of " + login);
+        UserView.pickedUp(spool, log, uid, name);
       } catch (MasqException e) {
         if (e.exitCode() == Exit.TEMPFAIL || e.exitCode() == Exit.IOERR) {
           log.write("maildrop " + name + " of " + login + " not queued yet: " + e.getMessage());
@@ -293,8 +296,10 @@ public final class Maildrop {
 
   private static void reject(Spool spool, MailLog log, Path work, String name, String why)
       throws IOException {
+    long owner = ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     Path to = spool.quarantine(work);
     log.write("maildrop " + name + " refused: " + why + "; moved to corrupt/" + to.getFileName());
+    UserView.refused(spool, log, owner, name, why);
   }
 
   /** The drop's envelope lines; the stream is left at the message. */

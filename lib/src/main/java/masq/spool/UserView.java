@@ -397,13 +397,18 @@ public final class UserView {
 
   /**
    * Opens {@code users/NAME} when it is a real directory (not a link) owned by uid NAME; else
-   * logs why it is ignored and returns null.
+   * returns null, and logs why it is ignored when {@code report} (once per run is enough).
    */
-  private static UserDir open(Spool spool, String name, MailLog log) {
+  private static UserDir open(Spool spool, String name, MailLog log, boolean report) {
+    java.util.function.Consumer<String> ignored = why -> {
+      if (report) {
+        log.write(DIR + "/" + name.replaceAll("[^\\x21-\\x7e]", "?") + " ignored: " + why);
+      }
+    };
+
     Path users = spool.root().resolve(DIR);
-    String shown = DIR + "/" + name.replaceAll("[^\\x21-\\x7e]", "?");
     if (!name.matches("0|[1-9][0-9]{0,9}")) {
-      log.write(shown + " ignored: not a uid (remove it)");
+      ignored.accept("not a uid (remove it)");
       return null;
     }
     long uid = Long.parseLong(name);
@@ -416,13 +421,13 @@ public final class UserView {
           : ((Number) a.get("uid")).longValue() != uid ? "owned by uid " + a.get("uid") + ", not " + uid
           : null;
       if (why != null) {
-        log.write(shown + " ignored: " + why + " (squatted? remove it)");
+        ignored.accept(why + " (squatted? remove it)");
         return null;
       }
       SecureDirectoryStream<Path> ds;
       try (DirectoryStream<Path> parent = Files.newDirectoryStream(users)) {
         if (!(parent instanceof SecureDirectoryStream<Path> sp)) {
-          log.write(shown + " ignored: this system offers no safe access to directories (openat)");
+          ignored.accept("this system offers no safe access to directories (openat)");
           return null;
         }
         ds = sp.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
@@ -430,15 +435,15 @@ public final class UserView {
       PosixFileAttributes opened = ds.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
       if (!a.get("fileKey").equals(opened.fileKey())) {
         ds.close();
-        log.write(shown + " ignored: replaced while it was checked");
+        ignored.accept("replaced while it was checked");
         return null;
       }
       return new UserDir(uid, opened.owner().getName(), opened.owner(), ds);
     } catch (NoSuchFileException e) {
       return null; // removed meanwhile
     } catch (IOException e) {
-      log.write(shown + " ignored: " + (e instanceof AccessDeniedException ? "permission denied (it must be"
-          + " the user's, group mail, mode 2770)" : e.toString()));
+      ignored.accept(e instanceof AccessDeniedException ? "permission denied (it must be"
+          + " the user's, group mail, mode 2770)" : e.toString());
       return null;
     }
   }
@@ -459,7 +464,7 @@ public final class UserView {
         || !Files.exists(spool.root().resolve(DIR).resolve(Long.toString(uid)), LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (UserDir u = open(spool, Long.toString(uid), log)) {
+    try (UserDir u = open(spool, Long.toString(uid), log, false)) {
       if (u == null) {
         return;
       }
@@ -503,7 +508,7 @@ public final class UserView {
     List<UserDir> dirs = new ArrayList<>();
     try {
       for (String name : userNames(spool)) {
-        UserDir u = open(spool, name, log);
+        UserDir u = open(spool, name, log, requests);
         if (u != null) {
           dirs.add(u);
         }

@@ -387,7 +387,7 @@ public final class Queue extends Tool {
           throw new MasqException(Exit.NOUSER, v.has(ids.get(0)) ? ids.get(0) + " is waiting for pickup"
               + " (see masq-queue list)" : "no such message among yours: " + ids.get(0));
         }
-        out.println("as of " + asOf(v));
+        out.println(asOf(v));
         show(e);
         out.println("(the headers and the message are readable only by mail and root)");
         return Exit.OK;
@@ -416,13 +416,13 @@ public final class Queue extends Tool {
 
   /** When the view was made, for people. */
   private String asOf(UserView.View v) {
-    return v.published() < 0 ? "no delivery run yet (the next masq-deliver run shows your queued messages)"
-        : "the last delivery run at " + Instant.ofEpochMilli(v.published()) + " ("
+    return v.published() < 0 ? "no delivery run has published your queued messages yet"
+        : "as of the last delivery run at " + Instant.ofEpochMilli(v.published()) + " ("
         + age(clock.millis() - v.published()) + " ago)";
   }
 
   private void userList(UserView.View v) {
-    out.println("as of " + asOf(v));
+    out.println(asOf(v));
     if (v.queued().isEmpty() && v.pending().isEmpty() && v.refused().isEmpty()) {
       out.println("mail queue is empty.");
       return;

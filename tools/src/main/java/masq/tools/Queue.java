@@ -40,8 +40,11 @@ import masq.spool.UserView;
  * <p>SECURITY: IDs given on the command line are checked against the ID syntax before any file
  * name is built from them, so no path outside the spool can be named. In system mode an
  * ordinary user (neither root nor mail) sees and changes only messages whose envelope uid is
- * theirs (others are "no such message"); the queue of a system-mode spool is readable by mail
- * and root only, so such a user gets one line saying so (exit 73) rather than a listing.
+ * theirs (others are "no such message"). The queue of a system-mode spool is readable by mail
+ * and root only, so such a user works on the view masq-deliver publishes in the user's own
+ * {@code users/UID} (UserView: checked to be a directory the user owns), and remove, hold and
+ * release become requests that the next run checks and carries out; cat and check are refused.
+ * Without {@code users/}, one line saying that the queue is not readable (exit 73).
  */
 public final class Queue extends Tool {
   /** The uid whose messages this caller may see and change, or -1 for all (set by run). */

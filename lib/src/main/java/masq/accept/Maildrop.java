@@ -176,7 +176,8 @@ public final class Maildrop {
   private static void pickupAll(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
       List<Path> drops, List<String> queued) throws IOException {
     // pickups that died earlier (a live one would hold the pickup lock)
-    for (Path work : spool.pickupFiles()) {
+    List<Path> leftovers = spool.pickupFiles();
+    for (Path work : leftovers) {
       try {
         process(spool, cfg, log, trusted, work, queued);
       } catch (IOException e) {
@@ -203,7 +204,7 @@ public final class Maildrop {
         log.write("maildrop " + n.replaceAll("[^\\x21-\\x7e]", "?") + " not picked up: " + e);
       }
     }
-    UserView.afterPickup(spool, log); // the users' requests, and what they see now
+    UserView.afterPickup(spool, log, !drops.isEmpty() || !leftovers.isEmpty()); // users' requests, their view
   }
 
   private static void process(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,

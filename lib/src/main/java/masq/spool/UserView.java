@@ -480,11 +480,13 @@ public final class UserView {
   }
 
   /**
-   * Carries out the users' requests (after the pickup) and publishes the view. The caller holds
-   * the pickup lock ({@link Spool#lockPickup}), which serialises all writers of the area.
+   * Carries out the users' requests (after the pickup) and publishes the view when the pickup
+   * took drops or a request was dealt with (else the view of the last run's end is current).
+   * The caller holds the pickup lock ({@link Spool#lockPickup}), which serialises all writers
+   * of the area.
    */
-  public static void afterPickup(Spool spool, MailLog log) {
-    serve(spool, log, true);
+  public static void afterPickup(Spool spool, MailLog log, boolean tookDrops) {
+    serve(spool, log, true, tookDrops);
   }
 
   /**
@@ -497,14 +499,14 @@ public final class UserView {
     }
     try (FileChannel lock = spool.lockPickup()) {
       if (lock != null) {
-        serve(spool, log, false);
+        serve(spool, log, false, true);
       }
     } catch (IOException e) {
       log.write("users' status not published: " + e);
     }
   }
 
-  private static void serve(Spool spool, MailLog log, boolean requests) {
+  private static void serve(Spool spool, MailLog log, boolean requests, boolean changed) {
     List<UserDir> dirs = new ArrayList<>();
     try {
       for (String name : userNames(spool)) {
@@ -518,10 +520,12 @@ public final class UserView {
       }
       if (requests) {
         for (UserDir u : dirs) {
-          carryOut(spool, log, u);
+          changed |= carryOut(spool, log, u);
         }
       }
-      publish(spool, log, dirs);
+      if (changed) {
+        publish(spool, log, dirs);
+      }
     } catch (IOException e) {
       log.write("users' status not published: " + e);
     } finally {
@@ -550,7 +554,9 @@ public final class UserView {
         .readAttributes();
   }
 
-  private static void carryOut(Spool spool, MailLog log, UserDir u) throws IOException {
+  /** Deals with the requests in {@code u}; true when one was carried out or refused. */
+  private static boolean carryOut(Spool spool, MailLog log, UserDir u) throws IOException {
+    boolean acted = false;
     for (String n : names(u)) {
       int dot = n.indexOf('.');
       if (dot < 0 || !OPS.contains(n.substring(dot + 1))) {
@@ -583,6 +589,7 @@ public final class UserView {
         if (why != null) {
           log.write(what + " refused: " + why);
         }
+        acted = true;
         deleteAny(u, n, a.isDirectory());
       } catch (NoSuchFileException e) {
         // gone meanwhile
@@ -590,6 +597,7 @@ public final class UserView {
         log.write(what + " not carried out: " + e);
       }
     }
+    return acted;
   }
 
   /** What the view needs of a queued message: its envelope file as it is now. */

@@ -202,6 +202,7 @@ class UserViewTest {
     Files.createSymbolicLink(users.resolve(Long.toString(me + 2000)), elsewhere);
     Files.createDirectory(users.resolve("x"));
     pickup();
+    UserView.publish(spool, log);
     String log = log();
     assertTrue(log.contains("users/" + other + " ignored: owned by uid " + me + ", not " + other), log);
     assertTrue(log.contains("users/" + (me + 2000) + " ignored: a symbolic link"), log);

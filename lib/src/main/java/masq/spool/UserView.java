@@ -327,6 +327,9 @@ public final class UserView {
       for (Path pend : pendingFiles(dir, id)) {
         String base = pend.getFileName().toString();
         base = base.substring(0, base.length() - PENDING.length());
+        if (dropBase(base + ".drop") == null) {
+          continue; // not a note masq-inject wrote
+        }
         try {
           Files.delete(spoolDir.resolve("maildrop").resolve(base + ".drop"));
         } catch (NoSuchFileException e) {

@@ -81,7 +81,8 @@ class UserViewTest {
     // before the pickup: A sees its drop waiting, nothing of B's
     String before = s.run(A, null, "masq-queue", "list").expect(0).out();
     assertTrue(before.startsWith("no delivery run has published your queued messages yet\n"), before);
-    assertEquals(1, before.lines().filter(l -> l.endsWith("*waiting for pickup*")).count(), before);
+    assertEquals(1, before.lines().filter(l -> l.endsWith("*waiting for pickup*")
+        && l.contains(" <= " + A + "@test.example size=")).count(), before);
     assertTrue(before.contains("== far@remote.example") && !before.contains("b-far"), before);
     String json = s.run(A, null, "masq-queue", "list", "--json").expect(0).out();
     assertTrue(json.contains("\"waiting_for_pickup\": true") && !json.contains("b-far"), json);

@@ -200,7 +200,7 @@ public final class Inject extends Tool {
       }
       // for masq-queue list; the message is safe already, so a problem is only a warning (with -v:
       // a mail client may take anything on stderr for a failure)
-      String problem = UserView.notePending(cfg.spoolDir(), uid, drop, o.sender, names);
+      String problem = UserView.notePending(cfg.spoolDir(), uid, drop, sender.toString(), names);
       if (problem != null && verbose > 0) {
         err.println(name + ": warning: " + problem);
       }

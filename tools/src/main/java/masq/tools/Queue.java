@@ -434,7 +434,7 @@ public final class Queue extends Tool {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder();
     for (UserView.Pending p : v.pending()) {
-      sb.append(p.id()).append(" <= ").append(p.sender().isEmpty() ? "(you)" : p.sender())
+      sb.append(p.id()).append(" <= ").append(p.sender().isEmpty() ? "<>" : p.sender())
           .append(" size=").append(p.size()).append(" age=").append(age(now - p.time()))
           .append(" *waiting for pickup*\n");
       for (String r : p.recipients()) {

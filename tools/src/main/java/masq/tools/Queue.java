@@ -258,23 +258,23 @@ public final class Queue extends Tool {
   /** One message of list --json; {@code extra}: more fields, each starting with ", ". */
   private static void json(StringBuilder sb, Envelope e, String extra) {
     sb.append("  {\"id\": ").append(Json.str(e.id()))
-          .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(e.received()).toString()))
-          .append(", \"size\": ").append(e.size())
-          .append(", \"sender\": ").append(Json.str(e.sender()))
-          .append(", \"held\": ").append(e.held())
-          .append(extra)
-          .append(", \"recipients\": [");
-      boolean firstR = true;
-      for (Recipient r : e.recipients()) {
-        sb.append(firstR ? "" : ", ");
-        firstR = false;
-        sb.append("{\"address\": ").append(Json.str(r.address()))
-            .append(", \"state\": ").append(Json.str(r.state().word()))
-            .append(", \"tries\": ").append(r.tries())
-            .append(", \"last_error\": ").append(r.lastError().isEmpty() ? "null" : Json.str(r.lastError()))
-            .append('}');
-      }
-      sb.append("]}");
+        .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(e.received()).toString()))
+        .append(", \"size\": ").append(e.size())
+        .append(", \"sender\": ").append(Json.str(e.sender()))
+        .append(", \"held\": ").append(e.held())
+        .append(extra)
+        .append(", \"recipients\": [");
+    boolean firstR = true;
+    for (Recipient r : e.recipients()) {
+      sb.append(firstR ? "" : ", ");
+      firstR = false;
+      sb.append("{\"address\": ").append(Json.str(r.address()))
+          .append(", \"state\": ").append(Json.str(r.state().word()))
+          .append(", \"tries\": ").append(r.tries())
+          .append(", \"last_error\": ").append(r.lastError().isEmpty() ? "null" : Json.str(r.lastError()))
+          .append('}');
+    }
+    sb.append("]}");
   }
 
   /** The envelope of {@code id} if this caller may see it; else "no such message" (67). */

@@ -384,7 +384,7 @@ public final class UserView {
     }
   }
 
-  /** Whether the spool has a per-user area with at least one entry (one lstat when it has none). */
+  /** The entries of {@code users/}, sorted; none when the spool has no {@code users/}. */
   private static List<String> userNames(Spool spool) throws IOException {
     Path users = spool.root().resolve(DIR);
     List<String> names = new ArrayList<>();

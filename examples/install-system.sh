@@ -9,6 +9,8 @@
 #   SPOOL_DIR/VERSION    0644 mail
 #   SPOOL_DIR/queue tmp corrupt   0700 mail   nobody else may read or write
 #   SPOOL_DIR/maildrop   1733 mail   anyone may drop a file; nobody may list or take another's
+#   SPOOL_DIR/users      3733 mail   each user's status area users/UID (made by the user,
+#                                    group mail by the setgid bit); nobody but mail may list it
 #   LOG_DIR              0750 mail, LOG_DIR/masq.log 0640 mail
 # Existing mail is never touched. Idempotent.
 set -eu
@@ -21,6 +23,7 @@ group=$(id -gn "$user")
 install -d -o "$user" -g "$group" -m 0711 "$spool"
 for d in queue tmp corrupt; do install -d -o "$user" -g "$group" -m 0700 "$spool/$d"; done
 install -d -o "$user" -g "$group" -m 1733 "$spool/maildrop"
+install -d -o "$user" -g "$group" -m 3733 "$spool/users"
 if [ ! -f "$spool/VERSION" ]; then
   printf 'masq spool 1\n' > "$spool/VERSION.new" && mv "$spool/VERSION.new" "$spool/VERSION"
 fi

@@ -33,6 +33,7 @@ import masq.message.MessageReader;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
+import masq.spool.UserView;
 
 /**
  * System mode's maildrop: how a user who may not write the queue still queues mail. The user's
@@ -175,7 +176,8 @@ public final class Maildrop {
   private static void pickupAll(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
       List<Path> drops, List<String> queued) throws IOException {
     // pickups that died earlier (a live one would hold the pickup lock)
-    for (Path work : spool.pickupFiles()) {
+    List<Path> leftovers = spool.pickupFiles();
+    for (Path work : leftovers) {
       try {
         process(spool, cfg, log, trusted, work, queued);
       } catch (IOException e) {
@@ -202,6 +204,7 @@ public final class Maildrop {
         log.write("maildrop " + n.replaceAll("[^\\x21-\\x7e]", "?") + " not picked up: " + e);
       }
     }
+    UserView.afterPickup(spool, log, !drops.isEmpty() || !leftovers.isEmpty()); // users' requests, their view
   }
 
   private static void process(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
@@ -236,6 +239,7 @@ public final class Maildrop {
         Files.delete(work);
         queued.add(env.id());
         log.write(env.id() + " picked up from maildrop " + name + " of " + login);
+        UserView.pickedUp(spool, log, uid, name);
       } catch (MasqException e) {
         if (e.exitCode() == Exit.TEMPFAIL || e.exitCode() == Exit.IOERR) {
           log.write("maildrop " + name + " of " + login + " not queued yet: " + e.getMessage());
@@ -293,8 +297,10 @@ public final class Maildrop {
 
   private static void reject(Spool spool, MailLog log, Path work, String name, String why)
       throws IOException {
+    long owner = ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     Path to = spool.quarantine(work);
     log.write("maildrop " + name + " refused: " + why + "; moved to corrupt/" + to.getFileName());
+    UserView.refused(spool, log, owner, name, why);
   }
 
   /** The drop's envelope lines; the stream is left at the message. */

@@ -99,6 +99,11 @@ class SystemModeTest {
   }
 
   static Sys setUp(TestInfo info, String extraConf) throws Exception {
+    return setUp(base, info, extraConf);
+  }
+
+  /** The same, in {@code base} (another test class's). */
+  static Sys setUp(Path base, TestInfo info, String extraConf) throws Exception {
     Path dir = Files.createDirectory(base.resolve(info.getTestMethod().orElseThrow().getName()));
     Path mail = Files.createDirectory(dir.resolve("mail"));
     Sandbox.exec(List.of("chown", "root:mail", mail.toString()), null, Map.of()).expect(0);
@@ -209,6 +214,8 @@ class SystemModeTest {
     assertNotEquals(0, as(A, List.of("ls", s.queue().toString()), null).exit(), "A lists the queue");
     assertNotEquals(0, as(A, List.of("ls", s.maildrop().toString()), null).exit(), "A lists the maildrop");
     assertNotEquals(0, as(A, List.of("cat", s.queue().resolve(idB + ".msg").toString()), null).exit());
+    // a spool set up before the per-user status area existed (UserViewTest shows the area)
+    Sandbox.exec(List.of("rm", "-rf", s.spool.resolve("users").toString()), null, Map.of()).expect(0);
     for (String[] cmd : List.of(new String[] {"list"}, new String[] {"cat", idB}, new String[] {"show", idB},
         new String[] {"remove", idB}, new String[] {"hold", idB})) {
       Sandbox.Run r = s.run(A, null, "masq-queue", cmd).expect(73);

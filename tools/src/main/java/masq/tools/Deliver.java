@@ -18,6 +18,7 @@ import masq.deliver.QueueRunner;
 import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.spool.Spool;
+import masq.spool.UserView;
 
 /**
  * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.
@@ -119,6 +120,9 @@ public final class Deliver extends Tool {
     }
     routes(runner, cfg, o);
     QueueRunner.Result r = runner.run(o.ids, o.dryRun);
+    if (!o.dryRun) {
+      UserView.publish(spool, log); // system mode: what each user's masq-queue shows
+    }
     if (r.missing() > 0) {
       return Exit.NOUSER;
     }
@@ -214,6 +218,7 @@ public final class Deliver extends Tool {
         pickup(cfg, spool, log);
         routes(runner, cfg, o); // online detection afresh on every run
         runner.run(null, false);
+        UserView.publish(spool, log);
       } catch (MasqException | IOException e) {
         if (first) {
           throw e; // a configuration or spool that cannot work: say so at once

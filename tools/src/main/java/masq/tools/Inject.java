@@ -23,6 +23,7 @@ import masq.route.Locality;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
+import masq.spool.UserView;
 
 /**
  * masq-inject — read one message on stdin and put it in the spool.
@@ -196,6 +197,12 @@ public final class Inject extends Tool {
           cfg.maxMsgSize());
       if (verbose > 0) {
         err.println(name + ": left in the maildrop as " + drop + "; the next masq-deliver run queues it");
+      }
+      // for masq-queue list; the message is safe already, so a problem is only a warning (with -v:
+      // a mail client may take anything on stderr for a failure)
+      String problem = UserView.notePending(cfg.spoolDir(), uid, drop, sender.toString(), names);
+      if (problem != null && verbose > 0) {
+        err.println(name + ": warning: " + problem);
       }
       return Exit.OK;
     }

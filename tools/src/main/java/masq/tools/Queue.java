@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,10 +19,10 @@ import masq.config.Config;
 import masq.log.MailLog;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
-import masq.spool.MessageLock;
 import masq.spool.Recipient;
 import masq.spool.Spool;
 import masq.spool.SpoolCheck;
+import masq.spool.UserView;
 
 /**
  * masq-queue — look at and manage the spool.
@@ -39,8 +40,11 @@ import masq.spool.SpoolCheck;
  * <p>SECURITY: IDs given on the command line are checked against the ID syntax before any file
  * name is built from them, so no path outside the spool can be named. In system mode an
  * ordinary user (neither root nor mail) sees and changes only messages whose envelope uid is
- * theirs (others are "no such message"); the queue of a system-mode spool is readable by mail
- * and root only, so such a user gets one line saying so (exit 73) rather than a listing.
+ * theirs (others are "no such message"). The queue of a system-mode spool is readable by mail
+ * and root only, so such a user works on the view masq-deliver publishes in the user's own
+ * {@code users/UID} (UserView: checked to be a directory the user owns), and remove, hold and
+ * release become requests that the next run checks and carries out; cat and check are refused.
+ * Without {@code users/}, one line saying that the queue is not readable (exit 73).
  */
 public final class Queue extends Tool {
   /** The uid whose messages this caller may see and change, or -1 for all (set by run). */
@@ -100,8 +104,12 @@ public final class Queue extends Tool {
       if (mine < 0) {
         throw Spool.failure("cannot read the spool " + cfg.spoolDir(), e);
       }
-      throw new MasqException(Exit.CANTCREAT, "the queue in " + cfg.spoolDir() + " is readable only by mail and root"
-          + " (system mode); what you sent is queued by the next masq-deliver run");
+      Path own = cmd.equals("check") ? null : UserView.own(cfg.spoolDir(), mine, true);
+      if (own == null) {
+        throw new MasqException(Exit.CANTCREAT, "the queue in " + cfg.spoolDir() + " is readable only by mail and root"
+            + " (system mode); what you sent is queued by the next masq-deliver run");
+      }
+      return userCommand(cfg.spoolDir(), own, cmd, ids, json);
     }
   }
 
@@ -174,6 +182,12 @@ public final class Queue extends Tool {
       out.println("mail queue is empty.");
       return Exit.OK;
     }
+    list(all, Map.of());
+    return Exit.OK;
+  }
+
+  /** The mailq blocks of {@code all}; {@code requested}: ID → a change a user asked for. */
+  private void list(List<Envelope> all, Map<String, String> requested) {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder(4096);
     for (Envelope e : all) {
@@ -187,6 +201,9 @@ public final class Queue extends Tool {
       }
       if (e.held()) {
         sb.append(" *held*");
+      }
+      if (requested.containsKey(e.id())) {
+        sb.append(" *").append(requested.get(e.id())).append(" requested*");
       }
       sb.append('\n');
       for (Recipient r : e.recipients()) {
@@ -208,7 +225,6 @@ public final class Queue extends Tool {
       }
     }
     out.print(sb);
-    return Exit.OK;
   }
 
   /** masqmail's age: the largest whole unit of d, h, m, s. */
@@ -232,27 +248,33 @@ public final class Queue extends Tool {
     for (Envelope e : envelopes(spool)) {
       sb.append(first ? "\n" : ",\n");
       first = false;
-      sb.append("  {\"id\": ").append(Json.str(e.id()))
-          .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(e.received()).toString()))
-          .append(", \"size\": ").append(e.size())
-          .append(", \"sender\": ").append(Json.str(e.sender()))
-          .append(", \"held\": ").append(e.held())
-          .append(", \"recipients\": [");
-      boolean firstR = true;
-      for (Recipient r : e.recipients()) {
-        sb.append(firstR ? "" : ", ");
-        firstR = false;
-        sb.append("{\"address\": ").append(Json.str(r.address()))
-            .append(", \"state\": ").append(Json.str(r.state().word()))
-            .append(", \"tries\": ").append(r.tries())
-            .append(", \"last_error\": ").append(r.lastError().isEmpty() ? "null" : Json.str(r.lastError()))
-            .append('}');
-      }
-      sb.append("]}");
+      json(sb, e, "");
     }
     sb.append(first ? "]\n" : "\n]\n");
     out.print(sb);
     return Exit.OK;
+  }
+
+  /** One message of list --json; {@code extra}: more fields, each starting with ", ". */
+  private static void json(StringBuilder sb, Envelope e, String extra) {
+    sb.append("  {\"id\": ").append(Json.str(e.id()))
+        .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(e.received()).toString()))
+        .append(", \"size\": ").append(e.size())
+        .append(", \"sender\": ").append(Json.str(e.sender()))
+        .append(", \"held\": ").append(e.held())
+        .append(extra)
+        .append(", \"recipients\": [");
+    boolean firstR = true;
+    for (Recipient r : e.recipients()) {
+      sb.append(firstR ? "" : ", ");
+      firstR = false;
+      sb.append("{\"address\": ").append(Json.str(r.address()))
+          .append(", \"state\": ").append(Json.str(r.state().word()))
+          .append(", \"tries\": ").append(r.tries())
+          .append(", \"last_error\": ").append(r.lastError().isEmpty() ? "null" : Json.str(r.lastError()))
+          .append('}');
+    }
+    sb.append("]}");
   }
 
   /** The envelope of {@code id} if this caller may see it; else "no such message" (67). */
@@ -265,7 +287,20 @@ public final class Queue extends Tool {
   }
 
   private int show(Spool spool, String id) throws MasqException, IOException {
-    Envelope e = readMine(spool, id);
+    show(readMine(spool, id));
+    // the header section, as stored
+    try (InputStream in = spool.openMessage(id);
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null && !line.isEmpty()) {
+        out.println(line);
+      }
+    }
+    return Exit.OK;
+  }
+
+  /** The envelope part of show, and the empty line after it. */
+  private void show(Envelope e) {
     StringBuilder sb = new StringBuilder();
     sb.append("id:        ").append(e.id()).append('\n');
     sb.append("received:  ").append(Instant.ofEpochMilli(e.received())).append(" (")
@@ -299,15 +334,6 @@ public final class Queue extends Tool {
     }
     sb.append('\n');
     out.print(sb);
-    // the header section, as stored
-    try (InputStream in = spool.openMessage(id);
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null && !line.isEmpty()) {
-        out.println(line);
-      }
-    }
-    return Exit.OK;
   }
 
   private int cat(Spool spool, String id) throws MasqException, IOException {
@@ -323,20 +349,13 @@ public final class Queue extends Tool {
       throws IOException {
     int rc = Exit.OK;
     for (String id : ids) {
-      try (MessageLock lock = spool.lock(id)) {
-        if (lock == null) {
+      try {
+        if (!UserView.change(spool, id, cmd, mine)) {
           err.println(name + ": message " + id + " is being delivered; try again later");
           rc = Exit.TEMPFAIL;
           continue;
         }
-        Envelope e = readMine(spool, id);
-        switch (cmd) {
-          case "remove" -> spool.remove(lock);
-          case "hold" -> spool.update(lock, e.withHeld(true));
-          default -> spool.update(lock, e.withHeld(false));
-        }
-        log.write(id + " " + (cmd.equals("remove") ? "removed" : cmd.equals("hold") ? "held" : "released")
-            + " by " + login());
+        log.write(id + " " + UserView.done(cmd) + " by " + login());
         if (verbose > 0) {
           err.println(name + ": " + id + ": " + cmd + " done");
         }
@@ -346,6 +365,124 @@ public final class Queue extends Tool {
       }
     }
     return rc;
+  }
+
+  /**
+   * System mode, an ordinary user who may not read the queue: the same commands on what the
+   * last masq-deliver run published in {@code users/UID} (see UserView); changes are requests
+   * that the next run carries out.
+   */
+  private int userCommand(Path spoolDir, Path own, String cmd, List<String> ids, boolean json)
+      throws MasqException, IOException {
+    UserView.View v = UserView.read(own);
+    switch (cmd) {
+      case "list" -> {
+        if (json) {
+          userJson(v);
+        } else {
+          userList(v);
+        }
+        return Exit.OK;
+      }
+      case "show" -> {
+        Envelope e = v.envelope(ids.get(0));
+        if (e == null) {
+          throw new MasqException(Exit.NOUSER, v.has(ids.get(0)) ? ids.get(0) + " is waiting for pickup"
+              + " (see masq-queue list)" : "no such message among yours: " + ids.get(0));
+        }
+        out.println(asOf(v));
+        show(e);
+        out.println("(the headers and the message are readable only by mail and root)");
+        return Exit.OK;
+      }
+      case "cat" -> {
+        if (!v.has(ids.get(0))) {
+          throw new MasqException(Exit.NOUSER, "no such message among yours: " + ids.get(0));
+        }
+        throw new MasqException(Exit.CANTCREAT, "cat: queued messages are readable only by mail and root"
+            + " (system mode)");
+      }
+      default -> {
+        int rc = Exit.OK;
+        for (String id : ids) {
+          try {
+            out.println(UserView.request(spoolDir, own, v, id, cmd));
+          } catch (MasqException e) {
+            err.println(name + ": " + e.getMessage());
+            rc = rc == Exit.OK ? e.exitCode() : rc;
+          }
+        }
+        return rc;
+      }
+    }
+  }
+
+  /** When the view was made, for people. */
+  private String asOf(UserView.View v) {
+    return v.published() < 0 ? "no delivery run has published your queued messages yet"
+        : "as of the last delivery run at " + Instant.ofEpochMilli(v.published()) + " ("
+        + age(clock.millis() - v.published()) + " ago)";
+  }
+
+  private void userList(UserView.View v) {
+    out.println(asOf(v));
+    if (v.queued().isEmpty() && v.pending().isEmpty() && v.refused().isEmpty()) {
+      out.println("mail queue is empty.");
+      return;
+    }
+    list(v.queued(), v.requests());
+    long now = clock.millis();
+    StringBuilder sb = new StringBuilder();
+    for (UserView.Pending p : v.pending()) {
+      sb.append(p.id()).append(" <= ").append(p.sender().isEmpty() ? "<>" : p.sender())
+          .append(" size=").append(p.size()).append(" age=").append(age(now - p.time()))
+          .append(" *waiting for pickup*\n");
+      for (String r : p.recipients()) {
+        sb.append("    == ").append(r).append('\n');
+      }
+    }
+    for (UserView.Refusal r : v.refused()) {
+      sb.append(r.id()).append(" age=").append(age(now - r.time())).append(" *refused by the pickup*: ")
+          .append(r.why()).append('\n');
+    }
+    out.print(sb);
+  }
+
+  private void userJson(UserView.View v) {
+    String asOf = v.published() < 0 ? "null" : Json.str(Instant.ofEpochMilli(v.published()).toString());
+    StringBuilder sb = new StringBuilder("[");
+    String sep = "\n";
+    for (Envelope e : v.queued()) {
+      sb.append(sep);
+      sep = ",\n";
+      String req = v.requests().get(e.id());
+      json(sb, e, ", \"as_of\": " + asOf + ", \"requested\": " + (req == null ? "null" : Json.str(req)));
+    }
+    for (UserView.Pending p : v.pending()) {
+      sb.append(sep);
+      sep = ",\n";
+      sb.append("  {\"id\": ").append(Json.str(p.id()))
+          .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(p.time()).toString()))
+          .append(", \"size\": ").append(p.size())
+          .append(", \"sender\": ").append(Json.str(p.sender()))
+          .append(", \"held\": false, \"waiting_for_pickup\": true, \"recipients\": [");
+      String rs = "";
+      for (String r : p.recipients()) {
+        sb.append(rs).append("{\"address\": ").append(Json.str(r.replaceAll("^<|>$", "")))
+            .append(", \"state\": \"pending\", \"tries\": 0, \"last_error\": null}");
+        rs = ", ";
+      }
+      sb.append("]}");
+    }
+    for (UserView.Refusal r : v.refused()) {
+      sb.append(sep);
+      sep = ",\n";
+      sb.append("  {\"id\": ").append(Json.str(r.id()))
+          .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(r.time()).toString()))
+          .append(", \"refused\": ").append(Json.str(r.why())).append(", \"recipients\": []}");
+    }
+    sb.append(sep.equals("\n") ? "]\n" : "\n]\n");
+    out.print(sb);
   }
 
   private int check(Spool spool, boolean repair) throws IOException {

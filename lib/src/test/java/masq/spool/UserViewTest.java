@@ -1,0 +1,246 @@
+package masq.spool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import masq.Exit;
+import masq.MasqException;
+import masq.accept.Maildrop;
+import masq.config.Config;
+import masq.log.MailLog;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The per-user status area on a real file system, every file the test user's own: the user's
+ * side (pending notes, requests) and mail's (pickup, requests carried out, the view published),
+ * and the checks on what a user may plant there. (Other users, and a users/ nobody may list,
+ * are shown end to end in tests' UserViewTest with throw-away users.)
+ */
+class UserViewTest {
+  @TempDir Path dir;
+  Spool spool;
+  Config cfg;
+  MailLog log;
+  Path users;
+  final long me = uid();
+
+  static long uid() {
+    try {
+      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cfg = Config.parse("host_name = gw.lan\n", dir.resolve("masq.conf"), Map.of(), false);
+    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99);
+    log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
+    Files.createDirectories(spool.maildropDir());
+    users = Files.createDirectories(spool.root().resolve(UserView.DIR));
+  }
+
+  private String log() throws Exception {
+    return Files.exists(dir.resolve("log/masq.log")) ? Files.readString(dir.resolve("log/masq.log")) : "";
+  }
+
+  /** masq-inject's maildrop path: the drop, then its pending note. */
+  private String inject(String rcpt) throws Exception {
+    String drop = Maildrop.write(spool.maildropDir(), new MessageIds(Clock.systemUTC(), 1), me,
+        new Maildrop.Request(null, null, false, List.of(rcpt)),
+        new ByteArrayInputStream("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8)), true, 0);
+    assertNull(UserView.notePending(spool.root(), me, drop, null, List.of(rcpt)));
+    return drop;
+  }
+
+  private List<String> pickup() throws Exception {
+    return Maildrop.pickup(spool, cfg, log, l -> false);
+  }
+
+  private UserView.View view() throws Exception {
+    return UserView.read(UserView.own(spool.root(), me, false));
+  }
+
+  @Test
+  void aDropIsPendingUntilPickedUpThenTheViewShowsTheQueuedMessage() throws Exception {
+    String drop = inject("a@b");
+    Path own = users.resolve(Long.toString(me));
+    assertTrue(Files.isDirectory(own), "made by the user's inject");
+    UserView.View v = view();
+    assertEquals(1, v.pending().size());
+    assertEquals(drop.substring(0, 15), v.pending().get(0).id());
+    assertEquals(List.of("a@b"), v.pending().get(0).recipients());
+    assertEquals(-1, v.published());
+    assertEquals(List.of(), v.queued());
+
+    String id = pickup().get(0);
+    v = view();
+    assertEquals(List.of(), v.pending(), "the pickup takes the note away");
+    assertEquals(List.of(id), v.queued().stream().map(Envelope::id).toList(), "published right after the pickup");
+    assertTrue(v.published() > 0);
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(own.resolve(id + ".env"))));
+    assertEquals(spool.read(id), v.envelope(id));
+  }
+
+  @Test
+  void theViewFollowsTheQueueAndKeepsCopiesThatAreStillCurrent() throws Exception {
+    inject("a@b");
+    inject("c@d");
+    List<String> ids = pickup();
+    Path own = users.resolve(Long.toString(me));
+    Object inode = Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino");
+    try (MessageLock l = spool.lock(ids.get(1))) {
+      spool.remove(l);
+    }
+    Files.writeString(own.resolve(".junk.env.1.tmp"), "a dead run's");
+    UserView.publish(spool, log);
+    assertEquals(List.of(ids.get(0)), view().queued().stream().map(Envelope::id).toList());
+    assertEquals(inode, Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino"), "not rewritten");
+    assertFalse(Files.exists(own.resolve(".junk.env.1.tmp")));
+    UserView.change(spool, ids.get(0), "hold", -1);
+    UserView.publish(spool, log);
+    assertTrue(view().envelope(ids.get(0)).held(), "a changed envelope is copied again");
+  }
+
+  @Test
+  void requestsAreCarriedOutByTheNextRunAndLogged() throws Exception {
+    inject("a@b");
+    inject("c@d");
+    List<String> ids = pickup();
+    Path own = UserView.own(spool.root(), me, false);
+    UserView.View v = view();
+    assertTrue(UserView.request(spool.root(), own, v, ids.get(0), "remove").contains("remove requested"));
+    assertTrue(Files.exists(own.resolve(ids.get(0) + ".remove")));
+    assertEquals(List.of(ids.get(0), ids.get(1)), spool.ids(), "nothing changes before the next run");
+    UserView.request(spool.root(), own, v, ids.get(1), "release");
+    UserView.request(spool.root(), own, v, ids.get(1), "hold");
+    assertFalse(Files.exists(own.resolve(ids.get(1) + ".release")), "the last request counts");
+    // a message being delivered keeps its request for the run after
+    try (MessageLock busy = spool.lock(ids.get(1))) {
+      assertNotNull(busy);
+      pickup();
+    }
+    assertEquals(List.of(ids.get(1)), spool.ids());
+    assertTrue(Files.exists(own.resolve(ids.get(1) + ".hold")));
+    String me = System.getProperty("user.name");
+    assertTrue(log().contains(ids.get(0) + " removed at the request of " + me), log());
+    pickup();
+    assertTrue(spool.read(ids.get(1)).held());
+    assertTrue(log().contains(ids.get(1) + " held at the request of " + me), log());
+    assertEquals(Map.of(), view().requests());
+  }
+
+  @Test
+  void aUserSeesAndAsksOnlyForItsOwnAndRemovesAWaitingDropAtOnce() throws Exception {
+    String drop = inject("a@b");
+    Path own = UserView.own(spool.root(), me, false);
+    String waiting = drop.substring(0, 15);
+    MasqException e = assertThrows(MasqException.class,
+        () -> UserView.request(spool.root(), own, view(), "Vc1zP2a-01E3-00", "remove"));
+    assertEquals(Exit.NOUSER, e.exitCode());
+    assertEquals(Exit.NOUSER, assertThrows(MasqException.class,
+        () -> UserView.request(spool.root(), own, view(), "../../x", "remove")).exitCode());
+    assertEquals(Exit.TEMPFAIL, assertThrows(MasqException.class,
+        () -> UserView.request(spool.root(), own, view(), waiting, "hold")).exitCode());
+    UserView.request(spool.root(), own, view(), waiting, "remove");
+    assertFalse(Files.exists(spool.maildropDir().resolve(drop)));
+    assertEquals(List.of(), view().pending());
+    assertEquals(List.of(), pickup(), "nothing left to queue");
+  }
+
+  @Test
+  void aRefusedDropIsNotedForItsUser() throws Exception {
+    String drop = inject("a@b");
+    Path file = spool.maildropDir().resolve(drop);
+    Files.writeString(file, Files.readString(file).replace("uid\t" + me, "uid\t" + (me + 1)));
+    assertEquals(List.of(), pickup());
+    UserView.View v = view();
+    assertEquals(List.of(), v.pending());
+    assertEquals(1, v.refused().size());
+    assertTrue(v.refused().get(0).why().startsWith("forged identity"), v.refused().toString());
+    assertEquals(drop.substring(0, 15), v.refused().get(0).id());
+  }
+
+  @Test
+  void plantedRequestsAndForeignOrLinkedDirectoriesAreRefusedWithALogLine() throws Exception {
+    inject("a@b");
+    String id = pickup().get(0);
+    Path own = users.resolve(Long.toString(me));
+    // a request that is a symbolic link: refused, deleted, its target untouched
+    Path target = Files.writeString(dir.resolve("target"), "keep");
+    Files.createSymbolicLink(own.resolve(id + ".remove"), target);
+    Files.createDirectory(own.resolve(id + ".hold"));
+    pickup();
+    assertTrue(spool.exists(id));
+    assertTrue(log().contains("request users/" + me + "/" + id + ".remove of " + System.getProperty("user.name")
+        + " refused: a symbolic link"), log());
+    assertTrue(log().contains(id + ".hold of " + System.getProperty("user.name") + " refused: not a regular file"));
+    assertFalse(Files.exists(own.resolve(id + ".remove"), LinkOption.NOFOLLOW_LINKS));
+    assertEquals("keep", Files.readString(target));
+
+    // a directory for another uid (squatted), one that is a link, one not named by a uid
+    long other = me + 1000;
+    Path squat = Files.createDirectory(users.resolve(Long.toString(other)));
+    Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+    Files.createSymbolicLink(users.resolve(Long.toString(me + 2000)), elsewhere);
+    Files.createDirectory(users.resolve("x"));
+    pickup();
+    UserView.publish(spool, log);
+    String log = log();
+    assertTrue(log.contains("users/" + other + " ignored: owned by uid " + me + ", not " + other), log);
+    assertTrue(log.contains("users/" + (me + 2000) + " ignored: a symbolic link"), log);
+    assertTrue(log.contains("users/x ignored: not a uid"), log);
+    try (var s = Files.list(elsewhere)) {
+      assertEquals(0, s.count(), "nothing written through the link");
+    }
+    try (var s = Files.list(squat)) {
+      assertEquals(0, s.count(), "nothing published into a squatted directory");
+    }
+    // and the user's own commands refuse a directory not theirs
+    Files.delete(own.resolve(id + ".env"));
+    Files.delete(own.resolve(id + ".hold"));
+    Files.delete(own.resolve(UserView.STAMP));
+    Files.delete(own);
+    Files.createSymbolicLink(own, elsewhere);
+    MasqException e = assertThrows(MasqException.class, () -> UserView.own(spool.root(), me, true));
+    assertEquals(Exit.CANTCREAT, e.exitCode());
+    assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
+    assertTrue(UserView.notePending(spool.root(), me, inject2(), null, List.of("a@b")).contains("symbolic link"));
+  }
+
+  private String inject2() throws Exception {
+    return Maildrop.write(spool.maildropDir(), new MessageIds(Clock.systemUTC(), 2), me,
+        new Maildrop.Request(null, null, false, List.of("a@b")),
+        new ByteArrayInputStream("Subject: y\n\nbody\n".getBytes(StandardCharsets.UTF_8)), true, 0);
+  }
+
+  @Test
+  void aSpoolWithoutUsersHasNoViewAndPaysNothing() throws Exception {
+    Files.delete(users);
+    assertNull(UserView.own(spool.root(), me, true));
+    String drop = inject("a@b");
+    assertFalse(Files.exists(users), "not made by the user");
+    assertNotNull(drop);
+    pickup();
+    UserView.publish(spool, log);
+    assertFalse(Files.exists(users));
+    assertEquals("", log().replaceAll("(?m)^.*(<=|picked up).*\n", ""), "no complaint");
+  }
+}

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,31 +30,23 @@ import org.junit.jupiter.api.TestInfo;
  * corrupt/ with a log line, and local delivery makes Debian /var/mail-style mailboxes.
  */
 class SystemModeTest {
-  static final String A = "masqa" + ThreadLocalRandom.current().nextInt(10000, 99999);
-  static final String B = "masqb" + ThreadLocalRandom.current().nextInt(10000, 99999);
+  static ThrowawayUsers users;
+  static String A;
+  static String B;
   static Path base;
 
   @BeforeAll
   static void users() throws Exception {
-    assertEquals("root", System.getProperty("user.name"), "SystemModeTest creates users: run it as root (CI does)");
-    // under /tmp but world-searchable, so that the throw-away users reach their maildrop
-    base = Files.createTempDirectory(Path.of("/tmp"), "masq-system-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    for (String u : List.of(A, B)) {
-      Sandbox.exec(List.of("useradd", "-U", "-M", "-d", base.resolve("home-" + u).toString(), "-s", "/bin/sh", u),
-          null, Map.of()).expect(0);
-    }
+    users = ThrowawayUsers.make("masqs");
+    A = users.a;
+    B = users.b;
+    base = users.base;
   }
 
   @AfterAll
   static void removeUsers() throws Exception {
-    for (String u : List.of(A, B)) {
-      Sandbox.exec(List.of("userdel", u), null, Map.of());
-      Sandbox.exec(List.of("groupdel", u), null, Map.of());
-    }
-    if (base != null) {
-      Sandbox.exec(List.of("rm", "-rf", "--one-file-system", base.toString()), null, Map.of());
+    if (users != null) {
+      users.close();
     }
   }
 

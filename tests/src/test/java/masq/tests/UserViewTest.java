@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import masq.tests.SystemModeTest.Sys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,32 +26,24 @@ import org.junit.jupiter.api.TestInfo;
  * makes mail act for it.
  */
 class UserViewTest {
-  static final String A = "masqc" + ThreadLocalRandom.current().nextInt(10000, 99999);
-  static final String B = "masqd" + ThreadLocalRandom.current().nextInt(10000, 99999);
+  static ThrowawayUsers users;
+  static String A;
+  static String B;
   static Path base;
 
   @BeforeAll
   static void users() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "makes throw-away users: needs root (CI is)");
-    base = Files.createTempDirectory(Path.of("/tmp"), "masq-users-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    for (String u : List.of(A, B)) {
-      Sandbox.exec(List.of("useradd", "-U", "-M", "-d", base.resolve("home-" + u).toString(), "-s", "/bin/sh", u),
-          null, Map.of()).expect(0);
-    }
+    users = ThrowawayUsers.make("masqv");
+    A = users.a;
+    B = users.b;
+    base = users.base;
   }
 
   @AfterAll
   static void removeUsers() throws Exception {
-    if (base == null) {
-      return;
+    if (users != null) {
+      users.close();
     }
-    for (String u : List.of(A, B)) {
-      Sandbox.exec(List.of("userdel", u), null, Map.of());
-      Sandbox.exec(List.of("groupdel", u), null, Map.of());
-    }
-    Sandbox.exec(List.of("rm", "-rf", "--one-file-system", base.toString()), null, Map.of());
   }
 
   static final String MSG = "Subject: hello\n\nhi\n";

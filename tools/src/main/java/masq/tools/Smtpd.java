@@ -44,7 +44,7 @@ import masq.spool.Spool;
  * client is the peer of the inherited socket; when stdin is not an IP socket, {@code
  * $TCPREMOTEIP} (tcpserver), else {@code $REMOTE_HOST} (xinetd); with neither the client is
  * local. With --listen: a standalone server on each address given (a --listen without one
- * takes listen_addresses, default localhost:25), one virtual thread per session, a pid file
+ * takes listen_addresses, default localhost:25), one thread per session, a pid file
  * (--pidfile, default pid_dir/masq-smtpd.pid), and on SIGTERM a graceful stop: listening
  * ends, sessions finish the message they are receiving, idle ones get 421, then exit 0.
  *

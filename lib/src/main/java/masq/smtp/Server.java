@@ -143,8 +143,6 @@ public final class Server {
       }
       try {
         s.setTcpNoDelay(true);
-        // a backstop for reads the watchdog does not see (TLS handshake)
-        s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis() * 2 + 1000));
       } catch (IOException e) {
         closeQuietly(s);
         continue;
@@ -162,7 +160,9 @@ public final class Server {
         });
         continue;
       }
-      Session session = new Session(settings, Connection.of(s), client);
+      // the TLS handshake is the one read the watchdog does not see
+      Session session = new Session(settings,
+          Connection.of(s, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() * 2 + 1000)), client);
       sessions.add(session);
       if (stopping) {
         session.stop();

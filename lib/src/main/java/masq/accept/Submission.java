@@ -54,6 +54,12 @@ public final class Submission {
   /** Reads the message from {@code in} and commits it; returns its envelope. */
   public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log)
       throws MasqException {
+    return accept(in, req, cfg, spool, log, ZoneId.systemDefault());
+  }
+
+  /** As {@link #accept(InputStream, Request, Config, Spool, MailLog)}, dated in {@code zone}. */
+  public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log,
+      ZoneId zone) throws MasqException {
     MessageReader reader = new MessageReader(in, req.dotEnds());
     List<Header> headers;
     try {
@@ -89,7 +95,7 @@ public final class Submission {
       Instant now = spool.clock().instant();
       Acceptance.Context ctx = new Acceptance.Context(nm.id(), cfg.hostName(), req.returnPath(),
           req.fullName(), rcpts, req.protocol(), req.ident(), req.uid(), req.clientHelo(),
-          req.clientAddress(), cfg.doSaveEnvelopeTo(), now, ZoneId.systemDefault());
+          req.clientAddress(), cfg.doSaveEnvelopeTo(), now, zone);
       List<Header> fixed = Acceptance.apply(headers, ctx);
       OutputStream out = nm.out();
       long body;

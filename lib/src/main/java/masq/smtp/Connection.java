@@ -30,6 +30,15 @@ public interface Connection extends AutoCloseable {
 
   /** A connection over a socket. */
   static Connection of(Socket s) {
+    return of(s, 0);
+  }
+
+  /**
+   * A connection over a socket whose TLS handshake fails after {@code handshakeMillis} without
+   * input (0: no limit). The session's watchdog sees every other read; reads without a socket
+   * timeout are one read(2) each, with one they are a poll(2) as well.
+   */
+  static Connection of(Socket s, int handshakeMillis) {
     return new Connection() {
       private Socket socket = s;
 
@@ -50,10 +59,13 @@ public interface Connection extends AutoCloseable {
 
       @Override
       public void startTls(SSLContext ctx) throws IOException {
-        SSLSocket t = (SSLSocket) ctx.getSocketFactory().createSocket(socket, null, true);
+        Socket plain = socket;
+        SSLSocket t = (SSLSocket) ctx.getSocketFactory().createSocket(plain, null, true);
         t.setUseClientMode(false);
         socket = t;
+        plain.setSoTimeout(handshakeMillis);
         t.startHandshake();
+        plain.setSoTimeout(0);
       }
 
       @Override

@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,9 +43,10 @@ public final class Session implements Runnable {
    * @param accepted called with the ID of each committed message (immediate delivery), or null
    * @param ident the login recorded for local (pipe) clients
    * @param trace receives diagnostics lines when -v was given, or null
+   * @param zone the time zone of Received: dates
    */
   public record Settings(Config config, Spool spool, MailLog log, RelayPolicy policy, SSLContext tls,
-      Consumer<String> accepted, String ident, long uid, Consumer<String> trace) {}
+      Consumer<String> accepted, String ident, long uid, Consumer<String> trace, ZoneId zone) {}
 
   /** Thrown into the session thread when another thread ended the session. */
   static final class Ended extends IOException {
@@ -339,7 +341,8 @@ public final class Session implements Runnable {
     MasqException failure = null;
     setReadingData(true);
     try {
-      env = Submission.accept(Submission.input(data), req, s.config(), s.spool(), s.log());
+      env = Submission.accept(Submission.input(data), req, s.config(), s.spool(), s.log(),
+          s.zone());
     } catch (MasqException e) {
       failure = e;
     } finally {

@@ -131,6 +131,26 @@ class SmtpdModesTest {
   }
 
   @Test
+  void inetdSessionDatesInTheLocalZone() throws Exception {
+    // an inetd session takes the zone's offset at its start (not its rules): still local time
+    Sandbox sb = new Sandbox(tmp, "");
+    List<String> cmd = List.of(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString(), "-odq");
+    java.time.Instant before = java.time.Instant.now();
+    Sandbox.exec(cmd, SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("TZ", "America/St_Johns")).expect(0);
+    java.time.ZoneId zone = java.time.ZoneId.of("America/St_Johns"); // -0330 or -0230 (DST)
+    java.util.Set<String> offsets = new java.util.HashSet<>();
+    for (java.time.Instant t : List.of(before, java.time.Instant.now())) {
+      int m = zone.getRules().getOffset(t).getTotalSeconds() / 60;
+      offsets.add(String.format("%s%02d%02d", m < 0 ? "-" : "+", Math.abs(m) / 60, Math.abs(m) % 60));
+    }
+    String msg = sb.message(sb.queuedIds().get(0));
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("\\AReceived: [^;]*; \\w{3}, [^\\n]* ([+-][0-9]{4})\\n").matcher(msg);
+    assertTrue(m.find(), msg);
+    assertTrue(offsets.contains(m.group(1)), m.group() + " not in " + offsets);
+  }
+
+  @Test
   void inetdIdleTimeoutOnAPipe() throws Exception {
     Sandbox sb = new Sandbox(tmp, "smtp_timeout = 1s\n");
     ProcessBuilder pb = new ProcessBuilder(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString());

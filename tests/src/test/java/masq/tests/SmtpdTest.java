@@ -196,6 +196,39 @@ class SmtpdTest {
   }
 
   @Test
+  void clientSilentInTheTlsHandshakeIsDisconnected() throws Exception {
+    // the watchdog does not see the handshake: the socket's own timeout must end it
+    Path[] ck = certificate();
+    Sandbox sb = new Sandbox(tmp.resolve("sb"), "smtp_timeout = 1s\ntls_cert_file = \"" + ck[0]
+        + "\"\ntls_key_file = \"" + ck[1] + "\"\n");
+    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+      String script = """
+          import socket, sys, time
+          s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+          s.settimeout(30)
+          f = s.makefile("rb")
+          def reply():
+              while True:
+                  l = f.readline()
+                  if l[3:4] != b"-":
+                      return l
+          reply(); s.sendall(b"EHLO x\\r\\n"); reply()
+          s.sendall(b"STARTTLS\\r\\n")
+          assert reply().startswith(b"220")
+          t0 = time.monotonic()
+          while s.recv(100):  # perhaps a TLS alert, then the close; a timeout here raises
+              pass
+          took = time.monotonic() - t0
+          assert 0.5 < took < 15, took
+          """;
+      python(script, Integer.toString(srv.port)).expect(0);
+      try (SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
+        assertEquals(220, c.reply().code()); // the server goes on
+      }
+    }
+  }
+
+  @Test
   void loadFromSmtpSource() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {

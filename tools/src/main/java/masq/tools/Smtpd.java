@@ -16,9 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import masq.Exit;
@@ -44,7 +47,7 @@ import masq.spool.Spool;
  * client is the peer of the inherited socket; when stdin is not an IP socket, {@code
  * $TCPREMOTEIP} (tcpserver), else {@code $REMOTE_HOST} (xinetd); with neither the client is
  * local. With --listen: a standalone server on each address given (a --listen without one
- * takes listen_addresses, default localhost:25), one virtual thread per session, a pid file
+ * takes listen_addresses, default localhost:25), one thread per session, a pid file
  * (--pidfile, default pid_dir/masq-smtpd.pid), and on SIGTERM a graceful stop: listening
  * ends, sessions finish the message they are receiving, idle ones get 421, then exit 0.
  *
@@ -148,8 +151,12 @@ public final class Smtpd extends Tool {
     return true;
   }
 
-  /** The shared part of every session: configuration, spool, policy, TLS, delivery hook. */
-  Session.Settings settings(Config cfg, Options o, ImmediateDelivery[] deliveryOut) throws MasqException {
+  /**
+   * The shared part of every session: configuration, spool, policy, TLS, delivery hook; dates
+   * in the log and in Received: headers are in {@code zone}.
+   */
+  Session.Settings settings(Config cfg, Options o, ZoneId zone, ImmediateDelivery[] deliveryOut)
+      throws MasqException {
     RelayPolicy policy = new RelayPolicy(cfg);
     SSLContext tls = null;
     if (cfg.tlsCertFile() != null || cfg.tlsKeyFile() != null) {
@@ -159,7 +166,7 @@ public final class Smtpd extends Tool {
       tls = Tls.serverContext(cfg.tlsCertFile(), cfg.tlsKeyFile());
     }
     Spool spool = openSpool(cfg);
-    MailLog log = log(cfg);
+    MailLog log = new MailLog(cfg.logDir(), clock, zone, ProcessHandle.current().pid(), cfg.useSyslog());
     ImmediateDelivery delivery = null;
     if (!o.queueOnly && !cfg.doQueue()) {
       String binDir = env.get("MASQ_BIN");
@@ -170,7 +177,7 @@ public final class Smtpd extends Tool {
     deliveryOut[0] = delivery;
     ImmediateDelivery d = delivery;
     return new Session.Settings(cfg, spool, log, policy, tls, d == null ? null : d::accepted,
-        login(), uid(), verbose > 0 ? line -> err.println(name + ": " + line) : null);
+        login(), uid(), verbose > 0 ? line -> err.println(name + ": " + line) : null, zone);
   }
 
   /** One session on stdin/stdout. */
@@ -179,7 +186,7 @@ public final class Smtpd extends Tool {
     ImmediateDelivery[] delivery = new ImmediateDelivery[1];
     try {
       Config cfg = loadConfig();
-      st = settings(cfg, o, delivery);
+      st = settings(cfg, o, sessionZone(clock), delivery);
     } catch (MasqException e) {
       // tell the client too, so it retries later instead of waiting
       System.out.print("421 4.3.0 masq-smtpd: service not available\r\n");
@@ -217,6 +224,16 @@ public final class Smtpd extends Tool {
     return Exit.OK;
   }
 
+  /**
+   * The local time zone for one inetd session: the system zone's offset now. A session lasts
+   * seconds, and dates carry their offset; loading the zone's rules instead (ZoneId.systemDefault:
+   * the time zone database read twice, the class path searched for rule providers) cost a
+   * tenth of the session's start-up.
+   */
+  static ZoneId sessionZone(Clock clock) {
+    return ZoneOffset.ofTotalSeconds(TimeZone.getDefault().getOffset(clock.millis()) / 1000);
+  }
+
   static Thread watchdog(Session session, Duration timeout) {
     long tick = Math.max(50, Math.min(1000, timeout.toMillis() / 4));
     return Thread.ofPlatform().daemon().start(() -> {
@@ -246,7 +263,7 @@ public final class Smtpd extends Tool {
   int listen(Options o) throws MasqException, IOException {
     Config cfg = loadConfig();
     ImmediateDelivery[] delivery = new ImmediateDelivery[1];
-    Session.Settings st = settings(cfg, o, delivery);
+    Session.Settings st = settings(cfg, o, ZoneId.systemDefault(), delivery);
     List<String> names = o.addresses.isEmpty()
         ? (cfg.listenAddresses().isEmpty() ? List.of("localhost:25") : cfg.listenAddresses())
         : o.addresses;

@@ -100,7 +100,8 @@ public final class Train {
     Smtpd.Options o = new Smtpd.Options();
     smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
     Config cfg = Config.load(conf, env, false);
-    Server server = new Server(smtpd.settings(cfg, o, new ImmediateDelivery[1]));
+    Server server = new Server(smtpd.settings(cfg, o, java.time.ZoneId.systemDefault(),
+        new ImmediateDelivery[1]));
     server.start(java.util.List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
     try {
       int port = server.boundAddresses().get(0).getPort();
@@ -130,7 +131,8 @@ public final class Train {
     Smtpd.Options o = new Smtpd.Options();
     smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
     Config cfg = Config.load(conf, env, false);
-    Session.Settings st = smtpd.settings(cfg, o, new ImmediateDelivery[1]);
+    Session.Settings st = smtpd.settings(cfg, o, Smtpd.sessionZone(Clock.systemUTC()),
+        new ImmediateDelivery[1]);
     for (String client : new String[] {null, "127.0.0.1", "192.0.2.1"}) {
       ByteArrayOutputStream replies = new ByteArrayOutputStream();
       Session session = new Session(st, Connection.of(new ByteArrayInputStream(

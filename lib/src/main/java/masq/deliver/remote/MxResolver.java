@@ -92,6 +92,8 @@ final class MxResolver {
     return out;
   }
 
+  // the DNS provider returns record values as strings; nothing is deserialized
+  @SuppressWarnings("BanJNDI")
   private List<Target> mx(String domain) throws NamingException {
     DirContext ctx = context();
     try {
@@ -143,6 +145,8 @@ final class MxResolver {
     }
   }
 
+  // the DNS provider returns record values as strings; nothing is deserialized
+  @SuppressWarnings("BanJNDI")
   private static List<Target> addresses(DirContext ctx, String host) throws NamingException {
     Attributes at = ctx.getAttributes(host, new String[] {"A", "AAAA"});
     List<Target> out = new ArrayList<>();

@@ -15,16 +15,24 @@ import java.time.ZoneId;
  * The delivery log, {@code log_dir/masq.log}: one line per event,
  * {@code YYYY-MM-DD HH:MM:SS [pid] ID <= sender size=N ...} (received), {@code =>} (delivered),
  * {@code ==} (deferred), {@code **} (failed). Each line is one append write, so lines of
- * concurrent processes never interleave. A log that cannot be written never fails a delivery:
- * the problem is reported once on stderr.
+ * concurrent processes never interleave. A line is not fsynced (a crash may lose the last
+ * lines, never mail). The file stays open between lines (a run over a thousand messages writes
+ * two thousand lines), but for at most {@link #REOPEN_NANOS}, so that a log rotated away is
+ * left within a second. A log that cannot be written never fails a delivery: the problem is
+ * reported once on stderr. Thread-safe.
  */
 public final class MailLog {
+  /** How long the open log file is used before it is opened again by name. */
+  static final long REOPEN_NANOS = 1_000_000_000L;
+
   private final Path file;
   private final Clock clock;
   private final ZoneId zone;
   private final long pid;
   private final boolean syslog;
   private boolean complained;
+  private FileChannel channel;
+  private long openedAt;
 
   public MailLog(Path logDir, Clock clock, ZoneId zone, long pid) {
     this(logDir, clock, zone, pid, false);
@@ -44,7 +52,7 @@ public final class MailLog {
   }
 
   /** Appends one line (a timestamp and the pid are put in front). */
-  public void write(String text) {
+  public synchronized void write(String text) {
     if (syslog) {
       toSyslog(text);
     }
@@ -60,16 +68,48 @@ public final class MailLog {
     two(line, t.getSecond()).append(" [").append(pid).append("] ")
         .append(text.replace('\n', ' ').replace('\r', ' ')).append('\n');
     try {
-      Files.createDirectories(file.getParent());
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-        ch.write(ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8)));
-      }
+      ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
+      channel().write(bytes);
     } catch (IOException e) {
+      close();
       if (!complained) {
         complained = true;
         System.err.println("masq: warning: cannot write log " + file + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** The log file open for appending: the one opened less than a second ago, else anew. */
+  private FileChannel channel() throws IOException {
+    long now = System.nanoTime();
+    if (channel != null && now - openedAt < REOPEN_NANOS) {
+      return channel;
+    }
+    close();
+    try {
+      channel = append();
+    } catch (java.nio.file.NoSuchFileException e) {
+      Files.createDirectories(file.getParent());
+      channel = append();
+    }
+    openedAt = now;
+    return channel;
+  }
+
+  private FileChannel append() throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND);
+  }
+
+  /** Closes the log file, if open (the next line opens it again). */
+  public synchronized void close() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // nothing was buffered: every line was written when it was logged
+      }
+      channel = null;
     }
   }
 

@@ -45,6 +45,10 @@ class CodecTest {
     String big = "x".repeat(50_000) + "\n." + "y".repeat(40_000);
     String got = stuff(big, 8192);
     assertEquals("x".repeat(50_000) + "\r\n.." + "y".repeat(40_000) + "\r\n.\r\n", got);
+    String crlf = "x".repeat(20_000) + "\r\n.z\r\r\n.";
+    for (int chunk : new int[] {1, 5, 16_383, 100_000}) {
+      assertEquals("x".repeat(20_000) + "\r\n..z\r\r\n..\r\n.\r\n", stuff(crlf, chunk), "chunk " + chunk);
+    }
   }
 
   /** A channel over fixed server output, recording what the client writes. */

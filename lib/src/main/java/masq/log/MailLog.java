@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 
@@ -33,6 +34,8 @@ public final class MailLog {
   private boolean complained;
   private FileChannel channel;
   private long openedAt;
+  private String prefix;
+  private long prefixSecond;
 
   public MailLog(Path logDir, Clock clock, ZoneId zone, long pid) {
     this(logDir, clock, zone, pid, false);
@@ -59,13 +62,7 @@ public final class MailLog {
     if (file == null) {
       return;
     }
-    LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), zone);
-    StringBuilder line = new StringBuilder(text.length() + 40).append(t.getYear()).append('-');
-    two(line, t.getMonthValue()).append('-');
-    two(line, t.getDayOfMonth()).append(' ');
-    two(line, t.getHour()).append(':');
-    two(line, t.getMinute()).append(':');
-    two(line, t.getSecond()).append(" [").append(pid).append("] ")
+    StringBuilder line = new StringBuilder(text.length() + 40).append(prefix())
         .append(text.replace('\n', ' ').replace('\r', ' ')).append('\n');
     try {
       ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
@@ -77,6 +74,23 @@ public final class MailLog {
         System.err.println("masq: warning: cannot write log " + file + ": " + e.getMessage());
       }
     }
+  }
+
+  /** {@code YYYY-MM-DD HH:MM:SS [pid] } for now; made once a second (a batch logs thousands of lines). */
+  private String prefix() {
+    Instant now = clock.instant();
+    if (prefix == null || now.getEpochSecond() != prefixSecond) {
+      LocalDateTime t = LocalDateTime.ofInstant(now, zone);
+      StringBuilder sb = new StringBuilder(40).append(t.getYear()).append('-');
+      two(sb, t.getMonthValue()).append('-');
+      two(sb, t.getDayOfMonth()).append(' ');
+      two(sb, t.getHour()).append(':');
+      two(sb, t.getMinute()).append(':');
+      two(sb, t.getSecond()).append(" [").append(pid).append("] ");
+      prefix = sb.toString();
+      prefixSecond = now.getEpochSecond();
+    }
+    return prefix;
   }
 
   /** The log file open for appending: the one opened less than a second ago, else anew. */

@@ -98,7 +98,7 @@ final class SmtpTransport {
     for (int i = 0; i < batch.size(); i++) {
       OutgoingMessage m = batch.get(i);
       try {
-        sink.accept(m, client.send(m));
+        sink.accept(m, client.send(m, i + 1 < batch.size() ? batch.get(i + 1) : null));
       } catch (SmtpFailure f) {
         ch.close();
         everyone(batch.subList(i, i + 1), sink, f.outcome(), client.peer(), f.getMessage());

@@ -58,7 +58,10 @@ import masq.spool.Spool;
  * it was on disk (it is tried again next run); {@link RemoteDelivery} never throws.
  */
 final class RemoteRun {
-  /** The most messages locked at once (each holds an open file). */
+  /**
+   * The most messages a chunk locks at once (each holds an open file); those {@link
+   * #onlyRemote} locked ahead and no chunk has taken yet come on top.
+   */
   private static final int CHUNK = 1000;
 
 

@@ -125,9 +125,13 @@ final class RemoteRun {
    * Unlocks the messages {@link #onlyRemote} locked that no remote pass took (the run was
    * stopped first): they stay as they are on disk, for the next run.
    */
-  void release() throws IOException {
+  void release() {
     for (RemoteMessage m : ahead.values()) {
-      m.lock().close();
+      try {
+        m.lock().close();
+      } catch (IOException e) {
+        // the lock goes with its file descriptor, at the latest when the process ends
+      }
     }
     ahead.clear();
   }
@@ -249,7 +253,7 @@ final class RemoteRun {
    * each is read once in the run. A message another run holds is not among them (the local
    * pass counts it as busy).
    */
-  Set<String> onlyRemote(Collection<String> ids) throws IOException {
+  Set<String> onlyRemote(Collection<String> ids) {
     release();
     if (cfg.logUser() != null && !cfg.logUser().isBlank()) {
       return Set.of();

@@ -120,6 +120,11 @@ public final class QueueRunner {
     int missing = 0;
     while (!stopping && (!work.isEmpty() || remotePass(work, ids, dryRun, remoteNotices))) {
       String id = work.poll();
+      if (remoteOnly.contains(id)) {
+        wanted++;
+        handled++;
+        continue; // locked for the remote pass, which takes it: nothing local
+      }
       if (!spool.exists(id)) {
         if (ids != null && ids.contains(id)) {
           err.println("masq-deliver: no such message: " + id);
@@ -136,9 +141,6 @@ public final class QueueRunner {
           err.println("masq-deliver: " + e.getMessage());
         }
         continue;
-      }
-      if (remoteOnly.contains(id)) {
-        continue; // nothing local: the remote pass takes it (and counts it)
       }
       try (MessageLock lock = spool.lock(id)) {
         if (lock == null) {
@@ -166,9 +168,8 @@ public final class QueueRunner {
         } // otherwise removed while we looked: nothing to do
       }
     }
-    if (!remoteOnly.isEmpty()) {
-      handled += remote.remoteOnlyHandled();
-      busy += remote.remoteOnlyBusy();
+    if (remote != null) {
+      remote.release(); // when stopped before the remote pass
     }
     return new Result(wanted, handled, busy, missing);
   }

@@ -138,7 +138,8 @@ final class RemoteMessage {
       if (cx.verbose() > 0) {
         cx.err().println("masq-deliver: " + r.logLine(route.name()));
       }
-      String status = status(r.reply(), r.outcome());
+      String status = r.outcome() == masq.deliver.remote.Outcome.DELIVERED ? null
+          : status(r.reply(), r.outcome()); // for notices only: a regex per delivery is a cost
       for (Map.Entry<Integer, Address> e : remote.entrySet()) {
         int i = e.getKey();
         Recipient rc = states.get(i);

@@ -11,8 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentHashMap;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -59,7 +58,10 @@ import masq.spool.Spool;
  * it was on disk (it is tried again next run); {@link RemoteDelivery} never throws.
  */
 final class RemoteRun {
-  /** The most messages locked at once (each holds an open file). */
+  /**
+   * The most messages a chunk locks at once (each holds an open file); those {@link
+   * #onlyRemote} locked ahead and no chunk has taken yet come on top.
+   */
   private static final int CHUNK = 1000;
 
 
@@ -73,9 +75,8 @@ final class RemoteRun {
   private final PrintStream err;
   private final int verbose;
   private final RemoteMessage.Context context;
-  private Set<String> remoteOnly = Set.of();
-  private final AtomicInteger remoteOnlyHandled = new AtomicInteger();
-  private final AtomicInteger remoteOnlyBusy = new AtomicInteger();
+  /** The messages {@link #onlyRemote} locked and read for the remote pass, by ID. */
+  private final Map<String, RemoteMessage> ahead = new ConcurrentHashMap<>();
 
   RemoteRun(QueueRunner runner, Config cfg, Spool spool, MailLog log, Clock clock,
       RouteSelection selection, Locality locality, PrintStream err, int verbose) {
@@ -110,10 +111,29 @@ final class RemoteRun {
     }
     List<String> all = ids == null ? spool.ids() : ids;
     List<String> queued = new ArrayList<>();
-    for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
-      queued.addAll(chunk(all.subList(i, Math.min(all.size(), i + CHUNK))));
+    try {
+      for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
+        queued.addAll(chunk(all.subList(i, Math.min(all.size(), i + CHUNK))));
+      }
+    } finally {
+      release();
     }
     return queued;
+  }
+
+  /**
+   * Unlocks the messages {@link #onlyRemote} locked that no remote pass took (the run was
+   * stopped first): they stay as they are on disk, for the next run.
+   */
+  void release() {
+    for (RemoteMessage m : ahead.values()) {
+      try {
+        m.lock().close();
+      } catch (IOException e) {
+        // the lock goes with its file descriptor, at the latest when the process ends
+      }
+    }
+    ahead.clear();
   }
 
   private void verbose(String line) {
@@ -128,8 +148,12 @@ final class RemoteRun {
     List<String> queued = new ArrayList<>();
     SpoolRecorder writer = new SpoolRecorder(spool, log, err);
     try {
-      // locked and read on all cores (the sending thread is idle until they are)
-      for (RemoteMessage m : ids.parallelStream().map(this::openOrSkip).toList()) {
+      // locked and read on all cores (the sending thread is idle until they are), unless
+      // onlyRemote did it already
+      for (RemoteMessage m : ids.parallelStream().map(id -> {
+        RemoteMessage m = ahead.remove(id);
+        return m != null ? m : openOrSkip(id, false);
+      }).toList()) {
         if (m != null) {
           msgs.put(m.id(), m);
         }
@@ -158,18 +182,31 @@ final class RemoteRun {
     return queued;
   }
 
-  /** {@link #open}, with a file that cannot be opened reported and skipped. */
-  private RemoteMessage openOrSkip(String id) {
+  /**
+   * {@link #open}, with a file that cannot be opened reported and skipped (with {@code
+   * onlyRemote}, silently: the local pass then takes the message and reports it).
+   */
+  private RemoteMessage openOrSkip(String id, boolean onlyRemote) {
     try {
-      return open(id);
+      return open(id, onlyRemote);
     } catch (IOException e) {
-      err.println("masq-deliver: " + id + ": " + e.getMessage() + " (skipped)");
+      skipped(id, e.getMessage(), onlyRemote);
       return null;
     }
   }
 
-  /** The message {@code id} locked and read, or null when it has no remote work for us. */
-  private RemoteMessage open(String id) throws IOException {
+  private void skipped(String id, String why, boolean quiet) {
+    if (!quiet) {
+      err.println("masq-deliver: " + id + ": " + why + " (skipped)");
+    }
+  }
+
+  /**
+   * The message {@code id} locked and read, or null when it has no remote work for us (with
+   * {@code onlyRemote}: also when it has any other work, i.e. some pending recipient is local;
+   * and nothing is reported).
+   */
+  private RemoteMessage open(String id, boolean onlyRemote) throws IOException {
     MessageLock lock;
     try {
       if (!spool.exists(id)) {
@@ -179,11 +216,8 @@ final class RemoteRun {
     } catch (MasqException e) {
       return null;
     }
-    if (remoteOnly.contains(id)) {
-      (lock == null ? remoteOnlyBusy : remoteOnlyHandled).incrementAndGet();
-    }
     if (lock == null) {
-      if (verbose > 0) {
+      if (verbose > 0 && !onlyRemote) {
         err.println("masq-deliver: " + id + " is locked by another process; skipped");
       }
       return null;
@@ -191,7 +225,8 @@ final class RemoteRun {
     try {
       Envelope env = spool.read(id);
       Map<Integer, Address> remote = env.held() ? Map.of() : remoteRecipients(env);
-      if (remote.isEmpty()) {
+      if (remote.isEmpty() || onlyRemote
+          && remote.size() != env.recipients().stream().filter(Recipient::isPending).count()) {
         lock.close();
         return null;
       }
@@ -206,44 +241,26 @@ final class RemoteRun {
       return new RemoteMessage(context, lock, env, remote, section.headers(), bodyStart, clock.millis());
     } catch (MasqException | IOException | RuntimeException e) {
       lock.close();
-      err.println("masq-deliver: " + id + ": " + e.getMessage() + " (skipped)");
+      skipped(id, e.getMessage(), onlyRemote);
       return null;
     }
   }
 
   /**
-   * The messages among {@code ids} the local pass has nothing to do for: every pending
-   * recipient is remote, and there is no log_user to add. Read without the lock, on all cores:
-   * a hint only (recipients never turn local); the remote pass reads each again under its lock.
+   * The messages among the first {@link #CHUNK} of {@code ids} the local pass has nothing to do
+   * for: every pending recipient is remote, and there is no log_user to add. They are locked
+   * and read now, on all cores, and stay locked for the remote pass ({@link #run}), so that
+   * each is read once in the run. A message another run holds is not among them (the local
+   * pass counts it as busy).
    */
   Set<String> onlyRemote(Collection<String> ids) {
+    release();
     if (cfg.logUser() != null && !cfg.logUser().isBlank()) {
       return Set.of();
     }
-    remoteOnly = ids.parallelStream().filter(this::onlyRemote).collect(Collectors.toSet());
-    remoteOnlyHandled.set(0);
-    remoteOnlyBusy.set(0);
-    return remoteOnly;
-  }
-
-  /** Of the messages {@link #onlyRemote(Collection)} named: how many this run handled. */
-  int remoteOnlyHandled() {
-    return remoteOnlyHandled.get();
-  }
-
-  /** Of the messages {@link #onlyRemote(Collection)} named: how many another run held. */
-  int remoteOnlyBusy() {
-    return remoteOnlyBusy.get();
-  }
-
-  private boolean onlyRemote(String id) {
-    try {
-      Envelope env = spool.read(id);
-      long pending = env.recipients().stream().filter(Recipient::isPending).count();
-      return !env.held() && pending > 0 && remoteRecipients(env).size() == pending;
-    } catch (MasqException | IOException e) {
-      return false; // the local pass reports it
-    }
+    ids.stream().limit(CHUNK).toList().parallelStream().map(id -> openOrSkip(id, true))
+        .filter(m -> m != null).forEach(m -> ahead.put(m.id(), m));
+    return Set.copyOf(ahead.keySet());
   }
 
   /** The pending recipient lines whose address is remote, by index, with their addresses. */

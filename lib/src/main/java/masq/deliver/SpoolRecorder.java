@@ -16,13 +16,16 @@ import masq.spool.Spool;
 
 /**
  * Records what was delivered while the next messages are sent: a thread that takes the
- * messages with new results in batches and writes their state; the messages that are all
- * done are removed together, with one fsync of the queue directory per batch. Used by one
- * {@link RemoteRun} chunk: {@link #add} from the sending thread, {@link #finish} at the end.
+ * messages with new results in batches and writes their state (an envelope replaced, with its
+ * fsyncs); the messages that are all done are removed at once, and made durable by one fsync
+ * of the queue directory when the chunk is finished: a removal that a crash of the machine
+ * undoes only sends a message again (at least once, see spool-format.md), so it is not worth
+ * an fsync per message. Used by one {@link RemoteRun} chunk: {@link #add} from the sending
+ * thread, {@link #finish} at the end.
  *
  * <p>Trusts {@link RemoteMessage#persist} to say which messages are done. How it fails: a
- * removal that fails is logged and reported once per batch; those messages stay in the spool
- * as last written and are sent again by a later run (a duplicate, see spool-format.md).
+ * removal that fails is logged and reported; that message stays in the spool as last written
+ * and is sent again by a later run (a duplicate, see spool-format.md).
  */
 final class SpoolRecorder {
   /**
@@ -91,6 +94,17 @@ final class SpoolRecorder {
     }
   }
 
+  /** One fsync of {@code queue/} for every removal of the chunk. */
+  private void sync() {
+    try {
+      spool.syncQueue();
+    } catch (IOException e) {
+      log.write("cannot sync the queue directory, delivered messages may come back after a crash: "
+          + e.getMessage());
+      err.println("masq-deliver: cannot sync the queue directory: " + e.getMessage());
+    }
+  }
+
   private void loop() {
     List<Optional<RemoteMessage>> batch = new ArrayList<>();
     while (true) {
@@ -110,19 +124,20 @@ final class SpoolRecorder {
         }
       }
       batch.clear();
-      if (!done.isEmpty()) {
+      for (RemoteMessage m : done) {
         try {
-          spool.remove(done.stream().map(RemoteMessage::lock).toList());
-          for (RemoteMessage m : done) {
-            log.write(m.id() + " Completed");
-            closers.execute(() -> close(m.lock()));
-          }
+          spool.removeUnsynced(m.lock());
+          log.write(m.id() + " Completed");
+          closers.execute(() -> close(m.lock()));
         } catch (IOException e) {
-          log.write("cannot remove delivered messages, they may be sent again: " + e.getMessage());
-          err.println("masq-deliver: cannot remove delivered messages: " + e.getMessage());
+          log.write(m.id() + " cannot remove the delivered message, it may be sent again: "
+              + e.getMessage());
+          err.println("masq-deliver: " + m.id() + ": cannot remove the delivered message: "
+              + e.getMessage());
         }
       }
       if (end) {
+        sync();
         return;
       }
     }

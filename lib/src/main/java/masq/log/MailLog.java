@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 
@@ -15,16 +16,26 @@ import java.time.ZoneId;
  * The delivery log, {@code log_dir/masq.log}: one line per event,
  * {@code YYYY-MM-DD HH:MM:SS [pid] ID <= sender size=N ...} (received), {@code =>} (delivered),
  * {@code ==} (deferred), {@code **} (failed). Each line is one append write, so lines of
- * concurrent processes never interleave. A log that cannot be written never fails a delivery:
- * the problem is reported once on stderr.
+ * concurrent processes never interleave. A line is not fsynced (a crash may lose the last
+ * lines, never mail). The file stays open between lines (a run over a thousand messages writes
+ * two thousand lines), but for at most {@link #REOPEN_NANOS}, so that a log rotated away is
+ * left within a second. A log that cannot be written never fails a delivery: the problem is
+ * reported once on stderr. Thread-safe.
  */
 public final class MailLog {
+  /** How long the open log file is used before it is opened again by name. */
+  static final long REOPEN_NANOS = 1_000_000_000L;
+
   private final Path file;
   private final Clock clock;
   private final ZoneId zone;
   private final long pid;
   private final boolean syslog;
   private boolean complained;
+  private FileChannel channel;
+  private long openedAt;
+  private String prefix;
+  private long prefixSecond;
 
   public MailLog(Path logDir, Clock clock, ZoneId zone, long pid) {
     this(logDir, clock, zone, pid, false);
@@ -44,32 +55,75 @@ public final class MailLog {
   }
 
   /** Appends one line (a timestamp and the pid are put in front). */
-  public void write(String text) {
+  public synchronized void write(String text) {
     if (syslog) {
       toSyslog(text);
     }
     if (file == null) {
       return;
     }
-    LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), zone);
-    StringBuilder line = new StringBuilder(text.length() + 40).append(t.getYear()).append('-');
-    two(line, t.getMonthValue()).append('-');
-    two(line, t.getDayOfMonth()).append(' ');
-    two(line, t.getHour()).append(':');
-    two(line, t.getMinute()).append(':');
-    two(line, t.getSecond()).append(" [").append(pid).append("] ")
+    StringBuilder line = new StringBuilder(text.length() + 40).append(prefix())
         .append(text.replace('\n', ' ').replace('\r', ' ')).append('\n');
     try {
-      Files.createDirectories(file.getParent());
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-        ch.write(ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8)));
-      }
+      ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
+      channel().write(bytes);
     } catch (IOException e) {
+      close();
       if (!complained) {
         complained = true;
         System.err.println("masq: warning: cannot write log " + file + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** {@code YYYY-MM-DD HH:MM:SS [pid] } for now; made once a second (a batch logs thousands of lines). */
+  private String prefix() {
+    Instant now = clock.instant();
+    if (prefix == null || now.getEpochSecond() != prefixSecond) {
+      LocalDateTime t = LocalDateTime.ofInstant(now, zone);
+      StringBuilder sb = new StringBuilder(40).append(t.getYear()).append('-');
+      two(sb, t.getMonthValue()).append('-');
+      two(sb, t.getDayOfMonth()).append(' ');
+      two(sb, t.getHour()).append(':');
+      two(sb, t.getMinute()).append(':');
+      two(sb, t.getSecond()).append(" [").append(pid).append("] ");
+      prefix = sb.toString();
+      prefixSecond = now.getEpochSecond();
+    }
+    return prefix;
+  }
+
+  /** The log file open for appending: the one opened less than a second ago, else anew. */
+  private FileChannel channel() throws IOException {
+    long now = System.nanoTime();
+    if (channel != null && now - openedAt < REOPEN_NANOS) {
+      return channel;
+    }
+    close();
+    try {
+      channel = append();
+    } catch (java.nio.file.NoSuchFileException e) {
+      Files.createDirectories(file.getParent());
+      channel = append();
+    }
+    openedAt = now;
+    return channel;
+  }
+
+  private FileChannel append() throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND);
+  }
+
+  /** Closes the log file, if open (the next line opens it again). */
+  public synchronized void close() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // nothing was buffered: every line was written when it was logged
+      }
+      channel = null;
     }
   }
 

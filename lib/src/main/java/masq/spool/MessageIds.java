@@ -46,11 +46,16 @@ public final class MessageIds {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
-      if (i != 7 && i != 12 && DIGITS.indexOf(s.charAt(i)) < 0) {
+      if (i != 7 && i != 12 && !isDigit(s.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** One of {@link #DIGITS}, by range (a queue listing checks every name). */
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
   }
 
   static String base62(long v, int width) {

@@ -334,15 +334,18 @@ public final class Spool {
   }
 
   /**
-   * Removes several locked messages, each as {@link #remove(MessageLock)} does, with one fsync
-   * of {@code queue/} for all of them at the end (a crash before it may bring some back, never
-   * a half-removed one that check cannot explain).
+   * Removes a locked message as {@link #remove(MessageLock)} does, but without the fsync of
+   * {@code queue/}: the caller calls {@link #syncQueue} once after many. Until then a crash of
+   * the machine (not of the process: the files are gone for every other process at once) may
+   * bring the message back, whole, to be delivered again.
    */
-  public void remove(List<MessageLock> locks) throws IOException {
-    for (MessageLock lock : locks) {
-      Files.deleteIfExists(queue.resolve(lock.id() + ENV));
-      Files.deleteIfExists(queue.resolve(lock.id() + MSG));
-    }
+  public void removeUnsynced(MessageLock lock) throws IOException {
+    Files.deleteIfExists(queue.resolve(lock.id() + ENV));
+    Files.deleteIfExists(queue.resolve(lock.id() + MSG));
+  }
+
+  /** Makes the removals and commits made so far in {@code queue/} durable (one fsync). */
+  public void syncQueue() throws IOException {
     queueSync.sync();
   }
 

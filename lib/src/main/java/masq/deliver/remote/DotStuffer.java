@@ -32,11 +32,32 @@ final class DotStuffer extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    for (int i = off, end = off + len; i < end; i++) {
+    int end = off + len;
+    int i = off;
+    while (i < end) {
+      if (!lineStart && !prevCr) {
+        // inside a line: the bytes up to the next CR or LF go through as they are
+        int j = i;
+        while (j < end && b[j] != '\n' && b[j] != '\r') {
+          j++;
+        }
+        while (i < j) {
+          if (n == buf.length) {
+            drain();
+          }
+          int k = Math.min(j - i, buf.length - n);
+          System.arraycopy(b, i, buf, n, k);
+          n += k;
+          i += k;
+        }
+        if (i == end) {
+          break;
+        }
+      }
       if (n + 3 > buf.length) {
         drain();
       }
-      put(b[i]);
+      put(b[i++]);
     }
   }
 

@@ -135,33 +135,126 @@ final class SmtpClient {
   }
 
   /**
+   * A message ready for its transaction: the recipients to send to, the results known already
+   * ({@code done}), the body open; {@code body} null when it needs no transaction.
+   */
+  private record Prepared(OutgoingMessage m, List<Address> rcpts, List<RecipientResult> done,
+      InputStream body) {}
+
+  /** The next message, when its commands went out with the previous message's data. */
+  private Prepared ahead;
+  /** Whether {@link #ahead}'s commands began with RSET. */
+  private boolean aheadRset;
+
+  /**
    * Sends one message to {@code m.recipients()}; returns one result per recipient.
    *
    * @throws SmtpFailure when the connection is lost: the message's recipients and any later
    *     message are to be deferred with its reason
    */
   List<RecipientResult> send(OutgoingMessage m) throws SmtpFailure {
+    return send(m, null);
+  }
+
+  /**
+   * As {@link #send(OutgoingMessage)}; with pipelining, the commands of {@code next} (the
+   * message the caller sends after this one, or null) go out right after this message's data,
+   * in the same write: RFC 2920 lets message content open a group, so the server's reply to
+   * the final dot and those to the next message's commands come back in one round trip. The
+   * reply to the dot is still read first, and decides this message alone.
+   */
+  List<RecipientResult> send(OutgoingMessage m, OutgoingMessage next) throws SmtpFailure {
+    Prepared p;
+    boolean sent = false;
+    if (ahead != null) {
+      if (ahead.m() != m) {
+        throw new IllegalStateException("the commands of " + ahead.m().id() + " went out, not "
+            + m.id());
+      }
+      p = ahead;
+      ahead = null;
+      sent = true;
+    } else {
+      p = prepare(m);
+    }
+    if (p.body() == null) {
+      return p.done();
+    }
+    try {
+      List<RecipientResult> out = p.done();
+      out.addAll(transaction(p, sent, next));
+      return out;
+    } catch (SmtpFailure | RuntimeException e) {
+      dropAhead();
+      throw e;
+    } finally {
+      try {
+        p.body().close();
+      } catch (IOException ignored) {
+        // the results stand; a file that cannot be closed changes none of them
+      }
+    }
+  }
+
+  /**
+   * The checks before a transaction: a return path or recipients SMTP cannot carry fail, a
+   * message over the server's SIZE fails, a body that cannot be opened defers.
+   */
+  private Prepared prepare(OutgoingMessage m) {
+    List<RecipientResult> done = new ArrayList<>();
     if (!safe(m.returnPath())) {
-      return all(m, Outcome.FAILED, "return path holds characters SMTP cannot carry");
+      done.addAll(all(m, Outcome.FAILED, "return path holds characters SMTP cannot carry"));
+      return new Prepared(m, List.of(), done, null);
     }
     List<Address> rcpts = new ArrayList<>();
-    List<RecipientResult> refused = new ArrayList<>();
     for (Address a : m.recipients()) {
       if (safe(a)) {
         rcpts.add(a);
       } else {
-        refused.add(result(m, a, Outcome.FAILED, "address holds characters SMTP cannot carry"));
+        done.add(result(m, a, Outcome.FAILED, "address holds characters SMTP cannot carry"));
       }
     }
     if (rcpts.isEmpty()) {
-      return refused;
+      return new Prepared(m, rcpts, done, null);
     }
-    List<RecipientResult> sent = sendTo(m, rcpts);
-    if (refused.isEmpty()) {
-      return sent;
+    if (ext.sizeLimit() > 0 && m.size() > ext.sizeLimit()) {
+      done.addAll(all(m, rcpts, Outcome.FAILED, "message size " + m.size()
+          + " exceeds the limit of " + ext.sizeLimit() + " that " + peer() + " announced (SIZE)"));
+      return new Prepared(m, List.of(), done, null);
     }
-    refused.addAll(sent);
-    return refused;
+    try {
+      return new Prepared(m, rcpts, done, m.body().open());
+    } catch (IOException e) {
+      done.addAll(all(m, rcpts, Outcome.DEFERRED, "cannot read message " + m.id() + ": "
+          + SmtpConnection.reason(e)));
+      return new Prepared(m, List.of(), done, null);
+    }
+  }
+
+  /** Queues {@code next}'s commands after the data being sent, when it is ready to go. */
+  private void sendAhead(OutgoingMessage next) throws SmtpFailure {
+    Prepared p;
+    try {
+      p = prepare(next);
+    } catch (RuntimeException e) {
+      return; // its own turn reports it
+    }
+    if (p.body() == null) {
+      return; // no transaction: its own turn prepares it again and says why
+    }
+    ahead = p;
+    aheadRset = commands(p);
+  }
+
+  private void dropAhead() {
+    if (ahead != null) {
+      try {
+        ahead.body().close();
+      } catch (IOException ignored) {
+        // never sent
+      }
+      ahead = null;
+    }
   }
 
   /** No control characters (which could inject commands) and within SMTP's path length. */
@@ -179,32 +272,8 @@ final class SmtpClient {
     return true;
   }
 
-  private List<RecipientResult> sendTo(OutgoingMessage m, List<Address> rcpts) throws SmtpFailure {
-    if (ext.sizeLimit() > 0 && m.size() > ext.sizeLimit()) {
-      return all(m, rcpts, Outcome.FAILED, "message size " + m.size()
-          + " exceeds the limit of " + ext.sizeLimit() + " that " + peer() + " announced (SIZE)");
-    }
-    InputStream body;
-    try {
-      body = m.body().open();
-    } catch (IOException e) {
-      return all(m, rcpts, Outcome.DEFERRED, "cannot read message " + m.id() + ": "
-          + SmtpConnection.reason(e));
-    }
-    try {
-      return transaction(m, rcpts, body);
-    } finally {
-      try {
-        body.close();
-      } catch (IOException ignored) {
-        // the results stand; a file that cannot be closed changes none of them
-      }
-    }
-  }
-
-  private List<RecipientResult> transaction(OutgoingMessage m, List<Address> rcpts,
-      InputStream body) throws SmtpFailure {
-    Duration t = s.timeouts().command();
+  /** The MAIL command for {@code m}. */
+  private String mailFrom(OutgoingMessage m) {
     StringBuilder mail = new StringBuilder("MAIL FROM:").append(m.returnPath().bracketed());
     if (ext.sizeOffered()) {
       mail.append(" SIZE=").append(m.size());
@@ -212,21 +281,38 @@ final class SmtpClient {
     if (m.eightBit() && ext.eightBitMime()) {
       mail.append(" BODY=8BITMIME");
     }
-    boolean pipelined = s.pipelining() && ext.pipelining();
+    return mail.toString();
+  }
+
+  /** Queues the pipelined commands of a transaction (RSET unless it is the first); true with RSET. */
+  private boolean commands(Prepared p) throws SmtpFailure {
     boolean rset = transactions++ > 0;
+    if (rset) {
+      c.command("RSET");
+    }
+    c.command(mailFrom(p.m()));
+    for (Address a : p.rcpts()) {
+      c.command("RCPT TO:" + a.bracketed());
+    }
+    c.command("DATA");
+    return rset;
+  }
+
+  /** {@code sent}: its commands went out ahead, with the previous message's data. */
+  private List<RecipientResult> transaction(Prepared p, boolean sent, OutgoingMessage next)
+      throws SmtpFailure {
+    OutgoingMessage m = p.m();
+    List<Address> rcpts = p.rcpts();
+    Duration t = s.timeouts().command();
+    boolean pipelined = s.pipelining() && ext.pipelining();
     SmtpReply[] rcptReplies = new SmtpReply[rcpts.size()];
     SmtpReply mailReply;
     SmtpReply dataReply = null;
     if (pipelined) {
-      if (rset) {
-        c.command("RSET");
+      boolean rset = sent ? aheadRset : commands(p);
+      if (!sent) {
+        c.flush();
       }
-      c.command(mail.toString());
-      for (Address a : rcpts) {
-        c.command("RCPT TO:" + a.bracketed());
-      }
-      c.command("DATA");
-      c.flush();
       if (rset) {
         c.readReply(t);
       }
@@ -236,12 +322,12 @@ final class SmtpClient {
       }
       dataReply = c.readReply(t);
     } else {
-      if (rset) {
+      if (transactions++ > 0) {
         c.command("RSET");
         c.flush();
         c.readReply(t);
       }
-      c.command(mail.toString());
+      c.command(mailFrom(m));
       c.flush();
       mailReply = c.readReply(t);
       if (mailReply.positive()) {
@@ -284,7 +370,11 @@ final class SmtpClient {
       finalReply = dataReply;
       prefix = "DATA refused: ";
     } else {
-      writeData(m, body);
+      writeData(m, p.body());
+      if (pipelined && next != null) {
+        sendAhead(next);
+      }
+      c.flush();
       finalReply = c.readReply(s.timeouts().finalDot());
     }
     Outcome o = finalReply.outcome();
@@ -342,7 +432,6 @@ final class SmtpClient {
     } catch (IOException e) {
       throw c.lost(e);
     }
-    c.flush();
   }
 
   private List<RecipientResult> all(OutgoingMessage m, Outcome o, String reason) {
@@ -364,6 +453,7 @@ final class SmtpClient {
 
   /** Sends QUIT and closes; problems at this point change nothing. */
   void quit() {
+    dropAhead();
     try {
       c.command("QUIT");
       c.flush();

@@ -144,8 +144,15 @@ final class SmtpConnection {
   }
 
   private static String printable(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
+    int i = 0;
+    while (i < s.length() && s.charAt(i) >= 0x20 && s.charAt(i) != 0x7f) {
+      i++;
+    }
+    if (i == s.length()) {
+      return s.strip(); // the usual reply: nothing to replace
+    }
+    StringBuilder sb = new StringBuilder(s.length()).append(s, 0, i);
+    for (; i < s.length(); i++) {
       char c = s.charAt(i);
       sb.append(c < 0x20 || c == 0x7f ? '?' : c);
     }

@@ -17,12 +17,16 @@ import java.time.Duration;
 final class TcpChannel extends StreamChannel {
   private final String host;
   private final InetSocketAddress address;
+  /** {@link #peer()}, made once: it is named in every result of the connection. */
+  private final String peer;
   private Socket socket;
   private final Watchdog watchdog = new Watchdog(this::close);
 
   private TcpChannel(String host, InetSocketAddress address, Socket socket) throws IOException {
     this.host = host;
     this.address = address;
+    String ip = address.getAddress().getHostAddress();
+    this.peer = (host.equals(ip) ? "" : host + " ") + "[" + ip + "]:" + address.getPort();
     try {
       use(socket);
     } catch (IOException | RuntimeException e) {
@@ -63,8 +67,7 @@ final class TcpChannel extends StreamChannel {
 
   @Override
   public String peer() {
-    String ip = address.getAddress().getHostAddress();
-    return (host.equals(ip) ? "" : host + " ") + "[" + ip + "]:" + address.getPort();
+    return peer;
   }
 
   @Override

@@ -45,6 +45,10 @@ class CodecTest {
     String big = "x".repeat(50_000) + "\n." + "y".repeat(40_000);
     String got = stuff(big, 8192);
     assertEquals("x".repeat(50_000) + "\r\n.." + "y".repeat(40_000) + "\r\n.\r\n", got);
+    String crlf = "x".repeat(20_000) + "\r\n.z\r\r\n.";
+    for (int chunk : new int[] {1, 5, 16_383, 100_000}) {
+      assertEquals("x".repeat(20_000) + "\r\n..z\r\r\n..\r\n.\r\n", stuff(crlf, chunk), "chunk " + chunk);
+    }
   }
 
   /** A channel over fixed server output, recording what the client writes. */
@@ -132,6 +136,59 @@ class CodecTest {
     assertEquals("EHLO me.example\r\nHELO me.example\r\nMAIL FROM:<a@b.example>\r\n"
         + "RCPT TO:<c@d.example>\r\nDATA\r\nSubject: s\r\n\r\nhi\r\n.\r\nQUIT\r\n",
         ch.sent.toString(StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void withPipeliningTheNextMessagesCommandsGoOutWithTheDataBeforeTheReplyToTheDot() throws Exception {
+    // the server's lines come one per read, and each read notes what the client had sent by then
+    List<String> sentAtRead = new java.util.ArrayList<>();
+    Canned ch = new Canned("");
+    byte[] script = ("220 hi\r\n250-hello\r\n250 PIPELINING\r\n"
+        + "250 sender\r\n250 rcpt\r\n354 go\r\n250 queued one\r\n"
+        + "250 reset\r\n250 sender\r\n250 rcpt\r\n354 go\r\n250 queued two\r\n221 bye\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    ch.in = new InputStream() {
+      int pos;
+
+      @Override
+      public int read() {
+        return pos < script.length ? script[pos++] : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (pos >= script.length) {
+          return -1;
+        }
+        sentAtRead.add(ch.sent.toString(StandardCharsets.ISO_8859_1));
+        int n = 0;
+        while (n < len && pos < script.length) {
+          b[off + n++] = script[pos++];
+          if (b[off + n - 1] == '\n') {
+            break;
+          }
+        }
+        return n;
+      }
+    };
+    SmtpClient client = new SmtpClient(new SmtpConnection(ch),
+        RemoteSettings.builder("r", "me.example").build(), "canned", null);
+    client.open();
+    OutgoingMessage one = OutgoingMessage.of("ID1", new Address("a", "b.example"),
+        List.of(new Address("c", "d.example")), List.of(),
+        () -> new ByteArrayInputStream("1\n".getBytes(StandardCharsets.ISO_8859_1)), false, 2);
+    OutgoingMessage two = OutgoingMessage.of("ID2", new Address("a", "b.example"),
+        List.of(new Address("e", "d.example")), List.of(),
+        () -> new ByteArrayInputStream("2\n".getBytes(StandardCharsets.ISO_8859_1)), false, 2);
+    List<RecipientResult> r1 = client.send(one, two);
+    List<RecipientResult> r2 = client.send(two, null);
+    client.quit();
+    assertEquals("250 queued one", r1.get(0).reply());
+    assertEquals("250 queued two", r2.get(0).reply());
+    String both = "EHLO me.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
+        + "\r\n1\r\n.\r\nRSET\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<e@d.example>\r\nDATA\r\n";
+    assertEquals(both, sentAtRead.get(6), "when the reply to the first dot is read");
+    assertEquals(both + "\r\n2\r\n.\r\nQUIT\r\n", ch.sent.toString(StandardCharsets.ISO_8859_1));
   }
 
   @Test

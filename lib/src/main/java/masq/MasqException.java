@@ -1,9 +1,9 @@
 package masq;
 
 /**
- * An error that ends a command with a one-line message and a sysexits(3) code. Everything a
- * user can cause (bad input, bad config, a busy or full spool) is reported through this type,
- * so the tools never show a stack trace for it.
+ * An error that ends a command with a one-line message and a sysexits(3) code. Everything a user
+ * can cause (bad input, bad config, a busy or full spool) is reported through this type, so the
+ * tools never show a stack trace for it.
  */
 public class MasqException extends Exception {
   private static final long serialVersionUID = 1L;

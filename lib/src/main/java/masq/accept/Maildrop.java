@@ -40,17 +40,17 @@ import masq.spool.UserView;
  * masq-inject writes {@code spool_dir/maildrop/ID.drop} (the directory is mode 1733: anyone may
  * create, nobody may list); masq-deliver, running as mail or root, picks it up.
  *
- * <p>A drop file is {@code masq-drop 1}, {@code key<TAB>value} lines, {@code end}, then the
- * message as read (line ends and dots already handled); spool-format.md has the details.
+ * <p>A drop file is {@code masq-drop 1}, {@code key<TAB>value} lines, {@code end}, then the message
+ * as read (line ends and dots already handled); spool-format.md has the details.
  *
- * <p>SECURITY: nothing in a drop file is trusted. The sender's identity is the file's owner;
- * {@code -f} is honoured only for trusted owners (root, mail, trusted_users); the envelope's uid
- * must match the owner. The file is taken out of the maildrop by an atomic rename into mail's
- * {@code tmp/} before it is looked at, then checked with lstat: a regular file with one link and
- * a bounded size, or it is never opened (and never followed through a symbolic link). A drop is
- * mode 644 so that mail can read it, under a name with 128 random bits: the maildrop cannot be
- * listed, so only its owner and mail can find it. Pickups are serialised by {@link
- * Spool#lockPickup}, so a leftover pickup file is always a dead run's.
+ * <p>SECURITY: nothing in a drop file is trusted. The sender's identity is the file's owner; {@code
+ * -f} is honoured only for trusted owners (root, mail, trusted_users); the envelope's uid must
+ * match the owner. The file is taken out of the maildrop by an atomic rename into mail's {@code
+ * tmp/} before it is looked at, then checked with lstat: a regular file with one link and a bounded
+ * size, or it is never opened (and never followed through a symbolic link). A drop is mode 644 so
+ * that mail can read it, under a name with 128 random bits: the maildrop cannot be listed, so only
+ * its owner and mail can find it. Pickups are serialised by {@link Spool#lockPickup}, so a leftover
+ * pickup file is always a dead run's.
  *
  * <p>Failures: anything that fails a check goes to {@code corrupt/} with a log line; a drop that
  * cannot be queued now (spool full) stays in {@code tmp/} for the next run; the writer exits 73
@@ -58,23 +58,34 @@ import masq.spool.UserView;
  */
 public final class Maildrop {
   public static final String MAGIC = "masq-drop 1";
+
   /** The largest drop accepted when max_msg_size sets no limit. */
   public static final long DEFAULT_CAP = 1L << 30;
+
   private static final int MAX_ENVELOPE = 64 * 1024;
+
   /** How long a drop may stay unfinished (.tmp) before it counts as a dead writer's. */
   static final Duration UNFINISHED = Duration.ofDays(1);
 
   private Maildrop() {}
 
   /** What the user asked for on the command line. */
-  public record Request(String sender, String fullName, boolean fromHeaders, List<String> recipients) {}
+  public record Request(
+      String sender, String fullName, boolean fromHeaders, List<String> recipients) {}
 
   /**
-   * Writes a drop file (as the calling user): temporary name, fsync, rename. Returns its name.
-   * Exit 73 when the maildrop cannot be written, 75 on other write failures.
+   * Writes a drop file (as the calling user): temporary name, fsync, rename. Returns its name. Exit
+   * 73 when the maildrop cannot be written, 75 on other write failures.
    */
-  public static String write(Path maildrop, MessageIds ids, long uid, Request req, InputStream in,
-      boolean dotEnds, long maxBody) throws MasqException {
+  public static String write(
+      Path maildrop,
+      MessageIds ids,
+      long uid,
+      Request req,
+      InputStream in,
+      boolean dotEnds,
+      long maxBody)
+      throws MasqException {
     MessageReader reader = new MessageReader(in, dotEnds);
     List<Header> headers;
     try {
@@ -91,8 +102,11 @@ public final class Maildrop {
     Path done = maildrop.resolve(id + ".drop");
     try {
       var readable = PosixFilePermissions.fromString("rw-r--r--");
-      try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(readable))) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(readable))) {
         Files.setPosixFilePermissions(tmp, readable); // whatever the umask
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
@@ -101,7 +115,9 @@ public final class Maildrop {
           sb.append("sender\t<").append(req.sender()).append(">\n");
         }
         if (req.fullName() != null) {
-          sb.append("fullname\t").append(req.fullName().replaceAll("[\\x00-\\x1f]", " ")).append('\n');
+          sb.append("fullname\t")
+              .append(req.fullName().replaceAll("[\\x00-\\x1f]", " "))
+              .append('\n');
         }
         if (req.fromHeaders()) {
           sb.append("from-headers\t1\n");
@@ -126,12 +142,18 @@ public final class Maildrop {
       throw e;
     } catch (AccessDeniedException e) {
       deleteQuietly(tmp);
-      throw new MasqException(Exit.CANTCREAT, "cannot write to maildrop " + maildrop
-          + ": permission denied (it must be mode 1733, owned by mail)");
+      throw new MasqException(
+          Exit.CANTCREAT,
+          "cannot write to maildrop "
+              + maildrop
+              + ": permission denied (it must be mode 1733, owned by mail)");
     } catch (NoSuchFileException e) {
       deleteQuietly(tmp);
-      throw new MasqException(Exit.CANTCREAT, "no maildrop " + maildrop
-          + ": the system-mode spool is not set up (make install-system)");
+      throw new MasqException(
+          Exit.CANTCREAT,
+          "no maildrop "
+              + maildrop
+              + ": the system-mode spool is not set up (make install-system)");
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw Spool.failure("cannot write to maildrop " + maildrop, e);
@@ -147,8 +169,8 @@ public final class Maildrop {
   }
 
   /**
-   * Moves every drop file into the queue (as mail or root). Returns the IDs queued. Bad files
-   * go to {@code corrupt/}; a drop that cannot be queued now (spool full) stays for the next run.
+   * Moves every drop file into the queue (as mail or root). Returns the IDs queued. Bad files go to
+   * {@code corrupt/}; a drop that cannot be queued now (spool full) stays for the next run.
    *
    * @param trusted whether a login may set the return path (-f)
    */
@@ -173,8 +195,14 @@ public final class Maildrop {
     return queued;
   }
 
-  private static void pickupAll(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
-      List<Path> drops, List<String> queued) throws IOException {
+  private static void pickupAll(
+      Spool spool,
+      Config cfg,
+      MailLog log,
+      Predicate<String> trusted,
+      List<Path> drops,
+      List<String> queued)
+      throws IOException {
     // pickups that died earlier (a live one would hold the pickup lock)
     List<Path> leftovers = spool.pickupFiles();
     for (Path work : leftovers) {
@@ -192,7 +220,10 @@ public final class Maildrop {
           dropUnfinished(spool, log, p); // else still being written by its user
           continue;
         }
-        String safe = n.matches("[0-9A-Za-z._-]{1,128}") ? n : "odd-name-" + Integer.toHexString(n.hashCode());
+        String safe =
+            n.matches("[0-9A-Za-z._-]{1,128}")
+                ? n
+                : "odd-name-" + Integer.toHexString(n.hashCode());
         Path work = spool.pickupFile(safe);
         try {
           Files.move(p, work, StandardCopyOption.ATOMIC_MOVE); // now out of the user's reach
@@ -204,18 +235,26 @@ public final class Maildrop {
         log.write("maildrop " + n.replaceAll("[^\\x21-\\x7e]", "?") + " not picked up: " + e);
       }
     }
-    UserView.afterPickup(spool, log, !drops.isEmpty() || !leftovers.isEmpty()); // users' requests, their view
+    UserView.afterPickup(
+        spool, log, !drops.isEmpty() || !leftovers.isEmpty()); // users' requests, their view
   }
 
-  private static void process(Spool spool, Config cfg, MailLog log, Predicate<String> trusted,
-      Path work, List<String> queued) throws IOException {
+  private static void process(
+      Spool spool,
+      Config cfg,
+      MailLog log,
+      Predicate<String> trusted,
+      Path work,
+      List<String> queued)
+      throws IOException {
     String name = work.getFileName().toString();
     String why = refuse(work, cfg);
     if (why != null) {
       reject(spool, log, work, name, why);
       return;
     }
-    long uid = ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    long uid =
+        ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     String login = Files.getOwner(work, LinkOption.NOFOLLOW_LINKS).getName();
     FileChannel opened;
     try {
@@ -253,16 +292,22 @@ public final class Maildrop {
   }
 
   /**
-   * Deletes a drop still unfinished a day after it was last written: its writer died, and it
-   * was never acknowledged (masq-inject exits 0 only after the rename to .drop).
+   * Deletes a drop still unfinished a day after it was last written: its writer died, and it was
+   * never acknowledged (masq-inject exits 0 only after the rename to .drop).
    */
   private static void dropUnfinished(Spool spool, MailLog log, Path p) throws IOException {
     try {
-      long age = spool.clock().millis() - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+      long age =
+          spool.clock().millis()
+              - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
       if (age > UNFINISHED.toMillis()) {
         Files.delete(p);
-        log.write("maildrop " + p.getFileName() + " deleted: unfinished for " + age / 3_600_000
-            + " hours (its writer died; never acknowledged)");
+        log.write(
+            "maildrop "
+                + p.getFileName()
+                + " deleted: unfinished for "
+                + age / 3_600_000
+                + " hours (its writer died; never acknowledged)");
       }
     } catch (NoSuchFileException e) {
       // finished or taken meanwhile
@@ -282,12 +327,15 @@ public final class Maildrop {
     if (!Files.isRegularFile(work, LinkOption.NOFOLLOW_LINKS)) {
       return "not a regular file";
     }
-    int links = ((Number) Files.getAttribute(work, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+    int links =
+        ((Number) Files.getAttribute(work, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
     if (links != 1) {
       return "has " + links + " hard links";
     }
-    long cap = cfg.maxMsgSize() > 0 ? cfg.maxMsgSize() + MessageReader.MAX_HEADER_SECTION + MAX_ENVELOPE
-        : DEFAULT_CAP;
+    long cap =
+        cfg.maxMsgSize() > 0
+            ? cfg.maxMsgSize() + MessageReader.MAX_HEADER_SECTION + MAX_ENVELOPE
+            : DEFAULT_CAP;
     long size = Files.size(work);
     if (size > cap) {
       return "too large (" + size + " bytes)";
@@ -297,7 +345,8 @@ public final class Maildrop {
 
   private static void reject(Spool spool, MailLog log, Path work, String name, String why)
       throws IOException {
-    long owner = ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    long owner =
+        ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     Path to = spool.quarantine(work);
     log.write("maildrop " + name + " refused: " + why + "; moved to corrupt/" + to.getFileName());
     UserView.refused(spool, log, owner, name, why);
@@ -338,8 +387,9 @@ public final class Maildrop {
     }
   }
 
-  private static Submission.Request request(List<String[]> fields, Config cfg, String login,
-      long uid, Predicate<String> trusted) throws MasqException {
+  private static Submission.Request request(
+      List<String[]> fields, Config cfg, String login, long uid, Predicate<String> trusted)
+      throws MasqException {
     String sender = null;
     String fullName = null;
     boolean fromHeaders = false;
@@ -348,8 +398,12 @@ public final class Maildrop {
       switch (f[0]) {
         case "uid" -> {
           if (!f[1].equals(Long.toString(uid))) {
-            throw new MasqException(Exit.DATAERR,
-                "forged identity: the envelope claims uid " + f[1] + ", the file belongs to " + uid);
+            throw new MasqException(
+                Exit.DATAERR,
+                "forged identity: the envelope claims uid "
+                    + f[1]
+                    + ", the file belongs to "
+                    + uid);
           }
         }
         case "sender" -> sender = unbracket(f[1]);
@@ -362,15 +416,16 @@ public final class Maildrop {
           }
           rcpts.add(a.qualify(cfg.hostName()));
         }
-        default -> throw new MasqException(Exit.DATAERR, "unknown drop envelope field '" + f[0] + "'");
+        default ->
+            throw new MasqException(Exit.DATAERR, "unknown drop envelope field '" + f[0] + "'");
       }
     }
     Address returnPath = new Address(login, cfg.hostName());
     if (sender != null && trusted.test(login)) {
       returnPath = AddressParser.parseEnvelope(sender).qualify(cfg.hostName());
     }
-    return new Submission.Request(returnPath, fullName, rcpts, fromHeaders, false, "local", login,
-        uid, null, null);
+    return new Submission.Request(
+        returnPath, fullName, rcpts, fromHeaders, false, "local", login, uid, null, null);
   }
 
   private static String unbracket(String v) throws MasqException {

@@ -23,9 +23,8 @@ import masq.spool.Recipient;
 import masq.spool.Spool;
 
 /**
- * Accepting one message into the spool, shared by masq-inject and masq-smtpd: read it, fix up
- * its headers, stream it into a new spool entry and commit. On any failure nothing stays in
- * the spool.
+ * Accepting one message into the spool, shared by masq-inject and masq-smtpd: read it, fix up its
+ * headers, stream it into a new spool entry and commit. On any failure nothing stays in the spool.
  */
 public final class Submission {
   private Submission() {}
@@ -58,8 +57,9 @@ public final class Submission {
   }
 
   /** As {@link #accept(InputStream, Request, Config, Spool, MailLog)}, dated in {@code zone}. */
-  public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log,
-      ZoneId zone) throws MasqException {
+  public static Envelope accept(
+      InputStream in, Request req, Config cfg, Spool spool, MailLog log, ZoneId zone)
+      throws MasqException {
     MessageReader reader = new MessageReader(in, req.dotEnds());
     List<Header> headers;
     try {
@@ -78,8 +78,11 @@ public final class Submission {
         addUnique(rcpts, seen, a);
       }
       if (!bad.isEmpty()) {
-        throw new MasqException(Exit.DATAERR, "invalid address in To:/Cc:/Bcc: header: '"
-            + masq.address.AddressException.printable(bad.get(0)) + "'");
+        throw new MasqException(
+            Exit.DATAERR,
+            "invalid address in To:/Cc:/Bcc: header: '"
+                + masq.address.AddressException.printable(bad.get(0))
+                + "'");
       }
     }
     if (rcpts.isEmpty()) {
@@ -93,9 +96,21 @@ public final class Submission {
     }
     try (nm) {
       Instant now = spool.clock().instant();
-      Acceptance.Context ctx = new Acceptance.Context(nm.id(), cfg.hostName(), req.returnPath(),
-          req.fullName(), rcpts, req.protocol(), req.ident(), req.uid(), req.clientHelo(),
-          req.clientAddress(), cfg.doSaveEnvelopeTo(), now, zone);
+      Acceptance.Context ctx =
+          new Acceptance.Context(
+              nm.id(),
+              cfg.hostName(),
+              req.returnPath(),
+              req.fullName(),
+              rcpts,
+              req.protocol(),
+              req.ident(),
+              req.uid(),
+              req.clientHelo(),
+              req.clientAddress(),
+              cfg.doSaveEnvelopeTo(),
+              now,
+              zone);
       List<Header> fixed = Acceptance.apply(headers, ctx);
       OutputStream out = nm.out();
       long body;
@@ -116,13 +131,28 @@ public final class Submission {
       for (Address a : rcpts) {
         rs.add(Recipient.pending(a.toString()));
       }
-      Envelope env = new Envelope(nm.id(), now.toEpochMilli(), req.returnPath().toString(),
-          req.protocol(), req.clientAddress(), req.clientHelo(), req.ident(), req.uid(),
-          nm.size(), body, 0, false, rs);
+      Envelope env =
+          new Envelope(
+              nm.id(),
+              now.toEpochMilli(),
+              req.returnPath().toString(),
+              req.protocol(),
+              req.clientAddress(),
+              req.clientHelo(),
+              req.ident(),
+              req.uid(),
+              nm.size(),
+              body,
+              0,
+              false,
+              rs);
       nm.commit(env);
-      StringBuilder line = new StringBuilder(nm.id()).append(" <= ")
-          .append(req.returnPath().isNull() ? "<>" : req.returnPath().toString())
-          .append(" size=").append(nm.size());
+      StringBuilder line =
+          new StringBuilder(nm.id())
+              .append(" <= ")
+              .append(req.returnPath().isNull() ? "<>" : req.returnPath().toString())
+              .append(" size=")
+              .append(nm.size());
       if (req.clientAddress() != null) {
         line.append(" host=").append(req.clientAddress());
       }

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * An envelope address: a local part and a domain. The domain is null for an unqualified
- * address; the null sender ({@code <>}) is {@link #NULL}.
+ * An envelope address: a local part and a domain. The domain is null for an unqualified address;
+ * the null sender ({@code <>}) is {@link #NULL}.
  */
 public record Address(String localPart, String domain) {
   /** The null reverse path, {@code <>}. */
@@ -41,8 +41,10 @@ public record Address(String localPart, String domain) {
    */
   @Override
   public boolean equals(Object o) {
-    return o == this || o instanceof Address a && Objects.equals(localPart, a.localPart)
-        && Objects.equals(domain, a.domain);
+    return o == this
+        || o instanceof Address a
+            && Objects.equals(localPart, a.localPart)
+            && Objects.equals(domain, a.domain);
   }
 
   @Override

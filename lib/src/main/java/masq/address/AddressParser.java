@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses addresses: envelope addresses (command line, SMTP, spool) strictly, and RFC 5322
- * address lists (To:, Cc:, From: ...) tolerantly, keeping where each addr-spec stands so that
- * rewriting can replace it and leave everything else byte for byte.
+ * Parses addresses: envelope addresses (command line, SMTP, spool) strictly, and RFC 5322 address
+ * lists (To:, Cc:, From: ...) tolerantly, keeping where each addr-spec stands so that rewriting can
+ * replace it and leave everything else byte for byte.
  */
 public final class AddressParser {
   /** RFC 5321 limits a path to 256 octets; masq refuses longer envelope addresses. */
@@ -15,9 +15,9 @@ public final class AddressParser {
   private AddressParser() {}
 
   /**
-   * Parses an envelope address: {@code local@domain}, {@code local}, {@code <local@domain>},
-   * or {@code <>} / the empty string for the null sender. A source route ({@code <@a,@b:x@y>})
-   * is dropped as RFC 5321 allows.
+   * Parses an envelope address: {@code local@domain}, {@code local}, {@code <local@domain>}, or
+   * {@code <>} / the empty string for the null sender. A source route ({@code <@a,@b:x@y>}) is
+   * dropped as RFC 5321 allows.
    */
   public static Address parseEnvelope(String text) throws AddressException {
     for (int i = 0; i < text.length(); i++) {
@@ -93,8 +93,11 @@ public final class AddressParser {
       throw new AddressException(original, "empty domain");
     }
     if (domain.startsWith("[")) {
-      if (!domain.endsWith("]") || domain.indexOf('[', 1) >= 0 || domain.indexOf(']') != domain.length() - 1
-          || domain.contains(" ") || domain.contains("\\")) {
+      if (!domain.endsWith("]")
+          || domain.indexOf('[', 1) >= 0
+          || domain.indexOf(']') != domain.length() - 1
+          || domain.contains(" ")
+          || domain.contains("\\")) {
         throw new AddressException(original, "bad address literal");
       }
     } else if (!isDomain(domain)) {
@@ -107,8 +110,12 @@ public final class AddressParser {
   private static boolean isDotAtom(String s, boolean allowUtf8) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-/=?^_`{|}~.".indexOf(c) >= 0 || (allowUtf8 && c >= 0x80);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-/=?^_`{|}~.".indexOf(c) >= 0
+              || (allowUtf8 && c >= 0x80);
       if (!ok) {
         return false;
       }
@@ -122,8 +129,14 @@ public final class AddressParser {
     }
     for (int i = 0; i < d.length(); i++) {
       char c = d.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c >= 0x80;
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '.'
+              || c == '_'
+              || c >= 0x80;
       if (!ok) {
         return false;
       }
@@ -132,9 +145,9 @@ public final class AddressParser {
   }
 
   /**
-   * Splits an RFC 5322 address-list header value into its mailboxes. Group names and display
-   * names are skipped, comments ignored; an element that does not parse is returned with a
-   * null address, so the caller can report it and leave it alone. Never throws.
+   * Splits an RFC 5322 address-list header value into its mailboxes. Group names and display names
+   * are skipped, comments ignored; an element that does not parse is returned with a null address,
+   * so the caller can report it and leave it alone. Never throws.
    */
   public static List<Mailbox> parseList(String value) {
     List<Mailbox> out = new ArrayList<>();

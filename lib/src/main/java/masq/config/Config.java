@@ -14,12 +14,13 @@ import masq.Exit;
 import masq.MasqException;
 
 /**
- * The main configuration, immutable once loaded. Option names and meanings are masqmail's
- * (see masq.conf(5)); everything is validated here, so the rest of masq reads typed values.
+ * The main configuration, immutable once loaded. Option names and meanings are masqmail's (see
+ * masq.conf(5)); everything is validated here, so the rest of masq reads typed values.
  */
 public final class Config {
   /** The file this came from, or null for the built-in single-user defaults. */
   private final Path file;
+
   private final List<String> warnings;
   private final Map<String, Setting> settings;
 
@@ -107,7 +108,9 @@ public final class Config {
     // options masq reads but has no use for: said once, not silently dropped
     Setting ld = map.get("lock_dir");
     if (ld != null) {
-      warn.add(ld.where() + ": masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool");
+      warn.add(
+          ld.where()
+              + ": masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool");
     }
     Setting dl = map.get("debug_level");
     if (dl != null && !dl.value().strip().equals("0")) {
@@ -121,12 +124,18 @@ public final class Config {
     Path state = Path.of(env.getOrDefault("XDG_STATE_HOME", home + "/.local/state"), "masq");
 
     this.hostName = hostName(map.get("host_name"));
-    String shortHost = hostName.contains(".") ? hostName.substring(0, hostName.indexOf('.')) : hostName;
-    this.localHosts = list("local_hosts",
-        shortHost.equals(hostName) ? List.of("localhost", hostName) : List.of("localhost", shortHost, hostName));
+    String shortHost =
+        hostName.contains(".") ? hostName.substring(0, hostName.indexOf('.')) : hostName;
+    this.localHosts =
+        list(
+            "local_hosts",
+            shortHost.equals(hostName)
+                ? List.of("localhost", hostName)
+                : List.of("localhost", shortHost, hostName));
     this.localAddresses = list("local_addresses", List.of());
     this.notLocalAddresses = list("not_local_addresses", List.of());
-    this.spoolDir = path("spool_dir", builtin ? state.resolve("spool") : Path.of("/var/spool/masq"));
+    this.spoolDir =
+        path("spool_dir", builtin ? state.resolve("spool") : Path.of("/var/spool/masq"));
     this.logDir = path("log_dir", builtin ? state.resolve("log") : Path.of("/var/log/masq"));
     this.mailDir = path("mail_dir", builtin ? Path.of(home) : Path.of("/var/mail"));
     this.lockDir = path("lock_dir", spoolDir.resolve("lock"));
@@ -148,7 +157,8 @@ public final class Config {
     this.mboxUsers = list("mbox_users", List.of());
     this.mdaUsers = list("mda_users", List.of());
     this.maildirUsers = list("maildir_users", List.of());
-    this.maildirPath = str("maildir_path", builtin ? home + "/Maildir/" : mailDir + "/${rcpt_local}/");
+    this.maildirPath =
+        str("maildir_path", builtin ? home + "/Maildir/" : mailDir + "/${rcpt_local}/");
     this.runAsUser = bool("run_as_user", builtin);
     this.mda = str("mda", null);
     if ("mda".equals(mboxDefault) && mda == null) {
@@ -162,8 +172,14 @@ public final class Config {
     this.warnmsgFile = path("warnmsg_file", null);
     Setting wi = map.get("warn_intervals");
     if (wi == null) {
-      this.warnIntervals = List.of(Duration.ofHours(1), Duration.ofHours(4), Duration.ofHours(8),
-          Duration.ofDays(1), Duration.ofDays(2), Duration.ofDays(3));
+      this.warnIntervals =
+          List.of(
+              Duration.ofHours(1),
+              Duration.ofHours(4),
+              Duration.ofHours(8),
+              Duration.ofDays(1),
+              Duration.ofDays(2),
+              Duration.ofDays(3));
     } else {
       List<Duration> ds = new ArrayList<>();
       for (String item : ConfigSyntax.list(wi)) {
@@ -185,7 +201,8 @@ public final class Config {
     this.trustedUsers = list("trusted_users", List.of());
     this.relayNets = list("relay_nets", List.of("127.0.0.0/8", "::1/128"));
     this.smtpTimeout = duration("smtp_timeout", Duration.ofMinutes(5));
-    this.maxRecipients = map.containsKey("max_recipients") ? Values.count(map.get("max_recipients")) : 1000;
+    this.maxRecipients =
+        map.containsKey("max_recipients") ? Values.count(map.get("max_recipients")) : 1000;
     this.tlsCertFile = path("tls_cert_file", null);
     this.tlsKeyFile = path("tls_key_file", null);
     this.mdaTimeout = duration("mda_timeout", Duration.ofMinutes(5));
@@ -193,9 +210,9 @@ public final class Config {
   }
 
   /**
-   * Loads the configuration: {@code explicit} (from -C) if given, else {@code $MASQ_CONF},
-   * else {@code /etc/masq/masq.conf}; if none of these exists, the built-in single-user
-   * defaults. A file named by -C or MASQ_CONF must exist.
+   * Loads the configuration: {@code explicit} (from -C) if given, else {@code $MASQ_CONF}, else
+   * {@code /etc/masq/masq.conf}; if none of these exists, the built-in single-user defaults. A file
+   * named by -C or MASQ_CONF must exist.
    */
   public static Config load(Path explicit, Map<String, String> env, boolean strict)
       throws MasqException {
@@ -238,7 +255,11 @@ public final class Config {
       return v;
     }
     try {
-      String first = Files.readAllLines(resolve(s, v), StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+      String first =
+          Files.readAllLines(resolve(s, v), StandardCharsets.UTF_8).stream()
+              .findFirst()
+              .orElse("")
+              .strip();
       if (first.isEmpty() || first.contains(" ") || first.contains("/")) {
         throw Values.bad(s, "the file names no host (its first line is '" + first + "')");
       }
@@ -250,7 +271,8 @@ public final class Config {
 
   private static String defaultHostName() {
     try {
-      String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+      String h =
+          Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
       if (!h.isEmpty()) {
         return h;
       }
@@ -315,7 +337,9 @@ public final class Config {
     return file;
   }
 
-  /** Warnings found while loading (unknown or not applicable options), each naming file and line. */
+  /**
+   * Warnings found while loading (unknown or not applicable options), each naming file and line.
+   */
   public List<String> warnings() {
     return warnings;
   }

@@ -11,9 +11,9 @@ import masq.Exit;
 import masq.MasqException;
 
 /**
- * masqmail's configuration syntax: {@code name = value} lines, {@code #} comments, values that
- * may be double-quoted (a quoted value may span lines; {@code \"} and {@code \\} escape), and
- * {@code ;}-separated lists whose items may name a file holding one item per line.
+ * masqmail's configuration syntax: {@code name = value} lines, {@code #} comments, values that may
+ * be double-quoted (a quoted value may span lines; {@code \"} and {@code \\} escape), and {@code
+ * ;}-separated lists whose items may name a file holding one item per line.
  */
 public final class ConfigSyntax {
   private ConfigSyntax() {}
@@ -39,7 +39,8 @@ public final class ConfigSyntax {
     while (pos < n) {
       int startLine = line;
       // skip leading white space of the line
-      while (pos < n && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t' || text.charAt(pos) == '\r')) {
+      while (pos < n
+          && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t' || text.charAt(pos) == '\r')) {
         pos++;
       }
       if (pos >= n) {
@@ -67,9 +68,10 @@ public final class ConfigSyntax {
         pos++;
       }
       if (name.isEmpty() || pos >= n || text.charAt(pos) != '=') {
-        throw syntax(file, startLine, name.isEmpty()
-            ? "expected an option name"
-            : "expected '=' after '" + name + "'");
+        throw syntax(
+            file,
+            startLine,
+            name.isEmpty() ? "expected an option name" : "expected '=' after '" + name + "'");
       }
       pos++;
       while (pos < n && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t')) {
@@ -147,8 +149,12 @@ public final class ConfigSyntax {
   }
 
   private static boolean isNameChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '.'
+        || c == '-';
   }
 
   private static MasqException syntax(Path file, int line, String what) {
@@ -157,8 +163,8 @@ public final class ConfigSyntax {
 
   /**
    * Splits a {@code ;} list. An item that starts with {@code /} names a file whose non-empty,
-   * non-comment lines are items; a relative item file is not possible by that rule, so items
-   * are never resolved against a directory here.
+   * non-comment lines are items; a relative item file is not possible by that rule, so items are
+   * never resolved against a directory here.
    */
   public static List<String> list(Setting s) throws MasqException {
     return list(s, true);
@@ -203,8 +209,15 @@ public final class ConfigSyntax {
             }
           }
         } catch (IOException e) {
-          throw new MasqException(Exit.CONFIG,
-              s.where() + ": " + s.name() + ": cannot read list file " + item + ": " + e.getMessage());
+          throw new MasqException(
+              Exit.CONFIG,
+              s.where()
+                  + ": "
+                  + s.name()
+                  + ": cannot read list file "
+                  + item
+                  + ": "
+                  + e.getMessage());
         }
       } else {
         items.add(new Item(item, s.where()));

@@ -11,8 +11,8 @@ import masq.MasqException;
 
 /**
  * One route file ({@code NAME.route}), parsed with masqmail's syntax. Every route option of
- * masq.route(5) is recognised; unknown ones are warned about (an error with strict loading).
- * Typed interpretation of the options belongs to {@code masq.route}.
+ * masq.route(5) is recognised; unknown ones are warned about (an error with strict loading). Typed
+ * interpretation of the options belongs to {@code masq.route}.
  */
 public final class RouteConfig {
   private final String name;
@@ -32,7 +32,11 @@ public final class RouteConfig {
         map.put(s.name(), s);
         continue;
       } else if (Options.ROUTE_NOT_APPLICABLE.contains(s.name())) {
-        msg = s.where() + ": masqmail route option '" + s.name() + "' is not applicable to masq and is ignored";
+        msg =
+            s.where()
+                + ": masqmail route option '"
+                + s.name()
+                + "' is not applicable to masq and is ignored";
       } else {
         msg = s.where() + ": unknown route option '" + s.name() + "'";
       }

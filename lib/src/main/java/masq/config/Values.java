@@ -21,7 +21,10 @@ public final class Values {
     }
   }
 
-  /** A time value: {@code 30s}, {@code 15m}, {@code 4h}, {@code 2d}, {@code 1w}; a bare number is seconds. */
+  /**
+   * A time value: {@code 30s}, {@code 15m}, {@code 4h}, {@code 2d}, {@code 1w}; a bare number is
+   * seconds.
+   */
   public static Duration duration(Setting s) throws MasqException {
     Duration d = parseDuration(s.value());
     if (d == null) {
@@ -50,7 +53,9 @@ public final class Values {
         digits = v;
       }
     }
-    if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (digits.isEmpty()
+        || digits.length() > 9
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null;
     }
     return Duration.ofSeconds(Long.parseLong(digits) * mult);
@@ -87,7 +92,14 @@ public final class Values {
 
   /** A configuration error (exit 78) naming file, line, option and value. */
   public static MasqException bad(Setting s, String what) {
-    return new MasqException(Exit.CONFIG,
-        s.where() + ": " + s.name() + " = \"" + AddressException.printable(s.value()) + "\": " + what);
+    return new MasqException(
+        Exit.CONFIG,
+        s.where()
+            + ": "
+            + s.name()
+            + " = \""
+            + AddressException.printable(s.value())
+            + "\": "
+            + what);
   }
 }

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A user of the system's user database (login, uid, gid, home), as {@code getent passwd}
- * reports it: what system mode needs to give a mailbox to its user and to run an MDA, pipe or
- * file delivery as that user.
+ * A user of the system's user database (login, uid, gid, home), as {@code getent passwd} reports
+ * it: what system mode needs to give a mailbox to its user and to run an MDA, pipe or file delivery
+ * as that user.
  *
  * <p>SECURITY: the name is checked to be a plain login before it is passed to getent (as one
- * argument, no shell); the answer is trusted, it is the system's user database. Fails (null)
- * when there is no such user or getent cannot be run.
+ * argument, no shell); the answer is trusted, it is the system's user database. Fails (null) when
+ * there is no such user or getent cannot be run.
  */
 record Account(String name, long uid, long gid, String home) {
   private static final String LOGIN = "[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?";
@@ -23,8 +23,10 @@ record Account(String name, long uid, long gid, String home) {
       return null;
     }
     try {
-      Process p = new ProcessBuilder(List.of("getent", "passwd", login))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(List.of("getent", "passwd", login))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       byte[] b = p.getInputStream().readAllBytes();
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
         p.destroyForcibly();
@@ -44,12 +46,19 @@ record Account(String name, long uid, long gid, String home) {
   }
 
   /**
-   * The command that runs {@code argv} as this user: util-linux's setpriv, with the user's uid,
-   * gid and supplementary groups, and no way to regain privileges.
+   * The command that runs {@code argv} as this user: util-linux's setpriv, with the user's uid, gid
+   * and supplementary groups, and no way to regain privileges.
    */
   List<String> runAs(List<String> argv) {
-    List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,
-        "--init-groups", "--no-new-privs", "--"));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=" + uid,
+                "--regid=" + gid,
+                "--init-groups",
+                "--no-new-privs",
+                "--"));
     cmd.addAll(argv);
     return cmd;
   }

@@ -19,17 +19,17 @@ import masq.address.Glob;
 import masq.route.Locality;
 
 /**
- * The alias files, in sendmail's format as masqmail reads them (alias.c, tables.c): lines
- * {@code name: item, item, ...}; {@code #} comments and empty lines skipped; a line starting
- * with white space continues the previous one. An item in double quotes may hold commas
- * ({@code "|cmd a,b"}); backslash escapes the next character. {@code globalias_file} keys
- * are globs on the whole address, {@code alias_file} keys are local parts.
+ * The alias files, in sendmail's format as masqmail reads them (alias.c, tables.c): lines {@code
+ * name: item, item, ...}; {@code #} comments and empty lines skipped; a line starting with white
+ * space continues the previous one. An item in double quotes may hold commas ({@code "|cmd a,b"});
+ * backslash escapes the next character. {@code globalias_file} keys are globs on the whole address,
+ * {@code alias_file} keys are local parts.
  *
- * <p>Items: {@code \name} is final (delivered to that user, not expanded again);
- * {@code |command} a pipe; {@code /file} an mbox file; {@code :include:FILE} the items of FILE
- * (commas or lines); anything else an address, expanded again when local. An address met again
- * below itself is a loop. A loop, an invalid item or an unreadable include file fails the whole
- * top-level recipient ("alias expansion failed"), as in masqmail.
+ * <p>Items: {@code \name} is final (delivered to that user, not expanded again); {@code |command} a
+ * pipe; {@code /file} an mbox file; {@code :include:FILE} the items of FILE (commas or lines);
+ * anything else an address, expanded again when local. An address met again below itself is a loop.
+ * A loop, an invalid item or an unreadable include file fails the whole top-level recipient ("alias
+ * expansion failed"), as in masqmail.
  */
 final class Aliases {
   /** What an expansion ends in. {@code key} is how the spool names it. */
@@ -76,7 +76,9 @@ final class Aliases {
   }
 
   private static String lookupKey(String local, boolean caseless) {
-    return caseless || local.equalsIgnoreCase("postmaster") ? local.toLowerCase(Locale.ROOT) : local;
+    return caseless || local.equalsIgnoreCase("postmaster")
+        ? local.toLowerCase(Locale.ROOT)
+        : local;
   }
 
   private static List<Entry> read(Path file) throws MasqException {
@@ -86,7 +88,8 @@ final class Aliases {
     } catch (NoSuchFileException e) {
       throw new MasqException(Exit.CONFIG, "cannot read alias file " + file + ": no such file");
     } catch (IOException e) {
-      throw new MasqException(Exit.CONFIG, "cannot read alias file " + file + ": " + Mbox.reason(e));
+      throw new MasqException(
+          Exit.CONFIG, "cannot read alias file " + file + ": " + Mbox.reason(e));
     }
     List<Entry> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -107,7 +110,8 @@ final class Aliases {
         throw syntax(file, i + 1, "expected 'name: address, ...'");
       }
       String key = l.substring(0, colon).strip();
-      if (key.isEmpty() || key.chars().anyMatch(c -> c == ' ' || c == '\t' || c == ',' || c == '"')) {
+      if (key.isEmpty()
+          || key.chars().anyMatch(c -> c == ' ' || c == '\t' || c == ',' || c == '"')) {
         throw syntax(file, i + 1, "bad alias name '" + key + "'");
       }
       out.add(new Entry(key, l.substring(colon + 1), file, i + 1));
@@ -188,8 +192,9 @@ final class Aliases {
     }
   }
 
-  private void expandAddress(Address a, Locality locality, String host, List<Address> ancestors,
-      List<Leaf> out) throws ExpansionFailure {
+  private void expandAddress(
+      Address a, Locality locality, String host, List<Address> ancestors, List<Leaf> out)
+      throws ExpansionFailure {
     if (!locality.isLocal(a)) {
       out.add(new Leaf(Leaf.Kind.REMOTE, a.toString(), a, null, null));
       return;
@@ -209,8 +214,14 @@ final class Aliases {
     ancestors.remove(ancestors.size() - 1);
   }
 
-  private void expandItem(String item, Entry from, Locality locality, String host,
-      List<Address> ancestors, List<Leaf> out) throws ExpansionFailure {
+  private void expandItem(
+      String item,
+      Entry from,
+      Locality locality,
+      String host,
+      List<Address> ancestors,
+      List<Leaf> out)
+      throws ExpansionFailure {
     String where = from.file() + ":" + from.line();
     if (item.startsWith("|")) {
       String cmd = item.substring(1).strip();

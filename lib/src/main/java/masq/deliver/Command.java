@@ -12,23 +12,28 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an MDA or a {@code |pipe} alias with the message on its standard input, directly (no
- * shell), with masqmail's environment (local.c {@code pipe_out}): RETURN_PATH, SENDER,
- * SENDER_DOMAIN, SENDER_LOCAL, RECEIVED_HOST, DOMAIN, LOCAL_PART, USER, LOGNAME, MESSAGE_ID,
- * QUALIFY_DOMAIN, plus PATH so that the command can find its own helpers. Exit 0 is
- * delivered, 75 (EX_TEMPFAIL) deferred, anything else or a signal failed; a command that runs
- * longer than the timeout is killed (with its children) and the delivery deferred. The first
- * line of its output is kept as the reason.
+ * Runs an MDA or a {@code |pipe} alias with the message on its standard input, directly (no shell),
+ * with masqmail's environment (local.c {@code pipe_out}): RETURN_PATH, SENDER, SENDER_DOMAIN,
+ * SENDER_LOCAL, RECEIVED_HOST, DOMAIN, LOCAL_PART, USER, LOGNAME, MESSAGE_ID, QUALIFY_DOMAIN, plus
+ * PATH so that the command can find its own helpers. Exit 0 is delivered, 75 (EX_TEMPFAIL)
+ * deferred, anything else or a signal failed; a command that runs longer than the timeout is killed
+ * (with its children) and the delivery deferred. The first line of its output is kept as the
+ * reason.
  */
 final class Command {
   private Command() {}
 
-  static Outcome run(List<String> argv, Map<String, String> env, Mbox.Writer writer, Duration timeout) {
+  static Outcome run(
+      List<String> argv, Map<String, String> env, Mbox.Writer writer, Duration timeout) {
     return run(argv.get(0), argv, env, writer, timeout);
   }
 
   /** The same, naming the command {@code label} in outcomes (e.g. "procmail as ann"). */
-  static Outcome run(String label, List<String> argv, Map<String, String> env, Mbox.Writer writer,
+  static Outcome run(
+      String label,
+      List<String> argv,
+      Map<String, String> env,
+      Mbox.Writer writer,
       Duration timeout) {
     ProcessBuilder pb = new ProcessBuilder(argv);
     Map<String, String> e = pb.environment();
@@ -45,13 +50,15 @@ final class Command {
     }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Thread reader = Thread.ofVirtual().start(() -> drain(p.getInputStream(), output));
-    Thread feeder = Thread.ofVirtual().start(() -> {
-      try (OutputStream in = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
-        writer.writeTo(in);
-      } catch (IOException ex) {
-        // the command stopped reading (EPIPE); its exit status says whether that was fine
-      }
-    });
+    Thread feeder =
+        Thread.ofVirtual()
+            .start(() -> {
+              try (OutputStream in = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
+                writer.writeTo(in);
+              } catch (IOException ex) {
+                // the command stopped reading (EPIPE); its exit status says whether that was fine
+              }
+            });
     try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -77,7 +84,8 @@ final class Command {
       return Outcome.delivered(label);
     }
     if (rc == 75) {
-      return Outcome.deferred("4.3.0", label + " exited with status 75 (temporary failure)" + suffix);
+      return Outcome.deferred(
+          "4.3.0", label + " exited with status 75 (temporary failure)" + suffix);
     }
     if (rc > 128) {
       return Outcome.failed("5.3.0", label + " killed by signal " + (rc - 128) + suffix);

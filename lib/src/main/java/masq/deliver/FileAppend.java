@@ -9,21 +9,32 @@ import java.util.List;
  * A {@code /file} delivery of system mode, run in its own process as the recipient (root's
  * masq-deliver starts it through setpriv): appends standard input to the file named by the one
  * argument with {@link Mbox}'s locking and crash safety. The outcome is its exit status (0
- * delivered, 75 deferred, 1 failed) and one line on standard output, as {@link Command} reads
- * them from any MDA.
+ * delivered, 75 deferred, 1 failed) and one line on standard output, as {@link Command} reads them
+ * from any MDA.
  *
- * <p>SECURITY: it has the user's rights only, so it can write only what the user could; the
- * file is never followed through a symbolic link.
+ * <p>SECURITY: it has the user's rights only, so it can write only what the user could; the file is
+ * never followed through a symbolic link.
  */
 public final class FileAppend {
   private FileAppend() {}
 
   /** The command line that runs this class with the JVM and class path of this process. */
   static List<String> command(Path file) {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    return List.of(java, "-Xlog:disable", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-        "-cp", System.getProperty("java.class.path"), FileAppend.class.getName(), file.toString());
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    return List.of(
+        java,
+        "-Xlog:disable",
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:-UsePerfData",
+        "-cp",
+        System.getProperty("java.class.path"),
+        FileAppend.class.getName(),
+        file.toString());
   }
 
   public static void main(String[] args) {
@@ -31,14 +42,17 @@ public final class FileAppend {
       System.out.println("usage: FileAppend FILE");
       Runtime.getRuntime().halt(64);
     }
-    Outcome o = new Mbox(Clock.systemUTC(), Duration.ofSeconds(10))
-        .append(Path.of(args[0]), null, out -> System.in.transferTo(out));
+    Outcome o =
+        new Mbox(Clock.systemUTC(), Duration.ofSeconds(10))
+            .append(Path.of(args[0]), null, out -> System.in.transferTo(out));
     System.out.println(o.detail());
     System.out.flush();
-    Runtime.getRuntime().halt(switch (o.kind()) {
-      case DELIVERED -> 0;
-      case DEFERRED -> 75;
-      case FAILED -> 1;
-    });
+    Runtime.getRuntime()
+        .halt(
+            switch (o.kind()) {
+              case DELIVERED -> 0;
+              case DEFERRED -> 75;
+              case FAILED -> 1;
+            });
   }
 }

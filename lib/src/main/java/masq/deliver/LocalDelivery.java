@@ -22,20 +22,19 @@ import masq.spool.Envelope;
 import masq.spool.MessageLock;
 
 /**
- * Delivers one message to one local leaf of an alias expansion (deliver.c {@code
- * deliver_local}): a user's mailbox (mbox, Maildir or the MDA, as {@code mbox_users}, {@code
- * mda_users}, {@code maildir_users} and {@code mbox_default} say), a {@code |pipe} or a
- * {@code /file}. Which local parts exist: in single-user mode ({@code run_as_user}) every one
- * that is a plain file name; otherwise only users of the system's user database ("unknown
- * user" fails).
+ * Delivers one message to one local leaf of an alias expansion (deliver.c {@code deliver_local}): a
+ * user's mailbox (mbox, Maildir or the MDA, as {@code mbox_users}, {@code mda_users}, {@code
+ * maildir_users} and {@code mbox_default} say), a {@code |pipe} or a {@code /file}. Which local
+ * parts exist: in single-user mode ({@code run_as_user}) every one that is a plain file name;
+ * otherwise only users of the system's user database ("unknown user" fails).
  *
  * <p>SECURITY (system mode, {@code run_as_user = false}): nothing is written or run with root's
- * rights on a user's behalf. Run as root, new mboxes are given to their user (group mail, mode
- * 660, Debian's /var/mail), new Maildir folders and files to their user, and MDA, pipe and
- * file deliveries run as the recipient through util-linux's setpriv ({@link Account#runAs}): the
- * user the top-level recipient names, or mail when it names no user. Run as anyone else (mail),
- * MDA, pipe and file deliveries are refused (deferred, with the reason in the log), and a
- * mailbox that does not exist yet is deferred, since only root can create it for its user.
+ * rights on a user's behalf. Run as root, new mboxes are given to their user (group mail, mode 660,
+ * Debian's /var/mail), new Maildir folders and files to their user, and MDA, pipe and file
+ * deliveries run as the recipient through util-linux's setpriv ({@link Account#runAs}): the user
+ * the top-level recipient names, or mail when it names no user. Run as anyone else (mail), MDA,
+ * pipe and file deliveries are refused (deferred, with the reason in the log), and a mailbox that
+ * does not exist yet is deferred, since only root can create it for its user.
  */
 final class LocalDelivery {
   private final Config cfg;
@@ -122,8 +121,7 @@ final class LocalDelivery {
     if (cfg.deferAll()) {
       return Outcome.deferred("4.3.2", "defer_all is set");
     }
-    MessageCopy copy = new MessageCopy(top.toString(), env.sender(),
-        lock::openMessage);
+    MessageCopy copy = new MessageCopy(top.toString(), env.sender(), lock::openMessage);
     String fromLine = MessageCopy.fromLine(env.sender(), clock.instant(), ZoneId.systemDefault());
     switch (leaf.kind()) {
       case PIPE -> {
@@ -131,7 +129,8 @@ final class LocalDelivery {
         try {
           argv = Words.split(leaf.command());
         } catch (IllegalArgumentException e) {
-          return Outcome.failed("5.3.0", "bad pipe command '" + leaf.command() + "': " + e.getMessage());
+          return Outcome.failed(
+              "5.3.0", "bad pipe command '" + leaf.command() + "': " + e.getMessage());
         }
         Map<String, String> vars = environment(env, top, top);
         if (system) {
@@ -139,18 +138,35 @@ final class LocalDelivery {
           if (as.refusal() != null) {
             return as.refusal();
           }
-          return Command.run(as.label(), as.argv(), vars, out -> copy.writeTo(out,
-              cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()), cfg.mdaTimeout());
+          return Command.run(
+              as.label(),
+              as.argv(),
+              vars,
+              out -> copy.writeTo(out, cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()),
+              cfg.mdaTimeout());
         }
-        return Command.run(argv, vars, out -> copy.writeTo(out,
-            cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()), cfg.mdaTimeout());
+        return Command.run(
+            argv,
+            vars,
+            out -> copy.writeTo(out, cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()),
+            cfg.mdaTimeout());
       }
       case FILE -> {
         if (system) {
-          AsRecipient as = asRecipient("file " + leaf.file(), top, FileAppend.command(leaf.file()),
-              new LinkedHashMap<>());
-          return as.refusal() != null ? as.refusal() : Command.run(as.label(), as.argv(), Map.of(),
-              out -> copy.writeTo(out, fromLine, true), cfg.mdaTimeout());
+          AsRecipient as =
+              asRecipient(
+                  "file " + leaf.file(),
+                  top,
+                  FileAppend.command(leaf.file()),
+                  new LinkedHashMap<>());
+          return as.refusal() != null
+              ? as.refusal()
+              : Command.run(
+                  as.label(),
+                  as.argv(),
+                  Map.of(),
+                  out -> copy.writeTo(out, fromLine, true),
+                  cfg.mdaTimeout());
         }
         return mbox.append(leaf.file(), null, out -> copy.writeTo(out, fromLine, true));
       }
@@ -169,7 +185,10 @@ final class LocalDelivery {
     UserPrincipal owner = null;
     if (root) {
       try {
-        owner = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user.localPart());
+        owner =
+            FileSystems.getDefault()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByName(user.localPart());
       } catch (IOException e) {
         owner = null;
       }
@@ -186,23 +205,29 @@ final class LocalDelivery {
         try {
           Files.createDirectories(cfg.mailDir()); // single-user mode: the user's own directory
         } catch (IOException e) {
-          return Outcome.deferred("4.2.0", "cannot create mail_dir " + cfg.mailDir() + ": " + Mbox.reason(e));
+          return Outcome.deferred(
+              "4.2.0", "cannot create mail_dir " + cfg.mailDir() + ": " + Mbox.reason(e));
         }
       }
       return switch (how) {
-        case "mbox" -> mbox.append(cfg.mailDir().resolve(user.localPart()),
-            owner == null ? null : Mbox.Owner.mailSpool(owner), out -> copy.writeTo(out, fromLine, true));
-        case "maildir" -> maildir.deliver(maildirFolder(env, user), owner,
-            out -> copy.writeTo(out, null, false));
+        case "mbox" ->
+            mbox.append(
+                cfg.mailDir().resolve(user.localPart()),
+                owner == null ? null : Mbox.Owner.mailSpool(owner),
+                out -> copy.writeTo(out, fromLine, true));
+        case "maildir" ->
+            maildir.deliver(maildirFolder(env, user), owner, out -> copy.writeTo(out, null, false));
         default -> {
           Map<String, String> vars = environment(env, user, top);
           List<String> argv = mdaArgs(env, user);
-          Mbox.Writer message = out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack());
+          Mbox.Writer message =
+              out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack());
           if (!root) {
             yield Command.run(argv, vars, message, cfg.mdaTimeout());
           }
           AsRecipient as = asRecipient(argv.get(0), user, argv, vars);
-          yield as.refusal() != null ? as.refusal()
+          yield as.refusal() != null
+              ? as.refusal()
               : Command.run(as.label(), as.argv(), vars, message, cfg.mdaTimeout());
         }
       };
@@ -217,31 +242,48 @@ final class LocalDelivery {
    */
   private Outcome notAsMail(String how, Envelope env, Address user) throws MasqException {
     return switch (how) {
-      case "mbox" -> Files.exists(cfg.mailDir().resolve(user.localPart()), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-          ? null : Outcome.deferred("4.2.0", "mailbox " + cfg.mailDir().resolve(user.localPart())
-              + " does not exist and only root can create it for " + user.localPart()
-              + " (run masq-deliver as root once, or create it with mode 660, group mail)");
-      case "maildir" -> Files.isDirectory(maildirFolder(env, user)) ? null
-          : Outcome.deferred("4.2.0", "Maildir " + maildirFolder(env, user)
-              + " does not exist and only root can create it for " + user.localPart());
+      case "mbox" ->
+          Files.exists(
+                  cfg.mailDir().resolve(user.localPart()), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+              ? null
+              : Outcome.deferred(
+                  "4.2.0",
+                  "mailbox "
+                      + cfg.mailDir().resolve(user.localPart())
+                      + " does not exist and only root can create it for "
+                      + user.localPart()
+                      + " (run masq-deliver as root once, or create it with mode 660, group mail)");
+      case "maildir" ->
+          Files.isDirectory(maildirFolder(env, user))
+              ? null
+              : Outcome.deferred(
+                  "4.2.0",
+                  "Maildir "
+                      + maildirFolder(env, user)
+                      + " does not exist and only root can create it for "
+                      + user.localPart());
       default -> refused("MDA " + cfg.mda());
     };
   }
 
   /** A delivery that must run as the recipient, by a masq-deliver that cannot change user. */
   private static Outcome refused(String what) {
-    return Outcome.deferred("4.7.0", what + " refused: in system mode it runs as the recipient,"
-        + " which needs masq-deliver to run as root");
+    return Outcome.deferred(
+        "4.7.0",
+        what
+            + " refused: in system mode it runs as the recipient,"
+            + " which needs masq-deliver to run as root");
   }
 
   /** A command to run as the recipient, or why it may not run. */
   private record AsRecipient(String label, List<String> argv, Outcome refusal) {}
 
   /**
-   * System mode: {@code argv} wrapped to run as the user the top-level recipient names (else
-   * mail), which only root can do; {@code vars} gets that user's HOME.
+   * System mode: {@code argv} wrapped to run as the user the top-level recipient names (else mail),
+   * which only root can do; {@code vars} gets that user's HOME.
    */
-  private AsRecipient asRecipient(String what, Address top, List<String> argv, Map<String, String> vars) {
+  private AsRecipient asRecipient(
+      String what, Address top, List<String> argv, Map<String, String> vars) {
     if (!root) {
       return new AsRecipient(null, null, refused(what));
     }
@@ -250,8 +292,12 @@ final class LocalDelivery {
       who = Account.lookup("mail");
     }
     if (who == null) {
-      return new AsRecipient(null, null, Outcome.deferred("4.3.0",
-          "cannot look up user " + top.localPart() + " or mail to run " + what + " as"));
+      return new AsRecipient(
+          null,
+          null,
+          Outcome.deferred(
+              "4.3.0",
+              "cannot look up user " + top.localPart() + " or mail to run " + what + " as"));
     }
     return new AsRecipient(what + " as " + who.name(), asUser(who, argv, vars), null);
   }
@@ -265,7 +311,10 @@ final class LocalDelivery {
   /** Null when the local part may be delivered to; else the failure. */
   private Outcome checkUser(Address user) {
     String local = user.localPart();
-    if (local.contains("/") || local.equals(".") || local.equals("..") || local.startsWith("\"")
+    if (local.contains("/")
+        || local.equals(".")
+        || local.equals("..")
+        || local.startsWith("\"")
         || local.isEmpty()) {
       return Outcome.failed("5.1.3", "local part '" + local + "' cannot name a mailbox");
     }
@@ -284,18 +333,23 @@ final class LocalDelivery {
 
   private Path maildirFolder(Envelope env, Address user) throws MasqException {
     try {
-      Path p = Path.of(Variables.expand(cfg.maildirPath(),
-          Variables.recipient(Variables.message(env, cfg.hostName()), user)));
+      Path p =
+          Path.of(
+              Variables.expand(
+                  cfg.maildirPath(),
+                  Variables.recipient(Variables.message(env, cfg.hostName()), user)));
       // relative to the directory of the configuration file, like every file name in it
       return p.isAbsolute() || cfg.file() == null ? p : cfg.file().resolveSibling(p);
     } catch (Variables.UnknownVariable e) {
-      throw new MasqException(Exit.CONFIG, where("maildir_path") + "maildir_path: " + e.getMessage());
+      throw new MasqException(
+          Exit.CONFIG, where("maildir_path") + "maildir_path: " + e.getMessage());
     }
   }
 
   private List<String> mdaArgs(Envelope env, Address user) throws MasqException {
     if (mdaWords == null) {
-      throw new MasqException(Exit.CONFIG, "mbox_default or mda_users names the MDA, but mda is not set");
+      throw new MasqException(
+          Exit.CONFIG, "mbox_default or mda_users names the MDA, but mda is not set");
     }
     Map<String, String> vars = Variables.recipient(Variables.message(env, cfg.hostName()), user);
     List<String> out = new java.util.ArrayList<>();

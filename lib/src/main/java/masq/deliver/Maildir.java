@@ -18,11 +18,11 @@ import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Delivers into a Maildir: the message is written to {@code tmp/UNIQUE}, fsynced, linked as
- * {@code new/UNIQUE} and the {@code new/} directory fsynced; only then does it count as
- * delivered. A crash leaves at most a file in {@code tmp/}, which readers ignore. Unique names
- * are {@code SECONDS.MMICROSPPIDQN.HOST} (the usual scheme: time, pid and a per-process count).
- * Missing {@code tmp/}, {@code new/} and {@code cur/} directories are made (mode 0700).
+ * Delivers into a Maildir: the message is written to {@code tmp/UNIQUE}, fsynced, linked as {@code
+ * new/UNIQUE} and the {@code new/} directory fsynced; only then does it count as delivered. A crash
+ * leaves at most a file in {@code tmp/}, which readers ignore. Unique names are {@code
+ * SECONDS.MMICROSPPIDQN.HOST} (the usual scheme: time, pid and a per-process count). Missing {@code
+ * tmp/}, {@code new/} and {@code cur/} directories are made (mode 0700).
  */
 final class Maildir {
   private final Clock clock;
@@ -40,8 +40,11 @@ final class Maildir {
     Path tmpDir = folder.resolve("tmp");
     Path newDir = folder.resolve("new");
     try {
-      if (!Files.isDirectory(tmpDir) || !Files.isDirectory(newDir) || !Files.isDirectory(folder.resolve("cur"))) {
-        var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+      if (!Files.isDirectory(tmpDir)
+          || !Files.isDirectory(newDir)
+          || !Files.isDirectory(folder.resolve("cur"))) {
+        var mode =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
         if (!Files.isDirectory(folder)) {
           Files.createDirectories(folder, mode);
           give(folder, owner);
@@ -55,17 +58,29 @@ final class Maildir {
     } catch (AccessDeniedException e) {
       return Outcome.failed("5.2.0", "cannot create Maildir " + folder + ": permission denied");
     } catch (FileAlreadyExistsException e) {
-      return Outcome.failed("5.2.0", "cannot create Maildir " + folder + ": " + e.getFile() + " is not a directory");
+      return Outcome.failed(
+          "5.2.0", "cannot create Maildir " + folder + ": " + e.getFile() + " is not a directory");
     } catch (IOException e) {
       return Outcome.deferred("4.2.0", "cannot create Maildir " + folder + ": " + Mbox.reason(e));
     }
     long micros = clock.instant().getNano() / 1000;
-    String name = clock.instant().getEpochSecond() + ".M" + micros + "P" + pid + "Q"
-        + counter.incrementAndGet() + "." + host;
+    String name =
+        clock.instant().getEpochSecond()
+            + ".M"
+            + micros
+            + "P"
+            + pid
+            + "Q"
+            + counter.incrementAndGet()
+            + "."
+            + host;
     Path tmp = tmpDir.resolve(name);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
         give(tmp, owner);
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 16 * 1024);
         writer.writeTo(out);
@@ -82,7 +97,8 @@ final class Maildir {
     } catch (IOException e) {
       deleteQuietly(tmp);
       String why = Mbox.reason(e);
-      return Outcome.deferred(why.contains("No space") ? "4.3.1" : "4.2.0",
+      return Outcome.deferred(
+          why.contains("No space") ? "4.3.1" : "4.2.0",
           "cannot write Maildir " + folder + ": " + why);
     }
   }

@@ -11,13 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.FileSystems;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -31,21 +31,21 @@ import java.util.Set;
  * Appends a message to an mbox file, never leaving it half-written.
  *
  * <p>Locks: first an fcntl write lock on the mailbox (through {@link FileChannel}), then the
- * dotlock {@code FILE.lock}, as mutt, procmail and mail(1) honour it. Both are waited for a
- * few seconds; a mailbox still busy after that is deferred. A dotlock is stale when the
- * process that made it is gone, or when it is older than five minutes.
+ * dotlock {@code FILE.lock}, as mutt, procmail and mail(1) honour it. Both are waited for a few
+ * seconds; a mailbox still busy after that is deferred. A dotlock is stale when the process that
+ * made it is gone, or when it is older than five minutes.
  *
- * <p>Crash safety: masq writes {@code masq PID SIZE} into its dotlock, SIZE being the mailbox
- * size before the append. A failed append is truncated back to SIZE at once. If the process is
- * killed during the append, the dotlock stays; the next masq that locks the mailbox finds it
- * stale (its PID is dead) and truncates the mailbox back to SIZE before appending, so a partial
- * message never survives (the message itself is still queued and is delivered again). The
- * fcntl lock, taken before the dotlock is examined, makes sure no other masq appends meanwhile.
+ * <p>Crash safety: masq writes {@code masq PID SIZE} into its dotlock, SIZE being the mailbox size
+ * before the append. A failed append is truncated back to SIZE at once. If the process is killed
+ * during the append, the dotlock stays; the next masq that locks the mailbox finds it stale (its
+ * PID is dead) and truncates the mailbox back to SIZE before appending, so a partial message never
+ * survives (the message itself is still queued and is delivered again). The fcntl lock, taken
+ * before the dotlock is examined, makes sure no other masq appends meanwhile.
  */
 final class Mbox {
   static final Duration STALE = Duration.ofMinutes(5);
-  private static final Set<OpenOption> OPEN = Set.of(StandardOpenOption.WRITE,
-      StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
+  private static final Set<OpenOption> OPEN =
+      Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
 
   private final Clock clock;
   private final Duration lockWait;
@@ -60,25 +60,28 @@ final class Mbox {
     void writeTo(OutputStream out) throws IOException;
   }
 
-  /**
-   * Who gets a new mailbox that root creates: its user, and (when not null) a group and mode.
-   */
+  /** Who gets a new mailbox that root creates: its user, and (when not null) a group and mode. */
   record Owner(UserPrincipal user, GroupPrincipal group, Set<PosixFilePermission> mode) {
     /** Debian's /var/mail convention: the user, group mail, mode 660. */
     static Owner mailSpool(UserPrincipal user) {
       GroupPrincipal mail;
       try {
-        mail = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName("mail");
+        mail =
+            FileSystems.getDefault()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName("mail");
       } catch (IOException e) {
         mail = null; // no group mail: the mailbox stays the user's alone, mode 600
       }
-      return new Owner(user, mail, mail == null ? null : PosixFilePermissions.fromString("rw-rw----"));
+      return new Owner(
+          user, mail, mail == null ? null : PosixFilePermissions.fromString("rw-rw----"));
     }
 
     void give(Path file) throws IOException {
       Files.setOwner(file, user);
       if (group != null) {
-        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(group);
+        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setGroup(group);
       }
       if (mode != null) {
         Files.setPosixFilePermissions(file, mode);
@@ -86,21 +89,23 @@ final class Mbox {
     }
   }
 
-  /**
-   * Appends to {@code file}; {@code owner} (or null) gets a new mailbox.
-   */
+  /** Appends to {@code file}; {@code owner} (or null) gets a new mailbox. */
   Outcome append(Path file, Owner owner, Writer writer) {
     if (Files.isSymbolicLink(file)) {
       return Outcome.failed("5.2.0", "mailbox " + file + " is a symbolic link");
     }
-    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return Outcome.failed("5.2.0", "mailbox " + file + " is not a regular file");
     }
     boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
     FileChannel ch;
     try {
-      ch = FileChannel.open(file, OPEN, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
+      ch =
+          FileChannel.open(
+              file,
+              OPEN,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (AccessDeniedException e) {
       return Outcome.failed("5.2.0", "cannot open mailbox " + file + ": permission denied");
     } catch (NoSuchFileException e) {
@@ -122,11 +127,13 @@ final class Mbox {
       Path dot = file.resolveSibling(file.getFileName() + ".lock");
       Dotlock d = takeDotlock(dot, ch);
       if (d == Dotlock.BUSY) {
-        return Outcome.deferred("4.2.1", "mailbox " + file + " is locked (" + dot.getFileName() + ")");
+        return Outcome.deferred(
+            "4.2.1", "mailbox " + file + " is locked (" + dot.getFileName() + ")");
       }
       long size = ch.size();
       try {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch.position(size)), 16 * 1024);
+        OutputStream out =
+            new BufferedOutputStream(Channels.newOutputStream(ch.position(size)), 16 * 1024);
         writer.writeTo(out);
         out.write('\n'); // the empty line that separates messages
         out.flush();
@@ -134,7 +141,8 @@ final class Mbox {
       } catch (IOException e) {
         truncate(ch, size);
         String why = reason(e);
-        return why.contains("No space") ? Outcome.deferred("4.3.1", "cannot write mailbox " + file + ": " + why)
+        return why.contains("No space")
+            ? Outcome.deferred("4.3.1", "cannot write mailbox " + file + ": " + why)
             : Outcome.deferred("4.2.0", "cannot write mailbox " + file + ": " + why);
       } finally {
         if (d == Dotlock.TAKEN) {
@@ -181,9 +189,9 @@ final class Mbox {
   }
 
   /**
-   * Takes the dotlock; recovers from a dead masq's half-written append first. The lock file
-   * appears with its content already in it (written under a temporary name, then linked), so
-   * no one ever sees an empty masq dotlock.
+   * Takes the dotlock; recovers from a dead masq's half-written append first. The lock file appears
+   * with its content already in it (written under a temporary name, then linked), so no one ever
+   * sees an empty masq dotlock.
    */
   private Dotlock takeDotlock(Path dot, FileChannel mbox) throws IOException {
     long pid = ProcessHandle.current().pid();
@@ -193,7 +201,9 @@ final class Mbox {
       while (true) {
         try {
           // the size as it is now: a stale lock's recovery below may have truncated the mailbox
-          Files.write(hitch, ("masq " + pid + " " + mbox.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+          Files.write(
+              hitch,
+              ("masq " + pid + " " + mbox.size() + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (AccessDeniedException e) {
           return Dotlock.NOT_POSSIBLE; // a mail directory we may not write: the fcntl lock must do
         }

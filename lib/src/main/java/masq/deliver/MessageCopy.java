@@ -10,10 +10,10 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
- * A queued message as a local transport writes it (masqmail's deliver_local): optionally an
- * mbox {@code From } line, then {@code Envelope-to: <original recipient>} and {@code
- * Return-path: <sender>}, then the stored message streamed from the spool; optionally every
- * line starting with {@code From } gets a {@code >} in front (mbox quoting).
+ * A queued message as a local transport writes it (masqmail's deliver_local): optionally an mbox
+ * {@code From } line, then {@code Envelope-to: <original recipient>} and {@code Return-path:
+ * <sender>}, then the stored message streamed from the spool; optionally every line starting with
+ * {@code From } gets a {@code >} in front (mbox quoting).
  */
 final class MessageCopy {
   private final String envelopeTo;
@@ -37,8 +37,9 @@ final class MessageCopy {
       out.write(fromLine.getBytes(StandardCharsets.UTF_8));
     }
     OutputStream body = quoteFrom ? new FromQuoter(out) : out;
-    body.write(("Envelope-to: <" + envelopeTo + ">\nReturn-path: <" + returnPath + ">\n")
-        .getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("Envelope-to: <" + envelopeTo + ">\nReturn-path: <" + returnPath + ">\n")
+            .getBytes(StandardCharsets.UTF_8));
     try (InputStream in = message.open()) {
       in.transferTo(body);
     }
@@ -46,17 +47,27 @@ final class MessageCopy {
   }
 
   /**
-   * {@code From SENDER Wed Jun 30 21:49:08 1993\n}, as ctime(3) writes the date; a null sender
-   * is {@code MAILER-DAEMON}, and blanks in a quoted local part become {@code _} so that mbox
-   * readers still find the date.
+   * {@code From SENDER Wed Jun 30 21:49:08 1993\n}, as ctime(3) writes the date; a null sender is
+   * {@code MAILER-DAEMON}, and blanks in a quoted local part become {@code _} so that mbox readers
+   * still find the date.
    */
   static String fromLine(String sender, Instant when, ZoneId zone) {
     ZonedDateTime t = when.atZone(zone);
-    String day = t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT);
-    String mon = t.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT);
-    return String.format(java.util.Locale.ROOT, "From %s %s %s %2d %02d:%02d:%02d %d%n",
-        sender.isEmpty() ? "MAILER-DAEMON" : sender.replace(' ', '_').replace('\t', '_'), day, mon, t.getDayOfMonth(), t.getHour(),
-        t.getMinute(), t.getSecond(), t.getYear());
+    String day =
+        t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT);
+    String mon =
+        t.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT);
+    return String.format(
+        java.util.Locale.ROOT,
+        "From %s %s %s %2d %02d:%02d:%02d %d%n",
+        sender.isEmpty() ? "MAILER-DAEMON" : sender.replace(' ', '_').replace('\t', '_'),
+        day,
+        mon,
+        t.getDayOfMonth(),
+        t.getHour(),
+        t.getMinute(),
+        t.getSecond(),
+        t.getYear());
   }
 
   /** Puts {@code >} before every line that starts with {@code From }. */

@@ -1,9 +1,9 @@
 package masq.deliver;
 
 /**
- * The result of one delivery attempt for one recipient: delivered, deferred (try again later)
- * or failed (bounce). {@code status} is the RFC 3463 enhanced status code that goes into a
- * DSN; {@code detail} says what happened, for the log and the spool.
+ * The result of one delivery attempt for one recipient: delivered, deferred (try again later) or
+ * failed (bounce). {@code status} is the RFC 3463 enhanced status code that goes into a DSN; {@code
+ * detail} says what happened, for the log and the spool.
  */
 record Outcome(Kind kind, String status, String detail) {
   enum Kind {

@@ -26,20 +26,20 @@ import masq.spool.Recipient;
 import masq.spool.Spool;
 
 /**
- * One queue run (masqmail's deliver.c): for each message, take its lock (a message another
- * run holds is skipped), deliver every pending local recipient, and record the outcome in the
- * spool. Remote recipients are left to {@link RemoteRun}, which runs after the local pass when
- * {@link #useRoutes} gave it routes; without routes they stay queued, marked "waiting for a
- * route". Aliases are expanded on every run; the leaves of an expansion are kept in the
- * envelope as recipients whose {@code parent} is the top-level recipient, so that a leaf that
- * was delivered is never delivered again. A top-level recipient is delivered when all its
- * leaves are, failed when all are finished and some failed.
+ * One queue run (masqmail's deliver.c): for each message, take its lock (a message another run
+ * holds is skipped), deliver every pending local recipient, and record the outcome in the spool.
+ * Remote recipients are left to {@link RemoteRun}, which runs after the local pass when {@link
+ * #useRoutes} gave it routes; without routes they stay queued, marked "waiting for a route".
+ * Aliases are expanded on every run; the leaves of an expansion are kept in the envelope as
+ * recipients whose {@code parent} is the top-level recipient, so that a leaf that was delivered is
+ * never delivered again. A top-level recipient is delivered when all its leaves are, failed when
+ * all are finished and some failed.
  *
  * <p>After each message: a recipient deferred although the message is older than {@code
- * max_defer_time} fails; failures produce one bounce, deferrals a delay warning when one of
- * {@code warn_intervals} has been passed since the last; notices are committed before the
- * message's new state, and are delivered in the same run. A message with nothing pending left
- * is removed ("Completed"). The clock is injected so that all timing is testable.
+ * max_defer_time} fails; failures produce one bounce, deferrals a delay warning when one of {@code
+ * warn_intervals} has been passed since the last; notices are committed before the message's new
+ * state, and are delivered in the same run. A message with nothing pending left is removed
+ * ("Completed"). The clock is injected so that all timing is testable.
  */
 public final class QueueRunner {
   /** What a run did: messages it looked at, handled, and found locked by another process. */
@@ -69,8 +69,16 @@ public final class QueueRunner {
    * @param uid the uid this process runs as (0: new mailboxes are given to their user)
    * @param out where --dry-run prints; {@code err} gets -v detail
    */
-  public QueueRunner(Config cfg, Spool spool, MailLog log, Clock clock, long uid, PrintStream out,
-      PrintStream err, int verbose) throws MasqException {
+  public QueueRunner(
+      Config cfg,
+      Spool spool,
+      MailLog log,
+      Clock clock,
+      long uid,
+      PrintStream out,
+      PrintStream err,
+      int verbose)
+      throws MasqException {
     this.cfg = cfg;
     this.spool = spool;
     this.log = log;
@@ -106,8 +114,8 @@ public final class QueueRunner {
   }
 
   /**
-   * Runs the queue: all messages ({@code ids} null) or the given ones. With {@code dryRun},
-   * prints what would be done and changes nothing.
+   * Runs the queue: all messages ({@code ids} null) or the given ones. With {@code dryRun}, prints
+   * what would be done and changes nothing.
    */
   public Result run(List<String> ids, boolean dryRun) throws MasqException, IOException {
     Aliases aliases = Aliases.load(cfg.aliasFile(), cfg.globaliasFile(), cfg.caselessMatching());
@@ -175,15 +183,16 @@ public final class QueueRunner {
   }
 
   /**
-   * The hook for delivery over routes, called when the local pass has run out of work: the
-   * first call sends over the routes (the messages {@code ids}, null for all); the second, the
-   * notices the first queued that have remote recipients. The notices each pass queues are
-   * added to {@code work} for local delivery. False when there is nothing more to do.
+   * The hook for delivery over routes, called when the local pass has run out of work: the first
+   * call sends over the routes (the messages {@code ids}, null for all); the second, the notices
+   * the first queued that have remote recipients. The notices each pass queues are added to {@code
+   * work} for local delivery. False when there is nothing more to do.
    *
    * @param passes the notice IDs queued by each remote pass so far
    */
-  private boolean remotePass(Deque<String> work, List<String> ids, boolean dryRun,
-      List<List<String>> passes) throws IOException {
+  private boolean remotePass(
+      Deque<String> work, List<String> ids, boolean dryRun, List<List<String>> passes)
+      throws IOException {
     if (remote == null || passes.size() == 2 || (!passes.isEmpty() && passes.get(0).isEmpty())) {
       return false;
     }
@@ -200,8 +209,12 @@ public final class QueueRunner {
 
   private void describe(Envelope env, Aliases aliases) {
     StringBuilder sb = new StringBuilder();
-    sb.append(env.id()).append(" <").append(env.sender()).append(">")
-        .append(env.held() ? " (held: not delivered)" : "").append('\n');
+    sb.append(env.id())
+        .append(" <")
+        .append(env.sender())
+        .append(">")
+        .append(env.held() ? " (held: not delivered)" : "")
+        .append('\n');
     for (Recipient r : env.recipients()) {
       if (!r.parent().isEmpty()) {
         continue;
@@ -234,10 +247,17 @@ public final class QueueRunner {
       }
       sb.append("alias\n");
       for (Aliases.Leaf leaf : x.leaves()) {
-        boolean done = env.recipients().stream().anyMatch(c -> c.parent().equals(r.address())
-            && c.address().equals(leaf.key()) && !c.isPending());
-        sb.append("    ").append(leaf.key()).append(": ")
-            .append(done ? "already done" : describeLeaf(env, leaf, a)).append('\n');
+        boolean done =
+            env.recipients().stream()
+                .anyMatch(c ->
+                    c.parent().equals(r.address())
+                        && c.address().equals(leaf.key())
+                        && !c.isPending());
+        sb.append("    ")
+            .append(leaf.key())
+            .append(": ")
+            .append(done ? "already done" : describeLeaf(env, leaf, a))
+            .append('\n');
       }
     }
     out.print(sb);
@@ -256,7 +276,8 @@ public final class QueueRunner {
   }
 
   private static boolean isPlain(Aliases.Expansion x, Address a) {
-    return x.leaves().size() == 1 && x.leaves().get(0).kind() == Aliases.Leaf.Kind.USER
+    return x.leaves().size() == 1
+        && x.leaves().get(0).kind() == Aliases.Leaf.Kind.USER
         && x.leaves().get(0).key().equals(a.toString());
   }
 
@@ -338,21 +359,22 @@ public final class QueueRunner {
         continue;
       }
       List<Recipient> later = tops.subList(i + 1, tops.size());
-      Checkpoint cp = partial -> {
-        // the state so far: what is done, the recipient in hand, and the rest as it was
-        List<Recipient> all = new ArrayList<>(result);
-        all.addAll(partial);
-        for (Recipient t : later) {
-          all.add(t);
-          all.addAll(children.getOrDefault(t.address(), List.of()));
-        }
-        for (Map.Entry<String, List<Recipient>> e : children.entrySet()) {
-          if (later.stream().noneMatch(t -> t.address().equals(e.getKey()))) {
-            all.addAll(e.getValue());
-          }
-        }
-        spool.update(lock, env.withRecipients(all));
-      };
+      Checkpoint cp =
+          partial -> {
+            // the state so far: what is done, the recipient in hand, and the rest as it was
+            List<Recipient> all = new ArrayList<>(result);
+            all.addAll(partial);
+            for (Recipient t : later) {
+              all.add(t);
+              all.addAll(children.getOrDefault(t.address(), List.of()));
+            }
+            for (Map.Entry<String, List<Recipient>> e : children.entrySet()) {
+              if (later.stream().noneMatch(t -> t.address().equals(e.getKey()))) {
+                all.addAll(e.getValue());
+              }
+            }
+            spool.update(lock, env.withRecipients(all));
+          };
       deliverTop(at, top, kids, aliases, result, cp, later.stream().anyMatch(Recipient::isPending));
     }
     for (List<Recipient> orphans : children.values()) {
@@ -362,14 +384,21 @@ public final class QueueRunner {
   }
 
   /**
-   * Ends an attempt on a locked message: queues one bounce for {@code failed} and, when one is
-   * due, a delay warning for {@code delayed} (notices are committed before the state they are
-   * about), then writes the recipients' new state, or removes the message when no top-level
-   * recipient is pending. Nothing is written when the state is what {@code onDisk} holds.
-   * Returns the IDs of the notices queued.
+   * Ends an attempt on a locked message: queues one bounce for {@code failed} and, when one is due,
+   * a delay warning for {@code delayed} (notices are committed before the state they are about),
+   * then writes the recipients' new state, or removes the message when no top-level recipient is
+   * pending. Nothing is written when the state is what {@code onDisk} holds. Returns the IDs of the
+   * notices queued.
    */
-  List<String> finish(MessageLock lock, Envelope onDisk, Envelope env, List<Recipient> result,
-      List<Notices.Item> failed, List<Notices.Item> delayed, long now) throws IOException {
+  List<String> finish(
+      MessageLock lock,
+      Envelope onDisk,
+      Envelope env,
+      List<Recipient> result,
+      List<Notices.Item> failed,
+      List<Notices.Item> delayed,
+      long now)
+      throws IOException {
     List<String> queued = new ArrayList<>();
     List<Recipient> states = result;
     if (!failed.isEmpty()) {
@@ -408,11 +437,23 @@ public final class QueueRunner {
     return queued;
   }
 
-  /** The recipients that failed at {@code now}, made pending again (their bounce could not be queued). */
+  /**
+   * The recipients that failed at {@code now}, made pending again (their bounce could not be
+   * queued).
+   */
   private static List<Recipient> stillPending(List<Recipient> rs, long now) {
-    return rs.stream().map(r -> r.state() == Recipient.State.FAILED && r.lastAttempt() == now
-        ? new Recipient(r.address(), Recipient.State.PENDING, r.tries(), r.lastAttempt(), r.parent(), r.lastError())
-        : r).toList();
+    return rs.stream()
+        .map(r ->
+            r.state() == Recipient.State.FAILED && r.lastAttempt() == now
+                ? new Recipient(
+                    r.address(),
+                    Recipient.State.PENDING,
+                    r.tries(),
+                    r.lastAttempt(),
+                    r.parent(),
+                    r.lastError())
+                : r)
+        .toList();
   }
 
   private static void addIfSent(List<String> ids, String id) {
@@ -430,8 +471,15 @@ public final class QueueRunner {
   }
 
   /** {@code moreAfter}: recipients after this one are pending (a checkpoint is worth it). */
-  private void deliverTop(Attempt at, Recipient top, List<Recipient> kids, Aliases aliases,
-      List<Recipient> result, Checkpoint cp, boolean moreAfter) throws IOException {
+  private void deliverTop(
+      Attempt at,
+      Recipient top,
+      List<Recipient> kids,
+      Aliases aliases,
+      List<Recipient> result,
+      Checkpoint cp,
+      boolean moreAfter)
+      throws IOException {
     Address a;
     try {
       a = AddressParser.parseEnvelope(top.address());
@@ -452,7 +500,8 @@ public final class QueueRunner {
       return;
     }
     if (isPlain(x, a)) {
-      Recipient t = at.record(top, top.address(), local.deliver(at.lock, at.env, x.leaves().get(0), a));
+      Recipient t =
+          at.record(top, top.address(), local.deliver(at.lock, at.env, x.leaves().get(0), a));
       if (moreAfter && t.state() == Recipient.State.DELIVERED) {
         cp.save(List.of(t));
       }
@@ -471,8 +520,10 @@ public final class QueueRunner {
       if (!seen.add(leaf.key())) {
         continue;
       }
-      Recipient k = old.getOrDefault(leaf.key(),
-          new Recipient(leaf.key(), Recipient.State.PENDING, 0, 0, top.address(), ""));
+      Recipient k =
+          old.getOrDefault(
+              leaf.key(),
+              new Recipient(leaf.key(), Recipient.State.PENDING, 0, 0, top.address(), ""));
       if (!k.isPending()) {
         now.add(k);
       } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
@@ -502,8 +553,13 @@ public final class QueueRunner {
     } else if (!anyPending) {
       t = top.with(Recipient.State.FAILED, at.now, "some addresses of the alias failed");
     } else {
-      String why = now.stream().filter(Recipient::isPending).map(Recipient::lastError)
-          .filter(e -> !e.isEmpty()).findFirst().orElse("pending");
+      String why =
+          now.stream()
+              .filter(Recipient::isPending)
+              .map(Recipient::lastError)
+              .filter(e -> !e.isEmpty())
+              .findFirst()
+              .orElse("pending");
       t = top.with(Recipient.State.PENDING, at.now, why);
     }
     result.add(t);
@@ -511,8 +567,8 @@ public final class QueueRunner {
   }
 
   /**
-   * masqmail's log_user: an address that gets a copy of every message. It becomes a recipient
-   * of the message the first time the message is handled (so its copy is delivered once).
+   * masqmail's log_user: an address that gets a copy of every message. It becomes a recipient of
+   * the message the first time the message is handled (so its copy is delivered once).
    */
   private Envelope withLogUser(Envelope env) {
     String lu = cfg.logUser();
@@ -536,13 +592,14 @@ public final class QueueRunner {
   /** A remote recipient: left for delivery over a route. */
   private static Recipient waiting(Recipient r) {
     return r.lastError().isEmpty()
-        ? new Recipient(r.address(), r.state(), r.tries(), r.lastAttempt(), r.parent(), "waiting for a route")
+        ? new Recipient(
+            r.address(), r.state(), r.tries(), r.lastAttempt(), r.parent(), "waiting for a route")
         : r;
   }
 
   /**
-   * masqmail's warn_msg_is_due: a warning is due when, for some interval I, the message is
-   * older than I and the last warning was sent less than I after it arrived.
+   * masqmail's warn_msg_is_due: a warning is due when, for some interval I, the message is older
+   * than I and the last warning was sent less than I after it arrived.
    */
   boolean warningDue(Envelope env, long now) {
     long age = now - env.received();

@@ -28,46 +28,59 @@ import masq.spool.Recipient;
 import masq.spool.Spool;
 
 /**
- * One locked message in the remote pass of a queue run ({@link RemoteRun}): its recipient
- * states as they stand in memory and what the spool holds. It offers its remote recipients to
- * each route in turn ({@link #offer}), records the results as they arrive ({@link #record}),
- * has them written at once ({@link #persist}, on the {@link SpoolRecorder}
- * thread), and settles the rest when every route is done ({@link #settle}: expiry, bounce,
- * warning, final state, through {@link QueueRunner#finish}).
+ * One locked message in the remote pass of a queue run ({@link RemoteRun}): its recipient states as
+ * they stand in memory and what the spool holds. It offers its remote recipients to each route in
+ * turn ({@link #offer}), records the results as they arrive ({@link #record}), has them written at
+ * once ({@link #persist}, on the {@link SpoolRecorder} thread), and settles the rest when every
+ * route is done ({@link #settle}: expiry, bounce, warning, final state, through {@link
+ * QueueRunner#finish}).
  *
  * <p>Trusts the envelope it was read from (under the lock it holds); results only change the
- * recipients they name. Its methods are called by the sending thread and the recorder thread
- * and synchronize on it. How it fails: a state that cannot be written is logged and left as it
- * was on disk, so the next run tries again (see spool-format.md).
+ * recipients they name. Its methods are called by the sending thread and the recorder thread and
+ * synchronize on it. How it fails: a state that cannot be written is logged and left as it was on
+ * disk, so the next run tries again (see spool-format.md).
  */
 final class RemoteMessage {
   /** What every message of a run shares. */
-  record Context(QueueRunner runner, Config cfg, Spool spool, MailLog log, PrintStream err,
-      int verbose) {}
+  record Context(
+      QueueRunner runner, Config cfg, Spool spool, MailLog log, PrintStream err, int verbose) {}
 
-  private static final Pattern STATUS = Pattern.compile("^[245]\\d\\d[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+  private static final Pattern STATUS =
+      Pattern.compile("^[245]\\d\\d[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
   private final Context cx;
   private final MessageLock lock;
   private final Envelope stored;
   private final Map<Integer, Address> remote;
   private final List<Header> headers;
+
   /** Where the body starts in the message file (after the header section and empty line). */
   private final long bodyStart;
+
   private final Address sender;
   private final long now;
   private final boolean expired;
+
   /** The current state of every recipient line (failed ones as FAILED). */
   private final List<Recipient> states;
+
   /** Lines a last_route route has admitted: no later route gets them. */
   private final Set<Integer> withheld = new LinkedHashSet<>();
+
   private final Map<Integer, Notices.Item> failed = new LinkedHashMap<>();
   private final Map<Integer, Notices.Item> delayed = new LinkedHashMap<>();
+
   /** What the spool holds now; null once the message is removed. */
   private Envelope onDisk;
 
-  RemoteMessage(Context cx, MessageLock lock, Envelope env, Map<Integer, Address> remote,
-      List<Header> headers, long bodyStart, long now) {
+  RemoteMessage(
+      Context cx,
+      MessageLock lock,
+      Envelope env,
+      Map<Integer, Address> remote,
+      List<Header> headers,
+      long bodyStart,
+      long now) {
     this.cx = cx;
     this.bodyStart = bodyStart;
     this.lock = lock;
@@ -89,7 +102,10 @@ final class RemoteMessage {
     return lock;
   }
 
-  /** This message as it leaves over {@code route}, or null when the route has none of its recipients. */
+  /**
+   * This message as it leaves over {@code route}, or null when the route has none of its
+   * recipients.
+   */
   synchronized OutgoingMessage offer(Route route, Rewriter rewriter) {
     List<Address> to = new ArrayList<>();
     for (Map.Entry<Integer, Address> e : remote.entrySet()) {
@@ -122,15 +138,21 @@ final class RemoteMessage {
         size += rw.headers().get(i).raw().length() - headers.get(i).raw().length();
       }
     }
-    return new OutgoingMessage(stored.id(), rw.returnPath() == null ? Address.NULL : rw.returnPath(),
-        to, rw.headers(), () -> lock.openMessage(bodyStart), true, size,
-        stored.clientAddress(), stored.ident());
+    return new OutgoingMessage(
+        stored.id(),
+        rw.returnPath() == null ? Address.NULL : rw.returnPath(),
+        to,
+        rw.headers(),
+        () -> lock.openMessage(bodyStart),
+        true,
+        size,
+        stored.clientAddress(),
+        stored.ident());
   }
 
   /**
-   * Records results; true when the spool should be updated now: always, so that every result
-   * is on disk as soon as the recorder gets to it (a delivery most of all: the duplicate
-   * window).
+   * Records results; true when the spool should be updated now: always, so that every result is on
+   * disk as soon as the recorder gets to it (a delivery most of all: the duplicate window).
    */
   synchronized boolean record(Route route, List<RecipientResult> results) {
     for (RecipientResult r : results) {
@@ -138,8 +160,10 @@ final class RemoteMessage {
       if (cx.verbose() > 0) {
         cx.err().println("masq-deliver: " + r.logLine(route.name()));
       }
-      String status = r.outcome() == masq.deliver.remote.Outcome.DELIVERED ? null
-          : status(r.reply(), r.outcome()); // for notices only: a regex per delivery is a cost
+      String status =
+          r.outcome() == masq.deliver.remote.Outcome.DELIVERED
+              ? null
+              : status(r.reply(), r.outcome()); // for notices only: a regex per delivery is a cost
       for (Map.Entry<Integer, Address> e : remote.entrySet()) {
         int i = e.getKey();
         Recipient rc = states.get(i);
@@ -168,7 +192,10 @@ final class RemoteMessage {
     return !results.isEmpty();
   }
 
-  /** Alias parents follow their leaves: delivered when all are, failed when all are done and some failed. */
+  /**
+   * Alias parents follow their leaves: delivered when all are, failed when all are done and some
+   * failed.
+   */
   private void tops() {
     for (int t = 0; t < states.size(); t++) {
       Recipient top = states.get(t);
@@ -180,8 +207,11 @@ final class RemoteMessage {
         continue;
       }
       boolean all = kids.stream().allMatch(k -> k.state() == Recipient.State.DELIVERED);
-      states.set(t, all ? top.with(Recipient.State.DELIVERED, now, "")
-          : top.with(Recipient.State.FAILED, now, "some addresses of the alias failed"));
+      states.set(
+          t,
+          all
+              ? top.with(Recipient.State.DELIVERED, now, "")
+              : top.with(Recipient.State.FAILED, now, "some addresses of the alias failed"));
     }
   }
 
@@ -190,8 +220,15 @@ final class RemoteMessage {
     List<Recipient> out = new ArrayList<>(states);
     for (int i : failed.keySet()) {
       Recipient f = states.get(i);
-      out.set(i, new Recipient(f.address(), Recipient.State.PENDING, f.tries(), f.lastAttempt(),
-          f.parent(), f.lastError()));
+      out.set(
+          i,
+          new Recipient(
+              f.address(),
+              Recipient.State.PENDING,
+              f.tries(),
+              f.lastAttempt(),
+              f.parent(),
+              f.lastError()));
     }
     return out;
   }
@@ -205,8 +242,10 @@ final class RemoteMessage {
       return false;
     }
     try {
-      boolean done = failed.isEmpty() && delayed.isEmpty()
-          && states.stream().noneMatch(r -> r.parent().isEmpty() && r.isPending());
+      boolean done =
+          failed.isEmpty()
+              && delayed.isEmpty()
+              && states.stream().noneMatch(r -> r.parent().isEmpty() && r.isPending());
       if (done) {
         onDisk = null;
         return true;
@@ -216,8 +255,12 @@ final class RemoteMessage {
         onDisk = next;
       }
     } catch (IOException e) {
-      cx.log().write(stored.id() + " cannot record the delivery, will be sent again: " + e.getMessage());
-      cx.err().println("masq-deliver: " + stored.id() + ": cannot record the delivery: " + e.getMessage());
+      cx.log()
+          .write(
+              stored.id() + " cannot record the delivery, will be sent again: " + e.getMessage());
+      cx.err()
+          .println(
+              "masq-deliver: " + stored.id() + ": cannot record the delivery: " + e.getMessage());
     }
     return false;
   }
@@ -230,8 +273,15 @@ final class RemoteMessage {
     for (Map.Entry<Integer, Address> e : remote.entrySet()) {
       Recipient r = states.get(e.getKey());
       if (r.isPending() && r.lastError().isEmpty() && r.tries() == 0) {
-        states.set(e.getKey(), new Recipient(r.address(), r.state(), r.tries(), r.lastAttempt(),
-            r.parent(), "waiting for a route"));
+        states.set(
+            e.getKey(),
+            new Recipient(
+                r.address(),
+                r.state(),
+                r.tries(),
+                r.lastAttempt(),
+                r.parent(),
+                "waiting for a route"));
       }
     }
     if (expired) {
@@ -243,15 +293,25 @@ final class RemoteMessage {
         if (cx.verbose() > 0) {
           cx.err().println("masq-deliver: " + stored.id() + " ** " + r.address() + " " + why);
         }
-        states.set(i, new Recipient(r.address(), Recipient.State.FAILED, r.tries(), r.lastAttempt(),
-            r.parent(), why));
+        states.set(
+            i,
+            new Recipient(
+                r.address(), Recipient.State.FAILED, r.tries(), r.lastAttempt(), r.parent(), why));
         failed.put(i, new Notices.Item(r.address(), e.getValue().original(), "4.4.7", why, now));
       }
       delayed.clear();
       tops();
     }
-    List<String> queued = cx.runner().finish(lock, onDisk, stored, states,
-        new ArrayList<>(failed.values()), new ArrayList<>(delayed.values()), now);
+    List<String> queued =
+        cx.runner()
+            .finish(
+                lock,
+                onDisk,
+                stored,
+                states,
+                new ArrayList<>(failed.values()),
+                new ArrayList<>(delayed.values()),
+                now);
     onDisk = null;
     return queued;
   }

@@ -35,35 +35,33 @@ import masq.spool.Spool;
 /**
  * The remote pass of a queue run (masqmail's deliver.c {@code deliver_remote}): every pending
  * recipient whose address is not local goes over the first usable route (see {@link
- * RouteSelection}) whose conditions admit it. Routes are tried in order; a recipient deferred
- * over one route is offered to the next in the same run, unless a route with {@code
- * last_route} admitted it. For each route the messages that have recipients for it go out as
- * one batch ({@link RemoteDelivery}: one connection carries several messages), rewritten for
- * the route at send time ({@link Rewriter}; the spooled message never changes), the body
- * streamed from the spool.
+ * RouteSelection}) whose conditions admit it. Routes are tried in order; a recipient deferred over
+ * one route is offered to the next in the same run, unless a route with {@code last_route} admitted
+ * it. For each route the messages that have recipients for it go out as one batch ({@link
+ * RemoteDelivery}: one connection carries several messages), rewritten for the route at send time
+ * ({@link Rewriter}; the spooled message never changes), the body streamed from the spool.
  *
- * <p>Messages are locked before their batch and stay locked until their outcome is written;
- * each is a {@link RemoteMessage}. Each result is recorded as soon as it arrives, by the {@link
+ * <p>Messages are locked before their batch and stay locked until their outcome is written; each is
+ * a {@link RemoteMessage}. Each result is recorded as soon as it arrives, by the {@link
  * SpoolRecorder} thread while the next message is sent: a message whose recipients were all
  * delivered is removed, any other gets its envelope rewritten (so a crash repeats as little as
- * possible: the duplicate window of spool-format.md).
- * Failures and deferrals are settled when the message is done with every route: failed recipients bounce (through {@link QueueRunner#finish}, the same code
- * as local failures), deferrals past {@code max_defer_time} fail, delay warnings follow {@code
- * warn_intervals}. Until then a failed recipient is kept pending on disk, so that a crash before
- * its bounce is queued tries it again rather than losing the bounce.
+ * possible: the duplicate window of spool-format.md). Failures and deferrals are settled when the
+ * message is done with every route: failed recipients bounce (through {@link QueueRunner#finish},
+ * the same code as local failures), deferrals past {@code max_defer_time} fail, delay warnings
+ * follow {@code warn_intervals}. Until then a failed recipient is kept pending on disk, so that a
+ * crash before its bounce is queued tries it again rather than losing the bounce.
  *
- * <p>Trusts the spool and the configuration; what a server answers only decides the outcome of
- * its recipients. How it fails: a message that cannot be locked (another run has it), is held,
- * or went away is skipped; a state that cannot be written is reported and the message stays as
- * it was on disk (it is tried again next run); {@link RemoteDelivery} never throws.
+ * <p>Trusts the spool and the configuration; what a server answers only decides the outcome of its
+ * recipients. How it fails: a message that cannot be locked (another run has it), is held, or went
+ * away is skipped; a state that cannot be written is reported and the message stays as it was on
+ * disk (it is tried again next run); {@link RemoteDelivery} never throws.
  */
 final class RemoteRun {
   /**
-   * The most messages a chunk locks at once (each holds an open file); those {@link
-   * #onlyRemote} locked ahead and no chunk has taken yet come on top.
+   * The most messages a chunk locks at once (each holds an open file); those {@link #onlyRemote}
+   * locked ahead and no chunk has taken yet come on top.
    */
   private static final int CHUNK = 1000;
-
 
   private final QueueRunner runner;
   private final Config cfg;
@@ -75,11 +73,20 @@ final class RemoteRun {
   private final PrintStream err;
   private final int verbose;
   private final RemoteMessage.Context context;
+
   /** The messages {@link #onlyRemote} locked and read for the remote pass, by ID. */
   private final Map<String, RemoteMessage> ahead = new ConcurrentHashMap<>();
 
-  RemoteRun(QueueRunner runner, Config cfg, Spool spool, MailLog log, Clock clock,
-      RouteSelection selection, Locality locality, PrintStream err, int verbose) {
+  RemoteRun(
+      QueueRunner runner,
+      Config cfg,
+      Spool spool,
+      MailLog log,
+      Clock clock,
+      RouteSelection selection,
+      Locality locality,
+      PrintStream err,
+      int verbose) {
     this.runner = runner;
     this.cfg = cfg;
     this.spool = spool;
@@ -98,8 +105,8 @@ final class RemoteRun {
   }
 
   /**
-   * Sends the remote recipients of the messages {@code ids} (null: every queued message) over
-   * the usable routes. Returns the IDs of the bounces and warnings it queued.
+   * Sends the remote recipients of the messages {@code ids} (null: every queued message) over the
+   * usable routes. Returns the IDs of the bounces and warnings it queued.
    */
   List<String> run(List<String> ids) throws IOException {
     if (selection.routes().isEmpty()) {
@@ -122,8 +129,8 @@ final class RemoteRun {
   }
 
   /**
-   * Unlocks the messages {@link #onlyRemote} locked that no remote pass took (the run was
-   * stopped first): they stay as they are on disk, for the next run.
+   * Unlocks the messages {@link #onlyRemote} locked that no remote pass took (the run was stopped
+   * first): they stay as they are on disk, for the next run.
    */
   void release() {
     for (RemoteMessage m : ahead.values()) {
@@ -150,10 +157,13 @@ final class RemoteRun {
     try {
       // locked and read on all cores (the sending thread is idle until they are), unless
       // onlyRemote did it already
-      for (RemoteMessage m : ids.parallelStream().map(id -> {
-        RemoteMessage m = ahead.remove(id);
-        return m != null ? m : openOrSkip(id, false);
-      }).toList()) {
+      for (RemoteMessage m :
+          ids.parallelStream()
+              .map(id -> {
+                RemoteMessage m = ahead.remove(id);
+                return m != null ? m : openOrSkip(id, false);
+              })
+              .toList()) {
         if (m != null) {
           msgs.put(m.id(), m);
         }
@@ -183,8 +193,8 @@ final class RemoteRun {
   }
 
   /**
-   * {@link #open}, with a file that cannot be opened reported and skipped (with {@code
-   * onlyRemote}, silently: the local pass then takes the message and reports it).
+   * {@link #open}, with a file that cannot be opened reported and skipped (with {@code onlyRemote},
+   * silently: the local pass then takes the message and reports it).
    */
   private RemoteMessage openOrSkip(String id, boolean onlyRemote) {
     try {
@@ -202,9 +212,9 @@ final class RemoteRun {
   }
 
   /**
-   * The message {@code id} locked and read, or null when it has no remote work for us (with
-   * {@code onlyRemote}: also when it has any other work, i.e. some pending recipient is local;
-   * and nothing is reported).
+   * The message {@code id} locked and read, or null when it has no remote work for us (with {@code
+   * onlyRemote}: also when it has any other work, i.e. some pending recipient is local; and nothing
+   * is reported).
    */
   private RemoteMessage open(String id, boolean onlyRemote) throws IOException {
     MessageLock lock;
@@ -225,8 +235,9 @@ final class RemoteRun {
     try {
       Envelope env = spool.read(id);
       Map<Integer, Address> remote = env.held() ? Map.of() : remoteRecipients(env);
-      if (remote.isEmpty() || onlyRemote
-          && remote.size() != env.recipients().stream().filter(Recipient::isPending).count()) {
+      if (remote.isEmpty()
+          || onlyRemote
+              && remote.size() != env.recipients().stream().filter(Recipient::isPending).count()) {
         lock.close();
         return null;
       }
@@ -238,7 +249,8 @@ final class RemoteRun {
       for (Header h : section.headers()) {
         bodyStart += h.raw().length(); // one char per byte
       }
-      return new RemoteMessage(context, lock, env, remote, section.headers(), bodyStart, clock.millis());
+      return new RemoteMessage(
+          context, lock, env, remote, section.headers(), bodyStart, clock.millis());
     } catch (MasqException | IOException | RuntimeException e) {
       lock.close();
       skipped(id, e.getMessage(), onlyRemote);
@@ -248,18 +260,20 @@ final class RemoteRun {
 
   /**
    * The messages among the first {@link #CHUNK} of {@code ids} the local pass has nothing to do
-   * for: every pending recipient is remote, and there is no log_user to add. They are locked
-   * and read now, on all cores, and stay locked for the remote pass ({@link #run}), so that
-   * each is read once in the run. A message another run holds is not among them (the local
-   * pass counts it as busy).
+   * for: every pending recipient is remote, and there is no log_user to add. They are locked and
+   * read now, on all cores, and stay locked for the remote pass ({@link #run}), so that each is
+   * read once in the run. A message another run holds is not among them (the local pass counts it
+   * as busy).
    */
   Set<String> onlyRemote(Collection<String> ids) {
     release();
     if (cfg.logUser() != null && !cfg.logUser().isBlank()) {
       return Set.of();
     }
-    ids.stream().limit(CHUNK).toList().parallelStream().map(id -> openOrSkip(id, true))
-        .filter(m -> m != null).forEach(m -> ahead.put(m.id(), m));
+    ids.stream().limit(CHUNK).toList().parallelStream()
+        .map(id -> openOrSkip(id, true))
+        .filter(m -> m != null)
+        .forEach(m -> ahead.put(m.id(), m));
     return Set.copyOf(ahead.keySet());
   }
 
@@ -299,12 +313,15 @@ final class RemoteRun {
     }
     verbose("route " + route.name() + ": " + out.size() + " message(s)");
     RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.hostName());
-    new RemoteDelivery(settings, clock, log::write).deliver(out, (o, results) -> {
-      RemoteMessage m = msgs.get(o.id());
-      if (m != null && m.record(route, results)) {
-        writer.add(m);
-      }
-    });
+    new RemoteDelivery(settings, clock, log::write)
+        .deliver(
+            out,
+            (o, results) -> {
+              RemoteMessage m = msgs.get(o.id());
+              if (m != null && m.record(route, results)) {
+                writer.add(m);
+              }
+            });
   }
 
   /** What a queue run would do with the remote recipient {@code a} of {@code env} (--dry-run). */
@@ -322,7 +339,11 @@ final class RemoteRun {
     for (Route r : selection.routes()) {
       RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, cfg.hostName());
       if (d.allowed()) {
-        return "remote, over route " + r.name() + " (" + target(r) + ")"
+        return "remote, over route "
+            + r.name()
+            + " ("
+            + target(r)
+            + ")"
             + (refusals.isEmpty() ? "" : "; not " + String.join("; not ", refusals));
       }
       refusals.add(d.reason());
@@ -343,8 +364,13 @@ final class RemoteRun {
 
   /** For --dry-run: which routes are usable now. */
   void describeRoutes(PrintStream out) {
-    out.println("routes: " + (selection.routes().isEmpty() ? "none"
-        : String.join(", ", selection.routes().stream().map(Route::name).toList()))
-        + " (" + selection.why() + ")");
+    out.println(
+        "routes: "
+            + (selection.routes().isEmpty()
+                ? "none"
+                : String.join(", ", selection.routes().stream().map(Route::name).toList()))
+            + " ("
+            + selection.why()
+            + ")");
   }
 }

@@ -17,18 +17,18 @@ import masq.route.Routes;
 import masq.route.Words;
 
 /**
- * Which routes a queue run may use (masqmail's deliver.c {@code deliver_remote}): the
- * permanent routes, always, in the order of {@code permanent_routes}; then the routes of the
- * connection that is online now, if any. The online connection is the one named on the command
- * line ({@code --route NAME}, the ip-up case), else the first line (trimmed) that the {@code
- * online_query} command prints when it exits 0, else the first line of {@code online_file}.
+ * Which routes a queue run may use (masqmail's deliver.c {@code deliver_remote}): the permanent
+ * routes, always, in the order of {@code permanent_routes}; then the routes of the connection that
+ * is online now, if any. The online connection is the one named on the command line ({@code --route
+ * NAME}, the ip-up case), else the first line (trimmed) that the {@code online_query} command
+ * prints when it exits 0, else the first line of {@code online_file}.
  *
  * <p>Trusts the configuration; the online_query command runs without a shell (its line is split
- * into words as masqmail does), with a time limit. How it fails: an unknown route NAME given on
- * the command line is exit 69; a route file that does not parse is exit 78; an online_query
- * that cannot run, fails, times out or prints nothing, an online_file that is missing or
- * empty, and a name those give that has no {@code query_routes.NAME} all mean "nothing
- * online", with the reason in {@link #why()} (for -v and the log), never an error.
+ * into words as masqmail does), with a time limit. How it fails: an unknown route NAME given on the
+ * command line is exit 69; a route file that does not parse is exit 78; an online_query that cannot
+ * run, fails, times out or prints nothing, an online_file that is missing or empty, and a name
+ * those give that has no {@code query_routes.NAME} all mean "nothing online", with the reason in
+ * {@link #why()} (for -v and the log), never an error.
  */
 public final class RouteSelection {
   private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
@@ -48,7 +48,8 @@ public final class RouteSelection {
    *
    * @param routeName the connection named with --route, or null to ask online_query/online_file
    */
-  public static RouteSelection of(Config cfg, String routeName, boolean strict) throws MasqException {
+  public static RouteSelection of(Config cfg, String routeName, boolean strict)
+      throws MasqException {
     List<Route> routes = new ArrayList<>(Routes.permanent(cfg, strict));
     if (routeName != null) {
       routes.addAll(Routes.query(cfg, routeName, strict)); // unknown: exit 69
@@ -57,8 +58,15 @@ public final class RouteSelection {
     String[] found = detect(cfg);
     String name = found[0];
     if (name != null && !cfg.queryRoutes().containsKey(name)) {
-      return new RouteSelection(routes, null, found[1] + " names '" + name
-          + "', but there is no query_routes." + name + ": nothing online");
+      return new RouteSelection(
+          routes,
+          null,
+          found[1]
+              + " names '"
+              + name
+              + "', but there is no query_routes."
+              + name
+              + ": nothing online");
     }
     if (name != null) {
       routes.addAll(Routes.query(cfg, name, strict));
@@ -76,7 +84,9 @@ public final class RouteSelection {
             ? new String[] {null, "online_query '" + q + "' printed nothing: nothing online"}
             : new String[] {name, "online_query '" + q + "'"};
       } catch (IOException e) {
-        return new String[] {null, "online_query '" + q + "': " + e.getMessage() + ": nothing online"};
+        return new String[] {
+          null, "online_query '" + q + "': " + e.getMessage() + ": nothing online"
+        };
       }
     }
     Path f = cfg.onlineFile();
@@ -106,8 +116,11 @@ public final class RouteSelection {
     if (argv.isEmpty()) {
       throw new IOException("empty command");
     }
-    Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     byte[] out;
     try (InputStream in = p.getInputStream()) {
       out = in.readNBytes(4096);

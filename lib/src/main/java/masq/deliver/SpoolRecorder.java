@@ -15,22 +15,21 @@ import masq.spool.MessageLock;
 import masq.spool.Spool;
 
 /**
- * Records what was delivered while the next messages are sent: a thread that takes the
- * messages with new results in batches and writes their state (an envelope replaced, with its
- * fsyncs); the messages that are all done are removed at once, and made durable by one fsync
- * of the queue directory when the chunk is finished: a removal that a crash of the machine
- * undoes only sends a message again (at least once, see spool-format.md), so it is not worth
- * an fsync per message. Used by one {@link RemoteRun} chunk: {@link #add} from the sending
- * thread, {@link #finish} at the end.
+ * Records what was delivered while the next messages are sent: a thread that takes the messages
+ * with new results in batches and writes their state (an envelope replaced, with its fsyncs); the
+ * messages that are all done are removed at once, and made durable by one fsync of the queue
+ * directory when the chunk is finished: a removal that a crash of the machine undoes only sends a
+ * message again (at least once, see spool-format.md), so it is not worth an fsync per message. Used
+ * by one {@link RemoteRun} chunk: {@link #add} from the sending thread, {@link #finish} at the end.
  *
- * <p>Trusts {@link RemoteMessage#persist} to say which messages are done. How it fails: a
- * removal that fails is logged and reported; that message stays in the spool as last written
- * and is sent again by a later run (a duplicate, see spool-format.md).
+ * <p>Trusts {@link RemoteMessage#persist} to say which messages are done. How it fails: a removal
+ * that fails is logged and reported; that message stays in the spool as last written and is sent
+ * again by a later run (a duplicate, see spool-format.md).
  */
 final class SpoolRecorder {
   /**
-   * How many messages with results may wait for the recorder: when they are that many the
-   * sender waits, so that what a crash can repeat stays bounded (spool-format.md).
+   * How many messages with results may wait for the recorder: when they are that many the sender
+   * waits, so that what a crash can repeat stays bounded (spool-format.md).
    */
   static final int BACKLOG = 32;
 
@@ -39,12 +38,17 @@ final class SpoolRecorder {
   private final MailLog log;
   private final PrintStream err;
   private final Thread thread;
+
   /** The last close of a removed file frees it (slow on ext4): done apart, in parallel. */
-  private final ExecutorService closers = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "masq-spool-closer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService closers =
+      Executors.newFixedThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "masq-spool-closer");
+            t.setDaemon(true);
+            return t;
+          });
+
   private boolean finished;
 
   SpoolRecorder(Spool spool, MailLog log, PrintStream err) {
@@ -99,8 +103,9 @@ final class SpoolRecorder {
     try {
       spool.syncQueue();
     } catch (IOException e) {
-      log.write("cannot sync the queue directory, delivered messages may come back after a crash: "
-          + e.getMessage());
+      log.write(
+          "cannot sync the queue directory, delivered messages may come back after a crash: "
+              + e.getMessage());
       err.println("masq-deliver: cannot sync the queue directory: " + e.getMessage());
     }
   }
@@ -130,10 +135,15 @@ final class SpoolRecorder {
           log.write(m.id() + " Completed");
           closers.execute(() -> close(m.lock()));
         } catch (IOException e) {
-          log.write(m.id() + " cannot remove the delivered message, it may be sent again: "
-              + e.getMessage());
-          err.println("masq-deliver: " + m.id() + ": cannot remove the delivered message: "
-              + e.getMessage());
+          log.write(
+              m.id()
+                  + " cannot remove the delivered message, it may be sent again: "
+                  + e.getMessage());
+          err.println(
+              "masq-deliver: "
+                  + m.id()
+                  + ": cannot remove the delivered message: "
+                  + e.getMessage());
         }
       }
       if (end) {

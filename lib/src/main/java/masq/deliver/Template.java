@@ -13,14 +13,14 @@ import masq.Exit;
 import masq.MasqException;
 
 /**
- * A bounce or warning template in masqmail's format ({@code errmsg_file}, {@code
- * warnmsg_file}): header lines, an empty line, then text. Lines are expanded with the message
- * variables ({@code ${host_name}}, {@code ${uid}}, {@code ${return_path}} ...) plus {@code
- * ${err_msg}} and {@code ${failed_rcpts}}. Lines starting with {@code @} are directives:
- * {@code @failed_rcpts} lists the recipients with their reasons; {@code @msg_headers} and
- * {@code @msg_body} say what of the original message the notice carries (its headers, or the
- * whole message) — masq attaches it as the third part of the DSN rather than in the text.
- * The default English templates are resources beside this class.
+ * A bounce or warning template in masqmail's format ({@code errmsg_file}, {@code warnmsg_file}):
+ * header lines, an empty line, then text. Lines are expanded with the message variables ({@code
+ * ${host_name}}, {@code ${uid}}, {@code ${return_path}} ...) plus {@code ${err_msg}} and {@code
+ * ${failed_rcpts}}. Lines starting with {@code @} are directives: {@code @failed_rcpts} lists the
+ * recipients with their reasons; {@code @msg_headers} and {@code @msg_body} say what of the
+ * original message the notice carries (its headers, or the whole message) — masq attaches it as the
+ * third part of the DSN rather than in the text. The default English templates are resources beside
+ * this class.
  */
 final class Template {
   /** The names a template may use besides the message variables. */

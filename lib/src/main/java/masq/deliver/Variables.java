@@ -1,17 +1,15 @@
 package masq.deliver;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import masq.Version;
 import masq.address.Address;
 import masq.spool.Envelope;
 
 /**
- * masqmail's variables (expand.c) for the {@code mda} command, {@code maildir_path} and the
- * notice templates: {@code $name} or {@code ${name}}; {@code $$} is a dollar sign. An unknown
- * name is an error, never silently empty. (Command lines are split by {@link
- * masq.route.Words}.)
+ * masqmail's variables (expand.c) for the {@code mda} command, {@code maildir_path} and the notice
+ * templates: {@code $name} or {@code ${name}}; {@code $$} is a dollar sign. An unknown name is an
+ * error, never silently empty. (Command lines are split by {@link masq.route.Words}.)
  */
 final class Variables {
   private Variables() {}
@@ -26,11 +24,22 @@ final class Variables {
   }
 
   /** The names {@link #message} defines. */
-  static final java.util.Set<String> MESSAGE_NAMES = java.util.Set.of("host_name", "package",
-      "version", "uid", "message_id", "ident", "received_host", "return_path",
-      "return_path_local", "return_path_domain");
+  static final java.util.Set<String> MESSAGE_NAMES =
+      java.util.Set.of(
+          "host_name",
+          "package",
+          "version",
+          "uid",
+          "message_id",
+          "ident",
+          "received_host",
+          "return_path",
+          "return_path_local",
+          "return_path_domain");
 
-  /** The message variables: uid, ident, received_host, return_path(_local, _domain), host_name... */
+  /**
+   * The message variables: uid, ident, received_host, return_path(_local, _domain), host_name...
+   */
   static Map<String, String> message(Envelope env, String hostName) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("host_name", hostName);

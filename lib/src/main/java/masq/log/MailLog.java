@@ -13,14 +13,13 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 
 /**
- * The delivery log, {@code log_dir/masq.log}: one line per event,
- * {@code YYYY-MM-DD HH:MM:SS [pid] ID <= sender size=N ...} (received), {@code =>} (delivered),
- * {@code ==} (deferred), {@code **} (failed). Each line is one append write, so lines of
- * concurrent processes never interleave. A line is not fsynced (a crash may lose the last
- * lines, never mail). The file stays open between lines (a run over a thousand messages writes
- * two thousand lines), but for at most {@link #REOPEN_NANOS}, so that a log rotated away is
- * left within a second. A log that cannot be written never fails a delivery: the problem is
- * reported once on stderr. Thread-safe.
+ * The delivery log, {@code log_dir/masq.log}: one line per event, {@code YYYY-MM-DD HH:MM:SS [pid]
+ * ID <= sender size=N ...} (received), {@code =>} (delivered), {@code ==} (deferred), {@code **}
+ * (failed). Each line is one append write, so lines of concurrent processes never interleave. A
+ * line is not fsynced (a crash may lose the last lines, never mail). The file stays open between
+ * lines (a run over a thousand messages writes two thousand lines), but for at most {@link
+ * #REOPEN_NANOS}, so that a log rotated away is left within a second. A log that cannot be written
+ * never fails a delivery: the problem is reported once on stderr. Thread-safe.
  */
 public final class MailLog {
   /** How long the open log file is used before it is opened again by name. */
@@ -62,8 +61,11 @@ public final class MailLog {
     if (file == null) {
       return;
     }
-    StringBuilder line = new StringBuilder(text.length() + 40).append(prefix())
-        .append(text.replace('\n', ' ').replace('\r', ' ')).append('\n');
+    StringBuilder line =
+        new StringBuilder(text.length() + 40)
+            .append(prefix())
+            .append(text.replace('\n', ' ').replace('\r', ' '))
+            .append('\n');
     try {
       ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
       channel().write(bytes);
@@ -76,7 +78,10 @@ public final class MailLog {
     }
   }
 
-  /** {@code YYYY-MM-DD HH:MM:SS [pid] } for now; made once a second (a batch logs thousands of lines). */
+  /**
+   * {@code YYYY-MM-DD HH:MM:SS [pid] } for now; made once a second (a batch logs thousands of
+   * lines).
+   */
   private String prefix() {
     Instant now = clock.instant();
     if (prefix == null || now.getEpochSecond() != prefixSecond) {
@@ -111,8 +116,8 @@ public final class MailLog {
   }
 
   private FileChannel append() throws IOException {
-    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+    return FileChannel.open(
+        file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   /** Closes the log file, if open (the next line opens it again). */
@@ -129,9 +134,18 @@ public final class MailLog {
 
   private void toSyslog(String text) {
     try {
-      Process p = new ProcessBuilder("logger", "-t", "masq[" + pid + "]", "-p", "mail.info", "--",
-          text.replace('\n', ' ')).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(
+                  "logger",
+                  "-t",
+                  "masq[" + pid + "]",
+                  "-p",
+                  "mail.info",
+                  "--",
+                  text.replace('\n', ' '))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
     } catch (IOException e) {
       if (!complained) {

@@ -11,9 +11,9 @@ import masq.address.AddressParser;
 import masq.address.Mailbox;
 
 /**
- * The header fix-ups every accepted message gets, as masqmail's accept does: Bcc:, Return-Path:
- * and Envelope-To: are removed (Envelope-To: kept as X-Orig-Envelope-To: when asked); From:,
- * To:, Date: and Message-ID: are added when missing; a Received: line is put on top.
+ * The header fix-ups every accepted message gets, as masqmail's accept does: Bcc:, Return-Path: and
+ * Envelope-To: are removed (Envelope-To: kept as X-Orig-Envelope-To: when asked); From:, To:, Date:
+ * and Message-ID: are added when missing; a Received: line is put on top.
  */
 public final class Acceptance {
   private Acceptance() {}
@@ -35,7 +35,8 @@ public final class Acceptance {
       ZoneId zone) {}
 
   /** Recipients named in To:, Cc: and Bcc: (for -t), qualified with {@code host}. */
-  public static List<Address> headerRecipients(List<Header> headers, String host, List<String> bad) {
+  public static List<Address> headerRecipients(
+      List<Header> headers, String host, List<String> bad) {
     List<Address> out = new ArrayList<>();
     for (Header h : headers) {
       if (h.is("To") || h.is("Cc") || h.is("Bcc")) {
@@ -66,7 +67,8 @@ public final class Acceptance {
       }
       if (h.is("Envelope-To")) {
         if (ctx.saveEnvelopeTo()) {
-          origEnvelopeTo.add(new Header("X-Orig-Envelope-To", "X-Orig-Envelope-To:" + h.rawValue() + "\n"));
+          origEnvelopeTo.add(
+              new Header("X-Orig-Envelope-To", "X-Orig-Envelope-To:" + h.rawValue() + "\n"));
         }
         continue;
       }
@@ -79,9 +81,10 @@ public final class Acceptance {
     }
     out.addAll(0, origEnvelopeTo);
     if (!hasFrom && !hasSender) {
-      String addr = ctx.returnPath().isNull()
-          ? "MAILER-DAEMON@" + ctx.hostName()
-          : ctx.returnPath().toString();
+      String addr =
+          ctx.returnPath().isNull()
+              ? "MAILER-DAEMON@" + ctx.hostName()
+              : ctx.returnPath().toString();
       if (ctx.fullName() != null && !ctx.fullName().isEmpty()) {
         out.add(Header.of("From", displayName(ctx.fullName()) + " <" + addr + ">"));
       } else {
@@ -105,12 +108,25 @@ public final class Acceptance {
   private static Header received(Acceptance.Context ctx, String date) {
     StringBuilder v = new StringBuilder();
     if (ctx.clientAddress() == null) {
-      v.append("by ").append(ctx.hostName()).append(" (masq ").append(Version.VERSION)
-          .append(", from userid ").append(ctx.uid()).append(")");
+      v.append("by ")
+          .append(ctx.hostName())
+          .append(" (masq ")
+          .append(Version.VERSION)
+          .append(", from userid ")
+          .append(ctx.uid())
+          .append(")");
     } else {
-      v.append("from ").append(ctx.clientHelo() == null ? ctx.clientAddress() : ctx.clientHelo())
-          .append(" ([").append(ctx.clientAddress()).append("])\n\tby ").append(ctx.hostName())
-          .append(" with ").append(ctx.protocol()).append(" (masq ").append(Version.VERSION).append(")");
+      v.append("from ")
+          .append(ctx.clientHelo() == null ? ctx.clientAddress() : ctx.clientHelo())
+          .append(" ([")
+          .append(ctx.clientAddress())
+          .append("])\n\tby ")
+          .append(ctx.hostName())
+          .append(" with ")
+          .append(ctx.protocol())
+          .append(" (masq ")
+          .append(Version.VERSION)
+          .append(")");
     }
     v.append("\n\tid ").append(ctx.id());
     if (ctx.recipients().size() == 1) {
@@ -128,6 +144,7 @@ public final class Acceptance {
       return "\"" + clean.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
     return "=?UTF-8?B?"
-        + java.util.Base64.getEncoder().encodeToString(clean.getBytes(StandardCharsets.UTF_8)) + "?=";
+        + java.util.Base64.getEncoder().encodeToString(clean.getBytes(StandardCharsets.UTF_8))
+        + "?=";
   }
 }

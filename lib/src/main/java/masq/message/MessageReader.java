@@ -10,14 +10,14 @@ import java.util.List;
 import masq.Exit;
 
 /**
- * Reads one message from a stream the way masqmail's accept does, without ever holding the
- * body in memory: CRLF becomes LF; unless dots are ignored (-i), a line holding only "." ends
- * the message and a leading dot is removed from other lines; a leading "From " line is dropped;
- * a line that is not a header ends the header section and becomes the first body line.
+ * Reads one message from a stream the way masqmail's accept does, without ever holding the body in
+ * memory: CRLF becomes LF; unless dots are ignored (-i), a line holding only "." ends the message
+ * and a leading dot is removed from other lines; a leading "From " line is dropped; a line that is
+ * not a header ends the header section and becomes the first body line.
  *
- * <p>Refused (exit 65): NUL bytes anywhere, a bare CR inside the header section, a header line
- * over {@link #MAX_HEADER_LINE} bytes, a header section over {@link #MAX_HEADER_SECTION} bytes,
- * a body over the size limit. Empty input is exit 66. A bare CR in the body is kept as data.
+ * <p>Refused (exit 65): NUL bytes anywhere, a bare CR inside the header section, a header line over
+ * {@link #MAX_HEADER_LINE} bytes, a header section over {@link #MAX_HEADER_SECTION} bytes, a body
+ * over the size limit. Empty input is exit 66. A bare CR in the body is kept as data.
  */
 public final class MessageReader {
   public static final int MAX_HEADER_LINE = 64 * 1024;
@@ -35,7 +35,9 @@ public final class MessageReader {
   private byte[] bodyPrefix = new byte[0];
   private boolean headersRead;
 
-  /** @param dotEnds true unless -i/-oi: a lone "." line ends the message */
+  /**
+   * @param dotEnds true unless -i/-oi: a lone "." line ends the message
+   */
   public MessageReader(InputStream in, boolean dotEnds) {
     this.in = in;
     this.dotEnds = dotEnds;
@@ -126,7 +128,8 @@ public final class MessageReader {
               decided = true;
             }
             if (isHeader || isCont) {
-              throw new MessageFormatException("header line longer than " + MAX_HEADER_LINE + " bytes");
+              throw new MessageFormatException(
+                  "header line longer than " + MAX_HEADER_LINE + " bytes");
             }
             // not a header: the rest of this line is body; stop reading the line here
             line = Arrays.copyOf(line, len + 1);
@@ -164,7 +167,12 @@ public final class MessageReader {
       if (len == 1 && line[0] == '\n') {
         break; // the blank line: end of headers
       }
-      if (first && len >= 5 && line[0] == 'F' && line[1] == 'r' && line[2] == 'o' && line[3] == 'm'
+      if (first
+          && len >= 5
+          && line[0] == 'F'
+          && line[1] == 'r'
+          && line[2] == 'o'
+          && line[3] == 'm'
           && line[4] == ' ') {
         first = false;
         while (!complete && (c = read()) >= 0) {
@@ -180,7 +188,8 @@ public final class MessageReader {
       }
       section += len;
       if (section > MAX_HEADER_SECTION) {
-        throw new MessageFormatException("header section larger than " + MAX_HEADER_SECTION + " bytes");
+        throw new MessageFormatException(
+            "header section larger than " + MAX_HEADER_SECTION + " bytes");
       }
       if (isCont) {
         current.append(new String(line, 0, len, StandardCharsets.ISO_8859_1));
@@ -226,7 +235,8 @@ public final class MessageReader {
     }
     while (true) {
       if (maxBody > 0 && count > maxBody) {
-        throw new MessageFormatException("message body larger than max_msg_size (" + maxBody + " bytes)");
+        throw new MessageFormatException(
+            "message body larger than max_msg_size (" + maxBody + " bytes)");
       }
       // fast path: a run of plain bytes straight from the buffer
       if (!ended && pushback == -2 && pos < lim && !(atLineStart && dotEnds)) {
@@ -264,7 +274,8 @@ public final class MessageReader {
       count++;
     }
     if (maxBody > 0 && count > maxBody) {
-      throw new MessageFormatException("message body larger than max_msg_size (" + maxBody + " bytes)");
+      throw new MessageFormatException(
+          "message body larger than max_msg_size (" + maxBody + " bytes)");
     }
     return count;
   }

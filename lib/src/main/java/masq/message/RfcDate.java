@@ -18,9 +18,23 @@ public final class RfcDate {
     int off = t.getOffset().getTotalSeconds() / 60;
     char sign = off < 0 ? '-' : '+';
     off = Math.abs(off);
-    return DAYS[t.getDayOfWeek().getValue() - 1] + ", " + two(t.getDayOfMonth()) + " "
-        + MONTHS[t.getMonthValue() - 1] + " " + t.getYear() + " " + two(t.getHour()) + ":"
-        + two(t.getMinute()) + ":" + two(t.getSecond()) + " " + sign + two(off / 60) + two(off % 60);
+    return DAYS[t.getDayOfWeek().getValue() - 1]
+        + ", "
+        + two(t.getDayOfMonth())
+        + " "
+        + MONTHS[t.getMonthValue() - 1]
+        + " "
+        + t.getYear()
+        + " "
+        + two(t.getHour())
+        + ":"
+        + two(t.getMinute())
+        + ":"
+        + two(t.getSecond())
+        + " "
+        + sign
+        + two(off / 60)
+        + two(off % 60);
   }
 
   private static String two(int v) {

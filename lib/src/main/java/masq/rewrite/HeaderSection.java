@@ -11,24 +11,23 @@ import masq.message.MessageFormatException;
 import masq.message.MessageReader;
 
 /**
- * The header section of a message read byte for byte, for a filter that must give back what it
- * does not change exactly: line ends (LF or CRLF) stay as they are, folds stay inside their
- * header, a leading mbox {@code From } line is kept aside, and the line that ends the section
- * (the empty line, or the first line that is not a header) is kept too. The body is not read:
- * it stays in the stream for the caller to copy.
+ * The header section of a message read byte for byte, for a filter that must give back what it does
+ * not change exactly: line ends (LF or CRLF) stay as they are, folds stay inside their header, a
+ * leading mbox {@code From } line is kept aside, and the line that ends the section (the empty
+ * line, or the first line that is not a header) is kept too. The body is not read: it stays in the
+ * stream for the caller to copy.
  *
  * @param prefix a leading {@code From } line, or ""
  * @param headers the header fields; {@link Header#raw} holds each with its own line ends
- * @param separator the empty line ({@code "\n"} or {@code "\r\n"}), the first body line when
- *     a non-header line ended the section, or "" at end of input; one char per byte
+ * @param separator the empty line ({@code "\n"} or {@code "\r\n"}), the first body line when a
+ *     non-header line ended the section, or "" at end of input; one char per byte
  */
 public record HeaderSection(String prefix, List<Header> headers, String separator) {
 
   /**
-   * Reads up to the end of the header section. Refused (exit 65): a NUL byte, a header line
-   * over {@link MessageReader#MAX_HEADER_LINE} bytes (a longer line that is no header starts
-   * the body), a section over
-   * {@link MessageReader#MAX_HEADER_SECTION} bytes. Empty input is exit 66.
+   * Reads up to the end of the header section. Refused (exit 65): a NUL byte, a header line over
+   * {@link MessageReader#MAX_HEADER_LINE} bytes (a longer line that is no header starts the body),
+   * a section over {@link MessageReader#MAX_HEADER_SECTION} bytes. Empty input is exit 66.
    *
    * @param in read one byte at a time: pass a buffered stream
    */
@@ -48,12 +47,15 @@ public record HeaderSection(String prefix, List<Header> headers, String separato
           throw new MessageFormatException("NUL byte in header section");
         }
         if (line.length() >= MessageReader.MAX_HEADER_LINE) {
-          boolean continuation = (line.charAt(0) == ' ' || line.charAt(0) == '\t') && current != null;
+          boolean continuation =
+              (line.charAt(0) == ' ' || line.charAt(0) == '\t') && current != null;
           if (continuation || fieldNameEnd(line.toString()) > 0) {
-            throw new MessageFormatException("header line longer than " + MessageReader.MAX_HEADER_LINE + " bytes");
+            throw new MessageFormatException(
+                "header line longer than " + MessageReader.MAX_HEADER_LINE + " bytes");
           }
           line.append((char) c);
-          break; // a long line that is no header: the body starts here, the rest of it is in the stream
+          break; // a long line that is no header: the body starts here, the rest of it is in the
+          // stream
         }
         line.append((char) c);
         if (c == '\n') {
@@ -68,7 +70,8 @@ public record HeaderSection(String prefix, List<Header> headers, String separato
       }
       total += line.length();
       if (total > MessageReader.MAX_HEADER_SECTION) {
-        throw new MessageFormatException("header section larger than " + MessageReader.MAX_HEADER_SECTION + " bytes");
+        throw new MessageFormatException(
+            "header section larger than " + MessageReader.MAX_HEADER_SECTION + " bytes");
       }
       String l = line.toString();
       if (first && l.startsWith("From ")) {

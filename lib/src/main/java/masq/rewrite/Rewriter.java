@@ -15,20 +15,19 @@ import masq.route.MapTarget;
 import masq.route.Route;
 
 /**
- * A route's address rewriting (masqmail's {@code map_*} options, see masq.route(5)): pure
- * functions from a header section and return path to the ones that leave over the route. The
- * spool is never changed; {@code masq-deliver} calls this per route, {@code masq-rewrite}
- * shows it.
+ * A route's address rewriting (masqmail's {@code map_*} options, see masq.route(5)): pure functions
+ * from a header section and return path to the ones that leave over the route. The spool is never
+ * changed; {@code masq-deliver} calls this per route, {@code masq-rewrite} shows it.
  *
  * <p>Only {@code From:}, {@code Sender:}, {@code Reply-To:}, {@code Mail-Followup-To:} (every
- * occurrence) and the return path are rewritten, and in them only local addresses (see
- * {@link Locality#isRewritable}). For each, the specific map is searched first, then
- * {@code map_outgoing_addresses}; the first rule whose pattern matches the local part wins. In
- * a header only the addr-spec of a matching element changes: a bare address gets the whole
- * replacement, display name included; an address in angle brackets or with a comment keeps its
- * own display name and comments; {@code *@domain} changes only the domain. Everything else in
- * the value (other elements, separators, comments, folding, 8-bit text) stays byte for byte.
- * An element that does not parse is left as it is, with a warning.
+ * occurrence) and the return path are rewritten, and in them only local addresses (see {@link
+ * Locality#isRewritable}). For each, the specific map is searched first, then {@code
+ * map_outgoing_addresses}; the first rule whose pattern matches the local part wins. In a header
+ * only the addr-spec of a matching element changes: a bare address gets the whole replacement,
+ * display name included; an address in angle brackets or with a comment keeps its own display name
+ * and comments; {@code *@domain} changes only the domain. Everything else in the value (other
+ * elements, separators, comments, folding, 8-bit text) stays byte for byte. An element that does
+ * not parse is left as it is, with a warning.
  */
 public final class Rewriter {
   private final Route route;
@@ -57,8 +56,10 @@ public final class Rewriter {
         out.set(i, n);
       }
     }
-    return new Rewritten(out == headers ? headers : List.copyOf(out),
-        returnPath == null ? null : returnPath(returnPath), List.copyOf(warnings));
+    return new Rewritten(
+        out == headers ? headers : List.copyOf(out),
+        returnPath == null ? null : returnPath(returnPath),
+        List.copyOf(warnings));
   }
 
   /** The return path over this route: a local one whose local part matches a rule is replaced. */
@@ -88,8 +89,11 @@ public final class Rewriter {
     for (Mailbox m : AddressParser.parseList(value)) {
       Address a = m.address();
       if (a == null) {
-        warnings.add(h.name() + ": cannot parse '" + AddressException.printable(utf8(m.text()).strip())
-            + "'; left as it is");
+        warnings.add(
+            h.name()
+                + ": cannot parse '"
+                + AddressException.printable(utf8(m.text()).strip())
+                + "'; left as it is");
         continue;
       }
       Address u = new Address(utf8(a.localPart()), a.domain() == null ? null : utf8(a.domain()));
@@ -136,8 +140,8 @@ public final class Rewriter {
 
   /**
    * True when the list element around the bare address {@code m} holds a comment (then, as in
-   * masqmail, only the addr-spec is replaced). The element runs from the separator before it
-   * to the one after it.
+   * masqmail, only the addr-spec is replaced). The element runs from the separator before it to the
+   * one after it.
    */
   static boolean hasComment(String value, Mailbox m) {
     int from = m.start();

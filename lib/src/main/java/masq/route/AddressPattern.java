@@ -18,7 +18,8 @@ import masq.address.Glob;
 public record AddressPattern(String text, String local, String domain, String where) {
 
   /** Parses one item of list {@code option}; an empty part is an error naming {@code where}. */
-  public static AddressPattern parse(String item, String where, String option) throws MasqException {
+  public static AddressPattern parse(String item, String where, String option)
+      throws MasqException {
     if (item.equals("<>")) {
       return new AddressPattern(item, null, null, where);
     }
@@ -26,8 +27,15 @@ public record AddressPattern(String text, String local, String domain, String wh
     String local = at < 0 ? item : item.substring(0, at);
     String domain = at < 0 ? "*" : item.substring(at + 1);
     if (local.isEmpty() || domain.isEmpty()) {
-      throw new MasqException(Exit.CONFIG, where + ": " + option + ": address pattern '" + AddressException.printable(item)
-          + "' has an empty " + (local.isEmpty() ? "local part (write *@domain)" : "domain"));
+      throw new MasqException(
+          Exit.CONFIG,
+          where
+              + ": "
+              + option
+              + ": address pattern '"
+              + AddressException.printable(item)
+              + "' has an empty "
+              + (local.isEmpty() ? "local part (write *@domain)" : "domain"));
     }
     return new AddressPattern(item, local, domain, where);
   }

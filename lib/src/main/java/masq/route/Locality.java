@@ -8,12 +8,12 @@ import masq.address.Glob;
 import masq.config.Config;
 
 /**
- * Which recipients are local, as masqmail decides it (address.c {@code addr_is_local}): an
- * address is local when its domain matches {@code local_hosts} (fnmatch globs, ignoring case;
- * an unqualified address always counts) and it is not in {@code not_local_addresses}, or when
- * it is in {@code local_addresses}. Entries of both address lists are qualified with
- * {@code host_name}; local parts compare exactly, or ignoring case with {@code
- * caseless_matching}; domains always ignore case.
+ * Which recipients are local, as masqmail decides it (address.c {@code addr_is_local}): an address
+ * is local when its domain matches {@code local_hosts} (fnmatch globs, ignoring case; an
+ * unqualified address always counts) and it is not in {@code not_local_addresses}, or when it is in
+ * {@code local_addresses}. Entries of both address lists are qualified with {@code host_name};
+ * local parts compare exactly, or ignoring case with {@code caseless_matching}; domains always
+ * ignore case.
  */
 public final class Locality {
   private final List<String> localHosts;
@@ -21,8 +21,12 @@ public final class Locality {
   private final List<Address> notLocalAddresses;
   private final boolean caseless;
 
-  public Locality(List<String> localHosts, List<String> localAddresses,
-      List<String> notLocalAddresses, boolean caseless, String hostName) {
+  public Locality(
+      List<String> localHosts,
+      List<String> localAddresses,
+      List<String> notLocalAddresses,
+      boolean caseless,
+      String hostName) {
     this.localHosts = List.copyOf(localHosts);
     this.localAddresses = addresses(localAddresses, hostName);
     this.notLocalAddresses = addresses(notLocalAddresses, hostName);
@@ -30,8 +34,12 @@ public final class Locality {
   }
 
   public static Locality of(Config cfg) {
-    return new Locality(cfg.localHosts(), cfg.localAddresses(), cfg.notLocalAddresses(),
-        cfg.caselessMatching(), cfg.hostName());
+    return new Locality(
+        cfg.localHosts(),
+        cfg.localAddresses(),
+        cfg.notLocalAddresses(),
+        cfg.caselessMatching(),
+        cfg.hostName());
   }
 
   /** True when {@code domain} is this host: null or empty, or matching {@code local_hosts}. */
@@ -56,9 +64,9 @@ public final class Locality {
   }
 
   /**
-   * True when a route's rewrite rules may change {@code a}: no domain, a domain in
-   * {@code local_hosts}, or listed in {@code local_addresses}. {@code not_local_addresses} is
-   * ignored here, as masqmail's rewriting ignores it; the null sender is never rewritten.
+   * True when a route's rewrite rules may change {@code a}: no domain, a domain in {@code
+   * local_hosts}, or listed in {@code local_addresses}. {@code not_local_addresses} is ignored
+   * here, as masqmail's rewriting ignores it; the null sender is never rewritten.
    */
   public boolean isRewritable(Address a) {
     if (a.isNull()) {
@@ -69,8 +77,10 @@ public final class Locality {
 
   /** masqmail's {@code addr_isequal}: local part exact (or caseless), domain caseless. */
   public boolean same(Address a, Address b) {
-    boolean local = caseless ? a.localPart().equalsIgnoreCase(b.localPart())
-        : a.localPart().equals(b.localPart());
+    boolean local =
+        caseless
+            ? a.localPart().equalsIgnoreCase(b.localPart())
+            : a.localPart().equals(b.localPart());
     return local && a.domainLower().equals(b.domainLower());
   }
 
@@ -92,8 +102,10 @@ public final class Locality {
         s = s.substring(1, s.length() - 1);
       }
       int at = s.lastIndexOf('@');
-      out.add(at < 0 ? new Address(s, hostName.toLowerCase(Locale.ROOT))
-          : new Address(s.substring(0, at), s.substring(at + 1)));
+      out.add(
+          at < 0
+              ? new Address(s, hostName.toLowerCase(Locale.ROOT))
+              : new Address(s.substring(0, at), s.substring(at + 1)));
     }
     return List.copyOf(out);
   }

@@ -20,7 +20,8 @@ import masq.address.Mailbox;
  * @param displayName the replacement's display name, "" when it has none
  * @param where {@code file:line} of the rule
  */
-public record MapRule(String pattern, String text, Address address, String displayName, String where) {
+public record MapRule(
+    String pattern, String text, Address address, String displayName, String where) {
 
   /** Parses {@code pattern: replacement}; errors name {@code where} (exit 78). */
   public static MapRule parse(String item, String where, String option) throws MasqException {
@@ -43,8 +44,8 @@ public record MapRule(String pattern, String text, Address address, String displ
     }
     List<Mailbox> boxes = AddressParser.parseList(repl);
     Mailbox m = boxes.size() == 1 ? boxes.get(0) : null;
-    boolean whole = m != null
-        && (m.angle() ? repl.endsWith(">") : m.start() == 0 && m.end() == repl.length());
+    boolean whole =
+        m != null && (m.angle() ? repl.endsWith(">") : m.start() == 0 && m.end() == repl.length());
     if (m == null || m.address() == null || m.address().isNull() || !whole) {
       throw bad(where, option, item, "replacement is not one address");
     }
@@ -57,7 +58,8 @@ public record MapRule(String pattern, String text, Address address, String displ
   }
 
   private static MasqException bad(String where, String option, String item, String what) {
-    return new MasqException(Exit.CONFIG,
+    return new MasqException(
+        Exit.CONFIG,
         where + ": " + option + ": rule '" + AddressException.printable(item) + "': " + what);
   }
 

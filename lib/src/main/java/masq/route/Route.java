@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressParser;
@@ -19,22 +18,33 @@ import masq.config.Values;
 import masq.message.Header;
 
 /**
- * One route ({@code NAME.route}) with every option of masq.route(5) read, validated and typed.
- * A bad value is a configuration error naming file and line (exit 78). Immutable.
+ * One route ({@code NAME.route}) with every option of masq.route(5) read, validated and typed. A
+ * bad value is a configuration error naming file and line (exit 78). Immutable.
  *
- * <p>The conditions ({@code allowed_}/{@code denied_} senders, recipients and From: headers)
- * are answered by {@link #admits}; the rewrite rules are read by {@code masq.rewrite}; the
- * transport options are for remote delivery.
+ * <p>The conditions ({@code allowed_}/{@code denied_} senders, recipients and From: headers) are
+ * answered by {@link #admits}; the rewrite rules are read by {@code masq.rewrite}; the transport
+ * options are for remote delivery.
  */
 public final class Route {
   /** How the SMTP peer is reached when there is no {@code mail_host}. */
-  public enum Resolver { DNS_MX, BYNAME }
+  public enum Resolver {
+    DNS_MX,
+    BYNAME
+  }
 
   /** {@code tls}: none, STARTTLS (required when set), or TLS from the start. */
-  public enum Tls { NONE, STARTTLS, SMTPS }
+  public enum Tls {
+    NONE,
+    STARTTLS,
+    SMTPS
+  }
 
   /** {@code auth_name}: the SMTP AUTH mechanism. */
-  public enum Auth { PLAIN, LOGIN, CRAM_MD5 }
+  public enum Auth {
+    PLAIN,
+    LOGIN,
+    CRAM_MD5
+  }
 
   private final String name;
   private final Path file;
@@ -77,24 +87,33 @@ public final class Route {
     // masqmail 0.2's conditions join the lists that replaced them in masqmail 0.3:
     // *_mail_locals and *_return_paths the sender lists, *_rcpt_domains (as *@DOMAIN) the
     // recipient lists, so an old route file stays as strict as it was
-    this.allowedSenders = join(patterns(rc, "allowed_senders"),
-        patterns(rc, "allowed_return_paths"), patterns(rc, "allowed_mail_locals"));
-    this.deniedSenders = join(patterns(rc, "denied_senders"),
-        patterns(rc, "not_allowed_return_paths"), patterns(rc, "not_allowed_mail_locals"));
-    this.allowedRecipients = join(patterns(rc, "allowed_recipients"), domains(rc, "allowed_rcpt_domains"));
-    this.deniedRecipients = join(patterns(rc, "denied_recipients"), domains(rc, "not_allowed_rcpt_domains"));
+    this.allowedSenders =
+        join(
+            patterns(rc, "allowed_senders"),
+            patterns(rc, "allowed_return_paths"),
+            patterns(rc, "allowed_mail_locals"));
+    this.deniedSenders =
+        join(
+            patterns(rc, "denied_senders"),
+            patterns(rc, "not_allowed_return_paths"),
+            patterns(rc, "not_allowed_mail_locals"));
+    this.allowedRecipients =
+        join(patterns(rc, "allowed_recipients"), domains(rc, "allowed_rcpt_domains"));
+    this.deniedRecipients =
+        join(patterns(rc, "denied_recipients"), domains(rc, "not_allowed_rcpt_domains"));
     this.allowedFromHdrs = patterns(rc, "allowed_from_hdrs");
     this.deniedFromHdrs = patterns(rc, "denied_from_hdrs");
 
     Map<MapTarget, List<MapRule>> m = new EnumMap<>(MapTarget.class);
     for (MapTarget t : MapTarget.values()) {
       List<MapRule> rules = new ArrayList<>(rules(rc, t.option()));
-      String old = switch (t) {
-        case FROM -> "set_h_from_domain";
-        case REPLY_TO -> "set_h_reply_to_domain";
-        case RETURN_PATH -> "set_return_path_domain";
-        default -> null;
-      };
+      String old =
+          switch (t) {
+            case FROM -> "set_h_from_domain";
+            case REPLY_TO -> "set_h_reply_to_domain";
+            case RETURN_PATH -> "set_return_path_domain";
+            default -> null;
+          };
       Setting s = old == null ? null : rc.setting(old);
       if (s != null) {
         rules.add(MapRule.domainRule(domain(s), s.where()));
@@ -114,7 +133,8 @@ public final class Route {
       String v = mh.value().strip();
       String host = v;
       int port = 0;
-      int colon = v.startsWith("[") ? v.indexOf(':', Math.max(0, v.indexOf(']'))) : v.lastIndexOf(':');
+      int colon =
+          v.startsWith("[") ? v.indexOf(':', Math.max(0, v.indexOf(']'))) : v.lastIndexOf(':');
       if (colon >= 0) {
         host = v.substring(0, colon);
         port = port(mh, v.substring(colon + 1));
@@ -157,12 +177,15 @@ public final class Route {
     this.instantHelo = bool(rc, "instant_helo", false);
     this.doPipelining = bool(rc, "do_pipelining", true);
     Setting tl = rc.setting("tls");
-    this.tls = tl == null ? Tls.NONE : switch (tl.value().strip().toLowerCase(Locale.ROOT)) {
-      case "none", "" -> Tls.NONE;
-      case "starttls" -> Tls.STARTTLS;
-      case "smtps" -> Tls.SMTPS;
-      default -> throw Values.bad(tl, "expected none, starttls or smtps");
-    };
+    this.tls =
+        tl == null
+            ? Tls.NONE
+            : switch (tl.value().strip().toLowerCase(Locale.ROOT)) {
+              case "none", "" -> Tls.NONE;
+              case "starttls" -> Tls.STARTTLS;
+              case "smtps" -> Tls.SMTPS;
+              default -> throw Values.bad(tl, "expected none, starttls or smtps");
+            };
     this.tlsVerify = bool(rc, "tls_verify", true);
     Setting tf = rc.setting("tls_trust_file");
     if (tf != null && tf.value().isBlank()) {
@@ -170,12 +193,15 @@ public final class Route {
     }
     this.tlsTrustFile = rc.path("tls_trust_file");
     Setting an = rc.setting("auth_name");
-    this.authName = an == null ? null : switch (an.value().strip().toLowerCase(Locale.ROOT)) {
-      case "plain" -> Auth.PLAIN;
-      case "login" -> Auth.LOGIN;
-      case "cram-md5" -> Auth.CRAM_MD5;
-      default -> throw Values.bad(an, "expected plain, login or cram-md5");
-    };
+    this.authName =
+        an == null
+            ? null
+            : switch (an.value().strip().toLowerCase(Locale.ROOT)) {
+              case "plain" -> Auth.PLAIN;
+              case "login" -> Auth.LOGIN;
+              case "cram-md5" -> Auth.CRAM_MD5;
+              default -> throw Values.bad(an, "expected plain, login or cram-md5");
+            };
     this.authLogin = str(rc, "auth_login");
     this.authSecret = str(rc, "auth_secret");
     if (authName != null && (authLogin == null || authSecret == null)) {
@@ -190,7 +216,8 @@ public final class Route {
       throw Values.bad(rc.setting("tls"), "tls does not apply to a pipe route");
     }
     if (tls != Tls.NONE && wrapper != null) {
-      throw Values.bad(rc.setting("tls"), "tls cannot be used with wrapper (the wrapper does TLS itself)");
+      throw Values.bad(
+          rc.setting("tls"), "tls cannot be used with wrapper (the wrapper does TLS itself)");
     }
     this.pipeFromline = bool(rc, "pipe_fromline", false);
     this.pipeFromhack = bool(rc, "pipe_fromhack", false);
@@ -270,8 +297,11 @@ public final class Route {
   }
 
   private static int port(Setting s, String v) throws MasqException {
-    if (v.isEmpty() || v.length() > 5 || !v.chars().allMatch(c -> c >= '0' && c <= '9')
-        || Integer.parseInt(v) < 1 || Integer.parseInt(v) > 65535) {
+    if (v.isEmpty()
+        || v.length() > 5
+        || !v.chars().allMatch(c -> c >= '0' && c <= '9')
+        || Integer.parseInt(v) < 1
+        || Integer.parseInt(v) > 65535) {
       throw Values.bad(s, "'" + v + "' is not a port number (1-65535)");
     }
     return Integer.parseInt(v);
@@ -281,15 +311,27 @@ public final class Route {
   static boolean isHost(String h) {
     if (h.startsWith("[")) {
       String lit = h.regionMatches(true, 1, "IPv6:", 0, 5) ? "[" + h.substring(6) : h;
-      return lit.length() > 2 && lit.endsWith("]")
-          && lit.substring(1, lit.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0
-              || c == ':' || c == '.');
+      return lit.length() > 2
+          && lit.endsWith("]")
+          && lit.substring(1, lit.length() - 1)
+              .chars()
+              .allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
     }
-    if (h.isEmpty() || h.length() > 253 || h.startsWith(".") || h.startsWith("-") || h.contains("..")) {
+    if (h.isEmpty()
+        || h.length() > 253
+        || h.startsWith(".")
+        || h.startsWith("-")
+        || h.contains("..")) {
       return false;
     }
-    return h.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_');
+    return h.chars()
+        .allMatch(c ->
+            (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_');
   }
 
   /** A command option: must split like a shell command line into at least one word. */
@@ -308,14 +350,15 @@ public final class Route {
   // ---- conditions ----
 
   /**
-   * May a message with return path {@code sender} and header section {@code headers} go over
-   * this route, and (when {@code recipient} is not null) may it go there to {@code recipient}?
-   * Refusals name the rule. The sender: a match in denied_senders refuses; when allowed_senders
-   * is set, the sender must match it. The From: header (only when a from_hdrs list is set): the
-   * first one, as one address qualified with {@code hostName}, the same logic; a From: that does
-   * not parse refuses, none at all allows. The recipient: likewise with the recipient lists.
+   * May a message with return path {@code sender} and header section {@code headers} go over this
+   * route, and (when {@code recipient} is not null) may it go there to {@code recipient}? Refusals
+   * name the rule. The sender: a match in denied_senders refuses; when allowed_senders is set, the
+   * sender must match it. The From: header (only when a from_hdrs list is set): the first one, as
+   * one address qualified with {@code hostName}, the same logic; a From: that does not parse
+   * refuses, none at all allows. The recipient: likewise with the recipient lists.
    */
-  public RouteDecision admits(Address sender, List<Header> headers, Address recipient, String hostName) {
+  public RouteDecision admits(
+      Address sender, List<Header> headers, Address recipient, String hostName) {
     RouteDecision d = check("sender", sender, allowedSenders, deniedSenders, "senders");
     if (!d.allowed()) {
       return d;
@@ -334,7 +377,9 @@ public final class Route {
         if (a == null) {
           return RouteDecision.refused("route " + name + ": the From: header does not parse");
         }
-        d = check("From: address", a.qualify(hostName), allowedFromHdrs, deniedFromHdrs, "from_hdrs");
+        d =
+            check(
+                "From: address", a.qualify(hostName), allowedFromHdrs, deniedFromHdrs, "from_hdrs");
         if (!d.allowed()) {
           return d;
         }
@@ -346,12 +391,28 @@ public final class Route {
     return RouteDecision.ALLOWED;
   }
 
-  private RouteDecision check(String what, Address a, List<AddressPattern> allowed,
-      List<AddressPattern> denied, String list) {
+  private RouteDecision check(
+      String what,
+      Address a,
+      List<AddressPattern> allowed,
+      List<AddressPattern> denied,
+      String list) {
     for (AddressPattern p : denied) {
       if (p.matches(a)) {
-        return RouteDecision.refused("route " + name + ": " + what + " " + a.bracketed()
-            + " matches '" + p.text() + "' of denied_" + list + " (" + p.where() + ")");
+        return RouteDecision.refused(
+            "route "
+                + name
+                + ": "
+                + what
+                + " "
+                + a.bracketed()
+                + " matches '"
+                + p.text()
+                + "' of denied_"
+                + list
+                + " ("
+                + p.where()
+                + ")");
       }
     }
     if (allowed.isEmpty()) {
@@ -362,8 +423,18 @@ public final class Route {
         return RouteDecision.ALLOWED;
       }
     }
-    return RouteDecision.refused("route " + name + ": " + what + " " + a.bracketed()
-        + " is not in allowed_" + list + " (" + allowed.get(0).where() + ")");
+    return RouteDecision.refused(
+        "route "
+            + name
+            + ": "
+            + what
+            + " "
+            + a.bracketed()
+            + " is not in allowed_"
+            + list
+            + " ("
+            + allowed.get(0).where()
+            + ")");
   }
 
   // ---- accessors ----
@@ -435,8 +506,8 @@ public final class Route {
   }
 
   /**
-   * The TCP port: the {@code mail_host} port, else {@code smtp_port}, else 465 with
-   * {@code tls = smtps} and 25 otherwise.
+   * The TCP port: the {@code mail_host} port, else {@code smtp_port}, else 465 with {@code tls =
+   * smtps} and 25 otherwise.
    */
   public int port() {
     if (mailHostPort > 0) {
@@ -529,20 +600,34 @@ public final class Route {
     line(sb, MapTarget.OUTGOING, ruleTexts(outgoing));
     line(sb, "last_route", lastRoute);
     line(sb, "connect_error_fail", connectErrorFail);
-    line(sb, "mail_host", mailHost == null ? "(none: by recipient domain)"
-        : mailHost + (mailHostPort > 0 ? ":" + mailHostPort : ""));
+    line(
+        sb,
+        "mail_host",
+        mailHost == null
+            ? "(none: by recipient domain)"
+            : mailHost + (mailHostPort > 0 ? ":" + mailHostPort : ""));
     line(sb, "port", port());
-    line(sb, "resolve_list", String.join(";", resolveList.stream()
-        .map(r -> r.name().toLowerCase(Locale.ROOT)).toList()));
+    line(
+        sb,
+        "resolve_list",
+        String.join(
+            ";", resolveList.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList()));
     line(sb, "helo_name", heloName == null ? "(host_name)" : heloName);
     line(sb, "do_correct_helo", doCorrectHelo);
     line(sb, "instant_helo", instantHelo);
     line(sb, "do_pipelining", doPipelining);
     line(sb, "tls", tls.name().toLowerCase(Locale.ROOT));
     line(sb, "tls_verify", tlsVerify);
-    line(sb, "tls_trust_file", tlsTrustFile == null ? "(the JDK's trusted certificates)" : tlsTrustFile);
-    line(sb, "auth_name", authName == null ? "(no AUTH)"
-        : authName.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    line(
+        sb,
+        "tls_trust_file",
+        tlsTrustFile == null ? "(the JDK's trusted certificates)" : tlsTrustFile);
+    line(
+        sb,
+        "auth_name",
+        authName == null
+            ? "(no AUTH)"
+            : authName.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     line(sb, "auth_login", authLogin == null ? "" : authLogin);
     line(sb, "auth_secret", authSecret == null ? "" : "(set, not shown)");
     line(sb, "wrapper", wrapper == null ? "" : wrapper);

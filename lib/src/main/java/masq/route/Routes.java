@@ -9,8 +9,8 @@ import masq.MasqException;
 import masq.config.Config;
 
 /**
- * Finds the routes of a configuration: {@code permanent_routes} (tried on every run) and
- * {@code query_routes.NAME} (used while connection NAME is online), each a list of route files.
+ * Finds the routes of a configuration: {@code permanent_routes} (tried on every run) and {@code
+ * query_routes.NAME} (used while connection NAME is online), each a list of route files.
  */
 public final class Routes {
   private Routes() {}
@@ -24,16 +24,17 @@ public final class Routes {
   public static List<Route> query(Config cfg, String name, boolean strict) throws MasqException {
     List<Path> files = cfg.queryRoutes().get(name);
     if (files == null) {
-      throw new MasqException(Exit.UNAVAILABLE, "no route " + name + " (known: " + known(cfg) + ")");
+      throw new MasqException(
+          Exit.UNAVAILABLE, "no route " + name + " (known: " + known(cfg) + ")");
     }
     return load(files, strict);
   }
 
   /**
-   * The one route called {@code name}: a file path (containing {@code /}), else the route
-   * whose file is {@code name.route} in permanent_routes or any query_routes list, else the
-   * only route of {@code query_routes.NAME}. Exit 69 when there is none, 64 when
-   * {@code query_routes.NAME} lists several files (name one of them).
+   * The one route called {@code name}: a file path (containing {@code /}), else the route whose
+   * file is {@code name.route} in permanent_routes or any query_routes list, else the only route of
+   * {@code query_routes.NAME}. Exit 69 when there is none, 64 when {@code query_routes.NAME} lists
+   * several files (name one of them).
    */
   public static Route named(Config cfg, String name, boolean strict) throws MasqException {
     if (name.contains("/")) {
@@ -53,8 +54,14 @@ public final class Routes {
       return Route.load(files.get(0), strict);
     }
     if (files != null && !files.isEmpty()) {
-      throw new MasqException(Exit.USAGE, "query_routes." + name + " lists " + files.size()
-          + " route files; name one of them: " + String.join(", ", files.stream().map(Path::toString).toList()));
+      throw new MasqException(
+          Exit.USAGE,
+          "query_routes."
+              + name
+              + " lists "
+              + files.size()
+              + " route files; name one of them: "
+              + String.join(", ", files.stream().map(Path::toString).toList()));
     }
     throw new MasqException(Exit.UNAVAILABLE, "no route " + name + " (known: " + known(cfg) + ")");
   }

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a command line the way masqmail does (g_shell_parse_argv): words separated by
- * white space, single quotes literal, double quotes with backslash escapes, a backslash
- * quoting the next character outside quotes, a {@code #} that starts a word starting a comment.
- * No variables, globs or other shell syntax.
+ * Splits a command line the way masqmail does (g_shell_parse_argv): words separated by white space,
+ * single quotes literal, double quotes with backslash escapes, a backslash quoting the next
+ * character outside quotes, a {@code #} that starts a word starting a comment. No variables, globs
+ * or other shell syntax.
  */
 public final class Words {
   private Words() {}

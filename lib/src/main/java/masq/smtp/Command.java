@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * An SMTP command line (RFC 5321 section 4.1): a verb and its argument text. The verb is
- * matched without regard to case; the argument is what follows the first space, unchanged.
+ * An SMTP command line (RFC 5321 section 4.1): a verb and its argument text. The verb is matched
+ * without regard to case; the argument is what follows the first space, unchanged.
  */
 public record Command(String verb, String argument) {
   /** The longest command line RFC 5321 allows, CRLF included (section 4.5.3.1.4). */
@@ -26,9 +26,9 @@ public record Command(String verb, String argument) {
   }
 
   /**
-   * For {@code MAIL FROM:} and {@code RCPT TO:}: the text after {@code keyword} (such as
-   * "FROM:"), or null when the argument does not start with it. Spaces after the colon are
-   * tolerated, as many clients send them.
+   * For {@code MAIL FROM:} and {@code RCPT TO:}: the text after {@code keyword} (such as "FROM:"),
+   * or null when the argument does not start with it. Spaces after the colon are tolerated, as many
+   * clients send them.
    */
   public String after(String keyword) {
     if (argument.length() < keyword.length()

@@ -8,8 +8,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The byte streams a session talks over: a TCP socket (standalone server, or the socket inetd
- * hands over), or plain streams such as a pipe on stdin/stdout.
+ * The byte streams a session talks over: a TCP socket (standalone server, or the socket inetd hands
+ * over), or plain streams such as a pipe on stdin/stdout.
  */
 public interface Connection extends AutoCloseable {
   InputStream input() throws IOException;

@@ -13,13 +13,13 @@ import masq.route.Locality;
 
 /**
  * Who may send mail where through masq-smtpd. Mail for local addresses is accepted from every
- * client; mail for other domains (relaying) only from a client inside {@code relay_nets}
- * (CIDR networks, IPv4 and IPv6; default loopback), from a local client (a pipe), or from
- * anyone when {@code do_relay = true}.
+ * client; mail for other domains (relaying) only from a client inside {@code relay_nets} (CIDR
+ * networks, IPv4 and IPv6; default loopback), from a local client (a pipe), or from anyone when
+ * {@code do_relay = true}.
  *
- * <p>An address is local when its domain matches {@code local_hosts} (globs, case-insensitive)
- * and it is not in {@code not_local_addresses}, or when it is in {@code local_addresses}
- * (masqmail's {@code addr_is_local}).
+ * <p>An address is local when its domain matches {@code local_hosts} (globs, case-insensitive) and
+ * it is not in {@code not_local_addresses}, or when it is in {@code local_addresses} (masqmail's
+ * {@code addr_is_local}).
  */
 public final class RelayPolicy {
   private final Config cfg;
@@ -48,15 +48,20 @@ public final class RelayPolicy {
     }
   }
 
-  /** @throws MasqException (78) when an entry of relay_nets is not a network */
+  /**
+   * @throws MasqException (78) when an entry of relay_nets is not a network
+   */
   public RelayPolicy(Config cfg) throws MasqException {
     this.cfg = cfg;
     List<Net> n = new ArrayList<>();
     for (String item : cfg.relayNets()) {
       Net net = parseNet(item);
       if (net == null) {
-        throw new MasqException(Exit.CONFIG, "relay_nets: '" + AddressException.printable(item)
-            + "' is not a network such as 192.168.1.0/24 or fd00::/8");
+        throw new MasqException(
+            Exit.CONFIG,
+            "relay_nets: '"
+                + AddressException.printable(item)
+                + "' is not a network such as 192.168.1.0/24 or fd00::/8");
       }
       n.add(net);
     }
@@ -96,8 +101,10 @@ public final class RelayPolicy {
     boolean v6 = s.indexOf(':') >= 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || c == '.'
-          || (v6 && (c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || c == '.'
+              || (v6 && (c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
       if (!ok) {
         return null;
       }

@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An SMTP reply (RFC 5321 section 4.2): a three-digit code and one or more lines of text. The
- * text of each line starts with the enhanced status code (RFC 3463) when there is one. Written
- * as {@code 250-first} ... {@code 250 last}, each line ending in CRLF. Used by the server to
- * answer and by a client to read answers.
+ * An SMTP reply (RFC 5321 section 4.2): a three-digit code and one or more lines of text. The text
+ * of each line starts with the enhanced status code (RFC 3463) when there is one. Written as {@code
+ * 250-first} ... {@code 250 last}, each line ending in CRLF. Used by the server to answer and by a
+ * client to read answers.
  */
 public record Reply(int code, List<String> lines) {
   public Reply {
@@ -85,8 +85,10 @@ public record Reply(int code, List<String> lines) {
         throw new IOException("connection closed while waiting for a reply");
       }
       String t = line.text();
-      if (line.tooLong() || t.length() < 3 || !isCode(t) || (t.length() > 3 && t.charAt(3) != ' '
-          && t.charAt(3) != '-')) {
+      if (line.tooLong()
+          || t.length() < 3
+          || !isCode(t)
+          || (t.length() > 3 && t.charAt(3) != ' ' && t.charAt(3) != '-')) {
         throw new IOException("not an SMTP reply: " + masq.address.AddressException.printable(t));
       }
       int c = Integer.parseInt(t.substring(0, 3));
@@ -102,7 +104,9 @@ public record Reply(int code, List<String> lines) {
   }
 
   private static boolean isCode(String t) {
-    return t.charAt(0) >= '2' && t.charAt(0) <= '5' && Character.isDigit(t.charAt(1))
+    return t.charAt(0) >= '2'
+        && t.charAt(0) <= '5'
+        && Character.isDigit(t.charAt(1))
         && Character.isDigit(t.charAt(2));
   }
 

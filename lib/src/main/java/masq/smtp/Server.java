@@ -18,15 +18,16 @@ import masq.Exit;
 import masq.MasqException;
 
 /**
- * The standalone SMTP server: accepts connections on each listen address and runs one
- * {@link Session} per connection on a platform thread (reused by later sessions). A watchdog
- * ends sessions idle for longer than smtp_timeout; beyond {@value #MAX_SESSIONS} sessions at
- * once a new client gets 421. {@link #stop} closes the listening sockets, lets sessions finish
- * what they are doing (a message being sent is still accepted) and ends the others with 421.
+ * The standalone SMTP server: accepts connections on each listen address and runs one {@link
+ * Session} per connection on a platform thread (reused by later sessions). A watchdog ends sessions
+ * idle for longer than smtp_timeout; beyond {@value #MAX_SESSIONS} sessions at once a new client
+ * gets 421. {@link #stop} closes the listening sockets, lets sessions finish what they are doing (a
+ * message being sent is still accepted) and ends the others with 421.
  */
 public final class Server {
   /** Sessions at once; a client beyond this gets 421 at once. */
   static final int MAX_SESSIONS = 500;
+
   private final Session.Settings settings;
   private final Duration timeout;
   private final List<ServerSocket> sockets = new ArrayList<>();
@@ -36,8 +37,9 @@ public final class Server {
   // platform threads, kept for reuse: a session blocks in socket reads and fsyncs, which a
   // platform thread does in the kernel; on virtual threads each wait was a park, an epoll
   // registration and an unpark through the scheduler (a third more CPU per message)
-  private final ExecutorService workers = Executors.newCachedThreadPool(
-      Thread.ofPlatform().daemon().name("masq-smtpd-session").factory());
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("masq-smtpd-session").factory());
   private volatile boolean stopping;
 
   public Server(Session.Settings settings) {
@@ -105,12 +107,15 @@ public final class Server {
         sockets.add(ss);
       } catch (IOException e) {
         closeSockets();
-        throw new MasqException(Exit.UNAVAILABLE, "cannot listen on " + a + ": " + e.getMessage(), e);
+        throw new MasqException(
+            Exit.UNAVAILABLE, "cannot listen on " + a + ": " + e.getMessage(), e);
       }
     }
     for (ServerSocket ss : sockets) {
-      Thread t = Thread.ofPlatform().name("masq-smtpd-accept " + ss.getLocalSocketAddress())
-          .start(() -> accept(ss));
+      Thread t =
+          Thread.ofPlatform()
+              .name("masq-smtpd-accept " + ss.getLocalSocketAddress())
+              .start(() -> accept(ss));
       acceptors.add(t);
     }
     watchdog.start();
@@ -133,7 +138,9 @@ public final class Server {
       } catch (SocketException e) {
         return; // closed by stop()
       } catch (IOException e) {
-        settings.log().write("smtpd: accept on " + ss.getLocalSocketAddress() + " failed: " + e.getMessage());
+        settings
+            .log()
+            .write("smtpd: accept on " + ss.getLocalSocketAddress() + " failed: " + e.getMessage());
         try {
           Thread.sleep(100); // out of file descriptors, say: do not spin
         } catch (InterruptedException ie) {
@@ -149,20 +156,32 @@ public final class Server {
       }
       String client = s.getInetAddress().getHostAddress();
       if (sessions.size() >= MAX_SESSIONS) {
-        settings.log().write("smtpd: " + MAX_SESSIONS + " sessions at once; " + client + " turned away");
-        Thread.ofVirtual().start(() -> {
-          try (s) {
-            s.getOutputStream().write(Reply.of(421, "4.7.0", settings.config().hostName()
-                + " too many connections, try again later").encode());
-          } catch (IOException e) {
-            // the client is gone
-          }
-        });
+        settings
+            .log()
+            .write("smtpd: " + MAX_SESSIONS + " sessions at once; " + client + " turned away");
+        Thread.ofVirtual()
+            .start(() -> {
+              try (s) {
+                s.getOutputStream()
+                    .write(
+                        Reply.of(
+                                421,
+                                "4.7.0",
+                                settings.config().hostName()
+                                    + " too many connections, try again later")
+                            .encode());
+              } catch (IOException e) {
+                // the client is gone
+              }
+            });
         continue;
       }
       // the TLS handshake is the one read the watchdog does not see
-      Session session = new Session(settings,
-          Connection.of(s, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() * 2 + 1000)), client);
+      Session session =
+          new Session(
+              settings,
+              Connection.of(s, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() * 2 + 1000)),
+              client);
       sessions.add(session);
       if (stopping) {
         session.stop();
@@ -198,7 +217,9 @@ public final class Server {
     StringBuilder sb = new StringBuilder();
     for (InetSocketAddress a : boundAddresses()) {
       String h = a.getAddress().getHostAddress();
-      sb.append(sb.isEmpty() ? "" : ", ").append(h.contains(":") ? "[" + h + "]" : h).append(':')
+      sb.append(sb.isEmpty() ? "" : ", ")
+          .append(h.contains(":") ? "[" + h + "]" : h)
+          .append(':')
           .append(a.getPort());
     }
     return sb.toString();
@@ -210,8 +231,8 @@ public final class Server {
   }
 
   /**
-   * Stops accepting, asks every session to end, and waits up to {@code grace} for them; true
-   * when all ended in time.
+   * Stops accepting, asks every session to end, and waits up to {@code grace} for them; true when
+   * all ended in time.
    */
   public boolean stop(Duration grace) {
     stopping = true;

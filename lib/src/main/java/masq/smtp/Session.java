@@ -23,14 +23,14 @@ import masq.spool.Spool;
 
 /**
  * The server side of one SMTP session (RFC 5321, with PIPELINING, SIZE, 8BITMIME,
- * ENHANCEDSTATUSCODES and STARTTLS), from the greeting to QUIT. Replies are collected while
- * the client has pipelined more commands and sent when it waits. A message is answered 250
- * only after {@link Submission#accept} committed it durably to the spool.
+ * ENHANCEDSTATUSCODES and STARTTLS), from the greeting to QUIT. Replies are collected while the
+ * client has pipelined more commands and sent when it waits. A message is answered 250 only after
+ * {@link Submission#accept} committed it durably to the spool.
  *
- * <p>The session can be ended from another thread: {@link #expire} (idle past smtp_timeout)
- * and {@link #stop} (server shutting down) send 421 and close the connection, but only while
- * the session is blocked reading, so they never cut into a reply or a commit; a stop does not
- * interrupt a client that is sending message data.
+ * <p>The session can be ended from another thread: {@link #expire} (idle past smtp_timeout) and
+ * {@link #stop} (server shutting down) send 421 and close the connection, but only while the
+ * session is blocked reading, so they never cut into a reply or a commit; a stop does not interrupt
+ * a client that is sending message data.
  */
 public final class Session implements Runnable {
   /** Consecutive bad commands after which the client is disconnected. */
@@ -45,8 +45,17 @@ public final class Session implements Runnable {
    * @param trace receives diagnostics lines when -v was given, or null
    * @param zone the time zone of Received: dates
    */
-  public record Settings(Config config, Spool spool, MailLog log, RelayPolicy policy, SSLContext tls,
-      Consumer<String> accepted, String ident, long uid, Consumer<String> trace, ZoneId zone) {}
+  public record Settings(
+      Config config,
+      Spool spool,
+      MailLog log,
+      RelayPolicy policy,
+      SSLContext tls,
+      Consumer<String> accepted,
+      String ident,
+      long uid,
+      Consumer<String> trace,
+      ZoneId zone) {}
 
   /** Thrown into the session thread when another thread ended the session. */
   static final class Ended extends IOException {
@@ -77,7 +86,9 @@ public final class Session implements Runnable {
   private boolean stopRequested;
   private long readSince;
 
-  /** @param client the client's IP address, or null for a local client (a pipe) */
+  /**
+   * @param client the client's IP address, or null for a local client (a pipe)
+   */
   public Session(Settings settings, Connection conn, String client) {
     this.s = settings;
     this.conn = conn;
@@ -179,15 +190,22 @@ public final class Session implements Runnable {
         return startTls(c);
       }
       case "" -> error(500, "5.5.2", "empty command");
-      default -> error(500, "5.5.2", "command not recognized: "
-          + AddressException.printable(c.verb().length() > 20 ? c.verb().substring(0, 20) : c.verb()));
+      default ->
+          error(
+              500,
+              "5.5.2",
+              "command not recognized: "
+                  + AddressException.printable(
+                      c.verb().length() > 20 ? c.verb().substring(0, 20) : c.verb()));
     }
     return true;
   }
 
   private void hello(Command c) throws IOException {
     String name = c.argument();
-    if (name.isEmpty() || name.length() > 255 || name.contains(" ")
+    if (name.isEmpty()
+        || name.length() > 255
+        || name.contains(" ")
         || name.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
       error(501, "5.5.4", "syntax: " + c.verb() + " your-host-name");
       return;
@@ -248,7 +266,10 @@ public final class Session implements Runnable {
       if (p.isEmpty()) {
         continue;
       }
-      String k = p.contains("=") ? p.substring(0, p.indexOf('=')).toUpperCase(Locale.ROOT) : p.toUpperCase(Locale.ROOT);
+      String k =
+          p.contains("=")
+              ? p.substring(0, p.indexOf('=')).toUpperCase(Locale.ROOT)
+              : p.toUpperCase(Locale.ROOT);
       String v = p.contains("=") ? p.substring(p.indexOf('=') + 1) : null;
       if (k.equals("SIZE") && v != null && v.matches("[0-9]{1,18}")) {
         long max = s.config().maxMsgSize();
@@ -256,7 +277,8 @@ public final class Session implements Runnable {
           error(552, "5.3.4", "message size " + v + " exceeds the limit of " + max + " octets");
           return;
         }
-      } else if (k.equals("BODY") && v != null
+      } else if (k.equals("BODY")
+          && v != null
           && (v.equalsIgnoreCase("8BITMIME") || v.equalsIgnoreCase("7BIT"))) {
         // 8-bit data is stored as received
       } else {
@@ -281,7 +303,10 @@ public final class Session implements Runnable {
       return;
     }
     if (!pathAndParams[1].isBlank()) {
-      error(555, "5.5.4", "unsupported RCPT parameter " + AddressException.printable(pathAndParams[1]));
+      error(
+          555,
+          "5.5.4",
+          "unsupported RCPT parameter " + AddressException.printable(pathAndParams[1]));
       return;
     }
     Address a;
@@ -335,14 +360,24 @@ public final class Session implements Runnable {
     }
     reply(354, "", "end data with <CR><LF>.<CR><LF>");
     SmtpInput.Data data = in.data(s.config().maxMsgSize());
-    Submission.Request req = new Submission.Request(sender, null, List.copyOf(rcpts), false, false,
-        esmtp ? "ESMTP" : "SMTP", client == null ? s.ident() : null, s.uid(), helo, client);
+    Submission.Request req =
+        new Submission.Request(
+            sender,
+            null,
+            List.copyOf(rcpts),
+            false,
+            false,
+            esmtp ? "ESMTP" : "SMTP",
+            client == null ? s.ident() : null,
+            s.uid(),
+            helo,
+            client);
     Envelope env = null;
     MasqException failure = null;
     setReadingData(true);
     try {
-      env = Submission.accept(Submission.input(data), req, s.config(), s.spool(), s.log(),
-          s.zone());
+      env =
+          Submission.accept(Submission.input(data), req, s.config(), s.spool(), s.log(), s.zone());
     } catch (MasqException e) {
       failure = e;
     } finally {
@@ -368,22 +403,31 @@ public final class Session implements Runnable {
     if (data.refused() != null) {
       r = data.refused().reply();
     } else {
-      r = switch (failure.exitCode()) {
-        case Exit.DATAERR, Exit.NOINPUT, Exit.USAGE ->
-            Reply.of(554, "5.6.0", "message refused: " + failure.getMessage());
-        default -> Reply.of(451, "4.3.0", "cannot queue the message now, try again later");
-      };
+      r =
+          switch (failure.exitCode()) {
+            case Exit.DATAERR, Exit.NOINPUT, Exit.USAGE ->
+                Reply.of(554, "5.6.0", "message refused: " + failure.getMessage());
+            default -> Reply.of(451, "4.3.0", "cannot queue the message now, try again later");
+          };
     }
-    s.log().write("smtpd: message from " + who() + " not accepted: " + (data.refused() != null
-        ? data.refused().getMessage() : failure.getMessage()));
+    s.log()
+        .write(
+            "smtpd: message from "
+                + who()
+                + " not accepted: "
+                + (data.refused() != null ? data.refused().getMessage() : failure.getMessage()));
     send(r);
   }
 
   private void help() throws IOException {
-    send(Reply.multi(214, "2.0.0", List.of(
-        "masq-smtpd: commands HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP"
-            + (s.tls() != null ? " STARTTLS" : ""),
-        "see masq-smtpd(8)")));
+    send(
+        Reply.multi(
+            214,
+            "2.0.0",
+            List.of(
+                "masq-smtpd: commands HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP"
+                    + (s.tls() != null ? " STARTTLS" : ""),
+                "see masq-smtpd(8)")));
   }
 
   private boolean startTls(Command c) throws IOException {
@@ -403,7 +447,13 @@ public final class Session implements Runnable {
     flushIfOpen();
     int injected = in.discardBuffered(); // commands sent before TLS must not count after it
     if (injected > 0) {
-      s.log().write("smtpd: " + who() + " sent " + injected + " bytes after STARTTLS before the handshake; discarded");
+      s.log()
+          .write(
+              "smtpd: "
+                  + who()
+                  + " sent "
+                  + injected
+                  + " bytes after STARTTLS before the handshake; discarded");
     }
     try {
       conn.startTls(s.tls());
@@ -432,7 +482,9 @@ public final class Session implements Runnable {
     if (rest.isEmpty()) {
       return null;
     }
-    return sp < 0 ? new String[] {rest, ""} : new String[] {rest.substring(0, sp), rest.substring(sp + 1).strip()};
+    return sp < 0
+        ? new String[] {rest, ""}
+        : new String[] {rest.substring(0, sp), rest.substring(sp + 1).strip()};
   }
 
   private void addressError(AddressException e, String enhanced) throws IOException {
@@ -509,8 +561,8 @@ public final class Session implements Runnable {
   }
 
   /**
-   * Asks the session to end: at once with 421 if it waits for a command, else after the
-   * command or message in progress (a message being sent is still accepted).
+   * Asks the session to end: at once with 421 if it waits for a command, else after the command or
+   * message in progress (a message being sent is still accepted).
    */
   public synchronized void stop() {
     stopRequested = true;

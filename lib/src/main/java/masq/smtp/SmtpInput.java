@@ -6,22 +6,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The reading half of an SMTP connection: command and reply lines, and the content of DATA.
- * One buffer serves both, so commands a client pipelines after its data are not lost.
+ * The reading half of an SMTP connection: command and reply lines, and the content of DATA. One
+ * buffer serves both, so commands a client pipelines after its data are not lost.
  *
- * <p>Lines end with LF; a CR before it is removed. A line longer than its limit is not kept:
- * it is read and discarded up to its end and reported as too long, so a 1 MB line costs no
- * memory.
+ * <p>Lines end with LF; a CR before it is removed. A line longer than its limit is not kept: it is
+ * read and discarded up to its end and reported as too long, so a 1 MB line costs no memory.
  *
  * <p>DATA (RFC 5321 section 4.5.2): only CR LF "." CR LF ends it; a leading dot is removed from
  * other lines. A CR that is not followed by LF, or an LF that is not preceded by CR, is never a
- * line end: the content is refused (554 5.6.0), which closes the SMTP smuggling hole. So are
- * lines over 1000 octets and content over the size limit (552 5.3.4). After a refusal the rest
- * of the data is read up to its real end and thrown away, and the session goes on.
+ * line end: the content is refused (554 5.6.0), which closes the SMTP smuggling hole. So are lines
+ * over 1000 octets and content over the size limit (552 5.3.4). After a refusal the rest of the
+ * data is read up to its real end and thrown away, and the session goes on.
  */
 public final class SmtpInput {
   /** The longest reply line accepted by a client. */
   public static final int MAX_REPLY_LINE = 4096;
+
   /** The longest text line in DATA, CRLF included (RFC 5321 section 4.5.3.1.6). */
   public static final int MAX_DATA_LINE = 1000;
 
@@ -101,7 +101,8 @@ public final class SmtpInput {
           line = new byte[Math.min(max, 1024)];
         }
         if (len + chunk > line.length) {
-          line = java.util.Arrays.copyOf(line, Math.max(len + chunk, Math.min(max, line.length * 2)));
+          line =
+              java.util.Arrays.copyOf(line, Math.max(len + chunk, Math.min(max, line.length * 2)));
         }
         System.arraycopy(buf, start, line, len, chunk);
         len += chunk;
@@ -124,8 +125,8 @@ public final class SmtpInput {
   }
 
   /**
-   * The content of a DATA command as a stream of message bytes (dots unstuffed, CRLF kept),
-   * ending at the lone dot.
+   * The content of a DATA command as a stream of message bytes (dots unstuffed, CRLF kept), ending
+   * at the lone dot.
    *
    * @param maxSize the largest content in octets, 0 for no limit
    */
@@ -209,24 +210,43 @@ public final class SmtpInput {
         byte c = buf[pos];
         if (afterCr) {
           if (c != '\n') {
-            throw refuse(Reply.of(554, "5.6.0", "bare CR in message data (only CR LF ends a line); message not accepted"));
+            throw refuse(
+                Reply.of(
+                    554,
+                    "5.6.0",
+                    "bare CR in message data (only CR LF ends a line); message not accepted"));
           }
           afterCr = false;
           lineStart = true;
         } else if (c == '\r') {
           need(2);
           if (buf[pos + 1] != '\n') {
-            throw refuse(Reply.of(554, "5.6.0", "bare CR in message data (only CR LF ends a line); message not accepted"));
+            throw refuse(
+                Reply.of(
+                    554,
+                    "5.6.0",
+                    "bare CR in message data (only CR LF ends a line); message not accepted"));
           }
           afterCr = true;
         } else if (c == '\n') {
-          throw refuse(Reply.of(554, "5.6.0", "bare LF in message data (only CR LF ends a line); message not accepted"));
+          throw refuse(
+              Reply.of(
+                  554,
+                  "5.6.0",
+                  "bare LF in message data (only CR LF ends a line); message not accepted"));
         }
         if (++lineLen > MAX_DATA_LINE) {
-          throw refuse(Reply.of(554, "5.6.0", "line longer than " + MAX_DATA_LINE + " octets in message data; message not accepted"));
+          throw refuse(
+              Reply.of(
+                  554,
+                  "5.6.0",
+                  "line longer than "
+                      + MAX_DATA_LINE
+                      + " octets in message data; message not accepted"));
         }
         if (maxSize > 0 && ++size > maxSize) {
-          throw refuse(Reply.of(552, "5.3.4", "message larger than the limit of " + maxSize + " octets"));
+          throw refuse(
+              Reply.of(552, "5.3.4", "message larger than the limit of " + maxSize + " octets"));
         }
         b[off + n++] = c;
         pos++;
@@ -252,25 +272,27 @@ public final class SmtpInput {
      * @throws EOFException when the input ends first
      */
     public void drain() throws IOException {
-      // states: 0 inside a line, 1 after CR, 2 at a line start, 3 after a leading dot, 4 after ".\r"
+      // states: 0 inside a line, 1 after CR, 2 at a line start, 3 after a leading dot, 4 after
+      // ".\r"
       // after a CR the stream has passed on, the byte under pos is its LF
       int st = lineStart ? 2 : afterCr ? 1 : 0;
       afterCr = false;
       while (!done) {
         need(1);
         byte c = buf[pos++];
-        st = switch (st) {
-          case 1 -> c == '\n' ? 2 : c == '\r' ? 1 : 0;
-          case 2 -> c == '.' ? 3 : c == '\r' ? 1 : 0;
-          case 3 -> c == '\r' ? 4 : 0;
-          case 4 -> {
-            if (c == '\n') {
-              done = true;
-            }
-            yield c == '\r' ? 1 : 0;
-          }
-          default -> c == '\r' ? 1 : 0;
-        };
+        st =
+            switch (st) {
+              case 1 -> c == '\n' ? 2 : c == '\r' ? 1 : 0;
+              case 2 -> c == '.' ? 3 : c == '\r' ? 1 : 0;
+              case 3 -> c == '\r' ? 4 : 0;
+              case 4 -> {
+                if (c == '\n') {
+                  done = true;
+                }
+                yield c == '\r' ? 1 : 0;
+              }
+              default -> c == '\r' ? 1 : 0;
+            };
       }
     }
   }

@@ -20,9 +20,9 @@ import masq.Exit;
 import masq.MasqException;
 
 /**
- * The server's TLS context for STARTTLS, from {@code tls_cert_file} (PEM, the certificate
- * first, then any intermediate ones) and {@code tls_key_file} (PEM, unencrypted: PKCS#8
- * "BEGIN PRIVATE KEY" with an RSA, EC or EdDSA key, or PKCS#1 "BEGIN RSA PRIVATE KEY").
+ * The server's TLS context for STARTTLS, from {@code tls_cert_file} (PEM, the certificate first,
+ * then any intermediate ones) and {@code tls_key_file} (PEM, unencrypted: PKCS#8 "BEGIN PRIVATE
+ * KEY" with an RSA, EC or EdDSA key, or PKCS#1 "BEGIN RSA PRIVATE KEY").
  */
 public final class Tls {
   private Tls() {}
@@ -32,37 +32,48 @@ public final class Tls {
     try {
       Collection<? extends Certificate> chain;
       byte[] certBytes = Files.readAllBytes(certFile);
-      chain = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(certBytes));
+      chain =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(new ByteArrayInputStream(certBytes));
       if (chain.isEmpty()) {
-        throw new MasqException(Exit.CONFIG, "tls_cert_file " + certFile + ": no certificate in it");
+        throw new MasqException(
+            Exit.CONFIG, "tls_cert_file " + certFile + ": no certificate in it");
       }
       PrivateKey key = privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII), keyFile);
       char[] pw = new char[0];
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       ks.setKeyEntry("masq", key, pw, chain.toArray(new Certificate[0]));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pw);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);
       return ctx;
     } catch (IOException e) {
-      throw new MasqException(Exit.CONFIG, "cannot read TLS certificate or key: " + e.getMessage(), e);
+      throw new MasqException(
+          Exit.CONFIG, "cannot read TLS certificate or key: " + e.getMessage(), e);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new MasqException(Exit.CONFIG, "bad TLS certificate or key (" + certFile + ", " + keyFile
-          + "): " + e.getMessage(), e);
+      throw new MasqException(
+          Exit.CONFIG,
+          "bad TLS certificate or key (" + certFile + ", " + keyFile + "): " + e.getMessage(),
+          e);
     }
   }
 
-  private static PrivateKey privateKey(String pem, Path file) throws MasqException, GeneralSecurityException {
+  private static PrivateKey privateKey(String pem, Path file)
+      throws MasqException, GeneralSecurityException {
     byte[] der;
     if (pem.contains("-----BEGIN PRIVATE KEY-----")) {
       der = block(pem, "PRIVATE KEY");
     } else if (pem.contains("-----BEGIN RSA PRIVATE KEY-----")) {
       der = pkcs1ToPkcs8(block(pem, "RSA PRIVATE KEY"));
     } else {
-      throw new MasqException(Exit.CONFIG, "tls_key_file " + file
-          + ": no unencrypted PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)");
+      throw new MasqException(
+          Exit.CONFIG,
+          "tls_key_file "
+              + file
+              + ": no unencrypted PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)");
     }
     GeneralSecurityException last = null;
     for (String alg : new String[] {"RSA", "EC", "Ed25519", "Ed448"}) {
@@ -88,8 +99,23 @@ public final class Tls {
 
   /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo. */
   private static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
-    byte[] algId = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d,
-        0x01, 0x01, 0x01, 0x05, 0x00};
+    byte[] algId = {
+      0x30,
+      0x0d,
+      0x06,
+      0x09,
+      0x2a,
+      (byte) 0x86,
+      0x48,
+      (byte) 0x86,
+      (byte) 0xf7,
+      0x0d,
+      0x01,
+      0x01,
+      0x01,
+      0x05,
+      0x00
+    };
     byte[] version = {0x02, 0x01, 0x00};
     byte[] octets = der(0x04, pkcs1);
     byte[] body = new byte[version.length + algId.length + octets.length];

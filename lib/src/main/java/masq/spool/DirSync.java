@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Group commit for a directory's fsync: when many threads of one process need the entries
- * they made in a directory to be durable, one fsync serves all that were waiting when it
- * started. A caller returns only after an fsync that began after its call has succeeded, so
- * every rename it made before calling is durable; if that fsync fails, the caller gets the
- * error.
+ * Group commit for a directory's fsync: when many threads of one process need the entries they made
+ * in a directory to be durable, one fsync serves all that were waiting when it started. A caller
+ * returns only after an fsync that began after its call has succeeded, so every rename it made
+ * before calling is durable; if that fsync fails, the caller gets the error.
  */
 final class DirSync {
   private final Path dir;

@@ -5,9 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The envelope and delivery state of one queued message, stored as {@code queue/ID.env}
- * (format in spool-format.md). Immutable; a status change writes a new file in place of the
- * old one.
+ * The envelope and delivery state of one queued message, stored as {@code queue/ID.env} (format in
+ * spool-format.md). Immutable; a status change writes a new file in place of the old one.
  *
  * @param sender the return path without brackets, "" for the null sender
  * @param received arrival time, epoch milliseconds
@@ -37,18 +36,54 @@ public record Envelope(
   }
 
   public Envelope withRecipients(List<Recipient> rs) {
-    return new Envelope(id, received, sender, protocol, clientAddress, clientHelo, ident, uid, size,
-        bodySize, lastWarning, held, rs);
+    return new Envelope(
+        id,
+        received,
+        sender,
+        protocol,
+        clientAddress,
+        clientHelo,
+        ident,
+        uid,
+        size,
+        bodySize,
+        lastWarning,
+        held,
+        rs);
   }
 
   public Envelope withHeld(boolean h) {
-    return new Envelope(id, received, sender, protocol, clientAddress, clientHelo, ident, uid, size,
-        bodySize, lastWarning, h, recipients);
+    return new Envelope(
+        id,
+        received,
+        sender,
+        protocol,
+        clientAddress,
+        clientHelo,
+        ident,
+        uid,
+        size,
+        bodySize,
+        lastWarning,
+        h,
+        recipients);
   }
 
   public Envelope withLastWarning(long when) {
-    return new Envelope(id, received, sender, protocol, clientAddress, clientHelo, ident, uid, size,
-        bodySize, when, held, recipients);
+    return new Envelope(
+        id,
+        received,
+        sender,
+        protocol,
+        clientAddress,
+        clientHelo,
+        ident,
+        uid,
+        size,
+        bodySize,
+        when,
+        held,
+        recipients);
   }
 
   /** True while some recipient is still pending. */
@@ -83,10 +118,20 @@ public record Envelope(
       field(sb, "held", "1");
     }
     for (Recipient r : recipients) {
-      sb.append("rcpt\t").append(r.state().code).append('\t').append(r.tries()).append('\t')
-          .append(r.lastAttempt()).append('\t').append('<').append(clean(r.address())).append(">\t")
-          .append(r.parent().isEmpty() ? "" : "<" + clean(r.parent()) + ">").append('\t')
-          .append(clean(r.lastError())).append('\n');
+      sb.append("rcpt\t")
+          .append(r.state().code)
+          .append('\t')
+          .append(r.tries())
+          .append('\t')
+          .append(r.lastAttempt())
+          .append('\t')
+          .append('<')
+          .append(clean(r.address()))
+          .append(">\t")
+          .append(r.parent().isEmpty() ? "" : "<" + clean(r.parent()) + ">")
+          .append('\t')
+          .append(clean(r.lastError()))
+          .append('\n');
     }
     sb.append("end\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -168,9 +213,14 @@ public record Envelope(
             if (f.length < 6 || f[0].length() != 1 || Recipient.State.of(f[0].charAt(0)) == null) {
               throw new CorruptEntryException("bad recipient on line " + (i + 1));
             }
-            rcpts.add(new Recipient(unbracket(f[3]), Recipient.State.of(f[0].charAt(0)),
-                Integer.parseInt(f[1]), Long.parseLong(f[2]),
-                f[4].isEmpty() ? "" : unbracket(f[4]), f[5]));
+            rcpts.add(
+                new Recipient(
+                    unbracket(f[3]),
+                    Recipient.State.of(f[0].charAt(0)),
+                    Integer.parseInt(f[1]),
+                    Long.parseLong(f[2]),
+                    f[4].isEmpty() ? "" : unbracket(f[4]),
+                    f[5]));
           }
           default -> {
             // unknown keys are skipped: a later format may add fields
@@ -186,8 +236,20 @@ public record Envelope(
     if (id == null || sender == null || received < 0 || size < 0 || rcpts.isEmpty()) {
       throw new CorruptEntryException("missing id, sender, received, size or recipients");
     }
-    return new Envelope(id, received, sender, protocol, client, helo, ident, uid, size,
-        body < 0 ? size : body, warned, held, rcpts);
+    return new Envelope(
+        id,
+        received,
+        sender,
+        protocol,
+        client,
+        helo,
+        ident,
+        uid,
+        size,
+        body < 0 ? size : body,
+        warned,
+        held,
+        rcpts);
   }
 
   private static String unbracket(String v) throws CorruptEntryException {

@@ -3,10 +3,10 @@ package masq.spool;
 import java.time.Clock;
 
 /**
- * Makes message IDs that are unique across concurrent processes and sort by arrival:
- * {@code TTTTTTT-PPPP-CC}, the arrival time in milliseconds (7 base-62 digits), the process id
- * (4 digits) and a per-process counter (2 digits), in the alphabet 0-9A-Za-z, whose ASCII order
- * is its numeric order. One generator per process.
+ * Makes message IDs that are unique across concurrent processes and sort by arrival: {@code
+ * TTTTTTT-PPPP-CC}, the arrival time in milliseconds (7 base-62 digits), the process id (4 digits)
+ * and a per-process counter (2 digits), in the alphabet 0-9A-Za-z, whose ASCII order is its numeric
+ * order. One generator per process.
  */
 public final class MessageIds {
   private static final String DIGITS =

@@ -23,17 +23,18 @@ public final class MessageLock implements AutoCloseable {
   }
 
   /**
-   * The stored message, read through the lock's own file descriptor. Whoever holds the lock
-   * must read the message this way and never open the file again: closing any other descriptor
-   * of the file would drop the process's fcntl lock (POSIX semantics), letting another run
-   * take the message while this one still works on it. Closing the stream leaves the lock
-   * alone.
+   * The stored message, read through the lock's own file descriptor. Whoever holds the lock must
+   * read the message this way and never open the file again: closing any other descriptor of the
+   * file would drop the process's fcntl lock (POSIX semantics), letting another run take the
+   * message while this one still works on it. Closing the stream leaves the lock alone.
    */
   public InputStream openMessage() {
     return openMessage(0);
   }
 
-  /** As {@link #openMessage()}, from byte {@code from} of the message (e.g. where its body starts). */
+  /**
+   * As {@link #openMessage()}, from byte {@code from} of the message (e.g. where its body starts).
+   */
   public InputStream openMessage(long from) {
     return new InputStream() {
       private long pos = from;

@@ -12,9 +12,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A message being written into the spool. Nothing of it is visible in the queue until {@link
- * #commit} returns; closing it uncommitted removes every trace. Commit: fsync the data,
- * hard-link it into {@code queue/}, write the envelope under a temporary name, fsync, rename it
- * into {@code queue/}, fsync the directory.
+ * #commit} returns; closing it uncommitted removes every trace. Commit: fsync the data, hard-link
+ * it into {@code queue/}, write the envelope under a temporary name, fsync, rename it into {@code
+ * queue/}, fsync the directory.
  */
 public final class NewMessage implements AutoCloseable {
   private final Spool spool;
@@ -30,7 +30,8 @@ public final class NewMessage implements AutoCloseable {
     this.spool = spool;
     this.id = id;
     this.tmpFile = spool.tmpDir().resolve(id + Spool.MSG);
-    this.channel = FileChannel.open(tmpFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    this.channel =
+        FileChannel.open(tmpFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     FileLock l;
     try {
       spool.adopt(tmpFile);
@@ -41,7 +42,8 @@ public final class NewMessage implements AutoCloseable {
       throw e;
     }
     this.lock = l;
-    this.out = new CountingStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
+    this.out =
+        new CountingStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
   }
 
   public String id() {

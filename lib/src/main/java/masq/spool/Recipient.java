@@ -1,9 +1,9 @@
 package masq.spool;
 
 /**
- * One envelope recipient and its delivery state. {@code address} is the address as given
- * (without angle brackets); {@code parent} is the top-level recipient an alias expansion came
- * from ("" for a top-level recipient); {@code lastError} is the last failure reason, or "".
+ * One envelope recipient and its delivery state. {@code address} is the address as given (without
+ * angle brackets); {@code parent} is the top-level recipient an alias expansion came from ("" for a
+ * top-level recipient); {@code lastError} is the last failure reason, or "".
  */
 public record Recipient(
     String address, State state, int tries, long lastAttempt, String parent, String lastError) {

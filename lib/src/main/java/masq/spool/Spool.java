@@ -24,14 +24,14 @@ import masq.Exit;
 import masq.MasqException;
 
 /**
- * The spool: the only code that touches spool files. Layout and rules are in spool-format.md:
- * a message is {@code queue/ID.msg} (the message, never changed) plus {@code queue/ID.env} (the
- * envelope and delivery state, replaced atomically); {@code ID.env} appearing is the commit.
- * The lock of a message is an fcntl lock on its {@code .msg} file, so it dies with its process.
+ * The spool: the only code that touches spool files. Layout and rules are in spool-format.md: a
+ * message is {@code queue/ID.msg} (the message, never changed) plus {@code queue/ID.env} (the
+ * envelope and delivery state, replaced atomically); {@code ID.env} appearing is the commit. The
+ * lock of a message is an fcntl lock on its {@code .msg} file, so it dies with its process.
  *
- * <p>SECURITY: when root opens a spool that belongs to another user (system mode: mail), every
- * file and directory it creates in it is given to that owner, so that mail's runs can lock,
- * update and remove what root queued.
+ * <p>SECURITY: when root opens a spool that belongs to another user (system mode: mail), every file
+ * and directory it creates in it is given to that owner, so that mail's runs can lock, update and
+ * remove what root queued.
  */
 public final class Spool {
   public static final String VERSION_LINE = "masq spool 1";
@@ -65,7 +65,9 @@ public final class Spool {
     Path version = root.resolve("VERSION");
     try {
       s.owner = foreignOwner(root);
-      if (!Files.isDirectory(s.queue) || !Files.isDirectory(s.tmp) || !Files.isDirectory(s.corrupt)) {
+      if (!Files.isDirectory(s.queue)
+          || !Files.isDirectory(s.tmp)
+          || !Files.isDirectory(s.corrupt)) {
         for (Path d : List.of(s.queue, s.tmp, s.corrupt)) {
           if (!Files.isDirectory(d)) {
             s.adopt(Files.createDirectories(d));
@@ -73,7 +75,8 @@ public final class Spool {
         }
       }
       if (!Files.exists(version)) {
-        // per thread and process (the pid last, for check): sendmail -bd -q30m opens it twice at once
+        // per thread and process (the pid last, for check): sendmail -bd -q30m opens it twice at
+        // once
         Path t = s.tmp.resolve("VERSION." + Thread.currentThread().threadId() + "." + pid);
         Files.write(t, (VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
         s.adopt(t);
@@ -81,7 +84,8 @@ public final class Spool {
       }
       String v = Files.readString(version, StandardCharsets.US_ASCII).strip();
       if (!v.equals(VERSION_LINE)) {
-        throw new MasqException(Exit.CONFIG,
+        throw new MasqException(
+            Exit.CONFIG,
             "spool " + root + " has format '" + v + "'; this masq reads '" + VERSION_LINE + "'");
       }
     } catch (IOException e) {
@@ -138,8 +142,8 @@ public final class Spool {
 
   /**
    * Takes the lock that serialises maildrop pickups (an fcntl lock on {@code tmp/pickup.lock})
-   * without waiting. Returns null when another run holds it; close the channel to let go. While
-   * it is held, every {@code tmp/*.pickup} file is this run's or a dead run's.
+   * without waiting. Returns null when another run holds it; close the channel to let go. While it
+   * is held, every {@code tmp/*.pickup} file is this run's or a dead run's.
    */
   public FileChannel lockPickup() throws IOException {
     Path p = tmp.resolve(PICKUP_LOCK);
@@ -267,8 +271,8 @@ public final class Spool {
   }
 
   /**
-   * Takes the lock of a message without waiting. Returns null when another process (or another
-   * lock in this one) holds it.
+   * Takes the lock of a message without waiting. Returns null when another process (or another lock
+   * in this one) holds it.
    *
    * @throws MasqException 67 when there is no such message
    */
@@ -276,7 +280,9 @@ public final class Spool {
     checkId(id);
     FileChannel ch;
     try {
-      ch = FileChannel.open(queue.resolve(id + MSG), StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(
+              queue.resolve(id + MSG), StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (NoSuchFileException e) {
       throw new MasqException(Exit.NOUSER, "no such message: " + id);
     }
@@ -312,8 +318,12 @@ public final class Spool {
 
   void writeEnvelope(Envelope env) throws IOException {
     Path t = tmp.resolve(env.id() + ENV + "." + pid + ".tmp");
-    try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            t,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(env.encode());
       while (bb.hasRemaining()) {
         ch.write(bb);
@@ -321,7 +331,10 @@ public final class Spool {
       ch.force(true);
     }
     adopt(t);
-    Files.move(t, queue.resolve(env.id() + ENV), StandardCopyOption.ATOMIC_MOVE,
+    Files.move(
+        t,
+        queue.resolve(env.id() + ENV),
+        StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
     queueSync.sync(); // shared with the other threads committing now (group commit)
   }
@@ -334,10 +347,10 @@ public final class Spool {
   }
 
   /**
-   * Removes a locked message as {@link #remove(MessageLock)} does, but without the fsync of
-   * {@code queue/}: the caller calls {@link #syncQueue} once after many. Until then a crash of
-   * the machine (not of the process: the files are gone for every other process at once) may
-   * bring the message back, whole, to be delivered again.
+   * Removes a locked message as {@link #remove(MessageLock)} does, but without the fsync of {@code
+   * queue/}: the caller calls {@link #syncQueue} once after many. Until then a crash of the machine
+   * (not of the process: the files are gone for every other process at once) may bring the message
+   * back, whole, to be delivered again.
    */
   public void removeUnsynced(MessageLock lock) throws IOException {
     Files.deleteIfExists(queue.resolve(lock.id() + ENV));

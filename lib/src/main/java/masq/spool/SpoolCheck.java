@@ -16,9 +16,9 @@ import java.util.TreeSet;
 
 /**
  * What {@code masq-queue check} finds: files that crashes leave behind. Stale temporary files
- * (never acknowledged to anyone) are deleted on repair; everything else that is not a whole
- * message is moved to {@code corrupt/}, never deleted. Files that a live process holds locked
- * are work in progress and are left alone.
+ * (never acknowledged to anyone) are deleted on repair; everything else that is not a whole message
+ * is moved to {@code corrupt/}, never deleted. Files that a live process holds locked are work in
+ * progress and are left alone.
  */
 public final class SpoolCheck {
   private final List<String> problems = new ArrayList<>();
@@ -55,7 +55,8 @@ public final class SpoolCheck {
       if (n.endsWith(".pickup")) {
         if (!isLocked(spool.tmpDir().resolve(Spool.PICKUP_LOCK))) {
           // mail a user dropped; the next masq-deliver run queues it, so it is never deleted
-          problems.add("maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
+          problems.add(
+              "maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
         }
         continue;
       }
@@ -65,7 +66,8 @@ public final class SpoolCheck {
         }
       } else if (n.contains(Spool.ENV + ".") && n.endsWith(".tmp")) {
         long writer = pidOf(n);
-        if (writer > 0 && ProcessHandle.of(writer).map(ProcessHandle::isAlive).orElse(false)
+        if (writer > 0
+            && ProcessHandle.of(writer).map(ProcessHandle::isAlive).orElse(false)
             && writer != ProcessHandle.current().pid()) {
           continue; // an envelope being replaced right now
         }
@@ -86,7 +88,9 @@ public final class SpoolCheck {
   private static long pidOf(String name) {
     String[] parts = name.split("\\.");
     for (int i = parts.length - 1; i >= 0; i--) {
-      if (!parts[i].isEmpty() && parts[i].chars().allMatch(Character::isDigit) && parts[i].length() < 11) {
+      if (!parts[i].isEmpty()
+          && parts[i].chars().allMatch(Character::isDigit)
+          && parts[i].length() < 11) {
         return Long.parseLong(parts[i]);
       }
     }
@@ -97,9 +101,13 @@ public final class SpoolCheck {
     TreeSet<String> ids = new TreeSet<>();
     for (Path p : list(spool.queueDir())) {
       String n = p.getFileName().toString();
-      String id = n.endsWith(Spool.MSG) ? n.substring(0, n.length() - Spool.MSG.length())
-          : n.endsWith(Spool.ENV) ? n.substring(0, n.length() - Spool.ENV.length()) : null;
-      if (id == null || !MessageIds.isValid(id) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      String id =
+          n.endsWith(Spool.MSG)
+              ? n.substring(0, n.length() - Spool.MSG.length())
+              : n.endsWith(Spool.ENV) ? n.substring(0, n.length() - Spool.ENV.length()) : null;
+      if (id == null
+          || !MessageIds.isValid(id)
+          || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         problems.add("unexpected file queue/" + n);
         if (repair) {
           moveToCorrupt(spool, p);

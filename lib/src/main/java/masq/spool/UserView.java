@@ -34,43 +34,48 @@ import masq.MasqException;
 import masq.log.MailLog;
 
 /**
- * System mode's per-user status area {@code spool_dir/users/} (mail's, mode 3733: anyone may
- * create an entry, nobody but mail may list it): how a user who may not read the queue still
- * sees and manages the messages that are theirs. Layout and trust rules: spool-format.md,
- * "The per-user status area".
+ * System mode's per-user status area {@code spool_dir/users/} (mail's, mode 3733: anyone may create
+ * an entry, nobody but mail may list it): how a user who may not read the queue still sees and
+ * manages the messages that are theirs. Layout and trust rules: spool-format.md, "The per-user
+ * status area".
  *
  * <p>{@code users/UID} is made by that user's masq-inject or masq-queue (mode 2770, group mail
  * through the setgid parent: the user and mail may enter it, nobody else). In it:
+ *
  * <ul>
- *   <li>{@code ID.HEX.pending} — written by the user after a drop {@code maildrop/ID.HEX.drop}
- *       is durable; deleted by the pickup (mail) once the drop is queued or refused;
- *   <li>{@code ID.refused} — written by the pickup when it refused the drop, with the reason;
- *       kept for {@link #KEEP_REFUSED};
+ *   <li>{@code ID.HEX.pending} — written by the user after a drop {@code maildrop/ID.HEX.drop} is
+ *       durable; deleted by the pickup (mail) once the drop is queued or refused;
+ *   <li>{@code ID.refused} — written by the pickup when it refused the drop, with the reason; kept
+ *       for {@link #KEEP_REFUSED};
  *   <li>{@code ID.env} and {@code published} — the view: copies of the envelopes of the queued
  *       messages whose uid is UID, and when they were copied, rebuilt by every masq-deliver run;
  *   <li>{@code ID.remove}, {@code ID.hold}, {@code ID.release} — requests, written by the user's
  *       masq-queue, carried out (and deleted) by the next masq-deliver run.
  * </ul>
  *
- * <p>SECURITY: the user owns {@code users/UID} and may rename it, replace it with a symbolic
- * link or put anything in it; others may squat {@code users/N} for a uid not theirs. So mail
- * (and root) work only through a directory descriptor opened without following links and
- * checked to be a directory owned by uid N (the same inode as the checked name), and only with
- * calls relative to it ({@link SecureDirectoryStream}): no path the user controls is ever
- * resolved. Mail never reads a file the user wrote: a request is its name alone (a regular file
- * owned by N, checked with lstat), a pending record is matched by its name to the drop.
- * Files mail writes there are created with O_EXCL (never through a link someone planted) and
- * renamed into place. Anything that fails a check is ignored or deleted with a log line.
+ * <p>SECURITY: the user owns {@code users/UID} and may rename it, replace it with a symbolic link
+ * or put anything in it; others may squat {@code users/N} for a uid not theirs. So mail (and root)
+ * work only through a directory descriptor opened without following links and checked to be a
+ * directory owned by uid N (the same inode as the checked name), and only with calls relative to it
+ * ({@link SecureDirectoryStream}): no path the user controls is ever resolved. Mail never reads a
+ * file the user wrote: a request is its name alone (a regular file owned by N, checked with lstat),
+ * a pending record is matched by its name to the drop. Files mail writes there are created with
+ * O_EXCL (never through a link someone planted) and renamed into place. Anything that fails a check
+ * is ignored or deleted with a log line.
  */
 public final class UserView {
   /** The area's name in the spool. */
   public static final String DIR = "users";
+
   /** When the view was last written: the epoch milliseconds as text. */
   static final String STAMP = "published";
+
   static final String PENDING = ".pending";
   static final String REFUSED = ".refused";
+
   /** What the user may ask for; the file name is ID.OP. */
   public static final List<String> OPS = List.of("remove", "hold", "release");
+
   /** How long a refusal stays for its user to see. */
   static final Duration KEEP_REFUSED = Duration.ofDays(7);
 
@@ -81,13 +86,14 @@ public final class UserView {
 
   /**
    * Removes, holds or releases one queued message: masq-queue's {@code remove}, {@code hold},
-   * {@code release}, and the requests users leave. Returns false when a delivery holds the
-   * message locked (nothing done: try again later).
+   * {@code release}, and the requests users leave. Returns false when a delivery holds the message
+   * locked (nothing done: try again later).
    *
    * @param uid the only uid whose messages may be changed, or -1 for any
    * @throws MasqException 67 when there is no such message (or it is not uid's)
    */
-  public static boolean change(Spool spool, String id, String op, long uid) throws MasqException, IOException {
+  public static boolean change(Spool spool, String id, String op, long uid)
+      throws MasqException, IOException {
     try (MessageLock lock = spool.lock(id)) {
       if (lock == null) {
         return false;
@@ -119,9 +125,9 @@ public final class UserView {
   // The user's side (masq-inject, masq-queue), as that user: users/UID is the caller's own
 
   /**
-   * The caller's own directory {@code users/UID}, made when missing and {@code create}; null
-   * when the spool has no {@code users/} (no per-user view) or, without {@code create}, when
-   * it does not exist yet.
+   * The caller's own directory {@code users/UID}, made when missing and {@code create}; null when
+   * the spool has no {@code users/} (no per-user view) or, without {@code create}, when it does not
+   * exist yet.
    *
    * @throws MasqException 73 naming the problem when {@code users/UID} is not the caller's
    *     directory (a symbolic link, a file, someone else's), or cannot be made
@@ -142,15 +148,24 @@ public final class UserView {
           // made meanwhile (by another of the user's commands, or squatted: checked below)
         }
       }
-      Map<String, Object> a = Files.readAttributes(dir, "unix:uid,isDirectory,isSymbolicLink",
-          LinkOption.NOFOLLOW_LINKS);
-      String why = (Boolean) a.get("isSymbolicLink") ? "a symbolic link"
-          : !(Boolean) a.get("isDirectory") ? "not a directory"
-          : ((Number) a.get("uid")).longValue() != uid ? "owned by uid " + a.get("uid") + ", not by you"
-          : null;
+      Map<String, Object> a =
+          Files.readAttributes(
+              dir, "unix:uid,isDirectory,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
+      String why =
+          (Boolean) a.get("isSymbolicLink")
+              ? "a symbolic link"
+              : !(Boolean) a.get("isDirectory")
+                  ? "not a directory"
+                  : ((Number) a.get("uid")).longValue() != uid
+                      ? "owned by uid " + a.get("uid") + ", not by you"
+                      : null;
       if (why != null) {
-        throw new MasqException(Exit.CANTCREAT, dir + " is " + why
-            + ": your status area is unusable; ask the administrator to remove it");
+        throw new MasqException(
+            Exit.CANTCREAT,
+            dir
+                + " is "
+                + why
+                + ": your status area is unusable; ask the administrator to remove it");
       }
       return dir;
     } catch (NoSuchFileException e) {
@@ -161,11 +176,12 @@ public final class UserView {
   }
 
   /**
-   * Notes a drop just made (as its user): {@code users/UID/ID.HEX.pending}, written to a
-   * temporary name, fsynced, renamed. The drop is durable already, so a failure here is only
-   * returned as a warning (null when all went well, or the spool has no {@code users/}).
+   * Notes a drop just made (as its user): {@code users/UID/ID.HEX.pending}, written to a temporary
+   * name, fsynced, renamed. The drop is durable already, so a failure here is only returned as a
+   * warning (null when all went well, or the spool has no {@code users/}).
    */
-  public static String notePending(Path spoolDir, long uid, String drop, String sender, List<String> rcpts) {
+  public static String notePending(
+      Path spoolDir, long uid, String drop, String sender, List<String> rcpts) {
     String base = dropBase(drop);
     if (base == null) {
       return null;
@@ -185,8 +201,13 @@ public final class UserView {
       }
       sb.append("end\n");
       Path tmp = dir.resolve("." + base + PENDING + ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer bb = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
         while (bb.hasRemaining()) {
           ch.write(bb);
@@ -211,8 +232,12 @@ public final class UserView {
   static String dropBase(String name) {
     String n = name.endsWith(".pickup") ? name.substring(0, name.length() - 7) : name;
     String[] p = n.split("\\.", -1);
-    return p.length == 3 && MessageIds.isValid(p[0]) && p[1].matches("[0-9a-f]{32}") && p[2].equals("drop")
-        ? p[0] + "." + p[1] : null;
+    return p.length == 3
+            && MessageIds.isValid(p[0])
+            && p[1].matches("[0-9a-f]{32}")
+            && p[2].equals("drop")
+        ? p[0] + "." + p[1]
+        : null;
   }
 
   /** A drop still waiting for the pickup, as its user noted it. */
@@ -222,15 +247,19 @@ public final class UserView {
   public record Refusal(String id, long time, String why) {}
 
   /**
-   * What the user's directory shows: when the view was made (-1: not yet), the queued
-   * messages, the drops waiting for pickup, the refused ones, and the requests not yet done
-   * (ID → operation).
+   * What the user's directory shows: when the view was made (-1: not yet), the queued messages, the
+   * drops waiting for pickup, the refused ones, and the requests not yet done (ID → operation).
    */
-  public record View(long published, List<Envelope> queued, List<Pending> pending, List<Refusal> refused,
+  public record View(
+      long published,
+      List<Envelope> queued,
+      List<Pending> pending,
+      List<Refusal> refused,
       Map<String, String> requests) {
     /** Whether {@code id} is the user's: queued (as of the view) or waiting for pickup. */
     public boolean has(String id) {
-      return queued.stream().anyMatch(e -> e.id().equals(id)) || pending.stream().anyMatch(p -> p.id().equals(id));
+      return queued.stream().anyMatch(e -> e.id().equals(id))
+          || pending.stream().anyMatch(p -> p.id().equals(id));
     }
 
     public Envelope envelope(String id) {
@@ -261,14 +290,22 @@ public final class UserView {
       try {
         if (n.equals(STAMP)) {
           published = Long.parseLong(Files.readString(p, StandardCharsets.US_ASCII).strip());
-        } else if (kind.isEmpty() || !MessageIds.isValid(id) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        } else if (kind.isEmpty()
+            || !MessageIds.isValid(id)
+            || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         } else if (kind.equals(Spool.ENV)) {
           queued.add(Envelope.decode(Files.readAllBytes(p)));
-        } else if (kind.endsWith(PENDING) && dropBase(n.substring(0, n.length() - PENDING.length()) + ".drop") != null) {
+        } else if (kind.endsWith(PENDING)
+            && dropBase(n.substring(0, n.length() - PENDING.length()) + ".drop") != null) {
           Map<String, List<String>> f = fields(p);
-          pending.add(new Pending(id, number(f, "time"), number(f, "size"), first(f, "sender"),
-              f.getOrDefault("rcpt", List.of())));
+          pending.add(
+              new Pending(
+                  id,
+                  number(f, "time"),
+                  number(f, "size"),
+                  first(f, "sender"),
+                  f.getOrDefault("rcpt", List.of())));
         } else if (kind.equals(REFUSED)) {
           Map<String, List<String>> f = fields(p);
           refused.add(new Refusal(id, number(f, "time"), first(f, "why")));
@@ -287,7 +324,8 @@ public final class UserView {
     for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
       int tab = line.indexOf('\t');
       if (tab > 0) {
-        f.computeIfAbsent(line.substring(0, tab), k -> new ArrayList<>()).add(line.substring(tab + 1));
+        f.computeIfAbsent(line.substring(0, tab), k -> new ArrayList<>())
+            .add(line.substring(tab + 1));
       }
     }
     return f;
@@ -305,14 +343,15 @@ public final class UserView {
 
   /**
    * Asks for {@code op} on one of the caller's messages (as the user). A queued message gets a
-   * request file {@code ID.OP} that the next masq-deliver run carries out; a drop still waiting
-   * for pickup is removed at once (the user owns it; the sticky maildrop lets its owner
-   * unlink it), and so is the note of a refusal. Returns what was done, for the user.
+   * request file {@code ID.OP} that the next masq-deliver run carries out; a drop still waiting for
+   * pickup is removed at once (the user owns it; the sticky maildrop lets its owner unlink it), and
+   * so is the note of a refusal. Returns what was done, for the user.
    *
    * @throws MasqException 67 when {@code id} is not among the caller's; 75 when a drop is being
    *     picked up now, or a drop is to be held or released (it has no queue ID yet)
    */
-  public static String request(Path spoolDir, Path dir, View v, String id, String op) throws MasqException, IOException {
+  public static String request(Path spoolDir, Path dir, View v, String id, String op)
+      throws MasqException, IOException {
     if (!MessageIds.isValid(id) || dir == null) {
       throw new MasqException(Exit.NOUSER, "no such message among yours: " + id);
     }
@@ -321,8 +360,12 @@ public final class UserView {
         continue;
       }
       if (!op.equals("remove")) {
-        throw new MasqException(Exit.TEMPFAIL, id + " is waiting for pickup; it can be " + done(op)
-            + " once the next masq-deliver run has queued it");
+        throw new MasqException(
+            Exit.TEMPFAIL,
+            id
+                + " is waiting for pickup; it can be "
+                + done(op)
+                + " once the next masq-deliver run has queued it");
       }
       for (Path pend : pendingFiles(dir, id)) {
         String base = pend.getFileName().toString();
@@ -333,8 +376,9 @@ public final class UserView {
         try {
           Files.delete(spoolDir.resolve("maildrop").resolve(base + ".drop"));
         } catch (NoSuchFileException e) {
-          throw new MasqException(Exit.TEMPFAIL, id + " is being picked up now; see masq-queue list"
-              + " after the masq-deliver run");
+          throw new MasqException(
+              Exit.TEMPFAIL,
+              id + " is being picked up now; see masq-queue list" + " after the masq-deliver run");
         }
         Files.deleteIfExists(pend);
       }
@@ -342,7 +386,8 @@ public final class UserView {
     }
     if (v.refused().stream().anyMatch(r -> r.id().equals(id)) && v.envelope(id) == null) {
       if (!op.equals("remove")) {
-        throw new MasqException(Exit.NOUSER, id + " was refused by the pickup; there is nothing to " + op);
+        throw new MasqException(
+            Exit.NOUSER, id + " was refused by the pickup; there is nothing to " + op);
       }
       Files.deleteIfExists(dir.resolve(id + REFUSED));
       return id + ": the note of its refusal is removed";
@@ -359,7 +404,8 @@ public final class UserView {
     Path req = dir.resolve(id + "." + op);
     if (!Files.isRegularFile(req, LinkOption.NOFOLLOW_LINKS)) {
       Files.deleteIfExists(req);
-      Files.createFile(req, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          req, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
     return id + ": " + op + " requested; the next masq-deliver run carries it out";
   }
@@ -376,7 +422,8 @@ public final class UserView {
   // Mail's side (masq-deliver as mail or root): only through checked directory descriptors
 
   /** A user's directory that passed the checks, open as a descriptor. */
-  private record UserDir(long uid, String login, UserPrincipal owner, SecureDirectoryStream<Path> ds)
+  private record UserDir(
+      long uid, String login, UserPrincipal owner, SecureDirectoryStream<Path> ds)
       implements AutoCloseable {
     @Override
     public void close() throws IOException {
@@ -403,11 +450,12 @@ public final class UserView {
    * returns null, and logs why it is ignored when {@code report} (once per run is enough).
    */
   private static UserDir open(Spool spool, String name, MailLog log, boolean report) {
-    java.util.function.Consumer<String> ignored = why -> {
-      if (report) {
-        log.write(DIR + "/" + name.replaceAll("[^\\x21-\\x7e]", "?") + " ignored: " + why);
-      }
-    };
+    java.util.function.Consumer<String> ignored =
+        why -> {
+          if (report) {
+            log.write(DIR + "/" + name.replaceAll("[^\\x21-\\x7e]", "?") + " ignored: " + why);
+          }
+        };
 
     Path users = spool.root().resolve(DIR);
     if (!name.matches("0|[1-9][0-9]{0,9}")) {
@@ -417,12 +465,17 @@ public final class UserView {
     long uid = Long.parseLong(name);
     Path p = users.resolve(name);
     try {
-      Map<String, Object> a = Files.readAttributes(p, "unix:uid,isDirectory,isSymbolicLink,fileKey",
-          LinkOption.NOFOLLOW_LINKS);
-      String why = (Boolean) a.get("isSymbolicLink") ? "a symbolic link"
-          : !(Boolean) a.get("isDirectory") ? "not a directory"
-          : ((Number) a.get("uid")).longValue() != uid ? "owned by uid " + a.get("uid") + ", not " + uid
-          : null;
+      Map<String, Object> a =
+          Files.readAttributes(
+              p, "unix:uid,isDirectory,isSymbolicLink,fileKey", LinkOption.NOFOLLOW_LINKS);
+      String why =
+          (Boolean) a.get("isSymbolicLink")
+              ? "a symbolic link"
+              : !(Boolean) a.get("isDirectory")
+                  ? "not a directory"
+                  : ((Number) a.get("uid")).longValue() != uid
+                      ? "owned by uid " + a.get("uid") + ", not " + uid
+                      : null;
       if (why != null) {
         ignored.accept(why + " (squatted? remove it)");
         return null;
@@ -435,7 +488,8 @@ public final class UserView {
         }
         ds = sp.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
       }
-      PosixFileAttributes opened = ds.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
+      PosixFileAttributes opened =
+          ds.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
       if (!a.get("fileKey").equals(opened.fileKey())) {
         ds.close();
         ignored.accept("replaced while it was checked");
@@ -445,8 +499,10 @@ public final class UserView {
     } catch (NoSuchFileException e) {
       return null; // removed meanwhile
     } catch (IOException e) {
-      ignored.accept(e instanceof AccessDeniedException ? "permission denied (it must be"
-          + " the user's, group mail, mode 2770)" : e.toString());
+      ignored.accept(
+          e instanceof AccessDeniedException
+              ? "permission denied (it must be" + " the user's, group mail, mode 2770)"
+              : e.toString());
       return null;
     }
   }
@@ -463,8 +519,10 @@ public final class UserView {
 
   private static void forget(Spool spool, MailLog log, long uid, String pickupName, String why) {
     String base = dropBase(pickupName);
-    if (base == null || !Files.isDirectory(spool.root().resolve(DIR), LinkOption.NOFOLLOW_LINKS)
-        || !Files.exists(spool.root().resolve(DIR).resolve(Long.toString(uid)), LinkOption.NOFOLLOW_LINKS)) {
+    if (base == null
+        || !Files.isDirectory(spool.root().resolve(DIR), LinkOption.NOFOLLOW_LINKS)
+        || !Files.exists(
+            spool.root().resolve(DIR).resolve(Long.toString(uid)), LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     try (UserDir u = open(spool, Long.toString(uid), log, false)) {
@@ -473,8 +531,12 @@ public final class UserView {
       }
       if (why != null) {
         String id = base.substring(0, base.indexOf('.'));
-        write(u, id + REFUSED, ("masq-refused 1\ntime\t" + spool.clock().millis() + "\nwhy\t" + clean(why)
-            + "\nend\n").getBytes(StandardCharsets.UTF_8), null);
+        write(
+            u,
+            id + REFUSED,
+            ("masq-refused 1\ntime\t" + spool.clock().millis() + "\nwhy\t" + clean(why) + "\nend\n")
+                .getBytes(StandardCharsets.UTF_8),
+            null);
       }
       delete(u, base + PENDING);
     } catch (IOException e) {
@@ -483,10 +545,9 @@ public final class UserView {
   }
 
   /**
-   * Carries out the users' requests (after the pickup) and publishes the view when the pickup
-   * took drops or a request was dealt with (else the view of the last run's end is current).
-   * The caller holds the pickup lock ({@link Spool#lockPickup}), which serialises all writers
-   * of the area.
+   * Carries out the users' requests (after the pickup) and publishes the view when the pickup took
+   * drops or a request was dealt with (else the view of the last run's end is current). The caller
+   * holds the pickup lock ({@link Spool#lockPickup}), which serialises all writers of the area.
    */
   public static void afterPickup(Spool spool, MailLog log, boolean tookDrops) {
     serve(spool, log, true, tookDrops);
@@ -545,7 +606,8 @@ public final class UserView {
   /** Entries of a user's directory, sorted (read afresh: a stream's iterator serves once). */
   private static List<String> names(UserDir u) throws IOException {
     List<String> out = new ArrayList<>();
-    try (SecureDirectoryStream<Path> again = u.ds().newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
+    try (SecureDirectoryStream<Path> again =
+        u.ds().newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
       again.iterator().forEachRemaining(p -> out.add(p.getFileName().toString()));
     }
     out.sort(null);
@@ -553,7 +615,9 @@ public final class UserView {
   }
 
   private static BasicFileAttributes lstat(UserDir u, String name) throws IOException {
-    return u.ds().getFileAttributeView(Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+    return u.ds()
+        .getFileAttributeView(
+            Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
         .readAttributes();
   }
 
@@ -567,13 +631,29 @@ public final class UserView {
       }
       String id = n.substring(0, dot);
       String op = n.substring(dot + 1);
-      String what = "request " + DIR + "/" + u.uid() + "/" + n.replaceAll("[^\\x21-\\x7e]", "?") + " of " + u.login();
+      String what =
+          "request "
+              + DIR
+              + "/"
+              + u.uid()
+              + "/"
+              + n.replaceAll("[^\\x21-\\x7e]", "?")
+              + " of "
+              + u.login();
       try {
-        PosixFileAttributes a = u.ds().getFileAttributeView(Path.of(n), PosixFileAttributeView.class,
-            LinkOption.NOFOLLOW_LINKS).readAttributes();
-        String why = a.isSymbolicLink() ? "a symbolic link" : !a.isRegularFile() ? "not a regular file"
-            : !a.owner().equals(u.owner()) ? "not owned by " + u.login()
-            : !MessageIds.isValid(id) ? "not a message ID" : null;
+        PosixFileAttributes a =
+            u.ds()
+                .getFileAttributeView(
+                    Path.of(n), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes();
+        String why =
+            a.isSymbolicLink()
+                ? "a symbolic link"
+                : !a.isRegularFile()
+                    ? "not a regular file"
+                    : !a.owner().equals(u.owner())
+                        ? "not owned by " + u.login()
+                        : !MessageIds.isValid(id) ? "not a message ID" : null;
         if (why == null) {
           try {
             if (spool.read(id).uid() != u.uid()) {
@@ -643,11 +723,12 @@ public final class UserView {
   }
 
   /**
-   * Deletes what the view no longer needs: copies of messages no longer queued, notes of
-   * drops gone, old refusals, temporary files of a run that died. A copy still current is
-   * taken off {@code mine}, so it is not written again.
+   * Deletes what the view no longer needs: copies of messages no longer queued, notes of drops
+   * gone, old refusals, temporary files of a run that died. A copy still current is taken off
+   * {@code mine}, so it is not written again.
    */
-  private static void tidy(Spool spool, UserDir u, String n, Map<String, Copy> mine, long now) throws IOException {
+  private static void tidy(Spool spool, UserDir u, String n, Map<String, Copy> mine, long now)
+      throws IOException {
     BasicFileAttributes a;
     try {
       a = lstat(u, n);
@@ -670,19 +751,22 @@ public final class UserView {
           && !Files.exists(spool.pickupFile(base + ".drop"), LinkOption.NOFOLLOW_LINKS)) {
         deleteAny(u, n, a.isDirectory()); // queued or refused by a run that had no note of it
       }
-    } else if (n.endsWith(REFUSED) && now - a.lastModifiedTime().toMillis() > KEEP_REFUSED.toMillis()) {
+    } else if (n.endsWith(REFUSED)
+        && now - a.lastModifiedTime().toMillis() > KEEP_REFUSED.toMillis()) {
       deleteAny(u, n, a.isDirectory());
     }
   }
 
   /**
-   * Writes {@code name} in a user's directory: a new file (O_EXCL, so never through a link the
-   * user planted), mode 644 whatever the umask, renamed into place. {@code modified}: the time
-   * to give it (a copy carries its original's, to tell later whether it is current).
+   * Writes {@code name} in a user's directory: a new file (O_EXCL, so never through a link the user
+   * planted), mode 644 whatever the umask, renamed into place. {@code modified}: the time to give
+   * it (a copy carries its original's, to tell later whether it is current).
    */
-  private static void write(UserDir u, String name, byte[] content, FileTime modified) throws IOException {
+  private static void write(UserDir u, String name, byte[] content, FileTime modified)
+      throws IOException {
     Path tmp = Path.of("." + name + "." + ProcessHandle.current().pid() + ".tmp");
-    var opts = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    var opts =
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     SeekableByteChannel ch;
     try {
       ch = u.ds().newByteChannel(tmp, opts);
@@ -696,8 +780,8 @@ public final class UserView {
         c.write(bb);
       }
     }
-    PosixFileAttributeView view = u.ds().getFileAttributeView(tmp, PosixFileAttributeView.class,
-        LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributeView view =
+        u.ds().getFileAttributeView(tmp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     view.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
     if (modified != null) {
       view.setTimes(modified, null, null);

@@ -45,16 +45,23 @@ class MaildropTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    cfg = Config.parse("host_name = gw.lan\nmax_msg_size = 1M\n", dir.resolve("masq.conf"), Map.of(), false);
+    cfg =
+        Config.parse(
+            "host_name = gw.lan\nmax_msg_size = 1M\n", dir.resolve("masq.conf"), Map.of(), false);
     spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99);
     log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
     drop = Files.createDirectories(spool.maildropDir());
   }
 
   private String write(String sender, String msg, String... rcpts) throws Exception {
-    return Maildrop.write(drop, new MessageIds(Clock.systemUTC(), 1), myUid,
+    return Maildrop.write(
+        drop,
+        new MessageIds(Clock.systemUTC(), 1),
+        myUid,
         new Maildrop.Request(sender, "Full Name", false, List.of(rcpts)),
-        new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), true, 0);
+        new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)),
+        true,
+        0);
   }
 
   private String log() throws Exception {
@@ -89,22 +96,31 @@ class MaildropTest {
   @Test
   void aDropIsReadableUnderAnUnguessableNameWhateverTheUmask() throws Exception {
     String name = write(null, "Subject: x\n\nb\n", "a@b");
-    assertTrue(name.matches("[0-9A-Za-z]{7}-[0-9A-Za-z]{4}-[0-9A-Za-z]{2}\\.[0-9a-f]{32}\\.drop"), name);
-    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(drop.resolve(name))));
+    assertTrue(
+        name.matches("[0-9A-Za-z]{7}-[0-9A-Za-z]{4}-[0-9A-Za-z]{2}\\.[0-9a-f]{32}\\.drop"), name);
+    assertEquals(
+        "rw-r--r--",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(drop.resolve(name))));
     // (an unreadable drop is shown end to end, with a throw-away user: root reads anything)
   }
 
   @Test
   void anUnfinishedDropIsLeftToItsWriterForADayThenDeleted() throws Exception {
-    Path unfinished = Files.writeString(drop.resolve("Vc1f3FW-07ZY-00.0123.tmp"), "masq-drop 1\nuid\t");
+    Path unfinished =
+        Files.writeString(drop.resolve("Vc1f3FW-07ZY-00.0123.tmp"), "masq-drop 1\nuid\t");
     assertEquals(List.of(), Maildrop.pickup(spool, cfg, log, l -> false));
     assertTrue(Files.exists(unfinished), "a writer may still be at it");
-    Spool later = Spool.open(dir.resolve("spool"),
-        Clock.offset(Clock.systemUTC(), Maildrop.UNFINISHED.plusMinutes(1)), 98);
+    Spool later =
+        Spool.open(
+            dir.resolve("spool"),
+            Clock.offset(Clock.systemUTC(), Maildrop.UNFINISHED.plusMinutes(1)),
+            98);
     assertEquals(List.of(), Maildrop.pickup(later, cfg, log, l -> false));
     assertFalse(Files.exists(unfinished));
-    assertTrue(log().contains("maildrop Vc1f3FW-07ZY-00.0123.tmp deleted: unfinished for 24 hours"), log());
+    assertTrue(
+        log().contains("maildrop Vc1f3FW-07ZY-00.0123.tmp deleted: unfinished for 24 hours"),
+        log());
   }
 
   @Test
@@ -118,8 +134,9 @@ class MaildropTest {
     try (RandomAccessFile f = new RandomAccessFile(drop.resolve("sparse.drop").toFile(), "rw")) {
       f.setLength(2L << 30); // 2 GB, sparse
     }
-    Files.writeString(drop.resolve("forged.drop"), "masq-drop 1\nuid\t" + (myUid + 1)
-        + "\nrcpt\t<a@b>\nend\nSubject: x\n\nb\n");
+    Files.writeString(
+        drop.resolve("forged.drop"),
+        "masq-drop 1\nuid\t" + (myUid + 1) + "\nrcpt\t<a@b>\nend\nSubject: x\n\nb\n");
     Files.write(drop.resolve("garbage.drop"), new byte[] {1, 2, 3, (byte) 0xff, 0, 10, 13});
     Files.writeString(drop.resolve("norcpt.drop"), "masq-drop 1\nend\nSubject: x\n\nb\n");
     List<String> ids = Maildrop.pickup(spool, cfg, log, login -> true);
@@ -129,13 +146,19 @@ class MaildropTest {
       assertEquals(7, s.count());
     }
     String log = log();
-    for (String why : List.of("link.drop.pickup refused: a symbolic link", "fifo.drop.pickup refused: not a regular file",
-        "hard.drop.pickup refused: has 2 hard links", "sparse.drop.pickup refused: too large",
-        "forged.drop.pickup refused: forged identity", "garbage.drop.pickup refused: not a masq drop file",
-        "norcpt.drop.pickup refused: no recipients")) {
+    for (String why :
+        List.of(
+            "link.drop.pickup refused: a symbolic link",
+            "fifo.drop.pickup refused: not a regular file",
+            "hard.drop.pickup refused: has 2 hard links",
+            "sparse.drop.pickup refused: too large",
+            "forged.drop.pickup refused: forged identity",
+            "garbage.drop.pickup refused: not a masq drop file",
+            "norcpt.drop.pickup refused: no recipients")) {
       assertTrue(log.contains(why), why + " in\n" + log);
     }
-    assertEquals("masq-drop 1\nend\nSubject: stolen\n\nsecret\n", Files.readString(secret), "untouched");
+    assertEquals(
+        "masq-drop 1\nend\nSubject: stolen\n\nsecret\n", Files.readString(secret), "untouched");
     assertFalse(Files.exists(drop.resolve("link.drop")));
   }
 

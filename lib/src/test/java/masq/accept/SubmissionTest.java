@@ -27,29 +27,52 @@ import org.junit.jupiter.api.Test;
 
 class SubmissionTest {
   private static Submission.Request request(List<Address> rcpts, boolean fromHeaders) {
-    return new Submission.Request(new Address("joe", "pc.lan"), null, rcpts, fromHeaders, true,
-        "local", "joe", 1000, null, null);
+    return new Submission.Request(
+        new Address("joe", "pc.lan"),
+        null,
+        rcpts,
+        fromHeaders,
+        true,
+        "local",
+        "joe",
+        1000,
+        null,
+        null);
   }
 
   private static Config config(String extra) throws MasqException {
-    return Config.parse("host_name = pc.lan\n" + extra, Path.of("/etc/masq.conf"), Map.of("HOME", "/h"), false);
+    return Config.parse(
+        "host_name = pc.lan\n" + extra, Path.of("/etc/masq.conf"), Map.of("HOME", "/h"), false);
   }
 
   @Test
   void injectIntoAFullSpoolFailsWith75AndLeavesNothing() throws Exception {
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix().toBuilder()
-        .setMaxSize(256 * 1024).setBlockSize(4096).build())) {
+    try (FileSystem fs =
+        Jimfs.newFileSystem(
+            Configuration.unix().toBuilder().setMaxSize(256 * 1024).setBlockSize(4096).build())) {
       Spool spool = Spool.open(fs.getPath("/spool"), Clock.systemUTC(), 7);
       MailLog log = new MailLog(fs.getPath("/log"), Clock.systemUTC(), ZoneId.of("UTC"), 7);
       // a small message fits
-      Envelope ok = Submission.accept(new ByteArrayInputStream("Subject: s\n\nsmall\n".getBytes()),
-          request(List.of(new Address("a", "b")), false), config(""), spool, log);
+      Envelope ok =
+          Submission.accept(
+              new ByteArrayInputStream("Subject: s\n\nsmall\n".getBytes()),
+              request(List.of(new Address("a", "b")), false),
+              config(""),
+              spool,
+              log);
       assertEquals(List.of(ok.id()), spool.ids());
       // a 1 MB one does not
-      InputStream big = new ByteArrayInputStream(("Subject: big\n\n" + "x".repeat(80) + "\n")
-          .repeat(13_000).getBytes(StandardCharsets.US_ASCII));
-      MasqException e = assertThrows(MasqException.class, () -> Submission.accept(big,
-          request(List.of(new Address("a", "b")), false), config(""), spool, log));
+      InputStream big =
+          new ByteArrayInputStream(
+              ("Subject: big\n\n" + "x".repeat(80) + "\n")
+                  .repeat(13_000)
+                  .getBytes(StandardCharsets.US_ASCII));
+      MasqException e =
+          assertThrows(
+              MasqException.class,
+              () ->
+                  Submission.accept(
+                      big, request(List.of(new Address("a", "b")), false), config(""), spool, log));
       assertEquals(Exit.TEMPFAIL, e.exitCode(), e.getMessage());
       assertEquals(List.of(ok.id()), spool.ids());
       try (var t = Files.list(fs.getPath("/spool/tmp"))) {
@@ -67,25 +90,52 @@ class SubmissionTest {
     try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
       Spool spool = Spool.open(fs.getPath("/spool"), Clock.systemUTC(), 7);
       MailLog log = new MailLog(fs.getPath("/log"), Clock.systemUTC(), ZoneId.of("UTC"), 7);
-      Envelope e = Submission.accept(new ByteArrayInputStream(
-          "To: a@b, c\nCc: A@B\nBcc: hidden@x\n\nhi\n".getBytes()),
-          request(List.of(new Address("a", "b")), true), config(""), spool, log);
-      assertEquals(List.of("a@b", "c@pc.lan", "A@B", "hidden@x"),
+      Envelope e =
+          Submission.accept(
+              new ByteArrayInputStream("To: a@b, c\nCc: A@B\nBcc: hidden@x\n\nhi\n".getBytes()),
+              request(List.of(new Address("a", "b")), true),
+              config(""),
+              spool,
+              log);
+      assertEquals(
+          List.of("a@b", "c@pc.lan", "A@B", "hidden@x"),
           e.recipients().stream().map(r -> r.address()).toList());
-      MasqException bad = assertThrows(MasqException.class, () -> Submission.accept(
-          new ByteArrayInputStream("To: a@b>\r\nRCPT TO:<x@y>\n\nhi\n".getBytes()),
-          request(List.of(), true), config(""), spool, log));
+      MasqException bad =
+          assertThrows(
+              MasqException.class,
+              () ->
+                  Submission.accept(
+                      new ByteArrayInputStream("To: a@b>\r\nRCPT TO:<x@y>\n\nhi\n".getBytes()),
+                      request(List.of(), true),
+                      config(""),
+                      spool,
+                      log));
       assertEquals(Exit.DATAERR, bad.exitCode());
-      MasqException none = assertThrows(MasqException.class, () -> Submission.accept(
-          new ByteArrayInputStream("Subject: x\n\nhi\n".getBytes()), request(List.of(), true),
-          config(""), spool, log));
+      MasqException none =
+          assertThrows(
+              MasqException.class,
+              () ->
+                  Submission.accept(
+                      new ByteArrayInputStream("Subject: x\n\nhi\n".getBytes()),
+                      request(List.of(), true),
+                      config(""),
+                      spool,
+                      log));
       assertEquals(Exit.USAGE, none.exitCode());
-      MasqException big = assertThrows(MasqException.class, () -> Submission.accept(
-          new ByteArrayInputStream("Subject: x\n\n0123456789\n".getBytes()),
-          request(List.of(new Address("a", "b")), false), config("max_msg_size = 5\n"), spool, log));
+      MasqException big =
+          assertThrows(
+              MasqException.class,
+              () ->
+                  Submission.accept(
+                      new ByteArrayInputStream("Subject: x\n\n0123456789\n".getBytes()),
+                      request(List.of(new Address("a", "b")), false),
+                      config("max_msg_size = 5\n"),
+                      spool,
+                      log));
       assertEquals(Exit.DATAERR, big.exitCode());
       assertEquals(1, spool.ids().size());
-      assertTrue(Files.readString(fs.getPath("/log/masq.log")).contains(e.id() + " <= joe@pc.lan size="));
+      assertTrue(
+          Files.readString(fs.getPath("/log/masq.log")).contains(e.id() + " <= joe@pc.lan size="));
     }
   }
 }

@@ -14,12 +14,15 @@ class AddressParserTest {
   @Test
   void envelopeForms() throws Exception {
     assertEquals(new Address("joe", "example.com"), AddressParser.parseEnvelope("joe@example.com"));
-    assertEquals(new Address("joe", "example.com"), AddressParser.parseEnvelope(" <joe@example.com> "));
+    assertEquals(
+        new Address("joe", "example.com"), AddressParser.parseEnvelope(" <joe@example.com> "));
     assertEquals(new Address("joe", null), AddressParser.parseEnvelope("joe"));
     assertTrue(AddressParser.parseEnvelope("<>").isNull());
     assertTrue(AddressParser.parseEnvelope("").isNull());
-    assertEquals(new Address("x", "y.org"), AddressParser.parseEnvelope("<@relay.net,@b.net:x@y.org>"));
-    assertEquals(new Address("\"john doe\"", "ex.com"), AddressParser.parseEnvelope("\"john doe\"@ex.com"));
+    assertEquals(
+        new Address("x", "y.org"), AddressParser.parseEnvelope("<@relay.net,@b.net:x@y.org>"));
+    assertEquals(
+        new Address("\"john doe\"", "ex.com"), AddressParser.parseEnvelope("\"john doe\"@ex.com"));
     assertEquals(new Address("a", "[192.0.2.1]"), AddressParser.parseEnvelope("a@[192.0.2.1]"));
     assertEquals("joe@h.lan", AddressParser.parseEnvelope("joe").qualify("h.lan").toString());
     assertEquals("<>", Address.NULL.qualify("h.lan").bracketed());
@@ -27,9 +30,23 @@ class AddressParserTest {
 
   @Test
   void hostileEnvelopeAddressesAreRefusedWithOneLine() {
-    for (String bad : List.of("a@b>\r\nRCPT TO:<x@y", "a b@c", "a@b c", "<a@b", "a@", "@b",
-        "a@b..c", "a\u0000@b", "a@b\n", "a<b@c", "a@[1.2.3.4", "\"open@x", "x".repeat(300) + "@y")) {
-      AddressException e = assertThrows(AddressException.class, () -> AddressParser.parseEnvelope(bad), bad);
+    for (String bad :
+        List.of(
+            "a@b>\r\nRCPT TO:<x@y",
+            "a b@c",
+            "a@b c",
+            "<a@b",
+            "a@",
+            "@b",
+            "a@b..c",
+            "a\u0000@b",
+            "a@b\n",
+            "a<b@c",
+            "a@[1.2.3.4",
+            "\"open@x",
+            "x".repeat(300) + "@y")) {
+      AddressException e =
+          assertThrows(AddressException.class, () -> AddressParser.parseEnvelope(bad), bad);
       assertEquals(Exit.DATAERR, e.exitCode());
       assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), e.getMessage());
     }

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigSyntaxItemsTest {
   @Test
   void commentLinesCount() throws Exception {
-    List<Setting> s = ConfigSyntax.parse("# one\n# two\na = 1\n\n# five\nb = \"x\ny\"\nc = 3\n",
-        Path.of("/x.conf"));
+    List<Setting> s =
+        ConfigSyntax.parse(
+            "# one\n# two\na = 1\n\n# five\nb = \"x\ny\"\nc = 3\n", Path.of("/x.conf"));
     assertEquals(List.of(3, 6, 8), s.stream().map(Setting::line).toList());
-    MasqException e = assertThrows(MasqException.class,
-        () -> ConfigSyntax.parse("# comment\nbroken line\n", Path.of("/x.conf")));
+    MasqException e =
+        assertThrows(
+            MasqException.class,
+            () -> ConfigSyntax.parse("# comment\nbroken line\n", Path.of("/x.conf")));
     assertEquals("/x.conf:2: syntax error: expected '=' after 'broken'", e.getMessage());
   }
 
@@ -27,8 +30,13 @@ class ConfigSyntaxItemsTest {
     Path f = dir.resolve("list");
     Files.writeString(f, "one\n# skip\n\ntwo\n");
     Setting s = new Setting("l", "a; " + f + " ;b", Path.of("/x.conf"), 7);
-    assertEquals(List.of(new ConfigSyntax.Item("a", "/x.conf:7"), new ConfigSyntax.Item("one", f + ":1"),
-        new ConfigSyntax.Item("two", f + ":4"), new ConfigSyntax.Item("b", "/x.conf:7")), ConfigSyntax.items(s));
+    assertEquals(
+        List.of(
+            new ConfigSyntax.Item("a", "/x.conf:7"),
+            new ConfigSyntax.Item("one", f + ":1"),
+            new ConfigSyntax.Item("two", f + ":4"),
+            new ConfigSyntax.Item("b", "/x.conf:7")),
+        ConfigSyntax.items(s));
     assertEquals(List.of("a", "one", "two", "b"), ConfigSyntax.list(s));
   }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AliasesTest {
   @TempDir Path dir;
-  private final Locality loc = new Locality(List.of("localhost", "h"), List.of(), List.of(), false, "h");
+  private final Locality loc =
+      new Locality(List.of("localhost", "h"), List.of(), List.of(), false, "h");
 
   private Aliases load(String text) throws Exception {
     Path f = dir.resolve("aliases");
@@ -34,15 +35,25 @@ class AliasesTest {
   @Test
   void expandsListsPipesFilesIncludesAndFinalNames() throws Exception {
     Files.writeString(dir.resolve("members"), "# the team\ncarol\ndave@other.org, \\root\n");
-    Aliases a = load("""
-        # comment
-        staff: bob, "|/usr/bin/logger -t a,b", /var/log/staff.mbox,
-          :include:members
-        bob: \\bob, bob@remote.example
-        Postmaster: root
-        """);
-    assertEquals(List.of("bob@h", "bob@remote.example", "|/usr/bin/logger -t a,b", "/var/log/staff.mbox",
-        "carol@h", "dave@other.org", "root@h"), keys(a, "staff"));
+    Aliases a =
+        load(
+            """
+            # comment
+            staff: bob, "|/usr/bin/logger -t a,b", /var/log/staff.mbox,
+              :include:members
+            bob: \\bob, bob@remote.example
+            Postmaster: root
+            """);
+    assertEquals(
+        List.of(
+            "bob@h",
+            "bob@remote.example",
+            "|/usr/bin/logger -t a,b",
+            "/var/log/staff.mbox",
+            "carol@h",
+            "dave@other.org",
+            "root@h"),
+        keys(a, "staff"));
     assertEquals(List.of("root@h"), keys(a, "POSTMASTER"), "postmaster is always caseless");
     assertEquals(List.of("nobody@h"), keys(a, "nobody"), "no alias: the address itself");
     assertEquals(List.of("Staff@h"), keys(a, "Staff"), "case-sensitive without caseless_matching");
@@ -82,8 +93,11 @@ class AliasesTest {
     Path f = dir.resolve("aliases");
     Files.writeString(f, "bob: robert\n");
     Aliases a = Aliases.load(f, g, false);
-    assertEquals(List.of("catchall@h"),
-        a.expand(new Address("bob", "localhost"), loc, "h").leaves().stream().map(Aliases.Leaf::key).toList());
+    assertEquals(
+        List.of("catchall@h"),
+        a.expand(new Address("bob", "localhost"), loc, "h").leaves().stream()
+            .map(Aliases.Leaf::key)
+            .toList());
     assertEquals(List.of("robert@h"), keys(a, "bob"));
   }
 }

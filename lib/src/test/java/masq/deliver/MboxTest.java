@@ -47,11 +47,15 @@ class MboxTest {
     assertEquals(Outcome.Kind.DEFERRED, o.kind());
     assertTrue(o.detail().contains("locked"), o.detail());
     Files.delete(lock);
-    o = mbox.append(box, null, out -> {
-      out.write("From b x\n\npartial".getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      throw new IOException("No space left on device");
-    });
+    o =
+        mbox.append(
+            box,
+            null,
+            out -> {
+              out.write("From b x\n\npartial".getBytes(StandardCharsets.UTF_8));
+              out.flush();
+              throw new IOException("No space left on device");
+            });
     assertEquals(Outcome.Kind.DEFERRED, o.kind());
     assertEquals("4.3.1", o.status());
     assertEquals("From a x\n\nold\n\n", Files.readString(box), "truncated back");

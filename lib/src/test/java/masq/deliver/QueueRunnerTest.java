@@ -63,20 +63,42 @@ class QueueRunnerTest {
   }
 
   private void setUp(String extra) throws Exception {
-    cfg = Config.parse("host_name = h\nrun_as_user = true\nmbox_default = mbox\n"
-        + "spool_dir = \"" + dir.resolve("spool") + "\"\nlog_dir = \"" + dir.resolve("log") + "\"\n"
-        + "mail_dir = \"" + dir.resolve("mail") + "\"\n" + extra, dir.resolve("masq.conf"), Map.of(), true);
+    cfg =
+        Config.parse(
+            "host_name = h\nrun_as_user = true\nmbox_default = mbox\n"
+                + "spool_dir = \""
+                + dir.resolve("spool")
+                + "\"\nlog_dir = \""
+                + dir.resolve("log")
+                + "\"\n"
+                + "mail_dir = \""
+                + dir.resolve("mail")
+                + "\"\n"
+                + extra,
+            dir.resolve("masq.conf"),
+            Map.of(),
+            true);
     Files.createDirectories(dir.resolve("mail"));
     spool = Spool.open(cfg.spoolDir(), clock, 4242);
     log = new MailLog(cfg.logDir(), clock, ZoneOffset.UTC, 4242);
   }
 
   private String submit(String from, String... to) throws Exception {
-    List<Address> rcpts = java.util.Arrays.stream(to).map(t -> new Address(t.split("@")[0], t.split("@")[1])).toList();
-    Address sender = from.isEmpty() ? Address.NULL : new Address(from.split("@")[0], from.split("@")[1]);
-    Submission.Request req = new Submission.Request(sender, null, rcpts, false, false, "local", "t", 1, null, null);
-    Envelope e = Submission.accept(new ByteArrayInputStream("Subject: test\n\nFrom me\n".getBytes(StandardCharsets.UTF_8)),
-        req, cfg, spool, log);
+    List<Address> rcpts =
+        java.util.Arrays.stream(to)
+            .map(t -> new Address(t.split("@")[0], t.split("@")[1]))
+            .toList();
+    Address sender =
+        from.isEmpty() ? Address.NULL : new Address(from.split("@")[0], from.split("@")[1]);
+    Submission.Request req =
+        new Submission.Request(sender, null, rcpts, false, false, "local", "t", 1, null, null);
+    Envelope e =
+        Submission.accept(
+            new ByteArrayInputStream("Subject: test\n\nFrom me\n".getBytes(StandardCharsets.UTF_8)),
+            req,
+            cfg,
+            spool,
+            log);
     return e.id();
   }
 
@@ -107,7 +129,8 @@ class QueueRunnerTest {
 
   @Test
   void warningsFollowWarnIntervalsAndMaxDeferTimeBounces() throws Exception {
-    setUp("mda = \"/bin/sh -c 'exit 75'\"\nmda_users = slow\nwarn_intervals = 1h;4h\nmax_defer_time = 1d\n");
+    setUp(
+        "mda = \"/bin/sh -c 'exit 75'\"\nmda_users = slow\nwarn_intervals = 1h;4h\nmax_defer_time = 1d\n");
     String id = submit("alice@h", "slow@h");
     runAt(Duration.ofMinutes(30));
     assertEquals(List.of(), subjects("alice"), "no warning before the first interval");
@@ -171,7 +194,9 @@ class QueueRunnerTest {
     assertEquals(1, subjects("alice").size());
     assertEquals(1, subjects("ok").size());
     String box = Files.readString(dir.resolve("mail/alice"));
-    assertTrue(box.contains("Final-Recipient: rfc822; x/1@h") && box.contains("Final-Recipient: rfc822; x/2@h"));
+    assertTrue(
+        box.contains("Final-Recipient: rfc822; x/1@h")
+            && box.contains("Final-Recipient: rfc822; x/2@h"));
   }
 
   @Test

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which routes a run may use: permanent ones always, then the one --route, online_query or online_file names. */
+/**
+ * Which routes a run may use: permanent ones always, then the one --route, online_query or
+ * online_file names.
+ */
 class RouteSelectionTest {
   @TempDir Path dir;
   Path query;
@@ -33,9 +36,13 @@ class RouteSelectionTest {
   }
 
   Config cfg(String extra) throws MasqException {
-    return Config.parse("host_name = h.example\npermanent_routes = lan.route\n"
-        + "query_routes.isp1 = \"isp1.route;isp1b.route\"\nquery_routes.isp2 = isp2.route\n" + extra,
-        dir.resolve("masq.conf"), Map.of(), true);
+    return Config.parse(
+        "host_name = h.example\npermanent_routes = lan.route\n"
+            + "query_routes.isp1 = \"isp1.route;isp1b.route\"\nquery_routes.isp2 = isp2.route\n"
+            + extra,
+        dir.resolve("masq.conf"),
+        Map.of(),
+        true);
   }
 
   static List<String> names(RouteSelection s) {
@@ -47,17 +54,21 @@ class RouteSelectionTest {
     RouteSelection s = RouteSelection.of(cfg("online_file = nosuch\n"), "isp1", true);
     assertEquals(List.of("lan", "isp1", "isp1b"), names(s));
     assertEquals("isp1", s.online());
-    MasqException e = assertThrows(MasqException.class, () -> RouteSelection.of(cfg(""), "isp9", true));
+    MasqException e =
+        assertThrows(MasqException.class, () -> RouteSelection.of(cfg(""), "isp9", true));
     assertEquals(69, e.exitCode());
   }
 
   @Test
   void onlineQueryFirstLineTrimmedWhenItExitsZero() throws Exception {
-    RouteSelection s = RouteSelection.of(cfg("online_query = \"" + query + " '  isp2  '\"\n"), null, true);
+    RouteSelection s =
+        RouteSelection.of(cfg("online_query = \"" + query + " '  isp2  '\"\n"), null, true);
     assertEquals(List.of("lan", "isp2"), names(s));
     assertEquals("isp2", s.online());
-    for (String bad : new String[] {query + " isp2 1", query + " ''", query + " isp7",
-        dir.resolve("missing") + " isp2"}) {
+    for (String bad :
+        new String[] {
+          query + " isp2 1", query + " ''", query + " isp7", dir.resolve("missing") + " isp2"
+        }) {
       RouteSelection n = RouteSelection.of(cfg("online_query = \"" + bad + "\"\n"), null, true);
       assertEquals(List.of("lan"), names(n), bad);
       assertNull(n.online());
@@ -70,7 +81,8 @@ class RouteSelectionTest {
     Path f = dir.resolve("online");
     assertNull(RouteSelection.of(cfg("online_file = online\n"), null, true).online());
     Files.writeString(f, "isp1\nisp2\n");
-    assertEquals(List.of("lan", "isp1", "isp1b"),
+    assertEquals(
+        List.of("lan", "isp1", "isp1b"),
         names(RouteSelection.of(cfg("online_file = online\n"), null, true)));
     Files.writeString(f, "\n");
     assertNull(RouteSelection.of(cfg("online_file = online\n"), null, true).online());

@@ -23,9 +23,21 @@ class AcceptanceTest {
 
   private static String apply(String text, List<Address> rcpts, String fullName, boolean save)
       throws Exception {
-    Acceptance.Context ctx = new Acceptance.Context("Vc1Qf2b-00y8-00", "pc.lan",
-        new Address("joe", "pc.lan"), fullName, rcpts, "local", "joe", 1000, null, null, save, T,
-        ZoneId.of("Europe/Berlin"));
+    Acceptance.Context ctx =
+        new Acceptance.Context(
+            "Vc1Qf2b-00y8-00",
+            "pc.lan",
+            new Address("joe", "pc.lan"),
+            fullName,
+            rcpts,
+            "local",
+            "joe",
+            1000,
+            null,
+            null,
+            save,
+            T,
+            ZoneId.of("Europe/Berlin"));
     StringBuilder sb = new StringBuilder();
     Acceptance.apply(headers(text), ctx).forEach(h -> sb.append(h.raw()));
     return sb.toString();
@@ -34,7 +46,8 @@ class AcceptanceTest {
   @Test
   void missingHeadersAreAddedAndReceivedGoesOnTop() throws Exception {
     String out = apply("Subject: hi\n\n", List.of(new Address("ann", "ex.org")), null, false);
-    assertEquals("""
+    assertEquals(
+        """
         Received: by pc.lan (masq 0.1.0, from userid 1000)
         \tid Vc1Qf2b-00y8-00
         \tfor <ann@ex.org>; Tue, 05 Mar 2024 12:34:56 +0100
@@ -43,19 +56,23 @@ class AcceptanceTest {
         To: undisclosed-recipients:;
         Date: Tue, 05 Mar 2024 12:34:56 +0100
         Message-ID: <Vc1Qf2b-00y8-00@pc.lan>
-        """, out);
+        """,
+        out);
   }
 
   @Test
   void presentHeadersAreKeptAndBccReturnPathEnvelopeToRemoved() throws Exception {
-    String in = "From: A <a@x>\nTo: b@y\nBcc: secret@z\nReturn-Path: <evil@x>\nEnvelope-To: e@x\n"
-        + "Date: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <m@x>\n\n";
+    String in =
+        "From: A <a@x>\nTo: b@y\nBcc: secret@z\nReturn-Path: <evil@x>\nEnvelope-To: e@x\n"
+            + "Date: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <m@x>\n\n";
     String out = apply(in, List.of(new Address("b", "y"), new Address("c", "y")), null, false);
     assertFalse(out.contains("Bcc"));
     assertFalse(out.contains("Return-Path"));
     assertFalse(out.contains("Envelope-To"));
     assertFalse(out.contains("for <"), "no 'for' with two recipients");
-    assertTrue(out.contains("From: A <a@x>\nTo: b@y\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <m@x>\n"));
+    assertTrue(
+        out.contains(
+            "From: A <a@x>\nTo: b@y\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <m@x>\n"));
     assertEquals(1, out.split("Received:", -1).length - 1);
     String saved = apply(in, List.of(new Address("b", "y")), null, true);
     assertTrue(saved.contains("X-Orig-Envelope-To: e@x\n"), saved);
@@ -63,8 +80,9 @@ class AcceptanceTest {
 
   @Test
   void fullNameMakesAQuotedOrEncodedDisplayName() throws Exception {
-    assertTrue(apply("S: x\n\n", List.of(new Address("b", "y")), "Joe \"J\" Doe", false)
-        .contains("From: \"Joe \\\"J\\\" Doe\" <joe@pc.lan>\n"));
+    assertTrue(
+        apply("S: x\n\n", List.of(new Address("b", "y")), "Joe \"J\" Doe", false)
+            .contains("From: \"Joe \\\"J\\\" Doe\" <joe@pc.lan>\n"));
     String enc = apply("S: x\n\n", List.of(new Address("b", "y")), "Jörg", false);
     assertTrue(enc.contains("From: =?UTF-8?B?SsO2cmc=?= <joe@pc.lan>\n"), enc);
   }
@@ -79,9 +97,13 @@ class AcceptanceTest {
   @Test
   void headerRecipientsComeFromToCcAndBcc() throws Exception {
     List<String> bad = new ArrayList<>();
-    List<Address> rs = Acceptance.headerRecipients(
-        headers("To: a@x, \"B\" <b>\nCc: c@y\nBcc: d@z\nFrom: not@me\nX-To: no@no\n\n"), "pc.lan", bad);
-    assertEquals(List.of("a@x", "b@pc.lan", "c@y", "d@z"), rs.stream().map(Address::toString).toList());
+    List<Address> rs =
+        Acceptance.headerRecipients(
+            headers("To: a@x, \"B\" <b>\nCc: c@y\nBcc: d@z\nFrom: not@me\nX-To: no@no\n\n"),
+            "pc.lan",
+            bad);
+    assertEquals(
+        List.of("a@x", "b@pc.lan", "c@y", "d@z"), rs.stream().map(Address::toString).toList());
     assertTrue(bad.isEmpty());
     Acceptance.headerRecipients(headers("To: Just A Name\n\n"), "pc.lan", bad);
     assertEquals(List.of("Just A Name"), bad);

@@ -51,7 +51,8 @@ class MessageReaderTest {
 
   @Test
   void mboxFromLineIsDroppedAndNonHeaderLineStartsTheBody() throws Exception {
-    String[] m = read("From someone Tue Mar  5 12:00:00 2024\nSubject: x\nthis is no header\nmore\n", true);
+    String[] m =
+        read("From someone Tue Mar  5 12:00:00 2024\nSubject: x\nthis is no header\nmore\n", true);
     assertEquals("Subject: x\n", m[0]);
     assertEquals("this is no header\nmore\n", m[1]);
     String[] n = read("no colon here\n\nbody\n", true);
@@ -91,71 +92,81 @@ class MessageReaderTest {
   @Test
   void hostileInputIsRefusedWithTheRightCode() {
     Object[][] cases = {
-        {"", Exit.NOINPUT},
-        {"Subject: a\u0000b\n\nx\n", Exit.DATAERR},
-        {"Subject: x\n\nnul \u0000 in body\n", Exit.DATAERR},
-        {"Subject: a\rb\n\nx\n", Exit.DATAERR},
-        {"X-Long: " + "a".repeat(MessageReader.MAX_HEADER_LINE) + "\n\nx\n", Exit.DATAERR},
+      {"", Exit.NOINPUT},
+      {"Subject: a\u0000b\n\nx\n", Exit.DATAERR},
+      {"Subject: x\n\nnul \u0000 in body\n", Exit.DATAERR},
+      {"Subject: a\rb\n\nx\n", Exit.DATAERR},
+      {"X-Long: " + "a".repeat(MessageReader.MAX_HEADER_LINE) + "\n\nx\n", Exit.DATAERR},
     };
     for (Object[] c : cases) {
-      MessageFormatException e = assertThrows(MessageFormatException.class,
-          () -> read((String) c[0], true), () -> "case " + ((String) c[0]).length());
+      MessageFormatException e =
+          assertThrows(
+              MessageFormatException.class,
+              () -> read((String) c[0], true),
+              () -> "case " + ((String) c[0]).length());
       assertEquals(c[1], e.exitCode());
     }
     StringBuilder many = new StringBuilder();
     for (int i = 0; i < 30_000; i++) {
       many.append("X-H").append(i).append(": ").append("v".repeat(40)).append('\n');
     }
-    MessageFormatException e = assertThrows(MessageFormatException.class, () -> read(many + "\nb\n", true));
+    MessageFormatException e =
+        assertThrows(MessageFormatException.class, () -> read(many + "\nb\n", true));
     assertTrue(e.getMessage().contains("header section"));
   }
 
   @Test
   void tooLargeBodyIsRefused() throws Exception {
-    MessageReader r = new MessageReader(new ByteArrayInputStream("S: x\n\n0123456789\n".getBytes()), true);
+    MessageReader r =
+        new MessageReader(new ByteArrayInputStream("S: x\n\n0123456789\n".getBytes()), true);
     r.readHeaders();
-    MessageFormatException e = assertThrows(MessageFormatException.class,
-        () -> r.copyBody(OutputStream.nullOutputStream(), 5));
+    MessageFormatException e =
+        assertThrows(
+            MessageFormatException.class, () -> r.copyBody(OutputStream.nullOutputStream(), 5));
     assertEquals(Exit.DATAERR, e.exitCode());
   }
 
   @Test
   void aTenMegabyteLineStreamsThroughWithoutBeingHeld() throws Exception {
     long size = 10L << 20;
-    InputStream in = new InputStream() {
-      final byte[] head = "Subject: big\n\n".getBytes();
-      long pos;
+    InputStream in =
+        new InputStream() {
+          final byte[] head = "Subject: big\n\n".getBytes();
+          long pos;
 
-      @Override
-      public int read() {
-        if (pos < head.length) {
-          return head[(int) pos++];
-        }
-        if (pos < head.length + size) {
-          pos++;
-          return 'y';
-        }
-        if (pos == head.length + size) {
-          pos++;
-          return '\n';
-        }
-        return -1;
-      }
-    };
+          @Override
+          public int read() {
+            if (pos < head.length) {
+              return head[(int) pos++];
+            }
+            if (pos < head.length + size) {
+              pos++;
+              return 'y';
+            }
+            if (pos == head.length + size) {
+              pos++;
+              return '\n';
+            }
+            return -1;
+          }
+        };
     MessageReader r = new MessageReader(in, true);
     r.readHeaders();
     long[] count = {0};
-    long n = r.copyBody(new OutputStream() {
-      @Override
-      public void write(int b) {
-        count[0]++;
-      }
+    long n =
+        r.copyBody(
+            new OutputStream() {
+              @Override
+              public void write(int b) {
+                count[0]++;
+              }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        count[0] += len;
-      }
-    }, 0);
+              @Override
+              public void write(byte[] b, int off, int len) {
+                count[0] += len;
+              }
+            },
+            0);
     assertEquals(size + 1, n);
     assertEquals(size + 1, count[0]);
   }

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Reading a header section and writing it back, with the body still in the stream: byte for byte. */
+/**
+ * Reading a header section and writing it back, with the body still in the stream: byte for byte.
+ */
 class HeaderSectionTest {
   static Stream<Arguments> messages() {
     return Stream.of(
@@ -25,12 +27,16 @@ class HeaderSectionTest {
         Arguments.of("folded", "To: a,\n\tb,\n c\nSubject: x\n\nbody\n", 2),
         Arguments.of("8-bit", "Subject: \u00e4\u00ff\n\n\u00fc\u0080\n", 1),
         Arguments.of("mbox From line kept", "From a@b Mon Jan  1 00:00:00 2024\nFrom: a\n\nb\n", 1),
-        Arguments.of("no blank line: the first non-header line is body", "From: a\nthis is body\nmore\n", 1),
+        Arguments.of(
+            "no blank line: the first non-header line is body", "From: a\nthis is body\nmore\n", 1),
         Arguments.of("headers only, no newline at the end", "From: a\nSubject: x", 2),
         Arguments.of("no headers", "\nbody only\n", 0),
         Arguments.of("bare CR in body", "From: a\n\nx\ry\r\n", 1),
         Arguments.of("long body line", "From: a\n\n" + "x".repeat(200_000) + "\n", 1),
-        Arguments.of("long first body line without a blank line", "From: a\n" + "x y".repeat(70_000) + "\nz\n", 1));
+        Arguments.of(
+            "long first body line without a blank line",
+            "From: a\n" + "x y".repeat(70_000) + "\nz\n",
+            1));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -49,18 +55,29 @@ class HeaderSectionTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "From: a\u0000\n\n"})
   void refused(String message) {
-    MessageFormatException e = assertThrows(MessageFormatException.class, () -> HeaderSection.read(
-        new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1))));
+    MessageFormatException e =
+        assertThrows(
+            MessageFormatException.class,
+            () ->
+                HeaderSection.read(
+                    new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1))));
     assertEquals(message.isEmpty() ? Exit.NOINPUT : Exit.DATAERR, e.exitCode());
   }
 
   @ParameterizedTest
   @ValueSource(ints = {70_000, 1_100_000})
   void oversizedHeaderRefused(int size) {
-    String msg = size < 100_000 ? "Subject: " + "x".repeat(size) + "\n\n"
-        : ("X-A: " + "y".repeat(1000) + "\n").repeat(size / 1000) + "\n";
-    MessageFormatException e = assertThrows(MessageFormatException.class, () -> HeaderSection.read(
-        new BufferedInputStream(new ByteArrayInputStream(msg.getBytes(StandardCharsets.ISO_8859_1)))));
+    String msg =
+        size < 100_000
+            ? "Subject: " + "x".repeat(size) + "\n\n"
+            : ("X-A: " + "y".repeat(1000) + "\n").repeat(size / 1000) + "\n";
+    MessageFormatException e =
+        assertThrows(
+            MessageFormatException.class,
+            () ->
+                HeaderSection.read(
+                    new BufferedInputStream(
+                        new ByteArrayInputStream(msg.getBytes(StandardCharsets.ISO_8859_1)))));
     assertEquals(Exit.DATAERR, e.exitCode());
   }
 }

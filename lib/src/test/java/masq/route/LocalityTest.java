@@ -8,8 +8,13 @@ import masq.address.Address;
 import org.junit.jupiter.api.Test;
 
 class LocalityTest {
-  private final Locality loc = new Locality(List.of("localhost", "pc", "*.home.lan"),
-      List.of("friend@remote.org"), List.of("notme", "away@pc"), false, "pc.home.lan");
+  private final Locality loc =
+      new Locality(
+          List.of("localhost", "pc", "*.home.lan"),
+          List.of("friend@remote.org"),
+          List.of("notme", "away@pc"),
+          false,
+          "pc.home.lan");
 
   @Test
   void domainsMatchLocalHostsCaselessly() {

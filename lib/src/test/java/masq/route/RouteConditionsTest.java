@@ -15,15 +15,18 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Route conditions as a table: route file, sender, From: header (or none), recipient (or
- * none), and the expected answer: "ok", or a piece of the refusal reason.
+ * Route conditions as a table: route file, sender, From: header (or none), recipient (or none), and
+ * the expected answer: "ok", or a piece of the refusal reason.
  */
 class RouteConditionsTest {
   static Stream<Arguments> table() {
-    String senders = "allowed_senders = *@home.lan; <>; admin\ndenied_senders = spam*@*; guest@HOME.lan\n";
-    String rcpts = "allowed_recipients = *@*.example; postmaster\ndenied_recipients = *@secret.example;root\n";
+    String senders =
+        "allowed_senders = *@home.lan; <>; admin\ndenied_senders = spam*@*; guest@HOME.lan\n";
+    String rcpts =
+        "allowed_recipients = *@*.example; postmaster\ndenied_recipients = *@secret.example;root\n";
     String froms = "allowed_from_hdrs = *@home.lan\ndenied_from_hdrs = eve*\n";
-    String old02 = """
+    String old02 =
+        """
         allowed_rcpt_domains = "*isp.example; other.org"
         not_allowed_rcpt_domains = bad.isp.example
         allowed_return_paths = "boss@corp.example; spam@corp.example"
@@ -35,72 +38,211 @@ class RouteConditionsTest {
         Arguments.of("no lists: everything allowed", "", "a@b.example", null, "c@d.example", "ok"),
         Arguments.of("no lists: null sender allowed", "", "<>", null, "c@d.example", "ok"),
         Arguments.of("allowed sender", senders, "john@home.lan", null, null, "ok"),
-        Arguments.of("allowed sender, domain matched caselessly", senders, "john@HOME.LAN", null, null, "ok"),
-        Arguments.of("sender not in allowed list", senders, "john@example.org", null, null,
+        Arguments.of(
+            "allowed sender, domain matched caselessly",
+            senders,
+            "john@HOME.LAN",
+            null,
+            null,
+            "ok"),
+        Arguments.of(
+            "sender not in allowed list",
+            senders,
+            "john@example.org",
+            null,
+            null,
             "sender <john@example.org> is not in allowed_senders"),
         Arguments.of("<> allows the null sender", senders, "<>", null, null, "ok"),
-        Arguments.of("<> only: the null sender, nothing else", "allowed_senders = <>\n", "x@home.lan", null, null,
+        Arguments.of(
+            "<> only: the null sender, nothing else",
+            "allowed_senders = <>\n",
+            "x@home.lan",
+            null,
+            null,
             "not in allowed_senders"),
-        Arguments.of("a glob does not match the null sender", "allowed_senders = *\n", "<>", null, null,
+        Arguments.of(
+            "a glob does not match the null sender",
+            "allowed_senders = *\n",
+            "<>",
+            null,
+            null,
             "not in allowed_senders"),
-        Arguments.of("denied null sender", "denied_senders = <>\n", "<>", null, null,
+        Arguments.of(
+            "denied null sender",
+            "denied_senders = <>\n",
+            "<>",
+            null,
+            null,
             "sender <> matches '<>' of denied_senders"),
-        Arguments.of("local part only matches any domain", senders, "admin@isp.example", null, null, "ok"),
-        Arguments.of("local part is case-sensitive", senders, "ADMIN@isp.example", null, null,
+        Arguments.of(
+            "local part only matches any domain", senders, "admin@isp.example", null, null, "ok"),
+        Arguments.of(
+            "local part is case-sensitive",
+            senders,
+            "ADMIN@isp.example",
+            null,
+            null,
             "not in allowed_senders"),
-        Arguments.of("deny beats allow", senders, "spammer@home.lan", null, null,
+        Arguments.of(
+            "deny beats allow",
+            senders,
+            "spammer@home.lan",
+            null,
+            null,
             "matches 'spam*@*' of denied_senders (/etc/masq/r.route:2)"),
-        Arguments.of("deny with domain matched caselessly", senders, "guest@home.LAN", null, null,
+        Arguments.of(
+            "deny with domain matched caselessly",
+            senders,
+            "guest@home.LAN",
+            null,
+            null,
             "matches 'guest@HOME.lan' of denied_senders"),
         Arguments.of("allowed recipient", rcpts, "a@b.example", null, "bob@mail.example", "ok"),
-        Arguments.of("allowed recipient, local part only", rcpts, "a@b.example", null, "postmaster@x.org", "ok"),
-        Arguments.of("recipient not allowed", rcpts, "a@b.example", null, "bob@example.org",
+        Arguments.of(
+            "allowed recipient, local part only",
+            rcpts,
+            "a@b.example",
+            null,
+            "postmaster@x.org",
+            "ok"),
+        Arguments.of(
+            "recipient not allowed",
+            rcpts,
+            "a@b.example",
+            null,
+            "bob@example.org",
             "recipient <bob@example.org> is not in allowed_recipients"),
-        Arguments.of("recipient denied although allowed", rcpts, "a@b.example", null, "bob@secret.example",
+        Arguments.of(
+            "recipient denied although allowed",
+            rcpts,
+            "a@b.example",
+            null,
+            "bob@secret.example",
             "matches '*@secret.example' of denied_recipients"),
-        Arguments.of("recipient denied by local part", "denied_recipients = root\n", "a@b.example", null,
-            "root@any.example", "denied_recipients"),
+        Arguments.of(
+            "recipient denied by local part",
+            "denied_recipients = root\n",
+            "a@b.example",
+            null,
+            "root@any.example",
+            "denied_recipients"),
         Arguments.of("message check without recipient", rcpts, "a@b.example", null, null, "ok"),
-        Arguments.of("From: allowed", froms, "x@y.example", "From: John <john@home.lan>\n", null, "ok"),
-        Arguments.of("From: unqualified is qualified with host_name", froms, "x@y.example", "From: john\n",
-            null, "ok"),
-        Arguments.of("From: not allowed", froms, "x@y.example", "From: john@example.org\n", null,
+        Arguments.of(
+            "From: allowed", froms, "x@y.example", "From: John <john@home.lan>\n", null, "ok"),
+        Arguments.of(
+            "From: unqualified is qualified with host_name",
+            froms,
+            "x@y.example",
+            "From: john\n",
+            null,
+            "ok"),
+        Arguments.of(
+            "From: not allowed",
+            froms,
+            "x@y.example",
+            "From: john@example.org\n",
+            null,
             "From: address <john@example.org> is not in allowed_from_hdrs"),
-        Arguments.of("From: denied", froms, "x@y.example", "From: Eve <eve@home.lan>\n", null,
+        Arguments.of(
+            "From: denied",
+            froms,
+            "x@y.example",
+            "From: Eve <eve@home.lan>\n",
+            null,
             "denied_from_hdrs"),
-        Arguments.of("From: first address counts", froms, "x@y.example",
-            "From: a@home.lan, b@example.org\n", null, "ok"),
-        Arguments.of("From: unparseable refuses", froms, "x@y.example", "From: not an address\n", null,
+        Arguments.of(
+            "From: first address counts",
+            froms,
+            "x@y.example",
+            "From: a@home.lan, b@example.org\n",
+            null,
+            "ok"),
+        Arguments.of(
+            "From: unparseable refuses",
+            froms,
+            "x@y.example",
+            "From: not an address\n",
+            null,
             "does not parse"),
         Arguments.of("no From: allows", froms, "x@y.example", "Subject: hi\n", null, "ok"),
-        Arguments.of("unparseable From: ignored without from lists", senders, "john@home.lan",
-            "From: not an address\n", null, "ok"),
-        Arguments.of("sender checked before recipient", senders + rcpts, "john@example.org", null,
-            "bob@secret.example", "allowed_senders"),
+        Arguments.of(
+            "unparseable From: ignored without from lists",
+            senders,
+            "john@home.lan",
+            "From: not an address\n",
+            null,
+            "ok"),
+        Arguments.of(
+            "sender checked before recipient",
+            senders + rcpts,
+            "john@example.org",
+            null,
+            "bob@secret.example",
+            "allowed_senders"),
         // masqmail 0.2 route files: the old condition names still restrict the route
-        Arguments.of("0.2: allowed_rcpt_domains admits its domain", old02, "u@home.lan", null,
-            "x@isp.example", "ok"),
-        Arguments.of("0.2: allowed_rcpt_domains refuses other domains", old02, "u@home.lan", null,
-            "x@other.example", "not in allowed_recipients"),
-        Arguments.of("0.2: not_allowed_rcpt_domains refuses", old02, "u@home.lan", null,
-            "x@bad.isp.example", "matches '*@bad.isp.example'"),
-        Arguments.of("0.2: allowed_return_paths admits", old02, "boss@corp.example", null, null, "ok"),
-        Arguments.of("0.2: allowed_mail_locals admits that local part", old02, "u@home.lan", null, null, "ok"),
-        Arguments.of("0.2: sender in neither list refused", old02, "eve@home.lan", null, null,
+        Arguments.of(
+            "0.2: allowed_rcpt_domains admits its domain",
+            old02,
+            "u@home.lan",
+            null,
+            "x@isp.example",
+            "ok"),
+        Arguments.of(
+            "0.2: allowed_rcpt_domains refuses other domains",
+            old02,
+            "u@home.lan",
+            null,
+            "x@other.example",
+            "not in allowed_recipients"),
+        Arguments.of(
+            "0.2: not_allowed_rcpt_domains refuses",
+            old02,
+            "u@home.lan",
+            null,
+            "x@bad.isp.example",
+            "matches '*@bad.isp.example'"),
+        Arguments.of(
+            "0.2: allowed_return_paths admits", old02, "boss@corp.example", null, null, "ok"),
+        Arguments.of(
+            "0.2: allowed_mail_locals admits that local part",
+            old02,
+            "u@home.lan",
+            null,
+            null,
+            "ok"),
+        Arguments.of(
+            "0.2: sender in neither list refused",
+            old02,
+            "eve@home.lan",
+            null,
+            null,
             "not in allowed_senders"),
-        Arguments.of("0.2: not_allowed_mail_locals refuses", old02, "root@home.lan", null, null,
+        Arguments.of(
+            "0.2: not_allowed_mail_locals refuses",
+            old02,
+            "root@home.lan",
+            null,
+            null,
             "matches 'root'"),
-        Arguments.of("0.2: not_allowed_return_paths refuses", old02, "spam@corp.example", null, null,
+        Arguments.of(
+            "0.2: not_allowed_return_paths refuses",
+            old02,
+            "spam@corp.example",
+            null,
+            null,
             "matches 'spam@corp.example'"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("table")
-  void decides(String what, String routeText, String sender, String header, String rcpt, String expected)
+  void decides(
+      String what, String routeText, String sender, String header, String rcpt, String expected)
       throws Exception {
     Route r = Route.parse(routeText, Path.of("/etc/masq/r.route"), false);
-    List<Header> hs = header == null ? List.of()
-        : List.of(new Header(header.substring(0, header.indexOf(':')), header));
+    List<Header> hs =
+        header == null
+            ? List.of()
+            : List.of(new Header(header.substring(0, header.indexOf(':')), header));
     Address to = rcpt == null ? null : AddressParser.parseEnvelope(rcpt);
     RouteDecision d = r.admits(AddressParser.parseEnvelope(sender), hs, to, "home.lan");
     if (expected.equals("ok")) {

@@ -49,29 +49,31 @@ class RouteTest {
 
   @Test
   void everyOption() throws Exception {
-    Route r = parse("""
-        mail_host = "smtp.isp.example:587"
-        smtp_port = 2525
-        resolve_list = byname
-        helo_name = pc.home.lan
-        do_correct_helo = true
-        instant_helo = yes
-        do_pipelining = false
-        tls = STARTTLS
-        tls_verify = false
-        tls_trust_file = ca.pem
-        auth_name = CRAM-MD5
-        auth_login = me
-        auth_secret = "pa ss"
-        pipe_fromline = true
-        pipe_fromhack = true
-        last_route = true
-        connect_error_fail = true
-        allowed_senders = *@home.lan; <>
-        denied_recipients = *@*.internal
-        map_h_from_addresses = john: John <j@isp.example>
-        map_outgoing_addresses = *: *@isp.example
-        """);
+    Route r =
+        parse(
+            """
+            mail_host = "smtp.isp.example:587"
+            smtp_port = 2525
+            resolve_list = byname
+            helo_name = pc.home.lan
+            do_correct_helo = true
+            instant_helo = yes
+            do_pipelining = false
+            tls = STARTTLS
+            tls_verify = false
+            tls_trust_file = ca.pem
+            auth_name = CRAM-MD5
+            auth_login = me
+            auth_secret = "pa ss"
+            pipe_fromline = true
+            pipe_fromhack = true
+            last_route = true
+            connect_error_fail = true
+            allowed_senders = *@home.lan; <>
+            denied_recipients = *@*.internal
+            map_h_from_addresses = john: John <j@isp.example>
+            map_outgoing_addresses = *: *@isp.example
+            """);
     assertEquals("smtp.isp.example", r.mailHost());
     assertEquals(587, r.port());
     assertEquals(List.of(Route.Resolver.BYNAME), r.resolveList());
@@ -85,8 +87,10 @@ class RouteTest {
     assertEquals(Route.Auth.CRAM_MD5, r.authName());
     assertEquals("me", r.authLogin());
     assertEquals("pa ss", r.authSecret());
-    assertTrue(parse("wrapper = \"/usr/bin/openssl s_client -quiet -connect 'smtp.isp.example:465'\"")
-        .wrapper().startsWith("/usr/bin/openssl"));
+    assertTrue(
+        parse("wrapper = \"/usr/bin/openssl s_client -quiet -connect 'smtp.isp.example:465'\"")
+            .wrapper()
+            .startsWith("/usr/bin/openssl"));
     assertEquals("[IPv6:::1]", parse("mail_host = [IPv6:::1]:2525").mailHost());
     assertTrue(r.pipeFromline() && r.pipeFromhack() && r.lastRoute() && r.connectErrorFail());
     assertEquals(2, r.allowedSenders().size());
@@ -119,7 +123,10 @@ class RouteTest {
         Arguments.of("helo_name = not a name", 1, "host name"),
         Arguments.of("tls = ssl", 1, "none, starttls or smtps"),
         Arguments.of("tls_verify = maybe", 1, "true or false"),
-        Arguments.of("auth_name = digest-md5\nauth_login = a\nauth_secret = b", 1, "plain, login or cram-md5"),
+        Arguments.of(
+            "auth_name = digest-md5\nauth_login = a\nauth_secret = b",
+            1,
+            "plain, login or cram-md5"),
         Arguments.of("auth_name = plain", 1, "auth_login and auth_secret"),
         Arguments.of("wrapper = \"openssl 's_client\"", 1, "quote"),
         Arguments.of("pipe = \"\"", 1, "empty command"),
@@ -137,9 +144,12 @@ class RouteTest {
         Arguments.of("map_h_from_addresses = john:", 1, "empty replacement"),
         Arguments.of("map_h_from_addresses = john: a@x.example, b@x.example", 1, "not one address"),
         Arguments.of("map_h_from_addresses = john: <>", 1, "not one address"),
-        Arguments.of("map_return_path_addresses = \"john: John\nX-Injected: yes <j@x.example>\"", 1,
+        Arguments.of(
+            "map_return_path_addresses = \"john: John\nX-Injected: yes <j@x.example>\"",
+            1,
             "control character"),
-        Arguments.of("map_outgoing_addresses = john: J <j@x.example> trailing", 1, "not one address"),
+        Arguments.of(
+            "map_outgoing_addresses = john: J <j@x.example> trailing", 1, "not one address"),
         Arguments.of("mail_host smtp.isp.example", 1, "syntax error"));
   }
 
@@ -157,12 +167,16 @@ class RouteTest {
   void ruleFileErrorNamesTheIncludedFileAndLine(@TempDir Path dir) throws Exception {
     Path rules = dir.resolve("from.rules");
     Files.writeString(rules, "# rules\njohn: John <j@isp.example>\n\nbroken rule\n");
-    MasqException e = assertThrows(MasqException.class,
-        () -> parse("map_h_from_addresses = \"" + rules + "\""));
-    assertTrue(e.getMessage().startsWith(rules + ":4: map_h_from_addresses: rule 'broken rule'"), e.getMessage());
+    MasqException e =
+        assertThrows(MasqException.class, () -> parse("map_h_from_addresses = \"" + rules + "\""));
+    assertTrue(
+        e.getMessage().startsWith(rules + ":4: map_h_from_addresses: rule 'broken rule'"),
+        e.getMessage());
     Files.writeString(rules, "john: John <j@isp.example>\nann: *@isp.example\n");
     Route r = parse("map_h_from_addresses = \"" + rules + "; bob: b@isp.example\"");
-    assertEquals(List.of("john", "ann", "bob"), r.rules(MapTarget.FROM).stream().map(MapRule::pattern).toList());
+    assertEquals(
+        List.of("john", "ann", "bob"),
+        r.rules(MapTarget.FROM).stream().map(MapRule::pattern).toList());
     assertEquals(rules + ":2", r.rules(MapTarget.FROM).get(1).where());
   }
 
@@ -172,9 +186,12 @@ class RouteTest {
     assertEquals(2, r.warnings().size());
     assertTrue(r.warnings().get(0).startsWith(FILE + ":2: unknown route option 'frobnicate'"));
     assertTrue(r.warnings().get(1).contains("not applicable"));
-    assertEquals(List.of(), parse("allowed_rcpt_domains = isp.example\nnot_allowed_mail_locals = root").warnings(),
+    assertEquals(
+        List.of(),
+        parse("allowed_rcpt_domains = isp.example\nnot_allowed_mail_locals = root").warnings(),
         "masqmail 0.2's route conditions are read, not warned about");
-    MasqException e = assertThrows(MasqException.class, () -> Route.parse("frobnicate = 1\n", FILE, true));
+    MasqException e =
+        assertThrows(MasqException.class, () -> Route.parse("frobnicate = 1\n", FILE, true));
     assertEquals(Exit.CONFIG, e.exitCode());
   }
 
@@ -191,8 +208,13 @@ class RouteTest {
     Files.writeString(dir.resolve("isp1.route"), "mail_host = smtp.isp1.example\n");
     Files.writeString(dir.resolve("isp2.route"), "mail_host = smtp.isp2.example\n");
     Files.writeString(dir.resolve("isp2b.route"), "mail_host = backup.isp2.example\n");
-    Config cfg = Config.parse("permanent_routes = lan.route\nquery_routes.dialup = isp1.route\n"
-        + "query_routes.isp2 = isp2.route;isp2b.route\n", dir.resolve("masq.conf"), Map.of(), false);
+    Config cfg =
+        Config.parse(
+            "permanent_routes = lan.route\nquery_routes.dialup = isp1.route\n"
+                + "query_routes.isp2 = isp2.route;isp2b.route\n",
+            dir.resolve("masq.conf"),
+            Map.of(),
+            false);
     assertEquals("gw.home.lan", Routes.permanent(cfg, false).get(0).mailHost());
     assertEquals(2, Routes.query(cfg, "isp2", false).size());
     assertEquals("smtp.isp1.example", Routes.named(cfg, "dialup", false).mailHost());
@@ -200,11 +222,14 @@ class RouteTest {
     assertEquals("gw.home.lan", Routes.named(cfg, "lan", false).mailHost());
     assertEquals("backup.isp2.example", Routes.named(cfg, "isp2b", false).mailHost());
     assertEquals("smtp.isp2.example", Routes.named(cfg, "isp2", false).mailHost());
-    assertEquals("backup.isp2.example",
+    assertEquals(
+        "backup.isp2.example",
         Routes.named(cfg, dir.resolve("isp2b.route").toString(), false).mailHost());
     MasqException e = assertThrows(MasqException.class, () -> Routes.named(cfg, "nope", false));
     assertEquals(Exit.UNAVAILABLE, e.exitCode());
     assertTrue(e.getMessage().contains("lan, dialup, isp1, isp2, isp2b"), e.getMessage());
-    assertEquals(Exit.UNAVAILABLE, assertThrows(MasqException.class, () -> Routes.query(cfg, "nope", false)).exitCode());
+    assertEquals(
+        Exit.UNAVAILABLE,
+        assertThrows(MasqException.class, () -> Routes.query(cfg, "nope", false)).exitCode());
   }
 }

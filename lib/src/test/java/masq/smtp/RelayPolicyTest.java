@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class RelayPolicyTest {
   private static RelayPolicy policy(String conf) throws MasqException {
-    return new RelayPolicy(Config.parse("host_name = pc.lan\n" + conf, Path.of("/x/masq.conf"), Map.of(), false));
+    return new RelayPolicy(
+        Config.parse("host_name = pc.lan\n" + conf, Path.of("/x/masq.conf"), Map.of(), false));
   }
 
   @Test
@@ -59,8 +60,10 @@ class RelayPolicyTest {
 
   @Test
   void localAddresses() throws MasqException {
-    RelayPolicy p = policy("local_hosts = localhost; *.lan\nnot_local_addresses = guest@pc.lan\n"
-        + "local_addresses = bob@example.org\n");
+    RelayPolicy p =
+        policy(
+            "local_hosts = localhost; *.lan\nnot_local_addresses = guest@pc.lan\n"
+                + "local_addresses = bob@example.org\n");
     assertTrue(p.isLocal(new Address("a", "PC.LAN")));
     assertTrue(p.isLocal(new Address("a", "localhost")));
     assertFalse(p.isLocal(new Address("guest", "pc.lan")));

@@ -12,9 +12,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class SmtpInputTest {
   private static SmtpInput input(String s) {
@@ -23,12 +23,13 @@ class SmtpInputTest {
 
   /** An input that hands out one byte per read, to cross every buffer boundary. */
   private static SmtpInput trickle(String s) {
-    InputStream in = new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1)) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, 1));
-      }
-    };
+    InputStream in =
+        new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1)) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1));
+          }
+        };
     return new SmtpInput(in);
   }
 
@@ -62,8 +63,11 @@ class SmtpInputTest {
 
   @Test
   void dataIsUnstuffedAndEndsAtTheLoneDot() throws IOException {
-    for (SmtpInput in : new SmtpInput[] {
-        input("a\r\n..b\r\n.c\r\n\r\n.\r\nQUIT\r\n"), trickle("a\r\n..b\r\n.c\r\n\r\n.\r\nQUIT\r\n")}) {
+    for (SmtpInput in :
+        new SmtpInput[] {
+          input("a\r\n..b\r\n.c\r\n\r\n.\r\nQUIT\r\n"),
+          trickle("a\r\n..b\r\n.c\r\n\r\n.\r\nQUIT\r\n")
+        }) {
       SmtpInput.Data d = in.data(0);
       assertEquals("a\r\n.b\r\nc\r\n\r\n", readAll(d));
       assertTrue(d.done());
@@ -82,7 +86,8 @@ class SmtpInputTest {
   @ParameterizedTest
   @ValueSource(strings = {"\n.\n", "\r.\r", "\n.\r\n", "\r\n.\n", "\r.\r\n", "\n.\r"})
   void smuggledEndsAreNeverTheEnd(String fake) throws IOException {
-    String wire = "body" + fake + "MAIL FROM:<evil@x>\r\nRCPT TO:<v@y>\r\nDATA\r\nsmuggled\r\n.\r\nNOOP\r\n";
+    String wire =
+        "body" + fake + "MAIL FROM:<evil@x>\r\nRCPT TO:<v@y>\r\nDATA\r\nsmuggled\r\n.\r\nNOOP\r\n";
     for (SmtpInput in : new SmtpInput[] {input(wire), trickle(wire)}) {
       SmtpInput.Data d = in.data(0);
       IOException e = assertThrows(IOException.class, () -> readAll(d));

@@ -20,16 +20,18 @@ class DirSyncTest {
     AtomicInteger done = new AtomicInteger();
     List<Thread> ts = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      ts.add(Thread.ofVirtual().start(() -> {
-        try {
-          for (int j = 0; j < 20; j++) {
-            ds.sync();
-          }
-          done.incrementAndGet();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+      ts.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  for (int j = 0; j < 20; j++) {
+                    ds.sync();
+                  }
+                  done.incrementAndGet();
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
     }
     for (Thread t : ts) {
       t.join();

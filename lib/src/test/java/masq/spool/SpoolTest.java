@@ -43,8 +43,20 @@ class SpoolTest {
   }
 
   static Envelope envelope(String id, long size, String... rcpts) {
-    return new Envelope(id, 1764064800000L, "joe@pc.lan", "local", null, null, "joe", 1000, size,
-        size - 10, 0, false, java.util.Arrays.stream(rcpts).map(Recipient::pending).toList());
+    return new Envelope(
+        id,
+        1764064800000L,
+        "joe@pc.lan",
+        "local",
+        null,
+        null,
+        "joe",
+        1000,
+        size,
+        size - 10,
+        0,
+        false,
+        java.util.Arrays.stream(rcpts).map(Recipient::pending).toList());
   }
 
   private String commit(String text, String... rcpts) throws Exception {
@@ -72,16 +84,32 @@ class SpoolTest {
     }
     assertEquals(List.of(id), spool.ids());
     try (var s = Files.list(fs.getPath("/var/spool/masq/tmp"))) {
-      assertEquals(List.of(fs.getPath("/var/spool/masq/tmp/VERSION.4242")).size() - 1, s.filter(p -> !p.getFileName().toString().startsWith("VERSION")).count());
+      assertEquals(
+          List.of(fs.getPath("/var/spool/masq/tmp/VERSION.4242")).size() - 1,
+          s.filter(p -> !p.getFileName().toString().startsWith("VERSION")).count());
     }
     assertTrue(spool.check(false).problems().isEmpty());
   }
 
   @Test
   void envelopeRoundTripsAndTruncatedOnesAreCorrupt() throws Exception {
-    Envelope e = new Envelope("Vc1Qf2b-00y8-00", 5, "", "ESMTP", "192.0.2.1", "pc\tlan", null, 7, 100,
-        90, 9, true, List.of(new Recipient("a@b", Recipient.State.FAILED, 3, 8, "x@y", "550 no\tsuch\nuser"),
-            Recipient.pending("c@d")));
+    Envelope e =
+        new Envelope(
+            "Vc1Qf2b-00y8-00",
+            5,
+            "",
+            "ESMTP",
+            "192.0.2.1",
+            "pc\tlan",
+            null,
+            7,
+            100,
+            90,
+            9,
+            true,
+            List.of(
+                new Recipient("a@b", Recipient.State.FAILED, 3, 8, "x@y", "550 no\tsuch\nuser"),
+                Recipient.pending("c@d")));
     Envelope back = Envelope.decode(e.encode());
     assertEquals("pc lan", back.clientHelo());
     assertEquals("550 no such user", back.recipients().get(0).lastError());
@@ -90,8 +118,10 @@ class SpoolTest {
     assertEquals("", back.sender());
     byte[] full = e.encode();
     for (int cut : new int[] {0, 10, full.length / 2, full.length - 5}) {
-      assertThrows(CorruptEntryException.class,
-          () -> Envelope.decode(java.util.Arrays.copyOf(full, cut)), "cut at " + cut);
+      assertThrows(
+          CorruptEntryException.class,
+          () -> Envelope.decode(java.util.Arrays.copyOf(full, cut)),
+          "cut at " + cut);
     }
   }
 
@@ -129,7 +159,8 @@ class SpoolTest {
     assertTrue(spool.ids().isEmpty());
     MasqException e = assertThrows(MasqException.class, () -> spool.lock(id));
     assertEquals(Exit.NOUSER, e.exitCode());
-    assertEquals(Exit.NOUSER, assertThrows(MasqException.class, () -> spool.read("nonsense")).exitCode());
+    assertEquals(
+        Exit.NOUSER, assertThrows(MasqException.class, () -> spool.read("nonsense")).exitCode());
   }
 
   @Test
@@ -140,7 +171,9 @@ class SpoolTest {
     Files.writeString(tmp.resolve("Vc1Qf2b-00y8-01.msg"), "never committed");
     Files.writeString(tmp.resolve("Vc1Qf2b-00y8-01.env.999999999.tmp"), "half");
     Files.writeString(q.resolve("Vc1Qf2b-00y8-02.msg"), "orphan data");
-    Files.writeString(q.resolve("Vc1Qf2b-00y8-03.env"), new String(envelope("Vc1Qf2b-00y8-03", 5, "x@y").encode()));
+    Files.writeString(
+        q.resolve("Vc1Qf2b-00y8-03.env"),
+        new String(envelope("Vc1Qf2b-00y8-03", 5, "x@y").encode()));
     Files.writeString(q.resolve("Vc1Qf2b-00y8-04.msg"), "data");
     Files.writeString(q.resolve("Vc1Qf2b-00y8-04.env"), "masq-envelope 1\nid\tVc1Qf2b-00y8-04\n");
     Files.writeString(q.resolve("README"), "not ours");
@@ -158,19 +191,22 @@ class SpoolTest {
 
   @Test
   void aFullDiskFailsTheCommitAndLeavesNoPartialEntry() throws Exception {
-    FileSystem small = Jimfs.newFileSystem(Configuration.unix().toBuilder()
-        .setMaxSize(64 * 1024).setBlockSize(4096).build());
+    FileSystem small =
+        Jimfs.newFileSystem(
+            Configuration.unix().toBuilder().setMaxSize(64 * 1024).setBlockSize(4096).build());
     Spool s = Spool.open(small.getPath("/spool"), clock, 1);
     byte[] chunk = new byte[8192];
-    assertThrows(java.io.IOException.class, () -> {
-      try (NewMessage m = s.create()) {
-        for (int i = 0; i < 100; i++) {
-          m.out().write(chunk);
-        }
-        m.out().flush();
-        m.commit(envelope(m.id(), m.size(), "a@b"));
-      }
-    });
+    assertThrows(
+        java.io.IOException.class,
+        () -> {
+          try (NewMessage m = s.create()) {
+            for (int i = 0; i < 100; i++) {
+              m.out().write(chunk);
+            }
+            m.out().flush();
+            m.commit(envelope(m.id(), m.size(), "a@b"));
+          }
+        });
     assertTrue(s.ids().isEmpty());
     try (var t = Files.list(small.getPath("/spool/tmp"))) {
       assertEquals(0, t.count());
@@ -184,8 +220,9 @@ class SpoolTest {
   @Test
   void aSpoolOfAnotherFormatIsRefused() throws Exception {
     Files.writeString(fs.getPath("/var/spool/masq/VERSION"), "masq spool 99\n");
-    MasqException e = assertThrows(MasqException.class,
-        () -> Spool.open(fs.getPath("/var/spool/masq"), clock, 1));
+    MasqException e =
+        assertThrows(
+            MasqException.class, () -> Spool.open(fs.getPath("/var/spool/masq"), clock, 1));
     assertEquals(Exit.CONFIG, e.exitCode());
   }
 
@@ -194,15 +231,17 @@ class SpoolTest {
     for (int i = 0; i < 200; i++) {
       Path root = fs.getPath("/var/spool/race" + i);
       java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
-      java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
-      Runnable open = () -> {
-        try {
-          start.await();
-          Spool.open(root, Clock.systemUTC(), 4242);
-        } catch (Exception | AssertionError e) {
-          failed.compareAndSet(null, e);
-        }
-      };
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Runnable open =
+          () -> {
+            try {
+              start.await();
+              Spool.open(root, Clock.systemUTC(), 4242);
+            } catch (Exception | AssertionError e) {
+              failed.compareAndSet(null, e);
+            }
+          };
       Thread a = Thread.ofPlatform().start(open);
       Thread b = Thread.ofPlatform().start(open);
       a.join();

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The per-user status area on a real file system, every file the test user's own: the user's
- * side (pending notes, requests) and mail's (pickup, requests carried out, the view published),
- * and the checks on what a user may plant there. (Other users, and a users/ nobody may list,
- * are shown end to end in tests' UserViewTest with throw-away users.)
+ * The per-user status area on a real file system, every file the test user's own: the user's side
+ * (pending notes, requests) and mail's (pickup, requests carried out, the view published), and the
+ * checks on what a user may plant there. (Other users, and a users/ nobody may list, are shown end
+ * to end in tests' UserViewTest with throw-away users.)
  */
 class UserViewTest {
   @TempDir Path dir;
@@ -57,14 +57,22 @@ class UserViewTest {
   }
 
   private String log() throws Exception {
-    return Files.exists(dir.resolve("log/masq.log")) ? Files.readString(dir.resolve("log/masq.log")) : "";
+    return Files.exists(dir.resolve("log/masq.log"))
+        ? Files.readString(dir.resolve("log/masq.log"))
+        : "";
   }
 
   /** masq-inject's maildrop path: the drop, then its pending note. */
   private String inject(String rcpt) throws Exception {
-    String drop = Maildrop.write(spool.maildropDir(), new MessageIds(Clock.systemUTC(), 1), me,
-        new Maildrop.Request(null, null, false, List.of(rcpt)),
-        new ByteArrayInputStream("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8)), true, 0);
+    String drop =
+        Maildrop.write(
+            spool.maildropDir(),
+            new MessageIds(Clock.systemUTC(), 1),
+            me,
+            new Maildrop.Request(null, null, false, List.of(rcpt)),
+            new ByteArrayInputStream("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
+            true,
+            0);
     assertNull(UserView.notePending(spool.root(), me, drop, null, List.of(rcpt)));
     return drop;
   }
@@ -92,10 +100,15 @@ class UserViewTest {
     String id = pickup().get(0);
     v = view();
     assertEquals(List.of(), v.pending(), "the pickup takes the note away");
-    assertEquals(List.of(id), v.queued().stream().map(Envelope::id).toList(), "published right after the pickup");
+    assertEquals(
+        List.of(id),
+        v.queued().stream().map(Envelope::id).toList(),
+        "published right after the pickup");
     assertTrue(v.published() > 0);
-    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(own.resolve(id + ".env"))));
+    assertEquals(
+        "rw-r--r--",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(own.resolve(id + ".env"))));
     assertEquals(spool.read(id), v.envelope(id));
   }
 
@@ -112,7 +125,8 @@ class UserViewTest {
     Files.writeString(own.resolve(".junk.env.1.tmp"), "a dead run's");
     UserView.publish(spool, log);
     assertEquals(List.of(ids.get(0)), view().queued().stream().map(Envelope::id).toList());
-    assertEquals(inode, Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino"), "not rewritten");
+    assertEquals(
+        inode, Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino"), "not rewritten");
     assertFalse(Files.exists(own.resolve(".junk.env.1.tmp")));
     UserView.change(spool, ids.get(0), "hold", -1);
     UserView.publish(spool, log);
@@ -126,9 +140,11 @@ class UserViewTest {
     List<String> ids = pickup();
     Path own = UserView.own(spool.root(), me, false);
     UserView.View v = view();
-    assertTrue(UserView.request(spool.root(), own, v, ids.get(0), "remove").contains("remove requested"));
+    assertTrue(
+        UserView.request(spool.root(), own, v, ids.get(0), "remove").contains("remove requested"));
     assertTrue(Files.exists(own.resolve(ids.get(0) + ".remove")));
-    assertEquals(List.of(ids.get(0), ids.get(1)), spool.ids(), "nothing changes before the next run");
+    assertEquals(
+        List.of(ids.get(0), ids.get(1)), spool.ids(), "nothing changes before the next run");
     UserView.request(spool.root(), own, v, ids.get(1), "release");
     UserView.request(spool.root(), own, v, ids.get(1), "hold");
     assertFalse(Files.exists(own.resolve(ids.get(1) + ".release")), "the last request counts");
@@ -152,13 +168,23 @@ class UserViewTest {
     String drop = inject("a@b");
     Path own = UserView.own(spool.root(), me, false);
     String waiting = drop.substring(0, 15);
-    MasqException e = assertThrows(MasqException.class,
-        () -> UserView.request(spool.root(), own, view(), "Vc1zP2a-01E3-00", "remove"));
+    MasqException e =
+        assertThrows(
+            MasqException.class,
+            () -> UserView.request(spool.root(), own, view(), "Vc1zP2a-01E3-00", "remove"));
     assertEquals(Exit.NOUSER, e.exitCode());
-    assertEquals(Exit.NOUSER, assertThrows(MasqException.class,
-        () -> UserView.request(spool.root(), own, view(), "../../x", "remove")).exitCode());
-    assertEquals(Exit.TEMPFAIL, assertThrows(MasqException.class,
-        () -> UserView.request(spool.root(), own, view(), waiting, "hold")).exitCode());
+    assertEquals(
+        Exit.NOUSER,
+        assertThrows(
+                MasqException.class,
+                () -> UserView.request(spool.root(), own, view(), "../../x", "remove"))
+            .exitCode());
+    assertEquals(
+        Exit.TEMPFAIL,
+        assertThrows(
+                MasqException.class,
+                () -> UserView.request(spool.root(), own, view(), waiting, "hold"))
+            .exitCode());
     UserView.request(spool.root(), own, view(), waiting, "remove");
     assertFalse(Files.exists(spool.maildropDir().resolve(drop)));
     assertEquals(List.of(), view().pending());
@@ -189,9 +215,24 @@ class UserViewTest {
     Files.createDirectory(own.resolve(id + ".hold"));
     pickup();
     assertTrue(spool.exists(id));
-    assertTrue(log().contains("request users/" + me + "/" + id + ".remove of " + System.getProperty("user.name")
-        + " refused: a symbolic link"), log());
-    assertTrue(log().contains(id + ".hold of " + System.getProperty("user.name") + " refused: not a regular file"));
+    assertTrue(
+        log()
+            .contains(
+                "request users/"
+                    + me
+                    + "/"
+                    + id
+                    + ".remove of "
+                    + System.getProperty("user.name")
+                    + " refused: a symbolic link"),
+        log());
+    assertTrue(
+        log()
+            .contains(
+                id
+                    + ".hold of "
+                    + System.getProperty("user.name")
+                    + " refused: not a regular file"));
     assertFalse(Files.exists(own.resolve(id + ".remove"), LinkOption.NOFOLLOW_LINKS));
     assertEquals("keep", Files.readString(target));
 
@@ -204,7 +245,8 @@ class UserViewTest {
     pickup();
     UserView.publish(spool, log);
     String log = log();
-    assertTrue(log.contains("users/" + other + " ignored: owned by uid " + me + ", not " + other), log);
+    assertTrue(
+        log.contains("users/" + other + " ignored: owned by uid " + me + ", not " + other), log);
     assertTrue(log.contains("users/" + (me + 2000) + " ignored: a symbolic link"), log);
     assertTrue(log.contains("users/x ignored: not a uid"), log);
     try (var s = Files.list(elsewhere)) {
@@ -222,13 +264,20 @@ class UserViewTest {
     MasqException e = assertThrows(MasqException.class, () -> UserView.own(spool.root(), me, true));
     assertEquals(Exit.CANTCREAT, e.exitCode());
     assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
-    assertTrue(UserView.notePending(spool.root(), me, inject2(), null, List.of("a@b")).contains("symbolic link"));
+    assertTrue(
+        UserView.notePending(spool.root(), me, inject2(), null, List.of("a@b"))
+            .contains("symbolic link"));
   }
 
   private String inject2() throws Exception {
-    return Maildrop.write(spool.maildropDir(), new MessageIds(Clock.systemUTC(), 2), me,
+    return Maildrop.write(
+        spool.maildropDir(),
+        new MessageIds(Clock.systemUTC(), 2),
+        me,
         new Maildrop.Request(null, null, false, List.of("a@b")),
-        new ByteArrayInputStream("Subject: y\n\nbody\n".getBytes(StandardCharsets.UTF_8)), true, 0);
+        new ByteArrayInputStream("Subject: y\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
+        true,
+        0);
   }
 
   @Test

@@ -27,7 +27,11 @@ class CrashAndConcurrencyTest {
   private static String message(int n) {
     StringBuilder sb = new StringBuilder("Subject: crash-" + n + "\n\n");
     for (int i = 0; i < 4000; i++) {
-      sb.append("message ").append(n).append(" line ").append(i).append(" padding padding padding\n");
+      sb.append("message ")
+          .append(n)
+          .append(" line ")
+          .append(i)
+          .append(" padding padding padding\n");
     }
     return sb.toString();
   }
@@ -51,21 +55,25 @@ class CrashAndConcurrencyTest {
     Set<Integer> acknowledged = new HashSet<>();
     int killed = 0;
     for (int n = 0; n < 200; n++) {
-      Process p = new ProcessBuilder(Sandbox.bin("masq-inject").toString(), "-C", box.conf.toString(),
-          "-i", "a@b").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  Sandbox.bin("masq-inject").toString(), "-C", box.conf.toString(), "-i", "a@b")
+              .redirectErrorStream(true)
+              .start();
       byte[] data = message(n).getBytes(StandardCharsets.US_ASCII);
-      Thread feeder = new Thread(() -> {
-        try (OutputStream out = p.getOutputStream()) {
-          int chunk = data.length / 8;
-          for (int off = 0; off < data.length; off += chunk) {
-            out.write(data, off, Math.min(chunk, data.length - off));
-            out.flush();
-            Thread.sleep(4);
-          }
-        } catch (Exception ignored) {
-          // killed while writing
-        }
-      });
+      Thread feeder =
+          new Thread(() -> {
+            try (OutputStream out = p.getOutputStream()) {
+              int chunk = data.length / 8;
+              for (int off = 0; off < data.length; off += chunk) {
+                out.write(data, off, Math.min(chunk, data.length - off));
+                out.flush();
+                Thread.sleep(4);
+              }
+            } catch (Exception ignored) {
+              // killed while writing
+            }
+          });
       feeder.start();
       Thread.sleep(20 + rnd.nextInt(120));
       boolean finished = p.waitFor(0, TimeUnit.MILLISECONDS);
@@ -80,18 +88,23 @@ class CrashAndConcurrencyTest {
         acknowledged.add(n);
       }
     }
-    System.out.println("crash test: " + killed + " killed, " + acknowledged.size() + " acknowledged");
+    System.out.println(
+        "crash test: " + killed + " killed, " + acknowledged.size() + " acknowledged");
     assertTrue(killed >= 50, "the test must actually kill writers: " + killed);
     assertTrue(acknowledged.size() >= 5, "and let some finish: " + acknowledged.size());
 
     // list works and shows no partial message
     box.run("", "masq-queue", "list").expect(0);
     Sandbox.Run check = box.run("", "masq-queue", "check");
-    System.out.println("crash test: check found "
-        + check.out().lines().filter(l -> l.startsWith("problem: ")).count() + " leftovers");
+    System.out.println(
+        "crash test: check found "
+            + check.out().lines().filter(l -> l.startsWith("problem: ")).count()
+            + " leftovers");
     for (String line : check.out().lines().filter(l -> l.startsWith("problem: ")).toList()) {
-      assertTrue(line.startsWith("problem: stale temporary file tmp/")
-          || line.startsWith("problem: message data without envelope"), line);
+      assertTrue(
+          line.startsWith("problem: stale temporary file tmp/")
+              || line.startsWith("problem: message data without envelope"),
+          line);
     }
     box.run("", "masq-queue", "check", "--repair").expect(0);
     String clean = box.run("", "masq-queue", "check").expect(0).out();
@@ -104,7 +117,8 @@ class CrashAndConcurrencyTest {
     }
     for (Map.Entry<Integer, String> e : queued.entrySet()) {
       String msg = box.message(e.getValue());
-      assertTrue(msg.endsWith(message(e.getKey()).substring(message(e.getKey()).indexOf("\n\n"))),
+      assertTrue(
+          msg.endsWith(message(e.getKey()).substring(message(e.getKey()).indexOf("\n\n"))),
           "message " + e.getKey() + " is torn");
     }
   }
@@ -116,18 +130,21 @@ class CrashAndConcurrencyTest {
     List<Future<Integer>> results = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       int worker = t;
-      results.add(pool.submit(() -> {
-        int ok = 0;
-        for (int i = 0; i < 100; i++) {
-          Sandbox.Run r = box.run("Subject: w" + worker + "-" + i + "\n\nbody\n", "masq-inject", "-i", "a@b");
-          if (r.exit() == 0) {
-            ok++;
-          } else {
-            System.err.println(r.stderr());
-          }
-        }
-        return ok;
-      }));
+      results.add(
+          pool.submit(() -> {
+            int ok = 0;
+            for (int i = 0; i < 100; i++) {
+              Sandbox.Run r =
+                  box.run(
+                      "Subject: w" + worker + "-" + i + "\n\nbody\n", "masq-inject", "-i", "a@b");
+              if (r.exit() == 0) {
+                ok++;
+              } else {
+                System.err.println(r.stderr());
+              }
+            }
+            return ok;
+          }));
     }
     int ok = 0;
     for (Future<Integer> f : results) {
@@ -145,6 +162,10 @@ class CrashAndConcurrencyTest {
       subjects.add(m.substring(s, m.indexOf('\n', s + 1)));
     }
     assertEquals(800, subjects.size(), "each message exactly once");
-    assertTrue(box.run("", "masq-queue", "check").expect(0).out().contains("800 message(s), 0 problem(s)"));
+    assertTrue(
+        box.run("", "masq-queue", "check")
+            .expect(0)
+            .out()
+            .contains("800 message(s), 0 problem(s)"));
   }
 }

@@ -26,15 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of masq-deliver at random moments while it writes an mbox and a Maildir, {@code
- * -Dmasq.crash.kills=N} times (default 100). Afterwards a last run delivers the rest; every
- * message is then in both mailboxes, whole (its last body line is intact), and the mbox still
- * parses. Duplicates can come from a kill between a mailbox's fsync and the spool update (see
+ * -Dmasq.crash.kills=N} times (default 100). Afterwards a last run delivers the rest; every message
+ * is then in both mailboxes, whole (its last body line is intact), and the mbox still parses.
+ * Duplicates can come from a kill between a mailbox's fsync and the spool update (see
  * spool-format.md); they are counted and printed, never a partial message.
  */
 class DeliverCrashTest {
   @TempDir Path dir;
 
-  private static final String CHECK = """
+  private static final String CHECK =
+      """
       import mailbox, sys
       kind, path = sys.argv[1], sys.argv[2]
       box = mailbox.mbox(path, create=False) if kind == 'mbox' else mailbox.Maildir(path, factory=None, create=False)
@@ -52,7 +53,9 @@ class DeliverCrashTest {
     Sandbox s = new Sandbox(dir, "maildir_users = md\n");
     Config cfg = Config.load(s.conf, Map.of(), false);
     Spool spool = Spool.open(cfg.spoolDir(), Clock.systemUTC(), ProcessHandle.current().pid());
-    MailLog log = new MailLog(cfg.logDir(), Clock.systemUTC(), ZoneId.systemDefault(), ProcessHandle.current().pid());
+    MailLog log =
+        new MailLog(
+            cfg.logDir(), Clock.systemUTC(), ZoneId.systemDefault(), ProcessHandle.current().pid());
     String filler = "x".repeat(75) + "\n";
     Set<String> injected = new TreeSet<>();
     Random random = new Random(42);
@@ -61,16 +64,35 @@ class DeliverCrashTest {
     for (int k = 0; k < kills; k++) {
       while (spool.ids().size() < 150) {
         String subject = "k" + next++;
-        String msg = "Subject: " + subject + "\n\nFrom a line that needs quoting\n" + filler.repeat(400)
-            + "END " + subject + "\n";
-        Submission.Request req = new Submission.Request(new Address("alice", "test.example"), null,
-            List.of(new Address("bob", "test.example"), new Address("md", "test.example")), false, false,
-            "local", "t", 0, null, null);
-        Submission.accept(new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
+        String msg =
+            "Subject: "
+                + subject
+                + "\n\nFrom a line that needs quoting\n"
+                + filler.repeat(400)
+                + "END "
+                + subject
+                + "\n";
+        Submission.Request req =
+            new Submission.Request(
+                new Address("alice", "test.example"),
+                null,
+                List.of(new Address("bob", "test.example"), new Address("md", "test.example")),
+                false,
+                false,
+                "local",
+                "t",
+                0,
+                null,
+                null);
+        Submission.accept(
+            new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
         injected.add(subject);
       }
-      Process p = new ProcessBuilder(Sandbox.bin("masq-deliver").toString(), "-C", s.conf.toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(Sandbox.bin("masq-deliver").toString(), "-C", s.conf.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       Thread.sleep(60 + random.nextInt(600));
       if (p.isAlive()) {
         killed++;
@@ -93,15 +115,29 @@ class DeliverCrashTest {
     try (var st = Files.list(s.mailDir.resolve("md/tmp"))) {
       tmpLeft = st.count();
     }
-    System.out.println("crash: " + kills + " runs, " + killed + " killed while running; " + injected.size()
-        + " messages; duplicates: mbox " + mboxDup + ", Maildir " + maildirDup + "; Maildir tmp/ leftovers "
-        + tmpLeft + "; masq-queue check --repair: " + check.strip().lines().reduce((a, b) -> b).orElse(""));
+    System.out.println(
+        "crash: "
+            + kills
+            + " runs, "
+            + killed
+            + " killed while running; "
+            + injected.size()
+            + " messages; duplicates: mbox "
+            + mboxDup
+            + ", Maildir "
+            + maildirDup
+            + "; Maildir tmp/ leftovers "
+            + tmpLeft
+            + "; masq-queue check --repair: "
+            + check.strip().lines().reduce((a, b) -> b).orElse(""));
     assertTrue(mboxDup + maildirDup <= killed, "at most one duplicate per kill");
   }
 
   /** Subject → copies, failing on any message that is not whole. */
   private static Map<String, Integer> count(String kind, Path box) throws Exception {
-    Sandbox.Run r = Sandbox.exec(List.of("/usr/bin/python3", "-c", CHECK, kind, box.toString()), null, Map.of()).expect(0);
+    Sandbox.Run r =
+        Sandbox.exec(List.of("/usr/bin/python3", "-c", CHECK, kind, box.toString()), null, Map.of())
+            .expect(0);
     Map<String, Integer> out = new HashMap<>();
     for (String line : r.out().split("\n")) {
       String[] f = line.split("\t");

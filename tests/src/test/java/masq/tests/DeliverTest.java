@@ -35,14 +35,22 @@ class DeliverTest {
     s.run("", "masq-deliver").expect(0);
     assertEquals(List.of(), s.queuedIds());
     assertEquals(want, mbox(s.mailDir.resolve("bob")));
-    assertEquals(want, Mailboxes.subjects("maildir", s.mailDir.resolve("md")).stream().sorted().toList());
+    assertEquals(
+        want, Mailboxes.subjects("maildir", s.mailDir.resolve("md")).stream().sorted().toList());
     String box = Files.readString(s.mailDir.resolve("bob"));
     assertTrue(box.startsWith("From alice@test.example "), box);
-    assertTrue(box.contains("\nEnvelope-to: <bob@test.example>\nReturn-path: <alice@test.example>\n"), box);
+    assertTrue(
+        box.contains("\nEnvelope-to: <bob@test.example>\nReturn-path: <alice@test.example>\n"),
+        box);
     assertTrue(box.contains("\n>From the start of a line\n.a dotted line\n"), box);
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.mailDir.resolve("bob"))));
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(s.mailDir.resolve("bob"))));
     String log = s.log();
-    assertTrue(log.contains(" => bob@test.example (mbox ") && log.contains(" => md@test.example (maildir "), log);
+    assertTrue(
+        log.contains(" => bob@test.example (mbox ")
+            && log.contains(" => md@test.example (maildir "),
+        log);
     assertTrue(log.contains(" Completed"), log);
   }
 
@@ -70,15 +78,23 @@ class DeliverTest {
   void procmailAsTheMdaAndExit75Defers() throws Exception {
     Path rc = dir.resolve("procmailrc");
     Files.writeString(rc, "SHELL=/bin/sh\n:0:\n" + dir.resolve("pm-") + "$BOX\n");
-    Sandbox s = new Sandbox(dir.resolve("s"), "mbox_default = mda\nmda_fromline = true\n"
-        + "mda = \"/usr/bin/procmail -m BOX=${rcpt_local} " + rc + "\"\n");
+    Sandbox s =
+        new Sandbox(
+            dir.resolve("s"),
+            "mbox_default = mda\nmda_fromline = true\n"
+                + "mda = \"/usr/bin/procmail -m BOX=${rcpt_local} "
+                + rc
+                + "\"\n");
     for (int i = 0; i < 3; i++) {
       s.run(msg("p" + i), "masq-inject", "carol").expect(0);
     }
     assertEquals(List.of(), s.queuedIds());
     assertEquals(List.of("p0", "p1", "p2"), mbox(dir.resolve("pm-carol")));
 
-    Sandbox t = new Sandbox(dir.resolve("t"), "mbox_default = mda\nmda = \"/bin/sh -c 'echo busy now; exit 75'\"\n");
+    Sandbox t =
+        new Sandbox(
+            dir.resolve("t"),
+            "mbox_default = mda\nmda = \"/bin/sh -c 'echo busy now; exit 75'\"\n");
     t.run(msg("x"), "masq-inject", "carol").expect(0);
     assertEquals(1, t.queuedIds().size());
     String list = t.run("", "masq-queue").expect(0).out();
@@ -89,22 +105,38 @@ class DeliverTest {
   @Test
   void aliasesPipeFileIncludeAndLoop() throws Exception {
     Path pipe = dir.resolve("pipe.sh");
-    Files.writeString(pipe, "#!/bin/sh\ncat > " + dir.resolve("piped") + "\necho \"$1 $LOGNAME $SENDER $LOCAL_PART\" > "
-        + dir.resolve("piped.env") + "\n");
+    Files.writeString(
+        pipe,
+        "#!/bin/sh\ncat > "
+            + dir.resolve("piped")
+            + "\necho \"$1 $LOGNAME $SENDER $LOCAL_PART\" > "
+            + dir.resolve("piped.env")
+            + "\n");
     pipe.toFile().setExecutable(true);
     Files.writeString(dir.resolve("members"), "# members\ncarol\n");
-    Files.writeString(dir.resolve("aliases"), "team: bob, \"|" + pipe + " tag\", " + dir.resolve("archive.mbox")
-        + ",\n  :include:" + dir.resolve("members") + ", someone@remote.example\n"
-        + "loop1: loop2\nloop2: loop1\n");
+    Files.writeString(
+        dir.resolve("aliases"),
+        "team: bob, \"|"
+            + pipe
+            + " tag\", "
+            + dir.resolve("archive.mbox")
+            + ",\n  :include:"
+            + dir.resolve("members")
+            + ", someone@remote.example\n"
+            + "loop1: loop2\nloop2: loop1\n");
     Sandbox s = new Sandbox(dir.resolve("s"), "alias_file = \"" + dir.resolve("aliases") + "\"\n");
     s.run(msg("to the team"), "masq-inject", "-f", "alice@test.example", "team", "loop1").expect(0);
     assertEquals(List.of("to the team"), mbox(s.mailDir.resolve("bob")));
     assertEquals(List.of("to the team"), mbox(s.mailDir.resolve("carol")));
     assertEquals(List.of("to the team"), mbox(dir.resolve("archive.mbox")));
     assertTrue(Files.readString(dir.resolve("piped")).contains("Subject: to the team"));
-    assertEquals("tag team alice@test.example team", Files.readString(dir.resolve("piped.env")).strip());
+    assertEquals(
+        "tag team alice@test.example team", Files.readString(dir.resolve("piped.env")).strip());
     String bounce = Files.readString(s.mailDir.resolve("alice"));
-    assertTrue(bounce.contains("loop detected") && bounce.contains("Final-Recipient: rfc822; loop1@test.example"), bounce);
+    assertTrue(
+        bounce.contains("loop detected")
+            && bounce.contains("Final-Recipient: rfc822; loop1@test.example"),
+        bounce);
     // the remote member waits for a route; the rest is never delivered twice
     List<String> ids = s.queuedIds();
     assertEquals(1, ids.size());
@@ -119,7 +151,8 @@ class DeliverTest {
   @Test
   void unknownUsersFailUnlessSingleUser() throws Exception {
     Sandbox s = new Sandbox(dir, "run_as_user = false\n");
-    s.run(msg("hello"), "masq-inject", "-f", "root@test.example", "nosuchuser4711", "root").expect(0);
+    s.run(msg("hello"), "masq-inject", "-f", "root@test.example", "nosuchuser4711", "root")
+        .expect(0);
     List<String> got = mbox(s.mailDir.resolve("root"));
     assertEquals(2, got.size(), got.toString());
     String box = Files.readString(s.mailDir.resolve("root"));
@@ -143,7 +176,8 @@ class DeliverTest {
       erin.toFile().setWritable(false);
     }
     try {
-      s.run(msg("hostile"), "masq-inject", "-f", "alice@test.example", "bob", "dave", "erin").expect(0);
+      s.run(msg("hostile"), "masq-inject", "-f", "alice@test.example", "bob", "dave", "erin")
+          .expect(0);
     } finally {
       if (root) {
         Sandbox.exec(List.of("chattr", "-i", erin.toString()), null, Map.of()).expect(0);
@@ -166,8 +200,11 @@ class DeliverTest {
     assertTrue(r.stderr().contains("aliases:2: syntax error"), r.stderr());
     assertEquals(1, s.queuedIds().size(), "the message stays queued");
     r = s.run("", "masq-deliver").expect(78);
-    assertTrue(r.stderr().startsWith("masq-deliver: ") && r.stderr().contains("aliases:2: syntax error")
-        && r.stderr().lines().count() == 1, r.stderr());
+    assertTrue(
+        r.stderr().startsWith("masq-deliver: ")
+            && r.stderr().contains("aliases:2: syntax error")
+            && r.stderr().lines().count() == 1,
+        r.stderr());
 
     Files.writeString(dir.resolve("failmsg"), "From: x@${host_name}\n\nhello ${nosuch} there\n");
     Sandbox t = new Sandbox(dir.resolve("t"), "errmsg_file = \"" + dir.resolve("failmsg") + "\"\n");
@@ -177,14 +214,17 @@ class DeliverTest {
 
   @Test
   void aHangingMdaIsKilledAndDeferred() throws Exception {
-    Sandbox s = new Sandbox(dir, "mbox_default = mda\nmda = \"/bin/sleep 613\"\nmda_timeout = 2s\n");
+    Sandbox s =
+        new Sandbox(dir, "mbox_default = mda\nmda = \"/bin/sleep 613\"\nmda_timeout = 2s\n");
     s.run(msg("slow"), "masq-inject", "-odq", "carol").expect(0);
     long t0 = System.nanoTime();
     s.run("", "masq-deliver").expect(0);
     assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30));
     String list = s.run("", "masq-queue").expect(0).out();
     assertTrue(list.contains("timed out after 2s"), list);
-    assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 613")),
+    assertFalse(
+        ProcessHandle.allProcesses()
+            .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 613")),
         "the MDA was killed");
   }
 
@@ -216,8 +256,17 @@ class DeliverTest {
   @Test
   void daemonDeliversAndStopsCleanlyOnSigterm() throws Exception {
     Sandbox s = new Sandbox(dir, "");
-    Process p = new ProcessBuilder(Sandbox.bin("masq-deliver").toString(), "-C", s.conf.toString(),
-        "--daemon", "--interval", "1s").redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                Sandbox.bin("masq-deliver").toString(),
+                "-C",
+                s.conf.toString(),
+                "--daemon",
+                "--interval",
+                "1s")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("daemon.out").toFile())
+            .start();
     try {
       s.run(msg("d1"), "masq-inject", "-odq", "bob").expect(0);
       Path bob = s.mailDir.resolve("bob");

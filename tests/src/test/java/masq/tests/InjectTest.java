@@ -36,14 +36,16 @@ class InjectTest {
     Path tmp = box.spool.resolve("tmp");
     if (Files.isDirectory(tmp)) {
       try (var s = Files.list(tmp)) {
-        assertEquals(List.of(), s.filter(p -> !p.getFileName().toString().startsWith("VERSION")).toList());
+        assertEquals(
+            List.of(), s.filter(p -> !p.getFileName().toString().startsWith("VERSION")).toList());
       }
     }
   }
 
   @Test
   void queuesWithEnvelopeFixedUpHeadersAndALogLine() throws Exception {
-    box.run("Subject: hello\n\nbody line\n", "masq-inject", "bob", "Alice <alice@example.org>").expect(0);
+    box.run("Subject: hello\n\nbody line\n", "masq-inject", "bob", "Alice <alice@example.org>")
+        .expect(0);
     String id = only();
     String env = box.envelope(id);
     assertTrue(env.contains("rcpt\tP\t0\t0\t<bob@test.example>\t\t\n"), env);
@@ -57,7 +59,8 @@ class InjectTest {
     assertTrue(msg.contains("\nMessage-ID: <" + id + "@test.example>\n"));
     assertTrue(msg.contains("\nDate: "));
     assertTrue(msg.endsWith("\n\nbody line\n"));
-    assertTrue(box.log().contains(id + " <= " + System.getProperty("user.name") + "@test.example size="),
+    assertTrue(
+        box.log().contains(id + " <= " + System.getProperty("user.name") + "@test.example size="),
         box.log());
   }
 
@@ -102,8 +105,19 @@ class InjectTest {
 
   @Test
   void compatibilityOptionsAreIgnoredAndDashDashEndsOptions() throws Exception {
-    box.run("Subject: s\n\nb\n", "masq-inject", "-oem", "-m", "-B", "8BITMIME", "-bm", "-odq",
-        "-oi", "--", "-weird@x").expect(0);
+    box.run(
+            "Subject: s\n\nb\n",
+            "masq-inject",
+            "-oem",
+            "-m",
+            "-B",
+            "8BITMIME",
+            "-bm",
+            "-odq",
+            "-oi",
+            "--",
+            "-weird@x")
+        .expect(0);
     assertTrue(box.envelope(only()).contains("<-weird@x>"));
   }
 
@@ -130,9 +144,11 @@ class InjectTest {
 
   @Test
   void aTenMegabyteLineIsAcceptedWhole() throws Exception {
-    byte[] in = ("Subject: long\n\n" + "z".repeat(10 << 20) + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] in =
+        ("Subject: long\n\n" + "z".repeat(10 << 20) + "\n").getBytes(StandardCharsets.US_ASCII);
     box.run(in, "masq-inject", "-i", "a@b").expect(0);
-    assertEquals(in.length - "Subject: long\n\n".length(),
+    assertEquals(
+        in.length - "Subject: long\n\n".length(),
         Long.parseLong(box.envelope(only()).replaceAll("(?s).*\nbody\t(\\d+)\n.*", "$1")));
   }
 
@@ -147,19 +163,19 @@ class InjectTest {
   @Test
   void hostileInputGetsOneLineAndItsExitCode() throws Exception {
     Object[][] cases = {
-        {"", new String[] {"a@b"}, 66, "no input"},
-        {"Subject: x\n\nb\n", new String[] {}, 64, "no recipients"},
-        {"Subject: x\n\nb\n", new String[] {"-t"}, 64, "no recipients"},
-        {"Subject: a\u0000b\n\nx\n", new String[] {"a@b"}, 65, "NUL"},
-        {"Subject: x\n\nbody \u0000\n", new String[] {"a@b"}, 65, "NUL"},
-        {"Subject: bare\rcr\n\nx\n", new String[] {"a@b"}, 65, "bare CR"},
-        {"Subject: x\n\nb\n", new String[] {"a@b>\r\nRCPT TO:<x@y"}, 65, "invalid address"},
-        {"To: a@b>\r\nRCPT TO:<x@y>\n\nb\n", new String[] {"-t"}, 65, "invalid address"},
-        {"Subject: x\n\nb\n", new String[] {"a b@c"}, 65, "invalid address"},
-        {"Subject: x\n\nb\n", new String[] {"-f", "x@y\nz", "a@b"}, 65, "invalid address"},
-        {"Subject: x\n\nb\n", new String[] {"-Q", "a@b"}, 64, "unknown option -Q"},
-        {"Subject: x\n\nb\n", new String[] {"-f"}, 64, "-f needs a value"},
-        {"X-Big: " + "h".repeat(70_000) + "\n\nb\n", new String[] {"a@b"}, 65, "header line longer"},
+      {"", new String[] {"a@b"}, 66, "no input"},
+      {"Subject: x\n\nb\n", new String[] {}, 64, "no recipients"},
+      {"Subject: x\n\nb\n", new String[] {"-t"}, 64, "no recipients"},
+      {"Subject: a\u0000b\n\nx\n", new String[] {"a@b"}, 65, "NUL"},
+      {"Subject: x\n\nbody \u0000\n", new String[] {"a@b"}, 65, "NUL"},
+      {"Subject: bare\rcr\n\nx\n", new String[] {"a@b"}, 65, "bare CR"},
+      {"Subject: x\n\nb\n", new String[] {"a@b>\r\nRCPT TO:<x@y"}, 65, "invalid address"},
+      {"To: a@b>\r\nRCPT TO:<x@y>\n\nb\n", new String[] {"-t"}, 65, "invalid address"},
+      {"Subject: x\n\nb\n", new String[] {"a b@c"}, 65, "invalid address"},
+      {"Subject: x\n\nb\n", new String[] {"-f", "x@y\nz", "a@b"}, 65, "invalid address"},
+      {"Subject: x\n\nb\n", new String[] {"-Q", "a@b"}, 64, "unknown option -Q"},
+      {"Subject: x\n\nb\n", new String[] {"-f"}, 64, "-f needs a value"},
+      {"X-Big: " + "h".repeat(70_000) + "\n\nb\n", new String[] {"a@b"}, 65, "header line longer"},
     };
     for (Object[] c : cases) {
       Sandbox.Run r = box.run((String) c[0], "masq-inject", (String[]) c[1]);
@@ -187,7 +203,9 @@ class InjectTest {
   void configurationErrorsAndWarnings() throws Exception {
     Files.writeString(box.conf, Files.readString(box.conf) + "frobnicate = yes\n");
     Sandbox.Run warn = box.run("Subject: x\n\nb\n", "masq-inject", "a@b").expect(0);
-    assertTrue(warn.stderr().contains("masq-inject: warning: " + box.conf + ":7: unknown option 'frobnicate'"),
+    assertTrue(
+        warn.stderr()
+            .contains("masq-inject: warning: " + box.conf + ":7: unknown option 'frobnicate'"),
         warn.stderr());
     Sandbox.Run strict = box.run("Subject: x\n\nb\n", "masq-inject", "--strict", "a@b");
     assertEquals(78, strict.exit());
@@ -205,8 +223,11 @@ class InjectTest {
       Path file = dir.resolve("not-a-dir");
       Files.writeString(file, "x");
       Sandbox blocked = new Sandbox(dir.resolve("b"), "");
-      Files.writeString(blocked.conf, Files.readString(blocked.conf)
-          .replace("spool_dir = \"" + blocked.spool + "\"", "spool_dir = \"" + file + "/spool\""));
+      Files.writeString(
+          blocked.conf,
+          Files.readString(blocked.conf)
+              .replace(
+                  "spool_dir = \"" + blocked.spool + "\"", "spool_dir = \"" + file + "/spool\""));
       Sandbox.Run r = blocked.run("Subject: x\n\nb\n", "masq-inject", "a@b");
       assertTrue(r.exit() == 73 || r.exit() == 75, r.exit() + " " + r.stderr());
       assertTrue(r.stderr().startsWith("masq-inject: cannot open spool"), r.stderr());
@@ -220,19 +241,23 @@ class InjectTest {
 
   @Test
   void helpAndVersion() throws Exception {
-    Sandbox.Run h = Sandbox.exec(List.of(Sandbox.bin("masq-inject").toString(), "--help"), null, Map.of())
-        .expect(0);
+    Sandbox.Run h =
+        Sandbox.exec(List.of(Sandbox.bin("masq-inject").toString(), "--help"), null, Map.of())
+            .expect(0);
     assertTrue(h.out().startsWith("usage: masq-inject"));
-    Sandbox.Run v = Sandbox.exec(List.of(Sandbox.bin("masq-inject").toString(), "--version"), null, Map.of())
-        .expect(0);
+    Sandbox.Run v =
+        Sandbox.exec(List.of(Sandbox.bin("masq-inject").toString(), "--version"), null, Map.of())
+            .expect(0);
     assertTrue(v.out().startsWith("masq-inject (masq) "));
   }
 
   @Test
   void withoutConfigurationTheBuiltInSingleUserDefaultsApply() throws Exception {
     Path state = dir.resolve("state");
-    Sandbox.exec(List.of(Sandbox.bin("masq-inject").toString(), "-odq", "a@b"),
-        "Subject: x\n\nb\n".getBytes(), Map.of("XDG_STATE_HOME", state.toString(), "HOME", dir.toString()))
+    Sandbox.exec(
+            List.of(Sandbox.bin("masq-inject").toString(), "-odq", "a@b"),
+            "Subject: x\n\nb\n".getBytes(),
+            Map.of("XDG_STATE_HOME", state.toString(), "HOME", dir.toString()))
         .expect(0);
     try (var s = Files.list(state.resolve("masq/spool/queue"))) {
       assertEquals(2, s.count());
@@ -245,11 +270,15 @@ class InjectTest {
     Path binDir = Files.createDirectories(dir.resolve("fakebin"));
     Path got = dir.resolve("logger.args");
     Path logger = binDir.resolve("logger");
-    Files.writeString(logger, "#!/bin/sh\nprintf '%s|' \"$@\" >> " + got + "\necho >> " + got + "\n");
+    Files.writeString(
+        logger, "#!/bin/sh\nprintf '%s|' \"$@\" >> " + got + "\necho >> " + got + "\n");
     logger.toFile().setExecutable(true);
     Sandbox sys = new Sandbox(dir.resolve("sys"), "do_queue = true\nuse_syslog = true\n");
-    Sandbox.exec(List.of(Sandbox.bin("masq-inject").toString(), "-C", sys.conf.toString(), "a@b"),
-        "Subject: x\n\nb\n".getBytes(), Map.of("PATH", binDir + ":" + System.getenv("PATH"))).expect(0);
+    Sandbox.exec(
+            List.of(Sandbox.bin("masq-inject").toString(), "-C", sys.conf.toString(), "a@b"),
+            "Subject: x\n\nb\n".getBytes(),
+            Map.of("PATH", binDir + ":" + System.getenv("PATH")))
+        .expect(0);
     String id = sys.queuedIds().get(0);
     String args = Files.readString(got);
     assertTrue(args.contains("-p|mail.info|--|" + id + " <= "), args);

@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads mailboxes back with real peers: Debian's {@code /usr/bin/python3} {@code mailbox}
- * module (mbox and Maildir) and procmail's {@code formail}.
+ * Reads mailboxes back with real peers: Debian's {@code /usr/bin/python3} {@code mailbox} module
+ * (mbox and Maildir) and procmail's {@code formail}.
  */
 final class Mailboxes {
   private Mailboxes() {}
 
-  private static final String SUBJECTS = """
+  private static final String SUBJECTS =
+      """
       import mailbox, sys
       kind, path = sys.argv[1], sys.argv[2]
       box = mailbox.mbox(path, create=False) if kind == 'mbox' else mailbox.Maildir(path, factory=None, create=False)
@@ -27,7 +28,9 @@ final class Mailboxes {
 
   /** The Subject: of every message in an mbox file or a Maildir, as Python's mailbox reads them. */
   static List<String> subjects(String kind, Path box) throws IOException, InterruptedException {
-    Sandbox.Run r = Sandbox.exec(List.of("/usr/bin/python3", "-c", SUBJECTS, kind, box.toString()), null, Map.of());
+    Sandbox.Run r =
+        Sandbox.exec(
+            List.of("/usr/bin/python3", "-c", SUBJECTS, kind, box.toString()), null, Map.of());
     r.expect(0);
     String out = r.out();
     return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
@@ -35,8 +38,16 @@ final class Mailboxes {
 
   /** How many messages formail finds in an mbox file. */
   static int formailCount(Path mbox) throws IOException, InterruptedException {
-    Sandbox.Run r = Sandbox.exec(List.of("/bin/sh", "-c", "formail -s sh -c 'cat >/dev/null; echo M' < \"$1\"",
-        "sh", mbox.toString()), null, Map.of());
+    Sandbox.Run r =
+        Sandbox.exec(
+            List.of(
+                "/bin/sh",
+                "-c",
+                "formail -s sh -c 'cat >/dev/null; echo M' < \"$1\"",
+                "sh",
+                mbox.toString()),
+            null,
+            Map.of());
     r.expect(0);
     return (int) r.out().lines().filter("M"::equals).count();
   }

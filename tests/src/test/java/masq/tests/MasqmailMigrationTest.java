@@ -16,17 +16,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A masqmail user's configuration (tests/src/test/resources/masqmail: masqmail.conf with every
- * option masqmail.conf(5) documents, two dial-up provider routes and a LAN route with every
- * route option, aliases) used by masq unchanged: mail is accepted, routes rewrite as masqmail
- * would, local mail is delivered, and exactly the options masq does not implement are warned
- * about, by file, line and name.
+ * option masqmail.conf(5) documents, two dial-up provider routes and a LAN route with every route
+ * option, aliases) used by masq unchanged: mail is accepted, routes rewrite as masqmail would,
+ * local mail is delivered, and exactly the options masq does not implement are warned about, by
+ * file, line and name.
  */
 class MasqmailMigrationTest {
   @TempDir Path tmp;
   Path conf;
 
-  private static final String MSG = "From: john\nTo: someone@far.example\nCc: root\nBcc: webmaster\n"
-      + "Reply-To: john\nSubject: from masqmail days\n\nhello\n";
+  private static final String MSG =
+      "From: john\nTo: someone@far.example\nCc: root\nBcc: webmaster\n"
+          + "Reply-To: john\nSubject: from masqmail days\n\nhello\n";
 
   @BeforeEach
   void copyTheConfiguration() throws Exception {
@@ -57,12 +58,27 @@ class MasqmailMigrationTest {
 
   private List<String> mainWarnings(String tool) throws Exception {
     List<String> w = new ArrayList<>();
-    for (String o : List.of("online_detect", "online_pipe", "remote_port", "alias_local_caseless")) {
-      w.add(warning(tool, "masqmail.conf", o, "masqmail option '" + o + "' is not applicable to masq and is ignored"));
+    for (String o :
+        List.of("online_detect", "online_pipe", "remote_port", "alias_local_caseless")) {
+      w.add(
+          warning(
+              tool,
+              "masqmail.conf",
+              o,
+              "masqmail option '" + o + "' is not applicable to masq and is ignored"));
     }
-    w.add(warning(tool, "masqmail.conf", "lock_dir",
-        "masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool"));
-    w.add(warning(tool, "masqmail.conf", "debug_level", "masqmail option 'debug_level' has no effect in masq: use -v"));
+    w.add(
+        warning(
+            tool,
+            "masqmail.conf",
+            "lock_dir",
+            "masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool"));
+    w.add(
+        warning(
+            tool,
+            "masqmail.conf",
+            "debug_level",
+            "masqmail option 'debug_level' has no effect in masq: use -v"));
     return w;
   }
 
@@ -71,9 +87,11 @@ class MasqmailMigrationTest {
   }
 
   private Sandbox.Run run(String stdin, String tool, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Sandbox.bin(tool).toString(), "-C", conf.toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of(Sandbox.bin(tool).toString(), "-C", conf.toString()));
     cmd.addAll(List.of(args));
-    return Sandbox.exec(cmd, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), Map.of());
+    return Sandbox.exec(
+        cmd, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
   @Test
@@ -90,7 +108,8 @@ class MasqmailMigrationTest {
     assertEquals(2, envs.size(), "do_queue = true: both stay queued");
     for (Path e : envs) {
       String env = Files.readString(e);
-      for (String rcpt : List.of("<someone@far.example>", "<root@pc.home.lan>", "<webmaster@pc.home.lan>")) {
+      for (String rcpt :
+          List.of("<someone@far.example>", "<root@pc.home.lan>", "<webmaster@pc.home.lan>")) {
         assertTrue(env.contains(rcpt), rcpt + " in " + env);
       }
       String msg = Files.readString(Path.of(e.toString().replace(".env", ".msg")));
@@ -103,26 +122,39 @@ class MasqmailMigrationTest {
 
   @Test
   void routesRewriteAsMasqmailsAndShowEveryOptionTheySet() throws Exception {
-    Sandbox.Run isp1 = run(MSG, "masq-rewrite", "--route", "isp1", "--envelope", "-f", "john").expect(0);
+    Sandbox.Run isp1 =
+        run(MSG, "masq-rewrite", "--route", "isp1", "--envelope", "-f", "john").expect(0);
     assertEquals(mainWarnings("masq-rewrite"), warnings(isp1));
     assertTrue(isp1.stderr().contains("note: <root@pc.home.lan> is local"), isp1.stderr());
     String out = isp1.out();
-    assertTrue(out.startsWith("MAIL FROM:<jsmith@isp1.example>\r\n") || out.startsWith("MAIL FROM:<jsmith@isp1.example>\n"), out);
+    assertTrue(
+        out.startsWith("MAIL FROM:<jsmith@isp1.example>\r\n")
+            || out.startsWith("MAIL FROM:<jsmith@isp1.example>\n"),
+        out);
     assertTrue(out.contains("From: John Smith <jsmith@isp1.example>\n"), out);
     assertTrue(out.contains("Reply-To: John Smith <jsmith@isp1.example>\n"), out);
     assertTrue(out.contains("To: someone@far.example\n"), "To: is never rewritten: " + out);
 
-    Sandbox.Run isp2 = run(MSG, "masq-rewrite", "--route", "isp2", "--envelope", "-f", "mary").expect(0);
+    Sandbox.Run isp2 =
+        run(MSG, "masq-rewrite", "--route", "isp2", "--envelope", "-f", "mary").expect(0);
     List<String> w = mainWarnings("masq-rewrite");
     for (String o : List.of("protocol", "expand_h_sender_domain", "pop3_login")) {
-      w.add(warning("masq-rewrite", "isp2.route", o, "masqmail route option '" + o + "' is not applicable to masq and is ignored"));
+      w.add(
+          warning(
+              "masq-rewrite",
+              "isp2.route",
+              o,
+              "masqmail route option '" + o + "' is not applicable to masq and is ignored"));
     }
     assertEquals(w, warnings(isp2));
     assertTrue(isp2.out().contains("MAIL FROM:<mary@isp2.example>"), isp2.out());
     assertTrue(isp2.out().contains("From: john@isp2.example\n"), isp2.out());
 
     for (String route : List.of("isp1", "isp2", "lan")) {
-      String v = run(null, "masq-rewrite", "--route", route, "-v").expect(0).stderr(); // -v: detail on stderr
+      String v =
+          run(null, "masq-rewrite", "--route", route, "-v")
+              .expect(0)
+              .stderr(); // -v: detail on stderr
       for (String line : Files.readAllLines(tmp.resolve(route + ".route"))) {
         int eq = line.indexOf(" = ");
         if (line.startsWith("#") || eq < 0) {
@@ -131,14 +163,21 @@ class MasqmailMigrationTest {
         String option = line.substring(0, eq);
         String value = line.substring(eq + 3).replace("\"", "");
         switch (option) {
-          case "protocol", "expand_h_sender_domain", "pop3_login" -> { } // warned about above
-          case "set_h_from_domain" -> assertTrue(v.contains("map_h_from_addresses = *: *@" + value), v);
-          case "set_h_reply_to_domain" -> assertTrue(v.contains("map_h_reply_to_addresses = *: *@" + value), v);
-          case "set_return_path_domain" -> assertTrue(v.contains("map_return_path_addresses = *: *@" + value), v);
+          case "protocol", "expand_h_sender_domain", "pop3_login" -> {} // warned about above
+          case "set_h_from_domain" ->
+              assertTrue(v.contains("map_h_from_addresses = *: *@" + value), v);
+          case "set_h_reply_to_domain" ->
+              assertTrue(v.contains("map_h_reply_to_addresses = *: *@" + value), v);
+          case "set_return_path_domain" ->
+              assertTrue(v.contains("map_return_path_addresses = *: *@" + value), v);
           case "smtp_port" -> assertTrue(v.contains("  port = " + value + "\n"), v);
-          case "auth_secret" -> assertTrue(v.contains("  auth_secret = (set, not shown)\n") && !v.contains(value), v);
-          default -> assertTrue(v.contains("  " + option + " = " + value.replace(";", "; ").replace(";  ", "; "))
-              || v.contains("  " + option + " = " + value), route + ": " + option + " = " + value + " in\n" + v);
+          case "auth_secret" ->
+              assertTrue(v.contains("  auth_secret = (set, not shown)\n") && !v.contains(value), v);
+          default ->
+              assertTrue(
+                  v.contains("  " + option + " = " + value.replace(";", "; ").replace(";  ", "; "))
+                      || v.contains("  " + option + " = " + value),
+                  route + ": " + option + " = " + value + " in\n" + v);
         }
       }
     }
@@ -150,11 +189,16 @@ class MasqmailMigrationTest {
     run(null, "sendmail", "-q").expect(0);
     // root and webmaster are aliases of john (and mary); log_user gets a copy
     String john = Files.readString(tmp.resolve("mail/john"));
-    assertEquals(2, john.split("\nSubject: from masqmail days\n", -1).length - 1, "root and webmaster: " + john);
+    assertEquals(
+        2,
+        john.split("\nSubject: from masqmail days\n", -1).length - 1,
+        "root and webmaster: " + john);
     assertTrue(Files.readString(tmp.resolve("mail/mary")).contains("Subject: from masqmail days"));
-    assertTrue(Files.readString(tmp.resolve("mail/archive")).contains("Subject: from masqmail days"));
+    assertTrue(
+        Files.readString(tmp.resolve("mail/archive")).contains("Subject: from masqmail days"));
     String q = run(null, "sendmail", "-bp").expect(0).out();
     assertTrue(q.contains("== someone@far.example"), q);
-    assertTrue(!q.contains("== root@") && !q.contains("== webmaster@"), "local recipients are done: " + q);
+    assertTrue(
+        !q.contains("== root@") && !q.contains("== webmaster@"), "local recipients are done: " + q);
   }
 }

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7's offline day, end to end and all on 127.0.0.1: a LAN client (Python's smtplib)
- * sends through masq-smtpd in inetd mode (socat); local mail lands in a Maildir at once; remote
- * mail waits while nothing is online; {@code sendmail -qo isp1} sends it rewritten to provider 1
- * (the aiosmtpd recorder: 250 for ok@, 451 for temp@, 550 for bad@); the deferred one goes out
- * later rewritten over {@code isp2} (smtp-sink); the refused one comes back as a DSN in the
- * sender's Maildir; at the end mailq is empty and the spool checks clean.
+ * Issue 7's offline day, end to end and all on 127.0.0.1: a LAN client (Python's smtplib) sends
+ * through masq-smtpd in inetd mode (socat); local mail lands in a Maildir at once; remote mail
+ * waits while nothing is online; {@code sendmail -qo isp1} sends it rewritten to provider 1 (the
+ * aiosmtpd recorder: 250 for ok@, 451 for temp@, 550 for bad@); the deferred one goes out later
+ * rewritten over {@code isp2} (smtp-sink); the refused one comes back as a DSN in the sender's
+ * Maildir; at the end mailq is empty and the spool checks clean.
  */
 class OfflineDayTest {
   @TempDir Path tmp;
@@ -34,7 +34,8 @@ class OfflineDayTest {
   private static final String ANN = "ann@laptop.home.lan";
 
   /** smtplib on the LAN: argv = port, then (to, subject) pairs, one message each, one session. */
-  private static final String CLIENT = """
+  private static final String CLIENT =
+      """
       import smtplib, sys
       port, pairs = int(sys.argv[1]), sys.argv[2:]
       with smtplib.SMTP('127.0.0.1', port, local_hostname='laptop.home.lan', timeout=30) as s:
@@ -47,7 +48,8 @@ class OfflineDayTest {
       """;
 
   /** The JSON of each message the aiosmtpd recorder took, as (mail_from, rcpt_tos, data). */
-  private static final String RECORDS = """
+  private static final String RECORDS =
+      """
       import glob, json, sys
       for f in sorted(glob.glob(sys.argv[1] + '/msg-*.json')):
           d = json.load(open(f))
@@ -69,24 +71,47 @@ class OfflineDayTest {
 
   @Test
   void theWholeOfflineDay() throws Exception {
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // smtp-sink runs as nobody
+    Files.setPosixFilePermissions(
+        tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // smtp-sink runs as nobody
     int isp1Port = SmtpPeer.freePort();
     int isp2Port = SmtpPeer.freePort();
     Path isp1 = route("isp1", isp1Port, "ann.smith@isp1.example", "Ann Smith");
     Path isp2 = route("isp2", isp2Port, "asmith@isp2.example", "Ann S.");
-    Sandbox box = new Sandbox(tmp.resolve("laptop"), "local_hosts = \"localhost;test.example;laptop.home.lan\"\n"
-        + "mbox_default = maildir\n"
-        + "query_routes.isp1 = \"" + isp1 + "\"\n"
-        + "query_routes.isp2 = \"" + isp2 + "\"\n");
+    Sandbox box =
+        new Sandbox(
+            tmp.resolve("laptop"),
+            "local_hosts = \"localhost;test.example;laptop.home.lan\"\n"
+                + "mbox_default = maildir\n"
+                + "query_routes.isp1 = \""
+                + isp1
+                + "\"\n"
+                + "query_routes.isp2 = \""
+                + isp2
+                + "\"\n");
     Path bobBox = box.mailDir.resolve("bob");
     Path annBox = box.mailDir.resolve("ann");
 
     // Morning, offline: the laptop's mail client sends through masq-smtpd (inetd mode).
     int smtpPort = SmtpPeer.freePort();
     Process inetd = inetd(box, smtpPort);
-    Sandbox.Run sent = Sandbox.exec(List.of("/usr/bin/python3", "-c", CLIENT, Integer.toString(smtpPort),
-        "bob@test.example", "lunch?", "ok@far.example", "for ok", "temp@far.example", "for temp",
-        "bad@far.example", "for bad"), null, Map.of()).expect(0);
+    Sandbox.Run sent =
+        Sandbox.exec(
+                List.of(
+                    "/usr/bin/python3",
+                    "-c",
+                    CLIENT,
+                    Integer.toString(smtpPort),
+                    "bob@test.example",
+                    "lunch?",
+                    "ok@far.example",
+                    "for ok",
+                    "temp@far.example",
+                    "for temp",
+                    "bad@far.example",
+                    "for bad"),
+                null,
+                Map.of())
+            .expect(0);
     assertEquals("sent 4\n", sent.out());
 
     // Local mail is in bob's Maildir at once; the three remote messages wait.
@@ -122,25 +147,36 @@ class OfflineDayTest {
     assertTrue(toOk.startsWith("MAIL ann.smith@isp1.example\nRCPT ok@far.example\n"), toOk);
     // only the address changes: the display name Ann's client wrote stays (README, masq.route(5))
     assertTrue(toOk.contains("\nFrom: Ann <ann.smith@isp1.example>\n"), toOk);
-    assertTrue(toOk.contains("\nTo: ok@far.example\n") && toOk.contains("\nSubject: for ok\n"), toOk);
+    assertTrue(
+        toOk.contains("\nTo: ok@far.example\n") && toOk.contains("\nSubject: for ok\n"), toOk);
     assertTrue(toOk.contains("sent from the laptop: for ok\n"), toOk);
     assertFalse(toOk.contains("laptop.home.lan>"), "no LAN-only address in the From: " + toOk);
     String log = box.log();
     assertTrue(log.contains(" => ok@far.example route=isp1"), log);
-    assertTrue(log.contains(" == temp@far.example route=isp1 host=[127.0.0.1]:" + isp1Port + " 451 4.2.1"), log);
-    assertTrue(log.contains(" ** bad@far.example route=isp1 host=[127.0.0.1]:" + isp1Port + " 550 5.1.1"), log);
+    assertTrue(
+        log.contains(" == temp@far.example route=isp1 host=[127.0.0.1]:" + isp1Port + " 451 4.2.1"),
+        log);
+    assertTrue(
+        log.contains(" ** bad@far.example route=isp1 host=[127.0.0.1]:" + isp1Port + " 550 5.1.1"),
+        log);
 
     // The permanently refused one is back as a DSN in Ann's local Maildir.
     assertEquals(List.of(tempId), box.queuedIds(), "only temp@ waits");
-    assertEquals(storedTemp, box.message(tempId), "each route rewrites its own copy; the spool keeps the original");
+    assertEquals(
+        storedTemp,
+        box.message(tempId),
+        "each route rewrites its own copy; the spool keeps the original");
     List<String> bounces = maildirTexts(annBox);
     assertEquals(1, bounces.size(), bounces.toString());
     String dsn = bounces.get(0);
     assertTrue(dsn.contains("Final-Recipient: rfc822; bad@far.example"), dsn);
     assertTrue(dsn.contains("Action: failed") && dsn.contains("Status: 5.1.1"), dsn);
     assertTrue(dsn.contains("550 5.1.1 no such user here"), dsn);
-    assertTrue(dsn.contains("multipart/report") && dsn.contains("report-type=delivery-status"), dsn);
-    assertTrue(dsn.contains("Subject: for bad"), "the bounce carries the refused message's header: " + dsn);
+    assertTrue(
+        dsn.contains("multipart/report") && dsn.contains("report-type=delivery-status"), dsn);
+    assertTrue(
+        dsn.contains("Subject: for bad"),
+        "the bounce carries the refused message's header: " + dsn);
     assertFalse(dsn.contains("temp@far.example") || dsn.contains("ok@far.example"), dsn);
     mailq = sendmail(box, "-bp").out();
     assertTrue(mailq.contains("== temp@far.example (451 4.2.1 mailbox busy"), mailq);
@@ -155,7 +191,8 @@ class OfflineDayTest {
     assertTrue(toTemp.contains("X-Rcpt-Args: <temp@far.example>\n"), toTemp);
     assertTrue(toTemp.contains("\nFrom: Ann <asmith@isp2.example>\n"), toTemp);
     assertTrue(toTemp.contains("\nSubject: for temp\n"), toTemp);
-    assertTrue(box.log().contains(" => temp@far.example route=isp2 host=[127.0.0.1]:" + isp2Port + " 250"),
+    assertTrue(
+        box.log().contains(" => temp@far.example route=isp2 host=[127.0.0.1]:" + isp2Port + " 250"),
         box.log());
     assertEquals(1, records(isp1Record).size(), "nothing more reached provider 1");
 
@@ -171,18 +208,32 @@ class OfflineDayTest {
   /** A provider's route file: its server, and Ann's address rewritten to the one it accepts. */
   private Path route(String name, int port, String address, String display) throws IOException {
     Path f = tmp.resolve(name + ".route");
-    Files.writeString(f, "mail_host = 127.0.0.1:" + port + "\n"
-        + "map_return_path_addresses = \"ann: " + address + "\"\n"
-        + "map_h_from_addresses = \"ann: " + display + " <" + address + ">\"\n"
-        + "denied_recipients = \"*@*.home.lan\"\n");
+    Files.writeString(
+        f,
+        "mail_host = 127.0.0.1:"
+            + port
+            + "\n"
+            + "map_return_path_addresses = \"ann: "
+            + address
+            + "\"\n"
+            + "map_h_from_addresses = \"ann: "
+            + display
+            + " <"
+            + address
+            + ">\"\n"
+            + "denied_recipients = \"*@*.home.lan\"\n");
     return f;
   }
 
   /** socat as inetd: one masq-smtpd per connection, on the inherited socket. */
   private Process inetd(Sandbox box, int port) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr",
-        "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + box.conf + ",nofork")
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("socat.out").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "socat",
+                "TCP-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr",
+                "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + box.conf + ",nofork")
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("socat.out").toFile());
     pb.environment().remove("MASQ_CONF");
     Process p = pb.start();
     peers.add(p);
@@ -190,17 +241,24 @@ class OfflineDayTest {
     return p;
   }
 
-  /** The aiosmtpd recorder (tests/.../remote/smtpd.py) on 127.0.0.1:port; returns its record dir. */
+  /**
+   * The aiosmtpd recorder (tests/.../remote/smtpd.py) on 127.0.0.1:port; returns its record dir.
+   */
   private Path aiosmtpd(int port) throws IOException {
     Path record = Files.createDirectories(tmp.resolve("isp1-record"));
     Path script = tmp.resolve("smtpd.py");
     try (var in = OfflineDayTest.class.getResourceAsStream("/masq/tests/remote/smtpd.py")) {
       Files.copy(in, script);
     }
-    Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(port), record.toString())
-        .redirectError(tmp.resolve("aiosmtpd.err").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/python3", script.toString(), Integer.toString(port), record.toString())
+            .redirectError(tmp.resolve("aiosmtpd.err").toFile())
+            .start();
     peers.add(p);
-    String ready = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    String ready =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+            .readLine();
     assertEquals("READY", ready, () -> "aiosmtpd: " + read(tmp.resolve("aiosmtpd.err")));
     return record;
   }
@@ -209,8 +267,12 @@ class OfflineDayTest {
   private Path smtpSink(int port) throws IOException, InterruptedException {
     Path dump = Files.createDirectories(tmp.resolve("isp2-dump"));
     Files.setPosixFilePermissions(dump, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Process p = new ProcessBuilder("/usr/sbin/smtp-sink", "-u", "nobody", "-d", dump + "/", "127.0.0.1:" + port, "64")
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("smtp-sink.out").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                "/usr/sbin/smtp-sink", "-u", "nobody", "-d", dump + "/", "127.0.0.1:" + port, "64")
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("smtp-sink.out").toFile())
+            .start();
     peers.add(p);
     SmtpPeer.awaitPort(port, p);
     return dump;
@@ -243,8 +305,10 @@ class OfflineDayTest {
 
   /** Each message the aiosmtpd recorder accepted, as "MAIL from\nRCPT to,...\nDATA". */
   private static List<String> records(Path record) throws Exception {
-    String out = Sandbox.exec(List.of("/usr/bin/python3", "-c", RECORDS, record.toString()), null, Map.of())
-        .expect(0).out();
+    String out =
+        Sandbox.exec(List.of("/usr/bin/python3", "-c", RECORDS, record.toString()), null, Map.of())
+            .expect(0)
+            .out();
     List<String> list = new ArrayList<>();
     for (String m : out.split("=====\n")) {
       if (!m.isBlank()) {
@@ -254,9 +318,13 @@ class OfflineDayTest {
     return list;
   }
 
-  /** Subjects in a Maildir as Python's mailbox module reads them; none while it does not exist yet. */
+  /**
+   * Subjects in a Maildir as Python's mailbox module reads them; none while it does not exist yet.
+   */
   private static List<String> subjects(Path maildir) throws Exception {
-    return Files.isDirectory(maildir.resolve("new")) ? Mailboxes.subjects("maildir", maildir) : List.of();
+    return Files.isDirectory(maildir.resolve("new"))
+        ? Mailboxes.subjects("maildir", maildir)
+        : List.of();
   }
 
   /** The full text of every message in a Maildir's new/ and cur/. */
@@ -276,15 +344,17 @@ class OfflineDayTest {
   }
 
   private static List<String> waitDumps(Path dump, int n) throws Exception {
-    return waitFor(() -> {
-      List<String> out = new ArrayList<>();
-      try (var s = Files.list(dump)) {
-        for (Path p : s.sorted().toList()) {
-          out.add(Files.readString(p, StandardCharsets.ISO_8859_1));
-        }
-      }
-      return out;
-    }, n);
+    return waitFor(
+        () -> {
+          List<String> out = new ArrayList<>();
+          try (var s = Files.list(dump)) {
+            for (Path p : s.sorted().toList()) {
+              out.add(Files.readString(p, StandardCharsets.ISO_8859_1));
+            }
+          }
+          return out;
+        },
+        n);
   }
 
   /** The queue once it holds {@code n} messages and no immediate delivery still works on them. */

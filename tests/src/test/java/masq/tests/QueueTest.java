@@ -56,10 +56,11 @@ class QueueTest {
   void jsonIsReadByARealJsonParser() throws Exception {
     String id = inject("Subject: j\n\nb\n", "-f", "<>", "x@y", "\"odd \\\" name\"@z");
     byte[] json = box.run("", "masq-queue", "list", "--json").expect(0).stdout();
-    String py = "import json,sys\nd=json.load(sys.stdin)\nm=d[0]\n"
-        + "print(m['id'], m['sender']=='', m['size']>0, m['held'], len(m['recipients']),"
-        + " m['recipients'][1]['address'], m['recipients'][0]['state'], m['recipients'][0]['tries'],"
-        + " m['recipients'][0]['last_error'], m['received'][:2])\n";
+    String py =
+        "import json,sys\nd=json.load(sys.stdin)\nm=d[0]\n"
+            + "print(m['id'], m['sender']=='', m['size']>0, m['held'], len(m['recipients']),"
+            + " m['recipients'][1]['address'], m['recipients'][0]['state'], m['recipients'][0]['tries'],"
+            + " m['recipients'][0]['last_error'], m['received'][:2])\n";
     Sandbox.Run r = Sandbox.exec(List.of("/usr/bin/python3", "-c", py), json, Map.of()).expect(0);
     assertEquals(id + " True True False 2 \"odd \\\" name\"@z pending 0 None 20", r.out().strip());
   }
@@ -109,8 +110,11 @@ class QueueTest {
   void aMessageLockedByADeliveryIsBusy() throws Exception {
     String id = inject("Subject: a\n\nb\n", "x@y");
     // this test JVM is another process: its fcntl lock is what a delivery run would hold
-    try (FileChannel ch = FileChannel.open(box.spool.resolve("queue/" + id + ".msg"),
-            StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try (FileChannel ch =
+            FileChannel.open(
+                box.spool.resolve("queue/" + id + ".msg"),
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         FileLock lock = ch.lock()) {
       Sandbox.Run r = box.run("", "masq-queue", "remove", id);
       assertEquals(75, r.exit());

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * masq-rewrite end to end: the real {@code bin/masq-rewrite} as a process, its output compared
- * byte for byte with the expected files in {@code tests/src/test/resources/rewrite/}.
+ * masq-rewrite end to end: the real {@code bin/masq-rewrite} as a process, its output compared byte
+ * for byte with the expected files in {@code tests/src/test/resources/rewrite/}.
  */
 class RewriteCommandTest {
   static final Path DATA = Sandbox.HOME.resolve("tests/src/test/resources/rewrite");
@@ -28,8 +28,13 @@ class RewriteCommandTest {
   void setUp(@TempDir Path dir) throws Exception {
     Path route = dir.resolve("isp1.route");
     Files.copy(DATA.resolve("isp1.route"), route);
-    box = new Sandbox(dir, "local_hosts = localhost;home.lan;test.example\n"
-        + "query_routes.isp1 = \"" + route + "\"\n");
+    box =
+        new Sandbox(
+            dir,
+            "local_hosts = localhost;home.lan;test.example\n"
+                + "query_routes.isp1 = \""
+                + route
+                + "\"\n");
   }
 
   static byte[] data(String name) throws Exception {
@@ -37,31 +42,51 @@ class RewriteCommandTest {
   }
 
   static void assertBytes(byte[] expected, byte[] actual) {
-    assertArrayEquals(expected, actual, () -> "expected:\n" + new String(expected, StandardCharsets.ISO_8859_1)
-        + "\nactual:\n" + new String(actual, StandardCharsets.ISO_8859_1));
+    assertArrayEquals(
+        expected,
+        actual,
+        () ->
+            "expected:\n"
+                + new String(expected, StandardCharsets.ISO_8859_1)
+                + "\nactual:\n"
+                + new String(actual, StandardCharsets.ISO_8859_1));
   }
 
   @Test
   void rewritesTheRouteHeadersAndKeepsEveryOtherByte() throws Exception {
     Sandbox.Run r = box.run(data("mixed.in"), "masq-rewrite", "--route", "isp1").expect(0);
     assertBytes(data("mixed.out"), r.stdout());
-    assertEquals("masq-rewrite: warning: Reply-To: cannot parse 'not an address'; left as it is\n", r.stderr());
+    assertEquals(
+        "masq-rewrite: warning: Reply-To: cannot parse 'not an address'; left as it is\n",
+        r.stderr());
   }
 
   @Test
   void envelopeShowsMailFromAndTheRecipientsThatUseTheRoute() throws Exception {
-    Sandbox.Run r = box.run(data("mixed.in"), "masq-rewrite", "--route", "isp1", "--envelope", "-f", "john")
-        .expect(0);
+    Sandbox.Run r =
+        box.run(data("mixed.in"), "masq-rewrite", "--route", "isp1", "--envelope", "-f", "john")
+            .expect(0);
     assertBytes(data("mixed-envelope.out"), r.stdout());
     assertTrue(r.stderr().contains("note: <john@test.example> is local"), r.stderr());
   }
 
   @Test
   void recipientArgumentsAndRouteConditions() throws Exception {
-    Sandbox.Run r = box.run("From: ann\n\nhi\n", "masq-rewrite", "--route", "isp1", "--envelope", "-f", "<>",
-        "a@b.example", "c@blocked.example").expect(0);
+    Sandbox.Run r =
+        box.run(
+                "From: ann\n\nhi\n",
+                "masq-rewrite",
+                "--route",
+                "isp1",
+                "--envelope",
+                "-f",
+                "<>",
+                "a@b.example",
+                "c@blocked.example")
+            .expect(0);
     assertEquals("MAIL FROM:<>\nRCPT TO:<a@b.example>\n\nFrom: ann@isp1.example\n\nhi\n", r.out());
-    assertTrue(r.stderr().contains("<c@blocked.example> matches '*@blocked.example' of denied_recipients"),
+    assertTrue(
+        r.stderr().contains("<c@blocked.example> matches '*@blocked.example' of denied_recipients"),
         r.stderr());
   }
 
@@ -74,18 +99,37 @@ class RewriteCommandTest {
 
   @Test
   void queuedMessageWithItsEnvelope() throws Exception {
-    box.run("From: john\nTo: x@far.example\nSubject: queued\n\nbody\n", "masq-inject", "-odq", "-f", "john",
-        "x@far.example", "bob@test.example").expect(0);
+    box.run(
+            "From: john\nTo: x@far.example\nSubject: queued\n\nbody\n",
+            "masq-inject",
+            "-odq",
+            "-f",
+            "john",
+            "x@far.example",
+            "bob@test.example")
+        .expect(0);
     String id = box.queuedIds().get(0);
     String stored = box.message(id);
-    Sandbox.Run r = box.run(new byte[0], "masq-rewrite", "--route", "isp1", "--id", id, "--envelope").expect(0);
-    String expected = "MAIL FROM:<jsmith@isp1.example>\nRCPT TO:<x@far.example>\n\n"
-        + stored.replace("From: john\n", "From: John Smith <jsmith@isp1.example>\n");
+    Sandbox.Run r =
+        box.run(new byte[0], "masq-rewrite", "--route", "isp1", "--id", id, "--envelope").expect(0);
+    String expected =
+        "MAIL FROM:<jsmith@isp1.example>\nRCPT TO:<x@far.example>\n\n"
+            + stored.replace("From: john\n", "From: John Smith <jsmith@isp1.example>\n");
     assertBytes(expected.getBytes(StandardCharsets.ISO_8859_1), r.stdout());
     assertTrue(r.stderr().contains("<bob@test.example> is local"), r.stderr());
     // -f wins over the queued return path; the spool is not changed
-    r = box.run(new byte[0], "masq-rewrite", "--route", "isp1", "--id", id, "--envelope", "-f", "ann@elsewhere.example")
-        .expect(0);
+    r =
+        box.run(
+                new byte[0],
+                "masq-rewrite",
+                "--route",
+                "isp1",
+                "--id",
+                id,
+                "--envelope",
+                "-f",
+                "ann@elsewhere.example")
+            .expect(0);
     assertTrue(r.out().startsWith("MAIL FROM:<ann@elsewhere.example>\n"), r.out());
     assertEquals(stored, box.message(id));
   }
@@ -111,11 +155,22 @@ class RewriteCommandTest {
       {64, "unknown option --frob", new String[] {"--route", "isp1", "--frob"}},
       {64, "--id needs a value", new String[] {"--route", "isp1", "--id"}},
       {69, "no route nope (known: isp1)", new String[] {"--route", "nope"}},
-      {78, bad + ":3: map_h_from_addresses: rule 'john: John Smith': replacement is not one address",
-          new String[] {"--route", bad.toString()}},
+      {
+        78,
+        bad + ":3: map_h_from_addresses: rule 'john: John Smith': replacement is not one address",
+        new String[] {"--route", bad.toString()}
+      },
       {78, syntax + ":2: syntax error", new String[] {"--route", syntax.toString()}},
-      {67, "no such message: ../../etc/passwd", new String[] {"--route", "isp1", "--id", "../../etc/passwd"}},
-      {67, "no such message: Vc1Qf2b-00y8-00", new String[] {"--route", "isp1", "--id", "Vc1Qf2b-00y8-00"}},
+      {
+        67,
+        "no such message: ../../etc/passwd",
+        new String[] {"--route", "isp1", "--id", "../../etc/passwd"}
+      },
+      {
+        67,
+        "no such message: Vc1Qf2b-00y8-00",
+        new String[] {"--route", "isp1", "--id", "Vc1Qf2b-00y8-00"}
+      },
       {65, "invalid address 'a b@c'", new String[] {"--route", "isp1", "-f", "a b@c"}},
       {66, "no input", new String[] {"--route", "isp1"}},
     };
@@ -142,9 +197,14 @@ class RewriteCommandTest {
     for (int i = head.length; i < in.length; i++) {
       in[i] = (byte) ((i % 71 == 0) ? '\n' : 'a' + i % 26);
     }
-    List<String> cmd = List.of(Sandbox.bin("masq-rewrite").toString(), "-C", box.conf.toString(), "--route", "isp1");
-    Sandbox.Run r = Sandbox.exec(cmd, in, Map.of("jvm_flags", "-Xmx48m -XX:+UseSerialGC")).expect(0);
-    byte[] outHead = "From: John Smith <jsmith@isp1.example>\nSubject: big\n\n".getBytes(StandardCharsets.US_ASCII);
+    List<String> cmd =
+        List.of(
+            Sandbox.bin("masq-rewrite").toString(), "-C", box.conf.toString(), "--route", "isp1");
+    Sandbox.Run r =
+        Sandbox.exec(cmd, in, Map.of("jvm_flags", "-Xmx48m -XX:+UseSerialGC")).expect(0);
+    byte[] outHead =
+        "From: John Smith <jsmith@isp1.example>\nSubject: big\n\n"
+            .getBytes(StandardCharsets.US_ASCII);
     assertEquals(in.length - head.length + outHead.length, r.stdout().length);
     assertArrayEquals(outHead, Arrays.copyOf(r.stdout(), outHead.length));
     MessageDigest a = MessageDigest.getInstance("SHA-256");
@@ -159,7 +219,8 @@ class RewriteCommandTest {
   void theManPageExamplesHold(@TempDir Path dir) throws Exception {
     Path route = dir.resolve("isp1.route");
     Files.copy(Sandbox.HOME.resolve("examples/isp1.route"), route);
-    Sandbox pc = new Sandbox(dir, "host_name = pc.home.lan\nquery_routes.isp1 = \"" + route + "\"\n");
+    Sandbox pc =
+        new Sandbox(dir, "host_name = pc.home.lan\nquery_routes.isp1 = \"" + route + "\"\n");
     String[][] table = {
       {"From: john", "From: John Smith <jsmith@isp1.example>"},
       {"From: Johnny <john@pc.home.lan>", "From: Johnny <jsmith@isp1.example>"},
@@ -172,13 +233,30 @@ class RewriteCommandTest {
       Sandbox.Run r = pc.run(row[0] + "\n\nbody\n", "masq-rewrite", "--route", "isp1").expect(0);
       assertEquals(row[1] + "\n\nbody\n", r.out(), row[0]);
     }
-    Sandbox.Run r = pc.run("From: john\n\n", "masq-rewrite", "--route", "isp1", "--envelope", "-f", "john",
-        "bob@example.org", "x@nas.home.lan").expect(0);
-    assertTrue(r.out().startsWith("MAIL FROM:<jsmith@isp1.example>\nRCPT TO:<bob@example.org>\n\n"), r.out());
+    Sandbox.Run r =
+        pc.run(
+                "From: john\n\n",
+                "masq-rewrite",
+                "--route",
+                "isp1",
+                "--envelope",
+                "-f",
+                "john",
+                "bob@example.org",
+                "x@nas.home.lan")
+            .expect(0);
+    assertTrue(
+        r.out().startsWith("MAIL FROM:<jsmith@isp1.example>\nRCPT TO:<bob@example.org>\n\n"),
+        r.out());
     assertTrue(r.stderr().contains("denied_recipients"), r.stderr());
     for (String example : List.of("lan.route", "isp2-tunnel.route")) {
-      pc.run("From: a\n\n", "masq-rewrite", "--strict", "--route",
-          Sandbox.HOME.resolve("examples").resolve(example).toString()).expect(0);
+      pc.run(
+              "From: a\n\n",
+              "masq-rewrite",
+              "--strict",
+              "--route",
+              Sandbox.HOME.resolve("examples").resolve(example).toString())
+          .expect(0);
     }
   }
 }

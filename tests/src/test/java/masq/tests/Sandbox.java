@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away masq installation for one end-to-end test: a directory with a spool, a log and
- * a masq.conf, and a way to run the real {@code bin/} launchers against it as processes.
- * The source tree comes from the {@code masq.home} system property (set by the pom).
+ * A throw-away masq installation for one end-to-end test: a directory with a spool, a log and a
+ * masq.conf, and a way to run the real {@code bin/} launchers against it as processes. The source
+ * tree comes from the {@code masq.home} system property (set by the pom).
  */
 public final class Sandbox {
   public final Path dir;
@@ -27,7 +27,8 @@ public final class Sandbox {
   public final Path spool;
   public final Path logDir;
   public final Path mailDir;
-  public static final Path HOME = Path.of(System.getProperty("masq.home", "..")).toAbsolutePath().normalize();
+  public static final Path HOME =
+      Path.of(System.getProperty("masq.home", "..")).toAbsolutePath().normalize();
 
   /** The result of one command. */
   public record Run(int exit, byte[] stdout, String stderr) {
@@ -50,12 +51,20 @@ public final class Sandbox {
     this.mailDir = dir.resolve("mail");
     this.conf = dir.resolve("masq.conf");
     Files.createDirectories(mailDir);
-    Files.writeString(conf, "host_name = test.example\n"
-        + "spool_dir = \"" + spool + "\"\n"
-        + "log_dir = \"" + logDir + "\"\n"
-        + "mail_dir = \"" + mailDir + "\"\n"
-        + "run_as_user = true\n"
-        + extraConf);
+    Files.writeString(
+        conf,
+        "host_name = test.example\n"
+            + "spool_dir = \""
+            + spool
+            + "\"\n"
+            + "log_dir = \""
+            + logDir
+            + "\"\n"
+            + "mail_dir = \""
+            + mailDir
+            + "\"\n"
+            + "run_as_user = true\n"
+            + extraConf);
   }
 
   public static Path bin(String tool) {
@@ -63,7 +72,8 @@ public final class Sandbox {
   }
 
   /** Runs {@code bin/TOOL -C masq.conf ARGS...} with {@code stdin} as its input. */
-  public Run run(byte[] stdin, String tool, String... args) throws IOException, InterruptedException {
+  public Run run(byte[] stdin, String tool, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(bin(tool).toString());
     cmd.add("-C");
@@ -72,7 +82,8 @@ public final class Sandbox {
     return exec(cmd, stdin, Map.of());
   }
 
-  public Run run(String stdin, String tool, String... args) throws IOException, InterruptedException {
+  public Run run(String stdin, String tool, String... args)
+      throws IOException, InterruptedException {
     return run(stdin.getBytes(StandardCharsets.UTF_8), tool, args);
   }
 
@@ -105,13 +116,14 @@ public final class Sandbox {
   }
 
   static Thread pump(InputStream in, OutputStream out) {
-    Thread t = new Thread(() -> {
-      try (in) {
-        in.transferTo(out);
-      } catch (IOException ignored) {
-        // the process went away
-      }
-    });
+    Thread t =
+        new Thread(() -> {
+          try (in) {
+            in.transferTo(out);
+          } catch (IOException ignored) {
+            // the process went away
+          }
+        });
     t.start();
     return t;
   }
@@ -124,15 +136,19 @@ public final class Sandbox {
       return ids;
     }
     try (var s = Files.list(q)) {
-      s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".env"))
-          .map(n -> n.substring(0, n.length() - 4)).sorted().forEach(ids::add);
+      s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".env"))
+          .map(n -> n.substring(0, n.length() - 4))
+          .sorted()
+          .forEach(ids::add);
     }
     return ids;
   }
 
   /** The stored message file of {@code id}. */
   public String message(String id) throws IOException {
-    return Files.readString(spool.resolve("queue").resolve(id + ".msg"), StandardCharsets.ISO_8859_1);
+    return Files.readString(
+        spool.resolve("queue").resolve(id + ".msg"), StandardCharsets.ISO_8859_1);
   }
 
   /** The envelope file of {@code id}. */

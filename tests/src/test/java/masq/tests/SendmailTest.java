@@ -24,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SendmailTest {
   @TempDir Path tmp;
 
-  private static final String MSG = "From: me@test.example\nTo: a@far.example\nSubject: s\n\nbody\n";
+  private static final String MSG =
+      "From: me@test.example\nTo: a@far.example\nSubject: s\n\nbody\n";
 
   /** Runs bin/sendmail under {@code name} (a symbolic link) with -C and {@code args}. */
-  private static Sandbox.Run as(Sandbox sb, String name, String stdin, String... args) throws Exception {
+  private static Sandbox.Run as(Sandbox sb, String name, String stdin, String... args)
+      throws Exception {
     Path link = sb.dir.resolve("names").resolve(name);
     if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(link.getParent());
@@ -35,7 +37,8 @@ class SendmailTest {
     }
     List<String> cmd = new ArrayList<>(List.of(link.toString(), "-C", sb.conf.toString()));
     cmd.addAll(List.of(args));
-    return Sandbox.exec(cmd, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), Map.of());
+    return Sandbox.exec(
+        cmd, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
   private static void oneLineError(Sandbox.Run r, String prefix) {
@@ -48,15 +51,38 @@ class SendmailTest {
   @Test
   void defaultAndBmAcceptAMessageWithEveryInjectOption() throws Exception {
     Sandbox sb = new Sandbox(tmp.resolve("sb"), "do_queue = true\n");
-    sb.run("To: x@far.example\nBcc: hidden@far.example\n\nbody\n.\nafter the dot\n", "sendmail",
-        "-t", "-f", "boss@test.example", "-F", "The Boss", "-oem", "-m", "-odq", "extra@far.example").expect(0);
-    sb.run("Subject: dot\n\n.\nstill here\n", "sendmail", "-bm", "-oi", "-B", "8BITMIME", "-d", "5", "--",
-        "y@far.example").expect(0);
+    sb.run(
+            "To: x@far.example\nBcc: hidden@far.example\n\nbody\n.\nafter the dot\n",
+            "sendmail",
+            "-t",
+            "-f",
+            "boss@test.example",
+            "-F",
+            "The Boss",
+            "-oem",
+            "-m",
+            "-odq",
+            "extra@far.example")
+        .expect(0);
+    sb.run(
+            "Subject: dot\n\n.\nstill here\n",
+            "sendmail",
+            "-bm",
+            "-oi",
+            "-B",
+            "8BITMIME",
+            "-d",
+            "5",
+            "--",
+            "y@far.example")
+        .expect(0);
     List<String> ids = sb.queuedIds();
     assertEquals(2, ids.size());
     String all = sb.envelope(ids.get(0)) + sb.envelope(ids.get(1));
     assertTrue(all.contains("sender\t<boss@test.example>"), all);
-    for (String r : List.of("<x@far.example>", "<hidden@far.example>", "<extra@far.example>", "<y@far.example>")) {
+    for (String r :
+        List.of(
+            "<x@far.example>", "<hidden@far.example>", "<extra@far.example>", "<y@far.example>")) {
       assertTrue(all.contains(r), r + " in " + all);
     }
     String msgs = sb.message(ids.get(0)) + sb.message(ids.get(1));
@@ -74,7 +100,8 @@ class SendmailTest {
     List<String> ids = sb.queuedIds();
     assertEquals(2, ids.size());
     for (String name : List.of("mailq", "sendmail")) {
-      String list = (name.equals("mailq") ? as(sb, name, null) : as(sb, name, null, "-bp")).expect(0).out();
+      String list =
+          (name.equals("mailq") ? as(sb, name, null) : as(sb, name, null, "-bp")).expect(0).out();
       assertTrue(list.contains(ids.get(0) + " <= ") && list.contains(ids.get(1) + " <= "), list);
       assertTrue(list.contains("== a@far.example") && list.contains("== b@far.example"), list);
     }
@@ -92,7 +119,8 @@ class SendmailTest {
     Sandbox.Run n = as(sb, "newaliases", null).expect(0);
     assertEquals("", n.out() + n.stderr());
     as(sb, "sendmail", null, "-bi").expect(0);
-    assertTrue(as(sb, "sendmail", null, "-bV").expect(0).out().matches("sendmail \\(masq\\) \\S+\n"));
+    assertTrue(
+        as(sb, "sendmail", null, "-bV").expect(0).out().matches("sendmail \\(masq\\) \\S+\n"));
     assertTrue(as(sb, "mailq", null, "--help").expect(0).out().contains("-qo NAME"));
   }
 
@@ -100,8 +128,10 @@ class SendmailTest {
   void qAndRunqRunTheQueueAndQoNamesTheRoute() throws Exception {
     Path route = tmp.resolve("isp1.route");
     Files.writeString(route, "mail_host = 127.0.0.1:9\n");
-    Sandbox sb = new Sandbox(tmp.resolve("sb"), "do_queue = true\nmbox_default = mbox\n"
-        + "query_routes.isp1 = \"" + route + "\"\n");
+    Sandbox sb =
+        new Sandbox(
+            tmp.resolve("sb"),
+            "do_queue = true\nmbox_default = mbox\n" + "query_routes.isp1 = \"" + route + "\"\n");
     as(sb, "sendmail", MSG, "-i", "bob").expect(0);
     assertFalse(Files.exists(sb.mailDir.resolve("bob")), "do_queue: not delivered yet");
     as(sb, "runq", null).expect(0);
@@ -129,8 +159,14 @@ class SendmailTest {
   @Test
   void bsSpeaksSmtpOnStdinAndStdout() throws Exception {
     Sandbox sb = new Sandbox(tmp.resolve("sb"), "do_queue = true\n");
-    Sandbox.Run r = as(sb, "sendmail", "EHLO pc.lan\r\nMAIL FROM:<a@test.example>\r\nRCPT TO:<bob@test.example>\r\n"
-        + "DATA\r\nSubject: bs\r\n\r\nhi\r\n.\r\nQUIT\r\n", "-bs").expect(0);
+    Sandbox.Run r =
+        as(
+                sb,
+                "sendmail",
+                "EHLO pc.lan\r\nMAIL FROM:<a@test.example>\r\nRCPT TO:<bob@test.example>\r\n"
+                    + "DATA\r\nSubject: bs\r\n\r\nhi\r\n.\r\nQUIT\r\n",
+                "-bs")
+            .expect(0);
     assertTrue(r.out().startsWith("220 "), r.out());
     assertTrue(r.out().contains("\r\n250 2.0.0 ") || r.out().contains("250 OK"), r.out());
     List<String> ids = sb.queuedIds();
@@ -143,7 +179,8 @@ class SendmailTest {
     Sandbox sb = new Sandbox(tmp.resolve("sb"), "");
     oneLineError(as(sb, "sendmail", null, "-bx"), "sendmail: usage: unknown mode -bx");
     oneLineError(as(sb, "sendmail", null, "-qf"), "sendmail: usage: unknown queue option -qf");
-    oneLineError(as(sb, "sendmail", null, "-qRexample.com"), "sendmail: usage: unknown queue option");
+    oneLineError(
+        as(sb, "sendmail", null, "-qRexample.com"), "sendmail: usage: unknown queue option");
     oneLineError(as(sb, "sendmail", null, "-qo"), "sendmail: usage: -qo needs a value");
     oneLineError(as(sb, "sendmail", null, "-Mxx", "id"), "sendmail: usage: unknown option -Mxx");
     oneLineError(as(sb, "sendmail", null, "-bp", "-q"), "sendmail: usage: two modes");
@@ -162,7 +199,8 @@ class SendmailTest {
       String cmdline = cmdline(p);
       assertFalse(cmdline.contains("TieredStopAtLevel"), cmdline);
       assertFalse(cmdline.contains("AOTCache"), cmdline);
-      assertTrue(cmdline.contains("masq.tools.Sendmail\0--invoked-as\0sendmail\0"), "one JVM: " + cmdline);
+      assertTrue(
+          cmdline.contains("masq.tools.Sendmail\0--invoked-as\0sendmail\0"), "one JVM: " + cmdline);
       // mail queued meanwhile is delivered by a later run
       as(sb, "sendmail", MSG, "-i", "-odq", "dave").expect(0);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -181,18 +219,29 @@ class SendmailTest {
   @Test
   void bdListensOnListenAddressesWithTheFlagsOfMasqSmtpdListen() throws Exception {
     int port = SmtpPeer.freePort();
-    Sandbox sb = new Sandbox(tmp.resolve("sb"), "do_queue = true\nlisten_addresses = 127.0.0.1:" + port + "\n"
-        + "pid_dir = \"" + tmp + "\"\n");
+    Sandbox sb =
+        new Sandbox(
+            tmp.resolve("sb"),
+            "do_queue = true\nlisten_addresses = 127.0.0.1:"
+                + port
+                + "\n"
+                + "pid_dir = \""
+                + tmp
+                + "\"\n");
     Process p = start(sb, "-bd");
     try {
       SmtpPeer.awaitPort(port, p);
       try (Socket s = new Socket("127.0.0.1", port);
-          BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))) {
+          BufferedReader in =
+              new BufferedReader(
+                  new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))) {
         assertTrue(in.readLine().startsWith("220 "));
       }
       String cmdline = cmdline(p);
       // as masq-smtpd --listen: short-command flags (C1, AOT cache), stop on running out of memory
-      assertTrue(cmdline.contains("TieredStopAtLevel=1") && cmdline.contains("ExitOnOutOfMemoryError"), cmdline);
+      assertTrue(
+          cmdline.contains("TieredStopAtLevel=1") && cmdline.contains("ExitOnOutOfMemoryError"),
+          cmdline);
       assertTrue(cmdline.contains("masq.tools.Sendmail\0"), "one JVM: " + cmdline);
     } finally {
       p.destroy();
@@ -204,8 +253,15 @@ class SendmailTest {
   @Test
   void bdWithQIntervalServesAndRunsTheQueueInOneJvmAndStopsBothOnSigterm() throws Exception {
     int port = SmtpPeer.freePort();
-    Sandbox sb = new Sandbox(tmp.resolve("sb"), "do_queue = true\nmbox_default = mbox\n"
-        + "listen_addresses = 127.0.0.1:" + port + "\npid_dir = \"" + tmp + "\"\n");
+    Sandbox sb =
+        new Sandbox(
+            tmp.resolve("sb"),
+            "do_queue = true\nmbox_default = mbox\n"
+                + "listen_addresses = 127.0.0.1:"
+                + port
+                + "\npid_dir = \""
+                + tmp
+                + "\"\n");
     Process p = start(sb, "-bd", "-q1s");
     try {
       SmtpPeer.awaitPort(port, p);
@@ -229,16 +285,26 @@ class SendmailTest {
     }
     assertEquals(0, p.exitValue(), Files.readString(sb.dir.resolve("out.txt")));
     String log = sb.log();
-    assertTrue(log.indexOf("masq-deliver daemon stopped") < log.indexOf("smtpd: stopped")
-        && log.contains("masq-deliver daemon stopped"), log);
+    assertTrue(
+        log.indexOf("masq-deliver daemon stopped") < log.indexOf("smtpd: stopped")
+            && log.contains("masq-deliver daemon stopped"),
+        log);
     assertFalse(Files.exists(tmp.resolve("masq-smtpd.pid")), "pid file removed");
   }
 
   @Test
   void bdWithQIntervalEndsWithTheServersExitCodeWhenItCannotListen() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Sandbox sb = new Sandbox(tmp.resolve("sb"), "listen_addresses = 127.0.0.1:" + taken.getLocalPort() + "\n"
-          + "pid_dir = \"" + tmp + "\"\n");
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Sandbox sb =
+          new Sandbox(
+              tmp.resolve("sb"),
+              "listen_addresses = 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + "\n"
+                  + "pid_dir = \""
+                  + tmp
+                  + "\"\n");
       Sandbox.Run r = as(sb, "sendmail", null, "-bd", "-q1m");
       assertEquals(69, r.exit(), r.stderr());
       assertTrue(r.stderr().startsWith("masq-smtpd: cannot listen"), r.stderr());
@@ -247,17 +313,21 @@ class SendmailTest {
 
   /** Starts bin/sendmail -C conf ARGS in the background. */
   private static Process start(Sandbox sb, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Sandbox.bin("sendmail").toString(), "-C", sb.conf.toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of(Sandbox.bin("sendmail").toString(), "-C", sb.conf.toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(sb.dir.resolve("out.txt").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(sb.dir.resolve("out.txt").toFile());
     pb.environment().remove("MASQ_CONF");
     return pb.start();
   }
 
   /** The JVM's command line, NUL-separated: the launcher execs java in the same process. */
   private static String cmdline(Process p) throws Exception {
-    return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8);
+    return Files.readString(
+        Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8);
   }
 
   private static void awaitLog(Sandbox sb, String text, Process p) throws Exception {

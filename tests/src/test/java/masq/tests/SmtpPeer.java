@@ -18,8 +18,8 @@ import masq.smtp.Reply;
 import masq.smtp.SmtpInput;
 
 /**
- * Helpers for the masq-smtpd tests: a standalone server process on a free loopback port, and a
- * raw socket client that sends exactly the bytes a test gives it (for hostile input).
+ * Helpers for the masq-smtpd tests: a standalone server process on a free loopback port, and a raw
+ * socket client that sends exactly the bytes a test gives it (for hostile input).
  */
 final class SmtpPeer {
   private SmtpPeer() {}
@@ -54,22 +54,36 @@ final class SmtpPeer {
     final Path stderr;
     final Path pidFile;
 
-    Server(Sandbox sb, Map<String, String> env, String... extra) throws IOException, InterruptedException {
+    Server(Sandbox sb, Map<String, String> env, String... extra)
+        throws IOException, InterruptedException {
       this.port = freePort();
       this.stderr = sb.dir.resolve("smtpd-" + port + ".err");
       this.pidFile = sb.dir.resolve("smtpd-" + port + ".pid");
-      List<String> cmd = new ArrayList<>(List.of(Sandbox.bin("masq-smtpd").toString(), "-C",
-          sb.conf.toString(), "--listen", "127.0.0.1:" + port, "--pidfile", pidFile.toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  Sandbox.bin("masq-smtpd").toString(),
+                  "-C",
+                  sb.conf.toString(),
+                  "--listen",
+                  "127.0.0.1:" + port,
+                  "--pidfile",
+                  pidFile.toString()));
       cmd.addAll(List.of(extra));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(stderr.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().remove("MASQ_CONF");
       pb.environment().putAll(env);
       this.process = pb.start();
       awaitPort(port, process);
       // the pid file is written just after the server starts listening
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while ((!Files.exists(pidFile) || Files.size(pidFile) == 0) && process.isAlive() && System.nanoTime() < end) {
+      while ((!Files.exists(pidFile) || Files.size(pidFile) == 0)
+          && process.isAlive()
+          && System.nanoTime() < end) {
         Thread.sleep(10);
       }
     }
@@ -146,10 +160,13 @@ final class SmtpPeer {
       return reply();
     }
 
-    /** Reads the greeting and opens a message from a@pc.lan to bob@test.example up to DATA's 354. */
+    /**
+     * Reads the greeting and opens a message from a@pc.lan to bob@test.example up to DATA's 354.
+     */
     void startData() throws IOException {
       reply();
-      for (String line : new String[] {"EHLO x", "MAIL FROM:<a@pc.lan>", "RCPT TO:<bob@test.example>"}) {
+      for (String line :
+          new String[] {"EHLO x", "MAIL FROM:<a@pc.lan>", "RCPT TO:<bob@test.example>"}) {
         Reply r = cmd(line);
         if (r.code() != 250) {
           throw new IOException(line + ": " + r);

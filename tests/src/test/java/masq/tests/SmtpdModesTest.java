@@ -17,19 +17,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * masq-smtpd's process life: inetd mode (socat, pipes, the client address from the socket or
- * the environment), graceful SIGTERM, kill -9 under load, immediate delivery, start-up errors.
+ * masq-smtpd's process life: inetd mode (socat, pipes, the client address from the socket or the
+ * environment), graceful SIGTERM, kill -9 under load, immediate delivery, start-up errors.
  */
 class SmtpdModesTest {
   @TempDir Path tmp;
 
-  private static final String SESSION = "EHLO pc.lan\r\nMAIL FROM:<a@pc.lan>\r\nRCPT TO:<bob@test.example>\r\n"
-      + "RCPT TO:<far@example.net>\r\nDATA\r\nSubject: inetd\r\n\r\nbody\r\n.\r\nQUIT\r\n";
+  private static final String SESSION =
+      "EHLO pc.lan\r\nMAIL FROM:<a@pc.lan>\r\nRCPT TO:<bob@test.example>\r\n"
+          + "RCPT TO:<far@example.net>\r\nDATA\r\nSubject: inetd\r\n\r\nbody\r\n.\r\nQUIT\r\n";
 
   /** socat forks one masq-smtpd per connection; returns the socat process. */
-  private static Process socat(Sandbox sb, int port, String exec) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", exec)
-        .redirectErrorStream(true).redirectOutput(sb.dir.resolve("socat.out").toFile());
+  private static Process socat(Sandbox sb, int port, String exec)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", exec)
+            .redirectErrorStream(true)
+            .redirectOutput(sb.dir.resolve("socat.out").toFile());
     pb.environment().remove("MASQ_CONF");
     Process p = pb.start();
     SmtpPeer.awaitPort(port, p);
@@ -53,7 +57,10 @@ class SmtpdModesTest {
           codes.add(c.reply().code());
           continue;
         }
-        if (line.startsWith("Subject") || line.isEmpty() || line.equals("body") || line.equals(".")) {
+        if (line.startsWith("Subject")
+            || line.isEmpty()
+            || line.equals("body")
+            || line.equals(".")) {
           continue;
         }
         codes.add(c.cmd(line).code());
@@ -67,11 +74,20 @@ class SmtpdModesTest {
     Sandbox sb = new Sandbox(tmp, "relay_nets = 127.0.0.1/32\n");
     int port = SmtpPeer.freePort();
     // as tcpserver does: the client address in TCPREMOTEIP, the session on a socketpair
-    Process socat = socat(sb, port, "SYSTEM:TCPREMOTEIP=$SOCAT_PEERADDR exec " + Sandbox.bin("masq-smtpd")
-        + " -C " + sb.conf + " -odq");
+    Process socat =
+        socat(
+            sb,
+            port,
+            "SYSTEM:TCPREMOTEIP=$SOCAT_PEERADDR exec "
+                + Sandbox.bin("masq-smtpd")
+                + " -C "
+                + sb.conf
+                + " -odq");
     try {
       assertEquals(List.of(220, 250, 250, 250, 250, 354, 250, 221), session(port, "127.0.0.1"));
-      assertEquals(List.of(220, 250, 250, 250, 554, 354, 250, 221), session(port, "127.0.0.2"),
+      assertEquals(
+          List.of(220, 250, 250, 250, 554, 354, 250, 221),
+          session(port, "127.0.0.2"),
           "127.0.0.2 is outside relay_nets");
     } finally {
       stop(socat);
@@ -81,26 +97,64 @@ class SmtpdModesTest {
     assertTrue(sb.envelope(ids.get(0)).contains("client\t127.0.0.1\n"));
     assertTrue(sb.envelope(ids.get(1)).contains("client\t127.0.0.2\n"));
     assertFalse(sb.envelope(ids.get(1)).contains("far@example.net"));
-    assertTrue(sb.message(ids.get(1)).startsWith("Received: from pc.lan ([127.0.0.2])\n"), sb.message(ids.get(1)));
+    assertTrue(
+        sb.message(ids.get(1)).startsWith("Received: from pc.lan ([127.0.0.2])\n"),
+        sb.message(ids.get(1)));
   }
 
   @Test
   void inetdModeOnAnInheritedSocket() throws Exception {
     Path cert = tmp.resolve("cert.pem");
     Path key = tmp.resolve("key.pem");
-    Sandbox.exec(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-        key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=test.example"),
-        new byte[0], Map.of()).expect(0);
-    Sandbox sb = new Sandbox(tmp.resolve("sb"), "relay_nets = 127.0.0.1/32\ntls_cert_file = \"" + cert
-        + "\"\ntls_key_file = \"" + key + "\"\n");
+    Sandbox.exec(
+            List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=test.example"),
+            new byte[0],
+            Map.of())
+        .expect(0);
+    Sandbox sb =
+        new Sandbox(
+            tmp.resolve("sb"),
+            "relay_nets = 127.0.0.1/32\ntls_cert_file = \""
+                + cert
+                + "\"\ntls_key_file = \""
+                + key
+                + "\"\n");
     int port = SmtpPeer.freePort();
     // nofork: masq-smtpd gets the TCP socket itself on stdin/stdout, as from inetd or systemd
-    Process socat = socat(sb, port, "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + sb.conf + " -odq,nofork");
+    Process socat =
+        socat(sb, port, "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + sb.conf + " -odq,nofork");
     try {
       assertEquals(List.of(220, 250, 250, 250, 554, 354, 250, 221), session(port, "127.0.0.2"));
       // STARTTLS works on the inherited socket too
-      Sandbox.Run r = Sandbox.exec(List.of("swaks", "--server", "127.0.0.1:" + port, "--tls", "--from",
-          "carol@pc.lan", "--to", "bob@test.example", "--body", "tls in inetd mode"), new byte[0], Map.of());
+      Sandbox.Run r =
+          Sandbox.exec(
+              List.of(
+                  "swaks",
+                  "--server",
+                  "127.0.0.1:" + port,
+                  "--tls",
+                  "--from",
+                  "carol@pc.lan",
+                  "--to",
+                  "bob@test.example",
+                  "--body",
+                  "tls in inetd mode"),
+              new byte[0],
+              Map.of());
       r.expect(0);
       assertTrue(r.out().contains("TLS started"), r.out());
     } finally {
@@ -123,8 +177,11 @@ class SmtpdModesTest {
     assertTrue(sb.envelope(id).contains("ident\t"));
 
     Sandbox remote = new Sandbox(tmp.resolve("remote"), "");
-    List<String> cmd = List.of(Sandbox.bin("masq-smtpd").toString(), "-C", remote.conf.toString(), "-odq");
-    Sandbox.Run r2 = Sandbox.exec(cmd, SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("REMOTE_HOST", "192.0.2.7"));
+    List<String> cmd =
+        List.of(Sandbox.bin("masq-smtpd").toString(), "-C", remote.conf.toString(), "-odq");
+    Sandbox.Run r2 =
+        Sandbox.exec(
+            cmd, SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("REMOTE_HOST", "192.0.2.7"));
     r2.expect(0);
     assertTrue(r2.out().contains("554 5.7.1 relaying to <far@example.net> denied"), r2.out());
     assertTrue(remote.envelope(remote.queuedIds().get(0)).contains("client\t192.0.2.7\n"));
@@ -134,18 +191,22 @@ class SmtpdModesTest {
   void inetdSessionDatesInTheLocalZone() throws Exception {
     // an inetd session takes the zone's offset at its start (not its rules): still local time
     Sandbox sb = new Sandbox(tmp, "");
-    List<String> cmd = List.of(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString(), "-odq");
+    List<String> cmd =
+        List.of(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString(), "-odq");
     java.time.Instant before = java.time.Instant.now();
-    Sandbox.exec(cmd, SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("TZ", "America/St_Johns")).expect(0);
+    Sandbox.exec(cmd, SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("TZ", "America/St_Johns"))
+        .expect(0);
     java.time.ZoneId zone = java.time.ZoneId.of("America/St_Johns"); // -0330 or -0230 (DST)
     java.util.Set<String> offsets = new java.util.HashSet<>();
     for (java.time.Instant t : List.of(before, java.time.Instant.now())) {
       int m = zone.getRules().getOffset(t).getTotalSeconds() / 60;
-      offsets.add(String.format("%s%02d%02d", m < 0 ? "-" : "+", Math.abs(m) / 60, Math.abs(m) % 60));
+      offsets.add(
+          String.format("%s%02d%02d", m < 0 ? "-" : "+", Math.abs(m) / 60, Math.abs(m) % 60));
     }
     String msg = sb.message(sb.queuedIds().get(0));
-    java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("\\AReceived: [^;]*; \\w{3}, [^\\n]* ([+-][0-9]{4})\\n").matcher(msg);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\AReceived: [^;]*; \\w{3}, [^\\n]* ([+-][0-9]{4})\\n")
+            .matcher(msg);
     assertTrue(m.find(), msg);
     assertTrue(offsets.contains(m.group(1)), m.group() + " not in " + offsets);
   }
@@ -153,7 +214,8 @@ class SmtpdModesTest {
   @Test
   void inetdIdleTimeoutOnAPipe() throws Exception {
     Sandbox sb = new Sandbox(tmp, "smtp_timeout = 1s\n");
-    ProcessBuilder pb = new ProcessBuilder(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString());
     Process p = pb.start();
     p.getOutputStream().write("EHLO x\r\n".getBytes(StandardCharsets.US_ASCII));
     p.getOutputStream().flush();
@@ -167,7 +229,8 @@ class SmtpdModesTest {
   void sigtermLetsAMessageInProgressFinishAndSays421ToIdleClients() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
     SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
-    try (srv; SmtpPeer.Client busy = new SmtpPeer.Client(srv.port);
+    try (srv;
+        SmtpPeer.Client busy = new SmtpPeer.Client(srv.port);
         SmtpPeer.Client idle = new SmtpPeer.Client(srv.port)) {
       assertTrue(Files.readString(srv.pidFile).strip().equals(Long.toString(srv.process.pid())));
       busy.reply();
@@ -200,7 +263,8 @@ class SmtpdModesTest {
     SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
     Path acks = tmp.resolve("acks");
     // ten clients send messages with unique tokens and record each 250 with its queue ID
-    String script = """
+    String script =
+        """
         import socket, sys, threading, time
         port = int(sys.argv[1]); out = open(sys.argv[2], "w"); lock = threading.Lock()
         def client(n):
@@ -226,8 +290,10 @@ class SmtpdModesTest {
         ts = [threading.Thread(target=client, args=(n,)) for n in range(10)]
         [t.start() for t in ts]; [t.join(60) for t in ts]
         """;
-    Process py = new ProcessBuilder(SmtpdTest.PY, "-c", script, Integer.toString(srv.port), acks.toString())
-        .redirectErrorStream(true).start();
+    Process py =
+        new ProcessBuilder(SmtpdTest.PY, "-c", script, Integer.toString(srv.port), acks.toString())
+            .redirectErrorStream(true)
+            .start();
     Thread.sleep(2500);
     srv.process.destroyForcibly(); // SIGKILL
     srv.process.waitFor();
@@ -237,15 +303,21 @@ class SmtpdModesTest {
     for (String l : lines) {
       String[] f = l.split(" ");
       String msg = sb.message(f[0]);
-      assertTrue(msg.contains("Subject: " + f[1] + "\n") && msg.endsWith("\n\n" + f[1] + "\n" + ("x".repeat(60) + "\n").repeat(50)),
+      assertTrue(
+          msg.contains("Subject: " + f[1] + "\n")
+              && msg.endsWith("\n\n" + f[1] + "\n" + ("x".repeat(60) + "\n").repeat(50)),
           "message " + f[0] + " intact");
       String env = sb.envelope(f[0]);
-      assertTrue(env.endsWith("end\n") && env.contains("size\t" + msg.getBytes(StandardCharsets.ISO_8859_1).length + "\n"), env);
+      assertTrue(
+          env.endsWith("end\n")
+              && env.contains("size\t" + msg.getBytes(StandardCharsets.ISO_8859_1).length + "\n"),
+          env);
     }
     Sandbox.Run check = sb.run("", "masq-queue", "check", "--repair");
     assertTrue(check.exit() == 0 || check.exit() == 1, check.stderr());
     for (String l : lines) {
-      assertTrue(sb.queuedIds().contains(l.split(" ")[0]), "acknowledged message survives check --repair");
+      assertTrue(
+          sb.queuedIds().contains(l.split(" ")[0]), "acknowledged message survives check --repair");
     }
     srv.close();
   }
@@ -260,7 +332,11 @@ class SmtpdModesTest {
     deliver.toFile().setExecutable(true);
     Sandbox sb = new Sandbox(tmp.resolve("sb"), "");
     List<String> cmd = List.of(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString());
-    Sandbox.exec(cmd, SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("MASQ_BIN", fakeBin.toString())).expect(0);
+    Sandbox.exec(
+            cmd,
+            SESSION.getBytes(StandardCharsets.US_ASCII),
+            Map.of("MASQ_BIN", fakeBin.toString()))
+        .expect(0);
     String id = sb.queuedIds().get(0);
     for (int i = 0; i < 100 && !Files.exists(calls); i++) {
       Thread.sleep(50);
@@ -268,11 +344,17 @@ class SmtpdModesTest {
     assertEquals("-C " + sb.conf + " --id " + id, Files.readString(calls).strip());
 
     Files.delete(calls);
-    List<String> q = List.of(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString(), "-odq");
-    Sandbox.exec(q, SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("MASQ_BIN", fakeBin.toString())).expect(0);
+    List<String> q =
+        List.of(Sandbox.bin("masq-smtpd").toString(), "-C", sb.conf.toString(), "-odq");
+    Sandbox.exec(
+            q, SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("MASQ_BIN", fakeBin.toString()))
+        .expect(0);
     Sandbox dq = new Sandbox(tmp.resolve("dq"), "do_queue = true\n");
-    Sandbox.exec(List.of(Sandbox.bin("masq-smtpd").toString(), "-C", dq.conf.toString()),
-        SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("MASQ_BIN", fakeBin.toString())).expect(0);
+    Sandbox.exec(
+            List.of(Sandbox.bin("masq-smtpd").toString(), "-C", dq.conf.toString()),
+            SESSION.getBytes(StandardCharsets.US_ASCII),
+            Map.of("MASQ_BIN", fakeBin.toString()))
+        .expect(0);
     Thread.sleep(500);
     assertFalse(Files.exists(calls), "no delivery with -odq or do_queue");
 
@@ -280,8 +362,11 @@ class SmtpdModesTest {
     Path empty = tmp.resolve("emptybin");
     Files.createDirectories(empty);
     Sandbox none = new Sandbox(tmp.resolve("none"), "");
-    Sandbox.exec(List.of(Sandbox.bin("masq-smtpd").toString(), "-C", none.conf.toString()),
-        SESSION.getBytes(StandardCharsets.US_ASCII), Map.of("MASQ_BIN", empty.toString())).expect(0);
+    Sandbox.exec(
+            List.of(Sandbox.bin("masq-smtpd").toString(), "-C", none.conf.toString()),
+            SESSION.getBytes(StandardCharsets.US_ASCII),
+            Map.of("MASQ_BIN", empty.toString()))
+        .expect(0);
     assertEquals(1, none.queuedIds().size());
     assertTrue(none.log().contains("masq-deliver not found"), none.log());
   }
@@ -307,7 +392,10 @@ class SmtpdModesTest {
     }
     Path cert = tmp.resolve("cert.pem");
     Files.writeString(cert, "not a certificate\n");
-    Sandbox tls = new Sandbox(tmp.resolve("tls"), "tls_cert_file = \"" + cert + "\"\ntls_key_file = \"" + cert + "\"\n");
+    Sandbox tls =
+        new Sandbox(
+            tmp.resolve("tls"),
+            "tls_cert_file = \"" + cert + "\"\ntls_key_file = \"" + cert + "\"\n");
     Sandbox.Run t = tls.run(SESSION, "masq-smtpd").expect(78);
     assertFalse(t.stderr().contains("\tat "), t.stderr());
   }

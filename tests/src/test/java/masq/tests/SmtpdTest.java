@@ -18,15 +18,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * masq-smtpd end to end: the real launcher as a standalone server (--listen) or in inetd mode,
- * with Python's smtplib, swaks and raw sockets as clients.
+ * masq-smtpd end to end: the real launcher as a standalone server (--listen) or in inetd mode, with
+ * Python's smtplib, swaks and raw sockets as clients.
  */
 class SmtpdTest {
   @TempDir Path tmp;
 
   static final String PY = "/usr/bin/python3";
 
-  private static Sandbox.Run python(String script, String... args) throws IOException, InterruptedException {
+  private static Sandbox.Run python(String script, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>(List.of(PY, "-c", script));
     cmd.addAll(List.of(args));
     return Sandbox.exec(cmd, new byte[0], Map.of());
@@ -43,7 +44,8 @@ class SmtpdTest {
   void smtplibDeliversAnEightBitBodyByteExact() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
-      String script = """
+      String script =
+          """
           import smtplib, sys
           body = b"Subject: 8bit\\r\\nContent-Type: text/plain; charset=utf-8\\r\\n\\r\\nGr\\xc3\\xbc\\xc3\\x9fe \\xff\\xfe\\r\\n.leading dot\\r\\n\\r\\nlast line\\r\\n"
           s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="pc.python")
@@ -59,16 +61,58 @@ class SmtpdTest {
       String text = new String(stored, StandardCharsets.ISO_8859_1);
       int blank = text.indexOf("\n\n");
       byte[] body = java.util.Arrays.copyOfRange(stored, blank + 2, stored.length);
-      byte[] want = {'G', 'r', (byte) 0xc3, (byte) 0xbc, (byte) 0xc3, (byte) 0x9f, 'e', ' ', (byte) 0xff,
-          (byte) 0xfe, '\n', '.', 'l', 'e', 'a', 'd', 'i', 'n', 'g', ' ', 'd', 'o', 't', '\n', '\n',
-          'l', 'a', 's', 't', ' ', 'l', 'i', 'n', 'e', '\n'};
+      byte[] want = {
+        'G',
+        'r',
+        (byte) 0xc3,
+        (byte) 0xbc,
+        (byte) 0xc3,
+        (byte) 0x9f,
+        'e',
+        ' ',
+        (byte) 0xff,
+        (byte) 0xfe,
+        '\n',
+        '.',
+        'l',
+        'e',
+        'a',
+        'd',
+        'i',
+        'n',
+        'g',
+        ' ',
+        'd',
+        'o',
+        't',
+        '\n',
+        '\n',
+        'l',
+        'a',
+        's',
+        't',
+        ' ',
+        'l',
+        'i',
+        'n',
+        'e',
+        '\n'
+      };
       assertArrayEquals(want, body, text);
-      assertTrue(text.startsWith("Received: from pc.python ([127.0.0.1])\n\tby test.example with ESMTP"), text);
+      assertTrue(
+          text.startsWith("Received: from pc.python ([127.0.0.1])\n\tby test.example with ESMTP"),
+          text);
       String env = sb.envelope(id);
-      assertTrue(env.contains("protocol\tESMTP\n") && env.contains("client\t127.0.0.1\n")
-          && env.contains("helo\tpc.python\n") && env.contains("sender\t<alice@pc.lan>\n"), env);
+      assertTrue(
+          env.contains("protocol\tESMTP\n")
+              && env.contains("client\t127.0.0.1\n")
+              && env.contains("helo\tpc.python\n")
+              && env.contains("sender\t<alice@pc.lan>\n"),
+          env);
       assertTrue(env.contains("<bob@test.example>"), env);
-      assertTrue(sb.log().contains(id + " <= alice@pc.lan") && sb.log().contains("host=127.0.0.1"), sb.log());
+      assertTrue(
+          sb.log().contains(id + " <= alice@pc.lan") && sb.log().contains("host=127.0.0.1"),
+          sb.log());
     }
   }
 
@@ -76,9 +120,25 @@ class SmtpdTest {
   void swaksWithPipelining() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
-      Sandbox.Run r = Sandbox.exec(List.of("swaks", "--server", "127.0.0.1:" + srv.port, "--pipeline",
-          "--from", "carol@pc.lan", "--to", "bob@test.example,dave@example.net", "--helo", "laptop.lan",
-          "--header", "Subject: pipelined", "--body", "hello from swaks"), new byte[0], Map.of());
+      Sandbox.Run r =
+          Sandbox.exec(
+              List.of(
+                  "swaks",
+                  "--server",
+                  "127.0.0.1:" + srv.port,
+                  "--pipeline",
+                  "--from",
+                  "carol@pc.lan",
+                  "--to",
+                  "bob@test.example,dave@example.net",
+                  "--helo",
+                  "laptop.lan",
+                  "--header",
+                  "Subject: pipelined",
+                  "--body",
+                  "hello from swaks"),
+              new byte[0],
+              Map.of());
       r.expect(0);
       String id = onlyId(sb);
       assertTrue(sb.envelope(id).contains("<dave@example.net>"), "loopback may relay");
@@ -95,14 +155,16 @@ class SmtpdTest {
       c.reply();
       assertTrue(c.cmd("EHLO pipe").text().contains("PIPELINING"));
       // RFC 2920: a whole transaction in one write, then the data and the next ones
-      c.send("MAIL FROM:<a@pc.lan>\r\nRCPT TO:<far@example.net>\r\nRCPT TO:<bob@test.example>\r\n"
-          + "RCPT TO:<carol@test.example>\r\nDATA\r\n");
+      c.send(
+          "MAIL FROM:<a@pc.lan>\r\nRCPT TO:<far@example.net>\r\nRCPT TO:<bob@test.example>\r\n"
+              + "RCPT TO:<carol@test.example>\r\nDATA\r\n");
       List<Integer> codes = new java.util.ArrayList<>();
       for (int i = 0; i < 5; i++) {
         codes.add(c.reply().code());
       }
       assertEquals(List.of(250, 554, 250, 250, 354), codes);
-      c.send("Subject: one\r\n\r\nfirst\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<bob@test.example>\r\nDATA\r\n");
+      c.send(
+          "Subject: one\r\n\r\nfirst\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<bob@test.example>\r\nDATA\r\n");
       codes.clear();
       for (int i = 0; i < 4; i++) {
         codes.add(c.reply().code());
@@ -126,21 +188,55 @@ class SmtpdTest {
   private Path[] certificate() throws Exception {
     Path cert = tmp.resolve("cert.pem");
     Path key = tmp.resolve("key.pem");
-    Sandbox.exec(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-        key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=test.example",
-        "-addext", "subjectAltName=DNS:test.example,IP:127.0.0.1"),
-        new byte[0], Map.of()).expect(0);
+    Sandbox.exec(
+            List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=test.example",
+                "-addext",
+                "subjectAltName=DNS:test.example,IP:127.0.0.1"),
+            new byte[0],
+            Map.of())
+        .expect(0);
     return new Path[] {cert, key};
   }
 
   @Test
   void starttlsWithSwaksAndSmtplib() throws Exception {
     Path[] ck = certificate();
-    Sandbox sb = new Sandbox(tmp.resolve("sb"), "tls_cert_file = \"" + ck[0] + "\"\ntls_key_file = \"" + ck[1] + "\"\n");
+    Sandbox sb =
+        new Sandbox(
+            tmp.resolve("sb"),
+            "tls_cert_file = \"" + ck[0] + "\"\ntls_key_file = \"" + ck[1] + "\"\n");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
-      Sandbox.exec(List.of("swaks", "--server", "127.0.0.1:" + srv.port, "--tls", "--from",
-          "carol@pc.lan", "--to", "bob@test.example", "--body", "over tls"), new byte[0], Map.of()).expect(0);
-      String script = """
+      Sandbox.exec(
+              List.of(
+                  "swaks",
+                  "--server",
+                  "127.0.0.1:" + srv.port,
+                  "--tls",
+                  "--from",
+                  "carol@pc.lan",
+                  "--to",
+                  "bob@test.example",
+                  "--body",
+                  "over tls"),
+              new byte[0],
+              Map.of())
+          .expect(0);
+      String script =
+          """
           import smtplib, ssl, sys
           ctx = ssl.create_default_context(cafile=sys.argv[2])
           s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="pc.python")
@@ -168,10 +264,14 @@ class SmtpdTest {
   @Test
   void commandsPipelinedBeforeTheTlsHandshakeAreDiscarded() throws Exception {
     Path[] ck = certificate();
-    Sandbox sb = new Sandbox(tmp.resolve("sb"), "tls_cert_file = \"" + ck[0] + "\"\ntls_key_file = \"" + ck[1] + "\"\n");
+    Sandbox sb =
+        new Sandbox(
+            tmp.resolve("sb"),
+            "tls_cert_file = \"" + ck[0] + "\"\ntls_key_file = \"" + ck[1] + "\"\n");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
       // the injected MAIL would be answered inside TLS if it were kept
-      String script = """
+      String script =
+          """
           import socket, ssl, sys
           s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
           f = s.makefile("rb")
@@ -199,10 +299,17 @@ class SmtpdTest {
   void clientSilentInTheTlsHandshakeIsDisconnected() throws Exception {
     // the watchdog does not see the handshake: the socket's own timeout must end it
     Path[] ck = certificate();
-    Sandbox sb = new Sandbox(tmp.resolve("sb"), "smtp_timeout = 1s\ntls_cert_file = \"" + ck[0]
-        + "\"\ntls_key_file = \"" + ck[1] + "\"\n");
+    Sandbox sb =
+        new Sandbox(
+            tmp.resolve("sb"),
+            "smtp_timeout = 1s\ntls_cert_file = \""
+                + ck[0]
+                + "\"\ntls_key_file = \""
+                + ck[1]
+                + "\"\n");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
-      String script = """
+      String script =
+          """
           import socket, sys, time
           s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
           s.settimeout(30)
@@ -232,8 +339,21 @@ class SmtpdTest {
   void loadFromSmtpSource() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
-      Sandbox.Run r = Sandbox.exec(List.of("smtp-source", "-s", "10", "-m", "2000", "-f", "load@pc.lan",
-          "-t", "bob@test.example", "127.0.0.1:" + srv.port), new byte[0], Map.of());
+      Sandbox.Run r =
+          Sandbox.exec(
+              List.of(
+                  "smtp-source",
+                  "-s",
+                  "10",
+                  "-m",
+                  "2000",
+                  "-f",
+                  "load@pc.lan",
+                  "-t",
+                  "bob@test.example",
+                  "127.0.0.1:" + srv.port),
+              new byte[0],
+              Map.of());
       r.expect(0);
       assertEquals("", r.stderr().strip());
       List<String> ids = sb.queuedIds();
@@ -253,8 +373,11 @@ class SmtpdTest {
     try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
       c.startData();
-      c.send("Subject: first\r\n\r\nhello" + fake + "MAIL FROM:<admin@test.example>\r\n"
-          + "RCPT TO:<victim@test.example>\r\nDATA\r\nSubject: smuggled\r\n\r\nevil\r\n.\r\n");
+      c.send(
+          "Subject: first\r\n\r\nhello"
+              + fake
+              + "MAIL FROM:<admin@test.example>\r\n"
+              + "RCPT TO:<victim@test.example>\r\nDATA\r\nSubject: smuggled\r\n\r\nevil\r\n.\r\n");
       Reply r = c.reply();
       assertEquals(554, r.code(), r.toString());
       assertEquals(250, c.cmd("NOOP").code(), "the smuggled commands were data, not commands");
@@ -419,7 +542,10 @@ class SmtpdTest {
       c.cmd("MAIL FROM:<a@pc.lan>");
       c.cmd("RCPT TO:<u1@test.example>");
       c.cmd("DATA");
-      c.send("Subject: big\r\n\r\n" + "0123456789012345678901234567890123456789\r\n".repeat(100) + ".\r\n");
+      c.send(
+          "Subject: big\r\n\r\n"
+              + "0123456789012345678901234567890123456789\r\n".repeat(100)
+              + ".\r\n");
       r = c.reply();
       assertEquals(552, r.code());
       assertTrue(r.text().startsWith("5.3.4"), r.toString());
@@ -445,7 +571,8 @@ class SmtpdTest {
         assertEquals(250, c.reply().code());
       }
       assertTrue(sb.envelope(onlyId(sb)).contains("client\t127.0.0.2\n"));
-      assertTrue(sb.log().contains("relaying to <someone@example.net> for 127.0.0.2 denied"), sb.log());
+      assertTrue(
+          sb.log().contains("relaying to <someone@example.net> for 127.0.0.2 denied"), sb.log());
     }
     // relay_nets naming 127.0.0.2 lets it relay
     Sandbox open = new Sandbox(tmp.resolve("open"), "relay_nets = 127.0.0.2/32\n");

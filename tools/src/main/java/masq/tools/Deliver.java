@@ -28,29 +28,29 @@ import masq.spool.UserView;
  *              [--daemon --interval TIME] [-v]
  * </pre>
  *
- * <p>The reference is masq-deliver(8). A run first queues what users left in the maildrop
- * (system mode), then looks at every queued message (or those named
- * by --id), takes its lock — a message another run holds is skipped, so runs may overlap —
- * and delivers its pending local recipients to mbox, Maildir, the MDA, pipes and files, after
- * alias expansion. Then remote recipients go over the routes usable now (RouteSelection: the
- * permanent routes, and the query route of the connection that is online: --route NAME, else
- * online_query, else online_file), each batch of messages over one connection, rewritten per
- * route at send time (RemoteRun); with nothing online they stay queued. Failures bounce to the
- * return path as DSNs; long deferrals get delay warnings. --dry-run prints what would be done
- * and changes nothing. --daemon repeats the run every --interval in the foreground and ends
- * after the current message on SIGTERM or SIGINT, with nothing left locked.
+ * <p>The reference is masq-deliver(8). A run first queues what users left in the maildrop (system
+ * mode), then looks at every queued message (or those named by --id), takes its lock — a message
+ * another run holds is skipped, so runs may overlap — and delivers its pending local recipients to
+ * mbox, Maildir, the MDA, pipes and files, after alias expansion. Then remote recipients go over
+ * the routes usable now (RouteSelection: the permanent routes, and the query route of the
+ * connection that is online: --route NAME, else online_query, else online_file), each batch of
+ * messages over one connection, rewritten per route at send time (RemoteRun); with nothing online
+ * they stay queued. Failures bounce to the return path as DSNs; long deferrals get delay warnings.
+ * --dry-run prints what would be done and changes nothing. --daemon repeats the run every
+ * --interval in the foreground and ends after the current message on SIGTERM or SIGINT, with
+ * nothing left locked.
  *
- * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred); 75 when every message
- * it wanted was locked by another run; 67 when an --id names no queued message; 69 when
- * --route names no query route; 78 for a configuration error (including alias files and
- * templates, reported with file and line); 64 for a usage error.
+ * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred); 75 when every message it
+ * wanted was locked by another run; 67 when an --id names no queued message; 69 when --route names
+ * no query route; 78 for a configuration error (including alias files and templates, reported with
+ * file and line); 64 for a usage error.
  *
  * <p>SECURITY: IDs are checked against the ID syntax before any file name is built from them.
- * Mailboxes that are symbolic links or not regular files are refused, never followed. MDA and
- * pipe commands run without a shell, with a fixed environment and a time limit (mda_timeout).
- * System mode: it runs as mail or root (anyone else gets one line, exit 73); it trusts nothing
- * in a maildrop file (see Maildrop: the owner is the sender, -f only for root, mail and
- * trusted_users); run as root it delivers as the recipient (see LocalDelivery).
+ * Mailboxes that are symbolic links or not regular files are refused, never followed. MDA and pipe
+ * commands run without a shell, with a fixed environment and a time limit (mda_timeout). System
+ * mode: it runs as mail or root (anyone else gets one line, exit 73); it trusts nothing in a
+ * maildrop file (see Maildrop: the owner is the sender, -f only for root, mail and trusted_users);
+ * run as root it delivers as the recipient (see LocalDelivery).
  */
 public final class Deliver extends Tool {
   Deliver(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
@@ -64,19 +64,19 @@ public final class Deliver extends Tool {
   @Override
   String usage() {
     return """
-        usage: masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
-                            [--daemon --interval TIME] [-v]
-        Runs the queue: delivers local mail, sends remote mail over the routes usable now
-        (permanent routes, and the online connection's), sends bounces and delay warnings.
-          --id ID...        only these messages
-          --local-only      only local recipients (remote ones stay queued)
-          --route NAME      the link NAME is up now (masqmail's -qo NAME)
-          --dry-run         print what would be done per recipient; change nothing
-          --daemon          repeat the run every --interval (e.g. 30m) until SIGTERM
-          -C FILE           configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
-          -v                more detail on stderr
-        See masq-deliver(8).
-        """;
+    usage: masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
+                        [--daemon --interval TIME] [-v]
+    Runs the queue: delivers local mail, sends remote mail over the routes usable now
+    (permanent routes, and the online connection's), sends bounces and delay warnings.
+      --id ID...        only these messages
+      --local-only      only local recipients (remote ones stay queued)
+      --route NAME      the link NAME is up now (masqmail's -qo NAME)
+      --dry-run         print what would be done per recipient; change nothing
+      --daemon          repeat the run every --interval (e.g. 30m) until SIGTERM
+      -C FILE           configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
+      -v                more detail on stderr
+    See masq-deliver(8).
+    """;
   }
 
   /** What the command line asked for. */
@@ -97,14 +97,24 @@ public final class Deliver extends Tool {
     }
     Config cfg = loadConfig();
     if (o.route != null && !cfg.queryRoutes().containsKey(o.route)) {
-      throw new MasqException(Exit.UNAVAILABLE, "unknown route '" + o.route
-          + "': no query_routes." + o.route + " in " + (cfg.file() == null ? "the configuration" : cfg.file()));
+      throw new MasqException(
+          Exit.UNAVAILABLE,
+          "unknown route '"
+              + o.route
+              + "': no query_routes."
+              + o.route
+              + " in "
+              + (cfg.file() == null ? "the configuration" : cfg.file()));
     }
     try {
       return runs(cfg, o);
     } catch (java.nio.file.AccessDeniedException e) {
-      throw new MasqException(Exit.CANTCREAT, "cannot read the spool " + cfg.spoolDir() + ": permission denied"
-          + (cfg.runAsUser() ? "" : " (system mode: run masq-deliver as mail or root)"));
+      throw new MasqException(
+          Exit.CANTCREAT,
+          "cannot read the spool "
+              + cfg.spoolDir()
+              + ": permission denied"
+              + (cfg.runAsUser() ? "" : " (system mode: run masq-deliver as mail or root)"));
     }
   }
 
@@ -203,12 +213,14 @@ public final class Deliver extends Tool {
   }
 
   /** Runs the queue every interval until SIGTERM/SIGINT; the current message is finished first. */
-  private int daemon(QueueRunner runner, Config cfg, Spool spool, MailLog log, Options o) throws MasqException, IOException {
+  private int daemon(QueueRunner runner, Config cfg, Spool spool, MailLog log, Options o)
+      throws MasqException, IOException {
     CountDownLatch stop = new CountDownLatch(1);
-    sun.misc.SignalHandler h = sig -> {
-      runner.stop();
-      stop.countDown();
-    };
+    sun.misc.SignalHandler h =
+        sig -> {
+          runner.stop();
+          stop.countDown();
+        };
     sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
     sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
     log.write("masq-deliver daemon started, interval " + o.interval.toSeconds() + "s");

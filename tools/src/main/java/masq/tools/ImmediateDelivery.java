@@ -9,16 +9,17 @@ import java.util.List;
 import masq.log.MailLog;
 
 /**
- * Delivery at once of freshly accepted messages, as masq-inject does it without -odq: runs
- * {@code masq-deliver [-C FILE] --id ID...} as a background process that outlives this one
- * (stdin empty, stdout and stderr discarded). While one run is going, newly accepted IDs are
- * collected and handed to the next run, so a busy server starts one process at a time rather
- * than one per message. When masq-deliver is not installed, this is logged once and the mail
- * simply stays queued for the next queue run.
+ * Delivery at once of freshly accepted messages, as masq-inject does it without -odq: runs {@code
+ * masq-deliver [-C FILE] --id ID...} as a background process that outlives this one (stdin empty,
+ * stdout and stderr discarded). While one run is going, newly accepted IDs are collected and handed
+ * to the next run, so a busy server starts one process at a time rather than one per message. When
+ * masq-deliver is not installed, this is logged once and the mail simply stays queued for the next
+ * queue run.
  */
 final class ImmediateDelivery {
   /** The most IDs given to one run. */
   static final int MAX_IDS = 100;
+
   private final Path program;
   private final List<String> prefix;
   private final MailLog log;
@@ -26,7 +27,9 @@ final class ImmediateDelivery {
   private int running;
   private boolean missingReported;
 
-  /** @param config the configuration file to pass with -C, or null for the defaults */
+  /**
+   * @param config the configuration file to pass with -C, or null for the defaults
+   */
   ImmediateDelivery(Path program, Path config, MailLog log) {
     this.program = program;
     List<String> p = new ArrayList<>();
@@ -70,7 +73,8 @@ final class ImmediateDelivery {
     if (!Files.isExecutable(program)) {
       if (!missingReported) {
         missingReported = true;
-        log.write("smtpd: " + program + " not found; accepted mail stays queued for the next queue run");
+        log.write(
+            "smtpd: " + program + " not found; accepted mail stays queued for the next queue run");
       }
       pending.clear();
       return false;
@@ -83,10 +87,11 @@ final class ImmediateDelivery {
     }
     batch.clear();
     try {
-      Process p = new ProcessBuilder(cmd)
-          .redirectOutput(Redirect.DISCARD)
-          .redirectError(Redirect.DISCARD)
-          .start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectOutput(Redirect.DISCARD)
+              .redirectError(Redirect.DISCARD)
+              .start();
       p.getOutputStream().close(); // its stdin: at end at once
       running++;
       p.onExit().thenRun(this::finished);

@@ -34,16 +34,16 @@ import masq.spool.UserView;
  *
  * <p>The reference is masq-inject(1). Unless -odq or do_queue, the local recipients are then
  * delivered at once (-odb: by a detached masq-deliver --id ID); a delivery problem is only a
- * warning, since the message is safe in the spool. Exit 0 only once the message is durable in the spool
- * (fsynced and renamed into place). Usage errors and a message without recipients exit 64, bad
- * input 65, empty input 66, a configuration error 78, a spool that is full or cannot be
- * written 75 or 73 — and then nothing of the message stays behind.
+ * warning, since the message is safe in the spool. Exit 0 only once the message is durable in the
+ * spool (fsynced and renamed into place). Usage errors and a message without recipients exit 64,
+ * bad input 65, empty input 66, a configuration error 78, a spool that is full or cannot be written
+ * 75 or 73 — and then nothing of the message stays behind.
  *
- * <p>SECURITY: the return path set with -f is honoured only for trusted callers (single-user
- * mode, root, mail, trusted_users); otherwise it is the caller's login at host_name. Addresses
- * are checked strictly, so no control character or bracket reaches an envelope. In system mode
- * a caller other than root and mail never touches the queue: it writes into the maildrop (see
- * Maildrop), and the pickup, not this process, decides on its identity and -f.
+ * <p>SECURITY: the return path set with -f is honoured only for trusted callers (single-user mode,
+ * root, mail, trusted_users); otherwise it is the caller's login at host_name. Addresses are
+ * checked strictly, so no control character or bracket reaches an envelope. In system mode a caller
+ * other than root and mail never touches the queue: it writes into the maildrop (see Maildrop), and
+ * the pickup, not this process, decides on its identity and -f.
  */
 public final class Inject extends Tool {
   Inject(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
@@ -57,19 +57,19 @@ public final class Inject extends Tool {
   @Override
   String usage() {
     return """
-        usage: masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb]
-                           [-B TYPE] [-oX...] [-v] [--] [RCPT...]
-        Reads one message on stdin and queues it for delivery.
-          -t          also send to the addresses in To:, Cc: and Bcc: (Bcc: is always removed)
-          -i, -oi     a line with only "." does not end the message
-          -f ADDR     return path (-f '<>' for the null sender)
-          -F NAME     full name for a generated From: header
-          -odq        queue only; -odi deliver now (default); -odb deliver in the background
-          -C FILE     configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
-          -v          more detail on stderr
-        Ignored for compatibility: -oX (other than -oi, -od), -m, -B TYPE, -bm, -N, -R, -V, -X.
-        See masq-inject(1).
-        """;
+    usage: masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb]
+                       [-B TYPE] [-oX...] [-v] [--] [RCPT...]
+    Reads one message on stdin and queues it for delivery.
+      -t          also send to the addresses in To:, Cc: and Bcc: (Bcc: is always removed)
+      -i, -oi     a line with only "." does not end the message
+      -f ADDR     return path (-f '<>' for the null sender)
+      -F NAME     full name for a generated From: header
+      -odq        queue only; -odi deliver now (default); -odb deliver in the background
+      -C FILE     configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
+      -v          more detail on stderr
+    Ignored for compatibility: -oX (other than -oi, -od), -m, -B TYPE, -bm, -N, -R, -V, -X.
+    See masq-inject(1).
+    """;
   }
 
   /** What the command line asked for. */
@@ -174,7 +174,8 @@ public final class Inject extends Tool {
         }
         Address a = AddressParser.parseEnvelope(p);
         if (a.isNull()) {
-          throw new MasqException(Exit.DATAERR, "invalid address '" + part.strip() + "': empty recipient");
+          throw new MasqException(
+              Exit.DATAERR, "invalid address '" + part.strip() + "': empty recipient");
         }
         rcpts.add(a.qualify(cfg.hostName()));
       }
@@ -191,12 +192,18 @@ public final class Inject extends Tool {
     if (!cfg.runAsUser() && uid != 0 && !login.equals("mail")) {
       // system mode, unprivileged caller: leave it in the maildrop for masq-deliver to pick up
       List<String> names = rcpts.stream().map(Address::toString).toList();
-      String drop = Maildrop.write(cfg.spoolDir().resolve("maildrop"),
-          new MessageIds(clock, ProcessHandle.current().pid()), uid,
-          new Maildrop.Request(o.sender, o.fullName, o.fromHeaders, names), in, !o.dotIgnore,
-          cfg.maxMsgSize());
+      String drop =
+          Maildrop.write(
+              cfg.spoolDir().resolve("maildrop"),
+              new MessageIds(clock, ProcessHandle.current().pid()),
+              uid,
+              new Maildrop.Request(o.sender, o.fullName, o.fromHeaders, names),
+              in,
+              !o.dotIgnore,
+              cfg.maxMsgSize());
       if (verbose > 0) {
-        err.println(name + ": left in the maildrop as " + drop + "; the next masq-deliver run queues it");
+        err.println(
+            name + ": left in the maildrop as " + drop + "; the next masq-deliver run queues it");
       }
       // for masq-queue list; the message is safe already, so a problem is only a warning (with -v:
       // a mail client may take anything on stderr for a failure)
@@ -206,16 +213,27 @@ public final class Inject extends Tool {
       }
       return Exit.OK;
     }
-    Submission.Request req = new Submission.Request(sender, o.fullName, rcpts, o.fromHeaders,
-        !o.dotIgnore, "local", login, uid, null, null);
+    Submission.Request req =
+        new Submission.Request(
+            sender,
+            o.fullName,
+            rcpts,
+            o.fromHeaders,
+            !o.dotIgnore,
+            "local",
+            login,
+            uid,
+            null,
+            null);
     Spool spool = openSpool(cfg);
     MailLog log = log(cfg);
     Envelope env = Submission.accept(Submission.input(in), req, cfg, spool, log);
     if (verbose > 0) {
-      err.println(name + ": queued as " + env.id() + " for " + env.recipients().size() + " recipient(s)");
+      err.println(
+          name + ": queued as " + env.id() + " for " + env.recipients().size() + " recipient(s)");
     }
-    boolean anyLocal = cfg.logUser() != null
-        || rcptsOf(env).stream().anyMatch(Locality.of(cfg)::isLocal);
+    boolean anyLocal =
+        cfg.logUser() != null || rcptsOf(env).stream().anyMatch(Locality.of(cfg)::isLocal);
     if (cfg.doQueue() || !anyLocal) {
       return Exit.OK; // nothing for now: remote mail waits for a queue run with a route
     }
@@ -231,21 +249,24 @@ public final class Inject extends Tool {
     List<Address> out = new ArrayList<>();
     for (var r : env.recipients()) {
       int at = r.address().lastIndexOf('@');
-      out.add(at < 0 ? new Address(r.address(), null)
-          : new Address(r.address().substring(0, at), r.address().substring(at + 1)));
+      out.add(
+          at < 0
+              ? new Address(r.address(), null)
+              : new Address(r.address().substring(0, at), r.address().substring(at + 1)));
     }
     return out;
   }
 
   /**
-   * Delivers the local recipients of the message just queued. It is already safe in the spool,
-   * so whatever happens here only shows as a warning: the exit code stays 0.
+   * Delivers the local recipients of the message just queued. It is already safe in the spool, so
+   * whatever happens here only shows as a warning: the exit code stays 0.
    */
   private void deliverNow(Config cfg, Spool spool, MailLog log, String id) {
     try {
       new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose).run(List.of(id), false);
     } catch (MasqException | IOException | RuntimeException e) {
-      err.println(name + ": warning: " + id + " is queued but was not delivered now: " + e.getMessage());
+      err.println(
+          name + ": warning: " + id + " is queued but was not delivered now: " + e.getMessage());
     }
   }
 
@@ -254,7 +275,8 @@ public final class Inject extends Tool {
     ProcessHandle.Info info = ProcessHandle.current().info();
     List<String> cmd = new ArrayList<>();
     String[] jvmArgs = info.arguments().orElse(new String[0]);
-    cmd.add(info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.add(
+        info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     for (String a : jvmArgs) {
       if (a.equals(Inject.class.getName()) || a.equals(Sendmail.class.getName())) {
         break; // the JVM's own flags end at the main class (sendmail runs this in-process)
@@ -269,17 +291,27 @@ public final class Inject extends Tool {
     cmd.add("--id");
     cmd.add(id);
     try {
-      new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+      new ProcessBuilder(cmd)
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
     } catch (IOException e) {
-      err.println(name + ": warning: " + id + " is queued; cannot start background delivery: " + e.getMessage());
+      err.println(
+          name
+              + ": warning: "
+              + id
+              + " is queued; cannot start background delivery: "
+              + e.getMessage());
     }
   }
 
   /** May this caller set the return path? */
   static boolean trusted(Config cfg, String login, long uid) {
-    return cfg.runAsUser() || uid == 0 || login.equals("mail") || login.equals("root")
+    return cfg.runAsUser()
+        || uid == 0
+        || login.equals("mail")
+        || login.equals("root")
         || cfg.trustedUsers().contains(login);
   }
 }

@@ -32,19 +32,19 @@ import masq.spool.UserView;
  *            release ID... | check [--repair]
  * </pre>
  *
- * <p>The reference is masq-queue(1). An unknown ID exits 67 naming it; a message that a
- * delivery run holds locked cannot be removed, held or released now (exit 75, try again).
- * {@code check} exits 0 when the spool is clean (or was repaired) and 65 when it found
- * problems it did not repair.
+ * <p>The reference is masq-queue(1). An unknown ID exits 67 naming it; a message that a delivery
+ * run holds locked cannot be removed, held or released now (exit 75, try again). {@code check}
+ * exits 0 when the spool is clean (or was repaired) and 65 when it found problems it did not
+ * repair.
  *
- * <p>SECURITY: IDs given on the command line are checked against the ID syntax before any file
- * name is built from them, so no path outside the spool can be named. In system mode an
- * ordinary user (neither root nor mail) sees and changes only messages whose envelope uid is
- * theirs (others are "no such message"). The queue of a system-mode spool is readable by mail
- * and root only, so such a user works on the view masq-deliver publishes in the user's own
- * {@code users/UID} (UserView: checked to be a directory the user owns), and remove, hold and
- * release become requests that the next run checks and carries out; cat and check are refused.
- * Without {@code users/}, one line saying that the queue is not readable (exit 73).
+ * <p>SECURITY: IDs given on the command line are checked against the ID syntax before any file name
+ * is built from them, so no path outside the spool can be named. In system mode an ordinary user
+ * (neither root nor mail) sees and changes only messages whose envelope uid is theirs (others are
+ * "no such message"). The queue of a system-mode spool is readable by mail and root only, so such a
+ * user works on the view masq-deliver publishes in the user's own {@code users/UID} (UserView:
+ * checked to be a directory the user owns), and remove, hold and release become requests that the
+ * next run checks and carries out; cat and check are refused. Without {@code users/}, one line
+ * saying that the queue is not readable (exit 73).
  */
 public final class Queue extends Tool {
   /** The uid whose messages this caller may see and change, or -1 for all (set by run). */
@@ -61,12 +61,12 @@ public final class Queue extends Tool {
   @Override
   String usage() {
     return """
-        usage: masq-queue [-C FILE] [-v] [list] [--json]
-               masq-queue [-C FILE] show ID | cat ID
-               masq-queue [-C FILE] remove ID... | hold ID... | release ID...
-               masq-queue [-C FILE] check [--repair]
-        Lists and manages the messages in the spool. See masq-queue(1).
-        """;
+    usage: masq-queue [-C FILE] [-v] [list] [--json]
+           masq-queue [-C FILE] show ID | cat ID
+           masq-queue [-C FILE] remove ID... | hold ID... | release ID...
+           masq-queue [-C FILE] check [--repair]
+    Lists and manages the messages in the spool. See masq-queue(1).
+    """;
   }
 
   @Override
@@ -106,8 +106,12 @@ public final class Queue extends Tool {
       }
       Path own = cmd.equals("check") ? null : UserView.own(cfg.spoolDir(), mine, true);
       if (own == null) {
-        throw new MasqException(Exit.CANTCREAT, "the queue in " + cfg.spoolDir() + " is readable only by mail and root"
-            + " (system mode); what you sent is queued by the next masq-deliver run");
+        throw new MasqException(
+            Exit.CANTCREAT,
+            "the queue in "
+                + cfg.spoolDir()
+                + " is readable only by mail and root"
+                + " (system mode); what you sent is queued by the next masq-deliver run");
       }
       return userCommand(cfg.spoolDir(), own, cmd, ids, json);
     }
@@ -125,7 +129,8 @@ public final class Queue extends Tool {
       throw e;
     }
     if (mine >= 0 && cmd.equals("check")) {
-      throw new MasqException(Exit.CANTCREAT, "check: only mail and root may check the spool (system mode)");
+      throw new MasqException(
+          Exit.CANTCREAT, "check: only mail and root may check the spool (system mode)");
     }
     switch (cmd) {
       case "list" -> {
@@ -191,8 +196,13 @@ public final class Queue extends Tool {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder(4096);
     for (Envelope e : all) {
-      sb.append(e.id()).append(" <= ").append(e.sender().isEmpty() ? "<>" : e.sender())
-          .append(" size=").append(e.size()).append(" age=").append(age(now - e.received()));
+      sb.append(e.id())
+          .append(" <= ")
+          .append(e.sender().isEmpty() ? "<>" : e.sender())
+          .append(" size=")
+          .append(e.size())
+          .append(" age=")
+          .append(age(now - e.received()));
       if (e.clientAddress() != null) {
         sb.append(" host=").append(e.clientAddress());
       }
@@ -207,11 +217,15 @@ public final class Queue extends Tool {
       }
       sb.append('\n');
       for (Recipient r : e.recipients()) {
-        sb.append("    ").append(switch (r.state()) {
-          case PENDING -> "==";
-          case DELIVERED -> "=>";
-          case FAILED -> "!=";
-        }).append(' ').append(r.address());
+        sb.append("    ")
+            .append(
+                switch (r.state()) {
+                  case PENDING -> "==";
+                  case DELIVERED -> "=>";
+                  case FAILED -> "!=";
+                })
+            .append(' ')
+            .append(r.address());
         if (!r.lastError().isEmpty()) {
           sb.append(" (").append(r.lastError()).append(')');
         } else if (r.isPending()) {
@@ -257,21 +271,30 @@ public final class Queue extends Tool {
 
   /** One message of list --json; {@code extra}: more fields, each starting with ", ". */
   private static void json(StringBuilder sb, Envelope e, String extra) {
-    sb.append("  {\"id\": ").append(Json.str(e.id()))
-        .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(e.received()).toString()))
-        .append(", \"size\": ").append(e.size())
-        .append(", \"sender\": ").append(Json.str(e.sender()))
-        .append(", \"held\": ").append(e.held())
+    sb.append("  {\"id\": ")
+        .append(Json.str(e.id()))
+        .append(", \"received\": ")
+        .append(Json.str(Instant.ofEpochMilli(e.received()).toString()))
+        .append(", \"size\": ")
+        .append(e.size())
+        .append(", \"sender\": ")
+        .append(Json.str(e.sender()))
+        .append(", \"held\": ")
+        .append(e.held())
         .append(extra)
         .append(", \"recipients\": [");
     boolean firstR = true;
     for (Recipient r : e.recipients()) {
       sb.append(firstR ? "" : ", ");
       firstR = false;
-      sb.append("{\"address\": ").append(Json.str(r.address()))
-          .append(", \"state\": ").append(Json.str(r.state().word()))
-          .append(", \"tries\": ").append(r.tries())
-          .append(", \"last_error\": ").append(r.lastError().isEmpty() ? "null" : Json.str(r.lastError()))
+      sb.append("{\"address\": ")
+          .append(Json.str(r.address()))
+          .append(", \"state\": ")
+          .append(Json.str(r.state().word()))
+          .append(", \"tries\": ")
+          .append(r.tries())
+          .append(", \"last_error\": ")
+          .append(r.lastError().isEmpty() ? "null" : Json.str(r.lastError()))
           .append('}');
     }
     sb.append("]}");
@@ -303,8 +326,11 @@ public final class Queue extends Tool {
   private void show(Envelope e) {
     StringBuilder sb = new StringBuilder();
     sb.append("id:        ").append(e.id()).append('\n');
-    sb.append("received:  ").append(Instant.ofEpochMilli(e.received())).append(" (")
-        .append(age(clock.millis() - e.received())).append(" ago)\n");
+    sb.append("received:  ")
+        .append(Instant.ofEpochMilli(e.received()))
+        .append(" (")
+        .append(age(clock.millis() - e.received()))
+        .append(" ago)\n");
     sb.append("sender:    <").append(e.sender()).append(">\n");
     sb.append("protocol:  ").append(e.protocol());
     if (e.clientAddress() != null) {
@@ -322,8 +348,13 @@ public final class Queue extends Tool {
       sb.append("state:     held\n");
     }
     for (Recipient r : e.recipients()) {
-      sb.append("recipient: <").append(r.address()).append("> ").append(r.state().word())
-          .append(", ").append(r.tries()).append(r.tries() == 1 ? " try" : " tries");
+      sb.append("recipient: <")
+          .append(r.address())
+          .append("> ")
+          .append(r.state().word())
+          .append(", ")
+          .append(r.tries())
+          .append(r.tries() == 1 ? " try" : " tries");
       if (!r.parent().isEmpty()) {
         sb.append(", via <").append(r.parent()).append('>');
       }
@@ -345,8 +376,7 @@ public final class Queue extends Tool {
     return Exit.OK;
   }
 
-  private int change(Spool spool, MailLog log, String cmd, List<String> ids)
-      throws IOException {
+  private int change(Spool spool, MailLog log, String cmd, List<String> ids) throws IOException {
     int rc = Exit.OK;
     for (String id : ids) {
       try {
@@ -368,9 +398,9 @@ public final class Queue extends Tool {
   }
 
   /**
-   * System mode, an ordinary user who may not read the queue: the same commands on what the
-   * last masq-deliver run published in {@code users/UID} (see UserView); changes are requests
-   * that the next run carries out.
+   * System mode, an ordinary user who may not read the queue: the same commands on what the last
+   * masq-deliver run published in {@code users/UID} (see UserView); changes are requests that the
+   * next run carries out.
    */
   private int userCommand(Path spoolDir, Path own, String cmd, List<String> ids, boolean json)
       throws MasqException, IOException {
@@ -387,8 +417,11 @@ public final class Queue extends Tool {
       case "show" -> {
         Envelope e = v.envelope(ids.get(0));
         if (e == null) {
-          throw new MasqException(Exit.NOUSER, v.has(ids.get(0)) ? ids.get(0) + " is waiting for pickup"
-              + " (see masq-queue list)" : "no such message among yours: " + ids.get(0));
+          throw new MasqException(
+              Exit.NOUSER,
+              v.has(ids.get(0))
+                  ? ids.get(0) + " is waiting for pickup" + " (see masq-queue list)"
+                  : "no such message among yours: " + ids.get(0));
         }
         out.println(asOf(v));
         show(e);
@@ -399,8 +432,9 @@ public final class Queue extends Tool {
         if (!v.has(ids.get(0))) {
           throw new MasqException(Exit.NOUSER, "no such message among yours: " + ids.get(0));
         }
-        throw new MasqException(Exit.CANTCREAT, "cat: queued messages are readable only by mail and root"
-            + " (system mode)");
+        throw new MasqException(
+            Exit.CANTCREAT,
+            "cat: queued messages are readable only by mail and root" + " (system mode)");
       }
       default -> {
         int rc = Exit.OK;
@@ -419,9 +453,13 @@ public final class Queue extends Tool {
 
   /** When the view was made, for people. */
   private String asOf(UserView.View v) {
-    return v.published() < 0 ? "no delivery run has published your queued messages yet"
-        : "as of the last delivery run at " + Instant.ofEpochMilli(v.published()) + " ("
-        + age(clock.millis() - v.published()) + " ago)";
+    return v.published() < 0
+        ? "no delivery run has published your queued messages yet"
+        : "as of the last delivery run at "
+            + Instant.ofEpochMilli(v.published())
+            + " ("
+            + age(clock.millis() - v.published())
+            + " ago)";
   }
 
   private void userList(UserView.View v) {
@@ -434,41 +472,60 @@ public final class Queue extends Tool {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder();
     for (UserView.Pending p : v.pending()) {
-      sb.append(p.id()).append(" <= ").append(p.sender().isEmpty() ? "<>" : p.sender())
-          .append(" size=").append(p.size()).append(" age=").append(age(now - p.time()))
+      sb.append(p.id())
+          .append(" <= ")
+          .append(p.sender().isEmpty() ? "<>" : p.sender())
+          .append(" size=")
+          .append(p.size())
+          .append(" age=")
+          .append(age(now - p.time()))
           .append(" *waiting for pickup*\n");
       for (String r : p.recipients()) {
         sb.append("    == ").append(r).append('\n');
       }
     }
     for (UserView.Refusal r : v.refused()) {
-      sb.append(r.id()).append(" age=").append(age(now - r.time())).append(" *refused by the pickup*: ")
-          .append(r.why()).append('\n');
+      sb.append(r.id())
+          .append(" age=")
+          .append(age(now - r.time()))
+          .append(" *refused by the pickup*: ")
+          .append(r.why())
+          .append('\n');
     }
     out.print(sb);
   }
 
   private void userJson(UserView.View v) {
-    String asOf = v.published() < 0 ? "null" : Json.str(Instant.ofEpochMilli(v.published()).toString());
+    String asOf =
+        v.published() < 0 ? "null" : Json.str(Instant.ofEpochMilli(v.published()).toString());
     StringBuilder sb = new StringBuilder("[");
     String sep = "\n";
     for (Envelope e : v.queued()) {
       sb.append(sep);
       sep = ",\n";
       String req = v.requests().get(e.id());
-      json(sb, e, ", \"as_of\": " + asOf + ", \"requested\": " + (req == null ? "null" : Json.str(req)));
+      json(
+          sb,
+          e,
+          ", \"as_of\": " + asOf + ", \"requested\": " + (req == null ? "null" : Json.str(req)));
     }
     for (UserView.Pending p : v.pending()) {
       sb.append(sep);
       sep = ",\n";
-      sb.append("  {\"id\": ").append(Json.str(p.id()))
-          .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(p.time()).toString()))
-          .append(", \"size\": ").append(p.size())
-          .append(", \"sender\": ").append(Json.str(p.sender()))
+      sb.append("  {\"id\": ")
+          .append(Json.str(p.id()))
+          .append(", \"received\": ")
+          .append(Json.str(Instant.ofEpochMilli(p.time()).toString()))
+          .append(", \"size\": ")
+          .append(p.size())
+          .append(", \"sender\": ")
+          .append(Json.str(p.sender()))
           .append(", \"held\": false, \"waiting_for_pickup\": true, \"recipients\": [");
       String rs = "";
       for (String r : p.recipients()) {
-        sb.append(rs).append("{\"address\": ").append(Json.str(r.replaceAll("^<|>$", "")))
+        sb.append(rs)
+            .append("{\"address\": ")
+            .append(Json.str(r.replaceAll("^<|>$", "")))
             .append(", \"state\": \"pending\", \"tries\": 0, \"last_error\": null}");
         rs = ", ";
       }
@@ -477,9 +534,13 @@ public final class Queue extends Tool {
     for (UserView.Refusal r : v.refused()) {
       sb.append(sep);
       sep = ",\n";
-      sb.append("  {\"id\": ").append(Json.str(r.id()))
-          .append(", \"received\": ").append(Json.str(Instant.ofEpochMilli(r.time()).toString()))
-          .append(", \"refused\": ").append(Json.str(r.why())).append(", \"recipients\": []}");
+      sb.append("  {\"id\": ")
+          .append(Json.str(r.id()))
+          .append(", \"received\": ")
+          .append(Json.str(Instant.ofEpochMilli(r.time()).toString()))
+          .append(", \"refused\": ")
+          .append(Json.str(r.why()))
+          .append(", \"recipients\": []}");
     }
     sb.append(sep.equals("\n") ? "]\n" : "\n]\n");
     out.print(sb);
@@ -493,8 +554,12 @@ public final class Queue extends Tool {
     for (String r : c.repairs()) {
       out.println("repaired: " + r);
     }
-    out.println(c.messages() + " message(s), " + c.problems().size() + " problem(s)"
-        + (repair ? ", " + c.repairs().size() + " repaired" : ""));
+    out.println(
+        c.messages()
+            + " message(s), "
+            + c.problems().size()
+            + " problem(s)"
+            + (repair ? ", " + c.repairs().size() + " repaired" : ""));
     return c.problems().isEmpty() || repair ? Exit.OK : Exit.DATAERR;
   }
 }

@@ -37,50 +37,57 @@ import masq.spool.Spool;
  * masq-rewrite [-C FILE] --route NAME [-f ADDR] [--id ID] [--envelope] [-v] [RCPT...]
  * </pre>
  *
- * <p>The reference is masq-rewrite(1). Reads a message on stdin (or the queued message
- * {@code --id ID}) and writes it to stdout with the route's {@code map_*}/{@code set_*} rules
- * applied to From:, Sender:, Reply-To:, Mail-Followup-To: and the return path. Headers no rule
- * touches, the line ends and the whole body come out byte for byte; the body is streamed. The
- * return path is {@code -f}, else the queued one, else the caller's login at host_name (as
- * masq-inject would set it). {@code --envelope} first prints {@code MAIL FROM:<...>}, one
- * {@code RCPT TO:<...>} per recipient that would use the route (RCPT arguments, else the
- * pending remote recipients of the queued message, else To:/Cc:/Bcc:), and an empty line.
- * {@code -v} also shows every option of the route on stderr (then empty input is no error).
+ * <p>The reference is masq-rewrite(1). Reads a message on stdin (or the queued message {@code --id
+ * ID}) and writes it to stdout with the route's {@code map_*}/{@code set_*} rules applied to From:,
+ * Sender:, Reply-To:, Mail-Followup-To: and the return path. Headers no rule touches, the line ends
+ * and the whole body come out byte for byte; the body is streamed. The return path is {@code -f},
+ * else the queued one, else the caller's login at host_name (as masq-inject would set it). {@code
+ * --envelope} first prints {@code MAIL FROM:<...>}, one {@code RCPT TO:<...>} per recipient that
+ * would use the route (RCPT arguments, else the pending remote recipients of the queued message,
+ * else To:/Cc:/Bcc:), and an empty line. {@code -v} also shows every option of the route on stderr
+ * (then empty input is no error).
  *
- * <p>DIAGNOSTICS: an address in a rewritten header that does not parse is left as it is, with
- * a warning on stderr; refusals by the route's conditions are noted on stderr with -v or
- * --envelope. Exit 64 usage, 65 bad input, 66 empty input, 67 unknown ID, 69 unknown route,
- * 78 a bad configuration or route file (naming file and line).
+ * <p>DIAGNOSTICS: an address in a rewritten header that does not parse is left as it is, with a
+ * warning on stderr; refusals by the route's conditions are noted on stderr with -v or --envelope.
+ * Exit 64 usage, 65 bad input, 66 empty input, 67 unknown ID, 69 unknown route, 78 a bad
+ * configuration or route file (naming file and line).
  *
- * <p>SECURITY: reads the spool and route files only; changes nothing. IDs are checked against
- * the ID syntax before a file name is built from them.
+ * <p>SECURITY: reads the spool and route files only; changes nothing. IDs are checked against the
+ * ID syntax before a file name is built from them.
  */
 public final class Rewrite extends Tool {
   private final InputStream stdin;
 
-  Rewrite(InputStream stdin, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+  Rewrite(
+      InputStream stdin, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super("masq-rewrite", out, err, env, clock);
     this.stdin = stdin;
   }
 
   public static void main(String[] args) {
-    exit(new Rewrite(new FileInputStream(FileDescriptor.in), System.out, System.err, System.getenv(),
-        Clock.systemUTC()), args);
+    exit(
+        new Rewrite(
+            new FileInputStream(FileDescriptor.in),
+            System.out,
+            System.err,
+            System.getenv(),
+            Clock.systemUTC()),
+        args);
   }
 
   @Override
   String usage() {
     return """
-        usage: masq-rewrite [-C FILE] --route NAME [-f ADDR] [--id ID] [--envelope] [-v] [RCPT...]
-        Writes the message on stdin (or queued message ID) to stdout as it would leave over
-        route NAME: the route's address rewriting applied.
-          --route NAME  a route: NAME.route of the configuration, query_routes.NAME, or a file path
-          -f ADDR       return path (default: the queued one, or your login at host_name)
-          --id ID       the queued message ID instead of stdin
-          --envelope    first print MAIL FROM, RCPT TO lines and an empty line
-          -v            also show the route's options on stderr
-        See masq-rewrite(1).
-        """;
+    usage: masq-rewrite [-C FILE] --route NAME [-f ADDR] [--id ID] [--envelope] [-v] [RCPT...]
+    Writes the message on stdin (or queued message ID) to stdout as it would leave over
+    route NAME: the route's address rewriting applied.
+      --route NAME  a route: NAME.route of the configuration, query_routes.NAME, or a file path
+      -f ADDR       return path (default: the queued one, or your login at host_name)
+      --id ID       the queued message ID instead of stdin
+      --envelope    first print MAIL FROM, RCPT TO lines and an empty line
+      -v            also show the route's options on stderr
+    See masq-rewrite(1).
+    """;
   }
 
   @Override
@@ -137,7 +144,8 @@ public final class Rewrite extends Tool {
     if (verbose > 0) {
       err.print(route.describe());
     }
-    Address sender = from == null ? null : AddressParser.parseEnvelope(from).qualify(cfg.hostName());
+    Address sender =
+        from == null ? null : AddressParser.parseEnvelope(from).qualify(cfg.hostName());
     List<Address> rcpts = new ArrayList<>();
     for (String r : rcptArgs) {
       rcpts.add(AddressParser.parseEnvelope(r).qualify(cfg.hostName()));
@@ -193,8 +201,12 @@ public final class Rewrite extends Tool {
         for (Address a : rcpts) {
           RouteDecision d = route.admits(sender, section.headers(), a, cfg.hostName());
           if (local.isLocal(a)) {
-            err.println(name + ": note: " + a.bracketed() + " is local: delivered here, not over route "
-                + route.name());
+            err.println(
+                name
+                    + ": note: "
+                    + a.bracketed()
+                    + " is local: delivered here, not over route "
+                    + route.name());
           } else if (!d.allowed()) {
             err.println(name + ": note: " + d.reason());
           } else {

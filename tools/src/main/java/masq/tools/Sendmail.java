@@ -30,22 +30,32 @@ import masq.config.Values;
  * </pre>
  *
  * <p>The reference is masq-sendmail(8). The mode comes from the options, else from the name the
- * command was invoked under (the launcher passes it as {@code --invoked-as NAME} before the
- * user's arguments): {@code mailq}, {@code runq}, {@code newaliases}, {@code mailrm}, {@code
- * smtpd}/{@code in.smtpd} as masqmail; any other name (sendmail, masqmail) accepts a message.
- * -C FILE, -v and --strict go to whichever tool runs; -d N (masqmail's debug level) is taken and
- * has no effect (use -v); -odq goes to masq-smtpd as well. Every other option is masq-inject's;
- * in the other modes they are accepted and have no effect, as with masqmail.
+ * command was invoked under (the launcher passes it as {@code --invoked-as NAME} before the user's
+ * arguments): {@code mailq}, {@code runq}, {@code newaliases}, {@code mailrm}, {@code smtpd}/{@code
+ * in.smtpd} as masqmail; any other name (sendmail, masqmail) accepts a message. -C FILE, -v and
+ * --strict go to whichever tool runs; -d N (masqmail's debug level) is taken and has no effect (use
+ * -v); -odq goes to masq-smtpd as well. Every other option is masq-inject's; in the other modes
+ * they are accepted and have no effect, as with masqmail.
  *
- * <p>DIAGNOSTICS: an unknown -b or -q form, -qo without a name, -M other than -Mrm, arguments
- * where a mode takes none exit 64. Otherwise the exit code and messages are the tool's own,
- * under its own name.
+ * <p>DIAGNOSTICS: an unknown -b or -q form, -qo without a name, -M other than -Mrm, arguments where
+ * a mode takes none exit 64. Otherwise the exit code and messages are the tool's own, under its own
+ * name.
  *
  * <p>SECURITY: nothing beyond the tool that runs: this class only rewrites the argument list.
  */
 public final class Sendmail extends Tool {
   /** The mode a command line asks for, as masqmail's option for it. */
-  private enum Mode { ACCEPT, LIST, RUN, ROUTE, DAEMON, SMTP, LISTEN, REMOVE, ALIASES }
+  private enum Mode {
+    ACCEPT,
+    LIST,
+    RUN,
+    ROUTE,
+    DAEMON,
+    SMTP,
+    LISTEN,
+    REMOVE,
+    ALIASES
+  }
 
   /**
    * What to run: a tool and its arguments, or nothing (the exit code is then {@code code}); for
@@ -78,23 +88,23 @@ public final class Sendmail extends Tool {
   @Override
   String usage() {
     return """
-        usage: sendmail [-C FILE] [-v] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb] [--] [RCPT...]
-               sendmail -bp | -q | -qo NAME | -qINTERVAL | -bs | -bd | -Mrm ID... | -bi | -bV
-        masqmail's command line for the masq tools; also installed as mailq, runq,
-        newaliases and mailrm.
-          (default), -bm  accept a message on stdin (masq-inject)
-          -bp             list the queue (masq-queue list)
-          -q              one queue run (masq-deliver)
-          -qo NAME        the link NAME is up: run the queue over route NAME
-          -q30m           run the queue every 30 minutes (masq-deliver --daemon)
-          -bs             one SMTP session on stdin/stdout (masq-smtpd)
-          -bd             SMTP server on listen_addresses (masq-smtpd --listen)
-          -bd -q30m       both: the server, and a queue run every 30 minutes
-          -Mrm ID...      remove messages (masq-queue remove)
-          -bi             rebuild aliases: nothing to do, they are read on every run
-          -bV             print the version
-        See masq-sendmail(8).
-        """;
+    usage: sendmail [-C FILE] [-v] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb] [--] [RCPT...]
+           sendmail -bp | -q | -qo NAME | -qINTERVAL | -bs | -bd | -Mrm ID... | -bi | -bV
+    masqmail's command line for the masq tools; also installed as mailq, runq,
+    newaliases and mailrm.
+      (default), -bm  accept a message on stdin (masq-inject)
+      -bp             list the queue (masq-queue list)
+      -q              one queue run (masq-deliver)
+      -qo NAME        the link NAME is up: run the queue over route NAME
+      -q30m           run the queue every 30 minutes (masq-deliver --daemon)
+      -bs             one SMTP session on stdin/stdout (masq-smtpd)
+      -bd             SMTP server on listen_addresses (masq-smtpd --listen)
+      -bd -q30m       both: the server, and a queue run every 30 minutes
+      -Mrm ID...      remove messages (masq-queue remove)
+      -bi             rebuild aliases: nothing to do, they are read on every run
+      -bV             print the version
+    See masq-sendmail(8).
+    """;
   }
 
   @Override
@@ -103,26 +113,29 @@ public final class Sendmail extends Tool {
     if (p.tool() == null) {
       return p.code();
     }
-    return p.beside() == null ? p.tool().execute(p.args().toArray(String[]::new)) : serverAndQueueRuns(p);
+    return p.beside() == null
+        ? p.tool().execute(p.args().toArray(String[]::new))
+        : serverAndQueueRuns(p);
   }
 
   /**
-   * masqmail's {@code -bd -qINTERVAL} in one JVM: masq-smtpd --listen here, masq-deliver
-   * --daemon in a second thread. SIGTERM (or SIGINT) reaches the queue runs' handler, which ends
-   * them after the current message; then the process exits the ordinary way, so the server's
-   * shutdown hook stops it gracefully. If either cannot start, the process ends at once with
-   * that one's exit code (a queue run under way is then cut off as by a crash, which the spool
-   * is made to survive).
+   * masqmail's {@code -bd -qINTERVAL} in one JVM: masq-smtpd --listen here, masq-deliver --daemon
+   * in a second thread. SIGTERM (or SIGINT) reaches the queue runs' handler, which ends them after
+   * the current message; then the process exits the ordinary way, so the server's shutdown hook
+   * stops it gracefully. If either cannot start, the process ends at once with that one's exit code
+   * (a queue run under way is then cut off as by a crash, which the spool is made to survive).
    */
   private int serverAndQueueRuns(Plan p) {
-    Thread.ofPlatform().name("queue-runs").start(() -> {
-      int code = p.beside().execute(p.besideArgs().toArray(String[]::new));
-      if (code == Exit.OK) {
-        System.exit(code); // runs the server's shutdown hook: a graceful stop
-      }
-      err.flush();
-      Runtime.getRuntime().halt(code);
-    });
+    Thread.ofPlatform()
+        .name("queue-runs")
+        .start(() -> {
+          int code = p.beside().execute(p.besideArgs().toArray(String[]::new));
+          if (code == Exit.OK) {
+            System.exit(code); // runs the server's shutdown hook: a graceful stop
+          }
+          err.flush();
+          Runtime.getRuntime().halt(code);
+        });
     return p.tool().execute(p.args().toArray(String[]::new));
   }
 
@@ -197,7 +210,10 @@ public final class Sendmail extends Tool {
             String v = a.substring(2);
             var d = Values.parseDuration(v);
             if (d == null || d.isZero()) {
-              throw usageError("unknown queue option " + a + " (masq knows -q, -qo NAME and -qINTERVAL such as -q30m)");
+              throw usageError(
+                  "unknown queue option "
+                      + a
+                      + " (masq knows -q, -qo NAME and -qINTERVAL such as -q30m)");
             }
             daemonAsked = true;
             mode = set(mode, Mode.DAEMON);
@@ -216,7 +232,8 @@ public final class Sendmail extends Tool {
       }
       i++;
     }
-    List<String> operands = Arrays.asList(args).subList(i < args.length ? operandsAt(args, i) : i, args.length);
+    List<String> operands =
+        Arrays.asList(args).subList(i < args.length ? operandsAt(args, i) : i, args.length);
     if (mode == null) {
       mode = modeOfName(name);
     }
@@ -254,7 +271,8 @@ public final class Sendmail extends Tool {
         if (daemonAsked) {
           List<String> d = new ArrayList<>(common);
           d.addAll(List.of("--daemon", "--interval", interval));
-          return new Plan(tool, List.copyOf(a), Exit.OK, new Deliver(out, err, env, clock), List.copyOf(d));
+          return new Plan(
+              tool, List.copyOf(a), Exit.OK, new Deliver(out, err, env, clock), List.copyOf(d));
         }
       }
       case ALIASES -> {
@@ -267,10 +285,16 @@ public final class Sendmail extends Tool {
 
   /** Two different modes on one command line are an error; the same one twice is not. */
   private Mode set(Mode old, Mode mode) throws MasqException {
-    if (old != null && old != mode && !(old == Mode.DAEMON && mode == Mode.LISTEN)
+    if (old != null
+        && old != mode
+        && !(old == Mode.DAEMON && mode == Mode.LISTEN)
         && !(old == Mode.LISTEN && mode == Mode.DAEMON)) {
-      throw usageError("two modes on one command line (" + old.name().toLowerCase(java.util.Locale.ROOT)
-          + " and " + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
+      throw usageError(
+          "two modes on one command line ("
+              + old.name().toLowerCase(java.util.Locale.ROOT)
+              + " and "
+              + mode.name().toLowerCase(java.util.Locale.ROOT)
+              + ")");
     }
     return old == Mode.LISTEN ? old : mode;
   }

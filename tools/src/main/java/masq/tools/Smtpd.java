@@ -42,27 +42,27 @@ import masq.spool.Spool;
  * masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--pidfile FILE]
  * </pre>
  *
- * <p>The reference is masq-smtpd(8). Without --listen: one SMTP session on stdin/stdout, for
- * inetd ({@code nowait}), xinetd, tcpserver or a systemd socket with {@code Accept=yes}. The
- * client is the peer of the inherited socket; when stdin is not an IP socket, {@code
- * $TCPREMOTEIP} (tcpserver), else {@code $REMOTE_HOST} (xinetd); with neither the client is
- * local. With --listen: a standalone server on each address given (a --listen without one
- * takes listen_addresses, default localhost:25), one thread per session, a pid file
- * (--pidfile, default pid_dir/masq-smtpd.pid), and on SIGTERM a graceful stop: listening
- * ends, sessions finish the message they are receiving, idle ones get 421, then exit 0.
+ * <p>The reference is masq-smtpd(8). Without --listen: one SMTP session on stdin/stdout, for inetd
+ * ({@code nowait}), xinetd, tcpserver or a systemd socket with {@code Accept=yes}. The client is
+ * the peer of the inherited socket; when stdin is not an IP socket, {@code $TCPREMOTEIP}
+ * (tcpserver), else {@code $REMOTE_HOST} (xinetd); with neither the client is local. With --listen:
+ * a standalone server on each address given (a --listen without one takes listen_addresses, default
+ * localhost:25), one thread per session, a pid file (--pidfile, default pid_dir/masq-smtpd.pid),
+ * and on SIGTERM a graceful stop: listening ends, sessions finish the message they are receiving,
+ * idle ones get 421, then exit 0.
  *
- * <p>Each message is answered 250 only once it is durably in the spool; then, unless
- * do_queue or -odq, {@code masq-deliver --id ID} is started in the background (from the
- * directory in $MASQ_BIN, set by the launcher).
+ * <p>Each message is answered 250 only once it is durably in the spool; then, unless do_queue or
+ * -odq, {@code masq-deliver --id ID} is started in the background (from the directory in $MASQ_BIN,
+ * set by the launcher).
  *
- * <p>DIAGNOSTICS: refusals, timeouts and lost clients go to the mail log; start-up errors are
- * one line on stderr (in inetd mode also a 421 reply) with exit 78 (configuration), 69
- * (cannot listen), 73/75 (spool), 64 (usage).
+ * <p>DIAGNOSTICS: refusals, timeouts and lost clients go to the mail log; start-up errors are one
+ * line on stderr (in inetd mode also a 421 reply) with exit 78 (configuration), 69 (cannot listen),
+ * 73/75 (spool), 64 (usage).
  *
- * <p>SECURITY: the client is never trusted with more than relay_nets allows; no input can make
- * the session hold more than one 512-octet command or 16 KB of buffer in memory; only CR LF
- * "." CR LF ends DATA and bare CR or LF refuses the message (no SMTP smuggling); input
- * pipelined after STARTTLS is discarded. Run it as the spool's owner (mail), never as root.
+ * <p>SECURITY: the client is never trusted with more than relay_nets allows; no input can make the
+ * session hold more than one 512-octet command or 16 KB of buffer in memory; only CR LF "." CR LF
+ * ends DATA and bare CR or LF refuses the message (no SMTP smuggling); input pipelined after
+ * STARTTLS is discarded. Run it as the spool's owner (mail), never as root.
  */
 public final class Smtpd extends Tool {
   Smtpd(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
@@ -76,16 +76,16 @@ public final class Smtpd extends Tool {
   @Override
   String usage() {
     return """
-        usage: masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--pidfile FILE]
-        Without --listen: one SMTP session on stdin/stdout (inetd, xinetd, tcpserver, systemd).
-          --listen ADDR:PORT  run a standalone server there (repeatable; without an address:
-                              listen_addresses, default localhost:25)
-          --pidfile FILE      standalone: write the process id here (default pid_dir/masq-smtpd.pid)
-          -odq                only queue accepted mail (as do_queue = true)
-          -C FILE             configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
-          -v                  more detail on stderr
-        See masq-smtpd(8).
-        """;
+    usage: masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--pidfile FILE]
+    Without --listen: one SMTP session on stdin/stdout (inetd, xinetd, tcpserver, systemd).
+      --listen ADDR:PORT  run a standalone server there (repeatable; without an address:
+                          listen_addresses, default localhost:25)
+      --pidfile FILE      standalone: write the process id here (default pid_dir/masq-smtpd.pid)
+      -odq                only queue accepted mail (as do_queue = true)
+      -C FILE             configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
+      -v                  more detail on stderr
+    See masq-smtpd(8).
+    """;
   }
 
   /** What the command line asked for. */
@@ -152,8 +152,8 @@ public final class Smtpd extends Tool {
   }
 
   /**
-   * The shared part of every session: configuration, spool, policy, TLS, delivery hook; dates
-   * in the log and in Received: headers are in {@code zone}.
+   * The shared part of every session: configuration, spool, policy, TLS, delivery hook; dates in
+   * the log and in Received: headers are in {@code zone}.
    */
   Session.Settings settings(Config cfg, Options o, ZoneId zone, ImmediateDelivery[] deliveryOut)
       throws MasqException {
@@ -166,18 +166,30 @@ public final class Smtpd extends Tool {
       tls = Tls.serverContext(cfg.tlsCertFile(), cfg.tlsKeyFile());
     }
     Spool spool = openSpool(cfg);
-    MailLog log = new MailLog(cfg.logDir(), clock, zone, ProcessHandle.current().pid(), cfg.useSyslog());
+    MailLog log =
+        new MailLog(cfg.logDir(), clock, zone, ProcessHandle.current().pid(), cfg.useSyslog());
     ImmediateDelivery delivery = null;
     if (!o.queueOnly && !cfg.doQueue()) {
       String binDir = env.get("MASQ_BIN");
-      Path program = binDir == null || binDir.isEmpty()
-          ? Path.of("masq-deliver-not-found") : Path.of(binDir, "masq-deliver");
+      Path program =
+          binDir == null || binDir.isEmpty()
+              ? Path.of("masq-deliver-not-found")
+              : Path.of(binDir, "masq-deliver");
       delivery = new ImmediateDelivery(program, cfg.file(), log);
     }
     deliveryOut[0] = delivery;
     ImmediateDelivery d = delivery;
-    return new Session.Settings(cfg, spool, log, policy, tls, d == null ? null : d::accepted,
-        login(), uid(), verbose > 0 ? line -> err.println(name + ": " + line) : null, zone);
+    return new Session.Settings(
+        cfg,
+        spool,
+        log,
+        policy,
+        tls,
+        d == null ? null : d::accepted,
+        login(),
+        uid(),
+        verbose > 0 ? line -> err.println(name + ": " + line) : null,
+        zone);
   }
 
   /** One session on stdin/stdout. */
@@ -203,13 +215,17 @@ public final class Smtpd extends Tool {
       client = envClient();
       InputStream in = new FileInputStream(FileDescriptor.in);
       OutputStream os = new FileOutputStream(FileDescriptor.out);
-      conn = Connection.of(in, os, () -> {
-        // a read on a pipe cannot be interrupted: the session is over, so is the process
-        if (delivery[0] != null) {
-          delivery[0].flush();
-        }
-        Runtime.getRuntime().halt(Exit.OK);
-      });
+      conn =
+          Connection.of(
+              in,
+              os,
+              () -> {
+                // a read on a pipe cannot be interrupted: the session is over, so is the process
+                if (delivery[0] != null) {
+                  delivery[0].flush();
+                }
+                Runtime.getRuntime().halt(Exit.OK);
+              });
     }
     Session session = new Session(st, conn, client);
     Thread watchdog = watchdog(session, st.config().smtpTimeout());
@@ -227,8 +243,8 @@ public final class Smtpd extends Tool {
   /**
    * The local time zone for one inetd session: the system zone's offset now. A session lasts
    * seconds, and dates carry their offset; loading the zone's rules instead (ZoneId.systemDefault:
-   * the time zone database read twice, the class path searched for rule providers) cost a
-   * tenth of the session's start-up.
+   * the time zone database read twice, the class path searched for rule providers) cost a tenth of
+   * the session's start-up.
    */
   static ZoneId sessionZone(Clock clock) {
     return ZoneOffset.ofTotalSeconds(TimeZone.getDefault().getOffset(clock.millis()) / 1000);
@@ -236,16 +252,18 @@ public final class Smtpd extends Tool {
 
   static Thread watchdog(Session session, Duration timeout) {
     long tick = Math.max(50, Math.min(1000, timeout.toMillis() / 4));
-    return Thread.ofPlatform().daemon().start(() -> {
-      while (true) {
-        try {
-          Thread.sleep(tick);
-        } catch (InterruptedException e) {
-          return;
-        }
-        session.expire(System.nanoTime(), timeout.toNanos());
-      }
-    });
+    return Thread.ofPlatform()
+        .daemon()
+        .start(() -> {
+          while (true) {
+            try {
+              Thread.sleep(tick);
+            } catch (InterruptedException e) {
+              return;
+            }
+            session.expire(System.nanoTime(), timeout.toNanos());
+          }
+        });
   }
 
   /** The client address from tcpserver's or xinetd's environment, or null (local). */
@@ -264,9 +282,10 @@ public final class Smtpd extends Tool {
     Config cfg = loadConfig();
     ImmediateDelivery[] delivery = new ImmediateDelivery[1];
     Session.Settings st = settings(cfg, o, ZoneId.systemDefault(), delivery);
-    List<String> names = o.addresses.isEmpty()
-        ? (cfg.listenAddresses().isEmpty() ? List.of("localhost:25") : cfg.listenAddresses())
-        : o.addresses;
+    List<String> names =
+        o.addresses.isEmpty()
+            ? (cfg.listenAddresses().isEmpty() ? List.of("localhost:25") : cfg.listenAddresses())
+            : o.addresses;
     List<InetSocketAddress> addrs = new ArrayList<>();
     for (String n : names) {
       addrs.add(Server.parseAddress(n));
@@ -287,26 +306,31 @@ public final class Smtpd extends Tool {
       err.println(name + ": listening on " + server.describe());
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      Duration grace = cfg.smtpTimeout().compareTo(Duration.ofSeconds(60)) < 0
-          ? cfg.smtpTimeout() : Duration.ofSeconds(60);
-      boolean clean = server.stop(grace);
-      st.log().write("smtpd: stopped" + (clean ? "" : "; sessions still open were cut off"));
-      if (delivery[0] != null) {
-        delivery[0].flush();
-      }
-      if (pidFile != null) {
-        try {
-          Files.deleteIfExists(pidFile);
-        } catch (IOException e) {
-          // a stale pid file names a dead process
-        }
-      }
-      stopped.countDown();
-      out.flush();
-      err.flush();
-      Runtime.getRuntime().halt(Exit.OK);
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> {
+              Duration grace =
+                  cfg.smtpTimeout().compareTo(Duration.ofSeconds(60)) < 0
+                      ? cfg.smtpTimeout()
+                      : Duration.ofSeconds(60);
+              boolean clean = server.stop(grace);
+              st.log()
+                  .write("smtpd: stopped" + (clean ? "" : "; sessions still open were cut off"));
+              if (delivery[0] != null) {
+                delivery[0].flush();
+              }
+              if (pidFile != null) {
+                try {
+                  Files.deleteIfExists(pidFile);
+                } catch (IOException e) {
+                  // a stale pid file names a dead process
+                }
+              }
+              stopped.countDown();
+              out.flush();
+              err.flush();
+              Runtime.getRuntime().halt(Exit.OK);
+            }));
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -327,7 +351,8 @@ public final class Smtpd extends Tool {
       return f;
     } catch (IOException e) {
       if (explicit != null) {
-        throw new MasqException(Exit.CANTCREAT, "cannot write pid file " + f + ": " + e.getMessage(), e);
+        throw new MasqException(
+            Exit.CANTCREAT, "cannot write pid file " + f + ": " + e.getMessage(), e);
       }
       err.println(name + ": warning: cannot write pid file " + f + ": " + e.getMessage());
       return null;

@@ -15,9 +15,9 @@ import masq.log.MailLog;
 import masq.spool.Spool;
 
 /**
- * What every command shares: the common options (-C, -v, -h/--help, --version, --strict),
- * loading the configuration, and turning failures into one line on stderr and a sysexits
- * code. A stack trace is shown only with -vv.
+ * What every command shares: the common options (-C, -v, -h/--help, --version, --strict), loading
+ * the configuration, and turning failures into one line on stderr and a sysexits code. A stack
+ * trace is shown only with -vv.
  */
 abstract class Tool {
   final String name;
@@ -71,8 +71,8 @@ abstract class Tool {
   }
 
   /**
-   * Handles a common option at {@code args[i]}; returns how many arguments it used (0 when it
-   * is not a common option), or -1 when the command should stop (help or version shown).
+   * Handles a common option at {@code args[i]}; returns how many arguments it used (0 when it is
+   * not a common option), or -1 when the command should stop (help or version shown).
    */
   final int common(String[] args, int i) throws MasqException {
     String a = args[i];
@@ -111,8 +111,8 @@ abstract class Tool {
   }
 
   /**
-   * Where sendmail-style options end: when {@code args[i]} is {@code --} (skipped), {@code -} or
-   * a word without a leading dash, the index of the first operand; -1 while it is an option.
+   * Where sendmail-style options end: when {@code args[i]} is {@code --} (skipped), {@code -} or a
+   * word without a leading dash, the index of the first operand; -1 while it is an option.
    */
   static int operandsAt(String[] args, int i) {
     String a = args[i];
@@ -139,7 +139,11 @@ abstract class Tool {
   }
 
   final MailLog log(Config cfg) {
-    return new MailLog(cfg.logDir(), clock, ZoneId.systemDefault(), ProcessHandle.current().pid(),
+    return new MailLog(
+        cfg.logDir(),
+        clock,
+        ZoneId.systemDefault(),
+        ProcessHandle.current().pid(),
         cfg.useSyslog());
   }
 
@@ -159,9 +163,9 @@ abstract class Tool {
   }
 
   /**
-   * Runs a short command and ends the process. The streams are flushed and every file is closed
-   * by then, and short commands register no shutdown hooks, so the JVM is halted rather than
-   * exited: System.exit would first set up the platform logging it reports exits to.
+   * Runs a short command and ends the process. The streams are flushed and every file is closed by
+   * then, and short commands register no shutdown hooks, so the JVM is halted rather than exited:
+   * System.exit would first set up the platform logging it reports exits to.
    */
   static void exit(Tool t, String[] args) {
     int code = t.execute(args);

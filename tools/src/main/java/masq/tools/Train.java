@@ -23,9 +23,9 @@ import masq.smtp.Server;
 import masq.smtp.Session;
 
 /**
- * The training run that `make` records the JDK AOT cache from: it runs each command's usual
- * path once, in this JVM, on a throw-away spool, so that the classes they load are in the
- * cache. Not a user command.
+ * The training run that `make` records the JDK AOT cache from: it runs each command's usual path
+ * once, in this JVM, on a throw-away spool, so that the classes they load are in the cache. Not a
+ * user command.
  */
 public final class Train {
   private Train() {}
@@ -35,15 +35,27 @@ public final class Train {
     try {
       Path conf = dir.resolve("masq.conf");
       Path route = dir.resolve("isp.route");
-      Files.writeString(route, "mail_host = smtp.isp.example:587\ntls = starttls\nauth_name = login\n"
-          + "auth_login = u\nauth_secret = s\nallowed_senders = *@train.example;<>\n"
-          + "denied_recipients = *@blocked.example\nallowed_from_hdrs = a*\n"
-          + "map_h_from_addresses = a: A Name <a.name@isp.example>\n"
-          + "map_outgoing_addresses = *: *@isp.example\n");
-      Files.writeString(conf, "spool_dir = \"" + dir.resolve("spool") + "\"\nlog_dir = \""
-          + dir.resolve("log") + "\"\nrun_as_user = true\nhost_name = train.example\n"
-          + "query_routes.isp = \"" + route + "\"\nmail_dir = \"" + dir.resolve("mail")
-          + "\"\nmaildir_users = md\nalias_file = \"" + dir.resolve("aliases") + "\"\n");
+      Files.writeString(
+          route,
+          "mail_host = smtp.isp.example:587\ntls = starttls\nauth_name = login\n"
+              + "auth_login = u\nauth_secret = s\nallowed_senders = *@train.example;<>\n"
+              + "denied_recipients = *@blocked.example\nallowed_from_hdrs = a*\n"
+              + "map_h_from_addresses = a: A Name <a.name@isp.example>\n"
+              + "map_outgoing_addresses = *: *@isp.example\n");
+      Files.writeString(
+          conf,
+          "spool_dir = \""
+              + dir.resolve("spool")
+              + "\"\nlog_dir = \""
+              + dir.resolve("log")
+              + "\"\nrun_as_user = true\nhost_name = train.example\n"
+              + "query_routes.isp = \""
+              + route
+              + "\"\nmail_dir = \""
+              + dir.resolve("mail")
+              + "\"\nmaildir_users = md\nalias_file = \""
+              + dir.resolve("aliases")
+              + "\"\n");
       Files.writeString(dir.resolve("aliases"), "list: rcpt, md\n");
       Map<String, String> env = new HashMap<>(System.getenv());
       PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
@@ -51,36 +63,50 @@ public final class Train {
       for (int i = 0; i < 3; i++) {
         Inject inject = new Inject(sink, sink, env, Clock.systemUTC());
         Inject.Options o = new Inject.Options();
-        inject.parse(new String[] {"-C", conf.toString(), "-t", "-f", "x@y", "rcpt", "md", "list"}, o);
+        inject.parse(
+            new String[] {"-C", conf.toString(), "-t", "-f", "x@y", "rcpt", "md", "list"}, o);
         Config cfg = Config.load(conf, env, false);
         inject.inject(new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), o, cfg);
       }
       // a queue run: what is left (remote recipients) stays; a dry run describes it
       for (String[] d : new String[][] {{}, {"--dry-run"}}) {
-        String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(d)).toArray(String[]::new);
+        String[] a =
+            Stream.concat(Stream.of("-C", conf.toString()), Stream.of(d)).toArray(String[]::new);
         new Deliver(sink, sink, env, Clock.systemUTC()).execute(a);
       }
       trainSmtpd(conf, env, sink);
       trainRoute(dir, conf, env, sink);
       for (String[] q : new String[][] {{"list"}, {"list", "--json"}, {"check"}}) {
-        String[] a = Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
+        String[] a =
+            Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
         new Queue(sink, sink, env, Clock.systemUTC()).execute(a);
       }
       // the sendmail names: mailq through the dispatcher, and the plan of a mail client's call
-      new Sendmail("mailq", sink, sink, env, Clock.systemUTC()).execute(new String[] {"-C", conf.toString()});
+      new Sendmail("mailq", sink, sink, env, Clock.systemUTC())
+          .execute(new String[] {"-C", conf.toString()});
       new Sendmail("sendmail", sink, sink, env, Clock.systemUTC())
-          .plan(new String[] {"-C", conf.toString(), "-oi", "-oem", "-t", "-f", "a@b", "--", "c@d"});
+          .plan(
+              new String[] {"-C", conf.toString(), "-oi", "-oem", "-t", "-f", "a@b", "--", "c@d"});
       // masq-rewrite, from stdin and from the spool
-      String rmsg = "From: a, \"B\" <b@train.example> (x)\r\nSender: c\r\nReply-To: a@elsewhere.example\r\n"
-          + "Mail-Followup-To: a,\r\n\tb\r\nTo: d@e.example\r\n\r\nbody\r\n";
+      String rmsg =
+          "From: a, \"B\" <b@train.example> (x)\r\nSender: c\r\nReply-To: a@elsewhere.example\r\n"
+              + "Mail-Followup-To: a,\r\n\tb\r\nTo: d@e.example\r\n\r\nbody\r\n";
       for (int i = 0; i < 3; i++) {
-        new Rewrite(new ByteArrayInputStream(rmsg.getBytes(StandardCharsets.UTF_8)), sink, sink, env,
-            Clock.systemUTC()).execute(new String[] {"-C", conf.toString(), "--route", "isp", "--envelope",
-                "-f", "a", "-v"});
+        new Rewrite(
+                new ByteArrayInputStream(rmsg.getBytes(StandardCharsets.UTF_8)),
+                sink,
+                sink,
+                env,
+                Clock.systemUTC())
+            .execute(
+                new String[] {
+                  "-C", conf.toString(), "--route", "isp", "--envelope", "-f", "a", "-v"
+                });
       }
       String id = masq.spool.Spool.open(dir.resolve("spool"), Clock.systemUTC(), 1).ids().get(0);
       new Rewrite(new ByteArrayInputStream(new byte[0]), sink, sink, env, Clock.systemUTC())
-          .execute(new String[] {"-C", conf.toString(), "--route", "isp", "--id", id, "--envelope"});
+          .execute(
+              new String[] {"-C", conf.toString(), "--route", "isp", "--id", id, "--envelope"});
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {
         s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -100,19 +126,25 @@ public final class Train {
     Smtpd.Options o = new Smtpd.Options();
     smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
     Config cfg = Config.load(conf, env, false);
-    Server server = new Server(smtpd.settings(cfg, o, java.time.ZoneId.systemDefault(),
-        new ImmediateDelivery[1]));
+    Server server =
+        new Server(
+            smtpd.settings(cfg, o, java.time.ZoneId.systemDefault(), new ImmediateDelivery[1]));
     server.start(java.util.List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
     try {
       int port = server.boundAddresses().get(0).getPort();
       Path route = dir.resolve("lan.route");
-      Files.writeString(route, "mail_host = 127.0.0.1:" + port + "\n"
-          + "map_h_from_addresses = a: A Name <a.name@lan.example>\nmap_outgoing_addresses = *: *@lan.example\n");
+      Files.writeString(
+          route,
+          "mail_host = 127.0.0.1:"
+              + port
+              + "\n"
+              + "map_h_from_addresses = a: A Name <a.name@lan.example>\nmap_outgoing_addresses = *: *@lan.example\n");
       Path rconf = dir.resolve("route.conf");
       Files.writeString(rconf, Files.readString(conf) + "query_routes.lan = \"" + route + "\"\n");
       for (String[] d : new String[][] {{"--dry-run"}, {}}) {
-        String[] a = Stream.concat(Stream.of("-C", rconf.toString(), "--route", "lan"), Stream.of(d))
-            .toArray(String[]::new);
+        String[] a =
+            Stream.concat(Stream.of("-C", rconf.toString(), "--route", "lan"), Stream.of(d))
+                .toArray(String[]::new);
         new Deliver(sink, sink, env, Clock.systemUTC()).execute(a);
       }
     } finally {
@@ -121,35 +153,47 @@ public final class Train {
   }
 
   /** An inetd-mode masq-smtpd session, scripted, through in-memory streams. */
-  private static void trainSmtpd(Path conf, Map<String, String> env, PrintStream sink) throws Exception {
-    String script = "EHLO pc.lan\r\nMAIL FROM:<a@pc.lan> SIZE=100 BODY=8BITMIME\r\n"
-        + "RCPT TO:<bob@train.example>\r\nRCPT TO:<x@elsewhere.example>\r\nRCPT TO:<bad>\r\nDATA\r\n"
-        + "Subject: training\r\nFrom: a@pc.lan\r\n\r\nbody\r\n..dot\r\n.\r\n"
-        + "MAIL FROM:<a@pc.lan>\r\nRCPT TO:<bob@train.example>\r\nDATA\r\nbare\nlf\r\n.\r\n"
-        + "RSET\r\nNOOP\r\nVRFY bob\r\nHELP\r\nBOGUS\r\nQUIT\r\n";
+  private static void trainSmtpd(Path conf, Map<String, String> env, PrintStream sink)
+      throws Exception {
+    String script =
+        "EHLO pc.lan\r\nMAIL FROM:<a@pc.lan> SIZE=100 BODY=8BITMIME\r\n"
+            + "RCPT TO:<bob@train.example>\r\nRCPT TO:<x@elsewhere.example>\r\nRCPT TO:<bad>\r\nDATA\r\n"
+            + "Subject: training\r\nFrom: a@pc.lan\r\n\r\nbody\r\n..dot\r\n.\r\n"
+            + "MAIL FROM:<a@pc.lan>\r\nRCPT TO:<bob@train.example>\r\nDATA\r\nbare\nlf\r\n.\r\n"
+            + "RSET\r\nNOOP\r\nVRFY bob\r\nHELP\r\nBOGUS\r\nQUIT\r\n";
     Smtpd smtpd = new Smtpd(sink, sink, env, Clock.systemUTC());
     Smtpd.Options o = new Smtpd.Options();
     smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
     Config cfg = Config.load(conf, env, false);
-    Session.Settings st = smtpd.settings(cfg, o, Smtpd.sessionZone(Clock.systemUTC()),
-        new ImmediateDelivery[1]);
+    Session.Settings st =
+        smtpd.settings(cfg, o, Smtpd.sessionZone(Clock.systemUTC()), new ImmediateDelivery[1]);
     for (String client : new String[] {null, "127.0.0.1", "192.0.2.1"}) {
       ByteArrayOutputStream replies = new ByteArrayOutputStream();
-      Session session = new Session(st, Connection.of(new ByteArrayInputStream(
-          script.getBytes(StandardCharsets.UTF_8)), replies, () -> { }), client);
+      Session session =
+          new Session(
+              st,
+              Connection.of(
+                  new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)),
+                  replies,
+                  () -> {}),
+              client);
       Thread watchdog = Smtpd.watchdog(session, cfg.smtpTimeout());
       session.run();
       watchdog.interrupt();
     }
     // as inetd hands it over: a TCP socket channel used through its socket adaptor
     System.inheritedChannel();
-    try (ServerSocketChannel ss = ServerSocketChannel.open()
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    try (ServerSocketChannel ss =
+            ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         SocketChannel client = SocketChannel.open(ss.getLocalAddress());
         SocketChannel server = ss.accept()) {
       client.write(ByteBuffer.wrap(script.getBytes(StandardCharsets.UTF_8)));
-      Session session = new Session(st, Connection.of(server.socket()),
-          ((InetSocketAddress) server.getRemoteAddress()).getAddress().getHostAddress());
+      Session session =
+          new Session(
+              st,
+              Connection.of(server.socket()),
+              ((InetSocketAddress) server.getRemoteAddress()).getAddress().getHostAddress());
       Thread watchdog = Smtpd.watchdog(session, cfg.smtpTimeout());
       session.run();
       watchdog.interrupt();

@@ -7,8 +7,8 @@ import masq.MasqException;
 import masq.spool.Spool;
 
 /**
- * Opens a message body for reading, each time it is sent. A transport opens it once per
- * attempt (per recipient for pipe routes) and closes it when done.
+ * Opens a message body for reading, each time it is sent. A transport opens it once per attempt
+ * (per recipient for pipe routes) and closes it when done.
  */
 @FunctionalInterface
 public interface BodySource {
@@ -16,9 +16,9 @@ public interface BodySource {
   InputStream open() throws IOException;
 
   /**
-   * The body of a whole stored message (headers, blank line, body, as in the spool's
-   * {@code ID.msg}): opens {@code whole} and skips everything up to and including the first
-   * empty line. A message without an empty line has an empty body.
+   * The body of a whole stored message (headers, blank line, body, as in the spool's {@code
+   * ID.msg}): opens {@code whole} and skips everything up to and including the first empty line. A
+   * message without an empty line has an empty body.
    */
   static BodySource afterHeaders(BodySource whole) {
     return () -> {
@@ -42,8 +42,8 @@ public interface BodySource {
   }
 
   /**
-   * The body of the queued message {@code id}: {@code afterHeaders} over
-   * {@link Spool#openMessage}; a message that went away reads as an IOException.
+   * The body of the queued message {@code id}: {@code afterHeaders} over {@link Spool#openMessage};
+   * a message that went away reads as an IOException.
    */
   static BodySource inSpool(Spool spool, String id) {
     return afterHeaders(() -> {

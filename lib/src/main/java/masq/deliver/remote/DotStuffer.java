@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Encodes message bytes for SMTP DATA as they stream through: LF becomes CRLF (a CRLF stays
- * as it is), a line starting with "." gets a second one, and {@link #finish} ends the data
- * with {@code CRLF . CRLF}. Holds one small buffer, never the message. Does not close or flush
- * the stream below; a bare CR is passed on as data. Fails only with the IOExceptions of the
- * stream below.
+ * Encodes message bytes for SMTP DATA as they stream through: LF becomes CRLF (a CRLF stays as it
+ * is), a line starting with "." gets a second one, and {@link #finish} ends the data with {@code
+ * CRLF . CRLF}. Holds one small buffer, never the message. Does not close or flush the stream
+ * below; a bare CR is passed on as data. Fails only with the IOExceptions of the stream below.
  */
 final class DotStuffer extends OutputStream {
   private final OutputStream out;

@@ -5,15 +5,19 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a server offered in its EHLO reply (nothing for HELO). Parsing never fails: unknown
- * keywords are ignored, and a SIZE whose value is missing or not a number counts as no limit.
+ * What a server offered in its EHLO reply (nothing for HELO). Parsing never fails: unknown keywords
+ * are ignored, and a SIZE whose value is missing or not a number counts as no limit.
  *
  * @param sizeLimit the SIZE limit in bytes; 0 when SIZE has no limit or is not offered
  * @param authMechanisms mechanism names in upper case
  */
 record Extensions(
-    long sizeLimit, boolean pipelining, boolean eightBitMime, boolean startTls,
-    Set<String> authMechanisms, boolean sizeOffered) {
+    long sizeLimit,
+    boolean pipelining,
+    boolean eightBitMime,
+    boolean startTls,
+    Set<String> authMechanisms,
+    boolean sizeOffered) {
 
   static final Extensions NONE = new Extensions(0, false, false, false, Set.of(), false);
 
@@ -42,7 +46,7 @@ record Extensions(
             auth.add(w[j].toUpperCase(Locale.ROOT));
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     return new Extensions(size, pipelining, eightBit, startTls, Set.copyOf(auth), sizeOffered);

@@ -16,15 +16,15 @@ import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
 
 /**
- * Finds the addresses to try for a mail host or a recipient domain, as masqmail's
- * {@code resolve_list}: an IP literal ({@code 192.0.2.1}, {@code [192.0.2.1]}) is used as it
- * is; otherwise each resolver is asked in turn and the first one that returns addresses wins.
- * {@code dns_mx} reads MX records through the JDK's JNDI DNS provider, in preference order
- * (equal preferences keep the server's order), each MX host's A/AAAA records in turn, and uses
- * the name's own A/AAAA records when it has no MX (implicit MX); {@code dns_a} only the
- * latter; {@code byname} asks the system resolver. The DNS server is the system's or the one
- * given (for tests). Trusts DNS answers only for addresses. How it fails: an
- * UnknownHostException naming the host and, where there was one, the DNS problem.
+ * Finds the addresses to try for a mail host or a recipient domain, as masqmail's {@code
+ * resolve_list}: an IP literal ({@code 192.0.2.1}, {@code [192.0.2.1]}) is used as it is; otherwise
+ * each resolver is asked in turn and the first one that returns addresses wins. {@code dns_mx}
+ * reads MX records through the JDK's JNDI DNS provider, in preference order (equal preferences keep
+ * the server's order), each MX host's A/AAAA records in turn, and uses the name's own A/AAAA
+ * records when it has no MX (implicit MX); {@code dns_a} only the latter; {@code byname} asks the
+ * system resolver. The DNS server is the system's or the one given (for tests). Trusts DNS answers
+ * only for addresses. How it fails: an UnknownHostException naming the host and, where there was
+ * one, the DNS problem.
  */
 final class MxResolver {
   private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
@@ -66,22 +66,25 @@ final class MxResolver {
     String problem = null;
     for (RemoteSettings.Resolver r : resolvers) {
       try {
-        List<Target> found = switch (r) {
-          case DNS_MX -> mx(n);
-          case DNS_A -> dnsAddresses(n);
-          case BYNAME -> byName(n);
-        };
+        List<Target> found =
+            switch (r) {
+              case DNS_MX -> mx(n);
+              case DNS_A -> dnsAddresses(n);
+              case BYNAME -> byName(n);
+            };
         if (!found.isEmpty()) {
           return found;
         }
       } catch (NamingException e) {
-        problem = "DNS: " + (e.getExplanation() == null ? e.getClass().getSimpleName()
-            : e.getExplanation());
+        problem =
+            "DNS: "
+                + (e.getExplanation() == null ? e.getClass().getSimpleName() : e.getExplanation());
       } catch (UnknownHostException e) {
         problem = problem == null ? "not found" : problem;
       }
     }
-    throw new UnknownHostException("cannot resolve " + n + (problem == null ? "" : " (" + problem + ")"));
+    throw new UnknownHostException(
+        "cannot resolve " + n + (problem == null ? "" : " (" + problem + ")"));
   }
 
   private List<Target> byName(String n) throws UnknownHostException {
@@ -118,8 +121,8 @@ final class MxResolver {
           list.add(new Mx(Integer.parseInt(f[0]), i, host));
         }
       }
-      list.sort((a, b) -> a.pref != b.pref ? Integer.compare(a.pref, b.pref)
-          : Integer.compare(a.order, b.order));
+      list.sort((a, b) ->
+          a.pref != b.pref ? Integer.compare(a.pref, b.pref) : Integer.compare(a.order, b.order));
       List<Target> out = new ArrayList<>();
       for (Mx m : list) {
         try {

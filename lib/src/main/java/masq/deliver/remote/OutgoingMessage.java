@@ -14,9 +14,9 @@ import masq.message.Header;
  * @param recipients the recipients to send to over this route (qualified addresses)
  * @param headers the header section to send, in order
  * @param body the body (everything after the blank line), LF line ends as in the spool
- * @param eightBit true when the message holds 8-bit bytes (asks for BODY=8BITMIME); when this
- *     is not known, true is safe: BODY=8BITMIME is sent only to servers that offer 8BITMIME,
- *     and declares nothing false about 7-bit data
+ * @param eightBit true when the message holds 8-bit bytes (asks for BODY=8BITMIME); when this is
+ *     not known, true is safe: BODY=8BITMIME is sent only to servers that offer 8BITMIME, and
+ *     declares nothing false about 7-bit data
  * @param size the size in bytes announced with SIZE= and checked against the server's limit
  * @param receivedHost the client the message came from ($received_host for pipe), or ""
  * @param ident the ident of the local sender ($ident for pipe), or ""
@@ -40,14 +40,20 @@ public record OutgoingMessage(
   }
 
   /** A message without received_host and ident. */
-  public static OutgoingMessage of(String id, Address returnPath, List<Address> recipients,
-      List<Header> headers, BodySource body, boolean eightBit, long size) {
+  public static OutgoingMessage of(
+      String id,
+      Address returnPath,
+      List<Address> recipients,
+      List<Header> headers,
+      BodySource body,
+      boolean eightBit,
+      long size) {
     return new OutgoingMessage(id, returnPath, recipients, headers, body, eightBit, size, "", "");
   }
 
   /** This message with another recipient list (the same body source). */
   public OutgoingMessage withRecipients(List<Address> rcpts) {
-    return new OutgoingMessage(id, returnPath, rcpts, headers, body, eightBit, size, receivedHost,
-        ident);
+    return new OutgoingMessage(
+        id, returnPath, rcpts, headers, body, eightBit, size, receivedHost, ident);
   }
 }

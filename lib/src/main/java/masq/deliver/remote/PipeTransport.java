@@ -22,20 +22,19 @@ import masq.address.Address;
 import masq.message.Header;
 
 /**
- * A {@code pipe} route: the message is written to the stdin of {@code pipe} once per
- * recipient. The command is split like a shell would (no shell runs) and each word is expanded
- * with {@link PipeVariables}. What is written: with {@code pipe_fromline} a
- * {@code From SENDER DATE} line first, the (rewritten) headers, a blank line and the body, LF
- * line ends; with {@code pipe_fromhack} each body line starting with "From " gets a ">". The
- * environment holds PATH and masqmail's pipe variables (RETURN_PATH, SENDER, SENDER_LOCAL,
- * SENDER_DOMAIN, RECEIVED_HOST, LOCAL_PART, DOMAIN, USER, LOGNAME, MESSAGE_ID); the command's
- * output goes to the log.
+ * A {@code pipe} route: the message is written to the stdin of {@code pipe} once per recipient. The
+ * command is split like a shell would (no shell runs) and each word is expanded with {@link
+ * PipeVariables}. What is written: with {@code pipe_fromline} a {@code From SENDER DATE} line
+ * first, the (rewritten) headers, a blank line and the body, LF line ends; with {@code
+ * pipe_fromhack} each body line starting with "From " gets a ">". The environment holds PATH and
+ * masqmail's pipe variables (RETURN_PATH, SENDER, SENDER_LOCAL, SENDER_DOMAIN, RECEIVED_HOST,
+ * LOCAL_PART, DOMAIN, USER, LOGNAME, MESSAGE_ID); the command's output goes to the log.
  *
- * <p>Outcomes: exit 0 delivered; exit 75 (EX_TEMPFAIL) deferred; any other exit or a signal
- * failed; a command that cannot start deferred (failed with {@code connect_error_fail}); one
- * that outlives the pipe timeout is killed and deferred; a message that cannot be read is
- * deferred, and if reading fails midway the command is killed before its input ends. Trusts the
- * command for its exit status.
+ * <p>Outcomes: exit 0 delivered; exit 75 (EX_TEMPFAIL) deferred; any other exit or a signal failed;
+ * a command that cannot start deferred (failed with {@code connect_error_fail}); one that outlives
+ * the pipe timeout is killed and deferred; a message that cannot be read is deferred, and if
+ * reading fails midway the command is killed before its input ends. Trusts the command for its exit
+ * status.
  */
 final class PipeTransport {
   private static final DateTimeFormatter CTIME =
@@ -67,7 +66,11 @@ final class PipeTransport {
     try {
       body = m.body().open();
     } catch (IOException e) {
-      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host,
+      return new RecipientResult(
+          m.id(),
+          rcpt,
+          Outcome.DEFERRED,
+          host,
           "cannot read message " + m.id() + ": " + SmtpConnection.reason(e));
     }
     try {
@@ -109,27 +112,37 @@ final class PipeTransport {
       env.put("MESSAGE_ID", m.id());
       p = pb.start();
     } catch (IOException | IllegalArgumentException e) {
-      return new RecipientResult(m.id(), rcpt,
-          s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED, host,
+      return new RecipientResult(
+          m.id(),
+          rcpt,
+          s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED,
+          host,
           "cannot run pipe command: " + SmtpConnection.reason(e));
     }
-    Thread output = Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String l = r.readLine(); l != null; l = r.readLine()) {
-          log.accept(m.id() + " pipe '" + argv.get(0) + "' for " + rcpt + ": " + l);
-        }
-      } catch (IOException ignored) {
-        // the child went away
-      }
-    });
+    Thread output =
+        Thread.ofVirtual()
+            .start(() -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                  log.accept(m.id() + " pipe '" + argv.get(0) + "' for " + rcpt + ": " + l);
+                }
+              } catch (IOException ignored) {
+                // the child went away
+              }
+            });
     String[] readError = new String[1];
     Thread input = Thread.ofVirtual().start(() -> readError[0] = feed(m, body, p));
     try {
       if (!p.waitFor(s.timeouts().pipe().toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         p.waitFor(5, TimeUnit.SECONDS);
-        return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host,
+        return new RecipientResult(
+            m.id(),
+            rcpt,
+            Outcome.DEFERRED,
+            host,
             "pipe command timed out after " + s.timeouts().pipe().toSeconds() + "s and was killed");
       }
       input.join();
@@ -147,40 +160,45 @@ final class PipeTransport {
       return new RecipientResult(m.id(), rcpt, Outcome.DELIVERED, host, "exit 0");
     }
     if (code == 75) {
-      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host,
-          "exit 75 (temporary failure)");
+      return new RecipientResult(
+          m.id(), rcpt, Outcome.DEFERRED, host, "exit 75 (temporary failure)");
     }
-    return new RecipientResult(m.id(), rcpt, Outcome.FAILED, host,
+    return new RecipientResult(
+        m.id(),
+        rcpt,
+        Outcome.FAILED,
+        host,
         code > 128 ? "killed by signal " + (code - 128) : "exit " + code);
   }
 
   /** Writes the message to the child; returns a reason when the message could not be read. */
   /**
-   * Writes the message to the child. Returns a reason when the message could not be read to
-   * its end; the child is then killed before its stdin closes, so it never sees a truncated
-   * message as complete.
+   * Writes the message to the child. Returns a reason when the message could not be read to its
+   * end; the child is then killed before its stdin closes, so it never sees a truncated message as
+   * complete.
    */
   private String feed(OutgoingMessage m, InputStream body, Process p) {
     String reason = null;
     try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
       IOException[] readFailure = new IOException[1];
-      InputStream tracked = new FilterInputStream(body) {
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          try {
-            return super.read(b, off, len);
-          } catch (IOException e) {
-            readFailure[0] = e;
-            throw e;
-          }
-        }
-      };
+      InputStream tracked =
+          new FilterInputStream(body) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              try {
+                return super.read(b, off, len);
+              } catch (IOException e) {
+                readFailure[0] = e;
+                throw e;
+              }
+            }
+          };
       try {
         if (s.pipeFromLine()) {
           String sender = m.returnPath().isNull() ? "MAILER-DAEMON" : m.returnPath().toString();
           LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
-          out.write(("From " + sender + " " + CTIME.format(t) + "\n")
-              .getBytes(StandardCharsets.UTF_8));
+          out.write(
+              ("From " + sender + " " + CTIME.format(t) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         for (Header h : m.headers()) {
           out.write(h.bytes());

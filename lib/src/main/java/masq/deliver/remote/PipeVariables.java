@@ -5,13 +5,13 @@ import java.util.Map;
 import masq.address.Address;
 
 /**
- * masqmail's variables for a {@code pipe} route command, per message and recipient:
- * {@code uid} (the message ID), {@code received_host}, {@code ident}, {@code return_path},
- * {@code return_path_local}, {@code return_path_domain}, {@code rcpt}, {@code rcpt_local},
- * {@code rcpt_domain}. Written {@code $name} or {@code ${name}}; a backslash makes the next
- * character literal; an unknown name is left as it stands. Expansion happens in each word after
- * the command was split, so a value with blanks or quotes stays one argument. Never fails; the
- * values come from the envelope and are not interpreted by any shell.
+ * masqmail's variables for a {@code pipe} route command, per message and recipient: {@code uid}
+ * (the message ID), {@code received_host}, {@code ident}, {@code return_path}, {@code
+ * return_path_local}, {@code return_path_domain}, {@code rcpt}, {@code rcpt_local}, {@code
+ * rcpt_domain}. Written {@code $name} or {@code ${name}}; a backslash makes the next character
+ * literal; an unknown name is left as it stands. Expansion happens in each word after the command
+ * was split, so a value with blanks or quotes stays one argument. Never fails; the values come from
+ * the envelope and are not interpreted by any shell.
  */
 final class PipeVariables {
   private PipeVariables() {}
@@ -53,7 +53,8 @@ final class PipeVariables {
         } else {
           start = i + 1;
           end = start;
-          while (end < n && (Character.isLetterOrDigit(word.charAt(end)) || word.charAt(end) == '_')) {
+          while (end < n
+              && (Character.isLetterOrDigit(word.charAt(end)) || word.charAt(end) == '_')) {
             end++;
           }
           next = end;

@@ -2,9 +2,7 @@ package masq.deliver.remote;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * SMTP over a child process (a {@code wrapper} route): the command is split like a shell would
- * (no shell runs), its stdout is what the server says and its stdin what we say; each line it
- * writes on stderr goes to the log. A read that waits longer than the timeout kills the child,
- * and the read fails with SocketTimeoutException; so does a write to a child that stopped
- * reading. Trusts the command no more than a server.
+ * SMTP over a child process (a {@code wrapper} route): the command is split like a shell would (no
+ * shell runs), its stdout is what the server says and its stdin what we say; each line it writes on
+ * stderr goes to the log. A read that waits longer than the timeout kills the child, and the read
+ * fails with SocketTimeoutException; so does a write to a child that stopped reading. Trusts the
+ * command no more than a server.
  */
 final class ProcessChannel extends StreamChannel {
   private final String command;
@@ -31,16 +29,19 @@ final class ProcessChannel extends StreamChannel {
     this.watchdog = new Watchdog(process::destroyForcibly);
     this.in = watchdog.bound(process.getInputStream(), () -> timeout);
     this.out = watchdog.bound(process.getOutputStream(), () -> timeout);
-    this.stderr = Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String l = r.readLine(); l != null; l = r.readLine()) {
-          log.accept("wrapper '" + command + "': " + l);
-        }
-      } catch (IOException ignored) {
-        // the child went away
-      }
-    });
+    this.stderr =
+        Thread.ofVirtual()
+            .start(() -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                  log.accept("wrapper '" + command + "': " + l);
+                }
+              } catch (IOException ignored) {
+                // the child went away
+              }
+            });
   }
 
   /** Starts {@code command}; its stderr lines go to {@code log}. */

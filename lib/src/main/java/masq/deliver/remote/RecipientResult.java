@@ -8,20 +8,29 @@ import masq.address.Address;
  * @param messageId the spool ID of the message
  * @param recipient the recipient as it was sent
  * @param outcome delivered, deferred or failed
- * @param host who answered: {@code name [address]:port}, {@code wrapper 'cmd'} or
- *     {@code pipe 'cmd'}; the name alone when no connection was made
- * @param reply the server's reply on one line (e.g. {@code 550 5.1.1 unknown user}), or a
- *     one-line reason of masq's own (e.g. {@code connection refused})
+ * @param host who answered: {@code name [address]:port}, {@code wrapper 'cmd'} or {@code pipe
+ *     'cmd'}; the name alone when no connection was made
+ * @param reply the server's reply on one line (e.g. {@code 550 5.1.1 unknown user}), or a one-line
+ *     reason of masq's own (e.g. {@code connection refused})
  */
 public record RecipientResult(
     String messageId, Address recipient, Outcome outcome, String host, String reply) {
 
   /**
-   * The text of the log line for this result, after the timestamp and pid that MailLog adds:
-   * {@code ID => rcpt route=NAME host=HOST reply}.
+   * The text of the log line for this result, after the timestamp and pid that MailLog adds: {@code
+   * ID => rcpt route=NAME host=HOST reply}.
    */
   public String logLine(String routeName) {
-    return messageId + " " + outcome.marker() + " " + recipient + " route=" + routeName
-        + " host=" + host + " " + reply;
+    return messageId
+        + " "
+        + outcome.marker()
+        + " "
+        + recipient
+        + " route="
+        + routeName
+        + " host="
+        + host
+        + " "
+        + reply;
   }
 }

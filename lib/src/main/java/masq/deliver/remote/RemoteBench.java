@@ -11,11 +11,10 @@ import masq.address.Address;
 import masq.message.Header;
 
 /**
- * Bench driver for tests/bench/parts/50-remote.sh (not a user command): writes N message
- * bodies of about 2 KB into a directory, then sends them with one {@link RemoteDelivery} call
- * (one connection, pipelining) to {@code host:port}, and prints
- * {@code delivered=D messages=N rcpts=R ms=T msgs_per_s=X}. Exits 1 if anything was not
- * delivered.
+ * Bench driver for tests/bench/parts/50-remote.sh (not a user command): writes N message bodies of
+ * about 2 KB into a directory, then sends them with one {@link RemoteDelivery} call (one
+ * connection, pipelining) to {@code host:port}, and prints {@code delivered=D messages=N rcpts=R
+ * ms=T msgs_per_s=X}. Exits 1 if anything was not delivered.
  *
  * <p>Usage: {@code RemoteBench HOST PORT MESSAGES RCPTS_PER_MESSAGE DIR}
  */
@@ -35,10 +34,13 @@ public final class RemoteBench {
       String id = String.format("bench%06d", i);
       Path f = dir.resolve(id + ".msg");
       Files.write(f, body);
-      List<Header> headers = List.of(Header.of("From", "bench@bench.example"),
-          Header.of("To", "sink@sink.example"), Header.of("Subject", "bench " + i),
-          Header.of("Message-ID", "<" + id + "@bench.example>"),
-          Header.of("Date", "Wed, 25 Nov 2026 12:00:00 +0000"));
+      List<Header> headers =
+          List.of(
+              Header.of("From", "bench@bench.example"),
+              Header.of("To", "sink@sink.example"),
+              Header.of("Subject", "bench " + i),
+              Header.of("Message-ID", "<" + id + "@bench.example>"),
+              Header.of("Date", "Wed, 25 Nov 2026 12:00:00 +0000"));
       List<Address> to = new ArrayList<>(rcpts);
       for (int r = 0; r < rcpts; r++) {
         to.add(new Address("user" + r, "sink.example"));
@@ -47,25 +49,44 @@ public final class RemoteBench {
       for (Header h : headers) {
         size += h.raw().length();
       }
-      messages.add(OutgoingMessage.of(id, new Address("bench", "bench.example"), to, headers,
-          () -> Files.newInputStream(f), false, size + 1));
+      messages.add(
+          OutgoingMessage.of(
+              id,
+              new Address("bench", "bench.example"),
+              to,
+              headers,
+              () -> Files.newInputStream(f),
+              false,
+              size + 1));
     }
-    RemoteSettings s = RemoteSettings.builder("bench", "bench.example").mailHost(host)
-        .mailPort(port).build();
+    RemoteSettings s =
+        RemoteSettings.builder("bench", "bench.example").mailHost(host).mailPort(port).build();
     long t0 = System.nanoTime();
     int[] delivered = new int[1];
-    new RemoteDelivery(s, Clock.systemUTC(), System.err::println).deliver(messages, (m, rs) -> {
-      for (RecipientResult r : rs) {
-        if (r.outcome() == Outcome.DELIVERED) {
-          delivered[0]++;
-        } else if (delivered[0] == 0) {
-          System.err.println(r.logLine("bench"));
-        }
-      }
-    });
+    new RemoteDelivery(s, Clock.systemUTC(), System.err::println)
+        .deliver(
+            messages,
+            (m, rs) -> {
+              for (RecipientResult r : rs) {
+                if (r.outcome() == Outcome.DELIVERED) {
+                  delivered[0]++;
+                } else if (delivered[0] == 0) {
+                  System.err.println(r.logLine("bench"));
+                }
+              }
+            });
     long ms = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
-    System.out.println("delivered=" + delivered[0] + " messages=" + n + " rcpts=" + rcpts
-        + " ms=" + ms + " msgs_per_s=" + (n * 1000L / ms));
+    System.out.println(
+        "delivered="
+            + delivered[0]
+            + " messages="
+            + n
+            + " rcpts="
+            + rcpts
+            + " ms="
+            + ms
+            + " msgs_per_s="
+            + (n * 1000L / ms));
     System.exit(delivered[0] == n * rcpts ? 0 : 1);
   }
 }

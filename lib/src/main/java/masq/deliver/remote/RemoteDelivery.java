@@ -9,14 +9,14 @@ import java.util.function.Consumer;
 import masq.address.Address;
 
 /**
- * The entry point of remote delivery over one route: picks the transport the route's settings
- * call for ({@code pipe}, else SMTP through {@code wrapper}, {@code mail_host} or MX lookup)
- * and sends the messages, reporting per recipient.
+ * The entry point of remote delivery over one route: picks the transport the route's settings call
+ * for ({@code pipe}, else SMTP through {@code wrapper}, {@code mail_host} or MX lookup) and sends
+ * the messages, reporting per recipient.
  *
- * <p>Promise to the caller: every recipient of every message gets exactly one result, and
- * nothing is thrown; an unexpected error inside becomes a deferral with a one-line reason
- * ("internal error: ..."). Not thread-safe; use one instance per thread. Diagnostics that are
- * not results (a wrapper's stderr, a pipe command's output) go to {@code log}, one line each.
+ * <p>Promise to the caller: every recipient of every message gets exactly one result, and nothing
+ * is thrown; an unexpected error inside becomes a deferral with a one-line reason ("internal error:
+ * ..."). Not thread-safe; use one instance per thread. Diagnostics that are not results (a
+ * wrapper's stderr, a pipe command's output) go to {@code log}, one line each.
  */
 public final class RemoteDelivery {
   private final RemoteSettings settings;
@@ -39,18 +39,19 @@ public final class RemoteDelivery {
     for (OutgoingMessage m : messages) {
       open.computeIfAbsent(m.id(), k -> new ArrayList<>()).addAll(m.recipients());
     }
-    ResultSink once = (m, results) -> {
-      List<RecipientResult> fresh = new ArrayList<>(results.size());
-      List<Address> pending = open.get(m.id());
-      for (RecipientResult r : results) {
-        if (pending != null && pending.remove(r.recipient())) {
-          fresh.add(r);
-        }
-      }
-      if (!fresh.isEmpty()) {
-        sink.accept(m, fresh);
-      }
-    };
+    ResultSink once =
+        (m, results) -> {
+          List<RecipientResult> fresh = new ArrayList<>(results.size());
+          List<Address> pending = open.get(m.id());
+          for (RecipientResult r : results) {
+            if (pending != null && pending.remove(r.recipient())) {
+              fresh.add(r);
+            }
+          }
+          if (!fresh.isEmpty()) {
+            sink.accept(m, fresh);
+          }
+        };
     try {
       if (settings.pipe() != null) {
         new PipeTransport(settings, clock, log).deliver(messages, once);

@@ -6,14 +6,14 @@ import java.util.List;
 import masq.route.Route;
 
 /**
- * How one route sends mail: the transport options of a route file (masq.route(5)) as typed
- * values, plus the timeouts and the DNS server, which tests shorten or point at a local peer.
- * Immutable. {@link #fromRoute} takes them from a {@link Route} (which has read and validated
- * the route file); {@link #builder} makes one by hand (tests, the bench).
+ * How one route sends mail: the transport options of a route file (masq.route(5)) as typed values,
+ * plus the timeouts and the DNS server, which tests shorten or point at a local peer. Immutable.
+ * {@link #fromRoute} takes them from a {@link Route} (which has read and validated the route file);
+ * {@link #builder} makes one by hand (tests, the bench).
  *
  * @param routeName the route's name, for log lines
- * @param mailHost the smart host ({@code mail_host} without its port), or null for direct
- *     delivery by MX lookup of each recipient's domain
+ * @param mailHost the smart host ({@code mail_host} without its port), or null for direct delivery
+ *     by MX lookup of each recipient's domain
  * @param mailPort the port of {@code mail_host:port}, or 0 for {@code smtpPort}
  * @param smtpPort {@code smtp_port}, default 25
  * @param resolveList {@code resolve_list}, default dns_mx then byname
@@ -99,7 +99,10 @@ public record RemoteSettings(
    */
   public record Timeouts(Duration connect, Duration command, Duration finalDot, Duration pipe) {
     public static final Timeouts MASQMAIL =
-        new Timeouts(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(10),
+        new Timeouts(
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(10),
             Duration.ofMinutes(10));
 
     /** All four set to {@code d}: for tests. */
@@ -155,36 +158,43 @@ public record RemoteSettings(
   }
 
   /**
-   * The transport options of a route that {@link Route} has read and validated (so nothing
-   * here can be a bad value). {@code hostName} is the main host_name (the default helo_name).
+   * The transport options of a route that {@link Route} has read and validated (so nothing here can
+   * be a bad value). {@code hostName} is the main host_name (the default helo_name).
    */
   public static RemoteSettings fromRoute(Route route, String hostName) {
-    Builder b = builder(route.name(), route.heloName() == null ? hostName : route.heloName())
-        .mailHost(route.mailHost())
-        .smtpPort(route.port())
-        .resolveList(route.resolveList().stream()
-            .map(r -> r == Route.Resolver.BYNAME ? Resolver.BYNAME : Resolver.DNS_MX).toList())
-        .correctHelo(route.doCorrectHelo())
-        .instantHelo(route.instantHelo())
-        .pipelining(route.doPipelining())
-        .tls(switch (route.tls()) {
-          case NONE -> Tls.NONE;
-          case STARTTLS -> Tls.STARTTLS;
-          case SMTPS -> Tls.SMTPS;
-        })
-        .tlsVerify(route.tlsVerify())
-        .tlsTrustFile(route.tlsTrustFile())
-        .wrapper(route.wrapper())
-        .pipe(route.pipe())
-        .pipeFromLine(route.pipeFromline())
-        .pipeFromHack(route.pipeFromhack())
-        .connectErrorFail(route.connectErrorFail());
+    Builder b =
+        builder(route.name(), route.heloName() == null ? hostName : route.heloName())
+            .mailHost(route.mailHost())
+            .smtpPort(route.port())
+            .resolveList(
+                route.resolveList().stream()
+                    .map(r -> r == Route.Resolver.BYNAME ? Resolver.BYNAME : Resolver.DNS_MX)
+                    .toList())
+            .correctHelo(route.doCorrectHelo())
+            .instantHelo(route.instantHelo())
+            .pipelining(route.doPipelining())
+            .tls(
+                switch (route.tls()) {
+                  case NONE -> Tls.NONE;
+                  case STARTTLS -> Tls.STARTTLS;
+                  case SMTPS -> Tls.SMTPS;
+                })
+            .tlsVerify(route.tlsVerify())
+            .tlsTrustFile(route.tlsTrustFile())
+            .wrapper(route.wrapper())
+            .pipe(route.pipe())
+            .pipeFromLine(route.pipeFromline())
+            .pipeFromHack(route.pipeFromhack())
+            .connectErrorFail(route.connectErrorFail());
     if (route.authName() != null) {
-      b.auth(switch (route.authName()) {
-        case PLAIN -> AuthMechanism.PLAIN;
-        case LOGIN -> AuthMechanism.LOGIN;
-        case CRAM_MD5 -> AuthMechanism.CRAM_MD5;
-      }, route.authLogin(), route.authSecret());
+      b.auth(
+          switch (route.authName()) {
+            case PLAIN -> AuthMechanism.PLAIN;
+            case LOGIN -> AuthMechanism.LOGIN;
+            case CRAM_MD5 -> AuthMechanism.CRAM_MD5;
+          },
+          route.authLogin(),
+          route.authSecret());
     }
     return b.build();
   }
@@ -330,9 +340,28 @@ public record RemoteSettings(
     }
 
     public RemoteSettings build() {
-      return new RemoteSettings(routeName, mailHost, mailPort, smtpPort, resolveList, heloName,
-          correctHelo, instantHelo, pipelining, tls, tlsVerify, tlsTrustFile, authName, authLogin,
-          authSecret, wrapper, pipe, pipeFromLine, pipeFromHack, connectErrorFail, timeouts,
+      return new RemoteSettings(
+          routeName,
+          mailHost,
+          mailPort,
+          smtpPort,
+          resolveList,
+          heloName,
+          correctHelo,
+          instantHelo,
+          pipelining,
+          tls,
+          tlsVerify,
+          tlsTrustFile,
+          authName,
+          authLogin,
+          authSecret,
+          wrapper,
+          pipe,
+          pipeFromLine,
+          pipeFromHack,
+          connectErrorFail,
+          timeouts,
           dnsServer);
     }
   }

@@ -12,11 +12,11 @@ import javax.security.sasl.SaslClient;
 import javax.security.sasl.SaslException;
 
 /**
- * SMTP AUTH (RFC 4954) with the route's {@code auth_name}, {@code auth_login} and
- * {@code auth_secret}. PLAIN and CRAM-MD5 use the JDK's SASL clients; LOGIN, which the JDK
- * lacks, is its two prompts answered here. The secret never appears in results or logs.
- * Any reply other than 235 makes the session fail with that reply: the recipients are
- * deferred (a wrong password is fixed by the user, not by bouncing the mail).
+ * SMTP AUTH (RFC 4954) with the route's {@code auth_name}, {@code auth_login} and {@code
+ * auth_secret}. PLAIN and CRAM-MD5 use the JDK's SASL clients; LOGIN, which the JDK lacks, is its
+ * two prompts answered here. The secret never appears in results or logs. Any reply other than 235
+ * makes the session fail with that reply: the recipients are deferred (a wrong password is fixed by
+ * the user, not by bouncing the mail).
  */
 final class SmtpAuth {
   private SmtpAuth() {}
@@ -28,14 +28,22 @@ final class SmtpAuth {
     byte[] answer(byte[] challenge) throws SaslException;
   }
 
-  static void authenticate(SmtpConnection c, RemoteSettings.AuthMechanism mech, String login,
-      String secret, String serverName, java.time.Duration timeout) throws SmtpFailure {
+  static void authenticate(
+      SmtpConnection c,
+      RemoteSettings.AuthMechanism mech,
+      String login,
+      String secret,
+      String serverName,
+      java.time.Duration timeout)
+      throws SmtpFailure {
     Exchange ex;
     try {
       ex = exchange(mech, login, secret, serverName);
     } catch (SaslException e) {
-      throw new SmtpFailure(Outcome.DEFERRED, "AUTH " + mech.smtpName() + " not available: "
-          + SmtpConnection.reason(e), true);
+      throw new SmtpFailure(
+          Outcome.DEFERRED,
+          "AUTH " + mech.smtpName() + " not available: " + SmtpConnection.reason(e),
+          true);
     }
     try {
       byte[] first = ex.initial();
@@ -47,8 +55,17 @@ final class SmtpAuth {
           return;
         }
         if (r.code() != 334) {
-          throw new SmtpFailure(Outcome.DEFERRED, "AUTH " + mech.smtpName() + " as " + login
-              + " refused by " + c.peer() + ": " + r.oneLine(), true);
+          throw new SmtpFailure(
+              Outcome.DEFERRED,
+              "AUTH "
+                  + mech.smtpName()
+                  + " as "
+                  + login
+                  + " refused by "
+                  + c.peer()
+                  + ": "
+                  + r.oneLine(),
+              true);
         }
         byte[] challenge;
         try {
@@ -57,17 +74,23 @@ final class SmtpAuth {
           c.command("*");
           c.flush();
           c.readReply(timeout);
-          throw new SmtpFailure(Outcome.DEFERRED, "AUTH " + mech.smtpName() + ": bad challenge from "
-              + c.peer(), true);
+          throw new SmtpFailure(
+              Outcome.DEFERRED,
+              "AUTH " + mech.smtpName() + ": bad challenge from " + c.peer(),
+              true);
         }
         c.command(b64(ex.answer(challenge)));
         c.flush();
       }
-      throw new SmtpFailure(Outcome.DEFERRED, "AUTH " + mech.smtpName() + " with " + c.peer()
-          + " does not end", true);
+      throw new SmtpFailure(
+          Outcome.DEFERRED,
+          "AUTH " + mech.smtpName() + " with " + c.peer() + " does not end",
+          true);
     } catch (SaslException e) {
-      throw new SmtpFailure(Outcome.DEFERRED, "AUTH " + mech.smtpName() + " failed: "
-          + SmtpConnection.reason(e), true);
+      throw new SmtpFailure(
+          Outcome.DEFERRED,
+          "AUTH " + mech.smtpName() + " failed: " + SmtpConnection.reason(e),
+          true);
     }
   }
 
@@ -75,8 +98,9 @@ final class SmtpAuth {
     return b.length == 0 ? "=" : Base64.getEncoder().encodeToString(b);
   }
 
-  private static Exchange exchange(RemoteSettings.AuthMechanism mech, String login, String secret,
-      String serverName) throws SaslException {
+  private static Exchange exchange(
+      RemoteSettings.AuthMechanism mech, String login, String secret, String serverName)
+      throws SaslException {
     if (mech == RemoteSettings.AuthMechanism.LOGIN) {
       return new Exchange() {
         private int step;
@@ -93,18 +117,24 @@ final class SmtpAuth {
         }
       };
     }
-    SaslClient sasl = Sasl.createSaslClient(new String[] {mech.smtpName()}, null, "smtp",
-        serverName, Map.of(), callbacks -> {
-          for (Callback cb : callbacks) {
-            if (cb instanceof NameCallback n) {
-              n.setName(login);
-            } else if (cb instanceof PasswordCallback p) {
-              p.setPassword(secret.toCharArray());
-            } else {
-              throw new UnsupportedCallbackException(cb);
-            }
-          }
-        });
+    SaslClient sasl =
+        Sasl.createSaslClient(
+            new String[] {mech.smtpName()},
+            null,
+            "smtp",
+            serverName,
+            Map.of(),
+            callbacks -> {
+              for (Callback cb : callbacks) {
+                if (cb instanceof NameCallback n) {
+                  n.setName(login);
+                } else if (cb instanceof PasswordCallback p) {
+                  p.setPassword(secret.toCharArray());
+                } else {
+                  throw new UnsupportedCallbackException(cb);
+                }
+              }
+            });
     if (sasl == null) {
       throw new SaslException("the JDK has no SASL client for " + mech.smtpName());
     }

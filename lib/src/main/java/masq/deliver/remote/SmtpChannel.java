@@ -8,8 +8,8 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 /**
- * The byte pipe an SMTP session runs over: a TCP socket ({@link TcpChannel}, which can switch
- * to TLS) or a child process's stdout/stdin ({@link ProcessChannel}, for wrapper routes).
+ * The byte pipe an SMTP session runs over: a TCP socket ({@link TcpChannel}, which can switch to
+ * TLS) or a child process's stdout/stdin ({@link ProcessChannel}, for wrapper routes).
  */
 interface SmtpChannel extends Closeable {
   InputStream in();

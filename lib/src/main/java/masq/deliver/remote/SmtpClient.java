@@ -12,14 +12,14 @@ import masq.message.Header;
 
 /**
  * One SMTP client session (RFC 5321) as masqmail's smtp_out.c runs it: greeting (unless
- * instant_helo), EHLO with HELO fallback on 5xx, STARTTLS or implicit TLS, AUTH, then any
- * number of messages, each with its own per-recipient results, and QUIT.
+ * instant_helo), EHLO with HELO fallback on 5xx, STARTTLS or implicit TLS, AUTH, then any number of
+ * messages, each with its own per-recipient results, and QUIT.
  *
  * <p>Trusts the server for nothing but its replies. How it fails: a reply that ends the session
- * before a message (greeting, EHLO/HELO) is {@link SmtpFailure#reply} (5xx fails, else
- * defers); TLS and AUTH trouble always defers and nothing is sent in clear when {@code tls} is
- * set; a timeout, EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a message, the
- * replies decide per recipient, and the session stays usable.
+ * before a message (greeting, EHLO/HELO) is {@link SmtpFailure#reply} (5xx fails, else defers); TLS
+ * and AUTH trouble always defers and nothing is sent in clear when {@code tls} is set; a timeout,
+ * EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a message, the replies decide per
+ * recipient, and the session stays usable.
  */
 final class SmtpClient {
   private final SmtpConnection c;
@@ -67,24 +67,32 @@ final class SmtpClient {
     ehlo(helo, !s.instantHelo());
     if (s.tls() == RemoteSettings.Tls.STARTTLS) {
       if (!ext.startTls()) {
-        throw new SmtpFailure(Outcome.DEFERRED, peer()
-            + " does not offer STARTTLS and tls = starttls: nothing sent in clear", true);
+        throw new SmtpFailure(
+            Outcome.DEFERRED,
+            peer() + " does not offer STARTTLS and tls = starttls: nothing sent in clear",
+            true);
       }
       c.command("STARTTLS");
       c.flush();
       SmtpReply r = c.readReply(t);
       if (r.code() != 220) {
-        throw new SmtpFailure(Outcome.DEFERRED, "STARTTLS refused by " + peer() + ": "
-            + r.oneLine(), true);
+        throw new SmtpFailure(
+            Outcome.DEFERRED, "STARTTLS refused by " + peer() + ": " + r.oneLine(), true);
       }
       startTls();
       ehlo(helo, true);
     }
     if (s.authName() != null) {
       if (!ext.authMechanisms().contains(s.authName().smtpName())) {
-        throw new SmtpFailure(Outcome.DEFERRED, peer() + " does not offer AUTH "
-            + s.authName().smtpName() + (ext.authMechanisms().isEmpty() ? ""
-                : " (offers " + String.join(" ", ext.authMechanisms()) + ")"), true);
+        throw new SmtpFailure(
+            Outcome.DEFERRED,
+            peer()
+                + " does not offer AUTH "
+                + s.authName().smtpName()
+                + (ext.authMechanisms().isEmpty()
+                    ? ""
+                    : " (offers " + String.join(" ", ext.authMechanisms()) + ")"),
+            true);
       }
       SmtpAuth.authenticate(c, s.authName(), s.authLogin(), s.authSecret(), serverName, t);
     }
@@ -94,8 +102,8 @@ final class SmtpClient {
     try {
       c.startTls(tls);
     } catch (IOException e) {
-      throw new SmtpFailure(Outcome.DEFERRED, "TLS with " + peer() + " failed: "
-          + SmtpConnection.reason(e), true);
+      throw new SmtpFailure(
+          Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);
     }
   }
 
@@ -138,38 +146,39 @@ final class SmtpClient {
    * A message ready for its transaction: the recipients to send to, the results known already
    * ({@code done}), the body open; {@code body} null when it needs no transaction.
    */
-  private record Prepared(OutgoingMessage m, List<Address> rcpts, List<RecipientResult> done,
-      InputStream body) {}
+  private record Prepared(
+      OutgoingMessage m, List<Address> rcpts, List<RecipientResult> done, InputStream body) {}
 
   /** The next message, when its commands went out with the previous message's data. */
   private Prepared ahead;
+
   /** Whether {@link #ahead}'s commands began with RSET. */
   private boolean aheadRset;
 
   /**
    * Sends one message to {@code m.recipients()}; returns one result per recipient.
    *
-   * @throws SmtpFailure when the connection is lost: the message's recipients and any later
-   *     message are to be deferred with its reason
+   * @throws SmtpFailure when the connection is lost: the message's recipients and any later message
+   *     are to be deferred with its reason
    */
   List<RecipientResult> send(OutgoingMessage m) throws SmtpFailure {
     return send(m, null);
   }
 
   /**
-   * As {@link #send(OutgoingMessage)}; with pipelining, the commands of {@code next} (the
-   * message the caller sends after this one, or null) go out right after this message's data,
-   * in the same write: RFC 2920 lets message content open a group, so the server's reply to
-   * the final dot and those to the next message's commands come back in one round trip. The
-   * reply to the dot is still read first, and decides this message alone.
+   * As {@link #send(OutgoingMessage)}; with pipelining, the commands of {@code next} (the message
+   * the caller sends after this one, or null) go out right after this message's data, in the same
+   * write: RFC 2920 lets message content open a group, so the server's reply to the final dot and
+   * those to the next message's commands come back in one round trip. The reply to the dot is still
+   * read first, and decides this message alone.
    */
   List<RecipientResult> send(OutgoingMessage m, OutgoingMessage next) throws SmtpFailure {
     Prepared p;
     boolean sent = false;
     if (ahead != null) {
       if (ahead.m() != m) {
-        throw new IllegalStateException("the commands of " + ahead.m().id() + " went out, not "
-            + m.id());
+        throw new IllegalStateException(
+            "the commands of " + ahead.m().id() + " went out, not " + m.id());
       }
       p = ahead;
       ahead = null;
@@ -197,8 +206,8 @@ final class SmtpClient {
   }
 
   /**
-   * The checks before a transaction: a return path or recipients SMTP cannot carry fail, a
-   * message over the server's SIZE fails, a body that cannot be opened defers.
+   * The checks before a transaction: a return path or recipients SMTP cannot carry fail, a message
+   * over the server's SIZE fails, a body that cannot be opened defers.
    */
   private Prepared prepare(OutgoingMessage m) {
     List<RecipientResult> done = new ArrayList<>();
@@ -218,15 +227,29 @@ final class SmtpClient {
       return new Prepared(m, rcpts, done, null);
     }
     if (ext.sizeLimit() > 0 && m.size() > ext.sizeLimit()) {
-      done.addAll(all(m, rcpts, Outcome.FAILED, "message size " + m.size()
-          + " exceeds the limit of " + ext.sizeLimit() + " that " + peer() + " announced (SIZE)"));
+      done.addAll(
+          all(
+              m,
+              rcpts,
+              Outcome.FAILED,
+              "message size "
+                  + m.size()
+                  + " exceeds the limit of "
+                  + ext.sizeLimit()
+                  + " that "
+                  + peer()
+                  + " announced (SIZE)"));
       return new Prepared(m, List.of(), done, null);
     }
     try {
       return new Prepared(m, rcpts, done, m.body().open());
     } catch (IOException e) {
-      done.addAll(all(m, rcpts, Outcome.DEFERRED, "cannot read message " + m.id() + ": "
-          + SmtpConnection.reason(e)));
+      done.addAll(
+          all(
+              m,
+              rcpts,
+              Outcome.DEFERRED,
+              "cannot read message " + m.id() + ": " + SmtpConnection.reason(e)));
       return new Prepared(m, List.of(), done, null);
     }
   }
@@ -284,7 +307,9 @@ final class SmtpClient {
     return mail.toString();
   }
 
-  /** Queues the pipelined commands of a transaction (RSET unless it is the first); true with RSET. */
+  /**
+   * Queues the pipelined commands of a transaction (RSET unless it is the first); true with RSET.
+   */
   private boolean commands(Prepared p) throws SmtpFailure {
     boolean rset = transactions++ > 0;
     if (rset) {
@@ -438,8 +463,8 @@ final class SmtpClient {
     return all(m, m.recipients(), o, reason);
   }
 
-  private List<RecipientResult> all(OutgoingMessage m, List<Address> rcpts, Outcome o,
-      String reason) {
+  private List<RecipientResult> all(
+      OutgoingMessage m, List<Address> rcpts, Outcome o, String reason) {
     List<RecipientResult> out = new ArrayList<>(rcpts.size());
     for (Address a : rcpts) {
       out.add(result(m, a, o, reason));

@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SMTP command/reply codec over a {@link SmtpChannel}: buffered command writes, reply
- * parsing with a bound on line length and line count, read timeouts. Every I/O problem and
- * every malformed reply becomes {@link SmtpFailure#lost}; the peer is trusted for nothing.
+ * The SMTP command/reply codec over a {@link SmtpChannel}: buffered command writes, reply parsing
+ * with a bound on line length and line count, read timeouts. Every I/O problem and every malformed
+ * reply becomes {@link SmtpFailure#lost}; the peer is trusted for nothing.
  */
 final class SmtpConnection {
   static final int MAX_LINE = 4096;
@@ -66,9 +66,10 @@ final class SmtpConnection {
 
   /** The failure for an I/O error on this connection. */
   SmtpFailure lost(IOException e) {
-    return SmtpFailure.lost(e instanceof SocketTimeoutException
-        ? "timeout talking to " + peer() + " (" + reason(e) + ")"
-        : "connection to " + peer() + " lost: " + reason(e));
+    return SmtpFailure.lost(
+        e instanceof SocketTimeoutException
+            ? "timeout talking to " + peer() + " (" + reason(e) + ")"
+            : "connection to " + peer() + " lost: " + reason(e));
   }
 
   /** The stream DATA content is written to (buffered; flush through {@link #flush}). */
@@ -95,10 +96,16 @@ final class SmtpConnection {
         if (len < 0) {
           throw SmtpFailure.lost("connection closed by " + peer());
         }
-        if (len < 3 || !digit(line[0]) || !digit(line[1]) || !digit(line[2])
+        if (len < 3
+            || !digit(line[0])
+            || !digit(line[1])
+            || !digit(line[2])
             || (len > 3 && line[3] != ' ' && line[3] != '-')) {
-          throw SmtpFailure.lost("bad reply from " + peer() + ": "
-              + printable(new String(line, 0, Math.min(len, 80), StandardCharsets.ISO_8859_1)));
+          throw SmtpFailure.lost(
+              "bad reply from "
+                  + peer()
+                  + ": "
+                  + printable(new String(line, 0, Math.min(len, 80), StandardCharsets.ISO_8859_1)));
         }
         int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
         lines.add(len > 4 ? printable(new String(line, 4, len - 4, StandardCharsets.UTF_8)) : "");

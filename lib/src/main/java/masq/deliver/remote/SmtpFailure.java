@@ -1,9 +1,9 @@
 package masq.deliver.remote;
 
 /**
- * Why an SMTP exchange stopped before a message's recipients got their own results: the
- * outcome all affected recipients get and a one-line reason. Internal: the transports turn it
- * into {@link RecipientResult}s; it never leaves this package.
+ * Why an SMTP exchange stopped before a message's recipients got their own results: the outcome all
+ * affected recipients get and a one-line reason. Internal: the transports turn it into {@link
+ * RecipientResult}s; it never leaves this package.
  */
 final class SmtpFailure extends Exception {
   private static final long serialVersionUID = 1L;

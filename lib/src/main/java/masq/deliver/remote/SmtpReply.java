@@ -3,8 +3,8 @@ package masq.deliver.remote;
 import java.util.List;
 
 /**
- * One SMTP reply: its three-digit code and its text lines (without the code and separator).
- * Made only by {@link SmtpConnection#readReply}, which has checked the syntax.
+ * One SMTP reply: its three-digit code and its text lines (without the code and separator). Made
+ * only by {@link SmtpConnection#readReply}, which has checked the syntax.
  */
 record SmtpReply(int code, List<String> lines) {
   SmtpReply {

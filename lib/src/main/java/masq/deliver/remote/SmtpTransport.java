@@ -12,16 +12,16 @@ import java.util.function.Consumer;
 import masq.address.Address;
 
 /**
- * SMTP delivery for a route: to {@code mail_host} (all messages over one connection), through
- * a {@code wrapper} command (likewise), or directly by MX lookup (recipients grouped by domain,
+ * SMTP delivery for a route: to {@code mail_host} (all messages over one connection), through a
+ * {@code wrapper} command (likewise), or directly by MX lookup (recipients grouped by domain,
  * caselessly; one connection per domain carrying every message that has recipients there).
  * Addresses are tried in order until one accepts the TCP connection; after that, that server's
  * answers decide.
  *
- * <p>How it fails: a host that cannot be resolved or reached (every address refused or timed
- * out, a wrapper that cannot start) defers its recipients, or fails them with
- * {@code connect_error_fail}; a session that breaks defers the message in flight and every
- * message not yet sent on that connection. Never throws.
+ * <p>How it fails: a host that cannot be resolved or reached (every address refused or timed out, a
+ * wrapper that cannot start) defers its recipients, or fails them with {@code connect_error_fail};
+ * a session that breaks defers the message in flight and every message not yet sent on that
+ * connection. Never throws.
  */
 final class SmtpTransport {
   private final RemoteSettings s;
@@ -33,8 +33,9 @@ final class SmtpTransport {
     this.log = log;
     // not Duration.dividedBy, which initialises BigDecimal: ~25 ms of a run's start
     Duration dns = Duration.ofMillis(s.timeouts().connect().toMillis() / 10);
-    this.resolver = new MxResolver(s.dnsServer(),
-        dns.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : dns);
+    this.resolver =
+        new MxResolver(
+            s.dnsServer(), dns.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : dns);
   }
 
   void deliver(List<OutgoingMessage> messages, ResultSink sink) {
@@ -49,7 +50,8 @@ final class SmtpTransport {
         split.computeIfAbsent(a.domainLower(), k -> new ArrayList<>()).add(a);
       }
       for (Map.Entry<String, List<Address>> e : split.entrySet()) {
-        byDomain.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+        byDomain
+            .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
             .add(split.size() == 1 ? m : m.withRecipients(e.getValue()));
       }
     }
@@ -74,8 +76,10 @@ final class SmtpTransport {
     try {
       ch = host == null ? ProcessChannel.start(s.wrapper(), log) : connect(host);
     } catch (IOException e) {
-      String why = host == null ? "cannot run wrapper: " + SmtpConnection.reason(e)
-          : SmtpConnection.reason(e);
+      String why =
+          host == null
+              ? "cannot run wrapper: " + SmtpConnection.reason(e)
+              : SmtpConnection.reason(e);
       everyone(batch, sink, s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED, name, why);
       return;
     }
@@ -86,8 +90,8 @@ final class SmtpTransport {
     }
   }
 
-  private static void converse(SmtpClient client, SmtpChannel ch, List<OutgoingMessage> batch,
-      ResultSink sink) {
+  private static void converse(
+      SmtpClient client, SmtpChannel ch, List<OutgoingMessage> batch, ResultSink sink) {
     try {
       client.open();
     } catch (SmtpFailure f) {
@@ -102,7 +106,11 @@ final class SmtpTransport {
       } catch (SmtpFailure f) {
         ch.close();
         everyone(batch.subList(i, i + 1), sink, f.outcome(), client.peer(), f.getMessage());
-        everyone(batch.subList(i + 1, batch.size()), sink, Outcome.DEFERRED, client.peer(),
+        everyone(
+            batch.subList(i + 1, batch.size()),
+            sink,
+            Outcome.DEFERRED,
+            client.peer(),
             "not sent: " + f.getMessage());
         return;
       }
@@ -119,16 +127,23 @@ final class SmtpTransport {
         return TcpChannel.connect(t.name(), a, s.timeouts().connect());
       } catch (IOException e) {
         String ip = t.address().getHostAddress();
-        last = new IOException("cannot connect to " + t.name()
-            + (t.name().equals(ip) ? "" : " [" + ip + "]") + ":" + s.port() + ": "
-            + SmtpConnection.reason(e), e);
+        last =
+            new IOException(
+                "cannot connect to "
+                    + t.name()
+                    + (t.name().equals(ip) ? "" : " [" + ip + "]")
+                    + ":"
+                    + s.port()
+                    + ": "
+                    + SmtpConnection.reason(e),
+                e);
       }
     }
     throw last;
   }
 
-  private static void everyone(List<OutgoingMessage> batch, ResultSink sink, Outcome o,
-      String host, String reason) {
+  private static void everyone(
+      List<OutgoingMessage> batch, ResultSink sink, Outcome o, String host, String reason) {
     for (OutgoingMessage m : batch) {
       List<RecipientResult> rs = new ArrayList<>();
       for (Address a : m.recipients()) {

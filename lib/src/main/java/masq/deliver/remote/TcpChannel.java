@@ -1,8 +1,6 @@
 package masq.deliver.remote;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -10,15 +8,17 @@ import java.time.Duration;
 
 /**
  * An SMTP connection over TCP, optionally switched to TLS. Trusts nothing from the peer. Read
- * timeouts are the socket's, so a silent server fails a read with SocketTimeoutException; a
- * write that blocks longer than the timeout (a server that stopped reading) closes the socket
- * through a {@link Watchdog} and fails the same way.
+ * timeouts are the socket's, so a silent server fails a read with SocketTimeoutException; a write
+ * that blocks longer than the timeout (a server that stopped reading) closes the socket through a
+ * {@link Watchdog} and fails the same way.
  */
 final class TcpChannel extends StreamChannel {
   private final String host;
   private final InetSocketAddress address;
+
   /** {@link #peer()}, made once: it is named in every result of the connection. */
   private final String peer;
+
   private Socket socket;
   private final Watchdog watchdog = new Watchdog(this::close);
 
@@ -36,8 +36,8 @@ final class TcpChannel extends StreamChannel {
   }
 
   /**
-   * Connects to {@code address} (known as {@code host}, the name TLS verifies), in at most
-   * {@code timeout}.
+   * Connects to {@code address} (known as {@code host}, the name TLS verifies), in at most {@code
+   * timeout}.
    */
   static TcpChannel connect(String host, InetSocketAddress address, Duration timeout)
       throws IOException {

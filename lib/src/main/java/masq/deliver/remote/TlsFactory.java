@@ -20,12 +20,12 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Makes TLS client sockets for a route. With {@code tls_verify} (the default) the server's
- * chain must lead to a trusted CA, the JDK's or those in {@code tls_trust_file} (PEM) instead,
- * and its certificate must name the host we meant to reach (RFC 2818 rules, IP addresses
- * against IP entries). With {@code tls_verify = false} any certificate is accepted: the
- * connection is encrypted but not authenticated. Failures surface as IOExceptions whose
- * message says why (unreadable trust file, handshake refused, verification failed).
+ * Makes TLS client sockets for a route. With {@code tls_verify} (the default) the server's chain
+ * must lead to a trusted CA, the JDK's or those in {@code tls_trust_file} (PEM) instead, and its
+ * certificate must name the host we meant to reach (RFC 2818 rules, IP addresses against IP
+ * entries). With {@code tls_verify = false} any certificate is accepted: the connection is
+ * encrypted but not authenticated. Failures surface as IOExceptions whose message says why
+ * (unreadable trust file, handshake refused, verification failed).
  */
 final class TlsFactory {
   private final SSLContext context;
@@ -50,8 +50,8 @@ final class TlsFactory {
         try (InputStream in = Files.newInputStream(trustFile)) {
           certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException e) {
-          throw new IOException("cannot read tls_trust_file " + trustFile + ": "
-              + e.getClass().getSimpleName(), e);
+          throw new IOException(
+              "cannot read tls_trust_file " + trustFile + ": " + e.getClass().getSimpleName(), e);
         }
         if (certs.isEmpty()) {
           throw new IOException("tls_trust_file " + trustFile + " holds no certificate");
@@ -68,15 +68,18 @@ final class TlsFactory {
       ctx.init(null, tms, null);
       return new TlsFactory(ctx, verify);
     } catch (GeneralSecurityException e) {
-      throw new IOException("cannot set up TLS"
-          + (trustFile == null ? "" : " with tls_trust_file " + trustFile) + ": " + e.getMessage(),
+      throw new IOException(
+          "cannot set up TLS"
+              + (trustFile == null ? "" : " with tls_trust_file " + trustFile)
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
 
   /**
-   * Runs the TLS handshake over {@code plain} (already connected) for a server known as
-   * {@code host}; returns the TLS socket, or throws with the reason.
+   * Runs the TLS handshake over {@code plain} (already connected) for a server known as {@code
+   * host}; returns the TLS socket, or throws with the reason.
    */
   SSLSocket handshake(Socket plain, String host, int port) throws IOException {
     SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);

@@ -9,11 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Bounds blocking I/O that has no timeout of its own (socket writes, a child's pipes): while
- * armed, a virtual thread waits for the deadline and then runs {@code onExpire} (which closes
- * the socket or kills the child, so the blocked call returns with an error). One per
- * connection; {@link #close} ends its thread. An overrun makes the bounded call fail with
- * SocketTimeoutException, whatever error the closing itself caused.
+ * Bounds blocking I/O that has no timeout of its own (socket writes, a child's pipes): while armed,
+ * a virtual thread waits for the deadline and then runs {@code onExpire} (which closes the socket
+ * or kills the child, so the blocked call returns with an error). One per connection; {@link
+ * #close} ends its thread. An overrun makes the bounded call fail with SocketTimeoutException,
+ * whatever error the closing itself caused.
  */
 final class Watchdog implements AutoCloseable {
   private final Object lock = new Object();

@@ -1,12 +1,11 @@
 /**
  * Remote delivery over one route: the SMTP client (EHLO/HELO, PIPELINING, SIZE, 8BITMIME,
- * STARTTLS/SMTPS with certificate and host-name checks, AUTH PLAIN/LOGIN/CRAM-MD5), MX
- * resolution, and the wrapper and pipe transports. The option semantics are written down in
- * masq.route(5).
+ * STARTTLS/SMTPS with certificate and host-name checks, AUTH PLAIN/LOGIN/CRAM-MD5), MX resolution,
+ * and the wrapper and pipe transports. The option semantics are written down in masq.route(5).
  *
  * <p>{@code masq.deliver.RemoteRun} calls it once per route and queue run, with every locked
- * message that has recipients for the route; results arrive per message, so the spool is
- * updated before (or while) the next message goes out:
+ * message that has recipients for the route; results arrive per message, so the spool is updated
+ * before (or while) the next message goes out:
  *
  * <pre>{@code
  * RemoteSettings settings = RemoteSettings.fromRoute(route, config.hostName());
@@ -18,9 +17,10 @@
  * });
  * }</pre>
  *
- * <p>Public: {@link masq.deliver.remote.RemoteDelivery}, {@link masq.deliver.remote.RemoteSettings},
- * {@link masq.deliver.remote.OutgoingMessage}, {@link masq.deliver.remote.BodySource},
- * {@link masq.deliver.remote.ResultSink}, {@link masq.deliver.remote.RecipientResult},
- * {@link masq.deliver.remote.Outcome}. Everything else is package-private.
+ * <p>Public: {@link masq.deliver.remote.RemoteDelivery}, {@link
+ * masq.deliver.remote.RemoteSettings}, {@link masq.deliver.remote.OutgoingMessage}, {@link
+ * masq.deliver.remote.BodySource}, {@link masq.deliver.remote.ResultSink}, {@link
+ * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}. Everything else is
+ * package-private.
  */
 package masq.deliver.remote;

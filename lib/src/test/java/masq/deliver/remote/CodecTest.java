@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,7 +46,8 @@ class CodecTest {
     assertEquals("x".repeat(50_000) + "\r\n.." + "y".repeat(40_000) + "\r\n.\r\n", got);
     String crlf = "x".repeat(20_000) + "\r\n.z\r\r\n.";
     for (int chunk : new int[] {1, 5, 16_383, 100_000}) {
-      assertEquals("x".repeat(20_000) + "\r\n..z\r\r\n..\r\n.\r\n", stuff(crlf, chunk), "chunk " + chunk);
+      assertEquals(
+          "x".repeat(20_000) + "\r\n..z\r\r\n..\r\n.\r\n", stuff(crlf, chunk), "chunk " + chunk);
     }
   }
 
@@ -81,8 +81,9 @@ class CodecTest {
 
   @Test
   void repliesAreParsedAndBadOnesLoseTheConnection() throws SmtpFailure {
-    SmtpConnection c = new SmtpConnection(new Canned(
-        "250-first\r\n250-SIZE 1000\r\n250 last\r\n550\n354 go ahead\r\n"));
+    SmtpConnection c =
+        new SmtpConnection(
+            new Canned("250-first\r\n250-SIZE 1000\r\n250 last\r\n550\n354 go ahead\r\n"));
     SmtpReply r = c.readReply(Duration.ofSeconds(1));
     assertEquals(250, r.code());
     assertEquals(List.of("first", "SIZE 1000", "last"), r.lines());
@@ -91,9 +92,14 @@ class CodecTest {
     assertEquals(354, c.readReply(Duration.ofSeconds(1)).code());
     SmtpFailure eof = assertThrows(SmtpFailure.class, () -> c.readReply(Duration.ofSeconds(1)));
     assertTrue(eof.connectionLost() && eof.outcome() == Outcome.DEFERRED);
-    for (String bad : new String[] {"250-x\r\n".repeat(SmtpConnection.MAX_LINES + 5) + "250 y\r\n",
-        "25\r\n", "abc hello\r\n", "250x\r\n",
-        "250 " + "y".repeat(SmtpConnection.MAX_LINE) + "\r\n"}) {
+    for (String bad :
+        new String[] {
+          "250-x\r\n".repeat(SmtpConnection.MAX_LINES + 5) + "250 y\r\n",
+          "25\r\n",
+          "abc hello\r\n",
+          "250x\r\n",
+          "250 " + "y".repeat(SmtpConnection.MAX_LINE) + "\r\n"
+        }) {
       SmtpConnection b = new SmtpConnection(new Canned(bad));
       SmtpFailure f = assertThrows(SmtpFailure.class, () -> b.readReply(Duration.ofSeconds(1)));
       assertEquals(Outcome.DEFERRED, f.outcome(), bad);
@@ -106,9 +112,18 @@ class CodecTest {
 
   @Test
   void ehloKeywords() {
-    Extensions e = Extensions.parse(new SmtpReply(250, List.of("mx.example hello",
-        "SIZE 10240000", "pipelining", "8BITMIME", "STARTTLS", "AUTH PLAIN login CRAM-MD5",
-        "AUTH=LOGIN")));
+    Extensions e =
+        Extensions.parse(
+            new SmtpReply(
+                250,
+                List.of(
+                    "mx.example hello",
+                    "SIZE 10240000",
+                    "pipelining",
+                    "8BITMIME",
+                    "STARTTLS",
+                    "AUTH PLAIN login CRAM-MD5",
+                    "AUTH=LOGIN")));
     assertEquals(10240000, e.sizeLimit());
     assertTrue(e.pipelining() && e.eightBitMime() && e.startTls() && e.sizeOffered());
     assertEquals(Set.of("PLAIN", "LOGIN", "CRAM-MD5"), e.authMechanisms());
@@ -120,100 +135,148 @@ class CodecTest {
 
   @Test
   void helloFallsBackToHeloOnlyOn5xxAndTheClientSendsWhatMasqmailSends() throws Exception {
-    Canned ch = new Canned("220 hi\r\n502 no EHLO\r\n250 ok\r\n250 sender\r\n250 rcpt\r\n"
-        + "354 go\r\n250 queued\r\n221 bye\r\n");
+    Canned ch =
+        new Canned(
+            "220 hi\r\n502 no EHLO\r\n250 ok\r\n250 sender\r\n250 rcpt\r\n"
+                + "354 go\r\n250 queued\r\n221 bye\r\n");
     RemoteSettings s = RemoteSettings.builder("r", "me.example").build();
     SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null);
     client.open();
     byte[] body = "hi\n".getBytes(StandardCharsets.ISO_8859_1);
-    OutgoingMessage m = OutgoingMessage.of("ID1", new Address("a", "b.example"),
-        List.of(new Address("c", "d.example")), List.of(masq.message.Header.of("Subject", "s")),
-        () -> new ByteArrayInputStream(body), true, 20);
+    OutgoingMessage m =
+        OutgoingMessage.of(
+            "ID1",
+            new Address("a", "b.example"),
+            List.of(new Address("c", "d.example")),
+            List.of(masq.message.Header.of("Subject", "s")),
+            () -> new ByteArrayInputStream(body),
+            true,
+            20);
     List<RecipientResult> rs = client.send(m);
     client.quit();
     assertEquals(Outcome.DELIVERED, rs.get(0).outcome());
     assertEquals("250 queued", rs.get(0).reply());
-    assertEquals("EHLO me.example\r\nHELO me.example\r\nMAIL FROM:<a@b.example>\r\n"
-        + "RCPT TO:<c@d.example>\r\nDATA\r\nSubject: s\r\n\r\nhi\r\n.\r\nQUIT\r\n",
+    assertEquals(
+        "EHLO me.example\r\nHELO me.example\r\nMAIL FROM:<a@b.example>\r\n"
+            + "RCPT TO:<c@d.example>\r\nDATA\r\nSubject: s\r\n\r\nhi\r\n.\r\nQUIT\r\n",
         ch.sent.toString(StandardCharsets.ISO_8859_1));
   }
 
   @Test
-  void withPipeliningTheNextMessagesCommandsGoOutWithTheDataBeforeTheReplyToTheDot() throws Exception {
+  void withPipeliningTheNextMessagesCommandsGoOutWithTheDataBeforeTheReplyToTheDot()
+      throws Exception {
     // the server's lines come one per read, and each read notes what the client had sent by then
     List<String> sentAtRead = new java.util.ArrayList<>();
     Canned ch = new Canned("");
-    byte[] script = ("220 hi\r\n250-hello\r\n250 PIPELINING\r\n"
-        + "250 sender\r\n250 rcpt\r\n354 go\r\n250 queued one\r\n"
-        + "250 reset\r\n250 sender\r\n250 rcpt\r\n354 go\r\n250 queued two\r\n221 bye\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1);
-    ch.in = new InputStream() {
-      int pos;
+    byte[] script =
+        ("220 hi\r\n250-hello\r\n250 PIPELINING\r\n"
+                + "250 sender\r\n250 rcpt\r\n354 go\r\n250 queued one\r\n"
+                + "250 reset\r\n250 sender\r\n250 rcpt\r\n354 go\r\n250 queued two\r\n221 bye\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    ch.in =
+        new InputStream() {
+          int pos;
 
-      @Override
-      public int read() {
-        return pos < script.length ? script[pos++] : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (pos >= script.length) {
-          return -1;
-        }
-        sentAtRead.add(ch.sent.toString(StandardCharsets.ISO_8859_1));
-        int n = 0;
-        while (n < len && pos < script.length) {
-          b[off + n++] = script[pos++];
-          if (b[off + n - 1] == '\n') {
-            break;
+          @Override
+          public int read() {
+            return pos < script.length ? script[pos++] : -1;
           }
-        }
-        return n;
-      }
-    };
-    SmtpClient client = new SmtpClient(new SmtpConnection(ch),
-        RemoteSettings.builder("r", "me.example").build(), "canned", null);
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (pos >= script.length) {
+              return -1;
+            }
+            sentAtRead.add(ch.sent.toString(StandardCharsets.ISO_8859_1));
+            int n = 0;
+            while (n < len && pos < script.length) {
+              b[off + n++] = script[pos++];
+              if (b[off + n - 1] == '\n') {
+                break;
+              }
+            }
+            return n;
+          }
+        };
+    SmtpClient client =
+        new SmtpClient(
+            new SmtpConnection(ch),
+            RemoteSettings.builder("r", "me.example").build(),
+            "canned",
+            null);
     client.open();
-    OutgoingMessage one = OutgoingMessage.of("ID1", new Address("a", "b.example"),
-        List.of(new Address("c", "d.example")), List.of(),
-        () -> new ByteArrayInputStream("1\n".getBytes(StandardCharsets.ISO_8859_1)), false, 2);
-    OutgoingMessage two = OutgoingMessage.of("ID2", new Address("a", "b.example"),
-        List.of(new Address("e", "d.example")), List.of(),
-        () -> new ByteArrayInputStream("2\n".getBytes(StandardCharsets.ISO_8859_1)), false, 2);
+    OutgoingMessage one =
+        OutgoingMessage.of(
+            "ID1",
+            new Address("a", "b.example"),
+            List.of(new Address("c", "d.example")),
+            List.of(),
+            () -> new ByteArrayInputStream("1\n".getBytes(StandardCharsets.ISO_8859_1)),
+            false,
+            2);
+    OutgoingMessage two =
+        OutgoingMessage.of(
+            "ID2",
+            new Address("a", "b.example"),
+            List.of(new Address("e", "d.example")),
+            List.of(),
+            () -> new ByteArrayInputStream("2\n".getBytes(StandardCharsets.ISO_8859_1)),
+            false,
+            2);
     List<RecipientResult> r1 = client.send(one, two);
     List<RecipientResult> r2 = client.send(two, null);
     client.quit();
     assertEquals("250 queued one", r1.get(0).reply());
     assertEquals("250 queued two", r2.get(0).reply());
-    String both = "EHLO me.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
-        + "\r\n1\r\n.\r\nRSET\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<e@d.example>\r\nDATA\r\n";
+    String both =
+        "EHLO me.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
+            + "\r\n1\r\n.\r\nRSET\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<e@d.example>\r\nDATA\r\n";
     assertEquals(both, sentAtRead.get(6), "when the reply to the first dot is read");
     assertEquals(both + "\r\n2\r\n.\r\nQUIT\r\n", ch.sent.toString(StandardCharsets.ISO_8859_1));
   }
 
   @Test
   void addressesWithControlCharactersAreNeverSent() throws Exception {
-    Canned ch = new Canned("220 hi\r\n250 hello\r\n250 sender\r\n250 rcpt\r\n"
-        + "354 go\r\n250 queued\r\n221 bye\r\n");
-    SmtpClient client = new SmtpClient(new SmtpConnection(ch),
-        RemoteSettings.builder("r", "me.example").build(), "canned", null);
+    Canned ch =
+        new Canned(
+            "220 hi\r\n250 hello\r\n250 sender\r\n250 rcpt\r\n"
+                + "354 go\r\n250 queued\r\n221 bye\r\n");
+    SmtpClient client =
+        new SmtpClient(
+            new SmtpConnection(ch),
+            RemoteSettings.builder("r", "me.example").build(),
+            "canned",
+            null);
     client.open();
-    OutgoingMessage m = OutgoingMessage.of("ID2", new Address("a", "b.example"),
-        List.of(new Address("x\r\nRSET", "d.example"), new Address("c", "d.example")), List.of(),
-        () -> new ByteArrayInputStream(new byte[0]), false, 0);
+    OutgoingMessage m =
+        OutgoingMessage.of(
+            "ID2",
+            new Address("a", "b.example"),
+            List.of(new Address("x\r\nRSET", "d.example"), new Address("c", "d.example")),
+            List.of(),
+            () -> new ByteArrayInputStream(new byte[0]),
+            false,
+            0);
     List<RecipientResult> rs = client.send(m);
     assertEquals(Outcome.FAILED, rs.get(0).outcome());
     assertEquals(Outcome.DELIVERED, rs.get(1).outcome());
     assertFalse(ch.sent.toString(StandardCharsets.ISO_8859_1).contains("RSET"));
-    OutgoingMessage evil = OutgoingMessage.of("ID3", new Address("a\nMAIL", "b.example"),
-        List.of(new Address("c", "d.example")), List.of(),
-        () -> new ByteArrayInputStream(new byte[0]), false, 0);
+    OutgoingMessage evil =
+        OutgoingMessage.of(
+            "ID3",
+            new Address("a\nMAIL", "b.example"),
+            List.of(new Address("c", "d.example")),
+            List.of(),
+            () -> new ByteArrayInputStream(new byte[0]),
+            false,
+            0);
     assertEquals(Outcome.FAILED, client.send(evil).get(0).outcome());
   }
 
   @Test
   void shellWords() {
-    assertEquals(List.of("a", "b c", "d$e", "f\"g", "h i", "j\\k", "l"),
+    assertEquals(
+        List.of("a", "b c", "d$e", "f\"g", "h i", "j\\k", "l"),
         masq.route.Words.split(" a 'b c' \"d$e\" \"f\\\"g\" h\\ i 'j\\k' l # comment"));
     assertEquals(List.of("", "x"), masq.route.Words.split("'' x"));
     assertThrows(IllegalArgumentException.class, () -> masq.route.Words.split("a 'b"));

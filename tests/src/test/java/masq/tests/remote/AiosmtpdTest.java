@@ -78,18 +78,31 @@ class AiosmtpdTest {
   @Test
   void fourXxAndFiveXxPerRecipientInOneTransactionAndMessagesShareTheConnection() throws Exception {
     Path rec = peers.aiosmtpd(port);
-    List<RecipientResult> rs = send(to().build(),
-        msg("P1", "joe@home.example", "body \u00e9t\u00e9\n", "ok@far.example", "temp1@far.example",
-            "bad1@far.example"),
-        msg("P2", "joe@home.example", "second\n", "ok2@far.example"));
-    assertEquals(List.of("P1 bad1@far.example FAILED", "P1 ok@far.example DELIVERED",
-        "P1 temp1@far.example DEFERRED", "P2 ok2@far.example DELIVERED"), outcomes(rs));
+    List<RecipientResult> rs =
+        send(
+            to().build(),
+            msg(
+                "P1",
+                "joe@home.example",
+                "body \u00e9t\u00e9\n",
+                "ok@far.example",
+                "temp1@far.example",
+                "bad1@far.example"),
+            msg("P2", "joe@home.example", "second\n", "ok2@far.example"));
+    assertEquals(
+        List.of(
+            "P1 bad1@far.example FAILED",
+            "P1 ok@far.example DELIVERED",
+            "P1 temp1@far.example DEFERRED",
+            "P2 ok2@far.example DELIVERED"),
+        outcomes(rs));
     for (RecipientResult r : rs) {
-      String want = switch (r.recipient().localPart()) {
-        case "temp1" -> "451 4.2.1 mailbox busy, try later";
-        case "bad1" -> "550 5.1.1 no such user here";
-        default -> "250 2.0.0 queued as";
-      };
+      String want =
+          switch (r.recipient().localPart()) {
+            case "temp1" -> "451 4.2.1 mailbox busy, try later";
+            case "bad1" -> "550 5.1.1 no such user here";
+            default -> "250 2.0.0 queued as";
+          };
       assertTrue(r.reply().startsWith(want), r.reply());
     }
     List<String> ev = events(rec);
@@ -107,11 +120,18 @@ class AiosmtpdTest {
     Path rec = peers.aiosmtpd(port);
     for (boolean pipelining : new boolean[] {true, false}) {
       String id = pipelining ? "R1" : "R2";
-      List<RecipientResult> rs = send(to().pipelining(pipelining).build(),
-          msg(id, "joe@home.example", "x\n", "temp2@far.example", "bad2@far.example"),
-          msg(id + "b", "joe@home.example", "x\n", "temp3@far.example", "ok3@far.example"));
-      assertEquals(List.of(id + " bad2@far.example FAILED", id + " temp2@far.example DEFERRED",
-          id + "b ok3@far.example DELIVERED", id + "b temp3@far.example DEFERRED"), outcomes(rs));
+      List<RecipientResult> rs =
+          send(
+              to().pipelining(pipelining).build(),
+              msg(id, "joe@home.example", "x\n", "temp2@far.example", "bad2@far.example"),
+              msg(id + "b", "joe@home.example", "x\n", "temp3@far.example", "ok3@far.example"));
+      assertEquals(
+          List.of(
+              id + " bad2@far.example FAILED",
+              id + " temp2@far.example DEFERRED",
+              id + "b ok3@far.example DELIVERED",
+              id + "b temp3@far.example DEFERRED"),
+          outcomes(rs));
     }
     List<String> ms = messages(rec);
     assertEquals(2, ms.size(), ms.toString()); // only the R1b and R2b messages had a taker
@@ -123,9 +143,11 @@ class AiosmtpdTest {
   @Test
   void aMessageOverTheServersSizeLimitFailsWithoutBeingSent() throws Exception {
     Path rec = peers.aiosmtpd(port, "--size", "300");
-    List<RecipientResult> rs = send(to().build(),
-        msg("S1", "joe@home.example", "x".repeat(1000) + "\n", "ok@far.example"),
-        msg("S2", "joe@home.example", "small\n", "ok@far.example"));
+    List<RecipientResult> rs =
+        send(
+            to().build(),
+            msg("S1", "joe@home.example", "x".repeat(1000) + "\n", "ok@far.example"),
+            msg("S2", "joe@home.example", "small\n", "ok@far.example"));
     assertEquals(List.of("S1 ok@far.example FAILED", "S2 ok@far.example DELIVERED"), outcomes(rs));
     assertTrue(rs.get(0).reply().contains("exceeds the limit of 300"), rs.get(0).reply());
     assertEquals(1, events(rec).size(), events(rec).toString());
@@ -133,13 +155,23 @@ class AiosmtpdTest {
 
   @Test
   void starttlsWithAPrivateCaAndEachAuthMechanism() throws Exception {
-    Path rec = peers.aiosmtpd(port, "--starttls", good.serverCert().toString(),
-        good.serverKey().toString(), "--auth", "masq:s3cret pass");
+    Path rec =
+        peers.aiosmtpd(
+            port,
+            "--starttls",
+            good.serverCert().toString(),
+            good.serverKey().toString(),
+            "--auth",
+            "masq:s3cret pass");
     int n = 0;
     for (AuthMechanism mech : AuthMechanism.values()) {
-      RemoteSettings s = to().tls(Tls.STARTTLS).tlsTrustFile(good.caCert())
-          .auth(mech, "masq", "s3cret pass").build();
-      List<RecipientResult> rs = send(s, msg("A" + mech, "joe@home.example", "secret\n", "ok@far.example"));
+      RemoteSettings s =
+          to().tls(Tls.STARTTLS)
+              .tlsTrustFile(good.caCert())
+              .auth(mech, "masq", "s3cret pass")
+              .build();
+      List<RecipientResult> rs =
+          send(s, msg("A" + mech, "joe@home.example", "secret\n", "ok@far.example"));
       assertEquals(List.of("A" + mech + " ok@far.example DELIVERED"), outcomes(rs));
       n++;
     }
@@ -152,14 +184,21 @@ class AiosmtpdTest {
 
   @Test
   void aWrongPasswordDefersWithTheServersReply() throws Exception {
-    Path rec = peers.aiosmtpd(port, "--starttls", good.serverCert().toString(),
-        good.serverKey().toString(), "--auth", "masq:right");
+    Path rec =
+        peers.aiosmtpd(
+            port,
+            "--starttls",
+            good.serverCert().toString(),
+            good.serverKey().toString(),
+            "--auth",
+            "masq:right");
     for (AuthMechanism mech : AuthMechanism.values()) {
-      RemoteSettings s = to().tls(Tls.STARTTLS).tlsTrustFile(good.caCert())
-          .auth(mech, "masq", "wrong").build();
+      RemoteSettings s =
+          to().tls(Tls.STARTTLS).tlsTrustFile(good.caCert()).auth(mech, "masq", "wrong").build();
       List<RecipientResult> rs = send(s, msg("B1", "joe@home.example", "x\n", "ok@far.example"));
       assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
-      assertTrue(rs.get(0).reply().contains("535 5.7.8 Authentication credentials invalid"),
+      assertTrue(
+          rs.get(0).reply().contains("535 5.7.8 Authentication credentials invalid"),
           rs.get(0).reply());
       assertFalse(rs.get(0).reply().contains("wrong"), "the secret stays out of results");
     }
@@ -170,41 +209,55 @@ class AiosmtpdTest {
   void tlsRequiredButNotOfferedDefersAndNothingIsSentInClear() throws Exception {
     Path rec = peers.aiosmtpd(port);
     RemoteSettings s = to().tls(Tls.STARTTLS).tlsTrustFile(good.caCert()).build();
-    List<RecipientResult> rs = send(s, msg("T1", "joe@home.example", "private\n", "ok@far.example"));
+    List<RecipientResult> rs =
+        send(s, msg("T1", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains("does not offer STARTTLS"), rs.get(0).reply());
     assertEquals(List.of(), events(rec));
     assertEquals(List.of(), messages(rec));
     Path missing = tmp.resolve("no-such-ca.pem");
-    rs = send(to().tls(Tls.STARTTLS).tlsTrustFile(missing).build(),
-        msg("T2", "joe@home.example", "private\n", "ok@far.example"));
+    rs =
+        send(
+            to().tls(Tls.STARTTLS).tlsTrustFile(missing).build(),
+            msg("T2", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains(missing.toString()), rs.get(0).reply());
   }
 
   @Test
   void anUntrustedOrMisnamedCertificateDefersUnlessVerificationIsOff() throws Exception {
-    Path rec = peers.aiosmtpd(port, "--starttls", good.serverCert().toString(),
-        good.serverKey().toString());
-    for (RemoteSettings s : List.of(to().tls(Tls.STARTTLS).tlsTrustFile(otherCa.caCert()).build(),
-        to().tls(Tls.STARTTLS).build())) { // the JDK's CAs do not know the test CA either
+    Path rec =
+        peers.aiosmtpd(
+            port, "--starttls", good.serverCert().toString(), good.serverKey().toString());
+    for (RemoteSettings s :
+        List.of(
+            to().tls(Tls.STARTTLS).tlsTrustFile(otherCa.caCert()).build(),
+            to().tls(Tls.STARTTLS).build())) { // the JDK's CAs do not know the test CA either
       List<RecipientResult> rs = send(s, msg("U1", "joe@home.example", "x\n", "ok@far.example"));
       assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
-      assertTrue(rs.get(0).reply().startsWith("TLS with [127.0.0.1]:" + port + " failed"),
+      assertTrue(
+          rs.get(0).reply().startsWith("TLS with [127.0.0.1]:" + port + " failed"),
           rs.get(0).reply());
     }
     assertEquals(List.of(), events(rec));
     RemoteSettings off = to().tls(Tls.STARTTLS).tlsVerify(false).build();
-    assertEquals(List.of("U2 ok@far.example DELIVERED"),
+    assertEquals(
+        List.of("U2 ok@far.example DELIVERED"),
         outcomes(send(off, msg("U2", "joe@home.example", "x\n", "ok@far.example"))));
     peers.close();
 
     peers = new Peers(tmp);
     port = Peers.freePort();
-    rec = peers.aiosmtpd(port, "--starttls", wrongName.serverCert().toString(),
-        wrongName.serverKey().toString());
-    List<RecipientResult> rs = send(to().tls(Tls.STARTTLS).tlsTrustFile(wrongName.caCert()).build(),
-        msg("U3", "joe@home.example", "x\n", "ok@far.example"));
+    rec =
+        peers.aiosmtpd(
+            port,
+            "--starttls",
+            wrongName.serverCert().toString(),
+            wrongName.serverKey().toString());
+    List<RecipientResult> rs =
+        send(
+            to().tls(Tls.STARTTLS).tlsTrustFile(wrongName.caCert()).build(),
+            msg("U3", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains("127.0.0.1"), rs.get(0).reply());
     assertEquals(List.of(), events(rec));
@@ -212,16 +265,30 @@ class AiosmtpdTest {
 
   @Test
   void smtpsIsTlsFromTheFirstByte() throws Exception {
-    Path rec = peers.aiosmtpd(port, "--smtps", good.serverCert().toString(),
-        good.serverKey().toString(), "--auth", "masq:pw");
-    RemoteSettings s = to().tls(Tls.SMTPS).tlsTrustFile(good.caCert())
-        .auth(AuthMechanism.PLAIN, "masq", "pw").build();
+    Path rec =
+        peers.aiosmtpd(
+            port,
+            "--smtps",
+            good.serverCert().toString(),
+            good.serverKey().toString(),
+            "--auth",
+            "masq:pw");
+    RemoteSettings s =
+        to().tls(Tls.SMTPS)
+            .tlsTrustFile(good.caCert())
+            .auth(AuthMechanism.PLAIN, "masq", "pw")
+            .build();
     List<RecipientResult> rs = send(s, msg("X1", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(List.of("X1 ok@far.example DELIVERED"), outcomes(rs));
     assertTrue(messages(rec).get(0).contains("\"tls\": 1"), messages(rec).get(0));
-    RemoteSettings plain = to().build(); // a plain client to a TLS port gets no greeting it can read
-    rs = send(plain.toBuilder().timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofSeconds(2))).build(),
-        msg("X2", "joe@home.example", "x\n", "ok@far.example"));
+    RemoteSettings plain =
+        to().build(); // a plain client to a TLS port gets no greeting it can read
+    rs =
+        send(
+            plain.toBuilder()
+                .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofSeconds(2)))
+                .build(),
+            msg("X2", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
   }
 }

@@ -26,8 +26,11 @@ final class Msgs {
 
   static OutgoingMessage msg(String id, String from, String body, String... rcpts) {
     byte[] b = body.getBytes(StandardCharsets.ISO_8859_1);
-    List<Header> headers = List.of(Header.of("From", from), Header.of("Subject", "test " + id),
-        Header.of("Message-ID", "<" + id + "@test.example>"));
+    List<Header> headers =
+        List.of(
+            Header.of("From", from),
+            Header.of("Subject", "test " + id),
+            Header.of("Message-ID", "<" + id + "@test.example>"));
     List<Address> to = new ArrayList<>();
     for (String r : rcpts) {
       to.add(addr(r));
@@ -40,13 +43,20 @@ final class Msgs {
     for (Header h : headers) {
       size += h.raw().length();
     }
-    return OutgoingMessage.of(id, from.isEmpty() ? Address.NULL : addr(from), to, headers,
-        () -> new ByteArrayInputStream(b), eight, size + 1);
+    return OutgoingMessage.of(
+        id,
+        from.isEmpty() ? Address.NULL : addr(from),
+        to,
+        headers,
+        () -> new ByteArrayInputStream(b),
+        eight,
+        size + 1);
   }
 
   /** Settings for tests: short timeouts, helo name "client.test". */
   static RemoteSettings.Builder settings(String route) {
-    return RemoteSettings.builder(route, "client.test").timeouts(RemoteSettings.Timeouts.all(Duration.ofSeconds(10)));
+    return RemoteSettings.builder(route, "client.test")
+        .timeouts(RemoteSettings.Timeouts.all(Duration.ofSeconds(10)));
   }
 
   static List<RecipientResult> send(RemoteSettings s, OutgoingMessage... m) {
@@ -95,14 +105,17 @@ final class Msgs {
   }
 
   /**
-   * Sends one message to {@code ok@x.example} with all timeouts at {@code timeout}; asserts it
-   * is deferred within ten seconds, for a reason containing {@code why}.
+   * Sends one message to {@code ok@x.example} with all timeouts at {@code timeout}; asserts it is
+   * deferred within ten seconds, for a reason containing {@code why}.
    */
   static void assertDeferredSoon(RemoteSettings.Builder b, Duration timeout, String why) {
     long t0 = System.nanoTime();
-    List<RecipientResult> rs = send(b.timeouts(RemoteSettings.Timeouts.all(timeout)).build(),
-        msg("SLOW", "joe@home.example", "x\n", "ok@x.example"));
-    org.junit.jupiter.api.Assertions.assertEquals(List.of("SLOW ok@x.example DEFERRED"), outcomes(rs));
+    List<RecipientResult> rs =
+        send(
+            b.timeouts(RemoteSettings.Timeouts.all(timeout)).build(),
+            msg("SLOW", "joe@home.example", "x\n", "ok@x.example"));
+    org.junit.jupiter.api.Assertions.assertEquals(
+        List.of("SLOW ok@x.example DEFERRED"), outcomes(rs));
     org.junit.jupiter.api.Assertions.assertTrue(rs.get(0).reply().contains(why), rs.get(0).reply());
     org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
   }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Direct delivery (no mail_host) with MX records served by dnsmasq on a loopback port: two MX
- * hosts where the first is down, preference order, implicit MX, an unknown domain, byname.
+ * Direct delivery (no mail_host) with MX records served by dnsmasq on a loopback port: two MX hosts
+ * where the first is down, preference order, implicit MX, an unknown domain, byname.
  */
 class MxTest {
   @TempDir Path tmp;
@@ -36,11 +36,16 @@ class MxTest {
     dns = Peers.freePort();
     sinkA = peers.smtpSink("127.0.0.1", port);
     sinkB = peers.smtpSink("127.0.0.3", port);
-    peers.dnsmasq(dns,
-        "--mx-host=two.test,mx1.two.test,10", "--mx-host=two.test,mx2.two.test,20",
-        "--host-record=mx1.two.test,127.0.0.2", "--host-record=mx2.two.test,127.0.0.1",
-        "--mx-host=pref.test,low.pref.test,20", "--mx-host=pref.test,high.pref.test,10",
-        "--host-record=low.pref.test,127.0.0.1", "--host-record=high.pref.test,127.0.0.3",
+    peers.dnsmasq(
+        dns,
+        "--mx-host=two.test,mx1.two.test,10",
+        "--mx-host=two.test,mx2.two.test,20",
+        "--host-record=mx1.two.test,127.0.0.2",
+        "--host-record=mx2.two.test,127.0.0.1",
+        "--mx-host=pref.test,low.pref.test,20",
+        "--mx-host=pref.test,high.pref.test,10",
+        "--host-record=low.pref.test,127.0.0.1",
+        "--host-record=high.pref.test,127.0.0.3",
         "--host-record=plain.test,127.0.0.1");
   }
 
@@ -50,29 +55,50 @@ class MxTest {
   }
 
   RemoteSettings.Builder direct() {
-    return settings("direct").smtpPort(port).resolveList(List.of(Resolver.DNS_MX))
+    return settings("direct")
+        .smtpPort(port)
+        .resolveList(List.of(Resolver.DNS_MX))
         .dnsServer("127.0.0.1:" + dns);
   }
 
   @Test
   void eachDomainGoesToItsBestReachableMx() throws Exception {
-    List<RecipientResult> rs = send(direct().build(),
-        msg("X1", "joe@home.example", "hello\n", "a@two.test", "b@pref.test", "c@plain.test",
-            "d@nx.test", "e@TWO.test"));
-    assertEquals(List.of("X1 a@two.test DELIVERED", "X1 b@pref.test DELIVERED",
-        "X1 c@plain.test DELIVERED", "X1 d@nx.test DEFERRED", "X1 e@TWO.test DELIVERED"),
+    List<RecipientResult> rs =
+        send(
+            direct().build(),
+            msg(
+                "X1",
+                "joe@home.example",
+                "hello\n",
+                "a@two.test",
+                "b@pref.test",
+                "c@plain.test",
+                "d@nx.test",
+                "e@TWO.test"));
+    assertEquals(
+        List.of(
+            "X1 a@two.test DELIVERED",
+            "X1 b@pref.test DELIVERED",
+            "X1 c@plain.test DELIVERED",
+            "X1 d@nx.test DEFERRED",
+            "X1 e@TWO.test DELIVERED"),
         outcomes(rs));
     for (RecipientResult r : rs) {
-      String want = switch (r.recipient().localPart()) {
-        case "a", "e" -> "mx2.two.test [127.0.0.1]:" + port; // mx1 (127.0.0.2) refuses
-        case "b" -> "high.pref.test [127.0.0.3]:" + port; // preference 10 before 20
-        case "c" -> "plain.test [127.0.0.1]:" + port; // no MX: its own address
-        default -> "nx.test";
-      };
+      String want =
+          switch (r.recipient().localPart()) {
+            case "a", "e" -> "mx2.two.test [127.0.0.1]:" + port; // mx1 (127.0.0.2) refuses
+            case "b" -> "high.pref.test [127.0.0.3]:" + port; // preference 10 before 20
+            case "c" -> "plain.test [127.0.0.1]:" + port; // no MX: its own address
+            default -> "nx.test";
+          };
       assertEquals(want, r.host(), r.toString());
     }
-    String nx = rs.stream().filter(r -> r.recipient().localPart().equals("d")).findFirst()
-        .orElseThrow().reply();
+    String nx =
+        rs.stream()
+            .filter(r -> r.recipient().localPart().equals("d"))
+            .findFirst()
+            .orElseThrow()
+            .reply();
     assertTrue(nx.startsWith("cannot resolve nx.test"), nx);
     String a = String.join("\n", SmtpSinkTest.waitDumps(sinkA, 2));
     assertTrue(a.contains("X-Rcpt-Args: <a@two.test>\nX-Rcpt-Args: <e@TWO.test>"), a);
@@ -83,15 +109,21 @@ class MxTest {
 
   @Test
   void unresolvableFailsWithConnectErrorFailAndIpLiteralsNeedNoDns() throws Exception {
-    List<RecipientResult> rs = send(direct().connectErrorFail(true).build(),
-        msg("X2", "joe@home.example", "x\n", "d@nx.test", "lit@[127.0.0.3]"));
+    List<RecipientResult> rs =
+        send(
+            direct().connectErrorFail(true).build(),
+            msg("X2", "joe@home.example", "x\n", "d@nx.test", "lit@[127.0.0.3]"));
     assertEquals(List.of("X2 d@nx.test FAILED", "X2 lit@[127.0.0.3] DELIVERED"), outcomes(rs));
   }
 
   @Test
   void bynameUsesTheSystemResolver() throws Exception {
-    RemoteSettings s = settings("byname").mailHost("localhost").smtpPort(port)
-        .resolveList(List.of(Resolver.BYNAME)).build();
+    RemoteSettings s =
+        settings("byname")
+            .mailHost("localhost")
+            .smtpPort(port)
+            .resolveList(List.of(Resolver.BYNAME))
+            .build();
     List<RecipientResult> rs = send(s, msg("X3", "joe@home.example", "x\n", "z@anything.example"));
     assertEquals(List.of("X3 z@anything.example DELIVERED"), outcomes(rs));
   }

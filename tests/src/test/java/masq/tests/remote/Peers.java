@@ -17,10 +17,9 @@ import java.util.concurrent.TimeUnit;
 import masq.tests.Sandbox;
 
 /**
- * Real peers for the remote-delivery tests, started on loopback and stopped by the tests:
- * Postfix's smtp-sink, a recording aiosmtpd server (smtpd.py, run with Debian's
- * /usr/bin/python3), dnsmasq, and a test CA made with openssl. A peer that cannot start fails
- * the test; nothing is skipped.
+ * Real peers for the remote-delivery tests, started on loopback and stopped by the tests: Postfix's
+ * smtp-sink, a recording aiosmtpd server (smtpd.py, run with Debian's /usr/bin/python3), dnsmasq,
+ * and a test CA made with openssl. A peer that cannot start fails the test; nothing is skipped.
  */
 final class Peers implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
@@ -43,8 +42,8 @@ final class Peers implements AutoCloseable {
   Path smtpSink(String ip, int port, String... extra) throws Exception {
     Path dump = Files.createDirectories(dir.resolve("sink-" + ip + "-" + port));
     Files.setPosixFilePermissions(dump, PosixFilePermissions.fromString("rwxrwxrwx"));
-    List<String> cmd = new ArrayList<>(List.of("/usr/sbin/smtp-sink", "-u", "nobody", "-d",
-        dump + "/"));
+    List<String> cmd =
+        new ArrayList<>(List.of("/usr/sbin/smtp-sink", "-u", "nobody", "-d", dump + "/"));
     cmd.addAll(Arrays.asList(extra));
     cmd.add(ip + ":" + port);
     cmd.add("64");
@@ -62,27 +61,44 @@ final class Peers implements AutoCloseable {
         Files.copy(in, script);
       }
     }
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(),
-        Integer.toString(port), record.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/python3", script.toString(), Integer.toString(port), record.toString()));
     cmd.addAll(Arrays.asList(options));
-    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("aiosmtpd-" + port + ".err").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectError(dir.resolve("aiosmtpd-" + port + ".err").toFile())
+            .start();
     started.add(p);
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = r.readLine();
     if (!"READY".equals(line)) {
-      throw new IllegalStateException("aiosmtpd did not start: "
-          + Files.readString(dir.resolve("aiosmtpd-" + port + ".err")));
+      throw new IllegalStateException(
+          "aiosmtpd did not start: " + Files.readString(dir.resolve("aiosmtpd-" + port + ".err")));
     }
     return record;
   }
 
-  /** dnsmasq answering for *.test on 127.0.0.1:port with the given --mx-host/--host-record options. */
+  /**
+   * dnsmasq answering for *.test on 127.0.0.1:port with the given --mx-host/--host-record options.
+   */
   void dnsmasq(int port, String... records) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("/usr/sbin/dnsmasq", "--keep-in-foreground",
-        "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1",
-        "--bind-interfaces", "--no-resolv", "--no-hosts", "--pid-file=", "--local=/test/",
-        "--log-facility=" + dir.resolve("dnsmasq.log")));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "/usr/sbin/dnsmasq",
+                "--keep-in-foreground",
+                "--conf-file=/dev/null",
+                "--port=" + port,
+                "--listen-address=127.0.0.1",
+                "--bind-interfaces",
+                "--no-resolv",
+                "--no-hosts",
+                "--pid-file=",
+                "--local=/test/",
+                "--log-facility=" + dir.resolve("dnsmasq.log")));
     cmd.addAll(Arrays.asList(records));
     start(cmd);
     Process p = started.get(started.size() - 1);
@@ -104,13 +120,54 @@ final class Peers implements AutoCloseable {
 
   Pki pki(String name, String san) throws Exception {
     Path d = Files.createDirectories(dir.resolve("pki-" + name));
-    run(d, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=masq test CA " + name);
-    run(d, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
-        "-out", "server.csr", "-subj", "/CN=masq test server");
+    run(
+        d,
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-subj",
+        "/CN=masq test CA " + name);
+    run(
+        d,
+        "openssl",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=masq test server");
     Files.writeString(d.resolve("ext"), "subjectAltName=" + san + "\n");
-    run(d, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "ext");
+    run(
+        d,
+        "openssl",
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-out",
+        "server.pem",
+        "-extfile",
+        "ext");
     return new Pki(d.resolve("ca.pem"), d.resolve("server.pem"), d.resolve("server.key"));
   }
 
@@ -123,9 +180,13 @@ final class Peers implements AutoCloseable {
   }
 
   private void start(List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(Path.of(cmd.get(0)).getFileName() + "-" + started.size() + ".out").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                dir.resolve(Path.of(cmd.get(0)).getFileName() + "-" + started.size() + ".out")
+                    .toFile())
+            .start();
     started.add(p);
   }
 

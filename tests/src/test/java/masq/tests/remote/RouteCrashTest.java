@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of masq-deliver --route while it sends to smtp-sink, again and again: in the end
- * every message reached the sink at least once and the spool is empty and clean. Duplicates
- * come only from a kill between the server's 250 and the removal (the window documented in
- * spool-format.md); they are counted and printed.
+ * kill -9 of masq-deliver --route while it sends to smtp-sink, again and again: in the end every
+ * message reached the sink at least once and the spool is empty and clean. Duplicates come only
+ * from a kill between the server's 250 and the removal (the window documented in spool-format.md);
+ * they are counted and printed.
  */
 class RouteCrashTest {
   @TempDir Path dir;
@@ -47,8 +47,12 @@ class RouteCrashTest {
       Sandbox s = new Sandbox(dir.resolve("box"), "query_routes.isp = \"" + route + "\"\n");
       Config cfg = Config.load(s.conf, Map.of(), false);
       Spool spool = Spool.open(cfg.spoolDir(), Clock.systemUTC(), ProcessHandle.current().pid());
-      MailLog log = new MailLog(cfg.logDir(), Clock.systemUTC(), ZoneId.systemDefault(),
-          ProcessHandle.current().pid());
+      MailLog log =
+          new MailLog(
+              cfg.logDir(),
+              Clock.systemUTC(),
+              ZoneId.systemDefault(),
+              ProcessHandle.current().pid());
       Set<String> injected = new TreeSet<>();
       Random random = new Random(7);
       int killed = 0;
@@ -56,17 +60,40 @@ class RouteCrashTest {
       for (int k = 0; k < kills; k++) {
         while (spool.ids().size() < 300) {
           String subject = "k" + next++;
-          String msg = "Subject: " + subject + "\n\n" + "y".repeat(70).concat("\n").repeat(20)
-              + "END " + subject + "\n";
-          Submission.Request req = new Submission.Request(new Address("alice", "test.example"), null,
-              List.of(new Address("bob", "far.example")), false, false, "local", "t", 0, null, null);
-          Submission.accept(new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg,
-              spool, log);
+          String msg =
+              "Subject: "
+                  + subject
+                  + "\n\n"
+                  + "y".repeat(70).concat("\n").repeat(20)
+                  + "END "
+                  + subject
+                  + "\n";
+          Submission.Request req =
+              new Submission.Request(
+                  new Address("alice", "test.example"),
+                  null,
+                  List.of(new Address("bob", "far.example")),
+                  false,
+                  false,
+                  "local",
+                  "t",
+                  0,
+                  null,
+                  null);
+          Submission.accept(
+              new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
           injected.add(subject);
         }
-        Process p = new ProcessBuilder(Sandbox.bin("masq-deliver").toString(), "-C", s.conf.toString(),
-            "--route", "isp").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+        Process p =
+            new ProcessBuilder(
+                    Sandbox.bin("masq-deliver").toString(),
+                    "-C",
+                    s.conf.toString(),
+                    "--route",
+                    "isp")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         Thread.sleep(100 + random.nextInt(500));
         if (p.isAlive()) {
           killed++;
@@ -90,9 +117,17 @@ class RouteCrashTest {
       }
       assertEquals(injected, got.keySet(), "no message lost");
       int dup = got.values().stream().mapToInt(v -> v - 1).sum();
-      System.out.println("route crash: " + kills + " runs, " + killed + " killed while running; "
-          + injected.size() + " messages; duplicates at the sink: " + dup
-          + "; masq-queue check --repair: " + check.strip().lines().reduce((a, b) -> b).orElse(""));
+      System.out.println(
+          "route crash: "
+              + kills
+              + " runs, "
+              + killed
+              + " killed while running; "
+              + injected.size()
+              + " messages; duplicates at the sink: "
+              + dup
+              + "; masq-queue check --repair: "
+              + check.strip().lines().reduce((a, b) -> b).orElse(""));
     }
   }
 }

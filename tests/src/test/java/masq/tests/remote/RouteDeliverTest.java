@@ -17,18 +17,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Delivery over routes end to end: messages queued with the real masq-inject, sent by the real
- * masq-deliver to real peers on loopback (smtp-sink, the aiosmtpd recorder, a pipe script,
- * socat as a wrapper), the results read back from the peers, the spool, the mailboxes and the
- * log. Covers route choice (--route, online_query, online_file, nothing online, fallback to the
- * next route and last_route), rewriting at send time and per-recipient outcomes.
+ * masq-deliver to real peers on loopback (smtp-sink, the aiosmtpd recorder, a pipe script, socat as
+ * a wrapper), the results read back from the peers, the spool, the mailboxes and the log. Covers
+ * route choice (--route, online_query, online_file, nothing online, fallback to the next route and
+ * last_route), rewriting at send time and per-recipient outcomes.
  */
 class RouteDeliverTest {
   @TempDir Path tmp;
   Peers peers;
   Path routes;
 
-  static final String MESSAGE = "From: joe\nTo: Anna <anna@far.example>\nReply-To: joe\n"
-      + "Subject: routes\n\nfirst line\n.a dot line\n";
+  static final String MESSAGE =
+      "From: joe\nTo: Anna <anna@far.example>\nReply-To: joe\n"
+          + "Subject: routes\n\nfirst line\n.a dot line\n";
 
   @BeforeEach
   void start() throws Exception {
@@ -64,8 +65,9 @@ class RouteDeliverTest {
     return ids.get(ids.size() - 1);
   }
 
-  static final String REWRITE = "map_return_path_addresses = \"joe: jpublic@isp.example\"\n"
-      + "map_h_from_addresses = \"joe: Joe Public <jpublic@isp.example>\"\n";
+  static final String REWRITE =
+      "map_return_path_addresses = \"joe: jpublic@isp.example\"\n"
+          + "map_h_from_addresses = \"joe: Joe Public <jpublic@isp.example>\"\n";
 
   @Test
   void theSmartHostGetsTheEnvelopeAndHeadersRewrittenForTheRoute() throws Exception {
@@ -77,26 +79,32 @@ class RouteDeliverTest {
     String stored = box.message(id);
 
     Sandbox.Run dry = box.run("", "masq-deliver", "--route", "isp", "--dry-run").expect(0);
-    assertTrue(dry.out().contains("anna@far.example: remote, over route isp (127.0.0.1:" + port + ")"),
+    assertTrue(
+        dry.out().contains("anna@far.example: remote, over route isp (127.0.0.1:" + port + ")"),
         dry.out());
     assertEquals(List.of(id), box.queuedIds(), "--dry-run changes nothing");
 
     box.run("", "masq-deliver", "--route", "isp").expect(0);
     String got = SmtpSinkTest.waitDumps(dump, 1).get(0);
     assertTrue(got.contains("X-Mail-Args: <jpublic@isp.example>"), got);
-    assertTrue(got.contains("X-Rcpt-Args: <anna@far.example>\n") || got.contains("X-Rcpt-Args: <anna@far.example>\r\n"), got);
+    assertTrue(
+        got.contains("X-Rcpt-Args: <anna@far.example>\n")
+            || got.contains("X-Rcpt-Args: <anna@far.example>\r\n"),
+        got);
     assertTrue(got.contains("X-Rcpt-Args: <bob@other.example>"), got);
     String text = got.replace("\r\n", "\n");
     assertTrue(text.contains("\nFrom: Joe Public <jpublic@isp.example>\n"), text);
     assertTrue(text.contains("\nReply-To: joe\n"), "no rule for Reply-To: left alone: " + text);
     assertTrue(text.contains("\nTo: Anna <anna@far.example>\n"), text);
-    assertTrue(text.endsWith("\nfirst line\n.a dot line\n\n"), "body as stored, dots unstuffed: " + text);
+    assertTrue(
+        text.endsWith("\nfirst line\n.a dot line\n\n"), "body as stored, dots unstuffed: " + text);
     // the rest of the stored header section went out byte for byte
     String storedRest = stored.substring(stored.indexOf("\nTo:"));
     assertTrue(text.contains(storedRest), text);
     assertEquals(List.of(), box.queuedIds());
     String log = box.log();
-    assertTrue(log.contains(id + " => anna@far.example route=isp host=[127.0.0.1]:" + port + " 250"), log);
+    assertTrue(
+        log.contains(id + " => anna@far.example route=isp host=[127.0.0.1]:" + port + " 250"), log);
     assertTrue(log.contains(id + " Completed"), log);
   }
 
@@ -116,11 +124,19 @@ class RouteDeliverTest {
     assertEquals(stored, box.message(id), "the spooled message never changes");
     String env = box.envelope(id);
     assertTrue(env.contains("rcpt\tD\t1\t"), env);
-    assertTrue(env.matches("(?s).*rcpt\tP\t1\t\\d+\t<temp@far\\.example>\t\t451 4\\.2\\.1 mailbox busy.*"), env);
-    assertTrue(env.matches("(?s).*rcpt\tF\t1\t\\d+\t<bad@far\\.example>\t\t550 5\\.1\\.1 no such user.*"), env);
+    assertTrue(
+        env.matches("(?s).*rcpt\tP\t1\t\\d+\t<temp@far\\.example>\t\t451 4\\.2\\.1 mailbox busy.*"),
+        env);
+    assertTrue(
+        env.matches("(?s).*rcpt\tF\t1\t\\d+\t<bad@far\\.example>\t\t550 5\\.1\\.1 no such user.*"),
+        env);
     String log = box.log();
-    assertTrue(log.contains(id + " == temp@far.example route=isp host=[127.0.0.1]:" + port + " 451 4.2.1"), log);
-    assertTrue(log.contains(id + " ** bad@far.example route=isp host=[127.0.0.1]:" + port + " 550 5.1.1"), log);
+    assertTrue(
+        log.contains(id + " == temp@far.example route=isp host=[127.0.0.1]:" + port + " 451 4.2.1"),
+        log);
+    assertTrue(
+        log.contains(id + " ** bad@far.example route=isp host=[127.0.0.1]:" + port + " 550 5.1.1"),
+        log);
     // the bounce went to joe's local mailbox, with the server's reply
     Path mbox = box.mailDir.resolve("joe");
     assertTrue(Files.exists(mbox), "bounce delivered in the same run");
@@ -138,7 +154,8 @@ class RouteDeliverTest {
     Path dump = peers.smtpSink("127.0.0.1", port);
     Path isp1 = route("isp1", "mail_host = 127.0.0.1:" + down + "\n");
     Path isp2 = route("isp2", "mail_host = 127.0.0.1:" + port + "\n" + REWRITE);
-    Sandbox box = box("query_routes.isp1 = \"" + isp1 + "\"\nquery_routes.isp2 = \"" + isp2 + "\"\n");
+    Sandbox box =
+        box("query_routes.isp1 = \"" + isp1 + "\"\nquery_routes.isp2 = \"" + isp2 + "\"\n");
     String id = queue(box, "anna@far.example");
     box.run("", "masq-deliver", "--route", "isp1").expect(0);
     assertEquals(List.of(id), box.queuedIds());
@@ -149,21 +166,25 @@ class RouteDeliverTest {
 
     box.run("", "masq-deliver", "--route", "isp2").expect(0);
     assertEquals(List.of(), box.queuedIds());
-    assertTrue(SmtpSinkTest.waitDumps(dump, 1).get(0).contains("X-Mail-Args: <jpublic@isp.example>"));
+    assertTrue(
+        SmtpSinkTest.waitDumps(dump, 1).get(0).contains("X-Mail-Args: <jpublic@isp.example>"));
     assertTrue(box.log().contains(id + " => anna@far.example route=isp2"), box.log());
   }
 
   @Test
   void remoteDeferralsGetADelayWarningAndFailAfterMaxDeferTime() throws Exception {
     Path isp = route("isp", "mail_host = 127.0.0.1:" + Peers.freePort() + "\n");
-    Sandbox box = box("query_routes.isp = \"" + isp + "\"\nwarn_intervals = 1s\nmax_defer_time = 4s\n");
+    Sandbox box =
+        box("query_routes.isp = \"" + isp + "\"\nwarn_intervals = 1s\nmax_defer_time = 4s\n");
     String id = queue(box, "anna@far.example");
     Path mbox = box.mailDir.resolve("joe");
     Thread.sleep(1200);
     box.run("", "masq-deliver", "--route", "isp").expect(0);
     assertEquals(List.of(id), box.queuedIds());
     String warning = Files.readString(mbox, StandardCharsets.ISO_8859_1);
-    assertTrue(warning.contains("Action: delayed") && warning.contains("Final-Recipient: rfc822; anna@far.example"),
+    assertTrue(
+        warning.contains("Action: delayed")
+            && warning.contains("Final-Recipient: rfc822; anna@far.example"),
         warning);
     assertTrue(box.envelope(id).contains("\nwarned\t"), box.envelope(id));
     Thread.sleep(3200);
@@ -171,12 +192,14 @@ class RouteDeliverTest {
     assertEquals(List.of(), box.queuedIds(), "failed after max_defer_time, bounced, removed");
     String both = Files.readString(mbox, StandardCharsets.ISO_8859_1);
     assertTrue(both.contains("Action: failed") && both.contains("Status: 4.4.7"), both);
-    assertTrue(box.log().contains(id + " ** anna@far.example message delayed longer than max_defer_time"),
+    assertTrue(
+        box.log().contains(id + " ** anna@far.example message delayed longer than max_defer_time"),
         box.log());
   }
 
   @Test
-  void inOneRunADeferralOverAPermanentRouteFallsBackToTheOnlineRouteUnlessLastRoute() throws Exception {
+  void inOneRunADeferralOverAPermanentRouteFallsBackToTheOnlineRouteUnlessLastRoute()
+      throws Exception {
     int down = Peers.freePort();
     int port = Peers.freePort();
     Path dump = peers.smtpSink("127.0.0.1", port);
@@ -194,7 +217,8 @@ class RouteDeliverTest {
     Files.writeString(lan, "mail_host = 127.0.0.1:" + down + "\nlast_route = true\n");
     String id2 = queue(box, "bob@far.example");
     box.run("", "masq-deliver", "--route", "isp").expect(0);
-    assertEquals(List.of(id2), box.queuedIds(), "last_route keeps the recipient from the next route");
+    assertEquals(
+        List.of(id2), box.queuedIds(), "last_route keeps the recipient from the next route");
     assertFalse(box.log().contains(id2 + " => "), box.log());
     assertTrue(box.log().contains(id2 + " == bob@far.example route=lan"), box.log());
     assertEquals(1, Peers.dumps(dump).size());
@@ -206,16 +230,19 @@ class RouteDeliverTest {
     Path dump = peers.smtpSink("127.0.0.1", port);
     Path isp = route("isp", "mail_host = 127.0.0.1:" + port + "\n");
     Path other = route("other", "mail_host = 127.0.0.1:" + Peers.freePort() + "\n");
-    String routesConf = "query_routes.isp = \"" + isp + "\"\nquery_routes.other = \"" + other + "\"\n";
+    String routesConf =
+        "query_routes.isp = \"" + isp + "\"\nquery_routes.other = \"" + other + "\"\n";
     Path online = tmp.resolve("online");
-    Sandbox box = new Sandbox(tmp.resolve("file"), routesConf + "online_file = \"" + online + "\"\n");
+    Sandbox box =
+        new Sandbox(tmp.resolve("file"), routesConf + "online_file = \"" + online + "\"\n");
 
     // nothing online: no file yet
     String id = queue(box, "anna@far.example");
     Sandbox.Run r = box.run("", "masq-deliver", "-v").expect(0);
     assertTrue(r.stderr().contains("nothing online"), r.stderr());
     assertEquals(List.of(id), box.queuedIds());
-    assertTrue(box.envelope(id).contains("rcpt\tP\t0\t0\t<anna@far.example>\t\twaiting for a route"),
+    assertTrue(
+        box.envelope(id).contains("rcpt\tP\t0\t0\t<anna@far.example>\t\twaiting for a route"),
         box.envelope(id));
     assertFalse(box.log().contains(" == "), "nothing attempted: " + box.log());
     assertFalse(Files.exists(box.mailDir.resolve("joe")), "no bounce, no warning");
@@ -230,8 +257,16 @@ class RouteDeliverTest {
     Files.writeString(q, "#!/bin/sh\necho \"  $1  \"\nexit ${2:-0}\n");
     Files.setPosixFilePermissions(q, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(online, "other\n");
-    Sandbox qbox = new Sandbox(tmp.resolve("query"), routesConf + "online_file = \"" + online + "\"\n"
-        + "online_query = \"" + q + " isp\"\n");
+    Sandbox qbox =
+        new Sandbox(
+            tmp.resolve("query"),
+            routesConf
+                + "online_file = \""
+                + online
+                + "\"\n"
+                + "online_query = \""
+                + q
+                + " isp\"\n");
     String id2 = queue(qbox, "bob@far.example");
     qbox.run("", "masq-deliver").expect(0);
     assertEquals(List.of(), qbox.queuedIds());
@@ -240,8 +275,10 @@ class RouteDeliverTest {
 
     // a query that fails, or names no query route: nothing online
     for (String query : new String[] {q + " isp 1", q + " nosuchroute"}) {
-      Sandbox fbox = new Sandbox(tmp.resolve("fail" + query.length()), routesConf
-          + "online_query = \"" + query + "\"\n");
+      Sandbox fbox =
+          new Sandbox(
+              tmp.resolve("fail" + query.length()),
+              routesConf + "online_query = \"" + query + "\"\n");
       String id3 = queue(fbox, "carl@far.example");
       Sandbox.Run f = fbox.run("", "masq-deliver", "-v").expect(0);
       assertTrue(f.stderr().contains("nothing online"), f.stderr());
@@ -258,8 +295,11 @@ class RouteDeliverTest {
     String id = queue(box, "anna@far.example", "carol");
     Sandbox.Run r = box.run("", "masq-deliver", "--route", "nosuch");
     assertEquals(69, r.exit());
-    assertTrue(r.stderr().startsWith("masq-deliver: ") && r.stderr().contains("nosuch")
-        && r.stderr().lines().count() == 1, r.stderr());
+    assertTrue(
+        r.stderr().startsWith("masq-deliver: ")
+            && r.stderr().contains("nosuch")
+            && r.stderr().lines().count() == 1,
+        r.stderr());
     box.run("", "masq-deliver", "--local-only").expect(0);
     assertEquals(List.of(id), box.queuedIds());
     assertTrue(box.envelope(id).contains("rcpt\tD\t1\t"), "carol delivered locally");
@@ -273,18 +313,30 @@ class RouteDeliverTest {
   void anIspRouteWithStartTlsAndAuthFromTheRouteFile() throws Exception {
     Peers.Pki pki = peers.pki("isp", "IP:127.0.0.1,DNS:localhost");
     int port = Peers.freePort();
-    Path record = peers.aiosmtpd(port, "--starttls", pki.serverCert().toString(),
-        pki.serverKey().toString(), "--auth", "joe:right");
-    String tls = "mail_host = 127.0.0.1:" + port + "\ntls = starttls\ntls_trust_file = \""
-        + pki.caCert() + "\"\nauth_name = plain\nauth_login = joe\n";
+    Path record =
+        peers.aiosmtpd(
+            port,
+            "--starttls",
+            pki.serverCert().toString(),
+            pki.serverKey().toString(),
+            "--auth",
+            "joe:right");
+    String tls =
+        "mail_host = 127.0.0.1:"
+            + port
+            + "\ntls = starttls\ntls_trust_file = \""
+            + pki.caCert()
+            + "\"\nauth_name = plain\nauth_login = joe\n";
     Path wrong = route("wrong", tls + "auth_secret = wrong\n");
     Path isp = route("isp", tls + "auth_secret = right\n" + REWRITE);
-    Sandbox box = box("query_routes.wrong = \"" + wrong + "\"\nquery_routes.isp = \"" + isp + "\"\n");
+    Sandbox box =
+        box("query_routes.wrong = \"" + wrong + "\"\nquery_routes.isp = \"" + isp + "\"\n");
     String id = queue(box, "anna@far.example");
 
     box.run("", "masq-deliver", "--route", "wrong").expect(0);
     assertEquals(List.of(id), box.queuedIds(), "a refused AUTH defers");
-    assertTrue(box.log().matches("(?s).*" + id + " == anna@far\\.example route=wrong host=\\S+ .*535.*"),
+    assertTrue(
+        box.log().matches("(?s).*" + id + " == anna@far\\.example route=wrong host=\\S+ .*535.*"),
         box.log());
     assertFalse(Files.exists(record.resolve("msg-1.json")), "nothing sent");
 
@@ -303,12 +355,18 @@ class RouteDeliverTest {
     Sandbox box = box("query_routes.isp = \"" + isp + "\"\n");
     String id = queue(box, "anna@far.example");
     // another process holds the message's lock (fcntl, as masq does) while we run
-    Process holder = new ProcessBuilder("/usr/bin/python3", "-c", "import fcntl,sys\n"
-        + "f=open(sys.argv[1],'r+b'); fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
-        + "print('locked', flush=True); sys.stdin.read()",
-        box.spool.resolve("queue").resolve(id + ".msg").toString()).start();
+    Process holder =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                "-c",
+                "import fcntl,sys\n"
+                    + "f=open(sys.argv[1],'r+b'); fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+                    + "print('locked', flush=True); sys.stdin.read()",
+                box.spool.resolve("queue").resolve(id + ".msg").toString())
+            .start();
     try {
-      assertEquals("locked", new String(holder.getInputStream().readNBytes(6), StandardCharsets.UTF_8));
+      assertEquals(
+          "locked", new String(holder.getInputStream().readNBytes(6), StandardCharsets.UTF_8));
       Sandbox.Run r = box.run("", "masq-deliver", "--route", "isp");
       assertEquals(75, r.exit(), r.stderr());
       assertEquals(List.of(id), box.queuedIds());
@@ -325,27 +383,33 @@ class RouteDeliverTest {
   void pipeAndWrapperRoutes() throws Exception {
     Path out = Files.createDirectories(tmp.resolve("pipe-out"));
     Path script = tmp.resolve("pipe.sh");
-    Files.writeString(script, "#!/bin/sh\ncat > \"$1/$2\"\ncase \"$2\" in temp@*) exit 75;; esac\n");
+    Files.writeString(
+        script, "#!/bin/sh\ncat > \"$1/$2\"\ncase \"$2\" in temp@*) exit 75;; esac\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path uucp = route("uucp", "pipe = \"" + script + " " + out + " $rcpt\"\n" + REWRITE);
     int port = Peers.freePort();
     Path dump = peers.smtpSink("127.0.0.1", port);
     Path tunnel = route("tunnel", "wrapper = \"/usr/bin/socat - TCP:127.0.0.1:" + port + "\"\n");
-    Sandbox box = box("query_routes.uucp = \"" + uucp + "\"\nquery_routes.tunnel = \"" + tunnel + "\"\n");
+    Sandbox box =
+        box("query_routes.uucp = \"" + uucp + "\"\nquery_routes.tunnel = \"" + tunnel + "\"\n");
     String id = queue(box, "anna@far.example", "temp@far.example");
     box.run("", "masq-deliver", "--route", "uucp").expect(0);
     String piped = Files.readString(out.resolve("anna@far.example"), StandardCharsets.ISO_8859_1);
     assertTrue(piped.contains("\nFrom: Joe Public <jpublic@isp.example>\n"), piped);
     assertTrue(piped.endsWith("\n\nfirst line\n.a dot line\n"), piped);
-    assertTrue(box.envelope(id).contains("<temp@far.example>\t\texit 75")
-        || box.envelope(id).matches("(?s).*rcpt\tP\t1\t\\d+\t<temp@far\\.example>.*"), box.envelope(id));
+    assertTrue(
+        box.envelope(id).contains("<temp@far.example>\t\texit 75")
+            || box.envelope(id).matches("(?s).*rcpt\tP\t1\t\\d+\t<temp@far\\.example>.*"),
+        box.envelope(id));
     assertTrue(box.log().contains(id + " => anna@far.example route=uucp host=pipe '"), box.log());
 
     box.run("", "masq-deliver", "--route", "tunnel").expect(0);
     assertEquals(List.of(), box.queuedIds());
     String got = SmtpSinkTest.waitDumps(dump, 1).get(0);
     assertTrue(got.contains("X-Rcpt-Args: <temp@far.example>"), got);
-    assertFalse(got.contains("anna@far.example>\r\nX-"), "anna went out over the pipe already: " + got);
-    assertTrue(box.log().contains(id + " => temp@far.example route=tunnel host=wrapper '"), box.log());
+    assertFalse(
+        got.contains("anna@far.example>\r\nX-"), "anna went out over the pipe already: " + got);
+    assertTrue(
+        box.log().contains(id + " => temp@far.example route=tunnel host=wrapper '"), box.log());
   }
 }

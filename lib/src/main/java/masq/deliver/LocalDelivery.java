@@ -17,6 +17,7 @@ import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
 import masq.config.Config;
+import masq.route.Variables;
 import masq.route.Words;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
@@ -335,9 +336,9 @@ final class LocalDelivery {
     try {
       Path p =
           Path.of(
-              Variables.expand(
+              Variables.expandOrFail(
                   cfg.maildirPath(),
-                  Variables.recipient(Variables.message(env, cfg.hostName()), user)));
+                  Variables.recipient(MessageVariables.of(env, cfg.hostName()), user)));
       // relative to the directory of the configuration file, like every file name in it
       return p.isAbsolute() || cfg.file() == null ? p : cfg.file().resolveSibling(p);
     } catch (Variables.UnknownVariable e) {
@@ -351,11 +352,11 @@ final class LocalDelivery {
       throw new MasqException(
           Exit.CONFIG, "mbox_default or mda_users names the MDA, but mda is not set");
     }
-    Map<String, String> vars = Variables.recipient(Variables.message(env, cfg.hostName()), user);
+    Map<String, String> vars = Variables.recipient(MessageVariables.of(env, cfg.hostName()), user);
     List<String> out = new java.util.ArrayList<>();
     for (String w : mdaWords) {
       try {
-        out.add(Variables.expand(w, vars));
+        out.add(Variables.expandOrFail(w, vars));
       } catch (Variables.UnknownVariable e) {
         throw new MasqException(Exit.CONFIG, where("mda") + "mda: " + e.getMessage());
       }

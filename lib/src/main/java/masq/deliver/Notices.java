@@ -50,7 +50,7 @@ final class Notices {
     this.log = log;
     this.uid = uid;
     java.util.Set<String> known = new java.util.HashSet<>(Template.EXTRA);
-    known.addAll(Variables.MESSAGE_NAMES);
+    known.addAll(MessageVariables.NAMES);
     this.failTemplate = Template.load(cfg.errmsgFile(), "failmsg.tpl", known);
     this.warnTemplate = Template.load(cfg.warnmsgFile(), "warnmsg.tpl", known);
   }
@@ -89,7 +89,7 @@ final class Notices {
       return null;
     }
     Template t = failed ? failTemplate : warnTemplate;
-    Map<String, String> vars = Variables.message(env, cfg.hostName());
+    Map<String, String> vars = MessageVariables.of(env, cfg.hostName());
     List<String> lines = new ArrayList<>();
     List<String> addrs = new ArrayList<>();
     List<String> reasons = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
+import masq.route.Variables;
 
 /**
  * A bounce or warning template in masqmail's format ({@code errmsg_file}, {@code warnmsg_file}):
@@ -77,7 +78,7 @@ final class Template {
         wantsBody |= d.equals("@msg_body");
       } else {
         try {
-          Variables.expand(line, names(known));
+          Variables.expandOrFail(line, names(known));
         } catch (Variables.UnknownVariable e) {
           throw new MasqException(Exit.CONFIG, where + ":" + (i + 1) + ": " + e.getMessage());
         }
@@ -130,7 +131,7 @@ final class Template {
 
   private String expand(String line, Map<String, String> vars) throws MasqException {
     try {
-      return Variables.expand(line, vars);
+      return Variables.expandOrFail(line, vars);
     } catch (Variables.UnknownVariable e) {
       throw new MasqException(Exit.CONFIG, where + ": " + e.getMessage());
     }

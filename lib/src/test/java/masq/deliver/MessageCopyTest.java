@@ -1,11 +1,9 @@
 package masq.deliver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MessageCopyTest {
@@ -27,13 +25,5 @@ class MessageCopyTest {
     for (int chunk : new int[] {1, 2, 3, 5, 7, 1000}) {
       assertEquals(want, quote(in, chunk), "chunk " + chunk);
     }
-  }
-
-  @Test
-  void variablesExpandAndUnknownOnesAreErrors() throws Exception {
-    Map<String, String> v = Map.of("rcpt_local", "bob", "host_name", "h");
-    assertEquals("/m/bob/ h $ $", Variables.expand("/m/${rcpt_local}/ $host_name $$ $", v));
-    assertEquals("a-h.", Variables.expand("a-$host_name.", v));
-    assertThrows(Variables.UnknownVariable.class, () -> Variables.expand("${nope}", v));
   }
 }

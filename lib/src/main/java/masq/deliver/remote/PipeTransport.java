@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,15 +21,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import masq.address.Address;
 import masq.message.Header;
+import masq.route.Variables;
 
 /**
  * A {@code pipe} route: the message is written to the stdin of {@code pipe} once per recipient. The
  * command is split like a shell would (no shell runs) and each word is expanded with {@link
- * PipeVariables}. What is written: with {@code pipe_fromline} a {@code From SENDER DATE} line
- * first, the (rewritten) headers, a blank line and the body, LF line ends; with {@code
- * pipe_fromhack} each body line starting with "From " gets a ">". The environment holds PATH and
- * masqmail's pipe variables (RETURN_PATH, SENDER, SENDER_LOCAL, SENDER_DOMAIN, RECEIVED_HOST,
- * LOCAL_PART, DOMAIN, USER, LOGNAME, MESSAGE_ID); the command's output goes to the log.
+ * Variables#expandOrKeep} (a backslash quotes, an unknown name stays as written) from {@link
+ * #variables}. What is written: with {@code pipe_fromline} a {@code From SENDER DATE} line first,
+ * the (rewritten) headers, a blank line and the body, LF line ends; with {@code pipe_fromhack} each
+ * body line starting with "From " gets a ">". The environment holds PATH and masqmail's pipe
+ * variables (RETURN_PATH, SENDER, SENDER_LOCAL, SENDER_DOMAIN, RECEIVED_HOST, LOCAL_PART, DOMAIN,
+ * USER, LOGNAME, MESSAGE_ID); the command's output goes to the log.
  *
  * <p>Outcomes: exit 0 delivered; exit 75 (EX_TEMPFAIL) deferred; any other exit or a signal failed;
  * a command that cannot start deferred (failed with {@code connect_error_fail}); one that outlives
@@ -84,13 +87,31 @@ final class PipeTransport {
     }
   }
 
+  /**
+   * masqmail's variables for a pipe command, per message and recipient: {@code uid} (the message
+   * ID), {@code received_host}, {@code ident}, {@code return_path} (as rewritten for the route),
+   * {@code return_path_local}, {@code return_path_domain}, {@code rcpt}, {@code rcpt_local}, {@code
+   * rcpt_domain}.
+   */
+  static Map<String, String> variables(OutgoingMessage m, Address rcpt) {
+    Map<String, String> v = new LinkedHashMap<>();
+    Address rp = m.returnPath();
+    v.put("uid", m.id());
+    v.put("received_host", m.receivedHost());
+    v.put("ident", m.ident());
+    v.put("return_path", rp.toString());
+    v.put("return_path_local", rp.localPart());
+    v.put("return_path_domain", rp.domain() == null ? "" : rp.domain());
+    return Variables.recipient(v, rcpt);
+  }
+
   private RecipientResult run(OutgoingMessage m, Address rcpt, String host, InputStream body) {
-    Map<String, String> vars = PipeVariables.of(m, rcpt);
+    Map<String, String> vars = variables(m, rcpt);
     List<String> argv = new ArrayList<>();
     Process p;
     try {
       for (String w : masq.route.Words.split(s.pipe())) {
-        argv.add(PipeVariables.expand(w, vars));
+        argv.add(Variables.expandOrKeep(w, vars));
       }
       if (argv.isEmpty()) {
         throw new IOException("pipe command is empty");

@@ -13,7 +13,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import masq.address.Address;
 import org.junit.jupiter.api.Test;
@@ -281,15 +280,6 @@ class CodecTest {
     assertEquals(List.of("", "x"), masq.route.Words.split("'' x"));
     assertThrows(IllegalArgumentException.class, () -> masq.route.Words.split("a 'b"));
     assertThrows(IllegalArgumentException.class, () -> masq.route.Words.split("a \"b"));
-  }
-
-  @Test
-  void pipeVariables() {
-    Map<String, String> v = Map.of("rcpt", "u@d", "rcpt_local", "u", "uid", "ID");
-    assertEquals("u@d", PipeVariables.expand("$rcpt", v));
-    assertEquals("to=u;ID.x", PipeVariables.expand("to=${rcpt_local};$uid.x", v));
-    assertEquals("$rcpt $nope ${x", PipeVariables.expand("\\$rcpt $nope ${x", v));
-    assertEquals("$", PipeVariables.expand("$", v));
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,13 +49,9 @@ class CrashAndConcurrencyTest {
     return out;
   }
 
-  @Test
-  void killNineDuringInjection200Times() throws Exception {
-    Sandbox box = new Sandbox(dir, "do_queue = true\n");
-    Random rnd = new Random(42);
-    Set<Integer> acknowledged = new HashSet<>();
-    int killed = 0;
-    for (int n = 0; n < 200; n++) {
+  /** masq-inject given message(n) in 8 chunks 4 ms apart, as a slow client writes. */
+  private record Injection(Process p, Thread feeder) {
+    static Injection start(Sandbox box, int n) throws Exception {
       Process p =
           new ProcessBuilder(
                   Sandbox.bin("masq-inject").toString(), "-C", box.conf.toString(), "-i", "a@b")
@@ -75,15 +72,47 @@ class CrashAndConcurrencyTest {
             }
           });
       feeder.start();
-      Thread.sleep(20 + rnd.nextInt(120));
+      return new Injection(p, feeder);
+    }
+
+    void finish() throws Exception {
+      feeder.join();
+      p.getInputStream().close();
+    }
+  }
+
+  @Test
+  void killNineDuringInjection200Times() throws Exception {
+    Sandbox box = new Sandbox(dir, "do_queue = true\n");
+    Random rnd = new Random(42);
+    Set<Integer> acknowledged = new HashSet<>();
+    int killed = 0;
+    // how long one injection takes here and now (a loaded machine is slower): the kills are
+    // spread over about 0.2 to 2.2 times that, so that some writers die and some finish whatever
+    // the load
+    long[] took = new long[3];
+    for (int i = 0; i < took.length; i++) {
+      long t0 = System.nanoTime();
+      Injection calib = Injection.start(box, 1000 + i);
+      assertEquals(0, calib.p.waitFor(), "an injection left alone succeeds");
+      calib.finish();
+      took[i] = (System.nanoTime() - t0) / 1_000_000;
+    }
+    Arrays.sort(took);
+    int span = (int) Math.max(120, 2 * took[1]);
+    System.out.println(
+        "crash test: one injection takes " + took[1] + " ms; kills within " + span + " ms");
+    for (int n = 0; n < 200; n++) {
+      Injection inj = Injection.start(box, n);
+      Process p = inj.p;
+      Thread.sleep(Math.max(20, span / 10) + rnd.nextInt(span));
       boolean finished = p.waitFor(0, TimeUnit.MILLISECONDS);
       if (!finished) {
         p.destroyForcibly();
         killed++;
       }
       p.waitFor(30, TimeUnit.SECONDS);
-      feeder.join();
-      p.getInputStream().close();
+      inj.finish();
       if (finished && p.exitValue() == 0) {
         acknowledged.add(n);
       }

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,11 +64,11 @@ final class Maildir {
     } catch (IOException e) {
       return Outcome.deferred("4.2.0", "cannot create Maildir " + folder + ": " + Mbox.reason(e));
     }
-    long micros = clock.instant().getNano() / 1000;
+    Instant now = clock.instant(); // seconds and microseconds of one moment
     String name =
-        clock.instant().getEpochSecond()
+        now.getEpochSecond()
             + ".M"
-            + micros
+            + now.getNano() / 1000
             + "P"
             + pid
             + "Q"

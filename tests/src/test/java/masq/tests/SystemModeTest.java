@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -29,26 +27,7 @@ import org.junit.jupiter.api.TestInfo;
  * -f counts only for trusted_users, nobody reads another's mail, hostile drops end in corrupt/ with
  * a log line, and local delivery makes Debian /var/mail-style mailboxes.
  */
-class SystemModeTest {
-  static ThrowawayUsers users;
-  static String A;
-  static String B;
-  static Path base;
-
-  @BeforeAll
-  static void users() throws Exception {
-    users = ThrowawayUsers.make("masqs");
-    A = users.a;
-    B = users.b;
-    base = users.base;
-  }
-
-  @AfterAll
-  static void removeUsers() throws Exception {
-    if (users != null) {
-      users.close();
-    }
-  }
+class SystemModeTest extends WithThrowawayUsers {
 
   /** One system-mode installation: masq.conf, a mail-owned spool and log, a /var/mail. */
   record Sys(Path dir, Path conf, Path spool, Path mail) {

@@ -12,8 +12,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import masq.tests.SystemModeTest.Sys;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -24,26 +22,7 @@ import org.junit.jupiter.api.TestInfo;
  * mail) carries out; never anything of the other user, and nothing a user plants there makes mail
  * act for it.
  */
-class UserViewTest {
-  static ThrowawayUsers users;
-  static String A;
-  static String B;
-  static Path base;
-
-  @BeforeAll
-  static void users() throws Exception {
-    users = ThrowawayUsers.make("masqv");
-    A = users.a;
-    B = users.b;
-    base = users.base;
-  }
-
-  @AfterAll
-  static void removeUsers() throws Exception {
-    if (users != null) {
-      users.close();
-    }
-  }
+class UserViewTest extends WithThrowawayUsers {
 
   static final String MSG = "Subject: hello\n\nhi\n";
 

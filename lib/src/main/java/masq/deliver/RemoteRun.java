@@ -145,11 +145,12 @@ final class RemoteRun {
    * Locks the messages of {@code ids} that have remote work (with {@code onlyRemote}: no other
    * work), sends over every route, settles, unlocks. Returns the IDs of the notices it queued.
    *
-   * <p>How the phases overlap: a producer thread locks and reads the messages (on all cores, in no
-   * particular order) into {@code ready} while this thread sends each over the first route as soon
-   * as it is there, on one connection; the later routes get what the earlier left once all are
-   * read. Each message stays locked until it is settled, so at most {@link #CHUNK} are held, with
-   * their headers but not their bodies.
+   * <p>How the phases overlap: a producer thread locks and reads the messages, in order, into a
+   * queue while this thread sends each over the first route as soon as it is there, on one
+   * connection (one producer: with the sender, the recorder thread and the peer, more would only
+   * compete for the cores); the later routes get what the earlier left once all are read. Each
+   * message stays locked until it is settled, so at most {@link #CHUNK} are held, with their
+   * headers but not their bodies.
    */
   private List<String> pass(List<String> ids, boolean onlyRemote) throws IOException {
     Map<String, RemoteMessage> msgs = new LinkedHashMap<>(); // as they arrive; this thread only
@@ -159,7 +160,7 @@ final class RemoteRun {
         .daemon()
         .start(() -> {
           try {
-            ids.parallelStream()
+            ids.stream()
                 .map(id -> openOrSkip(id, onlyRemote))
                 .filter(Objects::nonNull)
                 .forEach(m -> arrivals.ready.add(Optional.of(m)));

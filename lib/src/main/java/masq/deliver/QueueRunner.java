@@ -29,11 +29,12 @@ import masq.spool.Spool;
  * One queue run (masqmail's deliver.c): for each message, take its lock (a message another run
  * holds is skipped), deliver every pending local recipient, and record the outcome in the spool.
  * Remote recipients are left to {@link RemoteRun}, which runs after the local pass when {@link
- * #useRoutes} gave it routes; without routes they stay queued, marked "waiting for a route".
- * Aliases are expanded on every run; the leaves of an expansion are kept in the envelope as
- * recipients whose {@code parent} is the top-level recipient, so that a leaf that was delivered is
- * never delivered again. A top-level recipient is delivered when all its leaves are, failed when
- * all are finished and some failed.
+ * #useRoutes} gave it routes (messages with nothing but remote recipients pending it sends before
+ * the local pass, {@link RemoteRun#onlyRemote}); without routes they stay queued, marked "waiting
+ * for a route". Aliases are expanded on every run; the leaves of an expansion are kept in the
+ * envelope as recipients whose {@code parent} is the top-level recipient, so that a leaf that was
+ * delivered is never delivered again. A top-level recipient is delivered when all its leaves are,
+ * failed when all are finished and some failed.
  *
  * <p>After each message: a recipient deferred although the message is older than {@code
  * max_defer_time} fails; failures produce one bounce, deferrals a delay warning when one of {@code
@@ -175,9 +176,6 @@ public final class QueueRunner {
           missing++;
         } // otherwise removed while we looked: nothing to do
       }
-    }
-    if (remote != null) {
-      remote.release(); // when stopped before the remote pass
     }
     return new Result(wanted, handled, busy, missing);
   }

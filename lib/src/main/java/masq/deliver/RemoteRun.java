@@ -7,11 +7,18 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -57,10 +64,7 @@ import masq.spool.Spool;
  * disk (it is tried again next run); {@link RemoteDelivery} never throws.
  */
 final class RemoteRun {
-  /**
-   * The most messages a chunk locks at once (each holds an open file); those {@link #onlyRemote}
-   * locked ahead and no chunk has taken yet come on top.
-   */
+  /** The most messages a pass locks at once (each holds an open file). */
   private static final int CHUNK = 1000;
 
   private final QueueRunner runner;
@@ -74,8 +78,11 @@ final class RemoteRun {
   private final int verbose;
   private final RemoteMessage.Context context;
 
-  /** The messages {@link #onlyRemote} locked and read for the remote pass, by ID. */
-  private final Map<String, RemoteMessage> ahead = new ConcurrentHashMap<>();
+  /** The messages {@link #onlyRemote} took: {@link #run} leaves them alone. */
+  private final Set<String> taken = new HashSet<>();
+
+  /** The notices {@link #onlyRemote}'s pass queued, for {@link #run} to return. */
+  private final List<String> early = new ArrayList<>();
 
   RemoteRun(
       QueueRunner runner,
@@ -106,7 +113,8 @@ final class RemoteRun {
 
   /**
    * Sends the remote recipients of the messages {@code ids} (null: every queued message) over the
-   * usable routes. Returns the IDs of the bounces and warnings it queued.
+   * usable routes, but for those {@link #onlyRemote} took. Returns the IDs of the bounces and
+   * warnings it queued (with those {@link #onlyRemote} queued).
    */
   List<String> run(List<String> ids) throws IOException {
     if (selection.routes().isEmpty()) {
@@ -116,31 +124,15 @@ final class RemoteRun {
     if (selection.online() == null) {
       verbose(selection.why() + "; permanent routes only");
     }
-    List<String> all = ids == null ? spool.ids() : ids;
-    List<String> queued = new ArrayList<>();
-    try {
-      for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
-        queued.addAll(chunk(all.subList(i, Math.min(all.size(), i + CHUNK))));
-      }
-    } finally {
-      release();
+    List<String> all = new ArrayList<>(ids == null ? spool.ids() : ids);
+    all.removeAll(taken);
+    List<String> queued = new ArrayList<>(early);
+    early.clear();
+    taken.clear();
+    for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
+      queued.addAll(pass(all.subList(i, Math.min(all.size(), i + CHUNK)), false));
     }
     return queued;
-  }
-
-  /**
-   * Unlocks the messages {@link #onlyRemote} locked that no remote pass took (the run was stopped
-   * first): they stay as they are on disk, for the next run.
-   */
-  void release() {
-    for (RemoteMessage m : ahead.values()) {
-      try {
-        m.lock().close();
-      } catch (IOException e) {
-        // the lock goes with its file descriptor, at the latest when the process ends
-      }
-    }
-    ahead.clear();
   }
 
   private void verbose(String line) {
@@ -149,29 +141,43 @@ final class RemoteRun {
     }
   }
 
-  /** Locks the messages of {@code ids} that have remote work, sends over every route, settles. */
-  private List<String> chunk(List<String> ids) throws IOException {
-    Map<String, RemoteMessage> msgs = new LinkedHashMap<>();
+  /**
+   * Locks the messages of {@code ids} that have remote work (with {@code onlyRemote}: no other
+   * work), sends over every route, settles, unlocks. Returns the IDs of the notices it queued.
+   *
+   * <p>How the phases overlap: a producer thread locks and reads the messages, in order, into a
+   * queue while this thread sends each over the first route as soon as it is there, on one
+   * connection (one producer: with the sender, the recorder thread and the peer, more would only
+   * compete for the cores); the later routes get what the earlier left once all are read. Each
+   * message stays locked until it is settled, so at most {@link #CHUNK} are held, with their
+   * headers but not their bodies.
+   */
+  private List<String> pass(List<String> ids, boolean onlyRemote) throws IOException {
+    Map<String, RemoteMessage> msgs = new LinkedHashMap<>(); // as they arrive; this thread only
+    Arrivals arrivals = new Arrivals(msgs);
+    Thread.ofPlatform()
+        .name("masq-lock")
+        .daemon()
+        .start(() -> {
+          try {
+            ids.stream()
+                .map(id -> openOrSkip(id, onlyRemote))
+                .filter(Objects::nonNull)
+                .forEach(m -> arrivals.ready.add(Optional.of(m)));
+          } finally {
+            arrivals.ready.add(Optional.empty()); // the end
+          }
+        });
     List<String> queued = new ArrayList<>();
     SpoolRecorder writer = new SpoolRecorder(spool, log, err);
     try {
-      // locked and read on all cores (the sending thread is idle until they are), unless
-      // onlyRemote did it already
-      for (RemoteMessage m :
-          ids.parallelStream()
-              .map(id -> {
-                RemoteMessage m = ahead.remove(id);
-                return m != null ? m : openOrSkip(id, false);
-              })
-              .toList()) {
-        if (m != null) {
-          msgs.put(m.id(), m);
-        }
+      List<Route> routes = selection.routes();
+      send(routes.get(0), Stream.generate(arrivals).takeWhile(Objects::nonNull), msgs, writer);
+      while (arrivals.get() != null) {
+        // whatever the first route left untaken (none: a route takes them all), into msgs
       }
-      for (Route route : selection.routes()) {
-        if (!msgs.isEmpty()) {
-          send(route, msgs, writer);
-        }
+      for (Route route : routes.subList(1, routes.size())) {
+        send(route, msgs.values().stream(), msgs, writer);
       }
       writer.finish();
       for (RemoteMessage m : msgs.values()) {
@@ -185,11 +191,56 @@ final class RemoteRun {
       }
     } finally {
       writer.finish();
+      while (arrivals.get() != null) {
+        // all of them, to unlock them
+      }
       for (RemoteMessage m : msgs.values()) {
-        m.lock().close();
+        try {
+          m.lock().close();
+        } catch (IOException e) {
+          // the lock goes with its file descriptor, at the latest when the process ends
+        }
+      }
+      if (onlyRemote) {
+        taken.addAll(msgs.keySet());
       }
     }
     return queued;
+  }
+
+  /** The messages the producer of a {@link #pass} locked and read, put in {@code msgs} as taken. */
+  private static final class Arrivals implements Supplier<RemoteMessage> {
+    /** Each message as it is read; an empty one at the end. */
+    final BlockingQueue<Optional<RemoteMessage>> ready = new LinkedBlockingQueue<>();
+
+    private final Map<String, RemoteMessage> msgs;
+    private boolean ended;
+
+    Arrivals(Map<String, RemoteMessage> msgs) {
+      this.msgs = msgs;
+    }
+
+    /** The next message, waited for; null at the end. */
+    @Override
+    public RemoteMessage get() {
+      if (ended) {
+        return null;
+      }
+      boolean interrupted = false;
+      Optional<RemoteMessage> m = null;
+      while (m == null) {
+        try {
+          m = ready.take();
+        } catch (InterruptedException e) {
+          interrupted = true; // kept for later: the producer ends on its own
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      m.ifPresentOrElse(r -> msgs.put(r.id(), r), () -> ended = true);
+      return m.orElse(null);
+    }
   }
 
   /**
@@ -259,22 +310,20 @@ final class RemoteRun {
   }
 
   /**
-   * The messages among the first {@link #CHUNK} of {@code ids} the local pass has nothing to do
-   * for: every pending recipient is remote, and there is no log_user to add. They are locked and
-   * read now, on all cores, and stay locked for the remote pass ({@link #run}), so that each is
-   * read once in the run. A message another run holds is not among them (the local pass counts it
-   * as busy).
+   * Sends the messages among the first {@link #CHUNK} of {@code ids} the local pass has nothing to
+   * do for (every pending recipient is remote, and there is no log_user to add), before the local
+   * pass: so each is read once in the run. Returns their IDs, for the local pass to skip; {@link
+   * #run} skips them too and returns the notices queued for them. A message another run holds is
+   * not among them (the local pass counts it as busy).
    */
-  Set<String> onlyRemote(Collection<String> ids) {
-    release();
-    if (cfg.logUser() != null && !cfg.logUser().isBlank()) {
+  Set<String> onlyRemote(Collection<String> ids) throws IOException {
+    taken.clear();
+    early.clear();
+    if (cfg.logUser() != null && !cfg.logUser().isBlank() || selection.routes().isEmpty()) {
       return Set.of();
     }
-    ids.stream().limit(CHUNK).toList().parallelStream()
-        .map(id -> openOrSkip(id, true))
-        .filter(m -> m != null)
-        .forEach(m -> ahead.put(m.id(), m));
-    return Set.copyOf(ahead.keySet());
+    early.addAll(pass(ids.stream().limit(CHUNK).toList(), true));
+    return Set.copyOf(taken);
   }
 
   /** The pending recipient lines whose address is remote, by index, with their addresses. */
@@ -298,20 +347,23 @@ final class RemoteRun {
     return out;
   }
 
-  /** Sends every message that has recipients this route admits, as one batch. */
-  private void send(Route route, Map<String, RemoteMessage> msgs, SpoolRecorder writer) {
+  /**
+   * Sends every message of {@code candidates} that has recipients this route admits, as one batch,
+   * each taken when the connection is ready for it.
+   */
+  private void send(
+      Route route,
+      Stream<RemoteMessage> candidates,
+      Map<String, RemoteMessage> msgs,
+      SpoolRecorder writer) {
     Rewriter rewriter = new Rewriter(route, cfg);
-    List<OutgoingMessage> out = new ArrayList<>();
-    for (RemoteMessage m : msgs.values()) {
-      OutgoingMessage o = m.offer(route, rewriter);
-      if (o != null) {
-        out.add(o);
-      }
-    }
-    if (out.isEmpty()) {
-      return;
-    }
-    verbose("route " + route.name() + ": " + out.size() + " message(s)");
+    int[] offered = {0};
+    Iterator<OutgoingMessage> out =
+        candidates
+            .map(m -> m.offer(route, rewriter))
+            .filter(Objects::nonNull)
+            .peek(o -> offered[0]++)
+            .iterator();
     RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.hostName());
     new RemoteDelivery(settings, clock, log::write)
         .deliver(
@@ -322,6 +374,9 @@ final class RemoteRun {
                 writer.add(m);
               }
             });
+    if (offered[0] > 0) {
+      verbose("route " + route.name() + ": " + offered[0] + " message(s)");
+    }
   }
 
   /** What a queue run would do with the remote recipient {@code a} of {@code env} (--dry-run). */

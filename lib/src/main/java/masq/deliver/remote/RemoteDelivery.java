@@ -3,6 +3,7 @@ package masq.deliver.remote;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -35,10 +36,34 @@ public final class RemoteDelivery {
 
   /** Sends {@code messages}, handing results to {@code sink} as each message is done. */
   public void deliver(List<OutgoingMessage> messages, ResultSink sink) {
+    deliver(messages.iterator(), sink);
+  }
+
+  /**
+   * As {@link #deliver(List, ResultSink)}, with the messages taken from {@code messages} as they
+   * are sent: {@code next()} may wait for the caller to have the next one ready. With {@code
+   * mail_host} or {@code wrapper}, the connection is opened once the first message is there, and
+   * each message goes out as soon as it is taken; pipe routes and MX lookup (which groups by
+   * domain) take them all first. Every message taken gets its results.
+   */
+  public void deliver(Iterator<OutgoingMessage> messages, ResultSink sink) {
     Map<String, List<Address>> open = new HashMap<>();
-    for (OutgoingMessage m : messages) {
-      open.computeIfAbsent(m.id(), k -> new ArrayList<>()).addAll(m.recipients());
-    }
+    List<OutgoingMessage> taken = new ArrayList<>();
+    Iterator<OutgoingMessage> tracked =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return messages.hasNext();
+          }
+
+          @Override
+          public OutgoingMessage next() {
+            OutgoingMessage m = messages.next();
+            taken.add(m);
+            open.computeIfAbsent(m.id(), k -> new ArrayList<>()).addAll(m.recipients());
+            return m;
+          }
+        };
     ResultSink once =
         (m, results) -> {
           List<RecipientResult> fresh = new ArrayList<>(results.size());
@@ -54,14 +79,22 @@ public final class RemoteDelivery {
         };
     try {
       if (settings.pipe() != null) {
-        new PipeTransport(settings, clock, log).deliver(messages, once);
+        List<OutgoingMessage> all = rest(tracked);
+        if (!all.isEmpty()) {
+          new PipeTransport(settings, clock, log).deliver(all, once);
+        }
       } else {
-        new SmtpTransport(settings, log).deliver(messages, once);
+        new SmtpTransport(settings, log).deliver(tracked, once);
       }
     } catch (RuntimeException e) {
       String why = "internal error: " + SmtpConnection.reason(e);
       log.accept("route " + settings.routeName() + ": " + why);
-      for (OutgoingMessage m : messages) {
+      try {
+        rest(tracked);
+      } catch (RuntimeException again) {
+        // what was not taken has no results to give
+      }
+      for (OutgoingMessage m : taken) {
         List<Address> left = List.copyOf(open.getOrDefault(m.id(), List.of()));
         List<RecipientResult> rs = new ArrayList<>();
         for (Address a : left) {
@@ -72,6 +105,13 @@ public final class RemoteDelivery {
         }
       }
     }
+  }
+
+  /** What is left of {@code messages}, taken now. */
+  static List<OutgoingMessage> rest(Iterator<OutgoingMessage> messages) {
+    List<OutgoingMessage> out = new ArrayList<>();
+    messages.forEachRemaining(out::add);
+    return out;
   }
 
   /** Sends {@code messages} and returns all results, in the order they became known. */

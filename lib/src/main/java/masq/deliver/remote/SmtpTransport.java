@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +39,17 @@ final class SmtpTransport {
             s.dnsServer(), dns.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : dns);
   }
 
-  void deliver(List<OutgoingMessage> messages, ResultSink sink) {
+  /**
+   * Sends {@code messages}; to {@code mail_host} or through the wrapper, each as soon as it is
+   * taken, else all taken first to group them by domain.
+   */
+  void deliver(Iterator<OutgoingMessage> messages, ResultSink sink) {
     if (s.wrapper() != null || s.mailHost() != null) {
       session(s.wrapper() != null ? null : s.mailHost(), messages, sink);
       return;
     }
     Map<String, List<OutgoingMessage>> byDomain = new LinkedHashMap<>();
-    for (OutgoingMessage m : messages) {
+    for (OutgoingMessage m : RemoteDelivery.rest(messages)) {
       Map<String, List<Address>> split = new LinkedHashMap<>();
       for (Address a : m.recipients()) {
         split.computeIfAbsent(a.domainLower(), k -> new ArrayList<>()).add(a);
@@ -56,19 +61,26 @@ final class SmtpTransport {
       }
     }
     for (Map.Entry<String, List<OutgoingMessage>> e : byDomain.entrySet()) {
-      session(e.getKey(), e.getValue(), sink);
+      session(e.getKey(), e.getValue().iterator(), sink);
     }
   }
 
-  /** One connection to {@code host} (null: the wrapper) for {@code batch}. */
-  private void session(String host, List<OutgoingMessage> batch, ResultSink sink) {
+  /**
+   * One connection to {@code host} (null: the wrapper) for {@code batch}, opened when its first
+   * message is there (none: no connection).
+   */
+  private void session(String host, Iterator<OutgoingMessage> batch, ResultSink sink) {
+    if (!batch.hasNext()) {
+      return;
+    }
     String name = host == null ? "wrapper '" + s.wrapper() + "'" : host;
     TlsFactory tls = null;
     if (s.tls() != RemoteSettings.Tls.NONE) {
       try {
         tls = TlsFactory.create(s.tlsVerify(), s.tlsTrustFile());
       } catch (IOException e) {
-        everyone(batch, sink, Outcome.DEFERRED, name, SmtpConnection.reason(e));
+        everyone(
+            RemoteDelivery.rest(batch), sink, Outcome.DEFERRED, name, SmtpConnection.reason(e));
         return;
       }
     }
@@ -80,7 +92,12 @@ final class SmtpTransport {
           host == null
               ? "cannot run wrapper: " + SmtpConnection.reason(e)
               : SmtpConnection.reason(e);
-      everyone(batch, sink, s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED, name, why);
+      everyone(
+          RemoteDelivery.rest(batch),
+          sink,
+          s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED,
+          name,
+          why);
       return;
     }
     try {
@@ -91,29 +108,31 @@ final class SmtpTransport {
   }
 
   private static void converse(
-      SmtpClient client, SmtpChannel ch, List<OutgoingMessage> batch, ResultSink sink) {
+      SmtpClient client, SmtpChannel ch, Iterator<OutgoingMessage> batch, ResultSink sink) {
     try {
       client.open();
     } catch (SmtpFailure f) {
       client.quit();
-      everyone(batch, sink, f.outcome(), client.peer(), f.getMessage());
+      everyone(RemoteDelivery.rest(batch), sink, f.outcome(), client.peer(), f.getMessage());
       return;
     }
-    for (int i = 0; i < batch.size(); i++) {
-      OutgoingMessage m = batch.get(i);
+    OutgoingMessage m = batch.next();
+    while (m != null) {
+      OutgoingMessage next = batch.hasNext() ? batch.next() : null;
       try {
-        sink.accept(m, client.send(m, i + 1 < batch.size() ? batch.get(i + 1) : null));
+        sink.accept(m, client.send(m, next));
       } catch (SmtpFailure f) {
         ch.close();
-        everyone(batch.subList(i, i + 1), sink, f.outcome(), client.peer(), f.getMessage());
-        everyone(
-            batch.subList(i + 1, batch.size()),
-            sink,
-            Outcome.DEFERRED,
-            client.peer(),
-            "not sent: " + f.getMessage());
+        everyone(List.of(m), sink, f.outcome(), client.peer(), f.getMessage());
+        List<OutgoingMessage> left = new ArrayList<>();
+        if (next != null) {
+          left.add(next);
+          left.addAll(RemoteDelivery.rest(batch));
+        }
+        everyone(left, sink, Outcome.DEFERRED, client.peer(), "not sent: " + f.getMessage());
         return;
       }
+      m = next;
     }
     client.quit();
   }

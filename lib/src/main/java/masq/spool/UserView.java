@@ -151,14 +151,7 @@ public final class UserView {
       Map<String, Object> a =
           Files.readAttributes(
               dir, "unix:uid,isDirectory,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
-      String why =
-          (Boolean) a.get("isSymbolicLink")
-              ? "a symbolic link"
-              : !(Boolean) a.get("isDirectory")
-                  ? "not a directory"
-                  : ((Number) a.get("uid")).longValue() != uid
-                      ? "owned by uid " + a.get("uid") + ", not by you"
-                      : null;
+      String why = notOwnDirectory(a, uid, "by you");
       if (why != null) {
         throw new MasqException(
             Exit.CANTCREAT,
@@ -238,6 +231,22 @@ public final class UserView {
             && p[2].equals("drop")
         ? p[0] + "." + p[1]
         : null;
+  }
+
+  /**
+   * Why the attributes {@code a} (read with unix:uid, isDirectory, isSymbolicLink, not following
+   * links) are not those of a directory owned by {@code uid}, or null when they are; {@code whom}
+   * ends the ownership reason ("owned by uid N, not WHOM").
+   */
+  private static String notOwnDirectory(Map<String, Object> a, long uid, String whom) {
+    if ((Boolean) a.get("isSymbolicLink")) {
+      return "a symbolic link";
+    }
+    if (!(Boolean) a.get("isDirectory")) {
+      return "not a directory";
+    }
+    long owner = ((Number) a.get("uid")).longValue();
+    return owner != uid ? "owned by uid " + owner + ", not " + whom : null;
   }
 
   /** A drop still waiting for the pickup, as its user noted it. */
@@ -468,14 +477,7 @@ public final class UserView {
       Map<String, Object> a =
           Files.readAttributes(
               p, "unix:uid,isDirectory,isSymbolicLink,fileKey", LinkOption.NOFOLLOW_LINKS);
-      String why =
-          (Boolean) a.get("isSymbolicLink")
-              ? "a symbolic link"
-              : !(Boolean) a.get("isDirectory")
-                  ? "not a directory"
-                  : ((Number) a.get("uid")).longValue() != uid
-                      ? "owned by uid " + a.get("uid") + ", not " + uid
-                      : null;
+      String why = notOwnDirectory(a, uid, String.valueOf(uid));
       if (why != null) {
         ignored.accept(why + " (squatted? remove it)");
         return null;

@@ -99,9 +99,13 @@ public final class Spool {
     if (root.getFileSystem() != FileSystems.getDefault() || !Files.isDirectory(root)) {
       return null;
     }
-    Number me = (Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     Number spoolUid = (Number) Files.getAttribute(root, "unix:uid");
-    return me.longValue() == 0 && spoolUid.longValue() != 0 ? Files.getOwner(root) : null;
+    return processUid() == 0 && spoolUid.longValue() != 0 ? Files.getOwner(root) : null;
+  }
+
+  /** The numeric uid of this process (the owner of /proc/self). */
+  public static long processUid() throws IOException {
+    return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
   }
 
   /** Gives a file root just created in the spool to the spool's owner (see SECURITY). */

@@ -37,7 +37,7 @@ class MaildropTest {
 
   static long uid() {
     try {
-      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+      return Spool.processUid();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -2,7 +2,6 @@ package masq.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -150,7 +149,7 @@ abstract class Tool {
   /** The numeric uid of this process. */
   static long uid() {
     try {
-      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+      return Spool.processUid();
     } catch (IOException | RuntimeException e) {
       return -1;
     }

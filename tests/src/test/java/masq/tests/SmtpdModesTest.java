@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +70,32 @@ class SmtpdModesTest {
       }
     }
     return codes;
+  }
+
+  @Test
+  void nothingButSmtpReachesAClientWhoseSocketIsAlsoStderr() throws Exception {
+    // classic inetd hands the connection over as descriptors 0, 1 and 2: a configuration warning
+    // (here an unknown option) or -v output on stderr would reach the client before the greeting
+    Sandbox sb = new Sandbox(tmp, "relay_nets = 127.0.0.1/32\nfrobnicate = 1\n");
+    int port = SmtpPeer.freePort();
+    Process socat =
+        socat(
+            sb,
+            port,
+            "EXEC:" + Sandbox.bin("masq-smtpd") + " -v -C " + sb.conf + " -odq,nofork,stderr");
+    try {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        String first = in.readLine();
+        assertTrue(first.startsWith("220 "), "first line the client reads: " + first);
+      }
+      assertEquals(List.of(220, 250, 250, 250, 250, 354, 250, 221), session(port, "127.0.0.1"));
+    } finally {
+      stop(socat);
+    }
+    assertEquals(1, sb.queuedIds().size());
   }
 
   @Test

@@ -70,7 +70,21 @@ public final class Smtpd extends Tool {
   }
 
   public static void main(String[] args) {
-    exit(new Smtpd(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
+    PrintStream err =
+        stderrIsSocket() ? new PrintStream(OutputStream.nullOutputStream()) : System.err;
+    exit(new Smtpd(System.out, err, System.getenv(), Clock.systemUTC()), args);
+  }
+
+  /**
+   * True when descriptor 2 is a socket: classic inetd hands the connection over as descriptors 0, 1
+   * and 2, and nothing but SMTP may reach the client, so warnings and -v output are dropped.
+   */
+  static boolean stderrIsSocket() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString().startsWith("socket:");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   @Override

@@ -82,7 +82,9 @@ public final class Sendmail extends Tool {
       program = args[1].isEmpty() ? program : args[1];
       rest = Arrays.copyOfRange(args, 2, args.length);
     }
-    exit(new Sendmail(program, System.out, System.err, System.getenv(), Clock.systemUTC()), rest);
+    PrintStream err =
+        Arrays.asList(rest).contains("-bs") ? Smtpd.quietStderrOnSocket() : System.err;
+    exit(new Sendmail(program, System.out, err, System.getenv(), Clock.systemUTC()), rest);
   }
 
   @Override

@@ -70,21 +70,25 @@ public final class Smtpd extends Tool {
   }
 
   public static void main(String[] args) {
-    PrintStream err =
-        stderrIsSocket() ? new PrintStream(OutputStream.nullOutputStream()) : System.err;
-    exit(new Smtpd(System.out, err, System.getenv(), Clock.systemUTC()), args);
+    exit(new Smtpd(System.out, quietStderrOnSocket(), System.getenv(), Clock.systemUTC()), args);
   }
 
   /**
-   * True when descriptor 2 is a socket: classic inetd hands the connection over as descriptors 0, 1
-   * and 2, and nothing but SMTP may reach the client, so warnings and -v output are dropped.
+   * System.err, made to drop everything when descriptor 2 is a socket: classic inetd hands the
+   * connection over as descriptors 0, 1 and 2, and nothing but SMTP may reach the client, so
+   * warnings and -v output (masq-smtpd's and sendmail -bs's) are dropped.
    */
-  static boolean stderrIsSocket() {
+  static PrintStream quietStderrOnSocket() {
+    boolean socket;
     try {
-      return Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString().startsWith("socket:");
+      socket = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString().startsWith("socket:");
     } catch (IOException | RuntimeException e) {
-      return false;
+      socket = false;
     }
+    if (socket) {
+      System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+    }
+    return System.err;
   }
 
   @Override

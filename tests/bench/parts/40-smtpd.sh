@@ -33,36 +33,8 @@ sink_sessions=$(smtpd_rate 200 "$s" "$e")
 kill "$smtpd_sink" 2>/dev/null; wait "$smtpd_sink" 2>/dev/null || true
 
 # the disk's ceiling for this: the spool's commit protocol alone (spool-format.md: data fsync,
-# link, envelope fsync, rename, one shared fsync of queue/), 10 threads in Python, no SMTP
-commit_rate=$(python3 - "$smtpd_dir" <<'PY'
-import os, sys, threading, time
-base = os.path.join(sys.argv[1], "commit"); tmp = os.path.join(base, "tmp"); q = os.path.join(base, "queue")
-os.makedirs(tmp); os.makedirs(q)
-cv = threading.Condition(); st = {"started": 0, "finished": 0, "running": False}
-def dirsync():
-    with cv:
-        target = st["started"] + 1
-        while True:
-            if st["finished"] >= target: return
-            if not st["running"]:
-                st["running"] = True; st["started"] += 1; break
-            cv.wait()
-    fd = os.open(q, os.O_RDONLY); os.fsync(fd); os.close(fd)
-    with cv:
-        st["finished"] = target; st["running"] = False; cv.notify_all()
-def work(t, n):
-    for i in range(n):
-        name = "m%d-%d" % (t, i); p = os.path.join(tmp, name + ".msg")
-        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600); os.write(fd, b"x" * 600); os.fsync(fd); os.close(fd)
-        os.link(p, os.path.join(q, name + ".msg"))
-        e = os.path.join(tmp, name + ".env.tmp")
-        fd = os.open(e, os.O_WRONLY | os.O_CREAT, 0o600); os.write(fd, b"y" * 200); os.fsync(fd); os.close(fd)
-        os.rename(e, os.path.join(q, name + ".env")); dirsync(); os.unlink(p)
-ts = [threading.Thread(target=work, args=(t, 200)) for t in range(10)]
-s = time.time(); [t.start() for t in ts]; [t.join() for t in ts]
-print(int(2000 / (time.time() - s)))
-PY
-)
+# link, envelope fsync, rename, one shared fsync of queue/), 10 threads in Java, no SMTP
+commit_rate=$("$JDK/bin/java" -XX:+UseSerialGC "$MASQ_HOME/tests/bench/CommitFloor.java" "$smtpd_dir/commit" 10 5000)
 # nothing on disk is deleted before the measurements below (the exit trap does it): on ext4
 # without a journal, as on the machine this was tuned on, every new inode is allocated past
 # all inodes deleted in the last minutes (recently_deleted() in the kernel's profile), so
@@ -94,7 +66,7 @@ if shm_dir=$(mktemp -d /dev/shm/masq-bench.XXXXXX 2>/dev/null); then
   kill "$smtpd_srv" 2>/dev/null; wait "$smtpd_srv" 2>/dev/null || true
   rm -rf "$shm_dir"
 fi
-echo "| \`masq-smtpd --listen\` intake, \`smtp-source -s 10 -m 5000\` | ${listen_rate} msgs/s | loopback ceiling (smtp-source → smtp-sink) ${sink_rate} msgs/s; each message durable before its 250; the commit protocol alone (10 threads, no SMTP) ${commit_rate} msgs/s; the spool on tmpfs (no disk) ${shm_rate} msgs/s; ${queued} of 6000 queued |"
+echo "| \`masq-smtpd --listen\` intake, \`smtp-source -s 10 -m 5000\` | ${listen_rate} msgs/s | loopback ceiling (smtp-source → smtp-sink) ${sink_rate} msgs/s; each message durable before its 250; the commit protocol alone (10 Java threads, no SMTP: tests/bench/CommitFloor.java) ${commit_rate} msgs/s; the spool on tmpfs (no disk) ${shm_rate} msgs/s; ${queued} of 6000 queued |"
 
 # inetd mode: one JVM per connection, into a spool of its own
 smtpd_idir=$BENCH_TMP/smtpd-inetd

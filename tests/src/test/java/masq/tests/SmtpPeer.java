@@ -118,6 +118,37 @@ final class SmtpPeer {
     }
   }
 
+  /**
+   * A self-signed certificate and key for test.example (and 127.0.0.1), made with openssl as
+   * DIR/cert.pem and DIR/key.pem: {cert, key}.
+   */
+  static Path[] selfSignedCertificate(Path dir) throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Sandbox.exec(
+            List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=test.example",
+                "-addext",
+                "subjectAltName=DNS:test.example,IP:127.0.0.1"),
+            new byte[0],
+            Map.of())
+        .expect(0);
+    return new Path[] {cert, key};
+  }
+
   /** A client that sends raw bytes and reads replies. */
   static final class Client implements AutoCloseable {
     final Socket socket;

@@ -133,27 +133,9 @@ class SmtpdModesTest {
 
   @Test
   void inetdModeOnAnInheritedSocket() throws Exception {
-    Path cert = tmp.resolve("cert.pem");
-    Path key = tmp.resolve("key.pem");
-    Sandbox.exec(
-            List.of(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString(),
-                "-days",
-                "2",
-                "-subj",
-                "/CN=test.example"),
-            new byte[0],
-            Map.of())
-        .expect(0);
+    Path[] ck = SmtpPeer.selfSignedCertificate(tmp);
+    Path cert = ck[0];
+    Path key = ck[1];
     Sandbox sb =
         new Sandbox(
             tmp.resolve("sb"),

@@ -184,37 +184,9 @@ class SmtpdTest {
     assertTrue(sb.envelope(ids.get(1)).contains("sender\t<>\n"), sb.envelope(ids.get(1)));
   }
 
-  /** A self-signed certificate and key made with openssl for test.example. */
-  private Path[] certificate() throws Exception {
-    Path cert = tmp.resolve("cert.pem");
-    Path key = tmp.resolve("key.pem");
-    Sandbox.exec(
-            List.of(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString(),
-                "-days",
-                "2",
-                "-subj",
-                "/CN=test.example",
-                "-addext",
-                "subjectAltName=DNS:test.example,IP:127.0.0.1"),
-            new byte[0],
-            Map.of())
-        .expect(0);
-    return new Path[] {cert, key};
-  }
-
   @Test
   void starttlsWithSwaksAndSmtplib() throws Exception {
-    Path[] ck = certificate();
+    Path[] ck = SmtpPeer.selfSignedCertificate(tmp);
     Sandbox sb =
         new Sandbox(
             tmp.resolve("sb"),
@@ -263,7 +235,7 @@ class SmtpdTest {
 
   @Test
   void commandsPipelinedBeforeTheTlsHandshakeAreDiscarded() throws Exception {
-    Path[] ck = certificate();
+    Path[] ck = SmtpPeer.selfSignedCertificate(tmp);
     Sandbox sb =
         new Sandbox(
             tmp.resolve("sb"),
@@ -298,7 +270,7 @@ class SmtpdTest {
   @Test
   void clientSilentInTheTlsHandshakeIsDisconnected() throws Exception {
     // the watchdog does not see the handshake: the socket's own timeout must end it
-    Path[] ck = certificate();
+    Path[] ck = SmtpPeer.selfSignedCertificate(tmp);
     Sandbox sb =
         new Sandbox(
             tmp.resolve("sb"),

@@ -3,24 +3,15 @@ package masq.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import masq.accept.Submission;
 import masq.address.Address;
-import masq.config.Config;
-import masq.log.MailLog;
-import masq.spool.Spool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,43 +42,17 @@ class DeliverCrashTest {
   void killNineDuringMboxAndMaildirDeliveryLosesNothing() throws Exception {
     int kills = Integer.getInteger("masq.crash.kills", 100);
     Sandbox s = new Sandbox(dir, "maildir_users = md\n");
-    Config cfg = Config.load(s.conf, Map.of(), false);
-    Spool spool = Spool.open(cfg.spoolDir(), Clock.systemUTC(), ProcessHandle.current().pid());
-    MailLog log =
-        new MailLog(
-            cfg.logDir(), Clock.systemUTC(), ZoneId.systemDefault(), ProcessHandle.current().pid());
-    String filler = "x".repeat(75) + "\n";
-    Set<String> injected = new TreeSet<>();
+    QueueFiller filler =
+        new QueueFiller(
+            s.conf,
+            List.of(new Address("bob", "test.example"), new Address("md", "test.example")),
+            "From a line that needs quoting\n" + ("x".repeat(75) + "\n").repeat(400));
+    Set<String> injected = filler.queued();
     Random random = new Random(42);
     int killed = 0;
     int next = 0;
     for (int k = 0; k < kills; k++) {
-      while (spool.ids().size() < 150) {
-        String subject = "k" + next++;
-        String msg =
-            "Subject: "
-                + subject
-                + "\n\nFrom a line that needs quoting\n"
-                + filler.repeat(400)
-                + "END "
-                + subject
-                + "\n";
-        Submission.Request req =
-            new Submission.Request(
-                new Address("alice", "test.example"),
-                null,
-                List.of(new Address("bob", "test.example"), new Address("md", "test.example")),
-                false,
-                false,
-                "local",
-                "t",
-                0,
-                null,
-                null);
-        Submission.accept(
-            new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
-        injected.add(subject);
-      }
+      filler.topUp(150);
       Process p =
           new ProcessBuilder(Sandbox.bin("masq-deliver").toString(), "-C", s.conf.toString())
               .redirectErrorStream(true)

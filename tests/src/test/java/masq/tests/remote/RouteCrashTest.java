@@ -3,26 +3,18 @@ package masq.tests.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import masq.accept.Submission;
 import masq.address.Address;
-import masq.config.Config;
-import masq.log.MailLog;
-import masq.spool.Spool;
+import masq.tests.QueueFiller;
 import masq.tests.Sandbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,45 +37,17 @@ class RouteCrashTest {
       Path route = dir.resolve("isp.route");
       Files.writeString(route, "mail_host = 127.0.0.1:" + port + "\n");
       Sandbox s = new Sandbox(dir.resolve("box"), "query_routes.isp = \"" + route + "\"\n");
-      Config cfg = Config.load(s.conf, Map.of(), false);
-      Spool spool = Spool.open(cfg.spoolDir(), Clock.systemUTC(), ProcessHandle.current().pid());
-      MailLog log =
-          new MailLog(
-              cfg.logDir(),
-              Clock.systemUTC(),
-              ZoneId.systemDefault(),
-              ProcessHandle.current().pid());
-      Set<String> injected = new TreeSet<>();
+      QueueFiller filler =
+          new QueueFiller(
+              s.conf,
+              List.of(new Address("bob", "far.example")),
+              "y".repeat(70).concat("\n").repeat(20));
+      Set<String> injected = filler.queued();
       Random random = new Random(7);
       int killed = 0;
       int next = 0;
       for (int k = 0; k < kills; k++) {
-        while (spool.ids().size() < 300) {
-          String subject = "k" + next++;
-          String msg =
-              "Subject: "
-                  + subject
-                  + "\n\n"
-                  + "y".repeat(70).concat("\n").repeat(20)
-                  + "END "
-                  + subject
-                  + "\n";
-          Submission.Request req =
-              new Submission.Request(
-                  new Address("alice", "test.example"),
-                  null,
-                  List.of(new Address("bob", "far.example")),
-                  false,
-                  false,
-                  "local",
-                  "t",
-                  0,
-                  null,
-                  null);
-          Submission.accept(
-              new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
-          injected.add(subject);
-        }
+        filler.topUp(300);
         Process p =
             new ProcessBuilder(
                     Sandbox.bin("masq-deliver").toString(),

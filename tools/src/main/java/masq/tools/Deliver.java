@@ -130,8 +130,11 @@ public final class Deliver extends Tool {
     }
     routes(runner, cfg, o);
     QueueRunner.Result r = runner.run(o.ids, o.dryRun);
-    if (!o.dryRun) {
-      UserView.publish(spool, log); // system mode: what each user's masq-queue shows
+    if (o.ids == null && !o.dryRun) {
+      // system mode: what each user's masq-queue shows. Not after an --id run (the one after each
+      // message masq-smtpd accepts): a scan of every envelope per message, for messages that are
+      // no user's (users' own mail comes through the pickup, which only full runs do)
+      UserView.publish(spool, log);
     }
     if (r.missing() > 0) {
       return Exit.NOUSER;

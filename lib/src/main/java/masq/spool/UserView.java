@@ -205,7 +205,8 @@ public final class UserView {
         while (bb.hasRemaining()) {
           ch.write(bb);
         }
-        ch.force(true);
+        // no fsync: a note lost in a crash only hides the drop until the pickup (the drop itself
+        // is durable), and an fsync is a millisecond of every user's masq-inject
       }
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
       Files.move(tmp, dir.resolve(base + PENDING), StandardCopyOption.ATOMIC_MOVE);

@@ -25,7 +25,7 @@ for d in queue tmp corrupt; do install -d -o "$user" -g "$group" -m 0700 "$spool
 install -d -o "$user" -g "$group" -m 1733 "$spool/maildrop"
 install -d -o "$user" -g "$group" -m 3733 "$spool/users"
 if [ ! -f "$spool/VERSION" ]; then
-  printf 'masq spool 1\n' > "$spool/VERSION.new" && mv "$spool/VERSION.new" "$spool/VERSION"
+  printf 'masq spool 2\n' > "$spool/VERSION.new" && mv "$spool/VERSION.new" "$spool/VERSION"
 fi
 chown "$user:$group" "$spool/VERSION" && chmod 0644 "$spool/VERSION"
 install -d -o "$user" -g "$group" -m 0750 "$logdir"

@@ -27,8 +27,11 @@ bench_fill_queue() {
   python3 - "$1" "$2" <<'PY'
 import os, shutil, sys
 queue, n = sys.argv[1], int(sys.argv[2])
-first = [f[:-4] for f in os.listdir(queue) if f.endswith(".env")][0]
-env = open(os.path.join(queue, first + ".env")).read()
+first = [f[:-4] for f in os.listdir(queue) if f.endswith(".msg")][0]
+# spool format 2: the data, the envelope, then "masq-envelope-at OFFSET" (36 bytes)
+blob = open(os.path.join(queue, first + ".msg"), "rb").read()
+start = int(blob[-19:-1])
+data, env, trailer = blob[:start], blob[start:-36].decode(), blob[-36:]
 used, j = {first}, 0
 for i in range(1, n):
     mid = first
@@ -36,9 +39,8 @@ for i in range(1, n):
         j += 1
         mid = first[:-2] + "%02d" % (j % 100) if j < 100 else first[:8] + "%04d" % j + first[12:]
     used.add(mid)
-    shutil.copyfile(os.path.join(queue, first + ".msg"), os.path.join(queue, mid + ".msg"))
-    with open(os.path.join(queue, mid + ".env"), "w") as f:
-        f.write(env.replace(first, mid))
+    with open(os.path.join(queue, mid + ".msg"), "wb") as f:  # an ID is always 15 characters
+        f.write(data + env.replace(first, mid).encode() + trailer)
 PY
 }
 # bench_port: a free TCP port on 127.0.0.1

@@ -50,7 +50,7 @@ q = os.path.join(spool, "queue")
 for d in ("queue", "tmp", "corrupt"):
     os.makedirs(os.path.join(spool, d), exist_ok=True)
 with open(os.path.join(spool, "VERSION"), "w") as f:
-    f.write("masq spool 1\n")
+    f.write("masq spool 2\n")
 D = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 def b62(v, w):
     s = ""
@@ -61,11 +61,11 @@ body = b"Subject: x\n\nhello\n"
 now = int(time.time() * 1000) - 3600_000
 for i in range(100_000):
     mid = b62(now + i, 7) + "-" + b62(4242, 4) + "-" + b62(i % 3844, 2)
+    # spool format 2: one file, the data then the envelope then where the envelope starts
+    env = (f"masq-envelope 1\nid\t{mid}\nreceived\t{now+i}\nsender\t<a@b.example>\nprotocol\tlocal\n"
+           f"ident\tbench\nuid\t1000\nsize\t{len(body)}\nbody\t6\nrcpt\tP\t1\t{now}\t<r{i}@x.example>\t\t451 try later\nend\n")
     with open(os.path.join(q, mid + ".msg"), "wb") as f:
-        f.write(body)
-    with open(os.path.join(q, mid + ".env"), "w") as f:
-        f.write(f"masq-envelope 1\nid\t{mid}\nreceived\t{now+i}\nsender\t<a@b.example>\nprotocol\tlocal\n"
-                f"ident\tbench\nuid\t1000\nsize\t{len(body)}\nbody\t6\nrcpt\tP\t1\t{now}\t<r{i}@x.example>\t\t451 try later\nend\n")
+        f.write(body + env.encode() + b"masq-envelope-at %018d\n" % len(body))
 sconf = os.path.join(tmp, "list.conf")
 with open(sconf, "w") as f:
     f.write(f'spool_dir = "{spool}"\nlog_dir = "{tmp}/log"\nrun_as_user = true\nhost_name = bench.example\n')

@@ -2,17 +2,19 @@ package masq.spool;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 
 /** The lock of one queued message; held until closed or until its process ends. */
 public final class MessageLock implements AutoCloseable {
+  private final Spool spool;
   private final String id;
   private final FileChannel channel;
   private final FileLock lock;
+  private long dataLength = -1;
 
-  MessageLock(String id, FileChannel channel, FileLock lock) {
+  MessageLock(Spool spool, String id, FileChannel channel, FileLock lock) {
+    this.spool = spool;
     this.id = id;
     this.channel = channel;
     this.lock = lock;
@@ -22,45 +24,47 @@ public final class MessageLock implements AutoCloseable {
     return id;
   }
 
+  /** The current envelope of the message, read without letting go of the lock. */
+  public Envelope envelope() throws IOException, CorruptEntryException {
+    return Spool.decode(id, stored().bytes());
+  }
+
+  Spool.Stored stored() throws IOException, CorruptEntryException {
+    Spool.Stored s = spool.stored(id, channel);
+    if (dataLength < 0) {
+      dataLength = Spool.decode(id, s.bytes()).size();
+    }
+    return s;
+  }
+
   /**
    * The stored message, read through the lock's own file descriptor. Whoever holds the lock must
-   * read the message this way and never open the file again: closing any other descriptor of the
-   * file would drop the process's fcntl lock (POSIX semantics), letting another run take the
-   * message while this one still works on it. Closing the stream leaves the lock alone.
+   * read the message this way (or through {@link Spool}, which does it) and never open the file
+   * again: closing any other descriptor of the file would drop the process's fcntl lock (POSIX
+   * semantics), letting another run take the message while this one still works on it. Closing the
+   * stream leaves the lock alone.
    */
-  public InputStream openMessage() {
+  public InputStream openMessage() throws IOException {
     return openMessage(0);
   }
 
   /**
    * As {@link #openMessage()}, from byte {@code from} of the message (e.g. where its body starts).
    */
-  public InputStream openMessage(long from) {
-    return new InputStream() {
-      private long pos = from;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+  public InputStream openMessage(long from) throws IOException {
+    if (dataLength < 0) {
+      try {
+        stored();
+      } catch (CorruptEntryException e) {
+        throw new IOException(e.getMessage(), e);
       }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-          return 0;
-        }
-        int n = channel.read(ByteBuffer.wrap(b, off, len), pos);
-        if (n > 0) {
-          pos += n;
-        }
-        return n;
-      }
-    };
+    }
+    return new DataStream(channel, from, dataLength, false);
   }
 
   @Override
   public void close() throws IOException {
+    spool.released(this);
     try {
       if (lock.isValid()) {
         lock.release();

@@ -20,21 +20,31 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import masq.Exit;
 import masq.MasqException;
 
 /**
  * The spool: the only code that touches spool files. Layout and rules are in spool-format.md: a
- * message is {@code queue/ID.msg} (the message, never changed) plus {@code queue/ID.env} (the
- * envelope and delivery state, replaced atomically); {@code ID.env} appearing is the commit. The
- * lock of a message is an fcntl lock on its {@code .msg} file, so it dies with its process.
+ * message is one file, {@code queue/ID.msg}: the message, then its envelope as it was accepted,
+ * then a fixed-size last line that says where the envelope starts ({@link Trailer}); its link into
+ * {@code queue/} is the commit. Once its state changes, {@code queue/ID.env} holds the current
+ * envelope (replaced atomically) and wins over the one inside. The lock of a message is an fcntl
+ * lock on its {@code .msg} file, so it dies with its process; as closing any descriptor of that
+ * file drops the process's lock on it, a process reads a message it holds locked only through its
+ * lock (this class sees to that).
  *
  * <p>SECURITY: when root opens a spool that belongs to another user (system mode: mail), every file
  * and directory it creates in it is given to that owner, so that mail's runs can lock, update and
  * remove what root queued.
  */
 public final class Spool {
-  public static final String VERSION_LINE = "masq spool 1";
+  public static final String VERSION_LINE = "masq spool 2";
+
+  /** The format before the envelope moved into the message file; still read, upgraded on open. */
+  static final String VERSION_1 = "masq spool 1";
+
   static final String MSG = ".msg";
   static final String ENV = ".env";
 
@@ -46,6 +56,7 @@ public final class Spool {
   private final long pid;
   private final MessageIds ids;
   private final DirSync queueSync;
+  private final Map<String, MessageLock> held = new ConcurrentHashMap<>();
   private UserPrincipal owner;
 
   private Spool(Path root, Clock clock, long pid) {
@@ -83,6 +94,9 @@ public final class Spool {
         Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
       String v = Files.readString(version, StandardCharsets.US_ASCII).strip();
+      if (v.equals(VERSION_1)) {
+        v = s.upgrade(version);
+      }
       if (!v.equals(VERSION_LINE)) {
         throw new MasqException(
             Exit.CONFIG,
@@ -92,6 +106,29 @@ public final class Spool {
       throw failure("cannot open spool " + root, e);
     }
     return s;
+  }
+
+  /**
+   * A version 1 spool is read as it is (its messages all have {@code ID.env}, which gives the
+   * length of the message data), so upgrading it is only saying so in VERSION, which keeps older
+   * masq commands from misreading the messages written from now on. Who may not write VERSION (an
+   * ordinary user in system mode) reads the spool without upgrading it.
+   */
+  private String upgrade(Path version) throws IOException {
+    Path t = tmp.resolve("VERSION." + Thread.currentThread().threadId() + "." + pid);
+    try {
+      Files.write(t, (VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
+      adopt(t);
+      Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDir(root);
+    } catch (AccessDeniedException e) {
+      try {
+        Files.deleteIfExists(t); // written, but VERSION could not be replaced
+      } catch (IOException notEvenThat) {
+        // tmp/ is not ours either: nothing was written
+      }
+    }
+    return VERSION_LINE;
   }
 
   /** The owner of {@code root} when this process is root and the spool is not; else null. */
@@ -228,8 +265,8 @@ public final class Spool {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(queue)) {
       for (Path p : ds) {
         String n = p.getFileName().toString();
-        if (n.endsWith(ENV) && MessageIds.isValid(n.substring(0, n.length() - ENV.length()))) {
-          out.add(n.substring(0, n.length() - ENV.length()));
+        if (n.endsWith(MSG) && MessageIds.isValid(n.substring(0, n.length() - MSG.length()))) {
+          out.add(n.substring(0, n.length() - MSG.length()));
         }
       }
     }
@@ -237,15 +274,12 @@ public final class Spool {
     return out;
   }
 
-  /** Reads the envelope of a committed message. */
+  /** Reads the current envelope of a committed message. */
   public Envelope read(String id) throws MasqException, IOException {
-    checkId(id);
-    byte[] b;
-    try {
-      b = Files.readAllBytes(queue.resolve(id + ENV));
-    } catch (NoSuchFileException e) {
-      throw new MasqException(Exit.NOUSER, "no such message: " + id);
-    }
+    return decode(id, stored(id).bytes());
+  }
+
+  static Envelope decode(String id, byte[] b) throws CorruptEntryException {
     try {
       return Envelope.decode(b);
     } catch (CorruptEntryException e) {
@@ -253,18 +287,69 @@ public final class Spool {
     }
   }
 
-  /** True when the message is committed (its envelope exists). */
-  public boolean exists(String id) {
-    return MessageIds.isValid(id) && Files.exists(queue.resolve(id + ENV));
-  }
+  /** An envelope as stored: its bytes, and the file they are in. */
+  record Stored(byte[] bytes, Path file) {}
 
-  /** Opens the stored message (headers, blank line, body) for reading. */
-  public InputStream openMessage(String id) throws MasqException, IOException {
+  /**
+   * The current envelope of a committed message as stored: {@code ID.env} when its state has
+   * changed since it was accepted, else the envelope inside {@code ID.msg}.
+   */
+  Stored stored(String id) throws MasqException, IOException {
     checkId(id);
+    MessageLock mine = held.get(id);
+    if (mine != null) {
+      return mine.stored(); // through the lock: opening the file again would let go of it
+    }
+    Path env = queue.resolve(id + ENV);
     try {
-      return Files.newInputStream(queue.resolve(id + MSG));
+      return new Stored(Files.readAllBytes(env), env);
+    } catch (NoSuchFileException e) {
+      // unchanged since it was accepted
+    }
+    try (FileChannel ch = FileChannel.open(queue.resolve(id + MSG), StandardOpenOption.READ)) {
+      return stored(id, ch);
     } catch (NoSuchFileException e) {
       throw new MasqException(Exit.NOUSER, "no such message: " + id);
+    }
+  }
+
+  /** As {@link #stored(String)}, with the message file open as {@code msg}. */
+  Stored stored(String id, FileChannel msg) throws IOException, CorruptEntryException {
+    Path env = queue.resolve(id + ENV);
+    try {
+      return new Stored(Files.readAllBytes(env), env);
+    } catch (NoSuchFileException e) {
+      return new Stored(Trailer.read(msg, "message " + id), queue.resolve(id + MSG));
+    }
+  }
+
+  /** True when the message is committed (its file is in the queue). */
+  public boolean exists(String id) {
+    return MessageIds.isValid(id) && Files.exists(queue.resolve(id + MSG));
+  }
+
+  /**
+   * Opens the stored message (headers, blank line, body) for reading. A message this process holds
+   * locked is read through its lock.
+   */
+  public InputStream openMessage(String id) throws MasqException, IOException {
+    checkId(id);
+    MessageLock mine = held.get(id);
+    if (mine != null) {
+      return mine.openMessage();
+    }
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(queue.resolve(id + MSG), StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw new MasqException(Exit.NOUSER, "no such message: " + id);
+    }
+    try {
+      long size = decode(id, stored(id, ch).bytes()).size();
+      return new DataStream(ch, 0, size, true);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
     }
   }
 
@@ -303,13 +388,15 @@ public final class Spool {
       ch.close();
       return null;
     }
-    if (!Files.exists(queue.resolve(id + ENV))) {
-      // removed (or never committed) while we waited for the lock
+    if (!Files.exists(queue.resolve(id + MSG))) {
+      // removed while we waited for the lock
       lock.release();
       ch.close();
       throw new MasqException(Exit.NOUSER, "no such message: " + id);
     }
-    return new MessageLock(id, ch, lock);
+    MessageLock l = new MessageLock(this, id, ch, lock);
+    held.put(id, l);
+    return l;
   }
 
   /** Replaces the envelope of a locked message atomically (write, fsync, rename, fsync dir). */
@@ -343,10 +430,12 @@ public final class Spool {
     queueSync.sync(); // shared with the other threads committing now (group commit)
   }
 
-  /** Removes a locked message: its envelope first (so it is no longer queued), then its data. */
+  /**
+   * Removes a locked message: its file first (from then on it is not queued), then its changed
+   * envelope if it has one.
+   */
   public void remove(MessageLock lock) throws IOException {
-    Files.deleteIfExists(queue.resolve(lock.id() + ENV));
-    Files.deleteIfExists(queue.resolve(lock.id() + MSG));
+    removeUnsynced(lock);
     queueSync.sync(); // shared with other threads removing or committing now (group commit)
   }
 
@@ -357,8 +446,17 @@ public final class Spool {
    * back, whole, to be delivered again.
    */
   public void removeUnsynced(MessageLock lock) throws IOException {
-    Files.deleteIfExists(queue.resolve(lock.id() + ENV));
     Files.deleteIfExists(queue.resolve(lock.id() + MSG));
+    Files.deleteIfExists(queue.resolve(lock.id() + ENV));
+  }
+
+  /** Forgets a lock being closed (see {@link #openMessage}). */
+  void released(MessageLock lock) {
+    held.remove(lock.id(), lock);
+  }
+
+  Path envFile(String id) {
+    return queue.resolve(id + ENV);
   }
 
   /** Makes the removals and commits made so far in {@code queue/} durable (one fsync). */

@@ -77,11 +77,28 @@ public final class SpoolCheck {
           continue;
         }
       }
+      if (n.endsWith(Spool.MSG) && links(p) > 1) {
+        // the writer died after the commit (the link into queue/), before unlinking this name
+        problems.add("second name of a queued message " + rel);
+        if (repair) {
+          Files.deleteIfExists(p);
+          repairs.add("deleted " + rel + " (queue/" + n + " is the message)");
+        }
+        continue;
+      }
       problems.add("stale temporary file " + rel);
       if (repair) {
         Files.deleteIfExists(p);
         repairs.add("deleted " + rel + " (never committed)");
       }
+    }
+  }
+
+  private static int links(Path p) throws IOException {
+    try {
+      return ((Number) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+    } catch (UnsupportedOperationException e) {
+      return 1; // a file system without link counts (tests): taken as never committed
     }
   }
 
@@ -119,52 +136,61 @@ public final class SpoolCheck {
     for (String id : ids) {
       Path msg = spool.queueDir().resolve(id + Spool.MSG);
       Path env = spool.queueDir().resolve(id + Spool.ENV);
-      boolean hasMsg = Files.exists(msg);
-      boolean hasEnv = Files.exists(env);
-      if (hasMsg && isLocked(msg)) {
-        if (hasEnv) {
-          messages++; // being delivered or changed right now
-        }
+      if (Files.exists(msg) && isLocked(msg)) {
+        messages++; // being delivered or changed right now
         continue;
       }
       // look again now that nobody holds it
-      hasMsg = Files.exists(msg);
-      hasEnv = Files.exists(env);
-      if (hasMsg && !hasEnv) {
-        problems.add("message data without envelope queue/" + id + Spool.MSG);
-        if (repair) {
-          moveToCorrupt(spool, msg);
-        }
-      } else if (hasEnv && !hasMsg) {
-        problems.add("envelope without message data queue/" + id + Spool.ENV);
-        if (repair) {
-          moveToCorrupt(spool, env);
-        }
-      } else if (hasEnv) {
-        String why = null;
-        try {
-          Envelope e = Envelope.decode(Files.readAllBytes(env));
-          long size = Files.size(msg);
-          if (!e.id().equals(id)) {
-            why = "envelope names another id (" + e.id() + ")";
-          } else if (size != e.size()) {
-            why = "message data is " + size + " bytes, envelope says " + e.size();
-          }
-        } catch (CorruptEntryException ex) {
-          why = ex.getMessage();
-        } catch (NoSuchFileException ex) {
-          continue; // removed meanwhile
-        }
-        if (why == null) {
-          messages++;
-        } else {
-          problems.add("unreadable message " + id + ": " + why);
+      if (!Files.exists(msg)) {
+        if (Files.exists(env)) {
+          problems.add("envelope without message data queue/" + id + Spool.ENV);
           if (repair) {
             moveToCorrupt(spool, env);
-            moveToCorrupt(spool, msg);
           }
         }
+        continue;
       }
+      String why;
+      try {
+        why = damage(spool, id, msg);
+      } catch (NoSuchFileException ex) {
+        continue; // removed meanwhile
+      }
+      if (why == null) {
+        messages++;
+      } else {
+        problems.add("unreadable message " + id + ": " + why);
+        if (repair) {
+          if (Files.exists(env)) {
+            moveToCorrupt(spool, env);
+          }
+          moveToCorrupt(spool, msg);
+        }
+      }
+    }
+  }
+
+  /**
+   * What is wrong with the message {@code id}, or null: its current envelope must be readable and
+   * for this id, and its size must be the length of the message data: where the envelope inside the
+   * file starts, or the whole file for a version 1 message (which has none, and whose last line may
+   * happen to look like the line that says where one starts).
+   */
+  private static String damage(Spool spool, String id, Path msg) throws IOException {
+    try (FileChannel ch = FileChannel.open(msg, StandardOpenOption.READ)) {
+      Envelope e = Envelope.decode(spool.stored(id, ch).bytes());
+      long offset = Trailer.offset(ch);
+      if (!e.id().equals(id)) {
+        return "envelope names another id (" + e.id() + ")";
+      } else if (offset != e.size() && ch.size() != e.size()) {
+        return "message data is "
+            + (offset < 0 ? ch.size() : offset)
+            + " bytes, envelope says "
+            + e.size();
+      }
+      return null;
+    } catch (CorruptEntryException ex) {
+      return ex.getMessage();
     }
   }
 

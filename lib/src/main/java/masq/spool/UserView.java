@@ -696,16 +696,15 @@ public final class UserView {
     }
     // one scan of the queue for all users
     for (String id : spool.ids()) {
-      Path env = spool.queueDir().resolve(id + Spool.ENV);
       try {
-        FileTime modified = Files.getLastModifiedTime(env);
-        byte[] b = Files.readAllBytes(env);
-        Map<String, Copy> mine = wanted.get(Envelope.decode(b).uid());
+        Spool.Stored st = spool.stored(id);
+        FileTime modified = Files.getLastModifiedTime(st.file());
+        Map<String, Copy> mine = wanted.get(Envelope.decode(st.bytes()).uid());
         if (mine != null) {
-          mine.put(id, new Copy(b, modified));
+          mine.put(id, new Copy(st.bytes(), modified));
         }
-      } catch (NoSuchFileException | CorruptEntryException e) {
-        // gone meanwhile, or for masq-queue check: not shown
+      } catch (NoSuchFileException | MasqException e) {
+        // gone meanwhile, or for masq-queue check (corrupt): not shown
       }
     }
     long now = spool.clock().millis();

@@ -101,18 +101,15 @@ class MasqmailMigrationTest {
       assertEquals(mainWarnings("masq-inject"), r.stderr().lines().toList());
     }
     Path queue = tmp.resolve("spool/queue");
-    List<Path> envs;
-    try (Stream<Path> s = Files.list(queue)) {
-      envs = s.filter(p -> p.toString().endsWith(".env")).toList();
-    }
-    assertEquals(2, envs.size(), "do_queue = true: both stay queued");
-    for (Path e : envs) {
-      String env = Files.readString(e);
+    List<String> ids = SpoolFiles.ids(queue);
+    assertEquals(2, ids.size(), "do_queue = true: both stay queued");
+    for (String id : ids) {
+      String env = SpoolFiles.envelope(queue, id);
       for (String rcpt :
           List.of("<someone@far.example>", "<root@pc.home.lan>", "<webmaster@pc.home.lan>")) {
         assertTrue(env.contains(rcpt), rcpt + " in " + env);
       }
-      String msg = Files.readString(Path.of(e.toString().replace(".env", ".msg")));
+      String msg = new String(SpoolFiles.data(queue, id), StandardCharsets.ISO_8859_1);
       assertTrue(!msg.contains("Bcc:") && msg.contains("Subject: from masqmail days"), msg);
     }
     // with --strict, the first option masq does not know is an error naming it

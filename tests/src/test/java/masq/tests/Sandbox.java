@@ -128,32 +128,19 @@ public final class Sandbox {
     return t;
   }
 
-  /** IDs of the committed messages (files queue/ID.env), sorted. */
+  /** IDs of the committed messages (files queue/ID.msg), sorted. */
   public List<String> queuedIds() throws IOException {
-    List<String> ids = new ArrayList<>();
-    Path q = spool.resolve("queue");
-    if (!Files.isDirectory(q)) {
-      return ids;
-    }
-    try (var s = Files.list(q)) {
-      s.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".env"))
-          .map(n -> n.substring(0, n.length() - 4))
-          .sorted()
-          .forEach(ids::add);
-    }
-    return ids;
+    return SpoolFiles.ids(spool.resolve("queue"));
   }
 
-  /** The stored message file of {@code id}. */
+  /** The stored message of {@code id} (its data, without the envelope at the end of the file). */
   public String message(String id) throws IOException {
-    return Files.readString(
-        spool.resolve("queue").resolve(id + ".msg"), StandardCharsets.ISO_8859_1);
+    return new String(SpoolFiles.data(spool.resolve("queue"), id), StandardCharsets.ISO_8859_1);
   }
 
-  /** The envelope file of {@code id}. */
+  /** The current envelope of {@code id}, as text. */
   public String envelope(String id) throws IOException {
-    return Files.readString(spool.resolve("queue").resolve(id + ".env"), StandardCharsets.UTF_8);
+    return SpoolFiles.envelope(spool.resolve("queue"), id);
   }
 
   /** The log file's text ("" when there is none yet). */

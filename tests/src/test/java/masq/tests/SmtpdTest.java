@@ -57,7 +57,7 @@ class SmtpdTest {
           """;
       python(script, Integer.toString(srv.port)).expect(0);
       String id = onlyId(sb);
-      byte[] stored = Files.readAllBytes(sb.spool.resolve("queue").resolve(id + ".msg"));
+      byte[] stored = SpoolFiles.data(sb.spool.resolve("queue"), id);
       String text = new String(stored, StandardCharsets.ISO_8859_1);
       int blank = text.indexOf("\n\n");
       byte[] body = java.util.Arrays.copyOfRange(stored, blank + 2, stored.length);

@@ -52,17 +52,11 @@ class SystemModeTest extends WithThrowawayUsers {
     }
 
     List<String> ids() throws IOException {
-      try (var s = Files.list(queue())) {
-        return s.map(p -> p.getFileName().toString())
-            .filter(n -> n.endsWith(".env"))
-            .map(n -> n.substring(0, n.length() - 4))
-            .sorted()
-            .toList();
-      }
+      return SpoolFiles.ids(queue());
     }
 
     String envelope(String id) throws IOException {
-      return Files.readString(queue().resolve(id + ".env"));
+      return SpoolFiles.envelope(queue(), id);
     }
 
     List<String> corrupt() throws IOException {
@@ -387,7 +381,6 @@ class SystemModeTest extends WithThrowawayUsers {
     }
     for (String id : ids) { // root's files too belong to mail, so that mail's runs can lock them
       assertEquals("mail", stat(s.queue().resolve(id + ".msg")).split(":")[0], id);
-      assertEquals("mail", stat(s.queue().resolve(id + ".env")).split(":")[0], id);
     }
     String rootId =
         ids.stream()

@@ -300,12 +300,6 @@ public final class Spool {
     if (mine != null) {
       return mine.stored(); // through the lock: opening the file again would let go of it
     }
-    Path env = queue.resolve(id + ENV);
-    try {
-      return new Stored(Files.readAllBytes(env), env);
-    } catch (NoSuchFileException e) {
-      // unchanged since it was accepted
-    }
     try (FileChannel ch = FileChannel.open(queue.resolve(id + MSG), StandardOpenOption.READ)) {
       return stored(id, ch);
     } catch (NoSuchFileException e) {
@@ -316,11 +310,14 @@ public final class Spool {
   /** As {@link #stored(String)}, with the message file open as {@code msg}. */
   Stored stored(String id, FileChannel msg) throws IOException, CorruptEntryException {
     Path env = queue.resolve(id + ENV);
-    try {
-      return new Stored(Files.readAllBytes(env), env);
-    } catch (NoSuchFileException e) {
-      return new Stored(Trailer.read(msg, "message " + id), queue.resolve(id + MSG));
+    if (Files.exists(env)) { // most messages have none: asked without the cost of an exception
+      try {
+        return new Stored(Files.readAllBytes(env), env);
+      } catch (NoSuchFileException e) {
+        // removed meanwhile: by a removal (then so is the message) or by hand
+      }
     }
+    return new Stored(Trailer.read(msg, "message " + id), queue.resolve(id + MSG));
   }
 
   /** True when the message is committed (its file is in the queue). */

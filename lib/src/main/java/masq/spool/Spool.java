@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import masq.Exit;
 import masq.MasqException;
@@ -56,7 +57,11 @@ public final class Spool {
   private final long pid;
   private final MessageIds ids;
   private final DirSync queueSync;
+
+  /** The message locks this process holds (from {@link #lock}), and the IDs being locked. */
   private final Map<String, MessageLock> held = new ConcurrentHashMap<>();
+
+  private final Set<String> taking = ConcurrentHashMap.newKeySet();
   private UserPrincipal owner;
 
   private Spool(Path root, Clock clock, long pid) {
@@ -364,6 +369,26 @@ public final class Spool {
    */
   public MessageLock lock(String id) throws MasqException, IOException {
     checkId(id);
+    if (!taking.add(id)) {
+      // this process holds it, or another of its threads is taking it: opening and closing the
+      // file here would drop that thread's lock (POSIX), so it is busy without a look
+      return null;
+    }
+    MessageLock l = null;
+    try {
+      l = tryLock(id);
+      if (l != null) {
+        held.put(id, l);
+      }
+      return l;
+    } finally {
+      if (l == null) {
+        taking.remove(id);
+      }
+    }
+  }
+
+  private MessageLock tryLock(String id) throws MasqException, IOException {
     FileChannel ch;
     try {
       ch =
@@ -391,9 +416,7 @@ public final class Spool {
       ch.close();
       throw new MasqException(Exit.NOUSER, "no such message: " + id);
     }
-    MessageLock l = new MessageLock(this, id, ch, lock);
-    held.put(id, l);
-    return l;
+    return new MessageLock(this, id, ch, lock);
   }
 
   /** Replaces the envelope of a locked message atomically (write, fsync, rename, fsync dir). */
@@ -447,13 +470,11 @@ public final class Spool {
     Files.deleteIfExists(queue.resolve(lock.id() + ENV));
   }
 
-  /** Forgets a lock being closed (see {@link #openMessage}). */
+  /** Forgets a lock being closed (see {@link #lock} and {@link #openMessage}). */
   void released(MessageLock lock) {
-    held.remove(lock.id(), lock);
-  }
-
-  Path envFile(String id) {
-    return queue.resolve(id + ENV);
+    if (held.remove(lock.id(), lock)) {
+      taking.remove(lock.id());
+    }
   }
 
   /** Makes the removals and commits made so far in {@code queue/} durable (one fsync). */

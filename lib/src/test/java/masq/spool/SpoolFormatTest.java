@@ -1,6 +1,7 @@
 package masq.spool;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,12 +155,14 @@ class SpoolFormatTest {
   }
 
   /**
-   * A process that holds a message's fcntl lock and reads that message through the spool must keep
-   * the lock: closing any other descriptor of the file would drop it. Checked from another process
-   * (python's lockf), on a real file system.
+   * A process that holds a message's fcntl lock keeps it while it reads the message through the
+   * spool and while it (or another of its threads) asks for the lock again: closing any other
+   * descriptor of the file would drop it (POSIX). Checked from another process (python's lockf), on
+   * a real file system.
    */
   @Test
-  void readingALockedMessageKeepsItLockedForOtherProcesses(@TempDir Path dir) throws Exception {
+  void aLockHeldStaysHeldWhileItsProcessReadsTheMessageOrAsksAgain(@TempDir Path dir)
+      throws Exception {
     Spool spool = Spool.open(dir.resolve("spool"), CLOCK, ProcessHandle.current().pid());
     String id = commit(spool, TEXT);
     Path msg = dir.resolve("spool/queue/" + id + ".msg");
@@ -167,8 +170,16 @@ class SpoolFormatTest {
       assertEquals(TEXT, read(spool.openMessage(id)));
       assertEquals(id, spool.read(id).id());
       assertFalse(otherProcessCanLock(msg), "the lock survived reading the message");
+      assertEquals(null, spool.lock(id), "busy");
+      Thread t = new Thread(() -> assertDoesNotThrow(() -> assertEquals(null, spool.lock(id))));
+      t.start();
+      t.join();
+      assertFalse(otherProcessCanLock(msg), "and asking for it again");
     }
-    assertTrue(otherProcessCanLock(msg), "and is gone once released");
+    assertTrue(otherProcessCanLock(msg), "it is gone once released");
+    try (MessageLock again = spool.lock(id)) {
+      assertEquals(id, again.id(), "and free for this process too");
+    }
   }
 
   private static boolean otherProcessCanLock(Path file) throws Exception {

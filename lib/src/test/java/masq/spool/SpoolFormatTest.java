@@ -182,6 +182,27 @@ class SpoolFormatTest {
     }
   }
 
+  /**
+   * A writer killed after the commit (the link into queue/) and before it unlinked its tmp/ name
+   * leaves a second name of a queued message: check deletes the name, never the message; a tmp/
+   * file with one link was never committed and goes too.
+   */
+  @Test
+  void checkTellsASecondNameOfAQueuedMessageFromOneNeverCommitted(@TempDir Path dir)
+      throws Exception {
+    Spool spool = Spool.open(dir.resolve("spool"), CLOCK, ProcessHandle.current().pid());
+    String id = commit(spool, TEXT);
+    Files.createLink(dir.resolve("spool/tmp/" + id + ".msg"), dir.resolve("spool/queue/" + id + ".msg"));
+    Files.writeString(dir.resolve("spool/tmp/Vc1Qf2b-00y8-01.msg"), "never committed");
+    SpoolCheck c = spool.check(true);
+    assertEquals(2, c.problems().size(), c.problems().toString());
+    assertTrue(c.problems().contains("second name of a queued message tmp/" + id + ".msg"));
+    assertTrue(c.problems().contains("stale temporary file tmp/Vc1Qf2b-00y8-01.msg"));
+    assertEquals(List.of(), names(dir.resolve("spool/tmp")));
+    assertEquals(TEXT, read(spool.openMessage(id)));
+    assertEquals(List.of(), spool.check(false).problems());
+  }
+
   private static boolean otherProcessCanLock(Path file) throws Exception {
     Process p =
         new ProcessBuilder(

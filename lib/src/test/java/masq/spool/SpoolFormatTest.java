@@ -192,7 +192,8 @@ class SpoolFormatTest {
       throws Exception {
     Spool spool = Spool.open(dir.resolve("spool"), CLOCK, ProcessHandle.current().pid());
     String id = commit(spool, TEXT);
-    Files.createLink(dir.resolve("spool/tmp/" + id + ".msg"), dir.resolve("spool/queue/" + id + ".msg"));
+    Files.createLink(
+        dir.resolve("spool/tmp/" + id + ".msg"), dir.resolve("spool/queue/" + id + ".msg"));
     Files.writeString(dir.resolve("spool/tmp/Vc1Qf2b-00y8-01.msg"), "never committed");
     SpoolCheck c = spool.check(true);
     assertEquals(2, c.problems().size(), c.problems().toString());

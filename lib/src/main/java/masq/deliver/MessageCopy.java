@@ -57,17 +57,29 @@ final class MessageCopy {
         t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT);
     String mon =
         t.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT);
-    return String.format(
-        java.util.Locale.ROOT,
-        "From %s %s %s %2d %02d:%02d:%02d %d%n",
-        sender.isEmpty() ? "MAILER-DAEMON" : sender.replace(' ', '_').replace('\t', '_'),
-        day,
-        mon,
-        t.getDayOfMonth(),
-        t.getHour(),
-        t.getMinute(),
-        t.getSecond(),
-        t.getYear());
+    // by hand: String.format costs a cold masq-deliver milliseconds (Formatter, its patterns)
+    StringBuilder sb =
+        new StringBuilder(64)
+            .append("From ")
+            .append(
+                sender.isEmpty() ? "MAILER-DAEMON" : sender.replace(' ', '_').replace('\t', '_'))
+            .append(' ')
+            .append(day)
+            .append(' ')
+            .append(mon)
+            .append(' ');
+    if (t.getDayOfMonth() < 10) {
+      sb.append(' ');
+    }
+    sb.append(t.getDayOfMonth()).append(' ');
+    twoDigits(sb, t.getHour()).append(':');
+    twoDigits(sb, t.getMinute()).append(':');
+    twoDigits(sb, t.getSecond()).append(' ');
+    return sb.append(t.getYear()).append('\n').toString();
+  }
+
+  private static StringBuilder twoDigits(StringBuilder sb, int v) {
+    return sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
   }
 
   /** Puts {@code >} before every line that starts with {@code From }. */

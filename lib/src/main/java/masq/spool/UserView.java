@@ -79,6 +79,9 @@ public final class UserView {
   /** How long a refusal stays for its user to see. */
   static final Duration KEEP_REFUSED = Duration.ofDays(7);
 
+  /** How long a user's half-written pending note may stay (its masq-inject may still run). */
+  static final Duration KEEP_UNFINISHED = Duration.ofDays(1);
+
   private UserView() {}
 
   // ---------------------------------------------------------------------------------------
@@ -726,8 +729,8 @@ public final class UserView {
 
   /**
    * Deletes what the view no longer needs: copies of messages no longer queued, notes of drops
-   * gone, old refusals, temporary files of a run that died. A copy still current is taken off
-   * {@code mine}, so it is not written again.
+   * gone, old refusals, temporary files of a run that died, a user's half-written note older than a
+   * day. A copy still current is taken off {@code mine}, so it is not written again.
    */
   private static void tidy(Spool spool, UserDir u, String n, Map<String, Copy> mine, long now)
       throws IOException {
@@ -756,6 +759,9 @@ public final class UserView {
     } else if (n.endsWith(REFUSED)
         && now - a.lastModifiedTime().toMillis() > KEEP_REFUSED.toMillis()) {
       deleteAny(u, n, a.isDirectory());
+    } else if (n.endsWith(PENDING + ".tmp")
+        && now - a.lastModifiedTime().toMillis() > KEEP_UNFINISHED.toMillis()) {
+      deleteAny(u, n, a.isDirectory()); // the user's masq-inject died before its rename
     }
   }
 

@@ -123,7 +123,14 @@ class UserViewTest {
       spool.remove(l);
     }
     Files.writeString(own.resolve(".junk.env.1.tmp"), "a dead run's");
+    // a note the user's masq-inject was writing: kept a day (it may still run), then deleted
+    Path fresh = Files.writeString(own.resolve(".Vc1Qf2b-00y8-01.ab.pending.tmp"), "half");
+    Path old = Files.writeString(own.resolve(".Vc1Qf2b-00y8-02.cd.pending.tmp"), "half");
+    Files.setLastModifiedTime(
+        old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(90_000)));
     UserView.publish(spool, log);
+    assertTrue(Files.exists(fresh));
+    assertFalse(Files.exists(old), "an inject that died more than a day ago");
     assertEquals(List.of(ids.get(0)), view().queued().stream().map(Envelope::id).toList());
     assertEquals(
         inode, Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino"), "not rewritten");

@@ -42,7 +42,25 @@ public final class SpoolCheck {
     SpoolCheck c = new SpoolCheck();
     c.checkTmp(spool, repair);
     c.checkQueue(spool, repair);
+    c.checkUsers(spool, repair);
     return c;
+  }
+
+  /**
+   * System mode: entries of {@code users/} that no run uses (squatted, links, not a uid) are moved
+   * to {@code corrupt/}, out of everyone's way; the rightful user's next command makes a new one.
+   */
+  private void checkUsers(Spool spool, boolean repair) throws IOException {
+    for (var e : UserView.unusable(spool).entrySet()) {
+      problems.add("unusable status area " + e.getValue());
+      if (repair) {
+        try {
+          moveToCorrupt(spool, spool.root().resolve(UserView.DIR).resolve(e.getKey()));
+        } catch (NoSuchFileException gone) {
+          // removed meanwhile
+        }
+      }
+    }
   }
 
   private void checkTmp(Spool spool, boolean repair) throws IOException {

@@ -463,13 +463,40 @@ public final class UserView {
    * returns null, and logs why it is ignored when {@code report} (once per run is enough).
    */
   private static UserDir open(Spool spool, String name, MailLog log, boolean report) {
-    java.util.function.Consumer<String> ignored =
+    return open(
+        spool,
+        name,
         why -> {
           if (report) {
-            log.write(DIR + "/" + name.replaceAll("[^\\x21-\\x7e]", "?") + " ignored: " + why);
+            log.write(printable(name) + " ignored: " + why);
           }
-        };
+        });
+  }
 
+  private static String printable(String name) {
+    return DIR + "/" + name.replaceAll("[^\\x21-\\x7e]", "?");
+  }
+
+  /**
+   * The entries of {@code users/} that every run ignores (not a uid, not that uid's own directory,
+   * a link...), each as {@code users/NAME: WHY}, for {@code masq-queue check}.
+   */
+  static Map<String, String> unusable(Spool spool) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    for (String name : userNames(spool)) {
+      String[] why = {null};
+      UserDir u = open(spool, name, w -> why[0] = w);
+      if (u != null) {
+        u.close();
+      } else if (why[0] != null) {
+        out.put(name, printable(name) + ": " + why[0]);
+      }
+    }
+    return out;
+  }
+
+  private static UserDir open(
+      Spool spool, String name, java.util.function.Consumer<String> ignored) {
     Path users = spool.root().resolve(DIR);
     if (!name.matches("0|[1-9][0-9]{0,9}")) {
       ignored.accept("not a uid (remove it)");

@@ -262,6 +262,26 @@ class UserViewTest {
     try (var s = Files.list(squat)) {
       assertEquals(0, s.count(), "nothing published into a squatted directory");
     }
+    // masq-queue check reports the three, and --repair moves them out of the way
+    assertEquals(
+        List.of(
+            "unusable status area users/"
+                + other
+                + ": owned by uid "
+                + me
+                + ", not "
+                + other
+                + " (squatted? remove it)",
+            "unusable status area users/" + (me + 2000) + ": a symbolic link (squatted? remove it)",
+            "unusable status area users/x: not a uid (remove it)"),
+        spool.check(false).problems().stream().filter(p -> p.startsWith("unusable")).toList());
+    assertEquals(3, spool.check(true).repairs().size());
+    assertEquals(List.of(), spool.check(false).problems());
+    assertTrue(Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS), "the user's own area stays");
+    assertTrue(Files.isDirectory(elsewhere), "the link was moved, not followed");
+    try (var s = Files.list(spool.root().resolve("corrupt"))) {
+      assertEquals(3, s.count());
+    }
     // and the user's own commands refuse a directory not theirs
     Files.delete(own.resolve(id + ".env"));
     Files.delete(own.resolve(id + ".hold"));

@@ -17,6 +17,19 @@ smtpd_wait_port() { # $1 port
 smtpd_rate() { # $1 count, $2 start ms, $3 end ms
   echo $(( $1 * 1000 / ($3 - $2 > 0 ? $3 - $2 : 1) ))
 }
+smtpd_load() { # $1 port, $2 sessions, $3 messages: smtp-source's rate into 127.0.0.1:$1
+  s=$(now_ms)
+  smtp-source -s "$2" -m "$3" -f a@bench.example -t b@bench.example "127.0.0.1:$1" >&2
+  e=$(now_ms)
+  smtpd_rate "$3" "$s" "$e"
+}
+smtpd_listen() { # $1 conf, $2 pid file: masq-smtpd --listen, warmed up with 1,000 messages
+  smtpd_port=$(smtpd_free_port)
+  "$MASQ_HOME/bin/masq-smtpd" -C "$1" -odq --listen "127.0.0.1:$smtpd_port" --pidfile "$2" &
+  smtpd_srv=$!
+  smtpd_wait_port "$smtpd_port"
+  smtpd_load "$smtpd_port" 10 1000 >/dev/null
+}
 smtpd_sink_user=
 [ "$(id -u)" = 0 ] && smtpd_sink_user="-u nobody"
 smtpd_dir=$BENCH_TMP/smtpd
@@ -26,10 +39,8 @@ smtpd_conf=$(bench_conf "$smtpd_dir")
 p=$(smtpd_free_port)
 smtp-sink $smtpd_sink_user "127.0.0.1:$p" 256 & smtpd_sink=$!
 smtpd_wait_port "$p"
-s=$(now_ms); smtp-source -s 10 -m 5000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
-sink_rate=$(smtpd_rate 5000 "$s" "$e")
-s=$(now_ms); smtp-source -s 2 -m 200 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
-sink_sessions=$(smtpd_rate 200 "$s" "$e")
+sink_rate=$(smtpd_load "$p" 10 5000)
+sink_sessions=$(smtpd_load "$p" 2 200)
 kill "$smtpd_sink" 2>/dev/null; wait "$smtpd_sink" 2>/dev/null || true
 
 # ext4 without a journal (this machine's /) allocates every new inode past all free inodes of
@@ -41,16 +52,10 @@ kill "$smtpd_sink" 2>/dev/null; wait "$smtpd_sink" 2>/dev/null || true
 # before the measurements below (the exit trap does it).
 
 # standalone: warm the JIT up with 1,000 messages, then measure 5,000, twice
-p=$(smtpd_free_port)
-"$MASQ_HOME/bin/masq-smtpd" -C "$smtpd_conf" -odq --listen "127.0.0.1:$p" --pidfile "$smtpd_dir/pid" &
-smtpd_srv=$!
-smtpd_wait_port "$p"
-smtp-source -s 10 -m 1000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"
-s=$(now_ms); smtp-source -s 10 -m 5000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
-deleted_rate=$(smtpd_rate 5000 "$s" "$e")
+smtpd_listen "$smtpd_conf" "$smtpd_dir/pid"
+deleted_rate=$(smtpd_load "$smtpd_port" 10 5000)
 sync; sleep 61
-s=$(now_ms); smtp-source -s 10 -m 5000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
-listen_rate=$(smtpd_rate 5000 "$s" "$e")
+listen_rate=$(smtpd_load "$smtpd_port" 10 5000)
 kill "$smtpd_srv" 2>/dev/null; wait "$smtpd_srv" 2>/dev/null || true
 queued=$(ls "$smtpd_dir/spool/queue" | grep -c '\.msg$' || true)
 # the disk's ceiling for this: the spool's commit protocol alone (spool-format.md: one file with
@@ -65,13 +70,8 @@ commit_rate=$("$JDK/bin/java" -XX:+UseSerialGC "$MASQ_HOME/tests/bench/CommitFlo
 shm_rate=-
 if shm_dir=$(mktemp -d /dev/shm/masq-bench.XXXXXX 2>/dev/null); then
   shm_conf=$(bench_conf "$shm_dir")
-  p=$(smtpd_free_port)
-  "$MASQ_HOME/bin/masq-smtpd" -C "$shm_conf" -odq --listen "127.0.0.1:$p" --pidfile "$shm_dir/pid" &
-  smtpd_srv=$!
-  smtpd_wait_port "$p"
-  smtp-source -s 10 -m 1000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"
-  s=$(now_ms); smtp-source -s 10 -m 5000 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
-  shm_rate=$(smtpd_rate 5000 "$s" "$e")
+  smtpd_listen "$shm_conf" "$shm_dir/pid"
+  shm_rate=$(smtpd_load "$smtpd_port" 10 5000)
   kill "$smtpd_srv" 2>/dev/null; wait "$smtpd_srv" 2>/dev/null || true
   rm -rf "$shm_dir"
 fi
@@ -85,9 +85,8 @@ socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork,backlog=64" \
   "EXEC:$MASQ_HOME/bin/masq-smtpd -C $smtpd_iconf -odq,nofork" & smtpd_socat=$!
 smtpd_wait_port "$p"
 sleep 0.5 # the probe's own session
-s=$(now_ms); smtp-source -s 2 -m 200 -f a@bench.example -t b@bench.example "127.0.0.1:$p"; e=$(now_ms)
-inetd_rate=$(smtpd_rate 200 "$s" "$e")
+inetd_rate=$(smtpd_load "$p" 2 200)
 kill "$smtpd_socat" 2>/dev/null; wait "$smtpd_socat" 2>/dev/null || true
-inetd_ms=$(( (e - s) * 2 / 200 ))
+inetd_ms=$(( 2000 / (inetd_rate > 0 ? inetd_rate : 1) )) # two sessions at a time
 queued=$(ls "$smtpd_idir/spool/queue" | grep -c '\.msg$' || true)
 echo "| \`masq-smtpd\` inetd mode (socat fork, the socket on stdin), \`smtp-source -s 2 -m 200\` | ${inetd_rate} sessions/s | ~${inetd_ms} ms per session (one JVM start each); smtp-sink ceiling ${sink_sessions} sessions/s; ${queued} of 200 queued |"

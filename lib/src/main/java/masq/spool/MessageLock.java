@@ -26,15 +26,13 @@ public final class MessageLock implements AutoCloseable {
 
   /** The current envelope of the message, read without letting go of the lock. */
   public Envelope envelope() throws IOException, CorruptEntryException {
-    return Spool.decode(id, stored().bytes());
+    Envelope e = Spool.decode(id, stored().bytes());
+    dataLength = e.size(); // never changes: the data is never rewritten
+    return e;
   }
 
   Spool.Stored stored() throws IOException, CorruptEntryException {
-    Spool.Stored s = spool.stored(id, channel);
-    if (dataLength < 0) {
-      dataLength = Spool.decode(id, s.bytes()).size();
-    }
-    return s;
+    return spool.stored(id, channel);
   }
 
   /**
@@ -54,7 +52,7 @@ public final class MessageLock implements AutoCloseable {
   public InputStream openMessage(long from) throws IOException {
     if (dataLength < 0) {
       try {
-        stored();
+        envelope();
       } catch (CorruptEntryException e) {
         throw new IOException(e.getMessage(), e);
       }

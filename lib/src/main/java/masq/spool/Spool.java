@@ -281,7 +281,9 @@ public final class Spool {
 
   /** Reads the current envelope of a committed message. */
   public Envelope read(String id) throws MasqException, IOException {
-    return decode(id, stored(id).bytes());
+    checkId(id);
+    MessageLock mine = held.get(id);
+    return mine != null ? mine.envelope() : decode(id, stored(id).bytes());
   }
 
   static Envelope decode(String id, byte[] b) throws CorruptEntryException {

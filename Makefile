@@ -5,6 +5,8 @@ MVNFLAGS ?= -B -ntp
 PREFIX ?= /usr/local
 DESTDIR ?=
 JDK := $(shell . ./bin/launch.sh && masq_find_jdk)
+# the class path, in bin/launch.sh's order: $(call CLASSPATH,DIR)
+CLASSPATH = $$(. $(CURDIR)/bin/launch.sh && masq_classpath $(1))
 JAVA := $(JDK)/bin/java
 # the flags the short-lived commands run with; the AOT cache is trained with the same ones
 SHORT_FLAGS := -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k
@@ -35,9 +37,10 @@ build/launch.env: $(SOURCES) bin/launch.sh
 	mkdir -p build
 	cp lib/target/masq-lib-*.jar build/masq-lib.jar.new && mv build/masq-lib.jar.new build/masq-lib.jar
 	cp tools/target/masq-tools-*.jar build/masq-tools.jar.new && mv build/masq-tools.jar.new build/masq-tools.jar
+	for j in lib/target/runtime/*.jar; do cp $$j build/$${j##*/}.new && mv build/$${j##*/}.new build/$${j##*/}; done
 	rm -f build/masq.aot
 	$(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=build/masq.aot \
-	  -cp $(CURDIR)/build/masq-lib.jar:$(CURDIR)/build/masq-tools.jar masq.tools.Train
+	  -cp $(call CLASSPATH,$(CURDIR)/build) masq.tools.Train
 	printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$(CURDIR)/build" "$(JDK)" > build/launch.env
 
 demo: build
@@ -57,13 +60,13 @@ install: build
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/man/man8 \
 	  $(DESTDIR)$(PREFIX)/share/doc/masq/examples
 	for t in $(TOOLS); do cp bin/$$t $(DESTDIR)$(PREFIX)/bin/ && chmod 755 $(DESTDIR)$(PREFIX)/bin/$$t; done
-	cp bin/launch.sh build/masq-lib.jar build/masq-tools.jar $(DESTDIR)$(PREFIX)/lib/masq/
+	cp bin/launch.sh build/*.jar $(DESTDIR)$(PREFIX)/lib/masq/
 	for m in $(MAN); do s=$${m##*.}; cp $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 	cp -R examples/. $(DESTDIR)$(PREFIX)/share/doc/masq/examples/
 	cp README.md spool-format.md $(DESTDIR)$(PREFIX)/share/doc/masq/
 	# the AOT cache records the class path, so it is made again for the installed jars
 	L=$(DESTDIR)$(PREFIX)/lib/masq; L=$$(cd $$L && pwd -P); rm -f $$L/masq.aot; \
-	  $(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=$$L/masq.aot -cp $$L/masq-lib.jar:$$L/masq-tools.jar masq.tools.Train; \
+	  $(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=$$L/masq.aot -cp $(call CLASSPATH,$$L) masq.tools.Train; \
 	  if [ -z "$(DESTDIR)" ]; then printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$$L" "$(JDK)" > $$L/launch.env; \
 	  else printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$(PREFIX)/lib/masq" "$(JDK)" > $$L/launch.env; fi
 

@@ -5,7 +5,8 @@
 # only defines masq_find_jdk, which the Makefile uses, so both agree on the JDK.
 #
 # JDK: $JAVA_HOME if it is >= 21, else /usr/lib/jvm/temurin-25-jdk-amd64, else an error.
-# Jars: $here/../lib/masq (an installed tree) or $here/../build (the source tree after make).
+# Jars: $here/../lib/masq (an installed tree) or $here/../build (the source tree after make);
+# masq_classpath lists them in the one order the AOT cache is trained and run with.
 # The AOT cache is used only with the JDK that made it and only when newer than every jar.
 
 masq_jdk_major() { # $1 = a JDK home; prints its feature version, or nothing
@@ -18,6 +19,14 @@ masq_jdk_major() { # $1 = a JDK home; prints its feature version, or nothing
     esac
   done < "$1/release"
   return 1
+}
+
+MASQ_JARS="masq-lib.jar masq-tools.jar apache-mime4j-core.jar commons-io.jar"
+
+masq_classpath() { # $1 = the directory of the jars; prints the class path
+  cp=
+  for j in $MASQ_JARS; do cp=${cp:+$cp:}$1/$j; done
+  echo "$cp"
 }
 
 masq_find_jdk() { # prints the JDK home to use, or fails with a message
@@ -54,13 +63,14 @@ if [ -n "${main:-}" ]; then
   else
     jdk=$(masq_find_jdk) || exit 69
   fi
-  cp=$MASQ_LIB/masq-lib.jar:$MASQ_LIB/masq-tools.jar
+  cp=$(masq_classpath "$MASQ_LIB")
   # jvm_flags (set by a launcher) replace the short-command flags and the start-up cache;
   # jvm_heap (set by a launcher) is added to either and keeps the cache
   set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k} ${jvm_heap:-} -cp "$cp" "$main" "$@"
   aot=$MASQ_LIB/masq.aot
-  if [ "$jdk" = "$MASQ_JDK" ] && [ -z "${jvm_flags:-}" ] && [ "$aot" -nt "$MASQ_LIB/masq-lib.jar" ] \
-      && [ "$aot" -nt "$MASQ_LIB/masq-tools.jar" ]; then
+  fresh=yes
+  for j in $MASQ_JARS; do [ "$aot" -nt "$MASQ_LIB/$j" ] || fresh=; done
+  if [ "$jdk" = "$MASQ_JDK" ] && [ -z "${jvm_flags:-}" ] && [ -n "$fresh" ]; then
     set -- -XX:AOTCache="$aot" "$@"
   fi
   exec "$jdk/bin/java" "$@"

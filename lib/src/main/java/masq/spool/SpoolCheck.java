@@ -10,8 +10,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -23,6 +28,10 @@ import java.util.TreeSet;
 public final class SpoolCheck {
   private final List<String> problems = new ArrayList<>();
   private final List<String> repairs = new ArrayList<>();
+
+  /** Paths reported already (and where repairs moved them): not reported again for their mode. */
+  private final Set<Path> reported = new HashSet<>();
+
   private int messages;
 
   public List<String> problems() {
@@ -43,7 +52,89 @@ public final class SpoolCheck {
     c.checkTmp(spool, repair);
     c.checkQueue(spool, repair);
     c.checkUsers(spool, repair);
+    c.checkModes(spool, repair);
     return c;
+  }
+
+  private void problem(Path p, String text) {
+    reported.add(p);
+    problems.add(text);
+  }
+
+  /**
+   * Modes looser than the ones masq gives (spool-format.md): in single-user mode every directory of
+   * the spool (itself included) and everything in them, which no one but the owner may use; in
+   * system mode {@code queue/}, {@code tmp/} and {@code corrupt/} (the rest has modes of its own,
+   * which install-system.sh sets). Symbolic links have no mode of their own and are skipped. One
+   * problem per path, unless it was reported for something else; repair takes the group's and the
+   * others' rights away.
+   */
+  private void checkModes(Spool spool, boolean repair) throws IOException {
+    if (!spool.root().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return; // in-memory file systems of tests without modes
+    }
+    List<Path> paths = new ArrayList<>();
+    if (spool.systemMode()) {
+      paths.addAll(List.of(spool.tmpDir(), spool.queueDir(), spool.corruptDir()));
+    } else {
+      paths.add(spool.root());
+    }
+    for (int i = 0; i < paths.size(); i++) {
+      Path p = paths.get(i);
+      PosixFileAttributes a;
+      try {
+        a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException gone) {
+        continue; // removed meanwhile
+      }
+      if (a.isSymbolicLink()) {
+        continue;
+      }
+      if (a.isDirectory() && !spool.systemMode()) {
+        paths.addAll(list(p));
+      }
+      Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+      mode.addAll(a.permissions());
+      if (!mode.removeAll(OTHERS)) {
+        continue;
+      }
+      String name =
+          p.equals(spool.root())
+              ? p + "/"
+              : spool.root().relativize(p) + (a.isDirectory() ? "/" : "");
+      if (!reported.contains(p)) {
+        problems.add(
+            "mode "
+                + octal(a.permissions())
+                + " of "
+                + name
+                + " lets others in (masq makes it "
+                + (a.isDirectory() ? "0700" : "0600")
+                + ")");
+      }
+      if (repair) {
+        Files.setPosixFilePermissions(p, mode);
+        repairs.add("mode of " + name + " set to " + octal(mode));
+      }
+    }
+  }
+
+  /** The group's and the others' rights. */
+  private static final Set<PosixFilePermission> OTHERS =
+      EnumSet.complementOf(
+          EnumSet.of(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.OWNER_WRITE,
+              PosixFilePermission.OWNER_EXECUTE));
+
+  /** {@code 0644} for rw-r--r--. */
+  static String octal(Set<PosixFilePermission> mode) {
+    int bits = 0;
+    for (PosixFilePermission p : mode) {
+      bits |= 0400 >> p.ordinal(); // the enum is in the order of the bits, owner's read first
+    }
+    String o = Integer.toOctalString(bits);
+    return "0000".substring(o.length()) + o;
   }
 
   /**
@@ -52,7 +143,9 @@ public final class SpoolCheck {
    */
   private void checkUsers(Spool spool, boolean repair) throws IOException {
     for (var e : UserView.unusable(spool).entrySet()) {
-      problems.add("unusable status area " + e.getValue());
+      problem(
+          spool.root().resolve(UserView.DIR).resolve(e.getKey()),
+          "unusable status area " + e.getValue());
       if (repair) {
         try {
           moveToCorrupt(spool, spool.root().resolve(UserView.DIR).resolve(e.getKey()));
@@ -73,8 +166,8 @@ public final class SpoolCheck {
       if (n.endsWith(".pickup")) {
         if (!isLocked(spool.tmpDir().resolve(Spool.PICKUP_LOCK))) {
           // mail a user dropped; the next masq-deliver run queues it, so it is never deleted
-          problems.add(
-              "maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
+          problem(
+              p, "maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
         }
         continue;
       }
@@ -97,14 +190,14 @@ public final class SpoolCheck {
       }
       if (n.endsWith(Spool.MSG) && links(p) > 1) {
         // the writer died after the commit (the link into queue/), before unlinking this name
-        problems.add("second name of a queued message " + rel);
+        problem(p, "second name of a queued message " + rel);
         if (repair) {
           Files.deleteIfExists(p);
           repairs.add("deleted " + rel + " (queue/" + n + " is the message)");
         }
         continue;
       }
-      problems.add("stale temporary file " + rel);
+      problem(p, "stale temporary file " + rel);
       if (repair) {
         Files.deleteIfExists(p);
         repairs.add("deleted " + rel + " (never committed)");
@@ -143,7 +236,7 @@ public final class SpoolCheck {
       if (id == null
           || !MessageIds.isValid(id)
           || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        problems.add("unexpected file queue/" + n);
+        problem(p, "unexpected file queue/" + n);
         if (repair) {
           moveToCorrupt(spool, p);
         }
@@ -161,7 +254,7 @@ public final class SpoolCheck {
       // look again now that nobody holds it
       if (!Files.exists(msg)) {
         if (Files.exists(env)) {
-          problems.add("envelope without message data queue/" + id + Spool.ENV);
+          problem(env, "envelope without message data queue/" + id + Spool.ENV);
           if (repair) {
             moveToCorrupt(spool, env);
           }
@@ -177,7 +270,8 @@ public final class SpoolCheck {
       if (why == null) {
         messages++;
       } else {
-        problems.add("unreadable message " + id + ": " + why);
+        problem(msg, "unreadable message " + id + ": " + why);
+        reported.add(env);
         if (repair) {
           if (Files.exists(env)) {
             moveToCorrupt(spool, env);
@@ -214,6 +308,7 @@ public final class SpoolCheck {
 
   private void moveToCorrupt(Spool spool, Path p) throws IOException {
     Path target = spool.quarantine(p);
+    reported.add(target);
     repairs.add("moved " + spool.root().relativize(p) + " to corrupt/" + target.getFileName());
   }
 

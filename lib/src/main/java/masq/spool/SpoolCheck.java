@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -129,9 +130,10 @@ public final class SpoolCheck {
 
   /** {@code 0644} for rw-r--r--. */
   static String octal(Set<PosixFilePermission> mode) {
+    String rwx = PosixFilePermissions.toString(mode); // owner's read first, others' execute last
     int bits = 0;
-    for (PosixFilePermission p : mode) {
-      bits |= 0400 >> p.ordinal(); // the enum is in the order of the bits, owner's read first
+    for (int i = 0; i < rwx.length(); i++) {
+      bits |= rwx.charAt(i) == '-' ? 0 : 0400 >> i;
     }
     String o = Integer.toOctalString(bits);
     return "0000".substring(o.length()) + o;

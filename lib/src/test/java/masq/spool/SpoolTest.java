@@ -380,25 +380,28 @@ class SpoolTest {
 
   @Test
   void twoThreadsOfOneProcessMayCreateTheSameSpoolAtOnce() throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      race(pool);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void race(java.util.concurrent.ExecutorService pool) throws Exception {
     for (int i = 0; i < 200; i++) {
       Path root = fs.getPath("/var/spool/race" + i);
       java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
-      java.util.concurrent.atomic.AtomicReference<Throwable> failed =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      Runnable open =
+      java.util.concurrent.Callable<Spool> open =
           () -> {
-            try {
-              start.await();
-              Spool.open(root, Clock.systemUTC(), 4242);
-            } catch (Exception | AssertionError e) {
-              failed.compareAndSet(null, e);
-            }
+            start.await(1, java.util.concurrent.TimeUnit.MINUTES);
+            return Spool.open(root, Clock.systemUTC(), 4242);
           };
-      Thread a = Thread.ofPlatform().start(open);
-      Thread b = Thread.ofPlatform().start(open);
-      a.join();
-      b.join();
-      assertNull(failed.get(), "round " + i + ": " + failed.get());
+      var a = pool.submit(open);
+      var b = pool.submit(open);
+      assertNotNull(a.get(), "round " + i); // what either thread threw fails the test here
+      assertNotNull(b.get(), "round " + i);
       assertEquals(Spool.VERSION_LINE + "\n", Files.readString(root.resolve("VERSION")));
     }
   }

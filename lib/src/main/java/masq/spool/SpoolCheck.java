@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,42 +65,83 @@ public final class SpoolCheck {
   }
 
   /**
-   * Modes looser than the ones masq gives (spool-format.md): in single-user mode every directory of
-   * the spool (itself included) and everything in them, which no one but the owner may use; in
-   * system mode {@code queue/}, {@code tmp/} and {@code corrupt/} (the rest has modes of its own,
-   * which install-system.sh sets). Symbolic links have no mode of their own and are skipped. One
-   * problem per path, unless it was reported for something else; repair takes the group's and the
-   * others' rights away.
+   * Modes looser than the ones masq gives (spool-format.md): in single-user mode the spool
+   * directory and every directory and file in it, which no one but the owner may use; in system
+   * mode {@code queue/}, {@code tmp/} and {@code corrupt/} (the rest has modes of its own, which
+   * install-system.sh sets). Symbolic links, FIFOs and the like are not looked at (a FIFO is opened
+   * by no one here). One problem per path, unless it was reported for something else; repair takes
+   * the group's and the others' rights away.
+   *
+   * <p>SECURITY: root may check a user's spool, so nothing in it is followed: the walk goes through
+   * each directory's descriptor ({@code openat}, {@code fstatat} and {@code fchmodat} without
+   * following links), so a link or a directory a user swaps in meanwhile is never gone through.
    */
   private void checkModes(Spool spool, boolean repair) throws IOException {
     if (!spool.root().getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return; // in-memory file systems of tests without modes
     }
-    List<Path> paths = new ArrayList<>();
     if (spool.systemMode()) {
-      paths.addAll(List.of(spool.tmpDir(), spool.queueDir(), spool.corruptDir()));
-    } else {
-      paths.add(spool.root());
+      for (Path d : List.of(spool.tmpDir(), spool.queueDir(), spool.corruptDir())) {
+        checkMode(
+            spool,
+            d,
+            Files.getFileAttributeView(d, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
+            repair);
+      }
+      return;
     }
-    for (int i = 0; i < paths.size(); i++) {
-      Path p = paths.get(i);
-      PosixFileAttributes a;
-      try {
-        a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException gone) {
-        continue; // removed meanwhile
+    Path root = spool.root(); // spool_dir itself may be a link to the spool
+    if (checkMode(
+        spool, root, Files.getFileAttributeView(root, PosixFileAttributeView.class), repair)) {
+      walk(spool, root, Files.newDirectoryStream(root), repair);
+    }
+  }
+
+  private void walk(Spool spool, Path dir, DirectoryStream<Path> ds, boolean repair)
+      throws IOException {
+    try (ds) {
+      if (!(ds instanceof SecureDirectoryStream<Path> sds)) {
+        throw new IOException("cannot check the modes in " + dir + " without following links");
       }
-      if (a.isSymbolicLink()) {
-        continue;
+      List<Path> names = new ArrayList<>();
+      for (Path p : sds) {
+        names.add(p.getFileName());
       }
-      if (a.isDirectory() && !spool.systemMode()) {
-        paths.addAll(list(p));
+      names.sort(null);
+      for (Path name : names) {
+        Path p = dir.resolve(name);
+        if (checkMode(
+            spool,
+            p,
+            sds.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
+            repair)) {
+          DirectoryStream<Path> sub;
+          try {
+            sub = sds.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+          } catch (NoSuchFileException | java.nio.file.NotDirectoryException gone) {
+            continue; // removed or replaced meanwhile
+          }
+          walk(spool, p, sub, repair);
+        }
       }
-      Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
-      mode.addAll(a.permissions());
-      if (!mode.removeAll(OTHERS)) {
-        continue;
-      }
+    }
+  }
+
+  /** Checks (and mends) the mode of {@code p} through {@code view}; true when it is a directory. */
+  private boolean checkMode(Spool spool, Path p, PosixFileAttributeView view, boolean repair)
+      throws IOException {
+    PosixFileAttributes a;
+    try {
+      a = view.readAttributes();
+    } catch (NoSuchFileException gone) {
+      return false; // removed meanwhile
+    }
+    if (!a.isDirectory() && !a.isRegularFile()) {
+      return false;
+    }
+    Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+    mode.addAll(a.permissions());
+    if (mode.removeAll(OTHERS)) {
       String name =
           p.equals(spool.root())
               ? p + "/"
@@ -114,10 +157,11 @@ public final class SpoolCheck {
                 + ")");
       }
       if (repair) {
-        Files.setPosixFilePermissions(p, mode);
+        view.setPermissions(mode);
         repairs.add("mode of " + name + " set to " + octal(mode));
       }
     }
+    return a.isDirectory();
   }
 
   /** The group's and the others' rights. */

@@ -367,11 +367,25 @@ class SpoolTest {
     assertEquals("rw-------", mode(root.resolve("queue/" + id + ".msg")));
     assertEquals("rw-------", mode(root.resolve("queue/" + id + ".env")));
     chmod(root.resolve("queue/" + id + ".msg"), "rw-r--r--");
+    // links in the spool are never followed: what they point to is not the spool's
+    Path outside = Files.createDirectory(dir.resolve("outside"));
+    chmod(Files.writeString(outside.resolve("f"), "x"), "rw-r--r--");
+    chmod(outside, "rwxr-xr-x");
+    Files.createSymbolicLink(root.resolve("corrupt/file-link"), outside.resolve("f"));
+    Files.createSymbolicLink(root.resolve("corrupt/dir-link"), outside);
     assertEquals(
         List.of("mode 0644 of queue/" + id + ".msg lets others in (masq makes it 0600)"),
         s.check(false).problems());
     s.check(true);
     assertEquals("rw-------", mode(root.resolve("queue/" + id + ".msg")));
+    assertEquals("rw-r--r--", mode(outside.resolve("f")));
+    assertEquals("rwxr-xr-x", mode(outside));
+    // spool_dir itself may be a link to the spool
+    Path link = Files.createSymbolicLink(dir.resolve("spool-link"), root);
+    chmod(root.resolve("queue"), "rwxr-xr-x");
+    assertEquals(
+        List.of("mode 0755 of queue/ lets others in (masq makes it 0700)"),
+        Spool.open(link, clock, 4242).check(false).problems());
   }
 
   private static List<String> sorted(List<String> l) {

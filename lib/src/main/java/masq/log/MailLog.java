@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.Set;
 
 /**
  * The delivery log, {@code log_dir/masq.log}: one line per event, {@code YYYY-MM-DD HH:MM:SS [pid]
@@ -108,16 +111,45 @@ public final class MailLog {
     try {
       channel = append();
     } catch (java.nio.file.NoSuchFileException e) {
-      Files.createDirectories(file.getParent());
+      Path dir = file.toAbsolutePath().getParent();
+      if (ownerOnly) {
+        Files.createDirectories(dir.getParent());
+        try {
+          Files.createDirectory(dir, PRIVATE_DIR);
+        } catch (java.nio.file.FileAlreadyExistsException meanwhile) {
+          // made by another process
+        }
+      } else {
+        Files.createDirectories(dir);
+      }
       channel = append();
     }
     openedAt = now;
     return channel;
   }
 
+  private boolean ownerOnly;
+
+  /**
+   * Single-user mode: a log file this creates is 0600 and a log directory it creates 0700, whatever
+   * the umask (set at creation); without it (system mode) they keep the umask's modes.
+   */
+  public synchronized MailLog ownerOnly() {
+    ownerOnly = true;
+    return this;
+  }
+
+  private static final FileAttribute<?> PRIVATE_DIR =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  private static final FileAttribute<?> PRIVATE_FILE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
   private FileChannel append() throws IOException {
-    return FileChannel.open(
-        file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    var options =
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    return ownerOnly
+        ? FileChannel.open(file, options, PRIVATE_FILE)
+        : FileChannel.open(file, options);
   }
 
   /** Closes the log file, if open (the next line opens it again). */

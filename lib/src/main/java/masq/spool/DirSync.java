@@ -10,7 +10,13 @@ import java.nio.file.Path;
  * before calling is durable; if that fsync fails, the caller gets the error.
  */
 final class DirSync {
+  /** What makes a directory's entries durable: {@link Spool#syncDir}, or a test's stand-in. */
+  interface Fsync {
+    void sync(Path dir) throws IOException;
+  }
+
   private final Path dir;
+  private final Fsync fsync;
   private long started;
   private long finished;
   private long failedAt = -1;
@@ -18,7 +24,12 @@ final class DirSync {
   private boolean running;
 
   DirSync(Path dir) {
+    this(dir, Spool::syncDir);
+  }
+
+  DirSync(Path dir, Fsync fsync) {
     this.dir = dir;
+    this.fsync = fsync;
   }
 
   void sync() throws IOException {
@@ -48,7 +59,7 @@ final class DirSync {
     long mine = target;
     IOException err = null;
     try {
-      Spool.syncDir(dir);
+      fsync.sync(dir);
     } catch (IOException e) {
       err = e;
     }

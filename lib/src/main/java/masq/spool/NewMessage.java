@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A message being written into the spool, as {@code tmp/ID.msg}. Nothing of it is visible in the
@@ -33,8 +32,8 @@ public final class NewMessage implements AutoCloseable {
     this.spool = spool;
     this.id = id;
     this.tmpFile = spool.tmpDir().resolve(id + Spool.MSG);
-    this.channel =
-        FileChannel.open(tmpFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    // 0600 whatever the umask; unlike Spool.createFile never replacing a file (the ID is taken)
+    this.channel = FileChannel.open(tmpFile, Spool.NEW_FILE, spool.fileMode());
     FileLock l;
     try {
       spool.adopt(tmpFile);

@@ -2,6 +2,7 @@ package masq.spool;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -15,6 +16,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -39,6 +42,11 @@ import masq.MasqException;
  * <p>SECURITY: when root opens a spool that belongs to another user (system mode: mail), every file
  * and directory it creates in it is given to that owner, so that mail's runs can lock, update and
  * remove what root queued.
+ *
+ * <p>SECURITY: whatever the umask, the directories made in the spool are 0700 and every file made
+ * in it 0600 (set at creation, so there is no moment when another user could open it), but the
+ * {@code VERSION} file of a system-mode spool, which every user reads, is 0644. In single-user mode
+ * the spool directory itself is made 0700 too; in system mode it is the administrator's (0711).
  */
 public final class Spool {
   public static final String VERSION_LINE = "masq spool 2";
@@ -49,7 +57,17 @@ public final class Spool {
   static final String MSG = ".msg";
   static final String ENV = ".env";
 
+  private static final FileAttribute<?>[] NO_ATTRIBUTES = {};
+
   private final Path root;
+  private final boolean systemMode;
+
+  /** The mode of every directory made in the spool (and of the spool itself, single-user mode). */
+  private final FileAttribute<?>[] dirMode;
+
+  /** The mode of every file made in the spool (but a system-mode VERSION). */
+  private final FileAttribute<?>[] fileMode;
+
   private final Path tmp;
   private final Path queue;
   private final Path corrupt;
@@ -64,8 +82,12 @@ public final class Spool {
   private final Set<String> taking = ConcurrentHashMap.newKeySet();
   private UserPrincipal owner;
 
-  private Spool(Path root, Clock clock, long pid) {
+  private Spool(Path root, Clock clock, long pid, boolean systemMode) {
     this.root = root;
+    this.systemMode = systemMode;
+    boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+    this.dirMode = posix ? new FileAttribute<?>[] {mode("rwx------")} : NO_ATTRIBUTES;
+    this.fileMode = posix ? new FileAttribute<?>[] {mode("rw-------")} : NO_ATTRIBUTES;
     this.tmp = root.resolve("tmp");
     this.queue = root.resolve("queue");
     this.corrupt = root.resolve("corrupt");
@@ -75,28 +97,37 @@ public final class Spool {
     this.queueSync = new DirSync(queue);
   }
 
-  /** Opens the spool at {@code root}, creating it (and its VERSION file) when missing. */
+  /**
+   * Opens the single-user spool at {@code root}, creating it (and its VERSION file) when missing.
+   */
   public static Spool open(Path root, Clock clock, long pid) throws MasqException {
-    Spool s = new Spool(root, clock, pid);
+    return open(root, clock, pid, false);
+  }
+
+  /**
+   * Opens the spool at {@code root}, creating what is missing of it; {@code systemMode} ({@code
+   * run_as_user = false}) keeps the modes system mode gives the spool itself and VERSION (see
+   * SECURITY above).
+   */
+  public static Spool open(Path root, Clock clock, long pid, boolean systemMode)
+      throws MasqException {
+    Spool s = new Spool(root, clock, pid, systemMode);
     Path version = root.resolve("VERSION");
     try {
       s.owner = foreignOwner(root);
       if (!Files.isDirectory(s.queue)
           || !Files.isDirectory(s.tmp)
           || !Files.isDirectory(s.corrupt)) {
-        for (Path d : List.of(s.queue, s.tmp, s.corrupt)) {
-          if (!Files.isDirectory(d)) {
-            s.adopt(Files.createDirectories(d));
-          }
-        }
+        s.makeDirectories();
       }
       if (!Files.exists(version)) {
         // per thread and process (the pid last, for check): sendmail -bd -q30m opens it twice at
         // once
-        Path t = s.tmp.resolve("VERSION." + Thread.currentThread().threadId() + "." + pid);
-        Files.write(t, (VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
-        s.adopt(t);
-        Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            s.newVersionFile(),
+            version,
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       }
       String v = Files.readString(version, StandardCharsets.US_ASCII).strip();
       if (v.equals(VERSION_1)) {
@@ -114,21 +145,94 @@ public final class Spool {
   }
 
   /**
+   * Makes the spool's missing directories, 0700 whatever the umask; in system mode the spool
+   * directory itself (the administrator's, 0711) keeps the umask's mode, like the directories that
+   * lead to the spool in either mode.
+   */
+  private void makeDirectories() throws IOException {
+    if (!Files.isDirectory(root)) {
+      Path parent = root.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      makeDirectory(root, systemMode ? NO_ATTRIBUTES : dirMode);
+    }
+    for (Path d : List.of(queue, tmp, corrupt)) {
+      if (!Files.isDirectory(d)) {
+        makeDirectory(d, dirMode);
+      }
+    }
+  }
+
+  private void makeDirectory(Path d, FileAttribute<?>... mode) throws IOException {
+    try {
+      adopt(Files.createDirectory(d, mode));
+    } catch (FileAlreadyExistsException e) {
+      // made meanwhile by another thread or process (or not a directory: the next step says so)
+    }
+  }
+
+  /**
+   * Writes {@code tmp/VERSION.THREAD.PID}, to be renamed over VERSION: 0600 in single-user mode,
+   * 0644 in system mode, where every user reads it.
+   */
+  private Path newVersionFile() throws IOException {
+    Path t = tmp.resolve("VERSION." + Thread.currentThread().threadId() + "." + pid);
+    try (FileChannel ch = createFile(t)) {
+      ByteBuffer b = ByteBuffer.wrap((VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    }
+    if (systemMode && fileMode.length > 0) {
+      Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-r--r--")); // any umask
+    }
+    adopt(t);
+    return t;
+  }
+
+  /**
+   * Creates a file in the spool for writing, mode 0600 from the start; a leftover of the same name
+   * (from a process that died) is replaced, so that the mode is always this one.
+   */
+  FileChannel createFile(Path p) throws IOException {
+    try {
+      return FileChannel.open(p, NEW_FILE, fileMode);
+    } catch (FileAlreadyExistsException e) {
+      Files.deleteIfExists(p);
+      return FileChannel.open(p, NEW_FILE, fileMode);
+    }
+  }
+
+  /** A file created with these attributes is 0600 (none on a file system without modes). */
+  FileAttribute<?>[] fileMode() {
+    return fileMode;
+  }
+
+  private static FileAttribute<?> mode(String rwx) {
+    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(rwx));
+  }
+
+  static final Set<StandardOpenOption> NEW_FILE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+  /**
    * A version 1 spool is read as it is (its messages all have {@code ID.env}, which gives the
    * length of the message data), so upgrading it is only saying so in VERSION, which keeps older
    * masq commands from misreading the messages written from now on. Who may not write VERSION (an
    * ordinary user in system mode) reads the spool without upgrading it.
    */
   private String upgrade(Path version) throws IOException {
-    Path t = tmp.resolve("VERSION." + Thread.currentThread().threadId() + "." + pid);
+    Path t = null;
     try {
-      Files.write(t, (VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
-      adopt(t);
+      t = newVersionFile();
       Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncDir(root);
     } catch (AccessDeniedException e) {
       try {
-        Files.deleteIfExists(t); // written, but VERSION could not be replaced
+        if (t != null) {
+          Files.deleteIfExists(t); // written, but VERSION could not be replaced
+        }
       } catch (IOException notEvenThat) {
         // tmp/ is not ours either: nothing was written
       }
@@ -170,6 +274,11 @@ public final class Spool {
     return root;
   }
 
+  /** True for a system-mode spool ({@code run_as_user = false}), which keeps its own modes. */
+  boolean systemMode() {
+    return systemMode;
+  }
+
   Path tmpDir() {
     return tmp;
   }
@@ -193,7 +302,8 @@ public final class Spool {
    */
   public FileChannel lockPickup() throws IOException {
     Path p = tmp.resolve(PICKUP_LOCK);
-    FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(p, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), fileMode);
     try {
       adopt(p);
       if (ch.tryLock() != null) {
@@ -431,13 +541,8 @@ public final class Spool {
 
   void writeEnvelope(Envelope env) throws IOException {
     Path t = tmp.resolve(env.id() + ENV + "." + pid + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            t,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(env.encode());
+    try (FileChannel ch = createFile(t)) {
+      ByteBuffer bb = ByteBuffer.wrap(env.encode());
       while (bb.hasRemaining()) {
         ch.write(bb);
       }

@@ -9,9 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -23,6 +31,10 @@ import java.util.TreeSet;
 public final class SpoolCheck {
   private final List<String> problems = new ArrayList<>();
   private final List<String> repairs = new ArrayList<>();
+
+  /** Paths reported already (and where repairs moved them): not reported again for their mode. */
+  private final Set<Path> reported = new HashSet<>();
+
   private int messages;
 
   public List<String> problems() {
@@ -43,7 +55,132 @@ public final class SpoolCheck {
     c.checkTmp(spool, repair);
     c.checkQueue(spool, repair);
     c.checkUsers(spool, repair);
+    c.checkModes(spool, repair);
     return c;
+  }
+
+  private void problem(Path p, String text) {
+    reported.add(p);
+    problems.add(text);
+  }
+
+  /**
+   * Modes looser than the ones masq gives (spool-format.md): in single-user mode the spool
+   * directory and every directory and file in it, which no one but the owner may use; in system
+   * mode {@code queue/}, {@code tmp/} and {@code corrupt/} (the rest has modes of its own, which
+   * install-system.sh sets). Symbolic links, FIFOs and the like are not looked at (a FIFO is opened
+   * by no one here). One problem per path, unless it was reported for something else; repair takes
+   * the group's and the others' rights away.
+   *
+   * <p>SECURITY: root may check a user's spool, so nothing in it is followed: the walk goes through
+   * each directory's descriptor ({@code openat}, {@code fstatat} and {@code fchmodat} without
+   * following links), so a link or a directory a user swaps in meanwhile is never gone through.
+   */
+  private void checkModes(Spool spool, boolean repair) throws IOException {
+    if (!spool.root().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return; // in-memory file systems of tests without modes
+    }
+    if (spool.systemMode()) {
+      for (Path d : List.of(spool.tmpDir(), spool.queueDir(), spool.corruptDir())) {
+        checkMode(
+            spool,
+            d,
+            Files.getFileAttributeView(d, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
+            repair);
+      }
+      return;
+    }
+    Path root = spool.root(); // spool_dir itself may be a link to the spool
+    if (checkMode(
+        spool, root, Files.getFileAttributeView(root, PosixFileAttributeView.class), repair)) {
+      walk(spool, root, Files.newDirectoryStream(root), repair);
+    }
+  }
+
+  private void walk(Spool spool, Path dir, DirectoryStream<Path> ds, boolean repair)
+      throws IOException {
+    try (ds) {
+      if (!(ds instanceof SecureDirectoryStream<Path> sds)) {
+        throw new IOException("cannot check the modes in " + dir + " without following links");
+      }
+      List<Path> names = new ArrayList<>();
+      for (Path p : sds) {
+        names.add(p.getFileName());
+      }
+      names.sort(null);
+      for (Path name : names) {
+        Path p = dir.resolve(name);
+        if (checkMode(
+            spool,
+            p,
+            sds.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
+            repair)) {
+          DirectoryStream<Path> sub;
+          try {
+            sub = sds.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+          } catch (NoSuchFileException | java.nio.file.NotDirectoryException gone) {
+            continue; // removed or replaced meanwhile
+          }
+          walk(spool, p, sub, repair);
+        }
+      }
+    }
+  }
+
+  /** Checks (and mends) the mode of {@code p} through {@code view}; true when it is a directory. */
+  private boolean checkMode(Spool spool, Path p, PosixFileAttributeView view, boolean repair)
+      throws IOException {
+    PosixFileAttributes a;
+    try {
+      a = view.readAttributes();
+    } catch (NoSuchFileException gone) {
+      return false; // removed meanwhile
+    }
+    if (!a.isDirectory() && !a.isRegularFile()) {
+      return false;
+    }
+    Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+    mode.addAll(a.permissions());
+    if (mode.removeAll(OTHERS)) {
+      String name =
+          p.equals(spool.root())
+              ? p + "/"
+              : spool.root().relativize(p) + (a.isDirectory() ? "/" : "");
+      if (!reported.contains(p)) {
+        problems.add(
+            "mode "
+                + octal(a.permissions())
+                + " of "
+                + name
+                + " lets others in (masq makes it "
+                + (a.isDirectory() ? "0700" : "0600")
+                + ")");
+      }
+      if (repair) {
+        view.setPermissions(mode);
+        repairs.add("mode of " + name + " set to " + octal(mode));
+      }
+    }
+    return a.isDirectory();
+  }
+
+  /** The group's and the others' rights. */
+  private static final Set<PosixFilePermission> OTHERS =
+      EnumSet.complementOf(
+          EnumSet.of(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.OWNER_WRITE,
+              PosixFilePermission.OWNER_EXECUTE));
+
+  /** {@code 0644} for rw-r--r--. */
+  static String octal(Set<PosixFilePermission> mode) {
+    String rwx = PosixFilePermissions.toString(mode); // owner's read first, others' execute last
+    int bits = 0;
+    for (int i = 0; i < rwx.length(); i++) {
+      bits |= rwx.charAt(i) == '-' ? 0 : 0400 >> i;
+    }
+    String o = Integer.toOctalString(bits);
+    return "0000".substring(o.length()) + o;
   }
 
   /**
@@ -52,7 +189,9 @@ public final class SpoolCheck {
    */
   private void checkUsers(Spool spool, boolean repair) throws IOException {
     for (var e : UserView.unusable(spool).entrySet()) {
-      problems.add("unusable status area " + e.getValue());
+      problem(
+          spool.root().resolve(UserView.DIR).resolve(e.getKey()),
+          "unusable status area " + e.getValue());
       if (repair) {
         try {
           moveToCorrupt(spool, spool.root().resolve(UserView.DIR).resolve(e.getKey()));
@@ -73,8 +212,8 @@ public final class SpoolCheck {
       if (n.endsWith(".pickup")) {
         if (!isLocked(spool.tmpDir().resolve(Spool.PICKUP_LOCK))) {
           // mail a user dropped; the next masq-deliver run queues it, so it is never deleted
-          problems.add(
-              "maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
+          problem(
+              p, "maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
         }
         continue;
       }
@@ -97,14 +236,14 @@ public final class SpoolCheck {
       }
       if (n.endsWith(Spool.MSG) && links(p) > 1) {
         // the writer died after the commit (the link into queue/), before unlinking this name
-        problems.add("second name of a queued message " + rel);
+        problem(p, "second name of a queued message " + rel);
         if (repair) {
           Files.deleteIfExists(p);
           repairs.add("deleted " + rel + " (queue/" + n + " is the message)");
         }
         continue;
       }
-      problems.add("stale temporary file " + rel);
+      problem(p, "stale temporary file " + rel);
       if (repair) {
         Files.deleteIfExists(p);
         repairs.add("deleted " + rel + " (never committed)");
@@ -143,7 +282,7 @@ public final class SpoolCheck {
       if (id == null
           || !MessageIds.isValid(id)
           || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        problems.add("unexpected file queue/" + n);
+        problem(p, "unexpected file queue/" + n);
         if (repair) {
           moveToCorrupt(spool, p);
         }
@@ -161,7 +300,7 @@ public final class SpoolCheck {
       // look again now that nobody holds it
       if (!Files.exists(msg)) {
         if (Files.exists(env)) {
-          problems.add("envelope without message data queue/" + id + Spool.ENV);
+          problem(env, "envelope without message data queue/" + id + Spool.ENV);
           if (repair) {
             moveToCorrupt(spool, env);
           }
@@ -177,7 +316,8 @@ public final class SpoolCheck {
       if (why == null) {
         messages++;
       } else {
-        problems.add("unreadable message " + id + ": " + why);
+        problem(msg, "unreadable message " + id + ": " + why);
+        reported.add(env);
         if (repair) {
           if (Files.exists(env)) {
             moveToCorrupt(spool, env);
@@ -214,6 +354,7 @@ public final class SpoolCheck {
 
   private void moveToCorrupt(Spool spool, Path p) throws IOException {
     Path target = spool.quarantine(p);
+    reported.add(target);
     repairs.add("moved " + spool.root().relativize(p) + " to corrupt/" + target.getFileName());
   }
 

@@ -48,7 +48,7 @@ class MaildropTest {
     cfg =
         Config.parse(
             "host_name = gw.lan\nmax_msg_size = 1M\n", dir.resolve("masq.conf"), Map.of(), false);
-    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99);
+    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99, true); // system mode
     log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
     drop = Files.createDirectories(spool.maildropDir());
   }
@@ -115,7 +115,8 @@ class MaildropTest {
         Spool.open(
             dir.resolve("spool"),
             Clock.offset(Clock.systemUTC(), Maildrop.UNFINISHED.plusMinutes(1)),
-            98);
+            98,
+            true);
     assertEquals(List.of(), Maildrop.pickup(later, cfg, log, l -> false));
     assertFalse(Files.exists(unfinished));
     assertTrue(

@@ -1,7 +1,6 @@
 package masq.spool;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +17,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,9 +172,13 @@ class SpoolFormatTest {
       assertEquals(id, spool.read(id).id());
       assertFalse(otherProcessCanLock(msg), "the lock survived reading the message");
       assertEquals(null, spool.lock(id), "busy");
-      Thread t = new Thread(() -> assertDoesNotThrow(() -> assertEquals(null, spool.lock(id))));
-      t.start();
-      t.join();
+      ExecutorService other = Executors.newSingleThreadExecutor();
+      try {
+        // from another thread of the process: busy, without opening (and closing) the file
+        assertEquals(null, other.submit(() -> spool.lock(id)).get(1, TimeUnit.MINUTES));
+      } finally {
+        other.shutdownNow();
+      }
       assertFalse(otherProcessCanLock(msg), "and asking for it again");
     }
     assertTrue(otherProcessCanLock(msg), "it is gone once released");

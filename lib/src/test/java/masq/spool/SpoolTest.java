@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -226,27 +227,195 @@ class SpoolTest {
     assertEquals(Exit.CONFIG, e.exitCode());
   }
 
+  /** A Jimfs with modes: without being told, it makes every file and directory rw-r--r--. */
+  private static FileSystem withModes() {
+    return Jimfs.newFileSystem(
+        Configuration.unix().toBuilder()
+            .setAttributeViews("basic", "owner", "posix", "unix")
+            .build());
+  }
+
+  private static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static void chmod(Path p, String rwx) throws Exception {
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(rwx));
+  }
+
+  /** Commits a message, changes its envelope (queue/ID.env) and leaves one being written. */
+  private static String fill(Spool s, Path root) throws Exception {
+    String id;
+    try (NewMessage m = s.create()) {
+      m.out().write("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8));
+      m.out().flush();
+      m.commit(envelope(m.id(), m.size(), "a@b"));
+      id = m.id();
+    }
+    s.writeEnvelope(s.read(id).withHeld(true));
+    assertTrue(Files.exists(root.resolve("queue/" + id + ".env")));
+    return id;
+  }
+
+  /**
+   * Single-user mode: the spool, its directories and every file in it are the owner's alone from
+   * the moment they are made (a file system that would otherwise make them rw-r--r--), and check
+   * finds nothing to say about them; the directories above the spool are not masq's to restrict.
+   */
+  @Test
+  void aSingleUserSpoolIsMadeForItsOwnerAlone() throws Exception {
+    try (FileSystem m = withModes()) {
+      Path root = m.getPath("/home/joe/.local/state/masq/spool");
+      Spool s = Spool.open(root, clock, 4242);
+      String id = fill(s, root);
+      try (NewMessage open = s.create()) {
+        assertEquals("rw-------", mode(root.resolve("tmp/" + open.id() + ".msg")), "being written");
+      }
+      s.lockPickup().close();
+      for (String d : List.of("", "tmp", "queue", "corrupt")) {
+        assertEquals("rwx------", mode(root.resolve(d)), "directory " + d);
+      }
+      for (String f :
+          List.of("VERSION", "queue/" + id + ".msg", "queue/" + id + ".env", "tmp/pickup.lock")) {
+        assertEquals("rw-------", mode(root.resolve(f)), f);
+      }
+      assertEquals("rw-r--r--", mode(root.getParent()), "not the spool");
+      assertEquals(List.of(), s.check(false).problems());
+    }
+  }
+
+  /**
+   * System mode keeps its own modes: VERSION stays readable by every user (0644 whatever the
+   * umask), the spool directory keeps the administrator's 0711, maildrop/ its 1733; check looks
+   * only at queue/, tmp/ and corrupt/, which must be mail's alone.
+   */
+  @Test
+  void aSystemModeSpoolKeepsItsModesAndCheckLooksAtTheQueueDirectories() throws Exception {
+    try (FileSystem m = withModes()) {
+      Path root = Files.createDirectories(m.getPath("/var/spool/masq"));
+      chmod(root, "rwx--x--x");
+      chmod(Files.createDirectory(root.resolve("maildrop")), "rwx-wx-wx");
+      Spool s = Spool.open(root, clock, 4242, true);
+      String id = fill(s, root);
+      assertEquals("rw-r--r--", mode(root.resolve("VERSION")));
+      assertEquals("rwx--x--x", mode(root));
+      for (String d : List.of("tmp", "queue", "corrupt")) {
+        assertEquals("rwx------", mode(root.resolve(d)), "directory " + d);
+      }
+      assertEquals("rw-------", mode(root.resolve("queue/" + id + ".msg")));
+      assertEquals(List.of(), s.check(false).problems());
+      chmod(root.resolve("queue"), "rwxr-xr-x");
+      assertEquals(
+          List.of("mode 0755 of queue/ lets others in (masq makes it 0700)"),
+          s.check(false).problems());
+      assertEquals(List.of("mode of queue/ set to 0700"), s.check(true).repairs());
+      assertEquals("rwx------", mode(root.resolve("queue")));
+    }
+  }
+
+  /**
+   * check names each path that others may use, once (a leftover already reported for what it is is
+   * not reported again for its mode), and --repair takes the group's and the others' rights away,
+   * also from what it moves to corrupt/.
+   */
+  @Test
+  void checkReportsLooseModesOncePerPathAndRepairTightensThem() throws Exception {
+    try (FileSystem m = withModes()) {
+      Path root = m.getPath("/spool");
+      Spool s = Spool.open(root, clock, 4242);
+      String id = fill(s, root);
+      chmod(root, "rwxr-x---");
+      chmod(root.resolve("queue"), "rwxr-xr-x");
+      chmod(root.resolve("queue/" + id + ".msg"), "rw-r--r--");
+      chmod(root.resolve("queue/" + id + ".env"), "rw-rw-rw-");
+      Files.writeString(root.resolve("queue/README"), "not ours"); // rw-r--r--
+      SpoolCheck c = s.check(false);
+      assertEquals(
+          sorted(
+              List.of(
+                  "unexpected file queue/README",
+                  "mode 0750 of /spool/ lets others in (masq makes it 0700)",
+                  "mode 0755 of queue/ lets others in (masq makes it 0700)",
+                  "mode 0644 of queue/" + id + ".msg lets others in (masq makes it 0600)",
+                  "mode 0666 of queue/" + id + ".env lets others in (masq makes it 0600)")),
+          sorted(c.problems()),
+          c.problems().toString());
+      assertEquals(1, c.messages());
+      SpoolCheck r = s.check(true);
+      assertTrue(
+          r.repairs().contains("mode of queue/" + id + ".msg set to 0600"), r.repairs().toString());
+      assertTrue(
+          r.repairs().contains("mode of corrupt/README set to 0600"), r.repairs().toString());
+      assertEquals(List.of(), s.check(false).problems());
+      assertEquals("rwx------", mode(root));
+      assertEquals("rw-------", mode(root.resolve("queue/" + id + ".env")));
+      assertEquals(List.of(id), s.ids());
+    }
+  }
+
+  /** The same on the real file system, whose umask (the test's) would otherwise apply. */
+  @Test
+  void onTheRealFileSystemTooTheModesAreSetAtCreation(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path root = dir.resolve("spool");
+    Spool s = Spool.open(root, clock, 4242);
+    String id = fill(s, root);
+    assertEquals("rwx------", mode(root));
+    assertEquals("rwx------", mode(root.resolve("queue")));
+    assertEquals("rw-------", mode(root.resolve("VERSION")));
+    assertEquals("rw-------", mode(root.resolve("queue/" + id + ".msg")));
+    assertEquals("rw-------", mode(root.resolve("queue/" + id + ".env")));
+    chmod(root.resolve("queue/" + id + ".msg"), "rw-r--r--");
+    // links in the spool are never followed: what they point to is not the spool's
+    Path outside = Files.createDirectory(dir.resolve("outside"));
+    chmod(Files.writeString(outside.resolve("f"), "x"), "rw-r--r--");
+    chmod(outside, "rwxr-xr-x");
+    Files.createSymbolicLink(root.resolve("corrupt/file-link"), outside.resolve("f"));
+    Files.createSymbolicLink(root.resolve("corrupt/dir-link"), outside);
+    assertEquals(
+        List.of("mode 0644 of queue/" + id + ".msg lets others in (masq makes it 0600)"),
+        s.check(false).problems());
+    s.check(true);
+    assertEquals("rw-------", mode(root.resolve("queue/" + id + ".msg")));
+    assertEquals("rw-r--r--", mode(outside.resolve("f")));
+    assertEquals("rwxr-xr-x", mode(outside));
+    // spool_dir itself may be a link to the spool
+    Path link = Files.createSymbolicLink(dir.resolve("spool-link"), root);
+    chmod(root.resolve("queue"), "rwxr-xr-x");
+    assertEquals(
+        List.of("mode 0755 of queue/ lets others in (masq makes it 0700)"),
+        Spool.open(link, clock, 4242).check(false).problems());
+  }
+
+  private static List<String> sorted(List<String> l) {
+    return l.stream().sorted().toList();
+  }
+
   @Test
   void twoThreadsOfOneProcessMayCreateTheSameSpoolAtOnce() throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      race(pool);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void race(java.util.concurrent.ExecutorService pool) throws Exception {
     for (int i = 0; i < 200; i++) {
       Path root = fs.getPath("/var/spool/race" + i);
       java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
-      java.util.concurrent.atomic.AtomicReference<Throwable> failed =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      Runnable open =
+      java.util.concurrent.Callable<Spool> open =
           () -> {
-            try {
-              start.await();
-              Spool.open(root, Clock.systemUTC(), 4242);
-            } catch (Exception | AssertionError e) {
-              failed.compareAndSet(null, e);
-            }
+            start.await(1, java.util.concurrent.TimeUnit.MINUTES);
+            return Spool.open(root, Clock.systemUTC(), 4242);
           };
-      Thread a = Thread.ofPlatform().start(open);
-      Thread b = Thread.ofPlatform().start(open);
-      a.join();
-      b.join();
-      assertNull(failed.get(), "round " + i + ": " + failed.get());
+      var a = pool.submit(open);
+      var b = pool.submit(open);
+      assertNotNull(a.get(), "round " + i); // what either thread threw fails the test here
+      assertNotNull(b.get(), "round " + i);
       assertEquals(Spool.VERSION_LINE + "\n", Files.readString(root.resolve("VERSION")));
     }
   }

@@ -50,7 +50,7 @@ class UserViewTest {
   @BeforeEach
   void setUp() throws Exception {
     cfg = Config.parse("host_name = gw.lan\n", dir.resolve("masq.conf"), Map.of(), false);
-    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99);
+    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99, true); // system mode
     log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
     Files.createDirectories(spool.maildropDir());
     users = Files.createDirectories(spool.root().resolve(UserView.DIR));

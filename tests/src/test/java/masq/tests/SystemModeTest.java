@@ -43,10 +43,9 @@ class SystemModeTest extends WithThrowawayUsers {
       return Files.readString(dir.resolve("log/masq.log"));
     }
 
-    /** bin/TOOL -C masq.conf ARGS as {@code user} (null: root). */
+    /** bin/TOOL -C masq.conf ARGS as {@code user} (null: root), from the installed copy. */
     Sandbox.Run run(String user, String stdin, String tool, String... args) throws Exception {
-      List<String> cmd =
-          new ArrayList<>(List.of(Sandbox.bin(tool).toString(), "-C", conf.toString()));
+      List<String> cmd = new ArrayList<>(List.of(bin(tool).toString(), "-C", conf.toString()));
       cmd.addAll(List.of(args));
       return as(user, cmd, stdin);
     }

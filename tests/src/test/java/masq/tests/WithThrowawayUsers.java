@@ -2,20 +2,24 @@ package masq.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Base of the system-mode test classes: two throw-away login users {@link #A} and {@link #B}, made
- * with useradd before the class's tests and removed after them (also when a test fails), and a base
+ * with useradd before the class's tests and removed after them (also when a test fails), a base
  * directory under /tmp that every user may pass through, so that the users reach a spool made below
- * it. Needs root, as CI runs the tests: without it the class fails rather than passing untested.
+ * it, and the launchers they run, from a copy of masq installed where they can reach it ({@link
+ * #bin}). Needs root, as CI runs the tests: without it the class fails rather than passing
+ * untested.
  */
 abstract class WithThrowawayUsers {
   static String A;
@@ -51,6 +55,81 @@ abstract class WithThrowawayUsers {
               null,
               Map.of())
           .expect(0);
+    }
+  }
+
+  /**
+   * The launcher {@code TOOL} as the throw-away users, mail and root run it: not the source tree's
+   * {@code bin/}, which other users cannot reach when the checkout lives in a private directory
+   * (Debian 12 makes home directories 0700), but a {@code make install} of the tree's build into a
+   * directory of mode 755 under /tmp. Made once per test run, for every class that needs it (the
+   * install trains the AOT cache again, which takes a while), and removed when the run ends.
+   */
+  static Path bin(String tool) throws Exception {
+    return Installed.prefix().resolve("bin").resolve(tool);
+  }
+
+  /** The one installed copy of the test run. */
+  private static final class Installed {
+    private static Path prefix;
+
+    static synchronized Path prefix() throws Exception {
+      if (prefix == null) {
+        prefix = install();
+      }
+      return prefix;
+    }
+
+    private static Path install() throws Exception {
+      // /tmp and / may be entered by anyone, and so may this directory whatever the umask
+      Path dir =
+          Files.createTempDirectory(
+              Path.of("/tmp"),
+              "masq-installed-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> {
+                try {
+                  new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString())
+                      .start()
+                      .waitFor();
+                } catch (IOException | InterruptedException ignored) {
+                  // a directory under /tmp left behind
+                }
+              }));
+      Path out = dir.resolve("make-install.log");
+      // -o build/launch.env: install the build the other tests run, never rebuild it here
+      Process p =
+          new ProcessBuilder(
+                  "make",
+                  "-s",
+                  "-C",
+                  Sandbox.HOME.toString(),
+                  "-o",
+                  "build/launch.env",
+                  "install",
+                  "PREFIX=" + dir)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IOException("make install took more than 10 minutes; see " + out);
+      }
+      assertEquals(0, p.exitValue(), () -> "make install PREFIX=" + dir + ": " + read(out));
+      // what the checkout's umask made unreadable (cp keeps the source's mode) must be readable
+      Sandbox.exec(List.of("chmod", "-R", "a+rX", dir.toString()), null, Map.of()).expect(0);
+      return dir;
+    }
+
+    private static String read(Path p) {
+      try {
+        return Files.readString(p);
+      } catch (IOException e) {
+        return e.toString();
+      }
     }
   }
 

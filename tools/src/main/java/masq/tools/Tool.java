@@ -134,16 +134,18 @@ abstract class Tool {
   }
 
   final Spool openSpool(Config cfg) throws MasqException {
-    return Spool.open(cfg.spoolDir(), clock, ProcessHandle.current().pid());
+    return Spool.open(cfg.spoolDir(), clock, ProcessHandle.current().pid(), !cfg.runAsUser());
   }
 
   final MailLog log(Config cfg) {
-    return new MailLog(
-        cfg.logDir(),
-        clock,
-        ZoneId.systemDefault(),
-        ProcessHandle.current().pid(),
-        cfg.useSyslog());
+    return log(cfg, ZoneId.systemDefault());
+  }
+
+  /** The log; in single-user mode its file and directory are made 0600 and 0700. */
+  final MailLog log(Config cfg, ZoneId zone) {
+    MailLog log =
+        new MailLog(cfg.logDir(), clock, zone, ProcessHandle.current().pid(), cfg.useSyslog());
+    return cfg.runAsUser() ? log.ownerOnly() : log;
   }
 
   /** The numeric uid of this process. */

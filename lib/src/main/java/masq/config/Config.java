@@ -30,6 +30,7 @@ public final class Config {
   private final List<String> notLocalAddresses;
   private final Path spoolDir;
   private final Path logDir;
+  private final boolean logToStderr;
   private final Path mailDir;
   private final Path lockDir;
   private final Path pidDir;
@@ -71,6 +72,7 @@ public final class Config {
   private final Path tlsCertFile;
   private final Path tlsKeyFile;
   private final Duration mdaTimeout;
+  private final Duration onlineQueryTimeout;
 
   private Config(Path file, List<Setting> list, Map<String, String> env, boolean strict)
       throws MasqException {
@@ -136,7 +138,13 @@ public final class Config {
     this.notLocalAddresses = list("not_local_addresses", List.of());
     this.spoolDir =
         path("spool_dir", builtin ? state.resolve("spool") : Path.of("/var/spool/masq"));
-    this.logDir = path("log_dir", builtin ? state.resolve("log") : Path.of("/var/log/masq"));
+    Setting logDirSetting = map.get("log_dir");
+    // masqmail 1.0: an empty log_dir means standard error (its man page's advice under systemd)
+    this.logToStderr = logDirSetting != null && logDirSetting.value().isEmpty();
+    this.logDir =
+        logToStderr
+            ? null
+            : path("log_dir", builtin ? state.resolve("log") : Path.of("/var/log/masq"));
     this.mailDir = path("mail_dir", builtin ? Path.of(home) : Path.of("/var/mail"));
     this.lockDir = path("lock_dir", spoolDir.resolve("lock"));
     this.pidDir = path("pid_dir", builtin ? state : Path.of("/run/masq"));
@@ -206,6 +214,7 @@ public final class Config {
     this.tlsCertFile = path("tls_cert_file", null);
     this.tlsKeyFile = path("tls_key_file", null);
     this.mdaTimeout = duration("mda_timeout", Duration.ofMinutes(5));
+    this.onlineQueryTimeout = duration("online_query_timeout", Duration.ofSeconds(30));
     this.warnings = List.copyOf(warn);
   }
 
@@ -369,8 +378,14 @@ public final class Config {
     return spoolDir;
   }
 
+  /** Where masq.log is written; null when the log goes to standard error instead. */
   public Path logDir() {
     return logDir;
+  }
+
+  /** {@code log_dir = ""} (masqmail 1.0): the log goes to standard error. */
+  public boolean logToStderr() {
+    return logToStderr;
   }
 
   public Path mailDir() {
@@ -538,5 +553,10 @@ public final class Config {
   /** (masq) How long an MDA or pipe command may run before it is killed and the mail deferred. */
   public Duration mdaTimeout() {
     return mdaTimeout;
+  }
+
+  /** (masq) How long online_query may run before it is killed and nothing taken as online. */
+  public Duration onlineQueryTimeout() {
+    return onlineQueryTimeout;
   }
 }

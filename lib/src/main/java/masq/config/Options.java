@@ -54,7 +54,8 @@ final class Options {
           "max_recipients",
           "tls_cert_file",
           "tls_key_file",
-          "mda_timeout");
+          "mda_timeout",
+          "online_query_timeout");
 
   /** Main options of masqmail (current or older releases) that have no meaning in masq. */
   static final Set<String> MAIN_NOT_APPLICABLE =

@@ -184,8 +184,7 @@ public final class Smtpd extends Tool {
       tls = Tls.serverContext(cfg.tlsCertFile(), cfg.tlsKeyFile());
     }
     Spool spool = openSpool(cfg);
-    MailLog log =
-        new MailLog(cfg.logDir(), clock, zone, ProcessHandle.current().pid(), cfg.useSyslog());
+    MailLog log = log(cfg, zone);
     ImmediateDelivery delivery = null;
     if (!o.queueOnly && !cfg.doQueue()) {
       String binDir = env.get("MASQ_BIN");

@@ -138,12 +138,19 @@ abstract class Tool {
   }
 
   final MailLog log(Config cfg) {
-    return new MailLog(
-        cfg.logDir(),
-        clock,
-        ZoneId.systemDefault(),
-        ProcessHandle.current().pid(),
-        cfg.useSyslog());
+    return log(cfg, ZoneId.systemDefault());
+  }
+
+  /**
+   * The mail log, with dates in {@code zone}: log_dir/masq.log, or with {@code log_dir = ""} this
+   * command's stderr (which drops everything when it is the client's socket: see {@link
+   * Smtpd#quietStderrOnSocket}).
+   */
+  final MailLog log(Config cfg, ZoneId zone) {
+    long pid = ProcessHandle.current().pid();
+    return cfg.logToStderr()
+        ? MailLog.toStream(err, clock, zone, pid, cfg.useSyslog())
+        : new MailLog(cfg.logDir(), clock, zone, pid, cfg.useSyslog());
   }
 
   /** The numeric uid of this process. */

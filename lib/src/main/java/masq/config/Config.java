@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
 
@@ -21,8 +22,9 @@ public final class Config {
   /** The file this came from, or null for the built-in single-user defaults. */
   private final Path file;
 
-  private final List<String> warnings;
+  private List<String> warnings; // final once built: checkRouteFiles adds to it
   private final Map<String, Setting> settings;
+  private final Map<String, Setting> routeSettings;
 
   private final String hostName;
   private final List<String> localHosts;
@@ -74,38 +76,32 @@ public final class Config {
   private final Duration mdaTimeout;
   private final Duration onlineQueryTimeout;
 
-  private Config(Path file, List<Setting> list, Map<String, String> env, boolean strict)
+  private Config(
+      Path file, List<Setting> list, Map<String, String> env, boolean strict, List<String> warn)
       throws MasqException {
     this.file = file;
-    List<String> warn = new ArrayList<>();
     Map<String, Setting> map = new LinkedHashMap<>();
     Map<String, List<Path>> qr = new LinkedHashMap<>();
+    Map<String, Setting> qrs = new LinkedHashMap<>();
     for (Setting s : list) {
       String n = s.name();
-      if (n.startsWith("query_routes.") && n.length() > "query_routes.".length()) {
-        qr.put(n.substring("query_routes.".length()), paths(ConfigSyntax.fileList(s), s));
-        continue;
-      }
-      if (Options.MAIN.contains(n)) {
-        if (map.containsKey(n)) {
-          warn.add(s.where() + ": option '" + n + "' given again; the last one counts");
+      String unknown = nameWarning(s);
+      if (unknown != null) {
+        if (strict) {
+          throw new MasqException(Exit.CONFIG, unknown);
         }
-        map.put(n, s);
+        warn.add(unknown);
         continue;
       }
-      int dot = n.indexOf('.');
-      String prefix = dot > 0 ? n.substring(0, dot) : n;
-      String msg;
-      if (Options.MAIN_NOT_APPLICABLE.contains(n)
-          || (dot > 0 && Options.MAIN_NOT_APPLICABLE_PREFIXES.contains(prefix))) {
-        msg = s.where() + ": masqmail option '" + n + "' is not applicable to masq and is ignored";
-      } else {
-        msg = s.where() + ": unknown option '" + n + "'";
+      if (n.startsWith("query_routes.")) {
+        qr.put(n.substring("query_routes.".length()), paths(ConfigSyntax.fileList(s), s));
+        qrs.put(n.substring("query_routes.".length()), s);
+        continue;
       }
-      if (strict) {
-        throw new MasqException(Exit.CONFIG, msg);
+      if (map.containsKey(n)) {
+        warn.add(s.where() + ": option '" + n + "' given again; the last one counts");
       }
-      warn.add(msg);
+      map.put(n, s);
     }
     // options masq reads but has no use for: said once, not silently dropped
     Setting ld = map.get("lock_dir");
@@ -120,6 +116,7 @@ public final class Config {
     }
     this.settings = Collections.unmodifiableMap(map);
     this.queryRoutes = Collections.unmodifiableMap(qr);
+    this.routeSettings = qrs;
 
     String home = env.getOrDefault("HOME", System.getProperty("user.home", "/"));
     boolean builtin = file == null;
@@ -219,6 +216,105 @@ public final class Config {
   }
 
   /**
+   * The warning for an option masq does not know (with the nearest known name when it looks like a
+   * typing mistake) or knows as masqmail's but without meaning here; null for a known option.
+   */
+  private static String nameWarning(Setting s) {
+    String n = s.name();
+    if (Options.MAIN.contains(n)
+        || (n.startsWith("query_routes.") && n.length() > "query_routes.".length())) {
+      return null;
+    }
+    int dot = n.indexOf('.');
+    String prefix = dot > 0 ? n.substring(0, dot) : n;
+    if (Options.MAIN_NOT_APPLICABLE.contains(n)
+        || (dot > 0 && Options.MAIN_NOT_APPLICABLE_PREFIXES.contains(prefix))) {
+      return s.where() + ": masqmail option '" + n + "' is not applicable to masq and is ignored";
+    }
+    String near = Options.nearest(n, Options.MAIN, Set.of("query_routes"));
+    return s.where()
+        + ": unknown option '"
+        + ConfigSyntax.quote(n)
+        + "'"
+        + (near == null ? "" : " (did you mean " + near + "?)");
+  }
+
+  /**
+   * A Config from {@code list}; an error carries the warnings found before it. With {@code
+   * checkRoutes}, a route file that is missing or not a regular file is warned about with the line
+   * that names it.
+   */
+  private static Config build(
+      Path file, List<Setting> list, Map<String, String> env, boolean strict, boolean checkRoutes)
+      throws MasqException {
+    List<String> warn = new ArrayList<>();
+    Config c;
+    try {
+      c = new Config(file, list, env, strict, warn);
+    } catch (ConfigError e) {
+      throw e;
+    } catch (MasqException e) {
+      throw ConfigError.of(e, warn);
+    }
+    if (checkRoutes) {
+      c.checkRouteFiles();
+    }
+    return c;
+  }
+
+  /** Parses {@code text}; a syntax error carries the warnings about the options above it. */
+  private static List<Setting> settings(String text, Path file) throws MasqException {
+    try {
+      return ConfigSyntax.parse(text, file);
+    } catch (ConfigError e) {
+      List<String> warn = new ArrayList<>();
+      for (Setting s : e.before()) {
+        String w = nameWarning(s);
+        if (w != null) {
+          warn.add(w);
+        }
+      }
+      throw new ConfigError(e.getMessage(), warn, List.of());
+    }
+  }
+
+  /**
+   * Warns about each route file of permanent_routes and query_routes.NAME that does not exist or is
+   * not a regular file, naming the line of masq.conf that lists it: every command says so, while
+   * only the command that uses the route fails on it (masq-inject still queues mail when an ISP's
+   * route file is missing).
+   */
+  private void checkRouteFiles() {
+    List<String> warn = new ArrayList<>(warnings);
+    Map<Path, Setting> named = new LinkedHashMap<>();
+    Setting pr = settings.get("permanent_routes");
+    for (Path p : permanentRoutes) {
+      named.putIfAbsent(p, pr);
+    }
+    for (Map.Entry<String, List<Path>> e : queryRoutes.entrySet()) {
+      for (Path p : e.getValue()) {
+        named.putIfAbsent(p, routeSettings.get(e.getKey()));
+      }
+    }
+    for (Map.Entry<Path, Setting> e : named.entrySet()) {
+      Path p = e.getKey();
+      String problem;
+      try {
+        java.nio.file.attribute.BasicFileAttributes a =
+            Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        problem = a.isRegularFile() ? null : RegularFile.kind(p, a);
+      } catch (IOException ex) {
+        problem = RegularFile.reason(ex);
+      }
+      if (problem != null) {
+        Setting s = e.getValue();
+        warn.add(s.where() + ": " + s.name() + ": route file " + p + ": " + problem);
+      }
+    }
+    this.warnings = List.copyOf(warn);
+  }
+
+  /**
    * Loads the configuration: {@code explicit} (from -C) if given, else {@code $MASQ_CONF}, else
    * {@code /etc/masq/masq.conf}; if none of these exists, the built-in single-user defaults. A file
    * named by -C or MASQ_CONF must exist.
@@ -236,22 +332,29 @@ public final class Config {
       }
     }
     if (file == null) {
-      return new Config(null, List.of(), env, strict);
+      return build(null, List.of(), env, strict, false);
     }
     Path abs = file.toAbsolutePath();
-    return new Config(abs, ConfigSyntax.read(abs), env, strict);
+    byte[] text;
+    try {
+      text = RegularFile.read(abs, ConfigSyntax.MAX_FILE);
+    } catch (IOException e) {
+      throw new MasqException(
+          Exit.CONFIG, "configuration file " + abs + ": " + RegularFile.reason(e));
+    }
+    return build(abs, settings(new String(text, StandardCharsets.UTF_8), abs), env, strict, true);
   }
 
   /** Built-in defaults only (as with no configuration file), for tests and tools. */
   public static Config defaults(Map<String, String> env) throws MasqException {
-    return new Config(null, List.of(), env, false);
+    return build(null, List.of(), env, false, false);
   }
 
   /** Parses configuration text as if read from {@code file} (which need not exist). */
   public static Config parse(String text, Path file, Map<String, String> env, boolean strict)
       throws MasqException {
     Path abs = file.toAbsolutePath();
-    return new Config(abs, ConfigSyntax.parse(text, abs), env, strict);
+    return build(abs, settings(text, abs), env, strict, false);
   }
 
   /** host_name, or as masqmail: a value starting with / names a file (/etc/mailname) holding it. */
@@ -265,7 +368,8 @@ public final class Config {
     }
     try {
       String first =
-          Files.readAllLines(resolve(s, v), StandardCharsets.UTF_8).stream()
+          new String(RegularFile.read(resolve(s, v), 4096), StandardCharsets.UTF_8)
+              .lines()
               .findFirst()
               .orElse("")
               .strip();
@@ -274,7 +378,7 @@ public final class Config {
       }
       return first;
     } catch (IOException e) {
-      throw Values.bad(s, "cannot read the host name from it: " + e.getMessage());
+      throw Values.bad(s, "cannot read the host name from it: " + RegularFile.reason(e));
     }
   }
 

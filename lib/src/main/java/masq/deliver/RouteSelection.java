@@ -2,7 +2,6 @@ package masq.deliver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import masq.MasqException;
 import masq.config.Config;
+import masq.config.RegularFile;
 import masq.exec.Child;
 import masq.route.Route;
 import masq.route.Routes;
@@ -91,14 +91,16 @@ public final class RouteSelection {
     Path f = cfg.onlineFile();
     if (f != null) {
       try {
-        String name = firstLine(Files.readAllBytes(f));
+        String name = firstLine(RegularFile.read(f, 4096)); // never a FIFO: it would hang
         return name == null
             ? new String[] {null, "online_file " + f + " is empty: nothing online"}
             : new String[] {name, "online_file " + f};
       } catch (NoSuchFileException e) {
         return new String[] {null, "no online_file " + f + ": nothing online"};
       } catch (IOException e) {
-        return new String[] {null, "online_file " + f + ": " + e.getMessage() + ": nothing online"};
+        return new String[] {
+          null, "online_file " + f + ": " + RegularFile.reason(e) + ": nothing online"
+        };
       }
     }
     return new String[] {null, "no --route, online_query or online_file: nothing online"};

@@ -216,8 +216,9 @@ public final class Smtpd extends Tool {
     try {
       Config cfg = loadConfig();
       st = settings(cfg, o, sessionZone(clock), delivery);
-    } catch (MasqException e) {
-      // tell the client too, so it retries later instead of waiting
+    } catch (MasqException | RuntimeException e) {
+      // tell the client too, so it retries later instead of waiting (a configuration that cannot
+      // be read, a FIFO among them, is refused without waiting on it, so this reply always comes)
       System.out.print("421 4.3.0 masq-smtpd: service not available\r\n");
       System.out.flush();
       throw e;

@@ -134,17 +134,18 @@ public final class Child {
 
   /** Writes the input; returns the InputFailure it ended with, or null. */
   private static IOException feed(Process p, Input input) {
+    IOException failure = null;
     try (OutputStream in = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
       try {
         input.writeTo(in);
       } catch (InputFailure e) {
         kill(p); // before the close below ends the command's input as if it were complete
-        return e;
+        failure = e;
       }
     } catch (IOException ex) {
-      // the command stopped reading (EPIPE); its exit status says whether that was fine
+      // the command stopped reading (EPIPE), or was killed above; its exit status says the rest
     }
-    return null;
+    return failure;
   }
 
   /** A command's output as it is read: the first bytes kept, the rest counted and dropped. */

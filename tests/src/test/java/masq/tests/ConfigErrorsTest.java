@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +37,16 @@ class ConfigErrorsTest {
     {"masq-rewrite", "--route", "lan"},
     {"masq-smtpd"},
   };
+
+  /** The warning about the misspelt option maildir_pth at {@code conf:line}. */
+  private static String typo(String tool, Path conf, int line) {
+    return tool
+        + ": warning: "
+        + conf
+        + ":"
+        + line
+        + ": unknown option 'maildir_pth' (did you mean maildir_path?)";
+  }
 
   private static String first(Sandbox.Run r) {
     return r.stderr().lines().findFirst().orElse("");
@@ -137,19 +146,13 @@ class ConfigErrorsTest {
   void anUnknownOptionSuggestsTheNearestNameAndIsKeptWhenAnErrorFollows() throws Exception {
     Sandbox s = new Sandbox(dir, "maildir_pth = /x\n");
     Sandbox.Run r = s.run("", "masq-queue").expect(0);
-    assertEquals(
-        "masq-queue: warning: "
-            + s.conf
-            + ":6: unknown option 'maildir_pth' (did you mean maildir_path?)",
-        first(r));
+    assertEquals(typo("masq-queue", s.conf, 6), first(r));
 
     Sandbox t = new Sandbox(dir.resolve("t"), "maildir_pth = /x\ndo_queue = maybe\n");
     r = t.run(MSG, "masq-inject", "carol").expect(78);
     assertEquals(
         List.of(
-            "masq-inject: warning: "
-                + t.conf
-                + ":6: unknown option 'maildir_pth' (did you mean maildir_path?)",
+            typo("masq-inject", t.conf, 6),
             "masq-inject: " + t.conf + ":7: do_queue = \"maybe\": expected true or false"),
         r.stderr().lines().toList());
 
@@ -157,9 +160,7 @@ class ConfigErrorsTest {
     r = u.run("", "masq-queue").expect(78);
     assertEquals(
         List.of(
-            "masq-queue: warning: "
-                + u.conf
-                + ":6: unknown option 'maildir_pth' (did you mean maildir_path?)",
+            typo("masq-queue", u.conf, 6),
             "masq-queue: "
                 + u.conf
                 + ":7: syntax error: unexpected text after quoted value of 'host_name'"),
@@ -232,17 +233,12 @@ class ConfigErrorsTest {
   void anEmptyLogDirNeverReachesAnInetdClientWhoseSocketIsStderr() throws Exception {
     Sandbox sb = new Sandbox(dir, "log_dir = \"\"\nrelay_nets = 127.0.0.1/32\n");
     int port = SmtpPeer.freePort();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "socat",
-                "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork",
-                "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + sb.conf + " -odq,nofork,stderr")
-            .redirectErrorStream(true)
-            .redirectOutput(sb.dir.resolve("socat.out").toFile());
-    pb.environment().remove("MASQ_CONF");
-    Process socat = pb.start();
+    Process socat =
+        SmtpdModesTest.socat(
+            sb,
+            port,
+            "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + sb.conf + " -odq,nofork,stderr");
     try {
-      SmtpPeer.awaitPort(port, socat);
       try (Socket s = new Socket("127.0.0.1", port)) {
         s.setSoTimeout(30_000);
         BufferedReader in =
@@ -267,8 +263,7 @@ class ConfigErrorsTest {
         assertEquals(null, in.readLine(), "nothing after 221: the log line was not sent");
       }
     } finally {
-      socat.destroy();
-      socat.waitFor(10, TimeUnit.SECONDS);
+      SmtpdModesTest.stop(socat);
     }
     assertEquals(1, sb.queuedIds().size());
   }

@@ -71,30 +71,30 @@ class HangingCommandTest {
             + "\"\n");
   }
 
-  @Test
-  void anOnlineQueryThatKeepsItsOutputOpenIsKilledAtItsTimeout() throws Exception {
-    Sandbox s = isp("sleep", "/bin/sleep 3611");
+  /** Runs masq-deliver with a remote message queued and online_query {@code command}. */
+  private void onlineQueryKilled(String name, String command) throws Exception {
+    Sandbox s = isp(name, command);
     s.run(msg("q"), "masq-inject", "-odq", "far@remote.example").expect(0);
     Sandbox.Run r = deliverWithin(s, Duration.ofSeconds(1)).expect(0);
     assertTrue(
         r.stderr()
             .contains(
-                "online_query '/bin/sleep 3611': did not exit within 1s and was killed:"
-                    + " nothing online"),
+                "online_query '"
+                    + command
+                    + "': did not exit within 1s and was killed: nothing online"),
         r.stderr());
     assertEquals(1, s.queuedIds().size(), "the message stays queued");
-    assertGone("sleep 3611");
+    assertGone(command.substring(command.lastIndexOf('/') + 1));
+  }
+
+  @Test
+  void anOnlineQueryThatKeepsItsOutputOpenIsKilledAtItsTimeout() throws Exception {
+    onlineQueryKilled("sleep", "/bin/sleep 3611");
   }
 
   @Test
   void anOnlineQueryThatPrintsWithoutEndIsKilledAtItsTimeout() throws Exception {
-    Sandbox s = isp("yes", "/usr/bin/yes isp");
-    s.run(msg("q"), "masq-inject", "-odq", "far@remote.example").expect(0);
-    Sandbox.Run r = deliverWithin(s, Duration.ofSeconds(1)).expect(0);
-    assertTrue(
-        r.stderr().contains("online_query '/usr/bin/yes isp': did not exit within 1s"), r.stderr());
-    assertEquals(1, s.queuedIds().size(), "the message stays queued");
-    assertGone("yes isp");
+    onlineQueryKilled("yes", "/usr/bin/yes isp");
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -266,5 +267,29 @@ class ConfigErrorsTest {
       SmtpdModesTest.stop(socat);
     }
     assertEquals(1, sb.queuedIds().size());
+  }
+
+  @Test
+  void anEmptyLogDirGivesAStandaloneServersDeliveriesItsStderr() throws Exception {
+    Sandbox sb = new Sandbox(dir, "log_dir = \"\"\n");
+    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of());
+        SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
+      assertEquals(220, c.reply().code());
+      c.cmd("HELO pc.lan");
+      c.cmd("MAIL FROM:<a@pc.lan>");
+      assertEquals(250, c.cmd("RCPT TO:<carol@test.example>").code());
+      assertEquals(354, c.cmd("DATA").code());
+      c.send("Subject: x\r\n\r\nbody\r\n.\r\n");
+      assertEquals(250, c.reply().code());
+      c.cmd("QUIT");
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!srv.output().contains(" => carol@test.example") && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+      String out = srv.output();
+      assertTrue(out.contains(" <= a@pc.lan "), out);
+      assertTrue(out.contains(" => carol@test.example"), "the delivery's line: " + out);
+    }
+    assertFalse(Files.exists(sb.logDir), "no log directory is made");
   }
 }

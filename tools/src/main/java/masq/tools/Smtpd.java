@@ -192,7 +192,9 @@ public final class Smtpd extends Tool {
           binDir == null || binDir.isEmpty()
               ? Path.of("masq-deliver-not-found")
               : Path.of(binDir, "masq-deliver");
-      delivery = new ImmediateDelivery(program, cfg.file(), log);
+      // with log_dir = "" a standalone server's deliveries log to its stderr too; never in inetd
+      // mode, where stderr may be the client's socket
+      delivery = new ImmediateDelivery(program, cfg.file(), log, o.listen && cfg.logToStderr());
     }
     deliveryOut[0] = delivery;
     ImmediateDelivery d = delivery;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,9 +23,8 @@ public final class Config {
   /** The file this came from, or null for the built-in single-user defaults. */
   private final Path file;
 
-  private List<String> warnings; // final once built: checkRouteFiles adds to it
+  private final List<String> warnings;
   private final Map<String, Setting> settings;
-  private final Map<String, Setting> routeSettings;
 
   private final String hostName;
   private final List<String> localHosts;
@@ -77,7 +77,12 @@ public final class Config {
   private final Duration onlineQueryTimeout;
 
   private Config(
-      Path file, List<Setting> list, Map<String, String> env, boolean strict, List<String> warn)
+      Path file,
+      List<Setting> list,
+      Map<String, String> env,
+      boolean strict,
+      boolean checkRoutes,
+      List<String> warn)
       throws MasqException {
     this.file = file;
     Map<String, Setting> map = new LinkedHashMap<>();
@@ -116,7 +121,6 @@ public final class Config {
     }
     this.settings = Collections.unmodifiableMap(map);
     this.queryRoutes = Collections.unmodifiableMap(qr);
-    this.routeSettings = qrs;
 
     String home = env.getOrDefault("HOME", System.getProperty("user.home", "/"));
     boolean builtin = file == null;
@@ -212,6 +216,9 @@ public final class Config {
     this.tlsKeyFile = path("tls_key_file", null);
     this.mdaTimeout = duration("mda_timeout", Duration.ofMinutes(5));
     this.onlineQueryTimeout = duration("online_query_timeout", Duration.ofSeconds(30));
+    if (checkRoutes) {
+      checkRouteFiles(qrs, warn);
+    }
     this.warnings = List.copyOf(warn);
   }
 
@@ -248,34 +255,25 @@ public final class Config {
       Path file, List<Setting> list, Map<String, String> env, boolean strict, boolean checkRoutes)
       throws MasqException {
     List<String> warn = new ArrayList<>();
-    Config c;
     try {
-      c = new Config(file, list, env, strict, warn);
+      return new Config(file, list, env, strict, checkRoutes, warn);
     } catch (ConfigError e) {
       throw e;
     } catch (MasqException e) {
       throw ConfigError.of(e, warn);
     }
-    if (checkRoutes) {
-      c.checkRouteFiles();
-    }
-    return c;
   }
 
-  /** Parses {@code text}; a syntax error carries the warnings about the options above it. */
-  private static List<Setting> settings(String text, Path file) throws MasqException {
-    try {
-      return ConfigSyntax.parse(text, file);
-    } catch (ConfigError e) {
-      List<String> warn = new ArrayList<>();
-      for (Setting s : e.before()) {
-        String w = nameWarning(s);
-        if (w != null) {
-          warn.add(w);
-        }
+  /** A syntax error with the warnings about the options above it. */
+  private static ConfigError withWarnings(ConfigError e) {
+    List<String> warn = new ArrayList<>();
+    for (Setting s : e.before()) {
+      String w = nameWarning(s);
+      if (w != null) {
+        warn.add(w);
       }
-      throw new ConfigError(e.getMessage(), warn, List.of());
     }
+    return new ConfigError(e.getMessage(), warn, List.of());
   }
 
   /**
@@ -284,24 +282,21 @@ public final class Config {
    * only the command that uses the route fails on it (masq-inject still queues mail when an ISP's
    * route file is missing).
    */
-  private void checkRouteFiles() {
-    List<String> warn = new ArrayList<>(warnings);
+  private void checkRouteFiles(Map<String, Setting> queryRouteSettings, List<String> warn) {
     Map<Path, Setting> named = new LinkedHashMap<>();
-    Setting pr = settings.get("permanent_routes");
     for (Path p : permanentRoutes) {
-      named.putIfAbsent(p, pr);
+      named.putIfAbsent(p, settings.get("permanent_routes"));
     }
     for (Map.Entry<String, List<Path>> e : queryRoutes.entrySet()) {
       for (Path p : e.getValue()) {
-        named.putIfAbsent(p, routeSettings.get(e.getKey()));
+        named.putIfAbsent(p, queryRouteSettings.get(e.getKey()));
       }
     }
     for (Map.Entry<Path, Setting> e : named.entrySet()) {
       Path p = e.getKey();
       String problem;
       try {
-        java.nio.file.attribute.BasicFileAttributes a =
-            Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
         problem = a.isRegularFile() ? null : RegularFile.kind(p, a);
       } catch (IOException ex) {
         problem = RegularFile.reason(ex);
@@ -311,7 +306,6 @@ public final class Config {
         warn.add(s.where() + ": " + s.name() + ": route file " + p + ": " + problem);
       }
     }
-    this.warnings = List.copyOf(warn);
   }
 
   /**
@@ -335,14 +329,13 @@ public final class Config {
       return build(null, List.of(), env, strict, false);
     }
     Path abs = file.toAbsolutePath();
-    byte[] text;
+    List<Setting> list;
     try {
-      text = RegularFile.read(abs, ConfigSyntax.MAX_FILE);
-    } catch (IOException e) {
-      throw new MasqException(
-          Exit.CONFIG, "configuration file " + abs + ": " + RegularFile.reason(e));
+      list = ConfigSyntax.read(abs);
+    } catch (ConfigError e) {
+      throw withWarnings(e);
     }
-    return build(abs, settings(new String(text, StandardCharsets.UTF_8), abs), env, strict, true);
+    return build(abs, list, env, strict, true);
   }
 
   /** Built-in defaults only (as with no configuration file), for tests and tools. */
@@ -354,7 +347,13 @@ public final class Config {
   public static Config parse(String text, Path file, Map<String, String> env, boolean strict)
       throws MasqException {
     Path abs = file.toAbsolutePath();
-    return build(abs, settings(text, abs), env, strict, false);
+    List<Setting> list;
+    try {
+      list = ConfigSyntax.parse(text, abs);
+    } catch (ConfigError e) {
+      throw withWarnings(e);
+    }
+    return build(abs, list, env, strict, false);
   }
 
   /** host_name, or as masqmail: a value starting with / names a file (/etc/mailname) holding it. */

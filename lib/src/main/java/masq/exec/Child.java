@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A child process that cannot hang a run: {@link #bounded} is the one way masq runs a command whose
@@ -93,16 +94,16 @@ public final class Child {
     Process p = pb.start();
     Capture out = new Capture(keep);
     Thread reader = Thread.ofVirtual().start(() -> out.drain(p.getInputStream()));
-    IOException[] inputFailure = new IOException[1];
+    AtomicReference<IOException> inputFailure = new AtomicReference<>();
     Thread feeder = null;
     if (input != null) {
-      feeder = Thread.ofVirtual().start(() -> inputFailure[0] = feed(p, input));
+      feeder = Thread.ofVirtual().start(() -> inputFailure.set(feed(p, input)));
     }
     try {
       if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         kill(p);
         p.waitFor(5, TimeUnit.SECONDS);
-        return new Finished(-1, true, out.kept(), out.size(), inputFailure[0]);
+        return new Finished(-1, true, out.kept(), out.size(), inputFailure.get());
       }
       if (feeder != null) {
         feeder.join(DRAIN_AFTER_EXIT_MS);
@@ -111,9 +112,9 @@ public final class Child {
     } catch (InterruptedException e) {
       kill(p);
       Thread.currentThread().interrupt();
-      return new Finished(-1, true, out.kept(), out.size(), inputFailure[0]);
+      return new Finished(-1, true, out.kept(), out.size(), inputFailure.get());
     }
-    return new Finished(p.exitValue(), false, out.kept(), out.size(), inputFailure[0]);
+    return new Finished(p.exitValue(), false, out.kept(), out.size(), inputFailure.get());
   }
 
   /**

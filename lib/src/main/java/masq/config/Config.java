@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
 
@@ -30,6 +32,7 @@ public final class Config {
   private final List<String> notLocalAddresses;
   private final Path spoolDir;
   private final Path logDir;
+  private final boolean logToStderr;
   private final Path mailDir;
   private final Path lockDir;
   private final Path pidDir;
@@ -71,39 +74,39 @@ public final class Config {
   private final Path tlsCertFile;
   private final Path tlsKeyFile;
   private final Duration mdaTimeout;
+  private final Duration onlineQueryTimeout;
 
-  private Config(Path file, List<Setting> list, Map<String, String> env, boolean strict)
+  private Config(
+      Path file,
+      List<Setting> list,
+      Map<String, String> env,
+      boolean strict,
+      boolean checkRoutes,
+      List<String> warn)
       throws MasqException {
     this.file = file;
-    List<String> warn = new ArrayList<>();
     Map<String, Setting> map = new LinkedHashMap<>();
     Map<String, List<Path>> qr = new LinkedHashMap<>();
+    Map<String, Setting> qrs = new LinkedHashMap<>();
     for (Setting s : list) {
       String n = s.name();
-      if (n.startsWith("query_routes.") && n.length() > "query_routes.".length()) {
-        qr.put(n.substring("query_routes.".length()), paths(ConfigSyntax.fileList(s), s));
-        continue;
-      }
-      if (Options.MAIN.contains(n)) {
-        if (map.containsKey(n)) {
-          warn.add(s.where() + ": option '" + n + "' given again; the last one counts");
+      String unknown = nameWarning(s);
+      if (unknown != null) {
+        if (strict) {
+          throw new MasqException(Exit.CONFIG, unknown);
         }
-        map.put(n, s);
+        warn.add(unknown);
         continue;
       }
-      int dot = n.indexOf('.');
-      String prefix = dot > 0 ? n.substring(0, dot) : n;
-      String msg;
-      if (Options.MAIN_NOT_APPLICABLE.contains(n)
-          || (dot > 0 && Options.MAIN_NOT_APPLICABLE_PREFIXES.contains(prefix))) {
-        msg = s.where() + ": masqmail option '" + n + "' is not applicable to masq and is ignored";
-      } else {
-        msg = s.where() + ": unknown option '" + n + "'";
+      if (n.startsWith("query_routes.")) {
+        qr.put(n.substring("query_routes.".length()), paths(ConfigSyntax.fileList(s), s));
+        qrs.put(n.substring("query_routes.".length()), s);
+        continue;
       }
-      if (strict) {
-        throw new MasqException(Exit.CONFIG, msg);
+      if (map.containsKey(n)) {
+        warn.add(s.where() + ": option '" + n + "' given again; the last one counts");
       }
-      warn.add(msg);
+      map.put(n, s);
     }
     // options masq reads but has no use for: said once, not silently dropped
     Setting ld = map.get("lock_dir");
@@ -136,7 +139,13 @@ public final class Config {
     this.notLocalAddresses = list("not_local_addresses", List.of());
     this.spoolDir =
         path("spool_dir", builtin ? state.resolve("spool") : Path.of("/var/spool/masq"));
-    this.logDir = path("log_dir", builtin ? state.resolve("log") : Path.of("/var/log/masq"));
+    Setting logDirSetting = map.get("log_dir");
+    // masqmail 1.0: an empty log_dir means standard error (its man page's advice under systemd)
+    this.logToStderr = logDirSetting != null && logDirSetting.value().isEmpty();
+    this.logDir =
+        logToStderr
+            ? null
+            : path("log_dir", builtin ? state.resolve("log") : Path.of("/var/log/masq"));
     this.mailDir = path("mail_dir", builtin ? Path.of(home) : Path.of("/var/mail"));
     this.lockDir = path("lock_dir", spoolDir.resolve("lock"));
     this.pidDir = path("pid_dir", builtin ? state : Path.of("/run/masq"));
@@ -206,7 +215,97 @@ public final class Config {
     this.tlsCertFile = path("tls_cert_file", null);
     this.tlsKeyFile = path("tls_key_file", null);
     this.mdaTimeout = duration("mda_timeout", Duration.ofMinutes(5));
+    this.onlineQueryTimeout = duration("online_query_timeout", Duration.ofSeconds(30));
+    if (checkRoutes) {
+      checkRouteFiles(qrs, warn);
+    }
     this.warnings = List.copyOf(warn);
+  }
+
+  /**
+   * The warning for an option masq does not know (with the nearest known name when it looks like a
+   * typing mistake) or knows as masqmail's but without meaning here; null for a known option.
+   */
+  private static String nameWarning(Setting s) {
+    String n = s.name();
+    if (Options.MAIN.contains(n)
+        || (n.startsWith("query_routes.") && n.length() > "query_routes.".length())) {
+      return null;
+    }
+    int dot = n.indexOf('.');
+    String prefix = dot > 0 ? n.substring(0, dot) : n;
+    if (Options.MAIN_NOT_APPLICABLE.contains(n)
+        || (dot > 0 && Options.MAIN_NOT_APPLICABLE_PREFIXES.contains(prefix))) {
+      return s.where() + ": masqmail option '" + n + "' is not applicable to masq and is ignored";
+    }
+    String near = Options.nearest(n, Options.MAIN, Set.of("query_routes"));
+    return s.where()
+        + ": unknown option '"
+        + ConfigSyntax.quote(n)
+        + "'"
+        + (near == null ? "" : " (did you mean " + near + "?)");
+  }
+
+  /**
+   * A Config from {@code list}; an error carries the warnings found before it. With {@code
+   * checkRoutes}, a route file that is missing or not a regular file is warned about with the line
+   * that names it.
+   */
+  private static Config build(
+      Path file, List<Setting> list, Map<String, String> env, boolean strict, boolean checkRoutes)
+      throws MasqException {
+    List<String> warn = new ArrayList<>();
+    try {
+      return new Config(file, list, env, strict, checkRoutes, warn);
+    } catch (ConfigError e) {
+      throw e;
+    } catch (MasqException e) {
+      throw ConfigError.of(e, warn);
+    }
+  }
+
+  /** A syntax error with the warnings about the options above it. */
+  private static ConfigError withWarnings(ConfigError e) {
+    List<String> warn = new ArrayList<>();
+    for (Setting s : e.before()) {
+      String w = nameWarning(s);
+      if (w != null) {
+        warn.add(w);
+      }
+    }
+    return new ConfigError(e.getMessage(), warn, List.of());
+  }
+
+  /**
+   * Warns about each route file of permanent_routes and query_routes.NAME that does not exist or is
+   * not a regular file, naming the line of masq.conf that lists it: every command says so, while
+   * only the command that uses the route fails on it (masq-inject still queues mail when an ISP's
+   * route file is missing).
+   */
+  private void checkRouteFiles(Map<String, Setting> queryRouteSettings, List<String> warn) {
+    Map<Path, Setting> named = new LinkedHashMap<>();
+    for (Path p : permanentRoutes) {
+      named.putIfAbsent(p, settings.get("permanent_routes"));
+    }
+    for (Map.Entry<String, List<Path>> e : queryRoutes.entrySet()) {
+      for (Path p : e.getValue()) {
+        named.putIfAbsent(p, queryRouteSettings.get(e.getKey()));
+      }
+    }
+    for (Map.Entry<Path, Setting> e : named.entrySet()) {
+      Path p = e.getKey();
+      String problem;
+      try {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        problem = a.isRegularFile() ? null : RegularFile.kind(p, a);
+      } catch (IOException ex) {
+        problem = RegularFile.reason(ex);
+      }
+      if (problem != null) {
+        Setting s = e.getValue();
+        warn.add(s.where() + ": " + s.name() + ": route file " + p + ": " + problem);
+      }
+    }
   }
 
   /**
@@ -227,22 +326,34 @@ public final class Config {
       }
     }
     if (file == null) {
-      return new Config(null, List.of(), env, strict);
+      return build(null, List.of(), env, strict, false);
     }
     Path abs = file.toAbsolutePath();
-    return new Config(abs, ConfigSyntax.read(abs), env, strict);
+    List<Setting> list;
+    try {
+      list = ConfigSyntax.read(abs);
+    } catch (ConfigError e) {
+      throw withWarnings(e);
+    }
+    return build(abs, list, env, strict, true);
   }
 
   /** Built-in defaults only (as with no configuration file), for tests and tools. */
   public static Config defaults(Map<String, String> env) throws MasqException {
-    return new Config(null, List.of(), env, false);
+    return build(null, List.of(), env, false, false);
   }
 
   /** Parses configuration text as if read from {@code file} (which need not exist). */
   public static Config parse(String text, Path file, Map<String, String> env, boolean strict)
       throws MasqException {
     Path abs = file.toAbsolutePath();
-    return new Config(abs, ConfigSyntax.parse(text, abs), env, strict);
+    List<Setting> list;
+    try {
+      list = ConfigSyntax.parse(text, abs);
+    } catch (ConfigError e) {
+      throw withWarnings(e);
+    }
+    return build(abs, list, env, strict, false);
   }
 
   /** host_name, or as masqmail: a value starting with / names a file (/etc/mailname) holding it. */
@@ -256,7 +367,8 @@ public final class Config {
     }
     try {
       String first =
-          Files.readAllLines(resolve(s, v), StandardCharsets.UTF_8).stream()
+          new String(RegularFile.read(resolve(s, v), 4096), StandardCharsets.UTF_8)
+              .lines()
               .findFirst()
               .orElse("")
               .strip();
@@ -265,7 +377,7 @@ public final class Config {
       }
       return first;
     } catch (IOException e) {
-      throw Values.bad(s, "cannot read the host name from it: " + e.getMessage());
+      throw Values.bad(s, "cannot read the host name from it: " + RegularFile.reason(e));
     }
   }
 
@@ -369,8 +481,14 @@ public final class Config {
     return spoolDir;
   }
 
+  /** Where masq.log is written; null when the log goes to standard error instead. */
   public Path logDir() {
     return logDir;
+  }
+
+  /** {@code log_dir = ""} (masqmail 1.0): the log goes to standard error. */
+  public boolean logToStderr() {
+    return logToStderr;
   }
 
   public Path mailDir() {
@@ -538,5 +656,10 @@ public final class Config {
   /** (masq) How long an MDA or pipe command may run before it is killed and the mail deferred. */
   public Duration mdaTimeout() {
     return mdaTimeout;
+  }
+
+  /** (masq) How long online_query may run before it is killed and nothing taken as online. */
+  public Duration onlineQueryTimeout() {
+    return onlineQueryTimeout;
   }
 }

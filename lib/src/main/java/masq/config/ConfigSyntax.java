@@ -2,13 +2,12 @@ package masq.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import masq.Exit;
 import masq.MasqException;
+import masq.address.AddressException;
 
 /**
  * masqmail's configuration syntax: {@code name = value} lines, {@code #} comments, values that may
@@ -18,17 +17,39 @@ import masq.MasqException;
 public final class ConfigSyntax {
   private ConfigSyntax() {}
 
-  /** Reads every statement of {@code file}; a syntax error names file and line (exit 78). */
+  /** Largest configuration, route or list file read (a larger one is refused, exit 78). */
+  static final int MAX_FILE = 16 << 20;
+
+  /** How much of a value or name an error message quotes. */
+  private static final int QUOTED = 80;
+
+  /** Reads every statement of configuration file {@code file}; see {@link #read(Path, String)}. */
   public static List<Setting> read(Path file) throws MasqException {
-    String text;
+    return read(file, "configuration file");
+  }
+
+  /**
+   * Reads every statement of {@code file}, which must be a regular file (a FIFO, a directory or a
+   * device is refused without opening it); an error says {@code what} it is ("route file"). A
+   * syntax error names file and line (exit 78).
+   */
+  public static List<Setting> read(Path file, String what) throws MasqException {
+    byte[] text;
     try {
-      text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new MasqException(Exit.CONFIG, "cannot read configuration: " + file + ": no such file");
+      text = RegularFile.read(file, MAX_FILE);
     } catch (IOException e) {
-      throw new MasqException(Exit.CONFIG, "cannot read configuration: " + file + ": " + e);
+      throw new MasqException(Exit.CONFIG, what + " " + file + ": " + RegularFile.reason(e));
     }
-    return parse(text, file);
+    return parse(new String(text, StandardCharsets.UTF_8), file);
+  }
+
+  /**
+   * {@code text} as an error message quotes it: control characters shown as {@code \xNN}, at most
+   * the first 80 characters (then "..."), so that the message stays one short line.
+   */
+  public static String quote(String text) {
+    String cut = text.length() > QUOTED ? text.substring(0, QUOTED) : text;
+    return AddressException.printable(cut) + (cut.length() < text.length() ? "..." : "");
   }
 
   static List<Setting> parse(String text, Path file) throws MasqException {
@@ -71,7 +92,8 @@ public final class ConfigSyntax {
         throw syntax(
             file,
             startLine,
-            name.isEmpty() ? "expected an option name" : "expected '=' after '" + name + "'");
+            name.isEmpty() ? "expected an option name" : "expected '=' after '" + quote(name) + "'",
+            out);
       }
       pos++;
       while (pos < n && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t')) {
@@ -101,13 +123,28 @@ public final class ConfigSyntax {
           }
         }
         if (!closed) {
-          throw syntax(file, startLine, "unterminated quoted value for '" + name + "'");
+          throw syntax(
+              file, startLine, "unterminated quote in the value of '" + quote(name) + "'", out);
         }
         // only white space or a comment may follow the closing quote
         int eol = skipToEol(text, pos);
         String rest = text.substring(pos, Math.min(eol, n)).strip();
         if (!rest.isEmpty() && !rest.startsWith("#")) {
-          throw syntax(file, line, "unexpected text after quoted value of '" + name + "'");
+          if (line > startLine) {
+            // a quote left open ran on to a later line, whose own quote closed it: the mistake is
+            // where it opened
+            throw syntax(
+                file,
+                startLine,
+                "unterminated quote in the value of '"
+                    + quote(name)
+                    + "' (it runs on to line "
+                    + line
+                    + ")",
+                out);
+          }
+          throw syntax(
+              file, line, "unexpected text after quoted value of '" + quote(name) + "'", out);
         }
         pos = eol;
         value = sb.toString();
@@ -122,7 +159,7 @@ public final class ConfigSyntax {
         pos = nl < 0 ? n : nl + 1;
       }
       if (value.indexOf('\0') >= 0) {
-        throw syntax(file, startLine, "NUL byte in value of '" + name + "'");
+        throw syntax(file, startLine, "NUL byte in value of '" + quote(name) + "'", out);
       }
       out.add(new Setting(name, value, file, startLine));
       if (pos <= n && pos > 0 && text.charAt(pos - 1) == '\n') {
@@ -157,8 +194,9 @@ public final class ConfigSyntax {
         || c == '-';
   }
 
-  private static MasqException syntax(Path file, int line, String what) {
-    return new MasqException(Exit.CONFIG, file + ":" + line + ": syntax error: " + what);
+  /** A syntax error; {@code before} is what parsed above it, for the warnings found there. */
+  private static ConfigError syntax(Path file, int line, String what, List<Setting> before) {
+    return new ConfigError(file + ":" + line + ": syntax error: " + what, List.of(), before);
   }
 
   /**
@@ -201,7 +239,9 @@ public final class ConfigSyntax {
       if (expandFiles && item.startsWith("/")) {
         try {
           int n = 0;
-          for (String l : Files.readAllLines(Path.of(item), StandardCharsets.UTF_8)) {
+          String content =
+              new String(RegularFile.read(Path.of(item), MAX_FILE), StandardCharsets.UTF_8);
+          for (String l : content.lines().toList()) {
             n++;
             String t = l.strip();
             if (!t.isEmpty() && !t.startsWith("#")) {
@@ -211,13 +251,7 @@ public final class ConfigSyntax {
         } catch (IOException e) {
           throw new MasqException(
               Exit.CONFIG,
-              s.where()
-                  + ": "
-                  + s.name()
-                  + ": cannot read list file "
-                  + item
-                  + ": "
-                  + e.getMessage());
+              s.where() + ": " + s.name() + ": list file " + item + ": " + RegularFile.reason(e));
         }
       } else {
         items.add(new Item(item, s.where()));

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
 
@@ -38,7 +39,7 @@ public final class RouteConfig {
                 + s.name()
                 + "' is not applicable to masq and is ignored";
       } else {
-        msg = s.where() + ": unknown route option '" + s.name() + "'";
+        msg = unknown(s);
       }
       if (strict) {
         throw new MasqException(Exit.CONFIG, msg);
@@ -49,16 +50,51 @@ public final class RouteConfig {
     this.warnings = List.copyOf(warn);
   }
 
-  /** Reads a route file; the route's name is the file name without its {@code .route} ending. */
+  private static String unknown(Setting s) {
+    String near = Options.nearest(s.name(), Options.ROUTE, Set.of());
+    return s.where()
+        + ": unknown route option '"
+        + ConfigSyntax.quote(s.name())
+        + "'"
+        + (near == null ? "" : " (did you mean " + near + "?)");
+  }
+
+  /**
+   * Reads a route file, which must be a regular file; the route's name is the file name without its
+   * {@code .route} ending. A syntax error carries the warnings about the options above it.
+   */
   public static RouteConfig load(Path file, boolean strict) throws MasqException {
     Path abs = file.toAbsolutePath();
-    return new RouteConfig(routeName(abs), abs, ConfigSyntax.read(abs), strict);
+    List<Setting> list;
+    try {
+      list = ConfigSyntax.read(abs, "route file");
+    } catch (ConfigError e) {
+      throw withWarnings(e);
+    }
+    return new RouteConfig(routeName(abs), abs, list, strict);
   }
 
   /** Parses route-file text as if read from {@code file}. */
   public static RouteConfig parse(String text, Path file, boolean strict) throws MasqException {
     Path abs = file.toAbsolutePath();
-    return new RouteConfig(routeName(abs), abs, ConfigSyntax.parse(text, abs), strict);
+    List<Setting> list;
+    try {
+      list = ConfigSyntax.parse(text, abs);
+    } catch (ConfigError e) {
+      throw withWarnings(e);
+    }
+    return new RouteConfig(routeName(abs), abs, list, strict);
+  }
+
+  /** A syntax error with the warnings about unknown options above it. */
+  private static ConfigError withWarnings(ConfigError e) {
+    List<String> warn = new ArrayList<>();
+    for (Setting s : e.before()) {
+      if (!Options.ROUTE.contains(s.name()) && !Options.ROUTE_NOT_APPLICABLE.contains(s.name())) {
+        warn.add(unknown(s));
+      }
+    }
+    return new ConfigError(e.getMessage(), warn, List.of());
   }
 
   private static String routeName(Path file) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import masq.Exit;
 import masq.MasqException;
-import masq.address.AddressException;
 
 /** Typed reading of option values: booleans, time values, sizes and counts. */
 public final class Values {
@@ -90,16 +89,10 @@ public final class Values {
     return Integer.parseInt(v);
   }
 
-  /** A configuration error (exit 78) naming file, line, option and value. */
+  /** A configuration error (exit 78) naming file, line, option and (the start of) the value. */
   public static MasqException bad(Setting s, String what) {
     return new MasqException(
         Exit.CONFIG,
-        s.where()
-            + ": "
-            + s.name()
-            + " = \""
-            + AddressException.printable(s.value())
-            + "\": "
-            + what);
+        s.where() + ": " + s.name() + " = \"" + ConfigSyntax.quote(s.value()) + "\": " + what);
   }
 }

@@ -2,8 +2,9 @@ package masq.deliver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import masq.exec.Child;
 
 /**
  * A user of the system's user database (login, uid, gid, home), as {@code getent passwd} reports
@@ -12,35 +13,49 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>SECURITY: the name is checked to be a plain login before it is passed to getent (as one
  * argument, no shell); the answer is trusted, it is the system's user database. Fails (null) when
- * there is no such user or getent cannot be run.
+ * there is no such user; an error when the database cannot be asked.
  */
 record Account(String name, long uid, long gid, String home) {
   private static final String LOGIN = "[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?";
 
-  /** The account of {@code login}, or null when the user database has none. */
-  static Account lookup(String login) {
+  /** How long getent may take; then it is killed and the user taken as unknown for this run. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The account of {@code login}, or null when the user database has none.
+   *
+   * @throws IOException when the database cannot be asked: getent cannot run, fails otherwise than
+   *     with "not found", or does not answer within 10 seconds (it is killed then)
+   */
+  static Account lookup(String login) throws IOException {
     if (!login.matches(LOGIN) || login.length() > 64) {
       return null;
     }
+    // bounded: a user database that hangs (an unreachable LDAP server) must not hang the run; the
+    // answer is one short line
+    Child.Finished f =
+        Child.bounded(
+            new ProcessBuilder(List.of("getent", "passwd", login))
+                .redirectError(ProcessBuilder.Redirect.DISCARD),
+            null,
+            TIMEOUT,
+            4096);
+    if (f.timedOut()) {
+      throw new IOException("getent did not answer within " + Child.seconds(TIMEOUT));
+    }
+    if (f.exitCode() == 2) {
+      return null; // getent(1): the key was not found
+    }
+    if (f.exitCode() != 0 || f.truncated()) {
+      throw new IOException("getent passwd " + login + " failed with status " + f.exitCode());
+    }
+    String[] e = new String(f.output(), StandardCharsets.UTF_8).strip().split(":", -1);
     try {
-      Process p =
-          new ProcessBuilder(List.of("getent", "passwd", login))
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      byte[] b = p.getInputStream().readAllBytes();
-      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
+      if (e.length < 7 || !e[0].equals(login)) {
         return null;
       }
-      String[] f = new String(b, StandardCharsets.UTF_8).strip().split(":", -1);
-      if (f.length < 7 || !f[0].equals(login)) {
-        return null;
-      }
-      return new Account(f[0], Long.parseLong(f[2]), Long.parseLong(f[3]), f[5]);
-    } catch (IOException | NumberFormatException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return new Account(e[0], Long.parseLong(e[2]), Long.parseLong(e[3]), e[5]);
+    } catch (NumberFormatException ex) {
       return null;
     }
   }

@@ -2,8 +2,6 @@ package masq.deliver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +14,7 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.address.Glob;
+import masq.config.RegularFile;
 import masq.route.Locality;
 
 /**
@@ -66,13 +65,18 @@ final class Aliases {
   static Aliases load(Path aliasFile, Path globaliasFile, boolean caseless) throws MasqException {
     Map<String, Entry> local = new HashMap<>();
     if (aliasFile != null) {
-      for (Entry e : read(aliasFile)) {
+      for (Entry e : read(aliasFile, "alias_file")) {
         String k = lookupKey(e.key(), caseless);
         local.putIfAbsent(k, e); // the first definition counts, as in masqmail
       }
     }
-    List<Entry> globs = globaliasFile == null ? List.of() : read(globaliasFile);
+    List<Entry> globs = globaliasFile == null ? List.of() : read(globaliasFile, "globalias_file");
     return new Aliases(local, globs, caseless);
+  }
+
+  /** The text of an alias or include file, which must be a regular file of at most 16 MB. */
+  private static String text(Path file) throws IOException {
+    return new String(RegularFile.read(file, 16 << 20), StandardCharsets.UTF_8);
   }
 
   private static String lookupKey(String local, boolean caseless) {
@@ -81,15 +85,13 @@ final class Aliases {
         : local;
   }
 
-  private static List<Entry> read(Path file) throws MasqException {
+  /** Reads alias file {@code file}, set by {@code option}: a regular file, never a FIFO. */
+  private static List<Entry> read(Path file, String option) throws MasqException {
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new MasqException(Exit.CONFIG, "cannot read alias file " + file + ": no such file");
+      lines = text(file).lines().toList();
     } catch (IOException e) {
-      throw new MasqException(
-          Exit.CONFIG, "cannot read alias file " + file + ": " + Mbox.reason(e));
+      throw new MasqException(Exit.CONFIG, option + " " + file + ": " + RegularFile.reason(e));
     }
     List<Entry> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -238,9 +240,10 @@ final class Aliases {
       }
       String text;
       try {
-        text = Files.readString(inc, StandardCharsets.UTF_8);
-      } catch (IOException | java.io.UncheckedIOException ex) {
-        throw new ExpansionFailure("cannot read include file " + inc + " (" + where + ")");
+        text = text(inc);
+      } catch (IOException ex) {
+        throw new ExpansionFailure(
+            "cannot read include file " + inc + " (" + where + "): " + RegularFile.reason(ex));
       }
       StringBuilder kept = new StringBuilder();
       for (String line : text.split("\n", -1)) {

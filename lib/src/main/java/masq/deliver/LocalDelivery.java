@@ -288,9 +288,19 @@ final class LocalDelivery {
     if (!root) {
       return new AsRecipient(null, null, refused(what));
     }
-    Account who = Account.lookup(top.localPart());
-    if (who == null) {
-      who = Account.lookup("mail");
+    Account who;
+    try {
+      who = Account.lookup(top.localPart());
+      if (who == null) {
+        who = Account.lookup("mail");
+      }
+    } catch (IOException e) {
+      // not "no such user": running the command as mail instead would be wrong, so wait
+      return new AsRecipient(
+          null,
+          null,
+          Outcome.deferred(
+              "4.3.0", "cannot look up user " + top.localPart() + ": " + e.getMessage()));
     }
     if (who == null) {
       return new AsRecipient(

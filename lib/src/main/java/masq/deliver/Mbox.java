@@ -26,6 +26,11 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import masq.config.RegularFile;
 
 /**
  * Appends a message to an mbox file, never leaving it half-written.
@@ -229,7 +234,7 @@ final class Mbox {
     String text;
     long age;
     try {
-      text = new String(Files.readAllBytes(dot), StandardCharsets.US_ASCII).strip();
+      text = readDotlock(dot);
       age = clock.millis() - Files.getLastModifiedTime(dot).toMillis();
     } catch (NoSuchFileException e) {
       return true;
@@ -261,6 +266,37 @@ final class Mbox {
       Files.deleteIfExists(dot.resolveSibling(dot.getFileName() + ".masq" + pid));
     }
     return true;
+  }
+
+  /**
+   * The content of a dot-lock, which any user who may create files in the mail directory can
+   * create: read as a regular file only (not through a link), at most 256 bytes; "" when it is
+   * something else (its age alone then says whether it is stale). The type is checked before the
+   * open, but the file may be swapped for a FIFO in between, whose open would wait for a writer for
+   * ever: so the read runs in a thread of its own and is given up after 2 seconds (the thread stays
+   * blocked in open(2) until someone opens the FIFO; it does not keep the process alive).
+   */
+  static String readDotlock(Path dot) throws IOException {
+    FutureTask<byte[]> read =
+        new FutureTask<>(() -> RegularFile.read(dot, 256, LinkOption.NOFOLLOW_LINKS));
+    Thread.ofPlatform().daemon().start(read);
+    try {
+      return new String(read.get(2, TimeUnit.SECONDS), StandardCharsets.US_ASCII).strip();
+    } catch (TimeoutException e) {
+      read.cancel(true);
+      return "";
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RegularFile.NotRegularException) {
+        return "";
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted reading " + dot);
+    }
   }
 
   private static boolean pause() {

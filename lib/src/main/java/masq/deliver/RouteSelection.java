@@ -1,17 +1,16 @@
 package masq.deliver;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import masq.MasqException;
 import masq.config.Config;
+import masq.config.RegularFile;
+import masq.exec.Child;
 import masq.route.Route;
 import masq.route.Routes;
 import masq.route.Words;
@@ -24,15 +23,15 @@ import masq.route.Words;
  * prints when it exits 0, else the first line of {@code online_file}.
  *
  * <p>Trusts the configuration; the online_query command runs without a shell (its line is split
- * into words as masqmail does), with a time limit. How it fails: an unknown route NAME given on the
- * command line is exit 69; a route file that does not parse is exit 78; an online_query that cannot
- * run, fails, times out or prints nothing, an online_file that is missing or empty, and a name
- * those give that has no {@code query_routes.NAME} all mean "nothing online", with the reason in
- * {@link #why()} (for -v and the log), never an error.
+ * into words as masqmail does) for at most {@code online_query_timeout}, and is killed with
+ * everything it started when it takes longer (its output is read as it comes, so a command that
+ * keeps its output open or prints without end cannot hold the run). How it fails: an unknown route
+ * NAME given on the command line is exit 69; a route file that does not parse is exit 78; an
+ * online_query that cannot run, fails, times out or prints nothing, an online_file that is missing
+ * or empty, and a name those give that has no {@code query_routes.NAME} all mean "nothing online",
+ * with the reason in {@link #why()} (for -v and the log), never an error.
  */
 public final class RouteSelection {
-  private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
-
   private final List<Route> routes;
   private final String online;
   private final String why;
@@ -79,7 +78,7 @@ public final class RouteSelection {
     if (cfg.onlineQuery() != null && !cfg.onlineQuery().isBlank()) {
       String q = cfg.onlineQuery();
       try {
-        String name = query(q);
+        String name = query(q, cfg.onlineQueryTimeout());
         return name == null
             ? new String[] {null, "online_query '" + q + "' printed nothing: nothing online"}
             : new String[] {name, "online_query '" + q + "'"};
@@ -92,21 +91,26 @@ public final class RouteSelection {
     Path f = cfg.onlineFile();
     if (f != null) {
       try {
-        String name = firstLine(Files.readAllBytes(f));
+        String name = firstLine(RegularFile.read(f, 4096)); // never a FIFO: it would hang
         return name == null
             ? new String[] {null, "online_file " + f + " is empty: nothing online"}
             : new String[] {name, "online_file " + f};
       } catch (NoSuchFileException e) {
         return new String[] {null, "no online_file " + f + ": nothing online"};
       } catch (IOException e) {
-        return new String[] {null, "online_file " + f + ": " + e.getMessage() + ": nothing online"};
+        return new String[] {
+          null, "online_file " + f + ": " + RegularFile.reason(e) + ": nothing online"
+        };
       }
     }
     return new String[] {null, "no --route, online_query or online_file: nothing online"};
   }
 
-  /** Runs the online_query command; its first output line, or null. */
-  private static String query(String commandLine) throws IOException {
+  /**
+   * Runs the online_query command, killed (with what it started) after {@code timeout}; its first
+   * output line, or null.
+   */
+  private static String query(String commandLine, Duration timeout) throws IOException {
     List<String> argv;
     try {
       argv = Words.split(commandLine);
@@ -116,30 +120,19 @@ public final class RouteSelection {
     if (argv.isEmpty()) {
       throw new IOException("empty command");
     }
-    Process p =
-        new ProcessBuilder(argv)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readNBytes(4096);
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+    Child.Finished f =
+        Child.bounded(
+            new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD),
+            null,
+            timeout,
+            4096);
+    if (f.timedOut()) {
+      throw new IOException("did not exit within " + Child.seconds(timeout) + " and was killed");
     }
-    try {
-      if (!p.waitFor(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("did not exit within " + QUERY_TIMEOUT.toSeconds() + "s");
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted");
+    if (f.exitCode() != 0) {
+      throw new IOException("exit " + f.exitCode());
     }
-    if (p.exitValue() != 0) {
-      throw new IOException("exit " + p.exitValue());
-    }
-    return firstLine(out);
+    return firstLine(f.output());
   }
 
   private static String firstLine(byte[] b) {

@@ -3,7 +3,6 @@ package masq.deliver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
+import masq.config.RegularFile;
 import masq.route.Variables;
 
 /**
@@ -46,7 +46,8 @@ final class Template {
     try {
       if (file != null) {
         where = file.toString();
-        content = Files.readString(file, StandardCharsets.UTF_8);
+        // a regular file only: a FIFO would hang the run
+        content = new String(RegularFile.read(file, 1 << 20), StandardCharsets.UTF_8);
       } else {
         where = "built-in " + resource;
         try (InputStream in = Template.class.getResourceAsStream(resource)) {
@@ -57,7 +58,8 @@ final class Template {
         }
       }
     } catch (IOException e) {
-      throw new MasqException(Exit.CONFIG, "cannot read template " + file + ": " + Mbox.reason(e));
+      String option = resource.startsWith("fail") ? "errmsg_file" : "warnmsg_file";
+      throw new MasqException(Exit.CONFIG, option + " " + file + ": " + RegularFile.reason(e));
     }
     List<String> headers = new ArrayList<>();
     List<String> text = new ArrayList<>();

@@ -1,6 +1,7 @@
 package masq.log;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +11,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Set;
+import masq.exec.Child;
 
 /**
  * The delivery log, {@code log_dir/masq.log}: one line per event, {@code YYYY-MM-DD HH:MM:SS [pid]
@@ -22,17 +25,22 @@ import java.util.Set;
  * line is not fsynced (a crash may lose the last lines, never mail). The file stays open between
  * lines (a run over a thousand messages writes two thousand lines), but for at most {@link
  * #REOPEN_NANOS}, so that a log rotated away is left within a second. A log that cannot be written
- * never fails a delivery: the problem is reported once on stderr. Thread-safe.
+ * never fails a delivery: the problem is reported once on stderr. With masqmail's {@code log_dir =
+ * ""} the lines go to standard error instead ({@link #toStream}). Thread-safe.
  */
 public final class MailLog {
   /** How long the open log file is used before it is opened again by name. */
   static final long REOPEN_NANOS = 1_000_000_000L;
+
+  /** How long logger(1) may take to hand a line to syslog; then it is killed. */
+  private static final Duration SYSLOG_TIMEOUT = Duration.ofSeconds(2);
 
   private final Path file;
   private final Clock clock;
   private final ZoneId zone;
   private final long pid;
   private final boolean syslog;
+  private final PrintStream stream;
   private boolean complained;
   private FileChannel channel;
   private long openedAt;
@@ -45,11 +53,26 @@ public final class MailLog {
 
   /** With {@code syslog} (use_syslog), each line is also handed to logger(1), facility mail. */
   public MailLog(Path logDir, Clock clock, ZoneId zone, long pid, boolean syslog) {
+    this(logDir, null, clock, zone, pid, syslog);
+  }
+
+  private MailLog(
+      Path logDir, PrintStream stream, Clock clock, ZoneId zone, long pid, boolean syslog) {
     this.file = logDir == null ? null : logDir.resolve("masq.log");
+    this.stream = stream;
     this.clock = clock;
     this.zone = zone;
     this.pid = pid;
     this.syslog = syslog;
+  }
+
+  /**
+   * A log written to {@code stream} (masqmail's {@code log_dir = ""}: standard error, for systemd's
+   * journal) instead of a file; the lines are the same.
+   */
+  public static MailLog toStream(
+      PrintStream stream, Clock clock, ZoneId zone, long pid, boolean syslog) {
+    return new MailLog(null, stream, clock, zone, pid, syslog);
   }
 
   public Path file() {
@@ -61,7 +84,7 @@ public final class MailLog {
     if (syslog) {
       toSyslog(text);
     }
-    if (file == null) {
+    if (file == null && stream == null) {
       return;
     }
     StringBuilder line =
@@ -69,6 +92,11 @@ public final class MailLog {
             .append(prefix())
             .append(text.replace('\n', ' ').replace('\r', ' '))
             .append('\n');
+    if (stream != null) {
+      stream.print(line); // one write of the whole line: PrintStream is synchronized
+      stream.flush();
+      return;
+    }
     try {
       ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
       channel().write(bytes);
@@ -166,7 +194,8 @@ public final class MailLog {
 
   private void toSyslog(String text) {
     try {
-      Process p =
+      // bounded: a system logger that does not answer must not hold a delivery
+      Child.bounded(
           new ProcessBuilder(
                   "logger",
                   "-t",
@@ -175,17 +204,15 @@ public final class MailLog {
                   "mail.info",
                   "--",
                   text.replace('\n', ' '))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+              .redirectErrorStream(true),
+          null,
+          SYSLOG_TIMEOUT,
+          0);
     } catch (IOException e) {
       if (!complained) {
         complained = true;
         System.err.println("masq: warning: cannot run logger for use_syslog: " + e.getMessage());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -3,7 +3,6 @@ package masq.smtp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -18,6 +17,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import masq.Exit;
 import masq.MasqException;
+import masq.config.RegularFile;
 
 /**
  * The server's TLS context for STARTTLS, from {@code tls_cert_file} (PEM, the certificate first,
@@ -27,11 +27,20 @@ import masq.MasqException;
 public final class Tls {
   private Tls() {}
 
+  /** A certificate or key file set by {@code option}: a regular file (a FIFO would hang). */
+  private static byte[] file(String option, Path f) throws MasqException {
+    try {
+      return RegularFile.read(f, 1 << 20);
+    } catch (IOException e) {
+      throw new MasqException(Exit.CONFIG, option + " " + f + ": " + RegularFile.reason(e), e);
+    }
+  }
+
   /** Loads certificate and key; a problem with either is a configuration error (78). */
   public static SSLContext serverContext(Path certFile, Path keyFile) throws MasqException {
     try {
       Collection<? extends Certificate> chain;
-      byte[] certBytes = Files.readAllBytes(certFile);
+      byte[] certBytes = file("tls_cert_file", certFile);
       chain =
           CertificateFactory.getInstance("X.509")
               .generateCertificates(new ByteArrayInputStream(certBytes));
@@ -39,7 +48,8 @@ public final class Tls {
         throw new MasqException(
             Exit.CONFIG, "tls_cert_file " + certFile + ": no certificate in it");
       }
-      PrivateKey key = privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII), keyFile);
+      PrivateKey key =
+          privateKey(new String(file("tls_key_file", keyFile), StandardCharsets.US_ASCII), keyFile);
       char[] pw = new char[0];
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);

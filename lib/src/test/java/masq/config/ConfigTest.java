@@ -3,6 +3,7 @@ package masq.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -179,5 +180,120 @@ class ConfigTest {
     assertEquals(
         List.of(FILE + ":1: masqmail option 'debug_level' has no effect in masq: use -v"),
         parse("debug_level = 3\n").warnings());
+  }
+
+  @Test
+  void anUnknownOptionSuggestsTheNearestKnownNameOnlyWhenClose() throws Exception {
+    Config c =
+        parse(
+            "maildir_pth = x\nquery_route.isp = a.route\nfrobnicate = 1\nmda_timout = 1s\nsppol = x\n");
+    assertEquals(
+        List.of(
+            FILE + ":1: unknown option 'maildir_pth' (did you mean maildir_path?)",
+            FILE + ":2: unknown option 'query_route.isp' (did you mean query_routes.isp?)",
+            FILE + ":3: unknown option 'frobnicate'",
+            FILE + ":4: unknown option 'mda_timout' (did you mean mda_timeout?)",
+            FILE + ":5: unknown option 'sppol'"),
+        c.warnings());
+    RouteConfig r =
+        RouteConfig.parse("mail_hots = x\nwraper = y\n", Path.of("/r/isp.route"), false);
+    assertEquals(
+        List.of(
+            "/r/isp.route:1: unknown route option 'mail_hots' (did you mean mail_host?)",
+            "/r/isp.route:2: unknown route option 'wraper' (did you mean wrapper?)"),
+        r.warnings());
+  }
+
+  @Test
+  void warningsFoundBeforeAnErrorInTheSameFileComeWithIt() {
+    ConfigError e =
+        assertThrows(ConfigError.class, () -> parse("maildir_pth = x\ndo_queue = maybe\n"));
+    assertEquals(FILE + ":2: do_queue = \"maybe\": expected true or false", e.getMessage());
+    assertEquals(
+        List.of(FILE + ":1: unknown option 'maildir_pth' (did you mean maildir_path?)"),
+        e.warnings());
+    e =
+        assertThrows(
+            ConfigError.class, () -> parse("frobnicate = 1\nhost_name = x\nno equals here\n"));
+    assertEquals(FILE + ":3: syntax error: expected '=' after 'no'", e.getMessage());
+    assertEquals(List.of(FILE + ":1: unknown option 'frobnicate'"), e.warnings());
+    e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                RouteConfig.parse(
+                    "colour = red\nmail_host = \"x\" y\n", Path.of("/r/a.route"), false));
+    assertEquals(List.of("/r/a.route:1: unknown route option 'colour'"), e.warnings());
+  }
+
+  @Test
+  void aQuoteLeftOpenIsReportedWhereItOpens() {
+    MasqException e =
+        assertThrows(
+            MasqException.class,
+            () -> parse("host_name = x\nlocal_hosts = \"localhost\n\nmda = \"/bin/x\"\n"));
+    assertEquals(
+        FILE
+            + ":2: syntax error: unterminated quote in the value of 'local_hosts'"
+            + " (it runs on to line 4)",
+        e.getMessage());
+  }
+
+  @Test
+  void aHugeLineIsQuotedToEightyCharacters() throws Exception {
+    String big = "x".repeat(10 << 20);
+    MasqException e = assertThrows(MasqException.class, () -> parse("do_relay = " + big + "\n"));
+    assertEquals(
+        FILE + ":1: do_relay = \"" + "x".repeat(80) + "...\": expected true or false",
+        e.getMessage());
+    e = assertThrows(MasqException.class, () -> parse(big + "\n"));
+    assertEquals(
+        FILE + ":1: syntax error: expected '=' after '" + "x".repeat(80) + "...'", e.getMessage());
+    Config c = parse(big + "_x = 1\n");
+    assertTrue(c.warnings().get(0).length() < 200, c.warnings().get(0));
+  }
+
+  @Test
+  void anEmptyLogDirMeansStandardError() throws Exception {
+    Config c = parse("log_dir = \"\"\n");
+    assertTrue(c.logToStderr());
+    assertEquals(null, c.logDir());
+    assertFalse(parse("log_dir = /var/log/m\n").logToStderr());
+    MasqException e = assertThrows(MasqException.class, () -> parse("spool_dir = \"\"\n"));
+    assertEquals(Exit.CONFIG, e.exitCode());
+  }
+
+  @Test
+  void aFifoOrDirectoryIsRefusedWithoutWaitingAndAMissingRouteFileWarned(@TempDir Path dir)
+      throws Exception {
+    Path fifo = dir.resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    MasqException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () -> assertThrows(MasqException.class, () -> Config.load(fifo, ENV, false)));
+    assertEquals("configuration file " + fifo + ": not a regular file (a FIFO)", e.getMessage());
+    e = assertThrows(MasqException.class, () -> Config.load(dir, ENV, false));
+    assertEquals("configuration file " + dir + ": a directory, not a file", e.getMessage());
+    e = assertThrows(MasqException.class, () -> RouteConfig.load(fifo, false));
+    assertEquals("route file " + fifo + ": not a regular file (a FIFO)", e.getMessage());
+    e =
+        assertThrows(
+            MasqException.class, () -> parse("local_hosts = \"" + fifo + "\"\n").localHosts());
+    assertEquals(
+        FILE + ":1: local_hosts: list file " + fifo + ": not a regular file (a FIFO)",
+        e.getMessage());
+
+    Path conf = dir.resolve("masq.conf");
+    Files.writeString(conf, "host_name = x\npermanent_routes = \"lan.route;" + fifo + "\"\n");
+    Config c = Config.load(conf, ENV, false);
+    assertEquals(
+        List.of(
+            conf
+                + ":2: permanent_routes: route file "
+                + dir.resolve("lan.route")
+                + ": no such file",
+            conf + ":2: permanent_routes: route file " + fifo + ": not a regular file (a FIFO)"),
+        c.warnings());
   }
 }

@@ -60,4 +60,33 @@ class MboxTest {
     assertEquals("4.3.1", o.status());
     assertEquals("From a x\n\nold\n\n", Files.readString(box), "truncated back");
   }
+
+  @Test
+  void aDotlockThatIsAFifoALinkOrHugeIsReadBoundedAndNeverWaitedOn() throws Exception {
+    Path fifo = dir.resolve("ann.lock");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    long t0 = System.nanoTime();
+    assertEquals("", Mbox.readDotlock(fifo), "a FIFO's content is unknown");
+    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos(), "not waited on");
+
+    Path target = dir.resolve("elsewhere");
+    Files.writeString(target, "4242\n");
+    Path link = Files.createSymbolicLink(dir.resolve("bob.lock"), target);
+    assertEquals("", Mbox.readDotlock(link), "a link is not followed");
+
+    Path huge = dir.resolve("carol.lock");
+    Files.writeString(huge, "1".repeat(1 << 20));
+    assertEquals("", Mbox.readDotlock(huge), "a lock larger than a lock is not read");
+
+    Path plain = dir.resolve("dan.lock");
+    Files.writeString(plain, "masq 12 34\n");
+    assertEquals("masq 12 34", Mbox.readDotlock(plain));
+
+    // a mailbox whose dotlock is a FIFO: the delivery waits for the lock, never on the FIFO
+    Path box = dir.resolve("ann");
+    t0 = System.nanoTime();
+    Outcome o = mbox.append(box, null, text("From c x\n\nnew\n"));
+    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "not waited on");
+    assertEquals(Outcome.Kind.DEFERRED, o.kind(), o.toString());
+  }
 }

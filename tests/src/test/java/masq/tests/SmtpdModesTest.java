@@ -31,8 +31,7 @@ class SmtpdModesTest {
           + "RCPT TO:<far@example.net>\r\nDATA\r\nSubject: inetd\r\n\r\nbody\r\n.\r\nQUIT\r\n";
 
   /** socat forks one masq-smtpd per connection; returns the socat process. */
-  private static Process socat(Sandbox sb, int port, String exec)
-      throws IOException, InterruptedException {
+  static Process socat(Sandbox sb, int port, String exec) throws IOException, InterruptedException {
     ProcessBuilder pb =
         new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", exec)
             .redirectErrorStream(true)
@@ -43,7 +42,7 @@ class SmtpdModesTest {
     return p;
   }
 
-  private static void stop(Process p) throws InterruptedException {
+  static void stop(Process p) throws InterruptedException {
     p.destroy();
     p.waitFor(10, TimeUnit.SECONDS);
   }

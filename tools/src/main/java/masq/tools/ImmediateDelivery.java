@@ -11,16 +11,17 @@ import masq.log.MailLog;
 /**
  * Delivery at once of freshly accepted messages, as masq-inject does it without -odq: runs {@code
  * masq-deliver [-C FILE] --id ID...} as a background process that outlives this one (stdin empty,
- * stdout and stderr discarded). While one run is going, newly accepted IDs are collected and handed
- * to the next run, so a busy server starts one process at a time rather than one per message. When
- * masq-deliver is not installed, this is logged once and the mail simply stays queued for the next
- * queue run.
+ * stdout and stderr discarded, or stderr kept for a standalone server logging to it). While one run
+ * is going, newly accepted IDs are collected and handed to the next run, so a busy server starts
+ * one process at a time rather than one per message. When masq-deliver is not installed, this is
+ * logged once and the mail simply stays queued for the next queue run.
  */
 final class ImmediateDelivery {
   /** The most IDs given to one run. */
   static final int MAX_IDS = 100;
 
   private final Path program;
+  private final boolean keepStderr;
   private final List<String> prefix;
   private final MailLog log;
   private final List<String> pending = new ArrayList<>();
@@ -31,6 +32,16 @@ final class ImmediateDelivery {
    * @param config the configuration file to pass with -C, or null for the defaults
    */
   ImmediateDelivery(Path program, Path config, MailLog log) {
+    this(program, config, log, false);
+  }
+
+  /**
+   * @param keepStderr give the runs this process's stderr instead of discarding theirs: for a
+   *     standalone server whose log is its stderr ({@code log_dir = ""}, e.g. systemd's journal),
+   *     so that the delivery lines reach it too
+   */
+  ImmediateDelivery(Path program, Path config, MailLog log, boolean keepStderr) {
+    this.keepStderr = keepStderr;
     this.program = program;
     List<String> p = new ArrayList<>();
     p.add(program.toString());
@@ -90,7 +101,7 @@ final class ImmediateDelivery {
       Process p =
           new ProcessBuilder(cmd)
               .redirectOutput(Redirect.DISCARD)
-              .redirectError(Redirect.DISCARD)
+              .redirectError(keepStderr ? Redirect.INHERIT : Redirect.DISCARD)
               .start();
       p.getOutputStream().close(); // its stdin: at end at once
       running++;

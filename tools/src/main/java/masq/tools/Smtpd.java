@@ -192,7 +192,9 @@ public final class Smtpd extends Tool {
           binDir == null || binDir.isEmpty()
               ? Path.of("masq-deliver-not-found")
               : Path.of(binDir, "masq-deliver");
-      delivery = new ImmediateDelivery(program, cfg.file(), log);
+      // with log_dir = "" a standalone server's deliveries log to its stderr too; never in inetd
+      // mode, where stderr may be the client's socket
+      delivery = new ImmediateDelivery(program, cfg.file(), log, o.listen && cfg.logToStderr());
     }
     deliveryOut[0] = delivery;
     ImmediateDelivery d = delivery;
@@ -216,8 +218,9 @@ public final class Smtpd extends Tool {
     try {
       Config cfg = loadConfig();
       st = settings(cfg, o, sessionZone(clock), delivery);
-    } catch (MasqException e) {
-      // tell the client too, so it retries later instead of waiting
+    } catch (MasqException | RuntimeException e) {
+      // tell the client too, so it retries later instead of waiting (a configuration that cannot
+      // be read, a FIFO among them, is refused without waiting on it, so this reply always comes)
       System.out.print("421 4.3.0 masq-smtpd: service not available\r\n");
       System.out.flush();
       throw e;

@@ -10,6 +10,7 @@ import masq.Exit;
 import masq.MasqException;
 import masq.Version;
 import masq.config.Config;
+import masq.config.ConfigError;
 import masq.log.MailLog;
 import masq.spool.Spool;
 
@@ -46,6 +47,9 @@ abstract class Tool {
     try {
       return run(args);
     } catch (MasqException e) {
+      if (e instanceof ConfigError ce) {
+        warn(ce.warnings()); // found in the same file before the error: not lost with it
+      }
       err.println(name + ": " + e.getMessage());
       if (verbose >= 2) {
         e.printStackTrace(err);
@@ -127,10 +131,15 @@ abstract class Tool {
 
   final Config loadConfig() throws MasqException {
     Config cfg = Config.load(configFile, env, strict);
-    for (String w : cfg.warnings()) {
+    warn(cfg.warnings());
+    return cfg;
+  }
+
+  /** Prints each warning as one line: {@code masq-TOOL: warning: FILE:LINE: ...}. */
+  final void warn(java.util.List<String> warnings) {
+    for (String w : warnings) {
       err.println(name + ": warning: " + w);
     }
-    return cfg;
   }
 
   final Spool openSpool(Config cfg) throws MasqException {
@@ -141,10 +150,18 @@ abstract class Tool {
     return log(cfg, ZoneId.systemDefault());
   }
 
-  /** The log; in single-user mode its file and directory are made 0600 and 0700. */
+  /**
+   * The mail log, with dates in {@code zone}: log_dir/masq.log, or with {@code log_dir = ""} this
+   * command's stderr (which drops everything when it is the client's socket: see {@link
+   * Smtpd#quietStderrOnSocket}). In single-user mode the file and its directory are made 0600 and
+   * 0700.
+   */
   final MailLog log(Config cfg, ZoneId zone) {
-    MailLog log =
-        new MailLog(cfg.logDir(), clock, zone, ProcessHandle.current().pid(), cfg.useSyslog());
+    long pid = ProcessHandle.current().pid();
+    if (cfg.logToStderr()) {
+      return MailLog.toStream(err, clock, zone, pid, cfg.useSyslog());
+    }
+    MailLog log = new MailLog(cfg.logDir(), clock, zone, pid, cfg.useSyslog());
     return cfg.runAsUser() ? log.ownerOnly() : log;
   }
 

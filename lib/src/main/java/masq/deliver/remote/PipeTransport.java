@@ -1,11 +1,8 @@
 package masq.deliver.remote;
 
-import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -17,9 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import masq.address.Address;
+import masq.exec.Child;
 import masq.message.Header;
 import masq.route.Variables;
 
@@ -31,15 +28,19 @@ import masq.route.Variables;
  * the (rewritten) headers, a blank line and the body, LF line ends; with {@code pipe_fromhack} each
  * body line starting with "From " gets a ">". The environment holds PATH and masqmail's pipe
  * variables (RETURN_PATH, SENDER, SENDER_LOCAL, SENDER_DOMAIN, RECEIVED_HOST, LOCAL_PART, DOMAIN,
- * USER, LOGNAME, MESSAGE_ID); the command's output goes to the log.
+ * USER, LOGNAME, MESSAGE_ID); the first 4 KB of the command's output go to the log.
  *
  * <p>Outcomes: exit 0 delivered; exit 75 (EX_TEMPFAIL) deferred; any other exit or a signal failed;
  * a command that cannot start deferred (failed with {@code connect_error_fail}); one that outlives
- * the pipe timeout is killed and deferred; a message that cannot be read is deferred, and if
- * reading fails midway the command is killed before its input ends. Trusts the command for its exit
- * status.
+ * the pipe timeout is killed with everything it started and deferred, even when it keeps its output
+ * open or prints without end (see {@link Command#bounded}); a message that cannot be read is
+ * deferred, and if reading fails midway the command is killed before its input ends. Trusts the
+ * command for its exit status.
  */
 final class PipeTransport {
+  /** Output of a pipe command kept for the log; the rest is counted, not logged. */
+  private static final int OUTPUT_KEPT = 4096;
+
   private static final DateTimeFormatter CTIME =
       DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
 
@@ -108,7 +109,7 @@ final class PipeTransport {
   private RecipientResult run(OutgoingMessage m, Address rcpt, String host, InputStream body) {
     Map<String, String> vars = variables(m, rcpt);
     List<String> argv = new ArrayList<>();
-    Process p;
+    Child.Finished f;
     try {
       for (String w : masq.route.Words.split(s.pipe())) {
         argv.add(Variables.expandOrKeep(w, vars));
@@ -131,7 +132,7 @@ final class PipeTransport {
       env.put("USER", vars.get("rcpt_local"));
       env.put("LOGNAME", vars.get("rcpt_local"));
       env.put("MESSAGE_ID", m.id());
-      p = pb.start();
+      f = Child.bounded(pb, out -> feed(m, body, out), s.timeouts().pipe(), OUTPUT_KEPT);
     } catch (IOException | IllegalArgumentException e) {
       return new RecipientResult(
           m.id(),
@@ -140,43 +141,26 @@ final class PipeTransport {
           host,
           "cannot run pipe command: " + SmtpConnection.reason(e));
     }
-    Thread output =
-        Thread.ofVirtual()
-            .start(() -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                  log.accept(m.id() + " pipe '" + argv.get(0) + "' for " + rcpt + ": " + l);
-                }
-              } catch (IOException ignored) {
-                // the child went away
-              }
-            });
-    String[] readError = new String[1];
-    Thread input = Thread.ofVirtual().start(() -> readError[0] = feed(m, body, p));
-    try {
-      if (!p.waitFor(s.timeouts().pipe().toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        p.waitFor(5, TimeUnit.SECONDS);
-        return new RecipientResult(
-            m.id(),
-            rcpt,
-            Outcome.DEFERRED,
-            host,
-            "pipe command timed out after " + s.timeouts().pipe().toSeconds() + "s and was killed");
-      }
-      input.join();
-      output.join(2000);
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host, "interrupted");
+    String prefix = m.id() + " pipe '" + argv.get(0) + "' for " + rcpt + ": ";
+    for (String l : f.lines()) {
+      log.accept(prefix + l);
     }
-    int code = p.exitValue();
-    if (readError[0] != null) {
-      return new RecipientResult(m.id(), rcpt, Outcome.DEFERRED, host, readError[0]);
+    if (f.truncated()) {
+      log.accept(prefix + "(" + (f.outputSize() - f.output().length) + " more bytes of output)");
     }
+    if (f.timedOut()) {
+      return new RecipientResult(
+          m.id(),
+          rcpt,
+          Outcome.DEFERRED,
+          host,
+          "pipe command timed out after " + Child.seconds(s.timeouts().pipe()) + " and was killed");
+    }
+    if (f.inputFailure() != null) {
+      return new RecipientResult(
+          m.id(), rcpt, Outcome.DEFERRED, host, f.inputFailure().getMessage());
+    }
+    int code = f.exitCode();
     if (code == 0) {
       return new RecipientResult(m.id(), rcpt, Outcome.DELIVERED, host, "exit 0");
     }
@@ -192,52 +176,44 @@ final class PipeTransport {
         code > 128 ? "killed by signal " + (code - 128) : "exit " + code);
   }
 
-  /** Writes the message to the child; returns a reason when the message could not be read. */
   /**
-   * Writes the message to the child. Returns a reason when the message could not be read to its
-   * end; the child is then killed before its stdin closes, so it never sees a truncated message as
-   * complete.
+   * Writes the message to the child. A message that cannot be read to its end is an {@link
+   * Child.InputFailure}: the child is then killed before its stdin closes, so it never sees a
+   * truncated message as complete.
    */
-  private String feed(OutgoingMessage m, InputStream body, Process p) {
-    String reason = null;
-    try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
-      IOException[] readFailure = new IOException[1];
-      InputStream tracked =
-          new FilterInputStream(body) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-              try {
-                return super.read(b, off, len);
-              } catch (IOException e) {
-                readFailure[0] = e;
-                throw e;
-              }
+  private void feed(OutgoingMessage m, InputStream body, OutputStream out) throws IOException {
+    IOException[] readFailure = new IOException[1];
+    InputStream tracked =
+        new FilterInputStream(body) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            try {
+              return super.read(b, off, len);
+            } catch (IOException e) {
+              readFailure[0] = e;
+              throw e;
             }
-          };
-      try {
-        if (s.pipeFromLine()) {
-          String sender = m.returnPath().isNull() ? "MAILER-DAEMON" : m.returnPath().toString();
-          LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
-          out.write(
-              ("From " + sender + " " + CTIME.format(t) + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        for (Header h : m.headers()) {
-          out.write(h.bytes());
-        }
-        out.write('\n');
-        copyBody(tracked, out);
-      } catch (IOException e) {
-        if (readFailure[0] != null) {
-          p.destroyForcibly();
-          reason = "cannot read message " + m.id() + ": " + SmtpConnection.reason(readFailure[0]);
-        }
-        // a child that exits without reading everything closes the pipe: its exit status says
-        // how it went
+          }
+        };
+    try {
+      if (s.pipeFromLine()) {
+        String sender = m.returnPath().isNull() ? "MAILER-DAEMON" : m.returnPath().toString();
+        LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
+        out.write(
+            ("From " + sender + " " + CTIME.format(t) + "\n").getBytes(StandardCharsets.UTF_8));
       }
+      for (Header h : m.headers()) {
+        out.write(h.bytes());
+      }
+      out.write('\n');
+      copyBody(tracked, out);
     } catch (IOException e) {
-      // closing the pipe of a child that is gone: its exit status says how it went
+      if (readFailure[0] != null) {
+        throw new Child.InputFailure(
+            "cannot read message " + m.id() + ": " + SmtpConnection.reason(readFailure[0]), e);
+      }
+      throw e; // the child stopped reading: its exit status says how it went
     }
-    return reason;
   }
 
   private void copyBody(InputStream body, OutputStream out) throws IOException {

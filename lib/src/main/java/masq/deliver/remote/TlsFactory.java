@@ -3,7 +3,6 @@ package masq.deliver.remote;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -18,6 +17,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import masq.config.RegularFile;
 
 /**
  * Makes TLS client sockets for a route. With {@code tls_verify} (the default) the server's chain
@@ -47,11 +47,12 @@ final class TlsFactory {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(trustFile)) {
+        try (InputStream in =
+            new java.io.ByteArrayInputStream(RegularFile.read(trustFile, 1 << 20))) {
           certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException e) {
           throw new IOException(
-              "cannot read tls_trust_file " + trustFile + ": " + e.getClass().getSimpleName(), e);
+              "cannot read tls_trust_file " + trustFile + ": " + RegularFile.reason(e), e);
         }
         if (certs.isEmpty()) {
           throw new IOException("tls_trust_file " + trustFile + " holds no certificate");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
+import masq.address.AddressException;
 import masq.config.Config;
 
 /**
@@ -135,7 +136,7 @@ public final class Routes {
     return new MasqException(
         Exit.USAGE,
         "ambiguous route '"
-            + name
+            + AddressException.printable(name)
             + "': "
             + String.join(" or ", candidates)
             + "; name one of these");
@@ -163,7 +164,8 @@ public final class Routes {
     if (!anyRoute && permanent.contains(bare(name))) {
       why = "a permanent route is used on every run without --route; " + why;
     }
-    return new MasqException(Exit.UNAVAILABLE, "unknown route '" + name + "' (" + why + ")");
+    return new MasqException(
+        Exit.UNAVAILABLE, "unknown route '" + AddressException.printable(name) + "' (" + why + ")");
   }
 
   private static List<Path> all(Config cfg) {

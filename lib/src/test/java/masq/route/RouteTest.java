@@ -269,6 +269,8 @@ class RouteTest {
     assertThrows(MasqException.class, () -> Routes.connection(cfg, "link=isp"));
     e = assertThrows(MasqException.class, () -> Routes.named(cfg, "nope", false));
     assertEquals("unknown route 'nope' (known: lan, home, road, isp)", e.getMessage());
+    e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "a\nb"));
+    assertEquals("unknown route 'a\\nb' (known: home, road, isp)", e.getMessage(), "one line");
   }
 
   @Test

@@ -130,7 +130,7 @@ final class RemoteMessage {
     }
     Rewritten rw = rewriter.rewrite(headers, sender.isNull() ? null : sender);
     for (String w : rw.warnings()) {
-      cx.log().write(stored.id() + " route " + route.name() + ": " + w);
+      cx.log().write(stored.id() + " " + route.tag() + ": " + w);
     }
     long size = stored.size();
     if (rw.headers() != headers) {
@@ -156,9 +156,9 @@ final class RemoteMessage {
    */
   synchronized boolean record(Route route, List<RecipientResult> results) {
     for (RecipientResult r : results) {
-      cx.log().write(r.logLine(route.name()));
+      cx.log().write(r.logLine(route.tag()));
       if (cx.verbose() > 0) {
-        cx.err().println("masq-deliver: " + r.logLine(route.name()));
+        cx.err().println("masq-deliver: " + r.logLine(route.tag()));
       }
       String status =
           r.outcome() == masq.deliver.remote.Outcome.DELIVERED

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
 import masq.deliver.remote.OutgoingMessage;
+import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteDelivery;
 import masq.deliver.remote.RemoteSettings;
 import masq.log.MailLog;
@@ -67,6 +69,12 @@ final class RemoteRun {
   /** The most messages a pass locks at once (each holds an open file). */
   private static final int CHUNK = 1000;
 
+  /** A message's worst outcome over a route, for {@link #tally}: the larger rank wins. */
+  private static final int SENT = 0;
+
+  private static final int FAILED = 1;
+  private static final int DEFERRED = 2;
+
   private final QueueRunner runner;
   private final Config cfg;
   private final Spool spool;
@@ -80,6 +88,13 @@ final class RemoteRun {
 
   /** The messages {@link #onlyRemote} took: {@link #run} leaves them alone. */
   private final Set<String> taken = new HashSet<>();
+
+  /**
+   * Messages per route since the last {@link #summaries}, indexed by their worst outcome over the
+   * route: deferred before failed before sent, so that a message with a recipient deferred (still
+   * queued) counts as deferred.
+   */
+  private final Map<Route, long[]> tally = new LinkedHashMap<>();
 
   /** The notices {@link #onlyRemote}'s pass queued, for {@link #run} to return. */
   private final List<String> early = new ArrayList<>();
@@ -132,6 +147,7 @@ final class RemoteRun {
     for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
       queued.addAll(pass(all.subList(i, Math.min(all.size(), i + CHUNK)), false));
     }
+    summaries();
     return queued;
   }
 
@@ -365,6 +381,7 @@ final class RemoteRun {
             .peek(o -> offered[0]++)
             .iterator();
     RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.hostName());
+    Map<String, Integer> worst = new HashMap<>(); // message → its worst outcome over the route
     new RemoteDelivery(settings, clock, log::write)
         .deliver(
             out,
@@ -373,10 +390,43 @@ final class RemoteRun {
               if (m != null && m.record(route, results)) {
                 writer.add(m);
               }
+              for (RecipientResult r : results) {
+                int rank =
+                    switch (r.outcome()) {
+                      case DELIVERED -> SENT;
+                      case FAILED -> FAILED;
+                      case DEFERRED -> DEFERRED;
+                    };
+                worst.merge(o.id(), rank, Math::max);
+              }
             });
     if (offered[0] > 0) {
-      verbose("route " + route.name() + ": " + offered[0] + " message(s)");
+      long[] t = tally.computeIfAbsent(route, r -> new long[3]);
+      for (int rank : worst.values()) {
+        t[rank]++;
+      }
+      t[DEFERRED] += offered[0] - worst.size(); // offered without a result: still queued
     }
+  }
+
+  /**
+   * Prints with -v, and forgets, what each route did since the last call: {@code route=NAME
+   * link=LINK: 2 sent, 1 deferred, 0 failed} (see {@link #tally}).
+   */
+  private void summaries() {
+    for (Map.Entry<Route, long[]> e : tally.entrySet()) {
+      long[] t = e.getValue();
+      verbose(
+          e.getKey().tag()
+              + ": "
+              + t[SENT]
+              + " sent, "
+              + t[DEFERRED]
+              + " deferred, "
+              + t[FAILED]
+              + " failed");
+    }
+    tally.clear();
   }
 
   /** What a queue run would do with the remote recipient {@code a} of {@code env} (--dry-run). */
@@ -394,8 +444,8 @@ final class RemoteRun {
     for (Route r : selection.routes()) {
       RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, cfg.hostName());
       if (d.allowed()) {
-        return "remote, over route "
-            + r.name()
+        return "remote, over "
+            + r.tag()
             + " ("
             + target(r)
             + ")"
@@ -423,7 +473,7 @@ final class RemoteRun {
         "routes: "
             + (selection.routes().isEmpty()
                 ? "none"
-                : String.join(", ", selection.routes().stream().map(Route::name).toList()))
+                : String.join(", ", selection.routes().stream().map(Route::tag).toList()))
             + " ("
             + selection.why()
             + ")");

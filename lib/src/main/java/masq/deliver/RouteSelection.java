@@ -20,7 +20,8 @@ import masq.route.Words;
  * routes, always, in the order of {@code permanent_routes}; then the routes of the connection that
  * is online now, if any. The online connection is the one named on the command line ({@code --route
  * NAME}, the ip-up case), else the first line (trimmed) that the {@code online_query} command
- * prints when it exits 0, else the first line of {@code online_file}.
+ * prints when it exits 0, else the first line of {@code online_file}; like --route, those may name
+ * the connection or one of its route files ({@link Routes#connection}).
  *
  * <p>Trusts the configuration; the online_query command runs without a shell (its line is split
  * into words as masqmail does) for at most {@code online_query_timeout}, and is killed with
@@ -28,8 +29,8 @@ import masq.route.Words;
  * keeps its output open or prints without end cannot hold the run). How it fails: an unknown route
  * NAME given on the command line is exit 69; a route file that does not parse is exit 78; an
  * online_query that cannot run, fails, times out or prints nothing, an online_file that is missing
- * or empty, and a name those give that has no {@code query_routes.NAME} all mean "nothing online",
- * with the reason in {@link #why()} (for -v and the log), never an error.
+ * or empty, and a name those give that is unknown or ambiguous all mean "nothing online", with the
+ * reason in {@link #why()} (for -v and the log), never an error.
  */
 public final class RouteSelection {
   private final List<Route> routes;
@@ -45,7 +46,8 @@ public final class RouteSelection {
   /**
    * The routes usable now.
    *
-   * @param routeName the connection named with --route, or null to ask online_query/online_file
+   * @param routeName the connection named with --route (as {@link Routes#connection} gives it), or
+   *     null to ask online_query/online_file
    */
   public static RouteSelection of(Config cfg, String routeName, boolean strict)
       throws MasqException {
@@ -56,21 +58,18 @@ public final class RouteSelection {
     }
     String[] found = detect(cfg);
     String name = found[0];
-    if (name != null && !cfg.queryRoutes().containsKey(name)) {
+    if (name == null) {
+      return new RouteSelection(routes, null, found[1]);
+    }
+    String link;
+    try {
+      link = Routes.connection(cfg, name); // a connection's name or its route file's
+    } catch (MasqException e) {
       return new RouteSelection(
-          routes,
-          null,
-          found[1]
-              + " names '"
-              + name
-              + "', but there is no query_routes."
-              + name
-              + ": nothing online");
+          routes, null, found[1] + ": " + e.getMessage() + ": nothing online");
     }
-    if (name != null) {
-      routes.addAll(Routes.query(cfg, name, strict));
-    }
-    return new RouteSelection(routes, name, found[1]);
+    routes.addAll(Routes.query(cfg, link, strict));
+    return new RouteSelection(routes, link, found[1]);
   }
 
   /** {name or null, how it was found or why there is none}. */

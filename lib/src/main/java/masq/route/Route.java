@@ -48,6 +48,7 @@ public final class Route {
 
   private final String name;
   private final Path file;
+  private final String link;
   private final List<String> warnings;
 
   private final List<AddressPattern> allowedSenders;
@@ -80,9 +81,10 @@ public final class Route {
   private final boolean pipeFromline;
   private final boolean pipeFromhack;
 
-  private Route(RouteConfig rc) throws MasqException {
+  private Route(RouteConfig rc, String link) throws MasqException {
     this.name = rc.name();
     this.file = rc.file();
+    this.link = link;
     List<String> warn = new ArrayList<>(rc.warnings());
     // masqmail 0.2's conditions join the lists that replaced them in masqmail 0.3:
     // *_mail_locals and *_return_paths the sender lists, *_rcpt_domains (as *@DOMAIN) the
@@ -226,17 +228,25 @@ public final class Route {
 
   /** A route from an already parsed route file. */
   public static Route of(RouteConfig rc) throws MasqException {
-    return new Route(rc);
+    return new Route(rc, null);
   }
 
-  /** Reads and validates a route file. */
+  /** Reads and validates a route file, used on its own (no connection). */
   public static Route load(Path file, boolean strict) throws MasqException {
-    return new Route(RouteConfig.load(file, strict));
+    return load(file, null, strict);
+  }
+
+  /**
+   * Reads and validates a route file listed in {@code query_routes.LINK} ({@code link}), or in
+   * {@code permanent_routes} ({@code link} null).
+   */
+  public static Route load(Path file, String link, boolean strict) throws MasqException {
+    return new Route(RouteConfig.load(file, strict), link);
   }
 
   /** Parses route-file text as if read from {@code file} (for tests and tools). */
   public static Route parse(String text, Path file, boolean strict) throws MasqException {
-    return new Route(RouteConfig.parse(text, file, strict));
+    return new Route(RouteConfig.parse(text, file, strict), null);
   }
 
   /** Reads one list item of a route option. */
@@ -446,6 +456,22 @@ public final class Route {
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * The connection whose {@code query_routes.LINK} list this route was loaded from, or null for a
+   * permanent route or a route file used on its own.
+   */
+  public String link() {
+    return link;
+  }
+
+  /**
+   * How logs and {@code --dry-run} name this route: {@code route=NAME link=LINK} for a query route,
+   * {@code route=NAME} for a permanent one (see masq-deliver(8)).
+   */
+  public String tag() {
+    return link == null ? "route=" + name : "route=" + name + " link=" + link;
   }
 
   /** Warnings (unknown or not applicable options), each naming file and line. */

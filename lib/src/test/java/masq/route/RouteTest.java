@@ -232,4 +232,74 @@ class RouteTest {
         Exit.UNAVAILABLE,
         assertThrows(MasqException.class, () -> Routes.query(cfg, "nope", false)).exitCode());
   }
+
+  /** masq.conf with lan permanent, connection home (home.route) and road (isp.route). */
+  static Config laptop(Path dir, String queryRoutes) throws Exception {
+    for (String n : List.of("lan", "home", "isp")) {
+      Files.writeString(dir.resolve(n + ".route"), "mail_host = " + n + ".example\n");
+    }
+    return Config.parse(
+        "permanent_routes = lan.route\n" + queryRoutes, dir.resolve("masq.conf"), Map.of(), false);
+  }
+
+  @Test
+  void aConnectionByItsNameOrItsRouteFilesName(@TempDir Path dir) throws Exception {
+    Config cfg = laptop(dir, "query_routes.home = home.route\nquery_routes.road = isp.route\n");
+    assertEquals("road", Routes.connection(cfg, "road"));
+    assertEquals("road", Routes.connection(cfg, "isp"));
+    assertEquals("road", Routes.connection(cfg, "link=road"));
+    assertEquals("road", Routes.connection(cfg, "route=isp"));
+    assertEquals("home", Routes.connection(cfg, "home"));
+    List<Route> road = Routes.query(cfg, "road", false);
+    assertEquals("road", road.get(0).link());
+    assertEquals("route=isp link=road", road.get(0).tag());
+    assertEquals("route=lan", Routes.permanent(cfg, false).get(0).tag());
+    assertNull(Routes.permanent(cfg, false).get(0).link());
+    assertEquals("isp.example", Routes.named(cfg, "road", false).mailHost());
+    assertEquals("isp.example", Routes.named(cfg, "isp", false).mailHost());
+
+    MasqException e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "nope"));
+    assertEquals(Exit.UNAVAILABLE, e.exitCode());
+    assertEquals("unknown route 'nope' (known: home, road, isp)", e.getMessage());
+    e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "lan"));
+    assertEquals(
+        "unknown route 'lan' (a permanent route is used on every run without --route;"
+            + " known: home, road, isp)",
+        e.getMessage());
+    assertThrows(MasqException.class, () -> Routes.connection(cfg, "link=isp"));
+    e = assertThrows(MasqException.class, () -> Routes.named(cfg, "nope", false));
+    assertEquals("unknown route 'nope' (known: lan, home, road, isp)", e.getMessage());
+    e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "a\nb"));
+    assertEquals("unknown route 'a\\nb' (known: home, road, isp)", e.getMessage(), "one line");
+  }
+
+  @Test
+  void aRouteFileNamedLikeAnotherConnectionIsAmbiguous(@TempDir Path dir) throws Exception {
+    Config cfg = laptop(dir, "query_routes.road = home.route\nquery_routes.home = isp.route\n");
+    MasqException e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "home"));
+    assertEquals(Exit.USAGE, e.exitCode());
+    assertEquals(
+        "ambiguous route 'home': link=road (its route file home.route)"
+            + " or link=home (query_routes.home); name one of these",
+        e.getMessage());
+    assertEquals("home", Routes.connection(cfg, "link=home"));
+    assertEquals("road", Routes.connection(cfg, "route=home"));
+    assertEquals("home", Routes.connection(cfg, "isp"));
+    e = assertThrows(MasqException.class, () -> Routes.named(cfg, "home", false));
+    assertEquals(Exit.USAGE, e.exitCode());
+    assertTrue(e.getMessage().startsWith("ambiguous route 'home': link=home ("), e.getMessage());
+    assertEquals("isp.example", Routes.named(cfg, "link=home", false).mailHost());
+    assertEquals("home.example", Routes.named(cfg, "route=home", false).mailHost());
+    e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "nope"));
+    assertEquals("unknown route 'nope' (known: road, isp)", e.getMessage(), "home is not one");
+  }
+
+  @Test
+  void noQueryRoutesSaysSo(@TempDir Path dir) throws Exception {
+    Config cfg = laptop(dir, "");
+    MasqException e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "isp"));
+    assertEquals(
+        "unknown route 'isp' (no query_routes in " + dir.resolve("masq.conf") + ")",
+        e.getMessage());
+  }
 }

@@ -141,7 +141,7 @@ class DeliverTest {
     List<String> ids = s.queuedIds();
     assertEquals(1, ids.size());
     String list = s.run("", "masq-queue").expect(0).out();
-    assertTrue(list.contains("someone@remote.example (waiting for a route)"), list);
+    assertTrue(list.contains("someone@remote.example (waiting for a route, 0 tries)"), list);
     s.run("", "masq-deliver").expect(0);
     assertEquals(1, mbox(s.mailDir.resolve("bob")).size());
     assertEquals(1, mbox(dir.resolve("archive.mbox")).size());

@@ -154,10 +154,14 @@ class OfflineDayTest {
     String log = box.log();
     assertTrue(log.contains(" => ok@far.example route=isp1"), log);
     assertTrue(
-        log.contains(" == temp@far.example route=isp1 host=[127.0.0.1]:" + isp1Port + " 451 4.2.1"),
+        log.contains(
+            " == temp@far.example route=isp1 link=isp1 host=[127.0.0.1]:"
+                + isp1Port
+                + " 451 4.2.1"),
         log);
     assertTrue(
-        log.contains(" ** bad@far.example route=isp1 host=[127.0.0.1]:" + isp1Port + " 550 5.1.1"),
+        log.contains(
+            " ** bad@far.example route=isp1 link=isp1 host=[127.0.0.1]:" + isp1Port + " 550 5.1.1"),
         log);
 
     // The permanently refused one is back as a DSN in Ann's local Maildir.
@@ -179,7 +183,9 @@ class OfflineDayTest {
         "the bounce carries the refused message's header: " + dsn);
     assertFalse(dsn.contains("temp@far.example") || dsn.contains("ok@far.example"), dsn);
     mailq = sendmail(box, "-bp").out();
-    assertTrue(mailq.contains("== temp@far.example (451 4.2.1 mailbox busy"), mailq);
+    assertTrue(
+        mailq.contains("== temp@far.example (waiting for a route, 1 try: 451 4.2.1 mailbox busy"),
+        mailq);
 
     // Evening, over the other provider: the deferred message goes out, rewritten for isp2.
     Path sink = smtpSink(isp2Port);
@@ -192,7 +198,9 @@ class OfflineDayTest {
     assertTrue(toTemp.contains("\nFrom: Ann <asmith@isp2.example>\n"), toTemp);
     assertTrue(toTemp.contains("\nSubject: for temp\n"), toTemp);
     assertTrue(
-        box.log().contains(" => temp@far.example route=isp2 host=[127.0.0.1]:" + isp2Port + " 250"),
+        box.log()
+            .contains(
+                " => temp@far.example route=isp2 link=isp2 host=[127.0.0.1]:" + isp2Port + " 250"),
         box.log());
     assertEquals(1, records(isp1Record).size(), "nothing more reached provider 1");
 

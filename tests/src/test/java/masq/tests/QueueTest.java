@@ -47,9 +47,50 @@ class QueueTest {
     String[] lines = out.split("\n");
     assertEquals(5, lines.length, out);
     assertTrue(lines[0].matches(a + " <= me@home.lan size=\\d+ age=\\d+s ident=\\S+"), lines[0]);
-    assertEquals("    == x@y (waiting, 0 tries)", lines[1]);
-    assertEquals("    == z@test.example (waiting, 0 tries)", lines[2]);
+    assertEquals("    == x@y (waiting for a route, 0 tries)", lines[1]);
+    assertEquals("    == z@test.example (waiting for local delivery, 0 tries)", lines[2]);
     assertTrue(lines[3].startsWith(b + " <= "), "arrival order");
+  }
+
+  @Test
+  void aWaitingRecipientReadsTheSameBeforeAndAfterARunThenWithItsLastError() throws Exception {
+    Path route = dir.resolve("isp.route");
+    Files.writeString(route, "mail_host = 127.0.0.1:" + SmtpPeer.freePort() + "\n");
+    Sandbox s = new Sandbox(dir.resolve("w"), "query_routes.road = \"" + route + "\"\n");
+    s.run("Subject: w\n\nb\n", "masq-inject", "-odq", "-f", "me@home.lan", "x@far.example", "z")
+        .expect(0);
+    String id = s.queuedIds().get(0);
+    String before = s.run("", "masq-queue").expect(0).out();
+    assertTrue(before.contains("\n    == x@far.example (waiting for a route, 0 tries)\n"), before);
+    assertTrue(
+        before.contains("\n    == z@test.example (waiting for local delivery, 0 tries)\n"), before);
+    String show = s.run("", "masq-queue", "show", id).expect(0).out();
+    assertTrue(show.contains("recipient: <x@far.example> waiting for a route, 0 tries\n"), show);
+
+    s.run("", "masq-deliver").expect(0); // nothing online: z delivered, x stays
+    assertTrue(s.envelope(id).contains("waiting for a route"), "what the run wrote");
+    String after = s.run("", "masq-queue").expect(0).out();
+    assertTrue(after.contains("\n    == x@far.example (waiting for a route, 0 tries)\n"), after);
+    assertTrue(after.contains("\n    => z@test.example\n"), after);
+    assertFalse(show.contains("> pending"), "one wording: " + show);
+    assertTrue(
+        s.run("", "masq-queue", "show", id)
+            .expect(0)
+            .out()
+            .contains("recipient: <x@far.example> waiting for a route, 0 tries\n"));
+
+    s.run("", "masq-deliver", "--route", "road").expect(0); // the smart host refuses connections
+    String tried = s.run("", "masq-queue").expect(0).out();
+    assertTrue(
+        tried.matches(
+            "(?s).*\n    == x@far\\.example \\(waiting for a route, 1 try: [^\n]*refused[^\n]*\\)\n.*"),
+        tried);
+    assertTrue(
+        s.run("", "masq-queue", "show", id)
+            .expect(0)
+            .out()
+            .matches(
+                "(?s).*recipient: <x@far\\.example> waiting for a route, 1 try: [^\n]*refused.*"));
   }
 
   @Test
@@ -70,7 +111,7 @@ class QueueTest {
     String id = inject("Subject: shown\nX-Custom: yes\n\nthe body\n", "x@y");
     String show = box.run("", "masq-queue", "show", id).expect(0).out();
     assertTrue(show.startsWith("id:        " + id + "\n"), show);
-    assertTrue(show.contains("recipient: <x@y> pending, 0 tries\n"));
+    assertTrue(show.contains("recipient: <x@y> waiting for a route, 0 tries\n"), show);
     assertTrue(show.contains("\nSubject: shown\nX-Custom: yes\n"));
     assertFalse(show.contains("the body"), "show prints envelope and headers only");
     String cat = box.run("", "masq-queue", "cat", id).expect(0).out();

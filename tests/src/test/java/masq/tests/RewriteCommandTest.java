@@ -154,7 +154,7 @@ class RewriteCommandTest {
       {64, "--route NAME is required", new String[] {}},
       {64, "unknown option --frob", new String[] {"--route", "isp1", "--frob"}},
       {64, "--id needs a value", new String[] {"--route", "isp1", "--id"}},
-      {69, "no route nope (known: isp1)", new String[] {"--route", "nope"}},
+      {69, "unknown route 'nope' (known: isp1)", new String[] {"--route", "nope"}},
       {
         78,
         bad + ":3: map_h_from_addresses: rule 'john: John Smith': replacement is not one address",

@@ -17,6 +17,7 @@ import masq.config.Values;
 import masq.deliver.QueueRunner;
 import masq.deliver.RouteSelection;
 import masq.log.MailLog;
+import masq.route.Routes;
 import masq.spool.Spool;
 import masq.spool.UserView;
 
@@ -42,8 +43,9 @@ import masq.spool.UserView;
  *
  * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred); 75 when every message it
  * wanted was locked by another run; 67 when an --id names no queued message; 69 when --route names
- * no query route; 78 for a configuration error (including alias files and templates, reported with
- * file and line); 64 for a usage error.
+ * no connection (neither a query_routes.NAME nor one of their route files), 64 when the name is
+ * ambiguous; 78 for a configuration error (including alias files and templates, reported with file
+ * and line); 64 for a usage error.
  *
  * <p>SECURITY: IDs are checked against the ID syntax before any file name is built from them.
  * Mailboxes that are symbolic links or not regular files are refused, never followed. MDA and pipe
@@ -70,7 +72,8 @@ public final class Deliver extends Tool {
     (permanent routes, and the online connection's), sends bounces and delay warnings.
       --id ID...        only these messages
       --local-only      only local recipients (remote ones stay queued)
-      --route NAME      the link NAME is up now (masqmail's -qo NAME)
+      --route NAME      link NAME is up now (masqmail's -qo NAME); NAME is the
+                        connection (query_routes.NAME) or one of its route files
       --dry-run         print what would be done per recipient; change nothing
       --daemon          repeat the run every --interval (e.g. 30m) until SIGTERM
       -C FILE           configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
@@ -96,15 +99,8 @@ public final class Deliver extends Tool {
       return Exit.OK;
     }
     Config cfg = loadConfig();
-    if (o.route != null && !cfg.queryRoutes().containsKey(o.route)) {
-      throw new MasqException(
-          Exit.UNAVAILABLE,
-          "unknown route '"
-              + o.route
-              + "': no query_routes."
-              + o.route
-              + " in "
-              + (cfg.file() == null ? "the configuration" : cfg.file()));
+    if (o.route != null) {
+      o.route = Routes.connection(cfg, o.route); // the link, whichever of its names was given
     }
     try {
       return runs(cfg, o);

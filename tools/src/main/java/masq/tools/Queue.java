@@ -15,8 +15,12 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
+import masq.address.Address;
+import masq.address.AddressException;
+import masq.address.AddressParser;
 import masq.config.Config;
 import masq.log.MailLog;
+import masq.route.Locality;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
 import masq.spool.Recipient;
@@ -47,8 +51,14 @@ import masq.spool.UserView;
  * saying that the queue is not readable (exit 73).
  */
 public final class Queue extends Tool {
+  /** What a run without a route for a recipient writes as its last error. */
+  private static final String NO_ROUTE = "waiting for a route";
+
   /** The uid whose messages this caller may see and change, or -1 for all (set by run). */
   private long mine = -1;
+
+  /** Which recipients are local, for the words of a pending recipient's state. */
+  private Locality locality;
 
   Queue(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super("masq-queue", out, err, env, clock);
@@ -97,6 +107,7 @@ public final class Queue extends Tool {
     String cmd = words.isEmpty() ? "list" : words.get(0);
     List<String> ids = words.size() > 1 ? words.subList(1, words.size()) : List.of();
     Config cfg = loadConfig();
+    locality = Locality.of(cfg);
     mine = cfg.runAsUser() || uid() == 0 || login().equals("mail") ? -1 : uid();
     try {
       return command(cfg, cmd, ids, json, repair);
@@ -226,10 +237,12 @@ public final class Queue extends Tool {
                 })
             .append(' ')
             .append(r.address());
-        if (!r.lastError().isEmpty()) {
+        if (r.isPending()) {
+          sb.append(" (").append(waiting(r)).append(", ").append(tries(r));
+          String why = lastError(r);
+          sb.append(why.isEmpty() ? ")" : ": " + why + ")");
+        } else if (!r.lastError().isEmpty()) {
           sb.append(" (").append(r.lastError()).append(')');
-        } else if (r.isPending()) {
-          sb.append(" (waiting, ").append(r.tries()).append(r.tries() == 1 ? " try)" : " tries)");
         }
         sb.append('\n');
       }
@@ -239,6 +252,33 @@ public final class Queue extends Tool {
       }
     }
     out.print(sb);
+  }
+
+  /**
+   * What a pending recipient waits for, in the same words before a run and after one that had no
+   * route for it: {@code waiting for a route} (remote) or {@code waiting for local delivery}.
+   */
+  private String waiting(Recipient r) {
+    boolean remote;
+    try {
+      Address a = AddressParser.parseEnvelope(r.address());
+      remote = !a.isNull() && !locality.isLocal(a);
+    } catch (AddressException e) {
+      remote = false; // |command, /file: local delivery's
+    }
+    return remote ? NO_ROUTE : "waiting for local delivery";
+  }
+
+  /**
+   * The reason a try left, or empty: not the {@code waiting for a route} a run without a route
+   * writes, which {@link #waiting} says already.
+   */
+  private static String lastError(Recipient r) {
+    return r.lastError().equals(NO_ROUTE) ? "" : r.lastError();
+  }
+
+  private static String tries(Recipient r) {
+    return r.tries() + (r.tries() == 1 ? " try" : " tries");
   }
 
   /** masqmail's age: the largest whole unit of d, h, m, s. */
@@ -351,15 +391,14 @@ public final class Queue extends Tool {
       sb.append("recipient: <")
           .append(r.address())
           .append("> ")
-          .append(r.state().word())
+          .append(r.isPending() ? waiting(r) : r.state().word())
           .append(", ")
-          .append(r.tries())
-          .append(r.tries() == 1 ? " try" : " tries");
+          .append(tries(r));
       if (!r.parent().isEmpty()) {
         sb.append(", via <").append(r.parent()).append('>');
       }
-      if (!r.lastError().isEmpty()) {
-        sb.append(": ").append(r.lastError());
+      if (!lastError(r).isEmpty()) {
+        sb.append(": ").append(lastError(r));
       }
       sb.append('\n');
     }

@@ -18,16 +18,19 @@ public record RecipientResult(
 
   /**
    * The text of the log line for this result, after the timestamp and pid that MailLog adds: {@code
-   * ID => rcpt route=NAME host=HOST reply}.
+   * ID => rcpt route=NAME link=LINK host=HOST reply}.
+   *
+   * @param route how the route is named: {@code route=NAME}, with {@code link=LINK} for a query
+   *     route (masq.route.Route#tag)
    */
-  public String logLine(String routeName) {
+  public String logLine(String route) {
     return messageId
         + " "
         + outcome.marker()
         + " "
         + recipient
-        + " route="
-        + routeName
+        + " "
+        + route
         + " host="
         + host
         + " "

@@ -71,7 +71,7 @@ public final class RemoteBench {
                 if (r.outcome() == Outcome.DELIVERED) {
                   delivered[0]++;
                 } else if (delivered[0] == 0) {
-                  System.err.println(r.logLine("bench"));
+                  System.err.println(r.logLine("route=bench"));
                 }
               }
             });

@@ -15,8 +15,9 @@ import javax.security.sasl.SaslException;
  * SMTP AUTH (RFC 4954) with the route's {@code auth_name}, {@code auth_login} and {@code
  * auth_secret}. PLAIN and CRAM-MD5 use the JDK's SASL clients; LOGIN, which the JDK lacks, is its
  * two prompts answered here. The secret never appears in results or logs. Any reply other than 235
- * makes the session fail with that reply: the recipients are deferred (a wrong password is fixed by
- * the user, not by bouncing the mail).
+ * or 334 makes the session fail: a 4xx or 5xx as a refusal with that reply, anything else (a 250,
+ * say) as an unexpected reply; the recipients are deferred (a wrong password is fixed by the user,
+ * not by bouncing the mail).
  */
 final class SmtpAuth {
   private SmtpAuth() {}
@@ -57,14 +58,22 @@ final class SmtpAuth {
         if (r.code() != 334) {
           throw new SmtpFailure(
               Outcome.DEFERRED,
-              "AUTH "
-                  + mech.smtpName()
-                  + " as "
-                  + login
-                  + " refused by "
-                  + c.peer()
-                  + ": "
-                  + r.oneLine(),
+              r.transient4xx() || r.permanent5xx()
+                  ? "AUTH "
+                      + mech.smtpName()
+                      + " as "
+                      + login
+                      + " refused by "
+                      + c.peer()
+                      + ": "
+                      + r.oneLine()
+                  : "AUTH "
+                      + mech.smtpName()
+                      + ": unexpected reply "
+                      + r.code()
+                      + " from "
+                      + c.peer()
+                      + " (wanted 334 or 235)",
               true);
         }
         byte[] challenge;

@@ -11,7 +11,7 @@
  * RemoteSettings settings = RemoteSettings.fromRoute(route, config.hostName());
  * new RemoteDelivery(settings, clock, mailLog::write).deliver(outgoing, (msg, results) -> {
  *   for (RecipientResult r : results) {
- *     mailLog.write(r.logLine(route.name()));   // ID => rcpt route=.. host=.. reply
+ *     mailLog.write(r.logLine(route.tag()));   // ID => rcpt route=.. link=.. host=.. reply
  *   }
  *   record(msg.id(), results);                   // D / F / P in the envelope
  * });

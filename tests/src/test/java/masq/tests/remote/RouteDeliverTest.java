@@ -80,7 +80,8 @@ class RouteDeliverTest {
 
     Sandbox.Run dry = box.run("", "masq-deliver", "--route", "isp", "--dry-run").expect(0);
     assertTrue(
-        dry.out().contains("anna@far.example: remote, over route isp (127.0.0.1:" + port + ")"),
+        dry.out()
+            .contains("anna@far.example: remote, over route=isp link=isp (127.0.0.1:" + port + ")"),
         dry.out());
     assertEquals(List.of(id), box.queuedIds(), "--dry-run changes nothing");
 
@@ -104,7 +105,9 @@ class RouteDeliverTest {
     assertEquals(List.of(), box.queuedIds());
     String log = box.log();
     assertTrue(
-        log.contains(id + " => anna@far.example route=isp host=[127.0.0.1]:" + port + " 250"), log);
+        log.contains(
+            id + " => anna@far.example route=isp link=isp host=[127.0.0.1]:" + port + " 250"),
+        log);
     assertTrue(log.contains(id + " Completed"), log);
   }
 
@@ -132,10 +135,12 @@ class RouteDeliverTest {
         env);
     String log = box.log();
     assertTrue(
-        log.contains(id + " == temp@far.example route=isp host=[127.0.0.1]:" + port + " 451 4.2.1"),
+        log.contains(
+            id + " == temp@far.example route=isp link=isp host=[127.0.0.1]:" + port + " 451 4.2.1"),
         log);
     assertTrue(
-        log.contains(id + " ** bad@far.example route=isp host=[127.0.0.1]:" + port + " 550 5.1.1"),
+        log.contains(
+            id + " ** bad@far.example route=isp link=isp host=[127.0.0.1]:" + port + " 550 5.1.1"),
         log);
     // the bounce went to joe's local mailbox, with the server's reply
     Path mbox = box.mailDir.resolve("joe");
@@ -336,7 +341,9 @@ class RouteDeliverTest {
     box.run("", "masq-deliver", "--route", "wrong").expect(0);
     assertEquals(List.of(id), box.queuedIds(), "a refused AUTH defers");
     assertTrue(
-        box.log().matches("(?s).*" + id + " == anna@far\\.example route=wrong host=\\S+ .*535.*"),
+        box.log()
+            .matches(
+                "(?s).*" + id + " == anna@far\\.example route=wrong link=wrong host=\\S+ .*535.*"),
         box.log());
     assertFalse(Files.exists(record.resolve("msg-1.json")), "nothing sent");
 
@@ -401,7 +408,9 @@ class RouteDeliverTest {
         box.envelope(id).contains("<temp@far.example>\t\texit 75")
             || box.envelope(id).matches("(?s).*rcpt\tP\t1\t\\d+\t<temp@far\\.example>.*"),
         box.envelope(id));
-    assertTrue(box.log().contains(id + " => anna@far.example route=uucp host=pipe '"), box.log());
+    assertTrue(
+        box.log().contains(id + " => anna@far.example route=uucp link=uucp host=pipe '"),
+        box.log());
 
     box.run("", "masq-deliver", "--route", "tunnel").expect(0);
     assertEquals(List.of(), box.queuedIds());
@@ -410,6 +419,7 @@ class RouteDeliverTest {
     assertFalse(
         got.contains("anna@far.example>\r\nX-"), "anna went out over the pipe already: " + got);
     assertTrue(
-        box.log().contains(id + " => temp@far.example route=tunnel host=wrapper '"), box.log());
+        box.log().contains(id + " => temp@far.example route=tunnel link=tunnel host=wrapper '"),
+        box.log());
   }
 }

@@ -76,8 +76,8 @@ class SmtpSinkTest {
       assertTrue(r.host().equals("[127.0.0.1]:" + port), r.host());
       assertTrue(r.reply().startsWith("250"), r.reply());
       assertTrue(
-          r.logLine("isp").contains(" => " + r.recipient() + " route=isp host=[127.0.0.1]:"),
-          r.logLine("isp"));
+          r.logLine("route=isp").contains(" => " + r.recipient() + " route=isp host=[127.0.0.1]:"),
+          r.logLine("route=isp"));
     }
     List<String> d = waitDumps(dump, 3);
     assertEquals(3, d.size(), d.toString());

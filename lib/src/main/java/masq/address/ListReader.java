@@ -310,7 +310,9 @@ final class ListReader {
           to++;
         }
       }
-      if (from < at && to > at + 1 && addrSpec(from, to)) {
+      // the run must stand apart: white space or a comment on both sides
+      boolean apart = (from == 0 || gaps[from]) && (to == count || gaps[to]);
+      if (from < at && to > at + 1 && apart && addrSpec(from, to)) {
         note("text around the address");
         out.add(new Mailbox(found, v, starts[from], ends[to - 1], -1, -1, false, false, problem));
         return;

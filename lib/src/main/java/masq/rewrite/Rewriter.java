@@ -144,15 +144,11 @@ public final class Rewriter {
 
   /**
    * Might the unreadable list element {@code text} hold an address this host would rewrite? Yes
-   * when it has no {@code @} (a word is an unqualified, so local, address) or when a domain after
-   * one of its {@code @} is in {@code local_hosts} (or cannot be told).
+   * when a domain after one of its {@code @} is in {@code local_hosts} (or cannot be told). Words
+   * without {@code @} are no address (an unqualified one, a single word, is always readable).
    */
   private boolean mayHoldLocal(String text) {
-    int at = text.indexOf('@');
-    if (at < 0) {
-      return true;
-    }
-    for (; at >= 0; at = text.indexOf('@', at + 1)) {
+    for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
       int s = at + 1;
       while (s < text.length() && isSpace(text.charAt(s))) {
         s++;

@@ -70,6 +70,41 @@ class RouteDeliverTest {
           + "map_h_from_addresses = \"joe: Joe Public <jpublic@isp.example>\"\n";
 
   @Test
+  void aFromHeaderRewritingCannotReadIsDeferredNotLeaked() throws Exception {
+    int port = Peers.freePort();
+    Path dump = peers.smtpSink("127.0.0.1", port);
+    Path isp = route("isp", "mail_host = 127.0.0.1:" + port + "\n" + REWRITE);
+    Sandbox box = box("query_routes.isp = \"" + isp + "\"\n");
+    // unreadable, and it names this host: sent as it is, the LAN address would leak
+    box.run(
+            "From: <joe@test.example junk>\nTo: anna@far.example\nSubject: leak\n\nhi\n",
+            "masq-inject",
+            "-odq",
+            "-f",
+            "joe",
+            "anna@far.example")
+        .expect(0);
+    String id = box.queuedIds().get(0);
+    // a readable one afterwards goes out in the same run: the deferral is per message
+    String ok = queue(box, "bob@far.example");
+    box.run("", "masq-deliver", "--route", "isp").expect(0);
+    String got = SmtpSinkTest.waitDumps(dump, 1).get(0);
+    assertTrue(got.contains("X-Rcpt-Args: <bob@far.example>"), got);
+    assertFalse(got.contains("joe@test.example"), got);
+    assertEquals(List.of(id), box.queuedIds(), "the unreadable one stays queued, " + ok + " went");
+    String log = box.log();
+    assertTrue(
+        log.contains(
+            id
+                + " route isp: deferred: not sent: unreadable address in From: header:"
+                + " '<joe@test.example junk>' (text inside <...>) that route isp would rewrite"),
+        log);
+    assertTrue(log.contains(id + " == anna@far.example route=isp host=(rewriting) not sent:"), log);
+    assertTrue(box.envelope(id).contains("unreadable address in From: header"), box.envelope(id));
+    assertEquals(1, Peers.dumps(dump).size(), "nothing else reached the sink");
+  }
+
+  @Test
   void theSmartHostGetsTheEnvelopeAndHeadersRewrittenForTheRoute() throws Exception {
     int port = Peers.freePort();
     Path dump = peers.smtpSink("127.0.0.1", port);

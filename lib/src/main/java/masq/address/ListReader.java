@@ -52,10 +52,10 @@ final class ListReader {
   private boolean comment;
 
   // the tokens gathered for the current element
-  private int[] kinds = new int[16];
-  private int[] starts = new int[16];
-  private int[] ends = new int[16];
-  private boolean[] gaps = new boolean[16];
+  private int[] kinds = new int[8];
+  private int[] starts = new int[8];
+  private int[] ends = new int[8];
+  private boolean[] gaps = new boolean[8];
   private int count;
 
   // what addrSpec() found
@@ -499,7 +499,8 @@ final class ListReader {
           return fail("bad address literal");
         }
       } else {
-        StringBuilder d = new StringBuilder();
+        int first = i;
+        boolean spaced = false;
         boolean prevAtom = false;
         for (; i < to; i++) {
           int k = kinds[i];
@@ -510,9 +511,17 @@ final class ListReader {
             return fail("bad domain");
           }
           prevAtom = k == ATOM;
-          d.append(v, starts[i], ends[i]);
+          spaced |= i > first && gaps[i];
         }
-        domain = d.toString();
+        if (spaced) {
+          StringBuilder d = new StringBuilder();
+          for (int j = first; j < to; j++) {
+            d.append(v, starts[j], ends[j]);
+          }
+          domain = d.toString();
+        } else {
+          domain = v.substring(starts[first], ends[to - 1]);
+        }
         if (!AddressParser.isDomain(domain)) {
           return fail("bad domain");
         }

@@ -69,12 +69,23 @@ class RouteDeliverTest {
       "map_return_path_addresses = \"joe: jpublic@isp.example\"\n"
           + "map_h_from_addresses = \"joe: Joe Public <jpublic@isp.example>\"\n";
 
+  /**
+   * A sandbox whose route isp sends to a new smtp-sink with the {@link #REWRITE} rules; the sink's
+   * port and dump directory are in {@link #port} and {@link #dump}.
+   */
+  Sandbox rewritingIsp() throws Exception {
+    port = Peers.freePort();
+    dump = peers.smtpSink("127.0.0.1", port);
+    Path isp = route("isp", "mail_host = 127.0.0.1:" + port + "\n" + REWRITE);
+    return box("query_routes.isp = \"" + isp + "\"\n");
+  }
+
+  int port;
+  Path dump;
+
   @Test
   void aFromHeaderRewritingCannotReadIsDeferredNotLeaked() throws Exception {
-    int port = Peers.freePort();
-    Path dump = peers.smtpSink("127.0.0.1", port);
-    Path isp = route("isp", "mail_host = 127.0.0.1:" + port + "\n" + REWRITE);
-    Sandbox box = box("query_routes.isp = \"" + isp + "\"\n");
+    Sandbox box = rewritingIsp();
     // unreadable, and it names this host: sent as it is, the LAN address would leak
     box.run(
             "From: <joe@test.example junk>\nTo: anna@far.example\nSubject: leak\n\nhi\n",
@@ -106,10 +117,7 @@ class RouteDeliverTest {
 
   @Test
   void theSmartHostGetsTheEnvelopeAndHeadersRewrittenForTheRoute() throws Exception {
-    int port = Peers.freePort();
-    Path dump = peers.smtpSink("127.0.0.1", port);
-    Path isp = route("isp", "mail_host = 127.0.0.1:" + port + "\n" + REWRITE);
-    Sandbox box = box("query_routes.isp = \"" + isp + "\"\n");
+    Sandbox box = rewritingIsp();
     String id = queue(box, "anna@far.example", "bob@other.example");
     String stored = box.message(id);
 

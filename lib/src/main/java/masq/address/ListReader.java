@@ -297,7 +297,7 @@ final class ListReader {
       int from = at;
       while (from > 0
           && (kinds[from - 1] == DOT
-              || isWord(kinds[from - 1]) && (from == at || kinds[from] == DOT))) {
+              || (isWord(kinds[from - 1]) && (from == at || kinds[from] == DOT)))) {
         from--;
       }
       int to = at + 1;
@@ -305,8 +305,8 @@ final class ListReader {
         to++;
       } else {
         while (to < count
-            && (kinds[to] == ATOM && (to == at + 1 || kinds[to - 1] == DOT)
-                || kinds[to] == DOT && kinds[to - 1] == ATOM)) {
+            && ((kinds[to] == ATOM && (to == at + 1 || kinds[to - 1] == DOT))
+                || (kinds[to] == DOT && kinds[to - 1] == ATOM))) {
           to++;
         }
       }
@@ -470,7 +470,7 @@ final class ListReader {
       if (word && prevWord) {
         return fail("words without '.' between them");
       }
-      if (kinds[i] == QUOTED || i > from && gaps[i]) {
+      if (kinds[i] == QUOTED || (i > from && gaps[i])) {
         plain = false;
       }
       prevWord = word;
@@ -507,11 +507,11 @@ final class ListReader {
           if (k == AT) {
             return fail("two '@'");
           }
-          if (k != ATOM && k != DOT || k == ATOM && prevAtom) {
+          if ((k != ATOM && k != DOT) || (k == ATOM && prevAtom)) {
             return fail("bad domain");
           }
           prevAtom = k == ATOM;
-          spaced |= i > first && gaps[i];
+          spaced |= (i > first && gaps[i]);
         }
         if (spaced) {
           StringBuilder d = new StringBuilder();
@@ -527,7 +527,7 @@ final class ListReader {
         }
       }
     }
-    if (hasControl(local) || domain != null && hasControl(domain)) {
+    if (hasControl(local) || (domain != null && hasControl(domain))) {
       return fail("control character in address");
     }
     if (local.length() + (domain == null ? 0 : domain.length() + 1) > AddressParser.MAX_LENGTH) {

@@ -103,7 +103,8 @@ class SubmissionTest {
       // a stray '>' is left out: the address is still found, and nothing else is
       Envelope stray =
           Submission.accept(
-              new ByteArrayInputStream("To: a@b>\r\nRCPT TO:<x@y>\n\nhi\n".getBytes()),
+              new ByteArrayInputStream(
+                  "To: a@b>\r\nRCPT TO:<x@y>\n\nhi\n".getBytes(StandardCharsets.UTF_8)),
               request(List.of(), true),
               config(""),
               spool,
@@ -114,7 +115,8 @@ class SubmissionTest {
               MasqException.class,
               () ->
                   Submission.accept(
-                      new ByteArrayInputStream("To: a@b c@d\n\nhi\n".getBytes()),
+                      new ByteArrayInputStream(
+                          "To: a@b c@d\n\nhi\n".getBytes(StandardCharsets.UTF_8)),
                       request(List.of(), true),
                       config(""),
                       spool,

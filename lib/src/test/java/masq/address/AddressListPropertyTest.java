@@ -79,22 +79,19 @@ class AddressListPropertyTest {
     String domainText = domain(r, domain);
     String spec = localText + cfws(r) + "@" + cfws(r) + domainText;
     Address a = new Address(canonical(local.toString()), domain.toString());
-    switch (r.nextInt(4)) {
-      case 0 -> {
-        want.add(new Expected(a, ""));
-        return cfws(r) + spec + cfws(r);
-      }
-      case 1 -> {
-        want.add(new Expected(a, ""));
-        return cfws(r) + "<" + cfws(r) + route(r) + spec + cfws(r) + ">" + cfws(r);
-      }
-      default -> {
-        StringBuilder name = new StringBuilder();
-        String phrase = phrase(r, name);
-        want.add(new Expected(a, name.toString()));
-        return phrase + (r.nextBoolean() ? " " : cfws(r)) + "<" + route(r) + spec + ">" + cfws(r);
-      }
+    int form = r.nextInt(4);
+    if (form == 0) {
+      want.add(new Expected(a, ""));
+      return cfws(r) + spec + cfws(r);
     }
+    if (form == 1) {
+      want.add(new Expected(a, ""));
+      return cfws(r) + "<" + cfws(r) + route(r) + spec + cfws(r) + ">" + cfws(r);
+    }
+    StringBuilder name = new StringBuilder();
+    String phrase = phrase(r, name);
+    want.add(new Expected(a, name.toString()));
+    return phrase + (r.nextBoolean() ? " " : cfws(r)) + "<" + route(r) + spec + ">" + cfws(r);
   }
 
   /** A local part as written; {@code semantic} gets the text it stands for. */

@@ -291,9 +291,7 @@ class RouteConditionsTest {
     Route r = Route.parse(routeText, Path.of("/etc/masq/r.route"), false);
     List<Header> hs = new ArrayList<>();
     if (header != null) {
-      for (String line : header.split("(?<=\n)")) {
-        hs.add(new Header(line.substring(0, line.indexOf(':')), line));
-      }
+      header.lines().forEach(l -> hs.add(new Header(l.substring(0, l.indexOf(':')), l + "\n")));
     }
     Address to = rcpt == null ? null : AddressParser.parseEnvelope(rcpt);
     RouteDecision d = r.admits(AddressParser.parseEnvelope(sender), hs, to, "home.lan");

@@ -163,4 +163,75 @@ class AddressParserTest {
     assertFalse(ms.isEmpty());
     assertTrue(ms2 < 2_000, ms2 + " ms");
   }
+
+  @Test
+  void eachFaultIsNamedAndUnreadableElementsKeepTheirText() {
+    String[][] table = {
+      {"a@x b@y", "a@x b@y", "two addresses without ',' between them"},
+      {"Display Name Only", "Display Name Only", "words without '.' between them"},
+      {"ok@x, <john@lan extra>", "<john@lan extra>", "text inside <...>"},
+      {"<a b>", "<a b>", "words without '.' between them"},
+      {"@x", "@x", "unexpected '@'"},
+      {"a@", "a@", "empty domain"},
+      {"a@b..c", "a@b..c", "bad domain"},
+      {"a@b@c", "a@b@c", "two addresses without ',' between them"},
+      {"<a@b@c>", "<a@b@c>", "text inside <...>"},
+      {"<@a,b@c>", "<@a,b@c>", "bad route in <...>"},
+      {"Bob <", "Bob <", "nothing after '<'"},
+      {"Bob <bob@y", "bob@y", "unclosed '<'"},
+      {"<a@x> <b@y>", "a@x", "missing ',' before the next address"},
+      {"<a@x> Joe", "a@x", "text after '>'"},
+      {"a@x>", "a@x", "stray '>'"},
+      {"joe@x (Joe", "joe@x", "unclosed '('"},
+      {"\"Joe <joe@x>", "joe@x", "unclosed '\"'"},
+      {"John Smith john@x", "john@x", "text around the address"},
+      {"Joe a@[192.0.2.1]", "a@[192.0.2.1]", "text around the address"},
+      {"a@[192.0.2.1", "a@[192.0.2.1", "unclosed '['"},
+    };
+    for (String[] row : table) {
+      Mailbox m = AddressParser.parseList(row[0]).stream().reduce((a, b) -> b).orElseThrow();
+      if (row[0].startsWith("<a@x> <b@y>")) {
+        m = AddressParser.parseList(row[0]).get(0);
+      }
+      assertEquals(row[1], m.text(), row[0]);
+      assertEquals(row[2], m.problem(), row[0]);
+    }
+    assertEquals(
+        "missing ',' before this address", AddressParser.parseList("<a@x> <b@y>").get(1).problem());
+  }
+
+  @Test
+  void bareMeansTheAddrSpecAlone() {
+    assertTrue(AddressParser.parseList("a@x").get(0).bare());
+    assertTrue(AddressParser.parseList("g: a@x;").get(0).bare());
+    for (String v : List.of("a@x (c)", "(c) a@x", "<a@x>", "John Smith john@x", "a@x>")) {
+      assertFalse(AddressParser.parseList(v).get(0).bare(), v);
+    }
+  }
+
+  @Test
+  void localPartsAreQuotedOnlyWhenTheyMustBe() {
+    String[][] table = {
+      {"\"a\\\\\"@x", "\"a\\\\\"@x"},
+      {"\"a..b\"@x", "\"a..b\"@x"},
+      {"\".a\"@x", "\".a\"@x"},
+      {"\"a.\"@x", "\"a.\"@x"},
+      {"\"a\".b@x", "a.b@x"},
+      {"\"a\\b\"@x", "ab@x"},
+      {"a . b@x", "a.b@x"},
+      {"\"a\r\n b\"@x", "\"a b\"@x"},
+    };
+    for (String[] row : table) {
+      assertEquals(row[1], AddressParser.parseList(row[0]).get(0).address().toString(), row[0]);
+    }
+  }
+
+  @Test
+  void anAddressOf256CharactersIsReadOneMoreIsNot() {
+    String local = "x".repeat(254);
+    assertEquals(new Address(local, "y"), AddressParser.parseList(local + "@y").get(0).address());
+    assertNull(AddressParser.parseList(local + "x@y").get(0).address());
+    assertEquals(
+        "longer than 256 characters", AddressParser.parseList(local + "x@y").get(0).problem());
+  }
 }

@@ -73,16 +73,8 @@ public final class Submission {
       addUnique(rcpts, seen, a);
     }
     if (req.recipientsFromHeaders()) {
-      List<String> bad = new ArrayList<>();
-      for (Address a : Acceptance.headerRecipients(headers, cfg.hostName(), bad)) {
+      for (Address a : Acceptance.headerRecipients(headers, cfg.hostName())) {
         addUnique(rcpts, seen, a);
-      }
-      if (!bad.isEmpty()) {
-        throw new MasqException(
-            Exit.DATAERR,
-            "invalid address in To:/Cc:/Bcc: header: '"
-                + masq.address.AddressException.printable(bad.get(0))
-                + "'");
       }
     }
     if (rcpts.isEmpty()) {

@@ -3,12 +3,30 @@ package masq.address;
 import masq.Exit;
 import masq.MasqException;
 
-/** An address that does not parse; the message names the address and the reason. */
+/** An address that does not parse (exit 65); the message names the address and the reason. */
 public final class AddressException extends MasqException {
   private static final long serialVersionUID = 1L;
 
   public AddressException(String address, String reason) {
-    super(Exit.DATAERR, "invalid address '" + printable(address) + "': " + reason);
+    this("invalid address '" + printable(address) + "': " + reason);
+  }
+
+  private AddressException(String message) {
+    super(Exit.DATAERR, message);
+  }
+
+  /**
+   * An element of header {@code header}'s address list that cannot be read ({@code m} without an
+   * address, or the null address where a mailbox is needed).
+   */
+  public static AddressException unreadable(String header, Mailbox m) {
+    return new AddressException(
+        "unreadable address in "
+            + header
+            + ": header: '"
+            + printable(m.address() == null ? m.text().strip() : "<>")
+            + "'"
+            + (m.problem() == null ? "" : " (" + m.problem() + ")"));
   }
 
   /** The text with control characters shown as \r, \n, \xNN, so an error stays on one line. */

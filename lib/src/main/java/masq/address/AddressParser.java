@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses addresses: envelope addresses (command line, SMTP, spool) strictly, and RFC 5322 address
- * lists (To:, Cc:, From: ...) tolerantly, keeping where each addr-spec stands so that rewriting can
- * replace it and leave everything else byte for byte.
+ * Parses addresses: envelope addresses (-f, SMTP, spool) strictly, and RFC 5322 address lists
+ * (recipient arguments, -t, route conditions, rewriting) with the one reader {@link ListReader},
+ * which keeps where each addr-spec stands so that rewriting can replace it and leave everything
+ * else byte for byte.
  */
 public final class AddressParser {
   /** RFC 5321 limits a path to 256 octets; masq refuses longer envelope addresses. */
@@ -93,11 +94,7 @@ public final class AddressParser {
       throw new AddressException(original, "empty domain");
     }
     if (domain.startsWith("[")) {
-      if (!domain.endsWith("]")
-          || domain.indexOf('[', 1) >= 0
-          || domain.indexOf(']') != domain.length() - 1
-          || domain.contains(" ")
-          || domain.contains("\\")) {
+      if (!isLiteral(domain)) {
         throw new AddressException(original, "bad address literal");
       }
     } else if (!isDomain(domain)) {
@@ -123,7 +120,18 @@ public final class AddressParser {
     return true;
   }
 
-  private static boolean isDomain(String d) {
+  /** An address literal: {@code [...]} with no bracket, space or backslash inside. */
+  static boolean isLiteral(String d) {
+    return d.startsWith("[")
+        && d.endsWith("]")
+        && d.indexOf('[', 1) < 0
+        && d.indexOf(']') == d.length() - 1
+        && d.indexOf(' ') < 0
+        && d.indexOf('\\') < 0;
+  }
+
+  /** A host name as RFC 5321 wants it (letters, digits, '-', '.', '_', 8-bit for IDNs). */
+  static boolean isDomain(String d) {
     if (d.startsWith(".") || d.endsWith(".") && d.length() == 1 || d.contains("..")) {
       return false;
     }
@@ -145,115 +153,39 @@ public final class AddressParser {
   }
 
   /**
-   * Splits an RFC 5322 address-list header value into its mailboxes. Group names and display names
-   * are skipped, comments ignored; an element that does not parse is returned with a null address,
-   * so the caller can report it and leave it alone. Never throws.
+   * Reads an RFC 5322 address-list header value (or an argument) into its mailboxes, keeping where
+   * each addr-spec stands in {@code value}. Group names and display names are skipped, comments
+   * ignored. Never throws: an element that cannot be read comes back with a null address, one read
+   * around a fault with its {@link Mailbox#problem} (see {@link ListReader}). Control characters in
+   * display names and comments are tolerated; in an address they make it unreadable.
    */
   public static List<Mailbox> parseList(String value) {
-    List<Mailbox> out = new ArrayList<>();
-    int n = value.length();
-    int i = 0;
-    // state of the current element
-    int angleStart = -1;
-    int angleEnd = -1;
-    int bareStart = -1;
-    int bareEnd = -1;
-    boolean bareBroken = false;
-    while (i <= n) {
-      char c = i < n ? value.charAt(i) : ',';
-      if (c == '"') {
-        int j = i + 1;
-        while (j < n && value.charAt(j) != '"') {
-          if (value.charAt(j) == '\\') {
-            j++;
-          }
-          j++;
-        }
-        // a quoted string belongs to a bare addr-spec (quoted local part) or a display name
-        if (bareStart < 0) {
-          bareStart = i;
-        } else if (bareEnd != i) {
-          bareBroken = true;
-        }
-        bareEnd = Math.min(j + 1, n);
-        i = j + 1;
-        continue;
-      }
-      if (c == '(') {
-        int depth = 1;
-        int j = i + 1;
-        while (j < n && depth > 0) {
-          char d = value.charAt(j);
-          if (d == '\\') {
-            j++;
-          } else if (d == '(') {
-            depth++;
-          } else if (d == ')') {
-            depth--;
-          }
-          j++;
-        }
-        i = j;
-        continue;
-      }
-      if (c == '<') {
-        int j = value.indexOf('>', i + 1);
-        if (j < 0) {
-          j = n;
-        }
-        angleStart = i + 1;
-        angleEnd = j;
-        i = j + 1;
-        continue;
-      }
-      if (c == ':' && angleStart < 0) {
-        // group name (or an obsolete route): what came before is not an address
-        bareStart = -1;
-        bareEnd = -1;
-        bareBroken = false;
-        i++;
-        continue;
-      }
-      if (c == ',' || c == ';') {
-        if (angleStart >= 0) {
-          out.add(element(value, angleStart, angleEnd, true));
-        } else if (bareStart >= 0) {
-          Mailbox m = element(value, bareStart, bareEnd, false);
-          out.add(bareBroken ? new Mailbox(m.text(), null, m.start(), m.end(), false) : m);
-        }
-        angleStart = angleEnd = bareStart = bareEnd = -1;
-        bareBroken = false;
-        i++;
-        continue;
-      }
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        i++;
-        continue;
-      }
-      if (bareStart < 0) {
-        bareStart = i;
-      } else if (bareEnd != i) {
-        bareBroken = true; // words separated by space: a display name without <...>
-      }
-      bareEnd = i + 1;
-      i++;
-    }
-    return out;
+    return ListReader.read(value);
   }
 
-  private static Mailbox element(String value, int start, int end, boolean angle) {
-    String text = value.substring(start, end);
-    Address a;
-    try {
-      String t = text.strip();
-      if (angle && t.startsWith("@")) {
-        int colon = t.indexOf(':');
-        t = colon < 0 ? "" : t.substring(colon + 1);
+  /**
+   * Reads one recipient argument of a command line: one address or several, separated by commas,
+   * each optionally as {@code Name <addr>} (what mail clients pass). Stricter than a header: a
+   * control character anywhere, an element that cannot be read or was read only around a fault, and
+   * {@code <>} are refused. Empty elements are skipped.
+   */
+  public static List<Address> parseArgument(String arg) throws AddressException {
+    for (int i = 0; i < arg.length(); i++) {
+      char c = arg.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        throw new AddressException(arg, "control character in address");
       }
-      a = t.isEmpty() ? (angle ? Address.NULL : null) : parseAddrSpec(t, t);
-    } catch (AddressException e) {
-      a = null;
     }
-    return new Mailbox(text, a, start, end, angle);
+    List<Address> out = new ArrayList<>();
+    for (Mailbox m : ListReader.read(arg)) {
+      if (m.address() == null || m.problem() != null) {
+        throw new AddressException(arg, m.problem() == null ? "unreadable" : m.problem());
+      }
+      if (m.address().isNull()) {
+        throw new AddressException(arg, "empty recipient");
+      }
+      out.add(m.address());
+    }
+    return out;
   }
 }

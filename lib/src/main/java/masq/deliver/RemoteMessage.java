@@ -104,9 +104,22 @@ final class RemoteMessage {
 
   /**
    * This message as it leaves over {@code route}, or null when the route has none of its
-   * recipients.
+   * recipients, or when the route's rewriting cannot read a header that may hold a local address:
+   * then the recipients it admits are deferred over this route (a log line names the route and the
+   * header, the results go to {@code writer}) rather than the local address leaking out.
    */
-  synchronized OutgoingMessage offer(Route route, Rewriter rewriter) {
+  OutgoingMessage offer(Route route, Rewriter rewriter, SpoolRecorder writer) {
+    Offered o = prepare(route, rewriter);
+    if (o.recorded()) {
+      writer.add(this); // outside this message's lock: the recorder thread takes it to persist
+    }
+    return o.message();
+  }
+
+  /** What {@link #prepare} made: the message to send, or results recorded instead. */
+  private record Offered(OutgoingMessage message, boolean recorded) {}
+
+  private synchronized Offered prepare(Route route, Rewriter rewriter) {
     List<Address> to = new ArrayList<>();
     for (Map.Entry<Integer, Address> e : remote.entrySet()) {
       int i = e.getKey();
@@ -126,11 +139,27 @@ final class RemoteMessage {
       }
     }
     if (to.isEmpty()) {
-      return null;
+      return new Offered(null, false);
     }
     Rewritten rw = rewriter.rewrite(headers, sender.isNull() ? null : sender);
     for (String w : rw.warnings()) {
       cx.log().write(stored.id() + " " + route.tag() + ": " + w);
+    }
+    if (!rw.unreadable().isEmpty()) {
+      String why =
+          "not sent: unreadable address in "
+              + rw.unreadable().get(0)
+              + " that route "
+              + route.name()
+              + " would rewrite";
+      cx.log().write(stored.id() + " route " + route.name() + ": deferred: " + why);
+      List<RecipientResult> deferred = new ArrayList<>();
+      for (Address a : to) {
+        deferred.add(
+            new RecipientResult(
+                stored.id(), a, masq.deliver.remote.Outcome.DEFERRED, "(rewriting)", why));
+      }
+      return new Offered(null, record(route, deferred));
     }
     long size = stored.size();
     if (rw.headers() != headers) {
@@ -138,16 +167,18 @@ final class RemoteMessage {
         size += rw.headers().get(i).raw().length() - headers.get(i).raw().length();
       }
     }
-    return new OutgoingMessage(
-        stored.id(),
-        rw.returnPath() == null ? Address.NULL : rw.returnPath(),
-        to,
-        rw.headers(),
-        () -> lock.openMessage(bodyStart),
-        true,
-        size,
-        stored.clientAddress(),
-        stored.ident());
+    return new Offered(
+        new OutgoingMessage(
+            stored.id(),
+            rw.returnPath() == null ? Address.NULL : rw.returnPath(),
+            to,
+            rw.headers(),
+            () -> lock.openMessage(bodyStart),
+            true,
+            size,
+            stored.clientAddress(),
+            stored.ident()),
+        false);
   }
 
   /**

@@ -376,7 +376,7 @@ final class RemoteRun {
     int[] offered = {0};
     Iterator<OutgoingMessage> out =
         candidates
-            .map(m -> m.offer(route, rewriter))
+            .map(m -> m.offer(route, rewriter, writer))
             .filter(Objects::nonNull)
             .peek(o -> offered[0]++)
             .iterator();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import masq.Version;
 import masq.address.Address;
+import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.address.Mailbox;
 
@@ -34,18 +35,21 @@ public final class Acceptance {
       Instant received,
       ZoneId zone) {}
 
-  /** Recipients named in To:, Cc: and Bcc: (for -t), qualified with {@code host}. */
-  public static List<Address> headerRecipients(
-      List<Header> headers, String host, List<String> bad) {
+  /**
+   * Recipients named in To:, Cc: and Bcc: (for -t), qualified with {@code host}. An address read
+   * around a fault (an unclosed {@code <} or quote...) counts; an element that cannot be read, or
+   * {@code <>}, refuses the message (exit 65), naming the header, so that no recipient is lost.
+   */
+  public static List<Address> headerRecipients(List<Header> headers, String host)
+      throws AddressException {
     List<Address> out = new ArrayList<>();
     for (Header h : headers) {
       if (h.is("To") || h.is("Cc") || h.is("Bcc")) {
         for (Mailbox m : AddressParser.parseList(h.value())) {
           if (m.address() == null || m.address().isNull()) {
-            bad.add(m.text().strip());
-          } else {
-            out.add(m.address().qualify(host));
+            throw AddressException.unreadable(h.name(), m);
           }
+          out.add(m.address().qualify(host));
         }
       }
     }

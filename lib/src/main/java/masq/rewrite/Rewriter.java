@@ -26,8 +26,13 @@ import masq.route.Route;
  * only the addr-spec of a matching element changes: a bare address gets the whole replacement,
  * display name included; an address in angle brackets or with a comment keeps its own display name
  * and comments; {@code *@domain} changes only the domain. Everything else in the value (other
- * elements, separators, comments, folding, 8-bit text) stays byte for byte. An element that does
- * not parse is left as it is, with a warning.
+ * elements, separators, comments, folding, 8-bit text) stays byte for byte.
+ *
+ * <p>Addresses the parser reads around a fault (an unclosed quote or bracket, see {@link
+ * AddressParser#parseList}) are rewritten like the others, with a warning. An element it cannot
+ * read is left as it is: with a warning when it names no local domain, but as {@link
+ * Rewritten#unreadable} when it might hold an address that should have been rewritten, so that the
+ * caller sends nothing (masq-deliver defers, masq-rewrite fails) rather than leak it.
  */
 public final class Rewriter {
   private final Route route;
@@ -41,6 +46,7 @@ public final class Rewriter {
   /** Rewrites {@code headers} and {@code returnPath} (null when there is none) for the route. */
   public Rewritten rewrite(List<Header> headers, Address returnPath) {
     List<String> warnings = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     List<Header> out = headers;
     for (int i = 0; i < headers.size(); i++) {
       Header h = headers.get(i);
@@ -48,7 +54,7 @@ public final class Rewriter {
       if (t == null || (route.rules(t).isEmpty() && route.outgoingRules().isEmpty())) {
         continue;
       }
-      Header n = rewriteHeader(h, t, warnings);
+      Header n = rewriteHeader(h, t, warnings, unreadable);
       if (n != h) {
         if (out == headers) {
           out = new ArrayList<>(headers);
@@ -59,7 +65,8 @@ public final class Rewriter {
     return new Rewritten(
         out == headers ? headers : List.copyOf(out),
         returnPath == null ? null : returnPath(returnPath),
-        List.copyOf(warnings));
+        List.copyOf(warnings),
+        List.copyOf(unreadable));
   }
 
   /** The return path over this route: a local one whose local part matches a rule is replaced. */
@@ -80,7 +87,7 @@ public final class Rewriter {
   }
 
   /** The header with its matching addresses replaced, or {@code h} itself when none matched. */
-  Header rewriteHeader(Header h, MapTarget t, List<String> warnings) {
+  Header rewriteHeader(Header h, MapTarget t, List<String> warnings, List<String> unreadable) {
     String raw = h.raw();
     int base = raw.indexOf(':') + 1;
     String value = raw.substring(base);
@@ -89,11 +96,12 @@ public final class Rewriter {
     for (Mailbox m : AddressParser.parseList(value)) {
       Address a = m.address();
       if (a == null) {
-        warnings.add(
-            h.name()
-                + ": cannot parse '"
-                + AddressException.printable(utf8(m.text()).strip())
-                + "'; left as it is");
+        String text = AddressException.printable(utf8(m.text()).strip());
+        if (mayHoldLocal(m.text())) {
+          unreadable.add(h.name() + ": header: '" + text + "' (" + m.problem() + ")");
+        } else {
+          warnings.add(h.name() + ": cannot parse '" + text + "'; left as it is");
+        }
         continue;
       }
       Address u = new Address(utf8(a.localPart()), a.domain() == null ? null : utf8(a.domain()));
@@ -104,28 +112,28 @@ public final class Rewriter {
       if (r == null) {
         continue;
       }
-      // the addr-spec without white space around it (inside angle brackets there may be some)
-      int s = m.start();
-      int e = m.end();
-      while (s < e && isSpace(value.charAt(s))) {
-        s++;
-      }
-      while (e > s && isSpace(value.charAt(e - 1))) {
-        e--;
-      }
       String replacement;
       if (r.domainOnly()) {
         replacement = a.localPart() + "@" + bytes(r.address().domain());
-      } else if (m.angle() || hasComment(value, m)) {
-        replacement = bytes(r.address().toString());
-      } else {
+      } else if (m.bare()) {
         replacement = bytes(r.text());
+      } else {
+        replacement = bytes(r.address().toString());
+      }
+      if (m.recovered()) {
+        warnings.add(
+            h.name()
+                + ": read <"
+                + utf8(a.toString())
+                + "> in spite of "
+                + m.problem()
+                + "; rewritten");
       }
       if (sb == null) {
         sb = new StringBuilder(raw.length() + 64).append(raw, 0, base);
       }
-      sb.append(value, copied, s).append(replacement);
-      copied = e;
+      sb.append(value, copied, m.start()).append(replacement);
+      copied = m.end();
     }
     if (sb == null) {
       return h;
@@ -134,29 +142,40 @@ public final class Rewriter {
     return new Header(h.name(), sb.toString());
   }
 
-  private static boolean isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-  }
-
   /**
-   * True when the list element around the bare address {@code m} holds a comment (then, as in
-   * masqmail, only the addr-spec is replaced). The element runs from the separator before it to the
-   * one after it.
+   * Might the unreadable list element {@code text} hold an address this host would rewrite? Yes
+   * when a domain after one of its {@code @} is in {@code local_hosts} (or cannot be told). Words
+   * without {@code @} are no address (an unqualified one, a single word, is always readable).
    */
-  static boolean hasComment(String value, Mailbox m) {
-    int from = m.start();
-    while (from > 0 && ",;:".indexOf(value.charAt(from - 1)) < 0) {
-      from--;
-    }
-    int to = m.end();
-    while (to < value.length() && ",;".indexOf(value.charAt(to)) < 0) {
-      if (value.charAt(to) == '(' || value.charAt(to) == ')') {
+  private boolean mayHoldLocal(String text) {
+    for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+      int s = at + 1;
+      while (s < text.length() && isSpace(text.charAt(s))) {
+        s++;
+      }
+      int e = s;
+      while (e < text.length() && isDomainChar(text.charAt(e))) {
+        e++;
+      }
+      if (e == s || local.isLocalDomain(text.substring(s, e))) {
         return true;
       }
-      to++;
     }
-    String before = value.substring(from, m.start());
-    return before.indexOf('(') >= 0 || before.indexOf(')') >= 0;
+    return false;
+  }
+
+  private static boolean isDomainChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c >= 0x80;
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
 
   /** Header text (one char per byte) as the UTF-8 text it encodes. */

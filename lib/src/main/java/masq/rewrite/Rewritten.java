@@ -10,5 +10,10 @@ import masq.message.Header;
  *
  * @param returnPath the return path for MAIL FROM (never with a display name)
  * @param warnings one line each: addresses that could not be parsed and were left as they were
+ *     (they name no local domain), or that were read in spite of a fault and rewritten
+ * @param unreadable one line each ({@code From: header: 'text' (why)}): elements of a header the
+ *     route rewrites that cannot be read and might hold a local address; when there is one, the
+ *     message must not leave over this route as it is
  */
-public record Rewritten(List<Header> headers, Address returnPath, List<String> warnings) {}
+public record Rewritten(
+    List<Header> headers, Address returnPath, List<String> warnings, List<String> unreadable) {}

@@ -44,16 +44,22 @@ public record MapRule(
     }
     List<Mailbox> boxes = AddressParser.parseList(repl);
     Mailbox m = boxes.size() == 1 ? boxes.get(0) : null;
+    // one mailbox and nothing else: no group around it, no text after it, no fault recovered
     boolean whole =
-        m != null && (m.angle() ? repl.endsWith(">") : m.start() == 0 && m.end() == repl.length());
-    if (m == null || m.address() == null || m.address().isNull() || !whole) {
+        m != null
+            && m.problem() == null
+            && (m.angle()
+                ? (m.nameStart() < 0 ? repl.startsWith("<") : m.nameStart() == 0)
+                    && repl.endsWith(">")
+                : m.bare() && m.start() == 0 && m.end() == repl.length());
+    if (!whole || m.address().isNull()) {
       throw bad(where, option, item, "replacement is not one address");
     }
     Address a = m.address();
     if (a.domain() == null) {
       throw bad(where, option, item, "replacement lacks a domain");
     }
-    String display = m.angle() ? repl.substring(0, m.start() - 1).strip() : "";
+    String display = m.nameStart() < 0 ? "" : repl.substring(m.nameStart(), m.nameEnd());
     return new MapRule(pattern, repl, a, display, where);
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import masq.MasqException;
 import masq.address.Address;
+import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.address.Mailbox;
 import masq.config.ConfigSyntax;
@@ -363,9 +364,10 @@ public final class Route {
    * May a message with return path {@code sender} and header section {@code headers} go over this
    * route, and (when {@code recipient} is not null) may it go there to {@code recipient}? Refusals
    * name the rule. The sender: a match in denied_senders refuses; when allowed_senders is set, the
-   * sender must match it. The From: header (only when a from_hdrs list is set): the first one, as
-   * one address qualified with {@code hostName}, the same logic; a From: that does not parse
-   * refuses, none at all allows. The recipient: likewise with the recipient lists.
+   * sender must match it. The From: header (only when a from_hdrs list is set): every address of
+   * every From:, qualified with {@code hostName}, the same logic, each must pass; a From: with an
+   * element that cannot be read (or no address at all) refuses, no From: allows. The recipient:
+   * likewise with the recipient lists.
    */
   public RouteDecision admits(
       Address sender, List<Header> headers, Address recipient, String hostName) {
@@ -374,24 +376,33 @@ public final class Route {
       return d;
     }
     if (!allowedFromHdrs.isEmpty() || !deniedFromHdrs.isEmpty()) {
-      Header from = null;
       for (Header h : headers) {
-        if (h.is("From")) {
-          from = h;
-          break;
+        if (!h.is("From")) {
+          continue;
         }
-      }
-      if (from != null) {
-        List<Mailbox> boxes = AddressParser.parseList(from.value());
-        Address a = boxes.isEmpty() ? null : boxes.get(0).address();
-        if (a == null) {
-          return RouteDecision.refused("route " + name + ": the From: header does not parse");
+        List<Mailbox> boxes = AddressParser.parseList(h.value());
+        if (boxes.isEmpty()) {
+          return RouteDecision.refused("route " + name + ": the From: header holds no address");
         }
-        d =
-            check(
-                "From: address", a.qualify(hostName), allowedFromHdrs, deniedFromHdrs, "from_hdrs");
-        if (!d.allowed()) {
-          return d;
+        for (Mailbox m : boxes) {
+          if (m.address() == null) {
+            return RouteDecision.refused(
+                "route "
+                    + name
+                    + ": unreadable address in the From: header: '"
+                    + AddressException.printable(m.text().strip())
+                    + "'");
+          }
+          d =
+              check(
+                  "From: address",
+                  m.address().qualify(hostName),
+                  allowedFromHdrs,
+                  deniedFromHdrs,
+                  "from_hdrs");
+          if (!d.allowed()) {
+            return d;
+          }
         }
       }
     }

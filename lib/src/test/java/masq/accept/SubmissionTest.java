@@ -100,17 +100,31 @@ class SubmissionTest {
       assertEquals(
           List.of("a@b", "c@pc.lan", "A@B", "hidden@x"),
           e.recipients().stream().map(r -> r.address()).toList());
+      // a stray '>' is left out: the address is still found, and nothing else is
+      Envelope stray =
+          Submission.accept(
+              new ByteArrayInputStream(
+                  "To: a@b>\r\nRCPT TO:<x@y>\n\nhi\n".getBytes(StandardCharsets.UTF_8)),
+              request(List.of(), true),
+              config(""),
+              spool,
+              log);
+      assertEquals(List.of("a@b"), stray.recipients().stream().map(r -> r.address()).toList());
       MasqException bad =
           assertThrows(
               MasqException.class,
               () ->
                   Submission.accept(
-                      new ByteArrayInputStream("To: a@b>\r\nRCPT TO:<x@y>\n\nhi\n".getBytes()),
+                      new ByteArrayInputStream(
+                          "To: a@b c@d\n\nhi\n".getBytes(StandardCharsets.UTF_8)),
                       request(List.of(), true),
                       config(""),
                       spool,
                       log));
       assertEquals(Exit.DATAERR, bad.exitCode());
+      assertEquals(
+          "unreadable address in To: header: 'a@b c@d' (two addresses without ',' between them)",
+          bad.getMessage());
       MasqException none =
           assertThrows(
               MasqException.class,
@@ -133,7 +147,7 @@ class SubmissionTest {
                       spool,
                       log));
       assertEquals(Exit.DATAERR, big.exitCode());
-      assertEquals(1, spool.ids().size());
+      assertEquals(2, spool.ids().size(), "the two accepted, none of the refused");
       assertTrue(
           Files.readString(fs.getPath("/log/masq.log")).contains(e.id() + " <= joe@pc.lan size="));
     }

@@ -2,13 +2,18 @@ package masq.address;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.Stream;
 import masq.Exit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AddressParserTest {
   @Test
@@ -92,5 +97,141 @@ class AddressParserTest {
     assertFalse(Glob.matches("a\\*", "ab", false));
     assertTrue(Glob.matches("*a*b*", "xxaxxbxx", false));
     assertFalse(Glob.matches("a*b", "ab c", false));
+  }
+
+  static Stream<Arguments> corpus() {
+    return AddressCorpus.CASES.stream().map(c -> Arguments.of(c.id(), c.value(), c.expected()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpus")
+  void readsTheCorpus(String id, String value, String expected) {
+    List<Mailbox> ms = AddressParser.parseList(value);
+    assertEquals(expected, AddressCorpus.render(ms), id);
+    for (Mailbox m : ms) {
+      if (m.address() == null) {
+        assertNotNull(m.problem(), id);
+        continue;
+      }
+      if (m.address().isNull()) {
+        continue;
+      }
+      // the addr-spec's place in the value reads back as the same address: rewriting relies on it
+      List<Mailbox> again = AddressParser.parseList(m.text());
+      assertEquals(1, again.size(), id + ": " + m.text());
+      assertEquals(m.address(), again.get(0).address(), id + ": " + m.text());
+      assertEquals(m.recovered(), m.problem() != null, id);
+    }
+  }
+
+  @Test
+  void recipientArgumentsAreAddressListsAndRefuseControlCharacters() throws Exception {
+    assertEquals(List.of(new Address("c", "d")), AddressParser.parseArgument("\"a, b\" <c@d>"));
+    assertEquals(
+        List.of(new Address("a", "x"), new Address("b", "y")),
+        AddressParser.parseArgument("a@x, b@y"));
+    assertEquals(List.of(new Address("bob", null)), AddressParser.parseArgument("Bob Smith <bob>"));
+    assertEquals(List.of(), AddressParser.parseArgument(" , "));
+    for (String bad :
+        List.of(
+            "Evil\r\nBcc: x <a@b>",
+            "Evil\nName <a@b>",
+            "Ev\u0001il <a@b>",
+            "Tab\tName <a@b>",
+            "a@b\u007f",
+            "Bob <bob@y.example",
+            "\"John <john@lan>",
+            "a@x b@y",
+            "John Smith john@x",
+            "<>",
+            "a@x, <>")) {
+      AddressException e =
+          assertThrows(AddressException.class, () -> AddressParser.parseArgument(bad), bad);
+      assertEquals(Exit.DATAERR, e.exitCode());
+      assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("invalid address '"), e.getMessage());
+    }
+  }
+
+  @Test
+  void manyUnclosedOpenersStayLinear() {
+    // each unclosed '(' or '"' would be searched to the end: bounded, so this stays fast
+    String v = "(".repeat(200_000) + "a@x, " + "\"\\".repeat(100_000);
+    long t0 = System.nanoTime();
+    List<Mailbox> ms = AddressParser.parseList(v);
+    long ms2 = (System.nanoTime() - t0) / 1_000_000;
+    assertFalse(ms.isEmpty());
+    assertTrue(ms2 < 2_000, ms2 + " ms");
+  }
+
+  @Test
+  void eachFaultIsNamedAndUnreadableElementsKeepTheirText() {
+    String[][] table = {
+      {"a@x b@y", "a@x b@y", "two addresses without ',' between them"},
+      {"Display Name Only", "Display Name Only", "words without '.' between them"},
+      {"ok@x, <john@lan extra>", "<john@lan extra>", "text inside <...>"},
+      {"<a b>", "<a b>", "words without '.' between them"},
+      {"@x", "@x", "unexpected '@'"},
+      {"a@", "a@", "empty domain"},
+      {"a@b..c", "a@b..c", "bad domain"},
+      {"a@b@c", "a@b@c", "two addresses without ',' between them"},
+      {"<a@b@c>", "<a@b@c>", "text inside <...>"},
+      {"<@a,b@c>", "<@a,b@c>", "bad route in <...>"},
+      {"Bob <", "Bob <", "nothing after '<'"},
+      {"Bob <bob@y", "bob@y", "unclosed '<'"},
+      {"<a@x> <b@y>", "a@x", "missing ',' before the next address"},
+      {"<a@x> Joe", "a@x", "text after '>'"},
+      {"a@x>", "a@x", "stray '>'"},
+      {"joe@x (Joe", "joe@x", "unclosed '('"},
+      {"\"Joe <joe@x>", "joe@x", "unclosed '\"'"},
+      {"John Smith john@x", "john@x", "text around the address"},
+      {"Joe a@[192.0.2.1]", "a@[192.0.2.1]", "text around the address"},
+      {"a@[192.0.2.1", "a@[192.0.2.1", "unclosed '['"},
+    };
+    for (String[] row : table) {
+      Mailbox m = AddressParser.parseList(row[0]).stream().reduce((a, b) -> b).orElseThrow();
+      if (row[0].startsWith("<a@x> <b@y>")) {
+        m = AddressParser.parseList(row[0]).get(0);
+      }
+      assertEquals(row[1], m.text(), row[0]);
+      assertEquals(row[2], m.problem(), row[0]);
+    }
+    assertEquals(
+        "missing ',' before this address", AddressParser.parseList("<a@x> <b@y>").get(1).problem());
+  }
+
+  @Test
+  void bareMeansTheAddrSpecAlone() {
+    assertTrue(AddressParser.parseList("a@x").get(0).bare());
+    assertTrue(AddressParser.parseList("g: a@x;").get(0).bare());
+    for (String v : List.of("a@x (c)", "(c) a@x", "<a@x>", "John Smith john@x", "a@x>")) {
+      assertFalse(AddressParser.parseList(v).get(0).bare(), v);
+    }
+  }
+
+  @Test
+  void localPartsAreQuotedOnlyWhenTheyMustBe() {
+    String[][] table = {
+      {"\"a\\\\\"@x", "\"a\\\\\"@x"},
+      {"\"a..b\"@x", "\"a..b\"@x"},
+      {"\".a\"@x", "\".a\"@x"},
+      {"\"a.\"@x", "\"a.\"@x"},
+      {"\"a\".b@x", "a.b@x"},
+      {"\"a\\b\"@x", "ab@x"},
+      {"a . b@x", "a.b@x"},
+      {"\"a\r\n b\"@x", "\"a b\"@x"},
+    };
+    for (String[] row : table) {
+      assertEquals(row[1], AddressParser.parseList(row[0]).get(0).address().toString(), row[0]);
+    }
+  }
+
+  @Test
+  void anAddressOf256CharactersIsReadOneMoreIsNot() {
+    String local = "x".repeat(254);
+    assertEquals(new Address(local, "y"), AddressParser.parseList(local + "@y").get(0).address());
+    assertNull(AddressParser.parseList(local + "x@y").get(0).address());
+    assertEquals(
+        "longer than 256 characters", AddressParser.parseList(local + "x@y").get(0).problem());
   }
 }

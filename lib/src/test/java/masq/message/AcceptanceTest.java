@@ -2,15 +2,17 @@ package masq.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
+import masq.Exit;
 import masq.address.Address;
+import masq.address.AddressException;
 import org.junit.jupiter.api.Test;
 
 class AcceptanceTest {
@@ -96,16 +98,30 @@ class AcceptanceTest {
 
   @Test
   void headerRecipientsComeFromToCcAndBcc() throws Exception {
-    List<String> bad = new ArrayList<>();
     List<Address> rs =
         Acceptance.headerRecipients(
             headers("To: a@x, \"B\" <b>\nCc: c@y\nBcc: d@z\nFrom: not@me\nX-To: no@no\n\n"),
-            "pc.lan",
-            bad);
+            "pc.lan");
     assertEquals(
         List.of("a@x", "b@pc.lan", "c@y", "d@z"), rs.stream().map(Address::toString).toList());
-    assertTrue(bad.isEmpty());
-    Acceptance.headerRecipients(headers("To: Just A Name\n\n"), "pc.lan", bad);
-    assertEquals(List.of("Just A Name"), bad);
+  }
+
+  @Test
+  void headerRecipientsRecoverAnUnclosedBracketAndRefuseWhatCannotBeRead() throws Exception {
+    List<Address> rs =
+        Acceptance.headerRecipients(headers("To: a@x.example, Bob <bob@y.example\n\n"), "pc.lan");
+    assertEquals(
+        List.of("a@x.example", "bob@y.example"), rs.stream().map(Address::toString).toList());
+    AddressException e =
+        assertThrows(
+            AddressException.class,
+            () -> Acceptance.headerRecipients(headers("To: ok@x\ncc: Just A Name\n\n"), "pc.lan"));
+    assertEquals(Exit.DATAERR, e.exitCode());
+    assertTrue(
+        e.getMessage().startsWith("unreadable address in cc: header: 'Just A Name'"),
+        e.getMessage());
+    assertThrows(
+        AddressException.class,
+        () -> Acceptance.headerRecipients(headers("Bcc: <>\n\n"), "pc.lan"));
   }
 }

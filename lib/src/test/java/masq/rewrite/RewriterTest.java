@@ -120,6 +120,26 @@ class RewriterTest {
             fooRules,
             "From: Foo < foo >\n",
             "From: Foo < fooish@example.com >\n"),
+        Arguments.of(
+            "a quoted '>' and ',' inside the display name and the local part",
+            fooRules,
+            "From: \"a>b, c\" <foo>, <\"x>y\"@far.example>\n",
+            "From: \"a>b, c\" <fooish@example.com>, <\"x>y\"@far.example>\n"),
+        Arguments.of(
+            "CFWS inside the addr-spec: the addr-spec is replaced, the rest kept",
+            fooRules,
+            "From: Foo <foo (me) @ home.lan> (work)\n",
+            "From: Foo <fooish@example.com> (work)\n"),
+        Arguments.of(
+            "a group's members are rewritten, the group kept",
+            fooRules,
+            "Reply-To: team: bar, Ann <ann@far.example>;\n",
+            "Reply-To: team: Drink <drink@example-fail.com>, Ann <ann@far.example>;\n"),
+        Arguments.of(
+            "obs-route before the address",
+            fooRules,
+            "From: Foo <@relay.example:foo@home.lan>\n",
+            "From: Foo <@relay.example:fooish@example.com>\n"),
         // Mail-Followup-To: lists, several headers, none/some/all/last replaced, folding
         Arguments.of(
             "Mail-Followup-To: none replaced",
@@ -237,10 +257,10 @@ class RewriterTest {
             "From:\nSender: \n",
             "From:\nSender: \n"),
         Arguments.of(
-            "unterminated quote untouched",
+            "unterminated quote: the address inside is still rewritten",
             "map_outgoing_addresses = *: *@isp.example\n",
             "From: \"Foo <foo>\n",
-            "From: \"Foo <foo>\n"));
+            "From: \"Foo <foo@isp.example>\n"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -296,11 +316,47 @@ class RewriterTest {
   }
 
   @Test
-  void unparseableAddressIsReportedOnce() throws Exception {
+  void unreadableRemoteAddressIsLeftWithOneWarning() throws Exception {
     Rewriter rw = new Rewriter(route("map_h_from_addresses = *: *@isp.example\n"), config(CONF));
-    Rewritten r = rw.rewrite(headers("From: a, b c, d\nTo: e f\n"), null);
-    assertEquals("From: a@isp.example, b c, d@isp.example\nTo: e f\n", join(r.headers()));
-    assertEquals(List.of("From: cannot parse 'b c'; left as it is"), r.warnings());
+    Rewritten r = rw.rewrite(headers("From: a, x@far.example y@far.example, d\nTo: e f\n"), null);
+    assertEquals(
+        "From: a@isp.example, x@far.example y@far.example, d@isp.example\nTo: e f\n",
+        join(r.headers()));
+    assertEquals(
+        List.of("From: cannot parse 'x@far.example y@far.example'; left as it is"), r.warnings());
+    assertTrue(r.unreadable().isEmpty());
+  }
+
+  @Test
+  void unreadableElementThatMayHoldALocalAddressIsReported() throws Exception {
+    Rewriter rw = new Rewriter(route("map_outgoing_addresses = *: *@isp.example\n"), config(CONF));
+    for (String[] c :
+        new String[][] {
+          {
+            "From: <john@home.lan junk>\n",
+            "From: header: '<john@home.lan junk>' (text inside <...>)"
+          },
+          {
+            "Reply-To: x@far.example y@pc.home.lan\n",
+            "Reply-To: header: 'x@far.example y@pc.home.lan'"
+          },
+        }) {
+      Rewritten r = rw.rewrite(headers(c[0]), null);
+      assertEquals(1, r.unreadable().size(), c[0]);
+      assertTrue(r.unreadable().get(0).startsWith(c[1]), r.unreadable().get(0));
+    }
+  }
+
+  @Test
+  void addressesReadAroundAFaultAreRewritten() throws Exception {
+    Rewriter rw = new Rewriter(route("map_h_from_addresses = *: *@isp.example\n"), config(CONF));
+    Rewritten r = rw.rewrite(headers("From: \"John <john@home.lan>\n"), null);
+    assertEquals("From: \"John <john@isp.example>\n", join(r.headers()));
+    assertEquals(
+        List.of("From: read <john@home.lan> in spite of unclosed '\"'; rewritten"), r.warnings());
+    assertTrue(r.unreadable().isEmpty());
+    r = rw.rewrite(headers("From: Bob <bob@home.lan\n"), null);
+    assertEquals("From: Bob <bob@isp.example\n", join(r.headers()));
   }
 
   @Test

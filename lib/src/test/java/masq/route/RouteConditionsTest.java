@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import masq.address.Address;
@@ -151,10 +152,38 @@ class RouteConditionsTest {
             null,
             "denied_from_hdrs"),
         Arguments.of(
-            "From: first address counts",
+            "From: every address counts, not only the first",
             froms,
             "x@y.example",
             "From: a@home.lan, b@example.org\n",
+            null,
+            "From: address <b@example.org> is not in allowed_from_hdrs"),
+        Arguments.of(
+            "From: ok@allowed, x@denied is refused",
+            "denied_from_hdrs = *@denied\n",
+            "x@y.example",
+            "From: ok@allowed, x@denied\n",
+            null,
+            "<x@denied> matches '*@denied' of denied_from_hdrs"),
+        Arguments.of(
+            "From: a group's members count",
+            "denied_from_hdrs = *@denied\n",
+            "x@y.example",
+            "From: team: ok@allowed, \"X, Y\" <x@denied>;\n",
+            null,
+            "denied_from_hdrs"),
+        Arguments.of(
+            "From: an address read around an unclosed quote counts",
+            "denied_from_hdrs = *@denied\n",
+            "x@y.example",
+            "From: \"Eve <eve@denied>\n",
+            null,
+            "denied_from_hdrs"),
+        Arguments.of(
+            "From: all of several allowed",
+            froms,
+            "x@y.example",
+            "From: a@home.lan, (c) B <b@home.lan>\n",
             null,
             "ok"),
         Arguments.of(
@@ -163,7 +192,28 @@ class RouteConditionsTest {
             "x@y.example",
             "From: not an address\n",
             null,
-            "does not parse"),
+            "unreadable address in the From: header: 'not an address'"),
+        Arguments.of(
+            "From: one unreadable element among good ones refuses",
+            "denied_from_hdrs = *@denied\n",
+            "x@y.example",
+            "From: ok@allowed, <x@denied junk>\n",
+            null,
+            "unreadable address in the From: header: '<x@denied junk>'"),
+        Arguments.of(
+            "From: without any address refuses",
+            froms,
+            "x@y.example",
+            "From: undisclosed:;\n",
+            null,
+            "holds no address"),
+        Arguments.of(
+            "every From: header counts",
+            "denied_from_hdrs = *@denied\n",
+            "x@y.example",
+            "From: ok@allowed\nFrom: x@denied\n",
+            null,
+            "denied_from_hdrs"),
         Arguments.of("no From: allows", froms, "x@y.example", "Subject: hi\n", null, "ok"),
         Arguments.of(
             "unparseable From: ignored without from lists",
@@ -239,10 +289,10 @@ class RouteConditionsTest {
       String what, String routeText, String sender, String header, String rcpt, String expected)
       throws Exception {
     Route r = Route.parse(routeText, Path.of("/etc/masq/r.route"), false);
-    List<Header> hs =
-        header == null
-            ? List.of()
-            : List.of(new Header(header.substring(0, header.indexOf(':')), header));
+    List<Header> hs = new ArrayList<>();
+    if (header != null) {
+      header.lines().forEach(l -> hs.add(new Header(l.substring(0, l.indexOf(':')), l + "\n")));
+    }
     Address to = rcpt == null ? null : AddressParser.parseEnvelope(rcpt);
     RouteDecision d = r.admits(AddressParser.parseEnvelope(sender), hs, to, "home.lan");
     if (expected.equals("ok")) {

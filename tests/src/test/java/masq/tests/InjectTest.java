@@ -83,6 +83,31 @@ class InjectTest {
   }
 
   @Test
+  void dashTFindsTheAddressBehindAnUnclosedBracket() throws Exception {
+    // issue 13: Bob was silently lost, and masq-inject exited 0
+    box.run(
+            "From: me@x\nTo: a@x.example, Bob <bob@y.example\nSubject: t\n\nhi\n",
+            "masq-inject",
+            "-t")
+        .expect(0);
+    String env = box.envelope(only());
+    assertTrue(env.contains("<a@x.example>"), env);
+    assertTrue(env.contains("<bob@y.example>"), env);
+  }
+
+  @Test
+  void recipientArgumentsAreAddressLists() throws Exception {
+    box.run("Subject: t\n\nhi\n", "masq-inject", "\"a, b\" <c@d.example>", "a@x, b@y", "(me) joe")
+        .expect(0);
+    String env = box.envelope(only());
+    List<String> rcpts = env.lines().filter(l -> l.startsWith("rcpt\t")).toList();
+    assertEquals(4, rcpts.size(), env);
+    for (String r : List.of("c@d.example", "a@x", "b@y", "joe@test.example")) {
+      assertTrue(env.contains("<" + r + ">"), r + " in " + env);
+    }
+  }
+
+  @Test
   void loneDotEndsTheMessageUnlessDashI() throws Exception {
     String in = "Subject: d\n\nfirst\n..dotted\n.\nnot part of it\n";
     box.run(in, "masq-inject", "a@b").expect(0);
@@ -170,7 +195,16 @@ class InjectTest {
       {"Subject: x\n\nbody \u0000\n", new String[] {"a@b"}, 65, "NUL"},
       {"Subject: bare\rcr\n\nx\n", new String[] {"a@b"}, 65, "bare CR"},
       {"Subject: x\n\nb\n", new String[] {"a@b>\r\nRCPT TO:<x@y"}, 65, "invalid address"},
-      {"To: a@b>\r\nRCPT TO:<x@y>\n\nb\n", new String[] {"-t"}, 65, "invalid address"},
+      {"To: a@b c@d\n\nb\n", new String[] {"-t"}, 65, "unreadable address in To: header: 'a@b"},
+      {
+        "To: ok@x\nCc: a@x, <b@y junk>\n\nb\n",
+        new String[] {"-t"},
+        65,
+        "unreadable address in Cc: header: '<b@y junk>'"
+      },
+      {"Subject: x\n\nb\n", new String[] {"Evil\r\nBcc: x <a@b>"}, 65, "control character"},
+      {"Subject: x\n\nb\n", new String[] {"ok@x", "Ev\u0001il <a@b>"}, 65, "control character"},
+      {"Subject: x\n\nb\n", new String[] {"Bob <bob@y.example"}, 65, "unclosed '<'"},
       {"Subject: x\n\nb\n", new String[] {"a b@c"}, 65, "invalid address"},
       {"Subject: x\n\nb\n", new String[] {"-f", "x@y\nz", "a@b"}, 65, "invalid address"},
       {"Subject: x\n\nb\n", new String[] {"-Q", "a@b"}, 64, "unknown option -Q"},

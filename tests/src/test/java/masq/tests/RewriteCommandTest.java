@@ -91,6 +91,33 @@ class RewriteCommandTest {
   }
 
   @Test
+  void anAddressBehindAnUnclosedQuoteIsStillRewritten() throws Exception {
+    // issue 13: the unclosed quote made the mailbox invisible, and the LAN address left as it was
+    Sandbox.Run r =
+        box.run(
+                "From: \"John <john@home.lan>\nReply-To: Ann <ann@home.lan\n\nhi\n",
+                "masq-rewrite",
+                "--route",
+                "isp1")
+            .expect(0);
+    assertEquals(
+        "From: \"John <jsmith@isp1.example>\nReply-To: Ann <ann@isp1.example\n\nhi\n", r.out());
+    assertTrue(
+        r.stderr().contains("From: read <john@home.lan> in spite of unclosed '\"'"), r.stderr());
+  }
+
+  @Test
+  void anUnreadableHeaderThatMayHoldALanAddressIsAnError() throws Exception {
+    Sandbox.Run r =
+        box.run("From: <john@home.lan junk>\n\nhi\n", "masq-rewrite", "--route", "isp1").expect(65);
+    assertEquals(
+        "masq-rewrite: unreadable address in From: header: '<john@home.lan junk>' (text inside"
+            + " <...>): route isp1 would not send this message (masq-deliver defers it)\n",
+        r.stderr());
+    assertEquals(0, r.stdout().length);
+  }
+
+  @Test
   void aMessageNoRuleTouchesComesOutUnchanged() throws Exception {
     Sandbox.Run r = box.run(data("untouched.in"), "masq-rewrite", "--route", "isp1").expect(0);
     assertBytes(data("untouched.in"), r.stdout());

@@ -162,21 +162,8 @@ public final class Inject extends Tool {
     long uid = uid();
     List<Address> rcpts = new ArrayList<>();
     for (String r : o.recipients) {
-      // sendmail accepts "a, b" in one argument
-      for (String part : r.split(",")) {
-        String p = part.strip();
-        if (p.isEmpty()) {
-          continue;
-        }
-        int lt = p.indexOf('<');
-        if (lt > 0 && p.endsWith(">")) {
-          p = p.substring(lt); // "Display Name <addr>" as mail clients pass it
-        }
-        Address a = AddressParser.parseEnvelope(p);
-        if (a.isNull()) {
-          throw new MasqException(
-              Exit.DATAERR, "invalid address '" + part.strip() + "': empty recipient");
-        }
+      // an address list, as sendmail takes it: "a, b", "Name <addr>", control characters refused
+      for (Address a : AddressParser.parseArgument(r)) {
         rcpts.add(a.qualify(cfg.hostName()));
       }
     }

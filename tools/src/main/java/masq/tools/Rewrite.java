@@ -15,9 +15,8 @@ import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressParser;
-import masq.address.Mailbox;
 import masq.config.Config;
-import masq.message.Header;
+import masq.message.Acceptance;
 import masq.message.MessageFormatException;
 import masq.rewrite.HeaderSection;
 import masq.rewrite.Rewriter;
@@ -47,10 +46,12 @@ import masq.spool.Spool;
  * else To:/Cc:/Bcc:), and an empty line. {@code -v} also shows every option of the route on stderr
  * (then empty input is no error).
  *
- * <p>DIAGNOSTICS: an address in a rewritten header that does not parse is left as it is, with a
- * warning on stderr; refusals by the route's conditions are noted on stderr with -v or --envelope.
- * Exit 64 usage, 65 bad input, 66 empty input, 67 unknown ID, 69 unknown route, 78 a bad
- * configuration or route file (naming file and line).
+ * <p>DIAGNOSTICS: an address in a rewritten header that is read around a fault (an unclosed quote
+ * or bracket) is rewritten with a warning on stderr; one that cannot be read is left as it is with
+ * a warning, or, when it might hold a local address, is an error (exit 65, nothing written), as
+ * masq-deliver defers such a message; refusals by the route's conditions are noted on stderr with
+ * -v or --envelope. Exit 64 usage, 65 bad input, 66 empty input, 67 unknown ID, 69 unknown route,
+ * 78 a bad configuration or route file (naming file and line).
  *
  * <p>SECURITY: reads the spool and route files only; changes nothing. IDs are checked against the
  * ID syntax before a file name is built from them.
@@ -185,6 +186,15 @@ public final class Rewrite extends Tool {
       for (String w : r.warnings()) {
         err.println(name + ": warning: " + w);
       }
+      if (!r.unreadable().isEmpty()) {
+        throw new MasqException(
+            Exit.DATAERR,
+            "unreadable address in "
+                + r.unreadable().get(0)
+                + ": route "
+                + route.name()
+                + " would not send this message (masq-deliver defers it)");
+      }
       if (envelope || verbose > 0) {
         RouteDecision d = route.admits(sender, section.headers(), null, cfg.hostName());
         if (!d.allowed()) {
@@ -193,7 +203,7 @@ public final class Rewrite extends Tool {
       }
       if (envelope) {
         if (id == null && rcptArgs.isEmpty()) {
-          rcpts.addAll(headerRecipients(section.headers(), cfg.hostName()));
+          rcpts.addAll(Acceptance.headerRecipients(section.headers(), cfg.hostName()));
         }
         StringBuilder sb = new StringBuilder();
         sb.append("MAIL FROM:").append(r.returnPath().bracketed()).append('\n');
@@ -221,20 +231,5 @@ public final class Rewrite extends Tool {
     }
     out.flush();
     return Exit.OK;
-  }
-
-  /** The addresses of To:, Cc: and Bcc:, qualified (as masq-inject -t takes them). */
-  private static List<Address> headerRecipients(List<Header> headers, String host) {
-    List<Address> out = new ArrayList<>();
-    for (Header h : headers) {
-      if (h.is("To") || h.is("Cc") || h.is("Bcc")) {
-        for (Mailbox m : AddressParser.parseList(h.value())) {
-          if (m.address() != null && !m.address().isNull()) {
-            out.add(m.address().qualify(host));
-          }
-        }
-      }
-    }
-    return out;
   }
 }

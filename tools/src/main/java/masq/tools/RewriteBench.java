@@ -103,7 +103,9 @@ public final class RewriteBench {
       BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(m), 1 << 16);
       HeaderSection s = HeaderSection.read(in);
       Rewritten r =
-          rewrite ? rw.rewrite(s.headers(), rp) : new Rewritten(s.headers(), rp, List.of());
+          rewrite
+              ? rw.rewrite(s.headers(), rp)
+              : new Rewritten(s.headers(), rp, List.of(), List.of());
       s.write(r.headers(), out);
       in.transferTo(out);
     }

@@ -69,12 +69,55 @@ class RouteDeliverTest {
       "map_return_path_addresses = \"joe: jpublic@isp.example\"\n"
           + "map_h_from_addresses = \"joe: Joe Public <jpublic@isp.example>\"\n";
 
+  /**
+   * A sandbox whose route isp sends to a new smtp-sink with the {@link #REWRITE} rules; the sink's
+   * port and dump directory are in {@link #port} and {@link #dump}.
+   */
+  Sandbox rewritingIsp() throws Exception {
+    port = Peers.freePort();
+    dump = peers.smtpSink("127.0.0.1", port);
+    Path isp = route("isp", "mail_host = 127.0.0.1:" + port + "\n" + REWRITE);
+    return box("query_routes.isp = \"" + isp + "\"\n");
+  }
+
+  int port;
+  Path dump;
+
+  @Test
+  void aFromHeaderRewritingCannotReadIsDeferredNotLeaked() throws Exception {
+    Sandbox box = rewritingIsp();
+    // unreadable, and it names this host: sent as it is, the LAN address would leak
+    box.run(
+            "From: <joe@test.example junk>\nTo: anna@far.example\nSubject: leak\n\nhi\n",
+            "masq-inject",
+            "-odq",
+            "-f",
+            "joe",
+            "anna@far.example")
+        .expect(0);
+    String id = box.queuedIds().get(0);
+    // a readable one afterwards goes out in the same run: the deferral is per message
+    String ok = queue(box, "bob@far.example");
+    box.run("", "masq-deliver", "--route", "isp").expect(0);
+    String got = SmtpSinkTest.waitDumps(dump, 1).get(0);
+    assertTrue(got.contains("X-Rcpt-Args: <bob@far.example>"), got);
+    assertFalse(got.contains("joe@test.example"), got);
+    assertEquals(List.of(id), box.queuedIds(), "the unreadable one stays queued, " + ok + " went");
+    String log = box.log();
+    assertTrue(
+        log.contains(
+            id
+                + " route isp: deferred: not sent: unreadable address in From: header:"
+                + " '<joe@test.example junk>' (text inside <...>) that route isp would rewrite"),
+        log);
+    assertTrue(log.contains(id + " == anna@far.example route=isp host=(rewriting) not sent:"), log);
+    assertTrue(box.envelope(id).contains("unreadable address in From: header"), box.envelope(id));
+    assertEquals(1, Peers.dumps(dump).size(), "nothing else reached the sink");
+  }
+
   @Test
   void theSmartHostGetsTheEnvelopeAndHeadersRewrittenForTheRoute() throws Exception {
-    int port = Peers.freePort();
-    Path dump = peers.smtpSink("127.0.0.1", port);
-    Path isp = route("isp", "mail_host = 127.0.0.1:" + port + "\n" + REWRITE);
-    Sandbox box = box("query_routes.isp = \"" + isp + "\"\n");
+    Sandbox box = rewritingIsp();
     String id = queue(box, "anna@far.example", "bob@other.example");
     String stored = box.message(id);
 

@@ -207,8 +207,13 @@ public final class HeaderValues {
       int end = nl < 0 ? raw.length() : nl;
       int from = start;
       while (end - from > HARD_LIMIT) {
+        // a fold needs text before it on its line: not right after the colon or the indent
+        int text = from == 0 ? raw.indexOf(':') + 1 : from;
+        while (text < end && (raw.charAt(text) == ' ' || raw.charAt(text) == '\t')) {
+          text++;
+        }
         int at = -1;
-        for (int k = from + HARD_LIMIT; k > from + 1; k--) {
+        for (int k = Math.min(from + HARD_LIMIT, end - 1); k > text; k--) {
           char c = raw.charAt(k);
           if (c == ' ' || c == '\t') {
             at = k;

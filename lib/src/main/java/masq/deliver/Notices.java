@@ -97,14 +97,16 @@ final class Notices {
     for (Item i : items) {
       String reason = HeaderValues.clean(i.reason());
       lines.add(
-          "<"
-              + i.address()
-              + ">"
-              + (i.original().isEmpty() || i.original().equals(i.address())
-                  ? ""
-                  : " (for <" + i.original() + ">)")
-              + ": "
-              + reason);
+          wrap(
+              "<"
+                  + i.address()
+                  + ">"
+                  + (i.original().isEmpty() || i.original().equals(i.address())
+                      ? ""
+                      : " (for <" + i.original() + ">)")
+                  + ": "
+                  + reason,
+              70));
       addrs.add(i.address());
       reasons.add(reason);
     }
@@ -121,7 +123,7 @@ final class Notices {
     if (!hasSubject) {
       fields.add(Header.of("Subject", failed ? "Mail delivery failed" : "Mail delivery delayed"));
     }
-    String text = wrap(t.text(vars, lines));
+    String text = wrap(t.text(vars, lines), LONGEST_TEXT_LINE);
     boolean textIs8bit = !HeaderValues.ascii(text);
     boolean whole =
         t.wantsBody() && (cfg.maxMsgSize() == 0 || env.bodySize() + 64 * 1024 < cfg.maxMsgSize());
@@ -217,7 +219,8 @@ final class Notices {
       }
       field(sb, "Action", failed ? "failed" : "delayed");
       field(sb, "Status", statusCode(i.status(), failed));
-      String reason = usAscii(i.reason()).strip();
+      // a run too long for a line is broken, not cut: the whole reply reaches the sender
+      String reason = breakRuns(usAscii(i.reason()).strip(), 70);
       field(sb, "Diagnostic-Code", (isSmtpReply(reason) ? "smtp; " : "X-masq; ") + reason);
       if (i.lastAttempt() > 0) {
         field(sb, "Last-Attempt-Date", date(i.lastAttempt()));
@@ -248,6 +251,22 @@ final class Notices {
       } else {
         sb.append(c);
       }
+    }
+    return sb.toString();
+  }
+
+  /** {@code s} with a space put into every run of more than {@code max} non-blank characters. */
+  static String breakRuns(String s, int max) {
+    StringBuilder sb = new StringBuilder(s.length() + 16);
+    int run = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      run = c == ' ' || c == '\t' ? 0 : run + 1;
+      if (run > max) {
+        sb.append(' ');
+        run = 1;
+      }
+      sb.append(c);
     }
     return sb.toString();
   }
@@ -288,12 +307,16 @@ final class Notices {
     return true;
   }
 
+  /** The longest line of the text part, in characters: at most 990 octets of UTF-8. */
+  static final int LONGEST_TEXT_LINE = 330;
+
   /**
-   * The text part with every line kept within the limits of 7bit and 8bit data: a line over 78
-   * characters is wrapped at white space (continued after two spaces), and a run without white
-   * space is broken every 240 characters (at most 960 octets), never inside a surrogate pair.
+   * {@code text} with every line longer than {@code width} characters wrapped at white space
+   * (continued after two spaces), a run without white space broken every {@code width} characters
+   * (never inside a surrogate pair): so the text part keeps within the line limit of 7bit and 8bit
+   * data (998 octets) whatever a server replied, and a recipient's reason is readable.
    */
-  static String wrap(String text) {
+  static String wrap(String text, int width) {
     StringBuilder out = new StringBuilder(text.length() + 64);
     String[] lines = text.split("\n", -1);
     for (int n = 0; n < lines.length; n++) {
@@ -301,7 +324,7 @@ final class Notices {
         out.append('\n');
       }
       String line = lines[n];
-      if (line.length() <= 78) {
+      if (line.length() <= width) {
         out.append(line);
         continue;
       }
@@ -313,14 +336,14 @@ final class Notices {
           i++;
         }
         int start = i;
-        while (i < line.length() && !blank(line.charAt(i)) && i - start < 240) {
+        while (i < line.length() && !blank(line.charAt(i)) && i - start < width - 2) {
           i++;
         }
         if (i < line.length() && i > start + 1 && Character.isLowSurrogate(line.charAt(i))) {
           i--;
         }
         int used = out.length() - lineStart;
-        if (i > start && used > 0 && used + (i - ws) > 78) {
+        if (i > start && used > 0 && used + (i - ws) > width) {
           out.append("\n  ");
           lineStart = out.length() - 2;
         } else {

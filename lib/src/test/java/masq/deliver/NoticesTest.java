@@ -166,7 +166,11 @@ class NoticesTest {
     assertTrue(ds.contains("\nStatus: 5.7.1\n"), ds);
     assertTrue(ds.contains("\nDiagnostic-Code: smtp; 550 5.7.1 rejected   X-Injected: yes"), ds);
     assertTrue(ds.matches("(?s).*\nArrival-Date: [A-Z][a-z]{2}, \\d\\d [A-Z][a-z]{2} .*"), ds);
+    assertTrue(
+        ds.contains(" " + "z".repeat(70) + "\n " + "z".repeat(70)), "broken, not cut: " + ds);
+    assertEquals(1500, ds.length() - ds.replace("z", "").length(), "every z of the reply: " + ds);
     for (String l : ds.split("\n")) {
+      assertTrue(l.length() <= 78, "folded: " + l);
       assertTrue(
           l.isEmpty() || l.startsWith(" ") || l.startsWith("\t") || l.matches("[A-Za-z-]+: .*"),
           "a field or its continuation: " + l);
@@ -233,14 +237,19 @@ class NoticesTest {
 
   @Test
   void longTextLinesAreWrappedWithinTheLimits() {
-    String w = Notices.wrap("short\n" + "word ".repeat(100) + "\n" + "😀".repeat(700) + "\n");
+    String in = "short\n" + "word ".repeat(100) + "\n" + "😀".repeat(700) + "\n";
+    String w = Notices.wrap(in, Notices.LONGEST_TEXT_LINE);
     for (String l : w.split("\n")) {
-      assertTrue(l.length() <= 480 && l.getBytes(StandardCharsets.UTF_8).length <= 998, l);
+      assertTrue(l.length() <= Notices.LONGEST_TEXT_LINE, l);
+      assertTrue(l.getBytes(StandardCharsets.UTF_8).length <= 998, l);
+      assertFalse(Character.isHighSurrogate(l.charAt(l.length() - 1)), "a split pair: " + l);
     }
     assertTrue(w.startsWith("short\nword word"), w);
-    assertFalse(
-        w.contains("\uFFFD")
-            || new String(w.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).contains("?"),
-        w);
+    assertEquals(in.replaceAll("\\s", ""), w.replaceAll("\\s", ""), "only white space added");
+    String narrow = Notices.wrap("a ".repeat(60).strip(), 70);
+    assertTrue(narrow.contains("\n  a a"), narrow);
+    assertEquals(
+        "a line of 79 characters".repeat(3),
+        Notices.wrap("a line of 79 characters".repeat(3), 330));
   }
 }

@@ -71,12 +71,15 @@ public final class MimeCheck {
               for k, v in m.items():
                   for d in getattr(v, 'defects', ()):
                       out('PROBLEM', '%s %s: %r' % (where, k, d))
+          blocks = set()
           for i, p in enumerate(msg.walk()):
               check(p, 'part %d (%s)' % (i, p.get_content_type()))
+              if id(p) in blocks:
+                  continue
               out('PART', p.get_content_type(), p.get('Content-Transfer-Encoding', ''))
               if p.get_content_type() == 'message/delivery-status':
                   for block in p.get_payload():
-                      check(block, 'delivery-status block')
+                      blocks.add(id(block))
                       for k, v in block.items():
                           out('STATUS', k, v)
           for k, v in msg.items():

@@ -223,6 +223,29 @@ class NoticesTest {
   }
 
   @Test
+  void aDelayWarningSaysDelayedAndUntilWhenItRetries() throws Exception {
+    setUp("");
+    Envelope orig = submit("Subject: s\n\nb\n");
+    Notices n = new Notices(cfg, spool, log, 1);
+    String id;
+    try (MessageLock lock = spool.lock(orig.id())) {
+      id =
+          n.send(
+              lock,
+              orig,
+              List.of(new Notices.Item("bob@h.example", "", "4.2.1", "451 4.2.1 busy", 1)),
+              false);
+    }
+    String m = text(spool.read(id));
+    lines(m);
+    assertTrue(m.contains("\nSubject: Warning: message " + orig.id() + " delayed\n"), m);
+    assertTrue(m.contains("\nAction: delayed\nStatus: 4.2.1\n"), m);
+    assertTrue(m.contains("\nDiagnostic-Code: smtp; 451 4.2.1 busy\n"), m);
+    assertTrue(m.contains("\nWill-Retry-Until: "), m);
+    assertTrue(part(m, "text/rfc822-headers").contains("Content-Transfer-Encoding: 7bit\n"), m);
+  }
+
+  @Test
   void statusCodesAndDiagnosticTypes() {
     assertEquals("5.1.1", Notices.statusCode("5.1.1", true));
     assertEquals("4.4.7", Notices.statusCode("4.4.7", true));

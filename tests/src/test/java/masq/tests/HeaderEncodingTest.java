@@ -82,6 +82,37 @@ class HeaderEncodingTest {
     assertEquals("Doe, J. \"Q\" <x>", r.fromName());
   }
 
+  @Test
+  void aReceivedFieldWithALongHeloAndASavedEnvelopeToStayWithinTheLimits() throws Exception {
+    Sandbox box = new Sandbox(tmp.resolve("box"), "do_queue = true\ndo_save_envelope_to = true\n");
+    String helo = ("a".repeat(60) + ".").repeat(4) + "example";
+    // 997 octets with its name: within SMTP's limit, but over 998 once renamed X-Orig-Envelope-To
+    String envelopeTo = "x@y.example, ".repeat(75).strip() + ", abcdefgh";
+    assertEquals(997, ("Envelope-To: " + envelopeTo).length());
+    String session =
+        "EHLO "
+            + helo
+            + "\r\nMAIL FROM:<joe@test.example>\r\nRCPT TO:<bob@test.example>\r\nDATA\r\n"
+            + "Envelope-To: "
+            + envelopeTo
+            + "\r\nSubject: long\r\n\r\nbody\r\n.\r\nQUIT\r\n";
+    // as tcpserver runs it: the client address in TCPREMOTEIP, so the HELO name is recorded
+    Sandbox.exec(
+            List.of(Sandbox.bin("masq-smtpd").toString(), "-C", box.conf.toString()),
+            session.getBytes(StandardCharsets.UTF_8),
+            Map.of("TCPREMOTEIP", "192.0.2.7"))
+        .expect(0);
+    List<String> ids = box.queuedIds();
+    assertEquals(1, ids.size(), box.log());
+    String stored = box.message(ids.get(0));
+    // folded before the name, as it does not fit on the first line
+    assertTrue(stored.startsWith("Received: from\n " + helo + "\n ([192.0.2.7])\n\tby "), stored);
+    MimeCheck.Report r = MimeCheck.clean("message", MimeCheck.mbox(tmp, stored));
+    assertTrue(stored.contains("\nX-Orig-Envelope-To: x@y.example,"), stored);
+    assertEquals(envelopeTo, r.headers().get("X-Orig-Envelope-To"), "only folded: " + stored);
+    assertTrue(r.headers().get("Received").contains(helo), r.headers().toString());
+  }
+
   /** The classes the JVM loaded for one masq-inject run, from its class+load log. */
   private List<String> loaded(Sandbox box, String... args) throws Exception {
     Path logFile = tmp.resolve("classes-" + System.nanoTime() + ".txt");

@@ -38,38 +38,6 @@ public record Envelope(
     recipients = List.copyOf(recipients);
   }
 
-  /** An envelope of a message that is not known to hold 8-bit data. */
-  public Envelope(
-      String id,
-      long received,
-      String sender,
-      String protocol,
-      String clientAddress,
-      String clientHelo,
-      String ident,
-      long uid,
-      long size,
-      long bodySize,
-      long lastWarning,
-      boolean held,
-      List<Recipient> recipients) {
-    this(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        held,
-        recipients,
-        false);
-  }
-
   public Envelope withRecipients(List<Recipient> rs) {
     return new Envelope(
         id,

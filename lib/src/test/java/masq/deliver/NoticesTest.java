@@ -36,19 +36,17 @@ class NoticesTest {
   private Spool spool;
   private MailLog log;
 
+  /** A spool and log under the test's directory; {@code extra} is added to masq.conf. */
   private void setUp(String extra) throws Exception {
-    cfg =
-        Config.parse(
-            "host_name = h.example\nrun_as_user = true\n"
-                + "spool_dir = \""
-                + dir.resolve("spool")
-                + "\"\nlog_dir = \""
-                + dir.resolve("log")
-                + "\"\n"
-                + extra,
-            dir.resolve("masq.conf"),
-            Map.of(),
-            true);
+    String conf =
+        String.join(
+            "\n",
+            "host_name = h.example",
+            "run_as_user = true",
+            "spool_dir = \"" + dir.resolve("spool") + "\"",
+            "log_dir = \"" + dir.resolve("log") + "\"",
+            extra);
+    cfg = Config.parse(conf, dir.resolve("masq.conf"), Map.of(), true);
     spool = Spool.open(cfg.spoolDir(), Clock.systemUTC(), 4242);
     log = new MailLog(cfg.logDir(), Clock.systemUTC(), ZoneOffset.UTC, 4242);
   }

@@ -143,37 +143,30 @@ final class Notices {
     for (Header h : fields) {
       head.writeBytes(h.bytes());
     }
-    StringBuilder body =
-        new StringBuilder()
-            .append("\nThis is a MIME-formatted delivery status notification.\n\n")
-            .append("--")
-            .append(boundary)
-            .append('\n')
-            .append("Content-Type: text/plain; charset=")
-            .append(textIs8bit ? "utf-8" : "us-ascii")
-            .append("\nContent-Transfer-Encoding: ")
-            .append(textIs8bit ? "8bit" : "7bit")
-            .append("\n\n")
-            .append(text)
-            .append('\n')
-            .append("--")
-            .append(boundary)
-            .append('\n')
-            .append("Content-Type: message/delivery-status\n\n")
-            .append(status(env, items, failed))
-            .append("--")
-            .append(boundary)
-            .append('\n')
-            .append(
-                whole ? "Content-Type: message/rfc822\n" : "Content-Type: text/rfc822-headers\n")
-            .append("Content-Transfer-Encoding: ")
-            .append(returned8bit ? "8bit" : "7bit")
-            .append("\n\n");
-    head.writeBytes(body.toString().getBytes(StandardCharsets.UTF_8));
+    String delimiter = "--" + boundary + "\n";
+    String body =
+        "\nThis is a MIME-formatted delivery status notification.\n\n"
+            + delimiter
+            + "Content-Type: text/plain; charset="
+            + (textIs8bit ? "utf-8" : "us-ascii")
+            + "\nContent-Transfer-Encoding: "
+            + (textIs8bit ? "8bit" : "7bit")
+            + "\n\n"
+            + text
+            + "\n"
+            + delimiter
+            + "Content-Type: message/delivery-status\n\n"
+            + status(env, items, failed)
+            + delimiter
+            + (whole ? "Content-Type: message/rfc822\n" : "Content-Type: text/rfc822-headers\n")
+            + "Content-Transfer-Encoding: "
+            + (returned8bit ? "8bit" : "7bit")
+            + "\n\n";
+    head.writeBytes(body.getBytes(StandardCharsets.UTF_8));
     List<InputStream> parts = new ArrayList<>();
     parts.add(new ByteArrayInputStream(head.toByteArray()));
     parts.add(whole ? lock.openMessage() : new ByteArrayInputStream(returnedHeaders));
-    parts.add(bytes(new StringBuilder("\n--").append(boundary).append("--\n")));
+    parts.add(bytes("\n--" + boundary + "--\n"));
     Submission.Request req =
         new Submission.Request(
             Address.NULL,

@@ -13,7 +13,7 @@ class EncodedWordsTest {
   /** Checks every word of {@code encoded} and that the words decode to {@code text}. */
   private static void check(String text, String encoded) {
     StringBuilder one = new StringBuilder();
-    for (String w : encoded.split(" ")) {
+    for (String w : encoded.split(" ", -1)) {
       assertTrue(w.length() <= 75, "word longer than 75: " + w);
       assertTrue(w.startsWith("=?UTF-8?B?") || w.startsWith("=?UTF-8?Q?"), w);
       // each word alone is whole UTF-8: decoded one by one, the words give the text back
@@ -40,7 +40,7 @@ class EncodedWordsTest {
     assertTrue(phrase.startsWith("=?UTF-8?Q?"), phrase);
     check(text, phrase);
     // in a phrase the Q encoding leaves no special unencoded
-    for (String w : phrase.split(" ")) {
+    for (String w : phrase.split(" ", -1)) {
       String payload = w.substring(10, w.length() - 2);
       assertTrue(
           payload.chars().allMatch(c -> Character.isLetterOrDigit(c) || "=_!*+-/".indexOf(c) >= 0),

@@ -102,7 +102,7 @@ class HeaderValuesTest {
       String phrase = HeaderValues.displayName(name);
       assertTrue(phrase.startsWith("=?UTF-8?"), phrase);
       assertEquals(name, DecoderUtil.decodeEncodedWords(phrase, DecodeMonitor.STRICT));
-      for (String w : phrase.split(" ")) {
+      for (String w : phrase.split(" ", -1)) {
         assertTrue(w.length() <= EncodedWords.MAX_WORD, w);
       }
     }

@@ -55,7 +55,7 @@ class HeaderEncodingTest {
     for (String w : words) {
       assertTrue(w.length() <= 75, "encoded word over 75 characters: " + w);
     }
-    for (String line : from.split("\n")) {
+    for (String line : from.split("\n", -1)) {
       assertTrue(line.length() <= 78, "folded: " + line);
     }
     MimeCheck.Report r = MimeCheck.python("mbox", mbox).get(0);

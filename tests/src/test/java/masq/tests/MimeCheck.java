@@ -101,7 +101,7 @@ public final class MimeCheck {
     r.expect(0);
     List<Report> out = new ArrayList<>();
     Report cur = null;
-    for (String line : new String(r.stdout(), StandardCharsets.UTF_8).split("\n")) {
+    for (String line : new String(r.stdout(), StandardCharsets.UTF_8).split("\n", -1)) {
       String[] f = line.split("\t", -1);
       switch (f[0]) {
         case "MESSAGE" -> {

@@ -132,7 +132,7 @@ class DsnTest {
     assertTrue(r.statusFields().contains("Status: 5.7.1"), r.statusFields().toString());
     assertFalse(r.headers().containsKey("X-Injected"), r.headers().toString());
     String raw = Files.readString(mbox, java.nio.charset.StandardCharsets.ISO_8859_1);
-    for (String line : raw.split("\n")) {
+    for (String line : raw.split("\n", -1)) {
       assertFalse(line.startsWith("X-Injected"), "an injected field: " + line);
       assertFalse(line.contains("\r") || line.contains("\u001b"), "a control character: " + line);
     }
@@ -144,10 +144,15 @@ class DsnTest {
     Path tpl =
         Files.writeString(
             tmp.resolve("fail.tpl"),
-            "From: Zustelldienst M\u00fcller <MAILER-DAEMON@${host_name}>\n"
-                + "Subject: Nicht zustellbar: Gr\u00fc\u00dfe an ${return_path}\n\n"
-                + "Die Nachricht ${uid} konnte nicht zugestellt werden:\n\n@failed_rcpts\n"
-                + "@msg_headers\n");
+            """
+            From: Zustelldienst M\u00fcller <MAILER-DAEMON@${host_name}>
+            Subject: Nicht zustellbar: Gr\u00fc\u00dfe an ${return_path}
+
+            Die Nachricht ${uid} konnte nicht zugestellt werden:
+
+            @failed_rcpts
+            @msg_headers
+            """);
     Sandbox box =
         new Sandbox(
             tmp.resolve("box"),

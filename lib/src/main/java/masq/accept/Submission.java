@@ -137,7 +137,8 @@ public final class Submission {
               body,
               0,
               false,
-              rs);
+              rs,
+              reader.eightBit());
       nm.commit(env);
       StringBuilder line =
           new StringBuilder(nm.id())

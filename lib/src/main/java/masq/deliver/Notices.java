@@ -11,13 +11,14 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import masq.MasqException;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.config.Config;
 import masq.log.MailLog;
+import masq.message.Header;
+import masq.message.HeaderValues;
 import masq.message.RfcDate;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
@@ -94,85 +95,78 @@ final class Notices {
     List<String> addrs = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
     for (Item i : items) {
+      String reason = HeaderValues.clean(i.reason());
       lines.add(
-          "<"
-              + i.address()
-              + ">"
-              + (i.original().isEmpty() || i.original().equals(i.address())
-                  ? ""
-                  : " (for <" + i.original() + ">)")
-              + ": "
-              + i.reason());
+          wrap(
+              "<"
+                  + i.address()
+                  + ">"
+                  + (i.original().isEmpty() || i.original().equals(i.address())
+                      ? ""
+                      : " (for <" + i.original() + ">)")
+                  + ": "
+                  + reason,
+              70));
       addrs.add(i.address());
-      reasons.add(i.reason());
+      reasons.add(reason);
     }
     vars.put("failed_rcpts", String.join(", ", addrs));
     vars.put("err_msg", String.join("; ", reasons));
     String boundary = "=_masq_" + env.id() + "_" + Long.toHexString(spool.clock().millis());
 
-    StringBuilder head = new StringBuilder();
-    boolean hasSubject = false;
-    boolean hasFrom = false;
-    boolean skipping = false;
-    for (String h : t.headers(vars)) {
-      boolean cont = h.startsWith(" ") || h.startsWith("\t");
-      if (!cont) {
-        String name = h.substring(0, Math.max(0, h.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
-        // masq addresses the notice itself and makes the MIME structure
-        skipping =
-            List.of("to", "cc", "bcc", "mime-version", "content-type", "content-transfer-encoding")
-                .contains(name);
-        hasSubject |= name.equals("subject");
-        hasFrom |= name.equals("from");
-      }
-      if (!skipping) {
-        head.append(h).append('\n');
-      }
-    }
+    List<Header> fields = t.headers(vars);
+    boolean hasSubject = fields.stream().anyMatch(h -> h.is("Subject"));
+    boolean hasFrom = fields.stream().anyMatch(h -> h.is("From"));
     if (!hasFrom) {
-      head.insert(0, "From: MAILER-DAEMON@" + cfg.hostName() + "\n");
+      fields.add(0, Header.of("From", "MAILER-DAEMON@" + cfg.hostName()));
     }
     if (!hasSubject) {
-      head.append("Subject: ")
-          .append(failed ? "Mail delivery failed" : "Mail delivery delayed")
-          .append('\n');
+      fields.add(Header.of("Subject", failed ? "Mail delivery failed" : "Mail delivery delayed"));
     }
-    head.append("To: ")
-        .append(to)
-        .append('\n')
-        .append("Auto-Submitted: auto-replied\n")
-        .append("MIME-Version: 1.0\n")
-        .append("Content-Type: multipart/report; report-type=delivery-status;\n\tboundary=\"")
-        .append(boundary)
-        .append("\"\n\n")
-        .append("This is a MIME-formatted delivery status notification.\n\n")
-        .append("--")
-        .append(boundary)
-        .append('\n')
-        .append("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n")
-        .append(t.text(vars, lines))
-        .append('\n')
-        .append("--")
-        .append(boundary)
-        .append('\n')
-        .append("Content-Type: message/delivery-status\n\n")
-        .append(status(env, items, failed))
-        .append("--")
-        .append(boundary)
-        .append('\n');
+    String text = wrap(t.text(vars, lines), LONGEST_TEXT_LINE);
+    boolean textIs8bit = !HeaderValues.ascii(text);
     boolean whole =
         t.wantsBody() && (cfg.maxMsgSize() == 0 || env.bodySize() + 64 * 1024 < cfg.maxMsgSize());
-    List<InputStream> parts = new ArrayList<>();
-    if (whole) {
-      head.append("Content-Type: message/rfc822\n\n");
-      parts.add(bytes(head));
-      parts.add(lock.openMessage());
-    } else {
-      head.append("Content-Type: text/rfc822-headers\n\n");
-      parts.add(bytes(head));
-      parts.add(new ByteArrayInputStream(headersOf(lock)));
+    byte[] returnedHeaders = whole ? null : headersOf(lock);
+    boolean returned8bit = whole ? env.eightBit() || eightBit(lock) : eightBit(returnedHeaders);
+    fields.add(Header.of("To", to.toString()));
+    fields.add(Header.of("Auto-Submitted", "auto-replied"));
+    fields.add(Header.of("MIME-Version", "1.0"));
+    fields.add(
+        Header.of(
+            "Content-Type",
+            "multipart/report; report-type=delivery-status;\n\tboundary=\"" + boundary + "\""));
+    if (textIs8bit || returned8bit) {
+      fields.add(Header.of("Content-Transfer-Encoding", "8bit"));
     }
-    parts.add(bytes(new StringBuilder("\n--").append(boundary).append("--\n")));
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    for (Header h : fields) {
+      head.writeBytes(h.bytes());
+    }
+    String delimiter = "--" + boundary + "\n";
+    String body =
+        "\nThis is a MIME-formatted delivery status notification.\n\n"
+            + delimiter
+            + "Content-Type: text/plain; charset="
+            + (textIs8bit ? "utf-8" : "us-ascii")
+            + "\nContent-Transfer-Encoding: "
+            + (textIs8bit ? "8bit" : "7bit")
+            + "\n\n"
+            + text
+            + "\n"
+            + delimiter
+            + "Content-Type: message/delivery-status\n\n"
+            + status(env, items, failed)
+            + delimiter
+            + (whole ? "Content-Type: message/rfc822\n" : "Content-Type: text/rfc822-headers\n")
+            + "Content-Transfer-Encoding: "
+            + (returned8bit ? "8bit" : "7bit")
+            + "\n\n";
+    head.writeBytes(body.getBytes(StandardCharsets.UTF_8));
+    List<InputStream> parts = new ArrayList<>();
+    parts.add(new ByteArrayInputStream(head.toByteArray()));
+    parts.add(whole ? lock.openMessage() : new ByteArrayInputStream(returnedHeaders));
+    parts.add(bytes("\n--" + boundary + "--\n"));
     Submission.Request req =
         new Submission.Request(
             Address.NULL,
@@ -200,42 +194,162 @@ final class Notices {
     }
   }
 
+  /**
+   * The {@code message/delivery-status} body (RFC 3464): the per-message fields, then a block per
+   * recipient. Every field is US-ASCII, free of control characters and folded (at most 998 octets a
+   * line), whatever a remote server's reply held.
+   */
   private String status(Envelope env, List<Item> items, boolean failed) {
     StringBuilder sb = new StringBuilder();
-    sb.append("Reporting-MTA: dns; ")
-        .append(cfg.hostName())
-        .append('\n')
-        .append("X-Masq-Queue-ID: ")
-        .append(env.id())
-        .append('\n')
-        .append("Arrival-Date: ")
-        .append(date(env.received()))
-        .append("\n\n");
+    field(sb, "Reporting-MTA", "dns; " + usAscii(cfg.hostName()));
+    field(sb, "X-Masq-Queue-ID", env.id());
+    field(sb, "Arrival-Date", date(env.received()));
+    sb.append('\n');
     for (Item i : items) {
-      sb.append("Final-Recipient: rfc822; ").append(i.address()).append('\n');
+      field(sb, "Final-Recipient", "rfc822; " + usAscii(i.address()));
       if (!i.original().isEmpty() && !i.original().equals(i.address())) {
-        sb.append("Original-Recipient: rfc822; ").append(i.original()).append('\n');
+        field(sb, "Original-Recipient", "rfc822; " + usAscii(i.original()));
       }
-      sb.append("Action: ")
-          .append(failed ? "failed" : "delayed")
-          .append('\n')
-          .append("Status: ")
-          .append(i.status())
-          .append('\n')
-          .append("Diagnostic-Code: X-masq; ")
-          .append(i.reason().replace('\n', ' '))
-          .append('\n');
+      field(sb, "Action", failed ? "failed" : "delayed");
+      field(sb, "Status", statusCode(i.status(), failed));
+      // a run too long for a line is broken, not cut: the whole reply reaches the sender
+      String reason = breakRuns(usAscii(i.reason()).strip(), 70);
+      field(sb, "Diagnostic-Code", (isSmtpReply(reason) ? "smtp; " : "X-masq; ") + reason);
       if (i.lastAttempt() > 0) {
-        sb.append("Last-Attempt-Date: ").append(date(i.lastAttempt())).append('\n');
+        field(sb, "Last-Attempt-Date", date(i.lastAttempt()));
       }
       if (!failed) {
-        sb.append("Will-Retry-Until: ")
-            .append(date(env.received() + cfg.maxDeferTime().toMillis()))
-            .append('\n');
+        field(sb, "Will-Retry-Until", date(env.received() + cfg.maxDeferTime().toMillis()));
       }
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  private static void field(StringBuilder sb, String name, String value) {
+    sb.append(Header.of(name, value).raw());
+  }
+
+  /** Printable US-ASCII: control characters become spaces, other characters '?'. */
+  static String usAscii(String s) {
+    String clean = HeaderValues.clean(s);
+    StringBuilder sb = new StringBuilder(clean.length());
+    for (int i = 0; i < clean.length(); i++) {
+      char c = clean.charAt(i);
+      if (c > 0x7e) {
+        sb.append('?');
+        if (Character.isHighSurrogate(c) && i + 1 < clean.length()) {
+          i++;
+        }
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** {@code s} with a space put into every run of more than {@code max} non-blank characters. */
+  static String breakRuns(String s, int max) {
+    StringBuilder sb = new StringBuilder(s.length() + 16);
+    int run = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      run = c == ' ' || c == '\t' ? 0 : run + 1;
+      if (run > max) {
+        sb.append(' ');
+        run = 1;
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  /** True when {@code reason} is an SMTP reply as masq records it: {@code 550 5.1.1 text}. */
+  static boolean isSmtpReply(String reason) {
+    return reason.length() >= 3
+        && reason.charAt(0) >= '2'
+        && reason.charAt(0) <= '5'
+        && Character.isDigit(reason.charAt(1))
+        && Character.isDigit(reason.charAt(2))
+        && (reason.length() == 3 || reason.charAt(3) == ' ');
+  }
+
+  /**
+   * An RFC 3464 status code: {@code status} when it is one ({@code class.subject.detail}, class 2,
+   * 4 or 5, at most three digits each after the first), else the generic 5.0.0 or 4.0.0.
+   */
+  static String statusCode(String status, boolean failed) {
+    String[] p = status == null ? new String[0] : status.split("\\.", -1);
+    boolean ok =
+        p.length == 3
+            && (p[0].equals("2") || p[0].equals("4") || p[0].equals("5"))
+            && digits(p[1])
+            && digits(p[2]);
+    return ok ? status : failed ? "5.0.0" : "4.0.0";
+  }
+
+  private static boolean digits(String s) {
+    if (s.isEmpty() || s.length() > 3) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The longest line of the text part, in characters: at most 990 octets of UTF-8. */
+  static final int LONGEST_TEXT_LINE = 330;
+
+  /**
+   * {@code text} with every line longer than {@code width} characters wrapped at white space
+   * (continued after two spaces), a run without white space broken every {@code width} characters
+   * (never inside a surrogate pair): so the text part keeps within the line limit of 7bit and 8bit
+   * data (998 octets) whatever a server replied, and a recipient's reason is readable.
+   */
+  static String wrap(String text, int width) {
+    StringBuilder out = new StringBuilder(text.length() + 64);
+    String[] lines = text.split("\n", -1);
+    for (int n = 0; n < lines.length; n++) {
+      if (n > 0) {
+        out.append('\n');
+      }
+      String line = lines[n];
+      if (line.length() <= width) {
+        out.append(line);
+        continue;
+      }
+      int lineStart = out.length();
+      int i = 0;
+      while (i < line.length()) {
+        int ws = i;
+        while (i < line.length() && blank(line.charAt(i))) {
+          i++;
+        }
+        int start = i;
+        while (i < line.length() && !blank(line.charAt(i)) && i - start < width - 2) {
+          i++;
+        }
+        if (i < line.length() && i > start + 1 && Character.isLowSurrogate(line.charAt(i))) {
+          i--;
+        }
+        int used = out.length() - lineStart;
+        if (i > start && used > 0 && used + (i - ws) > width) {
+          out.append("\n  ");
+          lineStart = out.length() - 2;
+        } else {
+          out.append(line, ws, start);
+        }
+        out.append(line, start, i);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean blank(char c) {
+    return c == ' ' || c == '\t';
   }
 
   private String date(long millis) {
@@ -244,6 +358,32 @@ final class Notices {
 
   private static InputStream bytes(CharSequence s) {
     return new ByteArrayInputStream(s.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** True when {@code data} holds a byte with its high bit set. */
+  private static boolean eightBit(byte[] data) {
+    for (byte b : data) {
+      if (b < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when the stored message holds 8-bit bytes (read to find out: older spool entries). */
+  private static boolean eightBit(MessageLock lock) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    try (InputStream in = lock.openMessage()) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        for (int i = 0; i < n; i++) {
+          if (buf[i] < 0) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** The stored header section of {@code env}'s message (bounded by the accept limits). */

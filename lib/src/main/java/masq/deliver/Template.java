@@ -6,11 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
 import masq.config.RegularFile;
+import masq.message.Header;
+import masq.message.HeaderValues;
 import masq.route.Variables;
 
 /**
@@ -102,13 +105,76 @@ final class Template {
     return m;
   }
 
-  /** The header lines, expanded. */
-  List<String> headers(Map<String, String> vars) throws MasqException {
-    List<String> out = new ArrayList<>();
+  /** Fields masq writes itself in a notice: a template's are left out. */
+  private static final Set<String> OWN =
+      Set.of(
+          "to",
+          "cc",
+          "bcc",
+          "auto-submitted",
+          "mime-version",
+          "content-type",
+          "content-transfer-encoding");
+
+  /** Fields whose value is an address list rather than text. */
+  private static final Set<String> ADDRESSES = Set.of("from", "sender", "reply-to");
+
+  /**
+   * The header fields, expanded and ready to write: a value holds no CR, LF or other control
+   * character whatever a variable held (so no variable can add a field), a non-ASCII text value is
+   * RFC 2047 encoded words and a non-ASCII display name in {@code From:}, {@code Sender:} or {@code
+   * Reply-To:} a phrase of them; lines are folded (at most 998 octets). The fields masq writes
+   * itself (To:, Cc:, Bcc:, Auto-Submitted:, the MIME fields) and lines that are not fields are
+   * left out.
+   */
+  List<Header> headers(Map<String, String> vars) throws MasqException {
+    List<Header> out = new ArrayList<>();
+    String name = null;
+    StringBuilder value = new StringBuilder();
     for (String h : headers) {
-      out.add(expand(h, vars));
+      String line = expand(h, vars);
+      if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+        if (name != null) {
+          value.append(line); // unfolded: the line break goes, the white space stays
+        }
+        continue;
+      }
+      field(out, name, value);
+      name = null;
+      value.setLength(0);
+      int colon = line.indexOf(':');
+      if (colon > 0 && fieldName(line.substring(0, colon))) {
+        name = line.substring(0, colon);
+        value.append(line, colon + 1, line.length());
+      }
     }
+    field(out, name, value);
     return out;
+  }
+
+  private static void field(List<Header> out, String name, CharSequence value) {
+    if (name == null) {
+      return;
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (OWN.contains(lower)) {
+      return;
+    }
+    String v = value.toString();
+    out.add(
+        Header.of(
+            name, ADDRESSES.contains(lower) ? HeaderValues.nameAddr(v) : HeaderValues.text(v)));
+  }
+
+  /** RFC 5322 field-name: printable ASCII but the colon. */
+  private static boolean fieldName(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 33 || c > 126) {
+        return false;
+      }
+    }
+    return !s.isEmpty();
   }
 
   /** The text, expanded, with {@code @failed_rcpts} replaced by {@code rcptLines}. */

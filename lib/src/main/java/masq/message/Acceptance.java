@@ -1,6 +1,5 @@
 package masq.message;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -72,7 +71,9 @@ public final class Acceptance {
       if (h.is("Envelope-To")) {
         if (ctx.saveEnvelopeTo()) {
           origEnvelopeTo.add(
-              new Header("X-Orig-Envelope-To", "X-Orig-Envelope-To:" + h.rawValue() + "\n"));
+              new Header(
+                  "X-Orig-Envelope-To",
+                  HeaderValues.refold("X-Orig-Envelope-To:" + h.rawValue() + "\n")));
         }
         continue;
       }
@@ -89,8 +90,9 @@ public final class Acceptance {
           ctx.returnPath().isNull()
               ? "MAILER-DAEMON@" + ctx.hostName()
               : ctx.returnPath().toString();
-      if (ctx.fullName() != null && !ctx.fullName().isEmpty()) {
-        out.add(Header.of("From", displayName(ctx.fullName()) + " <" + addr + ">"));
+      String name = ctx.fullName() == null ? "" : HeaderValues.displayName(ctx.fullName());
+      if (!name.isEmpty()) {
+        out.add(Header.of("From", name + " <" + addr + ">"));
       } else {
         out.add(Header.of("From", addr));
       }
@@ -103,7 +105,12 @@ public final class Acceptance {
       out.add(Header.of("Date", date));
     }
     if (!hasMessageId) {
-      out.add(Header.of("Message-ID", "<" + ctx.id() + "@" + ctx.hostName() + ">"));
+      // a host name longer than DNS allows is cut, so that the field stays within 998 octets
+      String host = ctx.hostName();
+      out.add(
+          Header.of(
+              "Message-ID",
+              "<" + ctx.id() + "@" + host.substring(0, Math.min(host.length(), 253)) + ">"));
     }
     out.add(0, received(ctx, date));
     return out;
@@ -138,17 +145,5 @@ public final class Acceptance {
     }
     v.append("; ").append(date);
     return Header.of("Received", v.toString());
-  }
-
-  /** A display name as a quoted string, or an RFC 2047 encoded word when it is not ASCII. */
-  static String displayName(String name) {
-    String clean = name.replace("\r", " ").replace("\n", " ");
-    boolean ascii = clean.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
-    if (ascii) {
-      return "\"" + clean.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-    return "=?UTF-8?B?"
-        + java.util.Base64.getEncoder().encodeToString(clean.getBytes(StandardCharsets.UTF_8))
-        + "?=";
   }
 }

@@ -9,10 +9,14 @@ import java.util.Locale;
  * nobody changes is written back byte for byte, 8-bit text included.
  */
 public record Header(String name, String raw) {
-  /** A new header {@code Name: value\n}; the value may hold folded lines separated by "\n\t". */
+  /**
+   * A header masq writes, {@code Name: value\n}, folded by {@link HeaderValues#fold} (at white
+   * space, lines of at most 78 octets where possible and never over 998; a fold in the value,
+   * {@code "\n\t"}, is kept). The value must already be in its written form: see {@link
+   * HeaderValues#displayName} and {@link HeaderValues#text} for text that may need encoding.
+   */
   public static Header of(String name, String value) {
-    String v = new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-    return new Header(name, name + ": " + v + "\n");
+    return new Header(name, HeaderValues.fold(name, value));
   }
 
   /** True when this header's name is {@code other}, ignoring case. */

@@ -34,6 +34,7 @@ public final class MessageReader {
   private boolean sawInput;
   private byte[] bodyPrefix = new byte[0];
   private boolean headersRead;
+  private int high; // the OR of every byte read: bit 7 set when the message has 8-bit data
 
   /**
    * @param dotEnds true unless -i/-oi: a lone "." line ends the message
@@ -134,11 +135,13 @@ public final class MessageReader {
             // not a header: the rest of this line is body; stop reading the line here
             line = Arrays.copyOf(line, len + 1);
             line[len++] = (byte) c;
+            high |= c;
             break;
           }
           line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_HEADER_LINE));
         }
         line[len++] = (byte) c;
+        high |= c;
         if (c == '\n') {
           complete = true;
           break;
@@ -217,6 +220,14 @@ public final class MessageReader {
   }
 
   /**
+   * True when the message read so far holds 8-bit bytes (a byte with its high bit set, in the
+   * headers or, once {@link #copyBody} has run, the body): such a message is 8BITMIME data.
+   */
+  public boolean eightBit() {
+    return (high & 0x80) != 0;
+  }
+
+  /**
    * Streams the body to {@code out}, adding a final LF if the last line lacked one.
    *
    * @param maxBody the largest body accepted in bytes, 0 for no limit
@@ -247,6 +258,7 @@ public final class MessageReader {
           if (b == '\r' || b == 0) {
             break;
           }
+          high |= b;
           i++;
           if (b == '\n') {
             break;
@@ -266,6 +278,7 @@ public final class MessageReader {
         break;
       }
       out.write(c);
+      high |= c;
       count++;
       last = c;
     }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param lastWarning time of the last delay warning, epoch milliseconds, 0 if none
  * @param size bytes of the stored message file (headers and body)
  * @param bodySize bytes of the body alone
+ * @param eightBit the message holds 8-bit bytes: it is 8BITMIME data (RFC 6152), and goes out with
+ *     {@code BODY=8BITMIME}; written as {@code bodytype 8BITMIME}
  */
 public record Envelope(
     String id,
@@ -27,7 +29,8 @@ public record Envelope(
     long bodySize,
     long lastWarning,
     boolean held,
-    List<Recipient> recipients) {
+    List<Recipient> recipients,
+    boolean eightBit) {
 
   public static final String MAGIC = "masq-envelope 1";
 
@@ -49,7 +52,8 @@ public record Envelope(
         bodySize,
         lastWarning,
         held,
-        rs);
+        rs,
+        eightBit);
   }
 
   public Envelope withHeld(boolean h) {
@@ -66,7 +70,8 @@ public record Envelope(
         bodySize,
         lastWarning,
         h,
-        recipients);
+        recipients,
+        eightBit);
   }
 
   public Envelope withLastWarning(long when) {
@@ -83,7 +88,8 @@ public record Envelope(
         bodySize,
         when,
         held,
-        recipients);
+        recipients,
+        eightBit);
   }
 
   /** True while some recipient is still pending. */
@@ -116,6 +122,9 @@ public record Envelope(
     }
     if (held) {
       field(sb, "held", "1");
+    }
+    if (eightBit) {
+      field(sb, "bodytype", "8BITMIME");
     }
     for (Recipient r : recipients) {
       sb.append("rcpt\t")
@@ -177,6 +186,7 @@ public record Envelope(
     long body = -1;
     long warned = 0;
     boolean held = false;
+    boolean eightBit = false;
     boolean end = false;
     List<Recipient> rcpts = new ArrayList<>();
     try {
@@ -208,6 +218,7 @@ public record Envelope(
           case "body" -> body = Long.parseLong(value);
           case "warned" -> warned = Long.parseLong(value);
           case "held" -> held = value.equals("1");
+          case "bodytype" -> eightBit = value.equalsIgnoreCase("8BITMIME");
           case "rcpt" -> {
             String[] f = value.split("\t", -1);
             if (f.length < 6 || f[0].length() != 1 || Recipient.State.of(f[0].charAt(0)) == null) {
@@ -249,7 +260,8 @@ public record Envelope(
         body < 0 ? size : body,
         warned,
         held,
-        rcpts);
+        rcpts,
+        eightBit);
   }
 
   private static String unbracket(String v) throws CorruptEntryException {

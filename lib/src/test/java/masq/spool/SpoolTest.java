@@ -57,7 +57,8 @@ class SpoolTest {
         size - 10,
         0,
         false,
-        java.util.Arrays.stream(rcpts).map(Recipient::pending).toList());
+        java.util.Arrays.stream(rcpts).map(Recipient::pending).toList(),
+        false);
   }
 
   private String commit(String text, String... rcpts) throws Exception {
@@ -110,12 +111,18 @@ class SpoolTest {
             true,
             List.of(
                 new Recipient("a@b", Recipient.State.FAILED, 3, 8, "x@y", "550 no\tsuch\nuser"),
-                Recipient.pending("c@d")));
+                Recipient.pending("c@d")),
+            true);
     Envelope back = Envelope.decode(e.encode());
     assertEquals("pc lan", back.clientHelo());
     assertEquals("550 no such user", back.recipients().get(0).lastError());
     assertEquals(e.withRecipients(back.recipients()).recipients(), back.recipients());
     assertTrue(back.held());
+    assertTrue(back.eightBit(), "bodytype 8BITMIME round-trips");
+    assertTrue(
+        new String(e.encode(), java.nio.charset.StandardCharsets.UTF_8)
+            .contains("\nbodytype\t8BITMIME\n"));
+    assertTrue(Envelope.decode(e.withHeld(false).encode()).eightBit(), "kept by with...()");
     assertEquals("", back.sender());
     byte[] full = e.encode();
     for (int cut : new int[] {0, 10, full.length / 2, full.length - 5}) {

@@ -6,7 +6,8 @@ Usage: smtpd.py PORT RECORD_DIR [--starttls CERT KEY] [--smtps CERT KEY] [--auth
 Each MAIL command appends a line to RECORD_DIR/events ("MAIL <addr> tls=0|1 peer=PORT");
 each accepted message becomes RECORD_DIR/msg-N.json (mail_from, rcpt_tos, mail_options,
 tls, peer port, data as latin-1). RCPT to a local part starting with "temp" gets 451, with
-"bad" 550. Prints READY on stdout once it listens; stops at EOF on stdin.
+"bad" 550, with "hostile" a 2,000-character multi-line 550 holding a bare CR and an
+escape sequence. Prints READY on stdout once it listens; stops at EOF on stdin.
 """
 import base64, hashlib, hmac, json, os, ssl, sys, threading
 from aiosmtpd.controller import Controller
@@ -68,6 +69,12 @@ class Handler:
             return "451 4.2.1 mailbox busy, try later"
         if local.startswith("bad"):
             return "550 5.1.1 no such user here"
+        if local.startswith("hostile"):
+            # a multi-line refusal of about 2,000 characters with a bare CR, an escape sequence
+            # and a would-be header inside: what a notice must not pass on as it is
+            lines = ["5.7.1 refused\rX-Injected: yes", "blah " * 100,
+                     "z" * 1500, "end \x1b[31mred"]
+            return "\r\n".join("550-" + l for l in lines[:-1]) + "\r\n550 " + lines[-1]
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 

@@ -45,8 +45,9 @@ final class RemoteMessage {
   record Context(
       QueueRunner runner, Config cfg, Spool spool, MailLog log, PrintStream err, int verbose) {}
 
+  /** The enhanced status code of a reply, or of a reason of masq's own that starts with one. */
   private static final Pattern STATUS =
-      Pattern.compile("^[245]\\d\\d[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+      Pattern.compile("^(?:[245]\\d\\d[ -])?([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
   private final Context cx;
   private final MessageLock lock;

@@ -125,7 +125,7 @@ final class SevenBitDowngrade {
   static SevenBitDowngrade plan(List<Header> headers, BodySource body)
       throws NotConvertible, IOException {
     for (Header h : headers) {
-      if (eightBit(h.raw())) {
+      if (SmtpClient.eightBit(h.raw())) {
         throw new NotConvertible("8-bit byte in the header field " + h.name() + ":");
       }
     }
@@ -453,16 +453,6 @@ final class SevenBitDowngrade {
 
   private static void ascii(OutputStream out, String s) throws IOException {
     out.write(s.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  /** True when {@code s} (one char per byte) holds a byte over 127. */
-  static boolean eightBit(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) > 0x7f) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The stream below, which close() leaves open (the base64 encoder closes what it wraps). */

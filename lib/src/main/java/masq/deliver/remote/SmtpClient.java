@@ -344,7 +344,7 @@ final class SmtpClient {
    */
   private boolean eightBit(OutgoingMessage m) throws IOException {
     for (Header h : m.headers()) {
-      if (SevenBitDowngrade.eightBit(h.raw())) {
+      if (eightBit(h.raw())) {
         return true;
       }
     }
@@ -355,6 +355,19 @@ final class SmtpClient {
             return true;
           }
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when {@code s} (one char per byte) holds a byte over 127. Here, not in {@link
+   * SevenBitDowngrade}: loading that class loads Mime4j, which only a conversion needs.
+   */
+  static boolean eightBit(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0x7f) {
+        return true;
       }
     }
     return false;

@@ -262,6 +262,29 @@ class EightBitTest {
   }
 
   @Test
+  void theBounceOfAnEightBitMessageGoesOutWithBody8BitMime() throws Exception {
+    int port = Peers.freePort();
+    Path record = peers.aiosmtpd(port);
+    Sandbox box = box(port);
+    box.run(
+            latin1("From: joe@far.example\nSubject: to bad\n\nna\u00efve\n"),
+            "masq-inject",
+            "-odq",
+            "-i",
+            "-f",
+            "joe@far.example",
+            "bad@far.example")
+        .expect(0);
+    box.run("", "masq-deliver", "--route", "legacy").expect(0); // 550 at RCPT: bounced
+    box.run("", "masq-deliver", "--route", "legacy").expect(0); // the bounce, if still queued
+    Recorded bounce = recorded(record, 1);
+    String text = new String(bounce.data(), StandardCharsets.ISO_8859_1);
+    assertTrue(text.contains("Status: 5.1.1") && text.contains("na\u00efve"), text);
+    assertTrue(bounce.mailOptions().endsWith(" BODY=8BITMIME"), bounce.mailOptions());
+    assertEquals(List.of(), box.queuedIds());
+  }
+
+  @Test
   void aThirtyMegabyteAttachmentIsConvertedWithA32MegabyteHeap() throws Exception {
     int port = Peers.freePort();
     Path dump = peers.smtpSink("127.0.0.1", port, "-8");

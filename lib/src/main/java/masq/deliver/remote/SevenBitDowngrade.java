@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import masq.message.Header;
+import org.apache.commons.io.output.CountingOutputStream;
+import org.apache.commons.io.output.NullOutputStream;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.EntityState;
@@ -143,23 +145,11 @@ final class SevenBitDowngrade {
 
   /** The size of the converted message in bytes (LF line ends, as the spool counts them). */
   long size() throws IOException {
-    long[] count = {0};
-    OutputStream counter =
-        new OutputStream() {
-          @Override
-          public void write(int b) {
-            count[0]++;
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) {
-            count[0] += len;
-          }
-        };
+    CountingOutputStream counter = new CountingOutputStream(NullOutputStream.INSTANCE);
     try (InputStream in = body.open()) {
       write(in, counter);
     }
-    return count[0];
+    return counter.getByteCount();
   }
 
   /**

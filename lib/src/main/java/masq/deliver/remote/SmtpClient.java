@@ -219,7 +219,9 @@ final class SmtpClient {
 
   /**
    * The checks before a transaction: a return path or recipients SMTP cannot carry fail, a message
-   * over the server's SIZE fails, a body that cannot be opened defers.
+   * over the server's SIZE fails, a body that cannot be opened defers. An 8-bit message for a
+   * server without 8BITMIME gets its conversion planned ({@link SevenBitDowngrade}); one that
+   * cannot be converted fails with 5.6.3.
    */
   private Prepared prepare(OutgoingMessage m) {
     List<RecipientResult> done = new ArrayList<>();
@@ -238,17 +240,32 @@ final class SmtpClient {
     if (rcpts.isEmpty()) {
       return new Prepared(m, rcpts, done);
     }
-    boolean eightBit;
-    SevenBitDowngrade downgrade = null;
-    long size = m.size();
     try {
-      eightBit = m.eightBit() && eightBit(m);
+      boolean eightBit = m.eightBit() && eightBit(m);
+      SevenBitDowngrade downgrade = null;
+      long size = m.size();
       if (eightBit && !ext.eightBitMime()) {
         downgrade = SevenBitDowngrade.plan(m.headers(), m.body());
         if (ext.sizeOffered()) {
           size = downgrade.size();
         }
       }
+      if (ext.sizeLimit() > 0 && size > ext.sizeLimit()) {
+        done.addAll(
+            all(
+                m,
+                rcpts,
+                Outcome.FAILED,
+                "message size "
+                    + size
+                    + " exceeds the limit of "
+                    + ext.sizeLimit()
+                    + " that "
+                    + peer()
+                    + " announced (SIZE)"));
+        return new Prepared(m, List.of(), done);
+      }
+      return new Prepared(m, rcpts, done, m.body().open(), eightBit, downgrade, size);
     } catch (SevenBitDowngrade.NotConvertible e) {
       done.addAll(
           all(
@@ -260,32 +277,6 @@ final class SmtpClient {
                   + " does not offer 8BITMIME and the message cannot be converted to 7-bit: "
                   + e.getMessage()));
       return new Prepared(m, List.of(), done);
-    } catch (IOException e) {
-      done.addAll(
-          all(
-              m,
-              rcpts,
-              Outcome.DEFERRED,
-              "cannot read message " + m.id() + ": " + SmtpConnection.reason(e)));
-      return new Prepared(m, List.of(), done);
-    }
-    if (ext.sizeLimit() > 0 && size > ext.sizeLimit()) {
-      done.addAll(
-          all(
-              m,
-              rcpts,
-              Outcome.FAILED,
-              "message size "
-                  + size
-                  + " exceeds the limit of "
-                  + ext.sizeLimit()
-                  + " that "
-                  + peer()
-                  + " announced (SIZE)"));
-      return new Prepared(m, List.of(), done);
-    }
-    try {
-      return new Prepared(m, rcpts, done, m.body().open(), eightBit, downgrade, size);
     } catch (IOException e) {
       done.addAll(
           all(

@@ -1,5 +1,6 @@
 package masq.deliver.remote;
 
+import static java.util.stream.Collectors.joining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
+import masq.address.Address;
 import masq.message.Header;
 import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 import org.apache.james.mime4j.stream.EntityState;
@@ -161,12 +164,9 @@ class SevenBitDowngradeTest {
     return out;
   }
 
+  /** Every byte value, NUL to 255. */
   static String binary() {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 256; i++) {
-      sb.append((char) i);
-    }
-    return sb.toString();
+    return IntStream.range(0, 256).mapToObj(i -> String.valueOf((char) i)).collect(joining());
   }
 
   static final String MULTI =
@@ -361,5 +361,74 @@ class SevenBitDowngradeTest {
             SevenBitDowngrade.NotConvertible.class,
             () -> convert(msg("MIME-Version: 1.0\n" + deep)));
     assertTrue(e.getMessage().contains("nested deeper than"), e.getMessage());
+  }
+
+  // --- in the SMTP client
+
+  static OutgoingMessage out(String id, String subject, String body) {
+    byte[] b = body.getBytes(StandardCharsets.ISO_8859_1);
+    return OutgoingMessage.of(
+        id,
+        new Address("a", "b.example"),
+        List.of(new Address("c", "d.example")),
+        List.of(new Header("Subject", "Subject: " + subject + "\n")),
+        () -> new ByteArrayInputStream(b),
+        true,
+        b.length + 12);
+  }
+
+  static String session(String server, OutgoingMessage... ms) throws Exception {
+    CodecTest.Canned ch = new CodecTest.Canned(server);
+    RemoteSettings s = RemoteSettings.builder("r", "me.example").pipelining(false).build();
+    SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null);
+    client.open();
+    List<String> results = new ArrayList<>();
+    for (OutgoingMessage m : ms) {
+      for (RecipientResult r : client.send(m)) {
+        results.add(r.outcome() + " " + r.reply());
+      }
+    }
+    client.quit();
+    return String.join("\n", results) + "\n" + ch.sent.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void withoutEightBitMimeTheClientSendsTheConvertedMessageAndItsSize() throws Exception {
+    String converted =
+        "Subject: s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+            + "Content-Transfer-Encoding: quoted-printable\n\ncaf=C3=A9\n";
+    String got =
+        session(
+            "220 hi\r\n250-me\r\n250 SIZE 1000\r\n250 ok\r\n250 ok\r\n354 go\r\n250 sent\r\n"
+                + "221 bye\r\n",
+            out("M1", "s", "caf\u00c3\u00a9\n"),
+            out("M2", "caf\u00e9", "x\n"));
+    assertEquals(
+        "DELIVERED 250 sent\n"
+            + "FAILED 5.6.3 canned does not offer 8BITMIME and the message cannot be converted to"
+            + " 7-bit: 8-bit byte in the header field Subject:\n"
+            + "EHLO me.example\r\nMAIL FROM:<a@b.example> SIZE="
+            + converted.length()
+            + "\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
+            + converted.replace("\n", "\r\n")
+            + ".\r\nQUIT\r\n",
+        got);
+  }
+
+  @Test
+  void withEightBitMimeOnlyAnEightBitMessageIsMarked() throws Exception {
+    String got =
+        session(
+            "220 hi\r\n250-me\r\n250 8BITMIME\r\n"
+                + "250 ok\r\n250 ok\r\n354 go\r\n250 sent\r\n"
+                + "250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n250 sent\r\n"
+                + "221 bye\r\n",
+            out("M1", "s", "caf\u00e9\n"),
+            out("M2", "s", "cafe\n"));
+    assertTrue(
+        got.contains(
+            "MAIL FROM:<a@b.example> BODY=8BITMIME\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
+                + "Subject: s\r\n\r\ncaf\u00e9\r\n.\r\nRSET\r\nMAIL FROM:<a@b.example>\r\n"),
+        got);
   }
 }

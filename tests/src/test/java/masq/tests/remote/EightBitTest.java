@@ -87,6 +87,15 @@ class EightBitTest {
     return new Sandbox(tmp.resolve("box"), "query_routes.legacy = \"" + route + "\"\n");
   }
 
+  /** smtp-sink without 8BITMIME ({@code -8}) as the server of the route legacy in {@code box}. */
+  record Legacy(int port, Path dump, Sandbox box) {}
+
+  Legacy legacy() throws Exception {
+    int port = Peers.freePort();
+    Path dump = peers.smtpSink("127.0.0.1", port, "-8");
+    return new Legacy(port, dump, box(port));
+  }
+
   static String queue(Sandbox box, byte[] message) throws Exception {
     box.run(message, "masq-inject", "-odq", "-i", "-f", "joe", "anna@far.example").expect(0);
     List<String> ids = box.queuedIds();
@@ -137,12 +146,11 @@ class EightBitTest {
 
   @Test
   void aSinglePartTextMessageBecomesQuotedPrintableTextPlain() throws Exception {
-    int port = Peers.freePort();
-    Path dump = peers.smtpSink("127.0.0.1", port, "-8");
-    Sandbox box = box(port);
+    Legacy l = legacy();
+    Sandbox box = l.box();
     String id = queue(box, latin1(SINGLE));
     box.run("", "masq-deliver", "--route", "legacy").expect(0);
-    Path f = dumpFile(dump);
+    Path f = dumpFile(l.dump());
     byte[] got = Files.readAllBytes(f);
     assertSevenBit(got);
     String text = new String(got, StandardCharsets.ISO_8859_1);
@@ -160,12 +168,11 @@ class EightBitTest {
 
   @Test
   void aMultipartMessageIsConvertedPartByPartAndDecodesToTheOriginalParts() throws Exception {
-    int port = Peers.freePort();
-    Path dump = peers.smtpSink("127.0.0.1", port, "-8");
-    Sandbox box = box(port);
+    Legacy l = legacy();
+    Sandbox box = l.box();
     queue(box, latin1(MULTI));
     box.run("", "masq-deliver", "--route", "legacy").expect(0);
-    Path f = dumpFile(dump);
+    Path f = dumpFile(l.dump());
     byte[] got = Files.readAllBytes(f);
     assertSevenBit(got);
     String text = new String(got, StandardCharsets.ISO_8859_1);
@@ -187,9 +194,8 @@ class EightBitTest {
 
   @Test
   void anEightBitHeaderFailsTheRecipientWith563() throws Exception {
-    int port = Peers.freePort();
-    Path dump = peers.smtpSink("127.0.0.1", port, "-8");
-    Sandbox box = box(port);
+    Legacy l = legacy();
+    Sandbox box = l.box();
     String id =
         queue(box, latin1("From: joe\nTo: anna@far.example\nSubject: caf\u00e9\n\nbody\u00e9\n"));
     box.run("", "masq-deliver", "--route", "legacy").expect(0);
@@ -198,9 +204,9 @@ class EightBitTest {
         log.contains(
             id
                 + " ** anna@far.example route=legacy host=[127.0.0.1]:"
-                + port
+                + l.port()
                 + " 5.6.3 [127.0.0.1]:"
-                + port
+                + l.port()
                 + " does not offer 8BITMIME and the message cannot be converted to 7-bit:"
                 + " 8-bit byte in the header field Subject:"),
         log);
@@ -209,7 +215,7 @@ class EightBitTest {
     assertTrue(bounce.contains("Final-Recipient: rfc822; anna@far.example"), bounce);
     assertTrue(bounce.contains("Status: 5.6.3"), bounce);
     assertTrue(bounce.contains("8-bit byte in the header field Subject:"), bounce);
-    assertEquals(List.of(), Peers.dumps(dump), "nothing was sent");
+    assertEquals(List.of(), Peers.dumps(l.dump()), "nothing was sent");
   }
 
   /** What the aiosmtpd recorder got in {@code msg-N.json}: its data, and its MAIL parameters. */
@@ -286,9 +292,8 @@ class EightBitTest {
 
   @Test
   void aThirtyMegabyteAttachmentIsConvertedWithA32MegabyteHeap() throws Exception {
-    int port = Peers.freePort();
-    Path dump = peers.smtpSink("127.0.0.1", port, "-8");
-    Sandbox box = box(port);
+    Legacy l = legacy();
+    Sandbox box = l.box();
     byte[] blob = new byte[30 * 1024 * 1024];
     new Random(6152).nextBytes(blob);
     for (int i = 0; i < blob.length; i++) {
@@ -321,7 +326,7 @@ class EightBitTest {
     r.expect(0);
     assertTrue(r.stderr().contains("Picked up JAVA_TOOL_OPTIONS: -Xmx32m"), r.stderr());
     assertEquals(List.of(), box.queuedIds(), box.log());
-    Path f = dumpFile(dump);
+    Path f = dumpFile(l.dump());
     assertSevenBit(Files.readAllBytes(f));
     assertSameParts(original, f, 2);
   }

@@ -14,9 +14,10 @@ import masq.message.Header;
  * @param recipients the recipients to send to over this route (qualified addresses)
  * @param headers the header section to send, in order
  * @param body the body (everything after the blank line), LF line ends as in the spool
- * @param eightBit true when the message holds 8-bit bytes (asks for BODY=8BITMIME); when this is
- *     not known, true is safe: BODY=8BITMIME is sent only to servers that offer 8BITMIME, and
- *     declares nothing false about 7-bit data
+ * @param eightBit false when the message is known to hold no byte over 127 (it is sent as it is,
+ *     without BODY=8BITMIME); true when it may: the SMTP client then reads it once more to know,
+ *     and an 8-bit message gets BODY=8BITMIME from a server that offers 8BITMIME, or is converted
+ *     to 7-bit MIME for one that does not
  * @param size the size in bytes announced with SIZE= and checked against the server's limit
  * @param receivedHost the client the message came from ($received_host for pipe), or ""
  * @param ident the ident of the local sender ($ident for pipe), or ""

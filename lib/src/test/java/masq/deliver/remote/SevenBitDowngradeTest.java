@@ -293,6 +293,12 @@ class SevenBitDowngradeTest {
           {"Content-Type: multipart/mixed; boundary=b\n\npre\u00e9\n--b\n\nx\n--b--\n", "preamble"},
           {"Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\nepi\u00e9\n", "epilogue"},
           {"Content-Transfer-Encoding: x-uuencode\n\nx\u00e9\n", "encoded as x-uuencode"},
+          {
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\nX-Big: "
+                + "a".repeat(2 << 20)
+                + "\n\nx\u00e9\n--b--\n",
+            "cannot read its MIME structure"
+          },
         }) {
       SevenBitDowngrade.NotConvertible e =
           assertThrows(SevenBitDowngrade.NotConvertible.class, () -> convert(msg(c[0])), c[0]);

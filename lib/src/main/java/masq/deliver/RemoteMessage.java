@@ -58,6 +58,9 @@ final class RemoteMessage {
   /** Where the body starts in the message file (after the header section and empty line). */
   private final long bodyStart;
 
+  /** Whether the stored message holds a byte over 127 (rewritten headers are checked apart). */
+  private final boolean eightBit;
+
   private final Address sender;
   private final long now;
   private final boolean expired;
@@ -81,9 +84,11 @@ final class RemoteMessage {
       Map<Integer, Address> remote,
       List<Header> headers,
       long bodyStart,
+      boolean eightBit,
       long now) {
     this.cx = cx;
     this.bodyStart = bodyStart;
+    this.eightBit = eightBit;
     this.lock = lock;
     this.stored = env;
     this.onDisk = env;
@@ -145,7 +150,7 @@ final class RemoteMessage {
         to,
         rw.headers(),
         () -> lock.openMessage(bodyStart),
-        true,
+        eightBit || rw.headers() != headers && OutgoingMessage.eightBit(rw.headers()),
         size,
         stored.clientAddress(),
         stored.ident());

@@ -127,7 +127,7 @@ final class SevenBitDowngrade {
   static SevenBitDowngrade plan(List<Header> headers, BodySource body)
       throws NotConvertible, IOException {
     for (Header h : headers) {
-      if (SmtpClient.eightBit(h.raw())) {
+      if (OutgoingMessage.eightBit(h.raw())) {
         throw new NotConvertible("8-bit byte in the header field " + h.name() + ":");
       }
     }
@@ -141,6 +141,11 @@ final class SevenBitDowngrade {
     }
     d.planning = false;
     return d;
+  }
+
+  /** False when {@link #plan} found no 8-bit body to re-encode: the message is 7-bit already. */
+  boolean converts() {
+    return !reencode.isEmpty();
   }
 
   /** The size of the converted message in bytes (LF line ends, as the spool counts them). */

@@ -241,12 +241,13 @@ final class SmtpClient {
       return new Prepared(m, rcpts, done);
     }
     try {
-      boolean eightBit = m.eightBit() && eightBit(m);
       SevenBitDowngrade downgrade = null;
       long size = m.size();
-      if (eightBit && !ext.eightBitMime()) {
+      if (m.eightBit() && !ext.eightBitMime()) {
         downgrade = SevenBitDowngrade.plan(m.headers(), m.body());
-        if (ext.sizeOffered()) {
+        if (!downgrade.converts()) {
+          downgrade = null; // 7-bit after all
+        } else if (ext.sizeOffered()) {
           size = downgrade.size();
         }
       }
@@ -265,7 +266,7 @@ final class SmtpClient {
                     + " announced (SIZE)"));
         return new Prepared(m, List.of(), done);
       }
-      return new Prepared(m, rcpts, done, m.body().open(), eightBit, downgrade, size);
+      return new Prepared(m, rcpts, done, m.body().open(), m.eightBit(), downgrade, size);
     } catch (SevenBitDowngrade.NotConvertible e) {
       done.addAll(
           all(
@@ -327,41 +328,6 @@ final class SmtpClient {
       }
     }
     return true;
-  }
-
-  /**
-   * True when the message holds a byte over 127, in its headers or its body: a scan of the body
-   * (read again from the spool, where it was just written or read, so mostly from the page cache).
-   */
-  private boolean eightBit(OutgoingMessage m) throws IOException {
-    for (Header h : m.headers()) {
-      if (eightBit(h.raw())) {
-        return true;
-      }
-    }
-    try (InputStream in = m.body().open()) {
-      for (int n = in.read(copyBuf); n >= 0; n = in.read(copyBuf)) {
-        for (int i = 0; i < n; i++) {
-          if (copyBuf[i] < 0) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
-   * True when {@code s} (one char per byte) holds a byte over 127. Here, not in {@link
-   * SevenBitDowngrade}: loading that class loads Mime4j, which only a conversion needs.
-   */
-  static boolean eightBit(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) > 0x7f) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The MAIL command for {@code p}. */

@@ -371,15 +371,17 @@ class SevenBitDowngradeTest {
 
   // --- in the SMTP client
 
-  static OutgoingMessage out(String id, String subject, String body) {
+  /** A message whose 8-bit flag is found as masq.deliver.RemoteRun finds it. */
+  static OutgoingMessage out(String id, String subject, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.ISO_8859_1);
+    List<Header> hs = List.of(new Header("Subject", "Subject: " + subject + "\n"));
     return OutgoingMessage.of(
         id,
         new Address("a", "b.example"),
         List.of(new Address("c", "d.example")),
-        List.of(new Header("Subject", "Subject: " + subject + "\n")),
+        hs,
         () -> new ByteArrayInputStream(b),
-        true,
+        OutgoingMessage.eightBit(hs) || OutgoingMessage.eightBit(new ByteArrayInputStream(b)),
         b.length + 12);
   }
 
@@ -435,6 +437,30 @@ class SevenBitDowngradeTest {
         got.contains(
             "MAIL FROM:<a@b.example> BODY=8BITMIME\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
                 + "Subject: s\r\n\r\ncaf\u00e9\r\n.\r\nRSET\r\nMAIL FROM:<a@b.example>\r\n"),
+        got);
+  }
+
+  @Test
+  void aMessageMarkedEightBitThatIsNotGoesOutUnchanged() throws Exception {
+    byte[] b = "plain\n".getBytes(StandardCharsets.US_ASCII);
+    OutgoingMessage m =
+        OutgoingMessage.of(
+            "M3",
+            new Address("a", "b.example"),
+            List.of(new Address("c", "d.example")),
+            List.of(new Header("Subject", "Subject: s\n")),
+            () -> new ByteArrayInputStream(b),
+            true,
+            18);
+    String got =
+        session(
+            "220 hi\r\n250-me\r\n250 SIZE 1000\r\n250 ok\r\n250 ok\r\n354 go\r\n250 sent\r\n"
+                + "221 bye\r\n",
+            m);
+    assertTrue(
+        got.endsWith(
+            "MAIL FROM:<a@b.example> SIZE=18\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
+                + "Subject: s\r\n\r\nplain\r\n.\r\nQUIT\r\n"),
         got);
   }
 }

@@ -372,16 +372,20 @@ class SevenBitDowngradeTest {
   // --- in the SMTP client
 
   /** A message whose 8-bit flag is found as masq.deliver.RemoteRun finds it. */
-  static OutgoingMessage out(String id, String subject, String body) throws IOException {
+  static OutgoingMessage out(String id, String subject, String body) {
+    return out(
+        id, subject, body, OutgoingMessage.eightBit(subject) || OutgoingMessage.eightBit(body));
+  }
+
+  static OutgoingMessage out(String id, String subject, String body, boolean eightBit) {
     byte[] b = body.getBytes(StandardCharsets.ISO_8859_1);
-    List<Header> hs = List.of(new Header("Subject", "Subject: " + subject + "\n"));
     return OutgoingMessage.of(
         id,
         new Address("a", "b.example"),
         List.of(new Address("c", "d.example")),
-        hs,
+        List.of(new Header("Subject", "Subject: " + subject + "\n")),
         () -> new ByteArrayInputStream(b),
-        OutgoingMessage.eightBit(hs) || OutgoingMessage.eightBit(new ByteArrayInputStream(b)),
+        eightBit,
         b.length + 12);
   }
 
@@ -442,16 +446,7 @@ class SevenBitDowngradeTest {
 
   @Test
   void aMessageMarkedEightBitThatIsNotGoesOutUnchanged() throws Exception {
-    byte[] b = "plain\n".getBytes(StandardCharsets.US_ASCII);
-    OutgoingMessage m =
-        OutgoingMessage.of(
-            "M3",
-            new Address("a", "b.example"),
-            List.of(new Address("c", "d.example")),
-            List.of(new Header("Subject", "Subject: s\n")),
-            () -> new ByteArrayInputStream(b),
-            true,
-            18);
+    OutgoingMessage m = out("M3", "s", "plain\n", true);
     String got =
         session(
             "220 hi\r\n250-me\r\n250 SIZE 1000\r\n250 ok\r\n250 ok\r\n354 go\r\n250 sent\r\n"

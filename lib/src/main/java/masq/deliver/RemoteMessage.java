@@ -45,8 +45,9 @@ final class RemoteMessage {
   record Context(
       QueueRunner runner, Config cfg, Spool spool, MailLog log, PrintStream err, int verbose) {}
 
+  /** The enhanced status code of a reply, or of a reason of masq's own that starts with one. */
   private static final Pattern STATUS =
-      Pattern.compile("^[245]\\d\\d[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+      Pattern.compile("^(?:[245]\\d\\d[ -])?([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
   private final Context cx;
   private final MessageLock lock;
@@ -56,6 +57,9 @@ final class RemoteMessage {
 
   /** Where the body starts in the message file (after the header section and empty line). */
   private final long bodyStart;
+
+  /** Whether the stored message holds a byte over 127 (rewritten headers are checked apart). */
+  private final boolean eightBit;
 
   private final Address sender;
   private final long now;
@@ -80,9 +84,11 @@ final class RemoteMessage {
       Map<Integer, Address> remote,
       List<Header> headers,
       long bodyStart,
+      boolean eightBit,
       long now) {
     this.cx = cx;
     this.bodyStart = bodyStart;
+    this.eightBit = eightBit;
     this.lock = lock;
     this.stored = env;
     this.onDisk = env;
@@ -152,7 +158,7 @@ final class RemoteMessage {
               + " that route "
               + route.name()
               + " would rewrite";
-      cx.log().write(stored.id() + " route " + route.name() + ": deferred: " + why);
+      cx.log().write(stored.id() + " " + route.tag() + ": deferred: " + why);
       List<RecipientResult> deferred = new ArrayList<>();
       for (Address a : to) {
         deferred.add(
@@ -174,7 +180,7 @@ final class RemoteMessage {
             to,
             rw.headers(),
             () -> lock.openMessage(bodyStart),
-            true,
+            eightBit || rw.headers() != headers && OutgoingMessage.eightBit(rw.headers()),
             size,
             stored.clientAddress(),
             stored.ident()),

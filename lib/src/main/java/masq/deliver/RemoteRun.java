@@ -309,15 +309,24 @@ final class RemoteRun {
         return null;
       }
       HeaderSection section;
+      boolean eightBit;
       try (InputStream in = new BufferedInputStream(lock.openMessage(), 8192)) {
         section = HeaderSection.read(in);
+        // the envelope's bodytype mark, else (an entry written before the mark existed) a scan,
+        // here on the producer thread so that the sender need not (a small message is in the
+        // buffer already)
+        eightBit =
+            env.eightBit()
+                || OutgoingMessage.eightBit(section.headers())
+                || OutgoingMessage.eightBit(section.separator())
+                || OutgoingMessage.eightBit(in);
       }
       long bodyStart = section.prefix().length() + section.separator().length();
       for (Header h : section.headers()) {
         bodyStart += h.raw().length(); // one char per byte
       }
       return new RemoteMessage(
-          context, lock, env, remote, section.headers(), bodyStart, clock.millis());
+          context, lock, env, remote, section.headers(), bodyStart, eightBit, clock.millis());
     } catch (MasqException | IOException | RuntimeException e) {
       lock.close();
       skipped(id, e.getMessage(), onlyRemote);

@@ -1,5 +1,7 @@
 package masq.deliver.remote;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import masq.address.Address;
 import masq.message.Header;
@@ -14,9 +16,9 @@ import masq.message.Header;
  * @param recipients the recipients to send to over this route (qualified addresses)
  * @param headers the header section to send, in order
  * @param body the body (everything after the blank line), LF line ends as in the spool
- * @param eightBit true when the message holds 8-bit bytes (asks for BODY=8BITMIME); when this is
- *     not known, true is safe: BODY=8BITMIME is sent only to servers that offer 8BITMIME, and
- *     declares nothing false about 7-bit data
+ * @param eightBit true when the message holds a byte over 127 (in its headers or body; see {@link
+ *     #eightBit(InputStream)}): it then gets BODY=8BITMIME from a server that offers 8BITMIME, or
+ *     is converted to 7-bit MIME for one that does not; false sends it as it is
  * @param size the size in bytes announced with SIZE= and checked against the server's limit
  * @param receivedHost the client the message came from ($received_host for pipe), or ""
  * @param ident the ident of the local sender ($ident for pipe), or ""
@@ -49,6 +51,43 @@ public record OutgoingMessage(
       boolean eightBit,
       long size) {
     return new OutgoingMessage(id, returnPath, recipients, headers, body, eightBit, size, "", "");
+  }
+
+  /** True when one of {@code headers} holds a byte over 127. */
+  public static boolean eightBit(List<Header> headers) {
+    for (Header h : headers) {
+      if (eightBit(h.raw())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when {@code s} (one char per byte) holds a byte over 127. */
+  public static boolean eightBit(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when what is left of {@code in} holds a byte over 127: reads it to its end (or to the
+   * first such byte). Neither masq-inject nor masq-smtpd records whether a message is 8-bit, so the
+   * sender reads it (what is already in a buffer costs no I/O).
+   */
+  public static boolean eightBit(InputStream in) throws IOException {
+    byte[] buf = new byte[8192];
+    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+      for (int i = 0; i < n; i++) {
+        if (buf[i] < 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** This message with another recipient list (the same body source). */

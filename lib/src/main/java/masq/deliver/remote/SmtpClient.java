@@ -144,10 +144,22 @@ final class SmtpClient {
 
   /**
    * A message ready for its transaction: the recipients to send to, the results known already
-   * ({@code done}), the body open; {@code body} null when it needs no transaction.
+   * ({@code done}), the body open; {@code body} null when it needs no transaction. {@code
+   * eightBit}: the message holds 8-bit bytes; {@code downgrade}: how it is converted to 7-bit for a
+   * server without 8BITMIME, or null to send it as it is; {@code size}: its size as sent.
    */
   private record Prepared(
-      OutgoingMessage m, List<Address> rcpts, List<RecipientResult> done, InputStream body) {}
+      OutgoingMessage m,
+      List<Address> rcpts,
+      List<RecipientResult> done,
+      InputStream body,
+      boolean eightBit,
+      SevenBitDowngrade downgrade,
+      long size) {
+    Prepared(OutgoingMessage m, List<Address> rcpts, List<RecipientResult> done) {
+      this(m, rcpts, done, null, false, null, 0);
+    }
+  }
 
   /** The next message, when its commands went out with the previous message's data. */
   private Prepared ahead;
@@ -207,13 +219,15 @@ final class SmtpClient {
 
   /**
    * The checks before a transaction: a return path or recipients SMTP cannot carry fail, a message
-   * over the server's SIZE fails, a body that cannot be opened defers.
+   * over the server's SIZE fails, a body that cannot be opened defers. An 8-bit message for a
+   * server without 8BITMIME gets its conversion planned ({@link SevenBitDowngrade}); one that
+   * cannot be converted fails with 5.6.3.
    */
   private Prepared prepare(OutgoingMessage m) {
     List<RecipientResult> done = new ArrayList<>();
     if (!safe(m.returnPath())) {
       done.addAll(all(m, Outcome.FAILED, "return path holds characters SMTP cannot carry"));
-      return new Prepared(m, List.of(), done, null);
+      return new Prepared(m, List.of(), done);
     }
     List<Address> rcpts = new ArrayList<>();
     for (Address a : m.recipients()) {
@@ -224,25 +238,46 @@ final class SmtpClient {
       }
     }
     if (rcpts.isEmpty()) {
-      return new Prepared(m, rcpts, done, null);
+      return new Prepared(m, rcpts, done);
     }
-    if (ext.sizeLimit() > 0 && m.size() > ext.sizeLimit()) {
+    try {
+      SevenBitDowngrade downgrade = null;
+      long size = m.size();
+      if (m.eightBit() && !ext.eightBitMime()) {
+        downgrade = SevenBitDowngrade.plan(m.headers(), m.body());
+        if (!downgrade.converts()) {
+          downgrade = null; // 7-bit after all
+        } else if (ext.sizeOffered()) {
+          size = downgrade.size();
+        }
+      }
+      if (ext.sizeLimit() > 0 && size > ext.sizeLimit()) {
+        done.addAll(
+            all(
+                m,
+                rcpts,
+                Outcome.FAILED,
+                "message size "
+                    + size
+                    + " exceeds the limit of "
+                    + ext.sizeLimit()
+                    + " that "
+                    + peer()
+                    + " announced (SIZE)"));
+        return new Prepared(m, List.of(), done);
+      }
+      return new Prepared(m, rcpts, done, m.body().open(), m.eightBit(), downgrade, size);
+    } catch (SevenBitDowngrade.NotConvertible e) {
       done.addAll(
           all(
               m,
               rcpts,
               Outcome.FAILED,
-              "message size "
-                  + m.size()
-                  + " exceeds the limit of "
-                  + ext.sizeLimit()
-                  + " that "
+              "5.6.3 "
                   + peer()
-                  + " announced (SIZE)"));
-      return new Prepared(m, List.of(), done, null);
-    }
-    try {
-      return new Prepared(m, rcpts, done, m.body().open());
+                  + " does not offer 8BITMIME and the message cannot be converted to 7-bit: "
+                  + e.getMessage()));
+      return new Prepared(m, List.of(), done);
     } catch (IOException e) {
       done.addAll(
           all(
@@ -250,7 +285,7 @@ final class SmtpClient {
               rcpts,
               Outcome.DEFERRED,
               "cannot read message " + m.id() + ": " + SmtpConnection.reason(e)));
-      return new Prepared(m, List.of(), done, null);
+      return new Prepared(m, List.of(), done);
     }
   }
 
@@ -295,13 +330,13 @@ final class SmtpClient {
     return true;
   }
 
-  /** The MAIL command for {@code m}. */
-  private String mailFrom(OutgoingMessage m) {
-    StringBuilder mail = new StringBuilder("MAIL FROM:").append(m.returnPath().bracketed());
+  /** The MAIL command for {@code p}. */
+  private String mailFrom(Prepared p) {
+    StringBuilder mail = new StringBuilder("MAIL FROM:").append(p.m().returnPath().bracketed());
     if (ext.sizeOffered()) {
-      mail.append(" SIZE=").append(m.size());
+      mail.append(" SIZE=").append(p.size());
     }
-    if (m.eightBit() && ext.eightBitMime()) {
+    if (p.eightBit() && ext.eightBitMime()) {
       mail.append(" BODY=8BITMIME");
     }
     return mail.toString();
@@ -315,7 +350,7 @@ final class SmtpClient {
     if (rset) {
       c.command("RSET");
     }
-    c.command(mailFrom(p.m()));
+    c.command(mailFrom(p));
     for (Address a : p.rcpts()) {
       c.command("RCPT TO:" + a.bracketed());
     }
@@ -352,7 +387,7 @@ final class SmtpClient {
         c.flush();
         c.readReply(t);
       }
-      c.command(mailFrom(m));
+      c.command(mailFrom(p));
       c.flush();
       mailReply = c.readReply(t);
       if (mailReply.positive()) {
@@ -395,7 +430,7 @@ final class SmtpClient {
       finalReply = dataReply;
       prefix = "DATA refused: ";
     } else {
-      writeData(m, p.body());
+      writeData(p);
       if (pipelined && next != null) {
         sendAhead(next);
       }
@@ -418,9 +453,15 @@ final class SmtpClient {
     }
   }
 
-  private void writeData(OutgoingMessage m, InputStream body) throws SmtpFailure {
+  private void writeData(Prepared p) throws SmtpFailure {
+    OutgoingMessage m = p.m();
+    InputStream body = p.body();
     OutputStream net = c.dataOut();
     DotStuffer d = new DotStuffer(net);
+    if (p.downgrade() != null) {
+      writeConverted(p, d);
+      return;
+    }
     try {
       for (Header h : m.headers()) {
         byte[] b = h.bytes();
@@ -456,6 +497,47 @@ final class SmtpClient {
       d.finish();
     } catch (IOException e) {
       throw c.lost(e);
+    }
+  }
+
+  /** The message converted to 7-bit into {@code d}, streamed. */
+  private void writeConverted(Prepared p, DotStuffer d) throws SmtpFailure {
+    boolean[] netFailed = {false};
+    OutputStream guarded =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            try {
+              d.write(b);
+            } catch (IOException e) {
+              netFailed[0] = true;
+              throw e;
+            }
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            try {
+              d.write(b, off, len);
+            } catch (IOException e) {
+              netFailed[0] = true;
+              throw e;
+            }
+          }
+        };
+    try {
+      p.downgrade().write(p.body(), guarded);
+      netFailed[0] = true; // from here on, only the connection can fail
+      d.finish();
+    } catch (IOException | RuntimeException e) {
+      if (netFailed[0] && e instanceof IOException io) {
+        throw c.lost(io);
+      }
+      // the server has part of the message: only closing the connection keeps it from taking a
+      // truncated one
+      c.close();
+      throw SmtpFailure.lost(
+          "cannot convert message " + p.m().id() + " to 7-bit: " + SmtpConnection.reason(e));
     }
   }
 

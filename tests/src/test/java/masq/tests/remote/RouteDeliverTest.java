@@ -107,7 +107,7 @@ class RouteDeliverTest {
     assertTrue(
         log.contains(
             id
-                + " route isp: deferred: not sent: unreadable address in From: header:"
+                + " route=isp: deferred: not sent: unreadable address in From: header:"
                 + " '<joe@test.example junk>' (text inside <...>) that route isp would rewrite"),
         log);
     assertTrue(log.contains(id + " == anna@far.example route=isp host=(rewriting) not sent:"), log);

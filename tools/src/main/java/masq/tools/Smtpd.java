@@ -188,12 +188,7 @@ public final class Smtpd extends Tool {
         new MailLog(cfg.logDir(), clock, zone, ProcessHandle.current().pid(), cfg.useSyslog());
     ImmediateDelivery delivery = null;
     if (!o.queueOnly && !cfg.doQueue()) {
-      String binDir = env.get("MASQ_BIN");
-      Path program =
-          binDir == null || binDir.isEmpty()
-              ? Path.of("masq-deliver-not-found")
-              : Path.of(binDir, "masq-deliver");
-      delivery = new ImmediateDelivery(program, cfg.file(), log);
+      delivery = new ImmediateDelivery(ImmediateDelivery.program(env), cfg.file(), log);
     }
     deliveryOut[0] = delivery;
     ImmediateDelivery d = delivery;

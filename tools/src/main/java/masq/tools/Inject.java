@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -236,8 +237,9 @@ public final class Inject extends Tool {
             null,
             null);
     Spool spool = openSpool(cfg);
-    MailLog log = log(cfg);
-    Envelope env = Submission.accept(Submission.input(in), req, cfg, spool, log);
+    ZoneId zone = zoneNow(clock);
+    MailLog log = log(cfg, zone);
+    Envelope env = Submission.accept(Submission.input(in), req, cfg, spool, log, zone);
     if (verbose > 0) {
       err.println(
           name + ": queued as " + env.id() + " for " + env.recipients().size() + " recipient(s)");
@@ -251,8 +253,9 @@ public final class Inject extends Tool {
   /**
    * Delivery at once of the message just queued, by {@code mode} (see {@link Options}): local
    * recipients, and remote ones over the permanent routes and the connection online now. The
-   * message is safe in the spool already, so whatever happens here is only a warning (with -v: a
-   * mail client may take anything on stderr for a failure); the exit code stays 0.
+   * message is safe in the spool already, so whatever happens here is only a warning and the exit
+   * code stays 0; how each recipient fared is said with -v only (a mail client may take anything on
+   * stderr for a failure).
    */
   private void deliverAtOnce(Config cfg, Spool spool, MailLog log, Envelope env, char mode) {
     String id = env.id();
@@ -304,7 +307,8 @@ public final class Inject extends Tool {
   /**
    * Delivers the message in this process: its local recipients, and with {@code routes} its remote
    * ones too, over the routes usable now (as masq-deliver --id ID). Returns what the run did, or
-   * null when it could not run (said with -v).
+   * null when it could not run: then a warning says why (e.g. an alias file that does not parse),
+   * with or without -v, as the next queue run will fail the same way.
    */
   private QueueRunner.Result deliverNow(
       Config cfg, Spool spool, MailLog log, String id, boolean routes) {
@@ -315,7 +319,8 @@ public final class Inject extends Tool {
       }
       return runner.run(List.of(id), false);
     } catch (MasqException | IOException | RuntimeException e) {
-      warn(id + " is queued but was not delivered now: " + e.getMessage());
+      err.println(
+          name + ": warning: " + id + " is queued but was not delivered now: " + e.getMessage());
       return null;
     }
   }
@@ -333,13 +338,14 @@ public final class Inject extends Tool {
               + " cannot start masq-deliver ("
               + e.getMessage()
               + "); stays queued for the next queue run");
-      warn(String.join(" ", ids) + " is queued; cannot start masq-deliver: " + e.getMessage());
-    }
-  }
-
-  private void warn(String what) {
-    if (verbose > 0) {
-      err.println(name + ": warning: " + what);
+      if (verbose > 0) {
+        err.println(
+            name
+                + ": warning: "
+                + String.join(" ", ids)
+                + " is queued; cannot start masq-deliver: "
+                + e.getMessage());
+      }
     }
   }
 

@@ -67,7 +67,9 @@ if [ -n "${main:-}" ]; then
   # jvm_flags (set by a launcher) replace the short-command flags and the start-up cache;
   # jvm_heap (set by a launcher) is added to either and keeps the cache
   set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k} ${jvm_heap:-} -cp "$cp" "$main" "$@"
-  aot=$MASQ_LIB/masq.aot
+  # a launcher may name a cache of its own (aot_name, e.g. masq-inject); else the shared one
+  aot=$MASQ_LIB/${aot_name:-masq}.aot
+  [ -f "$aot" ] || aot=$MASQ_LIB/masq.aot
   fresh=yes
   for j in $MASQ_JARS; do [ "$aot" -nt "$MASQ_LIB/$j" ] || fresh=; done
   if [ "$jdk" = "$MASQ_JDK" ] && [ -z "${jvm_flags:-}" ] && [ -n "$fresh" ]; then

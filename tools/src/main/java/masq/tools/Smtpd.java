@@ -17,11 +17,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import masq.Exit;
@@ -211,7 +209,7 @@ public final class Smtpd extends Tool {
     ImmediateDelivery[] delivery = new ImmediateDelivery[1];
     try {
       Config cfg = loadConfig();
-      st = settings(cfg, o, sessionZone(clock), delivery);
+      st = settings(cfg, o, zoneNow(clock), delivery);
     } catch (MasqException e) {
       // tell the client too, so it retries later instead of waiting
       System.out.print("421 4.3.0 masq-smtpd: service not available\r\n");
@@ -251,16 +249,6 @@ public final class Smtpd extends Tool {
       }
     }
     return Exit.OK;
-  }
-
-  /**
-   * The local time zone for one inetd session: the system zone's offset now. A session lasts
-   * seconds, and dates carry their offset; loading the zone's rules instead (ZoneId.systemDefault:
-   * the time zone database read twice, the class path searched for rule providers) cost a tenth of
-   * the session's start-up.
-   */
-  static ZoneId sessionZone(Clock clock) {
-    return ZoneOffset.ofTotalSeconds(TimeZone.getDefault().getOffset(clock.millis()) / 1000);
   }
 
   static Thread watchdog(Session session, Duration timeout) {

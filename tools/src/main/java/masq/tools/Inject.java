@@ -332,6 +332,9 @@ public final class Inject extends Tool {
   private void detach(Config cfg, MailLog log, List<String> ids) {
     try {
       ImmediateDelivery.startDetached(ImmediateDelivery.program(env), cfg.file(), ids);
+      if (verbose > 0) {
+        err.println(name + ": started masq-deliver --id " + String.join(" ", ids) + " (detached)");
+      }
     } catch (IOException e) {
       log.write(
           String.join(" ", ids)

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -172,18 +171,7 @@ class AtOnceTest {
   void aSecondMasqOnLoopbackReceivesAndDeliversToItsMailbox() throws Exception {
     Sandbox far = new Sandbox(tmp.resolve("far"), "local_hosts = \"localhost;far.example\"\n");
     int port = Peers.freePort();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Sandbox.bin("masq-smtpd").toString(),
-                "-C",
-                far.conf.toString(),
-                "--listen",
-                "127.0.0.1:" + port)
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("far-smtpd.out").toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().remove("MASQ_CONF");
-    second = pb.start();
+    second = far.start(tmp.resolve("far-smtpd.out"), "masq-smtpd", "--listen", "127.0.0.1:" + port);
     Peers.awaitPort("127.0.0.1", port);
     Sandbox box = box("near", "", route("far", "mail_host = 127.0.0.1:" + port + "\n"));
     box.run(MESSAGE, "masq-inject", "-i", "anna@far.example").expect(0);

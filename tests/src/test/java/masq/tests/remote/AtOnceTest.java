@@ -2,6 +2,7 @@ package masq.tests.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -339,6 +340,18 @@ class AtOnceTest {
     box.run(MESSAGE, "sendmail", "-odi", "-i", "now2@far.example").expect(0);
     assertFalse(line(box, newest(box), " => now2@far.example").isEmpty(), box.log());
     assertEquals(List.of(held, held2).stream().sorted().toList(), box.queuedIds());
+
+    // -odb: local and remote recipients, both by the detached run
+    box.run(MESSAGE, "masq-inject", "-odb", "-i", "bg@far.example", "joe").expect(0);
+    String bg = newest(box);
+    settled(box, bg);
+    String received = pid(line(box, bg, " <= "));
+    for (String sentTo : List.of(" => joe@test.example", " => bg@far.example route=lan")) {
+      String l = line(box, bg, sentTo);
+      assertFalse(l.isEmpty(), sentTo + ": " + box.log());
+      assertNotEquals(received, pid(l), "-odb: not by masq-inject itself: " + box.log());
+    }
+    awaitDump(dump, "X-Rcpt-Args: <bg@far.example>", "\n\nhi\n");
 
     // the default with a smart host that never answers: masq-inject still returns at once
     try (ServerSocket mute = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {

@@ -52,20 +52,31 @@ final class ImmediateDelivery {
   }
 
   /**
-   * Starts {@code PROGRAM [-C CONFIG] --id ID...} detached and returns without waiting: in a
-   * session of its own when setsid(1) is there (a terminal's signals and hang-up then do not reach
-   * it), stdin from /dev/null, stdout and stderr discarded (a caller reading this command's output
-   * to its end does not wait for the run).
+   * Starts {@code PROGRAM [-C CONFIG] --id ID...} detached and returns without waiting for the run:
+   * in a session of its own when setsid(1) is there (a terminal's signals and hang-up then do not
+   * reach it), stdin from /dev/null, stdout and stderr discarded (a caller reading this command's
+   * output to its end does not wait for the run).
+   *
+   * <p>With {@code forked}, the process returned is not the run but a parent that forks it and
+   * exits at once ({@code setsid -f}, else {@code sh -c '"$@" &'}): wait for it (a few ms) before
+   * the JVM ends, as a short command does. A JVM that ends while a thread waits for a child (the
+   * process reaper in waitpid) waits 300 ms for that thread first; so does the caller.
    *
    * @throws IOException when it cannot be started (the caller says so; the mail stays queued)
    */
-  static Process startDetached(Path program, Path config, List<String> ids) throws IOException {
+  static Process startDetached(Path program, Path config, List<String> ids, boolean forked)
+      throws IOException {
     if (!Files.isExecutable(program)) {
       throw new IOException(program + " not found");
     }
-    List<String> cmd = new ArrayList<>(4 + 2 * ids.size());
+    List<String> cmd = new ArrayList<>(6 + 2 * ids.size());
     if (Files.isExecutable(SETSID)) {
       cmd.add(SETSID.toString());
+      if (forked) {
+        cmd.add("-f");
+      }
+    } else if (forked) {
+      cmd.addAll(List.of("/bin/sh", "-c", "\"$@\" &", "sh"));
     }
     cmd.add(program.toString());
     if (config != null) {
@@ -124,7 +135,7 @@ final class ImmediateDelivery {
     List<String> ids = List.copyOf(batch);
     batch.clear();
     try {
-      Process p = startDetached(program, config, ids);
+      Process p = startDetached(program, config, ids, false);
       running++;
       p.onExit().thenRun(this::finished);
       return true;

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
 import masq.accept.Maildrop;
@@ -331,10 +332,15 @@ public final class Inject extends Tool {
    */
   private void detach(Config cfg, MailLog log, List<String> ids) {
     try {
-      ImmediateDelivery.startDetached(ImmediateDelivery.program(env), cfg.file(), ids);
+      Process fork =
+          ImmediateDelivery.startDetached(ImmediateDelivery.program(env), cfg.file(), ids, true);
+      // a few ms: the run is forked off and this exits at once (see startDetached)
+      fork.waitFor(5, TimeUnit.SECONDS);
       if (verbose > 0) {
         err.println(name + ": started masq-deliver --id " + String.join(" ", ids) + " (detached)");
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // started; this process ends anyway
     } catch (IOException e) {
       log.write(
           String.join(" ", ids)

@@ -31,16 +31,19 @@ check-jdk:
 
 build: check-jdk build/launch.env
 
-# jars and the AOT cache are made in one step, so the cache is never older than the jars
+# jars and the AOT caches are made in one step, so a cache is never older than the jars;
+# masq-inject, run once per message, has a cache of its own (a JVM loads every class in its cache)
 build/launch.env: $(SOURCES) bin/launch.sh
 	JAVA_HOME=$(JDK) $(MVN) $(MVNFLAGS) -q -pl lib,tools -am package -DskipTests
 	mkdir -p build
 	cp lib/target/masq-lib-*.jar build/masq-lib.jar.new && mv build/masq-lib.jar.new build/masq-lib.jar
 	cp tools/target/masq-tools-*.jar build/masq-tools.jar.new && mv build/masq-tools.jar.new build/masq-tools.jar
 	for j in lib/target/runtime/*.jar; do cp $$j build/$${j##*/}.new && mv build/$${j##*/}.new build/$${j##*/}; done
-	rm -f build/masq.aot
+	rm -f build/masq.aot build/masq-inject.aot
 	$(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=build/masq.aot \
 	  -cp $(call CLASSPATH,$(CURDIR)/build) masq.tools.Train
+	$(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=build/masq-inject.aot \
+	  -cp $(call CLASSPATH,$(CURDIR)/build) masq.tools.Train inject
 	printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$(CURDIR)/build" "$(JDK)" > build/launch.env
 
 demo: build
@@ -65,8 +68,9 @@ install: build
 	cp -R examples/. $(DESTDIR)$(PREFIX)/share/doc/masq/examples/
 	cp README.md spool-format.md $(DESTDIR)$(PREFIX)/share/doc/masq/
 	# the AOT cache records the class path, so it is made again for the installed jars
-	L=$(DESTDIR)$(PREFIX)/lib/masq; L=$$(cd $$L && pwd -P); rm -f $$L/masq.aot; \
+	L=$(DESTDIR)$(PREFIX)/lib/masq; L=$$(cd $$L && pwd -P); rm -f $$L/masq.aot $$L/masq-inject.aot; \
 	  $(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=$$L/masq.aot -cp $(call CLASSPATH,$$L) masq.tools.Train; \
+	  $(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=$$L/masq-inject.aot -cp $(call CLASSPATH,$$L) masq.tools.Train inject; \
 	  if [ -z "$(DESTDIR)" ]; then printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$$L" "$(JDK)" > $$L/launch.env; \
 	  else printf 'MASQ_LIB=%s\nMASQ_JDK=%s\n' "$(PREFIX)/lib/masq" "$(JDK)" > $$L/launch.env; fi
 

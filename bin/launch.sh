@@ -23,7 +23,7 @@ masq_jdk_major() { # $1 = a JDK home; prints its feature version, or nothing
 
 MASQ_JARS="masq-lib.jar masq-tools.jar apache-mime4j-core.jar commons-io.jar"
 
-masq_classpath() { # $1 = the directory of the jars; prints the class path
+masq_classpath() { # $1 = the directory of the jars; prints the class path, and leaves it in $cp
   cp=
   for j in $MASQ_JARS; do cp=${cp:+$cp:}$1/$j; done
   echo "$cp"
@@ -63,11 +63,13 @@ if [ -n "${main:-}" ]; then
   else
     jdk=$(masq_find_jdk) || exit 69
   fi
-  cp=$(masq_classpath "$MASQ_LIB")
+  masq_classpath "$MASQ_LIB" >/dev/null # sets $cp without a subshell (a fork per command)
   # jvm_flags (set by a launcher) replace the short-command flags and the start-up cache;
   # jvm_heap (set by a launcher) is added to either and keeps the cache
   set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k} ${jvm_heap:-} -cp "$cp" "$main" "$@"
-  aot=$MASQ_LIB/masq.aot
+  # a launcher may name a cache of its own (aot_name, e.g. masq-inject); else the shared one
+  aot=$MASQ_LIB/${aot_name:-masq}.aot
+  [ -f "$aot" ] || aot=$MASQ_LIB/masq.aot
   fresh=yes
   for j in $MASQ_JARS; do [ "$aot" -nt "$MASQ_LIB/$j" ] || fresh=; done
   if [ "$jdk" = "$MASQ_JDK" ] && [ -z "${jvm_flags:-}" ] && [ -n "$fresh" ]; then

@@ -43,8 +43,12 @@ import masq.spool.Spool;
  * ("Completed"). The clock is injected so that all timing is testable.
  */
 public final class QueueRunner {
-  /** What a run did: messages it looked at, handled, and found locked by another process. */
-  public record Result(int wanted, int handled, int busy, int missing) {
+  /**
+   * What a run did: messages it looked at, handled, and found locked by another process; and,
+   * without routes, the messages (and notices) it left with remote recipients waiting for a route,
+   * in the order it met them.
+   */
+  public record Result(int wanted, int handled, int busy, int missing, List<String> waiting) {
     /** True when every message this run wanted was held by another run. */
     public boolean allBusy() {
       return wanted > 0 && busy == wanted;
@@ -63,6 +67,9 @@ public final class QueueRunner {
   private final Notices notices;
   private RemoteRun remote;
   private volatile boolean stopping;
+
+  /** This run's messages whose remote recipients wait for a route (a run without routes). */
+  private final Set<String> waiting = new LinkedHashSet<>();
 
   /**
    * Checks what delivery needs from the configuration (templates, mda) once.
@@ -127,6 +134,7 @@ public final class QueueRunner {
     int handled = 0;
     int busy = 0;
     int missing = 0;
+    waiting.clear();
     while (!stopping && (!work.isEmpty() || remotePass(work, ids, dryRun, remoteNotices))) {
       String id = work.poll();
       if (remoteOnly.contains(id)) {
@@ -177,7 +185,7 @@ public final class QueueRunner {
         } // otherwise removed while we looked: nothing to do
       }
     }
-    return new Result(wanted, handled, busy, missing);
+    return new Result(wanted, handled, busy, missing, List.copyOf(waiting));
   }
 
   /**
@@ -487,7 +495,7 @@ public final class QueueRunner {
       return;
     }
     if (!locality.isLocal(a)) {
-      result.add(routesFollow() ? top : waiting(top)); // the remote pass says how it went
+      result.add(forRoutes(at, top)); // with routes, the remote pass says how it went
       result.addAll(kids);
       return;
     }
@@ -525,7 +533,7 @@ public final class QueueRunner {
       if (!k.isPending()) {
         now.add(k);
       } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
-        now.add(routesFollow() ? k : waiting(k));
+        now.add(forRoutes(at, k));
       } else {
         Recipient done = at.record(k, top.address(), local.deliver(at.lock, at.env, leaf, a));
         now.add(done);
@@ -587,8 +595,15 @@ public final class QueueRunner {
     return env.withRecipients(rs);
   }
 
-  /** A remote recipient: left for delivery over a route. */
-  private static Recipient waiting(Recipient r) {
+  /**
+   * A remote recipient of {@code at}: as it is when the remote pass follows; otherwise left for
+   * delivery over a route, and its message noted in {@link Result#waiting}.
+   */
+  private Recipient forRoutes(Attempt at, Recipient r) {
+    if (routesFollow()) {
+      return r;
+    }
+    waiting.add(at.env.id());
     return r.lastError().isEmpty()
         ? new Recipient(
             r.address(), r.state(), r.tries(), r.lastAttempt(), r.parent(), "waiting for a route")

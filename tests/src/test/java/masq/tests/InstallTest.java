@@ -78,6 +78,7 @@ class InstallTest {
             "lib/masq/masq-lib.jar",
             "lib/masq/masq-tools.jar",
             "lib/masq/masq.aot",
+            "lib/masq/masq-inject.aot",
             "lib/masq/launch.sh",
             "share/man/man8/masq-sendmail.8",
             "share/man/man5/masq.conf.5",

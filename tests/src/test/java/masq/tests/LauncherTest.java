@@ -47,6 +47,7 @@ class LauncherTest {
             Map.of());
     assertEquals(0, inst.exit(), inst.stderr());
     assertTrue(Files.isRegularFile(prefix.resolve("lib/masq/masq.aot")));
+    assertTrue(Files.isRegularFile(prefix.resolve("lib/masq/masq-inject.aot")));
     assertTrue(Files.isRegularFile(prefix.resolve("share/man/man1/masq-inject.1")));
     Sandbox box = new Sandbox(dir.resolve("box"), "do_queue = true\n");
     Sandbox.exec(

@@ -87,6 +87,22 @@ public final class Sandbox {
     return run(stdin.getBytes(StandardCharsets.UTF_8), tool, args);
   }
 
+  /**
+   * Starts {@code bin/TOOL -C masq.conf ARGS...} in the background (a server, a daemon), stdin
+   * empty, stdout and stderr into {@code output}; the caller stops it.
+   */
+  public Process start(Path output, String tool, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(bin(tool).toString(), "-C", conf.toString()));
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().remove("MASQ_CONF");
+    return pb.start();
+  }
+
   /** Runs any command with {@code stdin}, waiting at most two minutes. */
   public static Run exec(List<String> cmd, byte[] stdin, Map<String, String> env)
       throws IOException, InterruptedException {

@@ -1,28 +1,36 @@
 package masq.tools;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import masq.log.MailLog;
 
 /**
- * Delivery at once of freshly accepted messages, as masq-inject does it without -odq: runs {@code
- * masq-deliver [-C FILE] --id ID...} as a background process that outlives this one (stdin empty,
- * stdout and stderr discarded, or stderr kept for a standalone server logging to it). While one run
- * is going, newly accepted IDs are collected and handed to the next run, so a busy server starts
- * one process at a time rather than one per message. When masq-deliver is not installed, this is
- * logged once and the mail simply stays queued for the next queue run.
+ * Delivery at once of freshly accepted messages by a detached {@code masq-deliver [-C FILE] --id
+ * ID...}, the one way masq-smtpd and masq-inject start it ({@link #startDetached}): the
+ * masq-deliver beside the command ($MASQ_BIN, set by the launchers), in a session of its own
+ * (setsid), stdin from /dev/null, stdout and stderr discarded (or stderr kept for a standalone
+ * server logging to it), never waited for, so it outlives the command and no caller waits on its
+ * output. For masq-smtpd, an instance batches: while one run is going, newly accepted IDs are
+ * collected and handed to the next run, so a busy server starts one process at a time rather than
+ * one per message. When masq-deliver is not installed, this is logged once and the mail simply
+ * stays queued for the next queue run.
  */
 final class ImmediateDelivery {
   /** The most IDs given to one run. */
   static final int MAX_IDS = 100;
 
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Redirect DEV_NULL = Redirect.from(new File("/dev/null"));
+
   private final Path program;
+  private final Path config;
   private final boolean keepStderr;
-  private final List<String> prefix;
   private final MailLog log;
   private final List<String> pending = new ArrayList<>();
   private int running;
@@ -43,14 +51,60 @@ final class ImmediateDelivery {
   ImmediateDelivery(Path program, Path config, MailLog log, boolean keepStderr) {
     this.keepStderr = keepStderr;
     this.program = program;
-    List<String> p = new ArrayList<>();
-    p.add(program.toString());
-    if (config != null) {
-      p.add("-C");
-      p.add(config.toString());
-    }
-    this.prefix = List.copyOf(p);
+    this.config = config;
     this.log = log;
+  }
+
+  /** The masq-deliver beside the running command: $MASQ_BIN/masq-deliver. */
+  static Path program(Map<String, String> env) {
+    String binDir = env.get("MASQ_BIN");
+    return binDir == null || binDir.isEmpty()
+        ? Path.of("masq-deliver-not-found")
+        : Path.of(binDir, "masq-deliver");
+  }
+
+  /**
+   * Starts {@code PROGRAM [-C CONFIG] --id ID...} detached and returns without waiting for the run:
+   * in a session of its own when setsid(1) is there (a terminal's signals and hang-up then do not
+   * reach it), stdin from /dev/null, stdout and stderr discarded (a caller reading this command's
+   * output to its end does not wait for the run; with {@code keepStderr}, stderr is this process's).
+   *
+   * <p>With {@code forked}, the process returned is not the run but a parent that forks it and
+   * exits at once ({@code setsid -f}, else {@code sh -c '"$@" &'}): wait for it (a few ms) before
+   * the JVM ends, as a short command does. A JVM that ends while a thread waits for a child (the
+   * process reaper in waitpid) waits 300 ms for that thread first; so does the caller.
+   *
+   * @throws IOException when it cannot be started (the caller says so; the mail stays queued)
+   */
+  static Process startDetached(
+      Path program, Path config, List<String> ids, boolean forked, boolean keepStderr)
+      throws IOException {
+    if (!Files.isExecutable(program)) {
+      throw new IOException(program + " not found");
+    }
+    List<String> cmd = new ArrayList<>(6 + 2 * ids.size());
+    if (Files.isExecutable(SETSID)) {
+      cmd.add(SETSID.toString());
+      if (forked) {
+        cmd.add("-f");
+      }
+    } else if (forked) {
+      cmd.addAll(List.of("/bin/sh", "-c", "\"$@\" &", "sh"));
+    }
+    cmd.add(program.toString());
+    if (config != null) {
+      cmd.add("-C");
+      cmd.add(config.toString());
+    }
+    for (String id : ids) {
+      cmd.add("--id");
+      cmd.add(id);
+    }
+    return new ProcessBuilder(cmd)
+        .redirectInput(DEV_NULL)
+        .redirectOutput(Redirect.DISCARD)
+        .redirectError(keepStderr ? Redirect.INHERIT : Redirect.DISCARD)
+        .start();
   }
 
   /** A message was committed: deliver it now, or soon after the run in progress. */
@@ -90,20 +144,11 @@ final class ImmediateDelivery {
       pending.clear();
       return false;
     }
-    List<String> cmd = new ArrayList<>(prefix);
     List<String> batch = pending.subList(0, Math.min(MAX_IDS, pending.size()));
-    for (String id : batch) {
-      cmd.add("--id");
-      cmd.add(id);
-    }
+    List<String> ids = List.copyOf(batch);
     batch.clear();
     try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectOutput(Redirect.DISCARD)
-              .redirectError(keepStderr ? Redirect.INHERIT : Redirect.DISCARD)
-              .start();
-      p.getOutputStream().close(); // its stdin: at end at once
+      Process p = startDetached(program, config, ids, false, keepStderr);
       running++;
       p.onExit().thenRun(this::finished);
       return true;

@@ -5,11 +5,12 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
 import masq.accept.Maildrop;
@@ -18,6 +19,7 @@ import masq.address.Address;
 import masq.address.AddressParser;
 import masq.config.Config;
 import masq.deliver.QueueRunner;
+import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.route.Locality;
 import masq.spool.Envelope;
@@ -32,12 +34,15 @@ import masq.spool.UserView;
  * masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb] [-B TYPE] [-oX...] [--] [RCPT...]
  * </pre>
  *
- * <p>The reference is masq-inject(1). Unless -odq or do_queue, the local recipients are then
- * delivered at once (-odb: by a detached masq-deliver --id ID); a delivery problem is only a
- * warning, since the message is safe in the spool. Exit 0 only once the message is durable in the
- * spool (fsynced and renamed into place). Usage errors and a message without recipients exit 64,
- * bad input 65, empty input 66, a configuration error 78, a spool that is full or cannot be written
- * 75 or 73 — and then nothing of the message stays behind.
+ * <p>The reference is masq-inject(1). Unless -odq or do_queue, the message is then delivered at
+ * once: local recipients, and remote ones over the permanent routes and the connection online now.
+ * By default the local recipients are delivered in this process and the remote part by a detached
+ * masq-deliver --id ID (when a route may be usable), so that the exit never waits on a network;
+ * -odi delivers everything in this process before exiting, -odb everything in the detached run. A
+ * delivery problem is only a warning (with -v), since the message is safe in the spool. Exit 0 only
+ * once the message is durable in the spool (fsynced and renamed into place). Usage errors and a
+ * message without recipients exit 64, bad input 65, empty input 66, a configuration error 78, a
+ * spool that is full or cannot be written 75 or 73 — and then nothing of the message stays behind.
  *
  * <p>SECURITY: the return path set with -f is honoured only for trusted callers (single-user mode,
  * root, mail, trusted_users); otherwise it is the caller's login at host_name. Addresses are
@@ -64,7 +69,8 @@ public final class Inject extends Tool {
       -i, -oi     a line with only "." does not end the message
       -f ADDR     return path (-f '<>' for the null sender)
       -F NAME     full name for a generated From: header
-      -odq        queue only; -odi deliver now (default); -odb deliver in the background
+      -odq        queue only; -odi deliver all before exiting; -odb all in the background
+                  (default: local mail now, remote mail in the background)
       -C FILE     configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
       -v          more detail on stderr
     Ignored for compatibility: -oX (other than -oi, -od), -m, -B TYPE, -bm, -N, -R, -V, -X.
@@ -78,7 +84,13 @@ public final class Inject extends Tool {
     boolean dotIgnore;
     String sender;
     String fullName;
-    char deliveryMode = 'i';
+
+    /**
+     * 'd' the default (local recipients here, the rest in the background), 'i' an explicit -odi or
+     * -odf (everything here), 'b' -odb (everything in the background), 'q' -odq (nothing now).
+     */
+    char deliveryMode = 'd';
+
     final List<String> recipients = new ArrayList<>();
   }
 
@@ -213,23 +225,59 @@ public final class Inject extends Tool {
             null,
             null);
     Spool spool = openSpool(cfg);
-    MailLog log = log(cfg);
-    Envelope env = Submission.accept(Submission.input(in), req, cfg, spool, log);
+    ZoneId zone = zoneNow(clock);
+    MailLog log = log(cfg, zone);
+    Envelope env = Submission.accept(Submission.input(in), req, cfg, spool, log, zone);
     if (verbose > 0) {
       err.println(
           name + ": queued as " + env.id() + " for " + env.recipients().size() + " recipient(s)");
     }
-    boolean anyLocal =
-        cfg.logUser() != null || rcptsOf(env).stream().anyMatch(Locality.of(cfg)::isLocal);
-    if (cfg.doQueue() || !anyLocal) {
-      return Exit.OK; // nothing for now: remote mail waits for a queue run with a route
-    }
-    if (o.deliveryMode == 'i') {
-      deliverNow(cfg, spool, log, env.id());
-    } else if (o.deliveryMode == 'b') {
-      deliverInBackground(cfg, env.id());
+    if (!cfg.doQueue() && o.deliveryMode != 'q') {
+      deliverAtOnce(cfg, spool, log, env, o.deliveryMode);
     }
     return Exit.OK;
+  }
+
+  /**
+   * Delivery at once of the message just queued, by {@code mode} (see {@link Options}): local
+   * recipients, and remote ones over the permanent routes and the connection online now. The
+   * message is safe in the spool already, so whatever happens here is only a warning and the exit
+   * code stays 0; how each recipient fared is said with -v only (a mail client may take anything on
+   * stderr for a failure).
+   */
+  private void deliverAtOnce(Config cfg, Spool spool, MailLog log, Envelope env, char mode) {
+    String id = env.id();
+    if (mode == 'i') {
+      deliverNow(cfg, spool, log, id, true); // -odi: everything, before exiting
+      return;
+    }
+    Locality locality = Locality.of(cfg);
+    List<Address> rcpts = rcptsOf(env);
+    boolean anyLocal = cfg.logUser() != null || rcpts.stream().anyMatch(locality::isLocal);
+    boolean anyRemote = !rcpts.stream().allMatch(locality::isLocal);
+    // a route may be usable: masq-deliver finds out (online_query runs there, not here)
+    boolean routes =
+        !cfg.permanentRoutes().isEmpty()
+            || cfg.onlineQuery() != null && !cfg.onlineQuery().isBlank()
+            || cfg.onlineFile() != null;
+    if (mode == 'b') {
+      if (anyLocal || anyRemote && routes) {
+        detach(cfg, log, List.of(id)); // -odb: everything in the background
+      }
+      return;
+    }
+    // the default: local recipients here; the remote part (with alias targets and bounces the
+    // local pass left for a route) in the background, so that this exit never waits on a network
+    List<String> forRoutes = anyRemote ? List.of(id) : List.of();
+    if (anyLocal) {
+      QueueRunner.Result r = deliverNow(cfg, spool, log, id, false);
+      if (r != null) {
+        forRoutes = r.waiting();
+      }
+    }
+    if (routes && !forRoutes.isEmpty()) {
+      detach(cfg, log, forRoutes);
+    }
   }
 
   private static List<Address> rcptsOf(Envelope env) {
@@ -245,51 +293,56 @@ public final class Inject extends Tool {
   }
 
   /**
-   * Delivers the local recipients of the message just queued. It is already safe in the spool, so
-   * whatever happens here only shows as a warning: the exit code stays 0.
+   * Delivers the message in this process: its local recipients, and with {@code routes} its remote
+   * ones too, over the routes usable now (as masq-deliver --id ID). Returns what the run did, or
+   * null when it could not run: then a warning says why (e.g. an alias file that does not parse),
+   * with or without -v, as the next queue run will fail the same way.
    */
-  private void deliverNow(Config cfg, Spool spool, MailLog log, String id) {
+  private QueueRunner.Result deliverNow(
+      Config cfg, Spool spool, MailLog log, String id, boolean routes) {
     try {
-      new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose).run(List.of(id), false);
+      QueueRunner runner = new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose);
+      if (routes) {
+        runner.useRoutes(RouteSelection.of(cfg, null, strict));
+      }
+      return runner.run(List.of(id), false);
     } catch (MasqException | IOException | RuntimeException e) {
       err.println(
           name + ": warning: " + id + " is queued but was not delivered now: " + e.getMessage());
+      return null;
     }
   }
 
-  /** -odb: the same in a detached {@code masq-deliver --id ID}, started with this JVM's flags. */
-  private void deliverInBackground(Config cfg, String id) {
-    ProcessHandle.Info info = ProcessHandle.current().info();
-    List<String> cmd = new ArrayList<>();
-    String[] jvmArgs = info.arguments().orElse(new String[0]);
-    cmd.add(
-        info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    for (String a : jvmArgs) {
-      if (a.equals(Inject.class.getName()) || a.equals(Sendmail.class.getName())) {
-        break; // the JVM's own flags end at the main class (sendmail runs this in-process)
-      }
-      cmd.add(a);
-    }
-    cmd.add(Deliver.class.getName());
-    if (cfg.file() != null) {
-      cmd.add("-C");
-      cmd.add(cfg.file().toString());
-    }
-    cmd.add("--id");
-    cmd.add(id);
+  /**
+   * Starts a detached masq-deliver --id for {@code ids} (see ImmediateDelivery) and does not wait
+   * for it. When it cannot start, the mail waits for the next queue run: logged, said with -v.
+   */
+  private void detach(Config cfg, MailLog log, List<String> ids) {
     try {
-      new ProcessBuilder(cmd)
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process fork =
+          ImmediateDelivery.startDetached(
+              ImmediateDelivery.program(env), cfg.file(), ids, true, false);
+      // a few ms: the run is forked off and this exits at once (see startDetached)
+      fork.waitFor(5, TimeUnit.SECONDS);
+      if (verbose > 0) {
+        err.println(name + ": started masq-deliver --id " + String.join(" ", ids) + " (detached)");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // started; this process ends anyway
     } catch (IOException e) {
-      err.println(
-          name
-              + ": warning: "
-              + id
-              + " is queued; cannot start background delivery: "
-              + e.getMessage());
+      log.write(
+          String.join(" ", ids)
+              + " cannot start masq-deliver ("
+              + e.getMessage()
+              + "); stays queued for the next queue run");
+      if (verbose > 0) {
+        err.println(
+            name
+                + ": warning: "
+                + String.join(" ", ids)
+                + " is queued; cannot start masq-deliver: "
+                + e.getMessage());
+      }
     }
   }
 

@@ -17,11 +17,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import masq.Exit;
@@ -187,14 +185,11 @@ public final class Smtpd extends Tool {
     MailLog log = log(cfg, zone);
     ImmediateDelivery delivery = null;
     if (!o.queueOnly && !cfg.doQueue()) {
-      String binDir = env.get("MASQ_BIN");
-      Path program =
-          binDir == null || binDir.isEmpty()
-              ? Path.of("masq-deliver-not-found")
-              : Path.of(binDir, "masq-deliver");
       // with log_dir = "" a standalone server's deliveries log to its stderr too; never in inetd
       // mode, where stderr may be the client's socket
-      delivery = new ImmediateDelivery(program, cfg.file(), log, o.listen && cfg.logToStderr());
+      delivery =
+          new ImmediateDelivery(
+              ImmediateDelivery.program(env), cfg.file(), log, o.listen && cfg.logToStderr());
     }
     deliveryOut[0] = delivery;
     ImmediateDelivery d = delivery;
@@ -217,7 +212,7 @@ public final class Smtpd extends Tool {
     ImmediateDelivery[] delivery = new ImmediateDelivery[1];
     try {
       Config cfg = loadConfig();
-      st = settings(cfg, o, sessionZone(clock), delivery);
+      st = settings(cfg, o, zoneNow(clock), delivery);
     } catch (MasqException | RuntimeException e) {
       // tell the client too, so it retries later instead of waiting (a configuration that cannot
       // be read, a FIFO among them, is refused without waiting on it, so this reply always comes)
@@ -258,16 +253,6 @@ public final class Smtpd extends Tool {
       }
     }
     return Exit.OK;
-  }
-
-  /**
-   * The local time zone for one inetd session: the system zone's offset now. A session lasts
-   * seconds, and dates carry their offset; loading the zone's rules instead (ZoneId.systemDefault:
-   * the time zone database read twice, the class path searched for rule providers) cost a tenth of
-   * the session's start-up.
-   */
-  static ZoneId sessionZone(Clock clock) {
-    return ZoneOffset.ofTotalSeconds(TimeZone.getDefault().getOffset(clock.millis()) / 1000);
   }
 
   static Thread watchdog(Session session, Duration timeout) {

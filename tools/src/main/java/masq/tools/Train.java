@@ -23,9 +23,11 @@ import masq.smtp.Server;
 import masq.smtp.Session;
 
 /**
- * The training run that `make` records the JDK AOT cache from: it runs each command's usual path
- * once, in this JVM, on a throw-away spool, so that the classes they load are in the cache. Not a
- * user command.
+ * The training runs that `make` records the JDK AOT caches from: each runs a command's usual paths,
+ * in this JVM, on a throw-away spool, so that the classes they load are in the cache. Without
+ * arguments, every command's (masq.aot); with {@code inject}, only masq-inject's (masq-inject.aot):
+ * a JVM started with an AOT cache loads every class in it, so the command run once per message gets
+ * a cache without the SMTP client, the server and the queue tools. Not a user command.
  */
 public final class Train {
   private Train() {}
@@ -59,14 +61,9 @@ public final class Train {
       Files.writeString(dir.resolve("aliases"), "list: rcpt, md\n");
       Map<String, String> env = new HashMap<>(System.getenv());
       PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-      String msg = "From: a@b\nTo: c@d, \"E F\" <e@f>\nSubject: training\n\nbody\n..dot\n.\n";
-      for (int i = 0; i < 3; i++) {
-        Inject inject = new Inject(sink, sink, env, Clock.systemUTC());
-        Inject.Options o = new Inject.Options();
-        inject.parse(
-            new String[] {"-C", conf.toString(), "-t", "-f", "x@y", "rcpt", "md", "list"}, o);
-        Config cfg = Config.load(conf, env, false);
-        inject.inject(new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), o, cfg);
+      trainInject(dir, conf, env, sink);
+      if (args.length > 0 && args[0].equals("inject")) {
+        return;
       }
       // a queue run: what is left (remote recipients) stays; a dry run describes it
       for (String[] d : new String[][] {{}, {"--dry-run"}}) {
@@ -81,12 +78,9 @@ public final class Train {
             Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
         new Queue(sink, sink, env, Clock.systemUTC()).execute(a);
       }
-      // the sendmail names: mailq through the dispatcher, and the plan of a mail client's call
+      // the sendmail names: mailq through the dispatcher
       new Sendmail("mailq", sink, sink, env, Clock.systemUTC())
           .execute(new String[] {"-C", conf.toString()});
-      new Sendmail("sendmail", sink, sink, env, Clock.systemUTC())
-          .plan(
-              new String[] {"-C", conf.toString(), "-oi", "-oem", "-t", "-f", "a@b", "--", "c@d"});
       // masq-rewrite, from stdin and from the spool
       String rmsg =
           "From: a, \"B\" <b@train.example> (x)\r\nSender: c\r\nReply-To: a@elsewhere.example\r\n"
@@ -114,6 +108,57 @@ public final class Train {
         // a temporary directory left behind is harmless
       }
     }
+  }
+
+  /**
+   * masq-inject's paths: queuing only (-odq), then the default with local recipients delivered here
+   * and the remote part handed to a detached masq-deliver (a stand-in that exits at once), over a
+   * permanent route; and sendmail's accept mode, which runs masq-inject.
+   */
+  private static void trainInject(Path dir, Path conf, Map<String, String> env, PrintStream sink)
+      throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path deliver = bin.resolve("masq-deliver");
+    Files.writeString(deliver, "#!/bin/sh\nexit 0\n");
+    deliver.toFile().setExecutable(true);
+    env.put("MASQ_BIN", bin.toString());
+    Path lan = dir.resolve("lan-train.route");
+    Files.writeString(lan, "mail_host = 127.0.0.1:9\n");
+    Path pconf = dir.resolve("permanent.conf");
+    Files.writeString(pconf, Files.readString(conf) + "permanent_routes = \"" + lan + "\"\n");
+    String msg = "From: a@b\nTo: c@d, \"E F\" <e@f>\nSubject: training\n\nbody\n..dot\n.\n";
+    String[][] runs = {
+      {"-C", conf.toString(), "-odq", "-i", "c@d"},
+      {"-C", conf.toString(), "-t", "-f", "x@y", "rcpt", "md", "list"},
+      {"-C", pconf.toString(), "-t", "-f", "x@y", "rcpt", "md", "list"},
+      {"-C", pconf.toString(), "-oi", "c@d"},
+    };
+    for (int i = 0; i < 2; i++) {
+      for (String[] args : runs) {
+        Inject inject = new Inject(sink, sink, env, Clock.systemUTC());
+        Inject.Options o = new Inject.Options();
+        inject.parse(args, o);
+        Config cfg = Config.load(inject.configFile, env, false);
+        inject.inject(new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), o, cfg);
+      }
+    }
+    // sendmail as a mail client calls it: the plan, then masq-inject in this process
+    Sendmail sm = new Sendmail("sendmail", sink, sink, env, Clock.systemUTC());
+    String[] smArgs = {"-C", conf.toString(), "-oi", "-oem", "-t", "-f", "a@b", "--", "c@d"};
+    Sendmail.Plan plan = sm.plan(smArgs);
+    ((Inject) plan.tool())
+        .inject(
+            new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)),
+            injectOptions((Inject) plan.tool(), plan.args()),
+            Config.load(conf, env, false));
+    env.remove("MASQ_BIN");
+  }
+
+  private static Inject.Options injectOptions(Inject inject, java.util.List<String> args)
+      throws Exception {
+    Inject.Options o = new Inject.Options();
+    inject.parse(args.toArray(String[]::new), o);
+    return o;
   }
 
   /**
@@ -166,7 +211,7 @@ public final class Train {
     smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
     Config cfg = Config.load(conf, env, false);
     Session.Settings st =
-        smtpd.settings(cfg, o, Smtpd.sessionZone(Clock.systemUTC()), new ImmediateDelivery[1]);
+        smtpd.settings(cfg, o, Tool.zoneNow(Clock.systemUTC()), new ImmediateDelivery[1]);
     for (String client : new String[] {null, "127.0.0.1", "192.0.2.1"}) {
       ByteArrayOutputStream replies = new ByteArrayOutputStream();
       Session session =

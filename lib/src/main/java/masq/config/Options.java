@@ -112,6 +112,7 @@ final class Options {
           "set_h_from_domain",
           "set_h_reply_to_domain",
           "set_return_path_domain",
+          "qualify_header_addresses",
           "tls",
           "tls_verify",
           "tls_trust_file",

@@ -3,6 +3,8 @@ package masq.rewrite;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
@@ -33,14 +35,42 @@ import masq.route.Route;
  * read is left as it is: with a warning when it names no local domain, but as {@link
  * Rewritten#unreadable} when it might hold an address that should have been rewritten, so that the
  * caller sends nothing (masq-deliver defers, masq-rewrite fails) rather than leak it.
+ *
+ * <p>With {@code qualify_header_addresses} (the default), an address without a domain that no rule
+ * rewrote ({@code From: john}, {@code Cc: carol}, as mail clients and cron write them) gets
+ * {@code @host_name} in every address header ({@link #ADDRESS_HEADERS}), so that it leaves
+ * well-formed (RFC 5322 section 3.4.1) and replies reach it.
  */
 public final class Rewriter {
+  /** The header fields (lower case) whose unqualified addresses are qualified. */
+  static final Set<String> ADDRESS_HEADERS =
+      Set.of(
+          "from",
+          "sender",
+          "reply-to",
+          "to",
+          "cc",
+          "bcc",
+          "mail-followup-to",
+          "mail-reply-to",
+          "resent-from",
+          "resent-sender",
+          "resent-to",
+          "resent-cc",
+          "resent-bcc",
+          "resent-reply-to",
+          "disposition-notification-to",
+          "return-receipt-to",
+          "errors-to");
+
   private final Route route;
   private final Locality local;
+  private final String hostName;
 
   public Rewriter(Route route, Config cfg) {
     this.route = route;
     this.local = Locality.of(cfg);
+    this.hostName = cfg.hostName();
   }
 
   /** Rewrites {@code headers} and {@code returnPath} (null when there is none) for the route. */
@@ -51,10 +81,14 @@ public final class Rewriter {
     for (int i = 0; i < headers.size(); i++) {
       Header h = headers.get(i);
       MapTarget t = MapTarget.ofHeader(h.name());
-      if (t == null || (route.rules(t).isEmpty() && route.outgoingRules().isEmpty())) {
+      boolean mapped = t != null && !(route.rules(t).isEmpty() && route.outgoingRules().isEmpty());
+      boolean qualified =
+          route.qualifyHeaderAddresses()
+              && ADDRESS_HEADERS.contains(h.name().toLowerCase(Locale.ROOT));
+      if (!mapped && !qualified) {
         continue;
       }
-      Header n = rewriteHeader(h, t, warnings, unreadable);
+      Header n = rewriteHeader(h, mapped ? t : null, qualified, warnings, unreadable);
       if (n != h) {
         if (out == headers) {
           out = new ArrayList<>(headers);
@@ -86,8 +120,13 @@ public final class Rewriter {
     return r != null ? r : MapRule.find(route.outgoingRules(), localPart);
   }
 
-  /** The header with its matching addresses replaced, or {@code h} itself when none matched. */
-  Header rewriteHeader(Header h, MapTarget t, List<String> warnings, List<String> unreadable) {
+  /**
+   * The header with its matching addresses replaced (by the rules of {@code t}, none when null)
+   * and, with {@code qualify}, its addresses without a domain qualified; {@code h} itself when
+   * nothing changed.
+   */
+  Header rewriteHeader(
+      Header h, MapTarget t, boolean qualify, List<String> warnings, List<String> unreadable) {
     String raw = h.raw();
     int base = raw.indexOf(':') + 1;
     String value = raw.substring(base);
@@ -96,6 +135,9 @@ public final class Rewriter {
     for (Mailbox m : AddressParser.parseList(value)) {
       Address a = m.address();
       if (a == null) {
+        if (t == null) {
+          continue; // only qualifying: an unreadable element is left as it is, as before
+        }
         String text = AddressException.printable(utf8(m.text()).strip());
         if (mayHoldLocal(m.text())) {
           unreadable.add(h.name() + ": header: '" + text + "' (" + m.problem() + ")");
@@ -105,15 +147,14 @@ public final class Rewriter {
         continue;
       }
       Address u = new Address(utf8(a.localPart()), a.domain() == null ? null : utf8(a.domain()));
-      if (!local.isRewritable(u)) {
-        continue;
-      }
-      MapRule r = find(t, u.localPart());
-      if (r == null) {
-        continue;
-      }
+      MapRule r = t != null && local.isRewritable(u) ? find(t, u.localPart()) : null;
       String replacement;
-      if (r.domainOnly()) {
+      if (r == null) {
+        if (!qualify || a.isNull() || a.domain() != null) {
+          continue;
+        }
+        replacement = a.localPart() + "@" + bytes(hostName);
+      } else if (r.domainOnly()) {
         replacement = a.localPart() + "@" + bytes(r.address().domain());
       } else if (m.bare()) {
         replacement = bytes(r.text());

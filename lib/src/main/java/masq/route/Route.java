@@ -62,6 +62,7 @@ public final class Route {
   private final List<MapRule> outgoing;
 
   private final boolean lastRoute;
+  private final boolean qualifyHeaderAddresses;
   private final boolean connectErrorFail;
   private final String mailHost;
   private final int mailHostPort;
@@ -127,6 +128,7 @@ public final class Route {
     this.outgoing = rules(rc, MapTarget.OUTGOING);
 
     this.lastRoute = bool(rc, "last_route", false);
+    this.qualifyHeaderAddresses = bool(rc, "qualify_header_addresses", true);
     this.connectErrorFail = bool(rc, "connect_error_fail", false);
     Setting mh = rc.setting("mail_host");
     if (mh == null) {
@@ -500,6 +502,15 @@ public final class Route {
     return outgoing;
   }
 
+  /**
+   * {@code qualify_header_addresses} (default true): an address without a domain in an address
+   * header ({@code From: john}, {@code Cc: carol}) leaves over this route with {@code @host_name};
+   * false sends it as written, as masqmail does.
+   */
+  public boolean qualifyHeaderAddresses() {
+    return qualifyHeaderAddresses;
+  }
+
   /** True when the route has any rewrite rule. */
   public boolean rewrites() {
     return !outgoing.isEmpty() || maps.values().stream().anyMatch(l -> !l.isEmpty());
@@ -635,6 +646,7 @@ public final class Route {
       line(sb, t.option(), ruleTexts(maps.get(t)));
     }
     line(sb, MapTarget.OUTGOING, ruleTexts(outgoing));
+    line(sb, "qualify_header_addresses", qualifyHeaderAddresses);
     line(sb, "last_route", lastRoute);
     line(sb, "connect_error_fail", connectErrorFail);
     line(

@@ -266,7 +266,9 @@ class RewriterTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("table")
   void rewritesHeaders(String what, String routeText, String in, String expected) throws Exception {
-    Rewriter rw = new Rewriter(route(routeText), config(CONF));
+    // masqmail's table: its unqualified addresses leave as written
+    Rewriter rw =
+        new Rewriter(route(routeText + "qualify_header_addresses = false\n"), config(CONF));
     List<Header> hs = headers(in);
     Rewritten r = rw.rewrite(hs, null);
     assertEquals(expected, join(r.headers()), what);
@@ -372,8 +374,66 @@ class RewriterTest {
   @Test
   void nothingToDoGivesTheSameList() throws Exception {
     Rewriter rw = new Rewriter(route("map_h_from_addresses = foo: f@x.example\n"), config(CONF));
-    List<Header> hs = headers("From: bar\nSubject: foo\n");
+    List<Header> hs =
+        headers("From: bar@far.example\nTo: x@y.example, <z@y.example>\nSubject: foo\n");
     assertSame(hs, rw.rewrite(hs, null).headers());
     assertTrue(rw.rewrite(hs, null).warnings().isEmpty());
+  }
+
+  static Stream<Arguments> qualified() {
+    String rules = "map_h_from_addresses = john: John Smith <john.smith@isp.example>\n";
+    return Stream.of(
+        Arguments.of("bare", "", "Cc: carol\n", "Cc: carol@home.lan\n"),
+        Arguments.of(
+            "in angle brackets, name and comment kept",
+            "",
+            "To: Carol (LAN) <carol>, \"Dave, D.\" <dave> (x)\n",
+            "To: Carol (LAN) <carol@home.lan>, \"Dave, D.\" <dave@home.lan> (x)\n"),
+        Arguments.of(
+            "qualified and remote ones left, folding kept",
+            "",
+            "To: a@far.example,\n\tcarol, b@home.lan\n",
+            "To: a@far.example,\n\tcarol@home.lan, b@home.lan\n"),
+        Arguments.of(
+            "a rule wins over qualifying",
+            rules,
+            "From: john\nReply-To: john, anna\n",
+            "From: John Smith <john.smith@isp.example>\nReply-To: john@home.lan, anna@home.lan\n"),
+        Arguments.of(
+            "every address header, any case",
+            "",
+            "Resent-To: r\nresent-cc: s\nMAIL-FOLLOWUP-TO: t\nBcc: u\nSender: v\n"
+                + "Disposition-Notification-To: w\n",
+            "Resent-To: r@home.lan\nresent-cc: s@home.lan\nMAIL-FOLLOWUP-TO: t@home.lan\n"
+                + "Bcc: u@home.lan\nSender: v@home.lan\nDisposition-Notification-To: w@home.lan\n"),
+        Arguments.of(
+            "groups and quoted local parts",
+            "",
+            "To: team: \"a b\", c;, undisclosed-recipients:;\n",
+            "To: team: \"a b\"@home.lan, c@home.lan;, undisclosed-recipients:;\n"),
+        Arguments.of(
+            "other fields and the null address untouched",
+            "",
+            "Subject: carol\nX-To: carol\nMessage-ID: <abc>\nReturn-Receipt-To: <>\n",
+            "Subject: carol\nX-To: carol\nMessage-ID: <abc>\nReturn-Receipt-To: <>\n"),
+        Arguments.of(
+            "unreadable elements left as they were",
+            "",
+            "Cc: Display Name Only, carol\n",
+            "Cc: Display Name Only, carol@home.lan\n"),
+        Arguments.of(
+            "off: masqmail's behaviour",
+            "qualify_header_addresses = false\n",
+            "From: john\nCc: carol\n",
+            "From: john\nCc: carol\n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("qualified")
+  void qualifiesUnqualifiedHeaderAddresses(
+      String what, String routeText, String in, String expected) throws Exception {
+    Rewritten r = new Rewriter(route(routeText), config(CONF)).rewrite(headers(in), null);
+    assertEquals(expected, join(r.headers()), what);
+    assertTrue(r.unreadable().isEmpty(), what);
   }
 }

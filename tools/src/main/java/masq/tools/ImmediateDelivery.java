@@ -67,7 +67,8 @@ final class ImmediateDelivery {
    * Starts {@code PROGRAM [-C CONFIG] --id ID...} detached and returns without waiting for the run:
    * in a session of its own when setsid(1) is there (a terminal's signals and hang-up then do not
    * reach it), stdin from /dev/null, stdout and stderr discarded (a caller reading this command's
-   * output to its end does not wait for the run; with {@code keepStderr}, stderr is this process's).
+   * output to its end does not wait for the run; with {@code keepStderr}, stderr is this
+   * process's).
    *
    * <p>With {@code forked}, the process returned is not the run but a parent that forks it and
    * exits at once ({@code setsid -f}, else {@code sh -c '"$@" &'}): wait for it (a few ms) before

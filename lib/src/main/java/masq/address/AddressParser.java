@@ -137,15 +137,7 @@ public final class AddressParser {
     }
     for (int i = 0; i < d.length(); i++) {
       char c = d.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '.'
-              || c == '_'
-              || c >= 0x80;
-      if (!ok) {
+      if (!isDomainChar(c)) {
         return false;
       }
     }
@@ -187,5 +179,16 @@ public final class AddressParser {
       out.add(m.address());
     }
     return out;
+  }
+
+  /** A character of a host name as masq reads one: letters, digits, '-', '.', '_' and 8-bit. */
+  public static boolean isDomainChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c >= 0x80;
   }
 }

@@ -195,7 +195,7 @@ public final class Rewriter {
         s++;
       }
       int e = s;
-      while (e < text.length() && isDomainChar(text.charAt(e))) {
+      while (e < text.length() && AddressParser.isDomainChar(text.charAt(e))) {
         e++;
       }
       if (e == s || local.isLocalDomain(text.substring(s, e))) {
@@ -203,16 +203,6 @@ public final class Rewriter {
       }
     }
     return false;
-  }
-
-  private static boolean isDomainChar(char c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '.'
-        || c == '_'
-        || c >= 0x80;
   }
 
   private static boolean isSpace(char c) {

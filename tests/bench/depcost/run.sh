@@ -1,0 +1,27 @@
+#!/bin/sh
+# The start-up cost of a library, as README's Dependencies table gives it: the median wall time
+# of 31 runs of a tiny program with the short commands' JVM flags and no start-up cache.
+# `sh tests/bench/depcost/run.sh` (after `make`; Commons CLI is taken from ~/.m2, fetched by
+# Maven when missing, as it is not a dependency of masq).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd -P)
+home=$(cd "$here/../../.." && pwd -P)
+. "$home/bin/launch.sh"
+jdk=$(masq_find_jdk)
+cli=$HOME/.m2/repository/commons-cli/commons-cli/1.11.0/commons-cli-1.11.0.jar
+[ -f "$cli" ] || mvn -B -ntp -q dependency:get -Dartifact=commons-cli:commons-cli:1.11.0 >/dev/null
+mime=$home/build/apache-mime4j-core.jar:$home/build/commons-io.jar
+out=$(mktemp -d /tmp/masq-depcost.XXXXXX)
+trap 'rm -rf "$out"' EXIT INT TERM
+"$jdk/bin/javac" -XDsuppressNotes -d "$out" -cp "$cli:$mime" "$here/Plain.java" "$here/Cli.java" "$here/Mime.java"
+flags="-Xlog:disable -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k"
+median() { # median wall time in ms of 31 runs of "$@"
+  for i in $(seq 31); do
+    s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(((e - s) / 100000))
+  done | sort -n | awk '{a[NR] = $1} END {printf "%.1f ms", a[16] / 10}'
+}
+args="-t -f john -i a@b.example c@d.example"
+echo "java -version: $(median "$jdk/bin/java" $flags -version)"
+echo "hand-written option loop: $(median "$jdk/bin/java" $flags -cp "$out" Plain $args)"
+echo "Commons CLI DefaultParser: $(median "$jdk/bin/java" $flags -cp "$out:$cli" Cli $args)"
+echo "Mime4j EncoderUtil, one encoded word: $(median "$jdk/bin/java" $flags -cp "$out:$mime" Mime)"

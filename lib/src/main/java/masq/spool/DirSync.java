@@ -10,24 +10,15 @@ import java.nio.file.Path;
  * before calling is durable; if that fsync fails, the caller gets the error.
  */
 final class DirSync {
-  /** What makes a directory's entries durable: {@link Spool#syncDir}, or a test's stand-in. */
-  interface Fsync {
-    void sync(Path dir) throws IOException;
-  }
-
   private final Path dir;
-  private final Fsync fsync;
+  private final DirectoryFsync fsync;
   private long started;
   private long finished;
   private long failedAt = -1;
   private IOException failure;
   private boolean running;
 
-  DirSync(Path dir) {
-    this(dir, Spool::syncDir);
-  }
-
-  DirSync(Path dir, Fsync fsync) {
+  DirSync(Path dir, DirectoryFsync fsync) {
     this.dir = dir;
     this.fsync = fsync;
   }

@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.commons.io.output.CloseShieldOutputStream;
+import org.apache.commons.io.output.CountingOutputStream;
 
 /**
  * A message being written into the spool, as {@code tmp/ID.msg}. Nothing of it is visible in the
@@ -23,7 +25,13 @@ public final class NewMessage implements AutoCloseable {
   private final Path tmpFile;
   private final FileChannel channel;
   private final FileLock lock;
-  private final CountingStream out;
+
+  /** The file's buffered stream; {@link #out} counts what the caller writes through it. */
+  private final BufferedOutputStream file;
+
+  /** The caller's stream: counts the message's bytes; closing it leaves the file open. */
+  private final CountingOutputStream out;
+
   private boolean linked;
   private boolean committed;
   private boolean closed;
@@ -44,8 +52,8 @@ public final class NewMessage implements AutoCloseable {
       throw e;
     }
     this.lock = l;
-    this.out =
-        new CountingStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
+    this.file = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+    this.out = new CountingOutputStream(CloseShieldOutputStream.wrap(file));
   }
 
   public String id() {
@@ -59,7 +67,7 @@ public final class NewMessage implements AutoCloseable {
 
   /** Bytes written so far. */
   public long size() {
-    return out.count;
+    return out.getByteCount();
   }
 
   /** Makes the message durable and visible in the queue with {@code env} as its envelope. */
@@ -67,13 +75,14 @@ public final class NewMessage implements AutoCloseable {
     if (!env.id().equals(id)) {
       throw new IllegalArgumentException("envelope is for " + env.id());
     }
-    if (env.size() != out.count) {
+    long written = out.getByteCount();
+    if (env.size() != written) {
       throw new IllegalArgumentException(
-          "envelope says " + env.size() + " bytes, " + out.count + " were written");
+          "envelope says " + env.size() + " bytes, " + written + " were written");
     }
-    out.out.write(env.encode());
-    out.out.write(Trailer.encode(out.count));
-    out.flush();
+    file.write(env.encode());
+    file.write(Trailer.encode(written));
+    file.flush();
     channel.force(true);
     Files.createLink(spool.queueDir().resolve(id + Spool.MSG), tmpFile); // the commit point
     linked = true;
@@ -106,37 +115,6 @@ public final class NewMessage implements AutoCloseable {
       } finally {
         channel.close();
       }
-    }
-  }
-
-  private static final class CountingStream extends OutputStream {
-    private final OutputStream out;
-    long count;
-
-    CountingStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() {
-      // the channel is closed by the owner
     }
   }
 }

@@ -82,19 +82,21 @@ public final class Spool {
   private final Set<String> taking = ConcurrentHashMap.newKeySet();
   private UserPrincipal owner;
 
-  private Spool(Path root, Clock clock, long pid, boolean systemMode) {
+  private final DirectoryFsync fsync;
+
+  private Spool(Path root, Clock clock, long pid, boolean systemMode, DirectoryFsync fsync) {
     this.root = root;
     this.systemMode = systemMode;
-    boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
-    this.dirMode = posix ? new FileAttribute<?>[] {mode("rwx------")} : NO_ATTRIBUTES;
-    this.fileMode = posix ? new FileAttribute<?>[] {mode("rw-------")} : NO_ATTRIBUTES;
+    this.fsync = fsync;
+    this.dirMode = new FileAttribute<?>[] {mode("rwx------")};
+    this.fileMode = new FileAttribute<?>[] {mode("rw-------")};
     this.tmp = root.resolve("tmp");
     this.queue = root.resolve("queue");
     this.corrupt = root.resolve("corrupt");
     this.clock = clock;
     this.pid = pid;
     this.ids = new MessageIds(clock, pid);
-    this.queueSync = new DirSync(queue);
+    this.queueSync = new DirSync(queue, fsync);
   }
 
   /**
@@ -111,7 +113,18 @@ public final class Spool {
    */
   public static Spool open(Path root, Clock clock, long pid, boolean systemMode)
       throws MasqException {
-    Spool s = new Spool(root, clock, pid, systemMode);
+    return open(root, clock, pid, systemMode, Spool::syncDir);
+  }
+
+  /**
+   * {@link #open(Path, Clock, long, boolean)} with {@code fsync} making a directory's entries
+   * durable: {@link #syncDir} on disk; on an in-memory file system, which cannot fsync a directory,
+   * one that does nothing.
+   */
+  public static Spool open(
+      Path root, Clock clock, long pid, boolean systemMode, DirectoryFsync fsync)
+      throws MasqException {
+    Spool s = new Spool(root, clock, pid, systemMode, fsync);
     Path version = root.resolve("VERSION");
     try {
       s.owner = foreignOwner(root);
@@ -227,7 +240,7 @@ public final class Spool {
     try {
       t = newVersionFile();
       Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDir(root);
+      fsync.sync(root);
     } catch (AccessDeniedException e) {
       try {
         if (t != null) {
@@ -337,7 +350,7 @@ public final class Spool {
       target = corrupt.resolve(n + "." + i);
     }
     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-    syncDir(corrupt);
+    fsync.sync(corrupt);
     return target;
   }
 
@@ -593,11 +606,6 @@ public final class Spool {
   static void syncDir(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      if (dir.getFileSystem() == FileSystems.getDefault()) {
-        throw e;
-      }
-      // in-memory file systems (tests) have nothing to sync
     }
   }
 

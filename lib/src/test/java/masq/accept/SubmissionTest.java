@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +20,7 @@ import masq.address.Address;
 import masq.config.Config;
 import masq.log.MailLog;
 import masq.spool.Envelope;
+import masq.spool.MemorySpoolFs;
 import masq.spool.Spool;
 import org.junit.jupiter.api.Test;
 
@@ -47,10 +46,8 @@ class SubmissionTest {
 
   @Test
   void injectIntoAFullSpoolFailsWith75AndLeavesNothing() throws Exception {
-    try (FileSystem fs =
-        Jimfs.newFileSystem(
-            Configuration.unix().toBuilder().setMaxSize(256 * 1024).setBlockSize(4096).build())) {
-      Spool spool = Spool.open(fs.getPath("/spool"), Clock.systemUTC(), 7);
+    try (FileSystem fs = MemorySpoolFs.unix(256 * 1024)) {
+      Spool spool = MemorySpoolFs.open(fs.getPath("/spool"), Clock.systemUTC(), 7);
       MailLog log = new MailLog(fs.getPath("/log"), Clock.systemUTC(), ZoneId.of("UTC"), 7);
       // a small message fits
       Envelope ok =
@@ -87,8 +84,8 @@ class SubmissionTest {
 
   @Test
   void recipientsFromHeadersAreAddedDeduplicatedAndBadOnesRefused() throws Exception {
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
-      Spool spool = Spool.open(fs.getPath("/spool"), Clock.systemUTC(), 7);
+    try (FileSystem fs = MemorySpoolFs.unix()) {
+      Spool spool = MemorySpoolFs.open(fs.getPath("/spool"), Clock.systemUTC(), 7);
       MailLog log = new MailLog(fs.getPath("/log"), Clock.systemUTC(), ZoneId.of("UTC"), 7);
       Envelope e =
           Submission.accept(

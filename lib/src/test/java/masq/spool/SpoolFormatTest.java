@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +50,8 @@ class SpoolFormatTest {
 
   @Test
   void aMessageIsOneFileEndingWithItsEnvelopeAndWhereItStarts() throws Exception {
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
-      Spool spool = Spool.open(fs.getPath("/spool"), CLOCK, 7);
+    try (FileSystem fs = MemorySpoolFs.unix()) {
+      Spool spool = MemorySpoolFs.open(fs.getPath("/spool"), CLOCK, 7);
       String id = commit(spool, TEXT);
       Path queue = fs.getPath("/spool/queue");
       assertEquals(List.of(id + ".msg"), names(queue));
@@ -78,8 +76,8 @@ class SpoolFormatTest {
 
   @Test
   void aChangedEnvelopeIsWrittenBesideTheMessageAndWins() throws Exception {
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
-      Spool spool = Spool.open(fs.getPath("/spool"), CLOCK, 7);
+    try (FileSystem fs = MemorySpoolFs.unix()) {
+      Spool spool = MemorySpoolFs.open(fs.getPath("/spool"), CLOCK, 7);
       String id = commit(spool, TEXT);
       byte[] file = Files.readAllBytes(fs.getPath("/spool/queue", id + ".msg"));
       try (MessageLock lock = spool.lock(id)) {
@@ -101,7 +99,7 @@ class SpoolFormatTest {
 
   @Test
   void aVersion1SpoolIsReadAsItIsAndMarkedVersion2() throws Exception {
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
+    try (FileSystem fs = MemorySpoolFs.unix()) {
       Path root = fs.getPath("/spool");
       for (String d : List.of("queue", "tmp", "corrupt")) {
         Files.createDirectories(root.resolve(d));
@@ -114,7 +112,7 @@ class SpoolFormatTest {
       Files.write(
           root.resolve("queue/" + id + ".env"),
           SpoolTest.envelope(id, data.length, "a@b").encode());
-      Spool spool = Spool.open(root, CLOCK, 7);
+      Spool spool = MemorySpoolFs.open(root, CLOCK, 7);
       assertEquals("masq spool 2\n", Files.readString(root.resolve("VERSION")));
       assertEquals(List.of(id), spool.ids());
       assertEquals(TEXT, read(spool.openMessage(id)));
@@ -135,8 +133,8 @@ class SpoolFormatTest {
 
   @Test
   void aMessageFileWithoutItsLastLineIsUnreadableAndCheckSaysSo() throws Exception {
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
-      Spool spool = Spool.open(fs.getPath("/spool"), CLOCK, 7);
+    try (FileSystem fs = MemorySpoolFs.unix()) {
+      Spool spool = MemorySpoolFs.open(fs.getPath("/spool"), CLOCK, 7);
       String id = commit(spool, TEXT);
       String other = commit(spool, "Subject: y\n\n");
       Path msg = fs.getPath("/spool/queue", id + ".msg");

@@ -34,8 +34,8 @@ class SpoolTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    fs = Jimfs.newFileSystem(Configuration.unix());
-    spool = Spool.open(fs.getPath("/var/spool/masq"), clock, 4242);
+    fs = MemorySpoolFs.unix();
+    spool = MemorySpoolFs.open(fs.getPath("/var/spool/masq"), clock, 4242);
   }
 
   @AfterEach
@@ -199,10 +199,8 @@ class SpoolTest {
 
   @Test
   void aFullDiskFailsTheCommitAndLeavesNoPartialEntry() throws Exception {
-    FileSystem small =
-        Jimfs.newFileSystem(
-            Configuration.unix().toBuilder().setMaxSize(64 * 1024).setBlockSize(4096).build());
-    Spool s = Spool.open(small.getPath("/spool"), clock, 1);
+    FileSystem small = MemorySpoolFs.unix(64 * 1024);
+    Spool s = MemorySpoolFs.open(small.getPath("/spool"), clock, 1);
     byte[] chunk = new byte[8192];
     assertThrows(
         java.io.IOException.class,
@@ -230,7 +228,7 @@ class SpoolTest {
     Files.writeString(fs.getPath("/var/spool/masq/VERSION"), "masq spool 99\n");
     MasqException e =
         assertThrows(
-            MasqException.class, () -> Spool.open(fs.getPath("/var/spool/masq"), clock, 1));
+            MasqException.class, () -> MemorySpoolFs.open(fs.getPath("/var/spool/masq"), clock, 1));
     assertEquals(Exit.CONFIG, e.exitCode());
   }
 
@@ -274,7 +272,7 @@ class SpoolTest {
   void aSingleUserSpoolIsMadeForItsOwnerAlone() throws Exception {
     try (FileSystem m = withModes()) {
       Path root = m.getPath("/home/joe/.local/state/masq/spool");
-      Spool s = Spool.open(root, clock, 4242);
+      Spool s = MemorySpoolFs.open(root, clock, 4242);
       String id = fill(s, root);
       try (NewMessage open = s.create()) {
         assertEquals("rw-------", mode(root.resolve("tmp/" + open.id() + ".msg")), "being written");
@@ -303,7 +301,7 @@ class SpoolTest {
       Path root = Files.createDirectories(m.getPath("/var/spool/masq"));
       chmod(root, "rwx--x--x");
       chmod(Files.createDirectory(root.resolve("maildrop")), "rwx-wx-wx");
-      Spool s = Spool.open(root, clock, 4242, true);
+      Spool s = MemorySpoolFs.open(root, clock, 4242, true);
       String id = fill(s, root);
       assertEquals("rw-r--r--", mode(root.resolve("VERSION")));
       assertEquals("rwx--x--x", mode(root));
@@ -330,7 +328,7 @@ class SpoolTest {
   void checkReportsLooseModesOncePerPathAndRepairTightensThem() throws Exception {
     try (FileSystem m = withModes()) {
       Path root = m.getPath("/spool");
-      Spool s = Spool.open(root, clock, 4242);
+      Spool s = MemorySpoolFs.open(root, clock, 4242);
       String id = fill(s, root);
       chmod(root, "rwxr-x---");
       chmod(root.resolve("queue"), "rwxr-xr-x");
@@ -417,7 +415,7 @@ class SpoolTest {
       java.util.concurrent.Callable<Spool> open =
           () -> {
             start.await(1, java.util.concurrent.TimeUnit.MINUTES);
-            return Spool.open(root, Clock.systemUTC(), 4242);
+            return MemorySpoolFs.open(root, Clock.systemUTC(), 4242);
           };
       var a = pool.submit(open);
       var b = pool.submit(open);

@@ -17,7 +17,6 @@ import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
 import masq.deliver.remote.RemoteSettings.AuthMechanism;
 import masq.deliver.remote.RemoteSettings.Tls;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,14 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The SMTP client against a recording aiosmtpd server: per-recipient replies, SIZE, 8BITMIME,
  * STARTTLS and SMTPS with a test CA, AUTH PLAIN/LOGIN/CRAM-MD5, and the ways TLS and AUTH fail.
  */
-class AiosmtpdTest {
+class AiosmtpdTest extends WithPeers {
   @TempDir static Path pkiDir;
   static Peers.Pki good;
   static Peers.Pki otherCa;
   static Peers.Pki wrongName;
 
-  @TempDir Path tmp;
-  Peers peers;
   int port;
 
   @BeforeAll
@@ -47,13 +44,7 @@ class AiosmtpdTest {
 
   @BeforeEach
   void start() throws Exception {
-    peers = new Peers(tmp);
     port = Peers.freePort();
-  }
-
-  @AfterEach
-  void stop() {
-    peers.close();
   }
 
   RemoteSettings.Builder to() {

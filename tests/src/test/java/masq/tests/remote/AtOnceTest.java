@@ -18,9 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import masq.tests.Sandbox;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Delivery at once (masq-inject(1), issue 13): a message injected without -odq goes out over the
@@ -30,22 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * by a detached masq-deliver (masq-inject's exit does not wait on the network); -odi sends it
  * before exiting; -odq sends nothing. Arrival is polled for with a deadline.
  */
-class AtOnceTest {
+class AtOnceTest extends WithPeers {
   private static final long DEADLINE_MS = 20_000;
   static final String MESSAGE = "From: joe\nTo: Anna <anna@far.example>\nSubject: at once\n\nhi\n";
 
-  @TempDir Path tmp;
-  Peers peers;
   Process second;
-
-  @BeforeEach
-  void start() throws Exception {
-    peers = new Peers(tmp);
-  }
 
   @AfterEach
   void stop() throws Exception {
-    peers.close();
     if (second != null) {
       second.destroy();
       if (!second.waitFor(30, TimeUnit.SECONDS)) {

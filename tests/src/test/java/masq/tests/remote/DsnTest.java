@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import masq.tests.MimeCheck;
 import masq.tests.Sandbox;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bounces as RFC 3464 delivery status notifications, produced by the real masq-inject and
@@ -20,19 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * returned as 8bit (and the bounce marked and sent as 8BITMIME), a hostile server reply folded and
  * cleaned, a template with a non-ASCII Subject encoded.
  */
-class DsnTest {
-  @TempDir Path tmp;
-  Peers peers;
-
-  @BeforeEach
-  void start() throws Exception {
-    peers = new Peers(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    peers.close();
-  }
+class DsnTest extends WithPeers {
 
   /** An alias loop: a local recipient that always fails. */
   private Path loopAliases() throws Exception {

@@ -11,10 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import masq.tests.Sandbox;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 8-bit mail over a route end to end (RFC 6152): messages queued by the real masq-inject and sent
@@ -24,19 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recipient fails with 5.6.3. A 30 MB attachment is converted by a masq-deliver whose heap is 32
  * MB.
  */
-class EightBitTest {
-  @TempDir Path tmp;
-  Peers peers;
-
-  @BeforeEach
-  void start() throws Exception {
-    peers = new Peers(tmp);
-  }
-
-  @AfterEach
-  void stop() {
-    peers.close();
-  }
+class EightBitTest extends WithPeers {
 
   static byte[] latin1(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);

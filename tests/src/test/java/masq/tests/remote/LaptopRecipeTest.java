@@ -14,9 +14,7 @@ import java.util.List;
 import java.util.Map;
 import masq.tests.Sandbox;
 import masq.tests.Sandbox.Run;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * README's laptop recipe, {@code examples/laptop/}, run as it is written: only the servers'
@@ -27,16 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * asking {@code masq-which-link}). What the servers receive is read back by Python's email parser:
  * no address without a domain, and no LAN address in a sender header over the provider.
  */
-class LaptopRecipeTest {
-  @TempDir Path tmp;
-  Peers peers;
-
-  @AfterEach
-  void stop() {
-    if (peers != null) {
-      peers.close();
-    }
-  }
+class LaptopRecipeTest extends WithPeers {
 
   /** {@code text} with {@code from} replaced by {@code to}; fails if the example lost the line. */
   static String put(String text, String from, String to) {
@@ -46,7 +35,6 @@ class LaptopRecipeTest {
 
   @Test
   void theRecipeSendsOverBothRoutesWithQualifiedAndRewrittenAddresses() throws Exception {
-    peers = new Peers(tmp);
     Peers.Pki pki = peers.pki("isp", "IP:127.0.0.1,DNS:localhost");
     int homePort = Peers.freePort();
     Path homeSink = peers.smtpSink("127.0.0.1", homePort);

@@ -12,18 +12,14 @@ import java.util.List;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
 import masq.deliver.remote.RemoteSettings.Resolver;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Direct delivery (no mail_host) with MX records served by dnsmasq on a loopback port: two MX hosts
  * where the first is down, preference order, implicit MX, an unknown domain, byname.
  */
-class MxTest {
-  @TempDir Path tmp;
-  Peers peers;
+class MxTest extends WithPeers {
   int port;
   int dns;
   Path sinkA;
@@ -31,7 +27,6 @@ class MxTest {
 
   @BeforeEach
   void start() throws Exception {
-    peers = new Peers(tmp);
     port = Peers.freePort();
     dns = Peers.freePort();
     sinkA = peers.smtpSink("127.0.0.1", port);
@@ -47,11 +42,6 @@ class MxTest {
         "--host-record=low.pref.test,127.0.0.1",
         "--host-record=high.pref.test,127.0.0.3",
         "--host-record=plain.test,127.0.0.1");
-  }
-
-  @AfterEach
-  void stop() {
-    peers.close();
   }
 
   RemoteSettings.Builder direct() {

@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import masq.tests.Sandbox;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Delivery over routes end to end: messages queued with the real masq-inject, sent by the real
@@ -22,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * route choice (--route, online_query, online_file, nothing online, fallback to the next route and
  * last_route), rewriting at send time and per-recipient outcomes.
  */
-class RouteDeliverTest {
-  @TempDir Path tmp;
-  Peers peers;
+class RouteDeliverTest extends WithPeers {
   Path routes;
 
   static final String MESSAGE =
@@ -33,13 +29,7 @@ class RouteDeliverTest {
 
   @BeforeEach
   void start() throws Exception {
-    peers = new Peers(tmp);
     routes = Files.createDirectories(tmp.resolve("routes"));
-  }
-
-  @AfterEach
-  void stop() {
-    peers.close();
   }
 
   /** A route file {@code NAME.route} with {@code text}; returns its path. */

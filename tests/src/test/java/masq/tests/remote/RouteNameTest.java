@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import masq.tests.Sandbox;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One name per route, end to end: a laptop's masq.conf with a permanent LAN route, connection home
@@ -18,9 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sendmail -qo take the connection's name and the route file's; unknown and ambiguous names say
  * which names would do; the log, --dry-run and -v name both (route=isp link=road).
  */
-class RouteNameTest {
-  @TempDir Path tmp;
-  Peers peers;
+class RouteNameTest extends WithPeers {
   int port;
   Path dump;
   Sandbox box;
@@ -29,7 +25,6 @@ class RouteNameTest {
 
   @BeforeEach
   void start() throws Exception {
-    peers = new Peers(tmp);
     port = Peers.freePort();
     dump = peers.smtpSink("127.0.0.1", port);
     Path dir = Files.createDirectories(tmp.resolve("routes"));
@@ -48,11 +43,6 @@ class RouteNameTest {
                 + "\"\nquery_routes.road = \""
                 + dir.resolve("isp.route")
                 + "\"\n");
-  }
-
-  @AfterEach
-  void stop() {
-    peers.close();
   }
 
   String queue() throws Exception {

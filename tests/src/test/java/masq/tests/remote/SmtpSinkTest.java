@@ -14,30 +14,20 @@ import masq.deliver.remote.Outcome;
 import masq.deliver.remote.OutgoingMessage;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The SMTP client against Postfix's smtp-sink as the smart host (mail_host), and wrapper routes.
  */
-class SmtpSinkTest {
-  @TempDir Path tmp;
-  Peers peers;
+class SmtpSinkTest extends WithPeers {
   int port;
   Path dump;
 
   @BeforeEach
   void start() throws Exception {
-    peers = new Peers(tmp);
     port = Peers.freePort();
     dump = peers.smtpSink("127.0.0.1", port);
-  }
-
-  @AfterEach
-  void stop() {
-    peers.close();
   }
 
   static List<String> waitDumps(Path dump, int n) throws Exception {

@@ -15,8 +15,8 @@ import java.util.List;
 import masq.deliver.remote.Outcome;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
-import masq.deliver.remote.RemoteSettings.AuthMechanism;
-import masq.deliver.remote.RemoteSettings.Tls;
+import masq.route.AuthMechanism;
+import masq.route.TlsMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +56,7 @@ class AiosmtpdTest {
     peers.close();
   }
 
-  RemoteSettings.Builder to() {
+  TestRoute to() {
     return settings("isp").mailHost("127.0.0.1").mailPort(port);
   }
 
@@ -166,7 +166,7 @@ class AiosmtpdTest {
     int n = 0;
     for (AuthMechanism mech : AuthMechanism.values()) {
       RemoteSettings s =
-          to().tls(Tls.STARTTLS)
+          to().tls(TlsMode.STARTTLS)
               .tlsTrustFile(good.caCert())
               .auth(mech, "masq", "s3cret pass")
               .build();
@@ -194,7 +194,10 @@ class AiosmtpdTest {
             "masq:right");
     for (AuthMechanism mech : AuthMechanism.values()) {
       RemoteSettings s =
-          to().tls(Tls.STARTTLS).tlsTrustFile(good.caCert()).auth(mech, "masq", "wrong").build();
+          to().tls(TlsMode.STARTTLS)
+              .tlsTrustFile(good.caCert())
+              .auth(mech, "masq", "wrong")
+              .build();
       List<RecipientResult> rs = send(s, msg("B1", "joe@home.example", "x\n", "ok@far.example"));
       assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
       assertTrue(
@@ -208,7 +211,7 @@ class AiosmtpdTest {
   @Test
   void tlsRequiredButNotOfferedDefersAndNothingIsSentInClear() throws Exception {
     Path rec = peers.aiosmtpd(port);
-    RemoteSettings s = to().tls(Tls.STARTTLS).tlsTrustFile(good.caCert()).build();
+    RemoteSettings s = to().tls(TlsMode.STARTTLS).tlsTrustFile(good.caCert()).build();
     List<RecipientResult> rs =
         send(s, msg("T1", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
@@ -218,7 +221,7 @@ class AiosmtpdTest {
     Path missing = tmp.resolve("no-such-ca.pem");
     rs =
         send(
-            to().tls(Tls.STARTTLS).tlsTrustFile(missing).build(),
+            to().tls(TlsMode.STARTTLS).tlsTrustFile(missing).build(),
             msg("T2", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains(missing.toString()), rs.get(0).reply());
@@ -231,8 +234,8 @@ class AiosmtpdTest {
             port, "--starttls", good.serverCert().toString(), good.serverKey().toString());
     for (RemoteSettings s :
         List.of(
-            to().tls(Tls.STARTTLS).tlsTrustFile(otherCa.caCert()).build(),
-            to().tls(Tls.STARTTLS).build())) { // the JDK's CAs do not know the test CA either
+            to().tls(TlsMode.STARTTLS).tlsTrustFile(otherCa.caCert()).build(),
+            to().tls(TlsMode.STARTTLS).build())) { // the JDK's CAs do not know the test CA either
       List<RecipientResult> rs = send(s, msg("U1", "joe@home.example", "x\n", "ok@far.example"));
       assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
       assertTrue(
@@ -240,7 +243,7 @@ class AiosmtpdTest {
           rs.get(0).reply());
     }
     assertEquals(List.of(), events(rec));
-    RemoteSettings off = to().tls(Tls.STARTTLS).tlsVerify(false).build();
+    RemoteSettings off = to().tls(TlsMode.STARTTLS).tlsVerify(false).build();
     assertEquals(
         List.of("U2 ok@far.example DELIVERED"),
         outcomes(send(off, msg("U2", "joe@home.example", "x\n", "ok@far.example"))));
@@ -256,7 +259,7 @@ class AiosmtpdTest {
             wrongName.serverKey().toString());
     List<RecipientResult> rs =
         send(
-            to().tls(Tls.STARTTLS).tlsTrustFile(wrongName.caCert()).build(),
+            to().tls(TlsMode.STARTTLS).tlsTrustFile(wrongName.caCert()).build(),
             msg("U3", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains("127.0.0.1"), rs.get(0).reply());
@@ -274,20 +277,17 @@ class AiosmtpdTest {
             "--auth",
             "masq:pw");
     RemoteSettings s =
-        to().tls(Tls.SMTPS)
+        to().tls(TlsMode.SMTPS)
             .tlsTrustFile(good.caCert())
             .auth(AuthMechanism.PLAIN, "masq", "pw")
             .build();
     List<RecipientResult> rs = send(s, msg("X1", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(List.of("X1 ok@far.example DELIVERED"), outcomes(rs));
     assertTrue(messages(rec).get(0).contains("\"tls\": 1"), messages(rec).get(0));
-    RemoteSettings plain =
-        to().build(); // a plain client to a TLS port gets no greeting it can read
+    TestRoute plain = to(); // a plain client to a TLS port gets no greeting it can read
     rs =
         send(
-            plain.toBuilder()
-                .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofSeconds(2)))
-                .build(),
+            plain.timeouts(TestRoute.timeouts(java.time.Duration.ofSeconds(2))).build(),
             msg("X2", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
   }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
-import masq.deliver.remote.RemoteSettings.Resolver;
+import masq.route.Resolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Direct delivery (no mail_host) with MX records served by dnsmasq on a loopback port: two MX hosts
- * where the first is down, preference order, implicit MX, an unknown domain, byname.
+ * where the first is down, preference order, implicit MX, an unknown domain, byname. The JVM's
+ * lookups go to dnsmasq through JNDI's standard {@code java.naming.provider.url} property, set for
+ * each test.
  */
 class MxTest {
+  static final String DNS_SERVER = "java.naming.provider.url";
   @TempDir Path tmp;
   Peers peers;
   int port;
@@ -47,18 +50,18 @@ class MxTest {
         "--host-record=low.pref.test,127.0.0.1",
         "--host-record=high.pref.test,127.0.0.3",
         "--host-record=plain.test,127.0.0.1");
+    // JNDI's standard property: the DNS server this JVM's lookups ask (masq sets none itself)
+    System.setProperty(DNS_SERVER, "dns://127.0.0.1:" + dns);
   }
 
   @AfterEach
   void stop() {
+    System.clearProperty(DNS_SERVER);
     peers.close();
   }
 
-  RemoteSettings.Builder direct() {
-    return settings("direct")
-        .smtpPort(port)
-        .resolveList(List.of(Resolver.DNS_MX))
-        .dnsServer("127.0.0.1:" + dns);
+  TestRoute direct() {
+    return settings("direct").smtpPort(port).resolveList(List.of(Resolver.DNS_MX));
   }
 
   @Test

@@ -80,7 +80,7 @@ class PipeTest {
             "Q1 bad@x.example FAILED", "Q1 ok@x.example DELIVERED", "Q1 temp@x.example DEFERRED"),
         outcomes(rs));
     assertEquals("exit 3", rs.get(2).reply());
-    assertEquals("pipe '" + s.pipe() + "'", rs.get(0).host());
+    assertEquals("pipe '" + s.route().transport().pipe() + "'", rs.get(0).host());
     assertEquals(
         out + "\nok@x.example\njoe@home.example is the sender\nuid=Q1\n$rcpt\n$unknown\n",
         read("ok@x.example.args"));
@@ -105,13 +105,14 @@ class PipeTest {
     assertEquals(
         "From: \nSubject: test Q2\nMessage-ID: <Q2@test.example>\n\nFrom here\n",
         read("ok@x.example.msg"));
-    RemoteSettings missing = settings("uucp").pipe("/nonexistent/cmd $rcpt").build();
-    List<RecipientResult> rs = send(missing, msg("Q3", "joe@home.example", "x\n", "ok@x.example"));
+    TestRoute missing = settings("uucp").pipe("/nonexistent/cmd $rcpt");
+    List<RecipientResult> rs =
+        send(missing.build(), msg("Q3", "joe@home.example", "x\n", "ok@x.example"));
     assertEquals(List.of("Q3 ok@x.example DEFERRED"), outcomes(rs));
     assertTrue(rs.get(0).reply().startsWith("cannot run pipe command"), rs.get(0).reply());
     rs =
         send(
-            missing.toBuilder().connectErrorFail(true).build(),
+            missing.connectErrorFail(true).build(),
             msg("Q4", "joe@home.example", "x\n", "ok@x.example"));
     assertEquals(List.of("Q4 ok@x.example FAILED"), outcomes(rs));
   }

@@ -113,15 +113,13 @@ class SmtpSinkTest {
   @Test
   void nothingListeningDefersAndConnectErrorFailFails() throws Exception {
     int dead = Peers.freePort();
-    RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(dead).build();
-    List<RecipientResult> rs = send(s, msg("D1", "joe@home.example", "x\n", "a@x.example"));
+    TestRoute s = settings("isp").mailHost("127.0.0.1").mailPort(dead);
+    List<RecipientResult> rs = send(s.build(), msg("D1", "joe@home.example", "x\n", "a@x.example"));
     assertEquals(List.of("D1 a@x.example DEFERRED"), outcomes(rs));
     assertTrue(
         rs.get(0).reply().contains("cannot connect to 127.0.0.1:" + dead), rs.get(0).reply());
     rs =
-        send(
-            s.toBuilder().connectErrorFail(true).build(),
-            msg("D2", "joe@home.example", "x\n", "a@x.example"));
+        send(s.connectErrorFail(true).build(), msg("D2", "joe@home.example", "x\n", "a@x.example"));
     assertEquals(List.of("D2 a@x.example FAILED"), outcomes(rs));
   }
 
@@ -185,7 +183,7 @@ class SmtpSinkTest {
           settings("isp")
               .mailHost("127.0.0.1")
               .mailPort(silent.getLocalPort())
-              .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofMillis(300)))
+              .timeouts(TestRoute.timeouts(java.time.Duration.ofMillis(300)))
               .build();
       long t0 = System.nanoTime();
       List<RecipientResult> rs =
@@ -240,7 +238,7 @@ class SmtpSinkTest {
           settings("isp")
               .mailHost("127.0.0.1")
               .mailPort(ss.getLocalPort())
-              .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofMillis(500)))
+              .timeouts(TestRoute.timeouts(java.time.Duration.ofMillis(500)))
               .build();
       long t0 = System.nanoTime();
       List<RecipientResult> rs =

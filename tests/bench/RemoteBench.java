@@ -64,7 +64,8 @@ public final class RemoteBench {
               false,
               size + 1));
     }
-    Route route = Route.parse("mail_host = " + host + ":" + port + "\n", Path.of("bench.route"), true);
+    Route route =
+        Route.parse("mail_host = " + host + ":" + port + "\n", Path.of("bench.route"), true);
     RemoteSettings s = RemoteSettings.fromRoute(route, "bench.example");
     long t0 = System.nanoTime();
     int[] delivered = new int[1];

@@ -43,7 +43,7 @@ public final class Route {
   }
 
   /** Reads and validates a route file, used on its own (no connection). */
-  public static Route load(Path file, boolean strict) throws MasqException {
+  static Route load(Path file, boolean strict) throws MasqException {
     return load(file, null, strict);
   }
 

@@ -51,7 +51,7 @@ public record RouteMaps(
   }
 
   /** True when the route has any rewrite rule. */
-  public boolean rewrites() {
+  boolean rewrites() {
     return !outgoingRules.isEmpty() || byTarget.values().stream().anyMatch(l -> !l.isEmpty());
   }
 

@@ -122,20 +122,8 @@ record RouteConditions(
       String list) {
     for (AddressPattern p : denied) {
       if (p.matches(a)) {
-        return RouteDecision.refused(
-            "route "
-                + route
-                + ": "
-                + what
-                + " "
-                + a.bracketed()
-                + " matches '"
-                + p.text()
-                + "' of denied_"
-                + list
-                + " ("
-                + p.where()
-                + ")");
+        return refused(
+            route, what, a, " matches '" + p.text() + "' of denied_" + list + " (" + p.where());
       }
     }
     if (allowed.isEmpty()) {
@@ -146,18 +134,12 @@ record RouteConditions(
         return RouteDecision.ALLOWED;
       }
     }
-    return RouteDecision.refused(
-        "route "
-            + route
-            + ": "
-            + what
-            + " "
-            + a.bracketed()
-            + " is not in allowed_"
-            + list
-            + " ("
-            + allowed.get(0).where()
-            + ")");
+    return refused(route, what, a, " is not in allowed_" + list + " (" + allowed.get(0).where());
+  }
+
+  /** "route R: WHAT <A>" + {@code rule} + ")": a refusal naming the rule and where it is. */
+  private static RouteDecision refused(String route, String what, Address a, String rule) {
+    return RouteDecision.refused("route " + route + ": " + what + " " + a.bracketed() + rule + ")");
   }
 
   /** The {@link Route#describe} lines of the conditions. */

@@ -16,7 +16,6 @@ import masq.deliver.remote.Outcome;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
 import masq.route.AuthMechanism;
-import masq.route.TlsMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,7 +121,7 @@ class AiosmtpdTest {
       String id = pipelining ? "R1" : "R2";
       List<RecipientResult> rs =
           send(
-              to().pipelining(pipelining).build(),
+              to().option("do_pipelining", pipelining).build(),
               msg(id, "joe@home.example", "x\n", "temp2@far.example", "bad2@far.example"),
               msg(id + "b", "joe@home.example", "x\n", "temp3@far.example", "ok3@far.example"));
       assertEquals(
@@ -166,8 +165,8 @@ class AiosmtpdTest {
     int n = 0;
     for (AuthMechanism mech : AuthMechanism.values()) {
       RemoteSettings s =
-          to().tls(TlsMode.STARTTLS)
-              .tlsTrustFile(good.caCert())
+          to().option("tls", "starttls")
+              .option("tls_trust_file", good.caCert())
               .auth(mech, "masq", "s3cret pass")
               .build();
       List<RecipientResult> rs =
@@ -194,8 +193,8 @@ class AiosmtpdTest {
             "masq:right");
     for (AuthMechanism mech : AuthMechanism.values()) {
       RemoteSettings s =
-          to().tls(TlsMode.STARTTLS)
-              .tlsTrustFile(good.caCert())
+          to().option("tls", "starttls")
+              .option("tls_trust_file", good.caCert())
               .auth(mech, "masq", "wrong")
               .build();
       List<RecipientResult> rs = send(s, msg("B1", "joe@home.example", "x\n", "ok@far.example"));
@@ -211,7 +210,8 @@ class AiosmtpdTest {
   @Test
   void tlsRequiredButNotOfferedDefersAndNothingIsSentInClear() throws Exception {
     Path rec = peers.aiosmtpd(port);
-    RemoteSettings s = to().tls(TlsMode.STARTTLS).tlsTrustFile(good.caCert()).build();
+    RemoteSettings s =
+        to().option("tls", "starttls").option("tls_trust_file", good.caCert()).build();
     List<RecipientResult> rs =
         send(s, msg("T1", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
@@ -221,7 +221,7 @@ class AiosmtpdTest {
     Path missing = tmp.resolve("no-such-ca.pem");
     rs =
         send(
-            to().tls(TlsMode.STARTTLS).tlsTrustFile(missing).build(),
+            to().option("tls", "starttls").option("tls_trust_file", missing).build(),
             msg("T2", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains(missing.toString()), rs.get(0).reply());
@@ -234,8 +234,9 @@ class AiosmtpdTest {
             port, "--starttls", good.serverCert().toString(), good.serverKey().toString());
     for (RemoteSettings s :
         List.of(
-            to().tls(TlsMode.STARTTLS).tlsTrustFile(otherCa.caCert()).build(),
-            to().tls(TlsMode.STARTTLS).build())) { // the JDK's CAs do not know the test CA either
+            to().option("tls", "starttls").option("tls_trust_file", otherCa.caCert()).build(),
+            to().option("tls", "starttls")
+                .build())) { // the JDK's CAs do not know the test CA either
       List<RecipientResult> rs = send(s, msg("U1", "joe@home.example", "x\n", "ok@far.example"));
       assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
       assertTrue(
@@ -243,7 +244,7 @@ class AiosmtpdTest {
           rs.get(0).reply());
     }
     assertEquals(List.of(), events(rec));
-    RemoteSettings off = to().tls(TlsMode.STARTTLS).tlsVerify(false).build();
+    RemoteSettings off = to().option("tls", "starttls").option("tls_verify", false).build();
     assertEquals(
         List.of("U2 ok@far.example DELIVERED"),
         outcomes(send(off, msg("U2", "joe@home.example", "x\n", "ok@far.example"))));
@@ -259,7 +260,7 @@ class AiosmtpdTest {
             wrongName.serverKey().toString());
     List<RecipientResult> rs =
         send(
-            to().tls(TlsMode.STARTTLS).tlsTrustFile(wrongName.caCert()).build(),
+            to().option("tls", "starttls").option("tls_trust_file", wrongName.caCert()).build(),
             msg("U3", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains("127.0.0.1"), rs.get(0).reply());
@@ -277,8 +278,8 @@ class AiosmtpdTest {
             "--auth",
             "masq:pw");
     RemoteSettings s =
-        to().tls(TlsMode.SMTPS)
-            .tlsTrustFile(good.caCert())
+        to().option("tls", "smtps")
+            .option("tls_trust_file", good.caCert())
             .auth(AuthMechanism.PLAIN, "masq", "pw")
             .build();
     List<RecipientResult> rs = send(s, msg("X1", "joe@home.example", "x\n", "ok@far.example"));

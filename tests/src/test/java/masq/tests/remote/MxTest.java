@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
-import masq.route.Resolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,12 +55,16 @@ class MxTest {
 
   @AfterEach
   void stop() {
-    System.clearProperty(DNS_SERVER);
     peers.close();
   }
 
+  @AfterEach
+  void systemDns() {
+    System.clearProperty(DNS_SERVER);
+  }
+
   TestRoute direct() {
-    return settings("direct").smtpPort(port).resolveList(List.of(Resolver.DNS_MX));
+    return settings("direct").option("smtp_port", port).option("resolve_list", "dns_mx");
   }
 
   @Test
@@ -114,7 +117,7 @@ class MxTest {
   void unresolvableFailsWithConnectErrorFailAndIpLiteralsNeedNoDns() throws Exception {
     List<RecipientResult> rs =
         send(
-            direct().connectErrorFail(true).build(),
+            direct().option("connect_error_fail", true).build(),
             msg("X2", "joe@home.example", "x\n", "d@nx.test", "lit@[127.0.0.3]"));
     assertEquals(List.of("X2 d@nx.test FAILED", "X2 lit@[127.0.0.3] DELIVERED"), outcomes(rs));
   }
@@ -124,8 +127,8 @@ class MxTest {
     RemoteSettings s =
         settings("byname")
             .mailHost("localhost")
-            .smtpPort(port)
-            .resolveList(List.of(Resolver.BYNAME))
+            .option("smtp_port", port)
+            .option("resolve_list", "byname")
             .build();
     List<RecipientResult> rs = send(s, msg("X3", "joe@home.example", "x\n", "z@anything.example"));
     assertEquals(List.of("X3 z@anything.example DELIVERED"), outcomes(rs));

@@ -2,20 +2,18 @@ package masq.tests.remote;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import masq.MasqException;
 import masq.deliver.remote.RemoteSettings;
 import masq.deliver.remote.RemoteSettings.Timeouts;
 import masq.route.AuthMechanism;
-import masq.route.Resolver;
 import masq.route.Route;
-import masq.route.TlsMode;
 
 /**
- * A route file written option by option for the transport tests and read by masq's own {@link
- * Route} parser, so a test sets what a user writes in {@code NAME.route} and gets the defaults of
- * masq.route(5) for the rest; {@link #build} gives the transport's settings.
+ * A route file written option by option for the transport tests ({@code .option("do_pipelining",
+ * false)}) and read by masq's own {@link Route} parser, so a test sets what a user writes in {@code
+ * NAME.route} and gets the defaults of masq.route(5) for the rest; {@link #build} gives the
+ * transport's settings.
  */
 final class TestRoute {
   private final String name;
@@ -36,7 +34,8 @@ final class TestRoute {
     return new Timeouts(d, d, d, d);
   }
 
-  private TestRoute set(String option, Object value) {
+  /** Route option {@code option} set to {@code value}, as a line {@code option = "value"}. */
+  TestRoute option(String option, Object value) {
     String v = String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"");
     text.append(option).append(" = \"").append(v).append("\"\n");
     return this;
@@ -53,65 +52,11 @@ final class TestRoute {
     return this;
   }
 
-  TestRoute smtpPort(int v) {
-    return set("smtp_port", v);
-  }
-
-  TestRoute resolveList(List<Resolver> v) {
-    return set(
-        "resolve_list",
-        String.join(";", v.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList()));
-  }
-
-  TestRoute correctHelo(boolean v) {
-    return set("do_correct_helo", v);
-  }
-
-  TestRoute instantHelo(boolean v) {
-    return set("instant_helo", v);
-  }
-
-  TestRoute pipelining(boolean v) {
-    return set("do_pipelining", v);
-  }
-
-  TestRoute tls(TlsMode v) {
-    return set("tls", v.name().toLowerCase(Locale.ROOT));
-  }
-
-  TestRoute tlsVerify(boolean v) {
-    return set("tls_verify", v);
-  }
-
-  TestRoute tlsTrustFile(Path v) {
-    return set("tls_trust_file", v);
-  }
-
   /** {@code auth_name}, {@code auth_login} and {@code auth_secret}. */
   TestRoute auth(AuthMechanism mech, String login, String secret) {
-    return set("auth_name", mech.smtpName().toLowerCase(Locale.ROOT))
-        .set("auth_login", login)
-        .set("auth_secret", secret);
-  }
-
-  TestRoute wrapper(String v) {
-    return set("wrapper", v);
-  }
-
-  TestRoute pipe(String v) {
-    return set("pipe", v);
-  }
-
-  TestRoute pipeFromLine(boolean v) {
-    return set("pipe_fromline", v);
-  }
-
-  TestRoute pipeFromHack(boolean v) {
-    return set("pipe_fromhack", v);
-  }
-
-  TestRoute connectErrorFail(boolean v) {
-    return set("connect_error_fail", v);
+    return option("auth_name", mech.smtpName().toLowerCase(Locale.ROOT))
+        .option("auth_login", login)
+        .option("auth_secret", secret);
   }
 
   TestRoute timeouts(Timeouts v) {

@@ -23,5 +23,9 @@
  * masq.deliver.remote.BodySource}, {@link masq.deliver.remote.ResultSink}, {@link
  * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}. Everything else is
  * package-private.
+ *
+ * <p>Uses {@code masq.route} (the route's options), {@code masq.address}, {@code masq.message},
+ * {@code masq.config}, {@code masq.exec} and {@code masq.spool} (a queued message's body); used by
+ * {@code masq.deliver}.
  */
 package masq.deliver.remote;

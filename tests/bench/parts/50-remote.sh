@@ -1,10 +1,14 @@
 # remote transport layer (masq.deliver.remote): the SMTP client alone, in-process, sending
 # 1,000 messages over one connection with pipelining into smtp-sink on loopback, next to the
 # loopback ceiling (smtp-source -s 10 -m 1000 into the same kind of sink) measured in this run.
+# RemoteBench is a bench driver, not part of masq: compiled here against the built jars
+remote_classes="$BENCH_TMP/remote-classes"
+"$JDK/bin/javac" -XDsuppressNotes -d "$remote_classes" -cp "$MASQ_HOME/build/masq-lib.jar" \
+  "$MASQ_HOME/tests/bench/RemoteBench.java"
 remote_run() { # remote_run RCPTS [MESSAGES]: one bench run; prints "msgs/s peak-RSS-MB"
   rp=$(bench_port); rpid=$(bench_sink "$rp")
   out=$(/usr/bin/time -f 'RSS %M' "$JDK/bin/java" -Xlog:disable -Xlog:all=warning:stderr \
-        -cp "$MASQ_HOME/build/masq-lib.jar" masq.deliver.remote.RemoteBench 127.0.0.1 "$rp" "${2:-1000}" "$1" \
+        -cp "$MASQ_HOME/build/masq-lib.jar:$remote_classes" RemoteBench 127.0.0.1 "$rp" "${2:-1000}" "$1" \
         "$BENCH_TMP/remote-$1-${2:-1000}" 2>&1) || echo "| remote bench failed | - | $out |" >&2
   kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null || true
   rate=$(printf '%s\n' "$out" | sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p')

@@ -228,17 +228,17 @@ public final class Config {
    */
   private static String nameWarning(Setting s) {
     String n = s.name();
-    if (Options.MAIN.contains(n)
+    if (OptionNames.MAIN.contains(n)
         || (n.startsWith("query_routes.") && n.length() > "query_routes.".length())) {
       return null;
     }
     int dot = n.indexOf('.');
     String prefix = dot > 0 ? n.substring(0, dot) : n;
-    if (Options.MAIN_NOT_APPLICABLE.contains(n)
-        || (dot > 0 && Options.MAIN_NOT_APPLICABLE_PREFIXES.contains(prefix))) {
+    if (OptionNames.MAIN_NOT_APPLICABLE.contains(n)
+        || (dot > 0 && OptionNames.MAIN_NOT_APPLICABLE_PREFIXES.contains(prefix))) {
       return s.where() + ": masqmail option '" + n + "' is not applicable to masq and is ignored";
     }
-    String near = Options.nearest(n, Options.MAIN, Set.of("query_routes"));
+    String near = OptionNames.nearest(n, OptionNames.MAIN, Set.of("query_routes"));
     return s.where()
         + ": unknown option '"
         + ConfigSyntax.quote(n)

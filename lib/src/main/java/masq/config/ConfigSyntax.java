@@ -47,7 +47,7 @@ public final class ConfigSyntax {
    * {@code text} as an error message quotes it: control characters shown as {@code \xNN}, at most
    * the first 80 characters (then "..."), so that the message stays one short line.
    */
-  public static String quote(String text) {
+  static String quote(String text) {
     String cut = text.length() > QUOTED ? text.substring(0, QUOTED) : text;
     return AddressException.printable(cut) + (cut.length() < text.length() ? "..." : "");
   }
@@ -209,7 +209,7 @@ public final class ConfigSyntax {
   }
 
   /** Splits a {@code ;} list of file names: no item is taken as a list file. */
-  public static List<String> fileList(Setting s) throws MasqException {
+  static List<String> fileList(Setting s) throws MasqException {
     return list(s, false);
   }
 

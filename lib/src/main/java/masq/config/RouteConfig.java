@@ -29,10 +29,10 @@ public final class RouteConfig {
     List<String> warn = new ArrayList<>();
     for (Setting s : list) {
       String msg;
-      if (Options.ROUTE.contains(s.name())) {
+      if (OptionNames.ROUTE.contains(s.name())) {
         map.put(s.name(), s);
         continue;
-      } else if (Options.ROUTE_NOT_APPLICABLE.contains(s.name())) {
+      } else if (OptionNames.ROUTE_NOT_APPLICABLE.contains(s.name())) {
         msg =
             s.where()
                 + ": masqmail route option '"
@@ -51,7 +51,7 @@ public final class RouteConfig {
   }
 
   private static String unknown(Setting s) {
-    String near = Options.nearest(s.name(), Options.ROUTE, Set.of());
+    String near = OptionNames.nearest(s.name(), OptionNames.ROUTE, Set.of());
     return s.where()
         + ": unknown route option '"
         + ConfigSyntax.quote(s.name())
@@ -90,7 +90,8 @@ public final class RouteConfig {
   private static ConfigError withWarnings(ConfigError e) {
     List<String> warn = new ArrayList<>();
     for (Setting s : e.before()) {
-      if (!Options.ROUTE.contains(s.name()) && !Options.ROUTE_NOT_APPLICABLE.contains(s.name())) {
+      if (!OptionNames.ROUTE.contains(s.name())
+          && !OptionNames.ROUTE_NOT_APPLICABLE.contains(s.name())) {
         warn.add(unknown(s));
       }
     }

@@ -24,7 +24,7 @@ public final class Values {
    * A time value: {@code 30s}, {@code 15m}, {@code 4h}, {@code 2d}, {@code 1w}; a bare number is
    * seconds.
    */
-  public static Duration duration(Setting s) throws MasqException {
+  static Duration duration(Setting s) throws MasqException {
     Duration d = parseDuration(s.value());
     if (d == null) {
       throw bad(s, "expected a time such as 30s, 15m, 4h, 2d or 1w");

@@ -36,6 +36,7 @@ import masq.rewrite.Rewriter;
 import masq.route.Locality;
 import masq.route.Route;
 import masq.route.RouteDecision;
+import masq.route.RouteTransport;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
 import masq.spool.Recipient;
@@ -456,7 +457,7 @@ final class RemoteRun {
         return "remote, over "
             + r.tag()
             + " ("
-            + target(r)
+            + target(r.transport())
             + ")"
             + (refusals.isEmpty() ? "" : "; not " + String.join("; not ", refusals));
       }
@@ -466,7 +467,7 @@ final class RemoteRun {
   }
 
   /** Where a route sends, in a few words. */
-  private static String target(Route r) {
+  private static String target(RouteTransport r) {
     if (r.pipe() != null) {
       return "pipe " + r.pipe();
     }

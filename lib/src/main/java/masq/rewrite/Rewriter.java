@@ -81,9 +81,10 @@ public final class Rewriter {
     for (int i = 0; i < headers.size(); i++) {
       Header h = headers.get(i);
       MapTarget t = MapTarget.ofHeader(h.name());
-      boolean mapped = t != null && !(route.rules(t).isEmpty() && route.outgoingRules().isEmpty());
+      boolean mapped =
+          t != null && !(route.maps().rules(t).isEmpty() && route.maps().outgoingRules().isEmpty());
       boolean qualified =
-          route.qualifyHeaderAddresses()
+          route.maps().qualifyHeaderAddresses()
               && ADDRESS_HEADERS.contains(h.name().toLowerCase(Locale.ROOT));
       if (!mapped && !qualified) {
         continue;
@@ -116,8 +117,8 @@ public final class Rewriter {
   }
 
   private MapRule find(MapTarget t, String localPart) {
-    MapRule r = MapRule.find(route.rules(t), localPart);
-    return r != null ? r : MapRule.find(route.outgoingRules(), localPart);
+    MapRule r = MapRule.find(route.maps().rules(t), localPart);
+    return r != null ? r : MapRule.find(route.maps().outgoingRules(), localPart);
   }
 
   /**

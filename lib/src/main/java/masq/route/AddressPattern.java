@@ -15,11 +15,10 @@ import masq.address.Glob;
  * @param text the item as written, for messages
  * @param where {@code file:line} of the item
  */
-public record AddressPattern(String text, String local, String domain, String where) {
+record AddressPattern(String text, String local, String domain, String where) {
 
   /** Parses one item of list {@code option}; an empty part is an error naming {@code where}. */
-  public static AddressPattern parse(String item, String where, String option)
-      throws MasqException {
+  static AddressPattern parse(String item, String where, String option) throws MasqException {
     if (item.equals("<>")) {
       return new AddressPattern(item, null, null, where);
     }
@@ -41,11 +40,11 @@ public record AddressPattern(String text, String local, String domain, String wh
   }
 
   /** True for the pattern {@code <>}. */
-  public boolean isNullSender() {
+  boolean isNullSender() {
     return local == null;
   }
 
-  public boolean matches(Address a) {
+  boolean matches(Address a) {
     if (isNullSender() || a.isNull()) {
       return isNullSender() && a.isNull();
     }

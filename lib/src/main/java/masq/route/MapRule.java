@@ -24,7 +24,7 @@ public record MapRule(
     String pattern, String text, Address address, String displayName, String where) {
 
   /** Parses {@code pattern: replacement}; errors name {@code where} (exit 78). */
-  public static MapRule parse(String item, String where, String option) throws MasqException {
+  static MapRule parse(String item, String where, String option) throws MasqException {
     int colon = item.indexOf(':');
     if (colon < 0) {
       throw bad(where, option, item, "expected 'pattern: replacement'");

@@ -20,7 +20,7 @@ public enum MapTarget {
   }
 
   /** The route option of the specific map. */
-  public String option() {
+  String option() {
     return option;
   }
 

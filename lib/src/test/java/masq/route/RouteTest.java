@@ -32,19 +32,19 @@ class RouteTest {
   void defaults() throws Exception {
     Route r = parse("");
     assertEquals("isp", r.name());
-    assertNull(r.mailHost());
-    assertEquals(25, r.port());
-    assertEquals(List.of(Route.Resolver.DNS_MX, Route.Resolver.BYNAME), r.resolveList());
-    assertTrue(r.doPipelining());
-    assertFalse(r.instantHelo());
+    assertNull(r.transport().mailHost());
+    assertEquals(25, r.transport().port());
+    assertEquals(List.of(Resolver.DNS_MX, Resolver.BYNAME), r.transport().resolveList());
+    assertTrue(r.transport().doPipelining());
+    assertFalse(r.transport().instantHelo());
     assertFalse(r.lastRoute());
-    assertFalse(r.connectErrorFail());
-    assertEquals(Route.Tls.NONE, r.tls());
-    assertTrue(r.tlsVerify());
-    assertNull(r.authName());
-    assertNull(r.wrapper());
-    assertNull(r.pipe());
-    assertFalse(r.rewrites());
+    assertFalse(r.transport().connectErrorFail());
+    assertEquals(TlsMode.NONE, r.transport().tls());
+    assertTrue(r.transport().tlsVerify());
+    assertNull(r.transport().authName());
+    assertNull(r.transport().wrapper());
+    assertNull(r.transport().pipe());
+    assertFalse(r.maps().rewrites());
   }
 
   @Test
@@ -74,29 +74,34 @@ class RouteTest {
             map_h_from_addresses = john: John <j@isp.example>
             map_outgoing_addresses = *: *@isp.example
             """);
-    assertEquals("smtp.isp.example", r.mailHost());
-    assertEquals(587, r.port());
-    assertEquals(List.of(Route.Resolver.BYNAME), r.resolveList());
-    assertEquals("pc.home.lan", r.heloName());
-    assertTrue(r.doCorrectHelo());
-    assertTrue(r.instantHelo());
-    assertFalse(r.doPipelining());
-    assertEquals(Route.Tls.STARTTLS, r.tls());
-    assertFalse(r.tlsVerify());
-    assertEquals(Path.of("/etc/masq/ca.pem"), r.tlsTrustFile());
-    assertEquals(Route.Auth.CRAM_MD5, r.authName());
-    assertEquals("me", r.authLogin());
-    assertEquals("pa ss", r.authSecret());
+    assertEquals("smtp.isp.example", r.transport().mailHost());
+    assertEquals(587, r.transport().port());
+    assertEquals(List.of(Resolver.BYNAME), r.transport().resolveList());
+    assertEquals("pc.home.lan", r.transport().heloName());
+    assertTrue(r.transport().doCorrectHelo());
+    assertTrue(r.transport().instantHelo());
+    assertFalse(r.transport().doPipelining());
+    assertEquals(TlsMode.STARTTLS, r.transport().tls());
+    assertFalse(r.transport().tlsVerify());
+    assertEquals(Path.of("/etc/masq/ca.pem"), r.transport().tlsTrustFile());
+    assertEquals(AuthMechanism.CRAM_MD5, r.transport().authName());
+    assertEquals("me", r.transport().authLogin());
+    assertEquals("pa ss", r.transport().authSecret());
     assertTrue(
         parse("wrapper = \"/usr/bin/openssl s_client -quiet -connect 'smtp.isp.example:465'\"")
+            .transport()
             .wrapper()
             .startsWith("/usr/bin/openssl"));
-    assertEquals("[IPv6:::1]", parse("mail_host = [IPv6:::1]:2525").mailHost());
-    assertTrue(r.pipeFromline() && r.pipeFromhack() && r.lastRoute() && r.connectErrorFail());
-    assertEquals(2, r.allowedSenders().size());
-    assertTrue(r.rewrites());
-    assertEquals(1, r.rules(MapTarget.FROM).size());
-    assertTrue(r.outgoingRules().get(0).domainOnly());
+    assertEquals("[IPv6:::1]", parse("mail_host = [IPv6:::1]:2525").transport().mailHost());
+    assertTrue(
+        r.transport().pipeFromline()
+            && r.transport().pipeFromhack()
+            && r.lastRoute()
+            && r.transport().connectErrorFail());
+    assertEquals(2, r.conditions().allowedSenders().size());
+    assertTrue(r.maps().rewrites());
+    assertEquals(1, r.maps().rules(MapTarget.FROM).size());
+    assertTrue(r.maps().outgoingRules().get(0).domainOnly());
     String d = r.describe();
     assertTrue(d.contains("auth_secret = (set, not shown)"), d);
     assertFalse(d.contains("pa ss"), d);
@@ -105,11 +110,11 @@ class RouteTest {
 
   @Test
   void ports() throws Exception {
-    assertEquals(2525, parse("smtp_port = 2525").port());
-    assertEquals(465, parse("tls = smtps").port());
-    assertEquals(26, parse("tls = smtps\nmail_host = [192.0.2.1]:26").port());
-    assertEquals("[::1]", parse("mail_host = [::1]:2525").mailHost());
-    assertEquals("192.0.2.1", parse("mail_host = 192.0.2.1").mailHost());
+    assertEquals(2525, parse("smtp_port = 2525").transport().port());
+    assertEquals(465, parse("tls = smtps").transport().port());
+    assertEquals(26, parse("tls = smtps\nmail_host = [192.0.2.1]:26").transport().port());
+    assertEquals("[::1]", parse("mail_host = [::1]:2525").transport().mailHost());
+    assertEquals("192.0.2.1", parse("mail_host = 192.0.2.1").transport().mailHost());
   }
 
   static Stream<Arguments> bad() {
@@ -176,8 +181,8 @@ class RouteTest {
     Route r = parse("map_h_from_addresses = \"" + rules + "; bob: b@isp.example\"");
     assertEquals(
         List.of("john", "ann", "bob"),
-        r.rules(MapTarget.FROM).stream().map(MapRule::pattern).toList());
-    assertEquals(rules + ":2", r.rules(MapTarget.FROM).get(1).where());
+        r.maps().rules(MapTarget.FROM).stream().map(MapRule::pattern).toList());
+    assertEquals(rules + ":2", r.maps().rules(MapTarget.FROM).get(1).where());
   }
 
   @Test
@@ -198,7 +203,7 @@ class RouteTest {
   @Test
   void dnsAIsTakenAsDnsMxWithAWarning() throws Exception {
     Route r = parse("resolve_list = dns_a; byname");
-    assertEquals(List.of(Route.Resolver.DNS_MX, Route.Resolver.BYNAME), r.resolveList());
+    assertEquals(List.of(Resolver.DNS_MX, Resolver.BYNAME), r.transport().resolveList());
     assertEquals(1, r.warnings().size());
   }
 
@@ -215,16 +220,16 @@ class RouteTest {
             dir.resolve("masq.conf"),
             Map.of(),
             false);
-    assertEquals("gw.home.lan", Routes.permanent(cfg, false).get(0).mailHost());
+    assertEquals("gw.home.lan", Routes.permanent(cfg, false).get(0).transport().mailHost());
     assertEquals(2, Routes.query(cfg, "isp2", false).size());
-    assertEquals("smtp.isp1.example", Routes.named(cfg, "dialup", false).mailHost());
-    assertEquals("smtp.isp1.example", Routes.named(cfg, "isp1", false).mailHost());
-    assertEquals("gw.home.lan", Routes.named(cfg, "lan", false).mailHost());
-    assertEquals("backup.isp2.example", Routes.named(cfg, "isp2b", false).mailHost());
-    assertEquals("smtp.isp2.example", Routes.named(cfg, "isp2", false).mailHost());
+    assertEquals("smtp.isp1.example", Routes.named(cfg, "dialup", false).transport().mailHost());
+    assertEquals("smtp.isp1.example", Routes.named(cfg, "isp1", false).transport().mailHost());
+    assertEquals("gw.home.lan", Routes.named(cfg, "lan", false).transport().mailHost());
+    assertEquals("backup.isp2.example", Routes.named(cfg, "isp2b", false).transport().mailHost());
+    assertEquals("smtp.isp2.example", Routes.named(cfg, "isp2", false).transport().mailHost());
     assertEquals(
         "backup.isp2.example",
-        Routes.named(cfg, dir.resolve("isp2b.route").toString(), false).mailHost());
+        Routes.named(cfg, dir.resolve("isp2b.route").toString(), false).transport().mailHost());
     MasqException e = assertThrows(MasqException.class, () -> Routes.named(cfg, "nope", false));
     assertEquals(Exit.UNAVAILABLE, e.exitCode());
     assertTrue(e.getMessage().contains("lan, dialup, isp1, isp2, isp2b"), e.getMessage());
@@ -255,8 +260,8 @@ class RouteTest {
     assertEquals("route=isp link=road", road.get(0).tag());
     assertEquals("route=lan", Routes.permanent(cfg, false).get(0).tag());
     assertNull(Routes.permanent(cfg, false).get(0).link());
-    assertEquals("isp.example", Routes.named(cfg, "road", false).mailHost());
-    assertEquals("isp.example", Routes.named(cfg, "isp", false).mailHost());
+    assertEquals("isp.example", Routes.named(cfg, "road", false).transport().mailHost());
+    assertEquals("isp.example", Routes.named(cfg, "isp", false).transport().mailHost());
 
     MasqException e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "nope"));
     assertEquals(Exit.UNAVAILABLE, e.exitCode());
@@ -288,8 +293,8 @@ class RouteTest {
     e = assertThrows(MasqException.class, () -> Routes.named(cfg, "home", false));
     assertEquals(Exit.USAGE, e.exitCode());
     assertTrue(e.getMessage().startsWith("ambiguous route 'home': link=home ("), e.getMessage());
-    assertEquals("isp.example", Routes.named(cfg, "link=home", false).mailHost());
-    assertEquals("home.example", Routes.named(cfg, "route=home", false).mailHost());
+    assertEquals("isp.example", Routes.named(cfg, "link=home", false).transport().mailHost());
+    assertEquals("home.example", Routes.named(cfg, "route=home", false).transport().mailHost());
     e = assertThrows(MasqException.class, () -> Routes.connection(cfg, "nope"));
     assertEquals("unknown route 'nope' (known: road, isp)", e.getMessage(), "home is not one");
   }

@@ -29,8 +29,8 @@ import masq.log.MailLog;
 import masq.smtp.Connection;
 import masq.smtp.RelayPolicy;
 import masq.smtp.Server;
+import masq.smtp.ServerTls;
 import masq.smtp.Session;
-import masq.smtp.Tls;
 import masq.spool.Spool;
 
 /**
@@ -179,7 +179,7 @@ public final class Smtpd extends Tool {
       if (cfg.tlsCertFile() == null || cfg.tlsKeyFile() == null) {
         throw new MasqException(Exit.CONFIG, "STARTTLS needs both tls_cert_file and tls_key_file");
       }
-      tls = Tls.serverContext(cfg.tlsCertFile(), cfg.tlsKeyFile());
+      tls = ServerTls.serverContext(cfg.tlsCertFile(), cfg.tlsKeyFile());
     }
     Spool spool = openSpool(cfg);
     MailLog log = log(cfg, zone);

@@ -14,6 +14,7 @@ import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
+import masq.route.Resolver;
 
 /**
  * Finds the addresses to try for a mail host or a recipient domain, as masqmail's {@code
@@ -21,8 +22,9 @@ import javax.naming.directory.InitialDirContext;
  * each resolver is asked in turn and the first one that returns addresses wins. {@code dns_mx}
  * reads MX records through the JDK's JNDI DNS provider, in preference order (equal preferences keep
  * the server's order), each MX host's A/AAAA records in turn, and uses the name's own A/AAAA
- * records when it has no MX (implicit MX); {@code dns_a} only the latter; {@code byname} asks the
- * system resolver. The DNS server is the system's or the one given (for tests). Trusts DNS answers
+ * records when it has no MX (implicit MX); {@code byname} asks the system resolver. The DNS server
+ * is the system's, unless JNDI's standard system property {@code java.naming.provider.url} names
+ * one ({@code dns://HOST:PORT}: how the tests use a DNS server of their own). Trusts DNS answers
  * only for addresses. How it fails: an UnknownHostException naming the host and, where there was
  * one, the DNS problem.
  */
@@ -32,21 +34,17 @@ final class MxResolver {
   /** One address to connect to, with the name it was found under (what TLS verifies). */
   record Target(String name, InetAddress address) {}
 
-  private final String dnsServer;
   private final Duration timeout;
 
   /**
-   * @param dnsServer {@code host:port} of a DNS server, or null for the system's
    * @param timeout how long one DNS query may take before it is retried (once)
    */
-  MxResolver(String dnsServer, Duration timeout) {
-    this.dnsServer = dnsServer;
+  MxResolver(Duration timeout) {
     this.timeout = timeout;
   }
 
   /** The addresses for {@code name}, in the order to try them; never empty. */
-  List<Target> resolve(String name, List<RemoteSettings.Resolver> resolvers)
-      throws UnknownHostException {
+  List<Target> resolve(String name, List<Resolver> resolvers) throws UnknownHostException {
     String n = name.strip();
     if (n.startsWith("[") && n.endsWith("]")) {
       n = n.substring(1, n.length() - 1);
@@ -64,12 +62,11 @@ final class MxResolver {
       throw new UnknownHostException("no domain to deliver to");
     }
     String problem = null;
-    for (RemoteSettings.Resolver r : resolvers) {
+    for (Resolver r : resolvers) {
       try {
         List<Target> found =
             switch (r) {
               case DNS_MX -> mx(n);
-              case DNS_A -> dnsAddresses(n);
               case BYNAME -> byName(n);
             };
         if (!found.isEmpty()) {
@@ -137,17 +134,6 @@ final class MxResolver {
     }
   }
 
-  private List<Target> dnsAddresses(String host) throws NamingException {
-    DirContext ctx = context();
-    try {
-      return addresses(ctx, host);
-    } catch (NameNotFoundException e) {
-      return List.of();
-    } finally {
-      ctx.close();
-    }
-  }
-
   // the DNS provider returns record values as strings; nothing is deserialized
   @SuppressWarnings("BanJNDI")
   private static List<Target> addresses(DirContext ctx, String host) throws NamingException {
@@ -175,7 +161,7 @@ final class MxResolver {
   private DirContext context() throws NamingException {
     Hashtable<String, String> env = new Hashtable<>();
     env.put(DirContext.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-    env.put(DirContext.PROVIDER_URL, dnsServer == null ? "dns:" : "dns://" + dnsServer);
+    // no PROVIDER_URL: the system's DNS servers, or those of java.naming.provider.url when set
     env.put("com.sun.jndi.dns.timeout.initial", Long.toString(Math.max(100, timeout.toMillis())));
     env.put("com.sun.jndi.dns.timeout.retries", "2");
     return new InitialDirContext(env);

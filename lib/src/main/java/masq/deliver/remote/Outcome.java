@@ -16,7 +16,7 @@ public enum Outcome {
   }
 
   /** The log marker of masq's log format: {@code =>}, {@code ==} or {@code **}. */
-  public String marker() {
+  String marker() {
     return marker;
   }
 }

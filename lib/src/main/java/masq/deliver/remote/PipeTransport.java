@@ -65,7 +65,7 @@ final class PipeTransport {
   }
 
   private RecipientResult one(OutgoingMessage m, Address rcpt) {
-    String host = "pipe '" + s.pipe() + "'";
+    String host = "pipe '" + s.transport().pipe() + "'";
     InputStream body;
     try {
       body = m.body().open();
@@ -111,7 +111,7 @@ final class PipeTransport {
     List<String> argv = new ArrayList<>();
     Child.Finished f;
     try {
-      for (String w : masq.route.Words.split(s.pipe())) {
+      for (String w : masq.route.Words.split(s.transport().pipe())) {
         argv.add(Variables.expandOrKeep(w, vars));
       }
       if (argv.isEmpty()) {
@@ -137,7 +137,7 @@ final class PipeTransport {
       return new RecipientResult(
           m.id(),
           rcpt,
-          s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED,
+          s.transport().connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED,
           host,
           "cannot run pipe command: " + SmtpConnection.reason(e));
     }
@@ -196,7 +196,7 @@ final class PipeTransport {
           }
         };
     try {
-      if (s.pipeFromLine()) {
+      if (s.transport().pipeFromline()) {
         String sender = m.returnPath().isNull() ? "MAILER-DAEMON" : m.returnPath().toString();
         LocalDateTime t = LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
         out.write(
@@ -218,7 +218,7 @@ final class PipeTransport {
 
   private void copyBody(InputStream body, OutputStream out) throws IOException {
     byte[] buf = new byte[64 * 1024];
-    if (!s.pipeFromHack()) {
+    if (!s.transport().pipeFromhack()) {
       for (int n = body.read(buf); n >= 0; n = body.read(buf)) {
         out.write(buf, 0, n);
       }

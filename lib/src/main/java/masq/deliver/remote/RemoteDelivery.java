@@ -78,7 +78,7 @@ public final class RemoteDelivery {
           }
         };
     try {
-      if (settings.pipe() != null) {
+      if (settings.transport().pipe() != null) {
         List<OutgoingMessage> all = rest(tracked);
         if (!all.isEmpty()) {
           new PipeTransport(settings, clock, log).deliver(all, once);
@@ -88,7 +88,7 @@ public final class RemoteDelivery {
       }
     } catch (RuntimeException e) {
       String why = "internal error: " + SmtpConnection.reason(e);
-      log.accept("route " + settings.routeName() + ": " + why);
+      log.accept("route " + settings.route().name() + ": " + why);
       try {
         rest(tracked);
       } catch (RuntimeException again) {

@@ -10,6 +10,7 @@ import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
 import javax.security.sasl.SaslException;
+import masq.route.AuthMechanism;
 
 /**
  * SMTP AUTH (RFC 4954) with the route's {@code auth_name}, {@code auth_login} and {@code
@@ -31,7 +32,7 @@ final class SmtpAuth {
 
   static void authenticate(
       SmtpConnection c,
-      RemoteSettings.AuthMechanism mech,
+      AuthMechanism mech,
       String login,
       String secret,
       String serverName,
@@ -108,9 +109,8 @@ final class SmtpAuth {
   }
 
   private static Exchange exchange(
-      RemoteSettings.AuthMechanism mech, String login, String secret, String serverName)
-      throws SaslException {
-    if (mech == RemoteSettings.AuthMechanism.LOGIN) {
+      AuthMechanism mech, String login, String secret, String serverName) throws SaslException {
+    if (mech == AuthMechanism.LOGIN) {
       return new Exchange() {
         private int step;
 

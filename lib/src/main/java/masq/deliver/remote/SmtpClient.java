@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import masq.address.Address;
 import masq.message.Header;
+import masq.route.TlsMode;
 
 /**
  * One SMTP client session (RFC 5321) as masqmail's smtp_out.c runs it: greeting (unless
@@ -52,11 +53,11 @@ final class SmtpClient {
   /** Greeting, EHLO/HELO, TLS and AUTH: after this, messages can be sent. */
   void open() throws SmtpFailure {
     Duration t = s.timeouts().command();
-    if (s.tls() == RemoteSettings.Tls.SMTPS) {
+    if (s.transport().tls() == TlsMode.SMTPS) {
       startTls();
     }
     String helo = heloName();
-    if (s.instantHelo()) {
+    if (s.transport().instantHelo()) {
       c.command("EHLO " + helo);
       c.flush();
     }
@@ -64,8 +65,8 @@ final class SmtpClient {
     if (greeting.code() != 220) {
       throw SmtpFailure.reply(peer() + " greeted with", greeting);
     }
-    ehlo(helo, !s.instantHelo());
-    if (s.tls() == RemoteSettings.Tls.STARTTLS) {
+    ehlo(helo, !s.transport().instantHelo());
+    if (s.transport().tls() == TlsMode.STARTTLS) {
       if (!ext.startTls()) {
         throw new SmtpFailure(
             Outcome.DEFERRED,
@@ -82,19 +83,25 @@ final class SmtpClient {
       startTls();
       ehlo(helo, true);
     }
-    if (s.authName() != null) {
-      if (!ext.authMechanisms().contains(s.authName().smtpName())) {
+    if (s.transport().authName() != null) {
+      if (!ext.authMechanisms().contains(s.transport().authName().smtpName())) {
         throw new SmtpFailure(
             Outcome.DEFERRED,
             peer()
                 + " does not offer AUTH "
-                + s.authName().smtpName()
+                + s.transport().authName().smtpName()
                 + (ext.authMechanisms().isEmpty()
                     ? ""
                     : " (offers " + String.join(" ", ext.authMechanisms()) + ")"),
             true);
       }
-      SmtpAuth.authenticate(c, s.authName(), s.authLogin(), s.authSecret(), serverName, t);
+      SmtpAuth.authenticate(
+          c,
+          s.transport().authName(),
+          s.transport().authLogin(),
+          s.transport().authSecret(),
+          serverName,
+          t);
     }
   }
 
@@ -109,7 +116,7 @@ final class SmtpClient {
 
   private String heloName() {
     InetAddress local = c.channel().localAddress();
-    if (s.correctHelo() && local != null) {
+    if (s.transport().doCorrectHelo() && local != null) {
       String name = local.getCanonicalHostName();
       if (name.equals(local.getHostAddress())) {
         return local.getAddress().length == 4 ? "[" + name + "]" : "[IPv6:" + name + "]";
@@ -364,7 +371,7 @@ final class SmtpClient {
     OutgoingMessage m = p.m();
     List<Address> rcpts = p.rcpts();
     Duration t = s.timeouts().command();
-    boolean pipelined = s.pipelining() && ext.pipelining();
+    boolean pipelined = s.transport().doPipelining() && ext.pipelining();
     SmtpReply[] rcptReplies = new SmtpReply[rcpts.size()];
     SmtpReply mailReply;
     SmtpReply dataReply = null;

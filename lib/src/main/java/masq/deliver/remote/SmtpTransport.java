@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import masq.address.Address;
+import masq.route.TlsMode;
 
 /**
  * SMTP delivery for a route: to {@code mail_host} (all messages over one connection), through a
@@ -35,8 +36,7 @@ final class SmtpTransport {
     // not Duration.dividedBy, which initialises BigDecimal: ~25 ms of a run's start
     Duration dns = Duration.ofMillis(s.timeouts().connect().toMillis() / 10);
     this.resolver =
-        new MxResolver(
-            s.dnsServer(), dns.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : dns);
+        new MxResolver(dns.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : dns);
   }
 
   /**
@@ -44,8 +44,8 @@ final class SmtpTransport {
    * taken, else all taken first to group them by domain.
    */
   void deliver(Iterator<OutgoingMessage> messages, ResultSink sink) {
-    if (s.wrapper() != null || s.mailHost() != null) {
-      session(s.wrapper() != null ? null : s.mailHost(), messages, sink);
+    if (s.transport().wrapper() != null || s.transport().mailHost() != null) {
+      session(s.transport().wrapper() != null ? null : s.transport().mailHost(), messages, sink);
       return;
     }
     Map<String, List<OutgoingMessage>> byDomain = new LinkedHashMap<>();
@@ -73,11 +73,11 @@ final class SmtpTransport {
     if (!batch.hasNext()) {
       return;
     }
-    String name = host == null ? "wrapper '" + s.wrapper() + "'" : host;
+    String name = host == null ? "wrapper '" + s.transport().wrapper() + "'" : host;
     TlsFactory tls = null;
-    if (s.tls() != RemoteSettings.Tls.NONE) {
+    if (s.transport().tls() != TlsMode.NONE) {
       try {
-        tls = TlsFactory.create(s.tlsVerify(), s.tlsTrustFile());
+        tls = TlsFactory.create(s.transport().tlsVerify(), s.transport().tlsTrustFile());
       } catch (IOException e) {
         everyone(
             RemoteDelivery.rest(batch), sink, Outcome.DEFERRED, name, SmtpConnection.reason(e));
@@ -86,7 +86,7 @@ final class SmtpTransport {
     }
     SmtpChannel ch;
     try {
-      ch = host == null ? ProcessChannel.start(s.wrapper(), log) : connect(host);
+      ch = host == null ? ProcessChannel.start(s.transport().wrapper(), log) : connect(host);
     } catch (IOException e) {
       String why =
           host == null
@@ -95,7 +95,7 @@ final class SmtpTransport {
       everyone(
           RemoteDelivery.rest(batch),
           sink,
-          s.connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED,
+          s.transport().connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED,
           name,
           why);
       return;
@@ -138,10 +138,10 @@ final class SmtpTransport {
   }
 
   private SmtpChannel connect(String host) throws IOException {
-    List<MxResolver.Target> targets = resolver.resolve(host, s.resolveList());
+    List<MxResolver.Target> targets = resolver.resolve(host, s.transport().resolveList());
     IOException last = new UnknownHostException("cannot resolve " + host);
     for (MxResolver.Target t : targets) {
-      InetSocketAddress a = new InetSocketAddress(t.address(), s.port());
+      InetSocketAddress a = new InetSocketAddress(t.address(), s.transport().port());
       try {
         return TcpChannel.connect(t.name(), a, s.timeouts().connect());
       } catch (IOException e) {
@@ -152,7 +152,7 @@ final class SmtpTransport {
                     + t.name()
                     + (t.name().equals(ip) ? "" : " [" + ip + "]")
                     + ":"
-                    + s.port()
+                    + s.transport().port()
                     + ": "
                     + SmtpConnection.reason(e),
                 e);

@@ -1,7 +1,8 @@
 /**
  * Remote delivery over one route: the SMTP client (EHLO/HELO, PIPELINING, SIZE, 8BITMIME,
  * STARTTLS/SMTPS with certificate and host-name checks, AUTH PLAIN/LOGIN/CRAM-MD5), MX resolution,
- * and the wrapper and pipe transports. The option semantics are written down in masq.route(5).
+ * and the wrapper and pipe transports, by the route's {@link masq.route.RouteTransport} options
+ * (masq.route(5) gives their meaning and defaults).
  *
  * <p>{@code masq.deliver.RemoteRun} calls it once per route and queue run, with every locked
  * message that has recipients for the route; results arrive per message, so the spool is updated
@@ -22,5 +23,9 @@
  * masq.deliver.remote.BodySource}, {@link masq.deliver.remote.ResultSink}, {@link
  * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}. Everything else is
  * package-private.
+ *
+ * <p>Uses {@code masq.route} (the route's options), {@code masq.address}, {@code masq.message},
+ * {@code masq.config}, {@code masq.exec} and {@code masq.spool} (a queued message's body); used by
+ * {@code masq.deliver}.
  */
 package masq.deliver.remote;

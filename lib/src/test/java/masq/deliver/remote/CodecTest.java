@@ -138,7 +138,7 @@ class CodecTest {
         new Canned(
             "220 hi\r\n502 no EHLO\r\n250 ok\r\n250 sender\r\n250 rcpt\r\n"
                 + "354 go\r\n250 queued\r\n221 bye\r\n");
-    RemoteSettings s = RemoteSettings.builder("r", "me.example").build();
+    RemoteSettings s = RemoteSettingsTest.settings("");
     SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null);
     client.open();
     byte[] body = "hi\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -198,11 +198,7 @@ class CodecTest {
           }
         };
     SmtpClient client =
-        new SmtpClient(
-            new SmtpConnection(ch),
-            RemoteSettings.builder("r", "me.example").build(),
-            "canned",
-            null);
+        new SmtpClient(new SmtpConnection(ch), RemoteSettingsTest.settings(""), "canned", null);
     client.open();
     OutgoingMessage one =
         OutgoingMessage.of(
@@ -241,11 +237,7 @@ class CodecTest {
             "220 hi\r\n250 hello\r\n250 sender\r\n250 rcpt\r\n"
                 + "354 go\r\n250 queued\r\n221 bye\r\n");
     SmtpClient client =
-        new SmtpClient(
-            new SmtpConnection(ch),
-            RemoteSettings.builder("r", "me.example").build(),
-            "canned",
-            null);
+        new SmtpClient(new SmtpConnection(ch), RemoteSettingsTest.settings(""), "canned", null);
     client.open();
     OutgoingMessage m =
         OutgoingMessage.of(

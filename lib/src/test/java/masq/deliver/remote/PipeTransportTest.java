@@ -21,10 +21,9 @@ class PipeTransportTest {
 
   private List<RecipientResult> deliver(String command, BodySource body) {
     RemoteSettings s =
-        RemoteSettings.builder("r", "me.example")
-            .pipe(command)
-            .timeouts(RemoteSettings.Timeouts.all(Duration.ofSeconds(1)))
-            .build();
+        RemoteSettingsTest.settings(
+            "pipe = \"" + command.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n",
+            Duration.ofSeconds(1));
     OutgoingMessage m =
         OutgoingMessage.of(
             "ID1",

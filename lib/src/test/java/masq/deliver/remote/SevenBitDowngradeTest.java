@@ -391,7 +391,7 @@ class SevenBitDowngradeTest {
 
   static String session(String server, OutgoingMessage... ms) throws Exception {
     CodecTest.Canned ch = new CodecTest.Canned(server);
-    RemoteSettings s = RemoteSettings.builder("r", "me.example").pipelining(false).build();
+    RemoteSettings s = RemoteSettingsTest.settings("do_pipelining = false\n");
     SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null);
     client.open();
     List<String> results = new ArrayList<>();

@@ -15,8 +15,7 @@ import java.util.List;
 import masq.deliver.remote.Outcome;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
-import masq.deliver.remote.RemoteSettings.AuthMechanism;
-import masq.deliver.remote.RemoteSettings.Tls;
+import masq.route.AuthMechanism;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,7 @@ class AiosmtpdTest extends WithPeers {
     port = Peers.freePort();
   }
 
-  RemoteSettings.Builder to() {
+  TestRoute to() {
     return settings("isp").mailHost("127.0.0.1").mailPort(port);
   }
 
@@ -113,7 +112,7 @@ class AiosmtpdTest extends WithPeers {
       String id = pipelining ? "R1" : "R2";
       List<RecipientResult> rs =
           send(
-              to().pipelining(pipelining).build(),
+              to().option("do_pipelining", pipelining).build(),
               msg(id, "joe@home.example", "x\n", "temp2@far.example", "bad2@far.example"),
               msg(id + "b", "joe@home.example", "x\n", "temp3@far.example", "ok3@far.example"));
       assertEquals(
@@ -157,8 +156,8 @@ class AiosmtpdTest extends WithPeers {
     int n = 0;
     for (AuthMechanism mech : AuthMechanism.values()) {
       RemoteSettings s =
-          to().tls(Tls.STARTTLS)
-              .tlsTrustFile(good.caCert())
+          to().option("tls", "starttls")
+              .option("tls_trust_file", good.caCert())
               .auth(mech, "masq", "s3cret pass")
               .build();
       List<RecipientResult> rs =
@@ -185,7 +184,10 @@ class AiosmtpdTest extends WithPeers {
             "masq:right");
     for (AuthMechanism mech : AuthMechanism.values()) {
       RemoteSettings s =
-          to().tls(Tls.STARTTLS).tlsTrustFile(good.caCert()).auth(mech, "masq", "wrong").build();
+          to().option("tls", "starttls")
+              .option("tls_trust_file", good.caCert())
+              .auth(mech, "masq", "wrong")
+              .build();
       List<RecipientResult> rs = send(s, msg("B1", "joe@home.example", "x\n", "ok@far.example"));
       assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
       assertTrue(
@@ -199,7 +201,8 @@ class AiosmtpdTest extends WithPeers {
   @Test
   void tlsRequiredButNotOfferedDefersAndNothingIsSentInClear() throws Exception {
     Path rec = peers.aiosmtpd(port);
-    RemoteSettings s = to().tls(Tls.STARTTLS).tlsTrustFile(good.caCert()).build();
+    RemoteSettings s =
+        to().option("tls", "starttls").option("tls_trust_file", good.caCert()).build();
     List<RecipientResult> rs =
         send(s, msg("T1", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
@@ -209,7 +212,7 @@ class AiosmtpdTest extends WithPeers {
     Path missing = tmp.resolve("no-such-ca.pem");
     rs =
         send(
-            to().tls(Tls.STARTTLS).tlsTrustFile(missing).build(),
+            to().option("tls", "starttls").option("tls_trust_file", missing).build(),
             msg("T2", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains(missing.toString()), rs.get(0).reply());
@@ -222,8 +225,9 @@ class AiosmtpdTest extends WithPeers {
             port, "--starttls", good.serverCert().toString(), good.serverKey().toString());
     for (RemoteSettings s :
         List.of(
-            to().tls(Tls.STARTTLS).tlsTrustFile(otherCa.caCert()).build(),
-            to().tls(Tls.STARTTLS).build())) { // the JDK's CAs do not know the test CA either
+            to().option("tls", "starttls").option("tls_trust_file", otherCa.caCert()).build(),
+            to().option("tls", "starttls")
+                .build())) { // the JDK's CAs do not know the test CA either
       List<RecipientResult> rs = send(s, msg("U1", "joe@home.example", "x\n", "ok@far.example"));
       assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
       assertTrue(
@@ -231,7 +235,7 @@ class AiosmtpdTest extends WithPeers {
           rs.get(0).reply());
     }
     assertEquals(List.of(), events(rec));
-    RemoteSettings off = to().tls(Tls.STARTTLS).tlsVerify(false).build();
+    RemoteSettings off = to().option("tls", "starttls").option("tls_verify", false).build();
     assertEquals(
         List.of("U2 ok@far.example DELIVERED"),
         outcomes(send(off, msg("U2", "joe@home.example", "x\n", "ok@far.example"))));
@@ -247,7 +251,7 @@ class AiosmtpdTest extends WithPeers {
             wrongName.serverKey().toString());
     List<RecipientResult> rs =
         send(
-            to().tls(Tls.STARTTLS).tlsTrustFile(wrongName.caCert()).build(),
+            to().option("tls", "starttls").option("tls_trust_file", wrongName.caCert()).build(),
             msg("U3", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains("127.0.0.1"), rs.get(0).reply());
@@ -265,20 +269,17 @@ class AiosmtpdTest extends WithPeers {
             "--auth",
             "masq:pw");
     RemoteSettings s =
-        to().tls(Tls.SMTPS)
-            .tlsTrustFile(good.caCert())
+        to().option("tls", "smtps")
+            .option("tls_trust_file", good.caCert())
             .auth(AuthMechanism.PLAIN, "masq", "pw")
             .build();
     List<RecipientResult> rs = send(s, msg("X1", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(List.of("X1 ok@far.example DELIVERED"), outcomes(rs));
     assertTrue(messages(rec).get(0).contains("\"tls\": 1"), messages(rec).get(0));
-    RemoteSettings plain =
-        to().build(); // a plain client to a TLS port gets no greeting it can read
+    TestRoute plain = to(); // a plain client to a TLS port gets no greeting it can read
     rs =
         send(
-            plain.toBuilder()
-                .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofSeconds(2)))
-                .build(),
+            plain.timeouts(TestRoute.timeouts(java.time.Duration.ofSeconds(2))).build(),
             msg("X2", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
   }

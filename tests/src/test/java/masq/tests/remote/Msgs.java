@@ -54,9 +54,8 @@ final class Msgs {
   }
 
   /** Settings for tests: short timeouts, helo name "client.test". */
-  static RemoteSettings.Builder settings(String route) {
-    return RemoteSettings.builder(route, "client.test")
-        .timeouts(RemoteSettings.Timeouts.all(Duration.ofSeconds(10)));
+  static TestRoute settings(String route) {
+    return new TestRoute(route, "client.test").timeouts(TestRoute.timeouts(Duration.ofSeconds(10)));
   }
 
   static List<RecipientResult> send(RemoteSettings s, OutgoingMessage... m) {
@@ -108,11 +107,11 @@ final class Msgs {
    * Sends one message to {@code ok@x.example} with all timeouts at {@code timeout}; asserts it is
    * deferred within ten seconds, for a reason containing {@code why}.
    */
-  static void assertDeferredSoon(RemoteSettings.Builder b, Duration timeout, String why) {
+  static void assertDeferredSoon(TestRoute b, Duration timeout, String why) {
     long t0 = System.nanoTime();
     List<RecipientResult> rs =
         send(
-            b.timeouts(RemoteSettings.Timeouts.all(timeout)).build(),
+            b.timeouts(TestRoute.timeouts(timeout)).build(),
             msg("SLOW", "joe@home.example", "x\n", "ok@x.example"));
     org.junit.jupiter.api.Assertions.assertEquals(
         List.of("SLOW ok@x.example DEFERRED"), outcomes(rs));

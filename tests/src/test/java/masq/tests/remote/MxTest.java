@@ -11,15 +11,18 @@ import java.nio.file.Path;
 import java.util.List;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
-import masq.deliver.remote.RemoteSettings.Resolver;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Direct delivery (no mail_host) with MX records served by dnsmasq on a loopback port: two MX hosts
- * where the first is down, preference order, implicit MX, an unknown domain, byname.
+ * where the first is down, preference order, implicit MX, an unknown domain, byname. The JVM's
+ * lookups go to dnsmasq through JNDI's standard {@code java.naming.provider.url} property, set for
+ * each test.
  */
 class MxTest extends WithPeers {
+  static final String DNS_SERVER = "java.naming.provider.url";
   int port;
   int dns;
   Path sinkA;
@@ -42,13 +45,17 @@ class MxTest extends WithPeers {
         "--host-record=low.pref.test,127.0.0.1",
         "--host-record=high.pref.test,127.0.0.3",
         "--host-record=plain.test,127.0.0.1");
+    // JNDI's standard property: the DNS server this JVM's lookups ask (masq sets none itself)
+    System.setProperty(DNS_SERVER, "dns://127.0.0.1:" + dns);
   }
 
-  RemoteSettings.Builder direct() {
-    return settings("direct")
-        .smtpPort(port)
-        .resolveList(List.of(Resolver.DNS_MX))
-        .dnsServer("127.0.0.1:" + dns);
+  @AfterEach
+  void systemDns() {
+    System.clearProperty(DNS_SERVER);
+  }
+
+  TestRoute direct() {
+    return settings("direct").option("smtp_port", port).option("resolve_list", "dns_mx");
   }
 
   @Test
@@ -101,7 +108,7 @@ class MxTest extends WithPeers {
   void unresolvableFailsWithConnectErrorFailAndIpLiteralsNeedNoDns() throws Exception {
     List<RecipientResult> rs =
         send(
-            direct().connectErrorFail(true).build(),
+            direct().option("connect_error_fail", true).build(),
             msg("X2", "joe@home.example", "x\n", "d@nx.test", "lit@[127.0.0.3]"));
     assertEquals(List.of("X2 d@nx.test FAILED", "X2 lit@[127.0.0.3] DELIVERED"), outcomes(rs));
   }
@@ -111,8 +118,8 @@ class MxTest extends WithPeers {
     RemoteSettings s =
         settings("byname")
             .mailHost("localhost")
-            .smtpPort(port)
-            .resolveList(List.of(Resolver.BYNAME))
+            .option("smtp_port", port)
+            .option("resolve_list", "byname")
             .build();
     List<RecipientResult> rs = send(s, msg("X3", "joe@home.example", "x\n", "z@anything.example"));
     assertEquals(List.of("X3 z@anything.example DELIVERED"), outcomes(rs));

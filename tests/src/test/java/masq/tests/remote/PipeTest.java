@@ -55,13 +55,14 @@ class PipeTest {
   void eachRecipientGetsItsOwnRunWithVariablesAndExitCodesDecide() throws Exception {
     RemoteSettings s =
         settings("uucp")
-            .pipe(
+            .option(
+                "pipe",
                 script
                     + " "
                     + out
                     + " $rcpt '${return_path} is the sender' uid=$uid '\\$rcpt' $unknown")
-            .pipeFromLine(true)
-            .pipeFromHack(true)
+            .option("pipe_fromline", true)
+            .option("pipe_fromhack", true)
             .build();
     List<String> log = new CopyOnWriteArrayList<>();
     List<RecipientResult> rs =
@@ -80,7 +81,7 @@ class PipeTest {
             "Q1 bad@x.example FAILED", "Q1 ok@x.example DELIVERED", "Q1 temp@x.example DEFERRED"),
         outcomes(rs));
     assertEquals("exit 3", rs.get(2).reply());
-    assertEquals("pipe '" + s.pipe() + "'", rs.get(0).host());
+    assertEquals("pipe '" + s.route().transport().pipe() + "'", rs.get(0).host());
     assertEquals(
         out + "\nok@x.example\njoe@home.example is the sender\nuid=Q1\n$rcpt\n$unknown\n",
         read("ok@x.example.args"));
@@ -100,25 +101,26 @@ class PipeTest {
 
   @Test
   void withoutFromLineTheMessageIsAsStoredAndACommandThatCannotRunDefers() throws Exception {
-    RemoteSettings s = settings("uucp").pipe(script + " " + out + " $rcpt").build();
+    RemoteSettings s = settings("uucp").option("pipe", script + " " + out + " $rcpt").build();
     send(s, msg("Q2", "", "From here\n", "ok@x.example"));
     assertEquals(
         "From: \nSubject: test Q2\nMessage-ID: <Q2@test.example>\n\nFrom here\n",
         read("ok@x.example.msg"));
-    RemoteSettings missing = settings("uucp").pipe("/nonexistent/cmd $rcpt").build();
-    List<RecipientResult> rs = send(missing, msg("Q3", "joe@home.example", "x\n", "ok@x.example"));
+    TestRoute missing = settings("uucp").option("pipe", "/nonexistent/cmd $rcpt");
+    List<RecipientResult> rs =
+        send(missing.build(), msg("Q3", "joe@home.example", "x\n", "ok@x.example"));
     assertEquals(List.of("Q3 ok@x.example DEFERRED"), outcomes(rs));
     assertTrue(rs.get(0).reply().startsWith("cannot run pipe command"), rs.get(0).reply());
     rs =
         send(
-            missing.toBuilder().connectErrorFail(true).build(),
+            missing.option("connect_error_fail", true).build(),
             msg("Q4", "joe@home.example", "x\n", "ok@x.example"));
     assertEquals(List.of("Q4 ok@x.example FAILED"), outcomes(rs));
   }
 
   @Test
   void aMessageThatCannotBeReadIsNeverHandedOverAsComplete() throws Exception {
-    RemoteSettings s = settings("uucp").pipe(script + " " + out + " $rcpt").build();
+    RemoteSettings s = settings("uucp").option("pipe", script + " " + out + " $rcpt").build();
     masq.deliver.remote.OutgoingMessage ok = msg("Q6", "joe@home.example", "x\n", "ok@x.example");
     masq.deliver.remote.OutgoingMessage unopenable =
         new masq.deliver.remote.OutgoingMessage(
@@ -164,6 +166,8 @@ class PipeTest {
   @Test
   void aCommandThatHangsIsKilledAndDeferred() {
     Msgs.assertDeferredSoon(
-        settings("uucp").pipe("/bin/sleep 30"), Duration.ofMillis(500), "pipe command timed out");
+        settings("uucp").option("pipe", "/bin/sleep 30"),
+        Duration.ofMillis(500),
+        "pipe command timed out");
   }
 }

@@ -88,7 +88,7 @@ class SmtpSinkTest extends WithPeers {
   @Test
   void withoutPipeliningTheSameArrives() throws Exception {
     RemoteSettings s =
-        settings("isp").mailHost("127.0.0.1").pipelining(false).mailPort(port).build();
+        settings("isp").mailHost("127.0.0.1").option("do_pipelining", false).mailPort(port).build();
     List<RecipientResult> rs =
         send(
             s,
@@ -103,14 +103,14 @@ class SmtpSinkTest extends WithPeers {
   @Test
   void nothingListeningDefersAndConnectErrorFailFails() throws Exception {
     int dead = Peers.freePort();
-    RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(dead).build();
-    List<RecipientResult> rs = send(s, msg("D1", "joe@home.example", "x\n", "a@x.example"));
+    TestRoute s = settings("isp").mailHost("127.0.0.1").mailPort(dead);
+    List<RecipientResult> rs = send(s.build(), msg("D1", "joe@home.example", "x\n", "a@x.example"));
     assertEquals(List.of("D1 a@x.example DEFERRED"), outcomes(rs));
     assertTrue(
         rs.get(0).reply().contains("cannot connect to 127.0.0.1:" + dead), rs.get(0).reply());
     rs =
         send(
-            s.toBuilder().connectErrorFail(true).build(),
+            s.option("connect_error_fail", true).build(),
             msg("D2", "joe@home.example", "x\n", "a@x.example"));
     assertEquals(List.of("D2 a@x.example FAILED"), outcomes(rs));
   }
@@ -118,7 +118,7 @@ class SmtpSinkTest extends WithPeers {
   @Test
   void wrapperThroughSocatCarriesTheSession() throws Exception {
     RemoteSettings s =
-        settings("wrapped").wrapper("/usr/bin/socat - TCP:127.0.0.1:" + port).build();
+        settings("wrapped").option("wrapper", "/usr/bin/socat - TCP:127.0.0.1:" + port).build();
     List<String> log = new ArrayList<>();
     List<RecipientResult> rs =
         send(
@@ -136,7 +136,7 @@ class SmtpSinkTest extends WithPeers {
   void wrapperThatCannotConnectDefersAndItsStderrIsLogged() throws Exception {
     int dead = Peers.freePort();
     RemoteSettings s =
-        settings("wrapped").wrapper("/usr/bin/socat - TCP:127.0.0.1:" + dead).build();
+        settings("wrapped").option("wrapper", "/usr/bin/socat - TCP:127.0.0.1:" + dead).build();
     List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<RecipientResult> rs = send(s, log, msg("W3", "joe@home.example", "x\n", "w@x.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
@@ -145,7 +145,10 @@ class SmtpSinkTest extends WithPeers {
         log.stream().anyMatch(l -> l.contains("socat") && l.contains("Connection refused")),
         log.toString());
     RemoteSettings missing =
-        settings("wrapped").wrapper("/nonexistent/wrapper --x").connectErrorFail(true).build();
+        settings("wrapped")
+            .option("wrapper", "/nonexistent/wrapper --x")
+            .option("connect_error_fail", true)
+            .build();
     rs = send(missing, msg("W4", "joe@home.example", "x\n", "w@x.example"));
     assertEquals(Outcome.FAILED, rs.get(0).outcome());
     assertTrue(rs.get(0).reply().startsWith("cannot run wrapper"), rs.get(0).reply());
@@ -157,8 +160,8 @@ class SmtpSinkTest extends WithPeers {
         settings("isp")
             .mailHost("127.0.0.1")
             .mailPort(port)
-            .instantHelo(true)
-            .correctHelo(true)
+            .option("instant_helo", true)
+            .option("do_correct_helo", true)
             .build();
     List<RecipientResult> rs = send(s, msg("H1", "joe@home.example", "x\n", "a@x.example"));
     assertEquals(List.of("H1 a@x.example DELIVERED"), outcomes(rs));
@@ -175,7 +178,7 @@ class SmtpSinkTest extends WithPeers {
           settings("isp")
               .mailHost("127.0.0.1")
               .mailPort(silent.getLocalPort())
-              .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofMillis(300)))
+              .timeouts(TestRoute.timeouts(java.time.Duration.ofMillis(300)))
               .build();
       long t0 = System.nanoTime();
       List<RecipientResult> rs =
@@ -193,7 +196,7 @@ class SmtpSinkTest extends WithPeers {
   @Test
   void aWrapperThatHangsTimesOut() {
     Msgs.assertDeferredSoon(
-        settings("wrapped").wrapper("/bin/sleep 30"),
+        settings("wrapped").option("wrapper", "/bin/sleep 30"),
         java.time.Duration.ofMillis(300),
         "timeout waiting for wrapper");
   }
@@ -230,7 +233,7 @@ class SmtpSinkTest extends WithPeers {
           settings("isp")
               .mailHost("127.0.0.1")
               .mailPort(ss.getLocalPort())
-              .timeouts(RemoteSettings.Timeouts.all(java.time.Duration.ofMillis(500)))
+              .timeouts(TestRoute.timeouts(java.time.Duration.ofMillis(500)))
               .build();
       long t0 = System.nanoTime();
       List<RecipientResult> rs =

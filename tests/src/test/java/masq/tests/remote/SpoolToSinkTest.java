@@ -73,10 +73,7 @@ class SpoolToSinkTest {
               env.clientAddress(),
               env.ident());
       RemoteSettings s =
-          RemoteSettings.builder("isp", "test.example")
-              .mailHost("127.0.0.1")
-              .mailPort(port)
-              .build();
+          new TestRoute("isp", "test.example").mailHost("127.0.0.1").mailPort(port).build();
       List<RecipientResult> rs =
           new RemoteDelivery(s, Clock.systemUTC(), l -> {}).deliver(List.of(m));
       assertEquals(2, rs.size(), rs.toString());

@@ -24,8 +24,8 @@ import masq.config.RegularFile;
  * then any intermediate ones) and {@code tls_key_file} (PEM, unencrypted: PKCS#8 "BEGIN PRIVATE
  * KEY" with an RSA, EC or EdDSA key, or PKCS#1 "BEGIN RSA PRIVATE KEY").
  */
-public final class Tls {
-  private Tls() {}
+public final class ServerTls {
+  private ServerTls() {}
 
   /** A certificate or key file set by {@code option}: a regular file (a FIFO would hang). */
   private static byte[] file(String option, Path f) throws MasqException {

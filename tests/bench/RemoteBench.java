@@ -1,5 +1,3 @@
-package masq.deliver.remote;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,10 +6,17 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import masq.address.Address;
+import masq.deliver.remote.OutgoingMessage;
+import masq.deliver.remote.Outcome;
+import masq.deliver.remote.RecipientResult;
+import masq.deliver.remote.RemoteDelivery;
+import masq.deliver.remote.RemoteSettings;
 import masq.message.Header;
+import masq.route.Route;
 
 /**
- * Bench driver for tests/bench/parts/50-remote.sh (not a user command): writes N message bodies of
+ * Bench driver for tests/bench/parts/50-remote.sh, which compiles it against build/masq-lib.jar
+ * (not part of masq): writes N message bodies of
  * about 2 KB into a directory, then sends them with one {@link RemoteDelivery} call (one
  * connection, pipelining) to {@code host:port}, and prints {@code delivered=D messages=N rcpts=R
  * ms=T msgs_per_s=X}. Exits 1 if anything was not delivered.
@@ -21,7 +26,7 @@ import masq.message.Header;
 public final class RemoteBench {
   private RemoteBench() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, masq.MasqException {
     String host = args[0];
     int port = Integer.parseInt(args[1]);
     int n = Integer.parseInt(args[2]);
@@ -59,8 +64,9 @@ public final class RemoteBench {
               false,
               size + 1));
     }
-    RemoteSettings s =
-        RemoteSettings.builder("bench", "bench.example").mailHost(host).mailPort(port).build();
+    Route route =
+        Route.parse("mail_host = " + host + ":" + port + "\n", Path.of("bench.route"), true);
+    RemoteSettings s = RemoteSettings.fromRoute(route, "bench.example");
     long t0 = System.nanoTime();
     int[] delivered = new int[1];
     new RemoteDelivery(s, Clock.systemUTC(), System.err::println)

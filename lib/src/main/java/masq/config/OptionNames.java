@@ -3,8 +3,8 @@ package masq.config;
 import java.util.Set;
 
 /** The catalogue of option names masq knows, for the main file and for route files. */
-final class Options {
-  private Options() {}
+final class OptionNames {
+  private OptionNames() {}
 
   /** Main options masq implements (masqmail's, plus masq's own). */
   static final Set<String> MAIN =

@@ -1,0 +1,231 @@
+package masq.route;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import masq.MasqException;
+import masq.config.ConfigSyntax;
+import masq.config.RouteConfig;
+import masq.config.Setting;
+import masq.config.Values;
+
+/**
+ * How a route sends mail (masq.route(5)): its transport options, typed, with the defaults of the
+ * man page filled in. {@code masq.deliver.remote} sends by them.
+ *
+ * @param connectErrorFail {@code connect_error_fail} (default false): a connection error fails the
+ *     recipients instead of deferring them
+ * @param mailHost the smart host ({@code mail_host} without its port), or null for direct delivery
+ *     by MX lookup of each recipient's domain
+ * @param mailHostPort the port of {@code mail_host:port}, or 0 when not given
+ * @param smtpPort {@code smtp_port}, or null when not set
+ * @param resolveList {@code resolve_list} (default dns_mx then byname)
+ * @param heloName {@code helo_name}, or null for the main host_name
+ * @param doCorrectHelo {@code do_correct_helo} (default false): use the name of the local socket's
+ *     address
+ * @param instantHelo {@code instant_helo} (default false): send EHLO without waiting for the
+ *     greeting
+ * @param doPipelining {@code do_pipelining} (default true)
+ * @param tls {@code tls} (default none)
+ * @param tlsVerify {@code tls_verify} (default true): check the certificate chain and the host name
+ * @param tlsTrustFile {@code tls_trust_file}: PEM CA certificates to trust instead of the JDK's, or
+ *     null
+ * @param authName {@code auth_name}, or null for no AUTH
+ * @param authLogin {@code auth_login}, or null
+ * @param authSecret {@code auth_secret}, or null
+ * @param wrapper {@code wrapper}: a command whose stdin/stdout is the SMTP connection, or null
+ * @param pipe {@code pipe}: a command the message is piped to per recipient, or null
+ * @param pipeFromline {@code pipe_fromline} (default false)
+ * @param pipeFromhack {@code pipe_fromhack} (default false)
+ */
+public record RouteTransport(
+    boolean connectErrorFail,
+    String mailHost,
+    int mailHostPort,
+    Integer smtpPort,
+    List<Resolver> resolveList,
+    String heloName,
+    boolean doCorrectHelo,
+    boolean instantHelo,
+    boolean doPipelining,
+    TlsMode tls,
+    boolean tlsVerify,
+    Path tlsTrustFile,
+    AuthMechanism authName,
+    String authLogin,
+    String authSecret,
+    String wrapper,
+    String pipe,
+    boolean pipeFromline,
+    boolean pipeFromhack) {
+
+  /**
+   * The transport options of a route file; a bad value is a configuration error naming file and
+   * line. Adds to {@code warn} what is read but changed (dns_a).
+   */
+  static RouteTransport read(RouteConfig rc, List<String> warn) throws MasqException {
+    boolean connectErrorFail = RouteValues.bool(rc, "connect_error_fail", false);
+    Setting mh = rc.setting("mail_host");
+    String mailHost = null;
+    int mailHostPort = 0;
+    if (mh != null) {
+      String v = mh.value().strip();
+      mailHost = v;
+      int colon =
+          v.startsWith("[") ? v.indexOf(':', Math.max(0, v.indexOf(']'))) : v.lastIndexOf(':');
+      if (colon >= 0) {
+        mailHost = v.substring(0, colon);
+        mailHostPort = RouteValues.port(mh, v.substring(colon + 1));
+      }
+      if (!RouteValues.isHost(mailHost)) {
+        throw Values.bad(mh, "expected host or host:port (an IPv6 address in [brackets])");
+      }
+    }
+    Setting sp = rc.setting("smtp_port");
+    Integer smtpPort = sp == null ? null : RouteValues.port(sp, sp.value().strip());
+    List<Resolver> resolveList = resolveList(rc.setting("resolve_list"), warn);
+    Setting hn = rc.setting("helo_name");
+    if (hn != null && !RouteValues.isHost(hn.value().strip())) {
+      throw Values.bad(hn, "expected a host name");
+    }
+    String heloName = hn == null ? null : hn.value().strip();
+    boolean doCorrectHelo = RouteValues.bool(rc, "do_correct_helo", false);
+    boolean instantHelo = RouteValues.bool(rc, "instant_helo", false);
+    boolean doPipelining = RouteValues.bool(rc, "do_pipelining", true);
+    Setting tl = rc.setting("tls");
+    TlsMode tls =
+        tl == null
+            ? TlsMode.NONE
+            : switch (tl.value().strip().toLowerCase(Locale.ROOT)) {
+              case "none", "" -> TlsMode.NONE;
+              case "starttls" -> TlsMode.STARTTLS;
+              case "smtps" -> TlsMode.SMTPS;
+              default -> throw Values.bad(tl, "expected none, starttls or smtps");
+            };
+    boolean tlsVerify = RouteValues.bool(rc, "tls_verify", true);
+    Path tlsTrustFile = RouteValues.path(rc, "tls_trust_file");
+    Setting an = rc.setting("auth_name");
+    AuthMechanism authName =
+        an == null
+            ? null
+            : switch (an.value().strip().toLowerCase(Locale.ROOT)) {
+              case "plain" -> AuthMechanism.PLAIN;
+              case "login" -> AuthMechanism.LOGIN;
+              case "cram-md5" -> AuthMechanism.CRAM_MD5;
+              default -> throw Values.bad(an, "expected plain, login or cram-md5");
+            };
+    String authLogin = RouteValues.str(rc, "auth_login");
+    String authSecret = RouteValues.str(rc, "auth_secret");
+    if (authName != null && (authLogin == null || authSecret == null)) {
+      throw Values.bad(an, "auth_name needs auth_login and auth_secret");
+    }
+    String wrapper = RouteValues.command(rc, "wrapper");
+    String pipe = RouteValues.command(rc, "pipe");
+    if (wrapper != null && pipe != null) {
+      throw Values.bad(rc.setting("pipe"), "a route has either wrapper or pipe, not both");
+    }
+    if (tls != TlsMode.NONE && pipe != null) {
+      throw Values.bad(rc.setting("tls"), "tls does not apply to a pipe route");
+    }
+    if (tls != TlsMode.NONE && wrapper != null) {
+      throw Values.bad(
+          rc.setting("tls"), "tls cannot be used with wrapper (the wrapper does TLS itself)");
+    }
+    return new RouteTransport(
+        connectErrorFail,
+        mailHost,
+        mailHostPort,
+        smtpPort,
+        resolveList,
+        heloName,
+        doCorrectHelo,
+        instantHelo,
+        doPipelining,
+        tls,
+        tlsVerify,
+        tlsTrustFile,
+        authName,
+        authLogin,
+        authSecret,
+        wrapper,
+        pipe,
+        RouteValues.bool(rc, "pipe_fromline", false),
+        RouteValues.bool(rc, "pipe_fromhack", false));
+  }
+
+  private static List<Resolver> resolveList(Setting rl, List<String> warn) throws MasqException {
+    if (rl == null) {
+      return List.of(Resolver.DNS_MX, Resolver.BYNAME);
+    }
+    List<Resolver> rs = new ArrayList<>();
+    for (String item : ConfigSyntax.list(rl)) {
+      switch (item.toLowerCase(Locale.ROOT)) {
+        case "dns_mx" -> rs.add(Resolver.DNS_MX);
+        case "byname" -> rs.add(Resolver.BYNAME);
+        case "dns_a" -> {
+          warn.add(rl.where() + ": resolve_list: dns_a is part of dns_mx since masqmail 1.0");
+          rs.add(Resolver.DNS_MX);
+        }
+        default -> throw Values.bad(rl, "'" + item + "' is not dns_mx or byname");
+      }
+    }
+    if (rs.isEmpty()) {
+      throw Values.bad(rl, "expected dns_mx, byname or both");
+    }
+    return List.copyOf(rs);
+  }
+
+  /**
+   * The TCP port: the {@code mail_host} port, else {@code smtp_port}, else 465 with {@code tls =
+   * smtps} and 25 otherwise.
+   */
+  public int port() {
+    if (mailHostPort > 0) {
+      return mailHostPort;
+    }
+    if (smtpPort != null) {
+      return smtpPort;
+    }
+    return tls == TlsMode.SMTPS ? 465 : 25;
+  }
+
+  /** The {@link Route#describe} lines of the transport. */
+  void describe(StringBuilder sb) {
+    RouteValues.line(sb, "connect_error_fail", connectErrorFail);
+    RouteValues.line(
+        sb,
+        "mail_host",
+        mailHost == null
+            ? "(none: by recipient domain)"
+            : mailHost + (mailHostPort > 0 ? ":" + mailHostPort : ""));
+    RouteValues.line(sb, "port", port());
+    RouteValues.line(
+        sb,
+        "resolve_list",
+        String.join(
+            ";", resolveList.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList()));
+    RouteValues.line(sb, "helo_name", heloName == null ? "(host_name)" : heloName);
+    RouteValues.line(sb, "do_correct_helo", doCorrectHelo);
+    RouteValues.line(sb, "instant_helo", instantHelo);
+    RouteValues.line(sb, "do_pipelining", doPipelining);
+    RouteValues.line(sb, "tls", tls.name().toLowerCase(Locale.ROOT));
+    RouteValues.line(sb, "tls_verify", tlsVerify);
+    RouteValues.line(
+        sb,
+        "tls_trust_file",
+        tlsTrustFile == null ? "(the JDK's trusted certificates)" : tlsTrustFile);
+    RouteValues.line(
+        sb,
+        "auth_name",
+        authName == null
+            ? "(no AUTH)"
+            : authName.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    RouteValues.line(sb, "auth_login", authLogin == null ? "" : authLogin);
+    RouteValues.line(sb, "auth_secret", authSecret == null ? "" : "(set, not shown)");
+    RouteValues.line(sb, "wrapper", wrapper == null ? "" : wrapper);
+    RouteValues.line(sb, "pipe", pipe == null ? "" : pipe);
+    RouteValues.line(sb, "pipe_fromline", pipeFromline);
+    RouteValues.line(sb, "pipe_fromhack", pipeFromhack);
+  }
+}

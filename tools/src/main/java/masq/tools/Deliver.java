@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
-import masq.accept.Maildrop;
 import masq.config.Config;
 import masq.config.Values;
 import masq.deliver.QueueRunner;
@@ -19,7 +18,8 @@ import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.route.Routes;
 import masq.spool.Spool;
-import masq.spool.UserView;
+import masq.system.Maildrop;
+import masq.system.UserView;
 
 /**
  * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
-import masq.accept.Maildrop;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
@@ -25,7 +24,8 @@ import masq.route.Locality;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
-import masq.spool.UserView;
+import masq.system.Maildrop;
+import masq.system.UserView;
 
 /**
  * masq-inject — read one message on stdin and put it in the spool.
@@ -193,7 +193,7 @@ public final class Inject extends Tool {
       List<String> names = rcpts.stream().map(Address::toString).toList();
       String drop =
           Maildrop.write(
-              cfg.spoolDir().resolve("maildrop"),
+              Maildrop.dir(cfg.spoolDir()),
               new MessageIds(clock, ProcessHandle.current().pid()),
               uid,
               new Maildrop.Request(o.sender, o.fullName, o.fromHeaders, names),

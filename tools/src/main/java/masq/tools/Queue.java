@@ -26,7 +26,7 @@ import masq.spool.Envelope;
 import masq.spool.Recipient;
 import masq.spool.Spool;
 import masq.spool.SpoolCheck;
-import masq.spool.UserView;
+import masq.system.UserView;
 
 /**
  * masq-queue — look at and manage the spool.
@@ -586,7 +586,7 @@ public final class Queue extends Tool {
   }
 
   private int check(Spool spool, boolean repair) throws IOException {
-    SpoolCheck c = spool.check(repair);
+    SpoolCheck c = spool.check(repair, UserView.unusable(spool));
     for (String p : c.problems()) {
       out.println("problem: " + p);
     }

@@ -1,4 +1,4 @@
-package masq.accept;
+package masq.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,7 +50,7 @@ class MaildropTest {
             "host_name = gw.lan\nmax_msg_size = 1M\n", dir.resolve("masq.conf"), Map.of(), false);
     spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99, true); // system mode
     log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
-    drop = Files.createDirectories(spool.maildropDir());
+    drop = Files.createDirectories(Maildrop.dir(spool.root()));
   }
 
   private String write(String sender, String msg, String... rcpts) throws Exception {

@@ -1,4 +1,4 @@
-package masq.accept;
+package masq.system;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import masq.Exit;
 import masq.MasqException;
+import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
 import masq.config.Config;
@@ -33,7 +34,6 @@ import masq.message.MessageReader;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
-import masq.spool.UserView;
 
 /**
  * System mode's maildrop: how a user who may not write the queue still queues mail. The user's
@@ -68,6 +68,11 @@ public final class Maildrop {
   static final Duration UNFINISHED = Duration.ofDays(1);
 
   private Maildrop() {}
+
+  /** The maildrop of the spool at {@code spoolDir}: where ordinary users leave messages. */
+  public static Path dir(Path spoolDir) {
+    return spoolDir.resolve("maildrop");
+  }
 
   /** What the user asked for on the command line. */
   public record Request(
@@ -177,7 +182,7 @@ public final class Maildrop {
   public static List<String> pickup(Spool spool, Config cfg, MailLog log, Predicate<String> trusted)
       throws IOException {
     List<String> queued = new ArrayList<>();
-    Path dir = spool.maildropDir();
+    Path dir = dir(spool.root());
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return queued;
     }

@@ -1,4 +1,4 @@
-package masq.spool;
+package masq.system;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,6 +25,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,11 @@ import java.util.TreeMap;
 import masq.Exit;
 import masq.MasqException;
 import masq.log.MailLog;
+import masq.spool.CorruptEntryException;
+import masq.spool.Envelope;
+import masq.spool.MessageIds;
+import masq.spool.MessageLock;
+import masq.spool.Spool;
 
 /**
  * System mode's per-user status area {@code spool_dir/users/} (mail's, mode 3733: anyone may create
@@ -69,6 +75,9 @@ public final class UserView {
 
   /** When the view was last written: the epoch milliseconds as text. */
   static final String STAMP = "published";
+
+  /** A queued message's envelope as the view copies it: {@code ID.env}. */
+  static final String COPY = ".env";
 
   static final String PENDING = ".pending";
   static final String REFUSED = ".refused";
@@ -187,7 +196,7 @@ public final class UserView {
       if (dir == null) {
         return null;
       }
-      long size = Files.size(spoolDir.resolve("maildrop").resolve(drop));
+      long size = Files.size(Maildrop.dir(spoolDir).resolve(drop));
       StringBuilder sb = new StringBuilder("masq-pending 1\n");
       sb.append("time\t").append(System.currentTimeMillis()).append('\n');
       sb.append("size\t").append(size).append('\n');
@@ -307,7 +316,7 @@ public final class UserView {
             || !MessageIds.isValid(id)
             || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           continue;
-        } else if (kind.equals(Spool.ENV)) {
+        } else if (kind.equals(COPY)) {
           queued.add(Envelope.decode(Files.readAllBytes(p)));
         } else if (kind.endsWith(PENDING)
             && dropBase(n.substring(0, n.length() - PENDING.length()) + ".drop") != null) {
@@ -387,7 +396,7 @@ public final class UserView {
           continue; // not a note masq-inject wrote
         }
         try {
-          Files.delete(spoolDir.resolve("maildrop").resolve(base + ".drop"));
+          Files.delete(Maildrop.dir(spoolDir).resolve(base + ".drop"));
         } catch (NoSuchFileException e) {
           throw new MasqException(
               Exit.TEMPFAIL,
@@ -479,17 +488,18 @@ public final class UserView {
 
   /**
    * The entries of {@code users/} that every run ignores (not a uid, not that uid's own directory,
-   * a link...), each as {@code users/NAME: WHY}, for {@code masq-queue check}.
+   * a link...), in name order, each as its path and {@code users/NAME: WHY}, for {@code masq-queue
+   * check} ({@link Spool#check(boolean, Map)}).
    */
-  static Map<String, String> unusable(Spool spool) throws IOException {
-    Map<String, String> out = new TreeMap<>();
+  public static Map<Path, String> unusable(Spool spool) throws IOException {
+    Map<Path, String> out = new LinkedHashMap<>();
     for (String name : userNames(spool)) {
       String[] why = {null};
       UserDir u = open(spool, name, w -> why[0] = w);
       if (u != null) {
         u.close();
       } else if (why[0] != null) {
-        out.put(name, printable(name) + ": " + why[0]);
+        out.put(spool.root().resolve(DIR).resolve(name), printable(name) + ": " + why[0]);
       }
     }
     return out;
@@ -745,7 +755,7 @@ public final class UserView {
           tidy(spool, u, n, mine, now);
         }
         for (var e : mine.entrySet()) {
-          write(u, e.getKey() + Spool.ENV, e.getValue().bytes(), e.getValue().modified());
+          write(u, e.getKey() + COPY, e.getValue().bytes(), e.getValue().modified());
         }
         write(u, STAMP, (now + "\n").getBytes(StandardCharsets.US_ASCII), null);
       } catch (IOException e) {
@@ -769,17 +779,18 @@ public final class UserView {
     }
     if (n.startsWith(".") && n.endsWith(".tmp") && !n.endsWith(PENDING + ".tmp")) {
       deleteAny(u, n, a.isDirectory());
-    } else if (n.endsWith(Spool.ENV)) {
-      Copy c = mine.get(n.substring(0, n.length() - Spool.ENV.length()));
+    } else if (n.endsWith(COPY)) {
+      Copy c = mine.get(n.substring(0, n.length() - COPY.length()));
       if (c == null || !a.isRegularFile()) {
         deleteAny(u, n, a.isDirectory());
       } else if (a.lastModifiedTime().equals(c.modified()) && a.size() == c.bytes().length) {
-        mine.remove(n.substring(0, n.length() - Spool.ENV.length()));
+        mine.remove(n.substring(0, n.length() - COPY.length()));
       }
     } else if (n.endsWith(PENDING)) {
       String base = n.substring(0, n.length() - PENDING.length());
       if (dropBase(base + ".drop") != null
-          && !Files.exists(spool.maildropDir().resolve(base + ".drop"), LinkOption.NOFOLLOW_LINKS)
+          && !Files.exists(
+              Maildrop.dir(spool.root()).resolve(base + ".drop"), LinkOption.NOFOLLOW_LINKS)
           && !Files.exists(spool.pickupFile(base + ".drop"), LinkOption.NOFOLLOW_LINKS)) {
         deleteAny(u, n, a.isDirectory()); // queued or refused by a run that had no note of it
       }

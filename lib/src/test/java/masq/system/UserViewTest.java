@@ -1,4 +1,4 @@
-package masq.spool;
+package masq.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,9 +18,12 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
-import masq.accept.Maildrop;
 import masq.config.Config;
 import masq.log.MailLog;
+import masq.spool.Envelope;
+import masq.spool.MessageIds;
+import masq.spool.MessageLock;
+import masq.spool.Spool;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +55,7 @@ class UserViewTest {
     cfg = Config.parse("host_name = gw.lan\n", dir.resolve("masq.conf"), Map.of(), false);
     spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99, true); // system mode
     log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
-    Files.createDirectories(spool.maildropDir());
+    Files.createDirectories(Maildrop.dir(spool.root()));
     users = Files.createDirectories(spool.root().resolve(UserView.DIR));
   }
 
@@ -66,7 +69,7 @@ class UserViewTest {
   private String inject(String rcpt) throws Exception {
     String drop =
         Maildrop.write(
-            spool.maildropDir(),
+            Maildrop.dir(spool.root()),
             new MessageIds(Clock.systemUTC(), 1),
             me,
             new Maildrop.Request(null, null, false, List.of(rcpt)),
@@ -193,7 +196,7 @@ class UserViewTest {
                 () -> UserView.request(spool.root(), own, view(), waiting, "hold"))
             .exitCode());
     UserView.request(spool.root(), own, view(), waiting, "remove");
-    assertFalse(Files.exists(spool.maildropDir().resolve(drop)));
+    assertFalse(Files.exists(Maildrop.dir(spool.root()).resolve(drop)));
     assertEquals(List.of(), view().pending());
     assertEquals(List.of(), pickup(), "nothing left to queue");
   }
@@ -201,7 +204,7 @@ class UserViewTest {
   @Test
   void aRefusedDropIsNotedForItsUser() throws Exception {
     String drop = inject("a@b");
-    Path file = spool.maildropDir().resolve(drop);
+    Path file = Maildrop.dir(spool.root()).resolve(drop);
     Files.writeString(file, Files.readString(file).replace("uid\t" + me, "uid\t" + (me + 1)));
     assertEquals(List.of(), pickup());
     UserView.View v = view();
@@ -274,9 +277,11 @@ class UserViewTest {
                 + " (squatted? remove it)",
             "unusable status area users/" + (me + 2000) + ": a symbolic link (squatted? remove it)",
             "unusable status area users/x: not a uid (remove it)"),
-        spool.check(false).problems().stream().filter(p -> p.startsWith("unusable")).toList());
-    assertEquals(3, spool.check(true).repairs().size());
-    assertEquals(List.of(), spool.check(false).problems());
+        spool.check(false, UserView.unusable(spool)).problems().stream()
+            .filter(p -> p.startsWith("unusable"))
+            .toList());
+    assertEquals(3, spool.check(true, UserView.unusable(spool)).repairs().size());
+    assertEquals(List.of(), spool.check(false, UserView.unusable(spool)).problems());
     assertTrue(Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS), "the user's own area stays");
     assertTrue(Files.isDirectory(elsewhere), "the link was moved, not followed");
     try (var s = Files.list(spool.root().resolve("corrupt"))) {
@@ -298,7 +303,7 @@ class UserViewTest {
 
   private String inject2() throws Exception {
     return Maildrop.write(
-        spool.maildropDir(),
+        Maildrop.dir(spool.root()),
         new MessageIds(Clock.systemUTC(), 2),
         me,
         new Maildrop.Request(null, null, false, List.of("a@b")),

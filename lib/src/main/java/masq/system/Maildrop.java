@@ -240,7 +240,7 @@ public final class Maildrop {
         log.write("maildrop " + n.replaceAll("[^\\x21-\\x7e]", "?") + " not picked up: " + e);
       }
     }
-    UserView.afterPickup(
+    StatusPublisher.afterPickup(
         spool, log, !drops.isEmpty() || !leftovers.isEmpty()); // users' requests, their view
   }
 
@@ -283,7 +283,7 @@ public final class Maildrop {
         Files.delete(work);
         queued.add(env.id());
         log.write(env.id() + " picked up from maildrop " + name + " of " + login);
-        UserView.pickedUp(spool, log, uid, name);
+        StatusPublisher.pickedUp(spool, log, uid, name);
       } catch (MasqException e) {
         if (e.exitCode() == Exit.TEMPFAIL || e.exitCode() == Exit.IOERR) {
           log.write("maildrop " + name + " of " + login + " not queued yet: " + e.getMessage());
@@ -354,7 +354,7 @@ public final class Maildrop {
         ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     Path to = spool.quarantine(work);
     log.write("maildrop " + name + " refused: " + why + "; moved to corrupt/" + to.getFileName());
-    UserView.refused(spool, log, owner, name, why);
+    StatusPublisher.refused(spool, log, owner, name, why);
   }
 
   /** The drop's envelope lines; the stream is left at the message. */

@@ -25,7 +25,7 @@ import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
 import masq.system.Maildrop;
-import masq.system.UserView;
+import masq.system.UserStatusArea;
 
 /**
  * masq-inject — read one message on stdin and put it in the spool.
@@ -206,7 +206,8 @@ public final class Inject extends Tool {
       }
       // for masq-queue list; the message is safe already, so a problem is only a warning (with -v:
       // a mail client may take anything on stderr for a failure)
-      String problem = UserView.notePending(cfg.spoolDir(), uid, drop, sender.toString(), names);
+      String problem =
+          UserStatusArea.notePending(cfg.spoolDir(), uid, drop, sender.toString(), names, clock);
       if (problem != null && verbose > 0) {
         err.println(name + ": warning: " + problem);
       }

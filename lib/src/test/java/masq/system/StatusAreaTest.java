@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The per-user status area on a real file system, every file the test user's own: the user's side
  * (pending notes, requests) and mail's (pickup, requests carried out, the view published), and the
  * checks on what a user may plant there. (Other users, and a users/ nobody may list, are shown end
- * to end in tests' UserViewTest with throw-away users.)
+ * to end in tests' StatusAreaIsolationTest with throw-away users.)
  */
-class UserViewTest {
+class StatusAreaTest {
   @TempDir Path dir;
   Spool spool;
   Config cfg;
@@ -56,7 +56,7 @@ class UserViewTest {
     spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99, true); // system mode
     log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
     Files.createDirectories(Maildrop.dir(spool.root()));
-    users = Files.createDirectories(spool.root().resolve(UserView.DIR));
+    users = Files.createDirectories(spool.root().resolve(UserStatusArea.DIR));
   }
 
   private String log() throws Exception {
@@ -76,7 +76,8 @@ class UserViewTest {
             new ByteArrayInputStream("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
             true,
             0);
-    assertNull(UserView.notePending(spool.root(), me, drop, null, List.of(rcpt)));
+    assertNull(
+        UserStatusArea.notePending(spool.root(), me, drop, null, List.of(rcpt), Clock.systemUTC()));
     return drop;
   }
 
@@ -84,8 +85,8 @@ class UserViewTest {
     return Maildrop.pickup(spool, cfg, log, l -> false);
   }
 
-  private UserView.View view() throws Exception {
-    return UserView.read(UserView.own(spool.root(), me, false));
+  private UserStatus view() throws Exception {
+    return UserStatusArea.read(UserStatusArea.own(spool.root(), me, false));
   }
 
   @Test
@@ -93,7 +94,7 @@ class UserViewTest {
     String drop = inject("a@b");
     Path own = users.resolve(Long.toString(me));
     assertTrue(Files.isDirectory(own), "made by the user's inject");
-    UserView.View v = view();
+    UserStatus v = view();
     assertEquals(1, v.pending().size());
     assertEquals(drop.substring(0, 15), v.pending().get(0).id());
     assertEquals(List.of("a@b"), v.pending().get(0).recipients());
@@ -131,15 +132,15 @@ class UserViewTest {
     Path old = Files.writeString(own.resolve(".Vc1Qf2b-00y8-02.cd.pending.tmp"), "half");
     Files.setLastModifiedTime(
         old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(90_000)));
-    UserView.publish(spool, log);
+    StatusPublisher.publish(spool, log);
     assertTrue(Files.exists(fresh));
     assertFalse(Files.exists(old), "an inject that died more than a day ago");
     assertEquals(List.of(ids.get(0)), view().queued().stream().map(Envelope::id).toList());
     assertEquals(
         inode, Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino"), "not rewritten");
     assertFalse(Files.exists(own.resolve(".junk.env.1.tmp")));
-    UserView.change(spool, ids.get(0), "hold", -1);
-    UserView.publish(spool, log);
+    QueueOperation.HOLD.apply(spool, ids.get(0), -1);
+    StatusPublisher.publish(spool, log);
     assertTrue(view().envelope(ids.get(0)).held(), "a changed envelope is copied again");
   }
 
@@ -148,15 +149,16 @@ class UserViewTest {
     inject("a@b");
     inject("c@d");
     List<String> ids = pickup();
-    Path own = UserView.own(spool.root(), me, false);
-    UserView.View v = view();
+    Path own = UserStatusArea.own(spool.root(), me, false);
+    UserStatus v = view();
     assertTrue(
-        UserView.request(spool.root(), own, v, ids.get(0), "remove").contains("remove requested"));
+        UserStatusArea.request(spool.root(), own, v, ids.get(0), QueueOperation.REMOVE)
+            .contains("remove requested"));
     assertTrue(Files.exists(own.resolve(ids.get(0) + ".remove")));
     assertEquals(
         List.of(ids.get(0), ids.get(1)), spool.ids(), "nothing changes before the next run");
-    UserView.request(spool.root(), own, v, ids.get(1), "release");
-    UserView.request(spool.root(), own, v, ids.get(1), "hold");
+    UserStatusArea.request(spool.root(), own, v, ids.get(1), QueueOperation.RELEASE);
+    UserStatusArea.request(spool.root(), own, v, ids.get(1), QueueOperation.HOLD);
     assertFalse(Files.exists(own.resolve(ids.get(1) + ".release")), "the last request counts");
     // a message being delivered keeps its request for the run after
     try (MessageLock busy = spool.lock(ids.get(1))) {
@@ -176,26 +178,31 @@ class UserViewTest {
   @Test
   void aUserSeesAndAsksOnlyForItsOwnAndRemovesAWaitingDropAtOnce() throws Exception {
     String drop = inject("a@b");
-    Path own = UserView.own(spool.root(), me, false);
+    Path own = UserStatusArea.own(spool.root(), me, false);
     String waiting = drop.substring(0, 15);
     MasqException e =
         assertThrows(
             MasqException.class,
-            () -> UserView.request(spool.root(), own, view(), "Vc1zP2a-01E3-00", "remove"));
+            () ->
+                UserStatusArea.request(
+                    spool.root(), own, view(), "Vc1zP2a-01E3-00", QueueOperation.REMOVE));
     assertEquals(Exit.NOUSER, e.exitCode());
     assertEquals(
         Exit.NOUSER,
         assertThrows(
                 MasqException.class,
-                () -> UserView.request(spool.root(), own, view(), "../../x", "remove"))
+                () ->
+                    UserStatusArea.request(
+                        spool.root(), own, view(), "../../x", QueueOperation.REMOVE))
             .exitCode());
     assertEquals(
         Exit.TEMPFAIL,
         assertThrows(
                 MasqException.class,
-                () -> UserView.request(spool.root(), own, view(), waiting, "hold"))
+                () ->
+                    UserStatusArea.request(spool.root(), own, view(), waiting, QueueOperation.HOLD))
             .exitCode());
-    UserView.request(spool.root(), own, view(), waiting, "remove");
+    UserStatusArea.request(spool.root(), own, view(), waiting, QueueOperation.REMOVE);
     assertFalse(Files.exists(Maildrop.dir(spool.root()).resolve(drop)));
     assertEquals(List.of(), view().pending());
     assertEquals(List.of(), pickup(), "nothing left to queue");
@@ -207,7 +214,7 @@ class UserViewTest {
     Path file = Maildrop.dir(spool.root()).resolve(drop);
     Files.writeString(file, Files.readString(file).replace("uid\t" + me, "uid\t" + (me + 1)));
     assertEquals(List.of(), pickup());
-    UserView.View v = view();
+    UserStatus v = view();
     assertEquals(List.of(), v.pending());
     assertEquals(1, v.refused().size());
     assertTrue(v.refused().get(0).why().startsWith("forged identity"), v.refused().toString());
@@ -253,7 +260,7 @@ class UserViewTest {
     Files.createSymbolicLink(users.resolve(Long.toString(me + 2000)), elsewhere);
     Files.createDirectory(users.resolve("x"));
     pickup();
-    UserView.publish(spool, log);
+    StatusPublisher.publish(spool, log);
     String log = log();
     assertTrue(
         log.contains("users/" + other + " ignored: owned by uid " + me + ", not " + other), log);
@@ -277,11 +284,11 @@ class UserViewTest {
                 + " (squatted? remove it)",
             "unusable status area users/" + (me + 2000) + ": a symbolic link (squatted? remove it)",
             "unusable status area users/x: not a uid (remove it)"),
-        spool.check(false, UserView.unusable(spool)).problems().stream()
+        spool.check(false, StatusPublisher.unusable(spool)).problems().stream()
             .filter(p -> p.startsWith("unusable"))
             .toList());
-    assertEquals(3, spool.check(true, UserView.unusable(spool)).repairs().size());
-    assertEquals(List.of(), spool.check(false, UserView.unusable(spool)).problems());
+    assertEquals(3, spool.check(true, StatusPublisher.unusable(spool)).repairs().size());
+    assertEquals(List.of(), spool.check(false, StatusPublisher.unusable(spool)).problems());
     assertTrue(Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS), "the user's own area stays");
     assertTrue(Files.isDirectory(elsewhere), "the link was moved, not followed");
     try (var s = Files.list(spool.root().resolve("corrupt"))) {
@@ -290,14 +297,16 @@ class UserViewTest {
     // and the user's own commands refuse a directory not theirs
     Files.delete(own.resolve(id + ".env"));
     Files.delete(own.resolve(id + ".hold"));
-    Files.delete(own.resolve(UserView.STAMP));
+    Files.delete(own.resolve(UserStatusArea.STAMP));
     Files.delete(own);
     Files.createSymbolicLink(own, elsewhere);
-    MasqException e = assertThrows(MasqException.class, () -> UserView.own(spool.root(), me, true));
+    MasqException e =
+        assertThrows(MasqException.class, () -> UserStatusArea.own(spool.root(), me, true));
     assertEquals(Exit.CANTCREAT, e.exitCode());
     assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
     assertTrue(
-        UserView.notePending(spool.root(), me, inject2(), null, List.of("a@b"))
+        UserStatusArea.notePending(
+                spool.root(), me, inject2(), null, List.of("a@b"), Clock.systemUTC())
             .contains("symbolic link"));
   }
 
@@ -315,12 +324,12 @@ class UserViewTest {
   @Test
   void aSpoolWithoutUsersHasNoViewAndPaysNothing() throws Exception {
     Files.delete(users);
-    assertNull(UserView.own(spool.root(), me, true));
+    assertNull(UserStatusArea.own(spool.root(), me, true));
     String drop = inject("a@b");
     assertFalse(Files.exists(users), "not made by the user");
     assertNotNull(drop);
     pickup();
-    UserView.publish(spool, log);
+    StatusPublisher.publish(spool, log);
     assertFalse(Files.exists(users));
     assertEquals("", log().replaceAll("(?m)^.*(<=|picked up).*\n", ""), "no complaint");
   }

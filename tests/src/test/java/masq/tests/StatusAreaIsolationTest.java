@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInfo;
  * mail) carries out; never anything of the other user, and nothing a user plants there makes mail
  * act for it.
  */
-class UserViewTest extends WithThrowawayUsers {
+class StatusAreaIsolationTest extends WithThrowawayUsers {
 
   static final String MSG = "Subject: hello\n\nhi\n";
 

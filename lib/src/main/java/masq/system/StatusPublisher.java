@@ -1,5 +1,14 @@
 package masq.system;
 
+import static masq.system.UserStatusArea.COPY;
+import static masq.system.UserStatusArea.DIR;
+import static masq.system.UserStatusArea.PENDING;
+import static masq.system.UserStatusArea.REFUSED;
+import static masq.system.UserStatusArea.STAMP;
+import static masq.system.UserStatusArea.clean;
+import static masq.system.UserStatusArea.dropBase;
+import static masq.system.UserStatusArea.notOwnDirectory;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,7 +22,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -30,34 +38,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import masq.Exit;
 import masq.MasqException;
 import masq.log.MailLog;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
-import masq.spool.MessageLock;
 import masq.spool.Spool;
 
 /**
- * System mode's per-user status area {@code spool_dir/users/} (mail's, mode 3733: anyone may create
- * an entry, nobody but mail may list it): how a user who may not read the queue still sees and
- * manages the messages that are theirs. Layout and trust rules: spool-format.md, "The per-user
- * status area".
- *
- * <p>{@code users/UID} is made by that user's masq-inject or masq-queue (mode 2770, group mail
- * through the setgid parent: the user and mail may enter it, nobody else). In it:
- *
- * <ul>
- *   <li>{@code ID.HEX.pending} — written by the user after a drop {@code maildrop/ID.HEX.drop} is
- *       durable; deleted by the pickup (mail) once the drop is queued or refused;
- *   <li>{@code ID.refused} — written by the pickup when it refused the drop, with the reason; kept
- *       for {@link #KEEP_REFUSED};
- *   <li>{@code ID.env} and {@code published} — the view: copies of the envelopes of the queued
- *       messages whose uid is UID, and when they were copied, rebuilt by every masq-deliver run;
- *   <li>{@code ID.remove}, {@code ID.hold}, {@code ID.release} — requests, written by the user's
- *       masq-queue, carried out (and deleted) by the next masq-deliver run.
- * </ul>
+ * Mail's side of system mode's per-user status areas {@code users/UID} (see {@link UserStatusArea}
+ * for the layout): masq-deliver, as mail or root, notes what the pickup did with each drop, carries
+ * out the users' requests, and publishes to each user a view of the queued messages that are
+ * theirs.
  *
  * <p>SECURITY: the user owns {@code users/UID} and may rename it, replace it with a symbolic link
  * or put anything in it; others may squat {@code users/N} for a uid not theirs. So mail (and root)
@@ -69,379 +61,14 @@ import masq.spool.Spool;
  * O_EXCL (never through a link someone planted) and renamed into place. Anything that fails a check
  * is ignored or deleted with a log line.
  */
-public final class UserView {
-  /** The area's name in the spool. */
-  public static final String DIR = "users";
-
-  /** When the view was last written: the epoch milliseconds as text. */
-  static final String STAMP = "published";
-
-  /** A queued message's envelope as the view copies it: {@code ID.env}. */
-  static final String COPY = ".env";
-
-  static final String PENDING = ".pending";
-  static final String REFUSED = ".refused";
-
-  /** What the user may ask for; the file name is ID.OP. */
-  public static final List<String> OPS = List.of("remove", "hold", "release");
-
+public final class StatusPublisher {
   /** How long a refusal stays for its user to see. */
   static final Duration KEEP_REFUSED = Duration.ofDays(7);
 
   /** How long a user's half-written pending note may stay (its masq-inject may still run). */
   static final Duration KEEP_UNFINISHED = Duration.ofDays(1);
 
-  private UserView() {}
-
-  // ---------------------------------------------------------------------------------------
-  // The operation masq-queue and the requests share
-
-  /**
-   * Removes, holds or releases one queued message: masq-queue's {@code remove}, {@code hold},
-   * {@code release}, and the requests users leave. Returns false when a delivery holds the message
-   * locked (nothing done: try again later).
-   *
-   * @param uid the only uid whose messages may be changed, or -1 for any
-   * @throws MasqException 67 when there is no such message (or it is not uid's)
-   */
-  public static boolean change(Spool spool, String id, String op, long uid)
-      throws MasqException, IOException {
-    try (MessageLock lock = spool.lock(id)) {
-      if (lock == null) {
-        return false;
-      }
-      Envelope e = spool.read(id);
-      if (uid >= 0 && e.uid() != uid) {
-        throw new MasqException(Exit.NOUSER, "no such message among yours: " + id);
-      }
-      switch (op) {
-        case "remove" -> spool.remove(lock);
-        case "hold" -> spool.update(lock, e.withHeld(true));
-        case "release" -> spool.update(lock, e.withHeld(false));
-        default -> throw new IllegalArgumentException(op);
-      }
-      return true;
-    }
-  }
-
-  /** "removed", "held", "released". */
-  public static String done(String op) {
-    return switch (op) {
-      case "remove" -> "removed";
-      case "hold" -> "held";
-      default -> "released";
-    };
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // The user's side (masq-inject, masq-queue), as that user: users/UID is the caller's own
-
-  /**
-   * The caller's own directory {@code users/UID}, made when missing and {@code create}; null when
-   * the spool has no {@code users/} (no per-user view) or, without {@code create}, when it does not
-   * exist yet.
-   *
-   * @throws MasqException 73 naming the problem when {@code users/UID} is not the caller's
-   *     directory (a symbolic link, a file, someone else's), or cannot be made
-   */
-  public static Path own(Path spoolDir, long uid, boolean create) throws MasqException {
-    Path users = spoolDir.resolve(DIR);
-    if (!Files.isDirectory(users, LinkOption.NOFOLLOW_LINKS)) {
-      return null;
-    }
-    Path dir = users.resolve(Long.toString(uid));
-    try {
-      if (create && !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-        try {
-          Files.createDirectory(dir);
-          // group mail comes from the setgid parent; the kernel keeps setgid only for members
-          Files.setAttribute(dir, "unix:mode", 02770);
-        } catch (FileAlreadyExistsException e) {
-          // made meanwhile (by another of the user's commands, or squatted: checked below)
-        }
-      }
-      Map<String, Object> a =
-          Files.readAttributes(
-              dir, "unix:uid,isDirectory,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
-      String why = notOwnDirectory(a, uid, "by you");
-      if (why != null) {
-        throw new MasqException(
-            Exit.CANTCREAT,
-            dir
-                + " is "
-                + why
-                + ": your status area is unusable; ask the administrator to remove it");
-      }
-      return dir;
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw Spool.failure("cannot use your status area " + dir, e);
-    }
-  }
-
-  /**
-   * Notes a drop just made (as its user): {@code users/UID/ID.HEX.pending}, written to a temporary
-   * name, fsynced, renamed. The drop is durable already, so a failure here is only returned as a
-   * warning (null when all went well, or the spool has no {@code users/}).
-   */
-  public static String notePending(
-      Path spoolDir, long uid, String drop, String sender, List<String> rcpts) {
-    String base = dropBase(drop);
-    if (base == null) {
-      return null;
-    }
-    try {
-      Path dir = own(spoolDir, uid, true);
-      if (dir == null) {
-        return null;
-      }
-      long size = Files.size(Maildrop.dir(spoolDir).resolve(drop));
-      StringBuilder sb = new StringBuilder("masq-pending 1\n");
-      sb.append("time\t").append(System.currentTimeMillis()).append('\n');
-      sb.append("size\t").append(size).append('\n');
-      sb.append("sender\t").append(sender == null ? "" : clean(sender)).append('\n');
-      for (String r : rcpts) {
-        sb.append("rcpt\t").append(clean(r)).append('\n');
-      }
-      sb.append("end\n");
-      Path tmp = dir.resolve("." + base + PENDING + ".tmp");
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              LinkOption.NOFOLLOW_LINKS)) {
-        ByteBuffer bb = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-        while (bb.hasRemaining()) {
-          ch.write(bb);
-        }
-        // no fsync: a note lost in a crash only hides the drop until the pickup (the drop itself
-        // is durable), and an fsync is a millisecond of every user's masq-inject
-      }
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      Files.move(tmp, dir.resolve(base + PENDING), StandardCopyOption.ATOMIC_MOVE);
-      return null;
-    } catch (MasqException e) {
-      return e.getMessage();
-    } catch (IOException e) {
-      return "cannot note the drop in your status area: " + e;
-    }
-  }
-
-  private static String clean(String s) {
-    return s.replaceAll("[\\x00-\\x1f\\x7f]", " ");
-  }
-
-  /** "ID.HEX" of a drop file name "ID.HEX.drop" (or "ID.HEX.drop.pickup"), else null. */
-  static String dropBase(String name) {
-    String n = name.endsWith(".pickup") ? name.substring(0, name.length() - 7) : name;
-    String[] p = n.split("\\.", -1);
-    return p.length == 3
-            && MessageIds.isValid(p[0])
-            && p[1].matches("[0-9a-f]{32}")
-            && p[2].equals("drop")
-        ? p[0] + "." + p[1]
-        : null;
-  }
-
-  /**
-   * Why the attributes {@code a} (read with unix:uid, isDirectory, isSymbolicLink, not following
-   * links) are not those of a directory owned by {@code uid}, or null when they are; {@code whom}
-   * ends the ownership reason ("owned by uid N, not WHOM").
-   */
-  private static String notOwnDirectory(Map<String, Object> a, long uid, String whom) {
-    if ((Boolean) a.get("isSymbolicLink")) {
-      return "a symbolic link";
-    }
-    if (!(Boolean) a.get("isDirectory")) {
-      return "not a directory";
-    }
-    long owner = ((Number) a.get("uid")).longValue();
-    return owner != uid ? "owned by uid " + owner + ", not " + whom : null;
-  }
-
-  /** A drop still waiting for the pickup, as its user noted it. */
-  public record Pending(String id, long time, long size, String sender, List<String> recipients) {}
-
-  /** A drop the pickup refused, and why. */
-  public record Refusal(String id, long time, String why) {}
-
-  /**
-   * What the user's directory shows: when the view was made (-1: not yet), the queued messages, the
-   * drops waiting for pickup, the refused ones, and the requests not yet done (ID → operation).
-   */
-  public record View(
-      long published,
-      List<Envelope> queued,
-      List<Pending> pending,
-      List<Refusal> refused,
-      Map<String, String> requests) {
-    /** Whether {@code id} is the user's: queued (as of the view) or waiting for pickup. */
-    public boolean has(String id) {
-      return queued.stream().anyMatch(e -> e.id().equals(id))
-          || pending.stream().anyMatch(p -> p.id().equals(id));
-    }
-
-    public Envelope envelope(String id) {
-      return queued.stream().filter(e -> e.id().equals(id)).findFirst().orElse(null);
-    }
-  }
-
-  /** Reads the caller's own directory (see {@link #own}); an empty view when it is null. */
-  public static View read(Path dir) throws IOException {
-    List<Envelope> queued = new ArrayList<>();
-    List<Pending> pending = new ArrayList<>();
-    List<Refusal> refused = new ArrayList<>();
-    Map<String, String> requests = new TreeMap<>();
-    long published = -1;
-    if (dir == null) {
-      return new View(published, queued, pending, refused, requests);
-    }
-    List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      ds.forEach(entries::add);
-    }
-    entries.sort(null);
-    for (Path p : entries) {
-      String n = p.getFileName().toString();
-      int dot = n.indexOf('.');
-      String id = dot < 0 ? n : n.substring(0, dot);
-      String kind = dot < 0 ? "" : n.substring(dot);
-      try {
-        if (n.equals(STAMP)) {
-          published = Long.parseLong(Files.readString(p, StandardCharsets.US_ASCII).strip());
-        } else if (kind.isEmpty()
-            || !MessageIds.isValid(id)
-            || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        } else if (kind.equals(COPY)) {
-          queued.add(Envelope.decode(Files.readAllBytes(p)));
-        } else if (kind.endsWith(PENDING)
-            && dropBase(n.substring(0, n.length() - PENDING.length()) + ".drop") != null) {
-          Map<String, List<String>> f = fields(p);
-          pending.add(
-              new Pending(
-                  id,
-                  number(f, "time"),
-                  number(f, "size"),
-                  first(f, "sender"),
-                  f.getOrDefault("rcpt", List.of())));
-        } else if (kind.equals(REFUSED)) {
-          Map<String, List<String>> f = fields(p);
-          refused.add(new Refusal(id, number(f, "time"), first(f, "why")));
-        } else if (OPS.contains(kind.substring(1))) {
-          requests.put(id, kind.substring(1));
-        }
-      } catch (NoSuchFileException | NumberFormatException | CorruptEntryException e) {
-        // changed meanwhile, or not masq's: the view shows what it can
-      }
-    }
-    return new View(published, queued, pending, refused, requests);
-  }
-
-  private static Map<String, List<String>> fields(Path p) throws IOException {
-    Map<String, List<String>> f = new HashMap<>();
-    for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-      int tab = line.indexOf('\t');
-      if (tab > 0) {
-        f.computeIfAbsent(line.substring(0, tab), k -> new ArrayList<>())
-            .add(line.substring(tab + 1));
-      }
-    }
-    return f;
-  }
-
-  private static String first(Map<String, List<String>> f, String key) {
-    List<String> v = f.get(key);
-    return v == null ? "" : v.get(0);
-  }
-
-  private static long number(Map<String, List<String>> f, String key) {
-    String v = first(f, key);
-    return v.isEmpty() ? 0 : Long.parseLong(v);
-  }
-
-  /**
-   * Asks for {@code op} on one of the caller's messages (as the user). A queued message gets a
-   * request file {@code ID.OP} that the next masq-deliver run carries out; a drop still waiting for
-   * pickup is removed at once (the user owns it; the sticky maildrop lets its owner unlink it), and
-   * so is the note of a refusal. Returns what was done, for the user.
-   *
-   * @throws MasqException 67 when {@code id} is not among the caller's; 75 when a drop is being
-   *     picked up now, or a drop is to be held or released (it has no queue ID yet)
-   */
-  public static String request(Path spoolDir, Path dir, View v, String id, String op)
-      throws MasqException, IOException {
-    if (!MessageIds.isValid(id) || dir == null) {
-      throw new MasqException(Exit.NOUSER, "no such message among yours: " + id);
-    }
-    for (Pending p : v.pending()) {
-      if (!p.id().equals(id)) {
-        continue;
-      }
-      if (!op.equals("remove")) {
-        throw new MasqException(
-            Exit.TEMPFAIL,
-            id
-                + " is waiting for pickup; it can be "
-                + done(op)
-                + " once the next masq-deliver run has queued it");
-      }
-      for (Path pend : pendingFiles(dir, id)) {
-        String base = pend.getFileName().toString();
-        base = base.substring(0, base.length() - PENDING.length());
-        if (dropBase(base + ".drop") == null) {
-          continue; // not a note masq-inject wrote
-        }
-        try {
-          Files.delete(Maildrop.dir(spoolDir).resolve(base + ".drop"));
-        } catch (NoSuchFileException e) {
-          throw new MasqException(
-              Exit.TEMPFAIL,
-              id + " is being picked up now; see masq-queue list" + " after the masq-deliver run");
-        }
-        Files.deleteIfExists(pend);
-      }
-      return id + " removed (it was waiting for pickup)";
-    }
-    if (v.refused().stream().anyMatch(r -> r.id().equals(id)) && v.envelope(id) == null) {
-      if (!op.equals("remove")) {
-        throw new MasqException(
-            Exit.NOUSER, id + " was refused by the pickup; there is nothing to " + op);
-      }
-      Files.deleteIfExists(dir.resolve(id + REFUSED));
-      return id + ": the note of its refusal is removed";
-    }
-    if (v.envelope(id) == null) {
-      throw new MasqException(Exit.NOUSER, "no such message among yours: " + id);
-    }
-    // the last request counts: a hold after a release (or the reverse) replaces it
-    for (String other : OPS) {
-      if (!other.equals(op)) {
-        Files.deleteIfExists(dir.resolve(id + "." + other));
-      }
-    }
-    Path req = dir.resolve(id + "." + op);
-    if (!Files.isRegularFile(req, LinkOption.NOFOLLOW_LINKS)) {
-      Files.deleteIfExists(req);
-      Files.createFile(
-          req, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    }
-    return id + ": " + op + " requested; the next masq-deliver run carries it out";
-  }
-
-  private static List<Path> pendingFiles(Path dir, String id) throws IOException {
-    List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, id + ".*" + PENDING)) {
-      ds.forEach(out::add);
-    }
-    return out;
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Mail's side (masq-deliver as mail or root): only through checked directory descriptors
+  private StatusPublisher() {}
 
   /** A user's directory that passed the checks, open as a descriptor. */
   private record UserDir(
@@ -669,11 +296,11 @@ public final class UserView {
     boolean acted = false;
     for (String n : names(u)) {
       int dot = n.indexOf('.');
-      if (dot < 0 || !OPS.contains(n.substring(dot + 1))) {
+      QueueOperation op = dot < 0 ? null : QueueOperation.named(n.substring(dot + 1));
+      if (op == null) {
         continue;
       }
       String id = n.substring(0, dot);
-      String op = n.substring(dot + 1);
       String what =
           "request "
               + DIR
@@ -701,10 +328,10 @@ public final class UserView {
           try {
             if (spool.read(id).uid() != u.uid()) {
               why = id + " is not " + u.login() + "'s";
-            } else if (!change(spool, id, op, u.uid())) {
+            } else if (!op.apply(spool, id, u.uid())) {
               continue; // being delivered: the next run tries again
             } else {
-              log.write(id + " " + done(op) + " at the request of " + u.login());
+              log.write(id + " " + op.done() + " at the request of " + u.login());
             }
           } catch (CorruptEntryException e) {
             continue; // for the administrator (masq-queue check); the request waits

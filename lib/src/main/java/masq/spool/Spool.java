@@ -348,7 +348,8 @@ public final class Spool {
     return clock;
   }
 
-  long pid() {
+  /** The process ID this spool was opened with (in the names of temporary files). */
+  public long pid() {
     return pid;
   }
 

@@ -202,6 +202,7 @@ public final class StatusPublisher {
       if (why != null) {
         String id = base.substring(0, base.indexOf('.'));
         write(
+            spool,
             u,
             id + REFUSED,
             ("masq-refused 1\ntime\t" + spool.clock().millis() + "\nwhy\t" + clean(why) + "\nend\n")
@@ -382,9 +383,9 @@ public final class StatusPublisher {
           tidy(spool, u, n, mine, now);
         }
         for (var e : mine.entrySet()) {
-          write(u, e.getKey() + COPY, e.getValue().bytes(), e.getValue().modified());
+          write(spool, u, e.getKey() + COPY, e.getValue().bytes(), e.getValue().modified());
         }
-        write(u, STAMP, (now + "\n").getBytes(StandardCharsets.US_ASCII), null);
+        write(spool, u, STAMP, (now + "\n").getBytes(StandardCharsets.US_ASCII), null);
       } catch (IOException e) {
         log.write(DIR + "/" + u.uid() + ": status not published: " + e);
       }
@@ -432,12 +433,13 @@ public final class StatusPublisher {
 
   /**
    * Writes {@code name} in a user's directory: a new file (O_EXCL, so never through a link the user
-   * planted), mode 644 whatever the umask, renamed into place. {@code modified}: the time to give
-   * it (a copy carries its original's, to tell later whether it is current).
+   * planted), mode 644 whatever the umask, renamed into place; its temporary name carries the pid
+   * the spool was opened with. {@code modified}: the time to give it (a copy carries its
+   * original's, to tell later whether it is current).
    */
-  private static void write(UserDir u, String name, byte[] content, FileTime modified)
+  private static void write(Spool spool, UserDir u, String name, byte[] content, FileTime modified)
       throws IOException {
-    Path tmp = Path.of("." + name + "." + ProcessHandle.current().pid() + ".tmp");
+    Path tmp = Path.of("." + name + "." + spool.pid() + ".tmp");
     var opts =
         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     SeekableByteChannel ch;

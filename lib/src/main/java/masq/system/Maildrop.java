@@ -57,10 +57,10 @@ import masq.spool.Spool;
  * when the maildrop is missing or not writable, 75 on other write failures, leaving nothing.
  */
 public final class Maildrop {
-  public static final String MAGIC = "masq-drop 1";
+  static final String MAGIC = "masq-drop 1";
 
   /** The largest drop accepted when max_msg_size sets no limit. */
-  public static final long DEFAULT_CAP = 1L << 30;
+  static final long DEFAULT_CAP = 1L << 30;
 
   private static final int MAX_ENVELOPE = 64 * 1024;
 
@@ -74,10 +74,6 @@ public final class Maildrop {
     return spoolDir.resolve("maildrop");
   }
 
-  /** What the user asked for on the command line. */
-  public record Request(
-      String sender, String fullName, boolean fromHeaders, List<String> recipients) {}
-
   /**
    * Writes a drop file (as the calling user): temporary name, fsync, rename. Returns its name. Exit
    * 73 when the maildrop cannot be written, 75 on other write failures.
@@ -86,7 +82,7 @@ public final class Maildrop {
       Path maildrop,
       MessageIds ids,
       long uid,
-      Request req,
+      DropRequest req,
       InputStream in,
       boolean dotEnds,
       long maxBody)

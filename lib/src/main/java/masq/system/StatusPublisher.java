@@ -178,12 +178,12 @@ public final class StatusPublisher {
   }
 
   /** The pickup queued a drop: its pending note goes. */
-  public static void pickedUp(Spool spool, MailLog log, long uid, String pickupName) {
+  static void pickedUp(Spool spool, MailLog log, long uid, String pickupName) {
     forget(spool, log, uid, pickupName, null);
   }
 
   /** The pickup refused a drop: its pending note goes, a note of the refusal takes its place. */
-  public static void refused(Spool spool, MailLog log, long uid, String pickupName, String why) {
+  static void refused(Spool spool, MailLog log, long uid, String pickupName, String why) {
     forget(spool, log, uid, pickupName, why);
   }
 
@@ -220,7 +220,7 @@ public final class StatusPublisher {
    * drops or a request was dealt with (else the view of the last run's end is current). The caller
    * holds the pickup lock ({@link Spool#lockPickup}), which serialises all writers of the area.
    */
-  public static void afterPickup(Spool spool, MailLog log, boolean tookDrops) {
+  static void afterPickup(Spool spool, MailLog log, boolean tookDrops) {
     serve(spool, log, true, tookDrops);
   }
 

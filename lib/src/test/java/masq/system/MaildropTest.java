@@ -58,7 +58,7 @@ class MaildropTest {
         drop,
         new MessageIds(Clock.systemUTC(), 1),
         myUid,
-        new Maildrop.Request(sender, "Full Name", false, List.of(rcpts)),
+        new DropRequest(sender, "Full Name", false, List.of(rcpts)),
         new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)),
         true,
         0);

@@ -72,7 +72,7 @@ class StatusAreaTest {
             Maildrop.dir(spool.root()),
             new MessageIds(Clock.systemUTC(), 1),
             me,
-            new Maildrop.Request(null, null, false, List.of(rcpt)),
+            new DropRequest(null, null, false, List.of(rcpt)),
             new ByteArrayInputStream("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
             true,
             0);
@@ -315,7 +315,7 @@ class StatusAreaTest {
         Maildrop.dir(spool.root()),
         new MessageIds(Clock.systemUTC(), 2),
         me,
-        new Maildrop.Request(null, null, false, List.of("a@b")),
+        new DropRequest(null, null, false, List.of("a@b")),
         new ByteArrayInputStream("Subject: y\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
         true,
         0);

@@ -24,6 +24,7 @@ import masq.route.Locality;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
+import masq.system.DropRequest;
 import masq.system.Maildrop;
 import masq.system.UserStatusArea;
 
@@ -196,7 +197,7 @@ public final class Inject extends Tool {
               Maildrop.dir(cfg.spoolDir()),
               new MessageIds(clock, ProcessHandle.current().pid()),
               uid,
-              new Maildrop.Request(o.sender, o.fullName, o.fromHeaders, names),
+              new DropRequest(o.sender, o.fullName, o.fromHeaders, names),
               in,
               !o.dotIgnore,
               cfg.maxMsgSize());

@@ -13,20 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
-import masq.config.Config;
-import masq.log.MailLog;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.MessageLock;
-import masq.spool.Spool;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The per-user status area on a real file system, every file the test user's own: the user's side
@@ -34,35 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * checks on what a user may plant there. (Other users, and a users/ nobody may list, are shown end
  * to end in tests' StatusAreaIsolationTest with throw-away users.)
  */
-class StatusAreaTest {
-  @TempDir Path dir;
-  Spool spool;
-  Config cfg;
-  MailLog log;
+class StatusAreaTest extends SystemSpoolFixture {
   Path users;
-  final long me = uid();
-
-  static long uid() {
-    try {
-      return Spool.processUid();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @BeforeEach
   void setUp() throws Exception {
-    cfg = Config.parse("host_name = gw.lan\n", dir.resolve("masq.conf"), Map.of(), false);
-    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99, true); // system mode
-    log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
-    Files.createDirectories(Maildrop.dir(spool.root()));
     users = Files.createDirectories(spool.root().resolve(UserStatusArea.DIR));
-  }
-
-  private String log() throws Exception {
-    return Files.exists(dir.resolve("log/masq.log"))
-        ? Files.readString(dir.resolve("log/masq.log"))
-        : "";
   }
 
   /** masq-inject's maildrop path: the drop, then its pending note. */
@@ -71,13 +43,14 @@ class StatusAreaTest {
         Maildrop.write(
             Maildrop.dir(spool.root()),
             new MessageIds(Clock.systemUTC(), 1),
-            me,
+            myUid,
             new DropRequest(null, null, false, List.of(rcpt)),
             new ByteArrayInputStream("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
             true,
             0);
     assertNull(
-        UserStatusArea.notePending(spool.root(), me, drop, null, List.of(rcpt), Clock.systemUTC()));
+        UserStatusArea.notePending(
+            spool.root(), myUid, drop, null, List.of(rcpt), Clock.systemUTC()));
     return drop;
   }
 
@@ -86,13 +59,13 @@ class StatusAreaTest {
   }
 
   private UserStatus view() throws Exception {
-    return UserStatusArea.read(UserStatusArea.own(spool.root(), me, false));
+    return UserStatusArea.read(UserStatusArea.own(spool.root(), myUid, false));
   }
 
   @Test
   void aDropIsPendingUntilPickedUpThenTheViewShowsTheQueuedMessage() throws Exception {
     String drop = inject("a@b");
-    Path own = users.resolve(Long.toString(me));
+    Path own = users.resolve(Long.toString(myUid));
     assertTrue(Files.isDirectory(own), "made by the user's inject");
     UserStatus v = view();
     assertEquals(1, v.pending().size());
@@ -121,7 +94,7 @@ class StatusAreaTest {
     inject("a@b");
     inject("c@d");
     List<String> ids = pickup();
-    Path own = users.resolve(Long.toString(me));
+    Path own = users.resolve(Long.toString(myUid));
     Object inode = Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino");
     try (MessageLock l = spool.lock(ids.get(1))) {
       spool.remove(l);
@@ -149,7 +122,7 @@ class StatusAreaTest {
     inject("a@b");
     inject("c@d");
     List<String> ids = pickup();
-    Path own = UserStatusArea.own(spool.root(), me, false);
+    Path own = UserStatusArea.own(spool.root(), myUid, false);
     UserStatus v = view();
     assertTrue(
         UserStatusArea.request(spool.root(), own, v, ids.get(0), QueueOperation.REMOVE)
@@ -167,18 +140,17 @@ class StatusAreaTest {
     }
     assertEquals(List.of(ids.get(1)), spool.ids());
     assertTrue(Files.exists(own.resolve(ids.get(1) + ".hold")));
-    String me = System.getProperty("user.name");
-    assertTrue(log().contains(ids.get(0) + " removed at the request of " + me), log());
+    assertTrue(log().contains(ids.get(0) + " removed at the request of " + myLogin), log());
     pickup();
     assertTrue(spool.read(ids.get(1)).held());
-    assertTrue(log().contains(ids.get(1) + " held at the request of " + me), log());
+    assertTrue(log().contains(ids.get(1) + " held at the request of " + myLogin), log());
     assertEquals(Map.of(), view().requests());
   }
 
   @Test
   void aUserSeesAndAsksOnlyForItsOwnAndRemovesAWaitingDropAtOnce() throws Exception {
     String drop = inject("a@b");
-    Path own = UserStatusArea.own(spool.root(), me, false);
+    Path own = UserStatusArea.own(spool.root(), myUid, false);
     String waiting = drop.substring(0, 15);
     MasqException e =
         assertThrows(
@@ -212,7 +184,7 @@ class StatusAreaTest {
   void aRefusedDropIsNotedForItsUser() throws Exception {
     String drop = inject("a@b");
     Path file = Maildrop.dir(spool.root()).resolve(drop);
-    Files.writeString(file, Files.readString(file).replace("uid\t" + me, "uid\t" + (me + 1)));
+    Files.writeString(file, Files.readString(file).replace("uid\t" + myUid, "uid\t" + (myUid + 1)));
     assertEquals(List.of(), pickup());
     UserStatus v = view();
     assertEquals(List.of(), v.pending());
@@ -225,7 +197,7 @@ class StatusAreaTest {
   void plantedRequestsAndForeignOrLinkedDirectoriesAreRefusedWithALogLine() throws Exception {
     inject("a@b");
     String id = pickup().get(0);
-    Path own = users.resolve(Long.toString(me));
+    Path own = users.resolve(Long.toString(myUid));
     // a request that is a symbolic link: refused, deleted, its target untouched
     Path target = Files.writeString(dir.resolve("target"), "keep");
     Files.createSymbolicLink(own.resolve(id + ".remove"), target);
@@ -236,35 +208,29 @@ class StatusAreaTest {
         log()
             .contains(
                 "request users/"
-                    + me
+                    + myUid
                     + "/"
                     + id
                     + ".remove of "
-                    + System.getProperty("user.name")
+                    + myLogin
                     + " refused: a symbolic link"),
         log());
-    assertTrue(
-        log()
-            .contains(
-                id
-                    + ".hold of "
-                    + System.getProperty("user.name")
-                    + " refused: not a regular file"));
+    assertTrue(log().contains(id + ".hold of " + myLogin + " refused: not a regular file"));
     assertFalse(Files.exists(own.resolve(id + ".remove"), LinkOption.NOFOLLOW_LINKS));
     assertEquals("keep", Files.readString(target));
 
     // a directory for another uid (squatted), one that is a link, one not named by a uid
-    long other = me + 1000;
+    long other = myUid + 1000;
     Path squat = Files.createDirectory(users.resolve(Long.toString(other)));
     Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
-    Files.createSymbolicLink(users.resolve(Long.toString(me + 2000)), elsewhere);
+    Files.createSymbolicLink(users.resolve(Long.toString(myUid + 2000)), elsewhere);
     Files.createDirectory(users.resolve("x"));
     pickup();
     StatusPublisher.publish(spool, log);
     String log = log();
     assertTrue(
-        log.contains("users/" + other + " ignored: owned by uid " + me + ", not " + other), log);
-    assertTrue(log.contains("users/" + (me + 2000) + " ignored: a symbolic link"), log);
+        log.contains("users/" + other + " ignored: owned by uid " + myUid + ", not " + other), log);
+    assertTrue(log.contains("users/" + (myUid + 2000) + " ignored: a symbolic link"), log);
     assertTrue(log.contains("users/x ignored: not a uid"), log);
     try (var s = Files.list(elsewhere)) {
       assertEquals(0, s.count(), "nothing written through the link");
@@ -278,11 +244,13 @@ class StatusAreaTest {
             "unusable status area users/"
                 + other
                 + ": owned by uid "
-                + me
+                + myUid
                 + ", not "
                 + other
                 + " (squatted? remove it)",
-            "unusable status area users/" + (me + 2000) + ": a symbolic link (squatted? remove it)",
+            "unusable status area users/"
+                + (myUid + 2000)
+                + ": a symbolic link (squatted? remove it)",
             "unusable status area users/x: not a uid (remove it)"),
         spool.check(false, StatusPublisher.unusable(spool)).problems().stream()
             .filter(p -> p.startsWith("unusable"))
@@ -301,12 +269,12 @@ class StatusAreaTest {
     Files.delete(own);
     Files.createSymbolicLink(own, elsewhere);
     MasqException e =
-        assertThrows(MasqException.class, () -> UserStatusArea.own(spool.root(), me, true));
+        assertThrows(MasqException.class, () -> UserStatusArea.own(spool.root(), myUid, true));
     assertEquals(Exit.CANTCREAT, e.exitCode());
     assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
     assertTrue(
         UserStatusArea.notePending(
-                spool.root(), me, inject2(), null, List.of("a@b"), Clock.systemUTC())
+                spool.root(), myUid, inject2(), null, List.of("a@b"), Clock.systemUTC())
             .contains("symbolic link"));
   }
 
@@ -314,7 +282,7 @@ class StatusAreaTest {
     return Maildrop.write(
         Maildrop.dir(spool.root()),
         new MessageIds(Clock.systemUTC(), 2),
-        me,
+        myUid,
         new DropRequest(null, null, false, List.of("a@b")),
         new ByteArrayInputStream("Subject: y\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
         true,
@@ -324,7 +292,7 @@ class StatusAreaTest {
   @Test
   void aSpoolWithoutUsersHasNoViewAndPaysNothing() throws Exception {
     Files.delete(users);
-    assertNull(UserStatusArea.own(spool.root(), me, true));
+    assertNull(UserStatusArea.own(spool.root(), myUid, true));
     String drop = inject("a@b");
     assertFalse(Files.exists(users), "not made by the user");
     assertNotNull(drop);

@@ -283,6 +283,9 @@ public final class Spool {
     return tmp;
   }
 
+  // System mode's pickup (masq.system.Maildrop) works in tmp/: its files and its lock are named
+  // here, beside the spool's own, because the spool check must tell them from leftovers.
+
   /** Where a maildrop file is processed after it was taken out of the maildrop. */
   public Path pickupFile(String name) {
     return tmp.resolve(name + ".pickup");

@@ -129,6 +129,11 @@ class StatusAreaIsolationTest extends WithThrowawayUsers {
     assertFalse(
         Files.exists(usersB.resolve(idB + ".remove"), LinkOption.NOFOLLOW_LINKS), "deleted");
 
+    // a word that names no operation is a usage error, as it is for mail, and asks for nothing
+    Sandbox.Run bogus = s.run(A, null, "masq-queue", "frobnicate", idA).expect(64);
+    assertTrue(bogus.stderr().contains("unknown command 'frobnicate'"), bogus.stderr());
+    assertFalse(Files.exists(usersA.resolve(idA + ".frobnicate"), LinkOption.NOFOLLOW_LINKS));
+
     // A's own removal is a request, carried out by the next run
     Sandbox.Run rm = s.run(A, null, "masq-queue", "remove", idA).expect(0);
     assertTrue(

@@ -296,10 +296,8 @@ public final class Spool {
     return tmp;
   }
 
-  /** The maildrop of system mode: where unprivileged users leave messages (mode 1733). */
-  public Path maildropDir() {
-    return root.resolve("maildrop");
-  }
+  // System mode's pickup (masq.system.Maildrop) works in tmp/: its files and its lock are named
+  // here, beside the spool's own, because the spool check must tell them from leftovers.
 
   /** Where a maildrop file is processed after it was taken out of the maildrop. */
   public Path pickupFile(String name) {
@@ -366,7 +364,8 @@ public final class Spool {
     return clock;
   }
 
-  long pid() {
+  /** The process ID this spool was opened with (in the names of temporary files). */
+  public long pid() {
     return pid;
   }
 
@@ -417,14 +416,17 @@ public final class Spool {
     }
   }
 
-  /** An envelope as stored: its bytes, and the file they are in. */
-  record Stored(byte[] bytes, Path file) {}
+  /**
+   * An envelope as stored: its bytes, and the file they are in (system mode's view copies both, to
+   * tell later whether a copy is current).
+   */
+  public record Stored(byte[] bytes, Path file) {}
 
   /**
    * The current envelope of a committed message as stored: {@code ID.env} when its state has
    * changed since it was accepted, else the envelope inside {@code ID.msg}.
    */
-  Stored stored(String id) throws MasqException, IOException {
+  public Stored stored(String id) throws MasqException, IOException {
     checkId(id);
     MessageLock mine = held.get(id);
     if (mine != null) {
@@ -609,8 +611,20 @@ public final class Spool {
     }
   }
 
-  /** Reports (and with {@code repair} fixes) what crashes can leave behind; see spool-format.md. */
+  /**
+   * Reports (and with {@code repair} fixes) what crashes can leave behind; see spool-format.md. A
+   * spool without system mode's status areas ({@code users/}): see {@link #check(boolean, Map)}.
+   */
   public SpoolCheck check(boolean repair) throws IOException {
-    return SpoolCheck.run(this, repair);
+    return check(repair, Map.of());
+  }
+
+  /**
+   * As {@link #check(boolean)}, and reports (with {@code repair}: moves to {@code corrupt/}) the
+   * {@code unusableAreas}: entries of system mode's {@code users/} that no run uses, each path with
+   * the text that names it and says why (found by {@code masq.system}, which owns that area).
+   */
+  public SpoolCheck check(boolean repair, Map<Path, String> unusableAreas) throws IOException {
+    return SpoolCheck.run(this, repair, unusableAreas);
   }
 }

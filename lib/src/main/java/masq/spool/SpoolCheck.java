@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -50,11 +51,12 @@ public final class SpoolCheck {
     return messages;
   }
 
-  static SpoolCheck run(Spool spool, boolean repair) throws IOException {
+  static SpoolCheck run(Spool spool, boolean repair, Map<Path, String> unusableAreas)
+      throws IOException {
     SpoolCheck c = new SpoolCheck();
     c.checkTmp(spool, repair);
     c.checkQueue(spool, repair);
-    c.checkUsers(spool, repair);
+    c.checkUsers(spool, repair, unusableAreas);
     c.checkModes(spool, repair);
     return c;
   }
@@ -184,14 +186,13 @@ public final class SpoolCheck {
    * System mode: entries of {@code users/} that no run uses (squatted, links, not a uid) are moved
    * to {@code corrupt/}, out of everyone's way; the rightful user's next command makes a new one.
    */
-  private void checkUsers(Spool spool, boolean repair) throws IOException {
-    for (var e : UserView.unusable(spool).entrySet()) {
-      problem(
-          spool.root().resolve(UserView.DIR).resolve(e.getKey()),
-          "unusable status area " + e.getValue());
+  private void checkUsers(Spool spool, boolean repair, Map<Path, String> unusable)
+      throws IOException {
+    for (var e : unusable.entrySet()) {
+      problem(e.getKey(), "unusable status area " + e.getValue());
       if (repair) {
         try {
-          moveToCorrupt(spool, spool.root().resolve(UserView.DIR).resolve(e.getKey()));
+          moveToCorrupt(spool, e.getKey());
         } catch (NoSuchFileException gone) {
           // removed meanwhile
         }

@@ -232,7 +232,8 @@ class SystemModeTest extends WithThrowawayUsers {
         0, as(A, List.of("ls", s.maildrop().toString()), null).exit(), "A lists the maildrop");
     assertNotEquals(
         0, as(A, List.of("cat", s.queue().resolve(idB + ".msg").toString()), null).exit());
-    // a spool set up before the per-user status area existed (UserViewTest shows the area)
+    // a spool set up before the per-user status area existed (StatusAreaIsolationTest shows the
+    // area)
     Sandbox.exec(List.of("rm", "-rf", s.spool.resolve("users").toString()), null, Map.of())
         .expect(0);
     for (String[] cmd :

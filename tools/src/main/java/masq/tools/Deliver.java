@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
-import masq.accept.Maildrop;
 import masq.config.Config;
 import masq.config.Values;
 import masq.deliver.QueueRunner;
@@ -19,7 +18,8 @@ import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.route.Routes;
 import masq.spool.Spool;
-import masq.spool.UserView;
+import masq.system.Maildrop;
+import masq.system.StatusPublisher;
 
 /**
  * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.
@@ -130,7 +130,7 @@ public final class Deliver extends Tool {
       // system mode: what each user's masq-queue shows. Not after an --id run (the one after each
       // message masq-smtpd accepts): a scan of every envelope per message, for messages that are
       // no user's (users' own mail comes through the pickup, which only full runs do)
-      UserView.publish(spool, log);
+      StatusPublisher.publish(spool, log);
     }
     if (r.missing() > 0) {
       return Exit.NOUSER;
@@ -229,7 +229,7 @@ public final class Deliver extends Tool {
         pickup(cfg, spool, log);
         routes(runner, cfg, o); // online detection afresh on every run
         runner.run(null, false);
-        UserView.publish(spool, log);
+        StatusPublisher.publish(spool, log);
       } catch (MasqException | IOException e) {
         if (first) {
           throw e; // a configuration or spool that cannot work: say so at once

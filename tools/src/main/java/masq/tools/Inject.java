@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
-import masq.accept.Maildrop;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
@@ -25,7 +24,9 @@ import masq.route.Locality;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
-import masq.spool.UserView;
+import masq.system.DropRequest;
+import masq.system.Maildrop;
+import masq.system.UserStatusArea;
 
 /**
  * masq-inject — read one message on stdin and put it in the spool.
@@ -193,10 +194,10 @@ public final class Inject extends Tool {
       List<String> names = rcpts.stream().map(Address::toString).toList();
       String drop =
           Maildrop.write(
-              cfg.spoolDir().resolve("maildrop"),
+              Maildrop.dir(cfg.spoolDir()),
               new MessageIds(clock, ProcessHandle.current().pid()),
               uid,
-              new Maildrop.Request(o.sender, o.fullName, o.fromHeaders, names),
+              new DropRequest(o.sender, o.fullName, o.fromHeaders, names),
               in,
               !o.dotIgnore,
               cfg.maxMsgSize());
@@ -206,7 +207,8 @@ public final class Inject extends Tool {
       }
       // for masq-queue list; the message is safe already, so a problem is only a warning (with -v:
       // a mail client may take anything on stderr for a failure)
-      String problem = UserView.notePending(cfg.spoolDir(), uid, drop, sender.toString(), names);
+      String problem =
+          UserStatusArea.notePending(cfg.spoolDir(), uid, drop, sender.toString(), names, clock);
       if (problem != null && verbose > 0) {
         err.println(name + ": warning: " + problem);
       }

@@ -26,7 +26,12 @@ import masq.spool.Envelope;
 import masq.spool.Recipient;
 import masq.spool.Spool;
 import masq.spool.SpoolCheck;
-import masq.spool.UserView;
+import masq.system.DropRefusal;
+import masq.system.PendingDrop;
+import masq.system.QueueOperation;
+import masq.system.StatusPublisher;
+import masq.system.UserStatus;
+import masq.system.UserStatusArea;
 
 /**
  * masq-queue — look at and manage the spool.
@@ -45,10 +50,10 @@ import masq.spool.UserView;
  * is built from them, so no path outside the spool can be named. In system mode an ordinary user
  * (neither root nor mail) sees and changes only messages whose envelope uid is theirs (others are
  * "no such message"). The queue of a system-mode spool is readable by mail and root only, so such a
- * user works on the view masq-deliver publishes in the user's own {@code users/UID} (UserView:
- * checked to be a directory the user owns), and remove, hold and release become requests that the
- * next run checks and carries out; cat and check are refused. Without {@code users/}, one line
- * saying that the queue is not readable (exit 73).
+ * user works on the view masq-deliver publishes in the user's own {@code users/UID}
+ * (UserStatusArea: checked to be a directory the user owns), and remove, hold and release become
+ * requests that the next run checks and carries out; cat and check are refused. Without {@code
+ * users/}, one line saying that the queue is not readable (exit 73).
  */
 public final class Queue extends Tool {
   /** What a run without a route for a recipient writes as its last error. */
@@ -115,7 +120,7 @@ public final class Queue extends Tool {
       if (mine < 0) {
         throw Spool.failure("cannot read the spool " + cfg.spoolDir(), e);
       }
-      Path own = cmd.equals("check") ? null : UserView.own(cfg.spoolDir(), mine, true);
+      Path own = cmd.equals("check") ? null : UserStatusArea.own(cfg.spoolDir(), mine, true);
       if (own == null) {
         throw new MasqException(
             Exit.CANTCREAT,
@@ -203,7 +208,7 @@ public final class Queue extends Tool {
   }
 
   /** The mailq blocks of {@code all}; {@code requested}: ID → a change a user asked for. */
-  private void list(List<Envelope> all, Map<String, String> requested) {
+  private void list(List<Envelope> all, Map<String, QueueOperation> requested) {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder(4096);
     for (Envelope e : all) {
@@ -224,7 +229,7 @@ public final class Queue extends Tool {
         sb.append(" *held*");
       }
       if (requested.containsKey(e.id())) {
-        sb.append(" *").append(requested.get(e.id())).append(" requested*");
+        sb.append(" *").append(requested.get(e.id()).word()).append(" requested*");
       }
       sb.append('\n');
       for (Recipient r : e.recipients()) {
@@ -416,15 +421,16 @@ public final class Queue extends Tool {
   }
 
   private int change(Spool spool, MailLog log, String cmd, List<String> ids) throws IOException {
+    QueueOperation op = QueueOperation.named(cmd);
     int rc = Exit.OK;
     for (String id : ids) {
       try {
-        if (!UserView.change(spool, id, cmd, mine)) {
+        if (!op.apply(spool, id, mine)) {
           err.println(name + ": message " + id + " is being delivered; try again later");
           rc = Exit.TEMPFAIL;
           continue;
         }
-        log.write(id + " " + UserView.done(cmd) + " by " + login());
+        log.write(id + " " + op.done() + " by " + login());
         if (verbose > 0) {
           err.println(name + ": " + id + ": " + cmd + " done");
         }
@@ -438,12 +444,12 @@ public final class Queue extends Tool {
 
   /**
    * System mode, an ordinary user who may not read the queue: the same commands on what the last
-   * masq-deliver run published in {@code users/UID} (see UserView); changes are requests that the
-   * next run carries out.
+   * masq-deliver run published in {@code users/UID} (see UserStatusArea); changes are requests that
+   * the next run carries out.
    */
   private int userCommand(Path spoolDir, Path own, String cmd, List<String> ids, boolean json)
       throws MasqException, IOException {
-    UserView.View v = UserView.read(own);
+    UserStatus v = UserStatusArea.read(own);
     switch (cmd) {
       case "list" -> {
         if (json) {
@@ -476,10 +482,14 @@ public final class Queue extends Tool {
             "cat: queued messages are readable only by mail and root" + " (system mode)");
       }
       default -> {
+        QueueOperation op = QueueOperation.named(cmd);
+        if (op == null) {
+          throw usageError("unknown command '" + cmd + "'");
+        }
         int rc = Exit.OK;
         for (String id : ids) {
           try {
-            out.println(UserView.request(spoolDir, own, v, id, cmd));
+            out.println(UserStatusArea.request(spoolDir, own, v, id, op));
           } catch (MasqException e) {
             err.println(name + ": " + e.getMessage());
             rc = rc == Exit.OK ? e.exitCode() : rc;
@@ -491,7 +501,7 @@ public final class Queue extends Tool {
   }
 
   /** When the view was made, for people. */
-  private String asOf(UserView.View v) {
+  private String asOf(UserStatus v) {
     return v.published() < 0
         ? "no delivery run has published your queued messages yet"
         : "as of the last delivery run at "
@@ -501,7 +511,7 @@ public final class Queue extends Tool {
             + " ago)";
   }
 
-  private void userList(UserView.View v) {
+  private void userList(UserStatus v) {
     out.println(asOf(v));
     if (v.queued().isEmpty() && v.pending().isEmpty() && v.refused().isEmpty()) {
       out.println("mail queue is empty.");
@@ -510,7 +520,7 @@ public final class Queue extends Tool {
     list(v.queued(), v.requests());
     long now = clock.millis();
     StringBuilder sb = new StringBuilder();
-    for (UserView.Pending p : v.pending()) {
+    for (PendingDrop p : v.pending()) {
       sb.append(p.id())
           .append(" <= ")
           .append(p.sender().isEmpty() ? "<>" : p.sender())
@@ -523,7 +533,7 @@ public final class Queue extends Tool {
         sb.append("    == ").append(r).append('\n');
       }
     }
-    for (UserView.Refusal r : v.refused()) {
+    for (DropRefusal r : v.refused()) {
       sb.append(r.id())
           .append(" age=")
           .append(age(now - r.time()))
@@ -534,7 +544,7 @@ public final class Queue extends Tool {
     out.print(sb);
   }
 
-  private void userJson(UserView.View v) {
+  private void userJson(UserStatus v) {
     String asOf =
         v.published() < 0 ? "null" : Json.str(Instant.ofEpochMilli(v.published()).toString());
     StringBuilder sb = new StringBuilder("[");
@@ -542,13 +552,16 @@ public final class Queue extends Tool {
     for (Envelope e : v.queued()) {
       sb.append(sep);
       sep = ",\n";
-      String req = v.requests().get(e.id());
+      QueueOperation req = v.requests().get(e.id());
       json(
           sb,
           e,
-          ", \"as_of\": " + asOf + ", \"requested\": " + (req == null ? "null" : Json.str(req)));
+          ", \"as_of\": "
+              + asOf
+              + ", \"requested\": "
+              + (req == null ? "null" : Json.str(req.word())));
     }
-    for (UserView.Pending p : v.pending()) {
+    for (PendingDrop p : v.pending()) {
       sb.append(sep);
       sep = ",\n";
       sb.append("  {\"id\": ")
@@ -570,7 +583,7 @@ public final class Queue extends Tool {
       }
       sb.append("]}");
     }
-    for (UserView.Refusal r : v.refused()) {
+    for (DropRefusal r : v.refused()) {
       sb.append(sep);
       sep = ",\n";
       sb.append("  {\"id\": ")
@@ -586,7 +599,7 @@ public final class Queue extends Tool {
   }
 
   private int check(Spool spool, boolean repair) throws IOException {
-    SpoolCheck c = spool.check(repair);
+    SpoolCheck c = spool.check(repair, StatusPublisher.unusable(spool));
     for (String p : c.problems()) {
       out.println("problem: " + p);
     }

@@ -1,4 +1,4 @@
-package masq.spool;
+package masq.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,67 +13,44 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
-import masq.accept.Maildrop;
-import masq.config.Config;
-import masq.log.MailLog;
+import masq.spool.Envelope;
+import masq.spool.MessageIds;
+import masq.spool.MessageLock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The per-user status area on a real file system, every file the test user's own: the user's side
  * (pending notes, requests) and mail's (pickup, requests carried out, the view published), and the
  * checks on what a user may plant there. (Other users, and a users/ nobody may list, are shown end
- * to end in tests' UserViewTest with throw-away users.)
+ * to end in tests' StatusAreaIsolationTest with throw-away users.)
  */
-class UserViewTest {
-  @TempDir Path dir;
-  Spool spool;
-  Config cfg;
-  MailLog log;
+class StatusAreaTest extends SystemSpoolFixture {
   Path users;
-  final long me = uid();
-
-  static long uid() {
-    try {
-      return Spool.processUid();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @BeforeEach
   void setUp() throws Exception {
-    cfg = Config.parse("host_name = gw.lan\n", dir.resolve("masq.conf"), Map.of(), false);
-    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99, true); // system mode
-    log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
-    Files.createDirectories(spool.maildropDir());
-    users = Files.createDirectories(spool.root().resolve(UserView.DIR));
-  }
-
-  private String log() throws Exception {
-    return Files.exists(dir.resolve("log/masq.log"))
-        ? Files.readString(dir.resolve("log/masq.log"))
-        : "";
+    users = Files.createDirectories(spool.root().resolve(UserStatusArea.DIR));
   }
 
   /** masq-inject's maildrop path: the drop, then its pending note. */
   private String inject(String rcpt) throws Exception {
     String drop =
         Maildrop.write(
-            spool.maildropDir(),
+            Maildrop.dir(spool.root()),
             new MessageIds(Clock.systemUTC(), 1),
-            me,
-            new Maildrop.Request(null, null, false, List.of(rcpt)),
+            myUid,
+            new DropRequest(null, null, false, List.of(rcpt)),
             new ByteArrayInputStream("Subject: x\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
             true,
             0);
-    assertNull(UserView.notePending(spool.root(), me, drop, null, List.of(rcpt)));
+    assertNull(
+        UserStatusArea.notePending(
+            spool.root(), myUid, drop, null, List.of(rcpt), Clock.systemUTC()));
     return drop;
   }
 
@@ -81,16 +58,16 @@ class UserViewTest {
     return Maildrop.pickup(spool, cfg, log, l -> false);
   }
 
-  private UserView.View view() throws Exception {
-    return UserView.read(UserView.own(spool.root(), me, false));
+  private UserStatus view() throws Exception {
+    return UserStatusArea.read(UserStatusArea.own(spool.root(), myUid, false));
   }
 
   @Test
   void aDropIsPendingUntilPickedUpThenTheViewShowsTheQueuedMessage() throws Exception {
     String drop = inject("a@b");
-    Path own = users.resolve(Long.toString(me));
+    Path own = users.resolve(Long.toString(myUid));
     assertTrue(Files.isDirectory(own), "made by the user's inject");
-    UserView.View v = view();
+    UserStatus v = view();
     assertEquals(1, v.pending().size());
     assertEquals(drop.substring(0, 15), v.pending().get(0).id());
     assertEquals(List.of("a@b"), v.pending().get(0).recipients());
@@ -117,7 +94,7 @@ class UserViewTest {
     inject("a@b");
     inject("c@d");
     List<String> ids = pickup();
-    Path own = users.resolve(Long.toString(me));
+    Path own = users.resolve(Long.toString(myUid));
     Object inode = Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino");
     try (MessageLock l = spool.lock(ids.get(1))) {
       spool.remove(l);
@@ -128,15 +105,15 @@ class UserViewTest {
     Path old = Files.writeString(own.resolve(".Vc1Qf2b-00y8-02.cd.pending.tmp"), "half");
     Files.setLastModifiedTime(
         old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(90_000)));
-    UserView.publish(spool, log);
+    StatusPublisher.publish(spool, log);
     assertTrue(Files.exists(fresh));
     assertFalse(Files.exists(old), "an inject that died more than a day ago");
     assertEquals(List.of(ids.get(0)), view().queued().stream().map(Envelope::id).toList());
     assertEquals(
         inode, Files.getAttribute(own.resolve(ids.get(0) + ".env"), "unix:ino"), "not rewritten");
     assertFalse(Files.exists(own.resolve(".junk.env.1.tmp")));
-    UserView.change(spool, ids.get(0), "hold", -1);
-    UserView.publish(spool, log);
+    QueueOperation.HOLD.apply(spool, ids.get(0), -1);
+    StatusPublisher.publish(spool, log);
     assertTrue(view().envelope(ids.get(0)).held(), "a changed envelope is copied again");
   }
 
@@ -145,15 +122,16 @@ class UserViewTest {
     inject("a@b");
     inject("c@d");
     List<String> ids = pickup();
-    Path own = UserView.own(spool.root(), me, false);
-    UserView.View v = view();
+    Path own = UserStatusArea.own(spool.root(), myUid, false);
+    UserStatus v = view();
     assertTrue(
-        UserView.request(spool.root(), own, v, ids.get(0), "remove").contains("remove requested"));
+        UserStatusArea.request(spool.root(), own, v, ids.get(0), QueueOperation.REMOVE)
+            .contains("remove requested"));
     assertTrue(Files.exists(own.resolve(ids.get(0) + ".remove")));
     assertEquals(
         List.of(ids.get(0), ids.get(1)), spool.ids(), "nothing changes before the next run");
-    UserView.request(spool.root(), own, v, ids.get(1), "release");
-    UserView.request(spool.root(), own, v, ids.get(1), "hold");
+    UserStatusArea.request(spool.root(), own, v, ids.get(1), QueueOperation.RELEASE);
+    UserStatusArea.request(spool.root(), own, v, ids.get(1), QueueOperation.HOLD);
     assertFalse(Files.exists(own.resolve(ids.get(1) + ".release")), "the last request counts");
     // a message being delivered keeps its request for the run after
     try (MessageLock busy = spool.lock(ids.get(1))) {
@@ -162,38 +140,42 @@ class UserViewTest {
     }
     assertEquals(List.of(ids.get(1)), spool.ids());
     assertTrue(Files.exists(own.resolve(ids.get(1) + ".hold")));
-    String me = System.getProperty("user.name");
-    assertTrue(log().contains(ids.get(0) + " removed at the request of " + me), log());
+    assertTrue(log().contains(ids.get(0) + " removed at the request of " + myLogin), log());
     pickup();
     assertTrue(spool.read(ids.get(1)).held());
-    assertTrue(log().contains(ids.get(1) + " held at the request of " + me), log());
+    assertTrue(log().contains(ids.get(1) + " held at the request of " + myLogin), log());
     assertEquals(Map.of(), view().requests());
   }
 
   @Test
   void aUserSeesAndAsksOnlyForItsOwnAndRemovesAWaitingDropAtOnce() throws Exception {
     String drop = inject("a@b");
-    Path own = UserView.own(spool.root(), me, false);
+    Path own = UserStatusArea.own(spool.root(), myUid, false);
     String waiting = drop.substring(0, 15);
     MasqException e =
         assertThrows(
             MasqException.class,
-            () -> UserView.request(spool.root(), own, view(), "Vc1zP2a-01E3-00", "remove"));
+            () ->
+                UserStatusArea.request(
+                    spool.root(), own, view(), "Vc1zP2a-01E3-00", QueueOperation.REMOVE));
     assertEquals(Exit.NOUSER, e.exitCode());
     assertEquals(
         Exit.NOUSER,
         assertThrows(
                 MasqException.class,
-                () -> UserView.request(spool.root(), own, view(), "../../x", "remove"))
+                () ->
+                    UserStatusArea.request(
+                        spool.root(), own, view(), "../../x", QueueOperation.REMOVE))
             .exitCode());
     assertEquals(
         Exit.TEMPFAIL,
         assertThrows(
                 MasqException.class,
-                () -> UserView.request(spool.root(), own, view(), waiting, "hold"))
+                () ->
+                    UserStatusArea.request(spool.root(), own, view(), waiting, QueueOperation.HOLD))
             .exitCode());
-    UserView.request(spool.root(), own, view(), waiting, "remove");
-    assertFalse(Files.exists(spool.maildropDir().resolve(drop)));
+    UserStatusArea.request(spool.root(), own, view(), waiting, QueueOperation.REMOVE);
+    assertFalse(Files.exists(Maildrop.dir(spool.root()).resolve(drop)));
     assertEquals(List.of(), view().pending());
     assertEquals(List.of(), pickup(), "nothing left to queue");
   }
@@ -201,10 +183,10 @@ class UserViewTest {
   @Test
   void aRefusedDropIsNotedForItsUser() throws Exception {
     String drop = inject("a@b");
-    Path file = spool.maildropDir().resolve(drop);
-    Files.writeString(file, Files.readString(file).replace("uid\t" + me, "uid\t" + (me + 1)));
+    Path file = Maildrop.dir(spool.root()).resolve(drop);
+    Files.writeString(file, Files.readString(file).replace("uid\t" + myUid, "uid\t" + (myUid + 1)));
     assertEquals(List.of(), pickup());
-    UserView.View v = view();
+    UserStatus v = view();
     assertEquals(List.of(), v.pending());
     assertEquals(1, v.refused().size());
     assertTrue(v.refused().get(0).why().startsWith("forged identity"), v.refused().toString());
@@ -215,7 +197,7 @@ class UserViewTest {
   void plantedRequestsAndForeignOrLinkedDirectoriesAreRefusedWithALogLine() throws Exception {
     inject("a@b");
     String id = pickup().get(0);
-    Path own = users.resolve(Long.toString(me));
+    Path own = users.resolve(Long.toString(myUid));
     // a request that is a symbolic link: refused, deleted, its target untouched
     Path target = Files.writeString(dir.resolve("target"), "keep");
     Files.createSymbolicLink(own.resolve(id + ".remove"), target);
@@ -226,35 +208,29 @@ class UserViewTest {
         log()
             .contains(
                 "request users/"
-                    + me
+                    + myUid
                     + "/"
                     + id
                     + ".remove of "
-                    + System.getProperty("user.name")
+                    + myLogin
                     + " refused: a symbolic link"),
         log());
-    assertTrue(
-        log()
-            .contains(
-                id
-                    + ".hold of "
-                    + System.getProperty("user.name")
-                    + " refused: not a regular file"));
+    assertTrue(log().contains(id + ".hold of " + myLogin + " refused: not a regular file"));
     assertFalse(Files.exists(own.resolve(id + ".remove"), LinkOption.NOFOLLOW_LINKS));
     assertEquals("keep", Files.readString(target));
 
     // a directory for another uid (squatted), one that is a link, one not named by a uid
-    long other = me + 1000;
+    long other = myUid + 1000;
     Path squat = Files.createDirectory(users.resolve(Long.toString(other)));
     Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
-    Files.createSymbolicLink(users.resolve(Long.toString(me + 2000)), elsewhere);
+    Files.createSymbolicLink(users.resolve(Long.toString(myUid + 2000)), elsewhere);
     Files.createDirectory(users.resolve("x"));
     pickup();
-    UserView.publish(spool, log);
+    StatusPublisher.publish(spool, log);
     String log = log();
     assertTrue(
-        log.contains("users/" + other + " ignored: owned by uid " + me + ", not " + other), log);
-    assertTrue(log.contains("users/" + (me + 2000) + " ignored: a symbolic link"), log);
+        log.contains("users/" + other + " ignored: owned by uid " + myUid + ", not " + other), log);
+    assertTrue(log.contains("users/" + (myUid + 2000) + " ignored: a symbolic link"), log);
     assertTrue(log.contains("users/x ignored: not a uid"), log);
     try (var s = Files.list(elsewhere)) {
       assertEquals(0, s.count(), "nothing written through the link");
@@ -268,15 +244,19 @@ class UserViewTest {
             "unusable status area users/"
                 + other
                 + ": owned by uid "
-                + me
+                + myUid
                 + ", not "
                 + other
                 + " (squatted? remove it)",
-            "unusable status area users/" + (me + 2000) + ": a symbolic link (squatted? remove it)",
+            "unusable status area users/"
+                + (myUid + 2000)
+                + ": a symbolic link (squatted? remove it)",
             "unusable status area users/x: not a uid (remove it)"),
-        spool.check(false).problems().stream().filter(p -> p.startsWith("unusable")).toList());
-    assertEquals(3, spool.check(true).repairs().size());
-    assertEquals(List.of(), spool.check(false).problems());
+        spool.check(false, StatusPublisher.unusable(spool)).problems().stream()
+            .filter(p -> p.startsWith("unusable"))
+            .toList());
+    assertEquals(3, spool.check(true, StatusPublisher.unusable(spool)).repairs().size());
+    assertEquals(List.of(), spool.check(false, StatusPublisher.unusable(spool)).problems());
     assertTrue(Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS), "the user's own area stays");
     assertTrue(Files.isDirectory(elsewhere), "the link was moved, not followed");
     try (var s = Files.list(spool.root().resolve("corrupt"))) {
@@ -285,23 +265,25 @@ class UserViewTest {
     // and the user's own commands refuse a directory not theirs
     Files.delete(own.resolve(id + ".env"));
     Files.delete(own.resolve(id + ".hold"));
-    Files.delete(own.resolve(UserView.STAMP));
+    Files.delete(own.resolve(UserStatusArea.STAMP));
     Files.delete(own);
     Files.createSymbolicLink(own, elsewhere);
-    MasqException e = assertThrows(MasqException.class, () -> UserView.own(spool.root(), me, true));
+    MasqException e =
+        assertThrows(MasqException.class, () -> UserStatusArea.own(spool.root(), myUid, true));
     assertEquals(Exit.CANTCREAT, e.exitCode());
     assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
     assertTrue(
-        UserView.notePending(spool.root(), me, inject2(), null, List.of("a@b"))
+        UserStatusArea.notePending(
+                spool.root(), myUid, inject2(), null, List.of("a@b"), Clock.systemUTC())
             .contains("symbolic link"));
   }
 
   private String inject2() throws Exception {
     return Maildrop.write(
-        spool.maildropDir(),
+        Maildrop.dir(spool.root()),
         new MessageIds(Clock.systemUTC(), 2),
-        me,
-        new Maildrop.Request(null, null, false, List.of("a@b")),
+        myUid,
+        new DropRequest(null, null, false, List.of("a@b")),
         new ByteArrayInputStream("Subject: y\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
         true,
         0);
@@ -310,12 +292,12 @@ class UserViewTest {
   @Test
   void aSpoolWithoutUsersHasNoViewAndPaysNothing() throws Exception {
     Files.delete(users);
-    assertNull(UserView.own(spool.root(), me, true));
+    assertNull(UserStatusArea.own(spool.root(), myUid, true));
     String drop = inject("a@b");
     assertFalse(Files.exists(users), "not made by the user");
     assertNotNull(drop);
     pickup();
-    UserView.publish(spool, log);
+    StatusPublisher.publish(spool, log);
     assertFalse(Files.exists(users));
     assertEquals("", log().replaceAll("(?m)^.*(<=|picked up).*\n", ""), "no complaint");
   }

@@ -1,4 +1,4 @@
-package masq.accept;
+package masq.system;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import masq.Exit;
 import masq.MasqException;
+import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
 import masq.config.Config;
@@ -33,7 +34,6 @@ import masq.message.MessageReader;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
-import masq.spool.UserView;
 
 /**
  * System mode's maildrop: how a user who may not write the queue still queues mail. The user's
@@ -57,10 +57,10 @@ import masq.spool.UserView;
  * when the maildrop is missing or not writable, 75 on other write failures, leaving nothing.
  */
 public final class Maildrop {
-  public static final String MAGIC = "masq-drop 1";
+  static final String MAGIC = "masq-drop 1";
 
   /** The largest drop accepted when max_msg_size sets no limit. */
-  public static final long DEFAULT_CAP = 1L << 30;
+  static final long DEFAULT_CAP = 1L << 30;
 
   private static final int MAX_ENVELOPE = 64 * 1024;
 
@@ -69,9 +69,10 @@ public final class Maildrop {
 
   private Maildrop() {}
 
-  /** What the user asked for on the command line. */
-  public record Request(
-      String sender, String fullName, boolean fromHeaders, List<String> recipients) {}
+  /** The maildrop of the spool at {@code spoolDir}: where ordinary users leave messages. */
+  public static Path dir(Path spoolDir) {
+    return spoolDir.resolve("maildrop");
+  }
 
   /**
    * Writes a drop file (as the calling user): temporary name, fsync, rename. Returns its name. Exit
@@ -81,7 +82,7 @@ public final class Maildrop {
       Path maildrop,
       MessageIds ids,
       long uid,
-      Request req,
+      DropRequest req,
       InputStream in,
       boolean dotEnds,
       long maxBody)
@@ -177,7 +178,7 @@ public final class Maildrop {
   public static List<String> pickup(Spool spool, Config cfg, MailLog log, Predicate<String> trusted)
       throws IOException {
     List<String> queued = new ArrayList<>();
-    Path dir = spool.maildropDir();
+    Path dir = dir(spool.root());
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return queued;
     }
@@ -235,7 +236,7 @@ public final class Maildrop {
         log.write("maildrop " + n.replaceAll("[^\\x21-\\x7e]", "?") + " not picked up: " + e);
       }
     }
-    UserView.afterPickup(
+    StatusPublisher.afterPickup(
         spool, log, !drops.isEmpty() || !leftovers.isEmpty()); // users' requests, their view
   }
 
@@ -278,7 +279,7 @@ public final class Maildrop {
         Files.delete(work);
         queued.add(env.id());
         log.write(env.id() + " picked up from maildrop " + name + " of " + login);
-        UserView.pickedUp(spool, log, uid, name);
+        StatusPublisher.pickedUp(spool, log, uid, name);
       } catch (MasqException e) {
         if (e.exitCode() == Exit.TEMPFAIL || e.exitCode() == Exit.IOERR) {
           log.write("maildrop " + name + " of " + login + " not queued yet: " + e.getMessage());
@@ -349,7 +350,7 @@ public final class Maildrop {
         ((Number) Files.getAttribute(work, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     Path to = spool.quarantine(work);
     log.write("maildrop " + name + " refused: " + why + "; moved to corrupt/" + to.getFileName());
-    UserView.refused(spool, log, owner, name, why);
+    StatusPublisher.refused(spool, log, owner, name, why);
   }
 
   /** The drop's envelope lines; the stream is left at the message. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInfo;
  * mail) carries out; never anything of the other user, and nothing a user plants there makes mail
  * act for it.
  */
-class UserViewTest extends WithThrowawayUsers {
+class StatusAreaIsolationTest extends WithThrowawayUsers {
 
   static final String MSG = "Subject: hello\n\nhi\n";
 
@@ -128,6 +128,11 @@ class UserViewTest extends WithThrowawayUsers {
     assertFalse(s.envelope(idA).contains("held\t1"), s.envelope(idA));
     assertFalse(
         Files.exists(usersB.resolve(idB + ".remove"), LinkOption.NOFOLLOW_LINKS), "deleted");
+
+    // a word that names no operation is a usage error, as it is for mail, and asks for nothing
+    Sandbox.Run bogus = s.run(A, null, "masq-queue", "frobnicate", idA).expect(64);
+    assertTrue(bogus.stderr().contains("unknown command 'frobnicate'"), bogus.stderr());
+    assertFalse(Files.exists(usersA.resolve(idA + ".frobnicate"), LinkOption.NOFOLLOW_LINKS));
 
     // A's own removal is a request, carried out by the next run
     Sandbox.Run rm = s.run(A, null, "masq-queue", "remove", idA).expect(0);

@@ -1,4 +1,4 @@
-package masq.accept;
+package masq.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,47 +10,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
-import masq.config.Config;
-import masq.log.MailLog;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The maildrop on a real file system, files owned by the test's own user. (Identities of other
  * users, and a maildrop they cannot list, are shown end to end with throw-away users.)
  */
-class MaildropTest {
-  @TempDir Path dir;
-  Spool spool;
-  Config cfg;
-  MailLog log;
+class MaildropTest extends SystemSpoolFixture {
   Path drop;
-  final long myUid = uid();
-  final String me = System.getProperty("user.name");
 
-  static long uid() {
-    try {
-      return Spool.processUid();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  @Override
+  String config() {
+    return "host_name = gw.lan\nmax_msg_size = 1M\n";
   }
 
   @BeforeEach
-  void setUp() throws Exception {
-    cfg =
-        Config.parse(
-            "host_name = gw.lan\nmax_msg_size = 1M\n", dir.resolve("masq.conf"), Map.of(), false);
-    spool = Spool.open(dir.resolve("spool"), Clock.systemUTC(), 99, true); // system mode
-    log = new MailLog(dir.resolve("log"), Clock.systemUTC(), ZoneId.of("UTC"), 99);
-    drop = Files.createDirectories(spool.maildropDir());
+  void setUp() {
+    drop = Maildrop.dir(spool.root());
   }
 
   private String write(String sender, String msg, String... rcpts) throws Exception {
@@ -58,14 +39,10 @@ class MaildropTest {
         drop,
         new MessageIds(Clock.systemUTC(), 1),
         myUid,
-        new Maildrop.Request(sender, "Full Name", false, List.of(rcpts)),
+        new DropRequest(sender, "Full Name", false, List.of(rcpts)),
         new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)),
         true,
         0);
-  }
-
-  private String log() throws Exception {
-    return Files.readString(dir.resolve("log/masq.log"));
   }
 
   @Test
@@ -75,13 +52,13 @@ class MaildropTest {
     List<String> ids = Maildrop.pickup(spool, cfg, log, login -> false);
     assertEquals(2, ids.size());
     Envelope e = spool.read(ids.get(0));
-    assertEquals(me + "@gw.lan", e.sender(), "-f ignored for an untrusted owner");
-    assertEquals(me, e.ident());
+    assertEquals(myLogin + "@gw.lan", e.sender(), "-f ignored for an untrusted owner");
+    assertEquals(myLogin, e.ident());
     assertEquals(myUid, e.uid());
     try (var in = spool.openMessage(ids.get(0))) {
       String m = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(m.contains("from userid " + myUid + ")"), m);
-      assertTrue(m.contains("\nFrom: \"Full Name\" <" + me + "@gw.lan>\n"), m);
+      assertTrue(m.contains("\nFrom: \"Full Name\" <" + myLogin + "@gw.lan>\n"), m);
       assertTrue(m.endsWith("\n\nbody\n.x\n"), m);
     }
     try (var s = Files.list(drop)) {

@@ -1,0 +1,7 @@
+package masq.system;
+
+import java.util.List;
+
+/** A drop still waiting for the pickup, as its user noted it ({@code users/UID/ID.HEX.pending}). */
+public record PendingDrop(
+    String id, long time, long size, String sender, List<String> recipients) {}

@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,8 +9,8 @@ import java.util.List;
  * A {@code /file} delivery of system mode, run in its own process as the recipient (root's
  * masq-deliver starts it through setpriv): appends standard input to the file named by the one
  * argument with {@link Mbox}'s locking and crash safety. The outcome is its exit status (0
- * delivered, 75 deferred, 1 failed) and one line on standard output, as {@link Command} reads them
- * from any MDA.
+ * delivered, 75 deferred, 1 failed) and one line on standard output, as {@link PipeCommand} reads
+ * them from any MDA.
  *
  * <p>SECURITY: it has the user's rights only, so it can write only what the user could; the file is
  * never followed through a symbolic link.
@@ -42,7 +42,7 @@ public final class FileAppend {
       System.out.println("usage: FileAppend FILE");
       Runtime.getRuntime().halt(64);
     }
-    Outcome o =
+    LocalResult o =
         new Mbox(Clock.systemUTC(), Duration.ofSeconds(10))
             .append(Path.of(args[0]), null, out -> System.in.transferTo(out));
     System.out.println(o.detail());

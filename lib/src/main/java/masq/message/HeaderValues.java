@@ -199,7 +199,7 @@ public final class HeaderValues {
    * octets folded before its last white space within the limit: {@code raw} is one char per octet,
    * with its final LF. A line with no white space to fold at is left as the user wrote it.
    */
-  static String refold(String raw) {
+  public static String refold(String raw) {
     StringBuilder out = new StringBuilder(raw.length() + 8);
     int start = 0;
     while (start < raw.length()) {

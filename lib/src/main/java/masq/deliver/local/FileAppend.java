@@ -3,6 +3,7 @@ package masq.deliver.local;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,23 +19,30 @@ import java.util.List;
 public final class FileAppend {
   private FileAppend() {}
 
-  /** The command line that runs this class with the JVM and class path of this process. */
+  /**
+   * The command line that runs this class with the JVM and class path of this process, and the
+   * short-lived commands' flags, which bin/launch.sh gives every command as {@code
+   * masq.short_flags} (none when this process was not started by it).
+   */
   static List<String> command(Path file) {
     String java =
         ProcessHandle.current()
             .info()
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    return List.of(
-        java,
-        "-Xlog:disable",
-        "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1",
-        "-XX:-UsePerfData",
-        "-cp",
-        System.getProperty("java.class.path"),
-        FileAppend.class.getName(),
-        file.toString());
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xlog:disable"));
+    for (String flag : System.getProperty("masq.short_flags", "").split(" ")) {
+      if (!flag.isEmpty()) {
+        cmd.add(flag);
+      }
+    }
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            FileAppend.class.getName(),
+            file.toString()));
+    return cmd;
   }
 
   public static void main(String[] args) {

@@ -78,6 +78,8 @@ public final class QueueRunner {
   /**
    * Checks what delivery needs from the configuration (templates, mda) once.
    *
+   * @param clock the time, and in its zone the local time of From_ lines and notices
+   * @param env this process's environment
    * @param uid the uid this process runs as (0: new mailboxes are given to their user)
    * @param out where --dry-run prints; {@code err} gets -v detail
    */
@@ -86,6 +88,7 @@ public final class QueueRunner {
       Spool spool,
       MailLog log,
       Clock clock,
+      Map<String, String> env,
       long uid,
       PrintStream out,
       PrintStream err,
@@ -99,8 +102,8 @@ public final class QueueRunner {
     this.err = err;
     this.verbose = verbose;
     this.locality = Locality.of(cfg);
-    this.local = new LocalDelivery(cfg, clock, uid);
-    this.notices = new Notices(cfg, spool, log, uid);
+    this.local = new LocalDelivery(cfg, clock, env, uid);
+    this.notices = new Notices(cfg, spool, log, clock.getZone(), uid);
   }
 
   /**

@@ -8,7 +8,6 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,15 +40,23 @@ import masq.spool.MessageLock;
 public final class LocalDelivery {
   private final Config cfg;
   private final Clock clock;
+  private final Map<String, String> processEnv;
   private final Mbox mbox;
   private final Maildir maildir;
   private final boolean root;
   private final boolean system;
   private final List<String> mdaWords;
 
-  public LocalDelivery(Config cfg, Clock clock, long uid) throws MasqException {
+  /**
+   * @param clock the time of From_ lines and Maildir names, in the zone of From_ lines
+   * @param processEnv this process's environment (HOME, for commands in single-user mode)
+   * @param uid the uid this process runs as (0: new mailboxes are given to their user)
+   */
+  public LocalDelivery(Config cfg, Clock clock, Map<String, String> processEnv, long uid)
+      throws MasqException {
     this.cfg = cfg;
     this.clock = clock;
+    this.processEnv = processEnv;
     this.mbox = new Mbox(clock, Duration.ofSeconds(10));
     this.maildir = new Maildir(clock, cfg.hostName());
     this.root = uid == 0 && !cfg.runAsUser();
@@ -124,7 +131,7 @@ public final class LocalDelivery {
       return LocalResult.deferred("4.3.2", "defer_all is set");
     }
     MessageCopy copy = new MessageCopy(top.toString(), env.sender(), lock::openMessage);
-    String fromLine = MessageCopy.fromLine(env.sender(), clock.instant(), ZoneId.systemDefault());
+    String fromLine = MessageCopy.fromLine(env.sender(), clock.instant(), clock.getZone());
     switch (leaf.kind()) {
       case PIPE -> {
         List<String> argv;
@@ -391,7 +398,7 @@ public final class LocalDelivery {
     e.put("LOGNAME", ancestor.localPart());
     e.put("MESSAGE_ID", env.id());
     e.put("QUALIFY_DOMAIN", cfg.hostName());
-    String home = System.getenv("HOME");
+    String home = processEnv.get("HOME");
     if (cfg.runAsUser() && home != null) {
       e.put("HOME", home); // procmail and friends look for their rc file there
     }

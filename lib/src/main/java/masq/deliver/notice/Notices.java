@@ -44,9 +44,10 @@ public final class Notices {
   private final Template failTemplate;
   private final Template warnTemplate;
   private final long uid;
-  private final ZoneId zone = ZoneId.systemDefault();
+  private final ZoneId zone;
 
-  public Notices(Config cfg, Spool spool, MailLog log, long uid) throws MasqException {
+  public Notices(Config cfg, Spool spool, MailLog log, ZoneId zone, long uid) throws MasqException {
+    this.zone = zone;
     this.cfg = cfg;
     this.spool = spool;
     this.log = log;

@@ -14,7 +14,7 @@ public final class HeaderValues {
   static final int SOFT_LIMIT = 78;
 
   /** The longest line allowed, line end excluded (RFC 5322 section 2.1.1, "MUST"). */
-  public static final int HARD_LIMIT = 998;
+  static final int HARD_LIMIT = 998;
 
   /** A run of non-white-space longer than this cannot be folded onto one 78-octet line. */
   private static final int LONGEST_WORD = 77;

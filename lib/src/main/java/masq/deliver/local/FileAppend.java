@@ -21,17 +21,17 @@ public final class FileAppend {
 
   /**
    * The command line that runs this class with the JVM and class path of this process, and the
-   * short-lived commands' flags, which bin/launch.sh gives every command as {@code
-   * masq.short_flags} (none when this process was not started by it).
+   * short-lived commands' flags {@code shortFlags}: bin/launch.sh gives every command its list as
+   * MASQ_SHORT_FLAGS (null when this process was not started by it: none then).
    */
-  static List<String> command(Path file) {
+  static List<String> command(Path file, String shortFlags) {
     String java =
         ProcessHandle.current()
             .info()
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>(List.of(java, "-Xlog:disable"));
-    for (String flag : System.getProperty("masq.short_flags", "").split(" ")) {
+    for (String flag : (shortFlags == null ? "" : shortFlags).split(" ")) {
       if (!flag.isEmpty()) {
         cmd.add(flag);
       }

@@ -49,7 +49,8 @@ public final class LocalDelivery {
 
   /**
    * @param clock the time of From_ lines and Maildir names, in the zone of From_ lines
-   * @param processEnv this process's environment (HOME, for commands in single-user mode)
+   * @param processEnv this process's environment (HOME, for commands in single-user mode;
+   *     MASQ_SHORT_FLAGS, bin/launch.sh's JVM flags for {@link FileAppend})
    * @param uid the uid this process runs as (0: new mailboxes are given to their user)
    */
   public LocalDelivery(Config cfg, Clock clock, Map<String, String> processEnv, long uid)
@@ -166,7 +167,7 @@ public final class LocalDelivery {
               asRecipient(
                   "file " + leaf.file(),
                   top,
-                  FileAppend.command(leaf.file()),
+                  FileAppend.command(leaf.file(), processEnv.get("MASQ_SHORT_FLAGS")),
                   new LinkedHashMap<>());
           return as.refusal() != null
               ? as.refusal()

@@ -8,8 +8,9 @@ JDK := $(shell . ./bin/launch.sh && masq_find_jdk)
 # the class path, in bin/launch.sh's order: $(call CLASSPATH,DIR)
 CLASSPATH = $$(. $(CURDIR)/bin/launch.sh && masq_classpath $(1))
 JAVA := $(JDK)/bin/java
-# the flags the short-lived commands run with; the AOT cache is trained with the same ones
-SHORT_FLAGS := -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k
+# the flags the short-lived commands run with (bin/launch.sh has them); the AOT cache is trained
+# with the same ones
+SHORT_FLAGS := -Xlog:disable -Xlog:all=warning:stderr $(shell . ./bin/launch.sh && echo "$$MASQ_SHORT_FLAGS")
 SOURCES := $(shell find lib/src/main tools/src/main -type f 2>/dev/null) pom.xml lib/pom.xml tools/pom.xml
 TOOLS := $(notdir $(wildcard bin/masq-*)) sendmail
 MAN := $(wildcard man/*.[1-8])

@@ -2,7 +2,8 @@
 #
 # The launcher sets $main (the Java class) and $here (its own directory, links resolved);
 # this file finds a JDK >= 21, the jars and the AOT cache, and execs the JVM. Without $main it
-# only defines masq_find_jdk, which the Makefile uses, so both agree on the JDK.
+# only defines masq_find_jdk and MASQ_SHORT_FLAGS, which the Makefile uses, so both agree on the
+# JDK and the flags.
 #
 # JDK: $JAVA_HOME if it is >= 21, else /usr/lib/jvm/temurin-25-jdk-amd64, else an error.
 # Jars: $here/../lib/masq (an installed tree) or $here/../build (the source tree after make);
@@ -22,6 +23,11 @@ masq_jdk_major() { # $1 = a JDK home; prints its feature version, or nothing
 }
 
 MASQ_JARS="masq-lib.jar masq-tools.jar apache-mime4j-core.jar commons-io.jar"
+
+# the JVM flags of the short-lived commands, in one place: the Makefile trains the start-up caches
+# with them, and masq-deliver starts its hidden file-append program (masq.deliver.local.FileAppend)
+# with them, from its environment (exported below; not on the command line, where ps shows it)
+MASQ_SHORT_FLAGS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k"
 
 masq_classpath() { # $1 = the directory of the jars; prints the class path, and leaves it in $cp
   cp=
@@ -66,7 +72,7 @@ if [ -n "${main:-}" ]; then
   masq_classpath "$MASQ_LIB" >/dev/null # sets $cp without a subshell (a fork per command)
   # jvm_flags (set by a launcher) replace the short-command flags and the start-up cache;
   # jvm_heap (set by a launcher) is added to either and keeps the cache
-  set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k} ${jvm_heap:-} -cp "$cp" "$main" "$@"
+  set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:-$MASQ_SHORT_FLAGS} ${jvm_heap:-} -cp "$cp" "$main" "$@"
   # a launcher may name a cache of its own (aot_name, e.g. masq-inject); else the shared one
   aot=$MASQ_LIB/${aot_name:-masq}.aot
   [ -f "$aot" ] || aot=$MASQ_LIB/masq.aot
@@ -75,5 +81,6 @@ if [ -n "${main:-}" ]; then
   if [ "$jdk" = "$MASQ_JDK" ] && [ -z "${jvm_flags:-}" ] && [ -n "$fresh" ]; then
     set -- -XX:AOTCache="$aot" "$@"
   fi
+  export MASQ_SHORT_FLAGS
   exec "$jdk/bin/java" "$@"
 fi

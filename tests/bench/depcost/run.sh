@@ -14,7 +14,7 @@ mime=$home/build/apache-mime4j-core.jar:$home/build/commons-io.jar
 out=$(mktemp -d /tmp/masq-depcost.XXXXXX)
 trap 'rm -rf "$out"' EXIT INT TERM
 "$jdk/bin/javac" -XDsuppressNotes -d "$out" -cp "$cli:$mime" "$here/Plain.java" "$here/Cli.java" "$here/Mime.java"
-flags="-Xlog:disable -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k"
+flags="-Xlog:disable $MASQ_SHORT_FLAGS"
 median() { # median wall time in ms of 31 runs of "$@"
   for i in $(seq 31); do
     s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(((e - s) / 100000))

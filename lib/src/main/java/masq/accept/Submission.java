@@ -14,7 +14,6 @@ import masq.MasqException;
 import masq.address.Address;
 import masq.config.Config;
 import masq.log.MailLog;
-import masq.message.Acceptance;
 import masq.message.Header;
 import masq.message.MessageReader;
 import masq.spool.Envelope;

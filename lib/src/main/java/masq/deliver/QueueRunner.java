@@ -17,6 +17,10 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
+import masq.deliver.local.Aliases;
+import masq.deliver.local.LocalDelivery;
+import masq.deliver.local.LocalResult;
+import masq.deliver.notice.Notices;
 import masq.log.MailLog;
 import masq.route.Locality;
 import masq.spool.CorruptEntryException;
@@ -74,6 +78,8 @@ public final class QueueRunner {
   /**
    * Checks what delivery needs from the configuration (templates, mda) once.
    *
+   * @param clock the time, and in its zone the local time of From_ lines and notices
+   * @param env this process's environment
    * @param uid the uid this process runs as (0: new mailboxes are given to their user)
    * @param out where --dry-run prints; {@code err} gets -v detail
    */
@@ -82,6 +88,7 @@ public final class QueueRunner {
       Spool spool,
       MailLog log,
       Clock clock,
+      Map<String, String> env,
       long uid,
       PrintStream out,
       PrintStream err,
@@ -95,8 +102,8 @@ public final class QueueRunner {
     this.err = err;
     this.verbose = verbose;
     this.locality = Locality.of(cfg);
-    this.local = new LocalDelivery(cfg, clock, uid);
-    this.notices = new Notices(cfg, spool, log, uid);
+    this.local = new LocalDelivery(cfg, clock, env, uid);
+    this.notices = new Notices(cfg, spool, log, clock.getZone(), uid);
   }
 
   /**
@@ -304,13 +311,13 @@ public final class QueueRunner {
     }
 
     /** Records an outcome for {@code r} (a top-level recipient or a leaf under {@code top}). */
-    Recipient record(Recipient r, String top, Outcome o) {
+    Recipient record(Recipient r, String top, LocalResult o) {
       String who = r.address() + (r.parent().isEmpty() ? "" : " <" + top + ">");
-      Outcome.Kind kind = o.kind();
+      LocalResult.Kind kind = o.kind();
       String detail = o.detail();
       String status = o.status();
-      if (kind == Outcome.Kind.DEFERRED && expired) {
-        kind = Outcome.Kind.FAILED;
+      if (kind == LocalResult.Kind.DEFERRED && expired) {
+        kind = LocalResult.Kind.FAILED;
         status = "4.4.7";
         detail = "message delayed longer than max_defer_time: " + detail;
       }
@@ -490,7 +497,7 @@ public final class QueueRunner {
     try {
       a = AddressParser.parseEnvelope(top.address());
     } catch (AddressException e) {
-      result.add(at.record(top, top.address(), Outcome.failed("5.1.3", e.getMessage())));
+      result.add(at.record(top, top.address(), LocalResult.failed("5.1.3", e.getMessage())));
       result.addAll(kids);
       return;
     }
@@ -501,7 +508,7 @@ public final class QueueRunner {
     }
     Aliases.Expansion x = aliases.expand(a, locality, cfg.hostName());
     if (x.error() != null) {
-      result.add(at.record(top, top.address(), Outcome.failed("5.4.6", x.error())));
+      result.add(at.record(top, top.address(), LocalResult.failed("5.4.6", x.error())));
       result.addAll(kids);
       return;
     }

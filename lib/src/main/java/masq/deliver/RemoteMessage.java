@@ -14,6 +14,7 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
+import masq.deliver.notice.Notices;
 import masq.deliver.remote.OutgoingMessage;
 import masq.deliver.remote.RecipientResult;
 import masq.log.MailLog;

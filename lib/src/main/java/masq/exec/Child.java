@@ -14,11 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A child process that cannot hang a run: {@link #bounded} is the one way masq runs a command whose
- * output it reads (MDAs and {@code |pipe} aliases through {@code masq.deliver.Command}, {@code
- * pipe} routes, online_query, getent, logger). It bounds the time (at the deadline the command and
- * every process it started are killed, whether or not they still hold their output open) and the
- * output kept in memory (what is over the cap is read and dropped, so a command that prints without
- * end neither blocks nor fills memory until its deadline). Trusts nothing the command does.
+ * output it reads (MDAs and {@code |pipe} aliases through {@code masq.deliver.local.PipeCommand},
+ * {@code pipe} routes, online_query, getent, logger). It bounds the time (at the deadline the
+ * command and every process it started are killed, whether or not they still hold their output
+ * open) and the output kept in memory (what is over the cap is read and dropped, so a command that
+ * prints without end neither blocks nor fills memory until its deadline). Trusts nothing the
+ * command does.
  */
 public final class Child {
   /** How long the output is still read once the command has exited (a child may hold it open). */

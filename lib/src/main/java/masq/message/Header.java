@@ -1,7 +1,6 @@
 package masq.message;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * One header field exactly as it was written: {@code raw} holds its bytes (name, colon, value,
@@ -40,9 +39,5 @@ public record Header(String name, String raw) {
   /** The header's bytes. */
   public byte[] bytes() {
     return raw.getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  public String lowerName() {
-    return name.toLowerCase(Locale.ROOT);
   }
 }

@@ -14,7 +14,7 @@ public final class HeaderValues {
   static final int SOFT_LIMIT = 78;
 
   /** The longest line allowed, line end excluded (RFC 5322 section 2.1.1, "MUST"). */
-  public static final int HARD_LIMIT = 998;
+  static final int HARD_LIMIT = 998;
 
   /** A run of non-white-space longer than this cannot be folded onto one 78-octet line. */
   private static final int LONGEST_WORD = 77;
@@ -199,7 +199,7 @@ public final class HeaderValues {
    * octets folded before its last white space within the limit: {@code raw} is one char per octet,
    * with its final LF. A line with no white space to fold at is left as the user wrote it.
    */
-  static String refold(String raw) {
+  public static String refold(String raw) {
     StringBuilder out = new StringBuilder(raw.length() + 8);
     int start = 0;
     while (start < raw.length()) {

@@ -18,6 +18,10 @@ import masq.Exit;
  * <p>Refused (exit 65): NUL bytes anywhere, a bare CR inside the header section, a header line over
  * {@link #MAX_HEADER_LINE} bytes, a header section over {@link #MAX_HEADER_SECTION} bytes, a body
  * over the size limit. Empty input is exit 66. A bare CR in the body is kept as data.
+ *
+ * <p>{@link #verbatim} reads the header section of a filter (masq-rewrite, a route's rewriting) the
+ * same way, but byte for byte: nothing is converted or dropped, and the body stays in the stream.
+ * It is the project's one header reader.
  */
 public final class MessageReader {
   public static final int MAX_HEADER_LINE = 64 * 1024;
@@ -25,6 +29,7 @@ public final class MessageReader {
 
   private final InputStream in;
   private final boolean dotEnds;
+  private final boolean verbatim;
   private final byte[] buf = new byte[64 * 1024];
   private int pos;
   private int lim;
@@ -33,6 +38,7 @@ public final class MessageReader {
   private boolean ended;
   private boolean sawInput;
   private byte[] bodyPrefix = new byte[0];
+  private String prefix = "";
   private boolean headersRead;
   private int high; // the OR of every byte read: bit 7 set when the message has 8-bit data
 
@@ -40,11 +46,48 @@ public final class MessageReader {
    * @param dotEnds true unless -i/-oi: a lone "." line ends the message
    */
   public MessageReader(InputStream in, boolean dotEnds) {
+    this(in, dotEnds, false);
+  }
+
+  private MessageReader(InputStream in, boolean dotEnds, boolean verbatim) {
     this.in = in;
     this.dotEnds = dotEnds;
+    this.verbatim = verbatim;
+  }
+
+  /**
+   * A reader of the header section alone that gives back exactly what it read: line ends (LF or
+   * CRLF) and bare CRs stay as they are, folds stay inside their header, a last header without a
+   * line end keeps none, a leading mbox {@code From } line is kept aside ({@link #prefix}), and the
+   * line that ends the section (the empty line, or the first line that is not a header) too ({@link
+   * #separator}). The header section's limits count every line it holds, the {@code From } line and
+   * the separator included. It reads {@code in} one byte at a time, so that the body is still in it
+   * after {@link #readHeaders}: pass a buffered stream. {@link #copyBody} is not for it.
+   */
+  public static MessageReader verbatim(InputStream in) {
+    return new MessageReader(in, false, true);
+  }
+
+  /** {@link #verbatim} only, after {@link #readHeaders}: a leading {@code From } line, or "". */
+  public String prefix() {
+    return prefix;
+  }
+
+  /**
+   * {@link #verbatim} only, after {@link #readHeaders}: the empty line ({@code "\n"} or {@code
+   * "\r\n"}), the first body line when a line that is no header ended the section, or "" at end of
+   * input; one char per byte.
+   */
+  public String separator() {
+    return new String(bodyPrefix, StandardCharsets.ISO_8859_1);
   }
 
   private int raw() throws IOException {
+    if (verbatim) {
+      int c = in.read();
+      sawInput |= c >= 0;
+      return c;
+    }
     if (pushback != -2) {
       int c = pushback;
       pushback = -2;
@@ -71,6 +114,12 @@ public final class MessageReader {
     if (c < 0) {
       ended = true;
       return -1;
+    }
+    if (verbatim) {
+      if (c == 0) {
+        throw new MessageFormatException("NUL byte in header section");
+      }
+      return c;
     }
     if (atLineStart && dotEnds && c == '.') {
       int d = raw();
@@ -157,7 +206,7 @@ public final class MessageReader {
             decided = true;
           }
         }
-        if (c == '\r' && (isHeader || isCont || !decided)) {
+        if (c == '\r' && !verbatim && (isHeader || isCont || !decided)) {
           throw new MessageFormatException("bare CR in header section");
         }
       }
@@ -167,7 +216,10 @@ public final class MessageReader {
         }
         break; // end of input: no body
       }
-      if (len == 1 && line[0] == '\n') {
+      if (verbatim) {
+        section += len; // every line counts, the From line and the separator included
+        checkSection(section);
+      } else if (len == 1 && line[0] == '\n') {
         break; // the blank line: end of headers
       }
       if (first
@@ -178,21 +230,24 @@ public final class MessageReader {
           && line[3] == 'm'
           && line[4] == ' ') {
         first = false;
+        if (verbatim) {
+          prefix = new String(line, 0, len, StandardCharsets.ISO_8859_1);
+          continue; // kept aside, as read (at most a header line's length)
+        }
         while (!complete && (c = read()) >= 0) {
           complete = c == '\n';
         }
         continue; // mbox "From " line: dropped
       }
       first = false;
-      if (!complete && (isHeader || isCont)) {
+      if (!complete && !verbatim && (isHeader || isCont)) {
         // header at end of input without a newline: terminate it
         line = Arrays.copyOf(line, len + 1);
         line[len++] = '\n';
       }
-      section += len;
-      if (section > MAX_HEADER_SECTION) {
-        throw new MessageFormatException(
-            "header section larger than " + MAX_HEADER_SECTION + " bytes");
+      if (!verbatim) {
+        section += len;
+        checkSection(section);
       }
       if (isCont) {
         current.append(new String(line, 0, len, StandardCharsets.ISO_8859_1));
@@ -219,6 +274,13 @@ public final class MessageReader {
     return headers;
   }
 
+  private static void checkSection(long section) throws MessageFormatException {
+    if (section > MAX_HEADER_SECTION) {
+      throw new MessageFormatException(
+          "header section larger than " + MAX_HEADER_SECTION + " bytes");
+    }
+  }
+
   /**
    * True when the message read so far holds 8-bit bytes (a byte with its high bit set, in the
    * headers or, once {@link #copyBody} has run, the body): such a message is 8BITMIME data.
@@ -234,8 +296,8 @@ public final class MessageReader {
    * @return the number of body bytes written
    */
   public long copyBody(OutputStream out, long maxBody) throws IOException, MessageFormatException {
-    if (!headersRead) {
-      throw new IllegalStateException("readHeaders first");
+    if (!headersRead || verbatim) {
+      throw new IllegalStateException("readHeaders first, and not verbatim");
     }
     long count = 0;
     int last = '\n';

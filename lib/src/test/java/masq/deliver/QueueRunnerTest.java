@@ -105,7 +105,7 @@ class QueueRunnerTest {
   private QueueRunner.Result runAt(Duration after) throws Exception {
     clock.set(Instant.parse("2026-01-05T10:00:00Z").plus(after));
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    return new QueueRunner(cfg, spool, log, clock, 1000, sink, sink, 0).run(null, false);
+    return new QueueRunner(cfg, spool, log, clock, Map.of(), 1000, sink, sink, 0).run(null, false);
   }
 
   /** The Subject: of each message in the mbox of {@code user}. */

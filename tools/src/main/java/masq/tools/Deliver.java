@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +118,9 @@ public final class Deliver extends Tool {
   private int runs(Config cfg, Options o) throws MasqException, IOException {
     Spool spool = openSpool(cfg);
     MailLog log = log(cfg);
-    QueueRunner runner = new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose);
+    QueueRunner runner =
+        new QueueRunner(
+            cfg, spool, log, clock.withZone(ZoneId.systemDefault()), env, uid(), out, err, verbose);
     if (o.daemon) {
       return daemon(runner, cfg, spool, log, o);
     }

@@ -303,7 +303,17 @@ public final class Inject extends Tool {
   private QueueRunner.Result deliverNow(
       Config cfg, Spool spool, MailLog log, String id, boolean routes) {
     try {
-      QueueRunner runner = new QueueRunner(cfg, spool, log, clock, uid(), out, err, verbose);
+      QueueRunner runner =
+          new QueueRunner(
+              cfg,
+              spool,
+              log,
+              clock.withZone(ZoneId.systemDefault()),
+              env,
+              uid(),
+              out,
+              err,
+              verbose);
       if (routes) {
         runner.useRoutes(RouteSelection.of(cfg, null, strict));
       }

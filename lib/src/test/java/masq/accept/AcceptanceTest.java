@@ -1,4 +1,4 @@
-package masq.message;
+package masq.accept;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +13,8 @@ import java.util.List;
 import masq.Exit;
 import masq.address.Address;
 import masq.address.AddressException;
+import masq.message.Header;
+import masq.message.MessageReader;
 import org.junit.jupiter.api.Test;
 
 class AcceptanceTest {

@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -8,7 +8,6 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +16,7 @@ import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
 import masq.config.Config;
+import masq.deliver.notice.MessageVariables;
 import masq.route.Variables;
 import masq.route.Words;
 import masq.spool.Envelope;
@@ -37,18 +37,27 @@ import masq.spool.MessageLock;
  * pipe and file deliveries are refused (deferred, with the reason in the log), and a mailbox that
  * does not exist yet is deferred, since only root can create it for its user.
  */
-final class LocalDelivery {
+public final class LocalDelivery {
   private final Config cfg;
   private final Clock clock;
+  private final Map<String, String> processEnv;
   private final Mbox mbox;
   private final Maildir maildir;
   private final boolean root;
   private final boolean system;
   private final List<String> mdaWords;
 
-  LocalDelivery(Config cfg, Clock clock, long uid) throws MasqException {
+  /**
+   * @param clock the time of From_ lines and Maildir names, in the zone of From_ lines
+   * @param processEnv this process's environment (HOME, for commands in single-user mode;
+   *     MASQ_SHORT_FLAGS, bin/launch.sh's JVM flags for {@link FileAppend})
+   * @param uid the uid this process runs as (0: new mailboxes are given to their user)
+   */
+  public LocalDelivery(Config cfg, Clock clock, Map<String, String> processEnv, long uid)
+      throws MasqException {
     this.cfg = cfg;
     this.clock = clock;
+    this.processEnv = processEnv;
     this.mbox = new Mbox(clock, Duration.ofSeconds(10));
     this.maildir = new Maildir(clock, cfg.hostName());
     this.root = uid == 0 && !cfg.runAsUser();
@@ -93,13 +102,13 @@ final class LocalDelivery {
   }
 
   /** What {@link #deliver} would do, for --dry-run. */
-  String describe(Envelope env, Aliases.Leaf leaf, Address top) {
+  public String describe(Envelope env, Aliases.Leaf leaf, Address top) {
     return switch (leaf.kind()) {
       case PIPE -> "pipe to " + leaf.command();
       case FILE -> "append to file " + leaf.file();
       case REMOTE -> "waiting for a route";
       case USER -> {
-        Outcome bad = checkUser(leaf.address());
+        LocalResult bad = checkUser(leaf.address());
         if (bad != null) {
           yield "fail: " + bad.detail();
         }
@@ -118,19 +127,19 @@ final class LocalDelivery {
   }
 
   /** Delivers the message of {@code env} to {@code leaf}; {@code top} is the envelope recipient. */
-  Outcome deliver(MessageLock lock, Envelope env, Aliases.Leaf leaf, Address top) {
+  public LocalResult deliver(MessageLock lock, Envelope env, Aliases.Leaf leaf, Address top) {
     if (cfg.deferAll()) {
-      return Outcome.deferred("4.3.2", "defer_all is set");
+      return LocalResult.deferred("4.3.2", "defer_all is set");
     }
     MessageCopy copy = new MessageCopy(top.toString(), env.sender(), lock::openMessage);
-    String fromLine = MessageCopy.fromLine(env.sender(), clock.instant(), ZoneId.systemDefault());
+    String fromLine = MessageCopy.fromLine(env.sender(), clock.instant(), clock.getZone());
     switch (leaf.kind()) {
       case PIPE -> {
         List<String> argv;
         try {
           argv = Words.split(leaf.command());
         } catch (IllegalArgumentException e) {
-          return Outcome.failed(
+          return LocalResult.failed(
               "5.3.0", "bad pipe command '" + leaf.command() + "': " + e.getMessage());
         }
         Map<String, String> vars = environment(env, top, top);
@@ -139,14 +148,14 @@ final class LocalDelivery {
           if (as.refusal() != null) {
             return as.refusal();
           }
-          return Command.run(
+          return PipeCommand.run(
               as.label(),
               as.argv(),
               vars,
               out -> copy.writeTo(out, cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()),
               cfg.mdaTimeout());
         }
-        return Command.run(
+        return PipeCommand.run(
             argv,
             vars,
             out -> copy.writeTo(out, cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()),
@@ -158,11 +167,11 @@ final class LocalDelivery {
               asRecipient(
                   "file " + leaf.file(),
                   top,
-                  FileAppend.command(leaf.file()),
+                  FileAppend.command(leaf.file(), processEnv.get("MASQ_SHORT_FLAGS")),
                   new LinkedHashMap<>());
           return as.refusal() != null
               ? as.refusal()
-              : Command.run(
+              : PipeCommand.run(
                   as.label(),
                   as.argv(),
                   Map.of(),
@@ -172,14 +181,14 @@ final class LocalDelivery {
         return mbox.append(leaf.file(), null, out -> copy.writeTo(out, fromLine, true));
       }
       case REMOTE -> {
-        return Outcome.deferred("4.4.0", "waiting for a route");
+        return LocalResult.deferred("4.4.0", "waiting for a route");
       }
       default -> {
         // a user's mailbox
       }
     }
     Address user = leaf.address();
-    Outcome bad = checkUser(user);
+    LocalResult bad = checkUser(user);
     if (bad != null) {
       return bad;
     }
@@ -197,7 +206,7 @@ final class LocalDelivery {
     try {
       String how = method(user.localPart());
       if (system && !root) {
-        Outcome no = notAsMail(how, env, user);
+        LocalResult no = notAsMail(how, env, user);
         if (no != null) {
           return no;
         }
@@ -206,7 +215,7 @@ final class LocalDelivery {
         try {
           Files.createDirectories(cfg.mailDir()); // single-user mode: the user's own directory
         } catch (IOException e) {
-          return Outcome.deferred(
+          return LocalResult.deferred(
               "4.2.0", "cannot create mail_dir " + cfg.mailDir() + ": " + Mbox.reason(e));
         }
       }
@@ -224,16 +233,16 @@ final class LocalDelivery {
           Mbox.Writer message =
               out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack());
           if (!root) {
-            yield Command.run(argv, vars, message, cfg.mdaTimeout());
+            yield PipeCommand.run(argv, vars, message, cfg.mdaTimeout());
           }
           AsRecipient as = asRecipient(argv.get(0), user, argv, vars);
           yield as.refusal() != null
               ? as.refusal()
-              : Command.run(as.label(), as.argv(), vars, message, cfg.mdaTimeout());
+              : PipeCommand.run(as.label(), as.argv(), vars, message, cfg.mdaTimeout());
         }
       };
     } catch (MasqException e) {
-      return Outcome.deferred("4.3.5", e.getMessage());
+      return LocalResult.deferred("4.3.5", e.getMessage());
     }
   }
 
@@ -241,13 +250,13 @@ final class LocalDelivery {
    * System mode, not root (masq-deliver runs as mail): what cannot be done without giving mail's
    * rights to a user, or null when the delivery may go ahead.
    */
-  private Outcome notAsMail(String how, Envelope env, Address user) throws MasqException {
+  private LocalResult notAsMail(String how, Envelope env, Address user) throws MasqException {
     return switch (how) {
       case "mbox" ->
           Files.exists(
                   cfg.mailDir().resolve(user.localPart()), java.nio.file.LinkOption.NOFOLLOW_LINKS)
               ? null
-              : Outcome.deferred(
+              : LocalResult.deferred(
                   "4.2.0",
                   "mailbox "
                       + cfg.mailDir().resolve(user.localPart())
@@ -257,7 +266,7 @@ final class LocalDelivery {
       case "maildir" ->
           Files.isDirectory(maildirFolder(env, user))
               ? null
-              : Outcome.deferred(
+              : LocalResult.deferred(
                   "4.2.0",
                   "Maildir "
                       + maildirFolder(env, user)
@@ -268,8 +277,8 @@ final class LocalDelivery {
   }
 
   /** A delivery that must run as the recipient, by a masq-deliver that cannot change user. */
-  private static Outcome refused(String what) {
-    return Outcome.deferred(
+  private static LocalResult refused(String what) {
+    return LocalResult.deferred(
         "4.7.0",
         what
             + " refused: in system mode it runs as the recipient,"
@@ -277,7 +286,7 @@ final class LocalDelivery {
   }
 
   /** A command to run as the recipient, or why it may not run. */
-  private record AsRecipient(String label, List<String> argv, Outcome refusal) {}
+  private record AsRecipient(String label, List<String> argv, LocalResult refusal) {}
 
   /**
    * System mode: {@code argv} wrapped to run as the user the top-level recipient names (else mail),
@@ -299,14 +308,14 @@ final class LocalDelivery {
       return new AsRecipient(
           null,
           null,
-          Outcome.deferred(
+          LocalResult.deferred(
               "4.3.0", "cannot look up user " + top.localPart() + ": " + e.getMessage()));
     }
     if (who == null) {
       return new AsRecipient(
           null,
           null,
-          Outcome.deferred(
+          LocalResult.deferred(
               "4.3.0",
               "cannot look up user " + top.localPart() + " or mail to run " + what + " as"));
     }
@@ -320,14 +329,14 @@ final class LocalDelivery {
   }
 
   /** Null when the local part may be delivered to; else the failure. */
-  private Outcome checkUser(Address user) {
+  private LocalResult checkUser(Address user) {
     String local = user.localPart();
     if (local.contains("/")
         || local.equals(".")
         || local.equals("..")
         || local.startsWith("\"")
         || local.isEmpty()) {
-      return Outcome.failed("5.1.3", "local part '" + local + "' cannot name a mailbox");
+      return LocalResult.failed("5.1.3", "local part '" + local + "' cannot name a mailbox");
     }
     if (cfg.runAsUser()) {
       return null;
@@ -336,9 +345,9 @@ final class LocalDelivery {
       FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(local);
       return null;
     } catch (UserPrincipalNotFoundException e) {
-      return Outcome.failed("5.1.1", "unknown user " + local);
+      return LocalResult.failed("5.1.1", "unknown user " + local);
     } catch (IOException e) {
-      return Outcome.deferred("4.3.0", "cannot look up user " + local + ": " + Mbox.reason(e));
+      return LocalResult.deferred("4.3.0", "cannot look up user " + local + ": " + Mbox.reason(e));
     }
   }
 
@@ -390,7 +399,7 @@ final class LocalDelivery {
     e.put("LOGNAME", ancestor.localPart());
     e.put("MESSAGE_ID", env.id());
     e.put("QUALIFY_DOMAIN", cfg.hostName());
-    String home = System.getenv("HOME");
+    String home = processEnv.get("HOME");
     if (cfg.runAsUser() && home != null) {
       e.put("HOME", home); // procmail and friends look for their rc file there
     }

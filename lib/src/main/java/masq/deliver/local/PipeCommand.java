@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -15,19 +15,19 @@ import masq.exec.Child;
  * longer than the timeout is killed (with its children) and the delivery deferred. The first line
  * of its output is kept as the reason.
  */
-final class Command {
+final class PipeCommand {
   /** Output kept by {@link #run} for its reason line. */
   private static final int KEEP = 4096;
 
-  private Command() {}
+  private PipeCommand() {}
 
-  static Outcome run(
+  static LocalResult run(
       List<String> argv, Map<String, String> env, Mbox.Writer writer, Duration timeout) {
     return run(argv.get(0), argv, env, writer, timeout);
   }
 
   /** The same, naming the command {@code label} in outcomes (e.g. "procmail as ann"). */
-  static Outcome run(
+  static LocalResult run(
       String label,
       List<String> argv,
       Map<String, String> env,
@@ -44,25 +44,25 @@ final class Command {
     try {
       f = Child.bounded(pb, writer::writeTo, timeout, KEEP);
     } catch (IOException ex) {
-      return Outcome.failed("5.3.0", "cannot run " + label + ": " + Mbox.reason(ex));
+      return LocalResult.failed("5.3.0", "cannot run " + label + ": " + Mbox.reason(ex));
     }
     if (f.timedOut()) {
-      return Outcome.deferred(
+      return LocalResult.deferred(
           "4.3.0", label + " timed out after " + Child.seconds(timeout) + " and was killed");
     }
     int rc = f.exitCode();
     String said = f.firstLine(200);
     String suffix = said.isEmpty() ? "" : ": " + said;
     if (rc == 0) {
-      return Outcome.delivered(label);
+      return LocalResult.delivered(label);
     }
     if (rc == 75) {
-      return Outcome.deferred(
+      return LocalResult.deferred(
           "4.3.0", label + " exited with status 75 (temporary failure)" + suffix);
     }
     if (rc > 128) {
-      return Outcome.failed("5.3.0", label + " killed by signal " + (rc - 128) + suffix);
+      return LocalResult.failed("5.3.0", label + " killed by signal " + (rc - 128) + suffix);
     }
-    return Outcome.failed("5.3.0", label + " exited with status " + rc + suffix);
+    return LocalResult.failed("5.3.0", label + " exited with status " + rc + suffix);
   }
 }

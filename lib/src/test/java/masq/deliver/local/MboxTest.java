@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +29,8 @@ class MboxTest {
     Path box = dir.resolve("bob");
     Files.writeString(box, "From a x\n\nold\n\nFrom b x\n\nhalf writ");
     Files.writeString(dir.resolve("bob.lock"), "masq " + DEAD + " 15\n");
-    assertEquals(Outcome.Kind.DELIVERED, mbox.append(box, null, text("From c x\n\nnew\n")).kind());
+    assertEquals(
+        LocalResult.Kind.DELIVERED, mbox.append(box, null, text("From c x\n\nnew\n")).kind());
     assertEquals("From a x\n\nold\n\nFrom c x\n\nnew\n\n", Files.readString(box));
     assertFalse(Files.exists(dir.resolve("bob.lock")), "the dotlock is gone again");
     try (var s = Files.list(dir)) {
@@ -43,8 +44,8 @@ class MboxTest {
     Files.writeString(box, "From a x\n\nold\n\n");
     Path lock = dir.resolve("carol.lock");
     Files.writeString(lock, ProcessHandle.current().pid() + "\n");
-    Outcome o = mbox.append(box, null, text("From b x\n\nnew\n"));
-    assertEquals(Outcome.Kind.DEFERRED, o.kind());
+    LocalResult o = mbox.append(box, null, text("From b x\n\nnew\n"));
+    assertEquals(LocalResult.Kind.DEFERRED, o.kind());
     assertTrue(o.detail().contains("locked"), o.detail());
     Files.delete(lock);
     o =
@@ -56,7 +57,7 @@ class MboxTest {
               out.flush();
               throw new IOException("No space left on device");
             });
-    assertEquals(Outcome.Kind.DEFERRED, o.kind());
+    assertEquals(LocalResult.Kind.DEFERRED, o.kind());
     assertEquals("4.3.1", o.status());
     assertEquals("From a x\n\nold\n\n", Files.readString(box), "truncated back");
   }
@@ -85,8 +86,8 @@ class MboxTest {
     // a mailbox whose dotlock is a FIFO: the delivery waits for the lock, never on the FIFO
     Path box = dir.resolve("ann");
     t0 = System.nanoTime();
-    Outcome o = mbox.append(box, null, text("From c x\n\nnew\n"));
+    LocalResult o = mbox.append(box, null, text("From c x\n\nnew\n"));
     assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "not waited on");
-    assertEquals(Outcome.Kind.DEFERRED, o.kind(), o.toString());
+    assertEquals(LocalResult.Kind.DEFERRED, o.kind(), o.toString());
   }
 }

@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +30,10 @@ import masq.route.Locality;
  * A loop, an invalid item or an unreadable include file fails the whole top-level recipient ("alias
  * expansion failed"), as in masqmail.
  */
-final class Aliases {
+public final class Aliases {
   /** What an expansion ends in. {@code key} is how the spool names it. */
-  record Leaf(Kind kind, String key, Address address, Path file, String command) {
-    enum Kind {
+  public record Leaf(Kind kind, String key, Address address, Path file, String command) {
+    public enum Kind {
       USER,
       REMOTE,
       PIPE,
@@ -42,7 +42,7 @@ final class Aliases {
   }
 
   /** The leaves of one recipient, or why its expansion failed. */
-  record Expansion(List<Leaf> leaves, String error) {}
+  public record Expansion(List<Leaf> leaves, String error) {}
 
   private record Entry(String key, String value, Path file, int line) {}
 
@@ -62,7 +62,8 @@ final class Aliases {
   }
 
   /** Reads both files (either may be null); a syntax error names file and line (exit 78). */
-  static Aliases load(Path aliasFile, Path globaliasFile, boolean caseless) throws MasqException {
+  public static Aliases load(Path aliasFile, Path globaliasFile, boolean caseless)
+      throws MasqException {
     Map<String, Entry> local = new HashMap<>();
     if (aliasFile != null) {
       for (Entry e : read(aliasFile, "alias_file")) {
@@ -175,7 +176,7 @@ final class Aliases {
   }
 
   /** Expands one recipient (which must be local). */
-  Expansion expand(Address rcpt, Locality locality, String hostName) {
+  public Expansion expand(Address rcpt, Locality locality, String hostName) {
     List<Leaf> leaves = new ArrayList<>();
     List<Address> ancestors = new ArrayList<>();
     try {

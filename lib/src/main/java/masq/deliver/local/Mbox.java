@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -95,13 +95,13 @@ final class Mbox {
   }
 
   /** Appends to {@code file}; {@code owner} (or null) gets a new mailbox. */
-  Outcome append(Path file, Owner owner, Writer writer) {
+  LocalResult append(Path file, Owner owner, Writer writer) {
     if (Files.isSymbolicLink(file)) {
-      return Outcome.failed("5.2.0", "mailbox " + file + " is a symbolic link");
+      return LocalResult.failed("5.2.0", "mailbox " + file + " is a symbolic link");
     }
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
         && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      return Outcome.failed("5.2.0", "mailbox " + file + " is not a regular file");
+      return LocalResult.failed("5.2.0", "mailbox " + file + " is not a regular file");
     }
     boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
     FileChannel ch;
@@ -112,14 +112,14 @@ final class Mbox {
               OPEN,
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (AccessDeniedException e) {
-      return Outcome.failed("5.2.0", "cannot open mailbox " + file + ": permission denied");
+      return LocalResult.failed("5.2.0", "cannot open mailbox " + file + ": permission denied");
     } catch (NoSuchFileException e) {
-      return Outcome.failed("5.2.0", "cannot open mailbox " + file + ": no such directory");
+      return LocalResult.failed("5.2.0", "cannot open mailbox " + file + ": no such directory");
     } catch (IOException e) {
       if (reason(e).contains("not permitted")) { // EPERM: an immutable or append-only file
-        return Outcome.failed("5.2.0", "cannot open mailbox " + file + ": permission denied");
+        return LocalResult.failed("5.2.0", "cannot open mailbox " + file + ": permission denied");
       }
-      return Outcome.deferred("4.2.0", "cannot open mailbox " + file + ": " + reason(e));
+      return LocalResult.deferred("4.2.0", "cannot open mailbox " + file + ": " + reason(e));
     }
     try (ch) {
       if (!existed && owner != null) {
@@ -127,12 +127,12 @@ final class Mbox {
       }
       FileLock lock = waitForLock(ch);
       if (lock == null) {
-        return Outcome.deferred("4.2.1", "mailbox " + file + " is locked");
+        return LocalResult.deferred("4.2.1", "mailbox " + file + " is locked");
       }
       Path dot = file.resolveSibling(file.getFileName() + ".lock");
       Dotlock d = takeDotlock(dot, ch);
       if (d == Dotlock.BUSY) {
-        return Outcome.deferred(
+        return LocalResult.deferred(
             "4.2.1", "mailbox " + file + " is locked (" + dot.getFileName() + ")");
       }
       long size = ch.size();
@@ -147,17 +147,17 @@ final class Mbox {
         truncate(ch, size);
         String why = reason(e);
         return why.contains("No space")
-            ? Outcome.deferred("4.3.1", "cannot write mailbox " + file + ": " + why)
-            : Outcome.deferred("4.2.0", "cannot write mailbox " + file + ": " + why);
+            ? LocalResult.deferred("4.3.1", "cannot write mailbox " + file + ": " + why)
+            : LocalResult.deferred("4.2.0", "cannot write mailbox " + file + ": " + why);
       } finally {
         if (d == Dotlock.TAKEN) {
           Files.deleteIfExists(dot);
         }
         lock.release();
       }
-      return Outcome.delivered("mbox " + file);
+      return LocalResult.delivered("mbox " + file);
     } catch (IOException e) {
-      return Outcome.deferred("4.2.0", "mailbox " + file + ": " + reason(e));
+      return LocalResult.deferred("4.2.0", "mailbox " + file + ": " + reason(e));
     }
   }
 

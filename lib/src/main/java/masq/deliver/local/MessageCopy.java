@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

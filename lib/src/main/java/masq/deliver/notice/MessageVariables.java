@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.notice;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +9,7 @@ import masq.spool.Envelope;
  * The message variables of local delivery and the notice templates, from the spooled envelope; see
  * {@link masq.route.Variables} for the syntax and the recipient variables.
  */
-final class MessageVariables {
+public final class MessageVariables {
   private MessageVariables() {}
 
   /** The names {@link #of} defines. */
@@ -29,7 +29,7 @@ final class MessageVariables {
   /**
    * The message variables: uid, ident, received_host, return_path(_local, _domain), host_name...
    */
-  static Map<String, String> of(Envelope env, String hostName) {
+  public static Map<String, String> of(Envelope env, String hostName) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("host_name", hostName);
     v.put("package", "masq");

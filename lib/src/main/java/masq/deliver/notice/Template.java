@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.notice;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.notice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ class NoticesTest {
 
   /** Sends a bounce about {@code env} with {@code reason}; returns the notice's envelope. */
   private Envelope bounce(Envelope env, String status, String reason) throws Exception {
-    Notices n = new Notices(cfg, spool, log, 1);
+    Notices n = new Notices(cfg, spool, log, ZoneId.systemDefault(), 1);
     String id;
     try (MessageLock lock = spool.lock(env.id())) {
       id =
@@ -229,7 +230,7 @@ class NoticesTest {
   void aDelayWarningSaysDelayedAndUntilWhenItRetries() throws Exception {
     setUp("");
     Envelope orig = submit("Subject: s\n\nb\n");
-    Notices n = new Notices(cfg, spool, log, 1);
+    Notices n = new Notices(cfg, spool, log, ZoneId.systemDefault(), 1);
     String id;
     try (MessageLock lock = spool.lock(orig.id())) {
       id =

@@ -1,4 +1,4 @@
-package masq.message;
+package masq.accept;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -9,6 +9,9 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.address.Mailbox;
+import masq.message.Header;
+import masq.message.HeaderValues;
+import masq.message.RfcDate;
 
 /**
  * The header fix-ups every accepted message gets, as masqmail's accept does: Bcc:, Return-Path: and
@@ -19,7 +22,7 @@ public final class Acceptance {
   private Acceptance() {}
 
   /** Who and what a message was received from. */
-  public record Context(
+  record Context(
       String id,
       String hostName,
       Address returnPath,
@@ -56,7 +59,7 @@ public final class Acceptance {
   }
 
   /** Applies the fix-ups; returns the headers as they are stored. */
-  public static List<Header> apply(List<Header> in, Context ctx) {
+  static List<Header> apply(List<Header> in, Context ctx) {
     List<Header> out = new ArrayList<>();
     boolean hasFrom = false;
     boolean hasSender = false;

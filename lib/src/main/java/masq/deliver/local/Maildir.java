@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -37,7 +37,7 @@ final class Maildir {
   }
 
   /** Writes one message into {@code folder}; {@code owner} (or null) gets what is created. */
-  Outcome deliver(Path folder, UserPrincipal owner, Mbox.Writer writer) {
+  LocalResult deliver(Path folder, UserPrincipal owner, Mbox.Writer writer) {
     Path tmpDir = folder.resolve("tmp");
     Path newDir = folder.resolve("new");
     try {
@@ -57,12 +57,13 @@ final class Maildir {
         }
       }
     } catch (AccessDeniedException e) {
-      return Outcome.failed("5.2.0", "cannot create Maildir " + folder + ": permission denied");
+      return LocalResult.failed("5.2.0", "cannot create Maildir " + folder + ": permission denied");
     } catch (FileAlreadyExistsException e) {
-      return Outcome.failed(
+      return LocalResult.failed(
           "5.2.0", "cannot create Maildir " + folder + ": " + e.getFile() + " is not a directory");
     } catch (IOException e) {
-      return Outcome.deferred("4.2.0", "cannot create Maildir " + folder + ": " + Mbox.reason(e));
+      return LocalResult.deferred(
+          "4.2.0", "cannot create Maildir " + folder + ": " + Mbox.reason(e));
     }
     Instant now = clock.instant(); // seconds and microseconds of one moment
     String name =
@@ -91,14 +92,14 @@ final class Maildir {
       Files.createLink(newDir.resolve(name), tmp);
       Files.delete(tmp);
       syncDir(newDir);
-      return Outcome.delivered("maildir " + folder);
+      return LocalResult.delivered("maildir " + folder);
     } catch (AccessDeniedException e) {
       deleteQuietly(tmp);
-      return Outcome.failed("5.2.0", "cannot write Maildir " + folder + ": permission denied");
+      return LocalResult.failed("5.2.0", "cannot write Maildir " + folder + ": permission denied");
     } catch (IOException e) {
       deleteQuietly(tmp);
       String why = Mbox.reason(e);
-      return Outcome.deferred(
+      return LocalResult.deferred(
           why.contains("No space") ? "4.3.1" : "4.2.0",
           "cannot write Maildir " + folder + ": " + why);
     }

@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package masq.deliver;
+package masq.deliver.notice;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,9 +33,10 @@ import masq.spool.Spool;
  * for a message with the null sender (itself a notice) to {@code postmaster@host_name} — unless a
  * failing recipient is postmaster, in which case nothing is sent. So notices never loop.
  */
-final class Notices {
+public final class Notices {
   /** One recipient in a notice. {@code original} is the top-level recipient, or "". */
-  record Item(String address, String original, String status, String reason, long lastAttempt) {}
+  public record Item(
+      String address, String original, String status, String reason, long lastAttempt) {}
 
   private final Config cfg;
   private final Spool spool;
@@ -43,9 +44,10 @@ final class Notices {
   private final Template failTemplate;
   private final Template warnTemplate;
   private final long uid;
-  private final ZoneId zone = ZoneId.systemDefault();
+  private final ZoneId zone;
 
-  Notices(Config cfg, Spool spool, MailLog log, long uid) throws MasqException {
+  public Notices(Config cfg, Spool spool, MailLog log, ZoneId zone, long uid) throws MasqException {
+    this.zone = zone;
     this.cfg = cfg;
     this.spool = spool;
     this.log = log;
@@ -57,7 +59,7 @@ final class Notices {
   }
 
   /** Who gets a notice about {@code env}, or null when nobody may (see the class comment). */
-  Address recipient(Envelope env, List<Item> items) {
+  public Address recipient(Envelope env, List<Item> items) {
     if (!env.sender().isEmpty()) {
       int at = env.sender().lastIndexOf('@');
       return at < 0
@@ -78,7 +80,7 @@ final class Notices {
   }
 
   /** Sends a bounce ({@code failed}) or a warning; returns the new message's ID, or null. */
-  String send(MessageLock lock, Envelope env, List<Item> items, boolean failed)
+  public String send(MessageLock lock, Envelope env, List<Item> items, boolean failed)
       throws MasqException, IOException {
     Address to = recipient(env, items);
     if (to == null) {

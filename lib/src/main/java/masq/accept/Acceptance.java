@@ -22,7 +22,7 @@ public final class Acceptance {
   private Acceptance() {}
 
   /** Who and what a message was received from. */
-  record Context(
+  record Arrival(
       String id,
       String hostName,
       Address returnPath,
@@ -59,7 +59,7 @@ public final class Acceptance {
   }
 
   /** Applies the fix-ups; returns the headers as they are stored. */
-  static List<Header> apply(List<Header> in, Context ctx) {
+  static List<Header> apply(List<Header> in, Arrival ctx) {
     List<Header> out = new ArrayList<>();
     boolean hasFrom = false;
     boolean hasSender = false;
@@ -119,7 +119,7 @@ public final class Acceptance {
     return out;
   }
 
-  private static Header received(Acceptance.Context ctx, String date) {
+  private static Header received(Acceptance.Arrival ctx, String date) {
     StringBuilder v = new StringBuilder();
     if (ctx.clientAddress() == null) {
       v.append("by ")

@@ -87,8 +87,8 @@ public final class Submission {
     }
     try (nm) {
       Instant now = spool.clock().instant();
-      Acceptance.Context ctx =
-          new Acceptance.Context(
+      Acceptance.Arrival ctx =
+          new Acceptance.Arrival(
               nm.id(),
               cfg.hostName(),
               req.returnPath(),
@@ -160,7 +160,7 @@ public final class Submission {
   }
 
   private static boolean isInputFailure(IOException e) {
-    return e instanceof InputFailure;
+    return e instanceof ReadFailure;
   }
 
   /** Wraps an input stream so read failures can be told from spool write failures. */
@@ -171,7 +171,7 @@ public final class Submission {
         try {
           return in.read();
         } catch (IOException e) {
-          throw new InputFailure(e);
+          throw new ReadFailure(e);
         }
       }
 
@@ -180,16 +180,16 @@ public final class Submission {
         try {
           return in.read(b, off, len);
         } catch (IOException e) {
-          throw new InputFailure(e);
+          throw new ReadFailure(e);
         }
       }
     };
   }
 
-  private static final class InputFailure extends IOException {
+  private static final class ReadFailure extends IOException {
     private static final long serialVersionUID = 1L;
 
-    InputFailure(IOException cause) {
+    ReadFailure(IOException cause) {
       super(cause.getMessage(), cause);
     }
   }

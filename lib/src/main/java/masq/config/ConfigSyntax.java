@@ -215,22 +215,22 @@ public final class ConfigSyntax {
 
   private static List<String> list(Setting s, boolean expandFiles) throws MasqException {
     List<String> out = new ArrayList<>();
-    for (Item i : items(s, expandFiles)) {
+    for (ListItem i : items(s, expandFiles)) {
       out.add(i.text());
     }
     return out;
   }
 
   /** One list item and where it was written ({@code file:line}, of a list file when included). */
-  public record Item(String text, String where) {}
+  public record ListItem(String text, String where) {}
 
   /** Like {@link #list(Setting)}, but each item says where it stood, for error messages. */
-  public static List<Item> items(Setting s) throws MasqException {
+  public static List<ListItem> items(Setting s) throws MasqException {
     return items(s, true);
   }
 
-  private static List<Item> items(Setting s, boolean expandFiles) throws MasqException {
-    List<Item> items = new ArrayList<>();
+  private static List<ListItem> items(Setting s, boolean expandFiles) throws MasqException {
+    List<ListItem> items = new ArrayList<>();
     for (String part : s.value().split(";", -1)) {
       String item = part.strip();
       if (item.isEmpty()) {
@@ -245,7 +245,7 @@ public final class ConfigSyntax {
             n++;
             String t = l.strip();
             if (!t.isEmpty() && !t.startsWith("#")) {
-              items.add(new Item(t, item + ":" + n));
+              items.add(new ListItem(t, item + ":" + n));
             }
           }
         } catch (IOException e) {
@@ -254,7 +254,7 @@ public final class ConfigSyntax {
               s.where() + ": " + s.name() + ": list file " + item + ": " + RegularFile.reason(e));
         }
       } else {
-        items.add(new Item(item, s.where()));
+        items.add(new ListItem(item, s.where()));
       }
     }
     return items;

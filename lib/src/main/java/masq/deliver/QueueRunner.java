@@ -300,8 +300,8 @@ public final class QueueRunner {
     final Envelope env;
     final long now = clock.millis();
     final boolean expired;
-    final List<Notices.Item> failed = new ArrayList<>();
-    final List<Notices.Item> delayed = new ArrayList<>();
+    final List<Notices.RecipientNote> failed = new ArrayList<>();
+    final List<Notices.RecipientNote> delayed = new ArrayList<>();
 
     Attempt(MessageLock lock, Envelope env) {
       this.lock = lock;
@@ -313,11 +313,11 @@ public final class QueueRunner {
     /** Records an outcome for {@code r} (a top-level recipient or a leaf under {@code top}). */
     Recipient record(Recipient r, String top, LocalResult o) {
       String who = r.address() + (r.parent().isEmpty() ? "" : " <" + top + ">");
-      LocalResult.Kind kind = o.kind();
+      LocalResult.Verdict kind = o.kind();
       String detail = o.detail();
       String status = o.status();
-      if (kind == LocalResult.Kind.DEFERRED && expired) {
-        kind = LocalResult.Kind.FAILED;
+      if (kind == LocalResult.Verdict.DEFERRED && expired) {
+        kind = LocalResult.Verdict.FAILED;
         status = "4.4.7";
         detail = "message delayed longer than max_defer_time: " + detail;
       }
@@ -328,12 +328,12 @@ public final class QueueRunner {
         }
         case DEFERRED -> {
           note(env.id() + " == " + who + " (" + detail + ")");
-          delayed.add(new Notices.Item(r.address(), top, status, detail, now));
+          delayed.add(new Notices.RecipientNote(r.address(), top, status, detail, now));
           return r.with(Recipient.State.PENDING, now, detail);
         }
         default -> {
           note(env.id() + " ** " + who + " (" + detail + ")");
-          failed.add(new Notices.Item(r.address(), top, status, detail, now));
+          failed.add(new Notices.RecipientNote(r.address(), top, status, detail, now));
           return r.with(Recipient.State.FAILED, now, detail);
         }
       }
@@ -408,8 +408,8 @@ public final class QueueRunner {
       Envelope onDisk,
       Envelope env,
       List<Recipient> result,
-      List<Notices.Item> failed,
-      List<Notices.Item> delayed,
+      List<Notices.RecipientNote> failed,
+      List<Notices.RecipientNote> delayed,
       long now)
       throws IOException {
     List<String> queued = new ArrayList<>();

@@ -43,14 +43,14 @@ import masq.spool.Spool;
  */
 final class RemoteMessage {
   /** What every message of a run shares. */
-  record Context(
+  record RunContext(
       QueueRunner runner, Config cfg, Spool spool, MailLog log, PrintStream err, int verbose) {}
 
   /** The enhanced status code of a reply, or of a reason of masq's own that starts with one. */
   private static final Pattern STATUS =
       Pattern.compile("^(?:[245]\\d\\d[ -])?([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
-  private final Context cx;
+  private final RunContext cx;
   private final MessageLock lock;
   private final Envelope stored;
   private final Map<Integer, Address> remote;
@@ -72,14 +72,14 @@ final class RemoteMessage {
   /** Lines a last_route route has admitted: no later route gets them. */
   private final Set<Integer> withheld = new LinkedHashSet<>();
 
-  private final Map<Integer, Notices.Item> failed = new LinkedHashMap<>();
-  private final Map<Integer, Notices.Item> delayed = new LinkedHashMap<>();
+  private final Map<Integer, Notices.RecipientNote> failed = new LinkedHashMap<>();
+  private final Map<Integer, Notices.RecipientNote> delayed = new LinkedHashMap<>();
 
   /** What the spool holds now; null once the message is removed. */
   private Envelope onDisk;
 
   RemoteMessage(
-      Context cx,
+      RunContext cx,
       MessageLock lock,
       Envelope env,
       Map<Integer, Address> remote,
@@ -216,12 +216,12 @@ final class RemoteMessage {
           }
           case DEFERRED -> {
             states.set(i, rc.with(Recipient.State.PENDING, now, r.reply()));
-            delayed.put(i, new Notices.Item(rc.address(), top, status, r.reply(), now));
+            delayed.put(i, new Notices.RecipientNote(rc.address(), top, status, r.reply(), now));
           }
           case FAILED -> {
             states.set(i, rc.with(Recipient.State.FAILED, now, r.reply()));
             delayed.remove(i);
-            failed.put(i, new Notices.Item(rc.address(), top, status, r.reply(), now));
+            failed.put(i, new Notices.RecipientNote(rc.address(), top, status, r.reply(), now));
           }
         }
       }
@@ -323,7 +323,7 @@ final class RemoteMessage {
       }
     }
     if (expired) {
-      for (Map.Entry<Integer, Notices.Item> e : delayed.entrySet()) {
+      for (Map.Entry<Integer, Notices.RecipientNote> e : delayed.entrySet()) {
         int i = e.getKey();
         Recipient r = states.get(i);
         String why = "message delayed longer than max_defer_time: " + r.lastError();
@@ -335,7 +335,8 @@ final class RemoteMessage {
             i,
             new Recipient(
                 r.address(), Recipient.State.FAILED, r.tries(), r.lastAttempt(), r.parent(), why));
-        failed.put(i, new Notices.Item(r.address(), e.getValue().original(), "4.4.7", why, now));
+        failed.put(
+            i, new Notices.RecipientNote(r.address(), e.getValue().original(), "4.4.7", why, now));
       }
       delayed.clear();
       tops();

@@ -85,7 +85,7 @@ final class RemoteRun {
   private final Locality locality;
   private final PrintStream err;
   private final int verbose;
-  private final RemoteMessage.Context context;
+  private final RemoteMessage.RunContext context;
 
   /** The messages {@link #onlyRemote} took: {@link #run} leaves them alone. */
   private final Set<String> taken = new HashSet<>();
@@ -119,7 +119,7 @@ final class RemoteRun {
     this.locality = locality;
     this.err = err;
     this.verbose = verbose;
-    this.context = new RemoteMessage.Context(runner, cfg, spool, log, err, verbose);
+    this.context = new RemoteMessage.RunContext(runner, cfg, spool, log, err, verbose);
   }
 
   /** True when there is some route to use. */

@@ -32,7 +32,7 @@ final class RouteValues {
       return List.of();
     }
     List<T> out = new ArrayList<>();
-    for (ConfigSyntax.Item i : ConfigSyntax.items(s)) {
+    for (ConfigSyntax.ListItem i : ConfigSyntax.items(s)) {
       out.add(parser.parse(i.text(), i.where(), option));
     }
     return List.copyOf(out);

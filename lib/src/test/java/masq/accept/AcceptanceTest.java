@@ -27,8 +27,8 @@ class AcceptanceTest {
 
   private static String apply(String text, List<Address> rcpts, String fullName, boolean save)
       throws Exception {
-    Acceptance.Context ctx =
-        new Acceptance.Context(
+    Acceptance.Arrival ctx =
+        new Acceptance.Arrival(
             "Vc1Qf2b-00y8-00",
             "pc.lan",
             new Address("joe", "pc.lan"),

@@ -32,10 +32,10 @@ class ConfigSyntaxItemsTest {
     Setting s = new Setting("l", "a; " + f + " ;b", Path.of("/x.conf"), 7);
     assertEquals(
         List.of(
-            new ConfigSyntax.Item("a", "/x.conf:7"),
-            new ConfigSyntax.Item("one", f + ":1"),
-            new ConfigSyntax.Item("two", f + ":4"),
-            new ConfigSyntax.Item("b", "/x.conf:7")),
+            new ConfigSyntax.ListItem("a", "/x.conf:7"),
+            new ConfigSyntax.ListItem("one", f + ":1"),
+            new ConfigSyntax.ListItem("two", f + ":4"),
+            new ConfigSyntax.ListItem("b", "/x.conf:7")),
         ConfigSyntax.items(s));
     assertEquals(List.of("a", "one", "two", "b"), ConfigSyntax.list(s));
   }

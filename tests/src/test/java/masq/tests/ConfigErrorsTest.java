@@ -272,7 +272,7 @@ class ConfigErrorsTest {
   @Test
   void anEmptyLogDirGivesAStandaloneServersDeliveriesItsStderr() throws Exception {
     Sandbox sb = new Sandbox(dir, "log_dir = \"\"\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of());
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of());
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
       assertEquals(220, c.reply().code());
       c.cmd("HELO pc.lan");

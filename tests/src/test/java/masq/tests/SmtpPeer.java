@@ -48,13 +48,13 @@ final class SmtpPeer {
   }
 
   /** A masq-smtpd --listen process. */
-  static final class Server implements AutoCloseable {
+  static final class Listener implements AutoCloseable {
     final Process process;
     final int port;
     final Path stderr;
     final Path pidFile;
 
-    Server(Sandbox sb, Map<String, String> env, String... extra)
+    Listener(Sandbox sb, Map<String, String> env, String... extra)
         throws IOException, InterruptedException {
       this.port = freePort();
       this.stderr = sb.dir.resolve("smtpd-" + port + ".err");

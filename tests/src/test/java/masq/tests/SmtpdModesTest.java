@@ -238,7 +238,7 @@ class SmtpdModesTest {
   @Test
   void sigtermLetsAMessageInProgressFinishAndSays421ToIdleClients() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
+    SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq");
     try (srv;
         SmtpPeer.Client busy = new SmtpPeer.Client(srv.port);
         SmtpPeer.Client idle = new SmtpPeer.Client(srv.port)) {
@@ -270,7 +270,7 @@ class SmtpdModesTest {
   @Test
   void killNineUnderLoadLosesNoAcknowledgedMessage() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
+    SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq");
     Path acks = tmp.resolve("acks");
     // ten clients send messages with unique tokens and record each 250 with its queue ID
     String script =
@@ -395,7 +395,7 @@ class SmtpdModesTest {
     ok.run("", "masq-smtpd", "--bogus").expect(64);
     Sandbox.Run h = ok.run("", "masq-smtpd", "--help").expect(0);
     assertTrue(h.out().startsWith("usage: masq-smtpd"));
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(ok, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(ok, Map.of(), "-odq")) {
       Sandbox.Run busy = ok.run("", "masq-smtpd", "--listen", "127.0.0.1:" + srv.port).expect(69);
       assertEquals(1, busy.stderr().lines().count(), busy.stderr());
       assertTrue(busy.stderr().startsWith("masq-smtpd: cannot listen on"), busy.stderr());

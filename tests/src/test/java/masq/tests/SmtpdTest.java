@@ -43,7 +43,7 @@ class SmtpdTest {
   @Test
   void smtplibDeliversAnEightBitBodyByteExact() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       String script =
           """
           import smtplib, sys
@@ -119,7 +119,7 @@ class SmtpdTest {
   @Test
   void swaksWithPipelining() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       Sandbox.Run r =
           Sandbox.exec(
               List.of(
@@ -150,7 +150,7 @@ class SmtpdTest {
   @Test
   void pipelinedCommandsAreAnsweredInOrder() throws Exception {
     Sandbox sb = new Sandbox(tmp, "relay_nets = 127.0.0.1/32\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq");
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port, "127.0.0.2")) {
       c.reply();
       assertTrue(c.cmd("EHLO pipe").text().contains("PIPELINING"));
@@ -191,7 +191,7 @@ class SmtpdTest {
         new Sandbox(
             tmp.resolve("sb"),
             "tls_cert_file = \"" + ck[0] + "\"\ntls_key_file = \"" + ck[1] + "\"\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       Sandbox.exec(
               List.of(
                   "swaks",
@@ -225,7 +225,7 @@ class SmtpdTest {
     }
     // without a certificate STARTTLS is neither offered nor accepted
     Sandbox plain = new Sandbox(tmp.resolve("plain"), "");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(plain, Map.of(), "-odq");
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(plain, Map.of(), "-odq");
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
       c.reply();
       assertFalse(c.cmd("EHLO x").text().contains("STARTTLS"));
@@ -240,7 +240,7 @@ class SmtpdTest {
         new Sandbox(
             tmp.resolve("sb"),
             "tls_cert_file = \"" + ck[0] + "\"\ntls_key_file = \"" + ck[1] + "\"\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       // the injected MAIL would be answered inside TLS if it were kept
       String script =
           """
@@ -279,7 +279,7 @@ class SmtpdTest {
                 + "\"\ntls_key_file = \""
                 + ck[1]
                 + "\"\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       String script =
           """
           import socket, sys, time
@@ -310,7 +310,7 @@ class SmtpdTest {
   @Test
   void loadFromSmtpSource() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       Sandbox.Run r =
           Sandbox.exec(
               List.of(
@@ -342,7 +342,7 @@ class SmtpdTest {
   @ValueSource(strings = {"\n.\n", "\r.\r", "\n.\r\n", "\r\n.\n"})
   void smuggledEndOfDataIsNeverTaken(String fake) throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq");
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
       c.startData();
       c.send(
@@ -367,7 +367,7 @@ class SmtpdTest {
   @Test
   void hostileCommandLines() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       try (SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
         c.reply();
         c.send("X".repeat(1 << 20) + "\r\n");
@@ -417,7 +417,7 @@ class SmtpdTest {
   @Test
   void nulBytesAndAnUnwritableSpoolAreRefusedAndTheSessionGoesOn() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq");
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
       c.startData();
       c.send("Subject: nul\r\n\r\nbefore\0after\r\n.\r\n");
@@ -451,7 +451,7 @@ class SmtpdTest {
   @Test
   void clientThatDiesMidDataLeavesNothing() throws Exception {
     Sandbox sb = new Sandbox(tmp, "");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       try (SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
         c.startData();
         c.send("Subject: half\r\n\r\n" + "line of text\r\n".repeat(10_000));
@@ -469,7 +469,7 @@ class SmtpdTest {
   @Test
   void idleClientIsDisconnectedWith421() throws Exception {
     Sandbox sb = new Sandbox(tmp, "smtp_timeout = 2s\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       try (SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
         c.reply();
         c.cmd("EHLO x");
@@ -494,7 +494,7 @@ class SmtpdTest {
   @Test
   void limitsOnRecipientsAndSize() throws Exception {
     Sandbox sb = new Sandbox(tmp, "max_recipients = 3\nmax_msg_size = 2000\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq");
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq");
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
       c.reply();
       assertTrue(c.cmd("EHLO x").text().contains("SIZE 2000"));
@@ -529,7 +529,7 @@ class SmtpdTest {
   @Test
   void relayingFromOutsideRelayNetsIsDenied() throws Exception {
     Sandbox sb = new Sandbox(tmp, "relay_nets = 127.0.0.1/32; ::1\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(sb, Map.of(), "-odq")) {
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       try (SmtpPeer.Client c = new SmtpPeer.Client(srv.port, "127.0.0.2")) {
         c.reply();
         c.cmd("EHLO outsider");
@@ -548,7 +548,7 @@ class SmtpdTest {
     }
     // relay_nets naming 127.0.0.2 lets it relay
     Sandbox open = new Sandbox(tmp.resolve("open"), "relay_nets = 127.0.0.2/32\n");
-    try (SmtpPeer.Server srv = new SmtpPeer.Server(open, Map.of(), "-odq");
+    try (SmtpPeer.Listener srv = new SmtpPeer.Listener(open, Map.of(), "-odq");
         SmtpPeer.Client c = new SmtpPeer.Client(srv.port, "127.0.0.2")) {
       c.reply();
       c.cmd("EHLO outsider");

@@ -5,22 +5,22 @@ package masq.deliver.local;
  * failed (bounce). {@code status} is the RFC 3463 enhanced status code that goes into a DSN; {@code
  * detail} says what happened, for the log and the spool.
  */
-public record LocalResult(Kind kind, String status, String detail) {
-  public enum Kind {
+public record LocalResult(Verdict kind, String status, String detail) {
+  public enum Verdict {
     DELIVERED,
     DEFERRED,
     FAILED
   }
 
   static LocalResult delivered(String how) {
-    return new LocalResult(Kind.DELIVERED, "2.0.0", how);
+    return new LocalResult(Verdict.DELIVERED, "2.0.0", how);
   }
 
   static LocalResult deferred(String status, String why) {
-    return new LocalResult(Kind.DEFERRED, status, why);
+    return new LocalResult(Verdict.DEFERRED, status, why);
   }
 
   public static LocalResult failed(String status, String why) {
-    return new LocalResult(Kind.FAILED, status, why);
+    return new LocalResult(Verdict.FAILED, status, why);
   }
 }

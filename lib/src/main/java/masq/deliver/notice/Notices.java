@@ -35,7 +35,7 @@ import masq.spool.Spool;
  */
 public final class Notices {
   /** One recipient in a notice. {@code original} is the top-level recipient, or "". */
-  public record Item(
+  public record RecipientNote(
       String address, String original, String status, String reason, long lastAttempt) {}
 
   private final Config cfg;
@@ -59,14 +59,14 @@ public final class Notices {
   }
 
   /** Who gets a notice about {@code env}, or null when nobody may (see the class comment). */
-  public Address recipient(Envelope env, List<Item> items) {
+  public Address recipient(Envelope env, List<RecipientNote> items) {
     if (!env.sender().isEmpty()) {
       int at = env.sender().lastIndexOf('@');
       return at < 0
           ? new Address(env.sender(), cfg.hostName())
           : new Address(env.sender().substring(0, at), env.sender().substring(at + 1));
     }
-    for (Item i : items) {
+    for (RecipientNote i : items) {
       if (isPostmaster(i.address()) || isPostmaster(i.original())) {
         return null;
       }
@@ -80,7 +80,7 @@ public final class Notices {
   }
 
   /** Sends a bounce ({@code failed}) or a warning; returns the new message's ID, or null. */
-  public String send(MessageLock lock, Envelope env, List<Item> items, boolean failed)
+  public String send(MessageLock lock, Envelope env, List<RecipientNote> items, boolean failed)
       throws MasqException, IOException {
     Address to = recipient(env, items);
     if (to == null) {
@@ -96,7 +96,7 @@ public final class Notices {
     List<String> lines = new ArrayList<>();
     List<String> addrs = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
-    for (Item i : items) {
+    for (RecipientNote i : items) {
       String reason = HeaderValues.clean(i.reason());
       lines.add(
           wrap(
@@ -201,13 +201,13 @@ public final class Notices {
    * recipient. Every field is US-ASCII, free of control characters and folded (at most 998 octets a
    * line), whatever a remote server's reply held.
    */
-  private String status(Envelope env, List<Item> items, boolean failed) {
+  private String status(Envelope env, List<RecipientNote> items, boolean failed) {
     StringBuilder sb = new StringBuilder();
     field(sb, "Reporting-MTA", "dns; " + usAscii(cfg.hostName()));
     field(sb, "X-Masq-Queue-ID", env.id());
     field(sb, "Arrival-Date", date(env.received()));
     sb.append('\n');
-    for (Item i : items) {
+    for (RecipientNote i : items) {
       field(sb, "Final-Recipient", "rfc822; " + usAscii(i.address()));
       if (!i.original().isEmpty() && !i.original().equals(i.address())) {
         field(sb, "Original-Recipient", "rfc822; " + usAscii(i.original()));

@@ -76,7 +76,10 @@ class NoticesTest {
     try (MessageLock lock = spool.lock(env.id())) {
       id =
           n.send(
-              lock, env, List.of(new Notices.Item("bob@h.example", "", status, reason, 1)), true);
+              lock,
+              env,
+              List.of(new Notices.RecipientNote("bob@h.example", "", status, reason, 1)),
+              true);
     }
     return spool.read(id);
   }
@@ -237,7 +240,7 @@ class NoticesTest {
           n.send(
               lock,
               orig,
-              List.of(new Notices.Item("bob@h.example", "", "4.2.1", "451 4.2.1 busy", 1)),
+              List.of(new Notices.RecipientNote("bob@h.example", "", "4.2.1", "451 4.2.1 busy", 1)),
               false);
     }
     String m = text(spool.read(id));

@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.commons.io.input.ProxyInputStream;
 
 /**
  * Bounds blocking I/O that has no timeout of its own (socket writes, a child's pipes): while armed,
@@ -123,34 +124,25 @@ final class Watchdog implements AutoCloseable {
 
   /** {@code raw} with each read bounded by {@code timeout}; an overrun fails it. */
   InputStream bound(InputStream raw, Supplier<Duration> timeout) {
-    return new InputStream() {
+    // Commons IO's proxy calls the hooks around every read, the one-byte read included
+    return new ProxyInputStream(raw) {
       @Override
-      public int read() throws IOException {
-        byte[] b = new byte[1];
-        int n = read(b, 0, 1);
-        return n < 0 ? -1 : b[0] & 0xff;
+      protected void beforeRead(int n) {
+        arm(timeout.get());
       }
 
       @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        arm(timeout.get());
-        int n;
-        try {
-          n = raw.read(b, off, len);
-        } catch (IOException e) {
-          throw fired() ? new SocketTimeoutException("timed out") : e;
-        } finally {
-          disarm();
-        }
+      protected void afterRead(int n) throws IOException {
+        disarm();
         if (fired()) {
           throw new SocketTimeoutException("timed out");
         }
-        return n;
       }
 
       @Override
-      public void close() throws IOException {
-        raw.close();
+      protected void handleIOException(IOException e) throws IOException {
+        disarm();
+        throw fired() ? new SocketTimeoutException("timed out") : e;
       }
     };
   }

@@ -21,7 +21,7 @@ masq_jdk_major() { # $1 = a JDK home; prints its feature version, or nothing
   return 1
 }
 
-MASQ_JARS="masq-lib.jar masq-tools.jar apache-mime4j-core.jar commons-io.jar"
+MASQ_JARS="masq-lib.jar masq-tools.jar apache-mime4j-core.jar commons-io.jar commons-cli.jar"
 
 masq_classpath() { # $1 = the directory of the jars; prints the class path, and leaves it in $cp
   cp=

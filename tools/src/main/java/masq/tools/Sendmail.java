@@ -67,10 +67,6 @@ public final class Sendmail extends Tool {
     }
   }
 
-  /** The options of masq-inject that take a value as the next argument. */
-  private static final List<String> INJECT_VALUE_OPTIONS =
-      List.of("-f", "-r", "-F", "-B", "-N", "-R", "-V", "-X", "-p", "-L");
-
   Sendmail(String program, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super(program, out, err, env, clock);
   }
@@ -163,7 +159,7 @@ public final class Sendmail extends Tool {
     List<String> inject = new ArrayList<>();
     List<String> delivery = new ArrayList<>();
     int i = 0;
-    while (i < args.length && operandsAt(args, i) < 0) {
+    while (i < args.length && Inject.operandsAt(args, i) < 0) {
       String a = args[i];
       switch (a) {
         case "-h", "--help" -> {
@@ -226,7 +222,7 @@ public final class Sendmail extends Tool {
             debugLevel(a.substring(2));
           } else {
             inject.add(a);
-            if (INJECT_VALUE_OPTIONS.contains(a) && i + 1 < args.length) {
+            if (Inject.takesValue(a) && i + 1 < args.length) {
               inject.add(args[++i]);
             }
           }
@@ -235,7 +231,7 @@ public final class Sendmail extends Tool {
       i++;
     }
     List<String> operands =
-        Arrays.asList(args).subList(i < args.length ? operandsAt(args, i) : i, args.length);
+        Arrays.asList(args).subList(i < args.length ? Inject.operandsAt(args, i) : i, args.length);
     if (mode == null) {
       mode = modeOfName(name);
     }
@@ -252,7 +248,7 @@ public final class Sendmail extends Tool {
         a.addAll(operands);
       }
       case LIST, REMOVE -> {
-        tool = new Queue(out, err, env, clock);
+        tool = new QueueTool(out, err, env, clock);
         a.add(mode == Mode.LIST ? "list" : "remove");
         a.addAll(operands);
       }

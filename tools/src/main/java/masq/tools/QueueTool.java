@@ -192,13 +192,7 @@ public final class QueueTool extends Tool {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder(4096);
     for (Envelope e : all) {
-      sb.append(e.id())
-          .append(" <= ")
-          .append(e.sender().isEmpty() ? "<>" : e.sender())
-          .append(" size=")
-          .append(e.size())
-          .append(" age=")
-          .append(age(now - e.received()));
+      listHead(sb, e.id(), e.sender(), e.size(), now - e.received());
       if (e.clientAddress() != null) {
         sb.append(" host=").append(e.clientAddress());
       }
@@ -237,6 +231,17 @@ public final class QueueTool extends Tool {
       }
     }
     out.print(sb);
+  }
+
+  /** The first line of a message's mailq block, up to its age. */
+  private static void listHead(StringBuilder sb, String id, String sender, long size, long age) {
+    sb.append(id)
+        .append(" <= ")
+        .append(sender.isEmpty() ? "<>" : sender)
+        .append(" size=")
+        .append(size)
+        .append(" age=")
+        .append(age(age));
   }
 
   /**
@@ -514,14 +519,8 @@ public final class QueueTool extends Tool {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder();
     for (UserView.Pending p : v.pending()) {
-      sb.append(p.id())
-          .append(" <= ")
-          .append(p.sender().isEmpty() ? "<>" : p.sender())
-          .append(" size=")
-          .append(p.size())
-          .append(" age=")
-          .append(age(now - p.time()))
-          .append(" *waiting for pickup*\n");
+      listHead(sb, p.id(), p.sender(), p.size(), now - p.time());
+      sb.append(" *waiting for pickup*\n");
       for (String r : p.recipients()) {
         sb.append("    == ").append(r).append('\n');
       }

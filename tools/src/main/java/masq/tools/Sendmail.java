@@ -149,7 +149,16 @@ public final class Sendmail extends Tool {
     };
   }
 
-  /** Maps the command line onto a tool; prints help or version itself. */
+  /**
+   * Maps the command line onto a tool; prints help or version itself.
+   *
+   * <p>Hand-parsed, not with Commons CLI (CliParser): masqmail's modes are letters glued to a word
+   * or a value ({@code -bp}, {@code -bs}, {@code -Mrm}, {@code -q}, {@code -q30m}, {@code -qo NAME}
+   * and {@code -qoNAME}, {@code -d N}), where {@code -q} alone, {@code -q} with a time and {@code
+   * -qo} with a name are three options; the rest is masq-inject's sendmail grammar (see
+   * Inject.parse), which ends at the first recipient; and sendmail's accept mode runs per message,
+   * so it loads no Commons CLI class.
+   */
   Plan plan(String[] args) throws MasqException {
     Mode mode = null;
     String route = null;

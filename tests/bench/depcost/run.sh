@@ -23,3 +23,10 @@ echo "java -version: $(median "$jdk/bin/java" $flags -version)"
 echo "hand-written option loop: $(median "$jdk/bin/java" $flags -cp "$out" Plain $args)"
 echo "Commons CLI DefaultParser: $(median "$jdk/bin/java" $flags -cp "$out:$cli" Cli $args)"
 echo "Mime4j EncoderUtil, one encoded word: $(median "$jdk/bin/java" $flags -cp "$out:$mime" Mime)"
+# the same two with a start-up cache each, as the commands run (an AOT cache takes jars only)
+"$jdk/bin/jar" cf "$out/p.jar" -C "$out" Plain.class -C "$out" Cli.class
+for p in Plain Cli; do
+  "$jdk/bin/java" $flags -XX:AOTCacheOutput="$out/$p.aot" -cp "$out/p.jar:$cli" $p $args >/dev/null 2>&1
+done
+echo "hand-written option loop, AOT cache: $(median "$jdk/bin/java" $flags -XX:AOTCache="$out/Plain.aot" -cp "$out/p.jar:$cli" Plain $args)"
+echo "Commons CLI DefaultParser, AOT cache: $(median "$jdk/bin/java" $flags -XX:AOTCache="$out/Cli.aot" -cp "$out/p.jar:$cli" Cli $args)"

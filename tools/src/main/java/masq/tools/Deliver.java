@@ -165,6 +165,11 @@ public final class Deliver extends Tool {
     }
     if (cl.hasOption("id")) {
       o.ids = new ArrayList<>(List.of(cl.getOptionValues("id")));
+      for (String id : o.ids) {
+        if (id.startsWith("-")) {
+          throw usageError("unknown option " + id); // not an ID: an option masq-deliver lacks
+        }
+      }
     }
     o.localOnly = cl.hasOption("local-only");
     o.dryRun = cl.hasOption("dry-run");

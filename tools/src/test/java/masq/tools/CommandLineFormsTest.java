@@ -65,7 +65,7 @@ class CommandLineFormsTest {
   @Test
   void mistakesAreOneUsageLine() {
     String[][] cases = {
-      {"--frob"}, {"--rout", "isp"}, {"--route"}, {"stray"}, {"--daemon"},
+      {"--frob"}, {"--rout", "isp"}, {"--route"}, {"stray"}, {"--daemon"}, {"--id", "A", "-x"},
     };
     String[] said = {
       "unknown option --frob",
@@ -73,6 +73,7 @@ class CommandLineFormsTest {
       "--route needs a value",
       "unknown option or argument stray",
       "--daemon and --interval go together",
+      "unknown option -x",
     };
     for (int i = 0; i < cases.length; i++) {
       String[] args = cases[i];

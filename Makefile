@@ -39,7 +39,7 @@ build/launch.env: $(SOURCES) bin/launch.sh
 	mkdir -p build
 	cp lib/target/masq-lib-*.jar build/masq-lib.jar.new && mv build/masq-lib.jar.new build/masq-lib.jar
 	cp tools/target/masq-tools-*.jar build/masq-tools.jar.new && mv build/masq-tools.jar.new build/masq-tools.jar
-	for j in lib/target/runtime/*.jar; do cp $$j build/$${j##*/}.new && mv build/$${j##*/}.new build/$${j##*/}; done
+	for j in lib/target/runtime/*.jar tools/target/runtime/*.jar; do cp $$j build/$${j##*/}.new && mv build/$${j##*/}.new build/$${j##*/}; done
 	rm -f build/masq.aot build/masq-inject.aot
 	$(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=build/masq.aot \
 	  -cp $(call CLASSPATH,$(CURDIR)/build) masq.tools.Train

@@ -22,7 +22,7 @@ masq_jdk_major() { # $1 = a JDK home; prints its feature version, or nothing
   return 1
 }
 
-MASQ_JARS="masq-lib.jar masq-tools.jar apache-mime4j-core.jar commons-io.jar"
+MASQ_JARS="masq-lib.jar masq-tools.jar apache-mime4j-core.jar commons-io.jar commons-cli.jar"
 
 # the JVM flags of the short-lived commands, in one place: the Makefile trains the start-up caches
 # with them, and masq-deliver starts its hidden file-append program (masq.deliver.local.FileAppend)

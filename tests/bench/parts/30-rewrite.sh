@@ -1,6 +1,10 @@
 # masq-rewrite: in-process rewrite throughput on a 1,000-message corpus, and the process latency
-"$JDK/bin/java" -XX:+UseSerialGC -cp "$MASQ_HOME/build/masq-lib.jar:$MASQ_HOME/build/masq-tools.jar" \
-  masq.tools.RewriteBench
+# (RewriteBench.java is a bench, not part of the jars: compiled here against masq-lib.jar)
+mkdir -p "$BENCH_TMP/rewrite-bench"
+"$JDK/bin/javac" -d "$BENCH_TMP/rewrite-bench" -cp "$MASQ_HOME/build/masq-lib.jar" \
+  "$MASQ_HOME/tests/bench/RewriteBench.java"
+"$JDK/bin/java" -XX:+UseSerialGC -cp "$MASQ_HOME/build/masq-lib.jar:$BENCH_TMP/rewrite-bench" \
+  RewriteBench
 rw_dir=$BENCH_TMP/rewrite
 conf=$(bench_conf "$rw_dir" "query_routes.isp = \"$rw_dir/isp.route\"
 local_hosts = localhost;bench;bench.example")

@@ -21,6 +21,8 @@ import masq.route.Routes;
 import masq.spool.Spool;
 import masq.system.Maildrop;
 import masq.system.StatusPublisher;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 
 /**
  * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.
@@ -84,7 +86,7 @@ public final class Deliver extends Tool {
   }
 
   /** What the command line asked for. */
-  static final class Options {
+  static final class DeliverOptions {
     List<String> ids;
     boolean localOnly;
     boolean dryRun;
@@ -95,7 +97,7 @@ public final class Deliver extends Tool {
 
   @Override
   int run(String[] args) throws MasqException, IOException {
-    Options o = new Options();
+    DeliverOptions o = new DeliverOptions();
     if (!parse(args, o)) {
       return Exit.OK;
     }
@@ -115,7 +117,7 @@ public final class Deliver extends Tool {
     }
   }
 
-  private int runs(Config cfg, Options o) throws MasqException, IOException {
+  private int runs(Config cfg, DeliverOptions o) throws MasqException, IOException {
     Spool spool = openSpool(cfg);
     MailLog log = log(cfg);
     QueueRunner runner =
@@ -146,48 +148,41 @@ public final class Deliver extends Tool {
   }
 
   /** Parses the command line into {@code o}; false when help or version was shown. */
-  boolean parse(String[] args, Options o) throws MasqException {
-    for (int i = 0; i < args.length; ) {
-      int used = common(args, i);
-      if (used < 0) {
-        return false;
-      }
-      if (used > 0) {
-        i += used;
-        continue;
-      }
-      String a = args[i++];
-      switch (a) {
-        case "--id" -> {
-          if (o.ids == null) {
-            o.ids = new ArrayList<>();
-          }
-          int start = o.ids.size();
-          while (i < args.length && !args[i].startsWith("-")) {
-            o.ids.add(args[i++]);
-          }
-          if (o.ids.size() == start) {
-            throw usageError("--id needs at least one message ID");
-          }
+  boolean parse(String[] args, DeliverOptions o) throws MasqException {
+    CommandLine cl =
+        CliParser.parse(
+            this,
+            args,
+            // --id A B C, --id A --id B: every ID up to the next option
+            Option.builder().longOpt("id").hasArgs().argName("ID").get(),
+            CliParser.flag("local-only"),
+            CliParser.flag("dry-run"),
+            CliParser.flag("daemon"),
+            CliParser.valued("interval", "TIME"),
+            CliParser.valued("route", "NAME"));
+    if (cl == null) {
+      return false;
+    }
+    if (!cl.getArgList().isEmpty()) {
+      throw usageError("unknown option or argument " + cl.getArgList().get(0));
+    }
+    if (cl.hasOption("id")) {
+      o.ids = new ArrayList<>(List.of(cl.getOptionValues("id")));
+      for (String id : o.ids) {
+        if (id.startsWith("-")) {
+          throw usageError("unknown option " + id); // not an ID: an option masq-deliver lacks
         }
-        case "--local-only" -> o.localOnly = true;
-        case "--dry-run" -> o.dryRun = true;
-        case "--daemon" -> o.daemon = true;
-        case "--interval", "--route" -> {
-          if (i >= args.length) {
-            throw usageError(a + " needs a value");
-          }
-          String v = args[i++];
-          if (a.equals("--route")) {
-            o.route = v;
-          } else {
-            o.interval = Values.parseDuration(v);
-            if (o.interval == null || o.interval.isZero()) {
-              throw usageError("--interval takes a time such as 30s, 15m or 1h, not '" + v + "'");
-            }
-          }
-        }
-        default -> throw usageError("unknown option or argument " + a);
+      }
+    }
+    o.localOnly = cl.hasOption("local-only");
+    o.dryRun = cl.hasOption("dry-run");
+    o.daemon = cl.hasOption("daemon");
+    o.route = CliParser.last(cl, "route");
+    String v = CliParser.last(cl, "interval");
+    if (v != null) {
+      o.interval = Values.parseDuration(v);
+      if (o.interval == null || o.interval.isZero()) {
+        throw usageError("--interval takes a time such as 30s, 15m or 1h, not '" + v + "'");
       }
     }
     if (o.daemon != (o.interval != null)) {
@@ -200,7 +195,7 @@ public final class Deliver extends Tool {
   }
 
   /** Gives the runner the routes usable now (none with --local-only). */
-  private void routes(QueueRunner runner, Config cfg, Options o) throws MasqException {
+  private void routes(QueueRunner runner, Config cfg, DeliverOptions o) throws MasqException {
     if (!o.localOnly) {
       runner.useRoutes(RouteSelection.of(cfg, o.route, strict));
     }
@@ -215,7 +210,7 @@ public final class Deliver extends Tool {
   }
 
   /** Runs the queue every interval until SIGTERM/SIGINT; the current message is finished first. */
-  private int daemon(QueueRunner runner, Config cfg, Spool spool, MailLog log, Options o)
+  private int daemon(QueueRunner runner, Config cfg, Spool spool, MailLog log, DeliverOptions o)
       throws MasqException, IOException {
     CountDownLatch stop = new CountDownLatch(1);
     sun.misc.SignalHandler h =

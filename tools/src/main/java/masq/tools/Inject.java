@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
+import masq.Version;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
@@ -80,7 +82,7 @@ public final class Inject extends Tool {
   }
 
   /** What the command line asked for. */
-  static final class Options {
+  static final class InjectOptions {
     boolean fromHeaders;
     boolean dotIgnore;
     String sender;
@@ -97,7 +99,7 @@ public final class Inject extends Tool {
 
   @Override
   int run(String[] args) throws MasqException, IOException {
-    Options o = new Options();
+    InjectOptions o = new InjectOptions();
     if (!parse(args, o)) {
       return Exit.OK;
     }
@@ -105,8 +107,30 @@ public final class Inject extends Tool {
     return inject(new FileInputStream(FileDescriptor.in), o, cfg);
   }
 
-  /** Parses the command line into {@code o}; false when help or version was shown. */
-  boolean parse(String[] args, Options o) throws MasqException {
+  /**
+   * The options of sendmail's grammar that take a value, as the next argument or joined ({@code -f
+   * ADDR}, {@code -fADDR}); sendmail passes them on to masq-inject with their values.
+   */
+  static boolean takesValue(String option) {
+    return VALUE_OPTIONS.contains(option);
+  }
+
+  private static final List<String> VALUE_OPTIONS =
+      List.of("-f", "-r", "-F", "-B", "-N", "-R", "-V", "-X", "-p", "-L");
+
+  /**
+   * Parses the command line into {@code o}; false when help or version was shown.
+   *
+   * <p>Hand-parsed, not with Commons CLI (CliParser), for two reasons. The grammar is sendmail's,
+   * which a getopt-style parser does not model cleanly: {@code -oXXX} is any word, of which {@code
+   * -oi}, {@code -odq}, {@code -odi}, {@code -odb} mean something and the rest are ignored, while
+   * {@code -o} as an option with a value would swallow the next argument; {@code -bm} is a word,
+   * not {@code -b} with a value; options end at the first recipient, and an unknown option before
+   * it must be an error, where Commons CLI's stop-at-operand mode takes it for a recipient. And
+   * masq-inject runs once per message: Commons CLI's classes would be loaded on every start (see
+   * README, Dependencies).
+   */
+  boolean parse(String[] args, InjectOptions o) throws MasqException {
     int i = 0;
     while (i < args.length) {
       int end = operandsAt(args, i);
@@ -132,20 +156,16 @@ public final class Inject extends Tool {
         case "-m", "-bm", "-U" -> {
           // ignored for compatibility
         }
-        case "-f", "-r", "-F", "-B", "-N", "-R", "-V", "-X", "-p", "-L" -> {
-          if (i + 1 >= args.length) {
-            throw usageError(a + " needs a value");
-          }
-          value(o, a, args[i + 1]);
-          i++;
-        }
         default -> {
-          String opt = a.substring(0, 2);
-          if (a.startsWith("-o")) {
-            break; // -oXXX: ignored for compatibility
-          }
-          if ("-f-r-F-B-N-R-V-X-p-L".contains(opt) && a.length() > 2) {
-            value(o, opt, a.substring(2));
+          if (takesValue(a)) {
+            if (i + 1 >= args.length) {
+              throw usageError(a + " needs a value");
+            }
+            value(o, a, args[++i]);
+          } else if (a.startsWith("-o")) {
+            // -oXXX: ignored for compatibility
+          } else if (a.length() > 2 && takesValue(a.substring(0, 2))) {
+            value(o, a.substring(0, 2), a.substring(2));
           } else {
             throw usageError("unknown option " + a);
           }
@@ -159,7 +179,59 @@ public final class Inject extends Tool {
     return true;
   }
 
-  private static void value(Options o, String opt, String v) {
+  /**
+   * Handles a common option at {@code args[i]}; returns how many arguments it used (0 when it is
+   * not a common option), or -1 when the command should stop (help or version shown).
+   */
+  private int common(String[] args, int i) throws MasqException {
+    String a = args[i];
+    switch (a) {
+      case "-h", "--help" -> {
+        out.print(usage());
+        return -1;
+      }
+      case "--version" -> {
+        out.println(name + " (masq) " + Version.VERSION);
+        return -1;
+      }
+      case "--strict" -> {
+        strict = true;
+        return 1;
+      }
+      case "-C" -> {
+        if (i + 1 >= args.length) {
+          throw usageError("-C needs a file name");
+        }
+        configFile = Path.of(args[i + 1]);
+        return 2;
+      }
+      default -> {
+        if (a.startsWith("-C") && a.length() > 2) {
+          configFile = Path.of(a.substring(2));
+          return 1;
+        }
+        if (a.length() > 1 && a.charAt(0) == '-' && a.chars().skip(1).allMatch(c -> c == 'v')) {
+          verbose += a.length() - 1;
+          return 1;
+        }
+        return 0;
+      }
+    }
+  }
+
+  /**
+   * Where sendmail-style options end: when {@code args[i]} is {@code --} (skipped), {@code -} or a
+   * word without a leading dash, the index of the first operand; -1 while it is an option.
+   */
+  static int operandsAt(String[] args, int i) {
+    String a = args[i];
+    if (a.equals("--")) {
+      return i + 1;
+    }
+    return !a.startsWith("-") || a.equals("-") ? i : -1;
+  }
+
+  private static void value(InjectOptions o, String opt, String v) {
     switch (opt) {
       case "-f", "-r" -> o.sender = v;
       case "-F" -> o.fullName = v;
@@ -170,7 +242,7 @@ public final class Inject extends Tool {
   }
 
   /** Queues the message read from {@code in}; returns the exit code. */
-  int inject(InputStream in, Options o, Config cfg) throws MasqException {
+  int inject(InputStream in, InjectOptions o, Config cfg) throws MasqException {
     String login = login();
     long uid = uid();
     List<Address> rcpts = new ArrayList<>();
@@ -241,7 +313,7 @@ public final class Inject extends Tool {
   }
 
   /**
-   * Delivery at once of the message just queued, by {@code mode} (see {@link Options}): local
+   * Delivery at once of the message just queued, by {@code mode} (see {@link InjectOptions}): local
    * recipients, and remote ones over the permanent routes and the connection online now. The
    * message is safe in the spool already, so whatever happens here is only a warning and the exit
    * code stays 0; how each recipient fared is said with -v only (a mail client may take anything on

@@ -28,6 +28,8 @@ import masq.route.Routes;
 import masq.spool.Envelope;
 import masq.spool.Recipient;
 import masq.spool.Spool;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 
 /**
  * masq-rewrite — show a message as it would leave over a route.
@@ -93,47 +95,25 @@ public final class Rewrite extends Tool {
 
   @Override
   int run(String[] args) throws MasqException, IOException {
-    String routeName = null;
-    String from = null;
-    String id = null;
-    boolean envelope = false;
-    List<String> rcptArgs = new ArrayList<>();
-    for (int i = 0; i < args.length; ) {
-      int used = common(args, i);
-      if (used < 0) {
-        return Exit.OK;
-      }
-      if (used > 0) {
-        i += used;
-        continue;
-      }
-      String a = args[i++];
-      switch (a) {
-        case "--route", "-f", "--id" -> {
-          if (i >= args.length) {
-            throw usageError(a + " needs a value");
-          }
-          String v = args[i++];
-          switch (a) {
-            case "--route" -> routeName = v;
-            case "-f" -> from = v;
-            default -> id = v;
-          }
-        }
-        case "--envelope" -> envelope = true;
-        case "--" -> {
-          while (i < args.length) {
-            rcptArgs.add(args[i++]);
-          }
-        }
-        default -> {
-          if (a.startsWith("-") && !a.equals("-")) {
-            throw usageError("unknown option " + a);
-          }
-          rcptArgs.add(a);
-        }
-      }
+    CommandLine cl =
+        CliParser.parse(
+            this,
+            args,
+            CliParser.valued("route", "NAME"),
+            Option.builder("f").hasArg().argName("ADDR").get(),
+            CliParser.valued("id", "ID"),
+            CliParser.flag("envelope"));
+    if (cl == null) {
+      return Exit.OK;
     }
+    String routeName = CliParser.last(cl, "route");
+    String from = CliParser.last(cl, "f");
+    String id = CliParser.last(cl, "id");
+    if (cl.getOptionValues("id") != null && cl.getOptionValues("id").length > 1) {
+      throw usageError("--id takes one message ID: masq-rewrite shows one message");
+    }
+    boolean envelope = cl.hasOption("envelope");
+    List<String> rcptArgs = cl.getArgList();
     if (routeName == null || routeName.isEmpty()) {
       throw usageError("--route NAME is required");
     }

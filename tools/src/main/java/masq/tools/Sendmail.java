@@ -67,10 +67,6 @@ public final class Sendmail extends Tool {
     }
   }
 
-  /** The options of masq-inject that take a value as the next argument. */
-  private static final List<String> INJECT_VALUE_OPTIONS =
-      List.of("-f", "-r", "-F", "-B", "-N", "-R", "-V", "-X", "-p", "-L");
-
   Sendmail(String program, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super(program, out, err, env, clock);
   }
@@ -153,7 +149,16 @@ public final class Sendmail extends Tool {
     };
   }
 
-  /** Maps the command line onto a tool; prints help or version itself. */
+  /**
+   * Maps the command line onto a tool; prints help or version itself.
+   *
+   * <p>Hand-parsed, not with Commons CLI (CliParser): masqmail's modes are letters glued to a word
+   * or a value ({@code -bp}, {@code -bs}, {@code -Mrm}, {@code -q}, {@code -q30m}, {@code -qo NAME}
+   * and {@code -qoNAME}, {@code -d N}), where {@code -q} alone, {@code -q} with a time and {@code
+   * -qo} with a name are three options; the rest is masq-inject's sendmail grammar (see
+   * Inject.parse), which ends at the first recipient; and sendmail's accept mode runs per message,
+   * so it loads no Commons CLI class.
+   */
   Plan plan(String[] args) throws MasqException {
     Mode mode = null;
     String route = null;
@@ -163,7 +168,7 @@ public final class Sendmail extends Tool {
     List<String> inject = new ArrayList<>();
     List<String> delivery = new ArrayList<>();
     int i = 0;
-    while (i < args.length && operandsAt(args, i) < 0) {
+    while (i < args.length && Inject.operandsAt(args, i) < 0) {
       String a = args[i];
       switch (a) {
         case "-h", "--help" -> {
@@ -226,7 +231,7 @@ public final class Sendmail extends Tool {
             debugLevel(a.substring(2));
           } else {
             inject.add(a);
-            if (INJECT_VALUE_OPTIONS.contains(a) && i + 1 < args.length) {
+            if (Inject.takesValue(a) && i + 1 < args.length) {
               inject.add(args[++i]);
             }
           }
@@ -235,7 +240,7 @@ public final class Sendmail extends Tool {
       i++;
     }
     List<String> operands =
-        Arrays.asList(args).subList(i < args.length ? operandsAt(args, i) : i, args.length);
+        Arrays.asList(args).subList(i < args.length ? Inject.operandsAt(args, i) : i, args.length);
     if (mode == null) {
       mode = modeOfName(name);
     }
@@ -252,7 +257,7 @@ public final class Sendmail extends Tool {
         a.addAll(operands);
       }
       case LIST, REMOVE -> {
-        tool = new Queue(out, err, env, clock);
+        tool = new QueueTool(out, err, env, clock);
         a.add(mode == Mode.LIST ? "list" : "remove");
         a.addAll(operands);
       }

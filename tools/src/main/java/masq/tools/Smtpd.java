@@ -32,6 +32,8 @@ import masq.smtp.Server;
 import masq.smtp.ServerTls;
 import masq.smtp.Session;
 import masq.spool.Spool;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 
 /**
  * masq-smtpd — SMTP server for the LAN, from inetd or standalone.
@@ -105,7 +107,7 @@ public final class Smtpd extends Tool {
   }
 
   /** What the command line asked for. */
-  static final class Options {
+  static final class SmtpdOptions {
     boolean listen;
     final List<String> addresses = new ArrayList<>();
     Path pidFile;
@@ -114,7 +116,7 @@ public final class Smtpd extends Tool {
 
   @Override
   int run(String[] args) throws MasqException, IOException {
-    Options o = new Options();
+    SmtpdOptions o = new SmtpdOptions();
     if (!parse(args, o)) {
       return Exit.OK;
     }
@@ -124,46 +126,42 @@ public final class Smtpd extends Tool {
     return listen(o);
   }
 
-  boolean parse(String[] args, Options o) throws MasqException {
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      int used = common(args, i);
-      if (used < 0) {
-        return false;
-      }
-      if (used > 0) {
-        i += used - 1;
-        continue;
-      }
-      switch (a) {
-        case "--listen", "-bd" -> {
-          o.listen = true;
-          if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
-            o.addresses.add(args[++i]);
+  /** Parses the command line into {@code o}; false when help or version was shown. */
+  boolean parse(String[] args, SmtpdOptions o) throws MasqException {
+    CommandLine cl =
+        CliParser.parse(
+            this,
+            args,
+            // --listen, --listen ADDR:PORT, --listen=ADDR:PORT, repeatable; -bd as sendmail's
+            Option.builder().longOpt("listen").hasArg().optionalArg(true).argName("ADDR").get(),
+            Option.builder("bd").hasArg().optionalArg(true).argName("ADDR").get(),
+            CliParser.valued("pidfile", "FILE"),
+            Option.builder("odq").get(),
+            // sendmail's forms of the default, accepted for sendmail -bs and -bd
+            Option.builder("odi").get(),
+            Option.builder("odb").get(),
+            Option.builder("bs").get());
+    if (cl == null) {
+      return false;
+    }
+    if (!cl.getArgList().isEmpty()) {
+      throw usageError("unknown option or argument " + cl.getArgList().get(0));
+    }
+    for (String opt : new String[] {"listen", "bd"}) {
+      if (cl.hasOption(opt)) {
+        o.listen = true;
+        String[] v = cl.getOptionValues(opt);
+        for (String a : v == null ? new String[0] : v) {
+          if (a.startsWith("-")) {
+            throw usageError("unknown option " + a); // not an address: an option masq-smtpd lacks
           }
-        }
-        case "--pidfile" -> {
-          if (i + 1 >= args.length) {
-            throw usageError("--pidfile needs a file name");
-          }
-          o.pidFile = Path.of(args[++i]);
-        }
-        case "-odq" -> o.queueOnly = true;
-        case "-odi", "-odb", "-bs" -> {
-          // the default
-        }
-        default -> {
-          if (a.startsWith("--listen=")) {
-            o.listen = true;
-            o.addresses.add(a.substring("--listen=".length()));
-          } else if (a.startsWith("--pidfile=")) {
-            o.pidFile = Path.of(a.substring("--pidfile=".length()));
-          } else {
-            throw usageError("unknown option " + a);
-          }
+          o.addresses.add(a);
         }
       }
     }
+    String pid = CliParser.last(cl, "pidfile");
+    o.pidFile = pid == null ? null : Path.of(pid);
+    o.queueOnly = cl.hasOption("odq");
     return true;
   }
 
@@ -171,7 +169,8 @@ public final class Smtpd extends Tool {
    * The shared part of every session: configuration, spool, policy, TLS, delivery hook; dates in
    * the log and in Received: headers are in {@code zone}.
    */
-  Session.Settings settings(Config cfg, Options o, ZoneId zone, ImmediateDelivery[] deliveryOut)
+  Session.Settings settings(
+      Config cfg, SmtpdOptions o, ZoneId zone, ImmediateDelivery[] deliveryOut)
       throws MasqException {
     RelayPolicy policy = new RelayPolicy(cfg);
     SSLContext tls = null;
@@ -207,7 +206,7 @@ public final class Smtpd extends Tool {
   }
 
   /** One session on stdin/stdout. */
-  int inetd(Options o) throws IOException, MasqException {
+  int inetd(SmtpdOptions o) throws IOException, MasqException {
     Session.Settings st;
     ImmediateDelivery[] delivery = new ImmediateDelivery[1];
     try {
@@ -283,7 +282,7 @@ public final class Smtpd extends Tool {
   }
 
   /** The standalone server; returns when stopped. */
-  int listen(Options o) throws MasqException, IOException {
+  int listen(SmtpdOptions o) throws MasqException, IOException {
     Config cfg = loadConfig();
     ImmediateDelivery[] delivery = new ImmediateDelivery[1];
     Session.Settings st = settings(cfg, o, ZoneId.systemDefault(), delivery);

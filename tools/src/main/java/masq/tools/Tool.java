@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TimeZone;
 import masq.Exit;
 import masq.MasqException;
-import masq.Version;
 import masq.config.Config;
 import masq.config.ConfigError;
 import masq.log.MailLog;
@@ -18,9 +17,10 @@ import masq.message.LocalOffset;
 import masq.spool.Spool;
 
 /**
- * What every command shares: the common options (-C, -v, -h/--help, --version, --strict), loading
- * the configuration, and turning failures into one line on stderr and a sysexits code. A stack
- * trace is shown only with -vv.
+ * What every command shares: the settings of the common options (-C, -v, -h/--help, --version,
+ * --strict; parsed by CliParser, or by Inject in sendmail's grammar), loading the configuration,
+ * and turning failures into one line on stderr and a sysexits code. A stack trace is shown only
+ * with -vv.
  */
 abstract class Tool {
   final String name;
@@ -74,58 +74,6 @@ abstract class Tool {
       out.flush();
       err.flush();
     }
-  }
-
-  /**
-   * Handles a common option at {@code args[i]}; returns how many arguments it used (0 when it is
-   * not a common option), or -1 when the command should stop (help or version shown).
-   */
-  final int common(String[] args, int i) throws MasqException {
-    String a = args[i];
-    switch (a) {
-      case "-h", "--help" -> {
-        out.print(usage());
-        return -1;
-      }
-      case "--version" -> {
-        out.println(name + " (masq) " + Version.VERSION);
-        return -1;
-      }
-      case "--strict" -> {
-        strict = true;
-        return 1;
-      }
-      case "-C" -> {
-        if (i + 1 >= args.length) {
-          throw usageError("-C needs a file name");
-        }
-        configFile = Path.of(args[i + 1]);
-        return 2;
-      }
-      default -> {
-        if (a.startsWith("-C") && a.length() > 2) {
-          configFile = Path.of(a.substring(2));
-          return 1;
-        }
-        if (a.length() > 1 && a.charAt(0) == '-' && a.chars().skip(1).allMatch(c -> c == 'v')) {
-          verbose += a.length() - 1;
-          return 1;
-        }
-        return 0;
-      }
-    }
-  }
-
-  /**
-   * Where sendmail-style options end: when {@code args[i]} is {@code --} (skipped), {@code -} or a
-   * word without a leading dash, the index of the first operand; -1 while it is an option.
-   */
-  static int operandsAt(String[] args, int i) {
-    String a = args[i];
-    if (a.equals("--")) {
-      return i + 1;
-    }
-    return !a.startsWith("-") || a.equals("-") ? i : -1;
   }
 
   final MasqException usageError(String what) {

@@ -76,7 +76,7 @@ public final class Train {
       for (String[] q : new String[][] {{"list"}, {"list", "--json"}, {"check"}}) {
         String[] a =
             Stream.concat(Stream.of("-C", conf.toString()), Stream.of(q)).toArray(String[]::new);
-        new Queue(sink, sink, env, Clock.systemUTC()).execute(a);
+        new QueueTool(sink, sink, env, Clock.systemUTC()).execute(a);
       }
       // the sendmail names: mailq through the dispatcher
       new Sendmail("mailq", sink, sink, env, Clock.systemUTC())
@@ -136,7 +136,7 @@ public final class Train {
     for (int i = 0; i < 2; i++) {
       for (String[] args : runs) {
         Inject inject = new Inject(sink, sink, env, Clock.systemUTC());
-        Inject.Options o = new Inject.Options();
+        Inject.InjectOptions o = new Inject.InjectOptions();
         inject.parse(args, o);
         Config cfg = Config.load(inject.configFile, env, false);
         inject.inject(new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), o, cfg);
@@ -154,9 +154,9 @@ public final class Train {
     env.remove("MASQ_BIN");
   }
 
-  private static Inject.Options injectOptions(Inject inject, java.util.List<String> args)
+  private static Inject.InjectOptions injectOptions(Inject inject, java.util.List<String> args)
       throws Exception {
-    Inject.Options o = new Inject.Options();
+    Inject.InjectOptions o = new Inject.InjectOptions();
     inject.parse(args.toArray(String[]::new), o);
     return o;
   }
@@ -168,7 +168,7 @@ public final class Train {
   private static void trainRoute(Path dir, Path conf, Map<String, String> env, PrintStream sink)
       throws Exception {
     Smtpd smtpd = new Smtpd(sink, sink, env, Clock.systemUTC());
-    Smtpd.Options o = new Smtpd.Options();
+    Smtpd.SmtpdOptions o = new Smtpd.SmtpdOptions();
     smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
     Config cfg = Config.load(conf, env, false);
     Server server =
@@ -207,7 +207,7 @@ public final class Train {
             + "MAIL FROM:<a@pc.lan>\r\nRCPT TO:<bob@train.example>\r\nDATA\r\nbare\nlf\r\n.\r\n"
             + "RSET\r\nNOOP\r\nVRFY bob\r\nHELP\r\nBOGUS\r\nQUIT\r\n";
     Smtpd smtpd = new Smtpd(sink, sink, env, Clock.systemUTC());
-    Smtpd.Options o = new Smtpd.Options();
+    Smtpd.SmtpdOptions o = new Smtpd.SmtpdOptions();
     smtpd.parse(new String[] {"-C", conf.toString(), "-odq"}, o);
     Config cfg = Config.load(conf, env, false);
     Session.Settings st =

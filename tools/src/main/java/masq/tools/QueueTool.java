@@ -32,6 +32,7 @@ import masq.system.QueueOperation;
 import masq.system.StatusPublisher;
 import masq.system.UserStatus;
 import masq.system.UserStatusArea;
+import org.apache.commons.cli.CommandLine;
 
 /**
  * masq-queue — look at and manage the spool.
@@ -55,7 +56,7 @@ import masq.system.UserStatusArea;
  * requests that the next run checks and carries out; cat and check are refused. Without {@code
  * users/}, one line saying that the queue is not readable (exit 73).
  */
-public final class Queue extends Tool {
+public final class QueueTool extends Tool {
   /** What a run without a route for a recipient writes as its last error. */
   private static final String NO_ROUTE = "waiting for a route";
 
@@ -65,12 +66,12 @@ public final class Queue extends Tool {
   /** Which recipients are local, for the words of a pending recipient's state. */
   private Locality locality;
 
-  Queue(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+  QueueTool(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super("masq-queue", out, err, env, clock);
   }
 
   public static void main(String[] args) {
-    exit(new Queue(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
+    exit(new QueueTool(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
   }
 
   @Override
@@ -86,29 +87,13 @@ public final class Queue extends Tool {
 
   @Override
   int run(String[] args) throws MasqException, IOException {
-    List<String> words = new ArrayList<>();
-    boolean json = false;
-    boolean repair = false;
-    for (int i = 0; i < args.length; ) {
-      int used = common(args, i);
-      if (used < 0) {
-        return Exit.OK;
-      }
-      if (used > 0) {
-        i += used;
-        continue;
-      }
-      String a = args[i++];
-      if (a.equals("--json")) {
-        json = true;
-      } else if (a.equals("--repair")) {
-        repair = true;
-      } else if (a.startsWith("-") && !a.equals("-")) {
-        throw usageError("unknown option " + a);
-      } else {
-        words.add(a);
-      }
+    CommandLine cl = CliParser.parse(this, args, CliParser.flag("json"), CliParser.flag("repair"));
+    if (cl == null) {
+      return Exit.OK;
     }
+    List<String> words = cl.getArgList();
+    boolean json = cl.hasOption("json");
+    boolean repair = cl.hasOption("repair");
     String cmd = words.isEmpty() ? "list" : words.get(0);
     List<String> ids = words.size() > 1 ? words.subList(1, words.size()) : List.of();
     Config cfg = loadConfig();
@@ -212,13 +197,7 @@ public final class Queue extends Tool {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder(4096);
     for (Envelope e : all) {
-      sb.append(e.id())
-          .append(" <= ")
-          .append(e.sender().isEmpty() ? "<>" : e.sender())
-          .append(" size=")
-          .append(e.size())
-          .append(" age=")
-          .append(age(now - e.received()));
+      listHead(sb, e.id(), e.sender(), e.size(), now - e.received());
       if (e.clientAddress() != null) {
         sb.append(" host=").append(e.clientAddress());
       }
@@ -257,6 +236,17 @@ public final class Queue extends Tool {
       }
     }
     out.print(sb);
+  }
+
+  /** The first line of a message's mailq block, up to its age. */
+  private static void listHead(StringBuilder sb, String id, String sender, long size, long age) {
+    sb.append(id)
+        .append(" <= ")
+        .append(sender.isEmpty() ? "<>" : sender)
+        .append(" size=")
+        .append(size)
+        .append(" age=")
+        .append(age(age));
   }
 
   /**
@@ -316,33 +306,51 @@ public final class Queue extends Tool {
 
   /** One message of list --json; {@code extra}: more fields, each starting with ", ". */
   private static void json(StringBuilder sb, Envelope e, String extra) {
-    sb.append("  {\"id\": ")
-        .append(Json.str(e.id()))
-        .append(", \"received\": ")
-        .append(Json.str(Instant.ofEpochMilli(e.received()).toString()))
-        .append(", \"size\": ")
-        .append(e.size())
-        .append(", \"sender\": ")
-        .append(Json.str(e.sender()))
-        .append(", \"held\": ")
-        .append(e.held())
-        .append(extra)
-        .append(", \"recipients\": [");
-    boolean firstR = true;
+    jsonHead(sb, e.id(), e.received(), e.size(), e.sender(), e.held(), extra);
+    String sep = "";
     for (Recipient r : e.recipients()) {
-      sb.append(firstR ? "" : ", ");
-      firstR = false;
-      sb.append("{\"address\": ")
-          .append(Json.str(r.address()))
-          .append(", \"state\": ")
-          .append(Json.str(r.state().word()))
-          .append(", \"tries\": ")
-          .append(r.tries())
-          .append(", \"last_error\": ")
-          .append(r.lastError().isEmpty() ? "null" : Json.str(r.lastError()))
-          .append('}');
+      sb.append(sep);
+      sep = ", ";
+      jsonRecipient(sb, r.address(), r.state().word(), r.tries(), r.lastError());
     }
     sb.append("]}");
+  }
+
+  /** A message's fields in list --json, up to the opening of its recipient array. */
+  private static void jsonHead(
+      StringBuilder sb,
+      String id,
+      long received,
+      long size,
+      String sender,
+      boolean held,
+      String extra) {
+    sb.append("  {\"id\": ")
+        .append(Json.str(id))
+        .append(", \"received\": ")
+        .append(Json.str(Instant.ofEpochMilli(received).toString()))
+        .append(", \"size\": ")
+        .append(size)
+        .append(", \"sender\": ")
+        .append(Json.str(sender))
+        .append(", \"held\": ")
+        .append(held)
+        .append(extra)
+        .append(", \"recipients\": [");
+  }
+
+  /** One recipient in list --json; an empty {@code lastError} is null. */
+  private static void jsonRecipient(
+      StringBuilder sb, String address, String state, int tries, String lastError) {
+    sb.append("{\"address\": ")
+        .append(Json.str(address))
+        .append(", \"state\": ")
+        .append(Json.str(state))
+        .append(", \"tries\": ")
+        .append(tries)
+        .append(", \"last_error\": ")
+        .append(lastError.isEmpty() ? "null" : Json.str(lastError))
+        .append('}');
   }
 
   /** The envelope of {@code id} if this caller may see it; else "no such message" (67). */
@@ -521,14 +529,8 @@ public final class Queue extends Tool {
     long now = clock.millis();
     StringBuilder sb = new StringBuilder();
     for (PendingDrop p : v.pending()) {
-      sb.append(p.id())
-          .append(" <= ")
-          .append(p.sender().isEmpty() ? "<>" : p.sender())
-          .append(" size=")
-          .append(p.size())
-          .append(" age=")
-          .append(age(now - p.time()))
-          .append(" *waiting for pickup*\n");
+      listHead(sb, p.id(), p.sender(), p.size(), now - p.time());
+      sb.append(" *waiting for pickup*\n");
       for (String r : p.recipients()) {
         sb.append("    == ").append(r).append('\n');
       }
@@ -564,22 +566,12 @@ public final class Queue extends Tool {
     for (PendingDrop p : v.pending()) {
       sb.append(sep);
       sep = ",\n";
-      sb.append("  {\"id\": ")
-          .append(Json.str(p.id()))
-          .append(", \"received\": ")
-          .append(Json.str(Instant.ofEpochMilli(p.time()).toString()))
-          .append(", \"size\": ")
-          .append(p.size())
-          .append(", \"sender\": ")
-          .append(Json.str(p.sender()))
-          .append(", \"held\": false, \"waiting_for_pickup\": true, \"recipients\": [");
+      jsonHead(sb, p.id(), p.time(), p.size(), p.sender(), false, ", \"waiting_for_pickup\": true");
       String rs = "";
       for (String r : p.recipients()) {
-        sb.append(rs)
-            .append("{\"address\": ")
-            .append(Json.str(r.replaceAll("^<|>$", "")))
-            .append(", \"state\": \"pending\", \"tries\": 0, \"last_error\": null}");
+        sb.append(rs);
         rs = ", ";
+        jsonRecipient(sb, r.replaceAll("^<|>$", ""), "pending", 0, "");
       }
       sb.append("]}");
     }

@@ -1,5 +1,3 @@
-package masq.tools;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +19,8 @@ import masq.route.Route;
  * The in-process rewrite benchmark of {@code make bench} (tests/bench/parts/30-rewrite.sh): a
  * corpus of 1,000 varied messages (LF and CRLF, lists, display names, comments, 8-bit text, local
  * and foreign addresses), each read, rewritten for a route with rules for every header, and written
- * out, many rounds after a warm-up. Prints table rows. Not a user command.
+ * out, many rounds after a warm-up. Prints table rows. Not part of masq: the bench part compiles it
+ * against build/'s jars.
  */
 public final class RewriteBench {
   private RewriteBench() {}

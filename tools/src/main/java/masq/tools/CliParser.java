@@ -1,0 +1,92 @@
+package masq.tools;
+
+import java.nio.file.Path;
+import masq.MasqException;
+import masq.Version;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.MissingArgumentException;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
+
+/**
+ * The one set of command-line rules of masq-deliver, masq-queue, masq-rewrite and masq-smtpd, on
+ * Apache Commons CLI: {@code --opt VALUE} and {@code --opt=VALUE}, {@code -x VALUE} and {@code
+ * -xVALUE}, options repeatable and anywhere among the operands, {@code --} ending the options, long
+ * names only in full. The common options (-C FILE, -v repeatable, -h/--help, --version, --strict)
+ * are added here and set on the tool. A mistake is one usage line (exit 64). masq-inject and
+ * sendmail keep sendmail's own grammar (see Inject and Sendmail), which this does not load.
+ */
+final class CliParser {
+  private CliParser() {}
+
+  /** A long option without a value, e.g. {@code --dry-run}. */
+  static Option flag(String longName) {
+    return Option.builder().longOpt(longName).get();
+  }
+
+  /** A long option with one value, e.g. {@code --route NAME} or {@code --route=NAME}. */
+  static Option valued(String longName, String argName) {
+    return Option.builder().longOpt(longName).hasArg().argName(argName).get();
+  }
+
+  /**
+   * Parses {@code args} for {@code tool} with its own options {@code own} and the common ones;
+   * returns null when help or the version was printed (the command then exits 0).
+   */
+  static CommandLine parse(Tool tool, String[] args, Option... own) throws MasqException {
+    Options options = new Options();
+    for (Option o : own) {
+      options.addOption(o);
+    }
+    options.addOption(Option.builder("C").hasArg().argName("FILE").get());
+    options.addOption(Option.builder("v").get());
+    options.addOption(Option.builder("h").longOpt("help").get());
+    options.addOption(flag("version"));
+    options.addOption(flag("strict"));
+    CommandLine cl;
+    try {
+      cl = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, args);
+    } catch (MissingArgumentException e) {
+      throw tool.usageError(name(e.getOption()) + " needs a value");
+    } catch (UnrecognizedOptionException e) {
+      throw tool.usageError("unknown option " + e.getOption());
+    } catch (ParseException e) {
+      throw tool.usageError(e.getMessage());
+    }
+    if (cl.hasOption("help")) {
+      tool.out.print(tool.usage());
+      return null;
+    }
+    if (cl.hasOption("version")) {
+      tool.out.println(tool.name + " (masq) " + Version.VERSION);
+      return null;
+    }
+    tool.strict = cl.hasOption("strict");
+    if (cl.hasOption("C")) {
+      tool.configFile = Path.of(last(cl, "C"));
+    }
+    for (Option o : cl.getOptions()) {
+      if ("v".equals(o.getOpt())) {
+        tool.verbose++;
+      }
+    }
+    return cl;
+  }
+
+  /**
+   * The value of a one-value option, the last one when it is given more than once (as getopt's
+   * users expect: a later option overrides an earlier one, e.g. in an alias); null when absent.
+   */
+  static String last(CommandLine cl, String option) {
+    String[] v = cl.getOptionValues(option);
+    return v == null ? null : v[v.length - 1];
+  }
+
+  /** The option as the user writes it: {@code --route}, {@code -f}. */
+  private static String name(Option o) {
+    return o.getOpt() != null ? "-" + o.getOpt() : "--" + o.getLongOpt();
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The commands, one small class each: {@link masq.tools.Inject} (masq-inject), {@link
+ * masq.tools.Sendmail} (sendmail and masqmail's other names), {@link masq.tools.Smtpd}
+ * (masq-smtpd), {@link masq.tools.Deliver} (masq-deliver), {@link masq.tools.QueueTool}
+ * (masq-queue) and {@link masq.tools.Rewrite} (masq-rewrite), on a common {@link masq.tools.Tool}
+ * (configuration, spool, log, exit codes). Each reads its command line (Commons CLI through {@code
+ * CliParser}, or sendmail's own grammar for masq-inject and sendmail), calls into {@code lib}'s
+ * packages and turns every failure into one line and a sysexits code. Also {@code
+ * ImmediateDelivery} (the detached masq-deliver run after accepting mail) and {@code Train} (the
+ * workload the start-up caches are made from). May use every package of {@code lib}; nothing in
+ * {@code lib} uses it.
+ */
+package masq.tools;

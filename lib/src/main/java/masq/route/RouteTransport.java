@@ -60,6 +60,28 @@ public record RouteTransport(
     boolean pipeFromline,
     boolean pipeFromhack) {
 
+  /** The options as a record shows them, but with {@code auth_secret} hidden (it may be logged). */
+  @Override
+  public String toString() {
+    return "RouteTransport[mailHost="
+        + mailHost
+        + ", port="
+        + port()
+        + ", tls="
+        + tls
+        + ", authName="
+        + authName
+        + ", authLogin="
+        + authLogin
+        + ", authSecret="
+        + (authSecret == null ? "null" : "(hidden)")
+        + ", wrapper="
+        + wrapper
+        + ", pipe="
+        + pipe
+        + "]";
+  }
+
   /**
    * The transport options of a route file; a bad value is a configuration error naming file and
    * line. Adds to {@code warn} what is read but changed (dns_a).

@@ -307,4 +307,15 @@ class RouteTest {
         "unknown route 'isp' (no query_routes in " + dir.resolve("masq.conf") + ")",
         e.getMessage());
   }
+
+  @Test
+  void theTransportNeverShowsTheSecret() throws Exception {
+    Route r =
+        parse(
+            "mail_host = smtp.isp.example\nauth_name = login\nauth_login = john\n"
+                + "auth_secret = \"very secret\"\n");
+    String shown = r.transport().toString();
+    assertFalse(shown.contains("very secret"), shown);
+    assertTrue(shown.contains("authSecret=(hidden)") && shown.contains("authLogin=john"), shown);
+  }
 }

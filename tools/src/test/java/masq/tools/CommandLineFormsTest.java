@@ -133,4 +133,25 @@ class CommandLineFormsTest {
             () -> inj.parse(new String[] {"-Z", "a"}, new Inject.InjectOptions()));
     assertTrue(usage(e).contains("unknown option -Z"), e.getMessage());
   }
+
+  @Test
+  void aControlCharacterInAnyArgumentStaysOnOneEscapedLine() {
+    // through execute, where every command prints its error: a newline cannot add a line, an
+    // escape sequence cannot reach the terminal
+    for (String[] args :
+        List.of(
+            new String[] {"--bogus\nX-Injected: yes"},
+            new String[] {"--route=\u001b[31mred", "-C", "/nonexistent/\r\u009b.conf"},
+            new String[] {"\u0001"})) {
+      stdout.reset();
+      int code = deliver().execute(args);
+      String printed = stdout.toString(StandardCharsets.UTF_8);
+      assertTrue(code == Exit.USAGE || code == Exit.CONFIG || code == Exit.UNAVAILABLE, printed);
+      assertEquals(1, printed.split("\n", -1).length - 1, "one line: " + printed);
+      assertTrue(
+          printed.chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f), printed);
+    }
+    assertEquals("a\\nb\\x1b[\\x9b\\x09", Tool.oneLine("a\nb\u001b[\u009b\t"));
+    assertEquals("plain text, Grüße", Tool.oneLine("plain text, Grüße"));
+  }
 }

@@ -23,4 +23,39 @@ public class MasqException extends Exception {
   public int exitCode() {
     return exitCode;
   }
+
+  /**
+   * {@code text} as one printable line: CR, LF, TAB and every other control character (C0, DEL, C1)
+   * written as {@code \r}, {@code \n} or {@code \xNN}, so that whatever a hostile argument, header
+   * or file put into a message can neither break the line nor drive a terminal.
+   */
+  public static String oneLine(String text) {
+    int i = 0;
+    while (i < text.length() && !isControl(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text; // the usual case: nothing to escape
+    }
+    StringBuilder sb = new StringBuilder(text.length() + 16).append(text, 0, i);
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\r') {
+        sb.append("\\r");
+      } else if (c == '\n') {
+        sb.append("\\n");
+      } else if (isControl(c)) {
+        sb.append("\\x")
+            .append(Character.forDigit(c >> 4, 16))
+            .append(Character.forDigit(c & 15, 16));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean isControl(char c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+  }
 }

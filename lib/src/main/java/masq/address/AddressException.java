@@ -31,23 +31,8 @@ public final class AddressException extends MasqException {
 
   /** The text with control characters shown as \r, \n, \xNN, so an error stays on one line. */
   public static String printable(String s) {
-    StringBuilder sb = new StringBuilder();
-    int max = Math.min(s.length(), 200);
-    for (int i = 0; i < max; i++) {
-      char c = s.charAt(i);
-      if (c == '\r') {
-        sb.append("\\r");
-      } else if (c == '\n') {
-        sb.append("\\n");
-      } else if (c < 0x20 || c == 0x7f) {
-        sb.append(String.format("\\x%02x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    if (s.length() > max) {
-      sb.append("...");
-    }
-    return sb.toString();
+    return s.length() <= 200
+        ? MasqException.oneLine(s)
+        : MasqException.oneLine(s.substring(0, 200)) + "...";
   }
 }

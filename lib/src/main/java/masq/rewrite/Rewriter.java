@@ -3,8 +3,8 @@ package masq.rewrite;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
@@ -42,26 +42,30 @@ import masq.route.Route;
  * well-formed (RFC 5322 section 3.4.1) and replies reach it.
  */
 public final class Rewriter {
-  /** The header fields (lower case) whose unqualified addresses are qualified. */
-  static final Set<String> ADDRESS_HEADERS =
-      Set.of(
-          "from",
-          "sender",
-          "reply-to",
-          "to",
-          "cc",
-          "bcc",
-          "mail-followup-to",
-          "mail-reply-to",
-          "resent-from",
-          "resent-sender",
-          "resent-to",
-          "resent-cc",
-          "resent-bcc",
-          "resent-reply-to",
-          "disposition-notification-to",
-          "return-receipt-to",
-          "errors-to");
+  /** The header fields (any case) whose unqualified addresses are qualified. */
+  private static final Set<String> ADDRESS_HEADERS = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+  static {
+    ADDRESS_HEADERS.addAll(
+        List.of(
+            "from",
+            "sender",
+            "reply-to",
+            "to",
+            "cc",
+            "bcc",
+            "mail-followup-to",
+            "mail-reply-to",
+            "resent-from",
+            "resent-sender",
+            "resent-to",
+            "resent-cc",
+            "resent-bcc",
+            "resent-reply-to",
+            "disposition-notification-to",
+            "return-receipt-to",
+            "errors-to"));
+  }
 
   private final Route route;
   private final Locality local;
@@ -85,7 +89,7 @@ public final class Rewriter {
           t != null && !(route.maps().rules(t).isEmpty() && route.maps().outgoingRules().isEmpty());
       boolean qualified =
           route.maps().qualifyHeaderAddresses()
-              && ADDRESS_HEADERS.contains(h.name().toLowerCase(Locale.ROOT));
+              && ADDRESS_HEADERS.contains(h.name()); // no lower-case copy per header
       if (!mapped && !qualified) {
         continue;
       }

@@ -53,19 +53,19 @@ abstract class Tool {
       if (e instanceof ConfigError ce) {
         warn(ce.warnings()); // found in the same file before the error: not lost with it
       }
-      err.println(name + ": " + oneLine(e.getMessage()));
+      err.println(name + ": " + MasqException.oneLine(e.getMessage()));
       if (verbose >= 2) {
         e.printStackTrace(err);
       }
       return e.exitCode();
     } catch (IOException e) {
-      err.println(name + ": I/O error: " + oneLine(String.valueOf(e)));
+      err.println(name + ": I/O error: " + MasqException.oneLine(String.valueOf(e)));
       if (verbose >= 2) {
         e.printStackTrace(err);
       }
       return Exit.IOERR;
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-      err.println(name + ": internal error: " + oneLine(String.valueOf(e)));
+      err.println(name + ": internal error: " + MasqException.oneLine(String.valueOf(e)));
       if (verbose >= 2) {
         e.printStackTrace(err);
       }
@@ -89,43 +89,8 @@ abstract class Tool {
   /** Prints each warning as one line: {@code masq-TOOL: warning: FILE:LINE: ...}. */
   final void warn(java.util.List<String> warnings) {
     for (String w : warnings) {
-      err.println(name + ": warning: " + oneLine(w));
+      err.println(name + ": warning: " + MasqException.oneLine(w));
     }
-  }
-
-  /**
-   * {@code text} as one printable line: CR, LF, TAB and every other control character (C0, DEL, C1)
-   * written as {@code \r}, {@code \n} or {@code \xNN}, so that whatever a hostile argument, header
-   * or file put into a message can neither break the line nor drive the terminal.
-   */
-  static String oneLine(String text) {
-    int i = 0;
-    while (i < text.length() && !isControl(text.charAt(i))) {
-      i++;
-    }
-    if (i == text.length()) {
-      return text; // the usual case: nothing to escape
-    }
-    StringBuilder sb = new StringBuilder(text.length() + 16).append(text, 0, i);
-    for (; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\r') {
-        sb.append("\\r");
-      } else if (c == '\n') {
-        sb.append("\\n");
-      } else if (isControl(c)) {
-        sb.append("\\x")
-            .append(Character.forDigit(c >> 4, 16))
-            .append(Character.forDigit(c & 15, 16));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  private static boolean isControl(char c) {
-    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
   }
 
   final Spool openSpool(Config cfg) throws MasqException {

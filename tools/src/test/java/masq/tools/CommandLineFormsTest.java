@@ -151,7 +151,7 @@ class CommandLineFormsTest {
       assertTrue(
           printed.chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f), printed);
     }
-    assertEquals("a\\nb\\x1b[\\x9b\\x09", Tool.oneLine("a\nb\u001b[\u009b\t"));
-    assertEquals("plain text, Grüße", Tool.oneLine("plain text, Grüße"));
+    assertEquals("a\\nb\\x1b[\\x9b\\x09", MasqException.oneLine("a\nb\u001b[\u009b\t"));
+    assertEquals("plain text, Grüße", MasqException.oneLine("plain text, Grüße"));
   }
 }

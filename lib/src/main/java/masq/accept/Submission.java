@@ -72,7 +72,7 @@ public final class Submission {
       addUnique(rcpts, seen, a);
     }
     if (req.recipientsFromHeaders()) {
-      for (Address a : Acceptance.headerRecipients(headers, cfg.hostName())) {
+      for (Address a : Acceptance.headerRecipients(headers, cfg.names().hostName())) {
         addUnique(rcpts, seen, a);
       }
     }
@@ -90,7 +90,7 @@ public final class Submission {
       Acceptance.Arrival ctx =
           new Acceptance.Arrival(
               nm.id(),
-              cfg.hostName(),
+              cfg.names().hostName(),
               req.returnPath(),
               req.fullName(),
               rcpts,
@@ -99,7 +99,7 @@ public final class Submission {
               req.uid(),
               req.clientHelo(),
               req.clientAddress(),
-              cfg.doSaveEnvelopeTo(),
+              cfg.accept().doSaveEnvelopeTo(),
               now,
               zone);
       List<Header> fixed = Acceptance.apply(headers, ctx);
@@ -110,7 +110,7 @@ public final class Submission {
           out.write(h.bytes());
         }
         out.write('\n');
-        body = reader.copyBody(out, cfg.maxMsgSize());
+        body = reader.copyBody(out, cfg.accept().maxMsgSize());
       } catch (IOException e) {
         if (isInputFailure(e)) {
           throw new MasqException(Exit.IOERR, "cannot read message: " + e.getMessage(), e);

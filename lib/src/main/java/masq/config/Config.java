@@ -16,67 +16,46 @@ import masq.Exit;
 import masq.MasqException;
 
 /**
- * The main configuration, immutable once loaded. Option names and meanings are masqmail's (see
- * masq.conf(5)); everything is validated here, so the rest of masq reads typed values.
+ * The main configuration, immutable once loaded: each section of masq.conf(5) typed in a record of
+ * its own. Option names and meanings are masqmail's; everything is validated here, so the rest of
+ * masq reads typed values.
+ *
+ * @param file the file this came from, or null for the built-in single-user defaults
+ * @param warnings warnings found while loading (unknown or not applicable options, route files that
+ *     are missing), each naming file and line
+ * @param settings the raw statement of each main option given, by name
+ * @param runAsUser {@code run_as_user}: single-user mode, masq runs as the invoking user (the
+ *     default without a configuration file)
+ * @param names which names are this host's
+ * @param dirs where masq keeps its files
+ * @param log where the mail log goes
+ * @param mailboxes how mail for local users is delivered
+ * @param online which routes there are and how masq learns which link is up
+ * @param notices bounces and delay warnings
+ * @param smtpd what masq-smtpd offers and to whom
+ * @param accept what masq takes in
  */
-public final class Config {
-  /** The file this came from, or null for the built-in single-user defaults. */
-  private final Path file;
+public record Config(
+    Path file,
+    List<String> warnings,
+    Map<String, Setting> settings,
+    boolean runAsUser,
+    LocalNames names,
+    Directories dirs,
+    LogSettings log,
+    MailboxSettings mailboxes,
+    OnlineSettings online,
+    NoticeSettings notices,
+    SmtpdSettings smtpd,
+    AcceptSettings accept) {
 
-  private final List<String> warnings;
-  private final Map<String, Setting> settings;
+  /** The raw statement for a main option, or null. */
+  public Setting setting(String name) {
+    return settings.get(name);
+  }
 
-  private final String hostName;
-  private final List<String> localHosts;
-  private final List<String> localAddresses;
-  private final List<String> notLocalAddresses;
-  private final Path spoolDir;
-  private final Path logDir;
-  private final boolean logToStderr;
-  private final Path mailDir;
-  private final Path lockDir;
-  private final Path pidDir;
-  private final Path aliasFile;
-  private final Path globaliasFile;
-  private final boolean caselessMatching;
-  private final boolean doQueue;
-  private final boolean doRelay;
-  private final List<String> listenAddresses;
-  private final List<Path> permanentRoutes;
-  private final Map<String, List<Path>> queryRoutes;
-  private final String onlineQuery;
-  private final Path onlineFile;
-  private final String mboxDefault;
-  private final List<String> mboxUsers;
-  private final List<String> mdaUsers;
-  private final List<String> maildirUsers;
-  private final String maildirPath;
-  private final boolean runAsUser;
-  private final String mda;
-  private final boolean mdaFromline;
-  private final boolean mdaFromhack;
-  private final boolean pipeFromline;
-  private final boolean pipeFromhack;
-  private final Path errmsgFile;
-  private final Path warnmsgFile;
-  private final List<Duration> warnIntervals;
-  private final Duration maxDeferTime;
-  private final long maxMsgSize;
-  private final boolean deferAll;
-  private final boolean doSaveEnvelopeTo;
-  private final String logUser;
-  private final int debugLevel;
-  private final boolean useSyslog;
-  private final List<String> trustedUsers;
-  private final List<String> relayNets;
-  private final Duration smtpTimeout;
-  private final int maxRecipients;
-  private final Path tlsCertFile;
-  private final Path tlsKeyFile;
-  private final Duration mdaTimeout;
-  private final Duration onlineQueryTimeout;
-
-  private Config(
+  /** Reads {@code list} into a Config, adding the warnings to {@code warn}. */
+  private static Config read(
       Path file,
       List<Setting> list,
       Map<String, String> env,
@@ -84,7 +63,6 @@ public final class Config {
       boolean checkRoutes,
       List<String> warn)
       throws MasqException {
-    this.file = file;
     Map<String, Setting> map = new LinkedHashMap<>();
     Map<String, List<Path>> qr = new LinkedHashMap<>();
     Map<String, Setting> qrs = new LinkedHashMap<>();
@@ -119,107 +97,147 @@ public final class Config {
     if (dl != null && !dl.value().strip().equals("0")) {
       warn.add(dl.where() + ": masqmail option 'debug_level' has no effect in masq: use -v");
     }
-    this.settings = Collections.unmodifiableMap(map);
-    this.queryRoutes = Collections.unmodifiableMap(qr);
+    if (dl != null) {
+      Values.count(dl); // checked all the same, as masqmail does
+    }
+    OptionLookup o = new OptionLookup(map);
 
     String home = env.getOrDefault("HOME", System.getProperty("user.home", "/"));
     boolean builtin = file == null;
     Path state = Path.of(env.getOrDefault("XDG_STATE_HOME", home + "/.local/state"), "masq");
 
-    this.hostName = hostName(map.get("host_name"));
+    String hostName = readHostName(map.get("host_name"), env);
     String shortHost =
         hostName.contains(".") ? hostName.substring(0, hostName.indexOf('.')) : hostName;
-    this.localHosts =
-        list(
-            "local_hosts",
-            shortHost.equals(hostName)
-                ? List.of("localhost", hostName)
-                : List.of("localhost", shortHost, hostName));
-    this.localAddresses = list("local_addresses", List.of());
-    this.notLocalAddresses = list("not_local_addresses", List.of());
-    this.spoolDir =
-        path("spool_dir", builtin ? state.resolve("spool") : Path.of("/var/spool/masq"));
+    LocalNames names =
+        new LocalNames(
+            hostName,
+            o.list(
+                "local_hosts",
+                shortHost.equals(hostName)
+                    ? List.of("localhost", hostName)
+                    : List.of("localhost", shortHost, hostName)),
+            o.list("local_addresses", List.of()),
+            o.list("not_local_addresses", List.of()));
+
+    Path spoolDir =
+        o.path("spool_dir", builtin ? state.resolve("spool") : Path.of("/var/spool/masq"));
+    Path mailDir = o.path("mail_dir", builtin ? Path.of(home) : Path.of("/var/mail"));
+    Directories dirs =
+        new Directories(
+            spoolDir,
+            mailDir,
+            o.path("lock_dir", spoolDir.resolve("lock")),
+            o.path("pid_dir", builtin ? state : Path.of("/run/masq")));
+
     Setting logDirSetting = map.get("log_dir");
     // masqmail 1.0: an empty log_dir means standard error (its man page's advice under systemd)
-    this.logToStderr = logDirSetting != null && logDirSetting.value().isEmpty();
-    this.logDir =
-        logToStderr
-            ? null
-            : path("log_dir", builtin ? state.resolve("log") : Path.of("/var/log/masq"));
-    this.mailDir = path("mail_dir", builtin ? Path.of(home) : Path.of("/var/mail"));
-    this.lockDir = path("lock_dir", spoolDir.resolve("lock"));
-    this.pidDir = path("pid_dir", builtin ? state : Path.of("/run/masq"));
-    this.aliasFile = path("alias_file", null);
-    this.globaliasFile = path("globalias_file", null);
-    this.caselessMatching = bool("caseless_matching", false);
-    this.doQueue = bool("do_queue", false);
-    this.doRelay = bool("do_relay", false);
-    this.listenAddresses = list("listen_addresses", List.of());
-    Setting pr = map.get("permanent_routes");
-    this.permanentRoutes = pr == null ? List.of() : paths(ConfigSyntax.fileList(pr), pr);
-    this.onlineQuery = str("online_query", null);
-    this.onlineFile = path("online_file", null);
-    this.mboxDefault = str("mbox_default", builtin ? "maildir" : "mbox");
+    boolean logToStderr = logDirSetting != null && logDirSetting.value().isEmpty();
+    LogSettings log =
+        new LogSettings(
+            logToStderr
+                ? null
+                : o.path("log_dir", builtin ? state.resolve("log") : Path.of("/var/log/masq")),
+            logToStderr,
+            o.bool("use_syslog", false));
+
+    String mboxDefault = o.str("mbox_default", builtin ? "maildir" : "mbox");
     if (!List.of("mbox", "mda", "maildir").contains(mboxDefault)) {
       throw Values.bad(map.get("mbox_default"), "expected mbox, mda or maildir");
     }
-    this.mboxUsers = list("mbox_users", List.of());
-    this.mdaUsers = list("mda_users", List.of());
-    this.maildirUsers = list("maildir_users", List.of());
-    this.maildirPath =
-        str("maildir_path", builtin ? home + "/Maildir/" : mailDir + "/${rcpt_local}/");
-    this.runAsUser = bool("run_as_user", builtin);
-    this.mda = str("mda", null);
+    String mda = o.str("mda", null);
     if ("mda".equals(mboxDefault) && mda == null) {
       throw Values.bad(map.get("mbox_default"), "mbox_default = mda needs the mda option");
     }
-    this.mdaFromline = bool("mda_fromline", false);
-    this.mdaFromhack = bool("mda_fromhack", false);
-    this.pipeFromline = bool("pipe_fromline", false);
-    this.pipeFromhack = bool("pipe_fromhack", false);
-    this.errmsgFile = path("errmsg_file", null);
-    this.warnmsgFile = path("warnmsg_file", null);
-    Setting wi = map.get("warn_intervals");
-    if (wi == null) {
-      this.warnIntervals =
-          List.of(
-              Duration.ofHours(1),
-              Duration.ofHours(4),
-              Duration.ofHours(8),
-              Duration.ofDays(1),
-              Duration.ofDays(2),
-              Duration.ofDays(3));
-    } else {
-      List<Duration> ds = new ArrayList<>();
-      for (String item : ConfigSyntax.list(wi)) {
-        Duration d = Values.parseDuration(item);
-        if (d == null) {
-          throw Values.bad(wi, "'" + item + "' is not a time such as 30m or 4h");
-        }
-        ds.add(d);
-      }
-      this.warnIntervals = List.copyOf(ds);
-    }
-    this.maxDeferTime = duration("max_defer_time", Duration.ofDays(4));
-    this.maxMsgSize = map.containsKey("max_msg_size") ? Values.size(map.get("max_msg_size")) : 0;
-    this.deferAll = bool("defer_all", false);
-    this.doSaveEnvelopeTo = bool("do_save_envelope_to", false);
-    this.logUser = str("log_user", null);
-    this.debugLevel = map.containsKey("debug_level") ? Values.count(map.get("debug_level")) : 0;
-    this.useSyslog = bool("use_syslog", false);
-    this.trustedUsers = list("trusted_users", List.of());
-    this.relayNets = list("relay_nets", List.of("127.0.0.0/8", "::1/128"));
-    this.smtpTimeout = duration("smtp_timeout", Duration.ofMinutes(5));
-    this.maxRecipients =
-        map.containsKey("max_recipients") ? Values.count(map.get("max_recipients")) : 1000;
-    this.tlsCertFile = path("tls_cert_file", null);
-    this.tlsKeyFile = path("tls_key_file", null);
-    this.mdaTimeout = duration("mda_timeout", Duration.ofMinutes(5));
-    this.onlineQueryTimeout = duration("online_query_timeout", Duration.ofSeconds(30));
+    MailboxSettings mailboxes =
+        new MailboxSettings(
+            mboxDefault,
+            o.list("mbox_users", List.of()),
+            o.list("mda_users", List.of()),
+            o.list("maildir_users", List.of()),
+            o.str("maildir_path", builtin ? home + "/Maildir/" : mailDir + "/${rcpt_local}/"),
+            mda,
+            o.bool("mda_fromline", false),
+            o.bool("mda_fromhack", false),
+            o.bool("pipe_fromline", false),
+            o.bool("pipe_fromhack", false),
+            o.duration("mda_timeout", Duration.ofMinutes(5)),
+            o.path("alias_file", null),
+            o.path("globalias_file", null),
+            o.bool("caseless_matching", false),
+            o.str("log_user", null),
+            o.bool("defer_all", false));
+
+    Setting pr = map.get("permanent_routes");
+    OnlineSettings online =
+        new OnlineSettings(
+            pr == null ? List.of() : paths(ConfigSyntax.fileList(pr), pr),
+            Collections.unmodifiableMap(qr),
+            o.str("online_query", null),
+            o.path("online_file", null),
+            o.duration("online_query_timeout", Duration.ofSeconds(30)));
+
+    NoticeSettings notices =
+        new NoticeSettings(
+            o.path("errmsg_file", null),
+            o.path("warnmsg_file", null),
+            warnIntervals(map.get("warn_intervals")),
+            o.duration("max_defer_time", Duration.ofDays(4)));
+
+    SmtpdSettings smtpd =
+        new SmtpdSettings(
+            o.list("listen_addresses", List.of()),
+            o.list("relay_nets", List.of("127.0.0.0/8", "::1/128")),
+            o.bool("do_relay", false),
+            o.duration("smtp_timeout", Duration.ofMinutes(5)),
+            map.containsKey("max_recipients") ? Values.count(map.get("max_recipients")) : 1000,
+            o.path("tls_cert_file", null),
+            o.path("tls_key_file", null));
+
+    AcceptSettings accept =
+        new AcceptSettings(
+            map.containsKey("max_msg_size") ? Values.size(map.get("max_msg_size")) : 0,
+            o.list("trusted_users", List.of()),
+            o.bool("do_queue", false),
+            o.bool("do_save_envelope_to", false));
+
     if (checkRoutes) {
-      checkRouteFiles(qrs, warn);
+      checkRouteFiles(online, map.get("permanent_routes"), qrs, warn);
     }
-    this.warnings = List.copyOf(warn);
+    return new Config(
+        file,
+        List.copyOf(warn),
+        Collections.unmodifiableMap(map),
+        o.bool("run_as_user", builtin),
+        names,
+        dirs,
+        log,
+        mailboxes,
+        online,
+        notices,
+        smtpd,
+        accept);
+  }
+
+  private static List<Duration> warnIntervals(Setting wi) throws MasqException {
+    if (wi == null) {
+      return List.of(
+          Duration.ofHours(1),
+          Duration.ofHours(4),
+          Duration.ofHours(8),
+          Duration.ofDays(1),
+          Duration.ofDays(2),
+          Duration.ofDays(3));
+    }
+    List<Duration> ds = new ArrayList<>();
+    for (String item : ConfigSyntax.list(wi)) {
+      Duration d = Values.parseDuration(item);
+      if (d == null) {
+        throw Values.bad(wi, "'" + item + "' is not a time such as 30m or 4h");
+      }
+      ds.add(d);
+    }
+    return List.copyOf(ds);
   }
 
   /**
@@ -256,7 +274,7 @@ public final class Config {
       throws MasqException {
     List<String> warn = new ArrayList<>();
     try {
-      return new Config(file, list, env, strict, checkRoutes, warn);
+      return read(file, list, env, strict, checkRoutes, warn);
     } catch (ConfigError e) {
       throw e;
     } catch (MasqException e) {
@@ -282,12 +300,16 @@ public final class Config {
    * only the command that uses the route fails on it (masq-inject still queues mail when an ISP's
    * route file is missing).
    */
-  private void checkRouteFiles(Map<String, Setting> queryRouteSettings, List<String> warn) {
+  private static void checkRouteFiles(
+      OnlineSettings online,
+      Setting permanent,
+      Map<String, Setting> queryRouteSettings,
+      List<String> warn) {
     Map<Path, Setting> named = new LinkedHashMap<>();
-    for (Path p : permanentRoutes) {
-      named.putIfAbsent(p, settings.get("permanent_routes"));
+    for (Path p : online.permanentRoutes()) {
+      named.putIfAbsent(p, permanent);
     }
-    for (Map.Entry<String, List<Path>> e : queryRoutes.entrySet()) {
+    for (Map.Entry<String, List<Path>> e : online.queryRoutes().entrySet()) {
       for (Path p : e.getValue()) {
         named.putIfAbsent(p, queryRouteSettings.get(e.getKey()));
       }
@@ -357,9 +379,9 @@ public final class Config {
   }
 
   /** host_name, or as masqmail: a value starting with / names a file (/etc/mailname) holding it. */
-  private static String hostName(Setting s) throws MasqException {
+  private static String readHostName(Setting s, Map<String, String> env) throws MasqException {
     if (s == null) {
-      return defaultHostName();
+      return defaultHostName(env);
     }
     String v = s.value().strip();
     if (!v.startsWith("/")) {
@@ -381,7 +403,8 @@ public final class Config {
     }
   }
 
-  private static String defaultHostName() {
+  /** The kernel's host name, else {@code $HOSTNAME}, else localhost. */
+  private static String defaultHostName(Map<String, String> env) {
     try {
       String h =
           Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
@@ -391,39 +414,42 @@ public final class Config {
     } catch (IOException | RuntimeException e) {
       // fall through to the environment, then localhost
     }
-    String h = System.getenv("HOSTNAME");
+    String h = env.get("HOSTNAME");
     return h == null || h.isBlank() ? "localhost" : h.strip();
   }
 
-  private String str(String name, String def) {
-    Setting s = settings.get(name);
-    return s == null ? def : s.value();
-  }
-
-  private boolean bool(String name, boolean def) throws MasqException {
-    Setting s = settings.get(name);
-    return s == null ? def : Values.bool(s);
-  }
-
-  private Duration duration(String name, Duration def) throws MasqException {
-    Setting s = settings.get(name);
-    return s == null ? def : Values.duration(s);
-  }
-
-  private List<String> list(String name, List<String> def) throws MasqException {
-    Setting s = settings.get(name);
-    return s == null ? def : List.copyOf(ConfigSyntax.list(s));
-  }
-
-  private Path path(String name, Path def) throws MasqException {
-    Setting s = settings.get(name);
-    if (s == null) {
-      return def;
+  /** Typed reads of the main options given, each with its default. */
+  private record OptionLookup(Map<String, Setting> map) {
+    String str(String name, String def) {
+      Setting s = map.get(name);
+      return s == null ? def : s.value();
     }
-    if (s.value().isEmpty()) {
-      throw Values.bad(s, "expected a file or directory name");
+
+    boolean bool(String name, boolean def) throws MasqException {
+      Setting s = map.get(name);
+      return s == null ? def : Values.bool(s);
     }
-    return resolve(s, s.value());
+
+    Duration duration(String name, Duration def) throws MasqException {
+      Setting s = map.get(name);
+      return s == null ? def : Values.duration(s);
+    }
+
+    List<String> list(String name, List<String> def) throws MasqException {
+      Setting s = map.get(name);
+      return s == null ? def : List.copyOf(ConfigSyntax.list(s));
+    }
+
+    Path path(String name, Path def) throws MasqException {
+      Setting s = map.get(name);
+      if (s == null) {
+        return def;
+      }
+      if (s.value().isEmpty()) {
+        throw Values.bad(s, "expected a file or directory name");
+      }
+      return resolve(s, s.value());
+    }
   }
 
   /** Resolves a file name against the directory of the file that names it. */
@@ -442,224 +468,5 @@ public final class Config {
       out.add(resolve(s, n));
     }
     return List.copyOf(out);
-  }
-
-  /** The configuration file, or null when the built-in defaults are in use. */
-  public Path file() {
-    return file;
-  }
-
-  /**
-   * Warnings found while loading (unknown or not applicable options), each naming file and line.
-   */
-  public List<String> warnings() {
-    return warnings;
-  }
-
-  /** The raw statement for a main option, or null. */
-  public Setting setting(String name) {
-    return settings.get(name);
-  }
-
-  public String hostName() {
-    return hostName;
-  }
-
-  public List<String> localHosts() {
-    return localHosts;
-  }
-
-  public List<String> localAddresses() {
-    return localAddresses;
-  }
-
-  public List<String> notLocalAddresses() {
-    return notLocalAddresses;
-  }
-
-  public Path spoolDir() {
-    return spoolDir;
-  }
-
-  /** Where masq.log is written; null when the log goes to standard error instead. */
-  public Path logDir() {
-    return logDir;
-  }
-
-  /** {@code log_dir = ""} (masqmail 1.0): the log goes to standard error. */
-  public boolean logToStderr() {
-    return logToStderr;
-  }
-
-  public Path mailDir() {
-    return mailDir;
-  }
-
-  public Path lockDir() {
-    return lockDir;
-  }
-
-  public Path pidDir() {
-    return pidDir;
-  }
-
-  public Path aliasFile() {
-    return aliasFile;
-  }
-
-  public Path globaliasFile() {
-    return globaliasFile;
-  }
-
-  public boolean caselessMatching() {
-    return caselessMatching;
-  }
-
-  public boolean doQueue() {
-    return doQueue;
-  }
-
-  public boolean doRelay() {
-    return doRelay;
-  }
-
-  public List<String> listenAddresses() {
-    return listenAddresses;
-  }
-
-  public List<Path> permanentRoutes() {
-    return permanentRoutes;
-  }
-
-  /** {@code query_routes.NAME} → route files, in the order given. */
-  public Map<String, List<Path>> queryRoutes() {
-    return queryRoutes;
-  }
-
-  public String onlineQuery() {
-    return onlineQuery;
-  }
-
-  public Path onlineFile() {
-    return onlineFile;
-  }
-
-  public String mboxDefault() {
-    return mboxDefault;
-  }
-
-  public List<String> mboxUsers() {
-    return mboxUsers;
-  }
-
-  public List<String> mdaUsers() {
-    return mdaUsers;
-  }
-
-  public List<String> maildirUsers() {
-    return maildirUsers;
-  }
-
-  public String maildirPath() {
-    return maildirPath;
-  }
-
-  public boolean runAsUser() {
-    return runAsUser;
-  }
-
-  public String mda() {
-    return mda;
-  }
-
-  public boolean mdaFromline() {
-    return mdaFromline;
-  }
-
-  public boolean mdaFromhack() {
-    return mdaFromhack;
-  }
-
-  public boolean pipeFromline() {
-    return pipeFromline;
-  }
-
-  public boolean pipeFromhack() {
-    return pipeFromhack;
-  }
-
-  public Path errmsgFile() {
-    return errmsgFile;
-  }
-
-  public Path warnmsgFile() {
-    return warnmsgFile;
-  }
-
-  public List<Duration> warnIntervals() {
-    return warnIntervals;
-  }
-
-  public Duration maxDeferTime() {
-    return maxDeferTime;
-  }
-
-  /** Largest accepted body in bytes; 0 means no limit. */
-  public long maxMsgSize() {
-    return maxMsgSize;
-  }
-
-  public boolean deferAll() {
-    return deferAll;
-  }
-
-  public boolean doSaveEnvelopeTo() {
-    return doSaveEnvelopeTo;
-  }
-
-  public String logUser() {
-    return logUser;
-  }
-
-  public int debugLevel() {
-    return debugLevel;
-  }
-
-  public boolean useSyslog() {
-    return useSyslog;
-  }
-
-  public List<String> trustedUsers() {
-    return trustedUsers;
-  }
-
-  public List<String> relayNets() {
-    return relayNets;
-  }
-
-  public Duration smtpTimeout() {
-    return smtpTimeout;
-  }
-
-  public int maxRecipients() {
-    return maxRecipients;
-  }
-
-  public Path tlsCertFile() {
-    return tlsCertFile;
-  }
-
-  public Path tlsKeyFile() {
-    return tlsKeyFile;
-  }
-
-  /** (masq) How long an MDA or pipe command may run before it is killed and the mail deferred. */
-  public Duration mdaTimeout() {
-    return mdaTimeout;
-  }
-
-  /** (masq) How long online_query may run before it is killed and nothing taken as online. */
-  public Duration onlineQueryTimeout() {
-    return onlineQueryTimeout;
   }
 }

@@ -1,10 +1,14 @@
 /**
  * Configuration files in masqmail's syntax: the main file ({@link masq.config.Config}, every option
- * of masq.conf(5) typed), a route file's raw settings ({@link masq.config.RouteConfig}: read, with
- * unknown options warned about; {@code masq.route} types them), the syntax itself ({@link
- * masq.config.ConfigSyntax}), typed values ({@link masq.config.Values}) and the safe reading of a
- * file that must be a regular one ({@link masq.config.RegularFile}). A bad file is a {@link
- * masq.config.ConfigError} naming file and line (exit 78).
+ * of masq.conf(5) typed, in one record per section: {@link masq.config.LocalNames}, {@link
+ * masq.config.Directories}, {@link masq.config.LogSettings}, {@link masq.config.MailboxSettings},
+ * {@link masq.config.OnlineSettings}, {@link masq.config.NoticeSettings}, {@link
+ * masq.config.SmtpdSettings}, {@link masq.config.AcceptSettings}), a route file's raw settings
+ * ({@link masq.config.RouteConfig}: read, with unknown options warned about; {@code masq.route}
+ * types them), the syntax itself ({@link masq.config.ConfigSyntax}), typed values ({@link
+ * masq.config.Values}) and the safe reading of a file that must be a regular one ({@link
+ * masq.config.RegularFile}). A bad file is a {@link masq.config.ConfigError} naming file and line
+ * (exit 78).
  *
  * <p>Uses only {@code masq} and {@code masq.address}; used by every other package.
  */

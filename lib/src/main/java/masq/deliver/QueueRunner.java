@@ -133,7 +133,11 @@ public final class QueueRunner {
    * what would be done and changes nothing.
    */
   public Result run(List<String> ids, boolean dryRun) throws MasqException, IOException {
-    Aliases aliases = Aliases.load(cfg.aliasFile(), cfg.globaliasFile(), cfg.caselessMatching());
+    Aliases aliases =
+        Aliases.load(
+            cfg.mailboxes().aliasFile(),
+            cfg.mailboxes().globaliasFile(),
+            cfg.mailboxes().caselessMatching());
     Deque<String> work = new ArrayDeque<>(ids == null ? spool.ids() : ids);
     List<List<String>> remoteNotices = new ArrayList<>();
     Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
@@ -249,7 +253,7 @@ public final class QueueRunner {
             .append('\n');
         continue;
       }
-      Aliases.Expansion x = aliases.expand(a, locality, cfg.hostName());
+      Aliases.Expansion x = aliases.expand(a, locality, cfg.names().hostName());
       if (x.error() != null) {
         sb.append("fail: ").append(x.error()).append('\n');
         continue;
@@ -307,7 +311,7 @@ public final class QueueRunner {
       this.lock = lock;
       this.env = env;
       Duration age = Duration.ofMillis(now - env.received());
-      this.expired = age.compareTo(cfg.maxDeferTime()) > 0;
+      this.expired = age.compareTo(cfg.notices().maxDeferTime()) > 0;
     }
 
     /** Records an outcome for {@code r} (a top-level recipient or a leaf under {@code top}). */
@@ -506,7 +510,7 @@ public final class QueueRunner {
       result.addAll(kids);
       return;
     }
-    Aliases.Expansion x = aliases.expand(a, locality, cfg.hostName());
+    Aliases.Expansion x = aliases.expand(a, locality, cfg.names().hostName());
     if (x.error() != null) {
       result.add(at.record(top, top.address(), LocalResult.failed("5.4.6", x.error())));
       result.addAll(kids);
@@ -584,13 +588,13 @@ public final class QueueRunner {
    * the message the first time the message is handled (so its copy is delivered once).
    */
   private Envelope withLogUser(Envelope env) {
-    String lu = cfg.logUser();
+    String lu = cfg.mailboxes().logUser();
     if (lu == null || lu.isBlank()) {
       return env;
     }
     String addr;
     try {
-      addr = AddressParser.parseEnvelope(lu).qualify(cfg.hostName()).toString();
+      addr = AddressParser.parseEnvelope(lu).qualify(cfg.names().hostName()).toString();
     } catch (AddressException e) {
       return env; // refused where it is configured: nothing to add
     }
@@ -624,7 +628,7 @@ public final class QueueRunner {
   boolean warningDue(Envelope env, long now) {
     long age = now - env.received();
     long sinceArrival = env.lastWarning() == 0 ? 0 : env.lastWarning() - env.received();
-    for (Duration i : cfg.warnIntervals()) {
+    for (Duration i : cfg.notices().warnIntervals()) {
       if (age > i.toMillis() && sinceArrival < i.toMillis()) {
         return true;
       }

@@ -97,7 +97,7 @@ final class RemoteMessage {
     this.headers = headers;
     this.sender = sender(env);
     this.now = now;
-    this.expired = now - env.received() > cx.cfg().maxDeferTime().toMillis();
+    this.expired = now - env.received() > cx.cfg().notices().maxDeferTime().toMillis();
     this.states = new ArrayList<>(env.recipients());
   }
 
@@ -133,7 +133,7 @@ final class RemoteMessage {
       if (!states.get(i).isPending() || withheld.contains(i) || to.contains(e.getValue())) {
         continue;
       }
-      RouteDecision d = route.admits(sender, headers, e.getValue(), cx.cfg().hostName());
+      RouteDecision d = route.admits(sender, headers, e.getValue(), cx.cfg().names().hostName());
       if (!d.allowed()) {
         if (cx.verbose() > 1) {
           cx.err().println("masq-deliver: " + stored.id() + " " + e.getValue() + ": " + d.reason());

@@ -345,7 +345,8 @@ final class RemoteRun {
   Set<String> onlyRemote(Collection<String> ids) throws IOException {
     taken.clear();
     early.clear();
-    if (cfg.logUser() != null && !cfg.logUser().isBlank() || selection.routes().isEmpty()) {
+    if (cfg.mailboxes().logUser() != null && !cfg.mailboxes().logUser().isBlank()
+        || selection.routes().isEmpty()) {
       return Set.of();
     }
     early.addAll(pass(ids.stream().limit(CHUNK).toList(), true));
@@ -390,7 +391,7 @@ final class RemoteRun {
             .filter(Objects::nonNull)
             .peek(o -> offered[0]++)
             .iterator();
-    RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.hostName());
+    RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.names().hostName());
     Map<String, Integer> worst = new HashMap<>(); // message → its worst outcome over the route
     new RemoteDelivery(settings, clock, log::write)
         .deliver(
@@ -452,7 +453,7 @@ final class RemoteRun {
     }
     List<String> refusals = new ArrayList<>();
     for (Route r : selection.routes()) {
-      RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, cfg.hostName());
+      RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, cfg.names().hostName());
       if (d.allowed()) {
         return "remote, over "
             + r.tag()

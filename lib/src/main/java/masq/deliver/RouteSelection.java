@@ -74,10 +74,10 @@ public final class RouteSelection {
 
   /** {name or null, how it was found or why there is none}. */
   private static String[] detect(Config cfg) {
-    if (cfg.onlineQuery() != null && !cfg.onlineQuery().isBlank()) {
-      String q = cfg.onlineQuery();
+    if (cfg.online().onlineQuery() != null && !cfg.online().onlineQuery().isBlank()) {
+      String q = cfg.online().onlineQuery();
       try {
-        String name = query(q, cfg.onlineQueryTimeout());
+        String name = query(q, cfg.online().onlineQueryTimeout());
         return name == null
             ? new String[] {null, "online_query '" + q + "' printed nothing: nothing online"}
             : new String[] {name, "online_query '" + q + "'"};
@@ -87,7 +87,7 @@ public final class RouteSelection {
         };
       }
     }
-    Path f = cfg.onlineFile();
+    Path f = cfg.online().onlineFile();
     if (f != null) {
       try {
         String name = firstLine(RegularFile.read(f, 4096)); // never a FIFO: it would hang

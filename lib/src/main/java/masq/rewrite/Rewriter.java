@@ -74,7 +74,7 @@ public final class Rewriter {
   public Rewriter(Route route, Config cfg) {
     this.route = route;
     this.local = Locality.of(cfg);
-    this.hostName = cfg.hostName();
+    this.hostName = cfg.names().hostName();
   }
 
   /** Rewrites {@code headers} and {@code returnPath} (null when there is none) for the route. */

@@ -35,11 +35,11 @@ public final class Locality {
 
   public static Locality of(Config cfg) {
     return new Locality(
-        cfg.localHosts(),
-        cfg.localAddresses(),
-        cfg.notLocalAddresses(),
-        cfg.caselessMatching(),
-        cfg.hostName());
+        cfg.names().localHosts(),
+        cfg.names().localAddresses(),
+        cfg.names().notLocalAddresses(),
+        cfg.mailboxes().caselessMatching(),
+        cfg.names().hostName());
   }
 
   /** True when {@code domain} is this host: null or empty, or matching {@code local_hosts}. */

@@ -28,7 +28,7 @@ public final class Routes {
 
   /** The permanent routes, in the order given. */
   public static List<Route> permanent(Config cfg, boolean strict) throws MasqException {
-    return load(cfg.permanentRoutes(), null, strict);
+    return load(cfg.online().permanentRoutes(), null, strict);
   }
 
   /**
@@ -36,7 +36,7 @@ public final class Routes {
    * exit 69 when the configuration has no such connection.
    */
   public static List<Route> query(Config cfg, String link, boolean strict) throws MasqException {
-    List<Path> files = cfg.queryRoutes().get(link);
+    List<Path> files = cfg.online().queryRoutes().get(link);
     if (files == null) {
       throw unknown(cfg, link, false);
     }
@@ -77,7 +77,7 @@ public final class Routes {
     if (!found.isEmpty()) {
       throw ambiguous(name, found.values());
     }
-    List<Path> several = name.startsWith(ROUTE) ? null : cfg.queryRoutes().get(bare(name));
+    List<Path> several = name.startsWith(ROUTE) ? null : cfg.online().queryRoutes().get(bare(name));
     if (several != null && several.size() > 1) {
       throw new MasqException(
           Exit.USAGE,
@@ -95,7 +95,7 @@ public final class Routes {
   private static Map<String, String> links(Config cfg, String name) {
     String n = bare(name);
     Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Path>> e : cfg.queryRoutes().entrySet()) {
+    for (Map.Entry<String, List<Path>> e : cfg.online().queryRoutes().entrySet()) {
       String link = e.getKey();
       if (!name.startsWith(ROUTE) && link.equals(n)) {
         out.put(link, LINK + link + " (query_routes." + link + ")");
@@ -118,7 +118,7 @@ public final class Routes {
   private static Map<Path, String> files(Config cfg, String name) {
     String n = bare(name);
     Map<Path, String> out = new LinkedHashMap<>();
-    List<Path> one = name.startsWith(ROUTE) ? null : cfg.queryRoutes().get(n);
+    List<Path> one = name.startsWith(ROUTE) ? null : cfg.online().queryRoutes().get(n);
     if (one != null && one.size() == 1) {
       out.put(norm(one.get(0)), LINK + n + " (" + one.get(0) + ")");
     }
@@ -145,9 +145,10 @@ public final class Routes {
   /** Exit 69 for {@code name}, with every name the command would accept. */
   private static MasqException unknown(Config cfg, String name, boolean anyRoute) {
     List<String> known = new ArrayList<>();
-    List<String> permanent = cfg.permanentRoutes().stream().map(Routes::routeName).toList();
+    List<String> permanent =
+        cfg.online().permanentRoutes().stream().map(Routes::routeName).toList();
     List<String> names = new ArrayList<>(anyRoute ? permanent : List.of());
-    for (Map.Entry<String, List<Path>> e : cfg.queryRoutes().entrySet()) {
+    for (Map.Entry<String, List<Path>> e : cfg.online().queryRoutes().entrySet()) {
       names.add(e.getKey());
       e.getValue().forEach(p -> names.add(routeName(p)));
     }
@@ -169,8 +170,8 @@ public final class Routes {
   }
 
   private static List<Path> all(Config cfg) {
-    List<Path> all = new ArrayList<>(cfg.permanentRoutes());
-    cfg.queryRoutes().values().forEach(all::addAll);
+    List<Path> all = new ArrayList<>(cfg.online().permanentRoutes());
+    cfg.online().queryRoutes().values().forEach(all::addAll);
     return all;
   }
 

@@ -54,7 +54,7 @@ public final class RelayPolicy {
   public RelayPolicy(Config cfg) throws MasqException {
     this.cfg = cfg;
     List<Net> n = new ArrayList<>();
-    for (String item : cfg.relayNets()) {
+    for (String item : cfg.smtpd().relayNets()) {
       Net net = parseNet(item);
       if (net == null) {
         throw new MasqException(
@@ -121,7 +121,7 @@ public final class RelayPolicy {
 
   /** True when {@code client} (an IP address, or null for a local client) may relay. */
   public boolean mayRelay(String client) {
-    if (cfg.doRelay() || client == null) {
+    if (cfg.smtpd().doRelay() || client == null) {
       return true;
     }
     InetAddress a = literal(client);

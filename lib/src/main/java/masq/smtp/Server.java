@@ -44,7 +44,7 @@ public final class Server {
 
   public Server(Session.Settings settings) {
     this.settings = settings;
-    this.timeout = settings.config().smtpTimeout();
+    this.timeout = settings.config().smtpd().smtpTimeout();
     this.watchdog = Thread.ofPlatform().daemon().name("masq-smtpd-watchdog").unstarted(this::watch);
   }
 
@@ -167,7 +167,7 @@ public final class Server {
                         Reply.of(
                                 421,
                                 "4.7.0",
-                                settings.config().hostName()
+                                settings.config().names().hostName()
                                     + " too many connections, try again later")
                             .encode());
               } catch (IOException e) {

@@ -93,7 +93,7 @@ public final class Session implements Runnable {
     this.s = settings;
     this.conn = conn;
     this.client = client;
-    this.host = settings.config().hostName();
+    this.host = settings.config().names().hostName();
   }
 
   public String client() {
@@ -219,7 +219,7 @@ public final class Session implements Runnable {
     }
     List<String> lines = new ArrayList<>();
     lines.add(host + " Hello " + name + (client == null ? "" : " [" + client + "]"));
-    long max = s.config().maxMsgSize();
+    long max = s.config().accept().maxMsgSize();
     lines.add(max > 0 ? "SIZE " + max : "SIZE");
     lines.add("PIPELINING");
     lines.add("8BITMIME");
@@ -272,7 +272,7 @@ public final class Session implements Runnable {
               : p.toUpperCase(Locale.ROOT);
       String v = p.contains("=") ? p.substring(p.indexOf('=') + 1) : null;
       if (k.equals("SIZE") && v != null && v.matches("[0-9]{1,18}")) {
-        long max = s.config().maxMsgSize();
+        long max = s.config().accept().maxMsgSize();
         if (max > 0 && Long.parseLong(v) > max) {
           error(552, "5.3.4", "message size " + v + " exceeds the limit of " + max + " octets");
           return;
@@ -327,7 +327,7 @@ public final class Session implements Runnable {
       }
       a = a.qualify(host);
     }
-    int max = s.config().maxRecipients();
+    int max = s.config().smtpd().maxRecipients();
     if (max > 0 && rcpts.size() >= max) {
       reply(452, "4.5.3", "too many recipients (at most " + max + " per message)");
       return;
@@ -359,7 +359,7 @@ public final class Session implements Runnable {
       return;
     }
     reply(354, "", "end data with <CR><LF>.<CR><LF>");
-    SmtpInput.Data data = in.data(s.config().maxMsgSize());
+    SmtpInput.Data data = in.data(s.config().accept().maxMsgSize());
     Submission.Request req =
         new Submission.Request(
             sender,

@@ -334,8 +334,8 @@ public final class Maildrop {
       return "has " + links + " hard links";
     }
     long cap =
-        cfg.maxMsgSize() > 0
-            ? cfg.maxMsgSize() + MessageReader.MAX_HEADER_SECTION + MAX_ENVELOPE
+        cfg.accept().maxMsgSize() > 0
+            ? cfg.accept().maxMsgSize() + MessageReader.MAX_HEADER_SECTION + MAX_ENVELOPE
             : DEFAULT_CAP;
     long size = Files.size(work);
     if (size > cap) {
@@ -415,15 +415,15 @@ public final class Maildrop {
           if (a.isNull()) {
             throw new MasqException(Exit.DATAERR, "empty recipient");
           }
-          rcpts.add(a.qualify(cfg.hostName()));
+          rcpts.add(a.qualify(cfg.names().hostName()));
         }
         default ->
             throw new MasqException(Exit.DATAERR, "unknown drop envelope field '" + f[0] + "'");
       }
     }
-    Address returnPath = new Address(login, cfg.hostName());
+    Address returnPath = new Address(login, cfg.names().hostName());
     if (sender != null && trusted.test(login)) {
-      returnPath = AddressParser.parseEnvelope(sender).qualify(cfg.hostName());
+      returnPath = AddressParser.parseEnvelope(sender).qualify(cfg.names().hostName());
     }
     return new Submission.Request(
         returnPath, fullName, rcpts, fromHeaders, false, "local", login, uid, null, null);

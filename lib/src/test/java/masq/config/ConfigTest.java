@@ -40,47 +40,47 @@ class ConfigTest {
             query_routes.isp1 = "isp1.route;/abs/isp1b.route"
             permanent_routes = lan.route
             """);
-    assertEquals("pc.home.lan", c.hostName());
-    assertEquals(List.of("localhost", "pc", "pc.home.lan"), c.localHosts());
-    assertTrue(c.caselessMatching());
-    assertEquals("/usr/bin/procmail -f \"$return_path\" -d ${rcpt_local}", c.mda());
-    assertEquals(10L << 20, c.maxMsgSize());
-    assertEquals(List.of(Duration.ofMinutes(30), Duration.ofHours(2)), c.warnIntervals());
-    assertEquals(Duration.ofDays(7), c.maxDeferTime());
+    assertEquals("pc.home.lan", c.names().hostName());
+    assertEquals(List.of("localhost", "pc", "pc.home.lan"), c.names().localHosts());
+    assertTrue(c.mailboxes().caselessMatching());
+    assertEquals("/usr/bin/procmail -f \"$return_path\" -d ${rcpt_local}", c.mailboxes().mda());
+    assertEquals(10L << 20, c.accept().maxMsgSize());
+    assertEquals(List.of(Duration.ofMinutes(30), Duration.ofHours(2)), c.notices().warnIntervals());
+    assertEquals(Duration.ofDays(7), c.notices().maxDeferTime());
     assertEquals(
         List.of(Path.of("/etc/masq/isp1.route"), Path.of("/abs/isp1b.route")),
-        c.queryRoutes().get("isp1"));
-    assertEquals(List.of(Path.of("/etc/masq/lan.route")), c.permanentRoutes());
+        c.online().queryRoutes().get("isp1"));
+    assertEquals(List.of(Path.of("/etc/masq/lan.route")), c.online().permanentRoutes());
     assertTrue(c.warnings().isEmpty(), c.warnings().toString());
   }
 
   @Test
   void quotedValueMaySpanLines() throws Exception {
     Config c = parse("local_hosts = \"localhost;\n  pc\"\nhost_name = x\n");
-    assertEquals(List.of("localhost", "pc"), c.localHosts());
-    assertEquals("x", c.hostName());
+    assertEquals(List.of("localhost", "pc"), c.names().localHosts());
+    assertEquals("x", c.names().hostName());
   }
 
   @Test
   void defaultsWithAFileAndWithout() throws Exception {
     Config c = parse("host_name = mail.example.org\n");
-    assertEquals(Path.of("/var/spool/masq"), c.spoolDir());
-    assertEquals(List.of("localhost", "mail", "mail.example.org"), c.localHosts());
+    assertEquals(Path.of("/var/spool/masq"), c.dirs().spoolDir());
+    assertEquals(List.of("localhost", "mail", "mail.example.org"), c.names().localHosts());
     assertFalse(c.runAsUser());
-    assertEquals("mbox", c.mboxDefault());
-    assertEquals(0, c.maxMsgSize());
-    assertEquals(6, c.warnIntervals().size());
-    assertEquals(List.of("127.0.0.0/8", "::1/128"), c.relayNets());
-    assertFalse(c.doRelay());
+    assertEquals("mbox", c.mailboxes().mboxDefault());
+    assertEquals(0, c.accept().maxMsgSize());
+    assertEquals(6, c.notices().warnIntervals().size());
+    assertEquals(List.of("127.0.0.0/8", "::1/128"), c.smtpd().relayNets());
+    assertFalse(c.smtpd().doRelay());
 
     Config d = Config.defaults(Map.of("HOME", "/home/u"));
-    assertEquals(Path.of("/home/u/.local/state/masq/spool"), d.spoolDir());
-    assertEquals(Path.of("/home/u/.local/state/masq/log"), d.logDir());
+    assertEquals(Path.of("/home/u/.local/state/masq/spool"), d.dirs().spoolDir());
+    assertEquals(Path.of("/home/u/.local/state/masq/log"), d.log().logDir());
     assertTrue(d.runAsUser());
-    assertEquals("maildir", d.mboxDefault());
-    assertEquals("/home/u/Maildir/", d.maildirPath());
+    assertEquals("maildir", d.mailboxes().mboxDefault());
+    assertEquals("/home/u/Maildir/", d.mailboxes().maildirPath());
     Config x = Config.defaults(Map.of("HOME", "/home/u", "XDG_STATE_HOME", "/st"));
-    assertEquals(Path.of("/st/masq/spool"), x.spoolDir());
+    assertEquals(Path.of("/st/masq/spool"), x.dirs().spoolDir());
   }
 
   @Test
@@ -119,7 +119,7 @@ class ConfigTest {
     Path hosts = dir.resolve("hosts");
     Files.writeString(hosts, "# local names\nalpha\n\nbeta\n");
     Config c = parse("local_hosts = \"localhost;" + hosts + "\"\n");
-    assertEquals(List.of("localhost", "alpha", "beta"), c.localHosts());
+    assertEquals(List.of("localhost", "alpha", "beta"), c.names().localHosts());
     MasqException e =
         assertThrows(
             MasqException.class, () -> parse("local_hosts = \"" + dir.resolve("missing") + "\"\n"));
@@ -159,7 +159,8 @@ class ConfigTest {
   void hostNameStartingWithASlashIsReadFromThatFileAsMasqmailDoes(@TempDir Path dir)
       throws Exception {
     Files.writeString(dir.resolve("mailname"), "pc.home.lan\n");
-    assertEquals("pc.home.lan", parse("host_name = " + dir.resolve("mailname") + "\n").hostName());
+    assertEquals(
+        "pc.home.lan", parse("host_name = " + dir.resolve("mailname") + "\n").names().hostName());
     MasqException e =
         assertThrows(MasqException.class, () -> parse("host_name = " + dir.resolve("none") + "\n"));
     assertEquals(Exit.CONFIG, e.exitCode());
@@ -256,9 +257,9 @@ class ConfigTest {
   @Test
   void anEmptyLogDirMeansStandardError() throws Exception {
     Config c = parse("log_dir = \"\"\n");
-    assertTrue(c.logToStderr());
-    assertEquals(null, c.logDir());
-    assertFalse(parse("log_dir = /var/log/m\n").logToStderr());
+    assertTrue(c.log().logToStderr());
+    assertEquals(null, c.log().logDir());
+    assertFalse(parse("log_dir = /var/log/m\n").log().logToStderr());
     MasqException e = assertThrows(MasqException.class, () -> parse("spool_dir = \"\"\n"));
     assertEquals(Exit.CONFIG, e.exitCode());
   }
@@ -279,7 +280,8 @@ class ConfigTest {
     assertEquals("route file " + fifo + ": not a regular file (a FIFO)", e.getMessage());
     e =
         assertThrows(
-            MasqException.class, () -> parse("local_hosts = \"" + fifo + "\"\n").localHosts());
+            MasqException.class,
+            () -> parse("local_hosts = \"" + fifo + "\"\n").names().localHosts());
     assertEquals(
         FILE + ":1: local_hosts: list file " + fifo + ": not a regular file (a FIFO)",
         e.getMessage());

@@ -79,8 +79,8 @@ class QueueRunnerTest {
             Map.of(),
             true);
     Files.createDirectories(dir.resolve("mail"));
-    spool = Spool.open(cfg.spoolDir(), clock, 4242);
-    log = new MailLog(cfg.logDir(), clock, ZoneOffset.UTC, 4242);
+    spool = Spool.open(cfg.dirs().spoolDir(), clock, 4242);
+    log = new MailLog(cfg.log().logDir(), clock, ZoneOffset.UTC, 4242);
   }
 
   private String submit(String from, String... to) throws Exception {

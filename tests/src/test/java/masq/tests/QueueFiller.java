@@ -33,8 +33,8 @@ public final class QueueFiller {
   public QueueFiller(Path conf, List<Address> recipients, String body) throws Exception {
     this.cfg = Config.load(conf, Map.of(), false);
     long pid = ProcessHandle.current().pid();
-    this.spool = Spool.open(cfg.spoolDir(), Clock.systemUTC(), pid);
-    this.log = new MailLog(cfg.logDir(), Clock.systemUTC(), ZoneId.systemDefault(), pid);
+    this.spool = Spool.open(cfg.dirs().spoolDir(), Clock.systemUTC(), pid);
+    this.log = new MailLog(cfg.log().logDir(), Clock.systemUTC(), ZoneId.systemDefault(), pid);
     this.recipients = List.copyOf(recipients);
     this.body = body;
   }

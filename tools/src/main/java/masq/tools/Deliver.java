@@ -111,7 +111,7 @@ public final class Deliver extends Tool {
       throw new MasqException(
           Exit.CANTCREAT,
           "cannot read the spool "
-              + cfg.spoolDir()
+              + cfg.dirs().spoolDir()
               + ": permission denied"
               + (cfg.runAsUser() ? "" : " (system mode: run masq-deliver as mail or root)"));
     }

@@ -249,12 +249,12 @@ public final class Inject extends Tool {
     for (String r : o.recipients) {
       // an address list, as sendmail takes it: "a, b", "Name <addr>", control characters refused
       for (Address a : AddressParser.parseArgument(r)) {
-        rcpts.add(a.qualify(cfg.hostName()));
+        rcpts.add(a.qualify(cfg.names().hostName()));
       }
     }
-    Address sender = new Address(login, cfg.hostName());
+    Address sender = new Address(login, cfg.names().hostName());
     if (o.sender != null) {
-      Address wanted = AddressParser.parseEnvelope(o.sender).qualify(cfg.hostName());
+      Address wanted = AddressParser.parseEnvelope(o.sender).qualify(cfg.names().hostName());
       if (trusted(cfg, login, uid)) {
         sender = wanted;
       } else if (verbose > 0) {
@@ -266,13 +266,13 @@ public final class Inject extends Tool {
       List<String> names = rcpts.stream().map(Address::toString).toList();
       String drop =
           Maildrop.write(
-              Maildrop.dir(cfg.spoolDir()),
+              Maildrop.dir(cfg.dirs().spoolDir()),
               new MessageIds(clock, ProcessHandle.current().pid()),
               uid,
               new DropRequest(o.sender, o.fullName, o.fromHeaders, names),
               in,
               !o.dotIgnore,
-              cfg.maxMsgSize());
+              cfg.accept().maxMsgSize());
       if (verbose > 0) {
         err.println(
             name + ": left in the maildrop as " + drop + "; the next masq-deliver run queues it");
@@ -280,7 +280,8 @@ public final class Inject extends Tool {
       // for masq-queue list; the message is safe already, so a problem is only a warning (with -v:
       // a mail client may take anything on stderr for a failure)
       String problem =
-          UserStatusArea.notePending(cfg.spoolDir(), uid, drop, sender.toString(), names, clock);
+          UserStatusArea.notePending(
+              cfg.dirs().spoolDir(), uid, drop, sender.toString(), names, clock);
       if (problem != null && verbose > 0) {
         err.println(name + ": warning: " + problem);
       }
@@ -306,7 +307,7 @@ public final class Inject extends Tool {
       err.println(
           name + ": queued as " + env.id() + " for " + env.recipients().size() + " recipient(s)");
     }
-    if (!cfg.doQueue() && o.deliveryMode != 'q') {
+    if (!cfg.accept().doQueue() && o.deliveryMode != 'q') {
       deliverAtOnce(cfg, spool, log, env, o.deliveryMode);
     }
     return Exit.OK;
@@ -327,13 +328,14 @@ public final class Inject extends Tool {
     }
     Locality locality = Locality.of(cfg);
     List<Address> rcpts = rcptsOf(env);
-    boolean anyLocal = cfg.logUser() != null || rcpts.stream().anyMatch(locality::isLocal);
+    boolean anyLocal =
+        cfg.mailboxes().logUser() != null || rcpts.stream().anyMatch(locality::isLocal);
     boolean anyRemote = !rcpts.stream().allMatch(locality::isLocal);
     // a route may be usable: masq-deliver finds out (online_query runs there, not here)
     boolean routes =
-        !cfg.permanentRoutes().isEmpty()
-            || cfg.onlineQuery() != null && !cfg.onlineQuery().isBlank()
-            || cfg.onlineFile() != null;
+        !cfg.online().permanentRoutes().isEmpty()
+            || cfg.online().onlineQuery() != null && !cfg.online().onlineQuery().isBlank()
+            || cfg.online().onlineFile() != null;
     if (mode == 'b') {
       if (anyLocal || anyRemote && routes) {
         detach(cfg, log, List.of(id)); // -odb: everything in the background
@@ -436,6 +438,6 @@ public final class Inject extends Tool {
         || uid == 0
         || login.equals("mail")
         || login.equals("root")
-        || cfg.trustedUsers().contains(login);
+        || cfg.accept().trustedUsers().contains(login);
   }
 }

@@ -103,18 +103,18 @@ public final class QueueTool extends Tool {
       return command(cfg, cmd, ids, json, repair);
     } catch (AccessDeniedException e) {
       if (mine < 0) {
-        throw Spool.failure("cannot read the spool " + cfg.spoolDir(), e);
+        throw Spool.failure("cannot read the spool " + cfg.dirs().spoolDir(), e);
       }
-      Path own = cmd.equals("check") ? null : UserStatusArea.own(cfg.spoolDir(), mine, true);
+      Path own = cmd.equals("check") ? null : UserStatusArea.own(cfg.dirs().spoolDir(), mine, true);
       if (own == null) {
         throw new MasqException(
             Exit.CANTCREAT,
             "the queue in "
-                + cfg.spoolDir()
+                + cfg.dirs().spoolDir()
                 + " is readable only by mail and root"
                 + " (system mode); what you sent is queued by the next masq-deliver run");
       }
-      return userCommand(cfg.spoolDir(), own, cmd, ids, json);
+      return userCommand(cfg.dirs().spoolDir(), own, cmd, ids, json);
     }
   }
 
@@ -125,7 +125,7 @@ public final class QueueTool extends Tool {
       spool = openSpool(cfg);
     } catch (MasqException e) {
       if (mine >= 0 && e.exitCode() == Exit.CANTCREAT) {
-        throw new AccessDeniedException(cfg.spoolDir().toString());
+        throw new AccessDeniedException(cfg.dirs().spoolDir().toString());
       }
       throw e;
     }

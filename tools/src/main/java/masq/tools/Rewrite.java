@@ -126,10 +126,10 @@ public final class Rewrite extends Tool {
       err.print(route.describe());
     }
     Address sender =
-        from == null ? null : AddressParser.parseEnvelope(from).qualify(cfg.hostName());
+        from == null ? null : AddressParser.parseEnvelope(from).qualify(cfg.names().hostName());
     List<Address> rcpts = new ArrayList<>();
     for (String r : rcptArgs) {
-      rcpts.add(AddressParser.parseEnvelope(r).qualify(cfg.hostName()));
+      rcpts.add(AddressParser.parseEnvelope(r).qualify(cfg.names().hostName()));
     }
     InputStream in;
     if (id != null) {
@@ -149,7 +149,7 @@ public final class Rewrite extends Tool {
     } else {
       in = stdin;
       if (sender == null) {
-        sender = new Address(login(), cfg.hostName());
+        sender = new Address(login(), cfg.names().hostName());
       }
     }
     try (InputStream body = new BufferedInputStream(in, 1 << 16)) {
@@ -176,20 +176,20 @@ public final class Rewrite extends Tool {
                 + " would not send this message (masq-deliver defers it)");
       }
       if (envelope || verbose > 0) {
-        RouteDecision d = route.admits(sender, section.headers(), null, cfg.hostName());
+        RouteDecision d = route.admits(sender, section.headers(), null, cfg.names().hostName());
         if (!d.allowed()) {
           err.println(name + ": note: " + d.reason());
         }
       }
       if (envelope) {
         if (id == null && rcptArgs.isEmpty()) {
-          rcpts.addAll(Acceptance.headerRecipients(section.headers(), cfg.hostName()));
+          rcpts.addAll(Acceptance.headerRecipients(section.headers(), cfg.names().hostName()));
         }
         StringBuilder sb = new StringBuilder();
         sb.append("MAIL FROM:").append(r.returnPath().bracketed()).append('\n');
         Locality local = Locality.of(cfg);
         for (Address a : rcpts) {
-          RouteDecision d = route.admits(sender, section.headers(), a, cfg.hostName());
+          RouteDecision d = route.admits(sender, section.headers(), a, cfg.names().hostName());
           if (local.isLocal(a)) {
             err.println(
                 name

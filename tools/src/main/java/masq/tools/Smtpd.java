@@ -174,21 +174,21 @@ public final class Smtpd extends Tool {
       throws MasqException {
     RelayPolicy policy = new RelayPolicy(cfg);
     SSLContext tls = null;
-    if (cfg.tlsCertFile() != null || cfg.tlsKeyFile() != null) {
-      if (cfg.tlsCertFile() == null || cfg.tlsKeyFile() == null) {
+    if (cfg.smtpd().tlsCertFile() != null || cfg.smtpd().tlsKeyFile() != null) {
+      if (cfg.smtpd().tlsCertFile() == null || cfg.smtpd().tlsKeyFile() == null) {
         throw new MasqException(Exit.CONFIG, "STARTTLS needs both tls_cert_file and tls_key_file");
       }
-      tls = ServerTls.serverContext(cfg.tlsCertFile(), cfg.tlsKeyFile());
+      tls = ServerTls.serverContext(cfg.smtpd().tlsCertFile(), cfg.smtpd().tlsKeyFile());
     }
     Spool spool = openSpool(cfg);
     MailLog log = log(cfg, zone);
     ImmediateDelivery delivery = null;
-    if (!o.queueOnly && !cfg.doQueue()) {
+    if (!o.queueOnly && !cfg.accept().doQueue()) {
       // with log_dir = "" a standalone server's deliveries log to its stderr too; never in inetd
       // mode, where stderr may be the client's socket
       delivery =
           new ImmediateDelivery(
-              ImmediateDelivery.program(env), cfg.file(), log, o.listen && cfg.logToStderr());
+              ImmediateDelivery.program(env), cfg.file(), log, o.listen && cfg.log().logToStderr());
     }
     deliveryOut[0] = delivery;
     ImmediateDelivery d = delivery;
@@ -242,7 +242,7 @@ public final class Smtpd extends Tool {
               });
     }
     Session session = new Session(st, conn, client);
-    Thread watchdog = watchdog(session, st.config().smtpTimeout());
+    Thread watchdog = watchdog(session, st.config().smtpd().smtpTimeout());
     try {
       session.run();
     } finally {
@@ -288,7 +288,9 @@ public final class Smtpd extends Tool {
     Session.Settings st = settings(cfg, o, ZoneId.systemDefault(), delivery);
     List<String> names =
         o.addresses.isEmpty()
-            ? (cfg.listenAddresses().isEmpty() ? List.of("localhost:25") : cfg.listenAddresses())
+            ? (cfg.smtpd().listenAddresses().isEmpty()
+                ? List.of("localhost:25")
+                : cfg.smtpd().listenAddresses())
             : o.addresses;
     List<InetSocketAddress> addrs = new ArrayList<>();
     for (String n : names) {
@@ -314,8 +316,8 @@ public final class Smtpd extends Tool {
         .addShutdownHook(
             new Thread(() -> {
               Duration grace =
-                  cfg.smtpTimeout().compareTo(Duration.ofSeconds(60)) < 0
-                      ? cfg.smtpTimeout()
+                  cfg.smtpd().smtpTimeout().compareTo(Duration.ofSeconds(60)) < 0
+                      ? cfg.smtpd().smtpTimeout()
                       : Duration.ofSeconds(60);
               boolean clean = server.stop(grace);
               st.log()
@@ -344,7 +346,7 @@ public final class Smtpd extends Tool {
   }
 
   private Path writePidFile(Path explicit, Config cfg) throws MasqException {
-    Path f = explicit != null ? explicit : cfg.pidDir().resolve("masq-smtpd.pid");
+    Path f = explicit != null ? explicit : cfg.dirs().pidDir().resolve("masq-smtpd.pid");
     try {
       if (f.getParent() != null) {
         Files.createDirectories(f.getParent());

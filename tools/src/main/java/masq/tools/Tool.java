@@ -94,7 +94,8 @@ abstract class Tool {
   }
 
   final Spool openSpool(Config cfg) throws MasqException {
-    return Spool.open(cfg.spoolDir(), clock, ProcessHandle.current().pid(), !cfg.runAsUser());
+    return Spool.open(
+        cfg.dirs().spoolDir(), clock, ProcessHandle.current().pid(), !cfg.runAsUser());
   }
 
   final MailLog log(Config cfg) {
@@ -109,10 +110,10 @@ abstract class Tool {
    */
   final MailLog log(Config cfg, ZoneId zone) {
     long pid = ProcessHandle.current().pid();
-    if (cfg.logToStderr()) {
-      return MailLog.toStream(err, clock, zone, pid, cfg.useSyslog());
+    if (cfg.log().logToStderr()) {
+      return MailLog.toStream(err, clock, zone, pid, cfg.log().useSyslog());
     }
-    MailLog log = new MailLog(cfg.logDir(), clock, zone, pid, cfg.useSyslog());
+    MailLog log = new MailLog(cfg.log().logDir(), clock, zone, pid, cfg.log().useSyslog());
     return cfg.runAsUser() ? log.ownerOnly() : log;
   }
 

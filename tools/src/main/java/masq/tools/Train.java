@@ -222,7 +222,7 @@ public final class Train {
                   replies,
                   () -> {}),
               client);
-      Thread watchdog = Smtpd.watchdog(session, cfg.smtpTimeout());
+      Thread watchdog = Smtpd.watchdog(session, cfg.smtpd().smtpTimeout());
       session.run();
       watchdog.interrupt();
     }
@@ -239,7 +239,7 @@ public final class Train {
               st,
               Connection.of(server.socket()),
               ((InetSocketAddress) server.getRemoteAddress()).getAddress().getHostAddress());
-      Thread watchdog = Smtpd.watchdog(session, cfg.smtpTimeout());
+      Thread watchdog = Smtpd.watchdog(session, cfg.smtpd().smtpTimeout());
       session.run();
       watchdog.interrupt();
     }

@@ -16,6 +16,7 @@ import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
 import masq.config.Config;
+import masq.config.MailboxSettings;
 import masq.deliver.notice.MessageVariables;
 import masq.route.Variables;
 import masq.route.Words;
@@ -39,6 +40,7 @@ import masq.spool.MessageLock;
  */
 public final class LocalDelivery {
   private final Config cfg;
+  private final MailboxSettings boxes;
   private final Clock clock;
   private final Map<String, String> processEnv;
   private final Mbox mbox;
@@ -56,16 +58,17 @@ public final class LocalDelivery {
   public LocalDelivery(Config cfg, Clock clock, Map<String, String> processEnv, long uid)
       throws MasqException {
     this.cfg = cfg;
+    this.boxes = cfg.mailboxes();
     this.clock = clock;
     this.processEnv = processEnv;
     this.mbox = new Mbox(clock, Duration.ofSeconds(10));
-    this.maildir = new Maildir(clock, cfg.hostName());
+    this.maildir = new Maildir(clock, cfg.names().hostName());
     this.root = uid == 0 && !cfg.runAsUser();
     this.system = !cfg.runAsUser();
     List<String> w = null;
-    if (cfg.mda() != null) {
+    if (boxes.mda() != null) {
       try {
-        w = Words.split(cfg.mda());
+        w = Words.split(boxes.mda());
       } catch (IllegalArgumentException e) {
         throw new MasqException(Exit.CONFIG, where("mda") + "mda: " + e.getMessage());
       }
@@ -80,16 +83,16 @@ public final class LocalDelivery {
 
   /** How a user's mail is stored: mbox, maildir or mda. */
   String method(String localPart) {
-    if (containsCaseless(cfg.mboxUsers(), localPart)) {
+    if (containsCaseless(boxes.mboxUsers(), localPart)) {
       return "mbox";
     }
-    if (containsCaseless(cfg.mdaUsers(), localPart)) {
+    if (containsCaseless(boxes.mdaUsers(), localPart)) {
       return "mda";
     }
-    if (containsCaseless(cfg.maildirUsers(), localPart)) {
+    if (containsCaseless(boxes.maildirUsers(), localPart)) {
       return "maildir";
     }
-    return cfg.mboxDefault();
+    return boxes.mboxDefault();
   }
 
   private static boolean containsCaseless(List<String> list, String s) {
@@ -115,7 +118,7 @@ public final class LocalDelivery {
         String m = method(leaf.address().localPart());
         try {
           yield switch (m) {
-            case "mbox" -> "mbox " + cfg.mailDir().resolve(leaf.address().localPart());
+            case "mbox" -> "mbox " + cfg.dirs().mailDir().resolve(leaf.address().localPart());
             case "maildir" -> "maildir " + maildirFolder(env, leaf.address());
             default -> "mda " + String.join(" ", mdaArgs(env, leaf.address()));
           };
@@ -128,7 +131,7 @@ public final class LocalDelivery {
 
   /** Delivers the message of {@code env} to {@code leaf}; {@code top} is the envelope recipient. */
   public LocalResult deliver(MessageLock lock, Envelope env, Aliases.Leaf leaf, Address top) {
-    if (cfg.deferAll()) {
+    if (boxes.deferAll()) {
       return LocalResult.deferred("4.3.2", "defer_all is set");
     }
     MessageCopy copy = new MessageCopy(top.toString(), env.sender(), lock::openMessage);
@@ -152,14 +155,15 @@ public final class LocalDelivery {
               as.label(),
               as.argv(),
               vars,
-              out -> copy.writeTo(out, cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()),
-              cfg.mdaTimeout());
+              out ->
+                  copy.writeTo(out, boxes.pipeFromline() ? fromLine : null, boxes.pipeFromhack()),
+              boxes.mdaTimeout());
         }
         return PipeCommand.run(
             argv,
             vars,
-            out -> copy.writeTo(out, cfg.pipeFromline() ? fromLine : null, cfg.pipeFromhack()),
-            cfg.mdaTimeout());
+            out -> copy.writeTo(out, boxes.pipeFromline() ? fromLine : null, boxes.pipeFromhack()),
+            boxes.mdaTimeout());
       }
       case FILE -> {
         if (system) {
@@ -176,7 +180,7 @@ public final class LocalDelivery {
                   as.argv(),
                   Map.of(),
                   out -> copy.writeTo(out, fromLine, true),
-                  cfg.mdaTimeout());
+                  boxes.mdaTimeout());
         }
         return mbox.append(leaf.file(), null, out -> copy.writeTo(out, fromLine, true));
       }
@@ -211,18 +215,19 @@ public final class LocalDelivery {
           return no;
         }
       }
-      if (how.equals("mbox") && cfg.runAsUser() && !Files.isDirectory(cfg.mailDir())) {
+      if (how.equals("mbox") && cfg.runAsUser() && !Files.isDirectory(cfg.dirs().mailDir())) {
         try {
-          Files.createDirectories(cfg.mailDir()); // single-user mode: the user's own directory
+          Files.createDirectories(
+              cfg.dirs().mailDir()); // single-user mode: the user's own directory
         } catch (IOException e) {
           return LocalResult.deferred(
-              "4.2.0", "cannot create mail_dir " + cfg.mailDir() + ": " + Mbox.reason(e));
+              "4.2.0", "cannot create mail_dir " + cfg.dirs().mailDir() + ": " + Mbox.reason(e));
         }
       }
       return switch (how) {
         case "mbox" ->
             mbox.append(
-                cfg.mailDir().resolve(user.localPart()),
+                cfg.dirs().mailDir().resolve(user.localPart()),
                 owner == null ? null : Mbox.Owner.mailSpool(owner),
                 out -> copy.writeTo(out, fromLine, true));
         case "maildir" ->
@@ -231,14 +236,14 @@ public final class LocalDelivery {
           Map<String, String> vars = environment(env, user, top);
           List<String> argv = mdaArgs(env, user);
           Mbox.Writer message =
-              out -> copy.writeTo(out, cfg.mdaFromline() ? fromLine : null, cfg.mdaFromhack());
+              out -> copy.writeTo(out, boxes.mdaFromline() ? fromLine : null, boxes.mdaFromhack());
           if (!root) {
-            yield PipeCommand.run(argv, vars, message, cfg.mdaTimeout());
+            yield PipeCommand.run(argv, vars, message, boxes.mdaTimeout());
           }
           AsRecipient as = asRecipient(argv.get(0), user, argv, vars);
           yield as.refusal() != null
               ? as.refusal()
-              : PipeCommand.run(as.label(), as.argv(), vars, message, cfg.mdaTimeout());
+              : PipeCommand.run(as.label(), as.argv(), vars, message, boxes.mdaTimeout());
         }
       };
     } catch (MasqException e) {
@@ -254,12 +259,13 @@ public final class LocalDelivery {
     return switch (how) {
       case "mbox" ->
           Files.exists(
-                  cfg.mailDir().resolve(user.localPart()), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                  cfg.dirs().mailDir().resolve(user.localPart()),
+                  java.nio.file.LinkOption.NOFOLLOW_LINKS)
               ? null
               : LocalResult.deferred(
                   "4.2.0",
                   "mailbox "
-                      + cfg.mailDir().resolve(user.localPart())
+                      + cfg.dirs().mailDir().resolve(user.localPart())
                       + " does not exist and only root can create it for "
                       + user.localPart()
                       + " (run masq-deliver as root once, or create it with mode 660, group mail)");
@@ -272,7 +278,7 @@ public final class LocalDelivery {
                       + maildirFolder(env, user)
                       + " does not exist and only root can create it for "
                       + user.localPart());
-      default -> refused("MDA " + cfg.mda());
+      default -> refused("MDA " + boxes.mda());
     };
   }
 
@@ -356,8 +362,8 @@ public final class LocalDelivery {
       Path p =
           Path.of(
               Variables.expandOrFail(
-                  cfg.maildirPath(),
-                  Variables.recipient(MessageVariables.of(env, cfg.hostName()), user)));
+                  boxes.maildirPath(),
+                  Variables.recipient(MessageVariables.of(env, cfg.names().hostName()), user)));
       // relative to the directory of the configuration file, like every file name in it
       return p.isAbsolute() || cfg.file() == null ? p : cfg.file().resolveSibling(p);
     } catch (Variables.UnknownVariable e) {
@@ -371,7 +377,8 @@ public final class LocalDelivery {
       throw new MasqException(
           Exit.CONFIG, "mbox_default or mda_users names the MDA, but mda is not set");
     }
-    Map<String, String> vars = Variables.recipient(MessageVariables.of(env, cfg.hostName()), user);
+    Map<String, String> vars =
+        Variables.recipient(MessageVariables.of(env, cfg.names().hostName()), user);
     List<String> out = new java.util.ArrayList<>();
     for (String w : mdaWords) {
       try {
@@ -398,7 +405,7 @@ public final class LocalDelivery {
     e.put("USER", ancestor.localPart());
     e.put("LOGNAME", ancestor.localPart());
     e.put("MESSAGE_ID", env.id());
-    e.put("QUALIFY_DOMAIN", cfg.hostName());
+    e.put("QUALIFY_DOMAIN", cfg.names().hostName());
     String home = processEnv.get("HOME");
     if (cfg.runAsUser() && home != null) {
       e.put("HOME", home); // procmail and friends look for their rc file there

@@ -54,8 +54,8 @@ public final class Notices {
     this.uid = uid;
     java.util.Set<String> known = new java.util.HashSet<>(Template.EXTRA);
     known.addAll(MessageVariables.NAMES);
-    this.failTemplate = Template.load(cfg.errmsgFile(), "failmsg.tpl", known);
-    this.warnTemplate = Template.load(cfg.warnmsgFile(), "warnmsg.tpl", known);
+    this.failTemplate = Template.load(cfg.notices().errmsgFile(), "failmsg.tpl", known);
+    this.warnTemplate = Template.load(cfg.notices().warnmsgFile(), "warnmsg.tpl", known);
   }
 
   /** Who gets a notice about {@code env}, or null when nobody may (see the class comment). */
@@ -63,7 +63,7 @@ public final class Notices {
     if (!env.sender().isEmpty()) {
       int at = env.sender().lastIndexOf('@');
       return at < 0
-          ? new Address(env.sender(), cfg.hostName())
+          ? new Address(env.sender(), cfg.names().hostName())
           : new Address(env.sender().substring(0, at), env.sender().substring(at + 1));
     }
     for (RecipientNote i : items) {
@@ -71,7 +71,7 @@ public final class Notices {
         return null;
       }
     }
-    return new Address("postmaster", cfg.hostName());
+    return new Address("postmaster", cfg.names().hostName());
   }
 
   private static boolean isPostmaster(String address) {
@@ -92,7 +92,7 @@ public final class Notices {
       return null;
     }
     Template t = failed ? failTemplate : warnTemplate;
-    Map<String, String> vars = MessageVariables.of(env, cfg.hostName());
+    Map<String, String> vars = MessageVariables.of(env, cfg.names().hostName());
     List<String> lines = new ArrayList<>();
     List<String> addrs = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
@@ -120,7 +120,7 @@ public final class Notices {
     boolean hasSubject = fields.stream().anyMatch(h -> h.is("Subject"));
     boolean hasFrom = fields.stream().anyMatch(h -> h.is("From"));
     if (!hasFrom) {
-      fields.add(0, Header.of("From", "MAILER-DAEMON@" + cfg.hostName()));
+      fields.add(0, Header.of("From", "MAILER-DAEMON@" + cfg.names().hostName()));
     }
     if (!hasSubject) {
       fields.add(Header.of("Subject", failed ? "Mail delivery failed" : "Mail delivery delayed"));
@@ -128,7 +128,9 @@ public final class Notices {
     String text = wrap(t.text(vars, lines), LONGEST_TEXT_LINE);
     boolean textIs8bit = !HeaderValues.ascii(text);
     boolean whole =
-        t.wantsBody() && (cfg.maxMsgSize() == 0 || env.bodySize() + 64 * 1024 < cfg.maxMsgSize());
+        t.wantsBody()
+            && (cfg.accept().maxMsgSize() == 0
+                || env.bodySize() + 64 * 1024 < cfg.accept().maxMsgSize());
     byte[] returnedHeaders = whole ? null : headersOf(lock);
     boolean returned8bit = whole ? env.eightBit() || eightBit(lock) : eightBit(returnedHeaders);
     fields.add(Header.of("To", to.toString()));
@@ -203,7 +205,7 @@ public final class Notices {
    */
   private String status(Envelope env, List<RecipientNote> items, boolean failed) {
     StringBuilder sb = new StringBuilder();
-    field(sb, "Reporting-MTA", "dns; " + usAscii(cfg.hostName()));
+    field(sb, "Reporting-MTA", "dns; " + usAscii(cfg.names().hostName()));
     field(sb, "X-Masq-Queue-ID", env.id());
     field(sb, "Arrival-Date", date(env.received()));
     sb.append('\n');
@@ -221,7 +223,8 @@ public final class Notices {
         field(sb, "Last-Attempt-Date", date(i.lastAttempt()));
       }
       if (!failed) {
-        field(sb, "Will-Retry-Until", date(env.received() + cfg.maxDeferTime().toMillis()));
+        field(
+            sb, "Will-Retry-Until", date(env.received() + cfg.notices().maxDeferTime().toMillis()));
       }
       sb.append('\n');
     }

@@ -9,7 +9,7 @@
  * before (or while) the next message goes out:
  *
  * <pre>{@code
- * RemoteSettings settings = RemoteSettings.fromRoute(route, config.hostName());
+ * RemoteSettings settings = RemoteSettings.fromRoute(route, config.names().hostName());
  * new RemoteDelivery(settings, clock, mailLog::write).deliver(outgoing, (msg, results) -> {
  *   for (RecipientResult r : results) {
  *     mailLog.write(r.logLine(route.tag()));   // ID => rcpt route=.. link=.. host=.. reply

@@ -48,8 +48,8 @@ class NoticesTest {
             "log_dir = \"" + dir.resolve("log") + "\"",
             extra);
     cfg = Config.parse(conf, dir.resolve("masq.conf"), Map.of(), true);
-    spool = Spool.open(cfg.spoolDir(), Clock.systemUTC(), 4242);
-    log = new MailLog(cfg.logDir(), Clock.systemUTC(), ZoneOffset.UTC, 4242);
+    spool = Spool.open(cfg.dirs().spoolDir(), Clock.systemUTC(), 4242);
+    log = new MailLog(cfg.log().logDir(), Clock.systemUTC(), ZoneOffset.UTC, 4242);
   }
 
   private Envelope submit(String message) throws Exception {

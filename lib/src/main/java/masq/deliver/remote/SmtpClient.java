@@ -26,20 +26,55 @@ final class SmtpClient {
   private final SmtpConnection c;
   private final RemoteSettings s;
   private final String serverName;
-  private final TlsFactory tls;
+  private final TlsFactory.Source tls;
+  private final boolean plainOnly;
   private Extensions ext = Extensions.NONE;
+
+  /** The TLS protocol in use, or null before (or without) TLS. */
+  private String tlsProtocol;
+
+  /** With {@code tls = may}: the server offered STARTTLS but the handshake failed. */
+  private boolean tlsHandshakeFailed;
+
   private int transactions;
   private final byte[] copyBuf = new byte[64 * 1024];
 
   /**
    * @param serverName the name the server is known by (TLS verification, SASL)
-   * @param tls the TLS factory, needed when {@code tls} is not none
+   * @param tls where the TLS factory comes from when {@code tls} is not none
+   * @param plainOnly with {@code tls = may}: do not try STARTTLS (a retry after a failed handshake)
    */
-  SmtpClient(SmtpConnection c, RemoteSettings s, String serverName, TlsFactory tls) {
+  SmtpClient(
+      SmtpConnection c,
+      RemoteSettings s,
+      String serverName,
+      TlsFactory.Source tls,
+      boolean plainOnly) {
     this.c = c;
     this.s = s;
     this.serverName = serverName;
     this.tls = tls;
+    this.plainOnly = plainOnly;
+  }
+
+  /**
+   * True when {@link #open} failed because the TLS handshake failed after the server offered
+   * STARTTLS to a {@code tls = may} route: a new connection without TLS is what Postfix's {@code
+   * may} does then.
+   */
+  boolean tlsHandshakeFailed() {
+    return tlsHandshakeFailed;
+  }
+
+  /**
+   * How the log names this connection's encryption: the TLS protocol ({@code TLSv1.3}) or {@code
+   * none}; null over a wrapper, which does its own.
+   */
+  String tlsOutcome() {
+    if (s.transport().wrapper() != null) {
+      return null;
+    }
+    return tlsProtocol == null ? "none" : tlsProtocol;
   }
 
   String peer() {
@@ -66,7 +101,8 @@ final class SmtpClient {
       throw SmtpFailure.reply(peer() + " greeted with", greeting);
     }
     ehlo(helo, !s.transport().instantHelo());
-    if (s.transport().tls() == TlsMode.STARTTLS) {
+    boolean may = s.transport().tls() == TlsMode.MAY && !plainOnly && ext.startTls();
+    if (s.transport().tls() == TlsMode.STARTTLS || may) {
       if (!ext.startTls()) {
         throw new SmtpFailure(
             Outcome.DEFERRED,
@@ -76,12 +112,13 @@ final class SmtpClient {
       c.command("STARTTLS");
       c.flush();
       SmtpReply r = c.readReply(t);
-      if (r.code() != 220) {
+      if (r.code() == 220) {
+        startTls();
+        ehlo(helo, true);
+      } else if (!may) {
         throw new SmtpFailure(
             Outcome.DEFERRED, "STARTTLS refused by " + peer() + ": " + r.oneLine(), true);
-      }
-      startTls();
-      ehlo(helo, true);
+      } // with may, the session goes on in clear, as RFC 3207 allows after a refusal
     }
     if (s.transport().authName() != null) {
       if (!ext.authMechanisms().contains(s.transport().authName().smtpName())) {
@@ -106,9 +143,17 @@ final class SmtpClient {
   }
 
   private void startTls() throws SmtpFailure {
+    TlsFactory f;
     try {
-      c.startTls(tls);
+      f = tls.get();
     } catch (IOException e) {
+      throw new SmtpFailure(
+          Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);
+    }
+    try {
+      tlsProtocol = c.startTls(f);
+    } catch (IOException e) {
+      tlsHandshakeFailed = s.transport().tls() == TlsMode.MAY;
       throw new SmtpFailure(
           Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);
     }
@@ -562,7 +607,7 @@ final class SmtpClient {
   }
 
   private RecipientResult result(OutgoingMessage m, Address a, Outcome o, String reply) {
-    return new RecipientResult(m.id(), a, o, peer(), reply);
+    return new RecipientResult(m.id(), a, o, peer(), reply, tlsOutcome());
   }
 
   /** Sends QUIT and closes; problems at this point change nothing. */

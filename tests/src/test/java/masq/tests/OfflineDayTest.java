@@ -200,7 +200,9 @@ class OfflineDayTest {
     assertTrue(
         box.log()
             .contains(
-                " => temp@far.example route=isp2 link=isp2 host=[127.0.0.1]:" + isp2Port + " tls=none 250"),
+                " => temp@far.example route=isp2 link=isp2 host=[127.0.0.1]:"
+                    + isp2Port
+                    + " tls=none 250"),
         box.log());
     assertEquals(1, records(isp1Record).size(), "nothing more reached provider 1");
 

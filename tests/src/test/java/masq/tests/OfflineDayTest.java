@@ -157,11 +157,13 @@ class OfflineDayTest {
         log.contains(
             " == temp@far.example route=isp1 link=isp1 host=[127.0.0.1]:"
                 + isp1Port
-                + " 451 4.2.1"),
+                + " tls=none 451 4.2.1"),
         log);
     assertTrue(
         log.contains(
-            " ** bad@far.example route=isp1 link=isp1 host=[127.0.0.1]:" + isp1Port + " 550 5.1.1"),
+            " ** bad@far.example route=isp1 link=isp1 host=[127.0.0.1]:"
+                + isp1Port
+                + " tls=none 550 5.1.1"),
         log);
 
     // The permanently refused one is back as a DSN in Ann's local Maildir.

@@ -174,7 +174,8 @@ class RewriteCommandTest {
   @Test
   void verboseShowsTheTlsOptionsButNoKey() throws Exception {
     Path key = box.dir.resolve("client.key");
-    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nS3CR3TKEYMATERIAL\n-----END PRIVATE KEY-----\n");
+    Files.writeString(
+        key, "-----BEGIN PRIVATE KEY-----\nS3CR3TKEYMATERIAL\n-----END PRIVATE KEY-----\n");
     Files.writeString(
         box.dir.resolve("isp1.route"),
         "tls = starttls\ntls_fingerprint = "

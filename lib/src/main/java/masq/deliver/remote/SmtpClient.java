@@ -18,9 +18,10 @@ import masq.route.TlsMode;
  *
  * <p>Trusts the server for nothing but its replies. How it fails: a reply that ends the session
  * before a message (greeting, EHLO/HELO) is {@link SmtpFailure#reply} (5xx fails, else defers); TLS
- * and AUTH trouble always defers and nothing is sent in clear when {@code tls} is set; a timeout,
- * EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a message, the replies decide per
- * recipient, and the session stays usable.
+ * and AUTH trouble always defers and nothing is sent in clear when {@code tls} is starttls or smtps
+ * ({@code tls = may} goes on in clear when the server does not offer or refuses STARTTLS); a
+ * timeout, EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a message, the replies
+ * decide per recipient, and the session stays usable.
  */
 final class SmtpClient {
   private final SmtpConnection c;

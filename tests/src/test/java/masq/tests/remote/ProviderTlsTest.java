@@ -36,17 +36,17 @@ import org.junit.jupiter.api.io.TempDir;
  * there), with the outcome in each result's log line.
  */
 class ProviderTlsTest extends WithPeers {
-  @TempDir static Path pkiDir;
+  /** The server's certificate (from a test CA the JDK does not trust) and the client's. */
   static Peers.Pki server;
+
   static Peers.Pki client;
 
   int port;
 
   @BeforeAll
-  static void makePki() throws Exception {
-    Peers p = new Peers(pkiDir);
-    server = p.pki("server", "IP:127.0.0.1,DNS:localhost");
-    client = p.pki("client", "DNS:laptop.test");
+  static void makePki(@TempDir Path dir) throws Exception {
+    server = new Peers(dir).pki("server", "IP:127.0.0.1,DNS:localhost");
+    client = new Peers(dir).pki("client", "DNS:laptop.test");
   }
 
   @BeforeEach

@@ -115,7 +115,7 @@ final class SmtpClient {
       SmtpReply r = c.readReply(t);
       if (r.code() == 220) {
         startTls();
-        ehlo(helo, true);
+        ehloInTls(helo);
       } else if (!may) {
         throw new SmtpFailure(
             Outcome.DEFERRED, "STARTTLS refused by " + peer() + ": " + r.oneLine(), true);
@@ -157,6 +157,29 @@ final class SmtpClient {
       tlsHandshakeFailed = s.transport().tls() == TlsMode.MAY;
       throw new SmtpFailure(
           Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);
+    }
+  }
+
+  /**
+   * EHLO again inside TLS. A server that refuses the client's certificate (or its absence) with TLS
+   * 1.3 does so only after the handshake, by closing the connection: that is reported as the TLS
+   * failure it is.
+   */
+  private void ehloInTls(String helo) throws SmtpFailure {
+    try {
+      ehlo(helo, true);
+    } catch (SmtpFailure f) {
+      if (f.getMessage().startsWith("EHLO refused") || f.getMessage().startsWith("HELO refused")) {
+        throw f;
+      }
+      throw new SmtpFailure(
+          Outcome.DEFERRED,
+          "TLS with "
+              + peer()
+              + " failed after the handshake (the server refused the client certificate, or"
+              + " wanted one?): "
+              + f.getMessage(),
+          true);
     }
   }
 

@@ -159,6 +159,8 @@ class ProviderTlsTest extends WithPeers {
             to().option("tls_fingerprint", spki(server.serverCert())).build(),
             msg("C2", "joe@home.example", "without\n", "ok@far.example"));
     assertEquals(List.of("C2 ok@far.example DEFERRED"), outcomes(rs));
+    assertTrue(
+        rs.get(0).reply().startsWith("TLS with [127.0.0.1]:" + port + " failed"), rs.toString());
     assertEquals(1, events(rec).size(), "no MAIL FROM without the certificate: " + events(rec));
     // a key file that is not a key defers, naming the option and the file
     Path notKey = tmp.resolve("not.key");

@@ -116,6 +116,13 @@ final class OptionNames {
           "tls",
           "tls_verify",
           "tls_trust_file",
+          // issue 16: pinning, client certificate, TLS version, provider limits
+          "tls_fingerprint",
+          "tls_client_cert_file",
+          "tls_client_key_file",
+          "tls_min_version",
+          "max_messages_per_connection",
+          "max_recipients_per_message",
           // masqmail 0.2's names for route conditions, read into the lists that replaced them
           "allowed_mail_locals",
           "not_allowed_mail_locals",

@@ -6,8 +6,9 @@
  * masq.config.SmtpdSettings}, {@link masq.config.AcceptSettings}), a route file's raw settings
  * ({@link masq.config.RouteConfig}: read, with unknown options warned about; {@code masq.route}
  * types them), the syntax itself ({@link masq.config.ConfigSyntax}), typed values ({@link
- * masq.config.Values}) and the safe reading of a file that must be a regular one ({@link
- * masq.config.RegularFile}). A bad file is a {@link masq.config.ConfigError} naming file and line
+ * masq.config.Values}), the safe reading of a file that must be a regular one ({@link
+ * masq.config.RegularFile}), and the PEM certificate and key files that TLS options name ({@link
+ * masq.config.PemFiles}). A bad file is a {@link masq.config.ConfigError} naming file and line
  * (exit 78).
  *
  * <p>Uses only {@code masq} and {@code masq.address}; used by every other package.

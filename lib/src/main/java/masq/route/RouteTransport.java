@@ -38,6 +38,16 @@ import masq.config.Values;
  * @param pipe {@code pipe}: a command the message is piped to per recipient, or null
  * @param pipeFromline {@code pipe_fromline} (default false)
  * @param pipeFromhack {@code pipe_fromhack} (default false)
+ * @param tlsFingerprints {@code tls_fingerprint} (issue 16): SHA-256 pins of the server's
+ *     certificate or of its public key (SPKI), 64 lower-case hex digits each; empty when not set
+ * @param tlsClientCertFile {@code tls_client_cert_file}: the PEM certificate (chain) to present, or
+ *     null
+ * @param tlsClientKeyFile {@code tls_client_key_file}: its PEM private key, or null
+ * @param tlsMinVersion {@code tls_min_version} (default TLSv1.2): TLSv1.2 or TLSv1.3
+ * @param maxMessagesPerConnection {@code max_messages_per_connection}: transactions per connection,
+ *     0 for no limit
+ * @param maxRecipientsPerMessage {@code max_recipients_per_message}: recipients per transaction, 0
+ *     for no limit
  */
 public record RouteTransport(
     boolean connectErrorFail,
@@ -58,7 +68,14 @@ public record RouteTransport(
     String wrapper,
     String pipe,
     boolean pipeFromline,
-    boolean pipeFromhack) {
+    boolean pipeFromhack,
+    // issue 16: pinning, client certificate, TLS version, provider limits
+    List<String> tlsFingerprints,
+    Path tlsClientCertFile,
+    Path tlsClientKeyFile,
+    String tlsMinVersion,
+    int maxMessagesPerConnection,
+    int maxRecipientsPerMessage) {
 
   /** The options as a record shows them, but with {@code auth_secret} hidden (it may be logged). */
   @Override
@@ -118,14 +135,19 @@ public record RouteTransport(
     Setting tl = rc.setting("tls");
     TlsMode tls =
         tl == null
-            ? TlsMode.NONE
+            ? mailHost == null && rc.setting("wrapper") == null && rc.setting("pipe") == null
+                ? TlsMode.MAY // direct MX delivery: STARTTLS when offered, as large MTAs do
+                : TlsMode.NONE
             : switch (tl.value().strip().toLowerCase(Locale.ROOT)) {
               case "none", "" -> TlsMode.NONE;
+              case "may" -> TlsMode.MAY;
               case "starttls" -> TlsMode.STARTTLS;
               case "smtps" -> TlsMode.SMTPS;
-              default -> throw Values.bad(tl, "expected none, starttls or smtps");
+              default -> throw Values.bad(tl, "expected none, may, starttls or smtps");
             };
-    boolean tlsVerify = RouteValues.bool(rc, "tls_verify", true);
+    List<String> tlsFingerprints = RouteValues.items(rc, "tls_fingerprint", TlsPins::parse);
+    // a pin is enough by itself; tls_verify = true asks for the CA check as well
+    boolean tlsVerify = RouteValues.bool(rc, "tls_verify", tlsFingerprints.isEmpty());
     Path tlsTrustFile = RouteValues.path(rc, "tls_trust_file");
     Setting an = rc.setting("auth_name");
     AuthMechanism authName =
@@ -154,6 +176,23 @@ public record RouteTransport(
       throw Values.bad(
           rc.setting("tls"), "tls cannot be used with wrapper (the wrapper does TLS itself)");
     }
+    Path tlsClientCertFile = RouteValues.path(rc, "tls_client_cert_file");
+    Path tlsClientKeyFile = RouteValues.path(rc, "tls_client_key_file");
+    if ((tlsClientCertFile == null) != (tlsClientKeyFile == null)) {
+      Setting one =
+          rc.setting(tlsClientCertFile == null ? "tls_client_key_file" : "tls_client_cert_file");
+      throw Values.bad(one, "tls_client_cert_file and tls_client_key_file go together");
+    }
+    if (tls == TlsMode.NONE && tlsClientCertFile != null) {
+      throw Values.bad(
+          rc.setting("tls_client_cert_file"),
+          "a client certificate needs tls (may, starttls or smtps)");
+    }
+    if (!tlsFingerprints.isEmpty() && tls != TlsMode.STARTTLS && tls != TlsMode.SMTPS) {
+      throw Values.bad(
+          rc.setting("tls_fingerprint"),
+          "a pinned fingerprint needs tls = starttls or smtps (with may, a server could skip TLS)");
+    }
     return new RouteTransport(
         connectErrorFail,
         mailHost,
@@ -173,7 +212,36 @@ public record RouteTransport(
         wrapper,
         pipe,
         RouteValues.bool(rc, "pipe_fromline", false),
-        RouteValues.bool(rc, "pipe_fromhack", false));
+        RouteValues.bool(rc, "pipe_fromhack", false),
+        tlsFingerprints,
+        tlsClientCertFile,
+        tlsClientKeyFile,
+        tlsMinVersion(rc.setting("tls_min_version")),
+        limit(rc.setting("max_messages_per_connection")),
+        limit(rc.setting("max_recipients_per_message")));
+  }
+
+  /** {@code tls_min_version}: 1.2 or 1.3, with or without "TLSv"; TLSv1.2 when not set. */
+  private static String tlsMinVersion(Setting s) throws MasqException {
+    if (s == null) {
+      return "TLSv1.2";
+    }
+    String v = s.value().strip().toLowerCase(Locale.ROOT);
+    return switch (v.startsWith("tlsv") ? v.substring(4) : v) {
+      case "1.2" -> "TLSv1.2";
+      case "1.3" -> "TLSv1.3";
+      default -> throw Values.bad(s, "expected 1.2 or 1.3 (or TLSv1.2, TLSv1.3)");
+    };
+  }
+
+  /** A max_* option: a whole number from 1, or 0 (the default) for no limit. */
+  private static int limit(Setting s) throws MasqException {
+    return s == null ? 0 : Values.count(s);
+  }
+
+  /** The TLS protocol versions {@code tls_min_version} allows, newest first. */
+  public List<String> tlsProtocols() {
+    return tlsMinVersion.equals("TLSv1.3") ? List.of("TLSv1.3") : List.of("TLSv1.3", "TLSv1.2");
   }
 
   private static List<Resolver> resolveList(Setting rl, List<String> warn) throws MasqException {
@@ -249,5 +317,23 @@ public record RouteTransport(
     RouteValues.line(sb, "pipe", pipe == null ? "" : pipe);
     RouteValues.line(sb, "pipe_fromline", pipeFromline);
     RouteValues.line(sb, "pipe_fromhack", pipeFromhack);
+    RouteValues.line(
+        sb,
+        "tls_fingerprint",
+        tlsFingerprints.isEmpty()
+            ? ""
+            : String.join(";", tlsFingerprints.stream().map(TlsPins::colons).toList()));
+    RouteValues.line(
+        sb, "tls_client_cert_file", tlsClientCertFile == null ? "" : tlsClientCertFile);
+    RouteValues.line(sb, "tls_client_key_file", tlsClientKeyFile == null ? "" : tlsClientKeyFile);
+    RouteValues.line(sb, "tls_min_version", tlsMinVersion);
+    RouteValues.line(
+        sb,
+        "max_messages_per_connection",
+        maxMessagesPerConnection == 0 ? "(no limit)" : maxMessagesPerConnection);
+    RouteValues.line(
+        sb,
+        "max_recipients_per_message",
+        maxRecipientsPerMessage == 0 ? "(no limit)" : maxRecipientsPerMessage);
   }
 }

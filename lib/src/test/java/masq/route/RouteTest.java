@@ -39,7 +39,7 @@ class RouteTest {
     assertFalse(r.transport().instantHelo());
     assertFalse(r.lastRoute());
     assertFalse(r.transport().connectErrorFail());
-    assertEquals(TlsMode.NONE, r.transport().tls());
+    assertEquals(TlsMode.MAY, r.transport().tls()); // direct MX: STARTTLS when offered
     assertTrue(r.transport().tlsVerify());
     assertNull(r.transport().authName());
     assertNull(r.transport().wrapper());
@@ -109,6 +109,43 @@ class RouteTest {
   }
 
   @Test
+  void pinsClientCertificateTlsVersionAndLimits() throws Exception {
+    String hex = "0123456789abcdef".repeat(4);
+    String colons = hex.toUpperCase(java.util.Locale.ROOT).replaceAll("(..)(?!$)", "$1:");
+    Route r =
+        parse(
+            "mail_host = smtp.isp.example\ntls = starttls\ntls_fingerprint = \""
+                + colons
+                + "; "
+                + "ab".repeat(32)
+                + "\"\ntls_client_cert_file = client.pem\ntls_client_key_file = client.key\n"
+                + "tls_min_version = TLSv1.3\nmax_messages_per_connection = 10\n"
+                + "max_recipients_per_message = 100");
+    RouteTransport t = r.transport();
+    assertEquals(List.of(hex, "ab".repeat(32)), t.tlsFingerprints());
+    assertFalse(t.tlsVerify(), "a pin is enough by itself");
+    assertEquals(Path.of("/etc/masq/client.key"), t.tlsClientKeyFile());
+    assertEquals(List.of("TLSv1.3"), t.tlsProtocols());
+    assertEquals(10, t.maxMessagesPerConnection());
+    assertEquals(100, t.maxRecipientsPerMessage());
+    String d = r.describe();
+    assertTrue(d.contains("tls_fingerprint = " + colons + ";AB:AB:"), d);
+    assertTrue(d.contains("tls_client_key_file = /etc/masq/client.key"), d);
+    assertTrue(d.contains("max_recipients_per_message = 100"), d);
+    assertTrue(
+        parse("mail_host = h\ntls = smtps\ntls_verify = true\ntls_fingerprint = " + hex)
+            .transport()
+            .tlsVerify(),
+        "both the CA check and the pin");
+    Route dflt = parse("mail_host = h");
+    assertEquals(TlsMode.NONE, dflt.transport().tls(), "a smart host keeps masqmail's default");
+    assertEquals(List.of("TLSv1.3", "TLSv1.2"), dflt.transport().tlsProtocols());
+    assertEquals(0, dflt.transport().maxRecipientsPerMessage());
+    assertEquals(TlsMode.MAY, parse("tls = may\nmail_host = h").transport().tls());
+    assertEquals("TLSv1.2", parse("tls_min_version = 1.2").transport().tlsMinVersion());
+  }
+
+  @Test
   void ports() throws Exception {
     assertEquals(2525, parse("smtp_port = 2525").transport().port());
     assertEquals(465, parse("tls = smtps").transport().port());
@@ -126,7 +163,7 @@ class RouteTest {
         Arguments.of("\nsmtp_port = twenty-five", 2, "port"),
         Arguments.of("resolve_list = dns_mx; carrier_pigeon", 1, "carrier_pigeon"),
         Arguments.of("helo_name = not a name", 1, "host name"),
-        Arguments.of("tls = ssl", 1, "none, starttls or smtps"),
+        Arguments.of("tls = ssl", 1, "none, may, starttls or smtps"),
         Arguments.of("tls_verify = maybe", 1, "true or false"),
         Arguments.of(
             "auth_name = digest-md5\nauth_login = a\nauth_secret = b",
@@ -155,7 +192,17 @@ class RouteTest {
             "control character"),
         Arguments.of(
             "map_outgoing_addresses = john: J <j@x.example> trailing", 1, "not one address"),
-        Arguments.of("mail_host smtp.isp.example", 1, "syntax error"));
+        Arguments.of("mail_host smtp.isp.example", 1, "syntax error"),
+        // issue 16: pinning, client certificate, TLS version, provider limits
+        Arguments.of("tls = starttls\ntls_fingerprint = abcd", 2, "not a SHA-256 fingerprint"),
+        Arguments.of("tls = starttls\ntls_fingerprint = " + "A:B".repeat(32), 2, "not a SHA-256"),
+        Arguments.of("mail_host = h\ntls_fingerprint = " + "ab".repeat(32), 2, "needs tls ="),
+        Arguments.of("tls_fingerprint = " + "ab".repeat(32), 1, "with may"),
+        Arguments.of("tls = starttls\ntls_client_cert_file = c.pem", 2, "go together"),
+        Arguments.of("mail_host=h\ntls_client_cert_file=c\ntls_client_key_file=k", 2, "needs tls"),
+        Arguments.of("tls_min_version = 1.1", 1, "expected 1.2 or 1.3"),
+        Arguments.of("max_recipients_per_message = -1", 1, "whole number"),
+        Arguments.of("max_messages_per_connection = many", 1, "whole number"));
   }
 
   @ParameterizedTest(name = "{0}")

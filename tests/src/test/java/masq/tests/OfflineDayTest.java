@@ -157,11 +157,13 @@ class OfflineDayTest {
         log.contains(
             " == temp@far.example route=isp1 link=isp1 host=[127.0.0.1]:"
                 + isp1Port
-                + " 451 4.2.1"),
+                + " tls=none 451 4.2.1"),
         log);
     assertTrue(
         log.contains(
-            " ** bad@far.example route=isp1 link=isp1 host=[127.0.0.1]:" + isp1Port + " 550 5.1.1"),
+            " ** bad@far.example route=isp1 link=isp1 host=[127.0.0.1]:"
+                + isp1Port
+                + " tls=none 550 5.1.1"),
         log);
 
     // The permanently refused one is back as a DSN in Ann's local Maildir.
@@ -200,7 +202,9 @@ class OfflineDayTest {
     assertTrue(
         box.log()
             .contains(
-                " => temp@far.example route=isp2 link=isp2 host=[127.0.0.1]:" + isp2Port + " 250"),
+                " => temp@far.example route=isp2 link=isp2 host=[127.0.0.1]:"
+                    + isp2Port
+                    + " tls=none 250"),
         box.log());
     assertEquals(1, records(isp1Record).size(), "nothing more reached provider 1");
 

@@ -172,6 +172,28 @@ class RewriteCommandTest {
   }
 
   @Test
+  void verboseShowsTheTlsOptionsButNoKey() throws Exception {
+    Path key = box.dir.resolve("client.key");
+    Files.writeString(
+        key, "-----BEGIN PRIVATE KEY-----\nS3CR3TKEYMATERIAL\n-----END PRIVATE KEY-----\n");
+    Files.writeString(
+        box.dir.resolve("isp1.route"),
+        "tls = starttls\ntls_fingerprint = "
+            + "ab".repeat(32)
+            + "\ntls_client_cert_file = client.pem\ntls_client_key_file = client.key\n"
+            + "tls_min_version = 1.3\nmax_recipients_per_message = 100\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    Sandbox.Run r = box.run(new byte[0], "masq-rewrite", "--route", "isp1", "-v").expect(0);
+    String fp = "AB:".repeat(31) + "AB";
+    assertTrue(r.stderr().contains("  tls_fingerprint = " + fp + "\n"), r.stderr());
+    assertTrue(r.stderr().contains("  tls_client_key_file = " + key + "\n"), r.stderr());
+    assertTrue(r.stderr().contains("  tls_min_version = TLSv1.3\n"), r.stderr());
+    assertTrue(r.stderr().contains("  max_recipients_per_message = 100\n"), r.stderr());
+    assertTrue(r.stderr().contains("  max_messages_per_connection = (no limit)\n"), r.stderr());
+    assertFalse(r.stderr().contains("S3CR3T"), r.stderr());
+  }
+
+  @Test
   void errorsAreOneLineWithSysexitsCodes() throws Exception {
     Path bad = box.dir.resolve("bad.route");
     Files.writeString(bad, "mail_host = ok.example\n\nmap_h_from_addresses = john: John Smith\n");

@@ -96,7 +96,7 @@ final class ProcessChannel extends StreamChannel {
   }
 
   @Override
-  public void startTls(TlsFactory tls) throws IOException {
+  public String startTls(TlsFactory tls) throws IOException {
     throw new IOException("TLS is not available over a wrapper");
   }
 

@@ -12,13 +12,22 @@ import masq.address.Address;
  *     'cmd'}; the name alone when no connection was made
  * @param reply the server's reply on one line (e.g. {@code 550 5.1.1 unknown user}), or a one-line
  *     reason of masq's own (e.g. {@code connection refused})
+ * @param tls over an SMTP connection to a TCP peer, the TLS protocol it used ({@code TLSv1.3}) or
+ *     {@code none}; null when no such connection carried it (a wrapper, a pipe, no connection)
  */
 public record RecipientResult(
-    String messageId, Address recipient, Outcome outcome, String host, String reply) {
+    String messageId, Address recipient, Outcome outcome, String host, String reply, String tls) {
+
+  /** A result without a TLS outcome to tell. */
+  public RecipientResult(
+      String messageId, Address recipient, Outcome outcome, String host, String reply) {
+    this(messageId, recipient, outcome, host, reply, null);
+  }
 
   /**
    * The text of the log line for this result, after the timestamp and pid that MailLog adds: {@code
-   * ID => rcpt route=NAME link=LINK host=HOST reply}.
+   * ID => rcpt route=NAME link=LINK host=HOST tls=TLS reply}, without {@code tls=} when {@link
+   * #tls} is null.
    *
    * @param route how the route is named: {@code route=NAME}, with {@code link=LINK} for a query
    *     route (masq.route.Route#tag)
@@ -33,7 +42,7 @@ public record RecipientResult(
         + route
         + " host="
         + host
-        + " "
+        + (tls == null ? " " : " tls=" + tls + " ")
         + reply;
   }
 }

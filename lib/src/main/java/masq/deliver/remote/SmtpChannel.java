@@ -28,8 +28,11 @@ interface SmtpChannel extends Closeable {
   /** The local address of the connection (for do_correct_helo), or null when there is none. */
   InetAddress localAddress();
 
-  /** Switches the channel to TLS (STARTTLS), or throws when the channel cannot. */
-  void startTls(TlsFactory tls) throws IOException;
+  /**
+   * Switches the channel to TLS (STARTTLS), or throws when the channel cannot; returns the protocol
+   * negotiated (e.g. TLSv1.3).
+   */
+  String startTls(TlsFactory tls) throws IOException;
 
   @Override
   void close();

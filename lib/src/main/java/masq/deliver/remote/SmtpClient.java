@@ -18,28 +18,64 @@ import masq.route.TlsMode;
  *
  * <p>Trusts the server for nothing but its replies. How it fails: a reply that ends the session
  * before a message (greeting, EHLO/HELO) is {@link SmtpFailure#reply} (5xx fails, else defers); TLS
- * and AUTH trouble always defers and nothing is sent in clear when {@code tls} is set; a timeout,
- * EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a message, the replies decide per
- * recipient, and the session stays usable.
+ * and AUTH trouble always defers and nothing is sent in clear when {@code tls} is starttls or smtps
+ * ({@code tls = may} goes on in clear when the server does not offer or refuses STARTTLS); a
+ * timeout, EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a message, the replies
+ * decide per recipient, and the session stays usable.
  */
 final class SmtpClient {
   private final SmtpConnection c;
   private final RemoteSettings s;
   private final String serverName;
-  private final TlsFactory tls;
+  private final TlsFactory.Source tls;
+  private final boolean plainOnly;
   private Extensions ext = Extensions.NONE;
+
+  /** The TLS protocol in use, or null before (or without) TLS. */
+  private String tlsProtocol;
+
+  /** With {@code tls = may}: the server offered STARTTLS but the handshake failed. */
+  private boolean tlsHandshakeFailed;
+
   private int transactions;
   private final byte[] copyBuf = new byte[64 * 1024];
 
   /**
    * @param serverName the name the server is known by (TLS verification, SASL)
-   * @param tls the TLS factory, needed when {@code tls} is not none
+   * @param tls where the TLS factory comes from when {@code tls} is not none
+   * @param plainOnly with {@code tls = may}: do not try STARTTLS (a retry after a failed handshake)
    */
-  SmtpClient(SmtpConnection c, RemoteSettings s, String serverName, TlsFactory tls) {
+  SmtpClient(
+      SmtpConnection c,
+      RemoteSettings s,
+      String serverName,
+      TlsFactory.Source tls,
+      boolean plainOnly) {
     this.c = c;
     this.s = s;
     this.serverName = serverName;
     this.tls = tls;
+    this.plainOnly = plainOnly;
+  }
+
+  /**
+   * True when {@link #open} failed because the TLS handshake failed after the server offered
+   * STARTTLS to a {@code tls = may} route: a new connection without TLS is what Postfix's {@code
+   * may} does then.
+   */
+  boolean tlsHandshakeFailed() {
+    return tlsHandshakeFailed;
+  }
+
+  /**
+   * How the log names this connection's encryption: the TLS protocol ({@code TLSv1.3}) or {@code
+   * none}; null over a wrapper, which does its own.
+   */
+  String tlsOutcome() {
+    if (s.transport().wrapper() != null) {
+      return null;
+    }
+    return tlsProtocol == null ? "none" : tlsProtocol;
   }
 
   String peer() {
@@ -66,7 +102,8 @@ final class SmtpClient {
       throw SmtpFailure.reply(peer() + " greeted with", greeting);
     }
     ehlo(helo, !s.transport().instantHelo());
-    if (s.transport().tls() == TlsMode.STARTTLS) {
+    boolean may = s.transport().tls() == TlsMode.MAY && !plainOnly && ext.startTls();
+    if (s.transport().tls() == TlsMode.STARTTLS || may) {
       if (!ext.startTls()) {
         throw new SmtpFailure(
             Outcome.DEFERRED,
@@ -76,12 +113,13 @@ final class SmtpClient {
       c.command("STARTTLS");
       c.flush();
       SmtpReply r = c.readReply(t);
-      if (r.code() != 220) {
+      if (r.code() == 220) {
+        startTls();
+        ehloInTls(helo);
+      } else if (!may) {
         throw new SmtpFailure(
             Outcome.DEFERRED, "STARTTLS refused by " + peer() + ": " + r.oneLine(), true);
-      }
-      startTls();
-      ehlo(helo, true);
+      } // with may, the session goes on in clear, as RFC 3207 allows after a refusal
     }
     if (s.transport().authName() != null) {
       if (!ext.authMechanisms().contains(s.transport().authName().smtpName())) {
@@ -106,11 +144,42 @@ final class SmtpClient {
   }
 
   private void startTls() throws SmtpFailure {
+    TlsFactory f;
     try {
-      c.startTls(tls);
+      f = tls.get();
     } catch (IOException e) {
       throw new SmtpFailure(
           Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);
+    }
+    try {
+      tlsProtocol = c.startTls(f);
+    } catch (IOException e) {
+      tlsHandshakeFailed = s.transport().tls() == TlsMode.MAY;
+      throw new SmtpFailure(
+          Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);
+    }
+  }
+
+  /**
+   * EHLO again inside TLS. A server that refuses the client's certificate (or its absence) with TLS
+   * 1.3 does so only after the handshake, by closing the connection: that is reported as the TLS
+   * failure it is.
+   */
+  private void ehloInTls(String helo) throws SmtpFailure {
+    try {
+      ehlo(helo, true);
+    } catch (SmtpFailure f) {
+      if (f.getMessage().startsWith("EHLO refused") || f.getMessage().startsWith("HELO refused")) {
+        throw f;
+      }
+      throw new SmtpFailure(
+          Outcome.DEFERRED,
+          "TLS with "
+              + peer()
+              + " failed after the handshake (the server refused the client certificate, or"
+              + " wanted one?): "
+              + f.getMessage(),
+          true);
     }
   }
 
@@ -562,7 +631,7 @@ final class SmtpClient {
   }
 
   private RecipientResult result(OutgoingMessage m, Address a, Outcome o, String reply) {
-    return new RecipientResult(m.id(), a, o, peer(), reply);
+    return new RecipientResult(m.id(), a, o, peer(), reply, tlsOutcome());
   }
 
   /** Sends QUIT and closes; problems at this point change nothing. */

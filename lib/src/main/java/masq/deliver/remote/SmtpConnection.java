@@ -77,13 +77,17 @@ final class SmtpConnection {
     return out;
   }
 
-  /** Switches to TLS after a 220 to STARTTLS; data read ahead before it is discarded. */
-  void startTls(TlsFactory tls) throws IOException {
+  /**
+   * Switches to TLS after a 220 to STARTTLS (data read ahead before it is refused); returns the
+   * protocol negotiated.
+   */
+  String startTls(TlsFactory tls) throws IOException {
     if (rpos < rlim) {
       throw new IOException("server sent data after its reply to STARTTLS");
     }
-    channel.startTls(tls);
+    String protocol = channel.startTls(tls);
     rewire();
+    return protocol;
   }
 
   /** Reads one (possibly multi-line) reply, waiting at most {@code timeout} per read. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,11 +25,20 @@ import masq.route.TlsMode;
  * wrapper that cannot start) defers its recipients, or fails them with {@code connect_error_fail};
  * a session that breaks defers the message in flight and every message not yet sent on that
  * connection. Never throws.
+ *
+ * <p>Provider limits: with {@code max_recipients_per_message}, a message with more recipients goes
+ * out in several transactions (each with its own results, handed over as each ends); with {@code
+ * max_messages_per_connection}, a connection that has carried that many transactions is closed with
+ * QUIT and the next one opened for the rest. With {@code tls = may}, a server that offers STARTTLS
+ * but fails the handshake gets one more connection, in clear.
  */
 final class SmtpTransport {
   private final RemoteSettings s;
   private final Consumer<String> log;
   private final MxResolver resolver;
+
+  /** The route's TLS factory, made when a session first needs it, or null. */
+  private TlsFactory tlsFactory;
 
   SmtpTransport(RemoteSettings s, Consumer<String> log) {
     this.s = s;
@@ -45,7 +55,8 @@ final class SmtpTransport {
    */
   void deliver(Iterator<OutgoingMessage> messages, ResultSink sink) {
     if (s.transport().wrapper() != null || s.transport().mailHost() != null) {
-      session(s.transport().wrapper() != null ? null : s.transport().mailHost(), messages, sink);
+      session(
+          s.transport().wrapper() != null ? null : s.transport().mailHost(), split(messages), sink);
       return;
     }
     Map<String, List<OutgoingMessage>> byDomain = new LinkedHashMap<>();
@@ -61,64 +72,129 @@ final class SmtpTransport {
       }
     }
     for (Map.Entry<String, List<OutgoingMessage>> e : byDomain.entrySet()) {
-      session(e.getKey(), e.getValue().iterator(), sink);
+      session(e.getKey(), split(e.getValue().iterator()), sink);
     }
   }
 
   /**
-   * One connection to {@code host} (null: the wrapper) for {@code batch}, opened when its first
-   * message is there (none: no connection).
+   * {@code messages}, each with more than {@code max_recipients_per_message} recipients taken as
+   * several, in order; taken from {@code messages} one at a time.
+   */
+  private Iterator<OutgoingMessage> split(Iterator<OutgoingMessage> messages) {
+    int max = s.transport().maxRecipientsPerMessage();
+    if (max <= 0) {
+      return messages;
+    }
+    return new Iterator<>() {
+      private final ArrayDeque<OutgoingMessage> parts = new ArrayDeque<>();
+
+      @Override
+      public boolean hasNext() {
+        return !parts.isEmpty() || messages.hasNext();
+      }
+
+      @Override
+      public OutgoingMessage next() {
+        if (parts.isEmpty()) {
+          OutgoingMessage m = messages.next();
+          List<Address> rcpts = m.recipients();
+          if (rcpts.size() <= max) {
+            return m;
+          }
+          for (int i = 0; i < rcpts.size(); i += max) {
+            parts.add(
+                m.withRecipients(List.copyOf(rcpts.subList(i, Math.min(i + max, rcpts.size())))));
+          }
+        }
+        return parts.remove();
+      }
+    };
+  }
+
+  /** The route's TLS factory, made on first use. */
+  private TlsFactory tls() throws IOException {
+    if (tlsFactory == null) {
+      tlsFactory = TlsFactory.create(s.transport());
+    }
+    return tlsFactory;
+  }
+
+  /**
+   * Connections to {@code host} (null: the wrapper) for {@code batch}, the first opened when its
+   * first message is there (none: no connection), another whenever {@code
+   * max_messages_per_connection} is reached.
    */
   private void session(String host, Iterator<OutgoingMessage> batch, ResultSink sink) {
     if (!batch.hasNext()) {
       return;
     }
     String name = host == null ? "wrapper '" + s.transport().wrapper() + "'" : host;
-    TlsFactory tls = null;
-    if (s.transport().tls() != TlsMode.NONE) {
+    TlsMode mode = s.transport().tls();
+    if (mode == TlsMode.STARTTLS || mode == TlsMode.SMTPS) {
       try {
-        tls = TlsFactory.create(s.transport().tlsVerify(), s.transport().tlsTrustFile());
+        tls(); // required: a problem with its files defers before connecting
       } catch (IOException e) {
         everyone(
             RemoteDelivery.rest(batch), sink, Outcome.DEFERRED, name, SmtpConnection.reason(e));
         return;
       }
     }
-    SmtpChannel ch;
-    try {
-      ch = host == null ? ProcessChannel.start(s.transport().wrapper(), log) : connect(host);
-    } catch (IOException e) {
-      String why =
-          host == null
-              ? "cannot run wrapper: " + SmtpConnection.reason(e)
-              : SmtpConnection.reason(e);
-      everyone(
-          RemoteDelivery.rest(batch),
-          sink,
-          s.transport().connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED,
-          name,
-          why);
-      return;
-    }
-    try {
-      converse(new SmtpClient(new SmtpConnection(ch), s, name, tls), ch, batch, sink);
-    } finally {
-      ch.close(); // closed already, except after an unexpected error
+    boolean plainOnly = false;
+    while (batch.hasNext()) {
+      SmtpChannel ch;
+      try {
+        ch = host == null ? ProcessChannel.start(s.transport().wrapper(), log) : connect(host);
+      } catch (IOException e) {
+        String why =
+            host == null
+                ? "cannot run wrapper: " + SmtpConnection.reason(e)
+                : SmtpConnection.reason(e);
+        everyone(
+            RemoteDelivery.rest(batch),
+            sink,
+            s.transport().connectErrorFail() ? Outcome.FAILED : Outcome.DEFERRED,
+            name,
+            why);
+        return;
+      }
+      try {
+        SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, name, this::tls, plainOnly);
+        try {
+          client.open();
+        } catch (SmtpFailure f) {
+          client.quit();
+          if (client.tlsHandshakeFailed() && !plainOnly) {
+            log.accept(f.getMessage() + "; tls = may: trying again without TLS");
+            plainOnly = true;
+            continue;
+          }
+          everyone(RemoteDelivery.rest(batch), sink, f.outcome(), client.peer(), f.getMessage());
+          return;
+        }
+        if (!converse(client, ch, batch, sink, s.transport().maxMessagesPerConnection())) {
+          return;
+        }
+      } finally {
+        ch.close(); // closed already, except after an unexpected error
+      }
     }
   }
 
-  private static void converse(
-      SmtpClient client, SmtpChannel ch, Iterator<OutgoingMessage> batch, ResultSink sink) {
-    try {
-      client.open();
-    } catch (SmtpFailure f) {
-      client.quit();
-      everyone(RemoteDelivery.rest(batch), sink, f.outcome(), client.peer(), f.getMessage());
-      return;
-    }
+  /**
+   * Sends messages of {@code batch} over the open {@code client}, at most {@code max} (0: all);
+   * false when the connection broke (what was left is deferred).
+   */
+  private static boolean converse(
+      SmtpClient client,
+      SmtpChannel ch,
+      Iterator<OutgoingMessage> batch,
+      ResultSink sink,
+      int max) {
+    int sent = 0;
     OutgoingMessage m = batch.next();
     while (m != null) {
-      OutgoingMessage next = batch.hasNext() ? batch.next() : null;
+      sent++;
+      OutgoingMessage next = batch.hasNext() && (max <= 0 || sent < max) ? batch.next() : null;
       try {
         sink.accept(m, client.send(m, next));
       } catch (SmtpFailure f) {
@@ -127,14 +203,15 @@ final class SmtpTransport {
         List<OutgoingMessage> left = new ArrayList<>();
         if (next != null) {
           left.add(next);
-          left.addAll(RemoteDelivery.rest(batch));
         }
+        left.addAll(RemoteDelivery.rest(batch));
         everyone(left, sink, Outcome.DEFERRED, client.peer(), "not sent: " + f.getMessage());
-        return;
+        return false;
       }
       m = next;
     }
     client.quit();
+    return true;
   }
 
   private SmtpChannel connect(String host) throws IOException {

@@ -76,8 +76,10 @@ final class TcpChannel extends StreamChannel {
   }
 
   @Override
-  public void startTls(TlsFactory tls) throws IOException {
-    use(tls.handshake(socket, host, address.getPort()));
+  public String startTls(TlsFactory tls) throws IOException {
+    javax.net.ssl.SSLSocket s = tls.handshake(socket, host, address.getPort());
+    use(s);
+    return s.getSession().getProtocol();
   }
 
   @Override

@@ -1,15 +1,17 @@
 package masq.deliver.remote;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -17,57 +19,64 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import masq.config.RegularFile;
+import masq.MasqException;
+import masq.config.PemFiles;
+import masq.route.RouteTransport;
+import masq.route.TlsMode;
+import masq.route.TlsPins;
 
 /**
- * Makes TLS client sockets for a route. With {@code tls_verify} (the default) the server's chain
- * must lead to a trusted CA, the JDK's or those in {@code tls_trust_file} (PEM) instead, and its
- * certificate must name the host we meant to reach (RFC 2818 rules, IP addresses against IP
- * entries). With {@code tls_verify = false} any certificate is accepted: the connection is
- * encrypted but not authenticated. Failures surface as IOExceptions whose message says why
- * (unreadable trust file, handshake refused, verification failed).
+ * Makes TLS client sockets for a route. With {@code tls_verify} (the default without {@code
+ * tls_fingerprint}) the server's chain must lead to a trusted CA, the JDK's or those in {@code
+ * tls_trust_file} (PEM) instead, and its certificate must name the host we meant to reach (RFC 2818
+ * rules, IP addresses against IP entries). With {@code tls_fingerprint}, the SHA-256 of the
+ * server's certificate or of its public key must be one of the pins, and that is enough unless
+ * {@code tls_verify = true} asks for the CA check too. With {@code tls_verify = false} or {@code
+ * tls = may} any certificate is accepted: the connection is encrypted but not authenticated. The
+ * route's client certificate is presented when the server asks; {@code tls_min_version} bounds the
+ * protocol. Failures surface as IOExceptions whose message says why (unreadable file, handshake
+ * refused, verification failed, fingerprint mismatch).
  */
 final class TlsFactory {
   private final SSLContext context;
   private final boolean verify;
+  private final String[] protocols;
 
-  private TlsFactory(SSLContext context, boolean verify) {
-    this.context = context;
-    this.verify = verify;
+  /**
+   * Where a session gets its factory: made when first needed, then shared by the route's sessions.
+   */
+  interface Source {
+    TlsFactory get() throws IOException;
   }
 
-  /** The factory for {@code tls_verify}/{@code tls_trust_file}. */
-  static TlsFactory create(boolean verify, Path trustFile) throws IOException {
+  private TlsFactory(SSLContext context, boolean verify, List<String> protocols) {
+    this.context = context;
+    this.verify = verify;
+    this.protocols = protocols.toArray(new String[0]);
+  }
+
+  /** The factory for the route's tls_* options. */
+  static TlsFactory create(RouteTransport t) throws IOException {
+    boolean verify = t.tlsVerify() && t.tls() != TlsMode.MAY;
+    Path trustFile = t.tlsTrustFile();
     try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      TrustManager[] tms = null;
-      if (!verify) {
-        tms = new TrustManager[] {new TrustAll()};
-      } else if (trustFile != null) {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        Collection<? extends Certificate> certs;
-        try (InputStream in =
-            new java.io.ByteArrayInputStream(RegularFile.read(trustFile, 1 << 20))) {
-          certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (IOException e) {
-          throw new IOException(
-              "cannot read tls_trust_file " + trustFile + ": " + RegularFile.reason(e), e);
-        }
-        if (certs.isEmpty()) {
-          throw new IOException("tls_trust_file " + trustFile + " holds no certificate");
-        }
-        int i = 0;
-        for (Certificate c : certs) {
-          ks.setCertificateEntry("ca" + i++, c);
-        }
-        TrustManagerFactory tmf =
-            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        tms = tmf.getTrustManagers();
+      X509ExtendedTrustManager tm = verify ? caTrust(trustFile) : new TrustAll();
+      if (!t.tlsFingerprints().isEmpty()) {
+        tm = new Pinned(tm, t.tlsFingerprints());
       }
-      ctx.init(null, tms, null);
-      return new TlsFactory(ctx, verify);
+      KeyManager[] kms =
+          t.tlsClientCertFile() == null
+              ? null
+              : PemFiles.keyManagers(
+                  "tls_client_cert_file",
+                  t.tlsClientCertFile(),
+                  "tls_client_key_file",
+                  t.tlsClientKeyFile());
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kms, new TrustManager[] {tm}, null);
+      return new TlsFactory(ctx, verify, t.tlsProtocols());
+    } catch (MasqException e) {
+      throw new IOException(e.getMessage(), e);
     } catch (GeneralSecurityException e) {
       throw new IOException(
           "cannot set up TLS"
@@ -78,6 +87,29 @@ final class TlsFactory {
     }
   }
 
+  /** The JDK's trusted CAs, or those in {@code trustFile}. */
+  private static X509ExtendedTrustManager caTrust(Path trustFile)
+      throws GeneralSecurityException, IOException, MasqException {
+    KeyStore ks = null;
+    if (trustFile != null) {
+      ks = KeyStore.getInstance(KeyStore.getDefaultType());
+      ks.load(null, null);
+      int i = 0;
+      for (Certificate c : PemFiles.certificates("tls_trust_file", trustFile)) {
+        ks.setCertificateEntry("ca" + i++, c);
+      }
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    for (TrustManager m : tmf.getTrustManagers()) {
+      if (m instanceof X509ExtendedTrustManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager");
+  }
+
   /**
    * Runs the TLS handshake over {@code plain} (already connected) for a server known as {@code
    * host}; returns the TLS socket, or throws with the reason.
@@ -86,6 +118,7 @@ final class TlsFactory {
     SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
     SSLParameters p = s.getSSLParameters();
     p.setEndpointIdentificationAlgorithm(verify ? "HTTPS" : null);
+    p.setProtocols(protocols);
     s.setSSLParameters(p);
     try {
       s.startHandshake();
@@ -95,12 +128,113 @@ final class TlsFactory {
       } catch (IOException ignored) {
         // already failing
       }
-      throw e;
+      throw pinReason(e);
     }
     return s;
   }
 
-  /** Accepts every certificate: tls_verify = false. */
+  /** A fingerprint mismatch says so in the message itself, not only in a cause. */
+  private static IOException pinReason(IOException e) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof PinMismatch) {
+        return new IOException(c.getMessage(), e);
+      }
+    }
+    return e;
+  }
+
+  /** SHA-256 of {@code der}, as 64 lower-case hex digits. */
+  static String sha256(byte[] der) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** The server's certificate matches none of the pins. */
+  private static final class PinMismatch extends CertificateException {
+    private static final long serialVersionUID = 1L;
+
+    PinMismatch(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * {@code tls_fingerprint}: after the inner check (the CA chain, or none), the server's own
+   * certificate or its public key must hash to a pin.
+   */
+  private static final class Pinned extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager inner;
+    private final List<String> pins;
+
+    Pinned(X509ExtendedTrustManager inner, List<String> pins) {
+      this.inner = inner;
+      this.pins = pins;
+    }
+
+    private void pin(X509Certificate[] chain) throws CertificateException {
+      if (chain == null || chain.length == 0) {
+        throw new CertificateException("the server sent no certificate");
+      }
+      String cert = sha256(chain[0].getEncoded());
+      String spki = sha256(chain[0].getPublicKey().getEncoded());
+      if (!pins.contains(cert) && !pins.contains(spki)) {
+        throw new PinMismatch(
+            "no tls_fingerprint matches the server's certificate: its SHA-256 fingerprint is "
+                + TlsPins.colons(cert)
+                + ", its public key's (SPKI) "
+                + TlsPins.colons(spki));
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s)
+        throws CertificateException {
+      inner.checkServerTrusted(chain, authType, s);
+      pin(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e)
+        throws CertificateException {
+      inner.checkServerTrusted(chain, authType, e);
+      pin(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      inner.checkServerTrusted(chain, authType);
+      pin(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket s)
+        throws CertificateException {
+      throw new CertificateException("a client does not check clients");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e)
+        throws CertificateException {
+      throw new CertificateException("a client does not check clients");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("a client does not check clients");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return inner.getAcceptedIssuers();
+    }
+  }
+
+  /** Accepts every certificate: tls_verify = false, or tls = may. */
   private static final class TrustAll extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {}

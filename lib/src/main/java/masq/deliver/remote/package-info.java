@@ -1,8 +1,10 @@
 /**
  * Remote delivery over one route: the SMTP client (EHLO/HELO, PIPELINING, SIZE, 8BITMIME,
- * STARTTLS/SMTPS with certificate and host-name checks, AUTH PLAIN/LOGIN/CRAM-MD5), MX resolution,
- * and the wrapper and pipe transports, by the route's {@link masq.route.RouteTransport} options
- * (masq.route(5) gives their meaning and defaults).
+ * STARTTLS/SMTPS with certificate and host-name checks or pinned fingerprints and a client
+ * certificate, opportunistic STARTTLS for direct delivery, AUTH PLAIN/LOGIN/CRAM-MD5, the provider
+ * limits that split transactions and connections), MX resolution, and the wrapper and pipe
+ * transports, by the route's {@link masq.route.RouteTransport} options (masq.route(5) gives their
+ * meaning and defaults).
  *
  * <p>{@code masq.deliver.RemoteRun} calls it once per route and queue run, with every locked
  * message that has recipients for the route; results arrive per message, so the spool is updated

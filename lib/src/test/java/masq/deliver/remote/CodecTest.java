@@ -70,7 +70,7 @@ class CodecTest {
     }
 
     @Override
-    public void startTls(TlsFactory tls) throws IOException {
+    public String startTls(TlsFactory tls) throws IOException {
       throw new IOException("no TLS here");
     }
 
@@ -139,7 +139,7 @@ class CodecTest {
             "220 hi\r\n502 no EHLO\r\n250 ok\r\n250 sender\r\n250 rcpt\r\n"
                 + "354 go\r\n250 queued\r\n221 bye\r\n");
     RemoteSettings s = RemoteSettingsTest.settings("");
-    SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null);
+    SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null, false);
     client.open();
     byte[] body = "hi\n".getBytes(StandardCharsets.ISO_8859_1);
     OutgoingMessage m =
@@ -198,7 +198,8 @@ class CodecTest {
           }
         };
     SmtpClient client =
-        new SmtpClient(new SmtpConnection(ch), RemoteSettingsTest.settings(""), "canned", null);
+        new SmtpClient(
+            new SmtpConnection(ch), RemoteSettingsTest.settings(""), "canned", null, false);
     client.open();
     OutgoingMessage one =
         OutgoingMessage.of(
@@ -237,7 +238,8 @@ class CodecTest {
             "220 hi\r\n250 hello\r\n250 sender\r\n250 rcpt\r\n"
                 + "354 go\r\n250 queued\r\n221 bye\r\n");
     SmtpClient client =
-        new SmtpClient(new SmtpConnection(ch), RemoteSettingsTest.settings(""), "canned", null);
+        new SmtpClient(
+            new SmtpConnection(ch), RemoteSettingsTest.settings(""), "canned", null, false);
     client.open();
     OutgoingMessage m =
         OutgoingMessage.of(

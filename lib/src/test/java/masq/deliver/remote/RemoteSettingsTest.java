@@ -57,7 +57,7 @@ class RemoteSettingsTest {
     assertEquals(List.of(Resolver.DNS_MX, Resolver.BYNAME), s.transport().resolveList());
     assertEquals("host.example", s.heloName());
     assertTrue(s.transport().doPipelining() && s.transport().tlsVerify());
-    assertEquals(TlsMode.NONE, s.transport().tls());
+    assertEquals(TlsMode.MAY, s.transport().tls()); // direct MX: STARTTLS when offered
     assertEquals(RemoteSettings.Timeouts.MASQMAIL, s.timeouts());
   }
 

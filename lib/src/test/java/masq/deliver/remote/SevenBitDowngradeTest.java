@@ -392,7 +392,7 @@ class SevenBitDowngradeTest {
   static String session(String server, OutgoingMessage... ms) throws Exception {
     CodecTest.Canned ch = new CodecTest.Canned(server);
     RemoteSettings s = RemoteSettingsTest.settings("do_pipelining = false\n");
-    SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null);
+    SmtpClient client = new SmtpClient(new SmtpConnection(ch), s, "canned", null, false);
     client.open();
     List<String> results = new ArrayList<>();
     for (OutgoingMessage m : ms) {

@@ -193,7 +193,7 @@ class EightBitTest extends WithPeers {
             id
                 + " ** anna@far.example route=legacy link=legacy host=[127.0.0.1]:"
                 + l.port()
-                + " 5.6.3 [127.0.0.1]:"
+                + " tls=none 5.6.3 [127.0.0.1]:"
                 + l.port()
                 + " does not offer 8BITMIME and the message cannot be converted to 7-bit:"
                 + " 8-bit byte in the header field Subject:"),

@@ -143,7 +143,10 @@ class RouteDeliverTest extends WithPeers {
     String log = box.log();
     assertTrue(
         log.contains(
-            id + " => anna@far.example route=isp link=isp host=[127.0.0.1]:" + port + " 250"),
+            id
+                + " => anna@far.example route=isp link=isp host=[127.0.0.1]:"
+                + port
+                + " tls=none 250"),
         log);
     assertTrue(log.contains(id + " Completed"), log);
   }
@@ -173,11 +176,17 @@ class RouteDeliverTest extends WithPeers {
     String log = box.log();
     assertTrue(
         log.contains(
-            id + " == temp@far.example route=isp link=isp host=[127.0.0.1]:" + port + " 451 4.2.1"),
+            id
+                + " == temp@far.example route=isp link=isp host=[127.0.0.1]:"
+                + port
+                + " tls=none 451 4.2.1"),
         log);
     assertTrue(
         log.contains(
-            id + " ** bad@far.example route=isp link=isp host=[127.0.0.1]:" + port + " 550 5.1.1"),
+            id
+                + " ** bad@far.example route=isp link=isp host=[127.0.0.1]:"
+                + port
+                + " tls=none 550 5.1.1"),
         log);
     // the bounce went to joe's local mailbox, with the server's reply
     Path mbox = box.mailDir.resolve("joe");

@@ -68,7 +68,10 @@ class RouteNameTest extends WithPeers {
     assertTrue(
         box.log()
             .contains(
-                id + " => anna@far.example route=isp link=road host=[127.0.0.1]:" + port + " 250 "),
+                id
+                    + " => anna@far.example route=isp link=road host=[127.0.0.1]:"
+                    + port
+                    + " tls=none 250 "),
         box.log());
     assertTrue(
         r.stderr().contains("masq-deliver: route=isp link=road: 1 sent, 0 deferred, 0 failed\n"),

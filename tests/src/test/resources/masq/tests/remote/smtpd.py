@@ -2,12 +2,13 @@
 """A recording SMTP server for masq's remote-delivery tests (aiosmtpd, Debian's python3).
 
 Usage: smtpd.py PORT RECORD_DIR [--starttls CERT KEY] [--smtps CERT KEY] [--auth USER:PASS]
-                [--size N]
+                [--size N] [--client-ca CAFILE] [--tls-max 1.2]
 Each MAIL command appends a line to RECORD_DIR/events ("MAIL <addr> tls=0|1 peer=PORT");
 each accepted message becomes RECORD_DIR/msg-N.json (mail_from, rcpt_tos, mail_options,
 tls, peer port, data as latin-1). RCPT to a local part starting with "temp" gets 451, with
 "bad" 550, with "hostile" a 2,000-character multi-line 550 holding a bare CR and an
-escape sequence. Prints READY on stdout once it listens; stops at EOF on stdin.
+escape sequence. --client-ca requires a client certificate signed by CAFILE (CERT_REQUIRED);
+--tls-max caps the TLS version the server speaks. Prints READY on stdout once it listens; stops at EOF on stdin.
 """
 import base64, hashlib, hmac, json, os, ssl, sys, threading
 from aiosmtpd.controller import Controller
@@ -20,6 +21,8 @@ tls_ctx = None
 smtps_ctx = None
 auth = None
 size = 33554432
+client_ca = None
+tls_max = None
 i = 0
 while i < len(opts):
     o = opts[i]
@@ -34,11 +37,24 @@ while i < len(opts):
     elif o == "--auth":
         auth = opts[i + 1].split(":", 1)
         i += 2
+    elif o == "--client-ca":
+        client_ca = opts[i + 1]
+        i += 2
+    elif o == "--tls-max":
+        tls_max = opts[i + 1]
+        i += 2
     elif o == "--size":
         size = int(opts[i + 1])
         i += 2
     else:
         sys.exit("unknown option " + o)
+
+for ctx in (tls_ctx, smtps_ctx):
+    if ctx is not None and client_ca:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(client_ca)
+    if ctx is not None and tls_max:
+        ctx.maximum_version = {"1.2": ssl.TLSVersion.TLSv1_2}[tls_max]
 
 lock = threading.Lock()
 count = [0]

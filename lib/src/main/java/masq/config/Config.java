@@ -75,6 +75,8 @@ public final class Config {
   private final Path tlsKeyFile;
   private final Duration mdaTimeout;
   private final Duration onlineQueryTimeout;
+  // issue 18: SMTP AUTH on masq-smtpd
+  private final Path smtpAuthFile;
 
   private Config(
       Path file,
@@ -216,6 +218,8 @@ public final class Config {
     this.tlsKeyFile = path("tls_key_file", null);
     this.mdaTimeout = duration("mda_timeout", Duration.ofMinutes(5));
     this.onlineQueryTimeout = duration("online_query_timeout", Duration.ofSeconds(30));
+    // issue 18: SMTP AUTH on masq-smtpd
+    this.smtpAuthFile = path("smtp_auth_file", null);
     if (checkRoutes) {
       checkRouteFiles(qrs, warn);
     }
@@ -661,5 +665,11 @@ public final class Config {
   /** (masq) How long online_query may run before it is killed and nothing taken as online. */
   public Duration onlineQueryTimeout() {
     return onlineQueryTimeout;
+  }
+
+  // issue 18: SMTP AUTH on masq-smtpd
+  /** The users masq-smtpd's AUTH accepts (salted PBKDF2 hashes), or null: no AUTH. */
+  public Path smtpAuthFile() {
+    return smtpAuthFile;
   }
 }

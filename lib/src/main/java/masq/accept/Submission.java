@@ -49,33 +49,7 @@ public final class Submission {
       long uid,
       String clientHelo,
       String clientAddress,
-      String authenticated) {
-    /** A request from a client that did not authenticate. */
-    public Request(
-        Address returnPath,
-        String fullName,
-        List<Address> recipients,
-        boolean recipientsFromHeaders,
-        boolean dotEnds,
-        String protocol,
-        String ident,
-        long uid,
-        String clientHelo,
-        String clientAddress) {
-      this(
-          returnPath,
-          fullName,
-          recipients,
-          recipientsFromHeaders,
-          dotEnds,
-          protocol,
-          ident,
-          uid,
-          clientHelo,
-          clientAddress,
-          null);
-    }
-  }
+      String authenticated) {}
 
   /** Reads the message from {@code in} and commits it; returns its envelope. */
   public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log)

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +46,6 @@ class EtrnTest extends WithPeers {
     return ids.get(0);
   }
 
-  static Sandbox.Run python(String script, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(SmtpdAuthTest.PY, "-c", script));
-    cmd.addAll(List.of(args));
-    return Sandbox.exec(cmd, new byte[0], Map.of());
-  }
-
   static final String ETRN =
       """
       import smtplib, sys
@@ -71,7 +64,7 @@ class EtrnTest extends WithPeers {
   }
 
   static String etrn(int port, String node, String code, String offered) throws Exception {
-    return python(ETRN, Integer.toString(port), node, code, offered).expect(0).out();
+    return SmtpdAuthTest.python(ETRN, Integer.toString(port), node, code, offered).expect(0).out();
   }
 
   static void awaitEmptyQueue(Sandbox sb) throws InterruptedException {
@@ -92,20 +85,8 @@ class EtrnTest extends WithPeers {
     queue(sb, "anna@far.example", "waiting for isp1");
     try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       Sandbox.Run r =
-          Sandbox.exec(
-              List.of(
-                  "swaks",
-                  "--server",
-                  "127.0.0.1:" + srv.port,
-                  "--to",
-                  "anna@far.example",
-                  "--quit-after",
-                  "EHLO",
-                  "--protocol",
-                  "ESMTP"),
-              new byte[0],
-              Map.of());
-      r.expect(0);
+          SmtpdAuthTest.swaksTo(srv.port, "--to", "anna@far.example", "--quit-after", "EHLO")
+              .expect(0);
       assertTrue(r.out().contains("250-ETRN") || r.out().contains("250 ETRN"), r.out());
       // swaks has no ETRN of its own: the session is Python's
       String said = etrn(srv.port, "#isp1", "250");
@@ -133,7 +114,7 @@ class EtrnTest extends WithPeers {
           assert code == 503, ("in a transaction", code, msg)
           s.quit()
           """;
-      python(more, Integer.toString(srv.port)).expect(0);
+      SmtpdAuthTest.python(more, Integer.toString(srv.port)).expect(0);
     }
   }
 

@@ -63,20 +63,19 @@ class SmtpdAuthTest extends WithPeers {
     return Sandbox.exec(cmd, new byte[0], Map.of());
   }
 
-  static Sandbox.Run swaks(int port, String... extra) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "swaks",
-                "--server",
-                "127.0.0.1:" + port,
-                "--tls",
-                "--from",
-                "alice@pc.lan",
-                "--auth-user",
-                "alice"));
-    cmd.addAll(List.of(extra));
+  /** swaks against 127.0.0.1:port with {@code args}. */
+  static Sandbox.Run swaksTo(int port, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("swaks", "--server", "127.0.0.1:" + port));
+    cmd.addAll(List.of(args));
     return Sandbox.exec(cmd, new byte[0], Map.of());
+  }
+
+  /** swaks with STARTTLS, as alice, with {@code extra}. */
+  static Sandbox.Run swaks(int port, String... extra) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("--tls", "--from", "alice@pc.lan"));
+    cmd.addAll(List.of("--auth-user", "alice"));
+    cmd.addAll(List.of(extra));
+    return swaksTo(port, cmd.toArray(new String[0]));
   }
 
   @Test

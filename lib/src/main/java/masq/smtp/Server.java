@@ -196,33 +196,25 @@ public final class Server {
       // the TLS handshake is the one read the watchdog does not see
       Connection conn =
           Connection.of(s, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() * 2 + 1000));
-      if (smtps.contains(ss)) {
-        workers.execute(() -> {
-          try {
-            conn.startTls(settings.tls());
-          } catch (IOException e) {
-            settings.log().write("smtpd: TLS handshake with " + client + " failed: " + e);
-            conn.close();
-            return;
-          }
-          serve(new Session(settings, conn, client));
-        });
-      } else {
-        Session session = new Session(settings, conn, client);
-        workers.execute(() -> serve(session));
+      boolean implicitTls = smtps.contains(ss);
+      Session session = new Session(settings, conn, client);
+      sessions.add(session);
+      if (stopping) {
+        session.stop();
       }
-    }
-  }
-
-  private void serve(Session session) {
-    sessions.add(session);
-    if (stopping) {
-      session.stop();
-    }
-    try {
-      session.run();
-    } finally {
-      sessions.remove(session);
+      workers.execute(() -> {
+        try {
+          if (implicitTls) {
+            conn.startTls(settings.tls()); // SMTPS: the handshake before the greeting
+          }
+          session.run();
+        } catch (IOException e) {
+          settings.log().write("smtpd: TLS handshake with " + client + " failed: " + e);
+          conn.close();
+        } finally {
+          sessions.remove(session);
+        }
+      });
     }
   }
 

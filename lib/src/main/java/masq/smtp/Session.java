@@ -101,7 +101,6 @@ public final class Session implements Runnable {
     this.client = client;
     this.host = settings.config().hostName();
     this.auth = new ServerAuth(settings.users(), settings.log(), who());
-    this.tlsActive = conn.secure(); // an SMTPS connection
   }
 
   public String client() {
@@ -111,6 +110,7 @@ public final class Session implements Runnable {
   @Override
   public void run() {
     try {
+      tlsActive = conn.secure(); // an SMTPS connection, encrypted before the greeting
       open();
       reply(220, "", host + " ESMTP masq ready");
       loop();
@@ -202,12 +202,7 @@ public final class Session implements Runnable {
         if (r == null) {
           return false; // the client went away in the middle
         }
-        if (r.isPositive()) {
-          errors = 0;
-        } else {
-          errors++;
-        }
-        send(r);
+        answer(r);
       }
       case "ETRN" -> {
         Reply r =
@@ -221,12 +216,7 @@ public final class Session implements Runnable {
                 s.spool(),
                 s.log(),
                 s.etrn());
-        if (r.isPositive()) {
-          errors = 0;
-        } else {
-          errors++;
-        }
-        send(r);
+        answer(r);
       }
       case "" -> error(500, "5.5.2", "empty command");
       default ->
@@ -569,6 +559,12 @@ public final class Session implements Runnable {
     if (s.trace() != null) {
       s.trace().accept(line);
     }
+  }
+
+  /** Sends {@code r}, counting it as a bad command unless it is positive. */
+  private void answer(Reply r) throws IOException {
+    errors = r.isPositive() ? 0 : errors + 1;
+    send(r);
   }
 
   private void ok(int code, String enhanced, String text) throws IOException {

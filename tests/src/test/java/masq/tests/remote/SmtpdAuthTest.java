@@ -312,4 +312,57 @@ class SmtpdAuthTest extends WithPeers {
     assertEquals(78, r.exit(), r.stderr());
     assertTrue(r.stderr().startsWith("masq-smtpd: smtp_auth_file is not set"), r.stderr());
   }
+
+  @Test
+  void addUserAtATerminalAsksTwiceWithoutEcho() throws Exception {
+    Sandbox sb = box();
+    // a pseudo-terminal: argv is the two answers, the exit code wanted, then the command
+    String driver =
+        """
+        import os, pty, sys
+        first, second, want = sys.argv[1].encode(), sys.argv[2].encode(), int(sys.argv[3])
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(sys.argv[4], sys.argv[4:])
+        out = b""
+        def expect(s):
+            global out
+            while s not in out:
+                d = os.read(fd, 1024)
+                if not d:
+                    raise SystemExit("EOF before %r: %r" % (s, out))
+                out += d
+        expect(b"Password for carol: ")
+        os.write(fd, first + b"\\n")
+        expect(b"Again: ")
+        os.write(fd, second + b"\\n")
+        try:
+            while True:
+                d = os.read(fd, 1024)
+                if not d:
+                    break
+                out += d
+        except OSError:
+            pass
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == want, (status, out)
+        assert first not in out and second not in out, ("echoed", out)
+        """;
+    String cmd = Sandbox.bin("masq-smtpd").toString();
+    String conf = sb.conf.toString();
+    python(driver, "tty pw 1", "tty pw 2", "65", cmd, "-C", conf, "--add-user", "carol").expect(0);
+    assertFalse(Files.readString(users).contains("carol:"), "two different answers change nothing");
+    python(driver, "tty pw", "tty pw", "0", cmd, "-C", conf, "--add-user", "carol", "-v").expect(0);
+    String carol =
+        Files.readAllLines(users).stream().filter(l -> l.startsWith("carol:")).findFirst().get();
+    python(
+            """
+            import base64, hashlib, sys
+            name, scheme, n, salt, want = sys.argv[1].split(":")
+            got = hashlib.pbkdf2_hmac("sha256", b"tty pw", base64.b64decode(salt), int(n))
+            assert base64.b64encode(got).decode() == want
+            """,
+            carol)
+        .expect(0);
+  }
 }

@@ -49,7 +49,7 @@ public final class SmtpPeer {
 
   /** A masq-smtpd --listen process. */
   public static final class Listener implements AutoCloseable {
-    final Process process;
+    public final Process process;
     public final int port;
     final Path stderr;
     final Path pidFile;

@@ -67,13 +67,29 @@ class EtrnTest extends WithPeers {
     return SmtpdAuthTest.python(ETRN, Integer.toString(port), node, code, offered).expect(0).out();
   }
 
-  static void awaitEmptyQueue(Sandbox sb) throws InterruptedException {
+  /**
+   * Waits until the queue is empty and the run ETRN started is over: its lock is free (the run
+   * writes to the spool and the log after the mail reached the sink, and the temporary directory
+   * goes after the test).
+   */
+  static void awaitEmptyQueue(Sandbox sb, String lockName) throws InterruptedException {
+    Path lock = sb.spool.resolve("runs/" + lockName + ".lock");
     AtOnceTest.await(
-        "an empty queue",
+        "an empty queue and the run over",
         () -> {
           try {
-            return sb.queuedIds().isEmpty();
+            return sb.queuedIds().isEmpty()
+                && (!Files.exists(lock)
+                    || Sandbox.exec(
+                                List.of("flock", "-n", lock.toString(), "true"),
+                                new byte[0],
+                                Map.of())
+                            .exit()
+                        == 0);
           } catch (java.io.IOException e) {
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
           }
         });
@@ -92,7 +108,7 @@ class EtrnTest extends WithPeers {
       String said = etrn(srv.port, "#isp1", "250");
       assertTrue(said.startsWith("2.0.0 queuing for node #isp1 started"), said);
       AtOnceTest.awaitDump(dump, "Subject: waiting for isp1", "X-Rcpt-Args: <anna@far.example>");
-      awaitEmptyQueue(sb);
+      awaitEmptyQueue(sb, "route.isp1");
       assertTrue(
           sb.log().contains("ETRN #isp1 from 127.0.0.1: masq-deliver --route isp1"), sb.log());
       // an unknown route
@@ -170,7 +186,7 @@ class EtrnTest extends WithPeers {
       }
       etrn(srv.port, "#isp1", "250");
       AtOnceTest.awaitDump(dump, "Subject: after the lock");
-      awaitEmptyQueue(sb);
+      awaitEmptyQueue(sb, "route.isp1");
     }
   }
 
@@ -184,7 +200,7 @@ class EtrnTest extends WithPeers {
       String said = etrn(srv.port, "far.example", "250");
       assertTrue(said.startsWith("2.0.0 queuing for node far.example started"), said);
       AtOnceTest.awaitDump(dump, "Subject: for far", "X-Rcpt-Args: <anna@far.example>");
-      awaitEmptyQueue(sb);
+      awaitEmptyQueue(sb, "domain.far.example");
       assertTrue(
           sb.log().contains("ETRN far.example from 127.0.0.1: masq-deliver --domain far.example"),
           sb.log());

@@ -57,6 +57,16 @@ class SmtpdAuthTest extends WithPeers {
     return sb;
   }
 
+  /**
+   * Waits until the masq-deliver runs the server started have ended (they write to the spool and
+   * the log after the mail reached the sink, and the temporary directory goes after the test).
+   */
+  static void awaitRunsOver(SmtpPeer.Listener srv) throws InterruptedException {
+    AtOnceTest.await(
+        "the end of masq-smtpd's masq-deliver runs",
+        () -> srv.process.descendants().findAny().isEmpty());
+  }
+
   static Sandbox.Run python(String script, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(PY, "-c", script));
     cmd.addAll(List.of(args));
@@ -107,6 +117,7 @@ class SmtpdAuthTest extends WithPeers {
           .expect(0);
       AtOnceTest.awaitDump(dump, "Subject: via plain", "X-Rcpt-Args: <anna@far.example>");
       AtOnceTest.awaitDump(dump, "Subject: via login", "X-Rcpt-Args: <bob@far.example>");
+      awaitRunsOver(srv);
       for (String d : Peers.dumps(dump)) {
         String m = d.replace("\r\n", "\n");
         assertTrue(
@@ -158,6 +169,7 @@ class SmtpdAuthTest extends WithPeers {
     try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of())) {
       python(script, Integer.toString(srv.port), cert[0].toString(), PASSWORD).expect(0);
       AtOnceTest.awaitDump(dump, "Subject: relayed", "X-Rcpt-Args: <anna@far.example>");
+      awaitRunsOver(srv);
       String m = AtOnceTest.all(dump).replace("\r\n", "\n");
       assertTrue(
           m.contains(
@@ -235,6 +247,7 @@ class SmtpdAuthTest extends WithPeers {
       Peers.awaitPort("127.0.0.1", smtps);
       python(script, Integer.toString(smtps), cert[0].toString(), PASSWORD).expect(0);
       AtOnceTest.awaitDump(dump, "Subject: smtps", "X-Rcpt-Args: <anna@far.example>");
+      awaitRunsOver(srv);
       assertTrue(
           AtOnceTest.all(dump)
               .replace("\r\n", "\n")

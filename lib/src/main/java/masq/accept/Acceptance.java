@@ -33,6 +33,7 @@ public final class Acceptance {
       long uid,
       String clientHelo,
       String clientAddress,
+      String authenticated,
       boolean saveEnvelopeTo,
       Instant received,
       ZoneId zone) {}
@@ -134,7 +135,12 @@ public final class Acceptance {
           .append(ctx.clientHelo() == null ? ctx.clientAddress() : ctx.clientHelo())
           .append(" ([")
           .append(ctx.clientAddress())
-          .append("])\n\tby ")
+          .append("])");
+      if (ctx.authenticated() != null) {
+        // Postfix's words, which SpamAssassin and others read
+        v.append("\n\t(Authenticated sender: ").append(ctx.authenticated()).append(')');
+      }
+      v.append("\n\tby ")
           .append(ctx.hostName())
           .append(" with ")
           .append(ctx.protocol())

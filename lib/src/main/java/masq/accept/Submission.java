@@ -36,6 +36,7 @@ public final class Submission {
    * @param recipientsFromHeaders -t: add the recipients of To:, Cc: and Bcc:
    * @param dotEnds a line holding only "." ends the message (not with -i)
    * @param clientAddress the network client, or null for local submission
+   * @param authenticated the SMTP AUTH login of the client, or null
    */
   public record Request(
       Address returnPath,
@@ -47,7 +48,8 @@ public final class Submission {
       String ident,
       long uid,
       String clientHelo,
-      String clientAddress) {}
+      String clientAddress,
+      String authenticated) {}
 
   /** Reads the message from {@code in} and commits it; returns its envelope. */
   public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log)
@@ -99,6 +101,7 @@ public final class Submission {
               req.uid(),
               req.clientHelo(),
               req.clientAddress(),
+              req.authenticated(),
               cfg.accept().doSaveEnvelopeTo(),
               now,
               zone);
@@ -152,6 +155,9 @@ public final class Submission {
         line.append(" ident=").append(req.ident());
       }
       line.append(" with ").append(req.protocol());
+      if (req.authenticated() != null) {
+        line.append(" auth=").append(req.authenticated());
+      }
       log.write(line.toString());
       return env;
     } catch (IOException e) {

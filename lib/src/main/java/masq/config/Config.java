@@ -192,7 +192,8 @@ public record Config(
             o.duration("smtp_timeout", Duration.ofMinutes(5)),
             map.containsKey("max_recipients") ? Values.count(map.get("max_recipients")) : 1000,
             o.path("tls_cert_file", null),
-            o.path("tls_key_file", null));
+            o.path("tls_key_file", null),
+            o.path("smtp_auth_file", null));
 
     AcceptSettings accept =
         new AcceptSettings(

@@ -55,7 +55,9 @@ final class OptionNames {
           "tls_cert_file",
           "tls_key_file",
           "mda_timeout",
-          "online_query_timeout");
+          "online_query_timeout",
+          // issue 18: SMTP AUTH on masq-smtpd
+          "smtp_auth_file");
 
   /** Main options of masqmail (current or older releases) that have no meaning in masq. */
   static final Set<String> MAIN_NOT_APPLICABLE =

@@ -14,6 +14,8 @@ import java.util.List;
  * @param maxRecipients {@code max_recipients}: recipients accepted in one transaction
  * @param tlsCertFile {@code tls_cert_file}: the server certificate for STARTTLS, or null
  * @param tlsKeyFile {@code tls_key_file}: its key, or null
+ * @param smtpAuthFile {@code smtp_auth_file}: the users AUTH accepts (salted PBKDF2 hashes), or
+ *     null: no AUTH
  */
 public record SmtpdSettings(
     List<String> listenAddresses,
@@ -22,4 +24,5 @@ public record SmtpdSettings(
     Duration smtpTimeout,
     int maxRecipients,
     Path tlsCertFile,
-    Path tlsKeyFile) {}
+    Path tlsKeyFile,
+    Path smtpAuthFile) {}

@@ -19,6 +19,11 @@ public interface Connection extends AutoCloseable {
   /** True when {@link #startTls} can work here (a socket). */
   boolean canStartTls();
 
+  /** True when the connection is encrypted already (after startTls: an SMTPS connection). */
+  default boolean secure() {
+    return false;
+  }
+
   /** Runs the server side of a TLS handshake; afterwards input() and output() are encrypted. */
   void startTls(SSLContext ctx) throws IOException;
 
@@ -55,6 +60,11 @@ public interface Connection extends AutoCloseable {
       @Override
       public boolean canStartTls() {
         return !(socket instanceof SSLSocket);
+      }
+
+      @Override
+      public boolean secure() {
+        return socket instanceof SSLSocket;
       }
 
       @Override

@@ -21,7 +21,8 @@ import masq.MasqException;
  * The standalone SMTP server: accepts connections on each listen address and runs one {@link
  * Session} per connection on a platform thread (reused by later sessions). A watchdog ends sessions
  * idle for longer than smtp_timeout; beyond {@value #MAX_SESSIONS} sessions at once a new client
- * gets 421. {@link #stop} closes the listening sockets, lets sessions finish what they are doing (a
+ * gets 421. On an SMTPS address (RFC 8314 implicit TLS) the TLS handshake comes first, before the
+ * greeting. {@link #stop} closes the listening sockets, lets sessions finish what they are doing (a
  * message being sent is still accepted) and ends the others with 421.
  */
 public final class Server {
@@ -31,6 +32,7 @@ public final class Server {
   private final Session.Settings settings;
   private final Duration timeout;
   private final List<ServerSocket> sockets = new ArrayList<>();
+  private final Set<ServerSocket> smtps = ConcurrentHashMap.newKeySet();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final List<Thread> acceptors = new ArrayList<>();
   private final Thread watchdog;
@@ -99,12 +101,27 @@ public final class Server {
 
   /** Opens every listening socket (all or nothing) and starts accepting. */
   public void start(List<InetSocketAddress> addresses) throws MasqException {
-    for (InetSocketAddress a : addresses) {
+    start(addresses, List.of());
+  }
+
+  /**
+   * Opens every listening socket, plain ({@code addresses}) and SMTPS ({@code tlsAddresses}, which
+   * need the settings' TLS context), all or nothing, and starts accepting.
+   */
+  public void start(List<InetSocketAddress> addresses, List<InetSocketAddress> tlsAddresses)
+      throws MasqException {
+    List<InetSocketAddress> all = new ArrayList<>(addresses);
+    all.addAll(tlsAddresses);
+    for (int i = 0; i < all.size(); i++) {
+      InetSocketAddress a = all.get(i);
       try {
         ServerSocket ss = new ServerSocket();
         ss.setReuseAddress(true);
         ss.bind(a, 512);
         sockets.add(ss);
+        if (i >= addresses.size()) {
+          smtps.add(ss);
+        }
       } catch (IOException e) {
         closeSockets();
         throw new MasqException(
@@ -177,18 +194,23 @@ public final class Server {
         continue;
       }
       // the TLS handshake is the one read the watchdog does not see
-      Session session =
-          new Session(
-              settings,
-              Connection.of(s, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() * 2 + 1000)),
-              client);
+      Connection conn =
+          Connection.of(s, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() * 2 + 1000));
+      boolean implicitTls = smtps.contains(ss);
+      Session session = new Session(settings, conn, client);
       sessions.add(session);
       if (stopping) {
         session.stop();
       }
       workers.execute(() -> {
         try {
+          if (implicitTls) {
+            conn.startTls(settings.tls()); // SMTPS: the handshake before the greeting
+          }
           session.run();
+        } catch (IOException e) {
+          settings.log().write("smtpd: TLS handshake with " + client + " failed: " + e);
+          conn.close();
         } finally {
           sessions.remove(session);
         }

@@ -23,9 +23,10 @@ import masq.spool.Spool;
 
 /**
  * The server side of one SMTP session (RFC 5321, with PIPELINING, SIZE, 8BITMIME,
- * ENHANCEDSTATUSCODES and STARTTLS), from the greeting to QUIT. Replies are collected while the
- * client has pipelined more commands and sent when it waits. A message is answered 250 only after
- * {@link Submission#accept} committed it durably to the spool.
+ * ENHANCEDSTATUSCODES, STARTTLS, AUTH ({@link ServerAuth}) and ETRN ({@link EtrnCommand})), from
+ * the greeting to QUIT. Replies are collected while the client has pipelined more commands and sent
+ * when it waits. A message is answered 250 only after {@link Submission#accept} committed it
+ * durably to the spool.
  *
  * <p>The session can be ended from another thread: {@link #expire} (idle past smtp_timeout) and
  * {@link #stop} (server shutting down) send 421 and close the connection, but only while the
@@ -44,6 +45,8 @@ public final class Session implements Runnable {
    * @param ident the login recorded for local (pipe) clients
    * @param trace receives diagnostics lines when -v was given, or null
    * @param zone the time zone of Received: dates
+   * @param users the users AUTH accepts (smtp_auth_file), or null: no AUTH
+   * @param etrn starts the runs ETRN asks for, or null when masq-deliver is not there
    */
   public record Settings(
       Config config,
@@ -55,7 +58,9 @@ public final class Session implements Runnable {
       String ident,
       long uid,
       Consumer<String> trace,
-      ZoneId zone) {}
+      ZoneId zone,
+      AuthUsers users,
+      EtrnStarter etrn) {}
 
   /** Thrown into the session thread when another thread ended the session. */
   static final class Ended extends IOException {
@@ -70,6 +75,7 @@ public final class Session implements Runnable {
   private final Connection conn;
   private final String client;
   private final String host;
+  private final ServerAuth auth;
   private SmtpInput in;
   private OutputStream out;
   private String helo;
@@ -94,6 +100,7 @@ public final class Session implements Runnable {
     this.conn = conn;
     this.client = client;
     this.host = settings.config().names().hostName();
+    this.auth = new ServerAuth(settings.users(), settings.log(), who());
   }
 
   public String client() {
@@ -103,6 +110,7 @@ public final class Session implements Runnable {
   @Override
   public void run() {
     try {
+      tlsActive = conn.secure(); // an SMTPS connection, encrypted before the greeting
       open();
       reply(220, "", host + " ESMTP masq ready");
       loop();
@@ -189,6 +197,27 @@ public final class Session implements Runnable {
       case "STARTTLS" -> {
         return startTls(c);
       }
+      case "AUTH" -> {
+        Reply r = auth.command(c.argument(), esmtp, tlsActive, sender != null, this::challenge);
+        if (r == null) {
+          return false; // the client went away in the middle
+        }
+        answer(r);
+      }
+      case "ETRN" -> {
+        Reply r =
+            EtrnCommand.handle(
+                c.argument(),
+                client,
+                helo != null,
+                sender != null,
+                s.config(),
+                s.policy(),
+                s.spool(),
+                s.log(),
+                s.etrn());
+        answer(r);
+      }
       case "" -> error(500, "5.5.2", "empty command");
       default ->
           error(
@@ -226,6 +255,12 @@ public final class Session implements Runnable {
     lines.add("ENHANCEDSTATUSCODES");
     if (s.tls() != null && !tlsActive && conn.canStartTls()) {
       lines.add("STARTTLS");
+    }
+    if (auth.offered(tlsActive)) {
+      lines.add("AUTH " + ServerAuth.MECHANISMS);
+    }
+    if (s.etrn() != null && s.policy().mayRelay(client)) {
+      lines.add("ETRN");
     }
     lines.add("HELP");
     errors = 0;
@@ -332,7 +367,7 @@ public final class Session implements Runnable {
       reply(452, "4.5.3", "too many recipients (at most " + max + " per message)");
       return;
     }
-    if (!s.policy().mayReceive(a, client)) {
+    if (!s.policy().mayReceive(a, client) && auth.user() == null) {
       s.log().write("smtpd: relaying to " + a.bracketed() + " for " + who() + " denied");
       error(554, "5.7.1", "relaying to " + a.bracketed() + " denied");
       return;
@@ -367,11 +402,12 @@ public final class Session implements Runnable {
             List.copyOf(rcpts),
             false,
             false,
-            esmtp ? "ESMTP" : "SMTP",
+            protocol(),
             client == null ? s.ident() : null,
             s.uid(),
             helo,
-            client);
+            client,
+            auth.user());
     Envelope env = null;
     MasqException failure = null;
     setReadingData(true);
@@ -469,6 +505,20 @@ public final class Session implements Runnable {
     return true;
   }
 
+  /** The Received: line's {@code with} keyword: ESMTP, ESMTPS, ESMTPA, ESMTPSA (RFC 3848). */
+  private String protocol() {
+    if (!esmtp) {
+      return "SMTP";
+    }
+    return "ESMTP" + (tlsActive ? "S" : "") + (auth.user() != null ? "A" : "");
+  }
+
+  /** Sends a 334 challenge of an AUTH exchange and reads the client's answer. */
+  private SmtpInput.Line challenge(String base64) throws IOException {
+    reply(334, "", base64);
+    return in.readLine(ServerAuth.MAX_RESPONSE);
+  }
+
   /** Splits {@code <path> params} (or a bare path); null when brackets do not balance. */
   private static String[] splitPath(String rest) {
     if (rest.startsWith("<")) {
@@ -509,6 +559,12 @@ public final class Session implements Runnable {
     if (s.trace() != null) {
       s.trace().accept(line);
     }
+  }
+
+  /** Sends {@code r}, counting it as a bad command unless it is positive. */
+  private void answer(Reply r) throws IOException {
+    errors = r.isPositive() ? 0 : errors + 1;
+    send(r);
   }
 
   private void ok(int code, String enhanced, String text) throws IOException {

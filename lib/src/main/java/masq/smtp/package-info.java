@@ -1,7 +1,9 @@
 /**
  * masq-smtpd's side of SMTP (RFC 5321): one {@link masq.smtp.Session} per client, in inetd mode or
  * under a listening {@link masq.smtp.Server}; its input read in bounded lines and DATA blocks, the
- * relay policy ({@link masq.smtp.RelayPolicy}), STARTTLS ({@link masq.smtp.ServerTls}). An accepted
+ * relay policy ({@link masq.smtp.RelayPolicy}), STARTTLS ({@link masq.smtp.ServerTls}), SMTP AUTH
+ * ({@link masq.smtp.ServerAuth} against {@link masq.smtp.AuthUsers}) and ETRN ({@link
+ * masq.smtp.EtrnCommand}, which starts runs through {@link masq.smtp.EtrnStarter}). An accepted
  * message goes to the spool through {@code masq.accept}. Uses {@code masq.accept}, {@code
  * masq.spool}, {@code masq.config}, {@code masq.route} (which domains are local), {@code
  * masq.address} and {@code masq.log}.

@@ -330,6 +330,31 @@ public final class Spool {
     return null;
   }
 
+  /**
+   * The lock file of on-demand queue runs called {@code name} ({@code runs/NAME.lock}, made 0600
+   * when missing, in a {@code runs/} made 0700 when missing), for masq-smtpd's ETRN: the run it
+   * starts holds a flock(2) lock on it while it lasts, so there is one such run per name at a time.
+   * {@code name} must be a plain file name (no {@code /}, not starting with a dot).
+   */
+  public Path runLock(String name) throws IOException {
+    if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\0")) {
+      throw new IllegalArgumentException("bad run lock name");
+    }
+    Path dir = root.resolve("runs");
+    if (!Files.isDirectory(dir)) {
+      makeDirectory(dir, dirMode);
+    }
+    Path f = dir.resolve(name + ".lock");
+    if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        adopt(Files.createFile(f, fileMode));
+      } catch (FileAlreadyExistsException e) {
+        // made meanwhile by another session
+      }
+    }
+    return f;
+  }
+
   /** Files being picked up, or left over from a pickup that died. */
   public List<Path> pickupFiles() throws IOException {
     List<Path> out = new ArrayList<>();

@@ -426,7 +426,7 @@ public final class Maildrop {
       returnPath = AddressParser.parseEnvelope(sender).qualify(cfg.names().hostName());
     }
     return new Submission.Request(
-        returnPath, fullName, rcpts, fromHeaders, false, "local", login, uid, null, null);
+        returnPath, fullName, rcpts, fromHeaders, false, "local", login, uid, null, null, null);
   }
 
   private static String unbracket(String v) throws MasqException {

@@ -39,6 +39,7 @@ class AcceptanceTest {
             1000,
             null,
             null,
+            null,
             save,
             T,
             ZoneId.of("Europe/Berlin"));

@@ -36,6 +36,7 @@ class SubmissionTest {
         "joe",
         1000,
         null,
+        null,
         null);
   }
 

@@ -91,7 +91,8 @@ class QueueRunnerTest {
     Address sender =
         from.isEmpty() ? Address.NULL : new Address(from.split("@")[0], from.split("@")[1]);
     Submission.Request req =
-        new Submission.Request(sender, null, rcpts, false, false, "local", "t", 1, null, null);
+        new Submission.Request(
+            sender, null, rcpts, false, false, "local", "t", 1, null, null, null);
     Envelope e =
         Submission.accept(
             new ByteArrayInputStream("Subject: test\n\nFrom me\n".getBytes(StandardCharsets.UTF_8)),

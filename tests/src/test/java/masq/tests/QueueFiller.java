@@ -55,6 +55,7 @@ public final class QueueFiller {
               "t",
               0,
               null,
+              null,
               null);
       Submission.accept(
           new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);

@@ -21,7 +21,7 @@ import masq.smtp.SmtpInput;
  * Helpers for the masq-smtpd tests: a standalone server process on a free loopback port, and a raw
  * socket client that sends exactly the bytes a test gives it (for hostile input).
  */
-final class SmtpPeer {
+public final class SmtpPeer {
   private SmtpPeer() {}
 
   static int freePort() throws IOException {
@@ -48,13 +48,13 @@ final class SmtpPeer {
   }
 
   /** A masq-smtpd --listen process. */
-  static final class Listener implements AutoCloseable {
-    final Process process;
-    final int port;
+  public static final class Listener implements AutoCloseable {
+    public final Process process;
+    public final int port;
     final Path stderr;
     final Path pidFile;
 
-    Listener(Sandbox sb, Map<String, String> env, String... extra)
+    public Listener(Sandbox sb, Map<String, String> env, String... extra)
         throws IOException, InterruptedException {
       this.port = freePort();
       this.stderr = sb.dir.resolve("smtpd-" + port + ".err");
@@ -88,7 +88,7 @@ final class SmtpPeer {
       }
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
       return Files.exists(stderr) ? Files.readString(stderr) : "";
     }
 
@@ -122,7 +122,7 @@ final class SmtpPeer {
    * A self-signed certificate and key for test.example (and 127.0.0.1), made with openssl as
    * DIR/cert.pem and DIR/key.pem: {cert, key}.
    */
-  static Path[] selfSignedCertificate(Path dir) throws Exception {
+  public static Path[] selfSignedCertificate(Path dir) throws Exception {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     Sandbox.exec(

@@ -26,6 +26,7 @@ final class ImmediateDelivery {
   static final int MAX_IDS = 100;
 
   private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Path FLOCK = Path.of("/usr/bin/flock");
   private static final Redirect DEV_NULL = Redirect.from(new File("/dev/null"));
 
   private final Path program;
@@ -80,10 +81,27 @@ final class ImmediateDelivery {
   static Process startDetached(
       Path program, Path config, List<String> ids, boolean forked, boolean keepStderr)
       throws IOException {
+    List<String> args = new ArrayList<>(2 * ids.size());
+    for (String id : ids) {
+      args.add("--id");
+      args.add(id);
+    }
+    return startDetached(program, config, args, null, forked, keepStderr);
+  }
+
+  /**
+   * As {@link #startDetached(Path, Path, List, boolean, boolean)}, for {@code PROGRAM [-C CONFIG]
+   * ARGS}; with a {@code lock} file, the run is started under {@code flock -n LOCK} (util-linux),
+   * which holds a flock(2) lock on it while the run lasts and starts nothing when another run holds
+   * it (without flock(1) the run starts unlocked).
+   */
+  static Process startDetached(
+      Path program, Path config, List<String> args, Path lock, boolean forked, boolean keepStderr)
+      throws IOException {
     if (!Files.isExecutable(program)) {
       throw new IOException(program + " not found");
     }
-    List<String> cmd = new ArrayList<>(6 + 2 * ids.size());
+    List<String> cmd = new ArrayList<>(10 + args.size());
     if (Files.isExecutable(SETSID)) {
       cmd.add(SETSID.toString());
       if (forked) {
@@ -92,15 +110,15 @@ final class ImmediateDelivery {
     } else if (forked) {
       cmd.addAll(List.of("/bin/sh", "-c", "\"$@\" &", "sh"));
     }
+    if (lock != null && Files.isExecutable(FLOCK)) {
+      cmd.addAll(List.of(FLOCK.toString(), "-n", "-E", "0", lock.toString()));
+    }
     cmd.add(program.toString());
     if (config != null) {
       cmd.add("-C");
       cmd.add(config.toString());
     }
-    for (String id : ids) {
-      cmd.add("--id");
-      cmd.add(id);
-    }
+    cmd.addAll(args);
     return new ProcessBuilder(cmd)
         .redirectInput(DEV_NULL)
         .redirectOutput(Redirect.DISCARD)

@@ -298,6 +298,7 @@ public final class Inject extends Tool {
             login,
             uid,
             null,
+            null,
             null);
     Spool spool = openSpool(cfg);
     ZoneId zone = zoneNow(clock);

@@ -1,5 +1,6 @@
 package masq.tools;
 
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -21,12 +22,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import masq.Exit;
 import masq.MasqException;
 import masq.config.Config;
 import masq.log.MailLog;
+import masq.smtp.AuthUsers;
 import masq.smtp.Connection;
+import masq.smtp.EtrnStarter;
 import masq.smtp.RelayPolicy;
 import masq.smtp.Server;
 import masq.smtp.ServerTls;
@@ -39,7 +43,9 @@ import org.apache.commons.cli.Option;
  * masq-smtpd — SMTP server for the LAN, from inetd or standalone.
  *
  * <pre>
- * masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--pidfile FILE]
+ * masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--listen-smtps ADDR:PORT ...]
+ *            [--pidfile FILE]
+ * masq-smtpd [-C FILE] --add-user NAME [--iterations N]
  * </pre>
  *
  * <p>The reference is masq-smtpd(8). Without --listen: one SMTP session on stdin/stdout, for inetd
@@ -50,6 +56,11 @@ import org.apache.commons.cli.Option;
  * localhost:25), one thread per session, a pid file (--pidfile, default pid_dir/masq-smtpd.pid),
  * and on SIGTERM a graceful stop: listening ends, sessions finish the message they are receiving,
  * idle ones get 421, then exit 0.
+ *
+ * <p>With smtp_auth_file, clients may log in (AUTH PLAIN or LOGIN, over TLS only: after STARTTLS or
+ * on a --listen-smtps address, implicit TLS) and then relay; --add-user NAME sets a user's password
+ * there (read from the terminal without echo, or one line of stdin). ETRN from clients in
+ * relay_nets starts a detached masq-deliver for a route or domain.
  *
  * <p>Each message is answered 250 only once it is durably in the spool; then, unless do_queue or
  * -odq, {@code masq-deliver --id ID} is started in the background (from the directory in $MASQ_BIN,
@@ -94,10 +105,18 @@ public final class Smtpd extends Tool {
   @Override
   String usage() {
     return """
-    usage: masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--pidfile FILE]
+    usage: masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...]
+                      [--listen-smtps ADDR:PORT ...] [--pidfile FILE]
+           masq-smtpd [-C FILE] --add-user NAME [--iterations N]
     Without --listen: one SMTP session on stdin/stdout (inetd, xinetd, tcpserver, systemd).
       --listen ADDR:PORT  run a standalone server there (repeatable; without an address:
                           listen_addresses, default localhost:25)
+      --listen-smtps ADDR:PORT
+                          standalone: also SMTPS (TLS from the first byte, port 465) there
+                          (repeatable; needs tls_cert_file and tls_key_file)
+      --add-user NAME     set NAME's password in smtp_auth_file (read from the terminal,
+                          or one line of stdin; never from the command line)
+      --iterations N      with --add-user: PBKDF2 iterations (default 100000)
       --pidfile FILE      standalone: write the process id here (default pid_dir/masq-smtpd.pid)
       -odq                only queue accepted mail (as do_queue = true)
       -C FILE             configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
@@ -112,6 +131,10 @@ public final class Smtpd extends Tool {
     final List<String> addresses = new ArrayList<>();
     Path pidFile;
     boolean queueOnly;
+    final List<String> smtpsAddresses = new ArrayList<>();
+    boolean smtpsOnly;
+    String addUser;
+    int iterations = AuthUsers.ITERATIONS;
   }
 
   @Override
@@ -119,6 +142,9 @@ public final class Smtpd extends Tool {
     SmtpdOptions o = new SmtpdOptions();
     if (!parse(args, o)) {
       return Exit.OK;
+    }
+    if (o.addUser != null) {
+      return addUser(o.addUser, o.iterations);
     }
     if (!o.listen) {
       return inetd(o);
@@ -136,6 +162,9 @@ public final class Smtpd extends Tool {
             Option.builder().longOpt("listen").hasArg().optionalArg(true).argName("ADDR").get(),
             Option.builder("bd").hasArg().optionalArg(true).argName("ADDR").get(),
             CliParser.valued("pidfile", "FILE"),
+            Option.builder().longOpt("listen-smtps").hasArg().argName("ADDR").get(),
+            CliParser.valued("add-user", "NAME"),
+            CliParser.valued("iterations", "N"),
             Option.builder("odq").get(),
             // sendmail's forms of the default, accepted for sendmail -bs and -bd
             Option.builder("odi").get(),
@@ -144,8 +173,45 @@ public final class Smtpd extends Tool {
     if (cl == null) {
       return false;
     }
+    if (cl.hasOption("iterations") && !cl.hasOption("add-user")) {
+      throw usageError("--iterations goes with --add-user");
+    }
+    if (cl.hasOption("add-user")) {
+      o.addUser = CliParser.last(cl, "add-user");
+      String it = CliParser.last(cl, "iterations");
+      if (it != null) {
+        o.iterations = it.matches("[0-9]{1,8}") ? Integer.parseInt(it) : -1;
+        if (o.iterations < AuthUsers.MIN_ITERATIONS || o.iterations > AuthUsers.MAX_ITERATIONS) {
+          throw usageError(
+              "--iterations takes a number from "
+                  + AuthUsers.MIN_ITERATIONS
+                  + " to "
+                  + AuthUsers.MAX_ITERATIONS);
+        }
+      }
+      if (!cl.getArgList().isEmpty()) {
+        throw usageError(
+            "--add-user takes the password from the terminal or standard input, never from the"
+                + " command line");
+      }
+      for (String other : new String[] {"listen", "bd", "listen-smtps", "pidfile", "odq", "bs"}) {
+        if (cl.hasOption(other)) {
+          throw usageError("--add-user goes alone (with -C and -v at most)");
+        }
+      }
+      if (!AuthUsers.validName(o.addUser)) {
+        throw usageError(
+            "user name '" + o.addUser + "' is not 1 to 64 letters, digits and . _ - + @");
+      }
+      return true;
+    }
     if (!cl.getArgList().isEmpty()) {
       throw usageError("unknown option or argument " + cl.getArgList().get(0));
+    }
+    String[] smtps = cl.getOptionValues("listen-smtps");
+    if (smtps != null) {
+      o.listen = true;
+      o.smtpsAddresses.addAll(List.of(smtps));
     }
     for (String opt : new String[] {"listen", "bd"}) {
       if (cl.hasOption(opt)) {
@@ -159,6 +225,7 @@ public final class Smtpd extends Tool {
         }
       }
     }
+    o.smtpsOnly = smtps != null && !cl.hasOption("listen") && !cl.hasOption("bd");
     String pid = CliParser.last(cl, "pidfile");
     o.pidFile = pid == null ? null : Path.of(pid);
     o.queueOnly = cl.hasOption("odq");
@@ -180,6 +247,9 @@ public final class Smtpd extends Tool {
       }
       tls = ServerTls.serverContext(cfg.smtpd().tlsCertFile(), cfg.smtpd().tlsKeyFile());
     }
+    if (!o.smtpsAddresses.isEmpty() && tls == null) {
+      throw new MasqException(Exit.CONFIG, "--listen-smtps needs tls_cert_file and tls_key_file");
+    }
     Spool spool = openSpool(cfg);
     MailLog log = log(cfg, zone);
     ImmediateDelivery delivery = null;
@@ -192,6 +262,18 @@ public final class Smtpd extends Tool {
     }
     deliveryOut[0] = delivery;
     ImmediateDelivery d = delivery;
+    Path program = ImmediateDelivery.program(env);
+    boolean keepStderr = o.listen && cfg.log().logToStderr();
+    EtrnStarter etrn =
+        (args, lock) -> {
+          Process fork =
+              ImmediateDelivery.startDetached(program, cfg.file(), args, lock, true, keepStderr);
+          try {
+            fork.waitFor(5, TimeUnit.SECONDS); // a few ms: the run is forked off (setsid -f)
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
     return new Session.Settings(
         cfg,
         spool,
@@ -202,7 +284,9 @@ public final class Smtpd extends Tool {
         login(),
         uid(),
         verbose > 0 ? line -> err.println(name + ": " + line) : null,
-        zone);
+        zone,
+        cfg.smtpd().smtpAuthFile() == null ? null : new AuthUsers(cfg.smtpd().smtpAuthFile()),
+        etrn);
   }
 
   /** One session on stdin/stdout. */
@@ -292,15 +376,22 @@ public final class Smtpd extends Tool {
                 ? List.of("localhost:25")
                 : cfg.smtpd().listenAddresses())
             : o.addresses;
+    if (o.smtpsOnly) {
+      names = List.of(); // --listen-smtps without --listen
+    }
     List<InetSocketAddress> addrs = new ArrayList<>();
     for (String n : names) {
       addrs.add(Server.parseAddress(n));
+    }
+    List<InetSocketAddress> tlsAddrs = new ArrayList<>();
+    for (String n : o.smtpsAddresses) {
+      tlsAddrs.add(Server.parseAddress(n));
     }
     Server server = new Server(st);
     // the pid file is written before the sockets open, so whoever sees the port open finds it
     Path pidFile = writePidFile(o.pidFile, cfg);
     try {
-      server.start(addrs);
+      server.start(addrs, tlsAddrs);
     } catch (MasqException | RuntimeException e) {
       if (pidFile != null) {
         Files.deleteIfExists(pidFile);
@@ -343,6 +434,103 @@ public final class Smtpd extends Tool {
       Thread.currentThread().interrupt();
     }
     return Exit.OK;
+  }
+
+  /**
+   * --add-user: sets NAME's password in smtp_auth_file. The password comes from the terminal (asked
+   * twice, without echo) or, when stdin is not a terminal, from its first line.
+   */
+  int addUser(String user, int iterations) throws MasqException, IOException {
+    Config cfg = loadConfig();
+    if (cfg.smtpd().smtpAuthFile() == null) {
+      throw new MasqException(
+          Exit.CONFIG,
+          "smtp_auth_file is not set"
+              + (cfg.file() == null ? "" : " in " + cfg.file())
+              + "; --add-user writes there");
+    }
+    char[] pw = readPassword(user);
+    try {
+      boolean added = new AuthUsers(cfg.smtpd().smtpAuthFile()).put(user, pw, iterations);
+      if (verbose > 0) {
+        err.println(
+            name
+                + ": "
+                + (added ? "added user " : "changed the password of ")
+                + user
+                + " in "
+                + cfg.smtpd().smtpAuthFile());
+      }
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new MasqException(
+          Exit.CANTCREAT, "cannot write " + cfg.smtpd().smtpAuthFile() + ": permission denied", e);
+    } catch (IOException e) {
+      throw new MasqException(
+          Exit.IOERR,
+          "cannot write " + cfg.smtpd().smtpAuthFile() + ": " + masq.config.RegularFile.reason(e),
+          e);
+    } finally {
+      java.util.Arrays.fill(pw, '\0');
+    }
+    return Exit.OK;
+  }
+
+  /** The new password: from the terminal, twice without echo, else the first line of stdin. */
+  private static char[] readPassword(String user) throws MasqException, IOException {
+    Console c = stdinIsTerminal() ? System.console() : null;
+    if (c != null) {
+      char[] a = c.readPassword("Password for %s: ", user);
+      char[] b = a == null ? null : c.readPassword("Again: ");
+      if (a == null || b == null) {
+        throw new MasqException(Exit.NOINPUT, "no password given");
+      }
+      boolean same = java.util.Arrays.equals(a, b);
+      java.util.Arrays.fill(b, '\0');
+      if (!same) {
+        java.util.Arrays.fill(a, '\0');
+        throw new MasqException(Exit.DATAERR, "the two passwords differ; nothing changed");
+      }
+      return checked(a);
+    }
+    byte[] line = new byte[1024];
+    int n = 0;
+    int ch;
+    InputStream in = System.in;
+    while ((ch = in.read()) >= 0 && ch != '\n') {
+      if (n == line.length) {
+        throw new MasqException(Exit.DATAERR, "password longer than 1023 bytes");
+      }
+      line[n++] = (byte) ch;
+    }
+    if (n == 0 && ch < 0) {
+      throw new MasqException(Exit.NOINPUT, "no password on standard input");
+    }
+    if (n > 0 && line[n - 1] == '\r') {
+      n--;
+    }
+    java.nio.CharBuffer cb = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(line, 0, n));
+    java.util.Arrays.fill(line, (byte) 0);
+    char[] pw = new char[cb.remaining()];
+    cb.get(pw);
+    java.util.Arrays.fill(cb.array(), '\0');
+    return checked(pw);
+  }
+
+  /** True when descriptor 0 is a terminal (a pipe or file gives its first line instead). */
+  private static boolean stdinIsTerminal() {
+    try {
+      String t = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+      return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty") || t.equals("/dev/console");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static char[] checked(char[] pw) throws MasqException {
+    if (pw.length == 0) {
+      throw new MasqException(Exit.DATAERR, "empty password; nothing changed");
+    }
+    return pw;
   }
 
   private Path writePidFile(Path explicit, Config cfg) throws MasqException {

@@ -182,6 +182,7 @@ public final class Notices {
             "MAILER-DAEMON",
             uid,
             null,
+            null,
             null);
     try (InputStream in = new SequenceInputStream(Collections.enumeration(parts))) {
       Envelope notice = Submission.accept(in, req, cfg, spool, log);

@@ -64,6 +64,7 @@ class NoticesTest {
             "t",
             1,
             null,
+            null,
             null);
     return Submission.accept(
         new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);

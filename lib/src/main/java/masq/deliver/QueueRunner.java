@@ -670,7 +670,7 @@ public final class QueueRunner {
 
   /** True when this run takes {@code a} (see {@link #onlyDomains}). */
   boolean wanted(Address a) {
-    return domains == null || a.domain() != null && domains.contains(a.domainLower());
+    return domains == null || (a.domain() != null && domains.contains(a.domainLower()));
   }
 
   /**

@@ -81,7 +81,7 @@ public final class Route {
    */
   public boolean heldBy(Set<String> holds) {
     return !holds.isEmpty()
-        && (holds.contains("route=" + name) || link != null && holds.contains("link=" + link));
+        && (holds.contains("route=" + name) || (link != null && holds.contains("link=" + link)));
   }
 
   /** The route's name: its file name without {@code .route}. */

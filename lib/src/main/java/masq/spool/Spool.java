@@ -658,13 +658,13 @@ public final class Spool {
     int eq = n.indexOf('=');
     String kind = eq < 0 ? "" : n.substring(0, eq);
     String name = n.substring(eq + 1);
-    if (!kind.equals("link") && !kind.equals("route") || name.isEmpty() || name.length() > 128) {
+    if ((!kind.equals("link") && !kind.equals("route")) || name.isEmpty() || name.length() > 128) {
       return false;
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (!(Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '_' || c == '-')
-          || i == 0 && c == '.') {
+      boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!(plain || c == '.' || c == '_' || c == '-') || (i == 0 && c == '.')) {
         return false;
       }
     }

@@ -115,9 +115,8 @@ final class QueueStatus {
    * The plugin's first line.
    *
    * @param now the time of the judgement
-   * @param route the route that would take {@link #featured} now, or null
    */
-  String line(long now, String route) {
+  String line(long now) {
     StringBuilder sb = new StringBuilder("MASQ ").append(word(code)).append(" - ");
     if (!problems.isEmpty()) {
       sb.append(problems.size())
@@ -137,8 +136,8 @@ final class QueueStatus {
         sb.append(", ").append(deferred.size()).append(" deferred");
         if (featured != null) {
           sb.append(' ').append(QueueTool.age(now - featured.message().received()));
-          if (route != null) {
-            sb.append(" over ").append(route);
+          if (featured.message().tried() != null) {
+            sb.append(" over ").append(featured.message().tried()); // the last try's route
           }
           sb.append(" (").append(cut(featured.recipient().lastError(), 80)).append(')');
         }

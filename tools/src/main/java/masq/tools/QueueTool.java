@@ -372,7 +372,14 @@ public final class QueueTool extends Tool {
 
   /** One message of list --json; {@code extra}: more fields, each starting with ", ". */
   private void json(StringBuilder sb, Envelope e, String extra) {
-    jsonHead(sb, e.id(), e.received(), e.size(), e.sender(), e.held(), extra);
+    jsonHead(
+        sb,
+        e.id(),
+        e.received(),
+        e.size(),
+        e.sender(),
+        e.held(),
+        ", \"tried\": " + (e.tried() == null ? "null" : Json.str(e.tried())) + extra);
     String sep = "";
     for (Recipient r : e.recipients()) {
       sb.append(sep);
@@ -551,6 +558,9 @@ public final class QueueTool extends Tool {
     sb.append("size:      ").append(e.size()).append(" (body ").append(e.bodySize()).append(")\n");
     if (e.held()) {
       sb.append("state:     held\n");
+    }
+    if (e.tried() != null) {
+      sb.append("tried:     ").append(e.tried()).append(" (the last remote attempt)\n");
     }
     for (Recipient r : e.recipients()) {
       sb.append("recipient: <")
@@ -761,12 +771,7 @@ public final class QueueTool extends Tool {
     List<String> problems = spool.check(false, StatusPublisher.unusable(spool)).problems();
     long now = clock.millis();
     QueueStatus st = new QueueStatus(cfg, all, problems, now, NO_ROUTE);
-    String route = null;
-    if (st.featured != null) {
-      Address a = remote(st.featured.recipient());
-      route = a == null ? null : routeNow(st.featured.message(), a, new ArrayList<>());
-    }
-    String line = st.line(now, route);
+    String line = st.line(now);
     if (json) {
       out.print(st.json(line));
     } else {

@@ -424,4 +424,24 @@ class SpoolTest {
       assertEquals(Spool.VERSION_LINE + "\n", Files.readString(root.resolve("VERSION")));
     }
   }
+
+  @Test
+  void heldRoutesAreMarkersThatHoldAndReleaseMakeAndDelete() throws Exception {
+    assertEquals(Set.of(), spool.heldRoutes(), "none before the first hold");
+    assertTrue(spool.holdRoute("link=isp1"));
+    assertFalse(spool.holdRoute("link=isp1"), "held already");
+    assertTrue(spool.holdRoute("route=lan"));
+    Path dir = fs.getPath("/var/spool/masq/held-routes");
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    Files.writeString(dir.resolve("junk"), "not a marker");
+    Files.writeString(dir.resolve("link=.hidden"), "not a marker either");
+    assertEquals(Set.of("link=isp1", "route=lan"), spool.heldRoutes());
+    assertTrue(spool.releaseRoute("link=isp1"));
+    assertFalse(spool.releaseRoute("link=isp1"), "not held");
+    assertEquals(Set.of("route=lan"), spool.heldRoutes());
+    for (String bad : List.of("link=../queue", "isp1", "link=", "route=a/b", "host=x")) {
+      MasqException e = assertThrows(MasqException.class, () -> spool.holdRoute(bad), bad);
+      assertEquals(Exit.USAGE, e.exitCode());
+    }
+  }
 }

@@ -183,7 +183,10 @@ class QueueSteerTest extends WithPeers {
             + "  print(r['address'], r['route'], r['next_warning'][:2], r['bounce_at'][:2], m['tried'])\n";
     assertEquals(
         "far@out.example None 20 20 None\nnear@lan.example route=lan 20 20 None",
-        Sandbox.exec(List.of("/usr/bin/python3", "-c", py), json, Map.of()).expect(0).out().strip());
+        Sandbox.exec(List.of("/usr/bin/python3", "-c", py), json, Map.of())
+            .expect(0)
+            .out()
+            .strip());
 
     Sandbox.Run run = box.run("", "masq-deliver", "-v", "--route", "isp1").expect(0);
     assertTrue(

@@ -41,99 +41,25 @@ public record Envelope(
     recipients = List.copyOf(recipients);
   }
 
-  /** An envelope no route has tried yet. */
-  public Envelope(
-      String id,
-      long received,
-      String sender,
-      String protocol,
-      String clientAddress,
-      String clientHelo,
-      String ident,
-      long uid,
-      long size,
-      long bodySize,
-      long lastWarning,
-      boolean held,
-      List<Recipient> recipients,
-      boolean eightBit) {
-    this(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        held,
-        recipients,
-        eightBit,
-        null);
-  }
-
   /** This envelope after a remote attempt over {@code route} (its tag). */
   public Envelope withTried(String route) {
-    return new Envelope(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        held,
-        recipients,
-        eightBit,
-        route);
+    return copy(lastWarning, held, recipients, route);
   }
 
   public Envelope withRecipients(List<Recipient> rs) {
-    return new Envelope(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        held,
-        rs,
-        eightBit,
-        tried);
+    return copy(lastWarning, held, rs, tried);
   }
 
   public Envelope withHeld(boolean h) {
-    return new Envelope(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        h,
-        recipients,
-        eightBit,
-        tried);
+    return copy(lastWarning, h, recipients, tried);
   }
 
   public Envelope withLastWarning(long when) {
+    return copy(when, held, recipients, tried);
+  }
+
+  /** This envelope with the state that changes after acceptance replaced. */
+  private Envelope copy(long warned, boolean h, List<Recipient> rs, String route) {
     return new Envelope(
         id,
         received,
@@ -145,11 +71,11 @@ public record Envelope(
         uid,
         size,
         bodySize,
-        when,
-        held,
-        recipients,
+        warned,
+        h,
+        rs,
         eightBit,
-        tried);
+        route);
   }
 
   /** True while some recipient is still pending. */

@@ -58,7 +58,8 @@ class SpoolTest {
         0,
         false,
         java.util.Arrays.stream(rcpts).map(Recipient::pending).toList(),
-        false);
+        false,
+        null);
   }
 
   private String commit(String text, String... rcpts) throws Exception {
@@ -112,7 +113,8 @@ class SpoolTest {
             List.of(
                 new Recipient("a@b", Recipient.State.FAILED, 3, 8, "x@y", "550 no\tsuch\nuser"),
                 Recipient.pending("c@d")),
-            true);
+            true,
+            "route=isp1 link=road");
     Envelope back = Envelope.decode(e.encode());
     assertEquals("pc lan", back.clientHelo());
     assertEquals("550 no such user", back.recipients().get(0).lastError());
@@ -123,6 +125,8 @@ class SpoolTest {
         new String(e.encode(), java.nio.charset.StandardCharsets.UTF_8)
             .contains("\nbodytype\t8BITMIME\n"));
     assertTrue(Envelope.decode(e.withHeld(false).encode()).eightBit(), "kept by with...()");
+    assertEquals("route=isp1 link=road", back.tried(), "tried round-trips");
+    assertEquals("route=isp1 link=road", Envelope.decode(e.withLastWarning(3).encode()).tried());
     assertEquals("", back.sender());
     byte[] full = e.encode();
     for (int cut : new int[] {0, 10, full.length / 2, full.length - 5}) {

@@ -229,6 +229,14 @@ public final class QueueTool extends Tool {
 
   /** Envelopes of all readable messages; unreadable ones are reported on stderr. */
   private List<Envelope> envelopes(Spool spool) throws IOException {
+    return envelopes(spool, true);
+  }
+
+  /**
+   * Envelopes of all readable messages; with {@code report}, unreadable ones are named on stderr
+   * (status leaves them to its spool check).
+   */
+  private List<Envelope> envelopes(Spool spool, boolean report) throws IOException {
     List<Envelope> out = new ArrayList<>();
     for (String id : spool.ids()) {
       try {
@@ -237,7 +245,9 @@ public final class QueueTool extends Tool {
           out.add(e);
         }
       } catch (CorruptEntryException e) {
-        err.println(name + ": " + e.getMessage() + " (see masq-queue check)");
+        if (report) {
+          err.println(name + ": " + e.getMessage() + " (see masq-queue check)");
+        }
       } catch (MasqException e) {
         // removed while we listed: not in the queue any more
       }
@@ -646,6 +656,11 @@ public final class QueueTool extends Tool {
         out.println("(the headers and the message are readable only by mail and root)");
         return Exit.OK;
       }
+      case "status", "bounce" -> {
+        throw new MasqException(
+            Exit.CANTCREAT,
+            cmd + ": the queue is readable only by mail and root (system mode); run it as mail");
+      }
       case "cat" -> {
         if (!v.has(ids.get(0))) {
           throw new MasqException(Exit.NOUSER, "no such message among yours: " + ids.get(0));
@@ -757,17 +772,7 @@ public final class QueueTool extends Tool {
 
   /** status: the plugin line (or --json) and the plugin's exit code (see QueueStatus). */
   private int status(Config cfg, Spool spool, boolean json) throws IOException {
-    List<Envelope> all = new ArrayList<>();
-    for (String id : spool.ids()) {
-      try {
-        Envelope e = spool.read(id);
-        if (mine < 0 || e.uid() == mine) {
-          all.add(e);
-        }
-      } catch (MasqException e) {
-        // corrupt (the check below reports it) or removed while we looked
-      }
-    }
+    List<Envelope> all = envelopes(spool, false);
     List<String> problems = spool.check(false, StatusPublisher.unusable(spool)).problems();
     long now = clock.millis();
     QueueStatus st = new QueueStatus(cfg, all, problems, now, NO_ROUTE);

@@ -29,7 +29,21 @@ class StatusLineTest {
 
   private static Envelope msg(String id, long age, boolean held, Recipient... rs) {
     return new Envelope(
-        id, NOW - age, "a@h", "local", null, null, null, 1, 10, 5, 0, held, List.of(rs), false);
+        id,
+        NOW - age,
+        "a@h",
+        "local",
+        null,
+        null,
+        null,
+        1,
+        10,
+        5,
+        0,
+        held,
+        List.of(rs),
+        false,
+        null);
   }
 
   private static Recipient deferred(String addr, String why) {

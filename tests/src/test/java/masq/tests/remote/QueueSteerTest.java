@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class QueueSteerTest extends WithPeers {
 
-  /** The notices in the queue (messages with the null sender). */
-  private static List<String> notices(Sandbox box) throws Exception {
+  /** The notices in the queue (messages with the null sender), in arrival order. */
+  static List<String> notices(Sandbox box) throws Exception {
     List<String> out = new ArrayList<>();
     for (String id : box.queuedIds()) {
       if (box.envelope(id).contains("\nsender\t<>\n")) {

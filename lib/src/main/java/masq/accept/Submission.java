@@ -140,7 +140,8 @@ public final class Submission {
               0,
               false,
               rs,
-              reader.eightBit());
+              reader.eightBit(),
+              null);
       nm.commit(env);
       StringBuilder line =
           new StringBuilder(nm.id())

@@ -72,6 +72,9 @@ public final class QueueRunner {
   private RemoteRun remote;
   private volatile boolean stopping;
 
+  /** The only recipient domains this run takes (lower case), or null for all. */
+  private Set<String> domains;
+
   /** This run's messages whose remote recipients wait for a route (a run without routes). */
   private final Set<String> waiting = new LinkedHashSet<>();
 
@@ -505,6 +508,11 @@ public final class QueueRunner {
       result.addAll(kids);
       return;
     }
+    if (!wanted(a)) {
+      result.add(top); // not this run's (--domain): as it is
+      result.addAll(kids);
+      return;
+    }
     if (!locality.isLocal(a)) {
       result.add(forRoutes(at, top)); // with routes, the remote pass says how it went
       result.addAll(kids);
@@ -626,13 +634,101 @@ public final class QueueRunner {
    * than I and the last warning was sent less than I after it arrived.
    */
   boolean warningDue(Envelope env, long now) {
-    long age = now - env.received();
+    long next = nextWarning(cfg, env);
+    return next >= 0 && now > next;
+  }
+
+  /**
+   * When a delay warning about {@code env} becomes due (epoch ms; the first run after it that
+   * defers a recipient sends it): arrival plus the smallest of {@code warn_intervals} that the last
+   * warning was sent before; -1 when every interval has had its warning.
+   */
+  public static long nextWarning(Config cfg, Envelope env) {
     long sinceArrival = env.lastWarning() == 0 ? 0 : env.lastWarning() - env.received();
+    long next = -1;
     for (Duration i : cfg.notices().warnIntervals()) {
-      if (age > i.toMillis() && sinceArrival < i.toMillis()) {
-        return true;
+      if (sinceArrival < i.toMillis() && (next < 0 || i.toMillis() < next)) {
+        next = i.toMillis();
       }
     }
-    return false;
+    return next < 0 ? -1 : env.received() + next;
+  }
+
+  /**
+   * When {@code env}'s pending recipients bounce (epoch ms): arrival plus {@code max_defer_time};
+   * the first run after it that defers a recipient fails it.
+   */
+  public static long bounceAt(Config cfg, Envelope env) {
+    return env.received() + cfg.notices().maxDeferTime().toMillis();
+  }
+
+  /**
+   * Only recipients in these domains (masq-deliver --domain, sendmail -qR): others stay queued as
+   * they are, untried. Compared without regard to case; an address without a domain is in none.
+   */
+  public void onlyDomains(Set<String> domains) {
+    Set<String> lower = new java.util.HashSet<>();
+    domains.forEach(d -> lower.add(d.toLowerCase(java.util.Locale.ROOT)));
+    this.domains = Set.copyOf(lower);
+  }
+
+  /** True when this run takes {@code a} (see {@link #onlyDomains}). */
+  boolean wanted(Address a) {
+    return domains == null || (a.domain() != null && domains.contains(a.domainLower()));
+  }
+
+  /**
+   * masq-queue bounce (Exim's -Mg): gives up on message {@code id} now. Every pending recipient
+   * fails with {@code why}; one bounce about them goes to the return path (the bounce of a failed
+   * delivery: {@link Notices}), none for a message with the null sender; then the message is
+   * removed. Returns the bounce's ID, or null when none was sent.
+   *
+   * @param uid the only uid whose messages may be bounced, or -1 for any
+   * @throws MasqException 75 when a delivery holds the message locked, 67 when there is no such
+   *     message (or it is not uid's), 75 or 73 when the bounce cannot be queued (nothing changed)
+   */
+  public String giveUp(String id, long uid, String why) throws MasqException, IOException {
+    try (MessageLock lock = spool.lock(id)) {
+      if (lock == null) {
+        throw new MasqException(
+            masq.Exit.TEMPFAIL, "message " + id + " is being delivered; try again later");
+      }
+      Envelope env = spool.read(id);
+      if (uid >= 0 && env.uid() != uid) {
+        throw new MasqException(masq.Exit.NOUSER, "no such message among yours: " + id);
+      }
+      long now = clock.millis();
+      Set<String> parents = new java.util.HashSet<>();
+      env.recipients().forEach(r -> parents.add(r.parent()));
+      List<Recipient> states = new ArrayList<>();
+      List<Notices.RecipientNote> failed = new ArrayList<>();
+      for (Recipient r : env.recipients()) {
+        if (!r.isPending()) {
+          states.add(r);
+          continue;
+        }
+        states.add(
+            new Recipient(r.address(), Recipient.State.FAILED, r.tries(), now, r.parent(), why));
+        note(id + " ** " + r.address() + " (" + why + ")");
+        if (!parents.contains(r.address()) || !r.parent().isEmpty()) {
+          // an alias's own line is told by its leaves
+          String top = r.parent().isEmpty() ? r.address() : r.parent();
+          failed.add(new Notices.RecipientNote(r.address(), top, "5.0.0", why, r.lastAttempt()));
+        }
+      }
+      String bounce = null;
+      if (env.sender().isEmpty()) {
+        note(id + " no bounce sent: the message has the null sender");
+      } else if (!failed.isEmpty()) {
+        bounce = notices.send(lock, env, failed, true);
+      }
+      Envelope gone = env.withRecipients(states);
+      if (!gone.equals(env)) {
+        spool.update(lock, gone); // what happened, should the removal be cut short
+      }
+      spool.remove(lock);
+      note(id + " Completed (given up)");
+      return bounce;
+    }
   }
 }

@@ -78,6 +78,9 @@ final class RemoteMessage {
   /** What the spool holds now; null once the message is removed. */
   private Envelope onDisk;
 
+  /** The route of the last result recorded (the envelope's {@code tried}). */
+  private String tried;
+
   RemoteMessage(
       RunContext cx,
       MessageLock lock,
@@ -193,6 +196,9 @@ final class RemoteMessage {
    * disk as soon as the recorder gets to it (a delivery most of all: the duplicate window).
    */
   synchronized boolean record(Route route, List<RecipientResult> results) {
+    if (!results.isEmpty()) {
+      tried = route.tag();
+    }
     for (RecipientResult r : results) {
       cx.log().write(r.logLine(route.tag()));
       if (cx.verbose() > 0) {
@@ -288,7 +294,7 @@ final class RemoteMessage {
         onDisk = null;
         return true;
       } else {
-        Envelope next = stored.withRecipients(interim());
+        Envelope next = current().withRecipients(interim());
         cx.spool().update(lock, next);
         onDisk = next;
       }
@@ -346,13 +352,18 @@ final class RemoteMessage {
             .finish(
                 lock,
                 onDisk,
-                stored,
+                current(),
                 states,
                 new ArrayList<>(failed.values()),
                 new ArrayList<>(delayed.values()),
                 now);
     onDisk = null;
     return queued;
+  }
+
+  /** The envelope as read, with the route of the last attempt when there was one. */
+  private Envelope current() {
+    return tried == null ? stored : stored.withTried(tried);
   }
 
   /** The enhanced status code in a reply, or a generic one for the outcome. */

@@ -35,7 +35,6 @@ import masq.rewrite.HeaderSection;
 import masq.rewrite.Rewriter;
 import masq.route.Locality;
 import masq.route.Route;
-import masq.route.RouteDecision;
 import masq.route.RouteTransport;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
@@ -364,7 +363,7 @@ final class RemoteRun {
       }
       try {
         Address a = AddressParser.parseEnvelope(r.address());
-        if (!a.isNull() && !locality.isLocal(a)) {
+        if (!a.isNull() && !locality.isLocal(a) && runner.wanted(a)) {
           out.put(i, a);
         }
       } catch (AddressException e) {
@@ -445,26 +444,22 @@ final class RemoteRun {
     if (selection.routes().isEmpty()) {
       return "remote, waiting for a route (" + selection.why() + ")";
     }
-    List<Header> headers;
-    try (InputStream in = new BufferedInputStream(spool.openMessage(env.id()), 8192)) {
-      headers = HeaderSection.read(in).headers();
+    List<String> refusals = new ArrayList<>();
+    Route r;
+    try {
+      r = selection.taking(spool, env, a, cfg.names().hostName(), refusals);
     } catch (MasqException | IOException e) {
       return "remote, cannot read the message: " + e.getMessage();
     }
-    List<String> refusals = new ArrayList<>();
-    for (Route r : selection.routes()) {
-      RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, cfg.names().hostName());
-      if (d.allowed()) {
-        return "remote, over "
-            + r.tag()
-            + " ("
-            + target(r.transport())
-            + ")"
-            + (refusals.isEmpty() ? "" : "; not " + String.join("; not ", refusals));
-      }
-      refusals.add(d.reason());
+    if (r == null) {
+      return "remote, no usable route takes it: " + String.join("; ", refusals);
     }
-    return "remote, no usable route takes it: " + String.join("; ", refusals);
+    return "remote, over "
+        + r.tag()
+        + " ("
+        + target(r.transport())
+        + ")"
+        + (refusals.isEmpty() ? "" : "; not " + String.join("; not ", refusals));
   }
 
   /** Where a route sends, in a few words. */

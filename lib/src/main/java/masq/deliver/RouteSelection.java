@@ -1,19 +1,28 @@
 package masq.deliver;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import masq.MasqException;
+import masq.address.Address;
 import masq.config.Config;
 import masq.config.RegularFile;
 import masq.exec.Child;
+import masq.message.Header;
+import masq.rewrite.HeaderSection;
 import masq.route.Route;
+import masq.route.RouteDecision;
 import masq.route.Routes;
 import masq.route.Words;
+import masq.spool.Envelope;
+import masq.spool.Spool;
 
 /**
  * Which routes a queue run may use (masqmail's deliver.c {@code deliver_remote}): the permanent
@@ -37,10 +46,72 @@ public final class RouteSelection {
   private final String online;
   private final String why;
 
+  /** The routes left out because masq-queue hold --route paused them. */
+  private final List<Route> held;
+
   private RouteSelection(List<Route> routes, String online, String why) {
+    this(routes, online, why, List.of());
+  }
+
+  private RouteSelection(List<Route> routes, String online, String why, List<Route> held) {
     this.routes = List.copyOf(routes);
     this.online = online;
     this.why = why;
+    this.held = List.copyOf(held);
+  }
+
+  /**
+   * These routes but those that {@code holds} (the spool's held routes, {@link
+   * masq.spool.Spool#heldRoutes}) pause: a held route takes nothing, the others work as before.
+   */
+  public RouteSelection without(Set<String> holds) {
+    if (holds.isEmpty()) {
+      return this;
+    }
+    List<Route> usable = new ArrayList<>();
+    List<Route> paused = new ArrayList<>(held);
+    for (Route r : routes) {
+      (r.heldBy(holds) ? paused : usable).add(r);
+    }
+    return paused.size() == held.size()
+        ? this
+        : new RouteSelection(
+            usable,
+            online,
+            why
+                + "; held by masq-queue hold --route: "
+                + String.join(", ", paused.stream().map(Route::tag).toList()),
+            paused);
+  }
+
+  /** The routes {@link #without} left out (held), in their order. */
+  public List<Route> held() {
+    return held;
+  }
+
+  /**
+   * The first usable route that admits remote recipient {@code a} of {@code env} now (its
+   * conditions on the sender, the headers and the recipient), or null; {@code refusals} gets why
+   * each route before it (or every route) did not. How a queue run would send it (--dry-run,
+   * masq-queue show).
+   */
+  public Route taking(Spool spool, Envelope env, Address a, String hostName, List<String> refusals)
+      throws MasqException, IOException {
+    if (routes.isEmpty()) {
+      return null;
+    }
+    List<Header> headers;
+    try (InputStream in = new BufferedInputStream(spool.openMessage(env.id()), 8192)) {
+      headers = HeaderSection.read(in).headers();
+    }
+    for (Route r : routes) {
+      RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, hostName);
+      if (d.allowed()) {
+        return r;
+      }
+      refusals.add(d.reason());
+    }
+    return null;
   }
 
   /**

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import masq.MasqException;
 import masq.address.Address;
 import masq.config.RouteConfig;
@@ -72,6 +73,15 @@ public final class Route {
   public RouteDecision admits(
       Address sender, List<Header> headers, Address recipient, String hostName) {
     return conditions.admits(name, sender, headers, recipient, hostName);
+  }
+
+  /**
+   * True when one of {@code holds} (masq-queue hold --route: {@code route=NAME} or {@code
+   * link=LINK}, see {@link Routes#holdKey}) pauses this route.
+   */
+  public boolean heldBy(Set<String> holds) {
+    return !holds.isEmpty()
+        && (holds.contains("route=" + name) || (link != null && holds.contains("link=" + link)));
   }
 
   /** The route's name: its file name without {@code .route}. */

@@ -91,6 +91,29 @@ public final class Routes {
     throw unknown(cfg, name, true);
   }
 
+  /**
+   * What {@code masq-queue hold --route NAME} pauses, as the name of its marker in the spool:
+   * {@code link=LINK} for a connection ({@code query_routes.LINK}; every route of its list), {@code
+   * route=NAME} for one route file ({@code NAME.route}, permanent or of a connection). A bare name
+   * is a connection when there is one of that name, else a route file; {@code link=} and {@code
+   * route=} say which is meant. Exit 69 when the configuration has no such connection or route (the
+   * error lists the names accepted).
+   */
+  public static String holdKey(Config cfg, String name) throws MasqException {
+    String n = bare(name);
+    if (!name.startsWith(ROUTE) && cfg.online().queryRoutes().containsKey(n)) {
+      return LINK + n;
+    }
+    if (!name.startsWith(LINK)) {
+      for (Path p : all(cfg)) {
+        if (routeName(p).equals(n)) {
+          return ROUTE + n;
+        }
+      }
+    }
+    throw unknown(cfg, name, true);
+  }
+
   /** The connections {@code name} leads to, each with how. */
   private static Map<String, String> links(Config cfg, String name) {
     String n = bare(name);

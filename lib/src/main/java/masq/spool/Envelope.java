@@ -15,6 +15,8 @@ import java.util.List;
  * @param bodySize bytes of the body alone
  * @param eightBit the message holds 8-bit bytes: it is 8BITMIME data (RFC 6152), and goes out with
  *     {@code BODY=8BITMIME}; written as {@code bodytype 8BITMIME}
+ * @param tried the route of the last remote attempt ({@code route=NAME link=LINK}), null before
+ *     one; written as {@code tried} (issue 17: what masq-queue status names a deferral by)
  */
 public record Envelope(
     String id,
@@ -30,7 +32,8 @@ public record Envelope(
     long lastWarning,
     boolean held,
     List<Recipient> recipients,
-    boolean eightBit) {
+    boolean eightBit,
+    String tried) {
 
   public static final String MAGIC = "masq-envelope 1";
 
@@ -38,43 +41,25 @@ public record Envelope(
     recipients = List.copyOf(recipients);
   }
 
+  /** This envelope after a remote attempt over {@code route} (its tag). */
+  public Envelope withTried(String route) {
+    return copy(lastWarning, held, recipients, route);
+  }
+
   public Envelope withRecipients(List<Recipient> rs) {
-    return new Envelope(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        held,
-        rs,
-        eightBit);
+    return copy(lastWarning, held, rs, tried);
   }
 
   public Envelope withHeld(boolean h) {
-    return new Envelope(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        h,
-        recipients,
-        eightBit);
+    return copy(lastWarning, h, recipients, tried);
   }
 
   public Envelope withLastWarning(long when) {
+    return copy(when, held, recipients, tried);
+  }
+
+  /** This envelope with the state that changes after acceptance replaced. */
+  private Envelope copy(long warned, boolean h, List<Recipient> rs, String route) {
     return new Envelope(
         id,
         received,
@@ -86,10 +71,11 @@ public record Envelope(
         uid,
         size,
         bodySize,
-        when,
-        held,
-        recipients,
-        eightBit);
+        warned,
+        h,
+        rs,
+        eightBit,
+        route);
   }
 
   /** True while some recipient is still pending. */
@@ -125,6 +111,9 @@ public record Envelope(
     }
     if (eightBit) {
       field(sb, "bodytype", "8BITMIME");
+    }
+    if (tried != null) {
+      field(sb, "tried", tried);
     }
     for (Recipient r : recipients) {
       sb.append("rcpt\t")
@@ -187,6 +176,7 @@ public record Envelope(
     long warned = 0;
     boolean held = false;
     boolean eightBit = false;
+    String tried = null;
     boolean end = false;
     List<Recipient> rcpts = new ArrayList<>();
     try {
@@ -219,6 +209,7 @@ public record Envelope(
           case "warned" -> warned = Long.parseLong(value);
           case "held" -> held = value.equals("1");
           case "bodytype" -> eightBit = value.equalsIgnoreCase("8BITMIME");
+          case "tried" -> tried = value;
           case "rcpt" -> {
             String[] f = value.split("\t", -1);
             if (f.length < 6 || f[0].length() != 1 || Recipient.State.of(f[0].charAt(0)) == null) {
@@ -261,7 +252,8 @@ public record Envelope(
         warned,
         held,
         rcpts,
-        eightBit);
+        eightBit,
+        tried);
   }
 
   private static String unbracket(String v) throws CorruptEntryException {

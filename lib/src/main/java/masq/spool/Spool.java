@@ -617,6 +617,85 @@ public final class Spool {
     Files.deleteIfExists(queue.resolve(lock.id() + ENV));
   }
 
+  /** Where masq-queue hold --route leaves its markers (spool-format.md, "Held routes"). */
+  private static final String HELD_ROUTES = "held-routes";
+
+  /**
+   * The routes held by {@code masq-queue hold --route}: the names of the markers in {@code
+   * held-routes/} ({@code link=LINK} or {@code route=NAME}); empty when there is none (one failed
+   * stat on every run).
+   */
+  public Set<String> heldRoutes() throws IOException {
+    Path d = root.resolve(HELD_ROUTES);
+    if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Set.of();
+    }
+    Set<String> out = new java.util.TreeSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (holdName(n)) {
+          out.add(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Puts the marker {@code key} ({@code link=LINK} or {@code route=NAME}) in {@code held-routes/}
+   * (made 0700 when missing; the marker is an empty file, 0600). False when it was there already.
+   */
+  public boolean holdRoute(String key) throws MasqException, IOException {
+    Path d = root.resolve(HELD_ROUTES);
+    if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      makeDirectory(d, dirMode);
+    }
+    try (FileChannel ch = FileChannel.open(d.resolve(holdFile(key)), NEW_FILE, fileMode)) {
+      ch.force(true);
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
+    adopt(d.resolve(holdFile(key)));
+    new DirSync(d, fsync).sync();
+    return true;
+  }
+
+  /** Removes the marker {@code key}; false when there was none. */
+  public boolean releaseRoute(String key) throws MasqException, IOException {
+    Path d = root.resolve(HELD_ROUTES);
+    if (!Files.deleteIfExists(d.resolve(holdFile(key)))) {
+      return false;
+    }
+    new DirSync(d, fsync).sync();
+    return true;
+  }
+
+  /** A marker's name, checked: {@code link=} or {@code route=} and a plain name (exit 64). */
+  private static String holdFile(String key) throws MasqException {
+    if (!holdName(key)) {
+      throw new MasqException(Exit.USAGE, "cannot hold a route named '" + key + "'");
+    }
+    return key;
+  }
+
+  private static boolean holdName(String n) {
+    int eq = n.indexOf('=');
+    String kind = eq < 0 ? "" : n.substring(0, eq);
+    String name = n.substring(eq + 1);
+    if ((!kind.equals("link") && !kind.equals("route")) || name.isEmpty() || name.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!(plain || c == '.' || c == '_' || c == '-') || (i == 0 && c == '.')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Forgets a lock being closed (see {@link #lock} and {@link #openMessage}). */
   void released(MessageLock lock) {
     if (held.remove(lock.id(), lock)) {

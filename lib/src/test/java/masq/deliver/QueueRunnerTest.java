@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import masq.MasqException;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.config.Config;
@@ -218,5 +219,48 @@ class QueueRunnerTest {
     assertFalse(spool.exists(id), "the failure is final even without a bounce");
     assertEquals(List.of(), spool.ids());
     assertTrue(Files.readString(dir.resolve("log/masq.log")).contains(id + " bounce not sent: "));
+  }
+
+  @Test
+  void theNextWarningAndTheBounceFollowWarnIntervalsAndTheWarnedTime() throws Exception {
+    setUp(
+        "mda = \"/bin/sh -c 'exit 75'\"\nmda_users = slow\nwarn_intervals = 4h;1h\nmax_defer_time = 1d\n");
+    String id = submit("alice@h", "slow@h");
+    long t0 = spool.read(id).received();
+    assertEquals(t0 + Duration.ofHours(1).toMillis(), QueueRunner.nextWarning(cfg, spool.read(id)));
+    assertEquals(t0 + Duration.ofDays(1).toMillis(), QueueRunner.bounceAt(cfg, spool.read(id)));
+    runAt(Duration.ofMinutes(61)); // the first warning
+    assertEquals(1, subjects("alice").size());
+    assertEquals(t0 + Duration.ofHours(4).toMillis(), QueueRunner.nextWarning(cfg, spool.read(id)));
+    runAt(Duration.ofHours(5)); // the second
+    assertEquals(2, subjects("alice").size());
+    assertEquals(-1, QueueRunner.nextWarning(cfg, spool.read(id)), "every step warned");
+  }
+
+  @Test
+  void giveUpBouncesOnceAndRemovesTheMessageButNotifiesNoNullSender() throws Exception {
+    setUp("mda = \"/bin/sh -c 'exit 75'\"\nmda_users = slow\n");
+    String id = submit("alice@h", "slow@h", "far@example.org");
+    runAt(Duration.ofMinutes(5));
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    QueueRunner r = new QueueRunner(cfg, spool, log, clock, Map.of(), 1000, sink, sink, 0);
+    String bounce = r.giveUp(id, -1, "given up by test");
+    assertFalse(spool.exists(id));
+    assertEquals(List.of(bounce), spool.ids(), "exactly one notice");
+    assertEquals("", spool.read(bounce).sender());
+    runAt(Duration.ofMinutes(6));
+    String box = Files.readString(dir.resolve("mail/alice"));
+    assertTrue(box.contains("Final-Recipient: rfc822; slow@h"), box);
+    assertTrue(box.contains("Final-Recipient: rfc822; far@example.org"), box);
+    assertTrue(box.contains("given up by test"), box);
+
+    String nul = submit("", "slow@h");
+    assertEquals(null, r.giveUp(nul, -1, "given up by test"));
+    assertFalse(spool.exists(nul));
+    assertEquals(List.of(), spool.ids(), "no notice about a notice");
+    MasqException gone =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            MasqException.class, () -> r.giveUp(nul, -1, "again"));
+    assertEquals(masq.Exit.NOUSER, gone.exitCode());
   }
 }

@@ -58,7 +58,8 @@ class SpoolTest {
         0,
         false,
         java.util.Arrays.stream(rcpts).map(Recipient::pending).toList(),
-        false);
+        false,
+        null);
   }
 
   private String commit(String text, String... rcpts) throws Exception {
@@ -112,7 +113,8 @@ class SpoolTest {
             List.of(
                 new Recipient("a@b", Recipient.State.FAILED, 3, 8, "x@y", "550 no\tsuch\nuser"),
                 Recipient.pending("c@d")),
-            true);
+            true,
+            "route=isp1 link=road");
     Envelope back = Envelope.decode(e.encode());
     assertEquals("pc lan", back.clientHelo());
     assertEquals("550 no such user", back.recipients().get(0).lastError());
@@ -123,6 +125,8 @@ class SpoolTest {
         new String(e.encode(), java.nio.charset.StandardCharsets.UTF_8)
             .contains("\nbodytype\t8BITMIME\n"));
     assertTrue(Envelope.decode(e.withHeld(false).encode()).eightBit(), "kept by with...()");
+    assertEquals("route=isp1 link=road", back.tried(), "tried round-trips");
+    assertEquals("route=isp1 link=road", Envelope.decode(e.withLastWarning(3).encode()).tried());
     assertEquals("", back.sender());
     byte[] full = e.encode();
     for (int cut : new int[] {0, 10, full.length / 2, full.length - 5}) {
@@ -422,6 +426,26 @@ class SpoolTest {
       assertNotNull(a.get(), "round " + i); // what either thread threw fails the test here
       assertNotNull(b.get(), "round " + i);
       assertEquals(Spool.VERSION_LINE + "\n", Files.readString(root.resolve("VERSION")));
+    }
+  }
+
+  @Test
+  void heldRoutesAreMarkersThatHoldAndReleaseMakeAndDelete() throws Exception {
+    assertEquals(Set.of(), spool.heldRoutes(), "none before the first hold");
+    assertTrue(spool.holdRoute("link=isp1"));
+    assertFalse(spool.holdRoute("link=isp1"), "held already");
+    assertTrue(spool.holdRoute("route=lan"));
+    Path dir = fs.getPath("/var/spool/masq/held-routes");
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    Files.writeString(dir.resolve("junk"), "not a marker");
+    Files.writeString(dir.resolve("link=.hidden"), "not a marker either");
+    assertEquals(Set.of("link=isp1", "route=lan"), spool.heldRoutes());
+    assertTrue(spool.releaseRoute("link=isp1"));
+    assertFalse(spool.releaseRoute("link=isp1"), "not held");
+    assertEquals(Set.of("route=lan"), spool.heldRoutes());
+    for (String bad : List.of("link=../queue", "isp1", "link=", "route=a/b", "host=x")) {
+      MasqException e = assertThrows(MasqException.class, () -> spool.holdRoute(bad), bad);
+      assertEquals(Exit.USAGE, e.exitCode());
     }
   }
 }

@@ -179,8 +179,10 @@ class SendmailTest {
     Sandbox sb = new Sandbox(tmp.resolve("sb"), "");
     oneLineError(as(sb, "sendmail", null, "-bx"), "sendmail: usage: unknown mode -bx");
     oneLineError(as(sb, "sendmail", null, "-qf"), "sendmail: usage: unknown queue option -qf");
+    oneLineError(as(sb, "sendmail", null, "-qR"), "sendmail: usage: -qR needs a value");
     oneLineError(
-        as(sb, "sendmail", null, "-qRexample.com"), "sendmail: usage: unknown queue option");
+        as(sb, "sendmail", null, "-qRx@example.com"),
+        "masq-deliver: usage: --domain takes a domain");
     oneLineError(as(sb, "sendmail", null, "-qo"), "sendmail: usage: -qo needs a value");
     oneLineError(as(sb, "sendmail", null, "-Mxx", "id"), "sendmail: usage: unknown option -Mxx");
     oneLineError(as(sb, "sendmail", null, "-bp", "-q"), "sendmail: usage: two modes");

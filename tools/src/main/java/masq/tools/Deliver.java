@@ -28,8 +28,8 @@ import org.apache.commons.cli.Option;
  * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.
  *
  * <pre>
- * masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
- *              [--daemon --interval TIME] [-v]
+ * masq-deliver [-C FILE] [--route NAME] [--id ID...] [--domain DOMAIN]... [--local-only]
+ *              [--dry-run] [--daemon --interval TIME] [-v]
  * </pre>
  *
  * <p>The reference is masq-deliver(8). A run first queues what users left in the maildrop (system
@@ -39,10 +39,11 @@ import org.apache.commons.cli.Option;
  * the routes usable now (RouteSelection: the permanent routes, and the query route of the
  * connection that is online: --route NAME, else online_query, else online_file), each batch of
  * messages over one connection, rewritten per route at send time (RemoteRun); with nothing online
- * they stay queued. Failures bounce to the return path as DSNs; long deferrals get delay warnings.
- * --dry-run prints what would be done and changes nothing. --daemon repeats the run every
- * --interval in the foreground and ends after the current message on SIGTERM or SIGINT, with
- * nothing left locked.
+ * they stay queued. Routes that masq-queue hold --route paused take nothing; --domain DOMAIN
+ * (repeatable) leaves every recipient outside those domains as it is. Failures bounce to the return
+ * path as DSNs; long deferrals get delay warnings. --dry-run prints what would be done and changes
+ * nothing. --daemon repeats the run every --interval in the foreground and ends after the current
+ * message on SIGTERM or SIGINT, with nothing left locked.
  *
  * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred); 75 when every message it
  * wanted was locked by another run; 67 when an --id names no queued message; 69 when --route names
@@ -69,12 +70,14 @@ public final class Deliver extends Tool {
   @Override
   String usage() {
     return """
-    usage: masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
-                        [--daemon --interval TIME] [-v]
+    usage: masq-deliver [-C FILE] [--route NAME] [--id ID...] [--domain DOMAIN]...
+                        [--local-only] [--dry-run] [--daemon --interval TIME] [-v]
     Runs the queue: delivers local mail, sends remote mail over the routes usable now
     (permanent routes, and the online connection's), sends bounces and delay warnings.
       --id ID...        only these messages
       --local-only      only local recipients (remote ones stay queued)
+      --domain DOMAIN   only recipients in DOMAIN (repeatable; Exim's -qR); the
+                        others stay queued untried
       --route NAME      link NAME is up now (masqmail's -qo NAME); NAME is the
                         connection (query_routes.NAME) or one of its route files
       --dry-run         print what would be done per recipient; change nothing
@@ -93,6 +96,7 @@ public final class Deliver extends Tool {
     boolean daemon;
     Duration interval;
     String route;
+    List<String> domains;
   }
 
   @Override
@@ -129,7 +133,7 @@ public final class Deliver extends Tool {
     if (o.ids == null && !o.dryRun) {
       pickup(cfg, spool, log);
     }
-    routes(runner, cfg, o);
+    routes(runner, cfg, spool, o);
     QueueRunner.Result r = runner.run(o.ids, o.dryRun);
     if (o.ids == null && !o.dryRun) {
       // system mode: what each user's masq-queue shows. Not after an --id run (the one after each
@@ -159,7 +163,8 @@ public final class Deliver extends Tool {
             CliParser.flag("dry-run"),
             CliParser.flag("daemon"),
             CliParser.valued("interval", "TIME"),
-            CliParser.valued("route", "NAME"));
+            CliParser.valued("route", "NAME"),
+            CliParser.valued("domain", "DOMAIN"));
     if (cl == null) {
       return false;
     }
@@ -178,6 +183,17 @@ public final class Deliver extends Tool {
     o.dryRun = cl.hasOption("dry-run");
     o.daemon = cl.hasOption("daemon");
     o.route = CliParser.last(cl, "route");
+    if (cl.hasOption("domain")) {
+      o.domains = List.of(cl.getOptionValues("domain"));
+      for (String d : o.domains) {
+        if (d.isEmpty()
+            || d.startsWith("-")
+            || d.contains("@")
+            || d.strip().length() != d.length()) {
+          throw usageError("--domain takes a domain such as example.org, not '" + d + "'");
+        }
+      }
+    }
     String v = CliParser.last(cl, "interval");
     if (v != null) {
       o.interval = Values.parseDuration(v);
@@ -194,10 +210,24 @@ public final class Deliver extends Tool {
     return true;
   }
 
-  /** Gives the runner the routes usable now (none with --local-only). */
-  private void routes(QueueRunner runner, Config cfg, DeliverOptions o) throws MasqException {
+  /**
+   * Gives the runner the routes usable now (none with --local-only), but those held by masq-queue
+   * hold --route, and the domains of --domain.
+   */
+  private void routes(QueueRunner runner, Config cfg, Spool spool, DeliverOptions o)
+      throws MasqException, IOException {
+    if (o.domains != null) {
+      runner.onlyDomains(java.util.Set.copyOf(o.domains));
+    }
     if (!o.localOnly) {
-      runner.useRoutes(RouteSelection.of(cfg, o.route, strict));
+      RouteSelection sel = RouteSelection.of(cfg, o.route, strict).without(spool.heldRoutes());
+      if (verbose > 0 && !sel.held().isEmpty()) {
+        err.println(
+            name
+                + ": held (masq-queue release --route NAME): "
+                + String.join(", ", sel.held().stream().map(masq.route.Route::tag).toList()));
+      }
+      runner.useRoutes(sel);
     }
   }
 
@@ -225,7 +255,7 @@ public final class Deliver extends Tool {
     while (!runner.stopping()) {
       try {
         pickup(cfg, spool, log);
-        routes(runner, cfg, o); // online detection afresh on every run
+        routes(runner, cfg, spool, o); // online detection afresh on every run
         runner.run(null, false);
         StatusPublisher.publish(spool, log);
       } catch (MasqException | IOException e) {

@@ -19,8 +19,11 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
+import masq.deliver.QueueRunner;
+import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.route.Locality;
+import masq.route.Routes;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
 import masq.spool.Recipient;
@@ -38,14 +41,18 @@ import org.apache.commons.cli.CommandLine;
  * masq-queue — look at and manage the spool.
  *
  * <pre>
- * masq-queue [-C FILE] [list] [--json] | show ID | cat ID | remove ID... | hold ID... |
- *            release ID... | check [--repair]
+ * masq-queue [-C FILE] [list] [--json] | status [--json] | show ID | cat ID | remove ID... |
+ *            hold ID... | release ID... | bounce ID... | hold|release --route NAME |
+ *            check [--repair]
  * </pre>
  *
  * <p>The reference is masq-queue(1). An unknown ID exits 67 naming it; a message that a delivery
  * run holds locked cannot be removed, held or released now (exit 75, try again). {@code check}
  * exits 0 when the spool is clean (or was repaired) and 65 when it found problems it did not
- * repair.
+ * repair. {@code status} is a monitoring plugin (QueueStatus): its first line on stdout, exit 0 to
+ * 3, and anything that keeps it from judging the queue is UNKNOWN (3). {@code bounce} gives up on
+ * messages (one DSN each to the sender, through the queue run's own bounce path); {@code hold
+ * --route NAME} pauses one connection or route for every masq-deliver run until released.
  *
  * <p>SECURITY: IDs given on the command line are checked against the ID syntax before any file name
  * is built from them, so no path outside the spool can be named. In system mode an ordinary user
@@ -66,6 +73,17 @@ public final class QueueTool extends Tool {
   /** Which recipients are local, for the words of a pending recipient's state. */
   private Locality locality;
 
+  /** The configuration and spool of a command on the queue itself (set by command). */
+  private Config cfg;
+
+  private Spool spool;
+
+  /** The routes usable now, less the held ones, made when first needed (see {@link #routeNow}). */
+  private RouteSelection routesNow;
+
+  /** Why {@link #routesNow} could not be made, or null. */
+  private String routesWhy;
+
   QueueTool(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super("masq-queue", out, err, env, clock);
   }
@@ -78,8 +96,10 @@ public final class QueueTool extends Tool {
   String usage() {
     return """
     usage: masq-queue [-C FILE] [-v] [list] [--json]
+           masq-queue [-C FILE] status [--json]
            masq-queue [-C FILE] show ID | cat ID
-           masq-queue [-C FILE] remove ID... | hold ID... | release ID...
+           masq-queue [-C FILE] remove ID... | hold ID... | release ID... | bounce ID...
+           masq-queue [-C FILE] hold --route NAME | release --route NAME
            masq-queue [-C FILE] check [--repair]
     Lists and manages the messages in the spool. See masq-queue(1).
     """;
@@ -87,18 +107,50 @@ public final class QueueTool extends Tool {
 
   @Override
   int run(String[] args) throws MasqException, IOException {
-    CommandLine cl = CliParser.parse(this, args, CliParser.flag("json"), CliParser.flag("repair"));
+    if (!List.of(args).contains("status")) {
+      return commandLine(args);
+    }
+    // the monitoring plugin: whatever keeps it from judging the queue is UNKNOWN, on stdout
+    try {
+      return commandLine(args);
+    } catch (MasqException | IOException | RuntimeException e) {
+      String why = MasqException.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+      out.println("MASQ UNKNOWN - " + why);
+      err.println(name + ": " + why);
+      return QueueStatus.UNKNOWN;
+    }
+  }
+
+  private int commandLine(String[] args) throws MasqException, IOException {
+    CommandLine cl =
+        CliParser.parse(
+            this,
+            args,
+            CliParser.flag("json"),
+            CliParser.flag("repair"),
+            CliParser.valued("route", "NAME"));
     if (cl == null) {
       return Exit.OK;
     }
     List<String> words = cl.getArgList();
     boolean json = cl.hasOption("json");
     boolean repair = cl.hasOption("repair");
+    String route = CliParser.last(cl, "route");
     String cmd = words.isEmpty() ? "list" : words.get(0);
     List<String> ids = words.size() > 1 ? words.subList(1, words.size()) : List.of();
+    if (route != null && !cmd.equals("hold") && !cmd.equals("release")) {
+      throw usageError("--route goes with hold and release");
+    }
     Config cfg = loadConfig();
+    this.cfg = cfg;
     locality = Locality.of(cfg);
     mine = cfg.runAsUser() || uid() == 0 || login().equals("mail") ? -1 : uid();
+    if (route != null) {
+      if (!ids.isEmpty()) {
+        throw usageError(cmd + " --route NAME takes no message IDs");
+      }
+      return routeHold(cfg, cmd, route);
+    }
     try {
       return command(cfg, cmd, ids, json, repair);
     } catch (AccessDeniedException e) {
@@ -133,10 +185,21 @@ public final class QueueTool extends Tool {
       throw new MasqException(
           Exit.CANTCREAT, "check: only mail and root may check the spool (system mode)");
     }
+    this.spool = spool;
     switch (cmd) {
       case "list" -> {
         noArgs(cmd, ids);
         return json ? listJson(spool) : list(spool);
+      }
+      case "status" -> {
+        noArgs(cmd, ids);
+        return status(cfg, spool, json);
+      }
+      case "bounce" -> {
+        if (ids.isEmpty()) {
+          throw usageError("bounce needs at least one message ID");
+        }
+        return bounce(cfg, spool, ids);
       }
       case "show", "cat" -> {
         if (ids.size() != 1) {
@@ -166,6 +229,14 @@ public final class QueueTool extends Tool {
 
   /** Envelopes of all readable messages; unreadable ones are reported on stderr. */
   private List<Envelope> envelopes(Spool spool) throws IOException {
+    return envelopes(spool, true);
+  }
+
+  /**
+   * Envelopes of all readable messages; with {@code report}, unreadable ones are named on stderr
+   * (status leaves them to its spool check).
+   */
+  private List<Envelope> envelopes(Spool spool, boolean report) throws IOException {
     List<Envelope> out = new ArrayList<>();
     for (String id : spool.ids()) {
       try {
@@ -174,7 +245,9 @@ public final class QueueTool extends Tool {
           out.add(e);
         }
       } catch (CorruptEntryException e) {
-        err.println(name + ": " + e.getMessage() + " (see masq-queue check)");
+        if (report) {
+          err.println(name + ": " + e.getMessage() + " (see masq-queue check)");
+        }
       } catch (MasqException e) {
         // removed while we listed: not in the queue any more
       }
@@ -229,6 +302,9 @@ public final class QueueTool extends Tool {
           sb.append(" (").append(r.lastError()).append(')');
         }
         sb.append('\n');
+        if (verbose > 0 && r.isPending()) {
+          sb.append("       ").append(outlook(e, r, now)).append('\n');
+        }
       }
       if (sb.length() > 1 << 16) {
         out.print(sb);
@@ -305,15 +381,108 @@ public final class QueueTool extends Tool {
   }
 
   /** One message of list --json; {@code extra}: more fields, each starting with ", ". */
-  private static void json(StringBuilder sb, Envelope e, String extra) {
-    jsonHead(sb, e.id(), e.received(), e.size(), e.sender(), e.held(), extra);
+  private void json(StringBuilder sb, Envelope e, String extra) {
+    jsonHead(
+        sb,
+        e.id(),
+        e.received(),
+        e.size(),
+        e.sender(),
+        e.held(),
+        ", \"tried\": " + (e.tried() == null ? "null" : Json.str(e.tried())) + extra);
     String sep = "";
     for (Recipient r : e.recipients()) {
       sb.append(sep);
       sep = ", ";
       jsonRecipient(sb, r.address(), r.state().word(), r.tries(), r.lastError());
+      if (r.isPending()) {
+        sb.setLength(sb.length() - 1); // the recipient's closing brace: three fields more
+        long warn = QueueRunner.nextWarning(cfg, e);
+        String route = remote(r) == null ? null : routeNow(e, remote(r), new ArrayList<>());
+        sb.append(", \"next_warning\": ")
+            .append(warn < 0 ? "null" : Json.str(Instant.ofEpochMilli(warn).toString()))
+            .append(", \"bounce_at\": ")
+            .append(Json.str(Instant.ofEpochMilli(QueueRunner.bounceAt(cfg, e)).toString()))
+            .append(", \"route\": ")
+            .append(route == null ? "null" : Json.str(route))
+            .append('}');
+      }
     }
     sb.append("]}");
+  }
+
+  /**
+   * A pending recipient's outlook, for show and list -v: when the next delay warning and the bounce
+   * are due, and which route would take it now ({@code next warning in 52m, bounce in 3d; over
+   * route=isp1 link=isp1 now}).
+   */
+  private String outlook(Envelope e, Recipient r, long now) {
+    StringBuilder sb = new StringBuilder();
+    if (e.held()) {
+      sb.append("held: no warning, no bounce, no delivery until released");
+      return sb.toString();
+    }
+    long warn = QueueRunner.nextWarning(cfg, e);
+    sb.append(warn < 0 ? "no more warnings" : "next warning " + due(warn, now))
+        .append(", bounce ")
+        .append(due(QueueRunner.bounceAt(cfg, e), now))
+        .append("; ");
+    Address a = remote(r);
+    if (a == null) {
+      return sb.append("local delivery").toString();
+    }
+    List<String> refusals = new ArrayList<>();
+    String route = routeNow(e, a, refusals);
+    if (route != null) {
+      return sb.append("over ").append(route).append(" now").toString();
+    }
+    sb.append("no route takes it now (")
+        .append(refusals.isEmpty() ? routesWhy : String.join("; ", refusals))
+        .append(')');
+    return sb.toString();
+  }
+
+  /** {@code in 52m} or, once passed, {@code due at the next run}. */
+  private static String due(long when, long now) {
+    return when > now ? "in " + age(when - now) : "due at the next run";
+  }
+
+  /** The address of a pending remote recipient, or null (local, or not an address). */
+  private Address remote(Recipient r) {
+    try {
+      Address a = AddressParser.parseEnvelope(r.address());
+      return a.isNull() || locality.isLocal(a) ? null : a;
+    } catch (AddressException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The route ({@code route=NAME link=LINK}) that a queue run would send {@code a} of {@code e}
+   * over now (RouteSelection: permanent routes, the online connection's, less the held ones), or
+   * null with the reasons in {@code refusals} (or {@link #routesWhy}).
+   */
+  private String routeNow(Envelope e, Address a, List<String> refusals) {
+    if (spool == null) {
+      routesWhy = "system mode: the message is readable only by mail and root";
+    } else if (routesNow == null && routesWhy == null) {
+      try {
+        routesNow = RouteSelection.of(cfg, null, strict).without(spool.heldRoutes());
+        routesWhy = routesNow.why();
+      } catch (MasqException | IOException ex) {
+        routesWhy = "routes unreadable: " + ex.getMessage();
+      }
+    }
+    if (routesNow == null) {
+      return null;
+    }
+    try {
+      masq.route.Route r = routesNow.taking(spool, e, a, cfg.names().hostName(), refusals);
+      return r == null ? null : r.tag();
+    } catch (MasqException | IOException ex) {
+      refusals.add("cannot read the message: " + ex.getMessage());
+      return null;
+    }
   }
 
   /** A message's fields in list --json, up to the opening of its recipient array. */
@@ -400,6 +569,9 @@ public final class QueueTool extends Tool {
     if (e.held()) {
       sb.append("state:     held\n");
     }
+    if (e.tried() != null) {
+      sb.append("tried:     ").append(e.tried()).append(" (the last remote attempt)\n");
+    }
     for (Recipient r : e.recipients()) {
       sb.append("recipient: <")
           .append(r.address())
@@ -414,6 +586,9 @@ public final class QueueTool extends Tool {
         sb.append(": ").append(lastError(r));
       }
       sb.append('\n');
+      if (r.isPending()) {
+        sb.append("           ").append(outlook(e, r, clock.millis())).append('\n');
+      }
     }
     sb.append('\n');
     out.print(sb);
@@ -480,6 +655,11 @@ public final class QueueTool extends Tool {
         show(e);
         out.println("(the headers and the message are readable only by mail and root)");
         return Exit.OK;
+      }
+      case "status", "bounce" -> {
+        throw new MasqException(
+            Exit.CANTCREAT,
+            cmd + ": the queue is readable only by mail and root (system mode); run it as mail");
       }
       case "cat" -> {
         if (!v.has(ids.get(0))) {
@@ -588,6 +768,96 @@ public final class QueueTool extends Tool {
     }
     sb.append(sep.equals("\n") ? "]\n" : "\n]\n");
     out.print(sb);
+  }
+
+  /** status: the plugin line (or --json) and the plugin's exit code (see QueueStatus). */
+  private int status(Config cfg, Spool spool, boolean json) throws IOException {
+    List<Envelope> all = envelopes(spool, false);
+    List<String> problems = spool.check(false, StatusPublisher.unusable(spool)).problems();
+    long now = clock.millis();
+    QueueStatus st = new QueueStatus(cfg, all, problems, now, NO_ROUTE);
+    String line = st.line(now);
+    if (json) {
+      out.print(st.json(line));
+    } else {
+      out.println(line);
+      for (QueueStatus.Stuck s : st.authTls) {
+        out.println(
+            s.message().id() + " " + s.recipient().address() + ": " + s.recipient().lastError());
+      }
+      for (String p : problems) {
+        out.println("problem: " + p);
+      }
+    }
+    return st.code;
+  }
+
+  /**
+   * bounce: gives up on each message now (Exim's -Mg): its pending recipients fail, one bounce goes
+   * to the sender (none for the null sender), the message is removed, the log says so.
+   */
+  private int bounce(Config cfg, Spool spool, List<String> ids) throws MasqException, IOException {
+    if (mine >= 0) {
+      throw new MasqException(
+          Exit.CANTCREAT, "bounce: only mail and root may bounce messages (system mode)");
+    }
+    MailLog log = log(cfg);
+    QueueRunner runner =
+        new QueueRunner(
+            cfg,
+            spool,
+            log,
+            clock.withZone(java.time.ZoneId.systemDefault()),
+            env,
+            uid(),
+            out,
+            err,
+            verbose);
+    int rc = Exit.OK;
+    for (String id : ids) {
+      try {
+        String notice = runner.giveUp(id, mine, "given up by " + login() + " (masq-queue bounce)");
+        log.write(id + " bounced by " + login() + (notice == null ? "" : ": bounce " + notice));
+        out.println(
+            id
+                + ": given up"
+                + (notice == null
+                    ? "; no bounce (null sender)"
+                    : "; bounce " + notice + " queued for the sender"));
+      } catch (MasqException e) {
+        err.println(name + ": " + e.getMessage());
+        rc = rc == Exit.OK ? e.exitCode() : rc;
+      }
+    }
+    return rc;
+  }
+
+  /**
+   * hold --route NAME, release --route NAME: the spool's marker that keeps masq-deliver from using
+   * a connection or route (spool-format.md, "Held routes"); mail and root only in system mode.
+   */
+  private int routeHold(Config cfg, String cmd, String route) throws MasqException, IOException {
+    String key = Routes.holdKey(cfg, route);
+    Spool spool = openSpool(cfg);
+    if (mine >= 0) {
+      throw new MasqException(
+          Exit.CANTCREAT, cmd + " --route: only mail and root may hold routes (system mode)");
+    }
+    boolean changed;
+    try {
+      changed = cmd.equals("hold") ? spool.holdRoute(key) : spool.releaseRoute(key);
+    } catch (AccessDeniedException e) {
+      throw Spool.failure("cannot " + cmd + " " + key + " in " + cfg.dirs().spoolDir(), e);
+    }
+    if (changed) {
+      log(cfg).write(key + " " + (cmd.equals("hold") ? "held" : "released") + " by " + login());
+    }
+    out.println(
+        key
+            + (cmd.equals("hold")
+                ? changed ? " held: masq-deliver leaves its mail queued" : " was held already"
+                : changed ? " released" : " was not held"));
+    return Exit.OK;
   }
 
   private int check(Spool spool, boolean repair) throws IOException {

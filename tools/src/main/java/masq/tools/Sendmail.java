@@ -20,6 +20,7 @@ import masq.config.Values;
  * sendmail -bp | mailq                                             → masq-queue list
  * sendmail -q | runq                                               → masq-deliver
  * sendmail -qo NAME                                                → masq-deliver --route NAME
+ * sendmail -qR DOMAIN | -qRDOMAIN                                  → masq-deliver --domain DOMAIN
  * sendmail -qINTERVAL (e.g. -q30m)                                 → masq-deliver --daemon --interval INTERVAL
  * sendmail -bs                                                     → masq-smtpd (one session, inetd)
  * sendmail -bd                                                     → masq-smtpd --listen (listen_addresses)
@@ -87,13 +88,14 @@ public final class Sendmail extends Tool {
   String usage() {
     return """
     usage: sendmail [-C FILE] [-v] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb] [--] [RCPT...]
-           sendmail -bp | -q | -qo NAME | -qINTERVAL | -bs | -bd | -Mrm ID... | -bi | -bV
+           sendmail -bp | -q | -qo NAME | -qR DOMAIN | -qINTERVAL | -bs | -bd | -Mrm ID... | -bi | -bV
     masqmail's command line for the masq tools; also installed as mailq, runq,
     newaliases and mailrm.
       (default), -bm  accept a message on stdin (masq-inject)
       -bp             list the queue (masq-queue list)
       -q              one queue run (masq-deliver)
       -qo NAME        the link NAME is up: run the queue over route NAME
+      -qR DOMAIN      one queue run for the recipients in DOMAIN only (repeatable)
       -q30m           run the queue every 30 minutes (masq-deliver --daemon)
       -bs             one SMTP session on stdin/stdout (masq-smtpd)
       -bd             SMTP server on listen_addresses (masq-smtpd --listen)
@@ -163,6 +165,7 @@ public final class Sendmail extends Tool {
     Mode mode = null;
     String route = null;
     String interval = null;
+    List<String> domains = new ArrayList<>();
     boolean daemonAsked = false;
     List<String> common = new ArrayList<>();
     List<String> inject = new ArrayList<>();
@@ -179,7 +182,7 @@ public final class Sendmail extends Tool {
           out.println(name + " (masq) " + Version.VERSION);
           return new Plan(null, List.of(), Exit.OK);
         }
-        case "-C", "-d", "-M", "-qo" -> {
+        case "-C", "-d", "-M", "-qo", "-qR" -> {
           if (i + 1 >= args.length) {
             throw usageError(a + " needs a value");
           }
@@ -188,6 +191,10 @@ public final class Sendmail extends Tool {
             case "-C" -> common.addAll(List.of(a, v));
             case "-d" -> debugLevel(v);
             case "-M" -> mode = set(mode, removeMode(v));
+            case "-qR" -> {
+              mode = set(mode, Mode.RUN);
+              domains.add(v);
+            }
             default -> {
               mode = set(mode, Mode.ROUTE);
               route = v;
@@ -210,6 +217,9 @@ public final class Sendmail extends Tool {
             common.add(a);
           } else if (a.startsWith("-b")) {
             throw usageError("unknown mode " + a + " (masq knows -bm, -bp, -bs, -bd, -bi, -bV)");
+          } else if (a.startsWith("-qR")) {
+            mode = set(mode, Mode.RUN);
+            domains.add(a.substring(3));
           } else if (a.startsWith("-qo")) {
             mode = set(mode, Mode.ROUTE);
             route = a.substring(3);
@@ -220,7 +230,7 @@ public final class Sendmail extends Tool {
               throw usageError(
                   "unknown queue option "
                       + a
-                      + " (masq knows -q, -qo NAME and -qINTERVAL such as -q30m)");
+                      + " (masq knows -q, -qo NAME, -qR DOMAIN and -qINTERVAL such as -q30m)");
             }
             daemonAsked = true;
             mode = set(mode, Mode.DAEMON);
@@ -263,6 +273,9 @@ public final class Sendmail extends Tool {
       }
       case RUN, ROUTE, DAEMON -> {
         tool = new Deliver(out, err, env, clock);
+        for (String d : domains) {
+          a.addAll(List.of("--domain", d));
+        }
         if (mode == Mode.ROUTE) {
           a.addAll(List.of("--route", route));
         } else if (mode == Mode.DAEMON) {
@@ -292,6 +305,9 @@ public final class Sendmail extends Tool {
 
   /** Two different modes on one command line are an error; the same one twice is not. */
   private Mode set(Mode old, Mode mode) throws MasqException {
+    if ((old == Mode.RUN || old == Mode.ROUTE) && (mode == Mode.RUN || mode == Mode.ROUTE)) {
+      return old == Mode.ROUTE ? old : mode; // -qo NAME -qR DOMAIN: one run over NAME, for DOMAIN
+    }
     if (old != null
         && old != mode
         && !(old == Mode.DAEMON && mode == Mode.LISTEN)

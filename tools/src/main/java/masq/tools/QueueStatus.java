@@ -1,0 +1,219 @@
+package masq.tools;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import masq.config.Config;
+import masq.spool.Envelope;
+import masq.spool.Recipient;
+
+/**
+ * masq-queue status: the queue judged in one line, as a monitoring plugin (Nagios, Icinga) reads it
+ * — {@code MASQ OK - 3 queued, 1 deferred 2h over route=isp1 link=isp1 (REASON), oldest 2h |
+ * PERFDATA} — and the plugin's exit code: 0 OK; 1 WARNING when a message (not held) is older than
+ * the first of {@code warn_intervals}; 2 CRITICAL when one is older than half {@code
+ * max_defer_time}, when a pending recipient's last error is an AUTH or TLS failure, or when the
+ * spool has a problem {@code masq-queue check} reports; 3 UNKNOWN (the caller's) when the spool
+ * cannot be read. Pure: the caller reads the envelopes, checks the spool and names the route.
+ */
+final class QueueStatus {
+  static final int OK = 0;
+  static final int WARNING = 1;
+  static final int CRITICAL = 2;
+  static final int UNKNOWN = 3;
+
+  private static final String[] WORDS = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+  /**
+   * How an AUTH or TLS failure reads in a recipient's last error: the SMTP client's {@code AUTH
+   * ...}, {@code STARTTLS ...} and {@code TLS with ... failed}, any {@code auth failed}, and the
+   * replies RFC 4954 gives to a failed or required authentication (530, 534, 535, 538).
+   */
+  private static final Pattern AUTH_OR_TLS =
+      Pattern.compile(
+          "(?:^|[^A-Za-z])(?:AUTH|S?TLS|STARTTLS|SMTPS)(?:[^A-Za-z]|$)|(?i:auth\\w* failed)"
+              + "|(?:^|[^0-9.])53[0458][ -]");
+
+  /** A pending recipient the line names: its message, address and last error. */
+  record Stuck(Envelope message, Recipient recipient) {}
+
+  final int queued;
+  final int held;
+  final List<Envelope> deferred = new ArrayList<>();
+  final List<Stuck> authTls = new ArrayList<>();
+  final List<String> problems;
+  final long oldest;
+  final long warnAfter;
+  final long critAfter;
+  final int code;
+
+  /** The worst deferred recipient (an AUTH/TLS failure first, else the oldest), or null. */
+  final Stuck featured;
+
+  /**
+   * Judges {@code all} at {@code now}.
+   *
+   * @param problems what the spool check found
+   * @param noRoute the last error of a recipient no route took yet (not a deferral)
+   */
+  QueueStatus(Config cfg, List<Envelope> all, List<String> problems, long now, String noRoute) {
+    this.problems = List.copyOf(problems);
+    int h = 0;
+    long old = -1;
+    Stuck worst = null;
+    for (Envelope e : all) {
+      if (e.held()) {
+        h++;
+        continue;
+      }
+      old = Math.max(old, now - e.received());
+      boolean counted = false;
+      for (Recipient r : e.recipients()) {
+        if (!r.isPending() || r.tries() == 0 || r.lastError().equals(noRoute)) {
+          continue;
+        }
+        if (!counted) {
+          deferred.add(e);
+          counted = true;
+        }
+        Stuck s = new Stuck(e, r);
+        if (authOrTls(r.lastError())) {
+          authTls.add(s);
+          if (worst == null || !authOrTls(worst.recipient().lastError())) {
+            worst = s;
+          }
+        } else if (worst == null) {
+          worst = s; // the envelopes come in arrival order: the first is the oldest
+        }
+      }
+    }
+    this.queued = all.size();
+    this.held = h;
+    this.oldest = old;
+    this.featured = worst;
+    this.warnAfter =
+        cfg.notices().warnIntervals().stream().mapToLong(Duration::toMillis).min().orElse(-1);
+    this.critAfter = cfg.notices().maxDeferTime().toMillis() / 2;
+    if (!problems.isEmpty() || !authTls.isEmpty() || old > critAfter) {
+      code = CRITICAL;
+    } else if (warnAfter >= 0 && old > warnAfter) {
+      code = WARNING;
+    } else {
+      code = OK;
+    }
+  }
+
+  static boolean authOrTls(String lastError) {
+    return AUTH_OR_TLS.matcher(lastError).find();
+  }
+
+  static String word(int code) {
+    return WORDS[code];
+  }
+
+  /**
+   * The plugin's first line.
+   *
+   * @param now the time of the judgement
+   */
+  String line(long now) {
+    StringBuilder sb = new StringBuilder("MASQ ").append(word(code)).append(" - ");
+    if (!problems.isEmpty()) {
+      sb.append(problems.size())
+          .append(problems.size() == 1 ? " spool problem" : " spool problems")
+          .append(" (masq-queue check: ")
+          .append(cut(problems.get(0), 60))
+          .append("), ");
+    }
+    if (queued == 0) {
+      sb.append("queue empty");
+    } else {
+      sb.append(queued).append(" queued");
+      if (held > 0) {
+        sb.append(", ").append(held).append(" held");
+      }
+      if (!deferred.isEmpty()) {
+        sb.append(", ").append(deferred.size()).append(" deferred");
+        if (featured != null) {
+          sb.append(' ').append(QueueTool.age(now - featured.message().received()));
+          if (featured.message().tried() != null) {
+            sb.append(" over ").append(featured.message().tried()); // the last try's route
+          }
+          sb.append(" (").append(cut(featured.recipient().lastError(), 80)).append(')');
+        }
+      }
+      if (authTls.size() > 1) {
+        sb.append(", ").append(authTls.size()).append(" AUTH/TLS failures");
+      }
+      if (oldest >= 0) {
+        sb.append(", oldest ").append(QueueTool.age(oldest));
+      }
+    }
+    sb.append(" | queued=")
+        .append(queued)
+        .append(";;;0 deferred=")
+        .append(deferred.size())
+        .append(";;;0 held=")
+        .append(held)
+        .append(";;;0 oldest=")
+        .append(Math.max(0, oldest) / 1000)
+        .append("s;")
+        .append(warnAfter < 0 ? "" : Long.toString(warnAfter / 1000))
+        .append(';')
+        .append(critAfter / 1000)
+        .append(";0 auth_tls_failures=")
+        .append(authTls.size())
+        .append(";;0;0 problems=")
+        .append(problems.size())
+        .append(";;0;0");
+    return sb.toString();
+  }
+
+  /** The same as one JSON object; {@code line} is the plugin line. */
+  String json(String line) {
+    StringBuilder sb = new StringBuilder("{\"state\": ");
+    sb.append(Json.str(word(code)))
+        .append(", \"code\": ")
+        .append(code)
+        .append(", \"summary\": ")
+        .append(Json.str(line))
+        .append(", \"queued\": ")
+        .append(queued)
+        .append(", \"held\": ")
+        .append(held)
+        .append(", \"deferred\": ")
+        .append(deferred.size())
+        .append(", \"oldest_seconds\": ")
+        .append(oldest < 0 ? "null" : Long.toString(oldest / 1000))
+        .append(", \"warning_after_seconds\": ")
+        .append(warnAfter < 0 ? "null" : Long.toString(warnAfter / 1000))
+        .append(", \"critical_after_seconds\": ")
+        .append(critAfter / 1000)
+        .append(", \"auth_tls_failures\": [");
+    String sep = "";
+    for (Stuck s : authTls) {
+      sb.append(sep)
+          .append("{\"id\": ")
+          .append(Json.str(s.message().id()))
+          .append(", \"recipient\": ")
+          .append(Json.str(s.recipient().address()))
+          .append(", \"last_error\": ")
+          .append(Json.str(s.recipient().lastError()))
+          .append('}');
+      sep = ", ";
+    }
+    sb.append("], \"problems\": [");
+    sep = "";
+    for (String p : problems) {
+      sb.append(sep).append(Json.str(p));
+      sep = ", ";
+    }
+    return sb.append("]}\n").toString();
+  }
+
+  /** {@code s} cut to {@code max} characters, with "..." when cut. */
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  }
+}

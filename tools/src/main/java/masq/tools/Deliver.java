@@ -197,7 +197,11 @@ public final class Deliver extends Tool {
   /** Gives the runner the routes usable now (none with --local-only). */
   private void routes(QueueRunner runner, Config cfg, DeliverOptions o) throws MasqException {
     if (!o.localOnly) {
-      runner.useRoutes(RouteSelection.of(cfg, o.route, strict));
+      RouteSelection routes = RouteSelection.of(cfg, o.route, strict);
+      for (masq.route.Route r : routes.routes()) {
+        warn(r.warnings()); // e.g. a route file others may read that holds auth_secret
+      }
+      runner.useRoutes(routes);
     }
   }
 

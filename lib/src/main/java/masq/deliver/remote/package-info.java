@@ -1,6 +1,7 @@
 /**
  * Remote delivery over one route: the SMTP client (EHLO/HELO, PIPELINING, SIZE, 8BITMIME,
- * STARTTLS/SMTPS with certificate and host-name checks, AUTH PLAIN/LOGIN/CRAM-MD5), MX resolution,
+ * STARTTLS/SMTPS with certificate and host-name checks, AUTH SCRAM-SHA-256/CRAM-MD5/PLAIN/LOGIN and
+ * XOAUTH2/OAUTHBEARER with the secret from the route, a file or a command), MX resolution,
  * and the wrapper and pipe transports, by the route's {@link masq.route.RouteTransport} options
  * (masq.route(5) gives their meaning and defaults).
  *
@@ -9,7 +10,7 @@
  * before (or while) the next message goes out:
  *
  * <pre>{@code
- * RemoteSettings settings = RemoteSettings.fromRoute(route, config.hostName());
+ * RemoteSettings settings = RemoteSettings.fromRoute(route, config.hostName(), runSecrets);
  * new RemoteDelivery(settings, clock, mailLog::write).deliver(outgoing, (msg, results) -> {
  *   for (RecipientResult r : results) {
  *     mailLog.write(r.logLine(route.tag()));   // ID => rcpt route=.. link=.. host=.. reply
@@ -21,7 +22,8 @@
  * <p>Public: {@link masq.deliver.remote.RemoteDelivery}, {@link
  * masq.deliver.remote.RemoteSettings}, {@link masq.deliver.remote.OutgoingMessage}, {@link
  * masq.deliver.remote.BodySource}, {@link masq.deliver.remote.ResultSink}, {@link
- * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}. Everything else is
+ * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}, {@link
+ * masq.deliver.remote.AuthSecrets} (one per queue run, forgotten at its end). Everything else is
  * package-private.
  *
  * <p>Uses {@code masq.route} (the route's options), {@code masq.address}, {@code masq.message},

@@ -181,7 +181,21 @@ final class SmtpAuth {
       AuthMechanism mech, String login, String secret, String serverName, int port)
       throws SaslException {
     return switch (mech) {
-      case LOGIN -> new LoginExchange(login, secret);
+      case LOGIN ->
+          new Exchange() {
+            private int step;
+
+            @Override
+            public byte[] initial() {
+              return null;
+            }
+
+            @Override
+            public byte[] answer(byte[] challenge) {
+              // the prompts are "Username:" and "Password:", in that order
+              return (step++ == 0 ? login : secret).getBytes(StandardCharsets.UTF_8);
+            }
+          };
       case SCRAM_SHA_256 -> new ScramClient(login, secret);
       case XOAUTH2 ->
           new BearerExchange("user=" + login + "\u0001auth=Bearer " + secret + "\u0001\u0001", "");
@@ -199,28 +213,6 @@ final class SmtpAuth {
               "\u0001");
       case PLAIN, CRAM_MD5 -> jdk(mech, login, secret, serverName);
     };
-  }
-
-  /** LOGIN: the prompts are "Username:" and "Password:", in that order. */
-  private static final class LoginExchange implements Exchange {
-    private final String login;
-    private final String secret;
-    private int step;
-
-    LoginExchange(String login, String secret) {
-      this.login = login;
-      this.secret = secret;
-    }
-
-    @Override
-    public byte[] initial() {
-      return null;
-    }
-
-    @Override
-    public byte[] answer(byte[] challenge) {
-      return (step++ == 0 ? login : secret).getBytes(StandardCharsets.UTF_8);
-    }
   }
 
   /**

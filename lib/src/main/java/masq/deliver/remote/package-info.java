@@ -1,8 +1,8 @@
 /**
  * Remote delivery over one route: the SMTP client (EHLO/HELO, PIPELINING, SIZE, 8BITMIME,
  * STARTTLS/SMTPS with certificate and host-name checks, AUTH SCRAM-SHA-256/CRAM-MD5/PLAIN/LOGIN and
- * XOAUTH2/OAUTHBEARER with the secret from the route, a file or a command), MX resolution,
- * and the wrapper and pipe transports, by the route's {@link masq.route.RouteTransport} options
+ * XOAUTH2/OAUTHBEARER with the secret from the route, a file or a command), MX resolution, and the
+ * wrapper and pipe transports, by the route's {@link masq.route.RouteTransport} options
  * (masq.route(5) gives their meaning and defaults).
  *
  * <p>{@code masq.deliver.RemoteRun} calls it once per route and queue run, with every locked

@@ -44,26 +44,35 @@ class AuthReplyTest {
     return Integer.parseInt(line.strip());
   }
 
+  /**
+   * A sandbox with one route per mechanism (named after it) to oddauth.py on {@code port}, each
+   * with {@code extra} lines, and one message for anna@far.example queued.
+   */
+  Sandbox box(String mode, int port, List<String> mechanisms, String extra) throws Exception {
+    Path routes = Files.createDirectories(tmp.resolve("routes-" + mode));
+    StringBuilder conf = new StringBuilder();
+    for (String mech : mechanisms) {
+      Path r = routes.resolve(mech + ".route");
+      Files.writeString(
+          r,
+          "mail_host = 127.0.0.1:"
+              + port
+              + "\nauth_name = "
+              + mech
+              + "\nauth_login = joe\nauth_secret = secret\n"
+              + extra);
+      conf.append("query_routes.").append(mech).append(" = \"").append(r).append("\"\n");
+    }
+    Sandbox box = new Sandbox(tmp.resolve("box-" + mode), conf.toString());
+    box.run("Subject: a\n\nb\n", "masq-inject", "-odq", "-f", "joe", "anna@far.example").expect(0);
+    return box;
+  }
+
   void unexpected(String mode, List<String> mechanisms) throws Exception {
     Process p = server(mode);
     try {
       int port = port(p);
-      Path routes = Files.createDirectories(tmp.resolve("routes-" + mode));
-      StringBuilder conf = new StringBuilder();
-      for (String mech : mechanisms) {
-        Path r = routes.resolve(mech + ".route");
-        Files.writeString(
-            r,
-            "mail_host = 127.0.0.1:"
-                + port
-                + "\nauth_name = "
-                + mech
-                + "\nauth_login = joe\nauth_secret = secret\nauth_allow_plaintext = true\n");
-        conf.append("query_routes.").append(mech).append(" = \"").append(r).append("\"\n");
-      }
-      Sandbox box = new Sandbox(tmp.resolve("box-" + mode), conf.toString());
-      box.run("Subject: a\n\nb\n", "masq-inject", "-odq", "-f", "joe", "anna@far.example")
-          .expect(0);
+      Sandbox box = box(mode, port, mechanisms, "auth_allow_plaintext = true\n");
       String id = box.queuedIds().get(0);
       for (String mech : mechanisms) {
         String name = mech.toUpperCase(java.util.Locale.ROOT);
@@ -150,22 +159,7 @@ class AuthReplyTest {
     Process p = server("first");
     try {
       int port = port(p);
-      Path routes = Files.createDirectories(tmp.resolve("routes-clear"));
-      StringBuilder conf = new StringBuilder();
-      for (String mech : List.of("plain", "login")) {
-        Path r = routes.resolve(mech + ".route");
-        Files.writeString(
-            r,
-            "mail_host = 127.0.0.1:"
-                + port
-                + "\nauth_name = "
-                + mech
-                + "\nauth_login = joe\nauth_secret = secret\n");
-        conf.append("query_routes.").append(mech).append(" = \"").append(r).append("\"\n");
-      }
-      Sandbox box = new Sandbox(tmp.resolve("box-clear"), conf.toString());
-      box.run("Subject: a\n\nb\n", "masq-inject", "-odq", "-f", "joe", "anna@far.example")
-          .expect(0);
+      Sandbox box = box("clear", port, List.of("plain", "login"), "");
       for (String mech : List.of("plain", "login")) {
         box.run("", "masq-deliver", "--route", mech).expect(0);
         assertTrue(

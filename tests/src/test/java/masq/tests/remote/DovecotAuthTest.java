@@ -99,12 +99,15 @@ class DovecotAuthTest extends WithPeers {
     }
     routes.add(route("auto", true, "auth_secret = \"" + PASSWORD + "\"\n"));
     routes.add(route("autoclear", false, "auth_secret = \"" + PASSWORD + "\"\n"));
+    Files.writeString(tmp.resolve("secret"), PASSWORD + "\nthe rest is not read\n");
+    routes.add(route("file", true, "auth_secret_file = \"" + tmp.resolve("secret") + "\"\n"));
     routes.add(
         route("plainclear", false, "auth_name = plain\nauth_secret = \"" + PASSWORD + "\"\n"));
     routes.add(route("wrong", true, "auth_name = scram-sha-256\nauth_secret = wrong\n"));
     Sandbox box = box(routes.toArray(Path[]::new));
     int sent = 0;
-    for (String r : List.of("scram-sha-256", "plain", "login", "cram-md5", "auto", "autoclear")) {
+    for (String r :
+        List.of("scram-sha-256", "plain", "login", "cram-md5", "auto", "autoclear", "file")) {
       String id = queue(box);
       String err = deliverOver(box, r);
       assertTrue(err.contains(": 1 sent, 0 deferred, 0 failed"), r + ": " + err);
@@ -113,7 +116,14 @@ class DovecotAuthTest extends WithPeers {
     }
     // the strongest both offer, with TLS and without: SCRAM-SHA-256
     assertEquals(
-        List.of("SCRAM-SHA-256", "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256", "SCRAM-SHA-256"),
+        List.of(
+            "SCRAM-SHA-256",
+            "PLAIN",
+            "LOGIN",
+            "CRAM-MD5",
+            "SCRAM-SHA-256",
+            "SCRAM-SHA-256",
+            "SCRAM-SHA-256"),
         dovecot.logins(sent));
     assertEquals(sent, SmtpSinkTest.waitDumps(sink, sent).size(), "relayed by Dovecot");
 
@@ -259,6 +269,38 @@ class DovecotAuthTest extends WithPeers {
         assertTrue(indexOf(Files.readAllBytes(f), PASSWORD.getBytes()) < 0, f.toString());
       }
     }
+  }
+
+  @Test
+  void theCommandRunsOncePerRouteAndRunAndAfreshOnTheNext() throws Exception {
+    start();
+    Path count = tmp.resolve("count");
+    Path cmd = tmp.resolve("counted.sh");
+    Files.writeString(
+        cmd, "#!/bin/sh\necho run >> " + count + "\nprintf '%s\\n' '" + PASSWORD + "'\n");
+    Files.setPosixFilePermissions(cmd, PosixFilePermissions.fromString("rwx------"));
+    Path r = route("isp", true, "auth_secret_command = " + cmd + "\n");
+    Sandbox box = box(r);
+    // one message only for the route, one also for a local user: a run sends them in two
+    // passes, over two connections, each with its AUTH
+    queue(box);
+    box.run(
+            "Subject: two\n\nhello\n",
+            "masq-inject",
+            "-odq",
+            "-f",
+            "joe",
+            "anna@far.example",
+            "joe")
+        .expect(0);
+    String err = deliverOver(box, "isp");
+    assertTrue(err.contains(": 2 sent, 0 deferred, 0 failed"), err);
+    assertEquals(List.of("SCRAM-SHA-256", "SCRAM-SHA-256"), dovecot.logins(2));
+    assertEquals(List.of("run"), Files.readAllLines(count), "once for the run's two connections");
+    queue(box);
+    deliverOver(box, "isp");
+    assertEquals(List.of("run", "run"), Files.readAllLines(count), "afresh on the next run");
+    assertEquals(List.of(), box.queuedIds());
   }
 
   static int indexOf(byte[] hay, byte[] needle) {

@@ -39,6 +39,10 @@ final class SmtpClient {
           AuthMechanism.LOGIN);
 
   private Extensions ext = Extensions.NONE;
+
+  /** True once TLS is up on this connection (STARTTLS or SMTPS). */
+  private boolean encrypted;
+
   private int transactions;
   private final byte[] copyBuf = new byte[64 * 1024];
 
@@ -108,8 +112,8 @@ final class SmtpClient {
    * (or a wrapper, which masq trusts to do TLS), unless {@code auth_allow_plaintext}.
    */
   private AuthMechanism mechanism(RouteAuth auth) throws SmtpFailure {
-    boolean encrypted = s.transport().tls() != TlsMode.NONE || s.transport().wrapper() != null;
-    boolean clearOk = encrypted || auth.allowPlaintext();
+    // what this connection is, not what the route asks for (a route that may go on in clear)
+    boolean clearOk = encrypted || s.transport().wrapper() != null || auth.allowPlaintext();
     java.util.Set<String> offered = ext.authMechanisms();
     String offers =
         offered.isEmpty()
@@ -153,6 +157,7 @@ final class SmtpClient {
   private void startTls() throws SmtpFailure {
     try {
       c.startTls(tls);
+      encrypted = true;
     } catch (IOException e) {
       throw new SmtpFailure(
           Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);

@@ -100,6 +100,11 @@ final class OptionNames {
           "auth_name",
           "auth_login",
           "auth_secret",
+          // issue 16: secrets from a file or a command, and AUTH without TLS only when allowed
+          "auth_secret_file",
+          "auth_secret_command",
+          "auth_secret_timeout",
+          "auth_allow_plaintext",
           "smtp_port",
           "wrapper",
           "pipe",

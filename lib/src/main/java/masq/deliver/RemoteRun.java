@@ -25,6 +25,7 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
+import masq.deliver.remote.AuthSecrets;
 import masq.deliver.remote.OutgoingMessage;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteDelivery;
@@ -86,6 +87,9 @@ final class RemoteRun {
   private final int verbose;
   private final RemoteMessage.RunContext context;
 
+  /** The routes' AUTH secrets, fetched when first needed in a run and forgotten at its end. */
+  private final AuthSecrets secrets = new AuthSecrets();
+
   /** The messages {@link #onlyRemote} took: {@link #run} leaves them alone. */
   private final Set<String> taken = new HashSet<>();
 
@@ -144,8 +148,12 @@ final class RemoteRun {
     List<String> queued = new ArrayList<>(early);
     early.clear();
     taken.clear();
-    for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
-      queued.addAll(pass(all.subList(i, Math.min(all.size(), i + CHUNK)), false));
+    try {
+      for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
+        queued.addAll(pass(all.subList(i, Math.min(all.size(), i + CHUNK)), false));
+      }
+    } finally {
+      secrets.forget(); // the next run fetches them afresh (a token helper refreshes its token)
     }
     summaries();
     return queued;
@@ -390,7 +398,7 @@ final class RemoteRun {
             .filter(Objects::nonNull)
             .peek(o -> offered[0]++)
             .iterator();
-    RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.names().hostName());
+    RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.names().hostName(), secrets);
     Map<String, Integer> worst = new HashMap<>(); // message → its worst outcome over the route
     new RemoteDelivery(settings, clock, log::write)
         .deliver(

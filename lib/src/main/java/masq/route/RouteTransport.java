@@ -31,9 +31,7 @@ import masq.config.Values;
  * @param tlsVerify {@code tls_verify} (default true): check the certificate chain and the host name
  * @param tlsTrustFile {@code tls_trust_file}: PEM CA certificates to trust instead of the JDK's, or
  *     null
- * @param authName {@code auth_name}, or null for no AUTH
- * @param authLogin {@code auth_login}, or null
- * @param authSecret {@code auth_secret}, or null
+ * @param auth the AUTH options ({@code auth_*})
  * @param wrapper {@code wrapper}: a command whose stdin/stdout is the SMTP connection, or null
  * @param pipe {@code pipe}: a command the message is piped to per recipient, or null
  * @param pipeFromline {@code pipe_fromline} (default false)
@@ -62,9 +60,7 @@ public record RouteTransport(
     TlsMode tls,
     boolean tlsVerify,
     Path tlsTrustFile,
-    AuthMechanism authName,
-    String authLogin,
-    String authSecret,
+    RouteAuth auth,
     String wrapper,
     String pipe,
     boolean pipeFromline,
@@ -77,7 +73,10 @@ public record RouteTransport(
     int maxMessagesPerConnection,
     int maxRecipientsPerMessage) {
 
-  /** The options as a record shows them, but with {@code auth_secret} hidden (it may be logged). */
+  /**
+   * The options as a record shows them, but with {@code auth_secret} hidden (see {@link
+   * RouteAuth}).
+   */
   @Override
   public String toString() {
     return "RouteTransport[mailHost="
@@ -86,12 +85,8 @@ public record RouteTransport(
         + port()
         + ", tls="
         + tls
-        + ", authName="
-        + authName
-        + ", authLogin="
-        + authLogin
-        + ", authSecret="
-        + (authSecret == null ? "null" : "(hidden)")
+        + ", auth="
+        + auth
         + ", wrapper="
         + wrapper
         + ", pipe="
@@ -149,21 +144,7 @@ public record RouteTransport(
     // a pin is enough by itself; tls_verify = true asks for the CA check as well
     boolean tlsVerify = RouteValues.bool(rc, "tls_verify", tlsFingerprints.isEmpty());
     Path tlsTrustFile = RouteValues.path(rc, "tls_trust_file");
-    Setting an = rc.setting("auth_name");
-    AuthMechanism authName =
-        an == null
-            ? null
-            : switch (an.value().strip().toLowerCase(Locale.ROOT)) {
-              case "plain" -> AuthMechanism.PLAIN;
-              case "login" -> AuthMechanism.LOGIN;
-              case "cram-md5" -> AuthMechanism.CRAM_MD5;
-              default -> throw Values.bad(an, "expected plain, login or cram-md5");
-            };
-    String authLogin = RouteValues.str(rc, "auth_login");
-    String authSecret = RouteValues.str(rc, "auth_secret");
-    if (authName != null && (authLogin == null || authSecret == null)) {
-      throw Values.bad(an, "auth_name needs auth_login and auth_secret");
-    }
+    RouteAuth auth = RouteAuth.read(rc, warn);
     String wrapper = RouteValues.command(rc, "wrapper");
     String pipe = RouteValues.command(rc, "pipe");
     if (wrapper != null && pipe != null) {
@@ -206,9 +187,7 @@ public record RouteTransport(
         tls,
         tlsVerify,
         tlsTrustFile,
-        authName,
-        authLogin,
-        authSecret,
+        auth,
         wrapper,
         pipe,
         RouteValues.bool(rc, "pipe_fromline", false),
@@ -305,14 +284,7 @@ public record RouteTransport(
         sb,
         "tls_trust_file",
         tlsTrustFile == null ? "(the JDK's trusted certificates)" : tlsTrustFile);
-    RouteValues.line(
-        sb,
-        "auth_name",
-        authName == null
-            ? "(no AUTH)"
-            : authName.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    RouteValues.line(sb, "auth_login", authLogin == null ? "" : authLogin);
-    RouteValues.line(sb, "auth_secret", authSecret == null ? "" : "(set, not shown)");
+    auth.describe(sb);
     RouteValues.line(sb, "wrapper", wrapper == null ? "" : wrapper);
     RouteValues.line(sb, "pipe", pipe == null ? "" : pipe);
     RouteValues.line(sb, "pipe_fromline", pipeFromline);

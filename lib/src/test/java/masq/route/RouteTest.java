@@ -41,7 +41,7 @@ class RouteTest {
     assertFalse(r.transport().connectErrorFail());
     assertEquals(TlsMode.MAY, r.transport().tls()); // direct MX: STARTTLS when offered
     assertTrue(r.transport().tlsVerify());
-    assertNull(r.transport().authName());
+    assertNull(r.transport().auth().mechanism());
     assertNull(r.transport().wrapper());
     assertNull(r.transport().pipe());
     assertFalse(r.maps().rewrites());
@@ -84,9 +84,9 @@ class RouteTest {
     assertEquals(TlsMode.STARTTLS, r.transport().tls());
     assertFalse(r.transport().tlsVerify());
     assertEquals(Path.of("/etc/masq/ca.pem"), r.transport().tlsTrustFile());
-    assertEquals(AuthMechanism.CRAM_MD5, r.transport().authName());
-    assertEquals("me", r.transport().authLogin());
-    assertEquals("pa ss", r.transport().authSecret());
+    assertEquals(AuthMechanism.CRAM_MD5, r.transport().auth().mechanism());
+    assertEquals("me", r.transport().auth().login());
+    assertEquals("pa ss", r.transport().auth().secret());
     assertTrue(
         parse("wrapper = \"/usr/bin/openssl s_client -quiet -connect 'smtp.isp.example:465'\"")
             .transport()
@@ -168,8 +168,20 @@ class RouteTest {
         Arguments.of(
             "auth_name = digest-md5\nauth_login = a\nauth_secret = b",
             1,
-            "plain, login or cram-md5"),
+            "plain, login, cram-md5, scram-sha-256, xoauth2 or oauthbearer"),
         Arguments.of("auth_name = plain", 1, "auth_login and auth_secret"),
+        Arguments.of("auth_name = xoauth2\nauth_login = a", 1, "auth_secret_command"),
+        Arguments.of(
+            "auth_login = a\nauth_secret = b\nauth_secret_command = pass show x",
+            3,
+            "one of auth_secret, auth_secret_file and auth_secret_command"),
+        Arguments.of("auth_secret_file = /etc/masq/secret", 1, "needs auth_login too"),
+        Arguments.of("auth_secret_command = \"pass 'x\"\nauth_login = a", 1, "quote"),
+        Arguments.of(
+            "auth_login = a\nauth_secret_command = pass\nauth_secret_timeout = soon",
+            3,
+            "expected a time"),
+        Arguments.of("auth_allow_plaintext = perhaps", 1, "true or false"),
         Arguments.of("wrapper = \"openssl 's_client\"", 1, "quote"),
         Arguments.of("pipe = \"\"", 1, "empty command"),
         Arguments.of("wrapper = nc x 25\npipe = cat", 2, "not both"),
@@ -363,6 +375,52 @@ class RouteTest {
                 + "auth_secret = \"very secret\"\n");
     String shown = r.transport().toString();
     assertFalse(shown.contains("very secret"), shown);
-    assertTrue(shown.contains("authSecret=(hidden)") && shown.contains("authLogin=john"), shown);
+    assertTrue(shown.contains("secret=(hidden)") && shown.contains("login=john"), shown);
+    assertFalse(r.describe().contains("very secret"), r.describe());
+  }
+
+  @Test
+  void aSecretFromACommandOrAFileAndTheStrongestMechanismByDefault() throws Exception {
+    Route r =
+        parse(
+            "auth_login = john\nauth_secret_command = \"pass show mail/isp\"\n"
+                + "auth_secret_timeout = 2m\nauth_allow_plaintext = true\n");
+    RouteAuth a = r.transport().auth();
+    assertTrue(a.used());
+    assertNull(a.mechanism(), "none named: the strongest both sides offer");
+    assertEquals("pass show mail/isp", a.secretCommand());
+    assertEquals(java.time.Duration.ofMinutes(2), a.secretTimeout());
+    assertTrue(a.allowPlaintext());
+    assertTrue(r.describe().contains("  auth_name = (the strongest both sides offer)\n"));
+    assertTrue(r.describe().contains("  auth_secret_command = pass show mail/isp\n"));
+    a =
+        parse("auth_name = OAuthBearer\nauth_login = j\nauth_secret_file = tok\n")
+            .transport()
+            .auth();
+    assertEquals(AuthMechanism.OAUTHBEARER, a.mechanism());
+    assertEquals(Path.of("/etc/masq/tok"), a.secretFile(), "relative to the route file");
+    assertEquals(java.time.Duration.ofSeconds(30), a.secretTimeout());
+    assertFalse(a.allowPlaintext());
+    assertFalse(parse("auth_login = j\n").transport().auth().used(), "no secret: no AUTH");
+  }
+
+  @Test
+  void anInlineSecretInAFileOthersMayReadIsWarnedAbout(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("isp.route");
+    Files.writeString(f, "auth_login = john\nauth_secret = s\n");
+    Files.setPosixFilePermissions(
+        f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    List<String> w = Route.load(f, false).warnings();
+    assertEquals(1, w.size(), w.toString());
+    assertTrue(
+        w.get(0).startsWith(f + ": holds auth_secret and is readable by group or others"),
+        w.get(0));
+    Files.setPosixFilePermissions(
+        f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(List.of(), Route.load(f, false).warnings());
+    Files.writeString(f, "auth_login = john\nauth_secret_command = pass\n");
+    Files.setPosixFilePermissions(
+        f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertEquals(List.of(), Route.load(f, false).warnings(), "no secret in the file");
   }
 }

@@ -28,6 +28,9 @@ class RewriteCommandTest {
   void setUp(@TempDir Path dir) throws Exception {
     Path route = dir.resolve("isp1.route");
     Files.copy(DATA.resolve("isp1.route"), route);
+    // it holds auth_secret: readable by its owner only, as masq.route(5) asks
+    Files.setPosixFilePermissions(
+        route, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     box =
         new Sandbox(
             dir,
@@ -268,6 +271,8 @@ class RewriteCommandTest {
   void theManPageExamplesHold(@TempDir Path dir) throws Exception {
     Path route = dir.resolve("isp1.route");
     Files.copy(Sandbox.HOME.resolve("examples/isp1.route"), route);
+    Files.setPosixFilePermissions(
+        route, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Sandbox pc =
         new Sandbox(dir, "host_name = pc.home.lan\nquery_routes.isp1 = \"" + route + "\"\n");
     String[][] table = {
@@ -298,7 +303,13 @@ class RewriteCommandTest {
         r.out().startsWith("MAIL FROM:<jsmith@isp1.example>\nRCPT TO:<bob@example.org>\n\n"),
         r.out());
     assertTrue(r.stderr().contains("denied_recipients"), r.stderr());
-    for (String example : List.of("lan.route", "isp2-tunnel.route")) {
+    for (String example :
+        List.of(
+            "lan.route",
+            "isp2-tunnel.route",
+            "gmail.route",
+            "microsoft365.route",
+            "fastmail.route")) {
       pc.run(
               "From: a\n\n",
               "masq-rewrite",

@@ -221,6 +221,9 @@ public final class Deliver extends Tool {
     }
     if (!o.localOnly) {
       RouteSelection sel = RouteSelection.of(cfg, o.route, strict).without(spool.heldRoutes());
+      for (masq.route.Route r : sel.routes()) {
+        warn(r.warnings()); // e.g. a route file others may read that holds auth_secret
+      }
       if (verbose > 0 && !sel.held().isEmpty()) {
         err.println(
             name

@@ -11,8 +11,14 @@ import masq.route.RouteTransport;
  * @param route the route, for its name and its {@link RouteTransport} options
  * @param hostName the main host_name, the name for EHLO/HELO when the route sets no helo_name
  * @param timeouts how long to wait; {@link Timeouts#MASQMAIL} for a delivery
+ * @param secrets the run's AUTH secrets, fetched when a connection needs them
  */
-public record RemoteSettings(Route route, String hostName, Timeouts timeouts) {
+public record RemoteSettings(Route route, String hostName, Timeouts timeouts, AuthSecrets secrets) {
+
+  /** Settings with secrets of their own (fetched at most once for all they send). */
+  public RemoteSettings(Route route, String hostName, Timeouts timeouts) {
+    this(route, hostName, timeouts, new AuthSecrets());
+  }
 
   /**
    * How long to wait. masqmail's values are the defaults: 5 minutes for the greeting and each
@@ -35,6 +41,11 @@ public record RemoteSettings(Route route, String hostName, Timeouts timeouts) {
   /** The settings to send over {@code route} with masqmail's timeouts. */
   public static RemoteSettings fromRoute(Route route, String hostName) {
     return new RemoteSettings(route, hostName, Timeouts.MASQMAIL);
+  }
+
+  /** As {@link #fromRoute(Route, String)}, with the secrets of the queue run. */
+  public static RemoteSettings fromRoute(Route route, String hostName, AuthSecrets secrets) {
+    return new RemoteSettings(route, hostName, Timeouts.MASQMAIL, secrets);
   }
 
   /** The route's transport options. */

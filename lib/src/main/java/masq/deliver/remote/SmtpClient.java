@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import masq.address.Address;
 import masq.message.Header;
+import masq.route.AuthMechanism;
+import masq.route.RouteAuth;
 import masq.route.TlsMode;
 
 /**
@@ -27,6 +29,14 @@ final class SmtpClient {
   private final SmtpConnection c;
   private final RemoteSettings s;
   private final String serverName;
+  /** The mechanisms masq chooses from when {@code auth_name} is not set, strongest first. */
+  private static final List<AuthMechanism> STRONGEST_FIRST =
+      List.of(
+          AuthMechanism.SCRAM_SHA_256,
+          AuthMechanism.CRAM_MD5,
+          AuthMechanism.PLAIN,
+          AuthMechanism.LOGIN);
+
   private final TlsFactory.Source tls;
   private final boolean plainOnly;
   private Extensions ext = Extensions.NONE;
@@ -121,26 +131,60 @@ final class SmtpClient {
             Outcome.DEFERRED, "STARTTLS refused by " + peer() + ": " + r.oneLine(), true);
       } // with may, the session goes on in clear, as RFC 3207 allows after a refusal
     }
-    if (s.transport().authName() != null) {
-      if (!ext.authMechanisms().contains(s.transport().authName().smtpName())) {
+    RouteAuth auth = s.transport().auth();
+    if (auth.used()) {
+      AuthMechanism mech = mechanism(auth);
+      String secret = s.secrets().secret(s.route()); // only now: a command runs when needed
+      SmtpAuth.authenticate(c, mech, auth.login(), secret, serverName, s.transport().port(), t);
+    }
+  }
+
+  /**
+   * The mechanism to use: {@code auth_name}, or the first of {@link #STRONGEST_FIRST} the server
+   * offers. One that puts the secret on the wire (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER) only over TLS
+   * (or a wrapper, which masq trusts to do TLS), unless {@code auth_allow_plaintext}.
+   */
+  private AuthMechanism mechanism(RouteAuth auth) throws SmtpFailure {
+    // what this connection is, not what the route asks for (a route that may go on in clear)
+    boolean clearOk = tlsProtocol != null || s.transport().wrapper() != null || auth.allowPlaintext();
+    java.util.Set<String> offered = ext.authMechanisms();
+    String offers =
+        offered.isEmpty()
+            ? ""
+            : " (offers " + String.join(" ", offered.stream().sorted().toList()) + ")";
+    AuthMechanism want = auth.mechanism();
+    if (want != null) {
+      if (!offered.contains(want.smtpName())) {
+        throw new SmtpFailure(
+            Outcome.DEFERRED, peer() + " does not offer AUTH " + want.smtpName() + offers, true);
+      }
+      if (want.sendsSecret() && !clearOk) {
         throw new SmtpFailure(
             Outcome.DEFERRED,
-            peer()
-                + " does not offer AUTH "
-                + s.transport().authName().smtpName()
-                + (ext.authMechanisms().isEmpty()
-                    ? ""
-                    : " (offers " + String.join(" ", ext.authMechanisms()) + ")"),
+            "AUTH "
+                + want.smtpName()
+                + " not used with "
+                + peer()
+                + ": it would send the secret without TLS (tls = starttls or smtps, or"
+                + " auth_allow_plaintext = true)",
             true);
       }
-      SmtpAuth.authenticate(
-          c,
-          s.transport().authName(),
-          s.transport().authLogin(),
-          s.transport().authSecret(),
-          serverName,
-          t);
+      return want;
     }
+    for (AuthMechanism m : STRONGEST_FIRST) {
+      if (offered.contains(m.smtpName()) && (clearOk || !m.sendsSecret())) {
+        return m;
+      }
+    }
+    throw new SmtpFailure(
+        Outcome.DEFERRED,
+        offered.isEmpty()
+            ? peer() + " does not offer AUTH"
+            : "AUTH: no mechanism to use with "
+                + peer()
+                + offers
+                + (clearOk ? "" : "; PLAIN and LOGIN only with TLS or auth_allow_plaintext = true"),
+        true);
   }
 
   private void startTls() throws SmtpFailure {

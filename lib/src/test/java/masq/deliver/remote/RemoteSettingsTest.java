@@ -92,7 +92,7 @@ class RemoteSettingsTest {
             && !s.transport().tlsVerify());
     assertEquals(TlsMode.STARTTLS, s.transport().tls());
     assertEquals(Path.of("/etc/masq/ca.pem"), s.transport().tlsTrustFile());
-    assertEquals(AuthMechanism.CRAM_MD5, s.transport().authName());
+    assertEquals(AuthMechanism.CRAM_MD5, s.transport().auth().mechanism());
     assertTrue(s.transport().connectErrorFail());
     RemoteSettings v6 = parse("mail_host = [IPv6:::1]:2525\n");
     assertEquals("[IPv6:::1]", v6.transport().mailHost());

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * STARTTLS and SMTPS with a test CA, AUTH PLAIN/LOGIN/CRAM-MD5, and the ways TLS and AUTH fail.
  */
 class AiosmtpdTest extends WithPeers {
+  /** The mechanisms aiosmtpd (smtpd.py) takes; the others are tested with Dovecot. */
+  static final List<AuthMechanism> AIOSMTPD_MECHANISMS =
+      List.of(AuthMechanism.PLAIN, AuthMechanism.LOGIN, AuthMechanism.CRAM_MD5);
+
   @TempDir static Path pkiDir;
   static Peers.Pki good;
   static Peers.Pki otherCa;
@@ -154,7 +158,7 @@ class AiosmtpdTest extends WithPeers {
             "--auth",
             "masq:s3cret pass");
     int n = 0;
-    for (AuthMechanism mech : AuthMechanism.values()) {
+    for (AuthMechanism mech : AIOSMTPD_MECHANISMS) {
       RemoteSettings s =
           to().option("tls", "starttls")
               .option("tls_trust_file", good.caCert())
@@ -182,7 +186,7 @@ class AiosmtpdTest extends WithPeers {
             good.serverKey().toString(),
             "--auth",
             "masq:right");
-    for (AuthMechanism mech : AuthMechanism.values()) {
+    for (AuthMechanism mech : AIOSMTPD_MECHANISMS) {
       RemoteSettings s =
           to().option("tls", "starttls")
               .option("tls_trust_file", good.caCert())

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import masq.tests.Sandbox;
 import masq.tests.SmtpPeer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -191,7 +190,6 @@ class EtrnTest extends WithPeers {
   }
 
   @Test
-  @Disabled("needs masq-deliver --domain (issue 17 branch); the lead enables it at merge")
   void etrnDomainSendsTheQueueOfThatDomain() throws Exception {
     Sandbox sb = box("domain", "online_file = \"" + tmp.resolve("online") + "\"\n");
     Files.writeString(tmp.resolve("online"), "isp1\n");

@@ -29,6 +29,7 @@ final class SmtpClient {
   private final SmtpConnection c;
   private final RemoteSettings s;
   private final String serverName;
+
   /** The mechanisms masq chooses from when {@code auth_name} is not set, strongest first. */
   private static final List<AuthMechanism> STRONGEST_FIRST =
       List.of(
@@ -146,7 +147,8 @@ final class SmtpClient {
    */
   private AuthMechanism mechanism(RouteAuth auth) throws SmtpFailure {
     // what this connection is, not what the route asks for (a route that may go on in clear)
-    boolean clearOk = tlsProtocol != null || s.transport().wrapper() != null || auth.allowPlaintext();
+    boolean clearOk =
+        tlsProtocol != null || s.transport().wrapper() != null || auth.allowPlaintext();
     java.util.Set<String> offered = ext.authMechanisms();
     String offers =
         offered.isEmpty()

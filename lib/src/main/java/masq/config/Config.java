@@ -75,6 +75,10 @@ public final class Config {
   private final Path tlsKeyFile;
   private final Duration mdaTimeout;
   private final Duration onlineQueryTimeout;
+  // issue 17: notify_command and its timing (masq.notify.Notifier)
+  private final String notifyCommand;
+  private final Duration notifyAfter;
+  private final Duration notifyTimeout;
 
   private Config(
       Path file,
@@ -216,6 +220,10 @@ public final class Config {
     this.tlsKeyFile = path("tls_key_file", null);
     this.mdaTimeout = duration("mda_timeout", Duration.ofMinutes(5));
     this.onlineQueryTimeout = duration("online_query_timeout", Duration.ofSeconds(30));
+    // issue 17: notify_command
+    this.notifyCommand = str("notify_command", null);
+    this.notifyAfter = duration("notify_after", Duration.ofHours(1));
+    this.notifyTimeout = duration("notify_timeout", Duration.ofSeconds(30));
     if (checkRoutes) {
       checkRouteFiles(qrs, warn);
     }
@@ -661,5 +669,21 @@ public final class Config {
   /** (masq) How long online_query may run before it is killed and nothing taken as online. */
   public Duration onlineQueryTimeout() {
     return onlineQueryTimeout;
+  }
+
+  // issue 17: notify_command
+  /** (masq) The command run on events the user should hear of (masq.notify.Notifier), or null. */
+  public String notifyCommand() {
+    return notifyCommand;
+  }
+
+  /** (masq) How long a recipient may be deferred before notify_command hears of it. */
+  public Duration notifyAfter() {
+    return notifyAfter;
+  }
+
+  /** (masq) How long notify_command may run before it is killed. */
+  public Duration notifyTimeout() {
+    return notifyTimeout;
   }
 }

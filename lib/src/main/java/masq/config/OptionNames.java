@@ -55,7 +55,11 @@ final class OptionNames {
           "tls_cert_file",
           "tls_key_file",
           "mda_timeout",
-          "online_query_timeout");
+          "online_query_timeout",
+          // issue 17: notify_command
+          "notify_command",
+          "notify_after",
+          "notify_timeout");
 
   /** Main options of masqmail (current or older releases) that have no meaning in masq. */
   static final Set<String> MAIN_NOT_APPLICABLE =
@@ -116,6 +120,10 @@ final class OptionNames {
           "tls",
           "tls_verify",
           "tls_trust_file",
+          // issue 17: online detection and metered links (masq.route.LinkPolicy)
+          "online_probe",
+          "online_probe_timeout",
+          "max_size",
           // masqmail 0.2's names for route conditions, read into the lists that replaced them
           "allowed_mail_locals",
           "not_allowed_mail_locals",

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -22,6 +23,8 @@ import masq.deliver.local.LocalDelivery;
 import masq.deliver.local.LocalResult;
 import masq.deliver.notice.Notices;
 import masq.log.MailLog;
+import masq.notify.Notifier;
+import masq.notify.NotifyEvent;
 import masq.route.Locality;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
@@ -69,6 +72,7 @@ public final class QueueRunner {
   private final Locality locality;
   private final LocalDelivery local;
   private final Notices notices;
+  private final Notifier notifier;
   private RemoteRun remote;
   private volatile boolean stopping;
 
@@ -104,6 +108,12 @@ public final class QueueRunner {
     this.locality = Locality.of(cfg);
     this.local = new LocalDelivery(cfg, clock, env, uid);
     this.notices = new Notices(cfg, spool, log, clock.getZone(), uid);
+    this.notifier = Notifier.of(cfg, log, env);
+  }
+
+  /** notify_command, for the events of this run. */
+  Notifier notifier() {
+    return notifier;
   }
 
   /**
@@ -137,11 +147,26 @@ public final class QueueRunner {
     Deque<String> work = new ArrayDeque<>(ids == null ? spool.ids() : ids);
     List<List<String>> remoteNotices = new ArrayList<>();
     Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
+    waiting.clear();
+    try {
+      return runQueue(work, ids, dryRun, aliases, remoteNotices, remoteOnly);
+    } finally {
+      notifier.await(); // each notify_command is killed at its deadline: never longer than that
+    }
+  }
+
+  private Result runQueue(
+      Deque<String> work,
+      List<String> ids,
+      boolean dryRun,
+      Aliases aliases,
+      List<List<String>> remoteNotices,
+      Set<String> remoteOnly)
+      throws IOException {
     int wanted = 0;
     int handled = 0;
     int busy = 0;
     int missing = 0;
-    waiting.clear();
     while (!stopping && (!work.isEmpty() || remotePass(work, ids, dryRun, remoteNotices))) {
       String id = work.poll();
       if (remoteOnly.contains(id)) {
@@ -412,11 +437,37 @@ public final class QueueRunner {
       List<Notices.RecipientNote> delayed,
       long now)
       throws IOException {
+    return finish(lock, onDisk, env, result, failed, delayed, now, a -> null);
+  }
+
+  /**
+   * {@link #finish}, telling notify_command of a bounce and of recipients deferred longer than
+   * notify_after; {@code routeOf} gives the route that last tried a recipient address (null: none).
+   */
+  List<String> finish(
+      MessageLock lock,
+      Envelope onDisk,
+      Envelope env,
+      List<Recipient> result,
+      List<Notices.RecipientNote> failed,
+      List<Notices.RecipientNote> delayed,
+      long now,
+      Function<String, String> routeOf)
+      throws IOException {
     List<String> queued = new ArrayList<>();
     List<Recipient> states = result;
     if (!failed.isEmpty()) {
       try {
-        addIfSent(queued, notices.send(lock, env, failed, true));
+        String bounce = notices.send(lock, env, failed, true);
+        addIfSent(queued, bounce);
+        if (bounce != null) {
+          notifier.fire(
+              NotifyEvent.BOUNCE,
+              env.id(),
+              String.join(", ", failed.stream().map(Notices.RecipientNote::address).toList()),
+              routeOf.apply(failed.get(0).address()),
+              failed.get(0).reason());
+        }
       } catch (MasqException e) {
         if (e.exitCode() != masq.Exit.TEMPFAIL && e.exitCode() != masq.Exit.CANTCREAT) {
           // refused for what it is (e.g. larger than max_msg_size): trying again cannot help
@@ -441,6 +492,9 @@ public final class QueueRunner {
       }
     }
     boolean pending = states.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
+    if (pending && notifier.on()) {
+      next = deferrals(next, now, routeOf);
+    }
     if (!pending) {
       spool.remove(lock);
       note(env.id() + " Completed");
@@ -448,6 +502,39 @@ public final class QueueRunner {
       spool.update(lock, next);
     }
     return queued;
+  }
+
+  /**
+   * notify_command's {@code deferred} event: for each pending recipient (the leaves of an alias,
+   * not the alias) of a message older than notify_after, once per notify_after; returns {@code env}
+   * with the times it was told (the envelope's {@code notified} lines), forgotten for recipients no
+   * longer pending.
+   */
+  private Envelope deferrals(Envelope env, long now, Function<String, String> routeOf) {
+    long after = cfg.notifyAfter().toMillis();
+    if (now - env.received() <= after) {
+      return env;
+    }
+    Set<String> parents = new LinkedHashSet<>();
+    for (Recipient r : env.recipients()) {
+      if (!r.parent().isEmpty()) {
+        parents.add(r.parent());
+      }
+    }
+    Map<String, Long> told = new LinkedHashMap<>();
+    for (Recipient r : env.recipients()) {
+      if (!r.isPending() || parents.contains(r.address())) {
+        continue;
+      }
+      Long last = env.notified().get(r.address());
+      if (last == null || now - last >= after) {
+        notifier.fire(
+            NotifyEvent.DEFERRED, env.id(), r.address(), routeOf.apply(r.address()), r.lastError());
+        last = now;
+      }
+      told.put(r.address(), last);
+    }
+    return told.equals(env.notified()) ? env : env.withNotified(told);
   }
 
   /**

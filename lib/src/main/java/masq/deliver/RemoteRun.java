@@ -31,8 +31,10 @@ import masq.deliver.remote.RemoteDelivery;
 import masq.deliver.remote.RemoteSettings;
 import masq.log.MailLog;
 import masq.message.Header;
+import masq.notify.NotifyEvent;
 import masq.rewrite.HeaderSection;
 import masq.rewrite.Rewriter;
+import masq.route.LinkPolicy;
 import masq.route.Locality;
 import masq.route.Route;
 import masq.route.RouteDecision;
@@ -96,6 +98,9 @@ final class RemoteRun {
    * queued) counts as deferred.
    */
   private final Map<Route, long[]> tally = new LinkedHashMap<>();
+
+  /** The routes and events notify_command heard of in this run ({@link #failureEvent}). */
+  private final Set<String> told = new HashSet<>();
 
   /** The notices {@link #onlyRemote}'s pass queued, for {@link #run} to return. */
   private final List<String> early = new ArrayList<>();
@@ -383,10 +388,11 @@ final class RemoteRun {
       Map<String, RemoteMessage> msgs,
       SpoolRecorder writer) {
     Rewriter rewriter = new Rewriter(route, cfg);
+    long limit = selection.limit(route);
     int[] offered = {0};
     Iterator<OutgoingMessage> out =
         candidates
-            .map(m -> m.offer(route, rewriter, writer))
+            .map(m -> m.offer(route, rewriter, writer, limit))
             .filter(Objects::nonNull)
             .peek(o -> offered[0]++)
             .iterator();
@@ -401,6 +407,7 @@ final class RemoteRun {
                 writer.add(m);
               }
               for (RecipientResult r : results) {
+                failureEvent(route, r);
                 int rank =
                     switch (r.outcome()) {
                       case DELIVERED -> SENT;
@@ -416,6 +423,20 @@ final class RemoteRun {
         t[rank]++;
       }
       t[DEFERRED] += offered[0] - worst.size(); // offered without a result: still queued
+    }
+  }
+
+  /**
+   * Tells notify_command of an AUTH or TLS failure on {@code route}, once per route and kind in a
+   * run (every recipient of the connection has the same reason).
+   */
+  private void failureEvent(Route route, RecipientResult r) {
+    if (r.outcome() == masq.deliver.remote.Outcome.DELIVERED || !runner.notifier().on()) {
+      return;
+    }
+    NotifyEvent e = NotifyEvent.ofFailure(r.reply());
+    if (e != null && told.add(route.name() + " " + e.word())) {
+      runner.notifier().fire(e, r.messageId(), r.recipient().toString(), route.name(), r.reply());
     }
   }
 
@@ -453,6 +474,17 @@ final class RemoteRun {
     List<String> refusals = new ArrayList<>();
     for (Route r : selection.routes()) {
       RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, cfg.hostName());
+      long limit = selection.limit(r);
+      if (d.allowed() && limit > 0 && env.size() > limit) {
+        refusals.add(
+            "route "
+                + r.name()
+                + ": "
+                + LinkPolicy.human(env.size())
+                + " over max_size "
+                + LinkPolicy.human(limit));
+        continue;
+      }
       if (d.allowed()) {
         return "remote, over "
             + r.tag()

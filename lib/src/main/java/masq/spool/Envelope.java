@@ -2,7 +2,10 @@ package masq.spool;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The envelope and delivery state of one queued message, stored as {@code queue/ID.env} (format in
@@ -15,6 +18,8 @@ import java.util.List;
  * @param bodySize bytes of the body alone
  * @param eightBit the message holds 8-bit bytes: it is 8BITMIME data (RFC 6152), and goes out with
  *     {@code BODY=8BITMIME}; written as {@code bodytype 8BITMIME}
+ * @param notified when notify_command last heard that a recipient is deferred, epoch milliseconds,
+ *     by recipient address (issue 17; written as {@code notified <ADDRESS> TIME} lines)
  */
 public record Envelope(
     String id,
@@ -30,12 +35,68 @@ public record Envelope(
     long lastWarning,
     boolean held,
     List<Recipient> recipients,
-    boolean eightBit) {
+    boolean eightBit,
+    Map<String, Long> notified) {
 
   public static final String MAGIC = "masq-envelope 1";
 
   public Envelope {
     recipients = List.copyOf(recipients);
+    notified = Collections.unmodifiableMap(new LinkedHashMap<>(notified));
+  }
+
+  /** An envelope that notify_command has heard nothing about. */
+  public Envelope(
+      String id,
+      long received,
+      String sender,
+      String protocol,
+      String clientAddress,
+      String clientHelo,
+      String ident,
+      long uid,
+      long size,
+      long bodySize,
+      long lastWarning,
+      boolean held,
+      List<Recipient> recipients,
+      boolean eightBit) {
+    this(
+        id,
+        received,
+        sender,
+        protocol,
+        clientAddress,
+        clientHelo,
+        ident,
+        uid,
+        size,
+        bodySize,
+        lastWarning,
+        held,
+        recipients,
+        eightBit,
+        Map.of());
+  }
+
+  /** This envelope with {@code notified} as the times notify_command heard of deferrals. */
+  public Envelope withNotified(Map<String, Long> notified) {
+    return new Envelope(
+        id,
+        received,
+        sender,
+        protocol,
+        clientAddress,
+        clientHelo,
+        ident,
+        uid,
+        size,
+        bodySize,
+        lastWarning,
+        held,
+        recipients,
+        eightBit,
+        notified);
   }
 
   public Envelope withRecipients(List<Recipient> rs) {
@@ -53,7 +114,8 @@ public record Envelope(
         lastWarning,
         held,
         rs,
-        eightBit);
+        eightBit,
+        notified);
   }
 
   public Envelope withHeld(boolean h) {
@@ -71,7 +133,8 @@ public record Envelope(
         lastWarning,
         h,
         recipients,
-        eightBit);
+        eightBit,
+        notified);
   }
 
   public Envelope withLastWarning(long when) {
@@ -89,7 +152,8 @@ public record Envelope(
         when,
         held,
         recipients,
-        eightBit);
+        eightBit,
+        notified);
   }
 
   /** True while some recipient is still pending. */
@@ -125,6 +189,13 @@ public record Envelope(
     }
     if (eightBit) {
       field(sb, "bodytype", "8BITMIME");
+    }
+    for (Map.Entry<String, Long> n : notified.entrySet()) {
+      sb.append("notified\t<")
+          .append(clean(n.getKey()))
+          .append(">\t")
+          .append(n.getValue())
+          .append('\n');
     }
     for (Recipient r : recipients) {
       sb.append("rcpt\t")
@@ -187,6 +258,7 @@ public record Envelope(
     long warned = 0;
     boolean held = false;
     boolean eightBit = false;
+    Map<String, Long> notified = new LinkedHashMap<>();
     boolean end = false;
     List<Recipient> rcpts = new ArrayList<>();
     try {
@@ -219,6 +291,13 @@ public record Envelope(
           case "warned" -> warned = Long.parseLong(value);
           case "held" -> held = value.equals("1");
           case "bodytype" -> eightBit = value.equalsIgnoreCase("8BITMIME");
+          case "notified" -> {
+            int t = value.lastIndexOf('\t');
+            if (t < 0) {
+              throw new CorruptEntryException("bad notified line " + (i + 1));
+            }
+            notified.put(unbracket(value.substring(0, t)), Long.parseLong(value.substring(t + 1)));
+          }
           case "rcpt" -> {
             String[] f = value.split("\t", -1);
             if (f.length < 6 || f[0].length() != 1 || Recipient.State.of(f[0].charAt(0)) == null) {
@@ -261,7 +340,8 @@ public record Envelope(
         warned,
         held,
         rcpts,
-        eightBit);
+        eightBit,
+        notified);
   }
 
   private static String unbracket(String v) throws CorruptEntryException {

@@ -28,8 +28,8 @@ import org.apache.commons.cli.Option;
  * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.
  *
  * <pre>
- * masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
- *              [--daemon --interval TIME] [-v]
+ * masq-deliver [-C FILE] [--route NAME] [--max-size SIZE] [--id ID...] [--local-only]
+ *              [--dry-run] [--daemon --interval TIME] [-v]
  * </pre>
  *
  * <p>The reference is masq-deliver(8). A run first queues what users left in the maildrop (system
@@ -69,14 +69,16 @@ public final class Deliver extends Tool {
   @Override
   String usage() {
     return """
-    usage: masq-deliver [-C FILE] [--route NAME] [--id ID...] [--local-only] [--dry-run]
-                        [--daemon --interval TIME] [-v]
+    usage: masq-deliver [-C FILE] [--route NAME] [--max-size SIZE] [--id ID...]
+                        [--local-only] [--dry-run] [--daemon --interval TIME] [-v]
     Runs the queue: delivers local mail, sends remote mail over the routes usable now
     (permanent routes, and the online connection's), sends bounces and delay warnings.
       --id ID...        only these messages
       --local-only      only local recipients (remote ones stay queued)
       --route NAME      link NAME is up now (masqmail's -qo NAME); NAME is the
                         connection (query_routes.NAME) or one of its route files
+      --max-size SIZE   no message larger than SIZE (e.g. 500k, 2M) goes out over
+                        any route this run (a metered link); those stay queued
       --dry-run         print what would be done per recipient; change nothing
       --daemon          repeat the run every --interval (e.g. 30m) until SIGTERM
       -C FILE           configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
@@ -93,6 +95,7 @@ public final class Deliver extends Tool {
     boolean daemon;
     Duration interval;
     String route;
+    long maxSize;
   }
 
   @Override
@@ -159,7 +162,8 @@ public final class Deliver extends Tool {
             CliParser.flag("dry-run"),
             CliParser.flag("daemon"),
             CliParser.valued("interval", "TIME"),
-            CliParser.valued("route", "NAME"));
+            CliParser.valued("route", "NAME"),
+            CliParser.valued("max-size", "SIZE"));
     if (cl == null) {
       return false;
     }
@@ -178,6 +182,13 @@ public final class Deliver extends Tool {
     o.dryRun = cl.hasOption("dry-run");
     o.daemon = cl.hasOption("daemon");
     o.route = CliParser.last(cl, "route");
+    String size = CliParser.last(cl, "max-size");
+    if (size != null) {
+      o.maxSize = Values.parseSize(size);
+      if (o.maxSize <= 0) {
+        throw usageError("--max-size takes a size such as 500k or 2M, not '" + size + "'");
+      }
+    }
     String v = CliParser.last(cl, "interval");
     if (v != null) {
       o.interval = Values.parseDuration(v);
@@ -197,7 +208,7 @@ public final class Deliver extends Tool {
   /** Gives the runner the routes usable now (none with --local-only). */
   private void routes(QueueRunner runner, Config cfg, DeliverOptions o) throws MasqException {
     if (!o.localOnly) {
-      runner.useRoutes(RouteSelection.of(cfg, o.route, strict));
+      runner.useRoutes(RouteSelection.of(cfg, o.route, strict).withMaxSize(o.maxSize));
     }
   }
 

@@ -144,6 +144,8 @@ final class RemoteRun {
     }
     if (selection.online() == null) {
       verbose(selection.why() + "; permanent routes only");
+    } else {
+      verbose("online: " + selection.why());
     }
     List<String> all = new ArrayList<>(ids == null ? spool.ids() : ids);
     all.removeAll(taken);

@@ -94,11 +94,11 @@ class InstallTest {
       Path h = d.resolve(hook);
       assertEquals(
           "rwxr-xr-x",
-          java.nio.file.attribute.PosixFilePermissions.toString(
-              Files.getPosixFilePermissions(h)),
+          java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(h)),
           hook);
       assertTrue(
-          Files.readString(h).contains("MASQ_DELIVER=${MASQ_DELIVER:-" + PREFIX + "/bin/masq-deliver}"),
+          Files.readString(h)
+              .contains("MASQ_DELIVER=${MASQ_DELIVER:-" + PREFIX + "/bin/masq-deliver}"),
           hook);
     }
     for (String n : List.of("sendmail", "mailq", "runq", "newaliases", "mailrm")) {

@@ -39,7 +39,7 @@ final class LinkHooks {
             + calls
             + "'\n'"
             + Sandbox.bin("masq-deliver")
-            + "\" \"$@\" 2>> '"
+            + "' \"$@\" 2>> '"
             + dir.resolve("deliver.err")
             + "'\necho \"exit $?\" >> '"
             + calls

@@ -72,11 +72,6 @@ public final class RouteSelection {
     return r.linkPolicy().limit(maxSize);
   }
 
-  /** The --max-size of this run, 0 for none. */
-  long maxSize() {
-    return maxSize;
-  }
-
   /**
    * The routes usable now.
    *

@@ -39,10 +39,11 @@ import org.apache.commons.cli.Option;
  * the routes usable now (RouteSelection: the permanent routes, and the query route of the
  * connection that is online: --route NAME, else online_query, else online_file), each batch of
  * messages over one connection, rewritten per route at send time (RemoteRun); with nothing online
- * they stay queued. Failures bounce to the return path as DSNs; long deferrals get delay warnings.
- * --dry-run prints what would be done and changes nothing. --daemon repeats the run every
- * --interval in the foreground and ends after the current message on SIGTERM or SIGINT, with
- * nothing left locked.
+ * they stay queued (query routes with online_probe are probed in a run without --route; --max-size
+ * keeps larger messages queued, for a metered link). Failures bounce to the return path as DSNs;
+ * long deferrals get delay warnings. --dry-run prints what would be done and changes nothing.
+ * --daemon repeats the run every --interval in the foreground and ends after the current message on
+ * SIGTERM or SIGINT, with nothing left locked.
  *
  * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred); 75 when every message it
  * wanted was locked by another run; 67 when an --id names no queued message; 69 when --route names

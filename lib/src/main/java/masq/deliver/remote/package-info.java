@@ -21,7 +21,8 @@
  * <p>Public: {@link masq.deliver.remote.RemoteDelivery}, {@link
  * masq.deliver.remote.RemoteSettings}, {@link masq.deliver.remote.OutgoingMessage}, {@link
  * masq.deliver.remote.BodySource}, {@link masq.deliver.remote.ResultSink}, {@link
- * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}. Everything else is
+ * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}, and {@link
+ * masq.deliver.remote.LinkProbe} (online_probe: does a route's server answer?). Everything else is
  * package-private.
  *
  * <p>Uses {@code masq.route} (the route's options), {@code masq.address}, {@code masq.message},

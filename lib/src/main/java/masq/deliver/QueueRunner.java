@@ -418,31 +418,16 @@ public final class QueueRunner {
     for (List<Recipient> orphans : children.values()) {
       result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
     }
-    return finish(lock, stored, env, result, at.failed, at.delayed, at.now);
+    return finish(lock, stored, env, result, at.failed, at.delayed, at.now, a -> null);
   }
 
   /**
    * Ends an attempt on a locked message: queues one bounce for {@code failed} and, when one is due,
    * a delay warning for {@code delayed} (notices are committed before the state they are about),
    * then writes the recipients' new state, or removes the message when no top-level recipient is
-   * pending. Nothing is written when the state is what {@code onDisk} holds. Returns the IDs of the
-   * notices queued.
-   */
-  List<String> finish(
-      MessageLock lock,
-      Envelope onDisk,
-      Envelope env,
-      List<Recipient> result,
-      List<Notices.RecipientNote> failed,
-      List<Notices.RecipientNote> delayed,
-      long now)
-      throws IOException {
-    return finish(lock, onDisk, env, result, failed, delayed, now, a -> null);
-  }
-
-  /**
-   * {@link #finish}, telling notify_command of a bounce and of recipients deferred longer than
-   * notify_after; {@code routeOf} gives the route that last tried a recipient address (null: none).
+   * pending. Nothing is written when the state is what {@code onDisk} holds. Tells notify_command
+   * of a bounce and of recipients deferred longer than notify_after; {@code routeOf} gives the
+   * route that last tried a recipient address (null: none). Returns the IDs of the notices queued.
    */
   List<String> finish(
       MessageLock lock,

@@ -124,18 +124,8 @@ class LaptopDayTest extends WithPeers {
             })
             .findFirst()
             .orElseThrow();
-    long received =
-        Long.parseLong(
-            box.envelope(stuck)
-                .lines()
-                .filter(l -> l.startsWith("received\t"))
-                .findFirst()
-                .orElseThrow()
-                .substring(9));
     say("the afternoon passes (notify_after = 10s stands in for an hour)");
-    while (System.currentTimeMillis() < received + 10_100) {
-      Thread.sleep(100);
-    }
+    NotifyTest.awaitAge(box, stuck, 10_050);
 
     say("evening: home Wi-Fi (networkd-dispatcher: IFACE=wlan0 STATE=routable ESSID=HomeWifi)");
     hooks.networkd("wlan0", "routable", "HomeWifi");

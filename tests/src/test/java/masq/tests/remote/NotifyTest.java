@@ -86,7 +86,7 @@ class NotifyTest extends WithPeers {
   }
 
   /** Waits until message {@code id} of {@code box} is older than {@code ms} milliseconds. */
-  private static void awaitAge(Sandbox box, String id, long ms) throws Exception {
+  static void awaitAge(Sandbox box, String id, long ms) throws Exception {
     String received =
         box.envelope(id)
             .lines()
@@ -100,21 +100,38 @@ class NotifyTest extends WithPeers {
     }
   }
 
+  /**
+   * A sandbox with the recorder in {@code notes} as notify_command, plus {@code extra}, and as
+   * permanent routes the files NAME.route written from the (NAME, TEXT) pairs of {@code routes}.
+   */
+  private Sandbox box(Path notes, String extra, String... routes) throws Exception {
+    StringBuilder list = new StringBuilder();
+    for (int i = 0; i + 1 < routes.length; i += 2) {
+      Path r = tmp.resolve(routes[i] + ".route");
+      Files.writeString(r, routes[i + 1]);
+      list.append(list.isEmpty() ? "" : ";").append(r);
+    }
+    return new Sandbox(
+        tmp.resolve("sb"),
+        "do_queue = true\n"
+            + (list.isEmpty() ? "" : "permanent_routes = \"" + list + "\"\n")
+            + "notify_command = \""
+            + recorder(notes)
+            + "\"\n"
+            + extra);
+  }
+
   @Test
   void aBounceAndALongDeferralEachNotifyOnceWithTheirVariables() throws Exception {
     int port = Peers.freePort();
     peers.aiosmtpd(port); // 550 for bad@, 451 for temp@
-    Path isp = tmp.resolve("isp.route");
-    Files.writeString(isp, "mail_host = \"127.0.0.1:" + port + "\"\n");
     Path notes = Files.createDirectories(tmp.resolve("notes"));
     Sandbox box =
-        new Sandbox(
-            tmp.resolve("sb"),
-            "do_queue = true\nmbox_default = mbox\npermanent_routes = \""
-                + isp
-                + "\"\nnotify_command = \""
-                + recorder(notes)
-                + "\"\nnotify_after = 6s\n");
+        box(
+            notes,
+            "mbox_default = mbox\nnotify_after = 6s\n",
+            "isp",
+            "mail_host = \"127.0.0.1:" + port + "\"\n");
     box.run("Subject: one\n\nto a user who is not there\n", "masq-inject", "bad@far.example")
         .expect(0);
     String bad = box.queuedIds().get(0);
@@ -155,25 +172,17 @@ class NotifyTest extends WithPeers {
     peers.aiosmtpd(authPort, "--auth", "ann:the-right-one");
     int plainPort = Peers.freePort();
     peers.aiosmtpd(plainPort); // offers no STARTTLS
-    Path auth = tmp.resolve("auth.route");
-    Files.writeString(
-        auth,
-        "mail_host = \"127.0.0.1:"
-            + authPort
-            + "\"\nauth_name = plain\nauth_login = ann\nauth_secret = \"wrong-secret-4711\"\n");
-    Path tls = tmp.resolve("tls.route");
-    Files.writeString(tls, "mail_host = \"127.0.0.1:" + plainPort + "\"\ntls = starttls\n");
     Path notes = Files.createDirectories(tmp.resolve("notes"));
     Sandbox box =
-        new Sandbox(
-            tmp.resolve("sb"),
-            "do_queue = true\npermanent_routes = \""
-                + auth
-                + ";"
-                + tls
-                + "\"\nnotify_command = \""
-                + recorder(notes)
-                + "\"\n");
+        box(
+            notes,
+            "",
+            "auth",
+            "mail_host = \"127.0.0.1:"
+                + authPort
+                + "\"\nauth_name = plain\nauth_login = ann\nauth_secret = \"wrong-secret-4711\"\n",
+            "tls",
+            "mail_host = \"127.0.0.1:" + plainPort + "\"\ntls = starttls\n");
     box.run("Subject: a\n\none\n", "masq-inject", "x@far.example").expect(0);
     box.run("Subject: b\n\ntwo\n", "masq-inject", "y@far.example", "z@far.example").expect(0);
     box.run("", "masq-deliver").expect(0);
@@ -198,9 +207,7 @@ class NotifyTest extends WithPeers {
   @Test
   void aSpoolProblemFoundByCheckNotifies() throws Exception {
     Path notes = Files.createDirectories(tmp.resolve("notes"));
-    Sandbox box =
-        new Sandbox(
-            tmp.resolve("sb"), "do_queue = true\nnotify_command = \"" + recorder(notes) + "\"\n");
+    Sandbox box = box(notes, "");
     box.run("Subject: fine\n\nfine\n", "masq-inject", "x@far.example").expect(0);
     box.run("", "masq-queue", "check").expect(0);
     Files.writeString(box.spool.resolve("queue/Vxxxxxx-0000-00.msg"), "junk\n");

@@ -418,7 +418,7 @@ public final class QueueRunner {
     for (List<Recipient> orphans : children.values()) {
       result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
     }
-    return finish(lock, stored, env, result, at.failed, at.delayed, at.now, a -> null);
+    return finish(lock, stored, env, result, at.failed, at.delayed, at.now, null);
   }
 
   /**
@@ -426,7 +426,7 @@ public final class QueueRunner {
    * a delay warning for {@code delayed} (notices are committed before the state they are about),
    * then writes the recipients' new state, or removes the message when no top-level recipient is
    * pending. Nothing is written when the state is what {@code onDisk} holds. Tells notify_command
-   * of a bounce and of recipients deferred longer than notify_after; {@code routeOf} gives the
+   * of a bounce and of recipients deferred longer than notify_after; {@code remoteRoute} gives the
    * route that last tried a recipient address (null: none). Returns the IDs of the notices queued.
    */
   List<String> finish(
@@ -437,8 +437,10 @@ public final class QueueRunner {
       List<Notices.RecipientNote> failed,
       List<Notices.RecipientNote> delayed,
       long now,
-      Function<String, String> routeOf)
+      Function<String, String> remoteRoute)
       throws IOException {
+    boolean localPass = remoteRoute == null;
+    Function<String, String> routeOf = localPass ? a -> null : remoteRoute;
     List<String> queued = new ArrayList<>();
     List<Recipient> states = result;
     if (!failed.isEmpty()) {
@@ -478,7 +480,7 @@ public final class QueueRunner {
     }
     boolean pending = states.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
     if (pending && notifier.on()) {
-      next = deferrals(next, now, routeOf);
+      next = deferrals(next, now, routeOf, localPass && routesFollow());
     }
     if (!pending) {
       spool.remove(lock);
@@ -493,9 +495,11 @@ public final class QueueRunner {
    * notify_command's {@code deferred} event: for each pending recipient (the leaves of an alias,
    * not the alias) of a message older than notify_after, once per notify_after; returns {@code env}
    * with the times it was told (the envelope's {@code notified} lines), forgotten for recipients no
-   * longer pending.
+   * longer pending. With {@code localOnly}, remote recipients are left as they are (a remote pass
+   * follows, which tells).
    */
-  private Envelope deferrals(Envelope env, long now, Function<String, String> routeOf) {
+  private Envelope deferrals(
+      Envelope env, long now, Function<String, String> routeOf, boolean localOnly) {
     long after = cfg.notifyAfter().toMillis();
     if (now - env.received() <= after) {
       return env;
@@ -512,6 +516,12 @@ public final class QueueRunner {
         continue;
       }
       Long last = env.notified().get(r.address());
+      if (localOnly && !isLocal(r.address())) {
+        if (last != null) {
+          told.put(r.address(), last);
+        }
+        continue;
+      }
       if (last == null || now - last >= after) {
         notifier.fire(
             NotifyEvent.DEFERRED, env.id(), r.address(), routeOf.apply(r.address()), r.lastError());
@@ -520,6 +530,15 @@ public final class QueueRunner {
       told.put(r.address(), last);
     }
     return told.equals(env.notified()) ? env : env.withNotified(told);
+  }
+
+  /** Whether a recipient line is delivered here (a local address, a pipe, a file). */
+  private boolean isLocal(String address) {
+    try {
+      return locality.isLocal(AddressParser.parseEnvelope(address));
+    } catch (AddressException e) {
+      return true; // |command and /file leaves, or an address local delivery fails
+    }
   }
 
   /**

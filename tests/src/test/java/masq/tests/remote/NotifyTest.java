@@ -135,7 +135,9 @@ class NotifyTest extends WithPeers {
     box.run("Subject: one\n\nto a user who is not there\n", "masq-inject", "bad@far.example")
         .expect(0);
     String bad = box.queuedIds().get(0);
-    box.run("Subject: two\n\nto a busy mailbox\n", "masq-inject", "temp@far.example").expect(0);
+    // with a local recipient as well: the local pass, before the remote one, must not tell
+    box.run("Subject: two\n\nto a busy mailbox\n", "masq-inject", "temp@far.example", "ann")
+        .expect(0);
     String temp = box.queuedIds().stream().filter(i -> !i.equals(bad)).findFirst().orElseThrow();
 
     box.run("", "masq-deliver").expect(0);

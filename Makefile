@@ -21,6 +21,13 @@ COMPAT_NAMES := sendmail mailq runq newaliases mailrm
 USR_LIB_SENDMAIL ?=
 FORCE ?=
 # relative when the names sit beside bin/, so a DESTDIR tree works where it is staged
+# the link hook (examples/masq-link-up) for NetworkManager and networkd-dispatcher: installed
+# where the dispatcher's directory ($(SYSCONFDIR)/NetworkManager, .../networkd-dispatcher) exists,
+# and always into a DESTDIR; an empty directory name skips that one (NM_DISPATCHER_DIR=)
+SYSCONFDIR ?= /etc
+NM_DISPATCHER_DIR ?= $(SYSCONFDIR)/NetworkManager/dispatcher.d
+NETWORKD_DISPATCHER_DIR ?= $(SYSCONFDIR)/networkd-dispatcher/routable.d
+LINK_HOOK_DIRS := $(strip $(NM_DISPATCHER_DIR) $(NETWORKD_DISPATCHER_DIR))
 SBIN_LINK := $(if $(filter $(PREFIX)/sbin,$(SBINDIR)),../bin/sendmail,$(PREFIX)/bin/sendmail)
 
 .PHONY: all build demo test test-deps bench install install-system install-sendmail uninstall clean check-jdk
@@ -68,6 +75,12 @@ install: build
 	for m in $(MAN); do s=$${m##*.}; cp $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 	cp -R examples/. $(DESTDIR)$(PREFIX)/share/doc/masq/examples/
 	cp README.md spool-format.md $(DESTDIR)$(PREFIX)/share/doc/masq/
+	# the dispatchers want their scripts owned by root, not writable by others (0755)
+	for d in $(LINK_HOOK_DIRS); do [ -n "$(DESTDIR)" ] || [ -d "$$(dirname $$d)" ] || continue; \
+	  mkdir -p $(DESTDIR)$$d && \
+	  sed 's|/usr/local/bin/masq-deliver|$(PREFIX)/bin/masq-deliver|; s|/etc/masq/masq.conf|$(SYSCONFDIR)/masq/masq.conf|' \
+	    examples/masq-link-up > $(DESTDIR)$$d/90-masq.new && chmod 755 $(DESTDIR)$$d/90-masq.new && \
+	  mv $(DESTDIR)$$d/90-masq.new $(DESTDIR)$$d/90-masq; done
 	# the AOT cache records the class path, so it is made again for the installed jars
 	L=$(DESTDIR)$(PREFIX)/lib/masq; L=$$(cd $$L && pwd -P); rm -f $$L/masq.aot $$L/masq-inject.aot; \
 	  $(JAVA) $(SHORT_FLAGS) -XX:AOTCacheOutput=$$L/masq.aot -cp $(call CLASSPATH,$$L) masq.tools.Train; \
@@ -101,6 +114,7 @@ uninstall:
 	  case $$(readlink "$$l") in $(SBIN_LINK)|$(PREFIX)/bin/sendmail) rm -f "$$l" ;; esac; \
 	done
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t; done
+	for d in $(LINK_HOOK_DIRS); do rm -f $(DESTDIR)$$d/90-masq; done
 	rm -rf $(DESTDIR)$(PREFIX)/lib/masq $(DESTDIR)$(PREFIX)/share/doc/masq
 	for m in $(MAN); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 

@@ -34,6 +34,7 @@ import masq.MasqException;
  * @param notices bounces and delay warnings
  * @param smtpd what masq-smtpd offers and to whom
  * @param accept what masq takes in
+ * @param notifications what the user hears of, and how
  */
 public record Config(
     Path file,
@@ -47,7 +48,8 @@ public record Config(
     OnlineSettings online,
     NoticeSettings notices,
     SmtpdSettings smtpd,
-    AcceptSettings accept) {
+    AcceptSettings accept,
+    NotifySettings notifications) {
 
   /** The raw statement for a main option, or null. */
   public Setting setting(String name) {
@@ -202,6 +204,12 @@ public record Config(
             o.bool("do_queue", false),
             o.bool("do_save_envelope_to", false));
 
+    NotifySettings notifications =
+        new NotifySettings(
+            o.str("notify_command", null),
+            o.duration("notify_after", Duration.ofHours(1)),
+            o.duration("notify_timeout", Duration.ofSeconds(30)));
+
     if (checkRoutes) {
       checkRouteFiles(online, map.get("permanent_routes"), qrs, warn);
     }
@@ -217,7 +225,8 @@ public record Config(
         online,
         notices,
         smtpd,
-        accept);
+        accept,
+        notifications);
   }
 
   private static List<Duration> warnIntervals(Setting wi) throws MasqException {

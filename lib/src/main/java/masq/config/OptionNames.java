@@ -56,8 +56,10 @@ final class OptionNames {
           "tls_key_file",
           "mda_timeout",
           "online_query_timeout",
-          // issue 18: SMTP AUTH on masq-smtpd
-          "smtp_auth_file");
+          "smtp_auth_file",
+          "notify_command",
+          "notify_after",
+          "notify_timeout");
 
   /** Main options of masqmail (current or older releases) that have no meaning in masq. */
   static final Set<String> MAIN_NOT_APPLICABLE =
@@ -123,13 +125,15 @@ final class OptionNames {
           "tls",
           "tls_verify",
           "tls_trust_file",
-          // issue 16: pinning, client certificate, TLS version, provider limits
           "tls_fingerprint",
           "tls_client_cert_file",
           "tls_client_key_file",
           "tls_min_version",
           "max_messages_per_connection",
           "max_recipients_per_message",
+          "online_probe",
+          "online_probe_timeout",
+          "max_size",
           // masqmail 0.2's names for route conditions, read into the lists that replaced them
           "allowed_mail_locals",
           "not_allowed_mail_locals",

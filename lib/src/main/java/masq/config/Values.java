@@ -62,7 +62,19 @@ public final class Values {
 
   /** A size in bytes, with an optional k, M or G suffix (powers of 1024). */
   public static long size(Setting s) throws MasqException {
-    String v = s.value().strip();
+    long n = parseSize(s.value());
+    if (n < 0) {
+      throw bad(s, "expected a size in bytes");
+    }
+    return n;
+  }
+
+  /**
+   * Parses a size in bytes with an optional k, M or G suffix (powers of 1024); -1 when it is not
+   * one.
+   */
+  public static long parseSize(String text) {
+    String v = text.strip();
     long mult = 1;
     if (!v.isEmpty()) {
       switch (Character.toLowerCase(v.charAt(v.length() - 1))) {
@@ -76,7 +88,7 @@ public final class Values {
       }
     }
     if (v.isEmpty() || v.length() > 12 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw bad(s, "expected a size in bytes");
+      return -1;
     }
     return Long.parseLong(v) * mult;
   }

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -22,6 +23,8 @@ import masq.deliver.local.LocalDelivery;
 import masq.deliver.local.LocalResult;
 import masq.deliver.notice.Notices;
 import masq.log.MailLog;
+import masq.notify.Notifier;
+import masq.notify.NotifyEvent;
 import masq.route.Locality;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
@@ -69,6 +72,7 @@ public final class QueueRunner {
   private final Locality locality;
   private final LocalDelivery local;
   private final Notices notices;
+  private final Notifier notifier;
   private RemoteRun remote;
   private volatile boolean stopping;
 
@@ -107,6 +111,12 @@ public final class QueueRunner {
     this.locality = Locality.of(cfg);
     this.local = new LocalDelivery(cfg, clock, env, uid);
     this.notices = new Notices(cfg, spool, log, clock.getZone(), uid);
+    this.notifier = Notifier.of(cfg, log, env);
+  }
+
+  /** notify_command, for the events of this run. */
+  Notifier notifier() {
+    return notifier;
   }
 
   /**
@@ -144,11 +154,26 @@ public final class QueueRunner {
     Deque<String> work = new ArrayDeque<>(ids == null ? spool.ids() : ids);
     List<List<String>> remoteNotices = new ArrayList<>();
     Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
+    waiting.clear();
+    try {
+      return runQueue(work, ids, dryRun, aliases, remoteNotices, remoteOnly);
+    } finally {
+      notifier.await(); // each notify_command is killed at its deadline: never longer than that
+    }
+  }
+
+  private Result runQueue(
+      Deque<String> work,
+      List<String> ids,
+      boolean dryRun,
+      Aliases aliases,
+      List<List<String>> remoteNotices,
+      Set<String> remoteOnly)
+      throws IOException {
     int wanted = 0;
     int handled = 0;
     int busy = 0;
     int missing = 0;
-    waiting.clear();
     while (!stopping && (!work.isEmpty() || remotePass(work, ids, dryRun, remoteNotices))) {
       String id = work.poll();
       if (remoteOnly.contains(id)) {
@@ -400,15 +425,16 @@ public final class QueueRunner {
     for (List<Recipient> orphans : children.values()) {
       result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
     }
-    return finish(lock, stored, env, result, at.failed, at.delayed, at.now);
+    return finish(lock, stored, env, result, at.failed, at.delayed, at.now, null);
   }
 
   /**
    * Ends an attempt on a locked message: queues one bounce for {@code failed} and, when one is due,
    * a delay warning for {@code delayed} (notices are committed before the state they are about),
    * then writes the recipients' new state, or removes the message when no top-level recipient is
-   * pending. Nothing is written when the state is what {@code onDisk} holds. Returns the IDs of the
-   * notices queued.
+   * pending. Nothing is written when the state is what {@code onDisk} holds. Tells notify_command
+   * of a bounce and of recipients deferred longer than notify_after; {@code remoteRoute} gives the
+   * route that last tried a recipient address (null: none). Returns the IDs of the notices queued.
    */
   List<String> finish(
       MessageLock lock,
@@ -417,13 +443,25 @@ public final class QueueRunner {
       List<Recipient> result,
       List<Notices.RecipientNote> failed,
       List<Notices.RecipientNote> delayed,
-      long now)
+      long now,
+      Function<String, String> remoteRoute)
       throws IOException {
+    boolean localPass = remoteRoute == null;
+    Function<String, String> routeOf = localPass ? a -> null : remoteRoute;
     List<String> queued = new ArrayList<>();
     List<Recipient> states = result;
     if (!failed.isEmpty()) {
       try {
-        addIfSent(queued, notices.send(lock, env, failed, true));
+        String bounce = notices.send(lock, env, failed, true);
+        addIfSent(queued, bounce);
+        if (bounce != null) {
+          notifier.fire(
+              NotifyEvent.BOUNCE,
+              env.id(),
+              String.join(", ", failed.stream().map(Notices.RecipientNote::address).toList()),
+              routeOf.apply(failed.get(0).address()),
+              failed.get(0).reason());
+        }
       } catch (MasqException e) {
         if (e.exitCode() != masq.Exit.TEMPFAIL && e.exitCode() != masq.Exit.CANTCREAT) {
           // refused for what it is (e.g. larger than max_msg_size): trying again cannot help
@@ -448,6 +486,9 @@ public final class QueueRunner {
       }
     }
     boolean pending = states.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
+    if (pending && notifier.on()) {
+      next = deferrals(next, now, routeOf, localPass && routesFollow());
+    }
     if (!pending) {
       spool.remove(lock);
       note(env.id() + " Completed");
@@ -455,6 +496,56 @@ public final class QueueRunner {
       spool.update(lock, next);
     }
     return queued;
+  }
+
+  /**
+   * notify_command's {@code deferred} event: for each pending recipient (the leaves of an alias,
+   * not the alias) of a message older than notify_after, once per notify_after; returns {@code env}
+   * with the times it was told (the envelope's {@code notified} lines), forgotten for recipients no
+   * longer pending. With {@code localOnly}, remote recipients are left as they are (a remote pass
+   * follows, which tells).
+   */
+  private Envelope deferrals(
+      Envelope env, long now, Function<String, String> routeOf, boolean localOnly) {
+    long after = cfg.notifications().notifyAfter().toMillis();
+    if (now - env.received() <= after) {
+      return env;
+    }
+    Set<String> parents = new LinkedHashSet<>();
+    for (Recipient r : env.recipients()) {
+      if (!r.parent().isEmpty()) {
+        parents.add(r.parent());
+      }
+    }
+    Map<String, Long> told = new LinkedHashMap<>();
+    for (Recipient r : env.recipients()) {
+      if (!r.isPending() || parents.contains(r.address())) {
+        continue;
+      }
+      Long last = env.notified().get(r.address());
+      if (localOnly && !isLocal(r.address())) {
+        if (last != null) {
+          told.put(r.address(), last);
+        }
+        continue;
+      }
+      if (last == null || now - last >= after) {
+        notifier.fire(
+            NotifyEvent.DEFERRED, env.id(), r.address(), routeOf.apply(r.address()), r.lastError());
+        last = now;
+      }
+      told.put(r.address(), last);
+    }
+    return told.equals(env.notified()) ? env : env.withNotified(told);
+  }
+
+  /** Whether a recipient line is delivered here (a local address, a pipe, a file). */
+  private boolean isLocal(String address) {
+    try {
+      return locality.isLocal(AddressParser.parseEnvelope(address));
+    } catch (AddressException e) {
+      return true; // |command and /file leaves, or an address local delivery fails
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ import masq.log.MailLog;
 import masq.message.Header;
 import masq.rewrite.Rewriter;
 import masq.rewrite.Rewritten;
+import masq.route.LinkPolicy;
 import masq.route.Route;
 import masq.route.RouteDecision;
 import masq.spool.Envelope;
@@ -72,6 +73,12 @@ final class RemoteMessage {
   /** Lines a last_route route has admitted: no later route gets them. */
   private final Set<Integer> withheld = new LinkedHashSet<>();
 
+  /** Lines a route did not take because of the message's size, with the reason (max_size). */
+  private final Map<Integer, String> waiting = new LinkedHashMap<>();
+
+  /** The route that last gave a result for a recipient address, for notify_command. */
+  private final Map<String, String> routeOf = new LinkedHashMap<>();
+
   private final Map<Integer, Notices.RecipientNote> failed = new LinkedHashMap<>();
   private final Map<Integer, Notices.RecipientNote> delayed = new LinkedHashMap<>();
 
@@ -118,8 +125,8 @@ final class RemoteMessage {
    * then the recipients it admits are deferred over this route (a log line names the route and the
    * header, the results go to {@code writer}) rather than the local address leaking out.
    */
-  OutgoingMessage offer(Route route, Rewriter rewriter, SpoolRecorder writer) {
-    Offered o = prepare(route, rewriter);
+  OutgoingMessage offer(Route route, Rewriter rewriter, SpoolRecorder writer, long limit) {
+    Offered o = prepare(route, rewriter, limit);
     if (o.recorded()) {
       writer.add(this); // outside this message's lock: the recorder thread takes it to persist
     }
@@ -129,7 +136,8 @@ final class RemoteMessage {
   /** What {@link #prepare} made: the message to send, or results recorded instead. */
   private record Offered(OutgoingMessage message, boolean recorded) {}
 
-  private synchronized Offered prepare(Route route, Rewriter rewriter) {
+  private synchronized Offered prepare(Route route, Rewriter rewriter, long limit) {
+    boolean tooLarge = limit > 0 && stored.size() > limit;
     List<Address> to = new ArrayList<>();
     for (Map.Entry<Integer, Address> e : remote.entrySet()) {
       int i = e.getKey();
@@ -141,6 +149,18 @@ final class RemoteMessage {
         if (cx.verbose() > 1) {
           cx.err().println("masq-deliver: " + stored.id() + " " + e.getValue() + ": " + d.reason());
         }
+        continue;
+      }
+      if (tooLarge) {
+        // stays queued for a route that takes it, or a later run; the reason unless one sends it
+        waiting.putIfAbsent(
+            i,
+            "waiting: "
+                + LinkPolicy.human(stored.size())
+                + " over max_size "
+                + LinkPolicy.human(limit)
+                + " of route "
+                + route.name());
         continue;
       }
       to.add(e.getValue());
@@ -215,6 +235,7 @@ final class RemoteMessage {
           continue;
         }
         String top = rc.parent().isEmpty() ? rc.address() : rc.parent();
+        routeOf.put(rc.address(), route.name());
         switch (r.outcome()) {
           case DELIVERED -> {
             states.set(i, rc.with(Recipient.State.DELIVERED, now, ""));
@@ -314,6 +335,16 @@ final class RemoteMessage {
     if (onDisk == null) {
       return List.of();
     }
+    for (Map.Entry<Integer, String> e : waiting.entrySet()) {
+      Recipient r = states.get(e.getKey());
+      if (r.isPending() && r == stored.recipients().get(e.getKey())) {
+        // no route of this run tried it: it waits, not failed, with why in masq-queue list
+        states.set(
+            e.getKey(),
+            new Recipient(
+                r.address(), r.state(), r.tries(), r.lastAttempt(), r.parent(), e.getValue()));
+      }
+    }
     for (Map.Entry<Integer, Address> e : remote.entrySet()) {
       Recipient r = states.get(e.getKey());
       if (r.isPending() && r.lastError().isEmpty() && r.tries() == 0) {
@@ -356,7 +387,8 @@ final class RemoteMessage {
                 states,
                 new ArrayList<>(failed.values()),
                 new ArrayList<>(delayed.values()),
-                now);
+                now,
+                routeOf::get);
     onDisk = null;
     return queued;
   }

@@ -32,6 +32,7 @@ import masq.deliver.remote.RemoteDelivery;
 import masq.deliver.remote.RemoteSettings;
 import masq.log.MailLog;
 import masq.message.Header;
+import masq.notify.NotifyEvent;
 import masq.rewrite.HeaderSection;
 import masq.rewrite.Rewriter;
 import masq.route.Locality;
@@ -100,6 +101,9 @@ final class RemoteRun {
    */
   private final Map<Route, long[]> tally = new LinkedHashMap<>();
 
+  /** The routes and events notify_command heard of in this run ({@link #failureEvent}). */
+  private final Set<String> told = new HashSet<>();
+
   /** The notices {@link #onlyRemote}'s pass queued, for {@link #run} to return. */
   private final List<String> early = new ArrayList<>();
 
@@ -142,6 +146,8 @@ final class RemoteRun {
     }
     if (selection.online() == null) {
       verbose(selection.why() + "; permanent routes only");
+    } else {
+      verbose("online: " + selection.why());
     }
     List<String> all = new ArrayList<>(ids == null ? spool.ids() : ids);
     all.removeAll(taken);
@@ -391,10 +397,11 @@ final class RemoteRun {
       Map<String, RemoteMessage> msgs,
       SpoolRecorder writer) {
     Rewriter rewriter = new Rewriter(route, cfg);
+    long limit = selection.limit(route);
     int[] offered = {0};
     Iterator<OutgoingMessage> out =
         candidates
-            .map(m -> m.offer(route, rewriter, writer))
+            .map(m -> m.offer(route, rewriter, writer, limit))
             .filter(Objects::nonNull)
             .peek(o -> offered[0]++)
             .iterator();
@@ -409,6 +416,7 @@ final class RemoteRun {
                 writer.add(m);
               }
               for (RecipientResult r : results) {
+                failureEvent(route, r);
                 int rank =
                     switch (r.outcome()) {
                       case DELIVERED -> SENT;
@@ -424,6 +432,20 @@ final class RemoteRun {
         t[rank]++;
       }
       t[DEFERRED] += offered[0] - worst.size(); // offered without a result: still queued
+    }
+  }
+
+  /**
+   * Tells notify_command of an AUTH or TLS failure on {@code route}, once per route and kind in a
+   * run (every recipient of the connection has the same reason).
+   */
+  private void failureEvent(Route route, RecipientResult r) {
+    if (r.outcome() == masq.deliver.remote.Outcome.DELIVERED || !runner.notifier().on()) {
+      return;
+    }
+    NotifyEvent e = NotifyEvent.ofFailure(r.reply());
+    if (e != null && told.add(route.name() + " " + e.word())) {
+      runner.notifier().fire(e, r.messageId(), r.recipient().toString(), route.name(), r.reply());
     }
   }
 

@@ -27,6 +27,7 @@ public final class Route {
   private final RouteMaps maps;
   private final boolean lastRoute;
   private final RouteTransport transport;
+  private final LinkPolicy linkPolicy;
 
   private Route(RouteConfig rc, String link) throws MasqException {
     this.name = rc.name();
@@ -40,6 +41,7 @@ public final class Route {
     this.maps =
         new RouteMaps(byTarget, outgoing, RouteValues.bool(rc, "qualify_header_addresses", true));
     this.transport = RouteTransport.read(rc, warn);
+    this.linkPolicy = LinkPolicy.read(rc, transport, conditions);
     this.warnings = List.copyOf(warn);
   }
 
@@ -130,6 +132,11 @@ public final class Route {
     return transport;
   }
 
+  /** The link options: online_probe and max_size. */
+  public LinkPolicy linkPolicy() {
+    return linkPolicy;
+  }
+
   /** Every option with its value in force (defaults included), one per line; secrets hidden. */
   public String describe() {
     StringBuilder sb = new StringBuilder();
@@ -138,6 +145,7 @@ public final class Route {
     maps.describe(sb);
     RouteValues.line(sb, "last_route", lastRoute);
     transport.describe(sb);
+    linkPolicy.describe(sb);
     return sb.toString();
   }
 }

@@ -5,10 +5,11 @@
  * {@link masq.route.Route#admits}), the rewriting maps ({@link masq.route.RouteMaps}) and the
  * transport options ({@link masq.route.RouteTransport}, its AUTH options {@link
  * masq.route.RouteAuth}, and the enums {@link masq.route.TlsMode}, {@link masq.route.AuthMechanism}
- * and {@link masq.route.Resolver}). The defaults of masq.route(5) are written here and nowhere
- * else. Also the helpers routes and deliveries share: which addresses are local ({@link
- * masq.route.Locality}), command words ({@link masq.route.Words}) and their {@code $variables}
- * ({@link masq.route.Variables}).
+ * and {@link masq.route.Resolver}), and the link options ({@link masq.route.LinkPolicy}:
+ * online_probe, max_size). The defaults of masq.route(5) are written here and nowhere else. Also
+ * the helpers routes and deliveries share: which addresses are local ({@link masq.route.Locality}),
+ * command words ({@link masq.route.Words}) and their {@code $variables} ({@link
+ * masq.route.Variables}).
  *
  * <p>Uses {@code masq.config} (a route file's raw settings), {@code masq.address} and {@code
  * masq.message}; used by {@code masq.rewrite}, {@code masq.deliver} (and its transport, {@code

@@ -2,7 +2,10 @@ package masq.spool;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The envelope and delivery state of one queued message, stored as {@code queue/ID.env} (format in
@@ -16,7 +19,9 @@ import java.util.List;
  * @param eightBit the message holds 8-bit bytes: it is 8BITMIME data (RFC 6152), and goes out with
  *     {@code BODY=8BITMIME}; written as {@code bodytype 8BITMIME}
  * @param tried the route of the last remote attempt ({@code route=NAME link=LINK}), null before
- *     one; written as {@code tried} (issue 17: what masq-queue status names a deferral by)
+ *     one; written as {@code tried} (what masq-queue status names a deferral by)
+ * @param notified when notify_command last heard that a recipient is deferred, epoch milliseconds,
+ *     by recipient address (written as {@code notified <ADDRESS> TIME} lines)
  */
 public record Envelope(
     String id,
@@ -33,33 +38,77 @@ public record Envelope(
     boolean held,
     List<Recipient> recipients,
     boolean eightBit,
-    String tried) {
+    String tried,
+    Map<String, Long> notified) {
 
   public static final String MAGIC = "masq-envelope 1";
 
   public Envelope {
     recipients = List.copyOf(recipients);
+    notified = Collections.unmodifiableMap(new LinkedHashMap<>(notified));
+  }
+
+  /** An envelope that notify_command has heard nothing about. */
+  public Envelope(
+      String id,
+      long received,
+      String sender,
+      String protocol,
+      String clientAddress,
+      String clientHelo,
+      String ident,
+      long uid,
+      long size,
+      long bodySize,
+      long lastWarning,
+      boolean held,
+      List<Recipient> recipients,
+      boolean eightBit,
+      String tried) {
+    this(
+        id,
+        received,
+        sender,
+        protocol,
+        clientAddress,
+        clientHelo,
+        ident,
+        uid,
+        size,
+        bodySize,
+        lastWarning,
+        held,
+        recipients,
+        eightBit,
+        tried,
+        Map.of());
   }
 
   /** This envelope after a remote attempt over {@code route} (its tag). */
   public Envelope withTried(String route) {
-    return copy(lastWarning, held, recipients, route);
+    return copy(lastWarning, held, recipients, route, notified);
+  }
+
+  /** This envelope with {@code times} as the times notify_command heard of deferrals. */
+  public Envelope withNotified(Map<String, Long> times) {
+    return copy(lastWarning, held, recipients, tried, times);
   }
 
   public Envelope withRecipients(List<Recipient> rs) {
-    return copy(lastWarning, held, rs, tried);
+    return copy(lastWarning, held, rs, tried, notified);
   }
 
   public Envelope withHeld(boolean h) {
-    return copy(lastWarning, h, recipients, tried);
+    return copy(lastWarning, h, recipients, tried, notified);
   }
 
   public Envelope withLastWarning(long when) {
-    return copy(when, held, recipients, tried);
+    return copy(when, held, recipients, tried, notified);
   }
 
   /** This envelope with the state that changes after acceptance replaced. */
-  private Envelope copy(long warned, boolean h, List<Recipient> rs, String route) {
+  private Envelope copy(
+      long warned, boolean h, List<Recipient> rs, String route, Map<String, Long> times) {
     return new Envelope(
         id,
         received,
@@ -75,7 +124,8 @@ public record Envelope(
         h,
         rs,
         eightBit,
-        route);
+        route,
+        times);
   }
 
   /** True while some recipient is still pending. */
@@ -114,6 +164,13 @@ public record Envelope(
     }
     if (tried != null) {
       field(sb, "tried", tried);
+    }
+    for (Map.Entry<String, Long> n : notified.entrySet()) {
+      sb.append("notified\t<")
+          .append(clean(n.getKey()))
+          .append(">\t")
+          .append(n.getValue())
+          .append('\n');
     }
     for (Recipient r : recipients) {
       sb.append("rcpt\t")
@@ -177,6 +234,7 @@ public record Envelope(
     boolean held = false;
     boolean eightBit = false;
     String tried = null;
+    Map<String, Long> notified = new LinkedHashMap<>();
     boolean end = false;
     List<Recipient> rcpts = new ArrayList<>();
     try {
@@ -210,6 +268,13 @@ public record Envelope(
           case "held" -> held = value.equals("1");
           case "bodytype" -> eightBit = value.equalsIgnoreCase("8BITMIME");
           case "tried" -> tried = value;
+          case "notified" -> {
+            int t = value.lastIndexOf('\t');
+            if (t < 0) {
+              throw new CorruptEntryException("bad notified line " + (i + 1));
+            }
+            notified.put(unbracket(value.substring(0, t)), Long.parseLong(value.substring(t + 1)));
+          }
           case "rcpt" -> {
             String[] f = value.split("\t", -1);
             if (f.length < 6 || f[0].length() != 1 || Recipient.State.of(f[0].charAt(0)) == null) {
@@ -253,7 +318,8 @@ public record Envelope(
         held,
         rcpts,
         eightBit,
-        tried);
+        tried,
+        notified);
   }
 
   private static String unbracket(String v) throws CorruptEntryException {

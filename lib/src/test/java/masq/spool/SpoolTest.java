@@ -95,6 +95,23 @@ class SpoolTest {
   }
 
   @Test
+  void theNotifiedTimesRoundTripAndSurviveEveryWith() throws Exception {
+    Envelope e =
+        envelope("Vc1Qf2b-00y8-00", 100, "a@b", "c@d")
+            .withNotified(java.util.Map.of("c@d", 1764109081349L));
+    String text = new String(e.encode(), StandardCharsets.UTF_8);
+    assertTrue(text.contains("\nnotified\t<c@d>\t1764109081349\n"), text);
+    Envelope back = Envelope.decode(e.encode());
+    assertEquals(java.util.Map.of("c@d", 1764109081349L), back.notified());
+    assertEquals(back.notified(), back.withHeld(true).withLastWarning(5).notified());
+    assertEquals(
+        back.notified(), back.withRecipients(List.of(Recipient.pending("c@d"))).notified());
+    assertEquals(java.util.Map.of(), envelope("Vc1Qf2b-00y8-00", 100, "a@b").notified());
+    byte[] bad = text.replace("\t1764109081349", "").getBytes(StandardCharsets.UTF_8);
+    assertThrows(CorruptEntryException.class, () -> Envelope.decode(bad));
+  }
+
+  @Test
   void envelopeRoundTripsAndTruncatedOnesAreCorrupt() throws Exception {
     Envelope e =
         new Envelope(

@@ -86,6 +86,21 @@ class InstallTest {
             "share/doc/masq/README.md")) {
       assertTrue(Files.isRegularFile(root.resolve(f)), f);
     }
+    // the link hook, for both dispatchers, pointing at the installed masq-deliver
+    for (String hook :
+        List.of(
+            "etc/NetworkManager/dispatcher.d/90-masq",
+            "etc/networkd-dispatcher/routable.d/90-masq")) {
+      Path h = d.resolve(hook);
+      assertEquals(
+          "rwxr-xr-x",
+          java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(h)),
+          hook);
+      assertTrue(
+          Files.readString(h)
+              .contains("MASQ_DELIVER=${MASQ_DELIVER:-" + PREFIX + "/bin/masq-deliver}"),
+          hook);
+    }
     for (String n : List.of("sendmail", "mailq", "runq", "newaliases", "mailrm")) {
       assertEquals(
           "../bin/sendmail", Files.readSymbolicLink(root.resolve("sbin").resolve(n)).toString(), n);

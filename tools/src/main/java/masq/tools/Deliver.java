@@ -28,7 +28,8 @@ import org.apache.commons.cli.Option;
  * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.
  *
  * <pre>
- * masq-deliver [-C FILE] [--route NAME] [--id ID...] [--domain DOMAIN]... [--local-only]
+ * masq-deliver [-C FILE] [--route NAME] [--max-size SIZE] [--id ID...] [--domain DOMAIN]...
+ *              [--local-only]
  *              [--dry-run] [--daemon --interval TIME] [-v]
  * </pre>
  *
@@ -39,11 +40,12 @@ import org.apache.commons.cli.Option;
  * the routes usable now (RouteSelection: the permanent routes, and the query route of the
  * connection that is online: --route NAME, else online_query, else online_file), each batch of
  * messages over one connection, rewritten per route at send time (RemoteRun); with nothing online
- * they stay queued. Routes that masq-queue hold --route paused take nothing; --domain DOMAIN
- * (repeatable) leaves every recipient outside those domains as it is. Failures bounce to the return
- * path as DSNs; long deferrals get delay warnings. --dry-run prints what would be done and changes
- * nothing. --daemon repeats the run every --interval in the foreground and ends after the current
- * message on SIGTERM or SIGINT, with nothing left locked.
+ * they stay queued (query routes with online_probe are probed in a run without --route; --max-size
+ * keeps larger messages queued, for a metered link). Routes that masq-queue hold --route paused
+ * take nothing; --domain DOMAIN (repeatable) leaves every recipient outside those domains as it is.
+ * Failures bounce to the return path as DSNs; long deferrals get delay warnings. --dry-run prints
+ * what would be done and changes nothing. --daemon repeats the run every --interval in the
+ * foreground and ends after the current message on SIGTERM or SIGINT, with nothing left locked.
  *
  * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred); 75 when every message it
  * wanted was locked by another run; 67 when an --id names no queued message; 69 when --route names
@@ -70,7 +72,8 @@ public final class Deliver extends Tool {
   @Override
   String usage() {
     return """
-    usage: masq-deliver [-C FILE] [--route NAME] [--id ID...] [--domain DOMAIN]...
+    usage: masq-deliver [-C FILE] [--route NAME] [--max-size SIZE] [--id ID...]
+                        [--domain DOMAIN]...
                         [--local-only] [--dry-run] [--daemon --interval TIME] [-v]
     Runs the queue: delivers local mail, sends remote mail over the routes usable now
     (permanent routes, and the online connection's), sends bounces and delay warnings.
@@ -80,6 +83,8 @@ public final class Deliver extends Tool {
                         others stay queued untried
       --route NAME      link NAME is up now (masqmail's -qo NAME); NAME is the
                         connection (query_routes.NAME) or one of its route files
+      --max-size SIZE   no message larger than SIZE (e.g. 500k, 2M) goes out over
+                        any route this run (a metered link); those stay queued
       --dry-run         print what would be done per recipient; change nothing
       --daemon          repeat the run every --interval (e.g. 30m) until SIGTERM
       -C FILE           configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
@@ -97,6 +102,7 @@ public final class Deliver extends Tool {
     Duration interval;
     String route;
     List<String> domains;
+    long maxSize;
   }
 
   @Override
@@ -164,7 +170,8 @@ public final class Deliver extends Tool {
             CliParser.flag("daemon"),
             CliParser.valued("interval", "TIME"),
             CliParser.valued("route", "NAME"),
-            CliParser.valued("domain", "DOMAIN"));
+            CliParser.valued("domain", "DOMAIN"),
+            CliParser.valued("max-size", "SIZE"));
     if (cl == null) {
       return false;
     }
@@ -194,6 +201,13 @@ public final class Deliver extends Tool {
         }
       }
     }
+    String size = CliParser.last(cl, "max-size");
+    if (size != null) {
+      o.maxSize = Values.parseSize(size);
+      if (o.maxSize <= 0) {
+        throw usageError("--max-size takes a size such as 500k or 2M, not '" + size + "'");
+      }
+    }
     String v = CliParser.last(cl, "interval");
     if (v != null) {
       o.interval = Values.parseDuration(v);
@@ -220,7 +234,10 @@ public final class Deliver extends Tool {
       runner.onlyDomains(java.util.Set.copyOf(o.domains));
     }
     if (!o.localOnly) {
-      RouteSelection sel = RouteSelection.of(cfg, o.route, strict).without(spool.heldRoutes());
+      RouteSelection sel =
+          RouteSelection.of(cfg, o.route, strict)
+              .without(spool.heldRoutes())
+              .withMaxSize(o.maxSize);
       for (masq.route.Route r : sel.routes()) {
         warn(r.warnings()); // e.g. a route file others may read that holds auth_secret
       }

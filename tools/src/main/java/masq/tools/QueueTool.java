@@ -22,6 +22,8 @@ import masq.config.Config;
 import masq.deliver.QueueRunner;
 import masq.deliver.RouteSelection;
 import masq.log.MailLog;
+import masq.notify.Notifier;
+import masq.notify.NotifyEvent;
 import masq.route.Locality;
 import masq.route.Routes;
 import masq.spool.CorruptEntryException;
@@ -215,7 +217,7 @@ public final class QueueTool extends Tool {
       }
       case "check" -> {
         noArgs(cmd, ids);
-        return check(spool, repair);
+        return check(cfg, spool, repair);
       }
       default -> throw usageError("unknown command '" + cmd + "'");
     }
@@ -860,8 +862,20 @@ public final class QueueTool extends Tool {
     return Exit.OK;
   }
 
-  private int check(Spool spool, boolean repair) throws IOException {
+  private int check(Config cfg, Spool spool, boolean repair) throws IOException, MasqException {
     SpoolCheck c = spool.check(repair, StatusPublisher.unusable(spool));
+    if (!c.problems().isEmpty() && cfg.notifications().notifyCommand() != null) {
+      // issue 17: one spool-problem event per check, naming the first problem and the count
+      Notifier n = Notifier.of(cfg, log(cfg), env);
+      n.fire(
+          NotifyEvent.SPOOL_PROBLEM,
+          null,
+          null,
+          null,
+          c.problems().get(0)
+              + (c.problems().size() > 1 ? " (and " + (c.problems().size() - 1) + " more)" : ""));
+      n.await();
+    }
     for (String p : c.problems()) {
       out.println("problem: " + p);
     }

@@ -25,7 +25,8 @@
  * masq.deliver.remote.RemoteSettings}, {@link masq.deliver.remote.OutgoingMessage}, {@link
  * masq.deliver.remote.BodySource}, {@link masq.deliver.remote.ResultSink}, {@link
  * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}, {@link
- * masq.deliver.remote.AuthSecrets} (one per queue run, forgotten at its end). Everything else is
+ * masq.deliver.remote.AuthSecrets} (one per queue run, forgotten at its end), and {@link
+ * masq.deliver.remote.LinkProbe} (online_probe: does a route's server answer?). Everything else is
  * package-private.
  *
  * <p>Uses {@code masq.route} (the route's options), {@code masq.address}, {@code masq.message},

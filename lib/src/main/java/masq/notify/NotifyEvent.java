@@ -31,18 +31,37 @@ public enum NotifyEvent {
    * #AUTH_FAILURE} for the SMTP client's AUTH wording ({@code AUTH PLAIN as u refused by ...},
    * {@code ... does not offer AUTH ...}, {@code ... auth failed ...}), {@link #TLS_FAILURE} for its
    * TLS wording ({@code TLS with ... failed}, {@code STARTTLS refused by ...}, {@code ... does not
-   * offer STARTTLS ...}); null for any other reason.
+   * offer STARTTLS ...}); also AUTH_FAILURE for a 530, 534, 535 or 538 reply; null for any other
+   * reason. masq-queue status counts the same failures.
    */
   public static NotifyEvent ofFailure(String reason) {
     String r = reason.toLowerCase(Locale.ROOT);
     if (r.startsWith("auth ")
         || r.contains(" auth ") && (r.contains("offer") || r.contains("fail"))
-        || r.contains("auth failed")) {
+        || r.contains("auth failed")
+        || authReply(r)) {
       return AUTH_FAILURE;
     }
     if (r.startsWith("tls ") || r.contains("starttls") || r.contains(" tls ")) {
       return TLS_FAILURE;
     }
     return null;
+  }
+
+  /**
+   * True when {@code r} holds a reply RFC 4954 gives to a failed or required authentication (530,
+   * 534, 535, 538) at its start or after a space (so a port such as {@code :5350} is none).
+   */
+  private static boolean authReply(String r) {
+    for (String code : new String[] {"530", "534", "535", "538"}) {
+      for (int i = r.indexOf(code); i >= 0; i = r.indexOf(code, i + 1)) {
+        boolean starts = i == 0 || r.charAt(i - 1) == ' ';
+        char after = i + 3 < r.length() ? r.charAt(i + 3) : ' ';
+        if (starts && (after == ' ' || after == '-')) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -3,8 +3,8 @@ package masq.tools;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import masq.config.Config;
+import masq.notify.NotifyEvent;
 import masq.spool.Envelope;
 import masq.spool.Recipient;
 
@@ -24,16 +24,6 @@ final class QueueStatus {
   static final int UNKNOWN = 3;
 
   private static final String[] WORDS = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-
-  /**
-   * How an AUTH or TLS failure reads in a recipient's last error: the SMTP client's {@code AUTH
-   * ...}, {@code STARTTLS ...} and {@code TLS with ... failed}, any {@code auth failed}, and the
-   * replies RFC 4954 gives to a failed or required authentication (530, 534, 535, 538).
-   */
-  private static final Pattern AUTH_OR_TLS =
-      Pattern.compile(
-          "(?:^|[^A-Za-z])(?:AUTH|S?TLS|STARTTLS|SMTPS)(?:[^A-Za-z]|$)|(?i:auth\\w* failed)"
-              + "|(?:^|[^0-9.])53[0458][ -]");
 
   /** A pending recipient the line names: its message, address and last error. */
   record Stuck(Envelope message, Recipient recipient) {}
@@ -104,8 +94,11 @@ final class QueueStatus {
     }
   }
 
+  /**
+   * True when a recipient's last error is an AUTH or TLS failure (what notify_command hears of).
+   */
   static boolean authOrTls(String lastError) {
-    return AUTH_OR_TLS.matcher(lastError).find();
+    return NotifyEvent.ofFailure(lastError) != null; // one reading of the client's wording
   }
 
   static String word(int code) {

@@ -36,6 +36,8 @@ public final class Submission {
    * @param recipientsFromHeaders -t: add the recipients of To:, Cc: and Bcc:
    * @param dotEnds a line holding only "." ends the message (not with -i)
    * @param clientAddress the network client, or null for local submission
+   * @param dsn the DSN parameters asked for ({@link DsnRequest#NONE} for none)
+   * @param utf8 the client said SMTPUTF8 (an address beyond ASCII marks the message so as well)
    */
   public record Request(
       Address returnPath,
@@ -47,7 +49,37 @@ public final class Submission {
       String ident,
       long uid,
       String clientHelo,
-      String clientAddress) {}
+      String clientAddress,
+      DsnRequest dsn,
+      boolean utf8) {
+
+    /** A request without DSN parameters or SMTPUTF8. */
+    public Request(
+        Address returnPath,
+        String fullName,
+        List<Address> recipients,
+        boolean recipientsFromHeaders,
+        boolean dotEnds,
+        String protocol,
+        String ident,
+        long uid,
+        String clientHelo,
+        String clientAddress) {
+      this(
+          returnPath,
+          fullName,
+          recipients,
+          recipientsFromHeaders,
+          dotEnds,
+          protocol,
+          ident,
+          uid,
+          clientHelo,
+          clientAddress,
+          DsnRequest.NONE,
+          false);
+    }
+  }
 
   /** Reads the message from {@code in} and commits it; returns its envelope. */
   public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log)
@@ -119,8 +151,15 @@ public final class Submission {
       }
       out.flush();
       List<Recipient> rs = new ArrayList<>();
+      DsnRequest dsn = req.dsn();
+      boolean utf8 = req.utf8() || !req.returnPath().ascii();
       for (Address a : rcpts) {
-        rs.add(Recipient.pending(a.toString()));
+        utf8 |= !a.ascii();
+        Recipient r = Recipient.pending(a.toString());
+        if (dsn != DsnRequest.NONE) {
+          r = r.withDsn(dsn.notifyOf(a), dsn.orcptOf(a));
+        }
+        rs.add(r);
       }
       Envelope env =
           new Envelope(
@@ -137,7 +176,10 @@ public final class Submission {
               0,
               false,
               rs,
-              reader.eightBit());
+              reader.eightBit(),
+              dsn.ret(),
+              dsn.envid(),
+              utf8);
       nm.commit(env);
       StringBuilder line =
           new StringBuilder(nm.id())

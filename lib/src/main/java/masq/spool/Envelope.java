@@ -15,6 +15,10 @@ import java.util.List;
  * @param bodySize bytes of the body alone
  * @param eightBit the message holds 8-bit bytes: it is 8BITMIME data (RFC 6152), and goes out with
  *     {@code BODY=8BITMIME}; written as {@code bodytype 8BITMIME}
+ * @param ret the DSN's RET= (RFC 3461): {@code FULL}, {@code HDRS}, or "" when not given
+ * @param envid the DSN's ENVID=, decoded, or ""
+ * @param utf8 the message came with SMTPUTF8 (RFC 6531), or its envelope holds a UTF-8 address: it
+ *     leaves only with SMTPUTF8 when it needs it (never downgraded)
  */
 public record Envelope(
     String id,
@@ -30,12 +34,51 @@ public record Envelope(
     long lastWarning,
     boolean held,
     List<Recipient> recipients,
-    boolean eightBit) {
+    boolean eightBit,
+    String ret,
+    String envid,
+    boolean utf8) {
 
   public static final String MAGIC = "masq-envelope 1";
 
   public Envelope {
     recipients = List.copyOf(recipients);
+  }
+
+  /** An envelope without DSN parameters and SMTPUTF8. */
+  public Envelope(
+      String id,
+      long received,
+      String sender,
+      String protocol,
+      String clientAddress,
+      String clientHelo,
+      String ident,
+      long uid,
+      long size,
+      long bodySize,
+      long lastWarning,
+      boolean held,
+      List<Recipient> recipients,
+      boolean eightBit) {
+    this(
+        id,
+        received,
+        sender,
+        protocol,
+        clientAddress,
+        clientHelo,
+        ident,
+        uid,
+        size,
+        bodySize,
+        lastWarning,
+        held,
+        recipients,
+        eightBit,
+        "",
+        "",
+        false);
   }
 
   public Envelope withRecipients(List<Recipient> rs) {
@@ -53,7 +96,10 @@ public record Envelope(
         lastWarning,
         held,
         rs,
-        eightBit);
+        eightBit,
+        ret,
+        envid,
+        utf8);
   }
 
   public Envelope withHeld(boolean h) {
@@ -71,7 +117,10 @@ public record Envelope(
         lastWarning,
         h,
         recipients,
-        eightBit);
+        eightBit,
+        ret,
+        envid,
+        utf8);
   }
 
   public Envelope withLastWarning(long when) {
@@ -89,7 +138,20 @@ public record Envelope(
         when,
         held,
         recipients,
-        eightBit);
+        eightBit,
+        ret,
+        envid,
+        utf8);
+  }
+
+  /** The top-level recipient {@code address}, or null. */
+  public Recipient recipient(String address) {
+    for (Recipient r : recipients) {
+      if (r.parent().isEmpty() && r.address().equals(address)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /** True while some recipient is still pending. */
@@ -126,6 +188,15 @@ public record Envelope(
     if (eightBit) {
       field(sb, "bodytype", "8BITMIME");
     }
+    if (!ret.isEmpty()) {
+      field(sb, "ret", ret);
+    }
+    if (!envid.isEmpty()) {
+      field(sb, "envid", envid);
+    }
+    if (utf8) {
+      field(sb, "smtputf8", "1");
+    }
     for (Recipient r : recipients) {
       sb.append("rcpt\t")
           .append(r.state().code)
@@ -139,8 +210,11 @@ public record Envelope(
           .append(">\t")
           .append(r.parent().isEmpty() ? "" : "<" + clean(r.parent()) + ">")
           .append('\t')
-          .append(clean(r.lastError()))
-          .append('\n');
+          .append(clean(r.lastError()));
+      if (!r.notifyOn().isEmpty() || !r.orcpt().isEmpty()) {
+        sb.append('\t').append(r.notifyOn()).append('\t').append(clean(r.orcpt()));
+      }
+      sb.append('\n');
     }
     sb.append("end\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -187,6 +261,9 @@ public record Envelope(
     long warned = 0;
     boolean held = false;
     boolean eightBit = false;
+    String ret = "";
+    String envid = "";
+    boolean utf8 = false;
     boolean end = false;
     List<Recipient> rcpts = new ArrayList<>();
     try {
@@ -219,6 +296,9 @@ public record Envelope(
           case "warned" -> warned = Long.parseLong(value);
           case "held" -> held = value.equals("1");
           case "bodytype" -> eightBit = value.equalsIgnoreCase("8BITMIME");
+          case "ret" -> ret = value;
+          case "envid" -> envid = value;
+          case "smtputf8" -> utf8 = value.equals("1");
           case "rcpt" -> {
             String[] f = value.split("\t", -1);
             if (f.length < 6 || f[0].length() != 1 || Recipient.State.of(f[0].charAt(0)) == null) {
@@ -231,7 +311,9 @@ public record Envelope(
                     Integer.parseInt(f[1]),
                     Long.parseLong(f[2]),
                     f[4].isEmpty() ? "" : unbracket(f[4]),
-                    f[5]));
+                    f[5],
+                    f.length > 6 ? f[6] : "",
+                    f.length > 7 ? f[7] : ""));
           }
           default -> {
             // unknown keys are skipped: a later format may add fields
@@ -261,7 +343,10 @@ public record Envelope(
         warned,
         held,
         rcpts,
-        eightBit);
+        eightBit,
+        ret,
+        envid,
+        utf8);
   }
 
   private static String unbracket(String v) throws CorruptEntryException {

@@ -12,9 +12,22 @@ import masq.address.Address;
  *     'cmd'}; the name alone when no connection was made
  * @param reply the server's reply on one line (e.g. {@code 550 5.1.1 unknown user}), or a one-line
  *     reason of masq's own (e.g. {@code connection refused})
+ * @param dsnPassed the server offered DSN, so the recipient's NOTIFY went with it (RFC 3461): the
+ *     next hop reports a success, masq does not
  */
 public record RecipientResult(
-    String messageId, Address recipient, Outcome outcome, String host, String reply) {
+    String messageId,
+    Address recipient,
+    Outcome outcome,
+    String host,
+    String reply,
+    boolean dsnPassed) {
+
+  /** A result from a next hop that was not asked for DSN. */
+  public RecipientResult(
+      String messageId, Address recipient, Outcome outcome, String host, String reply) {
+    this(messageId, recipient, outcome, host, reply, false);
+  }
 
   /**
    * The text of the log line for this result, after the timestamp and pid that MailLog adds: {@code

@@ -17,9 +17,6 @@ import masq.address.Xtext;
  */
 public record DsnRequest(String ret, String envid, String notifyOn, Map<Address, Rcpt> recipients) {
 
-  /** Nothing asked. */
-  public static final DsnRequest NONE = new DsnRequest("", "", "", Map.of());
-
   /**
    * One recipient's parameters.
    *

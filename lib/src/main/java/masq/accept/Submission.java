@@ -36,7 +36,7 @@ public final class Submission {
    * @param recipientsFromHeaders -t: add the recipients of To:, Cc: and Bcc:
    * @param dotEnds a line holding only "." ends the message (not with -i)
    * @param clientAddress the network client, or null for local submission
-   * @param dsn the DSN parameters asked for ({@link DsnRequest#NONE} for none)
+   * @param dsn the DSN parameters asked for, or null for none
    * @param utf8 the client said SMTPUTF8 (an address beyond ASCII marks the message so as well)
    */
   public record Request(
@@ -76,7 +76,7 @@ public final class Submission {
           uid,
           clientHelo,
           clientAddress,
-          DsnRequest.NONE,
+          null,
           false);
     }
   }
@@ -156,7 +156,7 @@ public final class Submission {
       for (Address a : rcpts) {
         utf8 |= !a.ascii();
         Recipient r = Recipient.pending(a.toString());
-        if (dsn != DsnRequest.NONE) {
+        if (dsn != null) {
           r = r.withDsn(dsn.notifyOf(a), dsn.orcptOf(a));
         }
         rs.add(r);
@@ -177,8 +177,8 @@ public final class Submission {
               false,
               rs,
               reader.eightBit(),
-              dsn.ret(),
-              dsn.envid(),
+              dsn == null ? "" : dsn.ret(),
+              dsn == null ? "" : dsn.envid(),
               utf8);
       nm.commit(env);
       StringBuilder line =

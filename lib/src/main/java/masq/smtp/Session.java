@@ -442,7 +442,7 @@ public final class Session implements Runnable {
             helo,
             client,
             ret.isEmpty() && envid.isEmpty() && rcptDsn.isEmpty()
-                ? DsnRequest.NONE
+                ? null
                 : new DsnRequest(ret, envid, "", rcptDsn),
             utf8);
     Envelope env = null;

@@ -328,7 +328,8 @@ public final class QueueRunner {
           Recipient t = env.recipient(top);
           if (t != null && t.wants("SUCCESS")) {
             succeeded.add(
-                new Notices.RecipientNote(r.address(), top, "2.0.0", detail, now, "delivered"));
+                new Notices.RecipientNote(
+                    r.address(), top, "2.0.0", "delivered locally", now, "delivered"));
           }
           return r.with(Recipient.State.DELIVERED, now, "");
         }

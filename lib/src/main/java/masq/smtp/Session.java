@@ -320,7 +320,7 @@ public final class Session implements Runnable {
       }
     }
     if (!smtpUtf8 && !a.ascii()) {
-      error(553, "5.6.7", "non-ASCII address " + a.bracketed() + " needs SMTPUTF8 (RFC 6531)");
+      error(553, "5.6.7", "non-ASCII address without SMTPUTF8 (RFC 6531)");
       return;
     }
     utf8 = smtpUtf8;
@@ -379,7 +379,7 @@ public final class Session implements Runnable {
       return;
     }
     if (!utf8 && !a.ascii()) {
-      error(553, "5.6.7", "non-ASCII address " + a.bracketed() + " needs SMTPUTF8 (RFC 6531)");
+      error(553, "5.6.7", "non-ASCII address without SMTPUTF8 (RFC 6531)");
       return;
     }
     if (a.isNull()) {

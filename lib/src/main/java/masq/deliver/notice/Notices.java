@@ -229,7 +229,7 @@ public final class Notices {
             + "Content-Type: message/delivery-status\n\n"
             + status(env, items, kind)
             + delimiter
-            + (whole ? "Content-Type: message/rfc822\n" : "Content-Type: text/rfc822-headers\n")
+            + returnedType(whole, env.utf8() && returned8bit)
             + "Content-Transfer-Encoding: "
             + (returned8bit ? "8bit" : "7bit")
             + "\n\n";
@@ -249,7 +249,9 @@ public final class Notices {
             "MAILER-DAEMON",
             uid,
             null,
-            null);
+            null,
+            null,
+            env.utf8()); // it may return UTF-8 headers: they leave only with SMTPUTF8
     try (InputStream in = new SequenceInputStream(Collections.enumeration(parts))) {
       Envelope notice = Submission.accept(in, req, cfg, spool, log);
       log.write(env.id() + " " + kind.noun + " " + notice.id() + " to <" + to + ">");
@@ -307,6 +309,18 @@ public final class Notices {
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The Content-Type line of the returned message: of an SMTPUTF8 message with 8-bit data, RFC
+   * 6532's {@code message/global} or RFC 6533's {@code message/global-headers}, whose headers may
+   * be UTF-8 (in {@code message/rfc822} they may not).
+   */
+  private static String returnedType(boolean whole, boolean utf8) {
+    if (utf8) {
+      return whole ? "Content-Type: message/global\n" : "Content-Type: message/global-headers\n";
+    }
+    return whole ? "Content-Type: message/rfc822\n" : "Content-Type: text/rfc822-headers\n";
   }
 
   /**

@@ -2,10 +2,11 @@
 """A recording SMTP server for masq's remote-delivery tests (aiosmtpd, Debian's python3).
 
 Usage: smtpd.py PORT RECORD_DIR [--starttls CERT KEY] [--smtps CERT KEY] [--auth USER:PASS]
-                [--size N]
+                [--size N] [--smtputf8]
 Each MAIL command appends a line to RECORD_DIR/events ("MAIL <addr> tls=0|1 peer=PORT");
 each accepted message becomes RECORD_DIR/msg-N.json (mail_from, rcpt_tos, mail_options,
-tls, peer port, data as latin-1). RCPT to a local part starting with "temp" gets 451, with
+tls, peer port, data as latin-1; rcpt_options of the accepted recipients). --smtputf8 offers
+SMTPUTF8 (aiosmtpd's enable_SMTPUTF8). RCPT to a local part starting with "temp" gets 451, with
 "bad" 550, with "hostile" a 2,000-character multi-line 550 holding a bare CR and an
 escape sequence. Prints READY on stdout once it listens; stops at EOF on stdin.
 """
@@ -20,6 +21,7 @@ tls_ctx = None
 smtps_ctx = None
 auth = None
 size = 33554432
+smtputf8 = False
 i = 0
 while i < len(opts):
     o = opts[i]
@@ -34,6 +36,9 @@ while i < len(opts):
     elif o == "--auth":
         auth = opts[i + 1].split(":", 1)
         i += 2
+    elif o == "--smtputf8":
+        smtputf8 = True
+        i += 1
     elif o == "--size":
         size = int(opts[i + 1])
         i += 2
@@ -76,6 +81,7 @@ class Handler:
                      "z" * 1500, "end \x1b[31mred"]
             return "\r\n".join("550-" + l for l in lines[:-1]) + "\r\n550 " + lines[-1]
         envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
@@ -83,7 +89,8 @@ class Handler:
             count[0] += 1
             n = count[0]
         doc = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-               "mail_options": envelope.mail_options, "tls": tls(server, session),
+               "mail_options": envelope.mail_options,
+               "rcpt_options": envelope.rcpt_options, "tls": tls(server, session),
                "peer": session.peer[1], "auth": 1 if session.authenticated else 0,
                "data": envelope.original_content.decode("latin-1")}
         tmp = os.path.join(record, "msg-%d.tmp" % n)
@@ -114,6 +121,8 @@ if tls_ctx:
 if auth:
     kw["authenticator"] = authenticator
     kw["auth_require_tls"] = False
+if smtputf8:
+    kw["enable_SMTPUTF8"] = True
 if smtps_ctx:
     kw["ssl_context"] = smtps_ctx
 ctl = Controller(Handler(), **kw)

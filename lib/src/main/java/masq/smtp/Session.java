@@ -278,7 +278,7 @@ public final class Session implements Runnable {
     boolean smtpUtf8 = false;
     String retValue = "";
     String envidValue = "";
-    for (String p : pathAndParams[1].split(" +")) {
+    for (String p : params(pathAndParams[1])) {
       if (p.isEmpty()) {
         continue;
       }
@@ -344,7 +344,7 @@ public final class Session implements Runnable {
     }
     String notify = "";
     String orcpt = "";
-    for (String p : pathAndParams[1].split(" +")) {
+    for (String p : params(pathAndParams[1])) {
       if (p.isEmpty()) {
         continue;
       }
@@ -540,6 +540,13 @@ public final class Session implements Runnable {
     reset();
     open();
     return true;
+  }
+
+  private static final String[] NO_PARAMS = {};
+
+  /** The parameters after a path, split at spaces (none without a regex for the usual case). */
+  private static String[] params(String text) {
+    return text.isEmpty() ? NO_PARAMS : text.split(" +");
   }
 
   /** Splits {@code <path> params} (or a bare path); null when brackets do not balance. */

@@ -1,7 +1,9 @@
 package masq.accept;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import masq.address.Address;
 import masq.address.Xtext;
 
@@ -48,56 +50,27 @@ public record DsnRequest(String ret, String envid, String notifyOn, Map<Address,
    */
   public static String notify(String value) {
     String[] words = value.toUpperCase(Locale.ROOT).split(",", -1);
-    boolean never = false;
-    boolean success = false;
-    boolean failure = false;
-    boolean delay = false;
+    if (words.length == 1 && words[0].equals("NEVER")) {
+      return "NEVER";
+    }
+    boolean[] seen = new boolean[NOTIFY_WORDS.size()];
     for (String w : words) {
-      switch (w) {
-        case "NEVER" -> {
-          if (never) {
-            return null;
-          }
-          never = true;
-        }
-        case "SUCCESS" -> {
-          if (success) {
-            return null;
-          }
-          success = true;
-        }
-        case "FAILURE" -> {
-          if (failure) {
-            return null;
-          }
-          failure = true;
-        }
-        case "DELAY" -> {
-          if (delay) {
-            return null;
-          }
-          delay = true;
-        }
-        default -> {
-          return null;
-        }
+      int i = NOTIFY_WORDS.indexOf(w);
+      if (i < 0 || seen[i]) {
+        return null;
+      }
+      seen[i] = true;
+    }
+    StringJoiner out = new StringJoiner(",");
+    for (int i = 0; i < seen.length; i++) {
+      if (seen[i]) {
+        out.add(NOTIFY_WORDS.get(i));
       }
     }
-    if (never) {
-      return words.length == 1 ? "NEVER" : null;
-    }
-    StringBuilder sb = new StringBuilder();
-    if (success) {
-      sb.append("SUCCESS");
-    }
-    if (failure) {
-      sb.append(sb.isEmpty() ? "" : ",").append("FAILURE");
-    }
-    if (delay) {
-      sb.append(sb.isEmpty() ? "" : ",").append("DELAY");
-    }
-    return sb.toString();
+    return out.toString();
   }
+
+  private static final List<String> NOTIFY_WORDS = List.of("SUCCESS", "FAILURE", "DELAY");
 
   /** A RET value: {@code FULL} or {@code HDRS} (any case), upper case; null otherwise. */
   public static String ret(String value) {

@@ -45,42 +45,6 @@ public record Envelope(
     recipients = List.copyOf(recipients);
   }
 
-  /** An envelope without DSN parameters and SMTPUTF8. */
-  public Envelope(
-      String id,
-      long received,
-      String sender,
-      String protocol,
-      String clientAddress,
-      String clientHelo,
-      String ident,
-      long uid,
-      long size,
-      long bodySize,
-      long lastWarning,
-      boolean held,
-      List<Recipient> recipients,
-      boolean eightBit) {
-    this(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        held,
-        recipients,
-        eightBit,
-        "",
-        "",
-        false);
-  }
-
   public Envelope withRecipients(List<Recipient> rs) {
     return new Envelope(
         id,

@@ -39,6 +39,16 @@ class SpoolFormatTest {
     }
   }
 
+  /** An empty spool of format {@code version} (as a masq of that version made it). */
+  private static Path olderSpool(FileSystem fs, int version) throws Exception {
+    Path root = fs.getPath("/spool");
+    for (String d : List.of("queue", "tmp", "corrupt")) {
+      Files.createDirectories(root.resolve(d));
+    }
+    Files.writeString(root.resolve("VERSION"), "masq spool " + version + "\n");
+    return root;
+  }
+
   private static String read(InputStream in) throws Exception {
     try (in) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -103,11 +113,7 @@ class SpoolFormatTest {
   @Test
   void aVersion1SpoolIsReadAsItIsAndMarkedVersion3() throws Exception {
     try (FileSystem fs = MemorySpoolFs.unix()) {
-      Path root = fs.getPath("/spool");
-      for (String d : List.of("queue", "tmp", "corrupt")) {
-        Files.createDirectories(root.resolve(d));
-      }
-      Files.writeString(root.resolve("VERSION"), "masq spool 1\n");
+      Path root = olderSpool(fs, 1);
       // version 1: ID.msg is the message alone, ID.env its envelope
       String id = "Vc1Qf2b-00y8-00";
       byte[] data = TEXT.getBytes(StandardCharsets.UTF_8);
@@ -137,11 +143,7 @@ class SpoolFormatTest {
   @Test
   void aVersion2SpoolIsReadAsItIsAndMarkedVersion3() throws Exception {
     try (FileSystem fs = MemorySpoolFs.unix()) {
-      Path root = fs.getPath("/spool");
-      for (String d : List.of("queue", "tmp", "corrupt")) {
-        Files.createDirectories(root.resolve(d));
-      }
-      Files.writeString(root.resolve("VERSION"), "masq spool 2\n");
+      Path root = olderSpool(fs, 2);
       // a version 2 message, byte for byte as masq wrote it before DSN: six-field rcpt lines
       String id = "Vc1Qf2b-00y8-01";
       byte[] data = TEXT.getBytes(StandardCharsets.UTF_8);
@@ -241,11 +243,7 @@ class SpoolFormatTest {
   @Test
   void aSpoolOfALaterFormatIsRefused() throws Exception {
     try (FileSystem fs = MemorySpoolFs.unix()) {
-      Path root = fs.getPath("/spool");
-      for (String d : List.of("queue", "tmp", "corrupt")) {
-        Files.createDirectories(root.resolve(d));
-      }
-      Files.writeString(root.resolve("VERSION"), "masq spool 4\n");
+      Path root = olderSpool(fs, 4);
       masq.MasqException x =
           org.junit.jupiter.api.Assertions.assertThrows(
               masq.MasqException.class, () -> MemorySpoolFs.open(root, CLOCK, 7));

@@ -58,6 +58,9 @@ class SpoolTest {
         0,
         false,
         java.util.Arrays.stream(rcpts).map(Recipient::pending).toList(),
+        false,
+        "",
+        "",
         false);
   }
 
@@ -112,7 +115,10 @@ class SpoolTest {
             List.of(
                 new Recipient("a@b", Recipient.State.FAILED, 3, 8, "x@y", "550 no\tsuch\nuser"),
                 Recipient.pending("c@d")),
-            true);
+            true,
+            "",
+            "",
+            false);
     Envelope back = Envelope.decode(e.encode());
     assertEquals("pc lan", back.clientHelo());
     assertEquals("550 no such user", back.recipients().get(0).lastError());

@@ -305,7 +305,8 @@ public final class Inject extends Tool {
               Maildrop.dir(cfg.spoolDir()),
               new MessageIds(clock, ProcessHandle.current().pid()),
               uid,
-              new DropRequest(o.sender, o.fullName, o.fromHeaders, names),
+              new DropRequest(
+                  o.sender, o.fullName, o.fromHeaders, names, o.notifyOn, o.ret, o.envid),
               in,
               !o.dotIgnore,
               cfg.maxMsgSize());

@@ -46,48 +46,19 @@ public record Envelope(
   }
 
   public Envelope withRecipients(List<Recipient> rs) {
-    return new Envelope(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        held,
-        rs,
-        eightBit,
-        ret,
-        envid,
-        utf8);
+    return with(rs, held, lastWarning);
   }
 
   public Envelope withHeld(boolean h) {
-    return new Envelope(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        h,
-        recipients,
-        eightBit,
-        ret,
-        envid,
-        utf8);
+    return with(recipients, h, lastWarning);
   }
 
   public Envelope withLastWarning(long when) {
+    return with(recipients, held, when);
+  }
+
+  /** This envelope with the state that changes: recipients, held, last warning. */
+  private Envelope with(List<Recipient> rs, boolean h, long warned) {
     return new Envelope(
         id,
         received,
@@ -99,9 +70,9 @@ public record Envelope(
         uid,
         size,
         bodySize,
-        when,
-        held,
-        recipients,
+        warned,
+        h,
+        rs,
         eightBit,
         ret,
         envid,

@@ -28,7 +28,7 @@ bench_fill_queue() {
 import os, shutil, sys
 queue, n = sys.argv[1], int(sys.argv[2])
 first = [f[:-4] for f in os.listdir(queue) if f.endswith(".msg")][0]
-# spool format 2: the data, the envelope, then "masq-envelope-at OFFSET" (36 bytes)
+# spool format 2 and 3: the data, the envelope, then "masq-envelope-at OFFSET" (36 bytes)
 blob = open(os.path.join(queue, first + ".msg"), "rb").read()
 start = int(blob[-19:-1])
 data, env, trailer = blob[:start], blob[start:-36].decode(), blob[-36:]

@@ -95,6 +95,7 @@ public final class Acceptance {
               ? "MAILER-DAEMON@" + ctx.hostName()
               : ctx.returnPath().toString();
       String name = ctx.fullName() == null ? "" : HeaderValues.displayName(ctx.fullName());
+      addr = HeaderValues.octets(addr); // a UTF-8 return path (SMTPUTF8) as its bytes
       if (!name.isEmpty()) {
         out.add(Header.of("From", name + " <" + addr + ">"));
       } else {
@@ -150,7 +151,7 @@ public final class Acceptance {
     }
     v.append("\n\tid ").append(ctx.id());
     if (ctx.recipients().size() == 1) {
-      v.append("\n\tfor ").append(ctx.recipients().get(0).bracketed());
+      v.append("\n\tfor ").append(HeaderValues.octets(ctx.recipients().get(0).bracketed()));
     }
     v.append("; ").append(date);
     return Header.of("Received", v.toString());

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
@@ -37,6 +38,8 @@ public final class Submission {
    * @param dotEnds a line holding only "." ends the message (not with -i)
    * @param clientAddress the network client, or null for local submission
    * @param authenticated the SMTP AUTH login of the client, or null
+   * @param dsn the DSN parameters asked for, or null for none
+   * @param utf8 the client said SMTPUTF8 (an address beyond ASCII marks the message so as well)
    */
   public record Request(
       Address returnPath,
@@ -49,7 +52,9 @@ public final class Submission {
       long uid,
       String clientHelo,
       String clientAddress,
-      String authenticated) {}
+      String authenticated,
+      DsnRequest dsn,
+      boolean utf8) {}
 
   /** Reads the message from {@code in} and commits it; returns its envelope. */
   public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log)
@@ -122,8 +127,15 @@ public final class Submission {
       }
       out.flush();
       List<Recipient> rs = new ArrayList<>();
+      DsnRequest dsn = req.dsn();
+      boolean utf8 = req.utf8() || !req.returnPath().ascii();
       for (Address a : rcpts) {
-        rs.add(Recipient.pending(a.toString()));
+        utf8 |= !a.ascii();
+        Recipient r = Recipient.pending(a.toString());
+        if (dsn != null) {
+          r = r.withDsn(dsn.notifyOf(a), dsn.orcptOf(a));
+        }
+        rs.add(r);
       }
       Envelope env =
           new Envelope(
@@ -141,7 +153,11 @@ public final class Submission {
               false,
               rs,
               reader.eightBit(),
-              null);
+              dsn == null ? "" : dsn.ret(),
+              dsn == null ? "" : dsn.envid(),
+              utf8,
+              null,
+              Map.of());
       nm.commit(env);
       StringBuilder line =
           new StringBuilder(nm.id())

@@ -24,6 +24,23 @@ public record Address(String localPart, String domain) {
     return domain != null || isNull() ? this : new Address(localPart, host);
   }
 
+  /**
+   * True when the address is all ASCII; one beyond it (a UTF-8 local part or domain) needs SMTPUTF8
+   * (RFC 6531) to travel.
+   */
+  public boolean ascii() {
+    return ascii(localPart) && (domain == null || ascii(domain));
+  }
+
+  private static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The domain in lower case, or "" when unqualified. */
   public String domainLower() {
     return domain == null ? "" : domain.toLowerCase(Locale.ROOT);

@@ -334,6 +334,7 @@ public final class QueueRunner {
     final boolean expired;
     final List<Notices.RecipientNote> failed = new ArrayList<>();
     final List<Notices.RecipientNote> delayed = new ArrayList<>();
+    final List<Notices.RecipientNote> succeeded = new ArrayList<>();
 
     Attempt(MessageLock lock, Envelope env) {
       this.lock = lock;
@@ -356,6 +357,12 @@ public final class QueueRunner {
       switch (kind) {
         case DELIVERED -> {
           note(env.id() + " => " + who + " (" + detail + ")");
+          Recipient t = env.recipient(top);
+          if (t != null && t.wants("SUCCESS")) {
+            succeeded.add(
+                new Notices.RecipientNote(
+                    r.address(), top, "2.0.0", "delivered locally", now, "delivered"));
+          }
           return r.with(Recipient.State.DELIVERED, now, "");
         }
         case DEFERRED -> {
@@ -425,16 +432,18 @@ public final class QueueRunner {
     for (List<Recipient> orphans : children.values()) {
       result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
     }
-    return finish(lock, stored, env, result, at.failed, at.delayed, at.now, null);
+    return finish(lock, stored, env, result, at.failed, at.delayed, at.succeeded, at.now, null);
   }
 
   /**
-   * Ends an attempt on a locked message: queues one bounce for {@code failed} and, when one is due,
-   * a delay warning for {@code delayed} (notices are committed before the state they are about),
-   * then writes the recipients' new state, or removes the message when no top-level recipient is
-   * pending. Nothing is written when the state is what {@code onDisk} holds. Tells notify_command
-   * of a bounce and of recipients deferred longer than notify_after; {@code remoteRoute} gives the
-   * route that last tried a recipient address (null: none). Returns the IDs of the notices queued.
+   * Ends an attempt on a locked message: queues one bounce for {@code failed}, one success report
+   * for {@code succeeded} (those whose NOTIFY has SUCCESS) and, when one is due, a delay warning
+   * for {@code delayed} (notices are committed before the state they are about; NOTIFY decides who
+   * is in them), then writes the recipients' new state, or removes the message when no top-level
+   * recipient is pending. Nothing is written when the state is what {@code onDisk} holds. Tells
+   * notify_command of a bounce and of recipients deferred longer than notify_after; {@code
+   * remoteRoute} gives the route that last tried a recipient address (null: none). Returns the IDs
+   * of the notices queued.
    */
   List<String> finish(
       MessageLock lock,
@@ -443,12 +452,21 @@ public final class QueueRunner {
       List<Recipient> result,
       List<Notices.RecipientNote> failed,
       List<Notices.RecipientNote> delayed,
+      List<Notices.RecipientNote> succeeded,
       long now,
       Function<String, String> remoteRoute)
       throws IOException {
     boolean localPass = remoteRoute == null;
     Function<String, String> routeOf = localPass ? a -> null : remoteRoute;
     List<String> queued = new ArrayList<>();
+    if (!succeeded.isEmpty()) {
+      try {
+        addIfSent(queued, notices.send(lock, env, succeeded, Notices.Kind.SUCCEEDED));
+      } catch (MasqException | IOException e) {
+        // the deliveries stand: a report is not worth delivering them again
+        note(env.id() + " success report not sent: " + e.getMessage());
+      }
+    }
     List<Recipient> states = result;
     if (!failed.isEmpty()) {
       try {
@@ -556,13 +574,7 @@ public final class QueueRunner {
     return rs.stream()
         .map(r ->
             r.state() == Recipient.State.FAILED && r.lastAttempt() == now
-                ? new Recipient(
-                    r.address(),
-                    Recipient.State.PENDING,
-                    r.tries(),
-                    r.lastAttempt(),
-                    r.parent(),
-                    r.lastError())
+                ? r.as(Recipient.State.PENDING, r.lastError())
                 : r)
         .toList();
   }
@@ -714,10 +726,7 @@ public final class QueueRunner {
       return r;
     }
     waiting.add(at.env.id());
-    return r.lastError().isEmpty()
-        ? new Recipient(
-            r.address(), r.state(), r.tries(), r.lastAttempt(), r.parent(), "waiting for a route")
-        : r;
+    return r.lastError().isEmpty() ? r.as(r.state(), "waiting for a route") : r;
   }
 
   /**

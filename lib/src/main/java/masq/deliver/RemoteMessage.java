@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
+import masq.address.Xtext;
 import masq.config.Config;
 import masq.deliver.notice.Notices;
 import masq.deliver.remote.OutgoingMessage;
@@ -82,6 +83,9 @@ final class RemoteMessage {
   private final Map<Integer, Notices.RecipientNote> failed = new LinkedHashMap<>();
   private final Map<Integer, Notices.RecipientNote> delayed = new LinkedHashMap<>();
 
+  /** Delivered recipients whose NOTIFY asks for a success report that masq must send. */
+  private final Map<Integer, Notices.RecipientNote> succeeded = new LinkedHashMap<>();
+
   /** What the spool holds now; null once the message is removed. */
   private Envelope onDisk;
 
@@ -139,6 +143,7 @@ final class RemoteMessage {
   private synchronized Offered prepare(Route route, Rewriter rewriter, long limit) {
     boolean tooLarge = limit > 0 && stored.size() > limit;
     List<Address> to = new ArrayList<>();
+    Map<Address, String> rcptDsn = new LinkedHashMap<>();
     for (Map.Entry<Integer, Address> e : remote.entrySet()) {
       int i = e.getKey();
       if (!states.get(i).isPending() || withheld.contains(i) || to.contains(e.getValue())) {
@@ -164,6 +169,10 @@ final class RemoteMessage {
         continue;
       }
       to.add(e.getValue());
+      String params = rcptParameters(states.get(i));
+      if (!params.isEmpty()) {
+        rcptDsn.put(e.getValue(), params);
+      }
       if (route.lastRoute()) {
         withheld.add(i);
       }
@@ -197,18 +206,52 @@ final class RemoteMessage {
         size += rw.headers().get(i).raw().length() - headers.get(i).raw().length();
       }
     }
+    Address returnPath = rw.returnPath() == null ? Address.NULL : rw.returnPath();
+    boolean utf8 =
+        !returnPath.ascii()
+            || to.stream().anyMatch(a -> !a.ascii())
+            || stored.utf8() && OutgoingMessage.eightBit(rw.headers());
     return new Offered(
         new OutgoingMessage(
             stored.id(),
-            rw.returnPath() == null ? Address.NULL : rw.returnPath(),
+            returnPath,
             to,
             rw.headers(),
             () -> lock.openMessage(bodyStart),
             eightBit || rw.headers() != headers && OutgoingMessage.eightBit(rw.headers()),
             size,
             stored.clientAddress(),
-            stored.ident()),
+            stored.ident(),
+            utf8,
+            mailParameters(),
+            rcptDsn),
         false);
+  }
+
+  /** The DSN parameters of MAIL for a server that offers DSN: RET= and ENVID=, or "". */
+  private String mailParameters() {
+    String p = stored.ret().isEmpty() ? "" : " RET=" + stored.ret();
+    return stored.envid().isEmpty() ? p : p + " ENVID=" + Xtext.encode(stored.envid());
+  }
+
+  /**
+   * The DSN parameters of RCPT for {@code r} (a leaf of an alias: its top-level recipient's, as for
+   * a forward, RFC 3461 section 6.2.7): NOTIFY= and ORCPT=, or "".
+   */
+  private String rcptParameters(Recipient r) {
+    Recipient top = r.parent().isEmpty() ? r : stored.recipient(r.parent());
+    if (top == null) {
+      return "";
+    }
+    String p = top.notifyOn().isEmpty() ? "" : " NOTIFY=" + top.notifyOn();
+    if (top.orcpt().isEmpty()) {
+      return p;
+    }
+    int semi = top.orcpt().indexOf(';');
+    String type = top.orcpt().substring(0, semi);
+    String addr = top.orcpt().substring(semi + 1);
+    boolean ascii = new Address(addr, null).ascii();
+    return p + " ORCPT=" + (ascii ? type : "utf-8") + ";" + Xtext.encode(addr);
   }
 
   /**
@@ -240,6 +283,16 @@ final class RemoteMessage {
           case DELIVERED -> {
             states.set(i, rc.with(Recipient.State.DELIVERED, now, ""));
             delayed.remove(i);
+            if (!r.dsnPassed()) {
+              Recipient t = stored.recipient(top);
+              if (t != null && t.wants("SUCCESS")) {
+                // the next hop was not asked (no DSN there): masq reports the relay itself
+                succeeded.put(
+                    i,
+                    new Notices.RecipientNote(
+                        rc.address(), top, "2.0.0", r.reply(), now, "relayed"));
+              }
+            }
           }
           case DEFERRED -> {
             states.set(i, rc.with(Recipient.State.PENDING, now, r.reply()));
@@ -285,15 +338,7 @@ final class RemoteMessage {
     List<Recipient> out = new ArrayList<>(states);
     for (int i : failed.keySet()) {
       Recipient f = states.get(i);
-      out.set(
-          i,
-          new Recipient(
-              f.address(),
-              Recipient.State.PENDING,
-              f.tries(),
-              f.lastAttempt(),
-              f.parent(),
-              f.lastError()));
+      out.set(i, f.as(Recipient.State.PENDING, f.lastError()));
     }
     return out;
   }
@@ -310,6 +355,7 @@ final class RemoteMessage {
       boolean done =
           failed.isEmpty()
               && delayed.isEmpty()
+              && succeeded.isEmpty()
               && states.stream().noneMatch(r -> r.parent().isEmpty() && r.isPending());
       if (done) {
         onDisk = null;
@@ -348,15 +394,7 @@ final class RemoteMessage {
     for (Map.Entry<Integer, Address> e : remote.entrySet()) {
       Recipient r = states.get(e.getKey());
       if (r.isPending() && r.lastError().isEmpty() && r.tries() == 0) {
-        states.set(
-            e.getKey(),
-            new Recipient(
-                r.address(),
-                r.state(),
-                r.tries(),
-                r.lastAttempt(),
-                r.parent(),
-                "waiting for a route"));
+        states.set(e.getKey(), r.as(r.state(), "waiting for a route"));
       }
     }
     if (expired) {
@@ -368,10 +406,7 @@ final class RemoteMessage {
         if (cx.verbose() > 0) {
           cx.err().println("masq-deliver: " + stored.id() + " ** " + r.address() + " " + why);
         }
-        states.set(
-            i,
-            new Recipient(
-                r.address(), Recipient.State.FAILED, r.tries(), r.lastAttempt(), r.parent(), why));
+        states.set(i, r.as(Recipient.State.FAILED, why));
         failed.put(
             i, new Notices.RecipientNote(r.address(), e.getValue().original(), "4.4.7", why, now));
       }
@@ -387,6 +422,7 @@ final class RemoteMessage {
                 states,
                 new ArrayList<>(failed.values()),
                 new ArrayList<>(delayed.values()),
+                new ArrayList<>(succeeded.values()),
                 now,
                 routeOf::get);
     onDisk = null;

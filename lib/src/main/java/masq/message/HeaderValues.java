@@ -180,8 +180,8 @@ public final class HeaderValues {
     return out.append(line).append('\n').toString();
   }
 
-  /** The UTF-8 octets of {@code s}, one char each. */
-  static String octets(String s) {
+  /** The UTF-8 octets of {@code s}, one char each: how a header's raw text holds it. */
+  public static String octets(String s) {
     return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 

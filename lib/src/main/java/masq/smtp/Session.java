@@ -6,12 +6,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import masq.Exit;
 import masq.MasqException;
+import masq.accept.DsnRequest;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -23,10 +26,10 @@ import masq.spool.Spool;
 
 /**
  * The server side of one SMTP session (RFC 5321, with PIPELINING, SIZE, 8BITMIME,
- * ENHANCEDSTATUSCODES, STARTTLS, AUTH ({@link ServerAuth}) and ETRN ({@link EtrnCommand})), from
- * the greeting to QUIT. Replies are collected while the client has pipelined more commands and sent
- * when it waits. A message is answered 250 only after {@link Submission#accept} committed it
- * durably to the spool.
+ * ENHANCEDSTATUSCODES, STARTTLS, DSN (RFC 3461), SMTPUTF8 (RFC 6531), AUTH ({@link ServerAuth}) and
+ * ETRN ({@link EtrnCommand})), from the greeting to QUIT. Replies are collected while the client
+ * has pipelined more commands and sent when it waits. A message is answered 250 only after {@link
+ * Submission#accept} committed it durably to the spool.
  *
  * <p>The session can be ended from another thread: {@link #expire} (idle past smtp_timeout) and
  * {@link #stop} (server shutting down) send 421 and close the connection, but only while the
@@ -83,6 +86,14 @@ public final class Session implements Runnable {
   private boolean tlsActive;
   private Address sender;
   private final List<Address> rcpts = new ArrayList<>();
+
+  /** This transaction's SMTPUTF8, RET= and ENVID= (MAIL), NOTIFY= and ORCPT= (RCPT). */
+  private boolean utf8;
+
+  private String ret = "";
+  private String envid = "";
+  private final Map<Address, DsnRequest.Rcpt> rcptDsn = new HashMap<>();
+
   private int rcptAttempts;
   private int errors;
   // shared with the thread that may end the session; guarded by this
@@ -253,6 +264,8 @@ public final class Session implements Runnable {
     lines.add("PIPELINING");
     lines.add("8BITMIME");
     lines.add("ENHANCEDSTATUSCODES");
+    lines.add("DSN");
+    lines.add("SMTPUTF8");
     if (s.tls() != null && !tlsActive && conn.canStartTls()) {
       lines.add("STARTTLS");
     }
@@ -297,7 +310,10 @@ public final class Session implements Runnable {
       error(501, "5.1.7", "return path <" + a + "> has no domain");
       return;
     }
-    for (String p : pathAndParams[1].split(" +")) {
+    boolean smtpUtf8 = false;
+    String retValue = "";
+    String envidValue = "";
+    for (String p : params(pathAndParams[1])) {
       if (p.isEmpty()) {
         continue;
       }
@@ -316,11 +332,35 @@ public final class Session implements Runnable {
           && v != null
           && (v.equalsIgnoreCase("8BITMIME") || v.equalsIgnoreCase("7BIT"))) {
         // 8-bit data is stored as received
+      } else if (k.equals("SMTPUTF8") && v == null && !smtpUtf8) {
+        smtpUtf8 = true;
+      } else if (k.equals("RET") && v != null && retValue.isEmpty()) {
+        retValue = DsnRequest.ret(v);
+        if (retValue == null) {
+          error(501, "5.5.4", "syntax: RET=FULL or RET=HDRS");
+          return;
+        }
+      } else if (k.equals("ENVID") && v != null && envidValue.isEmpty()) {
+        envidValue = DsnRequest.envid(v, true);
+        if (envidValue == null) {
+          error(501, "5.5.4", "syntax: ENVID=xtext of printable ASCII, at most 100 characters");
+          return;
+        }
+      } else if (k.equals("RET") || k.equals("ENVID") || k.equals("SMTPUTF8")) {
+        error(501, "5.5.4", "syntax: " + k + " repeated or malformed");
+        return;
       } else {
         error(555, "5.5.4", "unsupported MAIL parameter " + AddressException.printable(p));
         return;
       }
     }
+    if (!smtpUtf8 && !a.ascii()) {
+      error(553, "5.6.7", "non-ASCII address without SMTPUTF8 (RFC 6531)");
+      return;
+    }
+    utf8 = smtpUtf8;
+    ret = retValue;
+    envid = envidValue;
     sender = a;
     ok(250, "2.1.0", "sender " + a.bracketed() + " OK");
   }
@@ -337,18 +377,44 @@ public final class Session implements Runnable {
       error(501, "5.5.4", "syntax: RCPT TO:<address>");
       return;
     }
-    if (!pathAndParams[1].isBlank()) {
-      error(
-          555,
-          "5.5.4",
-          "unsupported RCPT parameter " + AddressException.printable(pathAndParams[1]));
-      return;
+    String notify = "";
+    String orcpt = "";
+    for (String p : params(pathAndParams[1])) {
+      if (p.isEmpty()) {
+        continue;
+      }
+      int eq = p.indexOf('=');
+      String k = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
+      String v = eq < 0 ? null : p.substring(eq + 1);
+      if (k.equals("NOTIFY") && v != null && notify.isEmpty()) {
+        notify = DsnRequest.notify(v);
+        if (notify == null) {
+          error(501, "5.5.4", "syntax: NOTIFY=NEVER or NOTIFY=SUCCESS,FAILURE,DELAY (any of them)");
+          return;
+        }
+      } else if (k.equals("ORCPT") && v != null && orcpt.isEmpty()) {
+        orcpt = DsnRequest.orcpt(v);
+        if (orcpt == null) {
+          error(501, "5.5.4", "syntax: ORCPT=addr-type;xtext");
+          return;
+        }
+      } else if (k.equals("NOTIFY") || k.equals("ORCPT")) {
+        error(501, "5.5.4", "syntax: " + k + " repeated or malformed");
+        return;
+      } else {
+        error(555, "5.5.4", "unsupported RCPT parameter " + AddressException.printable(p));
+        return;
+      }
     }
     Address a;
     try {
       a = AddressParser.parseEnvelope(pathAndParams[0]);
     } catch (AddressException e) {
       addressError(e, "5.1.3");
+      return;
+    }
+    if (!utf8 && !a.ascii()) {
+      error(553, "5.6.7", "non-ASCII address without SMTPUTF8 (RFC 6531)");
       return;
     }
     if (a.isNull()) {
@@ -373,6 +439,9 @@ public final class Session implements Runnable {
       return;
     }
     rcpts.add(a);
+    if (!notify.isEmpty() || !orcpt.isEmpty()) {
+      rcptDsn.put(a, new DsnRequest.Rcpt(notify, orcpt));
+    }
     ok(250, "2.1.5", "recipient " + a.bracketed() + " OK");
   }
 
@@ -407,7 +476,11 @@ public final class Session implements Runnable {
             s.uid(),
             helo,
             client,
-            auth.user());
+            auth.user(),
+            ret.isEmpty() && envid.isEmpty() && rcptDsn.isEmpty()
+                ? null
+                : new DsnRequest(ret, envid, "", rcptDsn),
+            utf8);
     Envelope env = null;
     MasqException failure = null;
     setReadingData(true);
@@ -505,18 +578,30 @@ public final class Session implements Runnable {
     return true;
   }
 
-  /** The Received: line's {@code with} keyword: ESMTP, ESMTPS, ESMTPA, ESMTPSA (RFC 3848). */
+  /**
+   * The Received: line's {@code with} keyword: ESMTP, ESMTPS, ESMTPA, ESMTPSA (RFC 3848), or with
+   * SMTPUTF8 UTF8SMTP, UTF8SMTPS, UTF8SMTPA, UTF8SMTPSA (RFC 6531 section 4.3).
+   */
   private String protocol() {
     if (!esmtp) {
       return "SMTP";
     }
-    return "ESMTP" + (tlsActive ? "S" : "") + (auth.user() != null ? "A" : "");
+    return (utf8 ? "UTF8SMTP" : "ESMTP")
+        + (tlsActive ? "S" : "")
+        + (auth.user() != null ? "A" : "");
   }
 
   /** Sends a 334 challenge of an AUTH exchange and reads the client's answer. */
   private SmtpInput.Line challenge(String base64) throws IOException {
     reply(334, "", base64);
     return in.readLine(ServerAuth.MAX_RESPONSE);
+  }
+
+  private static final String[] NO_PARAMS = {};
+
+  /** The parameters after a path, split at spaces (none without a regex for the usual case). */
+  private static String[] params(String text) {
+    return text.isEmpty() ? NO_PARAMS : text.split(" +");
   }
 
   /** Splits {@code <path> params} (or a bare path); null when brackets do not balance. */
@@ -547,6 +632,10 @@ public final class Session implements Runnable {
 
   private void reset() {
     sender = null;
+    utf8 = false;
+    ret = "";
+    envid = "";
+    rcptDsn.clear();
     rcpts.clear();
     rcptAttempts = 0;
   }

@@ -18,6 +18,10 @@ import java.util.Map;
  * @param bodySize bytes of the body alone
  * @param eightBit the message holds 8-bit bytes: it is 8BITMIME data (RFC 6152), and goes out with
  *     {@code BODY=8BITMIME}; written as {@code bodytype 8BITMIME}
+ * @param ret the DSN's RET= (RFC 3461): {@code FULL}, {@code HDRS}, or "" when not given
+ * @param envid the DSN's ENVID=, decoded, or ""
+ * @param utf8 the message came with SMTPUTF8 (RFC 6531), or its envelope holds a UTF-8 address: it
+ *     leaves only with SMTPUTF8 when it needs it (never downgraded)
  * @param tried the route of the last remote attempt ({@code route=NAME link=LINK}), null before
  *     one; written as {@code tried} (what masq-queue status names a deferral by)
  * @param notified when notify_command last heard that a recipient is deferred, epoch milliseconds,
@@ -38,6 +42,9 @@ public record Envelope(
     boolean held,
     List<Recipient> recipients,
     boolean eightBit,
+    String ret,
+    String envid,
+    boolean utf8,
     String tried,
     Map<String, Long> notified) {
 
@@ -46,42 +53,6 @@ public record Envelope(
   public Envelope {
     recipients = List.copyOf(recipients);
     notified = Collections.unmodifiableMap(new LinkedHashMap<>(notified));
-  }
-
-  /** An envelope that notify_command has heard nothing about. */
-  public Envelope(
-      String id,
-      long received,
-      String sender,
-      String protocol,
-      String clientAddress,
-      String clientHelo,
-      String ident,
-      long uid,
-      long size,
-      long bodySize,
-      long lastWarning,
-      boolean held,
-      List<Recipient> recipients,
-      boolean eightBit,
-      String tried) {
-    this(
-        id,
-        received,
-        sender,
-        protocol,
-        clientAddress,
-        clientHelo,
-        ident,
-        uid,
-        size,
-        bodySize,
-        lastWarning,
-        held,
-        recipients,
-        eightBit,
-        tried,
-        Map.of());
   }
 
   /** This envelope after a remote attempt over {@code route} (its tag). */
@@ -124,8 +95,21 @@ public record Envelope(
         h,
         rs,
         eightBit,
+        ret,
+        envid,
+        utf8,
         route,
         times);
+  }
+
+  /** The top-level recipient {@code address}, or null. */
+  public Recipient recipient(String address) {
+    for (Recipient r : recipients) {
+      if (r.parent().isEmpty() && r.address().equals(address)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /** True while some recipient is still pending. */
@@ -162,6 +146,15 @@ public record Envelope(
     if (eightBit) {
       field(sb, "bodytype", "8BITMIME");
     }
+    if (!ret.isEmpty()) {
+      field(sb, "ret", ret);
+    }
+    if (!envid.isEmpty()) {
+      field(sb, "envid", envid);
+    }
+    if (utf8) {
+      field(sb, "smtputf8", "1");
+    }
     if (tried != null) {
       field(sb, "tried", tried);
     }
@@ -185,8 +178,11 @@ public record Envelope(
           .append(">\t")
           .append(r.parent().isEmpty() ? "" : "<" + clean(r.parent()) + ">")
           .append('\t')
-          .append(clean(r.lastError()))
-          .append('\n');
+          .append(clean(r.lastError()));
+      if (!r.notifyOn().isEmpty() || !r.orcpt().isEmpty()) {
+        sb.append('\t').append(r.notifyOn()).append('\t').append(clean(r.orcpt()));
+      }
+      sb.append('\n');
     }
     sb.append("end\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -233,6 +229,9 @@ public record Envelope(
     long warned = 0;
     boolean held = false;
     boolean eightBit = false;
+    String ret = "";
+    String envid = "";
+    boolean utf8 = false;
     String tried = null;
     Map<String, Long> notified = new LinkedHashMap<>();
     boolean end = false;
@@ -267,6 +266,9 @@ public record Envelope(
           case "warned" -> warned = Long.parseLong(value);
           case "held" -> held = value.equals("1");
           case "bodytype" -> eightBit = value.equalsIgnoreCase("8BITMIME");
+          case "ret" -> ret = value;
+          case "envid" -> envid = value;
+          case "smtputf8" -> utf8 = value.equals("1");
           case "tried" -> tried = value;
           case "notified" -> {
             int t = value.lastIndexOf('\t');
@@ -287,7 +289,9 @@ public record Envelope(
                     Integer.parseInt(f[1]),
                     Long.parseLong(f[2]),
                     f[4].isEmpty() ? "" : unbracket(f[4]),
-                    f[5]));
+                    f[5],
+                    f.length > 6 ? f[6] : "",
+                    f.length > 7 ? f[7] : ""));
           }
           default -> {
             // unknown keys are skipped: a later format may add fields
@@ -318,6 +322,9 @@ public record Envelope(
         held,
         rcpts,
         eightBit,
+        ret,
+        envid,
+        utf8,
         tried,
         notified);
   }

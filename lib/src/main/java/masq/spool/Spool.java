@@ -49,10 +49,13 @@ import masq.MasqException;
  * the spool directory itself is made 0700 too; in system mode it is the administrator's (0711).
  */
 public final class Spool {
-  public static final String VERSION_LINE = "masq spool 2";
+  public static final String VERSION_LINE = "masq spool 3";
 
   /** The format before the envelope moved into the message file; still read, upgraded on open. */
   static final String VERSION_1 = "masq spool 1";
+
+  /** The format before DSN parameters and SMTPUTF8 (still read as it is, upgraded on open). */
+  static final String VERSION_2 = "masq spool 2";
 
   static final String MSG = ".msg";
   static final String ENV = ".env";
@@ -143,7 +146,7 @@ public final class Spool {
             StandardCopyOption.REPLACE_EXISTING);
       }
       String v = Files.readString(version, StandardCharsets.US_ASCII).strip();
-      if (v.equals(VERSION_1)) {
+      if (v.equals(VERSION_1) || v.equals(VERSION_2)) {
         v = s.upgrade(version);
       }
       if (!v.equals(VERSION_LINE)) {
@@ -231,9 +234,11 @@ public final class Spool {
 
   /**
    * A version 1 spool is read as it is (its messages all have {@code ID.env}, which gives the
-   * length of the message data), so upgrading it is only saying so in VERSION, which keeps older
-   * masq commands from misreading the messages written from now on. Who may not write VERSION (an
-   * ordinary user in system mode) reads the spool without upgrading it.
+   * length of the message data), and so is a version 2 spool (its envelopes lack only the DSN and
+   * SMTPUTF8 fields, which then mean "not asked"); so upgrading either is only saying so in
+   * VERSION, which keeps older masq commands from misreading the messages written from now on (or
+   * writing their envelopes back without those fields). Who may not write VERSION (an ordinary user
+   * in system mode) reads the spool without upgrading it.
    */
   private String upgrade(Path version) throws IOException {
     Path t = null;

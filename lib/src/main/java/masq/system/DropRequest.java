@@ -4,7 +4,20 @@ import java.util.List;
 
 /**
  * What a user's masq-inject asked for on its command line, as a drop carries it to the pickup:
- * {@code -f} (null: none), {@code -F} (null: none), {@code -t}, and the recipients.
+ * {@code -f} (null: none), {@code -F} (null: none), {@code -t}, the recipients, and the DSN options
+ * {@code -N}, {@code -R}, {@code -V} in their checked form (masq.accept.DsnRequest; null: none).
  */
 public record DropRequest(
-    String sender, String fullName, boolean fromHeaders, List<String> recipients) {}
+    String sender,
+    String fullName,
+    boolean fromHeaders,
+    List<String> recipients,
+    String notifyOn,
+    String ret,
+    String envid) {
+
+  /** A request without DSN options. */
+  public DropRequest(String sender, String fullName, boolean fromHeaders, List<String> recipients) {
+    this(sender, fullName, fromHeaders, recipients, null, null, null);
+  }
+}

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import masq.Exit;
 import masq.MasqException;
+import masq.accept.DsnRequest;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
@@ -122,6 +123,16 @@ public final class Maildrop {
         }
         if (req.fromHeaders()) {
           sb.append("from-headers\t1\n");
+        }
+        // checked by masq-inject (no tab or control character) and again by the pickup
+        if (req.notifyOn() != null) {
+          sb.append("notify\t").append(req.notifyOn()).append('\n');
+        }
+        if (req.ret() != null) {
+          sb.append("ret\t").append(req.ret()).append('\n');
+        }
+        if (req.envid() != null) {
+          sb.append("envid\t").append(req.envid()).append('\n');
         }
         for (String r : req.recipients()) {
           sb.append("rcpt\t<").append(r).append(">\n");
@@ -394,6 +405,9 @@ public final class Maildrop {
     String sender = null;
     String fullName = null;
     boolean fromHeaders = false;
+    String notifyOn = "";
+    String ret = "";
+    String envid = "";
     List<Address> rcpts = new ArrayList<>();
     for (String[] f : fields) {
       switch (f[0]) {
@@ -410,6 +424,9 @@ public final class Maildrop {
         case "sender" -> sender = unbracket(f[1]);
         case "fullname" -> fullName = f[1];
         case "from-headers" -> fromHeaders = f[1].equals("1");
+        case "notify" -> notifyOn = checked("notify", DsnRequest.notify(f[1]));
+        case "ret" -> ret = checked("ret", DsnRequest.ret(f[1]));
+        case "envid" -> envid = checked("envid", DsnRequest.envid(f[1], false));
         case "rcpt" -> {
           Address a = AddressParser.parseEnvelope(f[1]);
           if (a.isNull()) {
@@ -426,7 +443,29 @@ public final class Maildrop {
       returnPath = AddressParser.parseEnvelope(sender).qualify(cfg.names().hostName());
     }
     return new Submission.Request(
-        returnPath, fullName, rcpts, fromHeaders, false, "local", login, uid, null, null, null);
+        returnPath,
+        fullName,
+        rcpts,
+        fromHeaders,
+        false,
+        "local",
+        login,
+        uid,
+        null,
+        null,
+        null,
+        notifyOn.isEmpty() && ret.isEmpty() && envid.isEmpty()
+            ? null
+            : new DsnRequest(ret, envid, notifyOn, java.util.Map.of()),
+        false);
+  }
+
+  /** {@code value}, or a refusal of the drop naming {@code field} when it is null (malformed). */
+  private static String checked(String field, String value) throws MasqException {
+    if (value == null) {
+      throw new MasqException(Exit.DATAERR, "bad drop envelope field '" + field + "'");
+    }
+    return value;
   }
 
   private static String unbracket(String v) throws MasqException {

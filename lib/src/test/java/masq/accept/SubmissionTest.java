@@ -37,7 +37,9 @@ class SubmissionTest {
         1000,
         null,
         null,
-        null);
+        null,
+        null,
+        false);
   }
 
   private static Config config(String extra) throws MasqException {

@@ -34,6 +34,44 @@ class AddressParserTest {
   }
 
   @Test
+  void utf8LocalPartsAndDomainsAreReadEverywhere() throws Exception {
+    // RFC 6531/6532: UTF-8 in the local part and the domain (U-labels), as SMTPUTF8 carries them
+    Address nordic = new Address("j\u00f8ran", "ex.example");
+    Address chinese = new Address("\u7528\u6237", "\u4f8b\u5b50.\u5e7f\u544a");
+    assertEquals(nordic, AddressParser.parseEnvelope("<j\u00f8ran@ex.example>"));
+    assertEquals(chinese, AddressParser.parseEnvelope("\u7528\u6237@\u4f8b\u5b50.\u5e7f\u544a"));
+    assertEquals(
+        List.of(nordic, chinese),
+        AddressParser.parseArgument(
+            "J\u00f8ran <j\u00f8ran@ex.example>, \u7528\u6237@\u4f8b\u5b50.\u5e7f\u544a"));
+    List<Mailbox> l =
+        AddressParser.parseList(" \"\u674e\u56db\" <\u7528\u6237@\u4f8b\u5b50.\u5e7f\u544a>");
+    assertEquals(1, l.size());
+    assertEquals(chinese, l.get(0).address());
+    assertNull(l.get(0).problem());
+    assertFalse(nordic.ascii());
+    assertFalse(chinese.ascii());
+    assertTrue(new Address("joe", "example.com").ascii());
+    assertTrue(new Address("joe", null).ascii());
+    assertFalse(new Address("joe", "\u4f8b\u5b50.example").ascii(), "a U-label domain");
+  }
+
+  @Test
+  void xtextRoundTrips() {
+    assertEquals("a+b=c d", Xtext.decode("a+2Bb+3Dc+20d", false));
+    assertEquals("a+2Bb+3Dc+20d", Xtext.encode("a+b=c d"));
+    assertNull(Xtext.decode("a=b", false), "= must be encoded");
+    assertNull(Xtext.decode("a+2", false), "a cut hex pair");
+    assertNull(Xtext.decode("a+2b", false), "hex is upper case");
+    assertNull(Xtext.decode("j\u00f8ran", false), "xtext is ASCII");
+    assertEquals("j\u00f8ran", Xtext.decode("j\u00f8ran", true), "utf-8-addr-unitext");
+    assertEquals("j\u00f8ran@\u4f8b", Xtext.decode("j\\x{F8}ran@\\x{4F8B}", true));
+    assertEquals("j\\x{F8}ran@\\x{4F8B}", Xtext.encode("j\u00f8ran@\u4f8b"));
+    assertNull(Xtext.decode("\\x{D800}", true), "a surrogate is no scalar value");
+    assertNull(Xtext.decode("\\x{}", true));
+  }
+
+  @Test
   void hostileEnvelopeAddressesAreRefusedWithOneLine() {
     for (String bad :
         List.of(

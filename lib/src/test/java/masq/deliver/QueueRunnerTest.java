@@ -93,7 +93,7 @@ class QueueRunnerTest {
         from.isEmpty() ? Address.NULL : new Address(from.split("@")[0], from.split("@")[1]);
     Submission.Request req =
         new Submission.Request(
-            sender, null, rcpts, false, false, "local", "t", 1, null, null, null);
+            sender, null, rcpts, false, false, "local", "t", 1, null, null, null, null, false);
     Envelope e =
         Submission.accept(
             new ByteArrayInputStream("Subject: test\n\nFrom me\n".getBytes(StandardCharsets.UTF_8)),

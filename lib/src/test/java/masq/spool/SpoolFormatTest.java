@@ -15,13 +15,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The spool format 2 layout (spool-format.md): one file per message, its envelope at its end. */
+/**
+ * The spool format 3 layout (spool-format.md): one file per message, its envelope at its end; the
+ * DSN and SMTPUTF8 fields of version 3; version 1 and 2 spools read as they are.
+ */
 class SpoolFormatTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC);
@@ -34,6 +38,16 @@ class SpoolFormatTest {
       m.commit(SpoolTest.envelope(m.id(), m.size(), "a@b"));
       return m.id();
     }
+  }
+
+  /** An empty spool of format {@code version} (as a masq of that version made it). */
+  private static Path olderSpool(FileSystem fs, int version) throws Exception {
+    Path root = fs.getPath("/spool");
+    for (String d : List.of("queue", "tmp", "corrupt")) {
+      Files.createDirectories(root.resolve(d));
+    }
+    Files.writeString(root.resolve("VERSION"), "masq spool " + version + "\n");
+    return root;
   }
 
   private static String read(InputStream in) throws Exception {
@@ -70,7 +84,7 @@ class SpoolFormatTest {
         assertEquals(TEXT.substring(12), read(lock.openMessage(12)));
         assertEquals(id, lock.envelope().id());
       }
-      assertEquals("masq spool 2\n", Files.readString(fs.getPath("/spool/VERSION")));
+      assertEquals("masq spool 3\n", Files.readString(fs.getPath("/spool/VERSION")));
     }
   }
 
@@ -98,13 +112,9 @@ class SpoolFormatTest {
   }
 
   @Test
-  void aVersion1SpoolIsReadAsItIsAndMarkedVersion2() throws Exception {
+  void aVersion1SpoolIsReadAsItIsAndMarkedVersion3() throws Exception {
     try (FileSystem fs = MemorySpoolFs.unix()) {
-      Path root = fs.getPath("/spool");
-      for (String d : List.of("queue", "tmp", "corrupt")) {
-        Files.createDirectories(root.resolve(d));
-      }
-      Files.writeString(root.resolve("VERSION"), "masq spool 1\n");
+      Path root = olderSpool(fs, 1);
       // version 1: ID.msg is the message alone, ID.env its envelope
       String id = "Vc1Qf2b-00y8-00";
       byte[] data = TEXT.getBytes(StandardCharsets.UTF_8);
@@ -113,7 +123,7 @@ class SpoolFormatTest {
           root.resolve("queue/" + id + ".env"),
           SpoolTest.envelope(id, data.length, "a@b").encode());
       Spool spool = MemorySpoolFs.open(root, CLOCK, 7);
-      assertEquals("masq spool 2\n", Files.readString(root.resolve("VERSION")));
+      assertEquals("masq spool 3\n", Files.readString(root.resolve("VERSION")));
       assertEquals(List.of(id), spool.ids());
       assertEquals(TEXT, read(spool.openMessage(id)));
       SpoolCheck c = spool.check(false);
@@ -124,10 +134,126 @@ class SpoolFormatTest {
         spool.update(lock, lock.envelope().withHeld(true));
       }
       assertTrue(spool.read(id).held());
-      // a new message in the same spool is of version 2, and both are whole
+      // a new message in the same spool is of version 3, and both are whole
       String id2 = commit(spool, TEXT);
       assertEquals(TEXT, read(spool.openMessage(id2)));
       assertEquals(2, spool.check(false).messages());
+    }
+  }
+
+  @Test
+  void aVersion2SpoolIsReadAsItIsAndMarkedVersion3() throws Exception {
+    try (FileSystem fs = MemorySpoolFs.unix()) {
+      Path root = olderSpool(fs, 2);
+      // a version 2 message, byte for byte as masq wrote it before DSN: six-field rcpt lines
+      String id = "Vc1Qf2b-00y8-01";
+      byte[] data = TEXT.getBytes(StandardCharsets.UTF_8);
+      String env =
+          "masq-envelope 1\nid\t"
+              + id
+              + "\nreceived\t1764064800000\nsender\t<joe@pc.lan>\nprotocol\tlocal\n"
+              + "ident\tjoe\nuid\t1000\nsize\t"
+              + data.length
+              + "\nbody\t10\nrcpt\tP\t1\t1764064800001\t<bob@far.example>\t\t451 busy\nend\n";
+      ByteArrayOutputStream file = new ByteArrayOutputStream();
+      file.write(data);
+      file.write(env.getBytes(StandardCharsets.UTF_8));
+      file.write(
+          String.format("masq-envelope-at %018d\n", data.length)
+              .getBytes(StandardCharsets.US_ASCII));
+      Files.write(root.resolve("queue/" + id + ".msg"), file.toByteArray());
+      Spool spool = MemorySpoolFs.open(root, CLOCK, 7);
+      assertEquals("masq spool 3\n", Files.readString(root.resolve("VERSION")));
+      Envelope e = spool.read(id);
+      Recipient r = e.recipients().get(0);
+      assertEquals("451 busy", r.lastError());
+      assertEquals("", r.notifyOn(), "no NOTIFY: the defaults");
+      assertTrue(r.wants("FAILURE") && r.wants("DELAY") && !r.wants("SUCCESS"));
+      assertEquals("", e.ret());
+      assertEquals("", e.envid());
+      assertFalse(e.utf8());
+      assertEquals(List.of(), spool.check(false).problems());
+      // written back unchanged: the same lines (no DSN fields appear from nowhere)
+      assertEquals(env, new String(e.encode(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void version3KeepsTheDsnParametersAndSmtputf8() throws Exception {
+    Envelope e =
+        new Envelope(
+            "Vc1Qf2b-00y8-02",
+            1764064800000L,
+            "j\u00f8ran@ex.example",
+            "UTF8SMTP",
+            "192.0.2.7",
+            "pc",
+            null,
+            8,
+            100,
+            50,
+            0,
+            false,
+            List.of(
+                new Recipient(
+                    "\u7528\u6237@\u4f8b\u5b50.\u5e7f\u544a",
+                    Recipient.State.PENDING,
+                    0,
+                    0,
+                    "",
+                    "",
+                    "SUCCESS,FAILURE",
+                    "rfc822;bob\tx@old.example"),
+                new Recipient("c@d", Recipient.State.PENDING, 0, 0, "", "", "NEVER", ""),
+                Recipient.pending("e@f")),
+            true,
+            "HDRS",
+            "env+id=1",
+            true,
+            null,
+            Map.of());
+    String text = new String(e.encode(), StandardCharsets.UTF_8);
+    assertTrue(text.contains("\nret\tHDRS\nenvid\tenv+id=1\nsmtputf8\t1\n"), text);
+    assertTrue(
+        text.contains(
+            "rcpt\tP\t0\t0\t<\u7528\u6237@\u4f8b\u5b50.\u5e7f\u544a>\t\t\tSUCCESS,FAILURE"
+                + "\trfc822;bob x@old.example\n"),
+        text);
+    assertTrue(text.contains("rcpt\tP\t0\t0\t<c@d>\t\t\tNEVER\t\n"), text);
+    assertTrue(text.contains("rcpt\tP\t0\t0\t<e@f>\t\t\n"), "no DSN, six fields: " + text);
+    Envelope back = Envelope.decode(e.encode());
+    assertEquals(
+        e.withRecipients(
+            List.of(
+                e.recipients().get(0).withDsn("SUCCESS,FAILURE", "rfc822;bob x@old.example"),
+                e.recipients().get(1),
+                e.recipients().get(2))),
+        back);
+    assertFalse(back.recipients().get(1).wants("FAILURE"));
+    assertTrue(
+        back.recipients().get(0).wants("SUCCESS") && !back.recipients().get(0).wants("DELAY"));
+    // an older reader takes the first six fields of a recipient line: they mean what they meant
+    String[] f =
+        text.lines()
+            .filter(l -> l.startsWith("rcpt\t"))
+            .findFirst()
+            .orElseThrow()
+            .substring(5)
+            .split("\t", -1);
+    assertEquals("", f[5], "the last error is still the sixth field");
+  }
+
+  @Test
+  void aSpoolOfALaterFormatIsRefused() throws Exception {
+    try (FileSystem fs = MemorySpoolFs.unix()) {
+      Path root = olderSpool(fs, 4);
+      masq.MasqException x =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              masq.MasqException.class, () -> MemorySpoolFs.open(root, CLOCK, 7));
+      assertEquals(masq.Exit.CONFIG, x.exitCode());
+      assertTrue(
+          x.getMessage().contains("'masq spool 4'; this masq reads 'masq spool 3'"),
+          x.getMessage());
     }
   }
 

@@ -59,7 +59,11 @@ class SpoolTest {
         false,
         java.util.Arrays.stream(rcpts).map(Recipient::pending).toList(),
         false,
-        null);
+        "",
+        "",
+        false,
+        null,
+        java.util.Map.of());
   }
 
   private String commit(String text, String... rcpts) throws Exception {
@@ -131,7 +135,11 @@ class SpoolTest {
                 new Recipient("a@b", Recipient.State.FAILED, 3, 8, "x@y", "550 no\tsuch\nuser"),
                 Recipient.pending("c@d")),
             true,
-            "route=isp1 link=road");
+            "",
+            "",
+            false,
+            "route=isp1 link=road",
+            java.util.Map.of());
     Envelope back = Envelope.decode(e.encode());
     assertEquals("pc lan", back.clientHelo());
     assertEquals("550 no such user", back.recipients().get(0).lastError());

@@ -71,6 +71,34 @@ class MaildropTest extends SystemSpoolFixture {
   }
 
   @Test
+  void theDsnOptionsTravelInTheDropAndAreCheckedAgain() throws Exception {
+    Maildrop.write(
+        drop,
+        new MessageIds(Clock.systemUTC(), 1),
+        myUid,
+        new DropRequest(null, null, false, List.of("a@b"), "SUCCESS,DELAY", "HDRS", "env-1"),
+        new ByteArrayInputStream("Subject: dsn\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
+        true,
+        0);
+    String id = Maildrop.pickup(spool, cfg, log, login -> false).get(0);
+    Envelope e = spool.read(id);
+    assertEquals("HDRS", e.ret());
+    assertEquals("env-1", e.envid());
+    assertEquals("SUCCESS,DELAY", e.recipients().get(0).notifyOn());
+    // a forged value is refused like any bad field
+    Maildrop.write(
+        drop,
+        new MessageIds(Clock.systemUTC(), 1),
+        myUid,
+        new DropRequest(null, null, false, List.of("a@b"), "NEVER,SUCCESS", null, null),
+        new ByteArrayInputStream("Subject: bad\n\nbody\n".getBytes(StandardCharsets.UTF_8)),
+        true,
+        0);
+    assertEquals(List.of(), Maildrop.pickup(spool, cfg, log, login -> false));
+    assertTrue(log().contains("refused: bad drop envelope field 'notify'"), log());
+  }
+
+  @Test
   void aDropIsReadableUnderAnUnguessableNameWhateverTheUmask() throws Exception {
     String name = write(null, "Subject: x\n\nb\n", "a@b");
     assertTrue(

@@ -44,6 +44,14 @@ public final class MimeCheck {
     }
   }
 
+  /** The parts of a notice that returns the headers only (text/rfc822-headers), all ASCII. */
+  public static final List<String> HEADERS_ONLY_NOTICE =
+      List.of(
+          "multipart/report ",
+          "text/plain 7bit",
+          "message/delivery-status ",
+          "text/rfc822-headers 7bit");
+
   private static final String PY =
       """
       import email, email.policy, mailbox, sys

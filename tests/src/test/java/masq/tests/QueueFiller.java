@@ -56,7 +56,9 @@ public final class QueueFiller {
               0,
               null,
               null,
-              null);
+              null,
+              null,
+              false);
       Submission.accept(
           new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
       queued.add(subject);

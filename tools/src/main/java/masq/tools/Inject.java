@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
 import masq.Version;
+import masq.accept.DsnRequest;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
@@ -72,11 +73,13 @@ public final class Inject extends Tool {
       -i, -oi     a line with only "." does not end the message
       -f ADDR     return path (-f '<>' for the null sender)
       -F NAME     full name for a generated From: header
+      -N WHEN     delivery status notifications: never, or some of success,failure,delay
+      -R full|hdrs  what a notice returns of the message;  -V ID  the envelope ID for notices
       -odq        queue only; -odi deliver all before exiting; -odb all in the background
                   (default: local mail now, remote mail in the background)
       -C FILE     configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
       -v          more detail on stderr
-    Ignored for compatibility: -oX (other than -oi, -od), -m, -B TYPE, -bm, -N, -R, -V, -X.
+    Ignored for compatibility: -oX (other than -oi, -od), -m, -B TYPE, -bm, -X.
     See masq-inject(1).
     """;
   }
@@ -87,6 +90,12 @@ public final class Inject extends Tool {
     boolean dotIgnore;
     String sender;
     String fullName;
+
+    /** -N, -R, -V (sendmail's DSN options), checked; null when not given. */
+    String notifyOn;
+
+    String ret;
+    String envid;
 
     /**
      * 'd' the default (local recipients here, the rest in the background), 'i' an explicit -odi or
@@ -231,14 +240,41 @@ public final class Inject extends Tool {
     return !a.startsWith("-") || a.equals("-") ? i : -1;
   }
 
-  private static void value(InjectOptions o, String opt, String v) {
+  private void value(InjectOptions o, String opt, String v) throws MasqException {
     switch (opt) {
       case "-f", "-r" -> o.sender = v;
       case "-F" -> o.fullName = v;
+      case "-N" -> {
+        o.notifyOn = DsnRequest.notify(v);
+        if (o.notifyOn == null) {
+          throw usageError("-N needs never, or some of success,failure,delay: " + v);
+        }
+      }
+      case "-R" -> {
+        o.ret = DsnRequest.ret(v);
+        if (o.ret == null) {
+          throw usageError("-R needs full or hdrs: " + v);
+        }
+      }
+      case "-V" -> {
+        o.envid = DsnRequest.envid(v, false);
+        if (o.envid == null) {
+          throw usageError("-V needs an envelope ID of printable ASCII, at most 100 characters");
+        }
+      }
       default -> {
-        // -B, -N, -R, -V, -X, -p, -L take a value that masq ignores
+        // -B, -X, -p, -L take a value that masq ignores
       }
     }
+  }
+
+  /** The DSN options of the command line (only when one was given: off the plain path). */
+  private static DsnRequest dsn(InjectOptions o) {
+    return new DsnRequest(
+        o.ret == null ? "" : o.ret,
+        o.envid == null ? "" : o.envid,
+        o.notifyOn == null ? "" : o.notifyOn,
+        java.util.Map.of());
   }
 
   /** Queues the message read from {@code in}; returns the exit code. */
@@ -269,7 +305,8 @@ public final class Inject extends Tool {
               Maildrop.dir(cfg.dirs().spoolDir()),
               new MessageIds(clock, ProcessHandle.current().pid()),
               uid,
-              new DropRequest(o.sender, o.fullName, o.fromHeaders, names),
+              new DropRequest(
+                  o.sender, o.fullName, o.fromHeaders, names, o.notifyOn, o.ret, o.envid),
               in,
               !o.dotIgnore,
               cfg.accept().maxMsgSize());
@@ -299,7 +336,9 @@ public final class Inject extends Tool {
             uid,
             null,
             null,
-            null);
+            null,
+            o.notifyOn == null && o.ret == null && o.envid == null ? null : dsn(o),
+            false);
     Spool spool = openSpool(cfg);
     ZoneId zone = zoneNow(clock);
     MailLog log = log(cfg, zone);

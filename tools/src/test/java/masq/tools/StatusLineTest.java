@@ -43,7 +43,11 @@ class StatusLineTest {
         held,
         List.of(rs),
         false,
-        null);
+        "",
+        "",
+        false,
+        null,
+        java.util.Map.of());
   }
 
   private static Recipient deferred(String addr, String why) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import masq.MasqException;
 import masq.accept.Submission;
 import masq.address.Address;
+import masq.address.Xtext;
 import masq.config.Config;
 import masq.log.MailLog;
 import masq.message.Header;
@@ -22,27 +23,64 @@ import masq.message.HeaderValues;
 import masq.message.RfcDate;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
+import masq.spool.Recipient;
 import masq.spool.Spool;
 
 /**
- * Bounces and delay warnings, as RFC 3464 delivery status notifications: a {@code multipart/report}
- * whose first part is the template's text, the second a {@code message/delivery-status} with one
- * block per recipient, the third the original message ({@code message/rfc822}) or its headers
- * ({@code text/rfc822-headers}). A notice is an ordinary new message with the null return path,
- * accepted into the spool like any other and delivered by the same run. It goes to the return path;
- * for a message with the null sender (itself a notice) to {@code postmaster@host_name} — unless a
- * failing recipient is postmaster, in which case nothing is sent. So notices never loop.
+ * Bounces, delay warnings and success reports, as RFC 3464 delivery status notifications: a {@code
+ * multipart/report} whose first part is the template's text, the second a {@code
+ * message/delivery-status} with one block per recipient, the third the original message ({@code
+ * message/rfc822}) or its headers ({@code text/rfc822-headers}). A notice is an ordinary new
+ * message with the null return path, accepted into the spool like any other and delivered by the
+ * same run. It goes to the return path; for a message with the null sender (itself a notice) to
+ * {@code postmaster@host_name} — unless a failing recipient is postmaster, in which case nothing is
+ * sent. So notices never loop.
+ *
+ * <p>The submitter's DSN parameters (RFC 3461) decide: a recipient gets into a notice of a kind
+ * only when its NOTIFY asks for it (without NOTIFY: failures and delays, not successes); RET=HDRS
+ * returns the headers alone, RET=FULL the whole message (within the size limit); ENVID becomes
+ * Original-Envelope-Id, ORCPT Original-Recipient.
  */
 public final class Notices {
-  /** One recipient in a notice. {@code original} is the top-level recipient, or "". */
+  /**
+   * One recipient in a notice. {@code original} is the top-level recipient, or ""; {@code action}
+   * the DSN action of a success report ({@code delivered}, {@code relayed}), "" in a bounce or
+   * warning.
+   */
   public record RecipientNote(
-      String address, String original, String status, String reason, long lastAttempt) {}
+      String address,
+      String original,
+      String status,
+      String reason,
+      long lastAttempt,
+      String action) {
+    public RecipientNote(
+        String address, String original, String status, String reason, long lastAttempt) {
+      this(address, original, status, reason, lastAttempt, "");
+    }
+  }
+
+  /** What a notice reports, and the NOTIFY word that asks for it. */
+  public enum Kind {
+    FAILED("FAILURE", "bounce"),
+    DELAYED("DELAY", "warning"),
+    SUCCEEDED("SUCCESS", "success report");
+
+    final String notify;
+    final String noun;
+
+    Kind(String notify, String noun) {
+      this.notify = notify;
+      this.noun = noun;
+    }
+  }
 
   private final Config cfg;
   private final Spool spool;
   private final MailLog log;
   private final Template failTemplate;
   private final Template warnTemplate;
+  private final Template successTemplate;
   private final long uid;
   private final ZoneId zone;
 
@@ -56,6 +94,7 @@ public final class Notices {
     known.addAll(MessageVariables.NAMES);
     this.failTemplate = Template.load(cfg.notices().errmsgFile(), "failmsg.tpl", known);
     this.warnTemplate = Template.load(cfg.notices().warnmsgFile(), "warnmsg.tpl", known);
+    this.successTemplate = Template.load(null, "successmsg.tpl", known);
   }
 
   /** Who gets a notice about {@code env}, or null when nobody may (see the class comment). */
@@ -82,16 +121,38 @@ public final class Notices {
   /** Sends a bounce ({@code failed}) or a warning; returns the new message's ID, or null. */
   public String send(MessageLock lock, Envelope env, List<RecipientNote> items, boolean failed)
       throws MasqException, IOException {
+    return send(lock, env, items, failed ? Kind.FAILED : Kind.DELAYED);
+  }
+
+  /**
+   * Sends a notice of {@code kind} about those of {@code items} whose NOTIFY asks for it; returns
+   * the new message's ID, or null when none was sent.
+   */
+  public String send(MessageLock lock, Envelope env, List<RecipientNote> asked, Kind kind)
+      throws MasqException, IOException {
+    List<RecipientNote> items = new ArrayList<>(asked.size());
+    for (RecipientNote i : asked) {
+      Recipient top = env.recipient(i.original().isEmpty() ? i.address() : i.original());
+      if (top == null || top.wants(kind.notify)) {
+        items.add(i);
+      }
+    }
+    if (items.isEmpty()) {
+      log.write(env.id() + " no " + kind.noun + " sent: NOTIFY does not ask for it");
+      return null;
+    }
     Address to = recipient(env, items);
     if (to == null) {
       log.write(
-          env.id()
-              + " no "
-              + (failed ? "bounce" : "warning")
-              + " sent: it would go to postmaster about postmaster");
+          env.id() + " no " + kind.noun + " sent: it would go to postmaster about postmaster");
       return null;
     }
-    Template t = failed ? failTemplate : warnTemplate;
+    Template t =
+        switch (kind) {
+          case FAILED -> failTemplate;
+          case DELAYED -> warnTemplate;
+          case SUCCEEDED -> successTemplate;
+        };
     Map<String, String> vars = MessageVariables.of(env, cfg.names().hostName());
     List<String> lines = new ArrayList<>();
     List<String> addrs = new ArrayList<>();
@@ -123,12 +184,19 @@ public final class Notices {
       fields.add(0, Header.of("From", "MAILER-DAEMON@" + cfg.names().hostName()));
     }
     if (!hasSubject) {
-      fields.add(Header.of("Subject", failed ? "Mail delivery failed" : "Mail delivery delayed"));
+      fields.add(
+          Header.of(
+              "Subject",
+              switch (kind) {
+                case FAILED -> "Mail delivery failed";
+                case DELAYED -> "Mail delivery delayed";
+                case SUCCEEDED -> "Mail delivered";
+              }));
     }
     String text = wrap(t.text(vars, lines), LONGEST_TEXT_LINE);
     boolean textIs8bit = !HeaderValues.ascii(text);
     boolean whole =
-        t.wantsBody()
+        (env.ret().equals("FULL") || t.wantsBody() && !env.ret().equals("HDRS"))
             && (cfg.accept().maxMsgSize() == 0
                 || env.bodySize() + 64 * 1024 < cfg.accept().maxMsgSize());
     byte[] returnedHeaders = whole ? null : headersOf(lock);
@@ -160,9 +228,9 @@ public final class Notices {
             + "\n"
             + delimiter
             + "Content-Type: message/delivery-status\n\n"
-            + status(env, items, failed)
+            + status(env, items, kind)
             + delimiter
-            + (whole ? "Content-Type: message/rfc822\n" : "Content-Type: text/rfc822-headers\n")
+            + returnedType(whole, env.utf8() && returned8bit)
             + "Content-Transfer-Encoding: "
             + (returned8bit ? "8bit" : "7bit")
             + "\n\n";
@@ -183,18 +251,12 @@ public final class Notices {
             uid,
             null,
             null,
-            null);
+            null,
+            null,
+            env.utf8()); // it may return UTF-8 headers: they leave only with SMTPUTF8
     try (InputStream in = new SequenceInputStream(Collections.enumeration(parts))) {
       Envelope notice = Submission.accept(in, req, cfg, spool, log);
-      log.write(
-          env.id()
-              + " "
-              + (failed ? "bounce" : "warning")
-              + " "
-              + notice.id()
-              + " to <"
-              + to
-              + ">");
+      log.write(env.id() + " " + kind.noun + " " + notice.id() + " to <" + to + ">");
       return notice.id();
     }
   }
@@ -204,32 +266,78 @@ public final class Notices {
    * recipient. Every field is US-ASCII, free of control characters and folded (at most 998 octets a
    * line), whatever a remote server's reply held.
    */
-  private String status(Envelope env, List<RecipientNote> items, boolean failed) {
+  private String status(Envelope env, List<RecipientNote> items, Kind kind) {
+    boolean failed = kind == Kind.FAILED;
     StringBuilder sb = new StringBuilder();
+    if (!env.envid().isEmpty()) {
+      field(sb, "Original-Envelope-Id", usAscii(env.envid()));
+    }
     field(sb, "Reporting-MTA", "dns; " + usAscii(cfg.names().hostName()));
     field(sb, "X-Masq-Queue-ID", env.id());
     field(sb, "Arrival-Date", date(env.received()));
     sb.append('\n');
     for (RecipientNote i : items) {
-      field(sb, "Final-Recipient", "rfc822; " + usAscii(i.address()));
-      if (!i.original().isEmpty() && !i.original().equals(i.address())) {
-        field(sb, "Original-Recipient", "rfc822; " + usAscii(i.original()));
+      String original = i.original().isEmpty() ? i.address() : i.original();
+      Recipient top = env.recipient(original);
+      if (top != null && !top.orcpt().isEmpty()) {
+        field(sb, "Original-Recipient", typed(top.orcpt()));
+      } else if (!original.equals(i.address())) {
+        field(sb, "Original-Recipient", typed("rfc822;" + original));
       }
-      field(sb, "Action", failed ? "failed" : "delayed");
-      field(sb, "Status", statusCode(i.status(), failed));
+      field(sb, "Final-Recipient", typed("rfc822;" + i.address()));
+      field(
+          sb,
+          "Action",
+          switch (kind) {
+            case FAILED -> "failed";
+            case DELAYED -> "delayed";
+            case SUCCEEDED -> i.action().isEmpty() ? "delivered" : i.action();
+          });
+      field(
+          sb,
+          "Status",
+          kind == Kind.SUCCEEDED
+              ? i.status().startsWith("2.") ? statusCode(i.status(), false) : "2.0.0"
+              : statusCode(i.status(), failed));
       // a run too long for a line is broken, not cut: the whole reply reaches the sender
       String reason = breakRuns(usAscii(i.reason()).strip(), 70);
       field(sb, "Diagnostic-Code", (isSmtpReply(reason) ? "smtp; " : "X-masq; ") + reason);
       if (i.lastAttempt() > 0) {
         field(sb, "Last-Attempt-Date", date(i.lastAttempt()));
       }
-      if (!failed) {
+      if (kind == Kind.DELAYED) {
         field(
             sb, "Will-Retry-Until", date(env.received() + cfg.notices().maxDeferTime().toMillis()));
       }
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The Content-Type line of the returned message: of an SMTPUTF8 message with 8-bit data, RFC
+   * 6532's {@code message/global} or RFC 6533's {@code message/global-headers}, whose headers may
+   * be UTF-8 (in {@code message/rfc822} they may not).
+   */
+  private static String returnedType(boolean whole, boolean utf8) {
+    if (utf8) {
+      return whole ? "Content-Type: message/global\n" : "Content-Type: message/global-headers\n";
+    }
+    return whole ? "Content-Type: message/rfc822\n" : "Content-Type: text/rfc822-headers\n";
+  }
+
+  /**
+   * An address as a DSN field holds it, {@code TYPE; ADDRESS}: an address beyond ASCII as RFC
+   * 6533's {@code utf-8} type in xtext ({@code \x{HEX}}), since the report is US-ASCII.
+   */
+  static String typed(String typeAndAddress) {
+    int semi = typeAndAddress.indexOf(';');
+    String type = typeAndAddress.substring(0, semi);
+    String addr = typeAndAddress.substring(semi + 1);
+    if (HeaderValues.ascii(addr) && !type.equalsIgnoreCase("utf-8")) {
+      return type + "; " + usAscii(addr);
+    }
+    return "utf-8; " + Xtext.encode(addr);
   }
 
   private static void field(StringBuilder sb, String name, String value) {

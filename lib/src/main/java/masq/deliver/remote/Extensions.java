@@ -17,9 +17,12 @@ record Extensions(
     boolean eightBitMime,
     boolean startTls,
     Set<String> authMechanisms,
-    boolean sizeOffered) {
+    boolean sizeOffered,
+    boolean dsn,
+    boolean smtpUtf8) {
 
-  static final Extensions NONE = new Extensions(0, false, false, false, Set.of(), false);
+  static final Extensions NONE =
+      new Extensions(0, false, false, false, Set.of(), false, false, false);
 
   /** Parses the lines of a 250 reply to EHLO (the first line is the greeting, skipped). */
   static Extensions parse(SmtpReply ehlo) {
@@ -28,6 +31,8 @@ record Extensions(
     boolean pipelining = false;
     boolean eightBit = false;
     boolean startTls = false;
+    boolean dsn = false;
+    boolean smtpUtf8 = false;
     Set<String> auth = new HashSet<>();
     for (int i = 1; i < ehlo.lines().size(); i++) {
       String[] w = ehlo.lines().get(i).strip().split("[ =]+");
@@ -41,6 +46,8 @@ record Extensions(
         case "PIPELINING" -> pipelining = true;
         case "8BITMIME" -> eightBit = true;
         case "STARTTLS" -> startTls = true;
+        case "DSN" -> dsn = true;
+        case "SMTPUTF8" -> smtpUtf8 = true;
         case "AUTH" -> {
           for (int j = 1; j < w.length; j++) {
             auth.add(w[j].toUpperCase(Locale.ROOT));
@@ -49,6 +56,7 @@ record Extensions(
         default -> {}
       }
     }
-    return new Extensions(size, pipelining, eightBit, startTls, Set.copyOf(auth), sizeOffered);
+    return new Extensions(
+        size, pipelining, eightBit, startTls, Set.copyOf(auth), sizeOffered, dsn, smtpUtf8);
   }
 }

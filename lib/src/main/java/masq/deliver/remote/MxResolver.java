@@ -1,5 +1,6 @@
 package masq.deliver.remote;
 
+import java.net.IDN;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -61,6 +62,7 @@ final class MxResolver {
     if (n.isEmpty()) {
       throw new UnknownHostException("no domain to deliver to");
     }
+    n = aLabels(n);
     String problem = null;
     for (Resolver r : resolvers) {
       try {
@@ -82,6 +84,23 @@ final class MxResolver {
     }
     throw new UnknownHostException(
         "cannot resolve " + n + (problem == null ? "" : " (" + problem + ")"));
+  }
+
+  /**
+   * An internationalised domain name as DNS knows it, in A-labels ({@code xn--...}, RFC 5891, by
+   * {@link IDN}); an ASCII name as it is.
+   */
+  static String aLabels(String name) throws UnknownHostException {
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) > 0x7f) {
+        try {
+          return IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+          throw new UnknownHostException("not a valid domain name: " + e.getMessage());
+        }
+      }
+    }
+    return name;
   }
 
   private List<Target> byName(String n) throws UnknownHostException {

@@ -3,6 +3,7 @@ package masq.deliver.remote;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import masq.address.Address;
 import masq.message.Header;
 
@@ -22,6 +23,11 @@ import masq.message.Header;
  * @param size the size in bytes announced with SIZE= and checked against the server's limit
  * @param receivedHost the client the message came from ($received_host for pipe), or ""
  * @param ident the ident of the local sender ($ident for pipe), or ""
+ * @param utf8 the message needs SMTPUTF8 (RFC 6531: an address or a header beyond ASCII): it goes
+ *     only to a server that offers it, and fails with 5.6.7 for one that does not, never downgraded
+ * @param mailDsn the DSN parameters of MAIL ({@code " RET=HDRS ENVID=xtext"}), or "": sent to a
+ *     server that offers DSN
+ * @param rcptDsn per recipient, the DSN parameters of its RCPT ({@code " NOTIFY=... ORCPT=..."})
  */
 public record OutgoingMessage(
     String id,
@@ -32,13 +38,43 @@ public record OutgoingMessage(
     boolean eightBit,
     long size,
     String receivedHost,
-    String ident) {
+    String ident,
+    boolean utf8,
+    String mailDsn,
+    Map<Address, String> rcptDsn) {
 
   public OutgoingMessage {
     recipients = List.copyOf(recipients);
     headers = List.copyOf(headers);
     receivedHost = receivedHost == null ? "" : receivedHost;
     ident = ident == null ? "" : ident;
+    rcptDsn = Map.copyOf(rcptDsn);
+  }
+
+  /** A message without SMTPUTF8 and DSN parameters. */
+  public OutgoingMessage(
+      String id,
+      Address returnPath,
+      List<Address> recipients,
+      List<Header> headers,
+      BodySource body,
+      boolean eightBit,
+      long size,
+      String receivedHost,
+      String ident) {
+    this(
+        id,
+        returnPath,
+        recipients,
+        headers,
+        body,
+        eightBit,
+        size,
+        receivedHost,
+        ident,
+        false,
+        "",
+        Map.of());
   }
 
   /** A message without received_host and ident. */
@@ -93,6 +129,17 @@ public record OutgoingMessage(
   /** This message with another recipient list (the same body source). */
   public OutgoingMessage withRecipients(List<Address> rcpts) {
     return new OutgoingMessage(
-        id, returnPath, rcpts, headers, body, eightBit, size, receivedHost, ident);
+        id,
+        returnPath,
+        rcpts,
+        headers,
+        body,
+        eightBit,
+        size,
+        receivedHost,
+        ident,
+        utf8,
+        mailDsn,
+        rcptDsn);
   }
 }

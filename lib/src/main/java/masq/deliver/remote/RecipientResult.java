@@ -14,14 +14,22 @@ import masq.address.Address;
  *     reason of masq's own (e.g. {@code connection refused})
  * @param tls over an SMTP connection to a TCP peer, the TLS protocol it used ({@code TLSv1.3}) or
  *     {@code none}; null when no such connection carried it (a wrapper, a pipe, no connection)
+ * @param dsnPassed the server offered DSN, so the recipient's NOTIFY went with it (RFC 3461): the
+ *     next hop reports a success, masq does not
  */
 public record RecipientResult(
-    String messageId, Address recipient, Outcome outcome, String host, String reply, String tls) {
+    String messageId,
+    Address recipient,
+    Outcome outcome,
+    String host,
+    String reply,
+    String tls,
+    boolean dsnPassed) {
 
-  /** A result without a TLS outcome to tell. */
+  /** A result without a TLS outcome to tell, from a next hop that was not asked for DSN. */
   public RecipientResult(
       String messageId, Address recipient, Outcome outcome, String host, String reply) {
-    this(messageId, recipient, outcome, host, reply, null);
+    this(messageId, recipient, outcome, host, reply, null, false);
   }
 
   /**

@@ -362,10 +362,22 @@ final class SmtpClient {
     if (rcpts.isEmpty()) {
       return new Prepared(m, rcpts, done);
     }
+    if (m.utf8() && !ext.smtpUtf8()) {
+      done.addAll(
+          all(
+              m,
+              rcpts,
+              Outcome.FAILED,
+              "5.6.7 "
+                  + peer()
+                  + " does not offer SMTPUTF8, which the message needs (an address or header"
+                  + " beyond ASCII): not sent rather than altered"));
+      return new Prepared(m, List.of(), done);
+    }
     try {
       SevenBitDowngrade downgrade = null;
       long size = m.size();
-      if (m.eightBit() && !ext.eightBitMime()) {
+      if (m.eightBit() && !ext.eightBitMime() && !m.utf8()) {
         downgrade = SevenBitDowngrade.plan(m.headers(), m.body());
         if (!downgrade.converts()) {
           downgrade = null; // 7-bit after all
@@ -461,7 +473,19 @@ final class SmtpClient {
     if (p.eightBit() && ext.eightBitMime()) {
       mail.append(" BODY=8BITMIME");
     }
+    if (p.m().utf8()) {
+      mail.append(" SMTPUTF8");
+    }
+    if (ext.dsn()) {
+      mail.append(p.m().mailDsn());
+    }
     return mail.toString();
+  }
+
+  /** The RCPT command for {@code a}, with its DSN parameters when the server offers DSN. */
+  private String rcptTo(OutgoingMessage m, Address a) {
+    String params = ext.dsn() ? m.rcptDsn().get(a) : null;
+    return params == null ? "RCPT TO:" + a.bracketed() : "RCPT TO:" + a.bracketed() + params;
   }
 
   /**
@@ -474,7 +498,7 @@ final class SmtpClient {
     }
     c.command(mailFrom(p));
     for (Address a : p.rcpts()) {
-      c.command("RCPT TO:" + a.bracketed());
+      c.command(rcptTo(p.m(), a));
     }
     c.command("DATA");
     return rset;
@@ -515,7 +539,7 @@ final class SmtpClient {
       if (mailReply.positive()) {
         boolean any = false;
         for (int i = 0; i < rcptReplies.length; i++) {
-          c.command("RCPT TO:" + rcpts.get(i).bracketed());
+          c.command(rcptTo(m, rcpts.get(i)));
           c.flush();
           rcptReplies[i] = c.readReply(t);
           any |= rcptReplies[i].positive();
@@ -677,7 +701,7 @@ final class SmtpClient {
   }
 
   private RecipientResult result(OutgoingMessage m, Address a, Outcome o, String reply) {
-    return new RecipientResult(m.id(), a, o, peer(), reply, tlsOutcome());
+    return new RecipientResult(m.id(), a, o, peer(), reply, tlsOutcome(), ext.dsn());
   }
 
   /** Sends QUIT and closes; problems at this point change nothing. */

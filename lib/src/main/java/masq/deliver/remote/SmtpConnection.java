@@ -45,10 +45,13 @@ final class SmtpConnection {
     return channel.peer();
   }
 
-  /** Queues one command line (CRLF added); {@link #flush} sends what is queued. */
+  /**
+   * Queues one command line (CRLF added; UTF-8, which an address beyond ASCII needs with SMTPUTF8);
+   * {@link #flush} sends what is queued.
+   */
   void command(String text) throws SmtpFailure {
     try {
-      out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(text.getBytes(StandardCharsets.UTF_8));
       out.write('\r');
       out.write('\n');
     } catch (IOException e) {

@@ -65,7 +65,9 @@ class NoticesTest {
             1,
             null,
             null,
-            null);
+            null,
+            null,
+            false);
     return Submission.accept(
         new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
   }

@@ -44,7 +44,8 @@ class MxTest extends WithPeers {
         "--mx-host=pref.test,high.pref.test,10",
         "--host-record=low.pref.test,127.0.0.1",
         "--host-record=high.pref.test,127.0.0.3",
-        "--host-record=plain.test,127.0.0.1");
+        "--host-record=plain.test,127.0.0.1",
+        "--mx-host=xn--fsqu00a.test,mx2.two.test,10"); // 例子.test in A-labels
     // JNDI's standard property: the DNS server this JVM's lookups ask (masq sets none itself)
     System.setProperty(DNS_SERVER, "dns://127.0.0.1:" + dns);
   }
@@ -102,6 +103,14 @@ class MxTest extends WithPeers {
     assertTrue(a.contains("X-Rcpt-Args: <c@plain.test>"), a);
     String b = String.join("\n", SmtpSinkTest.waitDumps(sinkB, 1));
     assertTrue(b.contains("X-Rcpt-Args: <b@pref.test>") && !b.contains("two.test"), b);
+  }
+
+  @Test
+  void anInternationalisedDomainIsLookedUpAsALabels() throws Exception {
+    List<RecipientResult> rs =
+        send(direct().build(), msg("X9", "joe@home.example", "hello\n", "a@\u4f8b\u5b50.test"));
+    assertEquals(List.of("X9 a@\u4f8b\u5b50.test DELIVERED"), outcomes(rs));
+    assertTrue(rs.get(0).host().contains("mx2.two.test"), rs.get(0).host());
   }
 
   @Test

@@ -3,9 +3,11 @@
 
 Usage: smtpd.py PORT RECORD_DIR [--starttls CERT KEY] [--smtps CERT KEY] [--auth USER:PASS]
                 [--size N] [--client-ca CAFILE] [--tls-max 1.2]
+                [--smtputf8]
 Each MAIL command appends a line to RECORD_DIR/events ("MAIL <addr> tls=0|1 peer=PORT");
 each accepted message becomes RECORD_DIR/msg-N.json (mail_from, rcpt_tos, mail_options,
-tls, peer port, data as latin-1). RCPT to a local part starting with "temp" gets 451, with
+tls, peer port, data as latin-1; rcpt_options of the accepted recipients). --smtputf8 offers
+SMTPUTF8 (aiosmtpd's enable_SMTPUTF8). RCPT to a local part starting with "temp" gets 451, with
 "bad" 550, with "hostile" a 2,000-character multi-line 550 holding a bare CR and an
 escape sequence. --client-ca requires a client certificate signed by CAFILE (CERT_REQUIRED);
 --tls-max caps the TLS version the server speaks. Prints READY on stdout once it listens; stops at EOF on stdin.
@@ -23,6 +25,7 @@ auth = None
 size = 33554432
 client_ca = None
 tls_max = None
+smtputf8 = False
 i = 0
 while i < len(opts):
     o = opts[i]
@@ -43,6 +46,9 @@ while i < len(opts):
     elif o == "--tls-max":
         tls_max = opts[i + 1]
         i += 2
+    elif o == "--smtputf8":
+        smtputf8 = True
+        i += 1
     elif o == "--size":
         size = int(opts[i + 1])
         i += 2
@@ -92,6 +98,7 @@ class Handler:
                      "z" * 1500, "end \x1b[31mred"]
             return "\r\n".join("550-" + l for l in lines[:-1]) + "\r\n550 " + lines[-1]
         envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
@@ -99,7 +106,8 @@ class Handler:
             count[0] += 1
             n = count[0]
         doc = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-               "mail_options": envelope.mail_options, "tls": tls(server, session),
+               "mail_options": envelope.mail_options,
+               "rcpt_options": envelope.rcpt_options, "tls": tls(server, session),
                "peer": session.peer[1], "auth": 1 if session.authenticated else 0,
                "data": envelope.original_content.decode("latin-1")}
         tmp = os.path.join(record, "msg-%d.tmp" % n)
@@ -130,6 +138,8 @@ if tls_ctx:
 if auth:
     kw["authenticator"] = authenticator
     kw["auth_require_tls"] = False
+if smtputf8:
+    kw["enable_SMTPUTF8"] = True
 if smtps_ctx:
     kw["ssl_context"] = smtps_ctx
 ctl = Controller(Handler(), **kw)

@@ -9,7 +9,7 @@ for p in postfix swaks socat openssl dnsmasq-base python3-aiosmtpd mutt procmail
          faketime libnet-ssleay-perl hyperfine maven util-linux man-db; do
   have_pkg "$p" || need="$need $p"
 done
-# issue 16: Dovecot's submission server, the peer of the AUTH tests (SCRAM-SHA-256, XOAUTH2,
+# Dovecot's submission server, the peer of the AUTH tests (SCRAM-SHA-256, XOAUTH2,
 # OAUTHBEARER); the tests run it from a private configuration, never the system's service
 for p in dovecot-core dovecot-submissiond; do have_pkg "$p" || need="$need $p"; done
 [ -x /usr/bin/python3 ] || need="$need python3"

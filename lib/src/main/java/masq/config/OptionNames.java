@@ -102,7 +102,7 @@ final class OptionNames {
           "auth_name",
           "auth_login",
           "auth_secret",
-          // issue 16: secrets from a file or a command, and AUTH without TLS only when allowed
+          // secrets from a file or a command, and AUTH without TLS only when allowed
           "auth_secret_file",
           "auth_secret_command",
           "auth_secret_timeout",

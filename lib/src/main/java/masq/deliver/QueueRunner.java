@@ -461,7 +461,7 @@ public final class QueueRunner {
     List<String> queued = new ArrayList<>();
     if (!succeeded.isEmpty()) {
       try {
-        addIfSent(queued, notices.send(lock, env, succeeded, Notices.Kind.SUCCEEDED));
+        addIfSent(queued, notices.send(lock, env, succeeded, Notices.NoticeKind.SUCCEEDED));
       } catch (MasqException | IOException e) {
         // the deliveries stand: a report is not worth delivering them again
         note(env.id() + " success report not sent: " + e.getMessage());

@@ -36,8 +36,8 @@ import masq.config.Values;
  * @param pipe {@code pipe}: a command the message is piped to per recipient, or null
  * @param pipeFromline {@code pipe_fromline} (default false)
  * @param pipeFromhack {@code pipe_fromhack} (default false)
- * @param tlsFingerprints {@code tls_fingerprint} (issue 16): SHA-256 pins of the server's
- *     certificate or of its public key (SPKI), 64 lower-case hex digits each; empty when not set
+ * @param tlsFingerprints {@code tls_fingerprint}: SHA-256 pins of the server's certificate or of
+ *     its public key (SPKI), 64 lower-case hex digits each; empty when not set
  * @param tlsClientCertFile {@code tls_client_cert_file}: the PEM certificate (chain) to present, or
  *     null
  * @param tlsClientKeyFile {@code tls_client_key_file}: its PEM private key, or null
@@ -65,7 +65,7 @@ public record RouteTransport(
     String pipe,
     boolean pipeFromline,
     boolean pipeFromhack,
-    // issue 16: pinning, client certificate, TLS version, provider limits
+    // pinning, client certificate, TLS version, provider limits
     List<String> tlsFingerprints,
     Path tlsClientCertFile,
     Path tlsClientKeyFile,

@@ -865,7 +865,7 @@ public final class QueueTool extends Tool {
   private int check(Config cfg, Spool spool, boolean repair) throws IOException, MasqException {
     SpoolCheck c = spool.check(repair, StatusPublisher.unusable(spool));
     if (!c.problems().isEmpty() && cfg.notifications().notifyCommand() != null) {
-      // issue 17: one spool-problem event per check, naming the first problem and the count
+      // one spool-problem event per check, naming the first problem and the count
       Notifier n = Notifier.of(cfg, log(cfg), env);
       n.fire(
           NotifyEvent.SPOOL_PROBLEM,

@@ -61,7 +61,7 @@ public final class Notices {
   }
 
   /** What a notice reports, and the NOTIFY word that asks for it. */
-  public enum Kind {
+  public enum NoticeKind {
     FAILED("FAILURE", "bounce"),
     DELAYED("DELAY", "warning"),
     SUCCEEDED("SUCCESS", "success report");
@@ -69,7 +69,7 @@ public final class Notices {
     final String notify;
     final String noun;
 
-    Kind(String notify, String noun) {
+    NoticeKind(String notify, String noun) {
       this.notify = notify;
       this.noun = noun;
     }
@@ -121,14 +121,14 @@ public final class Notices {
   /** Sends a bounce ({@code failed}) or a warning; returns the new message's ID, or null. */
   public String send(MessageLock lock, Envelope env, List<RecipientNote> items, boolean failed)
       throws MasqException, IOException {
-    return send(lock, env, items, failed ? Kind.FAILED : Kind.DELAYED);
+    return send(lock, env, items, failed ? NoticeKind.FAILED : NoticeKind.DELAYED);
   }
 
   /**
    * Sends a notice of {@code kind} about those of {@code items} whose NOTIFY asks for it; returns
    * the new message's ID, or null when none was sent.
    */
-  public String send(MessageLock lock, Envelope env, List<RecipientNote> asked, Kind kind)
+  public String send(MessageLock lock, Envelope env, List<RecipientNote> asked, NoticeKind kind)
       throws MasqException, IOException {
     List<RecipientNote> items = new ArrayList<>(asked.size());
     for (RecipientNote i : asked) {
@@ -266,8 +266,8 @@ public final class Notices {
    * recipient. Every field is US-ASCII, free of control characters and folded (at most 998 octets a
    * line), whatever a remote server's reply held.
    */
-  private String status(Envelope env, List<RecipientNote> items, Kind kind) {
-    boolean failed = kind == Kind.FAILED;
+  private String status(Envelope env, List<RecipientNote> items, NoticeKind kind) {
+    boolean failed = kind == NoticeKind.FAILED;
     StringBuilder sb = new StringBuilder();
     if (!env.envid().isEmpty()) {
       field(sb, "Original-Envelope-Id", usAscii(env.envid()));
@@ -296,7 +296,7 @@ public final class Notices {
       field(
           sb,
           "Status",
-          kind == Kind.SUCCEEDED
+          kind == NoticeKind.SUCCEEDED
               ? i.status().startsWith("2.") ? statusCode(i.status(), false) : "2.0.0"
               : statusCode(i.status(), failed));
       // a run too long for a line is broken, not cut: the whole reply reaches the sender
@@ -305,7 +305,7 @@ public final class Notices {
       if (i.lastAttempt() > 0) {
         field(sb, "Last-Attempt-Date", date(i.lastAttempt()));
       }
-      if (kind == Kind.DELAYED) {
+      if (kind == NoticeKind.DELAYED) {
         field(
             sb, "Will-Retry-Until", date(env.received() + cfg.notices().maxDeferTime().toMillis()));
       }

@@ -182,7 +182,8 @@ class NotifyTest extends WithPeers {
             "auth",
             "mail_host = \"127.0.0.1:"
                 + authPort
-                + "\"\nauth_name = plain\nauth_login = ann\nauth_secret = \"wrong-secret-4711\"\n",
+                + "\"\nauth_name = plain\nauth_login = ann\nauth_secret = \"wrong-secret-4711\"\n"
+                + "auth_allow_plaintext = true\n",
             "tls",
             "mail_host = \"127.0.0.1:" + plainPort + "\"\ntls = starttls\n");
     box.run("Subject: a\n\none\n", "masq-inject", "x@far.example").expect(0);

@@ -88,7 +88,8 @@ class QueueStatusTest extends WithPeers {
             tmp.resolve("isp1.route"),
             "mail_host = \"127.0.0.1:"
                 + port
-                + "\"\nauth_name = \"plain\"\nauth_login = \"joe\"\nauth_secret = \"wrong\"\n");
+                + "\"\nauth_name = \"plain\"\nauth_login = \"joe\"\nauth_secret = \"wrong\"\n"
+                + "auth_allow_plaintext = true\n");
     Sandbox box = new Sandbox(tmp.resolve("box"), "query_routes.isp1 = \"" + route + "\"\n");
     box.run("Subject: a\n\nb\n", "masq-inject", "-odq", "x@far.example").expect(0);
     box.run("Subject: b\n\nb\n", "masq-inject", "-odq", "y@far.example").expect(0);

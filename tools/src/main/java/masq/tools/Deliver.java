@@ -196,7 +196,7 @@ public final class Deliver extends Tool {
         if (d.isEmpty()
             || d.startsWith("-")
             || d.contains("@")
-            || d.strip().length() != d.length()) {
+            || d.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) { // spaces, controls: no domain
           throw usageError("--domain takes a domain such as example.org, not '" + d + "'");
         }
       }

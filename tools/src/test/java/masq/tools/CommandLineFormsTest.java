@@ -65,7 +65,15 @@ class CommandLineFormsTest {
   @Test
   void mistakesAreOneUsageLine() {
     String[][] cases = {
-      {"--frob"}, {"--rout", "isp"}, {"--route"}, {"stray"}, {"--daemon"}, {"--id", "A", "-x"},
+      {"--frob"},
+      {"--rout", "isp"},
+      {"--route"},
+      {"stray"},
+      {"--daemon"},
+      {"--id", "A", "-x"},
+      {"--domain", "x\ty.example"},
+      {"--domain", "a b.example"},
+      {"--max-size", "0"},
     };
     String[] said = {
       "unknown option --frob",
@@ -74,6 +82,9 @@ class CommandLineFormsTest {
       "unknown option or argument stray",
       "--daemon and --interval go together",
       "unknown option -x",
+      "--domain takes a domain such as example.org, not 'x\ty.example'",
+      "--domain takes a domain such as example.org, not 'a b.example'",
+      "--max-size takes a size such as 500k or 2M, not '0'",
     };
     for (int i = 0; i < cases.length; i++) {
       String[] args = cases[i];

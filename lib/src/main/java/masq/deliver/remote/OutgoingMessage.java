@@ -51,33 +51,7 @@ public record OutgoingMessage(
     rcptDsn = Map.copyOf(rcptDsn);
   }
 
-  /** A message without SMTPUTF8 and DSN parameters. */
-  public OutgoingMessage(
-      String id,
-      Address returnPath,
-      List<Address> recipients,
-      List<Header> headers,
-      BodySource body,
-      boolean eightBit,
-      long size,
-      String receivedHost,
-      String ident) {
-    this(
-        id,
-        returnPath,
-        recipients,
-        headers,
-        body,
-        eightBit,
-        size,
-        receivedHost,
-        ident,
-        false,
-        "",
-        Map.of());
-  }
-
-  /** A message without received_host and ident. */
+  /** A message without received_host, ident, SMTPUTF8 and DSN parameters. */
   public static OutgoingMessage of(
       String id,
       Address returnPath,
@@ -86,7 +60,8 @@ public record OutgoingMessage(
       BodySource body,
       boolean eightBit,
       long size) {
-    return new OutgoingMessage(id, returnPath, recipients, headers, body, eightBit, size, "", "");
+    return new OutgoingMessage(
+        id, returnPath, recipients, headers, body, eightBit, size, "", "", false, "", Map.of());
   }
 
   /** True when one of {@code headers} holds a byte over 127. */

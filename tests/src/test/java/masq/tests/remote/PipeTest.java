@@ -123,7 +123,7 @@ class PipeTest {
     RemoteSettings s = settings("uucp").option("pipe", script + " " + out + " $rcpt").build();
     masq.deliver.remote.OutgoingMessage ok = msg("Q6", "joe@home.example", "x\n", "ok@x.example");
     masq.deliver.remote.OutgoingMessage unopenable =
-        new masq.deliver.remote.OutgoingMessage(
+        masq.deliver.remote.OutgoingMessage.of(
             "Q6",
             ok.returnPath(),
             ok.recipients(),
@@ -132,15 +132,13 @@ class PipeTest {
               throw new java.nio.file.NoSuchFileException("/spool/queue/Q6.msg");
             },
             false,
-            10,
-            "",
-            "");
+            10);
     List<RecipientResult> rs = send(s, unopenable);
     assertEquals(List.of("Q6 ok@x.example DEFERRED"), outcomes(rs));
     assertTrue(!Files.exists(out.resolve("ok@x.example.args")), "the command did not run");
     byte[] part = ("y".repeat(100_000) + "\n").getBytes(StandardCharsets.ISO_8859_1);
     masq.deliver.remote.OutgoingMessage breaks =
-        new masq.deliver.remote.OutgoingMessage(
+        masq.deliver.remote.OutgoingMessage.of(
             "Q7",
             ok.returnPath(),
             ok.recipients(),
@@ -155,9 +153,7 @@ class PipeTest {
                       }
                     }),
             false,
-            10,
-            "",
-            "");
+            10);
     rs = send(s, breaks);
     assertEquals(List.of("Q7 ok@x.example DEFERRED"), outcomes(rs));
     assertEquals("cannot read message Q7: disk error", rs.get(0).reply());

@@ -275,7 +275,7 @@ class SmtpSinkTest extends WithPeers {
     RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(port).build();
     OutgoingMessage ok = msg("E1", "joe@home.example", "x\n", "a@x.example");
     OutgoingMessage broken =
-        new OutgoingMessage(
+        OutgoingMessage.of(
             "E2",
             ok.returnPath(),
             List.of(Msgs.addr("b@x.example"), Msgs.addr("c@x.example")),
@@ -284,9 +284,7 @@ class SmtpSinkTest extends WithPeers {
               throw new IllegalStateException("a bug");
             },
             false,
-            10,
-            "",
-            "");
+            10);
     OutgoingMessage after = msg("E3", "joe@home.example", "x\n", "d@x.example");
     List<RecipientResult> rs = send(s, ok, broken, after);
     assertEquals(
@@ -304,7 +302,7 @@ class SmtpSinkTest extends WithPeers {
     RemoteSettings s = settings("isp").mailHost("127.0.0.1").mailPort(port).build();
     OutgoingMessage ok = msg("V2", "joe@home.example", "x\n", "b@x.example");
     OutgoingMessage gone =
-        new OutgoingMessage(
+        OutgoingMessage.of(
             "V1",
             ok.returnPath(),
             List.of(Msgs.addr("a@x.example")),
@@ -313,9 +311,7 @@ class SmtpSinkTest extends WithPeers {
               throw new java.nio.file.NoSuchFileException("/spool/queue/V1.msg");
             },
             false,
-            10,
-            "",
-            "");
+            10);
     List<RecipientResult> rs = send(s, gone, ok);
     assertEquals(List.of("V1 a@x.example DEFERRED", "V2 b@x.example DELIVERED"), outcomes(rs));
     assertEquals("cannot read message V1: no such file: /spool/queue/V1.msg", rs.get(0).reply());

@@ -71,7 +71,10 @@ class SpoolToSinkTest {
               true,
               env.size(),
               env.clientAddress(),
-              env.ident());
+              env.ident(),
+              false,
+              "",
+              java.util.Map.of());
       RemoteSettings s =
           new TestRoute("isp", "test.example").mailHost("127.0.0.1").mailPort(port).build();
       List<RecipientResult> rs =

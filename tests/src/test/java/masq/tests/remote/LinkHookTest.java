@@ -1,6 +1,7 @@
 package masq.tests.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -18,6 +19,26 @@ import org.junit.jupiter.api.Test;
  * unmetered link comes up.
  */
 class LinkHookTest extends WithPeers {
+
+  @Test
+  void aConnectionRoutesFileThatIsNoRegularFileIsOneLineNotAHang() throws Exception {
+    Sandbox box = new Sandbox(tmp.resolve("odd"), "");
+    LinkHooks hooks = new LinkHooks(tmp.resolve("odd-hooks"), box, "HomeWifi isp1\n");
+    Files.delete(hooks.routesFile);
+    assertEquals(0, new ProcessBuilder("mkfifo", hooks.routesFile.toString()).start().waitFor());
+    long t0 = System.nanoTime();
+    Sandbox.Run fifo = hooks.networkManagerRun("wlan0", "up", "HomeWifi", "u-home");
+    assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "a FIFO must not block the dispatcher");
+    assertEquals(78, fifo.exit(), fifo.stderr());
+    String line = "masq-link-up: " + hooks.routesFile + ": not a readable regular file\n";
+    assertEquals(line, fifo.stderr());
+    Files.delete(hooks.routesFile);
+    Files.createDirectory(hooks.routesFile);
+    Sandbox.Run dir = hooks.networkManagerRun("wlan0", "up", "HomeWifi", "u-home");
+    assertEquals(78, dir.exit(), dir.stderr());
+    assertEquals(line, dir.stderr());
+    assertFalse(Files.exists(hooks.calls), "no masq-deliver ran");
+  }
 
   @Test
   void eachDispatcherStartsTheRightRunAndAMeteredLinkLeavesTheBigMessageQueued() throws Exception {

@@ -99,16 +99,21 @@ final class LinkHooks {
    */
   Sandbox.Run networkManager(String iface, String action, String connectionId, String uuid)
       throws Exception {
+    return networkManagerRun(iface, action, connectionId, uuid).expect(0);
+  }
+
+  /** The same, whatever the hook's exit code. */
+  Sandbox.Run networkManagerRun(String iface, String action, String connectionId, String uuid)
+      throws Exception {
     return Sandbox.exec(
-            hook(iface, action),
-            null,
-            env(
-                "NM_DISPATCHER_ACTION", action,
-                "CONNECTION_ID", connectionId,
-                "CONNECTION_UUID", uuid,
-                "DEVICE_IFACE", iface,
-                "DEVICE_IP_IFACE", iface))
-        .expect(0);
+        hook(iface, action),
+        null,
+        env(
+            "NM_DISPATCHER_ACTION", action,
+            "CONNECTION_ID", connectionId,
+            "CONNECTION_UUID", uuid,
+            "DEVICE_IFACE", iface,
+            "DEVICE_IP_IFACE", iface));
   }
 
   /** networkd-dispatcher: no arguments; IFACE, STATE, ESSID (Wi-Fi), OperationalState. */

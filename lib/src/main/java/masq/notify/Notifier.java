@@ -63,19 +63,19 @@ public final class Notifier {
    */
   public static Notifier of(Config cfg, MailLog log, Map<String, String> env) throws MasqException {
     String cmd = cfg.notifications().notifyCommand();
-    if (cmd == null || cmd.isBlank()) {
-      return new Notifier(null, cfg.notifications().notifyTimeout(), log, env);
+    List<String> argv = null;
+    if (cmd != null && !cmd.isBlank()) {
+      try {
+        argv = Words.split(cmd);
+      } catch (IllegalArgumentException e) {
+        throw new MasqException(Exit.CONFIG, "notify_command '" + cmd + "': " + e.getMessage());
+      }
     }
-    List<String> argv;
-    try {
-      argv = Words.split(cmd);
-    } catch (IllegalArgumentException e) {
-      throw new MasqException(Exit.CONFIG, "notify_command '" + cmd + "': " + e.getMessage());
-    }
-    if (argv.isEmpty()) {
-      return new Notifier(null, cfg.notifications().notifyTimeout(), log, env);
-    }
-    return new Notifier(List.copyOf(argv), cfg.notifications().notifyTimeout(), log, env);
+    return new Notifier(
+        argv == null || argv.isEmpty() ? null : List.copyOf(argv),
+        cfg.notifications().notifyTimeout(),
+        log,
+        env);
   }
 
   /** True when there is a notify_command. */

@@ -185,7 +185,8 @@ class DeliverTest {
     }
     assertEquals("keep\n", Files.readString(target), "a symlinked mailbox is never followed");
     assertEquals(0, Files.size(erin));
-    String bounce = Files.readString(s.mailDir.resolve("alice"));
+    // the bounce folds long lines, and where it folds depends on the temporary path's length
+    String bounce = Files.readString(s.mailDir.resolve("alice")).replaceAll("\\s+", " ");
     assertTrue(bounce.contains("is a symbolic link"), bounce);
     assertTrue(bounce.contains("mail/dave is not a regular file"), bounce);
     assertTrue(bounce.contains("erin: permission denied"), bounce);

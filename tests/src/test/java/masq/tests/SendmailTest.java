@@ -150,9 +150,12 @@ class SendmailTest {
     Sandbox sb = new Sandbox(tmp.resolve("sb"), "mbox_default = mbox\n");
     as(sb, "sendmail", MSG, "-odb", "-i", "erin").expect(0);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(sb.mailDir.resolve("erin")) && System.nanoTime() < end) {
+    // wait for the background delivery's last step, so that the temporary directory's removal
+    // does not race its writes
+    while (!sb.log().contains(" Completed") && System.nanoTime() < end) {
       Thread.sleep(50);
     }
+    assertEquals(List.of(), sb.queuedIds(), sb.log());
     assertTrue(Files.readString(sb.mailDir.resolve("erin")).contains("body"), sb.log());
   }
 

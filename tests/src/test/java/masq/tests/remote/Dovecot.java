@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -14,13 +15,14 @@ import java.util.regex.Pattern;
 
 /**
  * Dovecot's submission server (Debian's dovecot-core and dovecot-submissiond, 2.3), run by a test
- * from a private configuration under its temporary directory (its own base_dir, state_dir and log;
- * no system service is used or needed) on a free loopback port, relaying what it accepts to {@code
- * relayPort} (Postfix's smtp-sink). It offers STARTTLS with the test CA's certificate and AUTH
- * PLAIN, LOGIN, CRAM-MD5 and SCRAM-SHA-256 against a passwd-file with one user, and XOAUTH2 and
- * OAUTHBEARER through {@code passdb oauth2}, which asks a token-introspection endpoint the test
- * also runs (introspect.py, Python's http.server) whether a token is active. Needs root (Dovecot
- * drops to its own users, dovenull and dovecot, which the Debian package creates).
+ * from a private configuration under its temporary directory (its own state_dir and log, and a
+ * base_dir of its own under /tmp that close() removes; no system service is used or needed) on a
+ * free loopback port, relaying what it accepts to {@code relayPort} (Postfix's smtp-sink). It
+ * offers STARTTLS with the test CA's certificate and AUTH PLAIN, LOGIN, CRAM-MD5 and SCRAM-SHA-256
+ * against a passwd-file with one user, and XOAUTH2 and OAUTHBEARER through {@code passdb oauth2},
+ * which asks a token-introspection endpoint the test also runs (introspect.py, Python's
+ * http.server) whether a token is active. Needs root (Dovecot drops to its own users, dovenull and
+ * dovecot, which the Debian package creates).
  */
 final class Dovecot implements AutoCloseable {
   private static final Pattern LOGIN =
@@ -30,6 +32,7 @@ final class Dovecot implements AutoCloseable {
   final Path log;
   private final Process introspect;
   private final Process master;
+  private final Path runDir;
 
   /**
    * Starts Dovecot in {@code dir} for {@code user} with {@code password}; the OAuth2 tokens in
@@ -69,12 +72,15 @@ final class Dovecot implements AutoCloseable {
             + "active_value = true\n");
     port = Peers.freePort();
     log = dir.resolve("dovecot.log");
+    // its sockets live under base_dir, and a socket's path holds at most 107 bytes: a short
+    // directory of its own under /tmp, whatever the length of the test's temporary directory
+    runDir = Path.of("/tmp", "masq-dovecot-" + ProcessHandle.current().pid() + "-" + port);
     Path conf = dir.resolve("dovecot.conf");
     Files.writeString(
         conf,
         String.join(
             "\n",
-            "base_dir = " + dir.resolve("run"),
+            "base_dir = " + runDir,
             "state_dir = " + dir.resolve("state"),
             "instance_name = masq-test-" + port,
             "protocols = submission",
@@ -175,6 +181,15 @@ final class Dovecot implements AutoCloseable {
       } catch (InterruptedException e) {
         p.destroyForcibly();
         Thread.currentThread().interrupt();
+      }
+    }
+    if (runDir != null && Files.exists(runDir)) {
+      try (var walk = Files.walk(runDir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        System.err.println("could not remove " + runDir + ": " + e);
       }
     }
   }

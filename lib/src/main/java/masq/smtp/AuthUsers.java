@@ -28,6 +28,7 @@ import java.util.Set;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import masq.config.RegularFile;
+import masq.spool.DirectoryFsync;
 
 /**
  * The users masq-smtpd's AUTH accepts: {@code smtp_auth_file}, one line per user, {@code
@@ -253,8 +254,8 @@ public final class AuthUsers {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true); // the rename itself
+    try {
+      DirectoryFsync.onDisk(dir); // the rename itself
     } catch (IOException e) {
       // some file systems cannot sync a directory; the rename is still atomic
     }

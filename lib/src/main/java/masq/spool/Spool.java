@@ -116,13 +116,13 @@ public final class Spool {
    */
   public static Spool open(Path root, Clock clock, long pid, boolean systemMode)
       throws MasqException {
-    return open(root, clock, pid, systemMode, Spool::syncDir);
+    return open(root, clock, pid, systemMode, DirectoryFsync::onDisk);
   }
 
   /**
    * {@link #open(Path, Clock, long, boolean)} with {@code fsync} making a directory's entries
-   * durable: {@link #syncDir} on disk; on an in-memory file system, which cannot fsync a directory,
-   * one that does nothing.
+   * durable: {@link DirectoryFsync#onDisk} on disk; on an in-memory file system, which cannot fsync
+   * a directory, one that does nothing.
    */
   public static Spool open(
       Path root, Clock clock, long pid, boolean systemMode, DirectoryFsync fsync)
@@ -711,13 +711,6 @@ public final class Spool {
   /** Makes the removals and commits made so far in {@code queue/} durable (one fsync). */
   public void syncQueue() throws IOException {
     queueSync.sync();
-  }
-
-  /** Makes a directory's entries durable (fsync of the directory). */
-  static void syncDir(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
   }
 
   /**

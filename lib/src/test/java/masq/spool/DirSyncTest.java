@@ -97,7 +97,7 @@ class DirSyncTest {
 
   @Test
   void aFailedSyncIsReported() {
-    DirSync ds = new DirSync(dir.resolve("missing"), Spool::syncDir);
+    DirSync ds = new DirSync(dir.resolve("missing"), DirectoryFsync::onDisk);
     assertThrows(IOException.class, ds::sync);
     assertThrows(IOException.class, ds::sync, "each call gets a sync of its own");
   }

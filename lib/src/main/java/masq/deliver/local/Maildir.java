@@ -7,7 +7,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
+import masq.spool.DirectoryFsync;
 
 /**
  * Delivers into a Maildir: the message is written to {@code tmp/UNIQUE}, fsynced, linked as {@code
@@ -91,7 +91,7 @@ final class Maildir {
       }
       Files.createLink(newDir.resolve(name), tmp);
       Files.delete(tmp);
-      syncDir(newDir);
+      DirectoryFsync.onDisk(newDir);
       return LocalResult.delivered("maildir " + folder);
     } catch (AccessDeniedException e) {
       deleteQuietly(tmp);
@@ -116,15 +116,6 @@ final class Maildir {
       Files.deleteIfExists(p);
     } catch (IOException e) {
       // a file left in tmp/ is ignored by every reader
-    }
-  }
-
-  static void syncDir(Path dir) throws IOException {
-    if (dir.getFileSystem() != FileSystems.getDefault()) {
-      return;
-    }
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 }

@@ -21,19 +21,16 @@ import masq.message.RfcDate;
 public final class Acceptance {
   private Acceptance() {}
 
-  /** Who and what a message was received from. */
+  /**
+   * A message being accepted: its id, this host's name, what the client asked for ({@code request}:
+   * sender, full name, protocol, login, client), all its recipients (those of -t included), and
+   * when.
+   */
   record Arrival(
       String id,
       String hostName,
-      Address returnPath,
-      String fullName,
+      Submission.Request request,
       List<Address> recipients,
-      String protocol,
-      String ident,
-      long uid,
-      String clientHelo,
-      String clientAddress,
-      String authenticated,
       boolean saveEnvelopeTo,
       Instant received,
       ZoneId zone) {}
@@ -90,11 +87,10 @@ public final class Acceptance {
     }
     out.addAll(0, origEnvelopeTo);
     if (!hasFrom && !hasSender) {
+      Submission.Request r = ctx.request();
       String addr =
-          ctx.returnPath().isNull()
-              ? "MAILER-DAEMON@" + ctx.hostName()
-              : ctx.returnPath().toString();
-      String name = ctx.fullName() == null ? "" : HeaderValues.displayName(ctx.fullName());
+          r.returnPath().isNull() ? "MAILER-DAEMON@" + ctx.hostName() : r.returnPath().toString();
+      String name = r.fullName() == null ? "" : HeaderValues.displayName(r.fullName());
       addr = HeaderValues.octets(addr); // a UTF-8 return path (SMTPUTF8) as its bytes
       if (!name.isEmpty()) {
         out.add(Header.of("From", name + " <" + addr + ">"));
@@ -122,29 +118,30 @@ public final class Acceptance {
   }
 
   private static Header received(Acceptance.Arrival ctx, String date) {
+    Submission.Request r = ctx.request();
     StringBuilder v = new StringBuilder();
-    if (ctx.clientAddress() == null) {
+    if (r.clientAddress() == null) {
       v.append("by ")
           .append(ctx.hostName())
           .append(" (masq ")
           .append(Version.VERSION)
           .append(", from userid ")
-          .append(ctx.uid())
+          .append(r.uid())
           .append(")");
     } else {
       v.append("from ")
-          .append(ctx.clientHelo() == null ? ctx.clientAddress() : ctx.clientHelo())
+          .append(r.clientHelo() == null ? r.clientAddress() : r.clientHelo())
           .append(" ([")
-          .append(ctx.clientAddress())
+          .append(r.clientAddress())
           .append("])");
-      if (ctx.authenticated() != null) {
+      if (r.authenticated() != null) {
         // Postfix's words, which SpamAssassin and others read
-        v.append("\n\t(Authenticated sender: ").append(ctx.authenticated()).append(')');
+        v.append("\n\t(Authenticated sender: ").append(r.authenticated()).append(')');
       }
       v.append("\n\tby ")
           .append(ctx.hostName())
           .append(" with ")
-          .append(ctx.protocol())
+          .append(r.protocol())
           .append(" (masq ")
           .append(Version.VERSION)
           .append(")");

@@ -98,15 +98,8 @@ public final class Submission {
           new Acceptance.Arrival(
               nm.id(),
               cfg.names().hostName(),
-              req.returnPath(),
-              req.fullName(),
+              req,
               rcpts,
-              req.protocol(),
-              req.ident(),
-              req.uid(),
-              req.clientHelo(),
-              req.clientAddress(),
-              req.authenticated(),
               cfg.accept().doSaveEnvelopeTo(),
               now,
               zone);

@@ -170,17 +170,8 @@ final class Dovecot implements AutoCloseable {
   @Override
   public void close() {
     for (Process p : List.of(master, introspect)) {
-      if (p == null) {
-        continue;
-      }
-      p.destroy(); // SIGTERM: Dovecot's master stops its services and exits
-      try {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
+      if (p != null) {
+        Peers.stop(p, 10); // on SIGTERM Dovecot's master stops its services and exits
       }
     }
     if (runDir != null && Files.exists(runDir)) {

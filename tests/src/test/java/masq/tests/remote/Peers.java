@@ -219,14 +219,20 @@ final class Peers implements AutoCloseable {
       p.destroy();
     }
     for (Process p : started) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
+      stop(p, 5);
+    }
+  }
+
+  /** Stops {@code p}: SIGTERM, then SIGKILL if it has not ended within {@code seconds}. */
+  static void stop(Process p, int seconds) {
+    p.destroy();
+    try {
+      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        Thread.currentThread().interrupt();
       }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 

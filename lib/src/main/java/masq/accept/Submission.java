@@ -54,7 +54,30 @@ public final class Submission {
       String clientAddress,
       String authenticated,
       DsnRequest dsn,
-      boolean utf8) {}
+      boolean utf8) {
+
+    /**
+     * A plain local submission by {@code login} ({@code uid}) to {@code recipients}: no -t, no full
+     * name, a lone "." does not end it, no DSN, not SMTPUTF8.
+     */
+    public static Request local(
+        Address returnPath, List<Address> recipients, String login, long uid) {
+      return new Request(
+          returnPath,
+          null,
+          recipients,
+          false,
+          false,
+          "local",
+          login,
+          uid,
+          null,
+          null,
+          null,
+          null,
+          false);
+    }
+  }
 
   /** Reads the message from {@code in} and commits it; returns its envelope. */
   public static Envelope accept(InputStream in, Request req, Config cfg, Spool spool, MailLog log)

@@ -91,9 +91,7 @@ class QueueRunnerTest {
             .toList();
     Address sender =
         from.isEmpty() ? Address.NULL : new Address(from.split("@")[0], from.split("@")[1]);
-    Submission.Request req =
-        new Submission.Request(
-            sender, null, rcpts, false, false, "local", "t", 1, null, null, null, null, false);
+    Submission.Request req = Submission.Request.local(sender, rcpts, "t", 1);
     Envelope e =
         Submission.accept(
             new ByteArrayInputStream("Subject: test\n\nFrom me\n".getBytes(StandardCharsets.UTF_8)),

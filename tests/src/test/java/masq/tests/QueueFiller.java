@@ -45,20 +45,7 @@ public final class QueueFiller {
       String subject = "k" + next++;
       String msg = "Subject: " + subject + "\n\n" + body + "END " + subject + "\n";
       Submission.Request req =
-          new Submission.Request(
-              new Address("alice", "test.example"),
-              null,
-              recipients,
-              false,
-              false,
-              "local",
-              "t",
-              0,
-              null,
-              null,
-              null,
-              null,
-              false);
+          Submission.Request.local(new Address("alice", "test.example"), recipients, "t", 0);
       Submission.accept(
           new ByteArrayInputStream(msg.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
       queued.add(subject);

@@ -54,20 +54,8 @@ class NoticesTest {
 
   private Envelope submit(String message) throws Exception {
     Submission.Request req =
-        new Submission.Request(
-            new Address("alice", "far.example"),
-            null,
-            List.of(new Address("bob", "h.example")),
-            false,
-            false,
-            "local",
-            "t",
-            1,
-            null,
-            null,
-            null,
-            null,
-            false);
+        Submission.Request.local(
+            new Address("alice", "far.example"), List.of(new Address("bob", "h.example")), "t", 1);
     return Submission.accept(
         new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)), req, cfg, spool, log);
   }

@@ -199,7 +199,7 @@ class AddressParserTest {
     List<Mailbox> ms = AddressParser.parseList(v);
     long ms2 = (System.nanoTime() - t0) / 1_000_000;
     assertFalse(ms.isEmpty());
-    assertTrue(ms2 < 2_000, ms2 + " ms");
+    assertTrue(ms2 < 10_000, ms2 + " ms"); // quadratic would take minutes
   }
 
   @Test

@@ -33,7 +33,7 @@ class ChildTest {
             null,
             SECOND,
             100);
-    assertTrue(millisSince(t0) < 2000, millisSince(t0) + " ms");
+    assertTrue(millisSince(t0) < 10_000, millisSince(t0) + " ms"); // killed at 1 s, not 3621
     assertTrue(f.timedOut());
     assertEquals("started", f.firstLine(80));
     assertFalse(running("sleep 3621"), "the child's child was killed");
@@ -44,7 +44,7 @@ class ChildTest {
   void outputWithoutEndIsCappedAndTheCommandKilledAtTheDeadline() throws Exception {
     long t0 = System.nanoTime();
     Child.Finished f = Child.bounded(new ProcessBuilder("yes", "ok"), null, SECOND, 9);
-    assertTrue(millisSince(t0) < 2000, millisSince(t0) + " ms");
+    assertTrue(millisSince(t0) < 10_000, millisSince(t0) + " ms"); // killed at 1 s
     assertTrue(f.timedOut());
     assertEquals(9, f.output().length);
     assertTrue(f.truncated() && f.outputSize() > 9);

@@ -478,7 +478,7 @@ class SmtpdTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(421, r.code());
         assertTrue(r.text().startsWith("4.4.2"), r.toString());
-        assertTrue(ms >= 1500 && ms < 8000, ms + " ms");
+        assertTrue(ms >= 1500 && ms < 20_000, ms + " ms"); // smtp_timeout = 2s, not for ever
         assertTrue(c.closedByServer());
       }
       // stalled in the middle of DATA: 421 and nothing queued

@@ -244,7 +244,7 @@ class NotifyTest extends WithPeers {
     box.run("", "masq-deliver").expect(0);
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertTrue(ms >= 2000, "the run waits for its notifier up to notify_timeout: " + ms + " ms");
-    assertTrue(ms < 7000, "the run took " + ms + " ms with notify_timeout = 2s");
+    assertTrue(ms < 20_000, "the run took " + ms + " ms with notify_timeout = 2s"); // not 4321 s
     assertTrue(box.log().contains("notify_command for bounce "), box.log());
     assertTrue(box.log().contains(" killed after 2s"), box.log());
     assertTrue(

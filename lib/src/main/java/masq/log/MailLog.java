@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Set;
+import masq.PrivateParents;
 import masq.exec.Child;
 
 /**
@@ -141,14 +142,14 @@ public final class MailLog {
     } catch (java.nio.file.NoSuchFileException e) {
       Path dir = file.toAbsolutePath().getParent();
       if (ownerOnly) {
+        PrivateParents.create(dir);
+      } else {
         Files.createDirectories(dir.getParent());
         try {
-          Files.createDirectory(dir, PRIVATE_DIR);
+          Files.createDirectory(dir, SYSTEM_DIR);
         } catch (java.nio.file.FileAlreadyExistsException meanwhile) {
           // made by another process
         }
-      } else {
-        Files.createDirectories(dir);
       }
       channel = append();
     }
@@ -159,25 +160,35 @@ public final class MailLog {
   private boolean ownerOnly;
 
   /**
-   * Single-user mode: a log file this creates is 0600 and a log directory it creates 0700, whatever
-   * the umask (set at creation); without it (system mode) they keep the umask's modes.
+   * Single-user mode: a log file this creates is 0600 and a log directory it creates (with its
+   * missing parents) 0700, whatever the umask (set at creation); without it (system mode) they are
+   * 0640 and 0750, less what the umask takes away.
    */
   public synchronized MailLog ownerOnly() {
     ownerOnly = true;
     return this;
   }
 
-  private static final FileAttribute<?> PRIVATE_DIR =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
   private static final FileAttribute<?> PRIVATE_FILE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  /**
+   * System mode: the log names every sender and recipient, so only its owner (mail) and group may
+   * read it, as Debian's mail.log (0640, with its directory 0750, as install-system.sh makes them).
+   */
+  private static final FileAttribute<?> SYSTEM_DIR =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---"));
+
+  private static final FileAttribute<?> SYSTEM_FILE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
 
   private FileChannel append() throws IOException {
     var options =
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    return ownerOnly
-        ? FileChannel.open(file, options, PRIVATE_FILE)
-        : FileChannel.open(file, options);
+    if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return FileChannel.open(file, options);
+    }
+    return FileChannel.open(file, options, ownerOnly ? PRIVATE_FILE : SYSTEM_FILE);
   }
 
   /** Closes the log file, if open (the next line opens it again). */

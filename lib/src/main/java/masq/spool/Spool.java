@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import masq.Exit;
 import masq.MasqException;
+import masq.PrivateParents;
 
 /**
  * The spool: the only code that touches spool files. Layout and rules are in spool-format.md: a
@@ -162,14 +163,17 @@ public final class Spool {
 
   /**
    * Makes the spool's missing directories, 0700 whatever the umask; in system mode the spool
-   * directory itself (the administrator's, 0711) keeps the umask's mode, like the directories that
-   * lead to the spool in either mode.
+   * directory itself (the administrator's, 0711) and the directories that lead to it keep the
+   * umask's mode, while in single-user mode missing parents are made 0700 too (the XDG base
+   * directory specification's rule for {@code ~/.local/state}).
    */
   private void makeDirectories() throws IOException {
     if (!Files.isDirectory(root)) {
       Path parent = root.toAbsolutePath().getParent();
-      if (parent != null) {
+      if (parent != null && systemMode) {
         Files.createDirectories(parent);
+      } else if (parent != null) {
+        PrivateParents.create(parent);
       }
       makeDirectory(root, systemMode ? NO_ATTRIBUTES : dirMode);
     }

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -67,12 +68,13 @@ public final class SpoolCheck {
   }
 
   /**
-   * Modes looser than the ones masq gives (spool-format.md): in single-user mode the spool
-   * directory and every directory and file in it, which no one but the owner may use; in system
-   * mode {@code queue/}, {@code tmp/} and {@code corrupt/} (the rest has modes of its own, which
-   * install-system.sh sets). Symbolic links, FIFOs and the like are not looked at (a FIFO is opened
-   * by no one here). One problem per path, unless it was reported for something else; repair takes
-   * the group's and the others' rights away.
+   * Modes looser than the ones masq gives (spool-format.md): in single-user mode every directory
+   * and file in the spool, which no one but the owner may use, and the spool directory itself,
+   * which no one but the owner may write (others may list it: it holds only masq's fixed names and
+   * each is private on its own); in system mode {@code queue/}, {@code tmp/} and {@code corrupt/}
+   * (the rest has modes of its own, which install-system.sh sets). Symbolic links, FIFOs and the
+   * like are not looked at (a FIFO is opened by no one here). One problem per path, unless it was
+   * reported for something else; repair takes the group's and the others' rights away.
    *
    * <p>SECURITY: root may check a user's spool, so nothing in it is followed: the walk goes through
    * each directory's descriptor ({@code openat}, {@code fstatat} and {@code fchmodat} without
@@ -140,7 +142,15 @@ public final class SpoolCheck {
     }
     Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
     mode.addAll(a.permissions());
-    if (mode.removeAll(OTHERS)) {
+    // the spool directory itself holds only the names masq gives (queue/, tmp/, VERSION ...),
+    // each checked on its own: reading or passing through it shows nothing, writing to it would
+    // let others replace what is in it (a root made with mkdir, 0755, is no problem)
+    boolean loose =
+        p.equals(spool.root())
+            ? !Collections.disjoint(mode, OTHERS_WRITE)
+            : !Collections.disjoint(mode, OTHERS);
+    if (loose) {
+      mode.removeAll(OTHERS);
       String name =
           p.equals(spool.root())
               ? p + "/"
@@ -170,6 +180,10 @@ public final class SpoolCheck {
               PosixFilePermission.OWNER_READ,
               PosixFilePermission.OWNER_WRITE,
               PosixFilePermission.OWNER_EXECUTE));
+
+  /** The group's and the others' right to write. */
+  private static final Set<PosixFilePermission> OTHERS_WRITE =
+      EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
   /** {@code 0644} for rw-r--r--. */
   static String octal(Set<PosixFilePermission> mode) {

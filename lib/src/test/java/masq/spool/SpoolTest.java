@@ -295,12 +295,16 @@ class SpoolTest {
   /**
    * Single-user mode: the spool, its directories and every file in it are the owner's alone from
    * the moment they are made (a file system that would otherwise make them rw-r--r--), and check
-   * finds nothing to say about them; the directories above the spool are not masq's to restrict.
+   * finds nothing to say about them; the directories masq makes above the spool ({@code
+   * ~/.local/state/masq}) are 0700 as the XDG base directory specification asks, while one that was
+   * there keeps its mode.
    */
   @Test
   void aSingleUserSpoolIsMadeForItsOwnerAlone() throws Exception {
     try (FileSystem m = withModes()) {
       Path root = m.getPath("/home/joe/.local/state/masq/spool");
+      Files.createDirectories(m.getPath("/home/joe"));
+      chmod(m.getPath("/home/joe"), "rwxr-xr-x");
       Spool s = MemorySpoolFs.open(root, clock, 4242);
       String id = fill(s, root);
       try (NewMessage open = s.create()) {
@@ -314,7 +318,11 @@ class SpoolTest {
           List.of("VERSION", "queue/" + id + ".msg", "queue/" + id + ".env", "tmp/pickup.lock")) {
         assertEquals("rw-------", mode(root.resolve(f)), f);
       }
-      assertEquals("rw-r--r--", mode(root.getParent()), "not the spool");
+      for (String d :
+          List.of("/home/joe/.local", "/home/joe/.local/state", "/home/joe/.local/state/masq")) {
+        assertEquals("rwx------", mode(m.getPath(d)), d);
+      }
+      assertEquals("rwxr-xr-x", mode(m.getPath("/home/joe")), "there before");
       assertEquals(List.of(), s.check(false).problems());
     }
   }
@@ -359,7 +367,7 @@ class SpoolTest {
       Path root = m.getPath("/spool");
       Spool s = MemorySpoolFs.open(root, clock, 4242);
       String id = fill(s, root);
-      chmod(root, "rwxr-x---");
+      chmod(root, "rwxrwxr-x");
       chmod(root.resolve("queue"), "rwxr-xr-x");
       chmod(root.resolve("queue/" + id + ".msg"), "rw-r--r--");
       chmod(root.resolve("queue/" + id + ".env"), "rw-rw-rw-");
@@ -369,7 +377,7 @@ class SpoolTest {
           sorted(
               List.of(
                   "unexpected file queue/README",
-                  "mode 0750 of /spool/ lets others in (masq makes it 0700)",
+                  "mode 0775 of /spool/ lets others in (masq makes it 0700)",
                   "mode 0755 of queue/ lets others in (masq makes it 0700)",
                   "mode 0644 of queue/" + id + ".msg lets others in (masq makes it 0600)",
                   "mode 0666 of queue/" + id + ".env lets others in (masq makes it 0600)")),
@@ -385,6 +393,25 @@ class SpoolTest {
       assertEquals("rwx------", mode(root));
       assertEquals("rw-------", mode(root.resolve("queue/" + id + ".env")));
       assertEquals(List.of(id), s.ids());
+    }
+  }
+
+  /**
+   * A spool directory the user made with mkdir (0755) shows others only the names masq gives its
+   * entries, each private on its own: check reports nothing for it.
+   */
+  @Test
+  void aSpoolDirectoryOthersMayOnlyListIsNoProblem() throws Exception {
+    try (FileSystem m = withModes()) {
+      Path root = m.getPath("/spool");
+      Spool s = MemorySpoolFs.open(root, clock, 4242);
+      fill(s, root);
+      chmod(root, "rwxr-xr-x");
+      assertEquals(List.of(), s.check(false).problems());
+      chmod(root, "rwxr-xrwx");
+      assertEquals(
+          List.of("mode 0757 of /spool/ lets others in (masq makes it 0700)"),
+          s.check(false).problems());
     }
   }
 

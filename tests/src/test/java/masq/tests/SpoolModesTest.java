@@ -104,4 +104,47 @@ class SpoolModesTest {
     assertEquals(
         "1 message(s), 0 problem(s)\n", box.run("", "masq-queue", "check").expect(0).out());
   }
+
+  /**
+   * Without a configuration, masq makes the XDG directories that lead to its state ({@code
+   * ~/.local}, {@code ~/.local/state}, {@code ~/.local/state/masq}) 0700 even under umask 000, as
+   * the XDG base directory specification asks.
+   */
+  @Test
+  void theXdgParentsMasqMakesArePrivateUnderUmask000() throws Exception {
+    Path home = tmp.resolve("home");
+    Files.createDirectories(home);
+    Path state = home.resolve(".local/state");
+    Sandbox.exec(
+            List.of(
+                "sh",
+                "-c",
+                "umask 000; exec \"$0\" -odq bob@far.example",
+                Sandbox.bin("masq-inject").toString()),
+            "Subject: a\n\nhi\n".getBytes(),
+            Map.of("HOME", home.toString(), "XDG_STATE_HOME", state.toString()))
+        .expect(0);
+    for (Path p : List.of(home.resolve(".local"), state, state.resolve("masq"))) {
+      assertEquals("rwx------", mode(p), p.toString());
+    }
+    assertEquals("rwxr-xr-x", mode(home), "an existing directory keeps its mode");
+  }
+
+  /**
+   * A spool directory the user made with mkdir (0755) lets others see only the names of masq's
+   * private entries: check finds no problem in it, but does in one others may write to.
+   */
+  @Test
+  void aSpoolDirectoryMadeWithMkdirIsNoProblem() throws Exception {
+    Sandbox box = new Sandbox(tmp, "do_queue = true\n");
+    Files.createDirectory(box.spool);
+    Files.setPosixFilePermissions(box.spool, PosixFilePermissions.fromString("rwxr-xr-x"));
+    box.run("Subject: a\n\nhi\n", "masq-inject", "-i", "bob@far.example").expect(0);
+    assertEquals(
+        "1 message(s), 0 problem(s)\n", box.run("", "masq-queue", "check").expect(0).out());
+    Files.setPosixFilePermissions(box.spool, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Sandbox.Run c = box.run("", "masq-queue", "check");
+    assertEquals(65, c.exit(), c.out());
+    assertTrue(c.out().contains("mode 0777 of " + box.spool + "/ lets others in"), c.out());
+  }
 }

@@ -163,6 +163,20 @@ final class QueueStatus {
     return sb.toString();
   }
 
+  /**
+   * The JSON object of status --json when the queue could not be judged ({@code why}: the one-line
+   * reason, such as a configuration error): the state UNKNOWN, code 3.
+   */
+  static String unknownJson(String why) {
+    return "{\"state\": \"UNKNOWN\", \"code\": "
+        + UNKNOWN
+        + ", \"summary\": "
+        + Json.str("MASQ UNKNOWN - " + why)
+        + ", \"error\": "
+        + Json.str(why)
+        + "}\n";
+  }
+
   /** The same as one JSON object; {@code line} is the plugin line. */
   String json(String line) {
     StringBuilder sb = new StringBuilder("{\"state\": ");

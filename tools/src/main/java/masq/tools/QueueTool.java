@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -117,7 +118,11 @@ public final class QueueTool extends Tool {
       return commandLine(args);
     } catch (MasqException | IOException | RuntimeException e) {
       String why = MasqException.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
-      out.println("MASQ UNKNOWN - " + why);
+      if (List.of(args).contains("--json")) {
+        out.print(QueueStatus.unknownJson(why));
+      } else {
+        out.println("MASQ UNKNOWN - " + why);
+      }
       err.println(name + ": " + why);
       return QueueStatus.UNKNOWN;
     }
@@ -174,6 +179,11 @@ public final class QueueTool extends Tool {
 
   private int command(Config cfg, String cmd, List<String> ids, boolean json, boolean repair)
       throws MasqException, IOException {
+    if (cmd.equals("status") && !Files.isDirectory(cfg.dirs().spoolDir())) {
+      // a monitoring check judges the spool that is there; it makes none
+      throw new MasqException(
+          Exit.CONFIG, "spool_dir " + cfg.dirs().spoolDir() + " does not exist");
+    }
     Spool spool;
     try {
       spool = openSpool(cfg);

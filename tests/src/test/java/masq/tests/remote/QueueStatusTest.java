@@ -61,6 +61,7 @@ class QueueStatusTest extends WithPeers {
   void okThenWarningThenCriticalAsTheMailAges() throws Exception {
     Sandbox box =
         new Sandbox(tmp.resolve("box"), "warn_intervals = \"3s;1h\"\nmax_defer_time = 8s\n");
+    box.run("", "masq-queue", "list").expect(0); // makes the spool, as every other command does
     Sandbox.Run empty = status(box).expect(0);
     assertTrue(firstLine(empty).startsWith("MASQ OK - queue empty | queued=0;"), empty.out());
     assertEquals("OK 0 0 0 0 0 MASQ OK", json(box, 0));
@@ -126,5 +127,43 @@ class QueueStatusTest extends WithPeers {
     assertEquals(3, u.exit(), u.out() + u.stderr());
     assertTrue(firstLine(u).startsWith("MASQ UNKNOWN - "), u.out());
     assertEquals(1, u.out().lines().count(), u.out());
+  }
+
+  /**
+   * status judges the spool that is there: a spool_dir that does not exist is UNKNOWN, not made.
+   */
+  @Test
+  void aMissingSpoolIsUnknownAndStaysMissing() throws Exception {
+    Sandbox box = new Sandbox(tmp.resolve("box"), "");
+    Sandbox.Run u = status(box);
+    assertEquals(3, u.exit(), u.out() + u.stderr());
+    assertEquals("MASQ UNKNOWN - spool_dir " + box.spool + " does not exist\n", u.out());
+    assertTrue(Files.notExists(box.spool), "status made no spool");
+    assertEquals("UNKNOWN 3", unknownJson(box));
+    assertTrue(Files.notExists(box.spool), "status --json made no spool");
+  }
+
+  /** A configuration that cannot be read is UNKNOWN, and with --json one JSON object saying why. */
+  @Test
+  void aConfigurationErrorIsUnknownAlsoAsJson() throws Exception {
+    Sandbox box = new Sandbox(tmp.resolve("box"), "max_defer_time = \"\n");
+    Sandbox.Run u = status(box);
+    assertEquals(3, u.exit(), u.out() + u.stderr());
+    assertTrue(firstLine(u).startsWith("MASQ UNKNOWN - "), u.out());
+    assertEquals("UNKNOWN 3", unknownJson(box));
+  }
+
+  /** Python's json on status --json when the queue cannot be judged: "STATE CODE". */
+  private static String unknownJson(Sandbox box) throws Exception {
+    Sandbox.Run r = status(box, "--json");
+    assertEquals(3, r.exit(), r.stderr());
+    String py =
+        "import json,sys\nd=json.load(sys.stdin)\n"
+            + "assert d['summary'].startswith('MASQ UNKNOWN - ' + d['error'])\n"
+            + "print(d['state'], d['code'])\n";
+    return Sandbox.exec(List.of("/usr/bin/python3", "-c", py), r.stdout(), Map.of())
+        .expect(0)
+        .out()
+        .strip();
   }
 }

@@ -2,6 +2,6 @@
  * What every package of masq shares: the sysexits codes of every command ({@link masq.Exit}), the
  * one exception that carries a one-line message and such a code to a command's exit ({@link
  * masq.MasqException}), the version ({@link masq.Version}), and the making of private parent
- * directories ({@link masq.PrivateParents}). Uses only the JDK.
+ * directories ({@link masq.PrivateParents}). May use: only the JDK.
  */
 package masq;

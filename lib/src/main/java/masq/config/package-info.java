@@ -11,6 +11,6 @@
  * masq.config.PemFiles}). A bad file is a {@link masq.config.ConfigError} naming file and line
  * (exit 78).
  *
- * <p>Uses only {@code masq} and {@code masq.address}; used by every other package.
+ * <p>May use: {@code masq.address}. Used by every other package.
  */
 package masq.config;

@@ -13,6 +13,7 @@
  * <p>Offers: {@link masq.deliver.QueueRunner} and {@link masq.deliver.RouteSelection}. May use:
  * {@code masq.deliver.local}, {@code masq.deliver.notice}, {@code masq.deliver.remote}, {@code
  * masq.spool}, {@code masq.route}, {@code masq.config}, {@code masq.log}, {@code masq.message},
- * {@code masq.rewrite}, {@code masq.address}, {@code masq.exec}.
+ * {@code masq.rewrite}, {@code masq.address}, {@code masq.exec}, {@code masq.notify}
+ * (notify_command events).
  */
 package masq.deliver;

@@ -5,7 +5,7 @@
  * masq-queue check}), each given to the command in its environment ({@link masq.notify.Notifier}),
  * detached from the run and killed after {@code notify_timeout}.
  *
- * <p>Uses {@code masq.config}, {@code masq.exec}, {@code masq.log} and {@code masq.route} (command
- * words); used by {@code masq.deliver} and the tools.
+ * <p>May use: {@code masq.config}, {@code masq.exec}, {@code masq.log}, {@code masq.route} (command
+ * words). Used by {@code masq.deliver} and the tools.
  */
 package masq.notify;

@@ -11,8 +11,8 @@
  * command words ({@link masq.route.Words}) and their {@code $variables} ({@link
  * masq.route.Variables}).
  *
- * <p>Uses {@code masq.config} (a route file's raw settings), {@code masq.address} and {@code
- * masq.message}; used by {@code masq.rewrite}, {@code masq.deliver} (and its transport, {@code
+ * <p>May use: {@code masq.config} (a route file's raw settings), {@code masq.address}, {@code
+ * masq.message}. Used by {@code masq.rewrite}, {@code masq.deliver} (and its transport, {@code
  * masq.deliver.remote}), {@code masq.smtp} and the tools.
  */
 package masq.route;

@@ -4,8 +4,8 @@
  * relay policy ({@link masq.smtp.RelayPolicy}), STARTTLS ({@link masq.smtp.ServerTls}), SMTP AUTH
  * ({@link masq.smtp.ServerAuth} against {@link masq.smtp.AuthUsers}) and ETRN ({@link
  * masq.smtp.EtrnCommand}, which starts runs through {@link masq.smtp.EtrnStarter}). An accepted
- * message goes to the spool through {@code masq.accept}. Uses {@code masq.accept}, {@code
+ * message goes to the spool through {@code masq.accept}. May use: {@code masq.accept}, {@code
  * masq.spool}, {@code masq.config}, {@code masq.route} (which domains are local), {@code
- * masq.address} and {@code masq.log}.
+ * masq.address}, {@code masq.log}.
  */
 package masq.smtp;

@@ -4,6 +4,8 @@
  * of the directory), locks a message per process ({@link masq.spool.MessageLock}), reads and
  * replaces its {@link masq.spool.Envelope} of {@link masq.spool.Recipient}s, and checks and repairs
  * what crashes leave ({@link masq.spool.SpoolCheck}). Nothing here knows what mail means beyond the
- * envelope. Uses only the JDK and Commons IO (the byte count of a message written).
+ * envelope.
+ *
+ * <p>May use: Commons IO (the byte count of a message written).
  */
 package masq.spool;

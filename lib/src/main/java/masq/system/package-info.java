@@ -16,10 +16,9 @@
  *       once by masq-queue as mail or root, or asked for by a user.
  * </ul>
  *
- * <p>Uses {@code masq.spool} (the queue, its locks, {@code tmp/} and {@code corrupt/}), {@code
+ * <p>May use: {@code masq.spool} (the queue, its locks, {@code tmp/} and {@code corrupt/}), {@code
  * masq.accept} (a picked-up drop is accepted as any local submission), {@code masq.config}, {@code
- * masq.address}, {@code masq.message} and {@code masq.log}; only {@code masq.tools} uses it.
- * Public: the classes named above, and of them only what masq-inject, masq-queue and masq-deliver
- * call.
+ * masq.address}, {@code masq.message}, {@code masq.log}. Only {@code masq.tools} uses it. Public:
+ * the classes named above, and of them only what masq-inject, masq-queue and masq-deliver call.
  */
 package masq.system;

@@ -7,7 +7,10 @@
  * CliParser}, or sendmail's own grammar for masq-inject and sendmail), calls into {@code lib}'s
  * packages and turns every failure into one line and a sysexits code. Also {@code
  * ImmediateDelivery} (the detached masq-deliver run after accepting mail) and {@code Train} (the
- * workload the start-up caches are made from). May use every package of {@code lib}; nothing in
- * {@code lib} uses it.
+ * workload the start-up caches are made from). Nothing in {@code lib} uses it.
+ *
+ * <p>May use: {@code masq.accept}, {@code masq.address}, {@code masq.config}, {@code masq.deliver},
+ * {@code masq.log}, {@code masq.message}, {@code masq.notify}, {@code masq.rewrite}, {@code
+ * masq.route}, {@code masq.smtp}, {@code masq.spool}, {@code masq.system}, Commons CLI.
  */
 package masq.tools;

@@ -15,6 +15,6 @@
  * one attempt did), {@link masq.deliver.local.Aliases} (with its leaves), and {@code FileAppend}'s
  * {@code main}. May use: {@code masq.config}, {@code masq.spool}, {@code masq.address}, {@code
  * masq.route} (variables and words), {@code masq.exec}, {@code masq.deliver.notice} (the message
- * variables), Commons IO.
+ * variables).
  */
 package masq.deliver.local;

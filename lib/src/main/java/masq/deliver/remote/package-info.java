@@ -29,8 +29,8 @@
  * masq.deliver.remote.LinkProbe} (online_probe: does a route's server answer?). Everything else is
  * package-private.
  *
- * <p>Uses {@code masq.route} (the route's options), {@code masq.address}, {@code masq.message},
- * {@code masq.config}, {@code masq.exec} and {@code masq.spool} (a queued message's body); used by
- * {@code masq.deliver}.
+ * <p>May use: {@code masq.route} (the route's options), {@code masq.address}, {@code masq.message},
+ * {@code masq.config}, {@code masq.exec}, {@code masq.spool} (a queued message's body), Mime4j and
+ * Commons IO (the 8-bit to 7-bit conversion and its size). Used by {@code masq.deliver}.
  */
 package masq.deliver.remote;

@@ -4,17 +4,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.util.function.Consumer;
 
 /** The lock of one queued message; held until closed or until its process ends. */
 public final class MessageLock implements AutoCloseable {
-  private final Spool spool;
+  private final SpoolLayout disk;
+  private final Consumer<MessageLock> onClose;
   private final String id;
   private final FileChannel channel;
   private final FileLock lock;
   private long dataLength = -1;
 
-  MessageLock(Spool spool, String id, FileChannel channel, FileLock lock) {
-    this.spool = spool;
+  /** {@code onClose}: told of the lock as it is closed (the spool forgets it). */
+  MessageLock(
+      SpoolLayout disk,
+      String id,
+      FileChannel channel,
+      FileLock lock,
+      Consumer<MessageLock> onClose) {
+    this.disk = disk;
+    this.onClose = onClose;
     this.id = id;
     this.channel = channel;
     this.lock = lock;
@@ -26,13 +35,13 @@ public final class MessageLock implements AutoCloseable {
 
   /** The current envelope of the message, read without letting go of the lock. */
   public Envelope envelope() throws IOException, CorruptEntryException {
-    Envelope e = Spool.decode(id, stored().bytes());
+    Envelope e = SpoolLayout.decode(id, stored().bytes());
     dataLength = e.size(); // never changes: the data is never rewritten
     return e;
   }
 
-  Spool.Stored stored() throws IOException, CorruptEntryException {
-    return spool.stored(id, channel);
+  StoredEnvelope stored() throws IOException, CorruptEntryException {
+    return disk.stored(id, channel);
   }
 
   /**
@@ -62,7 +71,7 @@ public final class MessageLock implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    spool.released(this);
+    onClose.accept(this);
     try {
       if (lock.isValid()) {
         lock.release();

@@ -19,7 +19,7 @@ import org.apache.commons.io.output.CountingOutputStream;
  * thread committing at the same time.
  */
 public final class NewMessage implements AutoCloseable {
-  private final Spool spool;
+  private final SpoolLayout spool;
   private final String id;
   private final Path tmpFile;
   private final FileChannel channel;
@@ -35,12 +35,13 @@ public final class NewMessage implements AutoCloseable {
   private boolean committed;
   private boolean closed;
 
-  NewMessage(Spool spool, String id) throws IOException {
+  NewMessage(SpoolLayout spool, String id) throws IOException {
     this.spool = spool;
     this.id = id;
-    this.tmpFile = spool.tmpDir().resolve(id + Spool.MSG);
-    // 0600 whatever the umask; unlike Spool.createFile never replacing a file (the ID is taken)
-    this.channel = FileChannel.open(tmpFile, Spool.NEW_FILE, spool.fileMode());
+    this.tmpFile = spool.tmpDir().resolve(id + SpoolLayout.MSG);
+    // 0600 whatever the umask; unlike SpoolLayout.createFile never replacing a file (the ID is
+    // taken)
+    this.channel = FileChannel.open(tmpFile, SpoolLayout.NEW_FILE, spool.fileMode());
     FileLock l;
     try {
       spool.adopt(tmpFile);
@@ -95,7 +96,7 @@ public final class NewMessage implements AutoCloseable {
     file.write(Trailer.encode(written));
     file.flush();
     channel.force(true);
-    Files.createLink(spool.queueDir().resolve(id + Spool.MSG), tmpFile); // the commit point
+    Files.createLink(spool.queueDir().resolve(id + SpoolLayout.MSG), tmpFile); // the commit point
     linked = true;
     spool.syncQueue(); // shared with the other threads committing now (group commit)
     committed = true;
@@ -114,7 +115,7 @@ public final class NewMessage implements AutoCloseable {
       if (!committed) {
         // a commit that failed half way (the fsync of queue/) is undone whole
         if (linked) {
-          Files.deleteIfExists(spool.queueDir().resolve(id + Spool.MSG));
+          Files.deleteIfExists(spool.queueDir().resolve(id + SpoolLayout.MSG));
         }
         Files.deleteIfExists(tmpFile);
       }

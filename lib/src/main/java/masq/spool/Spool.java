@@ -58,49 +58,36 @@ public final class Spool {
   /** The format before DSN parameters and SMTPUTF8 (still read as it is, upgraded on open). */
   static final String VERSION_2 = "masq spool 2";
 
-  static final String MSG = ".msg";
-  static final String ENV = ".env";
+  static final String MSG = SpoolLayout.MSG;
+  static final String ENV = SpoolLayout.ENV;
 
   private static final FileAttribute<?>[] NO_ATTRIBUTES = {};
 
+  /** The directories, modes, owner and group fsync that every class here works through. */
+  private final SpoolLayout disk;
+
   private final Path root;
-  private final boolean systemMode;
-
-  /** The mode of every directory made in the spool (and of the spool itself, single-user mode). */
-  private final FileAttribute<?>[] dirMode;
-
-  /** The mode of every file made in the spool (but a system-mode VERSION). */
-  private final FileAttribute<?>[] fileMode;
-
   private final Path tmp;
   private final Path queue;
-  private final Path corrupt;
   private final Clock clock;
   private final long pid;
   private final MessageIds ids;
-  private final DirSync queueSync;
+  private final HeldRoutes heldRoutes;
 
   /** The message locks this process holds (from {@link #lock}), and the IDs being locked. */
   private final Map<String, MessageLock> held = new ConcurrentHashMap<>();
 
   private final Set<String> taking = ConcurrentHashMap.newKeySet();
-  private UserPrincipal owner;
-
-  private final DirectoryFsync fsync;
 
   private Spool(Path root, Clock clock, long pid, boolean systemMode, DirectoryFsync fsync) {
+    this.disk = new SpoolLayout(root, systemMode, fsync);
     this.root = root;
-    this.systemMode = systemMode;
-    this.fsync = fsync;
-    this.dirMode = new FileAttribute<?>[] {mode("rwx------")};
-    this.fileMode = new FileAttribute<?>[] {mode("rw-------")};
-    this.tmp = root.resolve("tmp");
-    this.queue = root.resolve("queue");
-    this.corrupt = root.resolve("corrupt");
+    this.tmp = disk.tmpDir();
+    this.queue = disk.queueDir();
     this.clock = clock;
     this.pid = pid;
     this.ids = new MessageIds(clock, pid);
-    this.queueSync = new DirSync(queue, fsync);
+    this.heldRoutes = new HeldRoutes(disk);
   }
 
   /**
@@ -131,10 +118,10 @@ public final class Spool {
     Spool s = new Spool(root, clock, pid, systemMode, fsync);
     Path version = root.resolve("VERSION");
     try {
-      s.owner = foreignOwner(root);
+      s.disk.owner(foreignOwner(root));
       if (!Files.isDirectory(s.queue)
           || !Files.isDirectory(s.tmp)
-          || !Files.isDirectory(s.corrupt)) {
+          || !Files.isDirectory(s.disk.corruptDir())) {
         s.makeDirectories();
       }
       if (!Files.exists(version)) {
@@ -170,25 +157,17 @@ public final class Spool {
   private void makeDirectories() throws IOException {
     if (!Files.isDirectory(root)) {
       Path parent = root.toAbsolutePath().getParent();
-      if (parent != null && systemMode) {
+      if (parent != null && disk.systemMode()) {
         Files.createDirectories(parent);
       } else if (parent != null) {
         PrivateParents.create(parent);
       }
-      makeDirectory(root, systemMode ? NO_ATTRIBUTES : dirMode);
+      disk.makeDirectory(root, disk.systemMode() ? NO_ATTRIBUTES : disk.dirMode());
     }
-    for (Path d : List.of(queue, tmp, corrupt)) {
+    for (Path d : List.of(queue, tmp, disk.corruptDir())) {
       if (!Files.isDirectory(d)) {
-        makeDirectory(d, dirMode);
+        disk.makeDirectory(d, disk.dirMode());
       }
-    }
-  }
-
-  private void makeDirectory(Path d, FileAttribute<?>... mode) throws IOException {
-    try {
-      adopt(Files.createDirectory(d, mode));
-    } catch (FileAlreadyExistsException e) {
-      // made meanwhile by another thread or process (or not a directory: the next step says so)
     }
   }
 
@@ -198,43 +177,18 @@ public final class Spool {
    */
   private Path newVersionFile() throws IOException {
     Path t = tmp.resolve("VERSION." + Thread.currentThread().threadId() + "." + pid);
-    try (FileChannel ch = createFile(t)) {
+    try (FileChannel ch = disk.createFile(t)) {
       ByteBuffer b = ByteBuffer.wrap((VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
       while (b.hasRemaining()) {
         ch.write(b);
       }
     }
-    if (systemMode && fileMode.length > 0) {
+    if (disk.systemMode()) {
       Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-r--r--")); // any umask
     }
-    adopt(t);
+    disk.adopt(t);
     return t;
   }
-
-  /**
-   * Creates a file in the spool for writing, mode 0600 from the start; a leftover of the same name
-   * (from a process that died) is replaced, so that the mode is always this one.
-   */
-  FileChannel createFile(Path p) throws IOException {
-    try {
-      return FileChannel.open(p, NEW_FILE, fileMode);
-    } catch (FileAlreadyExistsException e) {
-      Files.deleteIfExists(p);
-      return FileChannel.open(p, NEW_FILE, fileMode);
-    }
-  }
-
-  /** A file created with these attributes is 0600 (none on a file system without modes). */
-  FileAttribute<?>[] fileMode() {
-    return fileMode;
-  }
-
-  private static FileAttribute<?> mode(String rwx) {
-    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(rwx));
-  }
-
-  static final Set<StandardOpenOption> NEW_FILE =
-      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
   /**
    * A version 1 spool is read as it is (its messages all have {@code ID.env}, which gives the
@@ -249,7 +203,7 @@ public final class Spool {
     try {
       t = newVersionFile();
       Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      fsync.sync(root);
+      disk.fsync().sync(root);
     } catch (AccessDeniedException e) {
       try {
         if (t != null) {
@@ -276,13 +230,6 @@ public final class Spool {
     return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
   }
 
-  /** Gives a file root just created in the spool to the spool's owner (see SECURITY). */
-  void adopt(Path p) throws IOException {
-    if (owner != null) {
-      Files.setOwner(p, owner);
-    }
-  }
-
   /** Maps a file-system failure to the exit code the contract gives it (73 or 75). */
   public static MasqException failure(String what, IOException e) {
     if (e instanceof AccessDeniedException) {
@@ -296,15 +243,6 @@ public final class Spool {
     return root;
   }
 
-  /** True for a system-mode spool ({@code run_as_user = false}), which keeps its own modes. */
-  boolean systemMode() {
-    return systemMode;
-  }
-
-  Path tmpDir() {
-    return tmp;
-  }
-
   // System mode's pickup (masq.system.Maildrop) works in tmp/: its files and its lock are named
   // here, beside the spool's own, because the spool check must tell them from leftovers.
 
@@ -313,19 +251,18 @@ public final class Spool {
     return tmp.resolve(name + ".pickup");
   }
 
-  static final String PICKUP_LOCK = "pickup.lock";
-
   /**
    * Takes the lock that serialises maildrop pickups (an fcntl lock on {@code tmp/pickup.lock})
    * without waiting. Returns null when another run holds it; close the channel to let go. While it
    * is held, every {@code tmp/*.pickup} file is this run's or a dead run's.
    */
   public FileChannel lockPickup() throws IOException {
-    Path p = tmp.resolve(PICKUP_LOCK);
+    Path p = tmp.resolve(SpoolLayout.PICKUP_LOCK);
     FileChannel ch =
-        FileChannel.open(p, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), fileMode);
+        FileChannel.open(
+            p, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), disk.fileMode());
     try {
-      adopt(p);
+      disk.adopt(p);
       if (ch.tryLock() != null) {
         return ch;
       }
@@ -351,12 +288,12 @@ public final class Spool {
     }
     Path dir = root.resolve("runs");
     if (!Files.isDirectory(dir)) {
-      makeDirectory(dir, dirMode);
+      disk.makeDirectory(dir, disk.dirMode());
     }
     Path f = dir.resolve(name + ".lock");
     if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       try {
-        adopt(Files.createFile(f, fileMode));
+        disk.adopt(Files.createFile(f, disk.fileMode()));
       } catch (FileAlreadyExistsException e) {
         // made meanwhile by another session
       }
@@ -376,22 +313,7 @@ public final class Spool {
 
   /** Moves a file that cannot be taken as mail to {@code corrupt/} (never deletes it). */
   public Path quarantine(Path file) throws IOException {
-    String n = file.getFileName().toString();
-    Path target = corrupt.resolve(n);
-    for (int i = 1; Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS); i++) {
-      target = corrupt.resolve(n + "." + i);
-    }
-    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-    fsync.sync(corrupt);
-    return target;
-  }
-
-  Path queueDir() {
-    return queue;
-  }
-
-  Path corruptDir() {
-    return corrupt;
+    return disk.quarantine(file);
   }
 
   public Clock clock() {
@@ -411,7 +333,7 @@ public final class Spool {
         continue; // an ID from a recycled pid in the same millisecond: take the next
       }
       try {
-        return new NewMessage(this, id);
+        return new NewMessage(disk, id);
       } catch (FileAlreadyExistsException e) {
         if (attempt > 100) {
           throw e;
@@ -439,51 +361,24 @@ public final class Spool {
   public Envelope read(String id) throws MasqException, IOException {
     checkId(id);
     MessageLock mine = held.get(id);
-    return mine != null ? mine.envelope() : decode(id, stored(id).bytes());
+    return mine != null ? mine.envelope() : SpoolLayout.decode(id, stored(id).bytes());
   }
-
-  static Envelope decode(String id, byte[] b) throws CorruptEntryException {
-    try {
-      return Envelope.decode(b);
-    } catch (CorruptEntryException e) {
-      throw new CorruptEntryException("message " + id + ": " + e.getMessage());
-    }
-  }
-
-  /**
-   * An envelope as stored: its bytes, and the file they are in (system mode's view copies both, to
-   * tell later whether a copy is current).
-   */
-  public record Stored(byte[] bytes, Path file) {}
 
   /**
    * The current envelope of a committed message as stored: {@code ID.env} when its state has
    * changed since it was accepted, else the envelope inside {@code ID.msg}.
    */
-  public Stored stored(String id) throws MasqException, IOException {
+  public StoredEnvelope stored(String id) throws MasqException, IOException {
     checkId(id);
     MessageLock mine = held.get(id);
     if (mine != null) {
       return mine.stored(); // through the lock: opening the file again would let go of it
     }
     try (FileChannel ch = FileChannel.open(queue.resolve(id + MSG), StandardOpenOption.READ)) {
-      return stored(id, ch);
+      return disk.stored(id, ch);
     } catch (NoSuchFileException e) {
       throw new MasqException(Exit.NOUSER, "no such message: " + id);
     }
-  }
-
-  /** As {@link #stored(String)}, with the message file open as {@code msg}. */
-  Stored stored(String id, FileChannel msg) throws IOException, CorruptEntryException {
-    Path env = queue.resolve(id + ENV);
-    if (Files.exists(env)) { // most messages have none: asked without the cost of an exception
-      try {
-        return new Stored(Files.readAllBytes(env), env);
-      } catch (NoSuchFileException e) {
-        // removed meanwhile: by a removal (then so is the message) or by hand
-      }
-    }
-    return new Stored(Trailer.read(msg, "message " + id), queue.resolve(id + MSG));
   }
 
   /** True when the message is committed (its file is in the queue). */
@@ -508,7 +403,7 @@ public final class Spool {
       throw new MasqException(Exit.NOUSER, "no such message: " + id);
     }
     try {
-      long size = decode(id, stored(id, ch).bytes()).size();
+      long size = SpoolLayout.decode(id, disk.stored(id, ch).bytes()).size();
       return new DataStream(ch, 0, size, true);
     } catch (IOException | RuntimeException e) {
       ch.close();
@@ -577,7 +472,7 @@ public final class Spool {
       ch.close();
       throw new MasqException(Exit.NOUSER, "no such message: " + id);
     }
-    return new MessageLock(this, id, ch, lock);
+    return new MessageLock(disk, id, ch, lock, this::released);
   }
 
   /** Replaces the envelope of a locked message atomically (write, fsync, rename, fsync dir). */
@@ -590,20 +485,20 @@ public final class Spool {
 
   void writeEnvelope(Envelope env) throws IOException {
     Path t = tmp.resolve(env.id() + ENV + "." + pid + ".tmp");
-    try (FileChannel ch = createFile(t)) {
+    try (FileChannel ch = disk.createFile(t)) {
       ByteBuffer bb = ByteBuffer.wrap(env.encode());
       while (bb.hasRemaining()) {
         ch.write(bb);
       }
       ch.force(true);
     }
-    adopt(t);
+    disk.adopt(t);
     Files.move(
         t,
         queue.resolve(env.id() + ENV),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
-    queueSync.sync(); // shared with the other threads committing now (group commit)
+    disk.syncQueue(); // shared with the other threads committing now (group commit)
   }
 
   /**
@@ -612,7 +507,7 @@ public final class Spool {
    */
   public void remove(MessageLock lock) throws IOException {
     removeUnsynced(lock);
-    queueSync.sync(); // shared with other threads removing or committing now (group commit)
+    disk.syncQueue(); // shared with other threads removing or committing now (group commit)
   }
 
   /**
@@ -626,83 +521,22 @@ public final class Spool {
     Files.deleteIfExists(queue.resolve(lock.id() + ENV));
   }
 
-  /** Where masq-queue hold --route leaves its markers (spool-format.md, "Held routes"). */
-  private static final String HELD_ROUTES = "held-routes";
-
   /**
    * The routes held by {@code masq-queue hold --route}: the names of the markers in {@code
-   * held-routes/} ({@code link=LINK} or {@code route=NAME}); empty when there is none (one failed
-   * stat on every run).
+   * held-routes/} ({@code link=LINK} or {@code route=NAME}); empty when there is none.
    */
   public Set<String> heldRoutes() throws IOException {
-    Path d = root.resolve(HELD_ROUTES);
-    if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return Set.of();
-    }
-    Set<String> out = new java.util.TreeSet<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (holdName(n)) {
-          out.add(n);
-        }
-      }
-    }
-    return out;
+    return heldRoutes.names();
   }
 
-  /**
-   * Puts the marker {@code key} ({@code link=LINK} or {@code route=NAME}) in {@code held-routes/}
-   * (made 0700 when missing; the marker is an empty file, 0600). False when it was there already.
-   */
+  /** Holds route {@code key} ({@code link=LINK} or {@code route=NAME}); false when it was held. */
   public boolean holdRoute(String key) throws MasqException, IOException {
-    Path d = root.resolve(HELD_ROUTES);
-    if (!Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      makeDirectory(d, dirMode);
-    }
-    try (FileChannel ch = FileChannel.open(d.resolve(holdFile(key)), NEW_FILE, fileMode)) {
-      ch.force(true);
-    } catch (FileAlreadyExistsException e) {
-      return false;
-    }
-    adopt(d.resolve(holdFile(key)));
-    new DirSync(d, fsync).sync();
-    return true;
+    return heldRoutes.hold(key);
   }
 
-  /** Removes the marker {@code key}; false when there was none. */
+  /** Releases route {@code key}; false when it was not held. */
   public boolean releaseRoute(String key) throws MasqException, IOException {
-    Path d = root.resolve(HELD_ROUTES);
-    if (!Files.deleteIfExists(d.resolve(holdFile(key)))) {
-      return false;
-    }
-    new DirSync(d, fsync).sync();
-    return true;
-  }
-
-  /** A marker's name, checked: {@code link=} or {@code route=} and a plain name (exit 64). */
-  private static String holdFile(String key) throws MasqException {
-    if (!holdName(key)) {
-      throw new MasqException(Exit.USAGE, "cannot hold a route named '" + key + "'");
-    }
-    return key;
-  }
-
-  private static boolean holdName(String n) {
-    int eq = n.indexOf('=');
-    String kind = eq < 0 ? "" : n.substring(0, eq);
-    String name = n.substring(eq + 1);
-    if ((!kind.equals("link") && !kind.equals("route")) || name.isEmpty() || name.length() > 128) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-      if (!(plain || c == '.' || c == '_' || c == '-') || (i == 0 && c == '.')) {
-        return false;
-      }
-    }
-    return true;
+    return heldRoutes.release(key);
   }
 
   /** Forgets a lock being closed (see {@link #lock} and {@link #openMessage}). */
@@ -714,7 +548,7 @@ public final class Spool {
 
   /** Makes the removals and commits made so far in {@code queue/} durable (one fsync). */
   public void syncQueue() throws IOException {
-    queueSync.sync();
+    disk.syncQueue();
   }
 
   /**
@@ -731,6 +565,6 @@ public final class Spool {
    * the text that names it and says why (found by {@code masq.system}, which owns that area).
    */
   public SpoolCheck check(boolean repair, Map<Path, String> unusableAreas) throws IOException {
-    return SpoolCheck.run(this, repair, unusableAreas);
+    return SpoolCheck.run(disk, repair, unusableAreas);
   }
 }

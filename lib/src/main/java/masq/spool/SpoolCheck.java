@@ -52,7 +52,7 @@ public final class SpoolCheck {
     return messages;
   }
 
-  static SpoolCheck run(Spool spool, boolean repair, Map<Path, String> unusableAreas)
+  static SpoolCheck run(SpoolLayout spool, boolean repair, Map<Path, String> unusableAreas)
       throws IOException {
     SpoolCheck c = new SpoolCheck();
     c.checkTmp(spool, repair);
@@ -80,7 +80,7 @@ public final class SpoolCheck {
    * each directory's descriptor ({@code openat}, {@code fstatat} and {@code fchmodat} without
    * following links), so a link or a directory a user swaps in meanwhile is never gone through.
    */
-  private void checkModes(Spool spool, boolean repair) throws IOException {
+  private void checkModes(SpoolLayout spool, boolean repair) throws IOException {
     if (spool.systemMode()) {
       for (Path d : List.of(spool.tmpDir(), spool.queueDir(), spool.corruptDir())) {
         checkMode(
@@ -98,7 +98,7 @@ public final class SpoolCheck {
     }
   }
 
-  private void walk(Spool spool, Path dir, DirectoryStream<Path> ds, boolean repair)
+  private void walk(SpoolLayout spool, Path dir, DirectoryStream<Path> ds, boolean repair)
       throws IOException {
     try (ds) {
       if (!(ds instanceof SecureDirectoryStream<Path> sds)) {
@@ -129,7 +129,7 @@ public final class SpoolCheck {
   }
 
   /** Checks (and mends) the mode of {@code p} through {@code view}; true when it is a directory. */
-  private boolean checkMode(Spool spool, Path p, PosixFileAttributeView view, boolean repair)
+  private boolean checkMode(SpoolLayout spool, Path p, PosixFileAttributeView view, boolean repair)
       throws IOException {
     PosixFileAttributes a;
     try {
@@ -200,7 +200,7 @@ public final class SpoolCheck {
    * System mode: entries of {@code users/} that no run uses (squatted, links, not a uid) are moved
    * to {@code corrupt/}, out of everyone's way; the rightful user's next command makes a new one.
    */
-  private void checkUsers(Spool spool, boolean repair, Map<Path, String> unusable)
+  private void checkUsers(SpoolLayout spool, boolean repair, Map<Path, String> unusable)
       throws IOException {
     for (var e : unusable.entrySet()) {
       problem(e.getKey(), "unusable status area " + e.getValue());
@@ -214,26 +214,26 @@ public final class SpoolCheck {
     }
   }
 
-  private void checkTmp(Spool spool, boolean repair) throws IOException {
+  private void checkTmp(SpoolLayout spool, boolean repair) throws IOException {
     for (Path p : list(spool.tmpDir())) {
       String n = p.getFileName().toString();
       String rel = "tmp/" + n;
-      if (n.equals(Spool.PICKUP_LOCK)) {
+      if (n.equals(SpoolLayout.PICKUP_LOCK)) {
         continue; // kept: it only carries the pickup lock
       }
       if (n.endsWith(".pickup")) {
-        if (!isLocked(spool.tmpDir().resolve(Spool.PICKUP_LOCK))) {
+        if (!isLocked(spool.tmpDir().resolve(SpoolLayout.PICKUP_LOCK))) {
           // mail a user dropped; the next masq-deliver run queues it, so it is never deleted
           problem(
               p, "maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
         }
         continue;
       }
-      if (n.endsWith(Spool.MSG) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      if (n.endsWith(SpoolLayout.MSG) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         if (isLocked(p)) {
           continue; // a message being written right now
         }
-      } else if (n.contains(Spool.ENV + ".") && n.endsWith(".tmp")) {
+      } else if (n.contains(SpoolLayout.ENV + ".") && n.endsWith(".tmp")) {
         long writer = pidOf(n);
         if (writer > 0
             && ProcessHandle.of(writer).map(ProcessHandle::isAlive).orElse(false)
@@ -246,7 +246,7 @@ public final class SpoolCheck {
           continue;
         }
       }
-      if (n.endsWith(Spool.MSG) && links(p) > 1) {
+      if (n.endsWith(SpoolLayout.MSG) && links(p) > 1) {
         // the writer died after the commit (the link into queue/), before unlinking this name
         problem(p, "second name of a queued message " + rel);
         if (repair) {
@@ -279,14 +279,16 @@ public final class SpoolCheck {
     return -1;
   }
 
-  private void checkQueue(Spool spool, boolean repair) throws IOException {
+  private void checkQueue(SpoolLayout spool, boolean repair) throws IOException {
     TreeSet<String> ids = new TreeSet<>();
     for (Path p : list(spool.queueDir())) {
       String n = p.getFileName().toString();
       String id =
-          n.endsWith(Spool.MSG)
-              ? n.substring(0, n.length() - Spool.MSG.length())
-              : n.endsWith(Spool.ENV) ? n.substring(0, n.length() - Spool.ENV.length()) : null;
+          n.endsWith(SpoolLayout.MSG)
+              ? n.substring(0, n.length() - SpoolLayout.MSG.length())
+              : n.endsWith(SpoolLayout.ENV)
+                  ? n.substring(0, n.length() - SpoolLayout.ENV.length())
+                  : null;
       if (id == null
           || !MessageIds.isValid(id)
           || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -299,8 +301,8 @@ public final class SpoolCheck {
       ids.add(id);
     }
     for (String id : ids) {
-      Path msg = spool.queueDir().resolve(id + Spool.MSG);
-      Path env = spool.queueDir().resolve(id + Spool.ENV);
+      Path msg = spool.queueDir().resolve(id + SpoolLayout.MSG);
+      Path env = spool.queueDir().resolve(id + SpoolLayout.ENV);
       if (Files.exists(msg) && isLocked(msg)) {
         messages++; // being delivered or changed right now
         continue;
@@ -308,7 +310,7 @@ public final class SpoolCheck {
       // look again now that nobody holds it
       if (!Files.exists(msg)) {
         if (Files.exists(env)) {
-          problem(env, "envelope without message data queue/" + id + Spool.ENV);
+          problem(env, "envelope without message data queue/" + id + SpoolLayout.ENV);
           if (repair) {
             moveToCorrupt(spool, env);
           }
@@ -342,7 +344,7 @@ public final class SpoolCheck {
    * file starts, or the whole file for a version 1 message (which has none, and whose last line may
    * happen to look like the line that says where one starts).
    */
-  private static String damage(Spool spool, String id, Path msg) throws IOException {
+  private static String damage(SpoolLayout spool, String id, Path msg) throws IOException {
     try (FileChannel ch = FileChannel.open(msg, StandardOpenOption.READ)) {
       Envelope e = Envelope.decode(spool.stored(id, ch).bytes());
       long offset = Trailer.offset(ch);
@@ -360,7 +362,7 @@ public final class SpoolCheck {
     }
   }
 
-  private void moveToCorrupt(Spool spool, Path p) throws IOException {
+  private void moveToCorrupt(SpoolLayout spool, Path p) throws IOException {
     Path target = spool.quarantine(p);
     reported.add(target);
     repairs.add("moved " + spool.root().relativize(p) + " to corrupt/" + target.getFileName());

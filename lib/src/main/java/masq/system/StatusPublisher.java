@@ -44,6 +44,7 @@ import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
+import masq.spool.StoredEnvelope;
 
 /**
  * Mail's side of system mode's per-user status areas {@code users/UID} (see {@link UserStatusArea}
@@ -365,7 +366,7 @@ public final class StatusPublisher {
     // one scan of the queue for all users
     for (String id : spool.ids()) {
       try {
-        Spool.Stored st = spool.stored(id);
+        StoredEnvelope st = spool.stored(id);
         FileTime modified = Files.getLastModifiedTime(st.file());
         Map<String, Copy> mine = wanted.get(Envelope.decode(st.bytes()).uid());
         if (mine != null) {

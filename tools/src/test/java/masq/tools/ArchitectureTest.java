@@ -58,7 +58,6 @@ class ArchitectureTest {
           "address.AddressException address.AddressParser address.ListReader address.Mailbox",
           "deliver.QueueRunner deliver.RemoteMessage deliver.RemoteRun deliver.RouteSelection"
               + " deliver.SpoolRecorder",
-          "spool.MessageLock spool.NewMessage spool.Spool spool.SpoolCheck",
           "system.Maildrop system.StatusPublisher system.UserStatusArea");
 
   @BeforeAll

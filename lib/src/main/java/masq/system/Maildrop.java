@@ -72,7 +72,7 @@ public final class Maildrop {
 
   /** The maildrop of the spool at {@code spoolDir}: where ordinary users leave messages. */
   public static Path dir(Path spoolDir) {
-    return spoolDir.resolve("maildrop");
+    return MaildropDir.of(spoolDir);
   }
 
   /**

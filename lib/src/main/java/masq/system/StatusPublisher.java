@@ -419,7 +419,7 @@ public final class StatusPublisher {
       String base = n.substring(0, n.length() - PENDING.length());
       if (dropBase(base + ".drop") != null
           && !Files.exists(
-              Maildrop.dir(spool.root()).resolve(base + ".drop"), LinkOption.NOFOLLOW_LINKS)
+              MaildropDir.of(spool.root()).resolve(base + ".drop"), LinkOption.NOFOLLOW_LINKS)
           && !Files.exists(spool.pickupFile(base + ".drop"), LinkOption.NOFOLLOW_LINKS)) {
         deleteAny(u, n, a.isDirectory()); // queued or refused by a run that had no note of it
       }

@@ -128,7 +128,7 @@ public final class UserStatusArea {
       if (dir == null) {
         return null;
       }
-      long size = Files.size(Maildrop.dir(spoolDir).resolve(drop));
+      long size = Files.size(MaildropDir.of(spoolDir).resolve(drop));
       StringBuilder sb = new StringBuilder("masq-pending 1\n");
       sb.append("time\t").append(clock.millis()).append('\n');
       sb.append("size\t").append(size).append('\n');
@@ -302,7 +302,7 @@ public final class UserStatusArea {
           continue; // not a note masq-inject wrote
         }
         try {
-          Files.delete(Maildrop.dir(spoolDir).resolve(base + ".drop"));
+          Files.delete(MaildropDir.of(spoolDir).resolve(base + ".drop"));
         } catch (NoSuchFileException e) {
           throw new MasqException(
               Exit.TEMPFAIL,

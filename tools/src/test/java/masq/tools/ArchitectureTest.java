@@ -57,8 +57,7 @@ class ArchitectureTest {
       Set.of(
           "address.AddressException address.AddressParser address.ListReader address.Mailbox",
           "deliver.QueueRunner deliver.RemoteMessage deliver.RemoteRun deliver.RouteSelection"
-              + " deliver.SpoolRecorder",
-          "system.Maildrop system.StatusPublisher system.UserStatusArea");
+              + " deliver.SpoolRecorder");
 
   @BeforeAll
   static void importClasses() {

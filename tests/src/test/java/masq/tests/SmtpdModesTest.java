@@ -348,9 +348,7 @@ class SmtpdModesTest {
             Map.of("MASQ_BIN", fakeBin.toString()))
         .expect(0);
     String id = sb.queuedIds().get(0);
-    for (int i = 0; i < 100 && !Files.exists(calls); i++) {
-      Thread.sleep(50);
-    }
+    Await.until("masq-smtpd's masq-deliver --id", () -> Files.exists(calls));
     assertEquals("-C " + sb.conf + " --id " + id, Files.readString(calls).strip());
 
     Files.delete(calls);
@@ -365,8 +363,19 @@ class SmtpdModesTest {
             SESSION.getBytes(StandardCharsets.US_ASCII),
             Map.of("MASQ_BIN", fakeBin.toString()))
         .expect(0);
-    Thread.sleep(500);
-    assertFalse(Files.exists(calls), "no delivery with -odq or do_queue");
+    // a session without either, afterwards: once its masq-deliver has been started, the two
+    // before it would have left their lines too
+    Sandbox ctl = new Sandbox(tmp.resolve("ctl"), "");
+    Sandbox.exec(
+            List.of(Sandbox.bin("masq-smtpd").toString(), "-C", ctl.conf.toString()),
+            SESSION.getBytes(StandardCharsets.US_ASCII),
+            Map.of("MASQ_BIN", fakeBin.toString()))
+        .expect(0);
+    Await.until("the masq-deliver of the session without -odq", () -> Files.exists(calls));
+    assertEquals(
+        "-C " + ctl.conf + " --id " + ctl.queuedIds().get(0),
+        Files.readString(calls).strip(),
+        "no delivery with -odq or do_queue");
 
     // no masq-deliver at all: logged once, the mail stays queued
     Path empty = tmp.resolve("emptybin");

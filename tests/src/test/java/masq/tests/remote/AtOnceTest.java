@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
  * before exiting; -odq sends nothing. Arrival is polled for with a deadline.
  */
 class AtOnceTest extends WithPeers {
-  private static final long DEADLINE_MS = 20_000;
   static final String MESSAGE = "From: joe\nTo: Anna <anna@far.example>\nSubject: at once\n\nhi\n";
 
   Process second;
@@ -41,17 +40,6 @@ class AtOnceTest extends WithPeers {
       if (!second.waitFor(30, TimeUnit.SECONDS)) {
         second.destroyForcibly();
       }
-    }
-  }
-
-  /** Waits until {@code done} holds, at most {@link #DEADLINE_MS}; fails naming {@code what}. */
-  static void await(String what, BooleanSupplier done) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + DEADLINE_MS + " ms: " + what);
-      }
-      Thread.sleep(20);
     }
   }
 
@@ -69,7 +57,7 @@ class AtOnceTest extends WithPeers {
    * arrival.
    */
   static void awaitDump(Path dump, String... parts) throws InterruptedException {
-    await(
+    Await.until(
         "a message with " + String.join(", ", parts) + " at smtp-sink",
         () -> {
           try {
@@ -167,8 +155,8 @@ class AtOnceTest extends WithPeers {
     Sandbox box = box("near", "", route("far", "mail_host = 127.0.0.1:" + port + "\n"));
     box.run(MESSAGE, "masq-inject", "-i", "anna@far.example").expect(0);
     Path mbox = far.mailDir.resolve("anna");
-    await("delivery into the second masq's mailbox", () -> Files.exists(mbox));
-    await(
+    Await.until("delivery into the second masq's mailbox", () -> Files.exists(mbox));
+    Await.until(
         "the whole message in the mailbox",
         () -> read(mbox).contains("Subject: at once\n") && read(mbox).contains("\n\nhi\n"));
     settled(box, newest(box));
@@ -187,7 +175,7 @@ class AtOnceTest extends WithPeers {
 
   /** Waits until the run that took {@code id} is over with it (its last log line). */
   static void settled(Sandbox box, String id) throws InterruptedException {
-    await(id + " Completed", () -> logOf(box).contains(id + " Completed"));
+    Await.until(id + " Completed", () -> logOf(box).contains(id + " Completed"));
   }
 
   static String logOf(Sandbox box) {
@@ -222,7 +210,7 @@ class AtOnceTest extends WithPeers {
     Sandbox box = box("wp", "", uucp, tunnel);
     box.run(MESSAGE, "masq-inject", "-i", "anna@uucp.example", "bob@far.example").expect(0);
     String id = newest(box);
-    await("the pipe's copy", () -> Files.exists(out.resolve("anna@uucp.example")));
+    Await.until("the pipe's copy", () -> Files.exists(out.resolve("anna@uucp.example")));
     assertTrue(read(out.resolve("anna@uucp.example")).endsWith("\n\nhi\n"));
     awaitDump(dump, "X-Rcpt-Args: <bob@far.example>", "\n\nhi\n");
     String got = all(dump);
@@ -248,7 +236,7 @@ class AtOnceTest extends WithPeers {
     box.run(MESSAGE, "masq-inject", "-i", "a@one.example", "b@two.example").expect(0);
     String id = newest(box);
     awaitDump(dump, "X-Rcpt-Args: <a@one.example>", "\n\nhi\n");
-    await(
+    Await.until(
         "b@two.example deferred, a@one.example delivered, in the spool",
         () -> {
           String env = envelopeOf(box, id);
@@ -299,7 +287,7 @@ class AtOnceTest extends WithPeers {
         "loop detected",
         "Subject: at once\n"); // the returned message, after the report
     // the message (failed here) and the bounce (sent by the detached run) are done
-    await(
+    Await.until(
         "both done",
         () -> queued(box).isEmpty() && logOf(box).split(" Completed\n", -1).length - 1 == 3);
   }
@@ -354,7 +342,7 @@ class AtOnceTest extends WithPeers {
     }
     // the link goes away: the detached run defers the message and ends
     String slow = newest(box);
-    await(
+    Await.until(
         "the detached run's deferral, in the spool",
         () -> envelopeOf(box, slow).matches("(?s).*rcpt\tP\t1\t\\d+\t<slow@far\\.example>.*"));
   }
@@ -373,7 +361,7 @@ class AtOnceTest extends WithPeers {
     box.run(MESSAGE, "masq-inject", "-i", "anna@far.example").expect(0);
     String id = newest(box);
     awaitDump(dump, "X-Rcpt-Args: <anna@far.example>", "\n\nhi\n");
-    await("the message leaves the queue", () -> !queued(box).contains(id));
+    Await.until("the message leaves the queue", () -> !queued(box).contains(id));
     assertTrue(box.log().contains(id + " => anna@far.example route=isp"), box.log());
     assertEquals(List.of(first), box.queuedIds(), "the detached run is for that message only");
   }

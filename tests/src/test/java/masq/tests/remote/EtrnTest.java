@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 import masq.tests.SmtpPeer;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class EtrnTest extends WithPeers {
    */
   static void awaitEmptyQueue(Sandbox sb, String lockName) throws InterruptedException {
     Path lock = sb.spool.resolve("runs/" + lockName + ".lock");
-    AtOnceTest.await(
+    Await.until(
         "an empty queue and the run over",
         () -> {
           try {

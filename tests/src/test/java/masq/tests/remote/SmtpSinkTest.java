@@ -14,6 +14,7 @@ import masq.deliver.remote.Outcome;
 import masq.deliver.remote.OutgoingMessage;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
+import masq.tests.Await;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -140,10 +141,9 @@ class SmtpSinkTest extends WithPeers {
     List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<RecipientResult> rs = send(s, log, msg("W3", "joe@home.example", "x\n", "w@x.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
-    Thread.sleep(200);
-    assertTrue(
-        log.stream().anyMatch(l -> l.contains("socat") && l.contains("Connection refused")),
-        log.toString());
+    Await.until(
+        "socat's stderr in the log: " + log,
+        () -> log.stream().anyMatch(l -> l.contains("socat") && l.contains("Connection refused")));
     RemoteSettings missing =
         settings("wrapped")
             .option("wrapper", "/nonexistent/wrapper --x")

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 import masq.tests.SmtpPeer;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class SmtpdAuthTest extends WithPeers {
    * the log after the mail reached the sink, and the temporary directory goes after the test).
    */
   static void awaitRunsOver(SmtpPeer.Listener srv) throws InterruptedException {
-    AtOnceTest.await(
+    Await.until(
         "the end of masq-smtpd's masq-deliver runs",
         () -> srv.process.descendants().findAny().isEmpty());
   }

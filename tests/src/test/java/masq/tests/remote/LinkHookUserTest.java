@@ -23,10 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/masq-link-up as the dispatchers run it, as root, on a single-user laptop whose user is a
  * real throw-away account ({@link #A}) owning a 0700 spool: by default the hook runs masq-deliver
  * as the spool's owner (with the owner's HOME), under NetworkManager's arguments and environment
- * and under networkd-dispatcher's, and the queued mail reaches a real smtp-sink. A {@code user}
- * line wins; its failures are told: an unknown user is one line on standard error and in the
- * journal (logger, to a real syslog socket) and exit 67; a run that fails (the named user cannot
- * open the spool) leaves its error and exit code in the journal and the mail queued.
+ * and under networkd-dispatcher's, and the queued mail reaches a real smtp-sink (before the first
+ * mail, when there is no spool yet, nothing runs and the journal says so). A {@code user} line
+ * wins; its failures are told: an unknown user is one line on standard error and in the journal
+ * (logger, to a real syslog socket) and exit 67; a run that fails (the named user cannot open the
+ * spool) leaves its error and exit code in the journal and the mail queued.
  */
 class LinkHookUserTest extends WithThrowawayUsers {
   @TempDir Path tmp;
@@ -98,6 +99,21 @@ class LinkHookUserTest extends WithThrowawayUsers {
     // no user line: the spool's owner; the last line without its newline
     Laptop l = laptop(info, port, "# A's laptop\nHomeWifi isp1\nwlan1 isp1");
     String home = base.resolve("home-" + A).toString();
+
+    // before A's first mail there is no spool: nothing to send, and the journal says why
+    Path away = l.box.spool.resolveSibling("spool.away");
+    Files.move(l.box.spool, away);
+    Sandbox.Run none = l.hooks.networkManagerRun("wlan0", "up", "HomeWifi", "u-home");
+    assertEquals(0, none.exit(), none.stderr());
+    String noSpool =
+        "masq-link-up: link HomeWifi up: no spool "
+            + l.box.spool
+            + " yet (spool_dir of "
+            + l.box.conf
+            + "): no mail to send";
+    AtOnceTest.await("the line in the journal", () -> read(l.journal).contains(noSpool));
+    assertEquals(List.of(), l.hooks.runs());
+    Files.move(away, l.box.spool);
 
     l.inject("over NetworkManager");
     assertEquals(1, l.box.queuedIds().size());

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * mail, when there is no spool yet, nothing runs and the journal says so). A {@code user} line
  * wins; its failures are told: an unknown user is one line on standard error and in the journal
  * (logger, to a real syslog socket) and exit 67; a run that fails (the named user cannot open the
- * spool) leaves its error and exit code in the journal and the mail queued.
+ * spool) leaves its error and exit code in the journal and the mail queued. In system mode the
+ * spool's owner is mail, and the run is mail's.
  */
 class LinkHookUserTest extends WithThrowawayUsers {
   @TempDir Path tmp;
@@ -43,9 +44,9 @@ class LinkHookUserTest extends WithThrowawayUsers {
     peers.close();
   }
 
-  /** A's laptop: masq.conf with route isp1 to {@code port}, A's spool and log, and the hooks. */
-  private record Laptop(Sandbox box, LinkHooks hooks, Path journal) {
-    /** masq-inject as A (A's mail client), queued for the next link. */
+  /** A host with masq.conf (route isp1), the hooks, and the journal they log to. */
+  private record Host(Sandbox box, LinkHooks hooks, Path journal) {
+    /** masq-inject as A (A's mail client): the message waits for the next link. */
     void inject(String subject) throws Exception {
       Sandbox.exec(
               List.of(
@@ -68,22 +69,31 @@ class LinkHookUserTest extends WithThrowawayUsers {
     }
   }
 
-  private Laptop laptop(TestInfo info, int port, String connectionRoutes) throws Exception {
+  /** A's laptop: single-user mode, A's 0700 spool and A's log. */
+  private Host laptop(TestInfo info, int port, String connectionRoutes) throws Exception {
+    Host l = host(info, port, connectionRoutes, "");
+    Files.createDirectories(l.box.spool);
+    Files.setPosixFilePermissions(l.box.spool, PosixFilePermissions.fromString("rwx------"));
+    Files.createDirectories(l.box.logDir);
+    for (Path p : List.of(l.box.spool, l.box.logDir, l.box.mailDir)) {
+      Sandbox.exec(List.of("chown", A + ":" + A, p.toString()), null, Map.of()).expect(0);
+    }
+    return l;
+  }
+
+  /** A host whose masq.conf has route isp1 to {@code port} and {@code extraConf}. */
+  private Host host(TestInfo info, int port, String connectionRoutes, String extraConf)
+      throws Exception {
     Path dir = Files.createDirectory(base.resolve(info.getTestMethod().orElseThrow().getName()));
     Path route = dir.resolve("isp1.route");
     Files.writeString(route, "mail_host = \"127.0.0.1:" + port + "\"\n");
     Sandbox box =
         new Sandbox(
-            dir.resolve("masq"), "do_queue = true\nquery_routes.isp1 = \"" + route + "\"\n");
-    Files.createDirectories(box.spool);
-    Files.setPosixFilePermissions(box.spool, PosixFilePermissions.fromString("rwx------"));
-    Files.createDirectories(box.logDir);
-    for (Path p : List.of(box.spool, box.logDir, box.mailDir)) {
-      Sandbox.exec(List.of("chown", A + ":" + A, p.toString()), null, Map.of()).expect(0);
-    }
+            dir.resolve("masq"),
+            "do_queue = true\nquery_routes.isp1 = \"" + route + "\"\n" + extraConf);
     LinkHooks hooks =
         new LinkHooks(dir.resolve("hooks"), box, connectionRoutes, bin("masq-deliver"));
-    return new Laptop(box, hooks, hooks.journal(peers));
+    return new Host(box, hooks, hooks.journal(peers));
   }
 
   private static void noJavaText(String... seen) {
@@ -97,7 +107,7 @@ class LinkHookUserTest extends WithThrowawayUsers {
     int port = Peers.freePort();
     Path sink = peers.smtpSink("127.0.0.1", port);
     // no user line: the spool's owner; the last line without its newline
-    Laptop l = laptop(info, port, "# A's laptop\nHomeWifi isp1\nwlan1 isp1");
+    Host l = laptop(info, port, "# A's laptop\nHomeWifi isp1\nwlan1 isp1");
     String home = base.resolve("home-" + A).toString();
 
     // before A's first mail there is no spool: nothing to send, and the journal says why
@@ -158,10 +168,39 @@ class LinkHookUserTest extends WithThrowawayUsers {
   }
 
   @Test
+  void inSystemModeTheRunIsMailsWhoseSpoolItIs(TestInfo info) throws Exception {
+    int port = Peers.freePort();
+    Path sink = peers.smtpSink("127.0.0.1", port);
+    Host sys = host(info, port, "eth0 isp1\n", "run_as_user = false\n");
+    Sandbox.exec(
+            List.of(
+                "sh",
+                Sandbox.HOME.resolve("examples/install-system.sh").toString(),
+                sys.box.spool.toString(),
+                sys.box.logDir.toString()),
+            null,
+            Map.of())
+        .expect(0);
+    sys.inject("through the maildrop"); // A's message waits in maildrop/ for mail's pickup
+    Sandbox.Run nd = sys.hooks.networkdRun("eth0", "routable", null);
+    assertEquals(0, nd.exit(), nd.stderr());
+    AtOnceTest.awaitDump(sink, "Subject: through the maildrop");
+    sys.hooks.awaitRuns(1);
+    assertEquals(List.of("as mail HOME=" + home("mail")), sys.hooks.identities());
+    assertTrue(sys.journalText().contains("--route isp1 (as mail)"), sys.journalText());
+  }
+
+  private static String home(String user) throws Exception {
+    String entry =
+        Sandbox.exec(List.of("getent", "passwd", user), null, Map.of()).expect(0).out().strip();
+    return entry.split(":")[5];
+  }
+
+  @Test
   void aUserLineWinsAndWhatFailsIsToldOnStderrAndInTheJournal(TestInfo info) throws Exception {
     int port = Peers.freePort();
     Path sink = peers.smtpSink("127.0.0.1", port);
-    Laptop l = laptop(info, port, "HomeWifi isp1\nuser nosuch-masq-user\n");
+    Host l = laptop(info, port, "HomeWifi isp1\nuser nosuch-masq-user\n");
     l.inject("stays");
 
     // an unknown user: one line, exit 67 (EX_NOUSER), nothing started

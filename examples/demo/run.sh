@@ -17,8 +17,13 @@ say "masq $("$bin/masq-inject" --version | sed 's/.*) //') — demo in $demo"
 echo "configuration: $conf"
 
 say "1. a mail client pipes a message into masq-inject (sendmail -t -i style)"
-printf 'From: Ann <ann>\nTo: bob@example.org, carol\nBcc: boss@example.org\nSubject: minutes\n\nThe minutes are attached.\n' \
-  | tee /dev/stderr | "$bin/masq-inject" -C "$conf" -odq -t -i
+# shown on standard output, then piped in (not tee /dev/stderr: opening /dev/stderr again would
+# truncate a file that `make demo > file 2>&1` writes to, and overwrite its start)
+minutes='From: Ann <ann>\nTo: bob@example.org, carol\nBcc: boss@example.org\nSubject: minutes\n\nThe minutes are attached.\n'
+# shellcheck disable=SC2059
+printf "$minutes"
+# shellcheck disable=SC2059
+printf "$minutes" | "$bin/masq-inject" -C "$conf" -odq -t -i
 say "2. cron mails its output to the local user"
 printf 'Subject: cron: backup done\n\n3 files, 12 MB\n' | "$bin/masq-inject" -C "$conf" -odq ann
 say "3. a script sends with an explicit return path and full name"

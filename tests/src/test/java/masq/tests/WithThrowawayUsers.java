@@ -19,15 +19,16 @@ import org.junit.jupiter.api.BeforeAll;
  * directory under /tmp that every user may pass through, so that the users reach a spool made below
  * it, and the launchers they run, from a copy of masq installed where they can reach it ({@link
  * #bin}). Needs root, as CI runs the tests: without it the class fails rather than passing
- * untested.
+ * untested. Public for the test classes of other packages that need a second user (the link hook as
+ * root, switching to the spool's owner).
  */
-abstract class WithThrowawayUsers {
-  static String A;
-  static String B;
-  static Path base;
+public abstract class WithThrowawayUsers {
+  protected static String A;
+  protected static String B;
+  protected static Path base;
 
   @BeforeAll
-  static void makeUsers() throws Exception {
+  protected static void makeUsers() throws Exception {
     assertEquals(
         "root",
         System.getProperty("user.name"),
@@ -65,7 +66,7 @@ abstract class WithThrowawayUsers {
    * directory of mode 755 under /tmp. Made once per test run, for every class that needs it (the
    * install trains the AOT cache again, which takes a while), and removed when the run ends.
    */
-  static Path bin(String tool) throws Exception {
+  protected static Path bin(String tool) throws Exception {
     return Installed.prefix().resolve("bin").resolve(tool);
   }
 
@@ -134,7 +135,7 @@ abstract class WithThrowawayUsers {
   }
 
   @AfterAll
-  static void removeUsers() throws Exception {
+  protected static void removeUsers() throws Exception {
     for (String name : List.of(A, B)) {
       Sandbox.exec(List.of("userdel", name), null, Map.of());
       Sandbox.exec(List.of("groupdel", name), null, Map.of());

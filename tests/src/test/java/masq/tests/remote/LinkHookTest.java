@@ -1,7 +1,6 @@
 package masq.tests.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -16,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * connection-routes; the right masq-deliver runs (--route, and --max-size on a metered link, by the
  * file or by what nmcli says); other actions and states, and links no line names, start nothing; a
  * message above --max-size stays queued with the reason in masq-queue list, and goes when an
- * unmetered link comes up.
+ * unmetered link comes up; the file's last line counts without its newline. As root switching user:
+ * {@link LinkHookUserTest}.
  */
 class LinkHookTest extends WithPeers {
 
@@ -37,7 +37,28 @@ class LinkHookTest extends WithPeers {
     Sandbox.Run dir = hooks.networkManagerRun("wlan0", "up", "HomeWifi", "u-home");
     assertEquals(78, dir.exit(), dir.stderr());
     assertEquals(line, dir.stderr());
-    assertFalse(Files.exists(hooks.calls), "no masq-deliver ran");
+    assertEquals(List.of(), hooks.runs(), "no masq-deliver ran");
+  }
+
+  @Test
+  void theLastLineOfConnectionRoutesCountsWithoutItsNewline() throws Exception {
+    int port = Peers.freePort();
+    Path sink = peers.smtpSink("127.0.0.1", port);
+    Path isp1 = tmp.resolve("isp1.route");
+    Files.writeString(isp1, "mail_host = \"127.0.0.1:" + port + "\"\n");
+    Sandbox box =
+        new Sandbox(tmp.resolve("nl"), "do_queue = true\nquery_routes.isp1 = \"" + isp1 + "\"\n");
+    LinkHooks hooks =
+        new LinkHooks(
+            tmp.resolve("nl-hooks"),
+            box,
+            "user " + System.getProperty("user.name") + "\nHomeWifi isp1",
+            Sandbox.bin("masq-deliver"));
+    box.run("Subject: last line\n\nsent\n", "masq-inject", "a@far.example").expect(0);
+    hooks.networkManager("wlan0", "up", "HomeWifi", "u-home");
+    assertEquals(List.of("masq-deliver -C " + box.conf + " --route isp1"), hooks.awaitRuns(1));
+    AtOnceTest.awaitDump(sink, "Subject: last line");
+    assertEquals(List.of(), box.queuedIds());
   }
 
   @Test

@@ -13,9 +13,10 @@ import masq.tests.Sandbox;
 
 /**
  * Runs {@code examples/masq-link-up} as NetworkManager-dispatcher and networkd-dispatcher run it
- * (their arguments and environment), with a recording stand-in for masq-deliver (it notes its
- * arguments and exit code, and runs the real one) and a stand-in for {@code nmcli} that answers the
- * two questions the hook asks from files the test writes.
+ * (their arguments and environment), with a recording stand-in for masq-deliver (it notes the user
+ * it runs as, its arguments and exit code, and runs the real one), a stand-in for {@code nmcli}
+ * that answers the two questions the hook asks from files the test writes, and, when asked for,
+ * {@code logger} writing to a real syslog socket of the test ({@link #journal}).
  */
 final class LinkHooks {
   final Path dir;
@@ -24,26 +25,50 @@ final class LinkHooks {
   private final Path stubs;
   private final Sandbox box;
 
-  /** Hooks for {@code box}, whose connection-routes file is written next to its masq.conf. */
+  /**
+   * Hooks for {@code box}, whose connection-routes file is written next to its masq.conf, with a
+   * {@code user} line naming the user the tests run as.
+   */
   LinkHooks(Path dir, Sandbox box, String connectionRoutes) throws Exception {
+    this(
+        dir,
+        box,
+        connectionRoutes + "user " + System.getProperty("user.name") + "\n",
+        Sandbox.bin("masq-deliver"));
+  }
+
+  /**
+   * Hooks for {@code box} whose connection-routes file holds {@code routesFileText} as it is, and
+   * whose stand-in masq-deliver runs {@code deliver}. The directory, and the files the stand-in
+   * writes, are open to every user, for a hook that switches user.
+   */
+  LinkHooks(Path dir, Sandbox box, String routesFileText, Path deliver) throws Exception {
     this.dir = Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     this.box = box;
     this.calls = dir.resolve("calls");
     this.stubs = Files.createDirectories(dir.resolve("stubs"));
     this.routesFile = box.conf.resolveSibling("connection-routes");
-    Files.writeString(
-        routesFile, connectionRoutes + "user " + System.getProperty("user.name") + "\n");
+    Files.writeString(routesFile, routesFileText);
+    Path err = dir.resolve("deliver.err");
+    for (Path p : List.of(calls, err)) {
+      Files.writeString(p, "");
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-rw-rw-"));
+    }
+    // who it runs as, its arguments, its exit code; its standard error both to deliver.err and on
     script(
         stubs.resolve("masq-deliver"),
-        "echo \"masq-deliver $*\" >> '"
+        "echo \"as $(id -un) HOME=$HOME\" >> '"
             + calls
-            + "'\n'"
-            + Sandbox.bin("masq-deliver")
-            + "' \"$@\" 2>> '"
-            + dir.resolve("deliver.err")
-            + "'\necho \"exit $?\" >> '"
+            + "'\necho \"masq-deliver $*\" >> '"
             + calls
-            + "'\n");
+            + "'\nt=$(mktemp)\n'"
+            + deliver
+            + "' \"$@\" 2> \"$t\"\nrc=$?\ncat \"$t\" >> '"
+            + err
+            + "'\ncat \"$t\" >&2\nrm -f \"$t\"\necho \"exit $rc\" >> '"
+            + calls
+            + "'\nexit $rc\n");
     // nmcli -g 802-11-wireless.ssid connection show uuid UUID | nmcli -g GENERAL.METERED device
     // show IFACE: the answers are the files ssid-UUID and metered-IFACE
     script(
@@ -118,6 +143,11 @@ final class LinkHooks {
 
   /** networkd-dispatcher: no arguments; IFACE, STATE, ESSID (Wi-Fi), OperationalState. */
   Sandbox.Run networkd(String iface, String state, String essid) throws Exception {
+    return networkdRun(iface, state, essid).expect(0);
+  }
+
+  /** The same, whatever the hook's exit code. */
+  Sandbox.Run networkdRun(String iface, String state, String essid) throws Exception {
     List<String> kv =
         new ArrayList<>(
             List.of(
@@ -128,7 +158,7 @@ final class LinkHooks {
     if (essid != null) {
       kv.addAll(List.of("ESSID", essid));
     }
-    return Sandbox.exec(hook(), null, env(kv.toArray(String[]::new))).expect(0);
+    return Sandbox.exec(hook(), null, env(kv.toArray(String[]::new)));
   }
 
   /** The masq-deliver runs so far: one line per run ("masq-deliver ARGS"), once each ended. */
@@ -145,6 +175,24 @@ final class LinkHooks {
       Thread.sleep(50);
     }
     throw new AssertionError("no " + n + " masq-deliver runs; calls: " + read(calls));
+  }
+
+  /**
+   * From now on the hook's {@code logger} is the real one, writing to a syslog socket of {@code
+   * peers} instead of /dev/log; returns the file that receives what it logs.
+   */
+  Path journal(Peers peers) throws Exception {
+    Path socket = dir.resolve("log.sock");
+    Path received = peers.syslog(socket);
+    script(
+        stubs.resolve("logger"),
+        "exec /usr/bin/logger --socket-errors=on -u '" + socket + "' \"$@\"\n");
+    return received;
+  }
+
+  /** Who each masq-deliver run so far ran as: "as LOGIN HOME=DIR", one line per run. */
+  List<String> identities() throws Exception {
+    return Files.readAllLines(calls).stream().filter(l -> l.startsWith("as ")).toList();
   }
 
   /** The masq-deliver runs that ended so far (the hook was run and decided to start none). */

@@ -18,8 +18,9 @@ import masq.tests.Sandbox;
 
 /**
  * Real peers for the remote-delivery tests, started on loopback and stopped by the tests: Postfix's
- * smtp-sink, a recording aiosmtpd server (smtpd.py, run with Debian's /usr/bin/python3), dnsmasq,
- * and a test CA made with openssl. A peer that cannot start fails the test; nothing is skipped.
+ * smtp-sink, a recording aiosmtpd server (smtpd.py, run with Debian's /usr/bin/python3), dnsmasq, a
+ * syslog socket (socat), and a test CA made with openssl. A peer that cannot start fails the test;
+ * nothing is skipped.
  */
 final class Peers implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
@@ -177,6 +178,23 @@ final class Peers implements AutoCloseable {
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
     }
+  }
+
+  /**
+   * A syslog receiver on the Unix datagram socket {@code socket} (socat): what {@code logger -u
+   * socket} sends is appended to the file returned, each message as {@code <PRI>DATE TAG: TEXT}.
+   */
+  Path syslog(Path socket) throws Exception {
+    Path received = dir.resolve("syslog-" + started.size() + ".txt");
+    Files.writeString(received, "");
+    start(List.of("socat", "-u", "UNIX-RECV:" + socket, "OPEN:" + received + ",append"));
+    for (int i = 0; i < 400 && !Files.exists(socket); i++) {
+      Thread.sleep(50);
+    }
+    if (!Files.exists(socket)) {
+      throw new IllegalStateException("socat made no socket " + socket);
+    }
+    return received;
   }
 
   private void start(List<String> cmd) throws IOException {

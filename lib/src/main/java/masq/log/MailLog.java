@@ -105,9 +105,23 @@ public final class MailLog {
       close();
       if (!complained) {
         complained = true;
-        System.err.println("masq: warning: cannot write log " + file + ": " + e.getMessage());
+        System.err.println("masq: warning: cannot write log " + file + ": " + reason(e));
       }
     }
+  }
+
+  /** Why the log could not be written, in words (the JDK's message is often the path alone). */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? "input/output error" : e.getMessage();
   }
 
   /**
@@ -137,6 +151,7 @@ public final class MailLog {
       return channel;
     }
     close();
+    boolean fresh = !Files.exists(file);
     try {
       channel = append();
     } catch (java.nio.file.NoSuchFileException e) {
@@ -153,8 +168,33 @@ public final class MailLog {
       }
       channel = append();
     }
+    if (fresh) {
+      adoptByDirectoryOwner();
+    }
     openedAt = now;
     return channel;
+  }
+
+  /**
+   * A log root just created in a directory that belongs to someone else (root's cron mail into a
+   * user's single-user spool, or into mail's system log) is given to that owner, so that the
+   * owner's own runs can go on writing it.
+   */
+  private void adoptByDirectoryOwner() {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      if (file.getFileSystem() != java.nio.file.FileSystems.getDefault()
+          || ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() != 0
+          || ((Number) Files.getAttribute(dir, "unix:uid")).longValue() == 0) {
+        return;
+      }
+      Files.setOwner(file, Files.getOwner(dir));
+      Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class)
+          .setGroup(
+              Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class).group());
+    } catch (IOException | UnsupportedOperationException e) {
+      // the file stays root's: the owner's runs then say they cannot write it
+    }
   }
 
   private boolean ownerOnly;

@@ -43,4 +43,24 @@ class MailLogModesTest {
       assertEquals("rwx------", mode(p), p.toString());
     }
   }
+
+  /**
+   * Root's cron mail into a user's spool: the log root creates in that user's log directory is the
+   * user's, so the user's own runs can go on writing it.
+   */
+  @Test
+  void aLogRootCreatesInAUsersDirectoryIsTheUsers() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0,
+        "needs root");
+    Path dir = tmp.resolve("log");
+    Files.createDirectories(dir);
+    var nobody =
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setOwner(dir, nobody);
+    MailLog log = new MailLog(dir, Clock.systemUTC(), ZoneOffset.UTC, 1).ownerOnly();
+    log.write("a line");
+    log.close();
+    assertEquals(nobody, Files.getOwner(dir.resolve("masq.log")));
+  }
 }

@@ -95,7 +95,7 @@ class RewriteCommandTest {
 
   @Test
   void anAddressBehindAnUnclosedQuoteIsStillRewritten() throws Exception {
-    // issue 13: the unclosed quote made the mailbox invisible, and the LAN address left as it was
+    // before: the unclosed quote made the mailbox invisible, and the LAN address left as it was
     Sandbox.Run r =
         box.run(
                 "From: \"John <john@home.lan>\nReply-To: Ann <ann@home.lan\n\nhi\n",

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Delivery at once (masq-inject(1), issue 13): a message injected without -odq goes out over the
+ * Delivery at once (masq-inject(1)): a message injected without -odq goes out over the
  * permanent routes and the connection online_file names, with no queue run — to smtp-sink, to a
  * second masq (masq-smtpd --listen with its own spool), over wrapper and pipe routes — as do the
  * remote targets of an alias and a bounce the local pass queued. By default the remote part is sent

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Provider limits (issue 16): {@code max_recipients_per_message} splits a message into several
+ * Provider limits (masq.route(5)): {@code max_recipients_per_message} splits a message into several
  * transactions, {@code max_messages_per_connection} opens a new connection after so many; neither
  * ever fails mail. Counted at a recording aiosmtpd server: transactions (one record per accepted
  * DATA), connections (the client ports of the MAIL commands), each recipient once.

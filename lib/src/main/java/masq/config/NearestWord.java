@@ -22,9 +22,13 @@ public final class NearestWord {
    * The known word closest to {@code word} when it is close enough to be a typing mistake (an edit
    * distance of at most 1 for short words, 2 from 6 characters, 3 from 12; of several equally near,
    * the first in alphabetical order), else null. Leading dashes count as part of the word, so that
-   * {@code --rout} finds {@code --route}.
+   * {@code --rout} finds {@code --route}. A short option ({@code -x}) has none: every other letter
+   * is as near.
    */
   public static String of(String word, Collection<String> known) {
+    if (word.length() <= 2 && word.startsWith("-")) {
+      return null;
+    }
     int allowed = word.length() >= 12 ? 3 : word.length() >= 6 ? 2 : 1;
     String best = null;
     int bestDistance = allowed + 1;

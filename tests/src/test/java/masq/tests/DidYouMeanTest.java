@@ -61,11 +61,19 @@ class DidYouMeanTest {
               + name
               + " --help)");
     }
-    // nothing near: no guess
+    // nothing near, or a short option (every other letter is as near): no guess
     oneLine(
         s.run("", "masq-deliver", "--frobnicate"),
         64,
         "masq-deliver: usage: unknown option --frobnicate (see masq-deliver --help)");
+    oneLine(
+        s.run("", "masq-deliver", "-x"),
+        64,
+        "masq-deliver: usage: unknown option -x (see masq-deliver --help)");
+    oneLine(
+        s.run("", "masq-inject", "-Z", "bob"),
+        64,
+        "masq-inject: usage: unknown option -Z (see masq-inject --help)");
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import masq.MasqException;
 import masq.Version;
+import masq.address.AddressException;
 import masq.config.NearestWord;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -88,6 +89,22 @@ final class CliParser {
   static String last(CommandLine cl, String option) {
     String[] v = cl.getOptionValues(option);
     return v == null ? null : v[v.length - 1];
+  }
+
+  /**
+   * Refuses {@code word} (one line, exit 64) when it is none of {@code known}, naming the nearest:
+   * {@code unknown command 'lsit' (did you mean list?)}.
+   */
+  static void oneOf(Tool tool, String what, String word, List<String> known) throws MasqException {
+    if (!known.contains(word)) {
+      throw tool.usageError(
+          "unknown "
+              + what
+              + " '"
+              + AddressException.printable(word)
+              + "'"
+              + NearestWord.hint(word, known));
+    }
   }
 
   /**

@@ -20,7 +20,6 @@ import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
 import masq.config.IgnoredOptions;
-import masq.config.NearestWord;
 import masq.deliver.QueueRunner;
 import masq.deliver.RouteSelection;
 import masq.log.MailLog;
@@ -71,7 +70,6 @@ public final class QueueTool extends Tool {
   /** What a run without a route for a recipient writes as its last error. */
   private static final String NO_ROUTE = "waiting for a route";
 
-  /** The commands, for the nearest to an unknown one. */
   private static final List<String> COMMANDS =
       List.of("list", "status", "show", "cat", "remove", "hold", "release", "bounce", "check");
 
@@ -146,13 +144,7 @@ public final class QueueTool extends Tool {
     String route = CliParser.last(cl, "route");
     String cmd = words.isEmpty() ? "list" : words.get(0);
     List<String> ids = words.size() > 1 ? words.subList(1, words.size()) : List.of();
-    if (!COMMANDS.contains(cmd)) {
-      throw usageError(
-          "unknown command '"
-              + AddressException.printable(cmd)
-              + "'"
-              + NearestWord.hint(cmd, COMMANDS));
-    }
+    CliParser.oneOf(this, "command", cmd, COMMANDS);
     if (route != null && !cmd.equals("hold") && !cmd.equals("release")) {
       throw usageError("--route goes with hold and release");
     }
@@ -686,10 +678,7 @@ public final class QueueTool extends Tool {
             "cat: queued messages are readable only by mail and root" + " (system mode)");
       }
       default -> {
-        QueueOperation op = QueueOperation.named(cmd);
-        if (op == null) {
-          throw usageError("unknown command '" + cmd + "'");
-        }
+        QueueOperation op = QueueOperation.named(cmd); // a known word (see commandLine)
         int rc = Exit.OK;
         for (String id : ids) {
           try {

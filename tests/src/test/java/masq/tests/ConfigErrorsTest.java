@@ -171,6 +171,20 @@ class ConfigErrorsTest {
               + "\n",
           r.stderr());
       assertEquals(1, s.queuedIds().size(), "the message stays queued");
+      // delivery at once says it in the warning that the mail is not sent now, alone
+      r = run(MSG, "masq-inject", s.conf, "-odi", "bob@far.example").expect(0);
+      assertEquals(1, r.stderr().lines().count(), r.stderr());
+      assertTrue(
+          r.stderr()
+              .endsWith(
+                  " is queued but was not delivered now: "
+                      + s.conf
+                      + ":6: permanent_routes: route file "
+                      + bad
+                      + ": "
+                      + kind
+                      + "\n"),
+          r.stderr());
     }
   }
 

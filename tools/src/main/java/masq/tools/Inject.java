@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
@@ -25,6 +26,7 @@ import masq.deliver.QueueRunner;
 import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.route.Locality;
+import masq.route.Routes;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
@@ -115,7 +117,11 @@ public final class Inject extends Tool {
     if (!parse(args, o)) {
       return Exit.OK;
     }
-    Config cfg = loadConfig();
+    // -odi: a bad permanent route file is said once, by the warning that the mail is not sent
+    Config cfg =
+        o.deliveryMode == 'i'
+            ? loadConfig(c -> c.accept().doQueue() ? Set.of() : Routes.filesOfRun(c, null))
+            : loadConfig();
     return inject(new FileInputStream(FileDescriptor.in), o, cfg);
   }
 

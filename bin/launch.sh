@@ -70,6 +70,37 @@ if [ -n "${main:-}" ]; then
     jdk=$(masq_find_jdk) || exit 69
   fi
   masq_classpath "$MASQ_LIB" >/dev/null # sets $cp without a subshell (a fork per command)
+  # a working directory that is gone (removed by another shell) stops the JVM before main: start
+  # from / instead, with a relative -C FILE taken from the directory the user was in when that
+  # path exists again, else refused (dash empties $PWD then, bash keeps the lost path: the path
+  # is read from the environment the launcher was started with)
+  case $PWD in /*) [ "$PWD" -ef . ] ;; *) false ;; esac || {
+    masq_old=$(tr '\0' '\n' < /proc/$$/environ 2>/dev/null | sed -n 's/^PWD=//p')
+    cd / || exit 71
+    masq_opt= masq_end=
+    for a do
+      shift
+      if [ -z "$masq_end" ]; then
+        f=
+        case $masq_opt$a in
+          --) masq_end=yes ;;
+          -C) masq_opt=-C; set -- "$@" "$a"; continue ;;
+          -C/*) ;;
+          -C?*) f=$masq_opt$a; f=${f#-C} ;;
+        esac
+        if [ -n "$f" ]; then
+          if [ -n "$masq_old" ] && [ -e "$masq_old/$f" ]; then
+            if [ -n "$masq_opt" ]; then a=$masq_old/$f; else a=-C$masq_old/$f; fi
+          else
+            echo "${0##*/}: -C $f: a relative name, but the working directory is gone: give the file as an absolute path" >&2
+            exit 64
+          fi
+        fi
+        masq_opt=
+      fi
+      set -- "$@" "$a"
+    done
+  }
   # jvm_flags (set by a launcher) replace the short-command flags and the start-up cache;
   # jvm_heap (set by a launcher) is added to either and keeps the cache
   set -- -Xlog:disable -Xlog:all=warning:stderr ${jvm_flags:-$MASQ_SHORT_FLAGS} ${jvm_heap:-} -cp "$cp" "$main" "$@"

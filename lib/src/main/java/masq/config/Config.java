@@ -21,8 +21,12 @@ import masq.MasqException;
  * masq reads typed values.
  *
  * @param file the file this came from, or null for the built-in single-user defaults
- * @param warnings warnings found while loading (unknown or not applicable options, route files that
- *     are missing), each naming file and line
+ * @param warnings warnings found while loading (unknown options, an option given twice, route files
+ *     that are missing), each naming file and line: every command prints them
+ * @param ignored masqmail options that masq accepts and ignores, each naming file and line: said by
+ *     {@code masq-queue check} and with -v only (see {@link IgnoredOptions})
+ * @param routeFileProblems the warning about each route file that is missing or not a regular file,
+ *     by its absolute normalized path: a command that uses the file fails with this line instead
  * @param settings the raw statement of each main option given, by name
  * @param runAsUser {@code run_as_user}: single-user mode, masq runs as the invoking user (the
  *     default without a configuration file)
@@ -39,6 +43,8 @@ import masq.MasqException;
 public record Config(
     Path file,
     List<String> warnings,
+    List<String> ignored,
+    Map<Path, String> routeFileProblems,
     Map<String, Setting> settings,
     boolean runAsUser,
     LocalNames names,
@@ -68,6 +74,7 @@ public record Config(
     Map<String, Setting> map = new LinkedHashMap<>();
     Map<String, List<Path>> qr = new LinkedHashMap<>();
     Map<String, Setting> qrs = new LinkedHashMap<>();
+    List<String> ignored = new ArrayList<>();
     for (Setting s : list) {
       String n = s.name();
       String unknown = nameWarning(s);
@@ -75,7 +82,7 @@ public record Config(
         if (strict) {
           throw new MasqException(Exit.CONFIG, unknown);
         }
-        warn.add(unknown);
+        (notApplicable(n) ? ignored : warn).add(unknown);
         continue;
       }
       if (n.startsWith("query_routes.")) {
@@ -91,13 +98,13 @@ public record Config(
     // options masq reads but has no use for: said once, not silently dropped
     Setting ld = map.get("lock_dir");
     if (ld != null) {
-      warn.add(
+      ignored.add(
           ld.where()
               + ": masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool");
     }
     Setting dl = map.get("debug_level");
     if (dl != null && !dl.value().strip().equals("0")) {
-      warn.add(dl.where() + ": masqmail option 'debug_level' has no effect in masq: use -v");
+      ignored.add(dl.where() + ": masqmail option 'debug_level' has no effect in masq: use -v");
     }
     if (dl != null) {
       Values.count(dl); // checked all the same, as masqmail does
@@ -210,12 +217,16 @@ public record Config(
             o.duration("notify_after", Duration.ofHours(1)),
             o.duration("notify_timeout", Duration.ofSeconds(30)));
 
+    Map<Path, String> routeFileProblems = new LinkedHashMap<>();
     if (checkRoutes) {
-      checkRouteFiles(online, map.get("permanent_routes"), qrs, warn);
+      checkRouteFiles(online, map.get("permanent_routes"), qrs, routeFileProblems);
+      warn.addAll(routeFileProblems.values());
     }
     return new Config(
         file,
         List.copyOf(warn),
+        List.copyOf(ignored),
+        Collections.unmodifiableMap(routeFileProblems),
         Collections.unmodifiableMap(map),
         o.bool("run_as_user", builtin),
         names,
@@ -260,10 +271,7 @@ public record Config(
         || (n.startsWith("query_routes.") && n.length() > "query_routes.".length())) {
       return null;
     }
-    int dot = n.indexOf('.');
-    String prefix = dot > 0 ? n.substring(0, dot) : n;
-    if (OptionNames.MAIN_NOT_APPLICABLE.contains(n)
-        || (dot > 0 && OptionNames.MAIN_NOT_APPLICABLE_PREFIXES.contains(prefix))) {
+    if (notApplicable(n)) {
       return s.where() + ": masqmail option '" + n + "' is not applicable to masq and is ignored";
     }
     String near = OptionNames.nearest(n, OptionNames.MAIN, Set.of("query_routes"));
@@ -272,6 +280,13 @@ public record Config(
         + ConfigSyntax.quote(n)
         + "'"
         + (near == null ? "" : " (did you mean " + near + "?)");
+  }
+
+  /** A masqmail option without meaning in masq: accepted and ignored. */
+  private static boolean notApplicable(String n) {
+    int dot = n.indexOf('.');
+    return OptionNames.MAIN_NOT_APPLICABLE.contains(n)
+        || (dot > 0 && OptionNames.MAIN_NOT_APPLICABLE_PREFIXES.contains(n.substring(0, dot)));
   }
 
   /**
@@ -297,7 +312,7 @@ public record Config(
     List<String> warn = new ArrayList<>();
     for (Setting s : e.before()) {
       String w = nameWarning(s);
-      if (w != null) {
+      if (w != null && !notApplicable(s.name())) {
         warn.add(w);
       }
     }
@@ -307,14 +322,15 @@ public record Config(
   /**
    * Warns about each route file of permanent_routes and query_routes.NAME that does not exist or is
    * not a regular file, naming the line of masq.conf that lists it: every command says so, while
-   * only the command that uses the route fails on it (masq-inject still queues mail when an ISP's
-   * route file is missing).
+   * only the command that uses the route fails on it, with the same line (masq-inject still queues
+   * mail when an ISP's route file is missing). The warnings go into {@code problems} by the file's
+   * absolute normalized path.
    */
   private static void checkRouteFiles(
       OnlineSettings online,
       Setting permanent,
       Map<String, Setting> queryRouteSettings,
-      List<String> warn) {
+      Map<Path, String> problems) {
     Map<Path, Setting> named = new LinkedHashMap<>();
     for (Path p : online.permanentRoutes()) {
       named.putIfAbsent(p, permanent);
@@ -335,7 +351,9 @@ public record Config(
       }
       if (problem != null) {
         Setting s = e.getValue();
-        warn.add(s.where() + ": " + s.name() + ": route file " + p + ": " + problem);
+        problems.put(
+            p.toAbsolutePath().normalize(),
+            s.where() + ": " + s.name() + ": route file " + p + ": " + problem);
       }
     }
   }

@@ -153,10 +153,9 @@ final class OptionNames {
           "ssl");
 
   /**
-   * The known name closest to {@code name} when it is close enough to be a typing mistake (an edit
-   * distance of at most 1 for short names, 2 from 6 characters, 3 from 12), else null. A {@code
-   * prefix.NAME} option is matched on its prefix ({@code query_route.isp}: {@code
-   * query_routes.isp}).
+   * The known name closest to {@code name} when it looks like a typing mistake ({@link
+   * NearestWord#of}), else null. A {@code prefix.NAME} option is matched on its prefix ({@code
+   * query_route.isp}: {@code query_routes.isp}).
    */
   static String nearest(String name, Set<String> known, Set<String> prefixes) {
     int dot = name.indexOf('.');
@@ -164,56 +163,6 @@ final class OptionNames {
       String p = nearest(name.substring(0, dot), prefixes, Set.of());
       return p == null ? null : p + name.substring(dot);
     }
-    int allowed = name.length() >= 12 ? 3 : name.length() >= 6 ? 2 : 1;
-    String best = null;
-    int bestDistance = allowed + 1;
-    for (String k : known) {
-      int d = distance(name, k, bestDistance);
-      if (d < bestDistance || (d == bestDistance && best != null && k.compareTo(best) < 0)) {
-        best = k;
-        bestDistance = d;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * The edit distance (insertions, deletions, substitutions, swaps of neighbours) between a and b,
-   * or a value over {@code limit} as soon as it must exceed it.
-   */
-  private static int distance(String a, String b, int limit) {
-    if (Math.abs(a.length() - b.length()) > limit) {
-      return limit + 1;
-    }
-    int[] prev2 = new int[b.length() + 1];
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      int rowMin = cur[0];
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        int d = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
-        if (i > 1
-            && j > 1
-            && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d = Math.min(d, prev2[j - 2] + 1);
-        }
-        cur[j] = d;
-        rowMin = Math.min(rowMin, d);
-      }
-      if (rowMin > limit) {
-        return limit + 1;
-      }
-      int[] t = prev2;
-      prev2 = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return NearestWord.of(name, known);
   }
 }

@@ -20,6 +20,7 @@ public final class RouteConfig {
   private final Path file;
   private final Map<String, Setting> settings;
   private final List<String> warnings;
+  private final List<String> ignored;
 
   private RouteConfig(String name, Path file, List<Setting> list, boolean strict)
       throws MasqException {
@@ -27,6 +28,7 @@ public final class RouteConfig {
     this.file = file;
     Map<String, Setting> map = new LinkedHashMap<>();
     List<String> warn = new ArrayList<>();
+    List<String> ign = new ArrayList<>();
     for (Setting s : list) {
       String msg;
       if (OptionNames.ROUTE.contains(s.name())) {
@@ -44,10 +46,11 @@ public final class RouteConfig {
       if (strict) {
         throw new MasqException(Exit.CONFIG, msg);
       }
-      warn.add(msg);
+      (OptionNames.ROUTE_NOT_APPLICABLE.contains(s.name()) ? ign : warn).add(msg);
     }
     this.settings = Collections.unmodifiableMap(map);
     this.warnings = List.copyOf(warn);
+    this.ignored = List.copyOf(ign);
   }
 
   private static String unknown(Setting s) {
@@ -111,8 +114,14 @@ public final class RouteConfig {
     return file;
   }
 
+  /** Unknown options, each naming file and line: printed by every command that reads the file. */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /** masqmail route options that masq accepts and ignores: see {@link IgnoredOptions}. */
+  public List<String> ignored() {
+    return ignored;
   }
 
   /** The statement for a route option, or null when the file does not set it. */

@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
 import masq.address.AddressException;
 import masq.config.Config;
+import masq.config.NearestWord;
 
 /**
  * Finds the routes of a configuration by name: {@code permanent_routes} (tried on every run) and
@@ -28,7 +31,7 @@ public final class Routes {
 
   /** The permanent routes, in the order given. */
   public static List<Route> permanent(Config cfg, boolean strict) throws MasqException {
-    return load(cfg.online().permanentRoutes(), null, strict);
+    return load(cfg, cfg.online().permanentRoutes(), null, strict);
   }
 
   /**
@@ -40,7 +43,7 @@ public final class Routes {
     if (files == null) {
       throw unknown(cfg, link, false);
     }
-    return load(files, link, strict);
+    return load(cfg, files, link, strict);
   }
 
   /**
@@ -72,7 +75,9 @@ public final class Routes {
     }
     Map<Path, String> found = files(cfg, name);
     if (found.size() == 1) {
-      return Route.load(found.keySet().iterator().next(), strict);
+      Path p = found.keySet().iterator().next();
+      refuseKnownProblem(cfg, p);
+      return Route.load(p, strict);
     }
     if (!found.isEmpty()) {
       throw ambiguous(name, found.values());
@@ -181,10 +186,13 @@ public final class Routes {
       }
     }
     String where = cfg.file() == null ? "the configuration" : cfg.file().toString();
+    String near = NearestWord.of(bare(name), known);
     String why =
         known.isEmpty()
             ? (anyRoute ? "no routes in " : "no query_routes in ") + where
-            : "known: " + String.join(", ", known);
+            : (near == null ? "" : "did you mean " + near + "? ")
+                + "known: "
+                + String.join(", ", known);
     if (!anyRoute && permanent.contains(bare(name))) {
       why = "a permanent route is used on every run without --route; " + why;
     }
@@ -198,13 +206,48 @@ public final class Routes {
     return all;
   }
 
-  private static List<Route> load(List<Path> files, String link, boolean strict)
+  private static List<Route> load(Config cfg, List<Path> files, String link, boolean strict)
       throws MasqException {
     List<Route> out = new ArrayList<>();
     for (Path p : files) {
+      refuseKnownProblem(cfg, p);
       out.add(Route.load(p, link, strict));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * A route file that loading the configuration found missing or not a regular file is refused with
+   * the configuration's line for it (option, masq.conf line, file): one line for one fault.
+   */
+  private static void refuseKnownProblem(Config cfg, Path p) throws MasqException {
+    String problem = cfg.routeFileProblems().get(norm(p));
+    if (problem != null) {
+      throw new MasqException(Exit.CONFIG, problem);
+    }
+  }
+
+  /**
+   * The route files (absolute, normalized) a queue run loads: the permanent routes, and those of
+   * the connection {@code name} leads to (none when name is null or leads nowhere one way).
+   */
+  public static Set<Path> filesOfRun(Config cfg, String name) {
+    Set<Path> out = new LinkedHashSet<>();
+    cfg.online().permanentRoutes().forEach(p -> out.add(norm(p)));
+    Map<String, String> found = name == null ? Map.of() : links(cfg, name);
+    if (found.size() == 1) {
+      cfg.online()
+          .queryRoutes()
+          .get(found.keySet().iterator().next())
+          .forEach(p -> out.add(norm(p)));
+    }
+    return out;
+  }
+
+  /** The route file (absolute, normalized) that {@link #named} loads for {@code name}, if any. */
+  public static Set<Path> fileNamed(Config cfg, String name) {
+    Map<Path, String> found = files(cfg, name);
+    return found.size() == 1 ? found.keySet() : Set.of();
   }
 
   /** {@code name} without a {@code link=} or {@code route=} prefix. */

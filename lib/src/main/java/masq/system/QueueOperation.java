@@ -45,6 +45,16 @@ public enum QueueOperation {
     return null;
   }
 
+  /** What {@link #carryOut} did. */
+  public enum Result {
+    /** A delivery holds the message locked: nothing done, try again later. */
+    BUSY,
+    /** Removed, held or released. */
+    DONE,
+    /** Nothing to do: held already (hold), or not held (release). */
+    UNCHANGED
+  }
+
   /**
    * Removes, holds or releases one queued message. Returns false when a delivery holds the message
    * locked (nothing done: try again later).
@@ -53,20 +63,45 @@ public enum QueueOperation {
    * @throws MasqException 67 when there is no such message (or it is not uid's)
    */
   public boolean apply(Spool spool, String id, long uid) throws MasqException, IOException {
+    return carryOut(spool, id, uid) != Result.BUSY;
+  }
+
+  /**
+   * Removes, holds or releases one queued message, and says which of that happened; a message held
+   * already is not held again, one not held is not released (nor the spool file rewritten).
+   *
+   * @param uid the only uid whose messages may be changed, or -1 for any
+   * @throws MasqException 67 when there is no such message (or it is not uid's)
+   */
+  public Result carryOut(Spool spool, String id, long uid) throws MasqException, IOException {
     try (MessageLock lock = spool.lock(id)) {
       if (lock == null) {
-        return false;
+        return Result.BUSY;
       }
       Envelope e = spool.read(id);
       if (uid >= 0 && e.uid() != uid) {
         throw new MasqException(Exit.NOUSER, "no such message among yours: " + id);
+      }
+      if (this != REMOVE && e.held() == (this == HOLD)) {
+        return Result.UNCHANGED;
       }
       switch (this) {
         case REMOVE -> spool.remove(lock);
         case HOLD -> spool.update(lock, e.withHeld(true));
         case RELEASE -> spool.update(lock, e.withHeld(false));
       }
-      return true;
+      return Result.DONE;
     }
+  }
+
+  /**
+   * What masq-queue says of one message, as Postfix's postsuper does: {@code removed}, {@code
+   * held}, {@code released}; {@code held already}, {@code not held} when nothing was to be done.
+   */
+  public String said(Result r) {
+    if (r == Result.UNCHANGED) {
+      return this == HOLD ? "held already" : "not held";
+    }
+    return done;
   }
 }

@@ -103,15 +103,18 @@ class ConfigTest {
   }
 
   @Test
-  void unknownAndNotApplicableOptionsWarnAndStrictRefuses() throws Exception {
+  void unknownOptionsWarnNotApplicableOnesAreIgnoredAndStrictRefusesBoth() throws Exception {
     Config c = parse("host_name = x\nfrobnicate = 1\nremote_port = 25\nonline_routes.isp = a\n");
-    assertEquals(3, c.warnings().size());
+    assertEquals(1, c.warnings().size(), c.warnings().toString());
     assertTrue(c.warnings().get(0).contains(FILE + ":2: unknown option 'frobnicate'"));
-    assertTrue(c.warnings().get(1).contains(":3: masqmail option 'remote_port' is not applicable"));
-    assertTrue(c.warnings().get(2).contains(":4: masqmail option 'online_routes.isp'"));
-    MasqException e =
-        assertThrows(MasqException.class, () -> Config.parse("frobnicate = 1\n", FILE, ENV, true));
-    assertEquals(Exit.CONFIG, e.exitCode());
+    assertEquals(2, c.ignored().size(), c.ignored().toString());
+    assertTrue(c.ignored().get(0).contains(":3: masqmail option 'remote_port' is not applicable"));
+    assertTrue(c.ignored().get(1).contains(":4: masqmail option 'online_routes.isp'"));
+    for (String text : List.of("frobnicate = 1\n", "remote_port = 25\n")) {
+      MasqException e =
+          assertThrows(MasqException.class, () -> Config.parse(text, FILE, ENV, true), text);
+      assertEquals(Exit.CONFIG, e.exitCode());
+    }
   }
 
   @Test
@@ -150,9 +153,10 @@ class ConfigTest {
             false);
     assertEquals("isp1", r.name());
     assertEquals("smtp.isp.example:587", r.setting("mail_host").value());
-    assertEquals(2, r.warnings().size());
-    assertTrue(r.warnings().get(0).contains("'protocol' is not applicable"));
-    assertTrue(r.warnings().get(1).contains("isp1.route:6: unknown route option 'colour'"));
+    assertEquals(1, r.warnings().size(), r.warnings().toString());
+    assertTrue(r.warnings().get(0).contains("isp1.route:6: unknown route option 'colour'"));
+    assertEquals(1, r.ignored().size(), r.ignored().toString());
+    assertTrue(r.ignored().get(0).contains("isp1.route:5: masqmail route option 'protocol'"));
   }
 
   @Test
@@ -171,16 +175,17 @@ class ConfigTest {
   }
 
   @Test
-  void lockDirAndANonZeroDebugLevelAreWarnedAboutAsWithoutEffect() throws Exception {
+  void lockDirAndANonZeroDebugLevelAreIgnoredAsWithoutEffect() throws Exception {
     Config c = parse("debug_level = 0\nlock_dir = /var/lock/masqmail\n");
     assertEquals(
         List.of(
             FILE
                 + ":2: masqmail option 'lock_dir' has no effect in masq: messages are locked in the spool"),
-        c.warnings());
+        c.ignored());
+    assertEquals(List.of(), c.warnings());
     assertEquals(
         List.of(FILE + ":1: masqmail option 'debug_level' has no effect in masq: use -v"),
-        parse("debug_level = 3\n").warnings());
+        parse("debug_level = 3\n").ignored());
   }
 
   @Test

@@ -135,12 +135,57 @@ class ConfigErrorsTest {
       assertEquals(0, r.exit(), c[0] + ": " + r.stderr());
     }
     assertTrue(s.log().contains(" <= "), "masq-inject queued the mail all the same: " + s.log());
-    // the command that uses the route fails on it, as before
+    // the command that uses the route fails on it with the same line: one line for one fault
     Sandbox.Run r = s.run("", "masq-deliver", "--route", "isp").expect(78);
     assertEquals(
-        "masq-deliver: route file " + missing + ": no such file",
-        r.stderr().lines().toList().get(2),
-        r.stderr());
+        List.of("masq-deliver: warning: " + line8, "masq-deliver: " + line7),
+        r.stderr().lines().toList());
+    r = s.run("", "masq-deliver", "--route", "odd").expect(78);
+    assertEquals(
+        List.of("masq-deliver: warning: " + line7, "masq-deliver: " + line8),
+        r.stderr().lines().toList());
+    r = s.run(MSG, "masq-rewrite", "--route", "odd").expect(78);
+    assertEquals(
+        List.of("masq-rewrite: warning: " + line7, "masq-rewrite: " + line8),
+        r.stderr().lines().toList());
+  }
+
+  @Test
+  void aPermanentRouteFileThatIsAFifoOrADirectoryIsOneLineNamingOptionLineAndFile()
+      throws Exception {
+    for (Path bad : List.of(fifo("lan.route"), Files.createDirectory(dir.resolve("d.route")))) {
+      Sandbox s =
+          new Sandbox(
+              dir.resolve("box-" + bad.getFileName()), "permanent_routes = \"" + bad + "\"\n");
+      s.run(MSG, "masq-inject", "-odq", "bob@far.example").expect(0);
+      Sandbox.Run r = run("", "masq-deliver", s.conf).expect(78);
+      String kind =
+          Files.isDirectory(bad) ? "a directory, not a file" : "not a regular file (a FIFO)";
+      assertEquals(
+          "masq-deliver: "
+              + s.conf
+              + ":6: permanent_routes: route file "
+              + bad
+              + ": "
+              + kind
+              + "\n",
+          r.stderr());
+      assertEquals(1, s.queuedIds().size(), "the message stays queued");
+      // delivery at once says it in the warning that the mail is not sent now, alone
+      r = run(MSG, "masq-inject", s.conf, "-odi", "bob@far.example").expect(0);
+      assertEquals(1, r.stderr().lines().count(), r.stderr());
+      assertTrue(
+          r.stderr()
+              .endsWith(
+                  " is queued but was not delivered now: "
+                      + s.conf
+                      + ":6: permanent_routes: route file "
+                      + bad
+                      + ": "
+                      + kind
+                      + "\n"),
+          r.stderr());
+    }
   }
 
   @Test

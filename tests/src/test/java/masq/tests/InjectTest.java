@@ -286,6 +286,37 @@ class InjectTest {
   }
 
   @Test
+  void everyCommandsHelpShowsStrictAndInjectsUsageLineItsDsnOptions() throws Exception {
+    for (String tool :
+        List.of("masq-inject", "masq-deliver", "masq-rewrite", "masq-smtpd", "masq-queue")) {
+      Sandbox.Run h =
+          Sandbox.exec(List.of(Sandbox.bin(tool).toString(), "--help"), null, Map.of()).expect(0);
+      String usage = h.out().substring(0, h.out().indexOf("\n", h.out().indexOf("\n") + 1));
+      assertTrue(h.out().contains("--strict") || tool.equals("masq-queue"), tool + ": " + h.out());
+      if (tool.equals("masq-inject")) {
+        assertTrue(
+            usage.contains("[-N WHEN] [-R full|hdrs] [-V ID]") && usage.contains("[--strict]"),
+            usage);
+      }
+    }
+  }
+
+  @Test
+  void aDeliveryModeOtherThanBIOrQIsAUsageErrorAndQueuesNothing() throws Exception {
+    for (String mode : List.of("-odx", "-od", "-odqq")) {
+      Sandbox.Run r = box.run("Subject: x\n\nb\n", "masq-inject", mode, "a@b");
+      assertEquals(64, r.exit(), mode + ": " + r.stderr());
+      assertEquals(
+          "masq-inject: usage: unknown delivery mode "
+              + mode
+              + " (masq knows -odb, -odi, -odq) (see masq-inject --help)\n",
+          r.stderr());
+    }
+    assertEquals(List.of(), box.queuedIds());
+    box.run("Subject: x\n\nb\n", "masq-inject", "-oem", "-odq", "a@b").expect(0);
+  }
+
+  @Test
   void withoutConfigurationTheBuiltInSingleUserDefaultsApply() throws Exception {
     Path state = dir.resolve("state");
     Sandbox.exec(

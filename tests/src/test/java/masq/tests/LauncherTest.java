@@ -1,6 +1,7 @@
 package masq.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -27,6 +28,71 @@ class LauncherTest {
       assertTrue(r.out().startsWith("masq-queue (masq) "), r.out());
       assertEquals("", r.stderr(), "nothing from the JVM on stderr");
     }
+  }
+
+  /**
+   * Runs {@code script} in sh (the directory {@code gone} made and entered first, as $D), then the
+   * launcher {@code tool} with {@code args} from there, the message on stdin; the shell's own
+   * complaint about the lost directory is left out of stderr.
+   */
+  private static Sandbox.Run fromLostDirectory(
+      Path gone, String script, String tool, String... args) throws Exception {
+    StringBuilder cmd = new StringBuilder("mkdir -p \"$D\" && cd \"$D\" && " + script + " && exec");
+    cmd.append(" '").append(Sandbox.bin(tool)).append("'");
+    for (String a : args) {
+      cmd.append(" '").append(a).append("'");
+    }
+    Sandbox.Run r =
+        Sandbox.exec(
+            List.of("sh", "-c", cmd.toString()),
+            "Subject: from a lost directory\n\nbody\n".getBytes(),
+            Map.of("D", gone.toString(), "PWD", gone.toString()));
+    String stderr =
+        String.join(
+            "\n",
+            r.stderr().lines().filter(l -> !l.matches("sh: \\d+: getcwd\\(\\) failed.*")).toList());
+    return new Sandbox.Run(r.exit(), r.stdout(), stderr);
+  }
+
+  @Test
+  void aWorkingDirectoryRemovedByAnotherShellStillAcceptsMail() throws Exception {
+    Sandbox box = new Sandbox(dir.resolve("box"), "do_queue = true\n");
+    Path gone = dir.resolve("gone");
+    for (String tool : List.of("sendmail", "masq-inject")) {
+      Sandbox.Run r =
+          fromLostDirectory(gone, "rmdir \"$D\"", tool, "-C", box.conf.toString(), "carol")
+              .expect(0);
+      assertEquals("", r.stderr(), tool + " says nothing of its own");
+    }
+    assertEquals(2, box.queuedIds().size(), "both accepted");
+    assertFalse(Files.exists(gone));
+
+    // a relative -C: the file of that name in the directory the user was in, when the path
+    // exists again (another shell made it anew), else refused in one line
+    Sandbox.Run r =
+        fromLostDirectory(
+            gone,
+            "cp '" + box.conf + "' rel.conf && rm -r \"$D\"",
+            "sendmail",
+            "-C",
+            "rel.conf",
+            "carol");
+    assertEquals(64, r.exit(), r.stderr());
+    assertEquals(
+        "sendmail: -C rel.conf: a relative name, but the working directory is gone:"
+            + " give the file as an absolute path",
+        r.stderr());
+    assertEquals(2, box.queuedIds().size(), "nothing queued");
+    r =
+        fromLostDirectory(
+            gone,
+            "rm -r \"$D\" && mkdir \"$D\" && cp '" + box.conf + "' \"$D/rel.conf\"",
+            "masq-inject",
+            "-Crel.conf",
+            "carol");
+    assertEquals(0, r.exit(), r.stderr());
+    assertEquals("", r.stderr());
+    assertEquals(3, box.queuedIds().size(), "queued with the configuration the user meant");
   }
 
   @Test

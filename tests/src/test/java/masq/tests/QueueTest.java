@@ -136,12 +136,25 @@ class QueueTest {
   void holdReleaseAndRemove() throws Exception {
     String a = inject("Subject: a\n\nb\n", "x@y");
     String b = inject("Subject: b\n\nb\n", "x@y");
-    box.run("", "masq-queue", "hold", a).expect(0);
+    // one line per message on stderr, as Postfix's postsuper says them; exit 0 when nothing to do
+    assertEquals(
+        "masq-queue: " + a + ": not held\n",
+        box.run("", "masq-queue", "release", a).expect(0).stderr());
+    assertEquals(
+        "masq-queue: " + a + ": held\n", box.run("", "masq-queue", "hold", a).expect(0).stderr());
     assertTrue(box.run("", "masq-queue").out().contains(" *held*"));
     assertTrue(box.envelope(a).contains("held\t1\n"));
-    box.run("", "masq-queue", "release", a).expect(0);
+    assertEquals(
+        "masq-queue: " + a + ": held already\n",
+        box.run("", "masq-queue", "hold", a).expect(0).stderr());
+    assertEquals(
+        "masq-queue: " + a + ": released\n",
+        box.run("", "masq-queue", "release", a).expect(0).stderr());
     assertFalse(box.envelope(a).contains("held"));
-    box.run("", "masq-queue", "remove", a, b).expect(0);
+    assertEquals(1, box.log().split(a + " released by ", -1).length - 1, "logged when done only");
+    assertEquals(
+        "masq-queue: " + a + ": removed\nmasq-queue: " + b + ": removed\n",
+        box.run("", "masq-queue", "remove", a, b).expect(0).stderr());
     assertEquals(List.of(), box.queuedIds());
     assertFalse(Files.exists(box.spool.resolve("queue/" + a + ".msg")));
     assertTrue(box.log().contains(a + " removed by "));

@@ -142,7 +142,10 @@ class SendmailTest {
     as(sb, "sendmail", null, "-qo", "isp1").expect(0);
     as(sb, "sendmail", null, "-qoisp1").expect(0);
     Sandbox.Run r = as(sb, "sendmail", null, "-qo", "isp9").expect(69);
-    assertTrue(r.stderr().startsWith("masq-deliver: unknown route 'isp9'"), r.stderr());
+    assertEquals(
+        "sendmail: unknown route 'isp9' (did you mean isp1? known: isp1)\n",
+        r.stderr(),
+        "in the words of the command the user typed");
   }
 
   @Test
@@ -184,14 +187,17 @@ class SendmailTest {
     oneLineError(as(sb, "sendmail", null, "-qf"), "sendmail: usage: unknown queue option -qf");
     oneLineError(as(sb, "sendmail", null, "-qR"), "sendmail: usage: -qR needs a value");
     oneLineError(
-        as(sb, "sendmail", null, "-qRx@example.com"),
-        "masq-deliver: usage: --domain takes a domain");
+        as(sb, "sendmail", null, "-qRx@example.com"), "sendmail: usage: --domain takes a domain");
     oneLineError(as(sb, "sendmail", null, "-qo"), "sendmail: usage: -qo needs a value");
     oneLineError(as(sb, "sendmail", null, "-Mxx", "id"), "sendmail: usage: unknown option -Mxx");
     oneLineError(as(sb, "sendmail", null, "-bp", "-q"), "sendmail: usage: two modes");
     oneLineError(as(sb, "mailq", null, "extra"), "mailq: usage: this mode takes no arguments");
     oneLineError(as(sb, "sendmail", null, "-d", "x"), "sendmail: usage: -d takes a debug level");
-    oneLineError(as(sb, "sendmail", "x\n", "-Z"), "masq-inject: usage: unknown option -Z");
+    oneLineError(as(sb, "sendmail", "x\n", "-Z"), "sendmail: usage: unknown option -Z");
+    oneLineError(
+        as(sb, "sendmail", "x\n", "-odx", "bob"),
+        "sendmail: usage: unknown delivery mode -odx (masq knows -odb, -odi, -odq)");
+    assertEquals(0, sb.queuedIds().size(), "nothing queued");
     assertEquals(64, as(sb, "sendmail", "Subject: none\n\nx\n", "-i").exit(), "no recipients");
   }
 
@@ -312,7 +318,7 @@ class SendmailTest {
                   + "\"\n");
       Sandbox.Run r = as(sb, "sendmail", null, "-bd", "-q1m");
       assertEquals(69, r.exit(), r.stderr());
-      assertTrue(r.stderr().startsWith("masq-smtpd: cannot listen"), r.stderr());
+      assertTrue(r.stderr().startsWith("sendmail: cannot listen"), r.stderr());
     }
   }
 

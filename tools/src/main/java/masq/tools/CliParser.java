@@ -1,8 +1,12 @@
 package masq.tools;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import masq.MasqException;
 import masq.Version;
+import masq.address.AddressException;
+import masq.config.NearestWord;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.MissingArgumentException;
@@ -15,9 +19,10 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  * The one set of command-line rules of masq-deliver, masq-queue, masq-rewrite and masq-smtpd, on
  * Apache Commons CLI: {@code --opt VALUE} and {@code --opt=VALUE}, {@code -x VALUE} and {@code
  * -xVALUE}, options repeatable and anywhere among the operands, {@code --} ending the options, long
- * names only in full. The common options (-C FILE, -v repeatable, -h/--help, --version, --strict)
- * are added here and set on the tool. A mistake is one usage line (exit 64). masq-inject and
- * sendmail keep sendmail's own grammar (see Inject and Sendmail), which this does not load.
+ * names only in full; an unknown option is named with the nearest known one. The common options (-C
+ * FILE, -v repeatable, -h/--help, --version, --strict) are added here and set on the tool. A
+ * mistake is one usage line (exit 64). masq-inject and sendmail keep sendmail's own grammar (see
+ * Inject and Sendmail), which this does not load.
  */
 final class CliParser {
   private CliParser() {}
@@ -52,7 +57,8 @@ final class CliParser {
     } catch (MissingArgumentException e) {
       throw tool.usageError(name(e.getOption()) + " needs a value");
     } catch (UnrecognizedOptionException e) {
-      throw tool.usageError("unknown option " + e.getOption());
+      throw tool.usageError(
+          "unknown option " + e.getOption() + NearestWord.hint(e.getOption(), spelled(options)));
     } catch (ParseException e) {
       throw tool.usageError(e.getMessage());
     }
@@ -83,6 +89,39 @@ final class CliParser {
   static String last(CommandLine cl, String option) {
     String[] v = cl.getOptionValues(option);
     return v == null ? null : v[v.length - 1];
+  }
+
+  /**
+   * Refuses {@code word} (one line, exit 64) when it is none of {@code known}, naming the nearest:
+   * {@code unknown command 'lsit' (did you mean list?)}.
+   */
+  static void oneOf(Tool tool, String what, String word, List<String> known) throws MasqException {
+    if (!known.contains(word)) {
+      throw tool.usageError(
+          "unknown "
+              + what
+              + " '"
+              + AddressException.printable(word)
+              + "'"
+              + NearestWord.hint(word, known));
+    }
+  }
+
+  /**
+   * Every option as the user may write it ({@code --route}, {@code -C}), for the nearest to an
+   * unknown one.
+   */
+  private static List<String> spelled(Options options) {
+    List<String> out = new ArrayList<>();
+    for (Option o : options.getOptions()) {
+      if (o.getLongOpt() != null) {
+        out.add("--" + o.getLongOpt());
+      }
+      if (o.getOpt() != null) {
+        out.add("-" + o.getOpt());
+      }
+    }
+    return out;
   }
 
   /** The option as the user writes it: {@code --route}, {@code -f}. */

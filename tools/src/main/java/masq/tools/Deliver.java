@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
@@ -75,6 +76,7 @@ public final class Deliver extends Tool {
     usage: masq-deliver [-C FILE] [--route NAME] [--max-size SIZE] [--id ID...]
                         [--domain DOMAIN]...
                         [--local-only] [--dry-run] [--daemon --interval TIME] [-v]
+                        [--strict]
     Runs the queue: delivers local mail, sends remote mail over the routes usable now
     (permanent routes, and the online connection's), sends bounces and delay warnings.
       --id ID...        only these messages
@@ -89,6 +91,7 @@ public final class Deliver extends Tool {
       --daemon          repeat the run every --interval (e.g. 30m) until SIGTERM
       -C FILE           configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
       -v                more detail on stderr
+      --strict          unknown configuration options are errors (exit 78), not warnings
     See masq-deliver(8).
     """;
   }
@@ -111,7 +114,8 @@ public final class Deliver extends Tool {
     if (!parse(args, o)) {
       return Exit.OK;
     }
-    Config cfg = loadConfig();
+    // a run fails on a bad route file it uses, with the line the warning would have been
+    Config cfg = loadConfig(c -> o.localOnly ? Set.of() : Routes.filesOfRun(c, o.route));
     if (o.route != null) {
       o.route = Routes.connection(cfg, o.route); // the link, whichever of its names was given
     }

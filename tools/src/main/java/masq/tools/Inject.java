@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
@@ -20,10 +21,12 @@ import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
 import masq.config.Config;
+import masq.config.NearestWord;
 import masq.deliver.QueueRunner;
 import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.route.Locality;
+import masq.route.Routes;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
 import masq.spool.Spool;
@@ -67,7 +70,8 @@ public final class Inject extends Tool {
   String usage() {
     return """
     usage: masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb]
-                       [-B TYPE] [-oX...] [-v] [--] [RCPT...]
+                       [-N WHEN] [-R full|hdrs] [-V ID] [-B TYPE] [-oX...] [-v] [--strict]
+                       [--] [RCPT...]
     Reads one message on stdin and queues it for delivery.
       -t          also send to the addresses in To:, Cc: and Bcc: (Bcc: is always removed)
       -i, -oi     a line with only "." does not end the message
@@ -79,6 +83,7 @@ public final class Inject extends Tool {
                   (default: local mail now, remote mail in the background)
       -C FILE     configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
       -v          more detail on stderr
+      --strict    unknown configuration options are errors (exit 78), not warnings
     Ignored for compatibility: -oX (other than -oi, -od), -m, -B TYPE, -bm, -X.
     See masq-inject(1).
     """;
@@ -112,7 +117,11 @@ public final class Inject extends Tool {
     if (!parse(args, o)) {
       return Exit.OK;
     }
-    Config cfg = loadConfig();
+    // -odi: a bad permanent route file is said once, by the warning that the mail is not sent
+    Config cfg =
+        o.deliveryMode == 'i'
+            ? loadConfig(c -> c.accept().doQueue() ? Set.of() : Routes.filesOfRun(c, null))
+            : loadConfig();
     return inject(new FileInputStream(FileDescriptor.in), o, cfg);
   }
 
@@ -126,6 +135,31 @@ public final class Inject extends Tool {
 
   private static final List<String> VALUE_OPTIONS =
       List.of("-f", "-r", "-F", "-B", "-N", "-R", "-V", "-X", "-p", "-L");
+
+  /** Every option of masq-inject as written, for the nearest to an unknown one (errors only). */
+  private static List<String> options() {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "-t",
+                "-i",
+                "-oi",
+                "-odq",
+                "-odi",
+                "-odf",
+                "-odb",
+                "-m",
+                "-bm",
+                "-U",
+                "-C",
+                "-v",
+                "-h",
+                "--help",
+                "--version",
+                "--strict"));
+    all.addAll(VALUE_OPTIONS);
+    return all;
+  }
 
   /**
    * Parses the command line into {@code o}; false when help or version was shown.
@@ -171,12 +205,15 @@ public final class Inject extends Tool {
               throw usageError(a + " needs a value");
             }
             value(o, a, args[++i]);
+          } else if (a.startsWith("-od")) {
+            // sendmail's and masqmail's delivery modes are b, i and q (and f for i): not a guess
+            throw usageError("unknown delivery mode " + a + " (masq knows -odb, -odi, -odq)");
           } else if (a.startsWith("-o")) {
             // -oXXX: ignored for compatibility
           } else if (a.length() > 2 && takesValue(a.substring(0, 2))) {
             value(o, a.substring(0, 2), a.substring(2));
           } else {
-            throw usageError("unknown option " + a);
+            throw usageError("unknown option " + a + NearestWord.hint(a, options()));
           }
         }
       }

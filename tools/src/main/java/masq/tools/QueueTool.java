@@ -20,6 +20,7 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
+import masq.config.IgnoredOptions;
 import masq.deliver.QueueRunner;
 import masq.deliver.RouteSelection;
 import masq.log.MailLog;
@@ -69,6 +70,9 @@ import org.apache.commons.cli.CommandLine;
 public final class QueueTool extends Tool {
   /** What a run without a route for a recipient writes as its last error. */
   private static final String NO_ROUTE = "waiting for a route";
+
+  private static final List<String> COMMANDS =
+      List.of("list", "status", "show", "cat", "remove", "hold", "release", "bounce", "check");
 
   /** The uid whose messages this caller may see and change, or -1 for all (set by run). */
   private long mine = -1;
@@ -145,6 +149,7 @@ public final class QueueTool extends Tool {
     String route = CliParser.last(cl, "route");
     String cmd = words.isEmpty() ? "list" : words.get(0);
     List<String> ids = words.size() > 1 ? words.subList(1, words.size()) : List.of();
+    CliParser.oneOf(this, "command", cmd, COMMANDS);
     if (route != null && !cmd.equals("hold") && !cmd.equals("release")) {
       throw usageError("--route goes with hold and release");
     }
@@ -620,15 +625,16 @@ public final class QueueTool extends Tool {
     int rc = Exit.OK;
     for (String id : ids) {
       try {
-        if (!op.apply(spool, id, mine)) {
+        QueueOperation.Result done = op.carryOut(spool, id, mine);
+        if (done == QueueOperation.Result.BUSY) {
           err.println(name + ": message " + id + " is being delivered; try again later");
           rc = Exit.TEMPFAIL;
           continue;
         }
-        log.write(id + " " + op.done() + " by " + login());
-        if (verbose > 0) {
-          err.println(name + ": " + id + ": " + cmd + " done");
+        if (done == QueueOperation.Result.DONE) {
+          log.write(id + " " + op.done() + " by " + login());
         }
+        err.println(name + ": " + id + ": " + op.said(done)); // one line each, as postsuper
       } catch (MasqException e) {
         err.println(name + ": " + e.getMessage());
         rc = rc == Exit.OK ? e.exitCode() : rc;
@@ -682,10 +688,7 @@ public final class QueueTool extends Tool {
             "cat: queued messages are readable only by mail and root" + " (system mode)");
       }
       default -> {
-        QueueOperation op = QueueOperation.named(cmd);
-        if (op == null) {
-          throw usageError("unknown command '" + cmd + "'");
-        }
+        QueueOperation op = QueueOperation.named(cmd); // a known word (see commandLine)
         int rc = Exit.OK;
         for (String id : ids) {
           try {
@@ -891,6 +894,9 @@ public final class QueueTool extends Tool {
     }
     for (String r : c.repairs()) {
       out.println("repaired: " + r);
+    }
+    for (String i : ignoredSaid ? List.<String>of() : IgnoredOptions.of(cfg)) {
+      out.println("note: " + i); // accepted, ignored: no problem, said here and with -v only
     }
     out.println(
         c.messages()

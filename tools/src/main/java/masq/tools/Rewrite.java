@@ -81,7 +81,8 @@ public final class Rewrite extends Tool {
   @Override
   String usage() {
     return """
-    usage: masq-rewrite [-C FILE] --route NAME [-f ADDR] [--id ID] [--envelope] [-v] [RCPT...]
+    usage: masq-rewrite [-C FILE] --route NAME [-f ADDR] [--id ID] [--envelope] [-v]
+                        [--strict] [RCPT...]
     Writes the message on stdin (or queued message ID) to stdout as it would leave over
     route NAME: the route's address rewriting applied.
       --route NAME  a route: NAME.route of the configuration, query_routes.NAME, or a file path
@@ -89,6 +90,7 @@ public final class Rewrite extends Tool {
       --id ID       the queued message ID instead of stdin
       --envelope    first print MAIL FROM, RCPT TO lines and an empty line
       -v            also show the route's options on stderr
+      --strict      unknown configuration options are errors (exit 78), not warnings
     See masq-rewrite(1).
     """;
   }
@@ -117,7 +119,7 @@ public final class Rewrite extends Tool {
     if (routeName == null || routeName.isEmpty()) {
       throw usageError("--route NAME is required");
     }
-    Config cfg = loadConfig();
+    Config cfg = loadConfig(c -> Routes.fileNamed(c, routeName));
     Route route = Routes.named(cfg, routeName, strict);
     for (String w : route.warnings()) {
       err.println(name + ": warning: " + w);

@@ -39,8 +39,8 @@ import masq.config.Values;
  * they are accepted and have no effect, as with masqmail.
  *
  * <p>DIAGNOSTICS: an unknown -b or -q form, -qo without a name, -M other than -Mrm, arguments where
- * a mode takes none exit 64. Otherwise the exit code and messages are the tool's own, under its own
- * name.
+ * a mode takes none exit 64. Otherwise the exit code and messages are the tool's own, under the
+ * name the command was invoked as ({@code sendmail: unknown route ...}, {@code mailq: ...}).
  *
  * <p>SECURITY: nothing beyond the tool that runs: this class only rewrites the argument list.
  */
@@ -291,8 +291,10 @@ public final class Sendmail extends Tool {
         if (daemonAsked) {
           List<String> d = new ArrayList<>(common);
           d.addAll(List.of("--daemon", "--interval", interval));
-          return new Plan(
-              tool, List.copyOf(a), Exit.OK, new Deliver(out, err, env, clock), List.copyOf(d));
+          Tool runs = new Deliver(out, err, env, clock);
+          tool.name = name;
+          runs.name = name;
+          return new Plan(tool, List.copyOf(a), Exit.OK, runs, List.copyOf(d));
         }
       }
       case ALIASES -> {
@@ -300,6 +302,7 @@ public final class Sendmail extends Tool {
       }
       default -> throw new IllegalStateException("mode " + mode);
     }
+    tool.name = name; // its messages in the user's words: "sendmail: unknown route ..."
     return new Plan(tool, List.copyOf(a), Exit.OK);
   }
 

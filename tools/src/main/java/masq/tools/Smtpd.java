@@ -121,6 +121,7 @@ public final class Smtpd extends Tool {
       -odq                only queue accepted mail (as do_queue = true)
       -C FILE             configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
       -v                  more detail on stderr
+      --strict            unknown configuration options are errors (exit 78), not warnings
     See masq-smtpd(8).
     """;
   }

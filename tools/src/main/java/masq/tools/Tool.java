@@ -6,12 +6,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TimeZone;
+import java.util.function.Function;
 import masq.Exit;
 import masq.MasqException;
 import masq.config.Config;
 import masq.config.ConfigError;
+import masq.config.IgnoredOptions;
 import masq.log.MailLog;
 import masq.message.LocalOffset;
 import masq.spool.Spool;
@@ -23,7 +28,9 @@ import masq.spool.Spool;
  * with -vv.
  */
 abstract class Tool {
-  final String name;
+  /** The name messages start with: the command's own, or sendmail's when run for it. */
+  String name;
+
   final PrintStream out;
   final PrintStream err;
   final Map<String, String> env;
@@ -31,6 +38,9 @@ abstract class Tool {
   Path configFile;
   boolean strict;
   int verbose;
+
+  /** Whether -v has said the options masq ignores already (masq-queue check says them once). */
+  boolean ignoredSaid;
 
   Tool(String name, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     this.name = name;
@@ -82,12 +92,38 @@ abstract class Tool {
 
   final Config loadConfig() throws MasqException {
     Config cfg = Config.load(configFile, env, strict);
-    warn(cfg.warnings());
+    report(cfg, Set.of());
     return cfg;
   }
 
+  /**
+   * Loads the configuration and prints its warnings, but those about the route files this command
+   * is about to use ({@code used}, absolute and normalized): it fails on such a file with that very
+   * line (see Routes), said once. With -v the options masq ignores are said too (see {@link
+   * IgnoredOptions}).
+   */
+  final Config loadConfig(Function<Config, Set<Path>> used) throws MasqException {
+    Config cfg = Config.load(configFile, env, strict);
+    report(cfg, used.apply(cfg));
+    return cfg;
+  }
+
+  private void report(Config cfg, Set<Path> used) {
+    List<String> w = new ArrayList<>(cfg.warnings());
+    for (Path p : used) {
+      w.remove(cfg.routeFileProblems().get(p));
+    }
+    warn(w);
+    if (verbose > 0) {
+      ignoredSaid = true;
+      for (String i : IgnoredOptions.of(cfg)) {
+        err.println(name + ": note: " + MasqException.oneLine(i));
+      }
+    }
+  }
+
   /** Prints each warning as one line: {@code masq-TOOL: warning: FILE:LINE: ...}. */
-  final void warn(java.util.List<String> warnings) {
+  final void warn(List<String> warnings) {
     for (String w : warnings) {
       err.println(name + ": warning: " + MasqException.oneLine(w));
     }

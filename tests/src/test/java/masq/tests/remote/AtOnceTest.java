@@ -21,12 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Delivery at once (masq-inject(1)): a message injected without -odq goes out over the
- * permanent routes and the connection online_file names, with no queue run — to smtp-sink, to a
- * second masq (masq-smtpd --listen with its own spool), over wrapper and pipe routes — as do the
- * remote targets of an alias and a bounce the local pass queued. By default the remote part is sent
- * by a detached masq-deliver (masq-inject's exit does not wait on the network); -odi sends it
- * before exiting; -odq sends nothing. Arrival is polled for with a deadline.
+ * Delivery at once (masq-inject(1)): a message injected without -odq goes out over the permanent
+ * routes and the connection online_file names, with no queue run — to smtp-sink, to a second masq
+ * (masq-smtpd --listen with its own spool), over wrapper and pipe routes — as do the remote targets
+ * of an alias and a bounce the local pass queued. By default the remote part is sent by a detached
+ * masq-deliver (masq-inject's exit does not wait on the network); -odi sends it before exiting;
+ * -odq sends nothing. Arrival is polled for with a deadline.
  */
 class AtOnceTest extends WithPeers {
   static final String MESSAGE = "From: joe\nTo: Anna <anna@far.example>\nSubject: at once\n\nhi\n";

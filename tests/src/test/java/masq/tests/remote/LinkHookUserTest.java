@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 import masq.tests.WithThrowawayUsers;
 import org.junit.jupiter.api.AfterEach;
@@ -121,7 +122,7 @@ class LinkHookUserTest extends WithThrowawayUsers {
             + " yet (spool_dir of "
             + l.box.conf
             + "): no mail to send";
-    AtOnceTest.await("the line in the journal", () -> read(l.journal).contains(noSpool));
+    Await.until("the line in the journal", () -> read(l.journal).contains(noSpool));
     assertEquals(List.of(), l.hooks.runs());
     Files.move(away, l.box.spool);
 
@@ -133,7 +134,7 @@ class LinkHookUserTest extends WithThrowawayUsers {
     AtOnceTest.awaitDump(sink, "Subject: over NetworkManager");
     assertEquals(List.of("masq-deliver -C " + l.box.conf + " --route isp1"), l.hooks.awaitRuns(1));
     assertEquals(List.of("as " + A + " HOME=" + home), l.hooks.identities());
-    AtOnceTest.await("the queue empty", () -> queued(l.box) == 0);
+    Await.until("the queue empty", () -> queued(l.box) == 0);
 
     l.inject("over networkd");
     Sandbox.Run nd = l.hooks.networkdRun("wlan1", "routable", null);
@@ -141,7 +142,7 @@ class LinkHookUserTest extends WithThrowawayUsers {
     AtOnceTest.awaitDump(sink, "Subject: over networkd");
     l.hooks.awaitRuns(2);
     assertEquals(List.of("as " + A + " HOME=" + home), l.hooks.identities().subList(1, 2));
-    AtOnceTest.await("the queue empty", () -> queued(l.box) == 0);
+    Await.until("the queue empty", () -> queued(l.box) == 0);
 
     // the spool and the log stayed A's: nothing in them was made by root
     assertEquals(
@@ -208,14 +209,14 @@ class LinkHookUserTest extends WithThrowawayUsers {
     String line = "user nosuch-masq-user (named in " + l.hooks.routesFile + "): no such user";
     assertEquals(67, unknown.exit(), unknown.stderr());
     assertEquals("masq-link-up: " + line + "\n", unknown.stderr());
-    AtOnceTest.await("the line in the journal", () -> read(l.journal).contains(line));
+    Await.until("the line in the journal", () -> read(l.journal).contains(line));
     assertEquals(List.of(), l.hooks.runs());
 
     // B, who cannot open A's 0700 spool: the run fails, and says so in the journal
     Files.writeString(l.hooks.routesFile, "HomeWifi isp1\nuser " + B + "\n");
     Sandbox.Run asB = l.hooks.networkdRun("wlan0", "routable", "HomeWifi");
     assertEquals(0, asB.exit(), asB.stderr());
-    AtOnceTest.await(
+    Await.until(
         "the failed run in the journal",
         () -> read(l.journal).contains("masq-link-up: link HomeWifi: masq-deliver exited with "));
     String journal = l.journalText();

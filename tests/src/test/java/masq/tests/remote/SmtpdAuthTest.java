@@ -17,11 +17,11 @@ import masq.tests.SmtpPeer;
 import org.junit.jupiter.api.Test;
 
 /**
- * SMTP AUTH on masq-smtpd (masq-smtpd(8)) with real clients: swaks (--auth PLAIN and LOGIN after --tls)
- * and Python's smtplib (SMTP with STARTTLS, SMTP_SSL on a --listen-smtps address), against users
- * written by {@code masq-smtpd --add-user}. The client (127.0.0.1) is outside relay_nets, so it may
- * relay only once logged in; relayed mail goes out over a permanent route to smtp-sink, where its
- * Received: line is read.
+ * SMTP AUTH on masq-smtpd (masq-smtpd(8)) with real clients: swaks (--auth PLAIN and LOGIN after
+ * --tls) and Python's smtplib (SMTP with STARTTLS, SMTP_SSL on a --listen-smtps address), against
+ * users written by {@code masq-smtpd --add-user}. The client (127.0.0.1) is outside relay_nets, so
+ * it may relay only once logged in; relayed mail goes out over a permanent route to smtp-sink,
+ * where its Received: line is read.
  */
 class SmtpdAuthTest extends WithPeers {
   static final String PY = "/usr/bin/python3";

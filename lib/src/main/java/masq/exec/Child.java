@@ -128,6 +128,31 @@ public final class Child {
     children.forEach(ProcessHandle::destroyForcibly);
   }
 
+  /**
+   * Why a command could not be started, in a few words ({@code no such file}, {@code not
+   * executable}): the reason the system gave {@link ProcessBuilder#start}, without Java's wording.
+   */
+  public static String whyNotStarted(IOException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    int at = m.indexOf("error=");
+    if (at < 0) {
+      return m.isBlank() ? "cannot start" : m.replace('\n', ' ');
+    }
+    String rest = m.substring(at + "error=".length());
+    int comma = rest.indexOf(',');
+    String code = comma < 0 ? rest.strip() : rest.substring(0, comma).strip();
+    return switch (code) {
+      case "2" -> "no such file";
+      case "13" -> "not executable (permission denied)";
+      case "8" -> "not an executable program (exec format error)";
+      case "20" -> "a part of its path is not a directory";
+      default ->
+          comma < 0
+              ? "cannot start (error " + code + ")"
+              : rest.substring(comma + 1).strip().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
   /** "30s", or "0.5s" for a timeout that is not whole seconds. */
   public static String seconds(Duration d) {
     long ms = d.toMillis();

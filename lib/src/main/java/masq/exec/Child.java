@@ -133,23 +133,21 @@ public final class Child {
    * executable}): the reason the system gave {@link ProcessBuilder#start}, without Java's wording.
    */
   public static String whyNotStarted(IOException e) {
-    String m = e.getMessage() == null ? "" : e.getMessage();
-    int at = m.indexOf("error=");
-    if (at < 0) {
-      return m.isBlank() ? "cannot start" : m.replace('\n', ' ');
+    String m = e.getMessage() == null ? "" : e.getMessage().replace('\n', ' ');
+    java.util.regex.Matcher errno =
+        java.util.regex.Pattern.compile("error[=:] ?(\\d+)[,]? ?\\(?([^)]*)\\)?").matcher(m);
+    if (!errno.find()) {
+      return m.isBlank() ? "cannot start" : m;
     }
-    String rest = m.substring(at + "error=".length());
-    int comma = rest.indexOf(',');
-    String code = comma < 0 ? rest.strip() : rest.substring(0, comma).strip();
-    return switch (code) {
+    return switch (errno.group(1)) {
       case "2" -> "no such file";
       case "13" -> "not executable (permission denied)";
       case "8" -> "not an executable program (exec format error)";
       case "20" -> "a part of its path is not a directory";
       default ->
-          comma < 0
-              ? "cannot start (error " + code + ")"
-              : rest.substring(comma + 1).strip().toLowerCase(java.util.Locale.ROOT);
+          errno.group(2).isBlank()
+              ? "cannot start (error " + errno.group(1) + ")"
+              : errno.group(2).strip().toLowerCase(java.util.Locale.ROOT);
     };
   }
 

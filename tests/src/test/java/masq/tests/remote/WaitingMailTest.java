@@ -87,11 +87,10 @@ class WaitingMailTest extends WithPeers {
       }
       List<String> events = NotifyTest.events(notes, 2);
       assertEquals(2, events.size(), events.toString());
-      assertTrue(events.get(0).startsWith("online-failure|||||" + c[1]), events.toString());
+      assertTrue(events.get(0).startsWith("online-failure||||" + c[1]), events.toString());
       Sandbox.Run st = saw(box.run("", "masq-queue", "status"));
       assertEquals(1, st.exit(), st.out());
-      assertTrue(
-          st.out().startsWith("MASQ WARNING - online check failed (" + c[1]), st.out());
+      assertTrue(st.out().startsWith("MASQ WARNING - online check failed (" + c[1]), st.out());
       Sandbox.Run list = saw(box.run("", "masq-queue", "-v", "list").expect(0));
       assertTrue(
           list.out().contains("waiting: no warning or bounce until a route tries it; no route"),
@@ -178,8 +177,7 @@ class WaitingMailTest extends WithPeers {
     saw(box.run("", "masq-deliver").expect(0));
     List<String> events = NotifyTest.events(notes, 1);
     assertEquals(
-        List.of("waiting|" + id + "|far@out.example||not tried yet: waiting for a route"),
-        events);
+        List.of("waiting|" + id + "|far@out.example||not tried yet: waiting for a route"), events);
     String env = Files.readString(notes.resolve("events.env"));
     assertTrue(env.contains("MASQ_EVENT=waiting\n") && env.contains("MASQ_ID=" + id), env);
     assertTrue(box.envelope(id).contains("notified\t<far@out.example>\t"), box.envelope(id));

@@ -179,21 +179,33 @@ public final class RouteSelection {
       }
     }
     for (Route r : routes) {
-      RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, hostName);
-      long limit = limit(r);
-      if (d.allowed() && limit > 0 && env.size() > limit) {
-        refusals.add(
-            "route "
-                + r.name()
-                + ": "
-                + LinkPolicy.human(env.size())
-                + " over max_size "
-                + LinkPolicy.human(limit));
-      } else if (d.allowed()) {
+      String why = refusal(r, env, headers, a, hostName, limit(r));
+      if (why == null) {
         return r;
-      } else {
-        refusals.add(d.reason());
       }
+      refusals.add(why);
+    }
+    return null;
+  }
+
+  /**
+   * Why route {@code r} does not take recipient {@code a} of {@code env} (its conditions on the
+   * sender, the headers and the recipient, then the size limit {@code limit}, 0 for none), or null
+   * when it does.
+   */
+  static String refusal(
+      Route r, Envelope env, List<Header> headers, Address a, String hostName, long limit) {
+    RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, hostName);
+    if (!d.allowed()) {
+      return d.reason();
+    }
+    if (limit > 0 && env.size() > limit) {
+      return "route "
+          + r.name()
+          + ": "
+          + LinkPolicy.human(env.size())
+          + " over max_size "
+          + LinkPolicy.human(limit);
     }
     return null;
   }

@@ -21,10 +21,8 @@ import masq.message.Header;
 import masq.notify.Notifier;
 import masq.notify.NotifyEvent;
 import masq.rewrite.HeaderSection;
-import masq.route.LinkPolicy;
 import masq.route.Locality;
 import masq.route.Route;
-import masq.route.RouteDecision;
 import masq.route.Routes;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
@@ -129,21 +127,13 @@ final class WaitWatch {
   private String refusal(Envelope env, List<Header> headers, Address a) {
     List<String> why = new ArrayList<>();
     for (Route r : routes()) {
-      RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, cfg.names().hostName());
-      long limit = r.linkPolicy().limit(0);
-      if (!d.allowed()) {
-        why.add(d.reason());
-      } else if (limit > 0 && env.size() > limit) {
-        why.add(
-            "route "
-                + r.name()
-                + ": "
-                + LinkPolicy.human(env.size())
-                + " over max_size "
-                + LinkPolicy.human(limit));
-      } else {
+      String no =
+          RouteSelection.refusal(
+              r, env, headers, a, cfg.names().hostName(), r.linkPolicy().limit(0));
+      if (no == null) {
         return null;
       }
+      why.add(no);
     }
     String s = "no configured route accepts it (" + String.join("; ", why) + ")";
     return s.length() > 500 ? s.substring(0, 497) + "..." : s;

@@ -90,10 +90,13 @@ class ChildTest {
 
   @Test
   void aCommandThatCannotStartIsSaidInMasqsWords() throws Exception {
+    java.nio.file.Path plain = java.nio.file.Files.createTempFile("masq-plain", "");
+    plain.toFile().deleteOnExit();
+    java.nio.file.Files.writeString(plain, "#!/bin/sh\n"); // rw------- : no x bit for anyone
     for (String[] c :
         new String[][] {
           {"/nonexistent/x", "no such file"},
-          {"/etc/hostname", "not executable (permission denied)"}
+          {plain.toString(), "not executable (permission denied)"}
         }) {
       try {
         Child.bounded(new ProcessBuilder(c[0]), null, Duration.ofSeconds(5), 0);

@@ -252,40 +252,34 @@ final class QueueStatus {
         .append(", \"critical_after_seconds\": ")
         .append(critAfter / 1000)
         .append(", \"auth_tls_failures\": [");
-    String sep = "";
-    for (Stuck s : authTls) {
-      sb.append(sep)
-          .append("{\"id\": ")
-          .append(Json.str(s.message().id()))
-          .append(", \"recipient\": ")
-          .append(Json.str(s.recipient().address()))
-          .append(", \"last_error\": ")
-          .append(Json.str(s.recipient().lastError()))
-          .append('}');
-      sep = ", ";
-    }
+    json(sb, authTls);
     sb.append("], \"waiting\": ").append(waiting.size()).append(", \"unroutable\": [");
-    sep = "";
-    for (Stuck s : unroutable) {
-      sb.append(sep)
-          .append("{\"id\": ")
-          .append(Json.str(s.message().id()))
-          .append(", \"recipient\": ")
-          .append(Json.str(s.recipient().address()))
-          .append(", \"last_error\": ")
-          .append(Json.str(s.recipient().lastError()))
-          .append('}');
-      sep = ", ";
-    }
+    json(sb, unroutable);
     sb.append("], \"online_failure\": ")
         .append(onlineFailure == null ? "null" : Json.str(onlineFailure))
         .append(", \"problems\": [");
-    sep = "";
+    String sep = "";
     for (String p : problems) {
       sb.append(sep).append(Json.str(p));
       sep = ", ";
     }
     return sb.append("]}\n").toString();
+  }
+
+  /** The elements of a JSON array of recipients: each with its message's ID and last error. */
+  private static void json(StringBuilder sb, List<Stuck> stuck) {
+    String sep = "";
+    for (Stuck s : stuck) {
+      sb.append(sep)
+          .append("{\"id\": ")
+          .append(Json.str(s.message().id()))
+          .append(", \"recipient\": ")
+          .append(Json.str(s.recipient().address()))
+          .append(", \"last_error\": ")
+          .append(Json.str(s.recipient().lastError()))
+          .append('}');
+      sep = ", ";
+    }
   }
 
   /** {@code s} cut to {@code max} characters, with "..." when cut. */

@@ -685,7 +685,7 @@ public final class QueueRunner {
       return r;
     }
     waiting.add(at.env.id());
-    return r.lastError().isEmpty() ? r.as(r.state(), WaitWatch.NO_ROUTE) : r;
+    return r.lastError().isEmpty() ? r.as(r.state(), Recipient.NO_ROUTE) : r;
   }
 
   /**

@@ -40,12 +40,6 @@ import masq.spool.Recipient;
  * run that uses it reports it).
  */
 final class WaitWatch {
-  /** What a run that had no route for a remote recipient writes as its last error. */
-  static final String NO_ROUTE = "waiting for a route";
-
-  /** How the last error of an unroutable recipient starts (masq-queue reads it so). */
-  static final String UNROUTABLE = "unroutable: ";
-
   private final Config cfg;
   private final Notifier notifier;
   private final Locality locality;
@@ -68,11 +62,12 @@ final class WaitWatch {
 
   /**
    * {@code env} with each pending remote recipient that no route has tried and that waits ({@link
-   * #NO_ROUTE}, or unroutable before) judged afresh against every configured route: {@code
-   * unroutable: no configured route accepts it (REASONS)} when none admits it (its conditions, its
-   * max_size), back to {@link #NO_ROUTE} when one does again. A recipient that becomes unroutable
-   * is logged and told to notify_command (once: the state is in its last error). With no route
-   * configured at all nothing is unroutable: such mail waits for a route (masqmail's).
+   * #Recipient.NO_ROUTE}, or unroutable before) judged afresh against every configured route:
+   * {@code unroutable: no configured route accepts it (REASONS)} when none admits it (its
+   * conditions, its max_size), back to {@link #Recipient.NO_ROUTE} when one does again. A recipient
+   * that becomes unroutable is logged and told to notify_command (once: the state is in its last
+   * error). With no route configured at all nothing is unroutable: such mail waits for a route
+   * (masqmail's).
    */
   Envelope routability(MessageLock lock, Envelope env) {
     List<Recipient> rs = new ArrayList<>(env.recipients());
@@ -90,11 +85,11 @@ final class WaitWatch {
         }
       }
       String why = refusal(env, headers, a);
-      String last = why == null ? NO_ROUTE : UNROUTABLE + why;
+      String last = why == null ? Recipient.NO_ROUTE : Recipient.UNROUTABLE + why;
       if (last.equals(r.lastError())) {
         continue;
       }
-      if (why != null && !r.lastError().startsWith(UNROUTABLE)) {
+      if (why != null && !r.unroutable()) {
         String line = env.id() + " unroutable <" + r.address() + ">: " + why;
         log.write(line);
         if (verbose > 0) {
@@ -112,7 +107,8 @@ final class WaitWatch {
   private Address waitingRemote(Recipient r) {
     if (!r.isPending()
         || r.tries() > 0
-        || !(r.lastError().equals(NO_ROUTE) || r.lastError().startsWith(UNROUTABLE))) {
+        || !(r.lastError().equals(Recipient.NO_ROUTE)
+            || r.lastError().startsWith(Recipient.UNROUTABLE))) {
       return null;
     }
     try {
@@ -196,7 +192,7 @@ final class WaitWatch {
         }
         continue;
       }
-      if (r.tries() == 0 && r.lastError().startsWith(UNROUTABLE)) {
+      if (r.tries() == 0 && r.unroutable()) {
         if (last != null) {
           told.put(r.address(), last); // told when it became unroutable: no event besides
         }

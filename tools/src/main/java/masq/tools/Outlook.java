@@ -41,7 +41,7 @@ final class Outlook {
       String route,
       List<String> refusals,
       String why) {
-    if (r.lastError().startsWith(QueueStatus.UNROUTABLE)) {
+    if (r.unroutable()) {
       return "unroutable: no warning, no bounce; it waits until a route accepts it"
           + " (change the routes, or give up on it with masq-queue bounce)";
     }

@@ -80,7 +80,7 @@ final class QueueStatus {
       boolean ages = false;
       boolean counted = false;
       for (Recipient r : e.recipients()) {
-        if (r.isPending() && r.tries() == 0 && r.lastError().startsWith(UNROUTABLE)) {
+        if (r.tries() == 0 && r.unroutable()) {
           unroutable.add(new Stuck(e, r));
         }
         ages |= r.isPending() && r.parent().isEmpty() && !waits(r, noRoute);
@@ -132,9 +132,6 @@ final class QueueStatus {
     return NotifyEvent.ofFailure(lastError) != null; // one reading of the client's wording
   }
 
-  /** How the last error of a recipient that no configured route accepts starts. */
-  static final String UNROUTABLE = "unroutable: ";
-
   /**
    * True for a pending recipient that no run tried and that a run left waiting for a route (nothing
    * online, a held route, max_size, unroutable): it neither warns nor bounces. One no run has
@@ -143,7 +140,7 @@ final class QueueStatus {
   static boolean waits(Recipient r, String noRoute) {
     String e = r.lastError();
     return r.tries() == 0
-        && (e.equals(noRoute) || e.startsWith("waiting") || e.startsWith(UNROUTABLE));
+        && (e.equals(noRoute) || e.startsWith("waiting") || e.startsWith(Recipient.UNROUTABLE));
   }
 
   static String word(int code) {
@@ -191,7 +188,7 @@ final class QueueStatus {
             .append(" unroutable (")
             .append(u.recipient().address())
             .append(": ")
-            .append(cut(u.recipient().lastError().substring(UNROUTABLE.length()), 80))
+            .append(cut(u.recipient().lastError().substring(Recipient.UNROUTABLE.length()), 80))
             .append(')');
       }
       if (!waiting.isEmpty()) {

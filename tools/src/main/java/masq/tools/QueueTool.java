@@ -66,9 +66,6 @@ import org.apache.commons.cli.CommandLine;
  * users/}, one line saying that the queue is not readable (exit 73).
  */
 public final class QueueTool extends Tool {
-  /** What a run without a route for a recipient writes as its last error. */
-  private static final String NO_ROUTE = "waiting for a route";
-
   /** The uid whose messages this caller may see and change, or -1 for all (set by run). */
   private long mine = -1;
 
@@ -333,7 +330,7 @@ public final class QueueTool extends Tool {
    * {@code unroutable} when no configured route accepts it.
    */
   private String waiting(Recipient r) {
-    if (r.lastError().startsWith(QueueStatus.UNROUTABLE)) {
+    if (r.unroutable()) {
       return "unroutable";
     }
     boolean remote;
@@ -343,7 +340,7 @@ public final class QueueTool extends Tool {
     } catch (AddressException e) {
       remote = false; // |command, /file: local delivery's
     }
-    return remote ? NO_ROUTE : "waiting for local delivery";
+    return remote ? Recipient.NO_ROUTE : "waiting for local delivery";
   }
 
   /**
@@ -351,10 +348,10 @@ public final class QueueTool extends Tool {
    * writes, which {@link #waiting} says already.
    */
   private static String lastError(Recipient r) {
-    if (r.lastError().startsWith(QueueStatus.UNROUTABLE)) {
-      return r.lastError().substring(QueueStatus.UNROUTABLE.length());
+    if (r.unroutable()) {
+      return r.lastError().substring(Recipient.UNROUTABLE.length());
     }
-    return r.lastError().equals(NO_ROUTE) ? "" : r.lastError();
+    return r.lastError().equals(Recipient.NO_ROUTE) ? "" : r.lastError();
   }
 
   private static String tries(Recipient r) {
@@ -768,7 +765,8 @@ public final class QueueTool extends Tool {
     List<String> problems = spool.check(false, StatusPublisher.unusable(spool)).problems();
     long now = clock.millis();
     QueueStatus st =
-        new QueueStatus(cfg, all, problems, now, NO_ROUTE, RouteSelection.onlineFailure(cfg));
+        new QueueStatus(
+            cfg, all, problems, now, Recipient.NO_ROUTE, RouteSelection.onlineFailure(cfg));
     String line = st.line(now);
     if (json) {
       out.print(st.json(line));

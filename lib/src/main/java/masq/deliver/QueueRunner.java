@@ -73,6 +73,7 @@ public final class QueueRunner {
   private final LocalDelivery local;
   private final Notices notices;
   private final Notifier notifier;
+  private final WaitWatch watch;
   private RemoteRun remote;
   private volatile boolean stopping;
 
@@ -112,6 +113,7 @@ public final class QueueRunner {
     this.local = new LocalDelivery(cfg, clock, env, uid);
     this.notices = new Notices(cfg, spool, log, clock.getZone(), uid);
     this.notifier = Notifier.of(cfg, log, env);
+    this.watch = new WaitWatch(cfg, notifier, locality, log, err, verbose);
   }
 
   /** notify_command, for the events of this run. */
@@ -151,6 +153,9 @@ public final class QueueRunner {
             cfg.mailboxes().aliasFile(),
             cfg.mailboxes().globaliasFile(),
             cfg.mailboxes().caselessMatching());
+    if (remote != null) {
+      remote.announce(dryRun);
+    }
     Deque<String> work = new ArrayDeque<>(ids == null ? spool.ids() : ids);
     List<List<String>> remoteNotices = new ArrayList<>();
     Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
@@ -441,9 +446,9 @@ public final class QueueRunner {
    * for {@code delayed} (notices are committed before the state they are about; NOTIFY decides who
    * is in them), then writes the recipients' new state, or removes the message when no top-level
    * recipient is pending. Nothing is written when the state is what {@code onDisk} holds. Tells
-   * notify_command of a bounce and of recipients deferred longer than notify_after; {@code
-   * remoteRoute} gives the route that last tried a recipient address (null: none). Returns the IDs
-   * of the notices queued.
+   * notify_command of a bounce, and marks and tells of mail that stays queued ({@link WaitWatch}:
+   * unroutable, waiting, deferred longer than notify_after); {@code remoteRoute} gives the route
+   * that last tried a recipient address (null: none). Returns the IDs of the notices queued.
    */
   List<String> finish(
       MessageLock lock,
@@ -504,8 +509,12 @@ public final class QueueRunner {
       }
     }
     boolean pending = states.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
+    boolean remoteFollows = localPass && routesFollow(); // which says what became of remote ones
+    if (pending && !remoteFollows) {
+      next = watch.routability(lock, next);
+    }
     if (pending && notifier.on()) {
-      next = deferrals(next, now, routeOf, localPass && routesFollow());
+      next = watch.tell(next, now, routeOf, remoteFollows);
     }
     if (!pending) {
       spool.remove(lock);
@@ -514,56 +523,6 @@ public final class QueueRunner {
       spool.update(lock, next);
     }
     return queued;
-  }
-
-  /**
-   * notify_command's {@code deferred} event: for each pending recipient (the leaves of an alias,
-   * not the alias) of a message older than notify_after, once per notify_after; returns {@code env}
-   * with the times it was told (the envelope's {@code notified} lines), forgotten for recipients no
-   * longer pending. With {@code localOnly}, remote recipients are left as they are (a remote pass
-   * follows, which tells).
-   */
-  private Envelope deferrals(
-      Envelope env, long now, Function<String, String> routeOf, boolean localOnly) {
-    long after = cfg.notifications().notifyAfter().toMillis();
-    if (now - env.received() <= after) {
-      return env;
-    }
-    Set<String> parents = new LinkedHashSet<>();
-    for (Recipient r : env.recipients()) {
-      if (!r.parent().isEmpty()) {
-        parents.add(r.parent());
-      }
-    }
-    Map<String, Long> told = new LinkedHashMap<>();
-    for (Recipient r : env.recipients()) {
-      if (!r.isPending() || parents.contains(r.address())) {
-        continue;
-      }
-      Long last = env.notified().get(r.address());
-      if (localOnly && !isLocal(r.address())) {
-        if (last != null) {
-          told.put(r.address(), last);
-        }
-        continue;
-      }
-      if (last == null || now - last >= after) {
-        notifier.fire(
-            NotifyEvent.DEFERRED, env.id(), r.address(), routeOf.apply(r.address()), r.lastError());
-        last = now;
-      }
-      told.put(r.address(), last);
-    }
-    return told.equals(env.notified()) ? env : env.withNotified(told);
-  }
-
-  /** Whether a recipient line is delivered here (a local address, a pipe, a file). */
-  private boolean isLocal(String address) {
-    try {
-      return locality.isLocal(AddressParser.parseEnvelope(address));
-    } catch (AddressException e) {
-      return true; // |command and /file leaves, or an address local delivery fails
-    }
   }
 
   /**
@@ -726,7 +685,7 @@ public final class QueueRunner {
       return r;
     }
     waiting.add(at.env.id());
-    return r.lastError().isEmpty() ? r.as(r.state(), "waiting for a route") : r;
+    return r.lastError().isEmpty() ? r.as(r.state(), Recipient.NO_ROUTE) : r;
   }
 
   /**
@@ -781,7 +740,8 @@ public final class QueueRunner {
    * masq-queue bounce (Exim's -Mg): gives up on message {@code id} now. Every pending recipient
    * fails with {@code why}; one bounce about them goes to the return path (the bounce of a failed
    * delivery: {@link Notices}), none for a message with the null sender; then the message is
-   * removed. Returns the bounce's ID, or null when none was sent.
+   * removed, and notify_command hears of the bounce. Returns the bounce's ID, or null when none was
+   * sent.
    *
    * @param uid the only uid whose messages may be bounced, or -1 for any
    * @throws MasqException 75 when a delivery holds the message locked, 67 when there is no such
@@ -828,6 +788,15 @@ public final class QueueRunner {
       }
       spool.remove(lock);
       note(id + " Completed (given up)");
+      if (bounce != null) {
+        notifier.fire(
+            NotifyEvent.BOUNCE,
+            id,
+            String.join(", ", failed.stream().map(Notices.RecipientNote::address).toList()),
+            null,
+            why);
+        notifier.await(); // at most notify_timeout: masq-queue bounce ends with its events told
+      }
       return bounce;
     }
   }

@@ -394,7 +394,7 @@ final class RemoteMessage {
     for (Map.Entry<Integer, Address> e : remote.entrySet()) {
       Recipient r = states.get(e.getKey());
       if (r.isPending() && r.lastError().isEmpty() && r.tries() == 0) {
-        states.set(e.getKey(), r.as(r.state(), "waiting for a route"));
+        states.set(e.getKey(), r.as(r.state(), Recipient.NO_ROUTE));
       }
     }
     if (expired) {

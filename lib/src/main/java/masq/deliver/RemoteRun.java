@@ -141,13 +141,7 @@ final class RemoteRun {
    */
   List<String> run(List<String> ids) throws IOException {
     if (selection.routes().isEmpty()) {
-      verbose("no route to use (" + selection.why() + "); remote mail stays queued");
       return List.of();
-    }
-    if (selection.online() == null) {
-      verbose(selection.why() + "; permanent routes only");
-    } else {
-      verbose("online: " + selection.why());
     }
     List<String> all = new ArrayList<>(ids == null ? spool.ids() : ids);
     all.removeAll(taken);
@@ -163,6 +157,29 @@ final class RemoteRun {
     }
     summaries();
     return queued;
+  }
+
+  /**
+   * Before the run's first delivery: with -v, which routes the run has and why; a fault of the
+   * online check ({@link RouteSelection#failure}) is logged, printed on stderr and told to
+   * notify_command, on every run that meets it (--dry-run: only printed).
+   */
+  void announce(boolean dryRun) {
+    String failure = selection.failure();
+    if (failure != null) {
+      err.println("masq-deliver: " + failure);
+      if (!dryRun) {
+        log.write(failure);
+        runner.notifier().fire(NotifyEvent.ONLINE_FAILURE, null, null, null, failure);
+      }
+    }
+    if (selection.routes().isEmpty()) {
+      verbose("no route to use (" + selection.why() + "); remote mail stays queued");
+    } else if (selection.online() == null) {
+      verbose(selection.why() + "; permanent routes only");
+    } else {
+      verbose("online: " + selection.why());
+    }
   }
 
   private void verbose(String line) {

@@ -48,15 +48,21 @@ import masq.spool.Spool;
  * into words as masqmail does) for at most {@code online_query_timeout}, and is killed with
  * everything it started when it takes longer (its output is read as it comes, so a command that
  * keeps its output open or prints without end cannot hold the run). How it fails: an unknown route
- * NAME given on the command line is exit 69; a route file that does not parse is exit 78; an
- * online_query that cannot run, fails, times out or prints nothing, an online_file that is missing
- * or empty, and a name those give that is unknown or ambiguous all mean "nothing online", with the
- * reason in {@link #why()} (for -v and the log), never an error.
+ * NAME given on the command line is exit 69; a route file that does not parse is exit 78. An
+ * online_query that prints nothing (exit 0) and an online_file that is missing or empty mean
+ * "nothing online" (masqmail's offline). An online_query that cannot run, exits non-zero or times
+ * out, an online_file that exists but cannot be read, and a name those give that is unknown or
+ * ambiguous also mean nothing online, but are a fault of the online check: one line in {@link
+ * #failure()} ({@code online_query: cannot run /x: no such file}) that masq-deliver logs and
+ * notify_command hears of, and that masq-queue status reports; never an error of the run.
  */
 public final class RouteSelection {
   private final List<Route> routes;
   private final String online;
   private final String why;
+
+  /** What went wrong with the online check (one line), or null. */
+  private final String failure;
 
   /** The routes left out because masq-queue hold --route paused them. */
   private final List<Route> held;
@@ -64,15 +70,21 @@ public final class RouteSelection {
   /** masq-deliver --max-size: no larger message goes over any route this run; 0 for no limit. */
   private final long maxSize;
 
-  private RouteSelection(List<Route> routes, String online, String why) {
-    this(routes, online, why, List.of(), 0);
+  private RouteSelection(List<Route> routes, String online, String why, String failure) {
+    this(routes, online, why, failure, List.of(), 0);
   }
 
   private RouteSelection(
-      List<Route> routes, String online, String why, List<Route> held, long maxSize) {
+      List<Route> routes,
+      String online,
+      String why,
+      String failure,
+      List<Route> held,
+      long maxSize) {
     this.routes = List.copyOf(routes);
     this.online = online;
     this.why = why;
+    this.failure = failure;
     this.held = List.copyOf(held);
     this.maxSize = maxSize;
   }
@@ -98,8 +110,37 @@ public final class RouteSelection {
             why
                 + "; held by masq-queue hold --route: "
                 + String.join(", ", paused.stream().map(Route::tag).toList()),
+            failure,
             paused,
             maxSize);
+  }
+
+  /**
+   * These routes, with every configured route that {@code holds} pauses counted as held, also those
+   * of connections that are not online (so that masq-queue can name a held route as the reason mail
+   * waits). A route file that does not load is left out.
+   */
+  public RouteSelection withAllHeld(Config cfg, Set<String> holds, boolean strict) {
+    List<Route> paused = new ArrayList<>(held);
+    List<Route> all = new ArrayList<>();
+    try {
+      all.addAll(Routes.permanent(cfg, strict));
+    } catch (MasqException e) {
+      // reported where the routes are used
+    }
+    for (String link : cfg.online().queryRoutes().keySet()) {
+      try {
+        all.addAll(Routes.query(cfg, link, strict));
+      } catch (MasqException e) {
+        // likewise
+      }
+    }
+    for (Route r : all) {
+      if (r.heldBy(holds) && paused.stream().noneMatch(p -> p.tag().equals(r.tag()))) {
+        paused.add(r);
+      }
+    }
+    return new RouteSelection(routes, online, why, failure, paused, maxSize);
   }
 
   /** The routes {@link #without} left out (held), in their order. */
@@ -109,7 +150,7 @@ public final class RouteSelection {
 
   /** These routes with no message over {@code bytes} sent over any of them (--max-size). */
   public RouteSelection withMaxSize(long bytes) {
-    return new RouteSelection(routes, online, why, held, bytes);
+    return new RouteSelection(routes, online, why, failure, held, bytes);
   }
 
   /** The size limit over {@code r} in this run: its max_size or --max-size; 0 for none. */
@@ -120,34 +161,51 @@ public final class RouteSelection {
   /**
    * The first usable route that admits remote recipient {@code a} of {@code env} now (its
    * conditions on the sender, the headers and the recipient, and its size limit), or null; {@code
-   * refusals} gets why each route before it (or every route) did not. How a queue run would send it
-   * (--dry-run, masq-queue show).
+   * refusals} gets why each route before it (or every route) did not, first the held routes that
+   * would take it. How a queue run would send it (--dry-run, masq-queue show).
    */
   public Route taking(Spool spool, Envelope env, Address a, String hostName, List<String> refusals)
       throws MasqException, IOException {
-    if (routes.isEmpty()) {
+    if (routes.isEmpty() && held.isEmpty()) {
       return null;
     }
     List<Header> headers;
     try (InputStream in = new BufferedInputStream(spool.openMessage(env.id()), 8192)) {
       headers = HeaderSection.read(in).headers();
     }
-    for (Route r : routes) {
-      RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, hostName);
-      long limit = limit(r);
-      if (d.allowed() && limit > 0 && env.size() > limit) {
-        refusals.add(
-            "route "
-                + r.name()
-                + ": "
-                + LinkPolicy.human(env.size())
-                + " over max_size "
-                + LinkPolicy.human(limit));
-      } else if (d.allowed()) {
-        return r;
-      } else {
-        refusals.add(d.reason());
+    for (Route r : held) {
+      if (r.admits(RemoteMessage.sender(env), headers, a, hostName).allowed()) {
+        refusals.add(r.tag() + " would take it but is held (masq-queue release --route)");
       }
+    }
+    for (Route r : routes) {
+      String why = refusal(r, env, headers, a, hostName, limit(r));
+      if (why == null) {
+        return r;
+      }
+      refusals.add(why);
+    }
+    return null;
+  }
+
+  /**
+   * Why route {@code r} does not take recipient {@code a} of {@code env} (its conditions on the
+   * sender, the headers and the recipient, then the size limit {@code limit}, 0 for none), or null
+   * when it does.
+   */
+  static String refusal(
+      Route r, Envelope env, List<Header> headers, Address a, String hostName, long limit) {
+    RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, hostName);
+    if (!d.allowed()) {
+      return d.reason();
+    }
+    if (limit > 0 && env.size() > limit) {
+      return "route "
+          + r.name()
+          + ": "
+          + LinkPolicy.human(env.size())
+          + " over max_size "
+          + LinkPolicy.human(limit);
     }
     return null;
   }
@@ -163,12 +221,14 @@ public final class RouteSelection {
     List<Route> routes = new ArrayList<>(Routes.permanent(cfg, strict));
     if (routeName != null) {
       routes.addAll(Routes.query(cfg, routeName, strict)); // unknown: exit 69
-      return new RouteSelection(routes, routeName, "connection " + routeName + " named by --route");
+      return new RouteSelection(
+          routes, routeName, "connection " + routeName + " named by --route", null);
     }
     String[] found = detect(cfg);
     String name = found[0];
     String link = null;
     String why = found[1];
+    String failure = found[2];
     if (name != null) {
       try {
         link = Routes.connection(cfg, name); // a connection's name or its route file's
@@ -177,7 +237,8 @@ public final class RouteSelection {
         if (e.exitCode() == masq.Exit.CONFIG) {
           throw e;
         }
-        why = found[1] + ": " + e.getMessage() + ": nothing online";
+        failure = found[3] + " gave '" + name + "': " + e.getMessage();
+        why = failure + ": nothing online";
       }
     }
     List<String> up = new ArrayList<>();
@@ -188,7 +249,16 @@ public final class RouteSelection {
         link = up.get(0);
       }
     }
-    return new RouteSelection(routes, link, why);
+    return new RouteSelection(routes, link, why, failure);
+  }
+
+  /**
+   * Only the fault of the online check ({@link #failure()}) that a run without --route would meet
+   * now: online_query is run (or online_file read) as a run does, but no route is loaded or probed.
+   * For masq-queue status.
+   */
+  public static String onlineFailure(Config cfg) {
+    return detect(cfg)[2];
   }
 
   /**
@@ -258,19 +328,23 @@ public final class RouteSelection {
     }
   }
 
-  /** {name or null, how it was found or why there is none}. */
+  /**
+   * {name or null, how it was found or why there is none, the fault of the check or null, the
+   * check's own name for messages}.
+   */
   private static String[] detect(Config cfg) {
     if (cfg.online().onlineQuery() != null && !cfg.online().onlineQuery().isBlank()) {
       String q = cfg.online().onlineQuery();
       try {
         String name = query(q, cfg.online().onlineQueryTimeout());
         return name == null
-            ? new String[] {null, "online_query '" + q + "' printed nothing: nothing online"}
-            : new String[] {name, "online_query '" + q + "'"};
+            ? new String[] {
+              null, "online_query '" + q + "' printed nothing: nothing online", null, ""
+            }
+            : new String[] {name, "online_query '" + q + "'", null, "online_query: " + q};
       } catch (IOException e) {
-        return new String[] {
-          null, "online_query '" + q + "': " + e.getMessage() + ": nothing online"
-        };
+        String failure = "online_query: " + e.getMessage();
+        return new String[] {null, failure + ": nothing online", failure, ""};
       }
     }
     Path f = cfg.online().onlineFile();
@@ -278,44 +352,50 @@ public final class RouteSelection {
       try {
         String name = firstLine(RegularFile.read(f, 4096)); // never a FIFO: it would hang
         return name == null
-            ? new String[] {null, "online_file " + f + " is empty: nothing online"}
-            : new String[] {name, "online_file " + f};
+            ? new String[] {null, "online_file " + f + " is empty: nothing online", null, ""}
+            : new String[] {name, "online_file " + f, null, "online_file " + f};
       } catch (NoSuchFileException e) {
-        return new String[] {null, "no online_file " + f + ": nothing online"};
+        return new String[] {null, "no online_file " + f + ": nothing online", null, ""};
       } catch (IOException e) {
-        return new String[] {
-          null, "online_file " + f + ": " + RegularFile.reason(e) + ": nothing online"
-        };
+        String failure = "online_file " + f + ": " + RegularFile.reason(e);
+        return new String[] {null, failure + ": nothing online", failure, ""};
       }
     }
-    return new String[] {null, "no --route, online_query or online_file: nothing online"};
+    return new String[] {null, "no --route, online_query or online_file: nothing online", null, ""};
   }
 
   /**
    * Runs the online_query command, killed (with what it started) after {@code timeout}; its first
-   * output line, or null.
+   * output line, or null. Throws with the fault in masq's words ({@code cannot run /x: no such
+   * file}, {@code /x exited 3}, {@code /x timed out after 5s}).
    */
   private static String query(String commandLine, Duration timeout) throws IOException {
     List<String> argv;
     try {
       argv = Words.split(commandLine);
     } catch (IllegalArgumentException e) {
-      throw new IOException(e.getMessage());
+      throw new IOException("'" + commandLine + "': " + e.getMessage(), e);
     }
     if (argv.isEmpty()) {
       throw new IOException("empty command");
     }
-    Child.Finished f =
-        Child.bounded(
-            new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD),
-            null,
-            timeout,
-            4096);
+    Child.Finished f;
+    try {
+      f =
+          Child.bounded(
+              new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD),
+              null,
+              timeout,
+              4096);
+    } catch (IOException e) {
+      throw new IOException("cannot run " + argv.get(0) + ": " + Child.whyNotStarted(e), e);
+    }
     if (f.timedOut()) {
-      throw new IOException("did not exit within " + Child.seconds(timeout) + " and was killed");
+      throw new IOException(
+          argv.get(0) + " timed out after " + Child.seconds(timeout) + " (killed)");
     }
     if (f.exitCode() != 0) {
-      throw new IOException("exit " + f.exitCode());
+      throw new IOException(argv.get(0) + " exited " + f.exitCode());
     }
     return firstLine(f.output());
   }
@@ -335,6 +415,11 @@ public final class RouteSelection {
   /** The connection online now, or null. */
   public String online() {
     return online;
+  }
+
+  /** What went wrong with the online check, one line ({@code online_query: ...}), or null. */
+  public String failure() {
+    return failure;
   }
 
   /** How the online connection was found, or why there is none (one line). */

@@ -4,7 +4,8 @@
  * local leaves to {@code masq.deliver.local}, records every outcome in the spool ({@code
  * SpoolRecorder}), sends notices through {@code masq.deliver.notice}, and, with routes ({@link
  * masq.deliver.RouteSelection}), sends the remote recipients over them ({@code RemoteRun}, {@code
- * RemoteMessage}, through {@code masq.deliver.remote}).
+ * RemoteMessage}, through {@code masq.deliver.remote}); what stays queued is judged and told by
+ * {@code WaitWatch} (unroutable recipients; the waiting and deferred events).
  *
  * <p>Why the run is its own package: it is the one place that decides what happens to a message and
  * in which order (local pass, remote pass, warnings and bounces, removal from the spool); the

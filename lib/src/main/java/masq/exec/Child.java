@@ -128,6 +128,29 @@ public final class Child {
     children.forEach(ProcessHandle::destroyForcibly);
   }
 
+  /**
+   * Why a command could not be started, in a few words ({@code no such file}, {@code not
+   * executable}): the reason the system gave {@link ProcessBuilder#start}, without Java's wording.
+   */
+  public static String whyNotStarted(IOException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage().replace('\n', ' ');
+    java.util.regex.Matcher errno =
+        java.util.regex.Pattern.compile("error[=:] ?(\\d+)[,]? ?\\(?([^)]*)\\)?").matcher(m);
+    if (!errno.find()) {
+      return m.isBlank() ? "cannot start" : m;
+    }
+    return switch (errno.group(1)) {
+      case "2" -> "no such file";
+      case "13" -> "not executable (permission denied)";
+      case "8" -> "not an executable program (exec format error)";
+      case "20" -> "a part of its path is not a directory";
+      default ->
+          errno.group(2).isBlank()
+              ? "cannot start (error " + errno.group(1) + ")"
+              : errno.group(2).strip().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
   /** "30s", or "0.5s" for a timeout that is not whole seconds. */
   public static String seconds(Duration d) {
     long ms = d.toMillis();

@@ -121,7 +121,7 @@ public final class Notifier {
                   log.write(what + " exited " + f.exitCode());
                 }
               } catch (IOException ex) {
-                log.write(what + " cannot run: " + ex.getMessage());
+                log.write(what + " cannot run " + argv.get(0) + ": " + Child.whyNotStarted(ex));
               }
             });
     synchronized (running) {

@@ -8,6 +8,15 @@ public enum NotifyEvent {
   BOUNCE("bounce"),
   /** A recipient has been deferred for longer than {@code notify_after}. */
   DEFERRED("deferred"),
+  /**
+   * A message has waited longer than {@code notify_after} with recipients no route has tried yet
+   * (nothing online, a held route); once per message.
+   */
+  WAITING("waiting"),
+  /** No configured route's conditions accept a recipient: it would wait for ever. */
+  UNROUTABLE("unroutable"),
+  /** The online check (online_query, online_file) failed: nothing is taken as online. */
+  ONLINE_FAILURE("online-failure"),
   /** A route's server refused the route's credentials, or AUTH could not be done. */
   AUTH_FAILURE("auth-failure"),
   /** TLS with a route's server failed (handshake, certificate, STARTTLS refused or missing). */

@@ -60,6 +60,20 @@ public record Recipient(
     return state == State.PENDING;
   }
 
+  /** The last error of a remote recipient that no route has taken yet (spool-format.md). */
+  public static final String NO_ROUTE = "waiting for a route";
+
+  /**
+   * How the last error of a recipient starts that no configured route accepts at all: the {@code
+   * unroutable} state (spool-format.md).
+   */
+  public static final String UNROUTABLE = "unroutable: ";
+
+  /** True for a pending recipient in the {@code unroutable} state. */
+  public boolean unroutable() {
+    return isPending() && lastError.startsWith(UNROUTABLE);
+  }
+
   public Recipient with(State newState, long when, String error) {
     return new Recipient(
         address, newState, tries + 1, when, parent, error == null ? "" : error, notifyOn, orcpt);

@@ -87,4 +87,31 @@ class ChildTest {
     assertEquals("30s", Child.seconds(Duration.ofSeconds(30)));
     assertEquals("0.5s", Child.seconds(Duration.ofMillis(500)));
   }
+
+  @Test
+  void aCommandThatCannotStartIsSaidInMasqsWords() throws Exception {
+    java.nio.file.Path plain = java.nio.file.Files.createTempFile("masq-plain", "");
+    plain.toFile().deleteOnExit();
+    java.nio.file.Files.writeString(plain, "#!/bin/sh\n"); // rw------- : no x bit for anyone
+    for (String[] c :
+        new String[][] {
+          {"/nonexistent/x", "no such file"},
+          {plain.toString(), "not executable (permission denied)"}
+        }) {
+      try {
+        Child.bounded(new ProcessBuilder(c[0]), null, Duration.ofSeconds(5), 0);
+      } catch (IOException e) {
+        assertEquals(c[1], Child.whyNotStarted(e), e.getMessage());
+        continue;
+      }
+      throw new AssertionError(c[0] + " started");
+    }
+    assertEquals(
+        "no such file",
+        Child.whyNotStarted(new IOException("Cannot run program \"x\": error=2, No such file")));
+    assertEquals(
+        "text file busy",
+        Child.whyNotStarted(
+            new IOException("Cannot run program \"x\": Exec failed, error: 26 (Text file busy) ")));
+  }
 }

@@ -48,7 +48,8 @@ import org.apache.commons.cli.Option;
  * what would be done and changes nothing. --daemon repeats the run every --interval in the
  * foreground and ends after the current message on SIGTERM or SIGINT, with nothing left locked.
  *
- * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred); 75 when every message it
+ * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred, waits, is unroutable, or the
+ * online check failed: those go to the log, stderr and notify_command); 75 when every message it
  * wanted was locked by another run; 67 when an --id names no queued message; 69 when --route names
  * no connection (neither a query_routes.NAME nor one of their route files), 64 when the name is
  * ambiguous; 78 for a configuration error (including alias files and templates, reported with file

@@ -12,10 +12,14 @@ import masq.spool.Recipient;
  * masq-queue status: the queue judged in one line, as a monitoring plugin (Nagios, Icinga) reads it
  * — {@code MASQ OK - 3 queued, 1 deferred 2h over route=isp1 link=isp1 (REASON), oldest 2h |
  * PERFDATA} — and the plugin's exit code: 0 OK; 1 WARNING when a message (not held) is older than
- * the first of {@code warn_intervals}; 2 CRITICAL when one is older than half {@code
- * max_defer_time}, when a pending recipient's last error is an AUTH or TLS failure, or when the
- * spool has a problem {@code masq-queue check} reports; 3 UNKNOWN (the caller's) when the spool
- * cannot be read. Pure: the caller reads the envelopes, checks the spool and names the route.
+ * the first of {@code warn_intervals}, when a recipient is unroutable (no configured route accepts
+ * it), or when the online check fails (online_query cannot run, exits non-zero, times out); 2
+ * CRITICAL when a message is older than half {@code max_defer_time}, when a pending recipient's
+ * last error is an AUTH or TLS failure, or when the spool has a problem {@code masq-queue check}
+ * reports; 3 UNKNOWN (the caller's) when the spool cannot be read. The ages count only messages
+ * that can warn or bounce (masqmail's rule): a message whose pending recipients all wait for a
+ * route that no run has tried them over is "waiting", counted apart, and does not age. Pure: the
+ * caller reads the envelopes, checks the spool, runs the online check and names the route.
  */
 final class QueueStatus {
   static final int OK = 0;
@@ -32,6 +36,14 @@ final class QueueStatus {
   final int held;
   final List<Envelope> deferred = new ArrayList<>();
   final List<Stuck> authTls = new ArrayList<>();
+  final List<Stuck> unroutable = new ArrayList<>();
+
+  /** Messages (not held) whose pending recipients all wait untried for a route. */
+  final List<Envelope> waiting = new ArrayList<>();
+
+  /** The fault of the online check, or null. */
+  final String onlineFailure;
+
   final List<String> problems;
   final long oldest;
   final long warnAfter;
@@ -46,9 +58,17 @@ final class QueueStatus {
    *
    * @param problems what the spool check found
    * @param noRoute the last error of a recipient no route took yet (not a deferral)
+   * @param onlineFailure what went wrong with the online check now, or null
    */
-  QueueStatus(Config cfg, List<Envelope> all, List<String> problems, long now, String noRoute) {
+  QueueStatus(
+      Config cfg,
+      List<Envelope> all,
+      List<String> problems,
+      long now,
+      String noRoute,
+      String onlineFailure) {
     this.problems = List.copyOf(problems);
+    this.onlineFailure = onlineFailure;
     int h = 0;
     long old = -1;
     Stuck worst = null;
@@ -57,9 +77,13 @@ final class QueueStatus {
         h++;
         continue;
       }
-      old = Math.max(old, now - e.received());
+      boolean ages = false;
       boolean counted = false;
       for (Recipient r : e.recipients()) {
+        if (r.tries() == 0 && r.unroutable()) {
+          unroutable.add(new Stuck(e, r));
+        }
+        ages |= r.isPending() && r.parent().isEmpty() && !waits(r, noRoute);
         if (!r.isPending() || r.tries() == 0 || r.lastError().equals(noRoute)) {
           continue;
         }
@@ -77,6 +101,11 @@ final class QueueStatus {
           worst = s; // the envelopes come in arrival order: the first is the oldest
         }
       }
+      if (ages) {
+        old = Math.max(old, now - e.received());
+      } else {
+        waiting.add(e);
+      }
     }
     this.queued = all.size();
     this.held = h;
@@ -87,7 +116,9 @@ final class QueueStatus {
     this.critAfter = cfg.notices().maxDeferTime().toMillis() / 2;
     if (!problems.isEmpty() || !authTls.isEmpty() || old > critAfter) {
       code = CRITICAL;
-    } else if (warnAfter >= 0 && old > warnAfter) {
+    } else if (warnAfter >= 0 && old > warnAfter
+        || !unroutable.isEmpty()
+        || onlineFailure != null) {
       code = WARNING;
     } else {
       code = OK;
@@ -99,6 +130,17 @@ final class QueueStatus {
    */
   static boolean authOrTls(String lastError) {
     return NotifyEvent.ofFailure(lastError) != null; // one reading of the client's wording
+  }
+
+  /**
+   * True for a pending recipient that no run tried and that a run left waiting for a route (nothing
+   * online, a held route, max_size, unroutable): it neither warns nor bounces. One no run has
+   * looked at yet (no last error) ages: if no run ever comes, that is worth a warning.
+   */
+  static boolean waits(Recipient r, String noRoute) {
+    String e = r.lastError();
+    return r.tries() == 0
+        && (e.equals(noRoute) || e.startsWith("waiting") || e.startsWith(Recipient.UNROUTABLE));
   }
 
   static String word(int code) {
@@ -119,6 +161,9 @@ final class QueueStatus {
           .append(cut(problems.get(0), 60))
           .append("), ");
     }
+    if (onlineFailure != null) {
+      sb.append("online check failed (").append(cut(onlineFailure, 200)).append("), ");
+    }
     if (queued == 0) {
       sb.append("queue empty");
     } else {
@@ -135,6 +180,22 @@ final class QueueStatus {
           }
           sb.append(" (").append(cut(featured.recipient().lastError(), 80)).append(')');
         }
+      }
+      if (!unroutable.isEmpty()) {
+        Stuck u = unroutable.get(0);
+        sb.append(", ")
+            .append(unroutable.size())
+            .append(" unroutable (")
+            .append(u.recipient().address())
+            .append(": ")
+            .append(cut(u.recipient().lastError().substring(Recipient.UNROUTABLE.length()), 80))
+            .append(')');
+      }
+      if (!waiting.isEmpty()) {
+        sb.append(", ")
+            .append(waiting.size())
+            .append(" waiting for a route ")
+            .append(QueueTool.age(now - waiting.get(0).received()));
       }
       if (authTls.size() > 1) {
         sb.append(", ").append(authTls.size()).append(" AUTH/TLS failures");
@@ -159,7 +220,11 @@ final class QueueStatus {
         .append(authTls.size())
         .append(";;0;0 problems=")
         .append(problems.size())
-        .append(";;0;0");
+        .append(";;0;0 waiting=")
+        .append(waiting.size())
+        .append(";;;0 unroutable=")
+        .append(unroutable.size())
+        .append(";1;;0");
     return sb.toString();
   }
 
@@ -198,8 +263,24 @@ final class QueueStatus {
         .append(", \"critical_after_seconds\": ")
         .append(critAfter / 1000)
         .append(", \"auth_tls_failures\": [");
+    json(sb, authTls);
+    sb.append("], \"waiting\": ").append(waiting.size()).append(", \"unroutable\": [");
+    json(sb, unroutable);
+    sb.append("], \"online_failure\": ")
+        .append(onlineFailure == null ? "null" : Json.str(onlineFailure))
+        .append(", \"problems\": [");
     String sep = "";
-    for (Stuck s : authTls) {
+    for (String p : problems) {
+      sb.append(sep).append(Json.str(p));
+      sep = ", ";
+    }
+    return sb.append("]}\n").toString();
+  }
+
+  /** The elements of a JSON array of recipients: each with its message's ID and last error. */
+  private static void json(StringBuilder sb, List<Stuck> stuck) {
+    String sep = "";
+    for (Stuck s : stuck) {
       sb.append(sep)
           .append("{\"id\": ")
           .append(Json.str(s.message().id()))
@@ -210,13 +291,6 @@ final class QueueStatus {
           .append('}');
       sep = ", ";
     }
-    sb.append("], \"problems\": [");
-    sep = "";
-    for (String p : problems) {
-      sb.append(sep).append(Json.str(p));
-      sep = ", ";
-    }
-    return sb.append("]}\n").toString();
   }
 
   /** {@code s} cut to {@code max} characters, with "..." when cut. */

@@ -68,9 +68,6 @@ import org.apache.commons.cli.CommandLine;
  * users/}, one line saying that the queue is not readable (exit 73).
  */
 public final class QueueTool extends Tool {
-  /** What a run without a route for a recipient writes as its last error. */
-  private static final String NO_ROUTE = "waiting for a route";
-
   private static final List<String> COMMANDS =
       List.of("list", "status", "show", "cat", "remove", "hold", "release", "bounce", "check");
 
@@ -344,9 +341,13 @@ public final class QueueTool extends Tool {
 
   /**
    * What a pending recipient waits for, in the same words before a run and after one that had no
-   * route for it: {@code waiting for a route} (remote) or {@code waiting for local delivery}.
+   * route for it: {@code waiting for a route} (remote) or {@code waiting for local delivery}; or
+   * {@code unroutable} when no configured route accepts it.
    */
   private String waiting(Recipient r) {
+    if (r.unroutable()) {
+      return "unroutable";
+    }
     boolean remote;
     try {
       Address a = AddressParser.parseEnvelope(r.address());
@@ -354,7 +355,7 @@ public final class QueueTool extends Tool {
     } catch (AddressException e) {
       remote = false; // |command, /file: local delivery's
     }
-    return remote ? NO_ROUTE : "waiting for local delivery";
+    return remote ? Recipient.NO_ROUTE : "waiting for local delivery";
   }
 
   /**
@@ -362,7 +363,10 @@ public final class QueueTool extends Tool {
    * writes, which {@link #waiting} says already.
    */
   private static String lastError(Recipient r) {
-    return r.lastError().equals(NO_ROUTE) ? "" : r.lastError();
+    if (r.unroutable()) {
+      return r.lastError().substring(Recipient.UNROUTABLE.length());
+    }
+    return r.lastError().equals(Recipient.NO_ROUTE) ? "" : r.lastError();
   }
 
   private static String tries(Recipient r) {
@@ -429,39 +433,20 @@ public final class QueueTool extends Tool {
   }
 
   /**
-   * A pending recipient's outlook, for show and list -v: when the next delay warning and the bounce
-   * are due, and which route would take it now ({@code next warning in 52m, bounce in 3d; over
-   * route=isp1 link=isp1 now}).
+   * A pending recipient's outlook, for show and list -v ({@link Outlook}): when the next delay
+   * warning and the bounce are due, or that it waits and why, and which route would take it now.
    */
   private String outlook(Envelope e, Recipient r, long now) {
-    StringBuilder sb = new StringBuilder();
     if (e.held()) {
-      sb.append("held: no warning, no bounce, no delivery until released");
-      return sb.toString();
+      return Outlook.held();
     }
-    long warn = QueueRunner.nextWarning(cfg, e);
-    sb.append(warn < 0 ? "no more warnings" : "next warning " + due(warn, now))
-        .append(", bounce ")
-        .append(due(QueueRunner.bounceAt(cfg, e), now))
-        .append("; ");
     Address a = remote(r);
     if (a == null) {
-      return sb.append("local delivery").toString();
+      return Outlook.local(cfg, e, now);
     }
     List<String> refusals = new ArrayList<>();
     String route = routeNow(e, a, refusals);
-    if (route != null) {
-      return sb.append("over ").append(route).append(" now").toString();
-    }
-    sb.append("no route takes it now (")
-        .append(refusals.isEmpty() ? routesWhy : String.join("; ", refusals))
-        .append(')');
-    return sb.toString();
-  }
-
-  /** {@code in 52m} or, once passed, {@code due at the next run}. */
-  private static String due(long when, long now) {
-    return when > now ? "in " + age(when - now) : "due at the next run";
+    return Outlook.remote(cfg, e, r, now, route, refusals, routesWhy);
   }
 
   /** The address of a pending remote recipient, or null (local, or not an address). */
@@ -484,7 +469,9 @@ public final class QueueTool extends Tool {
       routesWhy = "system mode: the message is readable only by mail and root";
     } else if (routesNow == null && routesWhy == null) {
       try {
-        routesNow = RouteSelection.of(cfg, null, strict).without(spool.heldRoutes());
+        java.util.Set<String> holds = spool.heldRoutes();
+        routesNow =
+            RouteSelection.of(cfg, null, strict).without(holds).withAllHeld(cfg, holds, strict);
         routesWhy = routesNow.why();
       } catch (MasqException | IOException ex) {
         routesWhy = "routes unreadable: " + ex.getMessage();
@@ -790,12 +777,21 @@ public final class QueueTool extends Tool {
     List<Envelope> all = envelopes(spool, false);
     List<String> problems = spool.check(false, StatusPublisher.unusable(spool)).problems();
     long now = clock.millis();
-    QueueStatus st = new QueueStatus(cfg, all, problems, now, NO_ROUTE);
+    QueueStatus st =
+        new QueueStatus(
+            cfg, all, problems, now, Recipient.NO_ROUTE, RouteSelection.onlineFailure(cfg));
     String line = st.line(now);
     if (json) {
       out.print(st.json(line));
     } else {
       out.println(line);
+      if (st.onlineFailure != null) {
+        out.println(st.onlineFailure);
+      }
+      for (QueueStatus.Stuck s : st.unroutable) {
+        out.println(
+            s.message().id() + " " + s.recipient().address() + ": " + s.recipient().lastError());
+      }
       for (QueueStatus.Stuck s : st.authTls) {
         out.println(
             s.message().id() + " " + s.recipient().address() + ": " + s.recipient().lastError());

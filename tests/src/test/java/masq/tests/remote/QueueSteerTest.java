@@ -173,9 +173,10 @@ class QueueSteerTest extends WithPeers {
     assertTrue(
         list.contains(
             "    == far@out.example (waiting for a route, 0 tries)\n"
-                + "       next warning in 59m, bounce in 3d; no route takes it now ("),
+                + "       waiting: no warning or bounce until a route tries it; no route takes"
+                + " it now (route=isp1 link=isp1 would take it but is held"),
         list);
-    assertTrue(list.contains("; over route=lan now\n"), list);
+    assertTrue(list.contains("next warning in 59m, bounce in 3d 23h; over route=lan now\n"), list);
     byte[] json = box.run("", "masq-queue", "list", "--json").expect(0).stdout();
     String py =
         "import json,sys\nm=json.load(sys.stdin)[0]\n"
@@ -200,7 +201,7 @@ class QueueSteerTest extends WithPeers {
     assertTrue(
         show.contains(
             "recipient: <far@out.example> waiting for a route, 0 tries\n"
-                + "           next warning in 59m, bounce in 3d; "),
+                + "           waiting: no warning or bounce until a route tries it; "),
         show);
 
     assertEquals(

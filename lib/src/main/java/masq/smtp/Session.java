@@ -567,7 +567,9 @@ public final class Session implements Runnable {
     try {
       conn.startTls(s.tls());
     } catch (IOException e) {
-      trace("TLS handshake with " + who() + " failed: " + e.getMessage());
+      String why = "TLS handshake with " + who() + " failed: " + ServerTls.handshakeFailure(e);
+      s.log().write("smtpd: " + why); // as for SMTPS: a client that cannot use TLS is told of
+      trace(why);
       return false;
     }
     tlsActive = true;

@@ -90,12 +90,13 @@ final class TlsFailure {
       }
     }
     String alert = ErrorText.alert(e);
-    String minimum = protocols.contains("TLSv1.2") ? "1.2" : "1.3";
+    boolean only13 = !protocols.contains("TLSv1.2");
+    String versions = only13 ? "TLS 1.3" : "TLS 1.2 or 1.3";
     String msg = e.getMessage() == null ? "" : e.getMessage();
     if ("protocol_version".equals(alert)
         || msg.contains("not accepted by client preferences")
         || msg.contains("No appropriate protocol")) {
-      return minimum.equals("1.3")
+      return only13
           ? "no TLS 1.3: the server does not speak it (tls_min_version = 1.3); lower"
               + " tls_min_version to 1.2"
           : "old TLS only: the server speaks no TLS version newer than 1.1, and masq refuses"
@@ -104,11 +105,10 @@ final class TlsFailure {
     if ("handshake_failure".equals(alert)
         || "insufficient_security".equals(alert)
         || msg.contains("No negotiable cipher suite")) {
-      return "no TLS cipher in common with the server (alert "
-          + alert(alert, "none")
-          + "): its TLS settings are too old or too narrow for TLS "
-          + minimum
-          + (minimum.equals("1.3") ? "" : " or 1.3")
+      return "no TLS cipher in common with the server"
+          + (alert == null ? "" : " (alert " + alert + ")")
+          + ": its TLS settings are too old or too narrow for "
+          + versions
           + " with today's ciphers; or it wants a client certificate (tls_client_cert_file)";
     }
     if (alert != null && ErrorText.alertReceived(e) && clientCertificateAlert(alert)) {
@@ -128,9 +128,8 @@ final class TlsFailure {
         || has(e, SocketException.class)) {
       return "server closed the connection during the TLS handshake: it may not speak TLS"
           + " there (tls = smtps is for port 465, starttls for 587 and 25), or refuses masq's TLS"
-          + " versions (TLS "
-          + minimum
-          + (minimum.equals("1.3") ? "" : " or 1.3")
+          + " versions ("
+          + versions
           + ") or ciphers";
     }
     if (alert != null && ErrorText.alertReceived(e)) {
@@ -163,24 +162,19 @@ final class TlsFailure {
               + "; set mail_host to a name the certificate is for, or pin the certificate with "
               + pinIt
               + " if it is the right one";
-      case UNTRUSTED -> untrusted(r, now, trustFile) + about + untrustedAdvice(c, now, pinIt);
+      case UNTRUSTED -> untrusted(r, now, trustFile) + about + untrustedAdvice(r.chain, now, pinIt);
     };
   }
 
   private static String untrusted(Refused r, Instant now, Path trustFile) {
     X509Certificate c = r.chain[0];
-    for (X509Certificate x : r.chain) {
+    X509Certificate x = outOfDate(r.chain, now);
+    if (x != null) {
       String whose =
           x.equals(c) ? "certificate" : "certificate of its CA " + dn(x.getSubjectX500Principal());
-      if (now.isAfter(x.getNotAfter().toInstant())) {
-        return whose + " expired on " + WHEN.format(x.getNotAfter().toInstant()) + " UTC";
-      }
-      if (now.isBefore(x.getNotBefore().toInstant())) {
-        return whose
-            + " is not valid before "
-            + WHEN.format(x.getNotBefore().toInstant())
-            + " UTC (is this computer's clock right?)";
-      }
+      return now.isAfter(x.getNotAfter().toInstant())
+          ? whose + " expired on " + WHEN.format(x.getNotAfter().toInstant()) + " UTC"
+          : whose + " is not valid before " + WHEN.format(x.getNotBefore().toInstant()) + " UTC";
     }
     if (r.getCause() instanceof CertPathValidatorException v && v.getMessage() != null) {
       // a trusted CA, but the chain fails a check of its own: revoked, an algorithm refused
@@ -195,9 +189,21 @@ final class TlsFailure {
             + where;
   }
 
-  private static String untrustedAdvice(X509Certificate c, Instant now, String pinIt) {
-    if (now.isAfter(c.getNotAfter().toInstant())) {
-      return "; the server's administrator must renew it (meanwhile "
+  /** The first certificate of {@code chain} that is not valid at {@code now}, or null. */
+  private static X509Certificate outOfDate(X509Certificate[] chain, Instant now) {
+    for (X509Certificate x : chain) {
+      if (now.isAfter(x.getNotAfter().toInstant()) || now.isBefore(x.getNotBefore().toInstant())) {
+        return x;
+      }
+    }
+    return null;
+  }
+
+  private static String untrustedAdvice(X509Certificate[] chain, Instant now, String pinIt) {
+    X509Certificate c = chain[0];
+    if (outOfDate(chain, now) != null) {
+      return "; the server's administrator must renew it, unless this computer's clock is wrong"
+          + " (meanwhile "
           + pinIt
           + " accepts this very certificate, dates unchecked)";
     }
@@ -273,10 +279,6 @@ final class TlsFailure {
           true;
       default -> false;
     };
-  }
-
-  private static String alert(String alert, String none) {
-    return alert == null ? none : alert;
   }
 
   private static boolean has(Throwable e, Class<? extends Throwable> kind) {

@@ -1,6 +1,7 @@
 /**
  * What every package of masq shares: the sysexits codes of every command ({@link masq.Exit}), the
  * one exception that carries a one-line message and such a code to a command's exit ({@link
- * masq.MasqException}), and the version ({@link masq.Version}). Uses only the JDK.
+ * masq.MasqException}), an exception's text in words without Java class names ({@link
+ * masq.ErrorText}), and the version ({@link masq.Version}). Uses only the JDK.
  */
 package masq;

@@ -1,7 +1,8 @@
 /**
  * What every package of masq shares: the sysexits codes of every command ({@link masq.Exit}), the
  * one exception that carries a one-line message and such a code to a command's exit ({@link
- * masq.MasqException}), the version ({@link masq.Version}), and the making of private parent
+ * masq.MasqException}), an exception's text in words without Java class names ({@link
+ * masq.ErrorText}), the version ({@link masq.Version}), and the making of private parent
  * directories ({@link masq.PrivateParents}). May use: only the JDK.
  */
 package masq;

@@ -84,7 +84,13 @@ final class EtrnCommand {
     try {
       starter.start(args, spool.runLock(lock));
     } catch (IOException | RuntimeException e) {
-      log.write("smtpd: ETRN " + shown + " from " + who + ": cannot start a run: " + e);
+      log.write(
+          "smtpd: ETRN "
+              + shown
+              + " from "
+              + who
+              + ": cannot start a run: "
+              + masq.ErrorText.of(e));
       return Reply.of(458, "4.3.0", "unable to queue messages for node " + shown);
     }
     log.write("smtpd: ETRN " + shown + " from " + who + ": masq-deliver " + String.join(" ", args));

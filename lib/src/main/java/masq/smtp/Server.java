@@ -209,7 +209,13 @@ public final class Server {
           }
           session.run();
         } catch (IOException e) {
-          settings.log().write("smtpd: TLS handshake with " + client + " failed: " + e);
+          settings
+              .log()
+              .write(
+                  "smtpd: TLS handshake with "
+                      + client
+                      + " failed: "
+                      + ServerTls.handshakeFailure(e));
           conn.close();
         } finally {
           sessions.remove(session);

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
 import masq.accept.DsnRequest;
@@ -130,8 +131,8 @@ public final class Session implements Runnable {
     } catch (IOException e) {
       trace("connection from " + who() + " lost: " + e.getMessage());
     } catch (RuntimeException e) {
-      s.log().write("smtpd: internal error in session with " + who() + ": " + e);
-      trace("internal error: " + e);
+      s.log().write("smtpd: internal error in session with " + who() + ": " + ErrorText.of(e));
+      trace("internal error: " + ErrorText.of(e));
       try {
         reply(421, "4.3.0", host + " internal error, closing connection");
       } catch (IOException | RuntimeException ignored) {
@@ -567,7 +568,9 @@ public final class Session implements Runnable {
     try {
       conn.startTls(s.tls());
     } catch (IOException e) {
-      trace("TLS handshake with " + who() + " failed: " + e.getMessage());
+      String why = "TLS handshake with " + who() + " failed: " + ServerTls.handshakeFailure(e);
+      s.log().write("smtpd: " + why); // as for SMTPS: a client that cannot use TLS is told of
+      trace(why);
       return false;
     }
     tlsActive = true;

@@ -370,8 +370,14 @@ public final class Notices {
       char c = s.charAt(i);
       run = c == ' ' || c == '\t' ? 0 : run + 1;
       if (run > max) {
-        sb.append(' ');
-        run = 1;
+        int colon = sb.lastIndexOf(":"); // a fingerprint breaks between its pairs
+        if (colon >= sb.length() - run + 1 && colon < sb.length() - 1) {
+          sb.insert(colon + 1, ' ');
+          run = sb.length() - colon - 1;
+        } else {
+          sb.append(' ');
+          run = 1;
+        }
       }
       sb.append(c);
     }
@@ -448,6 +454,10 @@ public final class Notices {
         }
         if (i < line.length() && i > start + 1 && Character.isLowSurrogate(line.charAt(i))) {
           i--;
+        }
+        int colon = line.lastIndexOf(':', i - 2); // a fingerprint breaks between its pairs
+        if (i < line.length() && !blank(line.charAt(i)) && colon > start) {
+          i = colon + 1;
         }
         int used = out.length() - lineStart;
         if (i > start && used > 0 && used + (i - ws) > width) {

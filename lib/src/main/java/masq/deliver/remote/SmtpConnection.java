@@ -173,20 +173,9 @@ final class SmtpConnection {
     return sb.toString().strip();
   }
 
-  /** An exception's message for a one-line reason. */
+  /** An exception's message for a one-line reason, in words, without Java class names. */
   static String reason(Throwable e) {
-    String m = e.getMessage();
-    if (m == null || m.isBlank()) {
-      return e.getClass().getSimpleName();
-    }
-    m = m.replace('\n', ' ');
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file: " + m;
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied: " + m;
-    }
-    return m;
+    return masq.ErrorText.of(e);
   }
 
   void close() {

@@ -23,7 +23,6 @@ import masq.MasqException;
 import masq.config.PemFiles;
 import masq.route.RouteTransport;
 import masq.route.TlsMode;
-import masq.route.TlsPins;
 
 /**
  * Makes TLS client sockets for a route. With {@code tls_verify} (the default without {@code
@@ -34,13 +33,14 @@ import masq.route.TlsPins;
  * {@code tls_verify = true} asks for the CA check too. With {@code tls_verify = false} or {@code
  * tls = may} any certificate is accepted: the connection is encrypted but not authenticated. The
  * route's client certificate is presented when the server asks; {@code tls_min_version} bounds the
- * protocol. Failures surface as IOExceptions whose message says why (unreadable file, handshake
- * refused, verification failed, fingerprint mismatch).
+ * protocol. Failures surface as IOExceptions whose message says why (unreadable file) or, for the
+ * handshake, what {@link TlsFailure} makes of it: the certificate refused and why, and what to set.
  */
 final class TlsFactory {
   private final SSLContext context;
   private final boolean verify;
-  private final String[] protocols;
+  private final List<String> protocols;
+  private final Path trustFile;
 
   /**
    * Where a session gets its factory: made when first needed, then shared by the route's sessions.
@@ -49,10 +49,11 @@ final class TlsFactory {
     TlsFactory get() throws IOException;
   }
 
-  private TlsFactory(SSLContext context, boolean verify, List<String> protocols) {
+  private TlsFactory(SSLContext context, boolean verify, List<String> protocols, Path trustFile) {
     this.context = context;
     this.verify = verify;
-    this.protocols = protocols.toArray(new String[0]);
+    this.protocols = List.copyOf(protocols);
+    this.trustFile = trustFile;
   }
 
   /** The factory for the route's tls_* options. */
@@ -60,10 +61,8 @@ final class TlsFactory {
     boolean verify = t.tlsVerify() && t.tls() != TlsMode.MAY;
     Path trustFile = t.tlsTrustFile();
     try {
-      X509ExtendedTrustManager tm = verify ? caTrust(trustFile) : new TrustAll();
-      if (!t.tlsFingerprints().isEmpty()) {
-        tm = new Pinned(tm, t.tlsFingerprints());
-      }
+      X509ExtendedTrustManager tm =
+          new Checked(verify ? caTrust(trustFile) : new TrustAll(), verify, t.tlsFingerprints());
       KeyManager[] kms =
           t.tlsClientCertFile() == null
               ? null
@@ -74,7 +73,7 @@ final class TlsFactory {
                   t.tlsClientKeyFile());
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kms, new TrustManager[] {tm}, null);
-      return new TlsFactory(ctx, verify, t.tlsProtocols());
+      return new TlsFactory(ctx, verify, t.tlsProtocols(), verify ? trustFile : null);
     } catch (MasqException e) {
       throw new IOException(e.getMessage(), e);
     } catch (GeneralSecurityException e) {
@@ -118,7 +117,7 @@ final class TlsFactory {
     SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
     SSLParameters p = s.getSSLParameters();
     p.setEndpointIdentificationAlgorithm(verify ? "HTTPS" : null);
-    p.setProtocols(protocols);
+    p.setProtocols(protocols.toArray(new String[0]));
     s.setSSLParameters(p);
     try {
       s.startHandshake();
@@ -128,19 +127,9 @@ final class TlsFactory {
       } catch (IOException ignored) {
         // already failing
       }
-      throw pinReason(e);
+      throw new IOException(TlsFailure.reason(e, host, protocols, trustFile), e);
     }
     return s;
-  }
-
-  /** A fingerprint mismatch says so in the message itself, not only in a cause. */
-  private static IOException pinReason(IOException e) {
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-      if (c instanceof PinMismatch) {
-        return new IOException(c.getMessage(), e);
-      }
-    }
-    return e;
   }
 
   /** SHA-256 of {@code der}, as 64 lower-case hex digits. */
@@ -152,62 +141,58 @@ final class TlsFactory {
     }
   }
 
-  /** The server's certificate matches none of the pins. */
-  private static final class PinMismatch extends CertificateException {
-    private static final long serialVersionUID = 1L;
-
-    PinMismatch(String message) {
-      super(message);
-    }
-  }
-
   /**
-   * {@code tls_fingerprint}: after the inner check (the CA chain, or none), the server's own
-   * certificate or its public key must hash to a pin.
+   * The route's check of the server: the inner one (the CA chain and host name, or none), then with
+   * {@code tls_fingerprint} the server's own certificate or its public key must hash to a pin. A
+   * refusal is a {@link TlsFailure.Refused}, which carries the chain to the reason.
    */
-  private static final class Pinned extends X509ExtendedTrustManager {
+  private static final class Checked extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager inner;
+    private final boolean verify;
     private final List<String> pins;
 
-    Pinned(X509ExtendedTrustManager inner, List<String> pins) {
+    Checked(X509ExtendedTrustManager inner, boolean verify, List<String> pins) {
       this.inner = inner;
+      this.verify = verify;
       this.pins = pins;
     }
 
-    private void pin(X509Certificate[] chain) throws CertificateException {
+    /** Runs {@code innerCheck}, then the pins, on {@code chain}. */
+    private void check(X509Certificate[] chain, InnerCheck innerCheck) throws CertificateException {
       if (chain == null || chain.length == 0) {
         throw new CertificateException("the server sent no certificate");
+      }
+      try {
+        innerCheck.run();
+      } catch (CertificateException e) {
+        throw TlsFailure.refused(chain, e, verify);
+      }
+      if (pins.isEmpty()) {
+        return;
       }
       String cert = sha256(chain[0].getEncoded());
       String spki = sha256(chain[0].getPublicKey().getEncoded());
       if (!pins.contains(cert) && !pins.contains(spki)) {
-        throw new PinMismatch(
-            "no tls_fingerprint matches the server's certificate: its SHA-256 fingerprint is "
-                + TlsPins.colons(cert)
-                + ", its public key's (SPKI) "
-                + TlsPins.colons(spki));
+        throw new TlsFailure.Refused(TlsFailure.Kind.PIN, chain, null);
       }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s)
         throws CertificateException {
-      inner.checkServerTrusted(chain, authType, s);
-      pin(chain);
+      check(chain, () -> inner.checkServerTrusted(chain, authType, s));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e)
         throws CertificateException {
-      inner.checkServerTrusted(chain, authType, e);
-      pin(chain);
+      check(chain, () -> inner.checkServerTrusted(chain, authType, e));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      inner.checkServerTrusted(chain, authType);
-      pin(chain);
+      check(chain, () -> inner.checkServerTrusted(chain, authType));
     }
 
     @Override
@@ -232,6 +217,11 @@ final class TlsFactory {
     public X509Certificate[] getAcceptedIssuers() {
       return inner.getAcceptedIssuers();
     }
+  }
+
+  /** One of the inner trust manager's checks. */
+  private interface InnerCheck {
+    void run() throws CertificateException;
   }
 
   /** Accepts every certificate: tls_verify = false, or tls = may. */

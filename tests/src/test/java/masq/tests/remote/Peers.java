@@ -18,9 +18,10 @@ import masq.tests.Sandbox;
 
 /**
  * Real peers for the remote-delivery tests, started on loopback and stopped by the tests: Postfix's
- * smtp-sink, a recording aiosmtpd server (smtpd.py, run with Debian's /usr/bin/python3), dnsmasq, a
- * syslog socket (socat), and a test CA made with openssl. A peer that cannot start fails the test;
- * nothing is skipped.
+ * smtp-sink, a recording aiosmtpd server (smtpd.py, run with Debian's /usr/bin/python3), a server
+ * that breaks off the TLS handshake (tlsdrop.py), openssl s_server, dnsmasq, a syslog socket
+ * (socat), and a test CA made with openssl. A peer that cannot start fails the test; nothing is
+ * skipped.
  */
 final class Peers implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
@@ -56,30 +57,62 @@ final class Peers implements AutoCloseable {
   /** The aiosmtpd recorder on 127.0.0.1:port with {@code options}; returns its record dir. */
   Path aiosmtpd(int port, String... options) throws Exception {
     Path record = Files.createDirectories(dir.resolve("aiosmtpd-" + port));
-    Path script = dir.resolve("smtpd.py");
-    if (!Files.exists(script)) {
-      try (var in = Peers.class.getResourceAsStream("smtpd.py")) {
-        Files.copy(in, script);
-      }
-    }
+    List<String> args = new ArrayList<>(List.of(Integer.toString(port), record.toString()));
+    args.addAll(Arrays.asList(options));
+    python("smtpd.py", "aiosmtpd-" + port, args);
+    return record;
+  }
+
+  /**
+   * tlsdrop.py on 127.0.0.1:port: an SMTP server that offers STARTTLS and closes the connection in
+   * the middle of the handshake.
+   */
+  void tlsDrop(int port) throws Exception {
+    python("tlsdrop.py", "tlsdrop-" + port, List.of(Integer.toString(port)));
+  }
+
+  /**
+   * openssl s_server on 127.0.0.1:port with {@code cert} and {@code key} and {@code options}: a
+   * server with implicit TLS (as on port 465) whose TLS versions and ciphers can be narrowed, and
+   * which answers a failed handshake with the TLS alert, as real servers do.
+   */
+  void sServer(int port, Path cert, Path key, String... options) throws Exception {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                "/usr/bin/python3", script.toString(), Integer.toString(port), record.toString()));
+                "openssl",
+                "s_server",
+                "-quiet",
+                "-accept",
+                "127.0.0.1:" + port,
+                "-cert",
+                cert.toString(),
+                "-key",
+                key.toString()));
     cmd.addAll(Arrays.asList(options));
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectError(dir.resolve("aiosmtpd-" + port + ".err").toFile())
-            .start();
+    start(cmd);
+    awaitPort("127.0.0.1", port);
+  }
+
+  /** Starts the test resource {@code script} with /usr/bin/python3; waits for its READY. */
+  private void python(String script, String name, List<String> args) throws Exception {
+    Path file = dir.resolve(script);
+    if (!Files.exists(file)) {
+      try (var in = Peers.class.getResourceAsStream(script)) {
+        Files.copy(in, file);
+      }
+    }
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", file.toString()));
+    cmd.addAll(args);
+    Path err = dir.resolve(name + ".err");
+    Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
     started.add(p);
     BufferedReader r =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = r.readLine();
     if (!"READY".equals(line)) {
-      throw new IllegalStateException(
-          "aiosmtpd did not start: " + Files.readString(dir.resolve("aiosmtpd-" + port + ".err")));
+      throw new IllegalStateException(script + " did not start: " + Files.readString(err));
     }
-    return record;
   }
 
   /**
@@ -120,6 +153,14 @@ final class Peers implements AutoCloseable {
   record Pki(Path caCert, Path serverCert, Path serverKey) {}
 
   Pki pki(String name, String san) throws Exception {
+    return pki(name, san, null);
+  }
+
+  /**
+   * The same, with the server certificate signed (for 2 days) at {@code signedAt} by faketime (a
+   * date such as "2020-01-01 00:00:00": an expired certificate), or now when null.
+   */
+  Pki pki(String name, String san, String signedAt) throws Exception {
     Path d = Files.createDirectories(dir.resolve("pki-" + name));
     run(
         d,
@@ -151,24 +192,27 @@ final class Peers implements AutoCloseable {
         "-subj",
         "/CN=masq test server");
     Files.writeString(d.resolve("ext"), "subjectAltName=" + san + "\n");
-    run(
-        d,
-        "openssl",
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-out",
-        "server.pem",
-        "-extfile",
-        "ext");
+    List<String> sign =
+        new ArrayList<>(signedAt == null ? List.of() : List.of("faketime", signedAt));
+    sign.addAll(
+        List.of(
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            "server.pem",
+            "-extfile",
+            "ext"));
+    run(d, sign.toArray(new String[0]));
     return new Pki(d.resolve("ca.pem"), d.resolve("server.pem"), d.resolve("server.key"));
   }
 

@@ -137,6 +137,9 @@ class ProviderTlsTest extends WithPeers {
     String spkiColons = spki(server.serverCert()).toUpperCase().replaceAll("(..)(?!$)", "$1:");
     assertTrue(why.contains("public key's (SPKI) " + spkiColons), why);
     assertFalse(why.contains("AB:AB:AB"), "only the server's fingerprints: " + why);
+    assertTrue(
+        why.contains("(subject \"CN=masq test server\"; issuer \"CN=masq test CA server\""), why);
+    assertTrue(why.endsWith("check the new one and add its fingerprint to tls_fingerprint"), why);
     assertEquals(List.of(), events(rec), "the server saw no MAIL FROM");
     assertEquals(List.of(), messages(rec));
   }

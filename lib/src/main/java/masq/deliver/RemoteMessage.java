@@ -11,8 +11,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import masq.address.Address;
-import masq.address.AddressException;
-import masq.address.AddressParser;
 import masq.address.Xtext;
 import masq.config.Config;
 import masq.deliver.notice.Notices;
@@ -109,7 +107,7 @@ final class RemoteMessage {
     this.onDisk = env;
     this.remote = remote;
     this.headers = headers;
-    this.sender = sender(env);
+    this.sender = RouteAdmission.sender(env);
     this.now = now;
     this.expired = now - env.received() > cx.cfg().notices().maxDeferTime().toMillis();
     this.states = new ArrayList<>(env.recipients());
@@ -445,17 +443,5 @@ final class RemoteMessage {
       case DEFERRED -> "4.0.0";
       case FAILED -> "5.0.0";
     };
-  }
-
-  /** The return path of {@code env}; {@link Address#NULL} for none. */
-  static Address sender(Envelope env) {
-    if (env.sender().isEmpty()) {
-      return Address.NULL;
-    }
-    try {
-      return AddressParser.parseEnvelope(env.sender());
-    } catch (AddressException e) {
-      return Address.NULL;
-    }
   }
 }

@@ -24,9 +24,7 @@ import masq.deliver.remote.LinkProbe;
 import masq.exec.Child;
 import masq.message.Header;
 import masq.rewrite.HeaderSection;
-import masq.route.LinkPolicy;
 import masq.route.Route;
-import masq.route.RouteDecision;
 import masq.route.Routes;
 import masq.route.Words;
 import masq.spool.Envelope;
@@ -174,38 +172,16 @@ public final class RouteSelection {
       headers = HeaderSection.read(in).headers();
     }
     for (Route r : held) {
-      if (r.admits(RemoteMessage.sender(env), headers, a, hostName).allowed()) {
+      if (RouteAdmission.admits(r, env, headers, a, hostName)) {
         refusals.add(r.tag() + " would take it but is held (masq-queue release --route)");
       }
     }
     for (Route r : routes) {
-      String why = refusal(r, env, headers, a, hostName, limit(r));
+      String why = RouteAdmission.refusal(r, env, headers, a, hostName, limit(r));
       if (why == null) {
         return r;
       }
       refusals.add(why);
-    }
-    return null;
-  }
-
-  /**
-   * Why route {@code r} does not take recipient {@code a} of {@code env} (its conditions on the
-   * sender, the headers and the recipient, then the size limit {@code limit}, 0 for none), or null
-   * when it does.
-   */
-  static String refusal(
-      Route r, Envelope env, List<Header> headers, Address a, String hostName, long limit) {
-    RouteDecision d = r.admits(RemoteMessage.sender(env), headers, a, hostName);
-    if (!d.allowed()) {
-      return d.reason();
-    }
-    if (limit > 0 && env.size() > limit) {
-      return "route "
-          + r.name()
-          + ": "
-          + LinkPolicy.human(env.size())
-          + " over max_size "
-          + LinkPolicy.human(limit);
     }
     return null;
   }

@@ -124,7 +124,7 @@ final class WaitWatch {
     List<String> why = new ArrayList<>();
     for (Route r : routes()) {
       String no =
-          RouteSelection.refusal(
+          RouteAdmission.refusal(
               r, env, headers, a, cfg.names().hostName(), r.linkPolicy().limit(0));
       if (no == null) {
         return null;

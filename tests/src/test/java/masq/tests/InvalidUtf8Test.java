@@ -175,6 +175,28 @@ class InvalidUtf8Test {
     assertNothingQueuedOrDelivered(sb);
   }
 
+  @Test
+  void argumentsAreReadAsTheirBytesEvenInTheCLocale() throws Exception {
+    Sandbox sb = box();
+    // in the C locale the JVM decodes argv as ASCII: j\xc3\xb8ran would reach Java as j??ran
+    String script =
+        """
+        import os, subprocess, sys
+        env = dict(os.environ, LC_ALL="C", LANG="C")
+        r = subprocess.run([sys.argv[1], "-C", sys.argv[2], "-odq", "-f",
+                            b"j\\xc3\\xb8ran@server.test", b"\\xe7\\x94\\xa8@server.test"],
+                           input=b"Subject: c\\n\\nbody\\n", env=env, capture_output=True,
+                           timeout=60)
+        print(r.returncode, r.stderr.decode("ascii", "backslashreplace").strip())
+        """;
+    List<String> out =
+        python(script, List.of(Sandbox.bin("masq-inject").toString(), sb.conf.toString()));
+    assertEquals(List.of("0"), out);
+    String env = sb.envelope(sb.queuedIds().get(0));
+    assertTrue(env.contains("sender\t<j\u00f8ran@server.test>\n"), env);
+    assertTrue(env.contains("<\u7528@server.test>"), env);
+  }
+
   private static final String READ_MBOX =
       """
       import email, email.policy, mailbox, sys

@@ -242,18 +242,7 @@ final class ListReader {
         problem = kind == SEMI && !group ? STRAY_SEMICOLON : null;
         group &= kind != SEMI;
         if (problem != null && !out.isEmpty() && out.getLast().problem() == null) {
-          Mailbox m = out.removeLast();
-          out.add(
-              new Mailbox(
-                  m.address(),
-                  v,
-                  m.start(),
-                  m.end(),
-                  m.nameStart(),
-                  m.nameEnd(),
-                  m.angle(),
-                  false,
-                  problem));
+          out.add(out.removeLast().withProblem(problem));
         }
         comment = false;
         next();

@@ -136,6 +136,10 @@ class InvalidUtf8Test {
                                       b"-odq"] + args, input=data + b"\\nbody\\n",
                                      capture_output=True, timeout=60)
                   print("%d %s" % (r.returncode, r.stderr.decode("ascii").strip()))
+      r = subprocess.run([(sys.argv[2] + "/masq-inject").encode(), b"-C", conf.encode(), b"-odq",
+                          b"-F", b"J\\xffran", b"bob@server.test"], input=b"Subject: x\\n\\nbody\\n",
+                         capture_output=True, timeout=60)
+      print("%d %s" % (r.returncode, r.stderr.decode("ascii").strip()))
       """;
 
   @Test
@@ -156,6 +160,7 @@ class InvalidUtf8Test {
             "65 " + tool + ": unreadable address in To: header: '" + a + "' (not valid UTF-8)");
       }
     }
+    want.add("65 masq-inject: invalid full name 'J\\xffran': not valid UTF-8");
     assertEquals(want, lines);
     assertNothingQueuedOrDelivered(sb);
   }

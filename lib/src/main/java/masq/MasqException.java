@@ -27,11 +27,15 @@ public class MasqException extends Exception {
   /**
    * {@code text} as one printable line: CR, LF, TAB and every other control character (C0, DEL, C1)
    * written as {@code \r}, {@code \n} or {@code \xNN}, so that whatever a hostile argument, header
-   * or file put into a message can neither break the line nor drive a terminal.
+   * or file put into a message can neither break the line nor drive a terminal. A lone surrogate
+   * U+DC80..U+DCFF, which is how {@code masq.address.Utf8} keeps a byte that is not UTF-8, is
+   * written as that byte, {@code \xNN}; another lone surrogate as {@code \x{D800}}.
    */
   public static String oneLine(String text) {
     int i = 0;
-    while (i < text.length() && !isControl(text.charAt(i))) {
+    while (i < text.length()
+        && !isControl(text.charAt(i))
+        && !Character.isSurrogate(text.charAt(i))) {
       i++;
     }
     if (i == text.length()) {
@@ -44,10 +48,18 @@ public class MasqException extends Exception {
         sb.append("\\r");
       } else if (c == '\n') {
         sb.append("\\n");
-      } else if (isControl(c)) {
+      } else if (isControl(c) || c >= 0xdc80 && c <= 0xdcff) {
         sb.append("\\x")
-            .append(Character.forDigit(c >> 4, 16))
+            .append(Character.forDigit((c >> 4) & 15, 16))
             .append(Character.forDigit(c & 15, 16));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        sb.append(c).append(text.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        sb.append("\\x{")
+            .append(Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT))
+            .append('}');
       } else {
         sb.append(c);
       }

@@ -91,7 +91,6 @@ public final class Acceptance {
       String addr =
           r.returnPath().isNull() ? "MAILER-DAEMON@" + ctx.hostName() : r.returnPath().toString();
       String name = r.fullName() == null ? "" : HeaderValues.displayName(r.fullName());
-      addr = HeaderValues.octets(addr); // a UTF-8 return path (SMTPUTF8) as its bytes
       if (!name.isEmpty()) {
         out.add(Header.of("From", name + " <" + addr + ">"));
       } else {
@@ -148,7 +147,7 @@ public final class Acceptance {
     }
     v.append("\n\tid ").append(ctx.id());
     if (ctx.recipients().size() == 1) {
-      v.append("\n\tfor ").append(HeaderValues.octets(ctx.recipients().get(0).bracketed()));
+      v.append("\n\tfor ").append(ctx.recipients().get(0).bracketed());
     }
     v.append("; ").append(date);
     return Header.of("Received", v.toString());

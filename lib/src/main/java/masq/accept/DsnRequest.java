@@ -97,8 +97,8 @@ public record DsnRequest(String ret, String envid, String notifyOn, Map<Address,
 
   /**
    * An ORCPT value, {@code addr-type;xtext}, as {@code TYPE;ADDRESS} with the address decoded (a
-   * {@code utf-8} type also from RFC 6533's forms); null when it is not one or the address holds a
-   * control character.
+   * {@code utf-8} type also from RFC 6533's forms), its bytes read as UTF-8; null when it is not
+   * one, its bytes are not UTF-8 or the address holds a control character.
    */
   public static String orcpt(String value) {
     int semi = value.indexOf(';');

@@ -129,9 +129,15 @@ public final class Submission {
       List<Header> fixed = Acceptance.apply(headers, ctx);
       OutputStream out = nm.out();
       long body;
+      // masq's own header text beyond ASCII (a UTF-8 return path in From:) makes 8-bit data too
+      boolean eightBitHeaders = false;
       try {
         for (Header h : fixed) {
-          out.write(h.bytes());
+          byte[] b = h.bytes();
+          out.write(b);
+          for (int i = 0; i < b.length && !eightBitHeaders; i++) {
+            eightBitHeaders = b[i] < 0;
+          }
         }
         out.write('\n');
         body = reader.copyBody(out, cfg.accept().maxMsgSize());
@@ -168,7 +174,7 @@ public final class Submission {
               0,
               false,
               rs,
-              reader.eightBit(),
+              reader.eightBit() || eightBitHeaders,
               dsn == null ? "" : dsn.ret(),
               dsn == null ? "" : dsn.envid(),
               utf8,

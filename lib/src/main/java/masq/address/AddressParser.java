@@ -58,6 +58,9 @@ public final class AddressParser {
         throw new AddressException(original, "control character in address");
       }
     }
+    if (Utf8.invalidAt(s) >= 0) {
+      throw new AddressException(original, Utf8.INVALID);
+    }
     int at;
     String local;
     if (s.startsWith("\"")) {
@@ -97,8 +100,8 @@ public final class AddressParser {
       if (!isLiteral(domain)) {
         throw new AddressException(original, "bad address literal");
       }
-    } else if (!isDomain(domain)) {
-      throw new AddressException(original, "bad domain");
+    } else if (domainProblem(domain) != null) {
+      throw new AddressException(original, domainProblem(domain));
     }
     return new Address(local, domain);
   }
@@ -130,18 +133,21 @@ public final class AddressParser {
         && d.indexOf('\\') < 0;
   }
 
-  /** A host name as RFC 5321 wants it (letters, digits, '-', '.', '_', 8-bit for IDNs). */
-  static boolean isDomain(String d) {
-    if (d.startsWith(".") || d.endsWith(".") && d.length() == 1 || d.contains("..")) {
-      return false;
+  /**
+   * What keeps {@code d} from being a host name as RFC 5321 wants it (letters, digits, '-', '.',
+   * '_', 8-bit for IDNs; a final dot allowed), or null when nothing does.
+   */
+  static String domainProblem(String d) {
+    if (d.startsWith(".") || d.contains("..")) {
+      return "empty domain label";
     }
     for (int i = 0; i < d.length(); i++) {
       char c = d.charAt(i);
       if (!isDomainChar(c)) {
-        return false;
+        return "bad character '" + c + "' in domain";
       }
     }
-    return true;
+    return null;
   }
 
   /**

@@ -47,9 +47,10 @@ final class ListReader {
   private boolean quoteUnclosed;
   private boolean literalUnclosed;
 
-  // the current element: the first problem met, whether it has a comment
+  // the current element: the first problem met, whether it has a comment; whether a group is open
   private String problem;
   private boolean comment;
+  private boolean group;
 
   // the tokens gathered for the current element
   private int[] kinds = new int[8];
@@ -209,6 +210,8 @@ final class ListReader {
 
   // ---- parser ----
 
+  private static final String STRAY_SEMICOLON = "';' outside a group";
+
   private List<Mailbox> list() {
     List<Mailbox> out = new ArrayList<>(2);
     next();
@@ -227,6 +230,7 @@ final class ListReader {
         count = 0;
         problem = null;
         comment = false;
+        group = true;
         next();
         continue;
       }
@@ -234,8 +238,12 @@ final class ListReader {
         bare(out);
       }
       if (kind != END) {
-        // ',' or ';' (a group's end, or a stray ';' read as ',')
-        problem = null;
+        // ',' or ';': a group's end, or a stray ';' read as ',' and noted on both its sides
+        problem = kind == SEMI && !group ? STRAY_SEMICOLON : null;
+        group &= kind != SEMI;
+        if (problem != null && !out.isEmpty() && out.getLast().problem() == null) {
+          out.add(out.removeLast().withProblem(problem));
+        }
         comment = false;
         next();
       }
@@ -286,8 +294,9 @@ final class ListReader {
     for (int i = 0; i < count; i++) {
       if (kinds[i] == AT) {
         if (at >= 0) {
+          // two words, each with its '@'; in one word the addr-spec's own reason says it
+          first = spaced(at, i) ? "two addresses without ',' between them" : first;
           at = -2;
-          first = "two addresses without ',' between them";
           break;
         }
         at = i;
@@ -319,6 +328,16 @@ final class ListReader {
       }
     }
     out.add(new Mailbox(null, v, elemStart, elemEnd, -1, -1, false, false, first));
+  }
+
+  /** True when white space or a comment stands between tokens {@code a} and {@code b}. */
+  private boolean spaced(int a, int b) {
+    for (int j = a + 1; j <= b; j++) {
+      if (gaps[j]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isWord(int k) {
@@ -387,7 +406,7 @@ final class ListReader {
         s = starts[0];
         e = ends[count - 1];
       } else {
-        bad = count > 1 && hasAt() ? "text inside <...>" : why;
+        bad = count > 1 && hasAt() && spaced(0, count - 1) ? "text inside <...>" : why;
       }
     }
     if (!closed) {
@@ -505,7 +524,7 @@ final class ListReader {
         for (; i < to; i++) {
           int k = kinds[i];
           if (k == AT) {
-            return fail("two '@'");
+            return fail("'@' twice");
           }
           if ((k != ATOM && k != DOT) || (k == ATOM && prevAtom)) {
             return fail("bad domain");
@@ -522,13 +541,17 @@ final class ListReader {
         } else {
           domain = v.substring(starts[first], ends[to - 1]);
         }
-        if (!AddressParser.isDomain(domain)) {
-          return fail("bad domain");
+        String bad = AddressParser.domainProblem(domain);
+        if (bad != null) {
+          return fail(bad);
         }
       }
     }
     if (hasControl(local) || (domain != null && hasControl(domain))) {
       return fail("control character in address");
+    }
+    if (Utf8.invalidAt(local) >= 0 || (domain != null && Utf8.invalidAt(domain) >= 0)) {
+      return fail(Utf8.INVALID);
     }
     if (local.length() + (domain == null ? 0 : domain.length() + 1) > AddressParser.MAX_LENGTH) {
       return fail("longer than " + AddressParser.MAX_LENGTH + " characters");

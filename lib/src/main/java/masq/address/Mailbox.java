@@ -35,6 +35,11 @@ public record Mailbox(
     return value.substring(start, end);
   }
 
+  /** This element with {@code p} as what was broken around it (it is then not bare). */
+  Mailbox withProblem(String p) {
+    return new Mailbox(address, value, start, end, nameStart, nameEnd, angle, false, p);
+  }
+
   /** True when the address was found although the element around it is broken. */
   public boolean recovered() {
     return address != null && problem != null;

@@ -229,7 +229,7 @@ final class RemoteMessage {
   /** The DSN parameters of MAIL for a server that offers DSN: RET= and ENVID=, or "". */
   private String mailParameters() {
     String p = stored.ret().isEmpty() ? "" : " RET=" + stored.ret();
-    return stored.envid().isEmpty() ? p : p + " ENVID=" + Xtext.encode(stored.envid());
+    return stored.envid().isEmpty() ? p : p + " ENVID=" + Xtext.encode(stored.envid(), false);
   }
 
   /**
@@ -248,8 +248,8 @@ final class RemoteMessage {
     int semi = top.orcpt().indexOf(';');
     String type = top.orcpt().substring(0, semi);
     String addr = top.orcpt().substring(semi + 1);
-    boolean ascii = new Address(addr, null).ascii();
-    return p + " ORCPT=" + (ascii ? type : "utf-8") + ";" + Xtext.encode(addr);
+    // with its own type and bytes (RFC 3461 section 4.2, RFC 6533 section 3)
+    return p + " ORCPT=" + type + ";" + Xtext.encode(addr, type.equalsIgnoreCase("utf-8"));
   }
 
   /**

@@ -1,6 +1,7 @@
 package masq.message;
 
 import java.nio.charset.StandardCharsets;
+import masq.address.Utf8;
 
 /**
  * One header field exactly as it was written: {@code raw} holds its bytes (name, colon, value,
@@ -30,9 +31,13 @@ public record Header(String name, String raw) {
     return raw.substring(colon + 1, Math.max(colon + 1, end));
   }
 
-  /** The value decoded as UTF-8, unfolded and trimmed: for display and address parsing. */
+  /**
+   * The value decoded as UTF-8, unfolded and trimmed: for display and address parsing. Bytes that
+   * are not UTF-8 are not replaced but kept as {@link Utf8} escapes, which an address refuses.
+   */
   public String value() {
-    String v = new String(rawValue().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    byte[] b = rawValue().getBytes(StandardCharsets.ISO_8859_1);
+    String v = Utf8.decode(b, 0, b.length);
     return v.replace("\r", "").replace("\n", "").strip();
   }
 

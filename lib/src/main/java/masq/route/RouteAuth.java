@@ -65,7 +65,8 @@ public record RouteAuth(
 
   /**
    * The AUTH options of a route file; a bad value is a configuration error naming file and line.
-   * Adds to {@code warn} a route file that holds {@code auth_secret} and others may read.
+   * Adds to {@code warn} a route file that holds {@code auth_secret}, or an {@code
+   * auth_secret_file}, that others may read.
    */
   static RouteAuth read(RouteConfig rc, List<String> warn) throws MasqException {
     Setting an = rc.setting("auth_name");
@@ -119,6 +120,13 @@ public record RouteAuth(
           rc.file()
               + ": holds auth_secret and is readable by group or others (chmod 600 it, or use"
               + " auth_secret_file or auth_secret_command)");
+    }
+    if (secretFile != null && readableByOthers(secretFile)) {
+      warn.add(
+          secretFile
+              + ": auth_secret_file of "
+              + rc.file()
+              + ", is readable by group or others (chmod 600 it)");
     }
     return new RouteAuth(
         mechanism,

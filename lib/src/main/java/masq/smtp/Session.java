@@ -20,6 +20,7 @@ import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
+import masq.address.Utf8;
 import masq.config.Config;
 import masq.log.MailLog;
 import masq.spool.Envelope;
@@ -247,6 +248,7 @@ public final class Session implements Runnable {
     if (name.isEmpty()
         || name.length() > 255
         || name.contains(" ")
+        || Utf8.invalidAt(name) >= 0
         || name.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
       error(501, "5.5.4", "syntax: " + c.verb() + " your-host-name");
       return;
@@ -315,14 +317,9 @@ public final class Session implements Runnable {
     String retValue = "";
     String envidValue = "";
     for (String p : params(pathAndParams[1])) {
-      if (p.isEmpty()) {
-        continue;
-      }
-      String k =
-          p.contains("=")
-              ? p.substring(0, p.indexOf('=')).toUpperCase(Locale.ROOT)
-              : p.toUpperCase(Locale.ROOT);
-      String v = p.contains("=") ? p.substring(p.indexOf('=') + 1) : null;
+      int eq = p.indexOf('=');
+      String k = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
+      String v = eq < 0 ? null : p.substring(eq + 1);
       if (k.equals("SIZE") && v != null && v.matches("[0-9]{1,18}")) {
         long max = s.config().accept().maxMsgSize();
         if (max > 0 && Long.parseLong(v) > max) {
@@ -381,9 +378,6 @@ public final class Session implements Runnable {
     String notify = "";
     String orcpt = "";
     for (String p : params(pathAndParams[1])) {
-      if (p.isEmpty()) {
-        continue;
-      }
       int eq = p.indexOf('=');
       String k = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
       String v = eq < 0 ? null : p.substring(eq + 1);
@@ -396,7 +390,7 @@ public final class Session implements Runnable {
       } else if (k.equals("ORCPT") && v != null && orcpt.isEmpty()) {
         orcpt = DsnRequest.orcpt(v);
         if (orcpt == null) {
-          error(501, "5.5.4", "syntax: ORCPT=addr-type;xtext");
+          error(501, "5.5.4", "syntax: ORCPT=addr-type;xtext, of UTF-8 bytes");
           return;
         }
       } else if (k.equals("NOTIFY") || k.equals("ORCPT")) {
@@ -602,7 +596,7 @@ public final class Session implements Runnable {
 
   private static final String[] NO_PARAMS = {};
 
-  /** The parameters after a path, split at spaces (none without a regex for the usual case). */
+  /** The parameters after a path, split at spaces; the text is stripped, so none is empty. */
   private static String[] params(String text) {
     return text.isEmpty() ? NO_PARAMS : text.split(" +");
   }
@@ -628,6 +622,8 @@ public final class Session implements Runnable {
   private void addressError(AddressException e, String enhanced) throws IOException {
     if (e.getMessage().contains("longer than")) {
       error(553, "5.1.0", "address too long");
+    } else if (e.getMessage().endsWith(Utf8.INVALID)) {
+      error(553, "5.6.7", e.getMessage() + " (RFC 6531)");
     } else {
       error(501, enhanced, e.getMessage());
     }

@@ -3,14 +3,16 @@ package masq.smtp;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import masq.address.Utf8;
 
 /**
  * The reading half of an SMTP connection: command and reply lines, and the content of DATA. One
  * buffer serves both, so commands a client pipelines after its data are not lost.
  *
- * <p>Lines end with LF; a CR before it is removed. A line longer than its limit is not kept: it is
- * read and discarded up to its end and reported as too long, so a 1 MB line costs no memory.
+ * <p>Lines end with LF; a CR before it is removed. They are decoded as strict UTF-8 ({@link Utf8}):
+ * a byte that is not part of valid UTF-8 is kept as an escape that an address refuses. A line
+ * longer than its limit is not kept: it is read and discarded up to its end and reported as too
+ * long, so a 1 MB line costs no memory.
  *
  * <p>DATA (RFC 5321 section 4.5.2): only CR LF "." CR LF ends it; a leading dot is removed from
  * other lines. A CR that is not followed by LF, or an LF that is not preceded by CR, is never a
@@ -121,7 +123,7 @@ public final class SmtpInput {
     if (len > 0 && line[len - 1] == '\r') {
       len--;
     }
-    return new Line(len == 0 ? "" : new String(line, 0, len, StandardCharsets.UTF_8), false);
+    return new Line(len == 0 ? "" : Utf8.decode(line, 0, len), false);
   }
 
   /**

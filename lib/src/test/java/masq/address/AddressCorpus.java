@@ -131,7 +131,7 @@ final class AddressCorpus {
           new Case("two bracketed without comma", "<a@x> <b@y>", "~a@x | ~b@y"),
           new Case("stray >", "a@x>", "~a@x"),
           new Case("comma inside brackets", "<a@b, c@d>", "~a@b | ~c@d"),
-          new Case("stray ; between", "a@x; b@y", "a@x | b@y"),
+          new Case("stray ; between", "a@x; b@y", "~a@x | ~b@y"),
           new Case("text after >", "<a@x> Joe", "~a@x"),
           // unreadable
           new Case("two addresses without comma", "a@x b@y", "!a@x b@y"),

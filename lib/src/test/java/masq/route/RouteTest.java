@@ -422,4 +422,29 @@ class RouteTest {
         f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     assertEquals(List.of(), Route.load(f, false).warnings(), "no secret in the file");
   }
+
+  @Test
+  void aSecretFileOthersMayReadIsWarnedAbout(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("isp.secret"), "s\n");
+    Path f =
+        Files.writeString(
+            dir.resolve("isp.route"), "auth_login = john\nauth_secret_file = isp.secret\n");
+    Files.setPosixFilePermissions(
+        f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    for (String mode : List.of("rw-r-----", "rw----r--")) {
+      Files.setPosixFilePermissions(
+          secret, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+      assertEquals(
+          List.of(
+              secret
+                  + ": auth_secret_file of "
+                  + f
+                  + ", is readable by group or others (chmod 600 it)"),
+          Route.load(f, false).warnings(),
+          mode);
+    }
+    Files.setPosixFilePermissions(
+        secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(List.of(), Route.load(f, false).warnings(), "the route file itself holds none");
+  }
 }

@@ -47,6 +47,16 @@ class SmtpInputTest {
   }
 
   @Test
+  void linesAreStrictUtf8AndABadByteIsKeptNotReplaced() throws IOException {
+    byte[] b = "RCPT TO:<twin?@x> j\u00f8\r\n".getBytes(StandardCharsets.UTF_8);
+    b[13] = (byte) 0xff;
+    String text = new SmtpInput(new ByteArrayInputStream(b)).readLine(512).text();
+    assertEquals(13, masq.address.Utf8.invalidAt(text), "the escape of \\xff, no U+FFFD");
+    assertEquals(0xff, masq.address.Utf8.escapedByte(text, 13));
+    assertTrue(text.endsWith("> j\u00f8"), "valid UTF-8 as itself: " + text);
+  }
+
+  @Test
   void overlongLineIsDiscardedAndTheNextOneRead() throws IOException {
     SmtpInput in = input("X".repeat(1_000_000) + "\r\nNOOP\r\n");
     SmtpInput.Line l = in.readLine(512);

@@ -20,6 +20,7 @@ import masq.accept.DsnRequest;
 import masq.accept.Submission;
 import masq.address.Address;
 import masq.address.AddressParser;
+import masq.address.Utf8;
 import masq.config.Config;
 import masq.config.NearestWord;
 import masq.deliver.QueueRunner;
@@ -324,6 +325,11 @@ public final class Inject extends Tool {
       for (Address a : AddressParser.parseArgument(r)) {
         rcpts.add(a.qualify(cfg.names().hostName()));
       }
+    }
+    if (o.fullName != null && Utf8.invalidAt(o.fullName) >= 0) {
+      throw new MasqException(
+          Exit.DATAERR,
+          "invalid full name '" + MasqException.oneLine(o.fullName) + "': " + Utf8.INVALID);
     }
     Address sender = new Address(login, cfg.names().hostName());
     if (o.sender != null) {

@@ -194,7 +194,7 @@ abstract class Tool {
    * System.exit would first set up the platform logging it reports exits to.
    */
   static void exit(Tool t, String[] args) {
-    int code = t.execute(args);
+    int code = t.execute(ArgvBytes.exact(args));
     System.out.flush();
     System.err.flush();
     Runtime.getRuntime().halt(code);

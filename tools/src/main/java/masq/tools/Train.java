@@ -61,6 +61,7 @@ public final class Train {
       Files.writeString(dir.resolve("aliases"), "list: rcpt, md\n");
       Map<String, String> env = new HashMap<>(System.getenv());
       PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      ArgvBytes.exact(new String[] {"-odq"}); // what Tool.exit does first (plain ASCII)
       trainInject(dir, conf, env, sink);
       if (args.length > 0 && args[0].equals("inject")) {
         return;

@@ -337,7 +337,7 @@ public final class Notices {
     if (HeaderValues.ascii(addr) && !type.equalsIgnoreCase("utf-8")) {
       return type + "; " + usAscii(addr);
     }
-    return "utf-8; " + Xtext.encode(addr);
+    return "utf-8; " + Xtext.encode(addr, true);
   }
 
   private static void field(StringBuilder sb, String name, String value) {

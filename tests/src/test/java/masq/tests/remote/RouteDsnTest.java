@@ -108,6 +108,37 @@ class RouteDsnTest extends WithPeers {
     assertEquals(MimeCheck.HEADERS_ONLY_NOTICE, r.parts());
   }
 
+  @Test
+  void anOrcptIsStoredAndRelayedWithItsTypeAndBytes() throws Exception {
+    int port = Peers.freePort();
+    Path dump = peers.smtpSink("127.0.0.1", port);
+    Sandbox box = box(port);
+    String client =
+        """
+        import smtplib, sys
+        s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
+        s.ehlo()
+        s.mail("alice@test.example")
+        assert s.rcpt("one@far.example", ["ORCPT=rfc822;j+C3+A9@old.example"])[0] == 250
+        assert s.rcpt("two@far.example", ["ORCPT=utf-8;\\\\x{7528}\\\\x{6237}+2B1@old.example"])[0] == 250
+        assert s.data(b"Subject: orcpt\\r\\n\\r\\nbody\\r\\n")[0] == 250
+        s.quit()
+        """;
+    smtpd(box, client);
+    String env = box.envelope(box.queuedIds().get(0));
+    // the xtext's bytes read as UTF-8: one character, not two Latin-1 ones
+    assertTrue(env.contains("\trfc822;j\u00e9@old.example\n"), env);
+    assertTrue(env.contains("\tutf-8;\u7528\u6237+1@old.example\n"), env);
+    box.run("", "masq-deliver", "--route", "isp").expect(0);
+    String all = String.join("", Peers.dumps(dump));
+    assertTrue(
+        all.contains("X-Rcpt-Args: <one@far.example> ORCPT=rfc822;j+C3+A9@old.example\n"), all);
+    assertTrue(
+        all.contains(
+            "X-Rcpt-Args: <two@far.example> ORCPT=utf-8;\\x{7528}\\x{6237}\\x{2B}1@old.example\n"),
+        all);
+  }
+
   private static final String UTF8_CLIENT =
       """
       import smtplib, sys

@@ -7,7 +7,8 @@
  * JDK's time zone database).
  *
  * <p>It knows nothing of envelopes, the spool or delivery; what happens to a message when it is
- * accepted is {@code masq.accept}'s. May use: {@code masq} (exit codes), the JDK, Mime4j (encoded
- * words only, off masq-inject's plain path).
+ * accepted is {@code masq.accept}'s. May use: {@code masq} (exit codes), {@code masq.address} (the
+ * strict UTF-8 reading of header values), the JDK, Mime4j (encoded words only, off masq-inject's
+ * plain path).
  */
 package masq.message;

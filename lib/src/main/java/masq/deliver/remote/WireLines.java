@@ -1,0 +1,144 @@
+package masq.deliver.remote;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import masq.message.Header;
+
+/**
+ * The SMTP line limit (RFC 5321 section 4.5.3.1.6, RFC 5322 section 2.1.1: at most 998 octets
+ * before the CRLF) for mail that was accepted with longer lines: {@link #tooLong} finds such a
+ * line, {@link #fold} folds a header field's long lines at white space. A body with a long line is
+ * re-encoded part by part by {@link SevenBitDowngrade}. A CR or an LF ends a line, as {@link
+ * DotStuffer} sends them; a line's leading dot counts, as dot-stuffing doubles it.
+ */
+final class WireLines {
+  /** The most octets a line may hold on the wire, without its CRLF. */
+  static final int MAX = 998;
+
+  private WireLines() {}
+
+  /**
+   * True when the message would put a line over {@link #MAX} octets on the wire: reads its body to
+   * the first such line (not at all for a message too small to hold one).
+   */
+  static boolean tooLong(OutgoingMessage m) throws IOException {
+    for (Header h : m.headers()) {
+      if (longest(h.raw()) > MAX) {
+        return true;
+      }
+    }
+    if (m.size() <= MAX) {
+      return false;
+    }
+    try (InputStream in = m.body().open()) {
+      return tooLong(in);
+    }
+  }
+
+  /** True when what is left of {@code in} holds a line over {@link #MAX} octets. */
+  static boolean tooLong(InputStream in) throws IOException {
+    Counter c = new Counter();
+    byte[] buf = new byte[16 * 1024];
+    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+      if (c.feed(buf, n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Counts line lengths as bytes stream by; remembers whether one went over {@link #MAX}. */
+  static final class Counter {
+    private int len;
+    private boolean over;
+
+    /** Feeds {@code n} bytes of {@code b}; true once some line went over {@link #MAX}. */
+    boolean feed(byte[] b, int n) {
+      for (int i = 0; i < n && !over; i++) {
+        byte c = b[i];
+        if (c == '\n' || c == '\r') {
+          len = 0;
+        } else {
+          len += len == 0 && c == '.' ? 2 : 1;
+          over = len > MAX;
+        }
+      }
+      return over;
+    }
+
+    boolean over() {
+      return over;
+    }
+  }
+
+  /** The longest line of {@code raw} (one char per byte), its line ends not counted. */
+  private static int longest(String raw) {
+    int max = 0;
+    int len = 0;
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      len = c == '\n' || c == '\r' ? 0 : len + 1;
+      max = Math.max(max, len);
+    }
+    return max;
+  }
+
+  /**
+   * {@code h} with every line over {@link #MAX} octets folded (RFC 5322 section 2.2.3: a line end
+   * put before white space, which unfolding takes out again), at the last white space that keeps
+   * the line within the limit, or the first after it; a run without white space cannot be folded
+   * and stays as long as it is. {@code h} itself when no line is too long.
+   */
+  static Header fold(Header h) {
+    String raw = h.raw();
+    if (longest(raw) <= MAX) {
+      return h;
+    }
+    return new Header(h.name(), fold(raw));
+  }
+
+  /** {@link #fold} of a part's header field, given as bytes without its final line end. */
+  static byte[] fold(byte[] raw) {
+    String s = new String(raw, StandardCharsets.ISO_8859_1);
+    return longest(s) <= MAX ? raw : fold(s).getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static String fold(String raw) {
+    StringBuilder out = new StringBuilder(raw.length() + 16);
+    int start = 0;
+    int n = raw.length();
+    while (start < n) {
+      int end = start;
+      while (end < n && raw.charAt(end) != '\n' && raw.charAt(end) != '\r') {
+        end++;
+      }
+      int s = start;
+      while (end - s > MAX) {
+        int cut = -1;
+        for (int k = s + MAX; k > s && cut < 0; k--) {
+          cut = white(raw.charAt(k)) ? k : -1;
+        }
+        for (int k = s + MAX + 1; k < end && cut < 0; k++) {
+          cut = white(raw.charAt(k)) ? k : -1;
+        }
+        if (cut < 0) {
+          break;
+        }
+        out.append(raw, s, cut).append('\n');
+        s = cut;
+      }
+      out.append(raw, s, end);
+      if (end < n) {
+        out.append(raw.charAt(end));
+        end++;
+      }
+      start = end;
+    }
+    return out.toString();
+  }
+
+  private static boolean white(char c) {
+    return c == ' ' || c == '\t';
+  }
+}

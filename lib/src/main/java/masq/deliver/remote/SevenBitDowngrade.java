@@ -51,6 +51,9 @@ final class SevenBitDowngrade {
 
   private static final int BASE64_LINE = 76;
 
+  /** The longest boundary RFC 2046 section 5.1.1 allows. */
+  private static final int MAX_BOUNDARY = 70;
+
   private static final MimeConfig CONFIG =
       new MimeConfig.Builder()
           .setMaxLineLen(-1)
@@ -322,6 +325,13 @@ final class SevenBitDowngrade {
     if (planning) {
       Scan sc = scan(ts.getInputStream(), untyped);
       boolean eight = sc.eightBit() && !eightBitOk;
+      if (!eight
+          && (declaredMultipart(fields, top && root)
+              || frames.stream().anyMatch(f -> f.boundary.length() > MAX_BOUNDARY))) {
+        // a multipart Mime4j did not split, or one whose boundary is longer than RFC 2046 allows
+        // (Mime4j misses its later delimiters): its lines stay as they are
+        return;
+      }
       if (eight || sc.longLine()) {
         if (!identity(cte) && !cte.equals("base64") && !cte.equals("quoted-printable")) {
           if (eight) {
@@ -354,6 +364,24 @@ final class SevenBitDowngrade {
       copy(decoded, b64);
       b64.close(); // writes the last group; Unclosed keeps the connection open
     }
+  }
+
+  /** True when the part's (or, {@code top}, the message's) Content-Type says multipart. */
+  private boolean declaredMultipart(List<PartField> fields, boolean top) {
+    String type = null;
+    if (top) {
+      for (Header h : headers) {
+        type = type == null && h.is("Content-Type") ? h.value() : type;
+      }
+    } else {
+      for (PartField f : fields) {
+        if (type == null && f.name().equalsIgnoreCase("Content-Type")) {
+          String raw = new String(f.raw(), StandardCharsets.ISO_8859_1);
+          type = raw.substring(raw.indexOf(':') + 1).strip();
+        }
+      }
+    }
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
   }
 
   /** Fails when one more level would nest deeper than {@link #MAX_DEPTH}. */

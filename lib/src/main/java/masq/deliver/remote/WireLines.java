@@ -87,8 +87,9 @@ final class WireLines {
   /**
    * {@code h} with every line over {@link #MAX} octets folded (RFC 5322 section 2.2.3: a line end
    * put before white space, which unfolding takes out again), at the last white space that keeps
-   * the line within the limit, or the first after it; a run without white space cannot be folded
-   * and stays as long as it is. {@code h} itself when no line is too long.
+   * the line within the limit, or the first after it, never inside a quoted string; a run without
+   * such white space cannot be folded and stays as long as it is. {@code h} itself when no line is
+   * too long.
    */
   static Header fold(Header h) {
     String raw = h.raw();
@@ -113,14 +114,15 @@ final class WireLines {
       while (end < n && raw.charAt(end) != '\n' && raw.charAt(end) != '\r') {
         end++;
       }
+      boolean[] quoted = quoted(raw, start, end);
       int s = start;
       while (end - s > MAX) {
         int cut = -1;
         for (int k = s + MAX; k > s && cut < 0; k--) {
-          cut = white(raw.charAt(k)) ? k : -1;
+          cut = white(raw.charAt(k)) && !quoted[k - start] ? k : -1;
         }
         for (int k = s + MAX + 1; k < end && cut < 0; k++) {
-          cut = white(raw.charAt(k)) ? k : -1;
+          cut = white(raw.charAt(k)) && !quoted[k - start] ? k : -1;
         }
         if (cut < 0) {
           break;
@@ -136,6 +138,26 @@ final class WireLines {
       start = end;
     }
     return out.toString();
+  }
+
+  /**
+   * Which chars of {@code raw[start, end)} are inside a quoted string: a fold there is allowed, but
+   * readers take a MIME parameter such as a boundary apart wrongly across it.
+   */
+  private static boolean[] quoted(String raw, int start, int end) {
+    boolean[] q = new boolean[end - start];
+    boolean in = false;
+    for (int i = start; i < end; i++) {
+      char c = raw.charAt(i);
+      if (c == '"') {
+        in = !in;
+      } else if (c == '\\' && in && i + 1 < end) {
+        q[i - start] = true;
+        i++;
+      }
+      q[i - start] = in;
+    }
+    return q;
   }
 
   private static boolean white(char c) {

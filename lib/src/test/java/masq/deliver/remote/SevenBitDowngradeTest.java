@@ -393,6 +393,10 @@ class SevenBitDowngradeTest {
     // a run without white space cannot be folded; a header with no line too long stays as it was
     Header h = new Header("X", "X:" + "a".repeat(1200) + "\n");
     assertEquals(h.raw(), WireLines.fold(h).raw());
+    Header q = new Header("X", "X: b=\"" + "a ".repeat(700) + "\"; c=d\n");
+    assertTrue(
+        WireLines.fold(q).raw().contains("\n b=\"" + "a ".repeat(700) + "\";\n c=d\n"),
+        "folded outside the quoted string only");
     Header shortOne = new Header("X", "X: a\n b\n");
     assertTrue(WireLines.fold(shortOne) == shortOne);
     Header two = new Header("X", "X: " + "a ".repeat(700) + "\n");

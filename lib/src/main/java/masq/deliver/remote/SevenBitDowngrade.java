@@ -151,8 +151,8 @@ final class SevenBitDowngrade {
   /**
    * As {@link #plan(List, BodySource)}; with {@code eightBitOk} (the server offers 8BITMIME, or the
    * message goes with SMTPUTF8) only the leaves that hold a line over {@link WireLines#MAX} octets
-   * are re-encoded, 8-bit bytes stay, and nothing is refused: a long line in a part of an unknown
-   * transfer encoding, a preamble, an epilogue or a boundary delimiter stays as it is.
+   * or a bare CR are re-encoded, 8-bit bytes stay, and nothing is refused: such a line in a part of
+   * an unknown transfer encoding, a preamble, an epilogue or a boundary delimiter stays as it is.
    */
   static SevenBitDowngrade plan(List<Header> headers, BodySource body, boolean eightBitOk)
       throws NotConvertible, IOException {
@@ -332,7 +332,7 @@ final class SevenBitDowngrade {
         // (Mime4j misses its later delimiters): its lines stay as they are
         return;
       }
-      if (eight || sc.longLine()) {
+      if (eight || sc.unfit()) {
         if (!identity(cte) && !cte.equals("base64") && !cte.equals("quoted-printable")) {
           if (eight) {
             throw new NotConvertible("8-bit byte in a part encoded as " + cte);
@@ -464,8 +464,8 @@ final class SevenBitDowngrade {
     return true;
   }
 
-  /** What a leaf's body holds: 8-bit bytes, only valid UTF-8, a line over 998 octets. */
-  private record Scan(boolean eightBit, boolean utf8, boolean longLine) {}
+  /** What a leaf's body holds: 8-bit bytes, only valid UTF-8, a line over 998 octets or bare CR. */
+  private record Scan(boolean eightBit, boolean utf8, boolean unfit) {}
 
   /** Reads a body to its end; {@code utf8}: also checks whether it is valid UTF-8. */
   private Scan scan(InputStream in, boolean utf8) throws IOException {
@@ -487,7 +487,7 @@ final class SevenBitDowngrade {
         }
       }
     }
-    return new Scan(eight, utf8 && check != null && check.complete(), lines.over());
+    return new Scan(eight, utf8 && check != null && check.complete(), lines.unfit());
   }
 
   /** Copies a preamble or epilogue, which has no transfer encoding: 8-bit there cannot go. */

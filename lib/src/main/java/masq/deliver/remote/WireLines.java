@@ -6,11 +6,12 @@ import java.nio.charset.StandardCharsets;
 import masq.message.Header;
 
 /**
- * The SMTP line limit (RFC 5321 section 4.5.3.1.6, RFC 5322 section 2.1.1: at most 998 octets
- * before the CRLF) for mail that was accepted with longer lines: {@link #tooLong} finds such a
- * line, {@link #fold} folds a header field's long lines at white space. A body with a long line is
- * re-encoded part by part by {@link SevenBitDowngrade}. A CR or an LF ends a line, as {@link
- * DotStuffer} sends them; a line's leading dot counts, as dot-stuffing doubles it.
+ * SMTP's rules for lines (RFC 5321 sections 2.3.8 and 4.5.3.1.6, RFC 5322 section 2.1.1: at most
+ * 998 octets before the CRLF, no CR without LF) for mail that was accepted breaking them: {@link
+ * #unfit} finds a line that is too long or a bare CR, {@link #fold} folds a header field's long
+ * lines at white space. A body with either is re-encoded part by part by {@link SevenBitDowngrade},
+ * so that its bytes arrive unchanged; a bare CR left elsewhere {@link DotStuffer} sends as CRLF. A
+ * CR or an LF ends a line; a line's leading dot counts, as dot-stuffing doubles it.
  */
 final class WireLines {
   /** The most octets a line may hold on the wire, without its CRLF. */
@@ -19,25 +20,22 @@ final class WireLines {
   private WireLines() {}
 
   /**
-   * True when the message would put a line over {@link #MAX} octets on the wire: reads its body to
-   * the first such line (not at all for a message too small to hold one).
+   * True when the message holds a line over {@link #MAX} octets or a bare CR: reads its body to the
+   * first one.
    */
-  static boolean tooLong(OutgoingMessage m) throws IOException {
+  static boolean unfit(OutgoingMessage m) throws IOException {
     for (Header h : m.headers()) {
       if (longest(h.raw()) > MAX) {
         return true;
       }
     }
-    if (m.size() <= MAX) {
-      return false;
-    }
     try (InputStream in = m.body().open()) {
-      return tooLong(in);
+      return unfit(in);
     }
   }
 
-  /** True when what is left of {@code in} holds a line over {@link #MAX} octets. */
-  static boolean tooLong(InputStream in) throws IOException {
+  /** True when what is left of {@code in} holds a line over {@link #MAX} octets or a bare CR. */
+  static boolean unfit(InputStream in) throws IOException {
     Counter c = new Counter();
     byte[] buf = new byte[16 * 1024];
     for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
@@ -45,30 +43,37 @@ final class WireLines {
         return true;
       }
     }
-    return false;
+    return c.unfit();
   }
 
-  /** Counts line lengths as bytes stream by; remembers whether one went over {@link #MAX}. */
+  /**
+   * Counts line lengths as bytes stream by; remembers whether one went over {@link #MAX} or a CR
+   * came without LF.
+   */
   static final class Counter {
     private int len;
     private boolean over;
+    private boolean cr;
 
-    /** Feeds {@code n} bytes of {@code b}; true once some line went over {@link #MAX}. */
+    /** Feeds {@code n} bytes of {@code b}; true once some line was unfit. */
     boolean feed(byte[] b, int n) {
       for (int i = 0; i < n && !over; i++) {
         byte c = b[i];
+        over = cr && c != '\n';
+        cr = c == '\r';
         if (c == '\n' || c == '\r') {
           len = 0;
         } else {
           len += len == 0 && c == '.' ? 2 : 1;
-          over = len > MAX;
+          over |= len > MAX;
         }
       }
       return over;
     }
 
-    boolean over() {
-      return over;
+    /** True when a line was too long or a CR came without LF (a CR at the end counts). */
+    boolean unfit() {
+      return over || cr;
     }
   }
 

@@ -403,8 +403,9 @@ class SevenBitDowngradeTest {
     String folded = WireLines.fold(two).raw();
     assertEquals(two.raw().replace("\n", ""), folded.replace("\n", ""), "only line ends added");
     assertTrue(folded.lines().allMatch(l -> l.length() <= WireLines.MAX), folded);
-    assertTrue(WireLines.tooLong(new ByteArrayInputStream(("." + "x".repeat(998)).getBytes())));
-    assertTrue(!WireLines.tooLong(new ByteArrayInputStream(("x".repeat(998) + "\ry").getBytes())));
+    assertTrue(WireLines.unfit(new ByteArrayInputStream(("." + "x".repeat(998)).getBytes())));
+    assertTrue(!WireLines.unfit(new ByteArrayInputStream(("x".repeat(998) + "\r\ny").getBytes())));
+    assertTrue(WireLines.unfit(new ByteArrayInputStream("a\rb\n".getBytes())), "a bare CR");
   }
 
   @Test
@@ -423,6 +424,18 @@ class SevenBitDowngradeTest {
     for (String line : got.split("\r\n")) {
       assertTrue(line.length() <= 76, () -> "line of " + line.length());
     }
+  }
+
+  @Test
+  void aPartWithABareCrIsEncodedSoThatItsBytesArrive() throws Exception {
+    String got =
+        session(
+            "220 hi\r\n250-me\r\n250 8BITMIME\r\n250 ok\r\n250 ok\r\n354 go\r\n250 sent\r\n"
+                + "221 bye\r\n",
+            out("M1", "s", "one\rtwo\r.\r\n"));
+    assertTrue(
+        got.contains("Content-Transfer-Encoding: quoted-printable\r\n\r\none=0Dtwo=0D.\r\n.\r\n"),
+        got);
   }
 
   @Test

@@ -198,6 +198,14 @@ public final class Submission {
         line.append(" auth=").append(req.authenticated());
       }
       log.write(line.toString());
+      if (reader.cutShortAt() > 0) {
+        log.write(
+            nm.id()
+                + " header section cut short: line "
+                + reader.cutShortAt()
+                + " is no header field and no empty line came before it, so it and all after it"
+                + " are body");
+      }
       return env;
     } catch (IOException e) {
       throw Spool.failure("cannot write to spool " + spool.root(), e);

@@ -7,13 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import masq.Exit;
 
 /**
  * Reads one message from a stream the way masqmail's accept does, without ever holding the body in
  * memory: CRLF becomes LF; unless dots are ignored (-i), a line holding only "." ends the message
- * and a leading dot is removed from other lines; a leading "From " line is dropped; a line that is
- * not a header ends the header section and becomes the first body line.
+ * and a leading dot is removed from other lines; a leading mbox "From " line is dropped ({@link
+ * #mboxSeparator}); a header field's name may be followed by white space before its colon (RFC 5322
+ * section 4.5's obsolete syntax, which readers must accept: the field keeps its bytes, its name is
+ * the word before the white space); a line that is not a header ends the header section and becomes
+ * the first body line ({@link #cutShortAt} tells when that came after header fields).
  *
  * <p>Refused (exit 65): NUL bytes anywhere, a bare CR inside the header section, a header line over
  * {@link #MAX_HEADER_LINE} bytes, a header section over {@link #MAX_HEADER_SECTION} bytes, a body
@@ -26,6 +30,12 @@ import masq.Exit;
 public final class MessageReader {
   public static final int MAX_HEADER_LINE = 64 * 1024;
   public static final int MAX_HEADER_SECTION = 1024 * 1024;
+
+  private static final Pattern MBOX_DATE =
+      Pattern.compile(
+          "[ \t](?:mon|tue|wed|thu|fri|sat|sun)[ \t]+"
+              + "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[ \t]+\\d{1,2}[ \t]+\\d{1,2}:\\d\\d",
+          Pattern.CASE_INSENSITIVE);
 
   private final InputStream in;
   private final boolean dotEnds;
@@ -40,6 +50,7 @@ public final class MessageReader {
   private byte[] bodyPrefix = new byte[0];
   private String prefix = "";
   private boolean headersRead;
+  private int cutShortAt;
   private int high; // the OR of every byte read: bit 7 set when the message has 8-bit data
 
   /**
@@ -162,6 +173,7 @@ public final class MessageReader {
     StringBuilder current = null;
     String currentName = null;
     long section = 0;
+    int lineNo = 0;
     boolean first = true;
     byte[] line = new byte[256];
     while (true) {
@@ -170,6 +182,7 @@ public final class MessageReader {
       boolean decided = false;
       boolean isHeader = false;
       boolean isCont = false;
+      boolean afterName = false;
       int c;
       while ((c = read()) >= 0) {
         if (len == line.length) {
@@ -202,7 +215,9 @@ public final class MessageReader {
           } else if (c == ':') {
             decided = true;
             isHeader = len > 1;
-          } else if (c < 33 || c > 126) {
+          } else if (c == ' ' || c == '\t') {
+            afterName = true; // RFC 5322 section 4.5: white space may stand before the colon
+          } else if (afterName || c < 33 || c > 126) {
             decided = true;
           }
         }
@@ -222,13 +237,8 @@ public final class MessageReader {
       } else if (len == 1 && line[0] == '\n') {
         break; // the blank line: end of headers
       }
-      if (first
-          && len >= 5
-          && line[0] == 'F'
-          && line[1] == 'r'
-          && line[2] == 'o'
-          && line[3] == 'm'
-          && line[4] == ' ') {
+      lineNo++;
+      if (first && !isHeader && mboxSeparator(line, len)) {
         first = false;
         if (verbatim) {
           prefix = new String(line, 0, len, StandardCharsets.ISO_8859_1);
@@ -259,11 +269,14 @@ public final class MessageReader {
       }
       if (isHeader) {
         String text = new String(line, 0, len, StandardCharsets.ISO_8859_1);
-        currentName = text.substring(0, text.indexOf(':'));
+        currentName = text.substring(0, text.indexOf(':')).stripTrailing();
         current = new StringBuilder(text);
         continue;
       }
       // not a header: it is the first body line
+      if (!headers.isEmpty()) {
+        cutShortAt = lineNo;
+      }
       bodyPrefix = Arrays.copyOf(line, len);
       break;
     }
@@ -272,6 +285,36 @@ public final class MessageReader {
     }
     headersRead = true;
     return headers;
+  }
+
+  /**
+   * True when the first line is an mbox separator as mbox readers (mutt's {@code is_from}) tell
+   * one: {@code From }, a sender word right after the space, then a ctime(3) date (weekday, month,
+   * day, time of day). {@code From : Name <addr>}, an RFC 2822 A.6.3 obsolete From: field, is none.
+   */
+  private static boolean mboxSeparator(byte[] line, int len) {
+    if (len < 6
+        || line[0] != 'F'
+        || line[1] != 'r'
+        || line[2] != 'o'
+        || line[3] != 'm'
+        || line[4] != ' '
+        || line[5] == ' '
+        || line[5] == '\t') {
+      return false;
+    }
+    String text = new String(line, 5, len - 5, StandardCharsets.ISO_8859_1);
+    return MBOX_DATE.matcher(text).find();
+  }
+
+  /**
+   * After the message has been read: the number of the line (counting from 1, a dropped mbox line
+   * included) that is no header field yet came after header fields without the empty line between
+   * them, and so began the body (masqmail's rule for broken mailers); 0 when the header section
+   * ended with the empty line, at the end of input, or had no field at all.
+   */
+  public int cutShortAt() {
+    return cutShortAt;
   }
 
   private static void checkSection(long section) throws MessageFormatException {

@@ -61,6 +61,79 @@ class MessageReaderTest {
   }
 
   @Test
+  void onlyAnMboxSeparatorIsDroppedAndObsoleteFromFieldIsAHeader() throws Exception {
+    for (String sep :
+        new String[] {
+          "From MAILER-DAEMON Fri Apr 06 16:46:09 2001",
+          "From SRS0=aO/p=ON=bag.example@bounce.example  Fri Nov 26 21:40:36 2004",
+          "From - Fri Jun  9 23:17:56 2000",
+          "From joe@example.org Tue Mar  5 12:00 2024"
+        }) {
+      String[] m = read(sep + "\nSubject: x\n\nbody\n", true);
+      assertEquals("Subject: x\n", m[0], sep);
+      assertEquals("body\n", m[1], sep);
+    }
+    // RFC 2822 A.6.3: white space before the colon; the field keeps its bytes, named From
+    MessageReader r =
+        new MessageReader(
+            new ByteArrayInputStream(
+                "From  : John Doe <jdoe@machine.example>\nTo    : Mary <mary@example.net>\n\nhi\n"
+                    .getBytes(StandardCharsets.ISO_8859_1)),
+            true);
+    List<Header> hs = r.readHeaders();
+    assertEquals(List.of("From", "To"), hs.stream().map(Header::name).toList());
+    assertEquals("From  : John Doe <jdoe@machine.example>\n", hs.get(0).raw());
+    assertEquals("John Doe <jdoe@machine.example>", hs.get(0).value());
+    assertEquals(0, r.cutShortAt());
+    // "From " that is neither a separator nor a header: the body, as any line that is no header
+    String[] n = read("From me to you\nSubject: x\n\nbody\n", true);
+    assertEquals("", n[0]);
+    assertEquals("From me to you\nSubject: x\n\nbody\n", n[1]);
+  }
+
+  @Test
+  void obsoleteWhiteSpaceBeforeTheColonKeepsTheHeaderAndACutShortSectionIsTold() throws Exception {
+    String in =
+        "Subject :The obsolete syntax\r\n       \r\n and an empty fold line.\r\n"
+            + "Date    :     Malformed Date.\r\nHeaderWithWSP \t  \t:\t\tvalue.\r\n"
+            + "X-Last: 1\r\nNot a header: the body starts here\r\nX-Too: 2\r\n\r\nbody\r\n";
+    MessageReader r =
+        new MessageReader(new ByteArrayInputStream(in.getBytes(StandardCharsets.ISO_8859_1)), true);
+    List<Header> hs = r.readHeaders();
+    assertEquals(
+        List.of("Subject", "Date", "HeaderWithWSP", "X-Last"),
+        hs.stream().map(Header::name).toList());
+    assertEquals(
+        "Subject :The obsolete syntax\n       \n and an empty fold line.\n", hs.get(0).raw());
+    assertEquals("value.", hs.get(2).value());
+    assertEquals(7, r.cutShortAt());
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    r.copyBody(body, 0);
+    assertEquals(
+        "Not a header: the body starts here\nX-Too: 2\n\nbody\n",
+        body.toString(StandardCharsets.ISO_8859_1));
+    // the verbatim reader (the spool read back for delivery, masq-rewrite) splits it the same way
+    MessageReader v =
+        MessageReader.verbatim(new ByteArrayInputStream(in.getBytes(StandardCharsets.ISO_8859_1)));
+    List<Header> vs = v.readHeaders();
+    assertEquals(hs.stream().map(Header::name).toList(), vs.stream().map(Header::name).toList());
+    assertEquals("Not a header: the body starts here\r\n", v.separator());
+    String mbox = "From joe Tue Mar  5 12:00:00 2024\nFrom  : x\n\n";
+    MessageReader w =
+        MessageReader.verbatim(
+            new ByteArrayInputStream(mbox.getBytes(StandardCharsets.ISO_8859_1)));
+    assertEquals("From", w.readHeaders().get(0).name());
+    assertEquals("From joe Tue Mar  5 12:00:00 2024\n", w.prefix());
+    // a message of no header at all is not cut short: it is all body
+    MessageReader none =
+        new MessageReader(
+            new ByteArrayInputStream("just text\nX: y\n".getBytes(StandardCharsets.ISO_8859_1)),
+            true);
+    assertEquals(List.of(), none.readHeaders());
+    assertEquals(0, none.cutShortAt());
+  }
+
+  @Test
   void unterminatedLastLineGetsANewline() throws Exception {
     assertEquals("abc\n", read("S: x\n\nabc", false)[1]);
     assertEquals("S: x\n", read("S: x", false)[0]);

@@ -5,9 +5,12 @@ import java.io.OutputStream;
 
 /**
  * Encodes message bytes for SMTP DATA as they stream through: LF becomes CRLF (a CRLF stays as it
- * is), a line starting with "." gets a second one, and {@link #finish} ends the data with {@code
- * CRLF . CRLF}. Holds one small buffer, never the message. Does not close or flush the stream
- * below; a bare CR is passed on as data. Fails only with the IOExceptions of the stream below.
+ * is), a bare CR (one not followed by LF; {@link WireLines} has the parts holding one re-encoded
+ * first) becomes CRLF too, as Postfix sends it, so that no CR or LF goes out alone (RFC 5321
+ * section 2.3.8; lone ones are what SMTP smuggling rides on), a line starting with "." gets a
+ * second one, and {@link #finish} ends the data with {@code CRLF . CRLF}. Holds one small buffer,
+ * never the message. Does not close or flush the stream below. Fails only with the IOExceptions of
+ * the stream below.
  */
 final class DotStuffer extends OutputStream {
   private final OutputStream out;
@@ -61,6 +64,10 @@ final class DotStuffer extends OutputStream {
   }
 
   private void put(byte b) {
+    if (prevCr && b != '\n') {
+      buf[n++] = '\n'; // a bare CR ends its line: RFC 5321 section 2.3.8 allows no other CR
+      lineStart = true;
+    }
     if (lineStart && b == '.') {
       buf[n++] = '.';
     }

@@ -51,6 +51,9 @@ final class SevenBitDowngrade {
 
   private static final int BASE64_LINE = 76;
 
+  /** The longest boundary RFC 2046 section 5.1.1 allows. */
+  private static final int MAX_BOUNDARY = 70;
+
   private static final MimeConfig CONFIG =
       new MimeConfig.Builder()
           .setMaxLineLen(-1)
@@ -79,6 +82,12 @@ final class SevenBitDowngrade {
     boolean started;
     boolean closed;
 
+    /** How many delimiters of this multipart were read. */
+    int delimiters;
+
+    /** The current part is empty: its delimiter came right after the one before. */
+    boolean empty;
+
     Frame(String boundary) {
       this.boundary = boundary;
     }
@@ -86,6 +95,9 @@ final class SevenBitDowngrade {
 
   private final List<Header> headers;
   private final BodySource body;
+
+  /** The server takes 8-bit data (8BITMIME): only parts with lines over 998 octets change. */
+  private final boolean eightBitOk;
 
   /** The leaf parts, numbered in walk order, whose bodies are re-encoded. */
   private final BitSet reencode = new BitSet();
@@ -99,15 +111,22 @@ final class SevenBitDowngrade {
   /** True in {@link #plan}'s pass: nothing is written, bodies are inspected. */
   private boolean planning;
 
+  /** Found in the planning pass: where parts are empty. */
+  private final AdjacentDelimiters delimiters = new AdjacentDelimiters();
+
+  /** Found in the planning pass: a part's header field has a line over 998 octets. */
+  private boolean foldsPartHeader;
+
   /** The next leaf's number, and how deep the walk is in attached messages. */
   private int leaf;
 
   private int depth;
   private final byte[] buf = new byte[16 * 1024];
 
-  private SevenBitDowngrade(List<Header> headers, BodySource body) {
+  private SevenBitDowngrade(List<Header> headers, BodySource body, boolean eightBitOk) {
     this.headers = headers;
     this.body = body;
+    this.eightBitOk = eightBitOk;
     boolean ct = false;
     boolean mv = false;
     for (Header h : headers) {
@@ -126,12 +145,23 @@ final class SevenBitDowngrade {
    */
   static SevenBitDowngrade plan(List<Header> headers, BodySource body)
       throws NotConvertible, IOException {
+    return plan(headers, body, false);
+  }
+
+  /**
+   * As {@link #plan(List, BodySource)}; with {@code eightBitOk} (the server offers 8BITMIME, or the
+   * message goes with SMTPUTF8) only the leaves that hold a line over {@link WireLines#MAX} octets
+   * or a bare CR are re-encoded, 8-bit bytes stay, and nothing is refused: such a line in a part of
+   * an unknown transfer encoding, a preamble, an epilogue or a boundary delimiter stays as it is.
+   */
+  static SevenBitDowngrade plan(List<Header> headers, BodySource body, boolean eightBitOk)
+      throws NotConvertible, IOException {
     for (Header h : headers) {
-      if (OutgoingMessage.eightBit(h.raw())) {
+      if (!eightBitOk && OutgoingMessage.eightBit(h.raw())) {
         throw new NotConvertible("8-bit byte in the header field " + h.name() + ":");
       }
     }
-    SevenBitDowngrade d = new SevenBitDowngrade(headers, body);
+    SevenBitDowngrade d = new SevenBitDowngrade(headers, body, eightBitOk);
     d.planning = true;
     try (InputStream in = body.open()) {
       d.run(in, OutputStream.nullOutputStream());
@@ -145,7 +175,7 @@ final class SevenBitDowngrade {
 
   /** False when {@link #plan} found no 8-bit body to re-encode: the message is 7-bit already. */
   boolean converts() {
-    return !reencode.isEmpty();
+    return !reencode.isEmpty() || foldsPartHeader;
   }
 
   /** The size of the converted message in bytes (LF line ends, as the spool counts them). */
@@ -188,7 +218,7 @@ final class SevenBitDowngrade {
     InputStream whole =
         new SequenceInputStream(
             new ByteArrayInputStream(head.toString().getBytes(StandardCharsets.ISO_8859_1)),
-            bodyIn);
+            planning ? delimiters.watch(bodyIn) : bodyIn);
     walk(whole, true, out);
   }
 
@@ -210,7 +240,7 @@ final class SevenBitDowngrade {
           case T_FIELD -> {
             Field f = ts.getField();
             byte[] raw = bytes(f.getRaw());
-            if (!top || !frames.isEmpty()) {
+            if (!eightBitOk && (!top || !frames.isEmpty())) {
               for (byte b : raw) {
                 if (b < 0) {
                   throw new NotConvertible(
@@ -221,6 +251,7 @@ final class SevenBitDowngrade {
                 }
               }
             }
+            foldsPartHeader |= planning && WireLines.fold(raw) != raw;
             fields.add(new PartField(f.getName(), raw));
           }
           case T_START_MULTIPART -> {
@@ -236,8 +267,9 @@ final class SevenBitDowngrade {
           }
           case T_START_BODYPART -> {
             Frame f = frames.element();
-            ascii(out, (f.started ? "\n--" : "--") + f.boundary + "\n");
+            ascii(out, (f.started && !f.empty ? "\n--" : "--") + f.boundary + "\n");
             f.started = true;
+            f.empty = delimiters.follows(f.boundary, ++f.delimiters);
           }
           case T_EPILOGUE -> {
             Frame f = frames.element();
@@ -281,6 +313,9 @@ final class SevenBitDowngrade {
       return;
     }
     int i = leaf++;
+    if (!planning && !root && frames.element().empty) {
+      return; // an empty part stays empty: no empty line is added
+    }
     // a message without Content-Type (the top one or an attached one) is text/plain for MIME
     boolean untyped =
         root
@@ -289,13 +324,24 @@ final class SevenBitDowngrade {
                 : fields.stream().noneMatch(f -> f.name().equalsIgnoreCase("Content-Type")));
     if (planning) {
       Scan sc = scan(ts.getInputStream(), untyped);
-      if (sc.eightBit()) {
+      boolean eight = sc.eightBit() && !eightBitOk;
+      if (!eight
+          && (declaredMultipart(fields, top && root)
+              || frames.stream().anyMatch(f -> f.boundary.length() > MAX_BOUNDARY))) {
+        // a multipart Mime4j did not split, or one whose boundary is longer than RFC 2046 allows
+        // (Mime4j misses its later delimiters): its lines stay as they are
+        return;
+      }
+      if (eight || sc.unfit()) {
         if (!identity(cte) && !cte.equals("base64") && !cte.equals("quoted-printable")) {
-          throw new NotConvertible("8-bit byte in a part encoded as " + cte);
+          if (eight) {
+            throw new NotConvertible("8-bit byte in a part encoded as " + cte);
+          }
+          return; // its lines are its encoding's: they go as they are
         }
         reencode.set(i);
         if (untyped) {
-          charsets.put(i, sc.utf8() ? "utf-8" : "unknown-8bit");
+          charsets.put(i, !sc.eightBit() ? "us-ascii" : sc.utf8() ? "utf-8" : "unknown-8bit");
         }
       }
       return;
@@ -320,6 +366,24 @@ final class SevenBitDowngrade {
     }
   }
 
+  /** True when the part's (or, {@code top}, the message's) Content-Type says multipart. */
+  private boolean declaredMultipart(List<PartField> fields, boolean top) {
+    String type = null;
+    if (top) {
+      for (Header h : headers) {
+        type = type == null && h.is("Content-Type") ? h.value() : type;
+      }
+    } else {
+      for (PartField f : fields) {
+        if (type == null && f.name().equalsIgnoreCase("Content-Type")) {
+          String raw = new String(f.raw(), StandardCharsets.ISO_8859_1);
+          type = raw.substring(raw.indexOf(':') + 1).strip();
+        }
+      }
+    }
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
+  }
+
   /** Fails when one more level would nest deeper than {@link #MAX_DEPTH}. */
   private void nested(Deque<Frame> frames) throws NotConvertible {
     if (depth + frames.size() >= MAX_DEPTH) {
@@ -327,10 +391,13 @@ final class SevenBitDowngrade {
     }
   }
 
-  /** The new transfer encoding of a composite part: 7bit for 8bit and binary, else unchanged. */
-  private static String composite(BodyDescriptor bd) {
+  /**
+   * The new transfer encoding of a composite part: 7bit for 8bit and binary (unless 8-bit data may
+   * go), else unchanged.
+   */
+  private String composite(BodyDescriptor bd) {
     String cte = bd.getTransferEncoding().toLowerCase(Locale.ROOT);
-    return cte.equals("8bit") || cte.equals("binary") ? "7bit" : null;
+    return !eightBitOk && (cte.equals("8bit") || cte.equals("binary")) ? "7bit" : null;
   }
 
   /** An encoding that leaves the bytes as they are (the default is 7bit). */
@@ -359,7 +426,7 @@ final class SevenBitDowngrade {
           replaced = cte(out, cte, replaced);
           continue;
         }
-        byte[] b = h.bytes();
+        byte[] b = WireLines.fold(h).bytes();
         out.write(b);
         if (b.length > 0 && b[b.length - 1] != '\n') {
           out.write('\n');
@@ -373,7 +440,7 @@ final class SevenBitDowngrade {
           continue;
         }
         mimeVersion |= f.name().equalsIgnoreCase("MIME-Version");
-        out.write(f.raw());
+        out.write(WireLines.fold(f.raw()));
         out.write('\n');
       }
     }
@@ -397,14 +464,16 @@ final class SevenBitDowngrade {
     return true;
   }
 
-  /** What a leaf's body holds. */
-  private record Scan(boolean eightBit, boolean utf8) {}
+  /** What a leaf's body holds: 8-bit bytes, only valid UTF-8, a line over 998 octets or bare CR. */
+  private record Scan(boolean eightBit, boolean utf8, boolean unfit) {}
 
   /** Reads a body to its end; {@code utf8}: also checks whether it is valid UTF-8. */
   private Scan scan(InputStream in, boolean utf8) throws IOException {
     boolean eight = false;
     Utf8Check check = utf8 ? new Utf8Check() : null;
+    WireLines.Counter lines = new WireLines.Counter();
     for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+      lines.feed(buf, n);
       if (!eight || check != null) {
         for (int j = 0; j < n; j++) {
           if (buf[j] < 0) {
@@ -418,14 +487,14 @@ final class SevenBitDowngrade {
         }
       }
     }
-    return new Scan(eight, utf8 && check != null && check.complete());
+    return new Scan(eight, utf8 && check != null && check.complete(), lines.unfit());
   }
 
   /** Copies a preamble or epilogue, which has no transfer encoding: 8-bit there cannot go. */
   private void copyChecked(InputStream in, OutputStream out, String where)
       throws IOException, NotConvertible {
     for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-      if (planning) {
+      if (planning && !eightBitOk) {
         for (int j = 0; j < n; j++) {
           if (buf[j] < 0) {
             throw new NotConvertible("8-bit byte in " + where);

@@ -343,7 +343,8 @@ final class SmtpClient {
    * The checks before a transaction: a return path or recipients SMTP cannot carry fail, a message
    * over the server's SIZE fails, a body that cannot be opened defers. An 8-bit message for a
    * server without 8BITMIME gets its conversion planned ({@link SevenBitDowngrade}); one that
-   * cannot be converted fails with 5.6.3.
+   * cannot be converted fails with 5.6.3. A message with a line over 998 octets or a bare CR
+   * ({@link WireLines}) gets the parts that hold one re-encoded, whatever the server offers.
    */
   private Prepared prepare(OutgoingMessage m) {
     List<RecipientResult> done = new ArrayList<>();
@@ -377,8 +378,9 @@ final class SmtpClient {
     try {
       SevenBitDowngrade downgrade = null;
       long size = m.size();
-      if (m.eightBit() && !ext.eightBitMime() && !m.utf8()) {
-        downgrade = SevenBitDowngrade.plan(m.headers(), m.body());
+      boolean sevenBit = m.eightBit() && !ext.eightBitMime() && !m.utf8();
+      if (sevenBit || WireLines.unfit(m)) {
+        downgrade = SevenBitDowngrade.plan(m.headers(), m.body(), !sevenBit);
         if (!downgrade.converts()) {
           downgrade = null; // 7-bit after all
         } else if (ext.sizeOffered()) {
@@ -610,7 +612,7 @@ final class SmtpClient {
     }
     try {
       for (Header h : m.headers()) {
-        byte[] b = h.bytes();
+        byte[] b = WireLines.fold(h).bytes();
         d.write(b, 0, b.length);
         if (b.length > 0 && b[b.length - 1] != '\n') {
           d.write('\n');

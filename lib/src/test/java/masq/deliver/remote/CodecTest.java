@@ -39,14 +39,19 @@ class CodecTest {
     }
     assertEquals(".\r\n", stuff("", 1));
     assertEquals("x\r\n.\r\n", stuff("x\n", 1));
-    assertEquals("a\rb\r\n.\r\n", stuff("a\rb", 1)); // a bare CR is data
+    // a bare CR ends its line, as a bare LF does: no lone CR or LF on the wire, and a dot after
+    // one is stuffed (the smuggling of "\r.\r" cannot end the data early)
+    assertEquals("a\r\nb\r\n.\r\n", stuff("a\rb", 1));
+    assertEquals("a\r\n..\r\nb\r\n.\r\n", stuff("a\r.\rb", 1));
+    assertEquals("a\r\n..\r\nb\r\n.\r\n", stuff("a\r.\r\nb\r", 1));
+    assertEquals("a\r\n\r\nb\r\n.\r\n", stuff("a\r\r\nb\r\n", 1));
     String big = "x".repeat(50_000) + "\n." + "y".repeat(40_000);
     String got = stuff(big, 8192);
     assertEquals("x".repeat(50_000) + "\r\n.." + "y".repeat(40_000) + "\r\n.\r\n", got);
     String crlf = "x".repeat(20_000) + "\r\n.z\r\r\n.";
     for (int chunk : new int[] {1, 5, 16_383, 100_000}) {
       assertEquals(
-          "x".repeat(20_000) + "\r\n..z\r\r\n..\r\n.\r\n", stuff(crlf, chunk), "chunk " + chunk);
+          "x".repeat(20_000) + "\r\n..z\r\n\r\n..\r\n.\r\n", stuff(crlf, chunk), "chunk " + chunk);
     }
   }
 

@@ -339,6 +339,106 @@ class SevenBitDowngradeTest {
   }
 
   @Test
+  void anEmptyPartBetweenAdjacentDelimitersStaysEmpty() throws Exception {
+    String body =
+        "--b\nContent-Type: text/plain\n\nfirst\u00e9\n--b\n--b\n\n\n--b\n"
+            + "Content-Type: text/plain\n\nx\u00e9\n--b--\n";
+    Msg m = msg("Content-Type: multipart/mixed; boundary=b\n\n" + body);
+    String out = convert(m);
+    assertTrue(out.contains("first=E9\n--b\n--b\n\n\n--b\nContent-Type"), out);
+    assertEquals(leaves(m.whole()), leaves(out.getBytes(StandardCharsets.ISO_8859_1)));
+  }
+
+  @Test
+  void linesOver998OctetsAreReEncodedEvenWhereEightBitMayGo() throws Exception {
+    String longText = "word ".repeat(400) + "end";
+    String longHeader = "X-Long: " + "v".repeat(600) + " " + "w".repeat(600) + "\n";
+    String mixed =
+        "Content-Type: multipart/mixed; boundary=b\n"
+            + longHeader
+            + "\n--b\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
+            + "X-Part: "
+            + "p".repeat(700)
+            + " "
+            + "q".repeat(700)
+            + "\n\n"
+            + longText
+            + "\ncaf\u00c3\u00a9\n--b\nContent-Type: text/plain; charset=utf-8\n"
+            + "Content-Transfer-Encoding: 8bit\n\nshort caf\u00c3\u00a9\n--b\n"
+            + "Content-Type: application/x-data\n\n"
+            + "z".repeat(1200)
+            + "\n--b--\n";
+    Msg m = msg(mixed);
+    BodySource src = () -> new ByteArrayInputStream(m.body());
+    SevenBitDowngrade d = SevenBitDowngrade.plan(m.headers(), src, true);
+    assertTrue(d.converts());
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    try (InputStream in = src.open()) {
+      d.write(in, o);
+    }
+    String out = o.toString(StandardCharsets.ISO_8859_1);
+    for (String line : out.split("\n")) {
+      assertTrue(line.length() <= WireLines.MAX, () -> "line of " + line.length());
+    }
+    // the long text part becomes quoted-printable, the short 8-bit one stays 8bit, the long
+    // application part base64; the long header fields are folded at their white space
+    assertTrue(out.contains("quoted-printable\nX-Part: "), out);
+    assertTrue(out.contains("q".repeat(700) + "\n\nword word word"), out);
+    assertTrue(out.contains("8bit\n\nshort caf\u00c3\u00a9\n--b"), out);
+    assertTrue(out.contains("application/x-data\nContent-Transfer-Encoding: base64\n"), out);
+    assertTrue(out.contains("X-Long: " + "v".repeat(600) + "\n " + "w".repeat(600) + "\n"), out);
+    assertTrue(out.contains("X-Part: " + "p".repeat(700) + "\n " + "q".repeat(700) + "\n"), out);
+    assertEquals(leaves(m.whole()), leaves(out.getBytes(StandardCharsets.ISO_8859_1)));
+
+    // a run without white space cannot be folded; a header with no line too long stays as it was
+    Header h = new Header("X", "X:" + "a".repeat(1200) + "\n");
+    assertEquals(h.raw(), WireLines.fold(h).raw());
+    Header q = new Header("X", "X: b=\"" + "a ".repeat(700) + "\"; c=d\n");
+    assertTrue(
+        WireLines.fold(q).raw().contains("\n b=\"" + "a ".repeat(700) + "\";\n c=d\n"),
+        "folded outside the quoted string only");
+    Header shortOne = new Header("X", "X: a\n b\n");
+    assertTrue(WireLines.fold(shortOne) == shortOne);
+    Header two = new Header("X", "X: " + "a ".repeat(700) + "\n");
+    String folded = WireLines.fold(two).raw();
+    assertEquals(two.raw().replace("\n", ""), folded.replace("\n", ""), "only line ends added");
+    assertTrue(folded.lines().allMatch(l -> l.length() <= WireLines.MAX), folded);
+    assertTrue(WireLines.unfit(new ByteArrayInputStream(("." + "x".repeat(998)).getBytes())));
+    assertTrue(!WireLines.unfit(new ByteArrayInputStream(("x".repeat(998) + "\r\ny").getBytes())));
+    assertTrue(WireLines.unfit(new ByteArrayInputStream("a\rb\n".getBytes())), "a bare CR");
+  }
+
+  @Test
+  void overEightBitMimeALongLineGoesOutQuotedPrintable() throws Exception {
+    String longText = "long ".repeat(300) + "\n";
+    String got =
+        session(
+            "220 hi\r\n250-me\r\n250 8BITMIME\r\n250 ok\r\n250 ok\r\n354 go\r\n250 sent\r\n"
+                + "221 bye\r\n",
+            out("M1", "s", longText));
+    assertTrue(
+        got.contains(
+            "DATA\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain;"
+                + " charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nlong"),
+        got);
+    for (String line : got.split("\r\n")) {
+      assertTrue(line.length() <= 76, () -> "line of " + line.length());
+    }
+  }
+
+  @Test
+  void aPartWithABareCrIsEncodedSoThatItsBytesArrive() throws Exception {
+    String got =
+        session(
+            "220 hi\r\n250-me\r\n250 8BITMIME\r\n250 ok\r\n250 ok\r\n354 go\r\n250 sent\r\n"
+                + "221 bye\r\n",
+            out("M1", "s", "one\rtwo\r.\r\n"));
+    assertTrue(
+        got.contains("Content-Transfer-Encoding: quoted-printable\r\n\r\none=0Dtwo=0D.\r\n.\r\n"),
+        got);
+  }
+
+  @Test
   void base64LinesAreAtMost76AndNestingIsBounded() throws Exception {
     byte[] big = new byte[100_000];
     new Random(1).nextBytes(big);

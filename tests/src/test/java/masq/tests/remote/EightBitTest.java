@@ -250,11 +250,20 @@ class EightBitTest extends WithPeers {
       eight = ascii;
       ascii = t;
     }
-    assertEquals("SIZE=" + stored.length() + " BODY=8BITMIME", eight.mailOptions());
+    assertTrue(
+        eight.mailOptions().matches("SIZE=\\d+ BODY=8BITMIME"), "marked: " + eight.mailOptions());
     assertTrue(
         ascii.mailOptions().matches("SIZE=\\d+"), "7-bit: not marked: " + ascii.mailOptions());
+    // 8-bit parts go as they are; only the binary part, whose bare CR no SMTP line may hold,
+    // goes as base64 (masq-deliver(8)), so that its bytes arrive unchanged
     String got = new String(eight.data(), StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
-    assertEquals(stored.replace("\r", "<CR>"), got.replace("\r", "<CR>"), "byte for byte");
+    String binary = "Content-Disposition: attachment; filename=\"all.bin\"\n";
+    int cut = stored.indexOf(binary) + binary.length();
+    assertEquals(
+        stored.substring(0, cut), got.substring(0, cut), "unchanged up to the binary part");
+    assertTrue(got.startsWith("Content-Transfer-Encoding: base64\n\nAQIDBAUG", cut), got);
+    assertTrue(got.contains(utf8("Grüße — trailing tab\t\n")), got);
+    assertSameParts(latin1(MULTI), Files.write(tmp.resolve("eight.eml"), eight.data()), 4);
     assertEquals(List.of(), box.queuedIds());
   }
 

@@ -150,8 +150,7 @@ class InvalidUtf8Test {
     args.addAll(hexes());
     List<String> lines = python(ARGS_CLIENT, args);
     List<String> want = new ArrayList<>();
-    for (int run = 0; run < 2; run++) {
-      String tool = "masq-inject"; // sendmail runs masq-inject's code, under its name
+    for (String tool : List.of("masq-inject", "sendmail")) { // each speaks under its own name
       for (String[] f : FORMS) {
         String a = "twin" + f[1] + "@server.test";
         want.add("65 " + tool + ": invalid address '" + a + "': not valid UTF-8");

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The address-list corpus: RFC 5322 Appendix A, the faults of issue 13, groups, obs-route, encoded
+ * The address-list corpus: RFC 5322 Appendix A, faults seen in real use, groups, obs-route, encoded
  * display names, and hostile or broken input. Each case is a header value and masq's reading of it
  * as {@link #render} writes it: elements separated by {@code " | "}, each {@code Name <addr>} or
  * {@code addr}, {@code ~} before one read around a fault, {@code !text} for one that cannot be
@@ -76,7 +76,7 @@ final class AddressCorpus {
               "A.6.3 To",
               "Mary Smith\r\n  \r\n          <mary@example.net>",
               "Mary Smith <mary@example.net>"),
-          // issue 13
+          // faults seen in real use
           new Case(
               "unclosed <",
               "a@x.example, Bob <bob@y.example",

@@ -205,7 +205,7 @@ class RouteTest {
         Arguments.of(
             "map_outgoing_addresses = john: J <j@x.example> trailing", 1, "not one address"),
         Arguments.of("mail_host smtp.isp.example", 1, "syntax error"),
-        // issue 16: pinning, client certificate, TLS version, provider limits
+        // pinning, client certificate, TLS version, provider limits
         Arguments.of("tls = starttls\ntls_fingerprint = abcd", 2, "not a SHA-256 fingerprint"),
         Arguments.of("tls = starttls\ntls_fingerprint = " + "A:B".repeat(32), 2, "not a SHA-256"),
         Arguments.of("mail_host = h\ntls_fingerprint = " + "ab".repeat(32), 2, "needs tls ="),

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Configuration errors that say what to fix (issue 14 part 3) and hostile files where a file is
- * expected (issue 13 part 6), run with the real commands: the exact first line each prints. A FIFO
+ * Configuration errors that say what to fix (masq.conf(5)) and hostile files where a file is
+ * expected, run with the real commands: the exact first line each prints. A FIFO
  * must never be waited on, so every run here is bounded well below a hang.
  */
 class ConfigErrorsTest {

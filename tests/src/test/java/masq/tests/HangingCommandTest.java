@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No child process can hang a run (issue 13 part 5): an online_query or an MDA that keeps its
+ * No child process can hang a run (masq-deliver(8)): an online_query or an MDA that keeps its
  * output open ({@code sleep}) or prints without end ({@code yes}) is killed at its timeout, with
  * what it started, and masq-deliver's run ends within that timeout plus a second; the mail stays
  * queued. Each command sleeps for a number no other test uses, so that a survivor can be looked for

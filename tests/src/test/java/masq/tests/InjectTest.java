@@ -84,7 +84,7 @@ class InjectTest {
 
   @Test
   void dashTFindsTheAddressBehindAnUnclosedBracket() throws Exception {
-    // issue 13: Bob was silently lost, and masq-inject exited 0
+    // before: Bob was silently lost, and masq-inject exited 0
     box.run(
             "From: me@x\nTo: a@x.example, Bob <bob@y.example\nSubject: t\n\nhi\n",
             "masq-inject",

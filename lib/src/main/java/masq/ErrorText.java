@@ -98,6 +98,24 @@ public final class ErrorText {
     return false;
   }
 
+  /**
+   * Why a file could not be used, in a few words: "no such file", "permission denied", the file
+   * system's reason ("Not a directory"), or the text of {@link #of}. The one wording of a file
+   * failure for configuration files, route files, templates, alias files and the log.
+   */
+  public static String ofFile(java.io.IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return of(e);
+  }
+
   private static String kind(Throwable e) {
     return switch (e) {
       case EOFException x -> "unexpected end of input";

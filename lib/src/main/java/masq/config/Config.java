@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
 
@@ -347,7 +348,7 @@ public record Config(
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
         problem = a.isRegularFile() ? null : RegularFile.kind(p, a);
       } catch (IOException ex) {
-        problem = RegularFile.reason(ex);
+        problem = ErrorText.ofFile(ex);
       }
       if (problem != null) {
         Setting s = e.getValue();
@@ -427,7 +428,7 @@ public record Config(
       }
       return first;
     } catch (IOException e) {
-      throw Values.bad(s, "cannot read the host name from it: " + RegularFile.reason(e));
+      throw Values.bad(s, "cannot read the host name from it: " + ErrorText.ofFile(e));
     }
   }
 

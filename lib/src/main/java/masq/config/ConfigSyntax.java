@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
 import masq.address.AddressException;
@@ -38,7 +39,7 @@ public final class ConfigSyntax {
     try {
       text = RegularFile.read(file, MAX_FILE);
     } catch (IOException e) {
-      throw new MasqException(Exit.CONFIG, what + " " + file + ": " + RegularFile.reason(e));
+      throw new MasqException(Exit.CONFIG, what + " " + file + ": " + ErrorText.ofFile(e));
     }
     return parse(new String(text, StandardCharsets.UTF_8), file);
   }
@@ -251,7 +252,7 @@ public final class ConfigSyntax {
         } catch (IOException e) {
           throw new MasqException(
               Exit.CONFIG,
-              s.where() + ": " + s.name() + ": list file " + item + ": " + RegularFile.reason(e));
+              s.where() + ": " + s.name() + ": list file " + item + ": " + ErrorText.ofFile(e));
         }
       } else {
         items.add(new ListItem(item, s.where()));

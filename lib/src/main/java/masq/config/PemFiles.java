@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
 
@@ -35,7 +36,7 @@ public final class PemFiles {
     try {
       return RegularFile.read(f, 1 << 20);
     } catch (IOException e) {
-      throw new MasqException(Exit.CONFIG, option + " " + f + ": " + RegularFile.reason(e), e);
+      throw new MasqException(Exit.CONFIG, option + " " + f + ": " + ErrorText.ofFile(e), e);
     }
   }
 

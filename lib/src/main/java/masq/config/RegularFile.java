@@ -87,21 +87,4 @@ public final class RegularFile {
     }
     return "not a regular file" + what;
   }
-
-  /**
-   * Why {@code e} happened, in words for a one-line message: the reason of a file-system error ("no
-   * such file", "not a regular file (a FIFO)") without Java's class names.
-   */
-  public static String reason(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
 }

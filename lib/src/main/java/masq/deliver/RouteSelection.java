@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import masq.ErrorText;
 import masq.MasqException;
 import masq.address.Address;
 import masq.config.Config;
@@ -333,7 +334,7 @@ public final class RouteSelection {
       } catch (NoSuchFileException e) {
         return new String[] {null, "no online_file " + f + ": nothing online", null, ""};
       } catch (IOException e) {
-        String failure = "online_file " + f + ": " + RegularFile.reason(e);
+        String failure = "online_file " + f + ": " + ErrorText.ofFile(e);
         return new String[] {null, failure + ": nothing online", failure, ""};
       }
     }

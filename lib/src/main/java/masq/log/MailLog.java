@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Set;
+import masq.ErrorText;
 import masq.PrivateParents;
 import masq.exec.Child;
 
@@ -105,23 +106,9 @@ public final class MailLog {
       close();
       if (!complained) {
         complained = true;
-        System.err.println("masq: warning: cannot write log " + file + ": " + reason(e));
+        System.err.println("masq: warning: cannot write log " + file + ": " + ErrorText.ofFile(e));
       }
     }
-  }
-
-  /** Why the log could not be written, in words (the JDK's message is often the path alone). */
-  private static String reason(IOException e) {
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return e.getMessage() == null ? "input/output error" : e.getMessage();
   }
 
   /**

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Configuration errors that say what to fix (masq.conf(5)) and hostile files where a file is
- * expected, run with the real commands: the exact first line each prints. A FIFO
- * must never be waited on, so every run here is bounded well below a hang.
+ * expected, run with the real commands: the exact first line each prints. A FIFO must never be
+ * waited on, so every run here is bounded well below a hang.
  */
 class ConfigErrorsTest {
   @TempDir Path dir;

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
 import masq.config.Config;
@@ -467,9 +468,7 @@ public final class Smtpd extends Tool {
           Exit.CANTCREAT, "cannot write " + cfg.smtpd().smtpAuthFile() + ": permission denied", e);
     } catch (IOException e) {
       throw new MasqException(
-          Exit.IOERR,
-          "cannot write " + cfg.smtpd().smtpAuthFile() + ": " + masq.config.RegularFile.reason(e),
-          e);
+          Exit.IOERR, "cannot write " + cfg.smtpd().smtpAuthFile() + ": " + ErrorText.ofFile(e), e);
     } finally {
       java.util.Arrays.fill(pw, '\0');
     }

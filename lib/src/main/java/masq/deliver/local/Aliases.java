@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
@@ -92,7 +93,7 @@ public final class Aliases {
     try {
       lines = text(file).lines().toList();
     } catch (IOException e) {
-      throw new MasqException(Exit.CONFIG, option + " " + file + ": " + RegularFile.reason(e));
+      throw new MasqException(Exit.CONFIG, option + " " + file + ": " + ErrorText.ofFile(e));
     }
     List<Entry> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -244,7 +245,7 @@ public final class Aliases {
         text = text(inc);
       } catch (IOException ex) {
         throw new ExpansionFailure(
-            "cannot read include file " + inc + " (" + where + "): " + RegularFile.reason(ex));
+            "cannot read include file " + inc + " (" + where + "): " + ErrorText.ofFile(ex));
       }
       StringBuilder kept = new StringBuilder();
       for (String line : text.split("\n", -1)) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
 import masq.config.RegularFile;
@@ -62,7 +63,7 @@ final class Template {
       }
     } catch (IOException e) {
       String option = resource.startsWith("fail") ? "errmsg_file" : "warnmsg_file";
-      throw new MasqException(Exit.CONFIG, option + " " + file + ": " + RegularFile.reason(e));
+      throw new MasqException(Exit.CONFIG, option + " " + file + ": " + ErrorText.ofFile(e));
     }
     List<String> headers = new ArrayList<>();
     List<String> text = new ArrayList<>();

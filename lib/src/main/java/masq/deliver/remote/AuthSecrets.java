@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import masq.ErrorText;
 import masq.config.RegularFile;
 import masq.exec.Child;
 import masq.route.Route;
@@ -64,7 +65,7 @@ public final class AuthSecrets {
             "AUTH secret: cannot read auth_secret_file "
                 + a.secretFile()
                 + ": "
-                + RegularFile.reason(e));
+                + ErrorText.ofFile(e));
       }
     }
     String what = "auth_secret_command '" + a.secretCommand() + "'";

@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS a provider can be pinned to (masq.route(5)), against aiosmtpd with STARTTLS: a pinned certificate
- * or public key without any CA, a wrong pin (deferred before MAIL FROM), a client certificate the
- * server requires, tls_min_version against a server capped at TLS 1.2; and direct MX delivery
- * through dnsmasq to one server that offers STARTTLS and one that does not (tls = may, the default
- * there), with the outcome in each result's log line.
+ * TLS a provider can be pinned to (masq.route(5)), against aiosmtpd with STARTTLS: a pinned
+ * certificate or public key without any CA, a wrong pin (deferred before MAIL FROM), a client
+ * certificate the server requires, tls_min_version against a server capped at TLS 1.2; and direct
+ * MX delivery through dnsmasq to one server that offers STARTTLS and one that does not (tls = may,
+ * the default there), with the outcome in each result's log line.
  */
 class ProviderTlsTest extends WithPeers {
   /** The server's certificate (from a test CA the JDK does not trust) and the client's. */

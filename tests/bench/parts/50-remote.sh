@@ -8,7 +8,7 @@ remote_classes="$BENCH_TMP/remote-classes"
 remote_run() { # remote_run RCPTS [MESSAGES]: one bench run; prints "msgs/s peak-RSS-MB"
   rp=$(bench_port); rpid=$(bench_sink "$rp")
   out=$(/usr/bin/time -f 'RSS %M' "$JDK/bin/java" -Xlog:disable -Xlog:all=warning:stderr \
-        -cp "$MASQ_HOME/build/masq-lib.jar:$remote_classes" RemoteBench 127.0.0.1 "$rp" "${2:-1000}" "$1" \
+        -cp "$MASQ_HOME/build/masq-lib.jar:$MASQ_HOME/build/commons-io.jar:$MASQ_HOME/build/apache-mime4j-core.jar:$remote_classes" RemoteBench 127.0.0.1 "$rp" "${2:-1000}" "$1" \
         "$BENCH_TMP/remote-$1-${2:-1000}" 2>&1) || echo "| remote bench failed | - | $out |" >&2
   kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null || true
   rate=$(printf '%s\n' "$out" | sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p')

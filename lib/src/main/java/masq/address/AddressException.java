@@ -2,13 +2,14 @@ package masq.address;
 
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 
 /** An address that does not parse (exit 65); the message names the address and the reason. */
 public final class AddressException extends MasqException {
   private static final long serialVersionUID = 1L;
 
   public AddressException(String address, String reason) {
-    this("invalid address '" + printable(address) + "': " + reason);
+    this("invalid address '" + Printable.value(address) + "': " + reason);
   }
 
   private AddressException(String message) {
@@ -24,15 +25,8 @@ public final class AddressException extends MasqException {
         "unreadable address in "
             + header
             + ": header: '"
-            + printable(m.address() == null ? m.text().strip() : "<>")
+            + Printable.value(m.address() == null ? m.text().strip() : "<>")
             + "'"
             + (m.problem() == null ? "" : " (" + m.problem() + ")"));
-  }
-
-  /** The text with control characters shown as \r, \n, \xNN, so an error stays on one line. */
-  public static String printable(String s) {
-    return s.length() <= 200
-        ? MasqException.oneLine(s)
-        : MasqException.oneLine(s.substring(0, 200)) + "...";
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
-import masq.address.AddressException;
+import masq.Printable;
 
 /**
  * masqmail's configuration syntax: {@code name = value} lines, {@code #} comments, values that may
@@ -50,7 +50,7 @@ public final class ConfigSyntax {
    */
   static String quote(String text) {
     String cut = text.length() > QUOTED ? text.substring(0, QUOTED) : text;
-    return AddressException.printable(cut) + (cut.length() < text.length() ? "..." : "");
+    return Printable.value(cut) + (cut.length() < text.length() ? "..." : "");
   }
 
   static List<Setting> parse(String text, Path file) throws MasqException {

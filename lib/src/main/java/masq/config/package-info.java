@@ -13,6 +13,6 @@
  * every command ({@link masq.config.NearestWord}: configuration keys, options, commands, route
  * names). A bad file is a {@link masq.config.ConfigError} naming file and line (exit 78).
  *
- * <p>May use: {@code masq.address}. Used by every other package.
+ * <p>May use: only the JDK. Used by every other package.
  */
 package masq.config;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import masq.config.Config;
 import masq.exec.Child;
 import masq.log.MailLog;
@@ -153,7 +154,7 @@ public final class Notifier {
     if (v == null) {
       return "";
     }
-    String s = MasqException.oneLine(v);
+    String s = Printable.of(v);
     return s.length() > 1000 ? s.substring(0, 1000) : s;
   }
 }

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import masq.Printable;
 import masq.address.Address;
-import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.address.Mailbox;
 import masq.config.Config;
@@ -143,7 +143,7 @@ public final class Rewriter {
         if (t == null) {
           continue; // only qualifying: an unreadable element is left as it is, as before
         }
-        String text = AddressException.printable(utf8(m.text()).strip());
+        String text = Printable.value(utf8(m.text()).strip());
         if (mayHoldLocal(m.text())) {
           unreadable.add(h.name() + ": header: '" + text + "' (" + m.problem() + ")");
         } else {

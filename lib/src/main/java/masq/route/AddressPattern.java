@@ -2,8 +2,8 @@ package masq.route;
 
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import masq.address.Address;
-import masq.address.AddressException;
 import masq.address.Glob;
 
 /**
@@ -32,7 +32,7 @@ record AddressPattern(String text, String local, String domain, String where) {
               + ": "
               + option
               + ": address pattern '"
-              + AddressException.printable(item)
+              + Printable.value(item)
               + "' has an empty "
               + (local.isEmpty() ? "local part (write *@domain)" : "domain"));
     }

@@ -3,8 +3,8 @@ package masq.route;
 import java.util.List;
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import masq.address.Address;
-import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.address.Glob;
 import masq.address.Mailbox;
@@ -65,8 +65,7 @@ public record MapRule(
 
   private static MasqException bad(String where, String option, String item, String what) {
     return new MasqException(
-        Exit.CONFIG,
-        where + ": " + option + ": rule '" + AddressException.printable(item) + "': " + what);
+        Exit.CONFIG, where + ": " + option + ": rule '" + Printable.value(item) + "': " + what);
   }
 
   /** The rule {@code *: *@domain} that masqmail's older {@code set_*_domain} options stand for. */

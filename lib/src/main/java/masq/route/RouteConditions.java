@@ -3,8 +3,8 @@ package masq.route;
 import java.util.List;
 import java.util.stream.Stream;
 import masq.MasqException;
+import masq.Printable;
 import masq.address.Address;
-import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.address.Mailbox;
 import masq.config.RouteConfig;
@@ -89,7 +89,7 @@ record RouteConditions(
                 "route "
                     + route
                     + ": unreadable address in the From: header: '"
-                    + AddressException.printable(m.text().strip())
+                    + Printable.value(m.text().strip())
                     + "'");
           }
           d =

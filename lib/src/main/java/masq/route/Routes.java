@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import masq.Exit;
 import masq.MasqException;
-import masq.address.AddressException;
+import masq.Printable;
 import masq.config.Config;
 import masq.config.NearestWord;
 
@@ -164,7 +164,7 @@ public final class Routes {
     return new MasqException(
         Exit.USAGE,
         "ambiguous route '"
-            + AddressException.printable(name)
+            + Printable.value(name)
             + "': "
             + String.join(" or ", candidates)
             + "; name one of these");
@@ -197,7 +197,7 @@ public final class Routes {
       why = "a permanent route is used on every run without --route; " + why;
     }
     return new MasqException(
-        Exit.UNAVAILABLE, "unknown route '" + AddressException.printable(name) + "' (" + why + ")");
+        Exit.UNAVAILABLE, "unknown route '" + Printable.value(name) + "' (" + why + ")");
   }
 
   private static List<Path> all(Config cfg) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import masq.MasqException;
-import masq.address.AddressException;
+import masq.Printable;
 import masq.config.Config;
 import masq.log.MailLog;
 import masq.route.Routes;
@@ -48,7 +48,7 @@ final class EtrnCommand {
     if (node.isEmpty() || node.contains(" ")) {
       return Reply.of(501, "5.5.4", "syntax: ETRN #route or ETRN domain");
     }
-    String shown = AddressException.printable(node.length() > 80 ? node.substring(0, 80) : node);
+    String shown = Printable.value(node.length() > 80 ? node.substring(0, 80) : node);
     String who = client == null ? "local client" : client;
     if (!policy.mayRelay(client)) {
       log.write("smtpd: ETRN " + shown + " from " + who + " refused: not in relay_nets");

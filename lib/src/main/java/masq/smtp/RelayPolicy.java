@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import masq.address.Address;
-import masq.address.AddressException;
 import masq.config.Config;
 import masq.route.Locality;
 
@@ -60,7 +60,7 @@ public final class RelayPolicy {
         throw new MasqException(
             Exit.CONFIG,
             "relay_nets: '"
-                + AddressException.printable(item)
+                + Printable.value(item)
                 + "' is not a network such as 192.168.1.0/24 or fd00::/8");
       }
       n.add(net);

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import masq.Printable;
 
 /**
  * An SMTP reply (RFC 5321 section 4.2): a three-digit code and one or more lines of text. The text
@@ -89,7 +90,7 @@ public record Reply(int code, List<String> lines) {
           || t.length() < 3
           || !isCode(t)
           || (t.length() > 3 && t.charAt(3) != ' ' && t.charAt(3) != '-')) {
-        throw new IOException("not an SMTP reply: " + masq.address.AddressException.printable(t));
+        throw new IOException("not an SMTP reply: " + Printable.value(t));
       }
       int c = Integer.parseInt(t.substring(0, 3));
       if (code >= 0 && c != code) {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
-import masq.address.AddressException;
+import masq.Printable;
 import masq.log.MailLog;
 
 /**
@@ -124,7 +124,7 @@ final class ServerAuth {
     } finally {
       Arrays.fill(password, '\0');
     }
-    String name = AddressException.printable(credentials[0]);
+    String name = Printable.value(credentials[0]);
     if (!good) {
       failures++;
       log.write("smtpd: " + mech + " authentication failed for " + who + ": user " + name);

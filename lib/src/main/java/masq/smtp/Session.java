@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
 import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import masq.accept.DsnRequest;
 import masq.accept.Submission;
 import masq.address.Address;
@@ -237,8 +238,7 @@ public final class Session implements Runnable {
               500,
               "5.5.2",
               "command not recognized: "
-                  + AddressException.printable(
-                      c.verb().length() > 20 ? c.verb().substring(0, 20) : c.verb()));
+                  + Printable.value(c.verb().length() > 20 ? c.verb().substring(0, 20) : c.verb()));
     }
     return true;
   }
@@ -348,7 +348,7 @@ public final class Session implements Runnable {
         error(501, "5.5.4", "syntax: " + k + " repeated or malformed");
         return;
       } else {
-        error(555, "5.5.4", "unsupported MAIL parameter " + AddressException.printable(p));
+        error(555, "5.5.4", "unsupported MAIL parameter " + Printable.value(p));
         return;
       }
     }
@@ -397,7 +397,7 @@ public final class Session implements Runnable {
         error(501, "5.5.4", "syntax: " + k + " repeated or malformed");
         return;
       } else {
-        error(555, "5.5.4", "unsupported RCPT parameter " + AddressException.printable(p));
+        error(555, "5.5.4", "unsupported RCPT parameter " + Printable.value(p));
         return;
       }
     }

@@ -111,7 +111,7 @@ public final class StatusPublisher {
   }
 
   private static String printable(String name) {
-    return DIR + "/" + name.replaceAll("[^\\x21-\\x7e]", "?");
+    return DIR + "/" + masq.Printable.of(name);
   }
 
   /**

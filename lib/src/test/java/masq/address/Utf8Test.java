@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import masq.Exit;
-import masq.MasqException;
+import masq.Printable;
 import org.junit.jupiter.api.Test;
 
 class Utf8Test {
@@ -64,7 +64,7 @@ class Utf8Test {
       String text = Utf8.decode(b, 0, b.length);
       assertEquals(4, Utf8.invalidAt(text), form[0]);
       assertEquals(-1, text.indexOf('\ufffd'), form[0]);
-      assertEquals("twin" + form[0] + "@server.test", MasqException.oneLine(text), form[0]);
+      assertEquals("twin" + form[0] + "@server.test", Printable.of(text), form[0]);
       for (int i = 0; i < form[1].split(" ").length; i++) {
         assertEquals(b[4 + i] & 0xff, Utf8.escapedByte(text, 4 + i), form[0]);
       }
@@ -84,8 +84,8 @@ class Utf8Test {
     assertEquals(1, Utf8.invalidAt("a\ud800b"), "a lone high surrogate");
     assertEquals(1, Utf8.invalidAt("a\udc00b"), "a lone low surrogate");
     assertEquals(-1, Utf8.invalidAt("a\ud83d\ude00b"), "a pair is a character");
-    assertEquals("a\\x{D800}b", MasqException.oneLine("a\ud800b"));
-    assertEquals("a\ud83d\ude00b", MasqException.oneLine("a\ud83d\ude00b"));
+    assertEquals("a\\x{D800}b", Printable.of("a\ud800b"));
+    assertEquals("a\ud83d\ude00b", Printable.of("a\ud83d\ude00b"));
   }
 
   @Test

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import masq.MasqException;
+import masq.Printable;
 import masq.Version;
-import masq.address.AddressException;
 import masq.config.NearestWord;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -98,12 +98,7 @@ final class CliParser {
   static void oneOf(Tool tool, String what, String word, List<String> known) throws MasqException {
     if (!known.contains(word)) {
       throw tool.usageError(
-          "unknown "
-              + what
-              + " '"
-              + AddressException.printable(word)
-              + "'"
-              + NearestWord.hint(word, known));
+          "unknown " + what + " '" + Printable.value(word) + "'" + NearestWord.hint(word, known));
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import masq.Version;
 import masq.accept.DsnRequest;
 import masq.accept.Submission;
@@ -328,8 +329,7 @@ public final class Inject extends Tool {
     }
     if (o.fullName != null && Utf8.invalidAt(o.fullName) >= 0) {
       throw new MasqException(
-          Exit.DATAERR,
-          "invalid full name '" + MasqException.oneLine(o.fullName) + "': " + Utf8.INVALID);
+          Exit.DATAERR, "invalid full name '" + Printable.of(o.fullName) + "': " + Utf8.INVALID);
     }
     Address sender = new Address(login, cfg.names().hostName());
     if (o.sender != null) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
@@ -118,7 +119,7 @@ public final class QueueTool extends Tool {
     try {
       return commandLine(args);
     } catch (MasqException | IOException | RuntimeException e) {
-      String why = MasqException.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+      String why = Printable.of(e.getMessage() == null ? e.toString() : e.getMessage());
       if (List.of(args).contains("--json")) {
         out.print(QueueStatus.unknownJson(why));
       } else {

@@ -14,6 +14,7 @@ import java.util.TimeZone;
 import java.util.function.Function;
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import masq.config.Config;
 import masq.config.ConfigError;
 import masq.config.IgnoredOptions;
@@ -63,19 +64,19 @@ abstract class Tool {
       if (e instanceof ConfigError ce) {
         warn(ce.warnings()); // found in the same file before the error: not lost with it
       }
-      err.println(name + ": " + MasqException.oneLine(e.getMessage()));
+      err.println(name + ": " + Printable.of(e.getMessage()));
       if (verbose >= 2) {
         e.printStackTrace(err);
       }
       return e.exitCode();
     } catch (IOException e) {
-      err.println(name + ": I/O error: " + MasqException.oneLine(String.valueOf(e)));
+      err.println(name + ": I/O error: " + Printable.of(String.valueOf(e)));
       if (verbose >= 2) {
         e.printStackTrace(err);
       }
       return Exit.IOERR;
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-      err.println(name + ": internal error: " + MasqException.oneLine(String.valueOf(e)));
+      err.println(name + ": internal error: " + Printable.of(String.valueOf(e)));
       if (verbose >= 2) {
         e.printStackTrace(err);
       }
@@ -117,7 +118,7 @@ abstract class Tool {
     if (verbose > 0) {
       ignoredSaid = true;
       for (String i : IgnoredOptions.of(cfg)) {
-        err.println(name + ": note: " + MasqException.oneLine(i));
+        err.println(name + ": note: " + Printable.of(i));
       }
     }
   }
@@ -125,7 +126,7 @@ abstract class Tool {
   /** Prints each warning as one line: {@code masq-TOOL: warning: FILE:LINE: ...}. */
   final void warn(List<String> warnings) {
     for (String w : warnings) {
-      err.println(name + ": warning: " + MasqException.oneLine(w));
+      err.println(name + ": warning: " + Printable.of(w));
     }
   }
 

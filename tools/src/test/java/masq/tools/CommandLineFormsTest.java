@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
+import masq.Printable;
 import org.apache.commons.cli.CommandLine;
 import org.junit.jupiter.api.Test;
 
@@ -162,7 +163,7 @@ class CommandLineFormsTest {
       assertTrue(
           printed.chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f), printed);
     }
-    assertEquals("a\\nb\\x1b[\\x9b\\x09", MasqException.oneLine("a\nb\u001b[\u009b\t"));
-    assertEquals("plain text, Grüße", MasqException.oneLine("plain text, Grüße"));
+    assertEquals("a\\nb\\x1b[\\x9b\\x09", Printable.of("a\nb\u001b[\u009b\t"));
+    assertEquals("plain text, Grüße", Printable.of("plain text, Grüße"));
   }
 }

@@ -112,10 +112,14 @@ final class SmtpConnection {
               "bad reply from "
                   + peer()
                   + ": "
-                  + printable(new String(line, 0, Math.min(len, 80), StandardCharsets.ISO_8859_1)));
+                  + masq.Printable.of(
+                      new String(line, 0, Math.min(len, 80), StandardCharsets.ISO_8859_1)));
         }
         int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-        lines.add(len > 4 ? printable(new String(line, 4, len - 4, StandardCharsets.UTF_8)) : "");
+        lines.add(
+            len > 4
+                ? masq.Printable.of(new String(line, 4, len - 4, StandardCharsets.UTF_8)).strip()
+                : "");
         if (len == 3 || line[3] == ' ') {
           return new SmtpReply(code, lines);
         }
@@ -155,22 +159,6 @@ final class SmtpConnection {
 
   private static boolean digit(byte b) {
     return b >= '0' && b <= '9';
-  }
-
-  private static String printable(String s) {
-    int i = 0;
-    while (i < s.length() && s.charAt(i) >= 0x20 && s.charAt(i) != 0x7f) {
-      i++;
-    }
-    if (i == s.length()) {
-      return s.strip(); // the usual reply: nothing to replace
-    }
-    StringBuilder sb = new StringBuilder(s.length()).append(s, 0, i);
-    for (; i < s.length(); i++) {
-      char c = s.charAt(i);
-      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    return sb.toString().strip();
   }
 
   /** An exception's message for a one-line reason, in words, without Java class names. */

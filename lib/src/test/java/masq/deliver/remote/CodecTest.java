@@ -109,7 +109,7 @@ class CodecTest {
       assertEquals(Outcome.DEFERRED, f.outcome(), bad);
     }
     SmtpConnection nul = new SmtpConnection(new Canned("550 bad\0user\u0007\r\n"));
-    assertEquals("550 bad?user?", nul.readReply(Duration.ofSeconds(1)).oneLine());
+    assertEquals("550 bad\\x00user\\x07", nul.readReply(Duration.ofSeconds(1)).oneLine());
     assertEquals(Outcome.DEFERRED, new SmtpReply(421, List.of()).outcome());
     assertEquals(Outcome.DEFERRED, new SmtpReply(354, List.of()).outcome());
   }

@@ -430,7 +430,7 @@ public final class QueueRunner {
                 all.addAll(e.getValue());
               }
             }
-            spool.update(lock, env.withRecipients(all));
+            spool.update(lock, env.withRecipients(all)); // model: DELIVER_CHECKPOINT
           };
       deliverTop(at, top, kids, aliases, result, cp, later.stream().anyMatch(Recipient::isPending));
     }
@@ -475,6 +475,7 @@ public final class QueueRunner {
     List<Recipient> states = result;
     if (!failed.isEmpty()) {
       try {
+        // model: BOUNCE_COMMIT, before the failures are written
         String bounce = notices.send(lock, env, failed, true);
         addIfSent(queued, bounce);
         if (bounce != null) {

@@ -360,7 +360,7 @@ final class RemoteMessage {
         return true;
       } else {
         Envelope next = current().withRecipients(interim());
-        cx.spool().update(lock, next);
+        cx.spool().update(lock, next); // model: DELIVER_CHECKPOINT
         onDisk = next;
       }
     } catch (IOException e) {

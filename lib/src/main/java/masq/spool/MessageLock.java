@@ -74,7 +74,7 @@ public final class MessageLock implements AutoCloseable {
     onClose.accept(this);
     try {
       if (lock.isValid()) {
-        lock.release();
+        lock.release(); // model: RUN_UNLOCK
       }
     } finally {
       channel.close();

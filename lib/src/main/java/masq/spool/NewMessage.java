@@ -95,12 +95,16 @@ public final class NewMessage implements AutoCloseable {
     file.write(env.encode());
     file.write(Trailer.encode(written));
     file.flush();
-    channel.force(true);
-    Files.createLink(spool.queueDir().resolve(id + SpoolLayout.MSG), tmpFile); // the commit point
+    channel.force(true); // model: COMMIT_WRITE
+    // model: COMMIT_LINK, the commit point
+    Files.createLink(spool.queueDir().resolve(id + SpoolLayout.MSG), tmpFile);
     linked = true;
-    spool.syncQueue(); // shared with the other threads committing now (group commit)
+    // model: COMMIT_SYNC, shared with the other threads committing now (group commit); the
+    // caller acknowledges (model: COMMIT_ACK: masq-inject exits 0, masq-smtpd answers 250) only
+    // after this returns
+    spool.syncQueue();
     committed = true;
-    Files.deleteIfExists(tmpFile);
+    Files.deleteIfExists(tmpFile); // model: COMMIT_UNLINK_TMP
     close();
   }
 

@@ -447,7 +447,7 @@ public final class Spool {
   private MessageLock tryLock(String id) throws MasqException, IOException {
     FileChannel ch;
     try {
-      ch =
+      ch = // model: RUN_OPEN
           FileChannel.open(
               queue.resolve(id + MSG), StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (NoSuchFileException e) {
@@ -455,7 +455,7 @@ public final class Spool {
     }
     FileLock lock;
     try {
-      lock = ch.tryLock();
+      lock = ch.tryLock(); // model: RUN_LOCK
     } catch (OverlappingFileLockException e) {
       lock = null;
     } catch (IOException e) {
@@ -467,7 +467,7 @@ public final class Spool {
       return null;
     }
     if (!Files.exists(queue.resolve(id + MSG))) {
-      // removed while we waited for the lock
+      // model: RUN_CHECK_QUEUED: removed while we waited for the lock
       lock.release();
       ch.close();
       throw new MasqException(Exit.NOUSER, "no such message: " + id);
@@ -484,6 +484,7 @@ public final class Spool {
   }
 
   void writeEnvelope(Envelope env) throws IOException {
+    // model: ENVELOPE_WRITE (write, fsync, rename), then ENVELOPE_SYNC
     Path t = tmp.resolve(env.id() + ENV + "." + pid + ".tmp");
     try (FileChannel ch = disk.createFile(t)) {
       ByteBuffer bb = ByteBuffer.wrap(env.encode());
@@ -498,7 +499,8 @@ public final class Spool {
         queue.resolve(env.id() + ENV),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
-    disk.syncQueue(); // shared with the other threads committing now (group commit)
+    // model: ENVELOPE_SYNC, shared with the other threads committing now (group commit)
+    disk.syncQueue();
   }
 
   /**
@@ -507,7 +509,8 @@ public final class Spool {
    */
   public void remove(MessageLock lock) throws IOException {
     removeUnsynced(lock);
-    disk.syncQueue(); // shared with other threads removing or committing now (group commit)
+    // model: REMOVE_SYNC, shared with other threads removing or committing now (group commit)
+    disk.syncQueue();
   }
 
   /**
@@ -517,8 +520,8 @@ public final class Spool {
    * back, whole, to be delivered again.
    */
   public void removeUnsynced(MessageLock lock) throws IOException {
-    Files.deleteIfExists(queue.resolve(lock.id() + MSG));
-    Files.deleteIfExists(queue.resolve(lock.id() + ENV));
+    Files.deleteIfExists(queue.resolve(lock.id() + MSG)); // model: REMOVE_MSG, the data first
+    Files.deleteIfExists(queue.resolve(lock.id() + ENV)); // model: REMOVE_ENV
   }
 
   /**

@@ -54,7 +54,7 @@ public final class SpoolCheck {
 
   static SpoolCheck run(SpoolLayout spool, boolean repair, Map<Path, String> unusableAreas)
       throws IOException {
-    SpoolCheck c = new SpoolCheck();
+    SpoolCheck c = new SpoolCheck(); // model: REPAIR (when repair is true)
     c.checkTmp(spool, repair);
     c.checkQueue(spool, repair);
     c.checkUsers(spool, repair, unusableAreas);

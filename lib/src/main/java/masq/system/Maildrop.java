@@ -145,10 +145,16 @@ public final class Maildrop {
         out.write('\n');
         reader.copyBody(out, maxBody);
         out.flush();
+        ch.force(true); // model: DROP_WRITE
+      }
+      Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE); // model: DROP_RENAME
+      // model: DROP_SYNC. The rename must be durable before exit 0 promises the mail, and the
+      // user may not open maildrop/ (mode 1733) to fsync it: an fsync of the renamed file
+      // commits the rename with it on a journalling file system (ext4, XFS, btrfs)
+      try (FileChannel ch = FileChannel.open(done, StandardOpenOption.READ)) {
         ch.force(true);
       }
-      Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
-      return done.getFileName().toString();
+      return done.getFileName().toString(); // model: DROP_ACK (masq-inject exits 0)
     } catch (MasqException e) {
       deleteQuietly(tmp);
       throw e;
@@ -215,7 +221,7 @@ public final class Maildrop {
       List<Path> drops,
       List<String> queued)
       throws IOException {
-    // pickups that died earlier (a live one would hold the pickup lock)
+    // pickups that died earlier (a live one would hold the pickup lock): model: PICKUP_COMMIT
     List<Path> leftovers = spool.pickupFiles();
     for (Path work : leftovers) {
       try {
@@ -238,7 +244,9 @@ public final class Maildrop {
                 : "odd-name-" + Integer.toHexString(n.hashCode());
         Path work = spool.pickupFile(safe);
         try {
-          Files.move(p, work, StandardCopyOption.ATOMIC_MOVE); // now out of the user's reach
+          // model: PICKUP_RENAME, now out of the user's reach. Not fsynced: a crash may bring
+          // the drop back into maildrop/, and the next run queues it again (at least once)
+          Files.move(p, work, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
           continue; // another run took it
         }
@@ -286,8 +294,8 @@ public final class Maildrop {
         return;
       }
       try {
-        Envelope env = Submission.accept(in, req, cfg, spool, log);
-        Files.delete(work);
+        Envelope env = Submission.accept(in, req, cfg, spool, log); // model: PICKUP_COMMIT
+        Files.delete(work); // model: PICKUP_UNLINK
         queued.add(env.id());
         log.write(env.id() + " picked up from maildrop " + name + " of " + login);
         StatusPublisher.pickedUp(spool, log, uid, name);

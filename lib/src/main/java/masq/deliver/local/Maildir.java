@@ -91,7 +91,7 @@ final class Maildir {
       }
       Files.createLink(newDir.resolve(name), tmp);
       Files.delete(tmp);
-      DirectoryFsync.onDisk(newDir);
+      DirectoryFsync.onDisk(newDir); // model: DELIVER_MAILBOX
       return LocalResult.delivered("maildir " + folder);
     } catch (AccessDeniedException e) {
       deleteQuietly(tmp);

@@ -142,7 +142,7 @@ final class Mbox {
         writer.writeTo(out);
         out.write('\n'); // the empty line that separates messages
         out.flush();
-        ch.force(false);
+        ch.force(false); // model: DELIVER_MAILBOX
       } catch (IOException e) {
         truncate(ch, size);
         String why = reason(e);

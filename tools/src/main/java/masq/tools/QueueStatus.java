@@ -174,7 +174,7 @@ final class QueueStatus {
       if (!deferred.isEmpty()) {
         sb.append(", ").append(deferred.size()).append(" deferred");
         if (featured != null) {
-          sb.append(' ').append(QueueTool.age(now - featured.message().received()));
+          sb.append(' ').append(QueueListing.age(now - featured.message().received()));
           if (featured.message().tried() != null) {
             sb.append(" over ").append(featured.message().tried()); // the last try's route
           }
@@ -195,13 +195,13 @@ final class QueueStatus {
         sb.append(", ")
             .append(waiting.size())
             .append(" waiting for a route ")
-            .append(QueueTool.age(now - waiting.get(0).received()));
+            .append(QueueListing.age(now - waiting.get(0).received()));
       }
       if (authTls.size() > 1) {
         sb.append(", ").append(authTls.size()).append(" AUTH/TLS failures");
       }
       if (oldest >= 0) {
-        sb.append(", oldest ").append(QueueTool.age(oldest));
+        sb.append(", oldest ").append(QueueListing.age(oldest));
       }
     }
     sb.append(" | queued=")

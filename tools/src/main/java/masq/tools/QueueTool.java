@@ -10,16 +10,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
 import masq.Printable;
-import masq.address.Address;
-import masq.address.AddressException;
-import masq.address.AddressParser;
 import masq.config.Config;
 import masq.config.IgnoredOptions;
 import masq.deliver.QueueRunner;
@@ -27,18 +23,14 @@ import masq.deliver.RouteSelection;
 import masq.log.MailLog;
 import masq.notify.Notifier;
 import masq.notify.NotifyEvent;
-import masq.route.Locality;
 import masq.route.Routes;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
 import masq.spool.Recipient;
 import masq.spool.Spool;
 import masq.spool.SpoolCheck;
-import masq.system.DropRefusal;
-import masq.system.PendingDrop;
 import masq.system.QueueOperation;
 import masq.system.StatusPublisher;
-import masq.system.UserStatus;
 import masq.system.UserStatusArea;
 import org.apache.commons.cli.CommandLine;
 
@@ -75,19 +67,13 @@ public final class QueueTool extends Tool {
   /** The uid whose messages this caller may see and change, or -1 for all (set by run). */
   private long mine = -1;
 
-  /** Which recipients are local, for the words of a pending recipient's state. */
-  private Locality locality;
-
   /** The configuration and spool of a command on the queue itself (set by command). */
   private Config cfg;
 
   private Spool spool;
 
-  /** The routes usable now, less the held ones, made when first needed (see {@link #routeNow}). */
-  private RouteSelection routesNow;
-
-  /** Why {@link #routesNow} could not be made, or null. */
-  private String routesWhy;
+  /** How messages are shown, made when first needed (see {@link #listing()}). */
+  private QueueListing listing;
 
   QueueTool(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     super("masq-queue", out, err, env, clock);
@@ -153,7 +139,6 @@ public final class QueueTool extends Tool {
     }
     Config cfg = loadConfig();
     this.cfg = cfg;
-    locality = Locality.of(cfg);
     mine = cfg.runAsUser() || uid() == 0 || login().equals("mail") ? -1 : uid();
     if (route != null) {
       if (!ids.isEmpty()) {
@@ -176,7 +161,8 @@ public final class QueueTool extends Tool {
                 + " is readable only by mail and root"
                 + " (system mode); what you sent is queued by the next masq-deliver run");
       }
-      return userCommand(cfg.dirs().spoolDir(), own, cmd, ids, json);
+      return new UserQueue(name, out, err, clock, listing())
+          .run(cfg.dirs().spoolDir(), own, cmd, ids, json);
     }
   }
 
@@ -276,117 +262,16 @@ public final class QueueTool extends Tool {
       out.println("mail queue is empty.");
       return Exit.OK;
     }
-    list(all, Map.of());
+    listing().list(all, Map.of());
     return Exit.OK;
   }
 
-  /** The mailq blocks of {@code all}; {@code requested}: ID → a change a user asked for. */
-  private void list(List<Envelope> all, Map<String, QueueOperation> requested) {
-    long now = clock.millis();
-    StringBuilder sb = new StringBuilder(4096);
-    for (Envelope e : all) {
-      listHead(sb, e.id(), e.sender(), e.size(), now - e.received());
-      if (e.clientAddress() != null) {
-        sb.append(" host=").append(e.clientAddress());
-      }
-      if (e.ident() != null) {
-        sb.append(" ident=").append(e.ident());
-      }
-      if (e.held()) {
-        sb.append(" *held*");
-      }
-      if (requested.containsKey(e.id())) {
-        sb.append(" *").append(requested.get(e.id()).word()).append(" requested*");
-      }
-      sb.append('\n');
-      for (Recipient r : e.recipients()) {
-        sb.append("    ")
-            .append(
-                switch (r.state()) {
-                  case PENDING -> "==";
-                  case DELIVERED -> "=>";
-                  case FAILED -> "!=";
-                })
-            .append(' ')
-            .append(r.address());
-        if (r.isPending()) {
-          sb.append(" (").append(waiting(r)).append(", ").append(tries(r));
-          String why = lastError(r);
-          sb.append(why.isEmpty() ? ")" : ": " + why + ")");
-        } else if (!r.lastError().isEmpty()) {
-          sb.append(" (").append(r.lastError()).append(')');
-        }
-        sb.append('\n');
-        if (verbose > 0 && r.isPending()) {
-          sb.append("       ").append(outlook(e, r, now)).append('\n');
-        }
-      }
-      if (sb.length() > 1 << 16) {
-        out.print(sb);
-        sb.setLength(0);
-      }
+  /** The listing of the messages in {@link #spool} (null until a command opened it). */
+  private QueueListing listing() {
+    if (listing == null) {
+      listing = new QueueListing(cfg, spool, clock, verbose, strict, out);
     }
-    out.print(sb);
-  }
-
-  /** The first line of a message's mailq block, up to its age. */
-  private static void listHead(StringBuilder sb, String id, String sender, long size, long age) {
-    sb.append(id)
-        .append(" <= ")
-        .append(sender.isEmpty() ? "<>" : sender)
-        .append(" size=")
-        .append(size)
-        .append(" age=")
-        .append(age(age));
-  }
-
-  /**
-   * What a pending recipient waits for, in the same words before a run and after one that had no
-   * route for it: {@code waiting for a route} (remote) or {@code waiting for local delivery}; or
-   * {@code unroutable} when no configured route accepts it.
-   */
-  private String waiting(Recipient r) {
-    if (r.unroutable()) {
-      return "unroutable";
-    }
-    boolean remote;
-    try {
-      Address a = AddressParser.parseEnvelope(r.address());
-      remote = !a.isNull() && !locality.isLocal(a);
-    } catch (AddressException e) {
-      remote = false; // |command, /file: local delivery's
-    }
-    return remote ? Recipient.NO_ROUTE : "waiting for local delivery";
-  }
-
-  /**
-   * The reason a try left, or empty: not the {@code waiting for a route} a run without a route
-   * writes, which {@link #waiting} says already.
-   */
-  private static String lastError(Recipient r) {
-    if (r.unroutable()) {
-      return r.lastError().substring(Recipient.UNROUTABLE.length());
-    }
-    return r.lastError().equals(Recipient.NO_ROUTE) ? "" : r.lastError();
-  }
-
-  private static String tries(Recipient r) {
-    return r.tries() + (r.tries() == 1 ? " try" : " tries");
-  }
-
-  /** masqmail's age: the largest whole unit of d, h, m, s. */
-  static String age(long millis) {
-    long s = Math.max(0, millis / 1000);
-    if (s >= 86400) {
-      return s / 86400 + "d";
-    }
-    if (s >= 3600) {
-      return s / 3600 + "h";
-    }
-    if (s >= 60) {
-      return s / 60 + "m";
-    }
-    return s + "s";
+    return listing;
   }
 
   private int listJson(Spool spool) throws IOException {
@@ -395,136 +280,11 @@ public final class QueueTool extends Tool {
     for (Envelope e : envelopes(spool)) {
       sb.append(first ? "\n" : ",\n");
       first = false;
-      json(sb, e, "");
+      listing().json(sb, e, "");
     }
     sb.append(first ? "]\n" : "\n]\n");
     out.print(sb);
     return Exit.OK;
-  }
-
-  /** One message of list --json; {@code extra}: more fields, each starting with ", ". */
-  private void json(StringBuilder sb, Envelope e, String extra) {
-    jsonHead(
-        sb,
-        e.id(),
-        e.received(),
-        e.size(),
-        e.sender(),
-        e.held(),
-        ", \"tried\": " + (e.tried() == null ? "null" : Json.str(e.tried())) + extra);
-    String sep = "";
-    for (Recipient r : e.recipients()) {
-      sb.append(sep);
-      sep = ", ";
-      jsonRecipient(sb, r.address(), r.state().word(), r.tries(), r.lastError());
-      if (r.isPending()) {
-        sb.setLength(sb.length() - 1); // the recipient's closing brace: three fields more
-        long warn = QueueRunner.nextWarning(cfg, e);
-        String route = remote(r) == null ? null : routeNow(e, remote(r), new ArrayList<>());
-        sb.append(", \"next_warning\": ")
-            .append(warn < 0 ? "null" : Json.str(Instant.ofEpochMilli(warn).toString()))
-            .append(", \"bounce_at\": ")
-            .append(Json.str(Instant.ofEpochMilli(QueueRunner.bounceAt(cfg, e)).toString()))
-            .append(", \"route\": ")
-            .append(route == null ? "null" : Json.str(route))
-            .append('}');
-      }
-    }
-    sb.append("]}");
-  }
-
-  /**
-   * A pending recipient's outlook, for show and list -v ({@link Outlook}): when the next delay
-   * warning and the bounce are due, or that it waits and why, and which route would take it now.
-   */
-  private String outlook(Envelope e, Recipient r, long now) {
-    if (e.held()) {
-      return Outlook.held();
-    }
-    Address a = remote(r);
-    if (a == null) {
-      return Outlook.local(cfg, e, now);
-    }
-    List<String> refusals = new ArrayList<>();
-    String route = routeNow(e, a, refusals);
-    return Outlook.remote(cfg, e, r, now, route, refusals, routesWhy);
-  }
-
-  /** The address of a pending remote recipient, or null (local, or not an address). */
-  private Address remote(Recipient r) {
-    try {
-      Address a = AddressParser.parseEnvelope(r.address());
-      return a.isNull() || locality.isLocal(a) ? null : a;
-    } catch (AddressException e) {
-      return null;
-    }
-  }
-
-  /**
-   * The route ({@code route=NAME link=LINK}) that a queue run would send {@code a} of {@code e}
-   * over now (RouteSelection: permanent routes, the online connection's, less the held ones), or
-   * null with the reasons in {@code refusals} (or {@link #routesWhy}).
-   */
-  private String routeNow(Envelope e, Address a, List<String> refusals) {
-    if (spool == null) {
-      routesWhy = "system mode: the message is readable only by mail and root";
-    } else if (routesNow == null && routesWhy == null) {
-      try {
-        java.util.Set<String> holds = spool.heldRoutes();
-        routesNow =
-            RouteSelection.of(cfg, null, strict).without(holds).withAllHeld(cfg, holds, strict);
-        routesWhy = routesNow.why();
-      } catch (MasqException | IOException ex) {
-        routesWhy = "routes unreadable: " + ex.getMessage();
-      }
-    }
-    if (routesNow == null) {
-      return null;
-    }
-    try {
-      masq.route.Route r = routesNow.taking(spool, e, a, cfg.names().hostName(), refusals);
-      return r == null ? null : r.tag();
-    } catch (MasqException | IOException ex) {
-      refusals.add("cannot read the message: " + ex.getMessage());
-      return null;
-    }
-  }
-
-  /** A message's fields in list --json, up to the opening of its recipient array. */
-  private static void jsonHead(
-      StringBuilder sb,
-      String id,
-      long received,
-      long size,
-      String sender,
-      boolean held,
-      String extra) {
-    sb.append("  {\"id\": ")
-        .append(Json.str(id))
-        .append(", \"received\": ")
-        .append(Json.str(Instant.ofEpochMilli(received).toString()))
-        .append(", \"size\": ")
-        .append(size)
-        .append(", \"sender\": ")
-        .append(Json.str(sender))
-        .append(", \"held\": ")
-        .append(held)
-        .append(extra)
-        .append(", \"recipients\": [");
-  }
-
-  /** One recipient in list --json; an empty {@code lastError} is null. */
-  private static void jsonRecipient(
-      StringBuilder sb, String address, String state, int tries, String lastError) {
-    sb.append("{\"address\": ")
-        .append(Json.str(address))
-        .append(", \"state\": ")
-        .append(Json.str(state))
-        .append(", \"tries\": ")
-        .append(tries)
-        .append(", \"last_error\": ")
-        .append(lastError.isEmpty() ? "null" : Json.str(lastError))
-        .append('}');
   }
 
   /** The envelope of {@code id} if this caller may see it; else "no such message" (67). */
@@ -537,7 +297,7 @@ public final class QueueTool extends Tool {
   }
 
   private int show(Spool spool, String id) throws MasqException, IOException {
-    show(readMine(spool, id));
+    listing().show(readMine(spool, id));
     // the header section, as stored
     try (InputStream in = spool.openMessage(id);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -547,56 +307,6 @@ public final class QueueTool extends Tool {
       }
     }
     return Exit.OK;
-  }
-
-  /** The envelope part of show, and the empty line after it. */
-  private void show(Envelope e) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("id:        ").append(e.id()).append('\n');
-    sb.append("received:  ")
-        .append(Instant.ofEpochMilli(e.received()))
-        .append(" (")
-        .append(age(clock.millis() - e.received()))
-        .append(" ago)\n");
-    sb.append("sender:    <").append(e.sender()).append(">\n");
-    sb.append("protocol:  ").append(e.protocol());
-    if (e.clientAddress() != null) {
-      sb.append(" from ").append(e.clientAddress());
-      if (e.clientHelo() != null) {
-        sb.append(" (").append(e.clientHelo()).append(')');
-      }
-    }
-    if (e.ident() != null) {
-      sb.append(", ident ").append(e.ident()).append(" (uid ").append(e.uid()).append(')');
-    }
-    sb.append('\n');
-    sb.append("size:      ").append(e.size()).append(" (body ").append(e.bodySize()).append(")\n");
-    if (e.held()) {
-      sb.append("state:     held\n");
-    }
-    if (e.tried() != null) {
-      sb.append("tried:     ").append(e.tried()).append(" (the last remote attempt)\n");
-    }
-    for (Recipient r : e.recipients()) {
-      sb.append("recipient: <")
-          .append(r.address())
-          .append("> ")
-          .append(r.isPending() ? waiting(r) : r.state().word())
-          .append(", ")
-          .append(tries(r));
-      if (!r.parent().isEmpty()) {
-        sb.append(", via <").append(r.parent()).append('>');
-      }
-      if (!lastError(r).isEmpty()) {
-        sb.append(": ").append(lastError(r));
-      }
-      sb.append('\n');
-      if (r.isPending()) {
-        sb.append("           ").append(outlook(e, r, clock.millis())).append('\n');
-      }
-    }
-    sb.append('\n');
-    out.print(sb);
   }
 
   private int cat(Spool spool, String id) throws MasqException, IOException {
@@ -629,148 +339,6 @@ public final class QueueTool extends Tool {
       }
     }
     return rc;
-  }
-
-  /**
-   * System mode, an ordinary user who may not read the queue: the same commands on what the last
-   * masq-deliver run published in {@code users/UID} (see UserStatusArea); changes are requests that
-   * the next run carries out.
-   */
-  private int userCommand(Path spoolDir, Path own, String cmd, List<String> ids, boolean json)
-      throws MasqException, IOException {
-    UserStatus v = UserStatusArea.read(own);
-    switch (cmd) {
-      case "list" -> {
-        if (json) {
-          userJson(v);
-        } else {
-          userList(v);
-        }
-        return Exit.OK;
-      }
-      case "show" -> {
-        Envelope e = v.envelope(ids.get(0));
-        if (e == null) {
-          throw new MasqException(
-              Exit.NOUSER,
-              v.has(ids.get(0))
-                  ? ids.get(0) + " is waiting for pickup" + " (see masq-queue list)"
-                  : "no such message among yours: " + ids.get(0));
-        }
-        out.println(asOf(v));
-        show(e);
-        out.println("(the headers and the message are readable only by mail and root)");
-        return Exit.OK;
-      }
-      case "status", "bounce" -> {
-        throw new MasqException(
-            Exit.CANTCREAT,
-            cmd + ": the queue is readable only by mail and root (system mode); run it as mail");
-      }
-      case "cat" -> {
-        if (!v.has(ids.get(0))) {
-          throw new MasqException(Exit.NOUSER, "no such message among yours: " + ids.get(0));
-        }
-        throw new MasqException(
-            Exit.CANTCREAT,
-            "cat: queued messages are readable only by mail and root" + " (system mode)");
-      }
-      default -> {
-        QueueOperation op = QueueOperation.named(cmd); // a known word (see commandLine)
-        int rc = Exit.OK;
-        for (String id : ids) {
-          try {
-            out.println(UserStatusArea.request(spoolDir, own, v, id, op));
-          } catch (MasqException e) {
-            err.println(name + ": " + e.getMessage());
-            rc = rc == Exit.OK ? e.exitCode() : rc;
-          }
-        }
-        return rc;
-      }
-    }
-  }
-
-  /** When the view was made, for people. */
-  private String asOf(UserStatus v) {
-    return v.published() < 0
-        ? "no delivery run has published your queued messages yet"
-        : "as of the last delivery run at "
-            + Instant.ofEpochMilli(v.published())
-            + " ("
-            + age(clock.millis() - v.published())
-            + " ago)";
-  }
-
-  private void userList(UserStatus v) {
-    out.println(asOf(v));
-    if (v.queued().isEmpty() && v.pending().isEmpty() && v.refused().isEmpty()) {
-      out.println("mail queue is empty.");
-      return;
-    }
-    list(v.queued(), v.requests());
-    long now = clock.millis();
-    StringBuilder sb = new StringBuilder();
-    for (PendingDrop p : v.pending()) {
-      listHead(sb, p.id(), p.sender(), p.size(), now - p.time());
-      sb.append(" *waiting for pickup*\n");
-      for (String r : p.recipients()) {
-        sb.append("    == ").append(r).append('\n');
-      }
-    }
-    for (DropRefusal r : v.refused()) {
-      sb.append(r.id())
-          .append(" age=")
-          .append(age(now - r.time()))
-          .append(" *refused by the pickup*: ")
-          .append(r.why())
-          .append('\n');
-    }
-    out.print(sb);
-  }
-
-  private void userJson(UserStatus v) {
-    String asOf =
-        v.published() < 0 ? "null" : Json.str(Instant.ofEpochMilli(v.published()).toString());
-    StringBuilder sb = new StringBuilder("[");
-    String sep = "\n";
-    for (Envelope e : v.queued()) {
-      sb.append(sep);
-      sep = ",\n";
-      QueueOperation req = v.requests().get(e.id());
-      json(
-          sb,
-          e,
-          ", \"as_of\": "
-              + asOf
-              + ", \"requested\": "
-              + (req == null ? "null" : Json.str(req.word())));
-    }
-    for (PendingDrop p : v.pending()) {
-      sb.append(sep);
-      sep = ",\n";
-      jsonHead(sb, p.id(), p.time(), p.size(), p.sender(), false, ", \"waiting_for_pickup\": true");
-      String rs = "";
-      for (String r : p.recipients()) {
-        sb.append(rs);
-        rs = ", ";
-        jsonRecipient(sb, r.replaceAll("^<|>$", ""), "pending", 0, "");
-      }
-      sb.append("]}");
-    }
-    for (DropRefusal r : v.refused()) {
-      sb.append(sep);
-      sep = ",\n";
-      sb.append("  {\"id\": ")
-          .append(Json.str(r.id()))
-          .append(", \"received\": ")
-          .append(Json.str(Instant.ofEpochMilli(r.time()).toString()))
-          .append(", \"refused\": ")
-          .append(Json.str(r.why()))
-          .append(", \"recipients\": []}");
-    }
-    sb.append(sep.equals("\n") ? "]\n" : "\n]\n");
-    out.print(sb);
   }
 
   /** status: the plugin line (or --json) and the plugin's exit code (see QueueStatus). */

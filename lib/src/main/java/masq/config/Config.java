@@ -25,7 +25,7 @@ import masq.MasqException;
  * @param warnings warnings found while loading (unknown options, an option given twice, route files
  *     that are missing), each naming file and line: every command prints them
  * @param ignored masqmail options that masq accepts and ignores, each naming file and line: said by
- *     {@code masq-queue check} and with -v only (see {@link IgnoredOptions})
+ *     {@code masq-queue check} and with -v only (see {@code masq.route.IgnoredOptions})
  * @param routeFileProblems the warning about each route file that is missing or not a regular file,
  *     by its absolute normalized path: a command that uses the file fails with this line instead
  * @param settings the raw statement of each main option given, by name

@@ -2,7 +2,10 @@ package masq.config;
 
 import java.util.Set;
 
-/** The catalogue of option names masq knows, for the main file and for route files. */
+/**
+ * The catalogue of main option names masq knows (route options are declared in {@code
+ * masq.route.RouteOption}), and the did-you-mean of both.
+ */
 final class OptionNames {
   private OptionNames() {}
 
@@ -81,76 +84,6 @@ final class OptionNames {
   /** Prefixes of masqmail's main options of the form {@code prefix.NAME} without meaning here. */
   static final Set<String> MAIN_NOT_APPLICABLE_PREFIXES =
       Set.of("online_routes", "connect_routes", "get", "online_gets");
-
-  /** Route options masq implements. */
-  static final Set<String> ROUTE =
-      Set.of(
-          "allowed_senders",
-          "denied_senders",
-          "allowed_recipients",
-          "denied_recipients",
-          "allowed_from_hdrs",
-          "denied_from_hdrs",
-          "last_route",
-          "connect_error_fail",
-          "mail_host",
-          "resolve_list",
-          "helo_name",
-          "do_correct_helo",
-          "instant_helo",
-          "do_pipelining",
-          "auth_name",
-          "auth_login",
-          "auth_secret",
-          // secrets from a file or a command, and AUTH without TLS only when allowed
-          "auth_secret_file",
-          "auth_secret_command",
-          "auth_secret_timeout",
-          "auth_allow_plaintext",
-          "smtp_port",
-          "wrapper",
-          "pipe",
-          "pipe_fromline",
-          "pipe_fromhack",
-          "map_return_path_addresses",
-          "map_h_from_addresses",
-          "map_h_sender_addresses",
-          "map_h_reply_to_addresses",
-          "map_h_mail_followup_to_addresses",
-          "map_outgoing_addresses",
-          "set_h_from_domain",
-          "set_h_reply_to_domain",
-          "set_return_path_domain",
-          "qualify_header_addresses",
-          "tls",
-          "tls_verify",
-          "tls_trust_file",
-          "tls_fingerprint",
-          "tls_client_cert_file",
-          "tls_client_key_file",
-          "tls_min_version",
-          "max_messages_per_connection",
-          "max_recipients_per_message",
-          "online_probe",
-          "online_probe_timeout",
-          "max_size",
-          // masqmail 0.2's names for route conditions, read into the lists that replaced them
-          "allowed_mail_locals",
-          "not_allowed_mail_locals",
-          "allowed_return_paths",
-          "not_allowed_return_paths",
-          "allowed_rcpt_domains",
-          "not_allowed_rcpt_domains");
-
-  /** Route options of older masqmail releases that masq recognises but does not use. */
-  static final Set<String> ROUTE_NOT_APPLICABLE =
-      Set.of(
-          "protocol",
-          "expand_h_sender_domain",
-          "expand_h_sender_address",
-          "pop3_login",
-          "do_ssl",
-          "ssl");
 
   /**
    * The known name closest to {@code name} when it looks like a typing mistake ({@link

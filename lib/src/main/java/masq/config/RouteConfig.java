@@ -11,9 +11,10 @@ import masq.Exit;
 import masq.MasqException;
 
 /**
- * One route file ({@code NAME.route}), parsed with masqmail's syntax. Every route option of
- * masq.route(5) is recognised; unknown ones are warned about (an error with strict loading). Typed
- * interpretation of the options belongs to {@code masq.route}.
+ * One route file ({@code NAME.route}), parsed with masqmail's syntax. The names it may use are the
+ * caller's ({@code masq.route.RouteOption}, where each route option is declared once, with its
+ * typed interpretation): an unknown one is warned about (an error with strict loading), one of
+ * masqmail's that masq ignores is told by masq-queue check and -v only.
  */
 public final class RouteConfig {
   private final String name;
@@ -22,7 +23,14 @@ public final class RouteConfig {
   private final List<String> warnings;
   private final List<String> ignored;
 
-  private RouteConfig(String name, Path file, List<Setting> list, boolean strict)
+  /** The option names a route file may use: those read, and masqmail's that are ignored. */
+  public record Names(Set<String> read, Set<String> ignored) {
+    boolean known(String name) {
+      return read.contains(name) || ignored.contains(name);
+    }
+  }
+
+  private RouteConfig(String name, Path file, List<Setting> list, boolean strict, Names names)
       throws MasqException {
     this.name = name;
     this.file = file;
@@ -31,30 +39,30 @@ public final class RouteConfig {
     List<String> ign = new ArrayList<>();
     for (Setting s : list) {
       String msg;
-      if (OptionNames.ROUTE.contains(s.name())) {
+      if (names.read().contains(s.name())) {
         map.put(s.name(), s);
         continue;
-      } else if (OptionNames.ROUTE_NOT_APPLICABLE.contains(s.name())) {
+      } else if (names.ignored().contains(s.name())) {
         msg =
             s.where()
                 + ": masqmail route option '"
                 + s.name()
                 + "' is not applicable to masq and is ignored";
       } else {
-        msg = unknown(s);
+        msg = unknown(s, names);
       }
       if (strict) {
         throw new MasqException(Exit.CONFIG, msg);
       }
-      (OptionNames.ROUTE_NOT_APPLICABLE.contains(s.name()) ? ign : warn).add(msg);
+      (names.ignored().contains(s.name()) ? ign : warn).add(msg);
     }
     this.settings = Collections.unmodifiableMap(map);
     this.warnings = List.copyOf(warn);
     this.ignored = List.copyOf(ign);
   }
 
-  private static String unknown(Setting s) {
-    String near = OptionNames.nearest(s.name(), OptionNames.ROUTE, Set.of());
+  private static String unknown(Setting s, Names names) {
+    String near = OptionNames.nearest(s.name(), names.read(), Set.of());
     return s.where()
         + ": unknown route option '"
         + ConfigSyntax.quote(s.name())
@@ -66,36 +74,36 @@ public final class RouteConfig {
    * Reads a route file, which must be a regular file; the route's name is the file name without its
    * {@code .route} ending. A syntax error carries the warnings about the options above it.
    */
-  public static RouteConfig load(Path file, boolean strict) throws MasqException {
+  public static RouteConfig load(Path file, boolean strict, Names names) throws MasqException {
     Path abs = file.toAbsolutePath();
     List<Setting> list;
     try {
       list = ConfigSyntax.read(abs, "route file");
     } catch (ConfigError e) {
-      throw withWarnings(e);
+      throw withWarnings(e, names);
     }
-    return new RouteConfig(routeName(abs), abs, list, strict);
+    return new RouteConfig(routeName(abs), abs, list, strict, names);
   }
 
   /** Parses route-file text as if read from {@code file}. */
-  public static RouteConfig parse(String text, Path file, boolean strict) throws MasqException {
+  public static RouteConfig parse(String text, Path file, boolean strict, Names names)
+      throws MasqException {
     Path abs = file.toAbsolutePath();
     List<Setting> list;
     try {
       list = ConfigSyntax.parse(text, abs);
     } catch (ConfigError e) {
-      throw withWarnings(e);
+      throw withWarnings(e, names);
     }
-    return new RouteConfig(routeName(abs), abs, list, strict);
+    return new RouteConfig(routeName(abs), abs, list, strict, names);
   }
 
   /** A syntax error with the warnings about unknown options above it. */
-  private static ConfigError withWarnings(ConfigError e) {
+  private static ConfigError withWarnings(ConfigError e, Names names) {
     List<String> warn = new ArrayList<>();
     for (Setting s : e.before()) {
-      if (!OptionNames.ROUTE.contains(s.name())
-          && !OptionNames.ROUTE_NOT_APPLICABLE.contains(s.name())) {
-        warn.add(unknown(s));
+      if (!names.known(s.name())) {
+        warn.add(unknown(s, names));
       }
     }
     return new ConfigError(e.getMessage(), warn, List.of());
@@ -119,7 +127,7 @@ public final class RouteConfig {
     return warnings;
   }
 
-  /** masqmail route options that masq accepts and ignores: see {@link IgnoredOptions}. */
+  /** masqmail route options that masq accepts and ignores: said by masq-queue check and -v. */
   public List<String> ignored() {
     return ignored;
   }

@@ -8,10 +8,9 @@
  * types them), the syntax itself ({@link masq.config.ConfigSyntax}), typed values ({@link
  * masq.config.Values}), the safe reading of a file that must be a regular one ({@link
  * masq.config.RegularFile}), and the PEM certificate and key files that TLS options name ({@link
- * masq.config.PemFiles}), the masqmail options masq accepts and ignores ({@link
- * masq.config.IgnoredOptions}: said by masq-queue check and -v only), and the one did-you-mean of
- * every command ({@link masq.config.NearestWord}: configuration keys, options, commands, route
- * names). A bad file is a {@link masq.config.ConfigError} naming file and line (exit 78).
+ * masq.config.PemFiles}), and the one did-you-mean of every command ({@link
+ * masq.config.NearestWord}: configuration keys, options, commands, route names). A bad file is a
+ * {@link masq.config.ConfigError} naming file and line (exit 78).
  *
  * <p>May use: only the JDK. Used by every other package.
  */

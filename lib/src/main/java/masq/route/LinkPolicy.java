@@ -27,8 +27,8 @@ public record LinkPolicy(
    * configuration error naming file and line.
    */
   static LinkPolicy read(RouteConfig rc, RouteTransport t, RouteConditions c) throws MasqException {
-    boolean probe = RouteValues.bool(rc, "online_probe", false);
-    Setting pt = rc.setting("online_probe_timeout");
+    boolean probe = RouteValues.bool(rc, RouteOption.ONLINE_PROBE, false);
+    Setting pt = RouteOption.ONLINE_PROBE_TIMEOUT.in(rc);
     Duration timeout = Duration.ofSeconds(3);
     if (pt != null) {
       timeout = Values.parseDuration(pt.value());
@@ -36,11 +36,11 @@ public record LinkPolicy(
         throw Values.bad(pt, "expected a time such as 3s");
       }
     }
-    Setting ms = rc.setting("max_size");
+    Setting ms = RouteOption.MAX_SIZE.in(rc);
     long maxSize = ms == null ? 0 : Values.size(ms);
     String domain = null;
     if (probe) {
-      Setting p = rc.setting("online_probe");
+      Setting p = RouteOption.ONLINE_PROBE.in(rc);
       if (t.pipe() != null || t.wrapper() != null) {
         throw Values.bad(p, "online_probe needs a route that connects by TCP (no pipe or wrapper)");
       }
@@ -73,14 +73,14 @@ public record LinkPolicy(
 
   /** The {@link Route#describe} lines. */
   void describe(StringBuilder sb) {
-    RouteValues.line(sb, "online_probe", onlineProbe);
+    RouteValues.line(sb, RouteOption.ONLINE_PROBE, onlineProbe);
     RouteValues.line(
         sb,
-        "online_probe_timeout",
+        RouteOption.ONLINE_PROBE_TIMEOUT,
         probeTimeout.toMillis() % 1000 == 0
             ? probeTimeout.toSeconds() + "s"
             : probeTimeout.toMillis() + "ms");
-    RouteValues.line(sb, "max_size", maxSize == 0 ? "(no limit)" : human(maxSize));
+    RouteValues.line(sb, RouteOption.MAX_SIZE, maxSize == 0 ? "(no limit)" : human(maxSize));
   }
 
   /** A size for people: {@code 812 bytes}, {@code 4.5 kB}, {@code 2.1 MB} (powers of 1024). */

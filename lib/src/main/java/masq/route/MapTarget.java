@@ -2,25 +2,25 @@ package masq.route;
 
 /** What a {@code map_*} option rewrites: one of four headers, or the return path. */
 public enum MapTarget {
-  FROM("map_h_from_addresses", "From"),
-  SENDER("map_h_sender_addresses", "Sender"),
-  REPLY_TO("map_h_reply_to_addresses", "Reply-To"),
-  MAIL_FOLLOWUP_TO("map_h_mail_followup_to_addresses", "Mail-Followup-To"),
-  RETURN_PATH("map_return_path_addresses", null);
+  FROM(RouteOption.MAP_H_FROM_ADDRESSES, "From"),
+  SENDER(RouteOption.MAP_H_SENDER_ADDRESSES, "Sender"),
+  REPLY_TO(RouteOption.MAP_H_REPLY_TO_ADDRESSES, "Reply-To"),
+  MAIL_FOLLOWUP_TO(RouteOption.MAP_H_MAIL_FOLLOWUP_TO_ADDRESSES, "Mail-Followup-To"),
+  RETURN_PATH(RouteOption.MAP_RETURN_PATH_ADDRESSES, null);
 
   /** The fallback for every target: its rules are searched after the specific ones. */
-  public static final String OUTGOING = "map_outgoing_addresses";
+  public static final RouteOption OUTGOING = RouteOption.MAP_OUTGOING_ADDRESSES;
 
-  private final String option;
+  private final RouteOption option;
   private final String header;
 
-  MapTarget(String option, String header) {
+  MapTarget(RouteOption option, String header) {
     this.option = option;
     this.header = header;
   }
 
   /** The route option of the specific map. */
-  String option() {
+  RouteOption option() {
     return option;
   }
 

@@ -37,9 +37,10 @@ public final class Route {
     this.conditions = RouteConditions.read(rc);
     Map<MapTarget, List<MapRule>> byTarget = RouteMaps.specificRules(rc);
     List<MapRule> outgoing = RouteValues.rules(rc, MapTarget.OUTGOING);
-    this.lastRoute = RouteValues.bool(rc, "last_route", false);
+    this.lastRoute = RouteValues.bool(rc, RouteOption.LAST_ROUTE, false);
     this.maps =
-        new RouteMaps(byTarget, outgoing, RouteValues.bool(rc, "qualify_header_addresses", true));
+        new RouteMaps(
+            byTarget, outgoing, RouteValues.bool(rc, RouteOption.QUALIFY_HEADER_ADDRESSES, true));
     this.transport = RouteTransport.read(rc, warn);
     this.linkPolicy = LinkPolicy.read(rc, transport, conditions);
     this.warnings = List.copyOf(warn);
@@ -55,12 +56,12 @@ public final class Route {
    * {@code permanent_routes} ({@code link} null).
    */
   static Route load(Path file, String link, boolean strict) throws MasqException {
-    return new Route(RouteConfig.load(file, strict), link);
+    return new Route(RouteConfig.load(file, strict, RouteOption.FILE_NAMES), link);
   }
 
   /** Parses route-file text as if read from {@code file} (for tests and tools). */
   public static Route parse(String text, Path file, boolean strict) throws MasqException {
-    return new Route(RouteConfig.parse(text, file, strict), null);
+    return new Route(RouteConfig.parse(text, file, strict, RouteOption.FILE_NAMES), null);
   }
 
   /**
@@ -143,7 +144,7 @@ public final class Route {
     sb.append("route ").append(name).append(" (").append(file).append(")\n");
     conditions.describe(sb);
     maps.describe(sb);
-    RouteValues.line(sb, "last_route", lastRoute);
+    RouteValues.line(sb, RouteOption.LAST_ROUTE, lastRoute);
     transport.describe(sb);
     linkPolicy.describe(sb);
     return sb.toString();

@@ -69,7 +69,7 @@ public record RouteAuth(
    * auth_secret_file}, that others may read.
    */
   static RouteAuth read(RouteConfig rc, List<String> warn) throws MasqException {
-    Setting an = rc.setting("auth_name");
+    Setting an = RouteOption.AUTH_NAME.in(rc);
     AuthMechanism mechanism = null;
     if (an != null) {
       mechanism = AuthMechanism.named(an.value().strip());
@@ -78,17 +78,17 @@ public record RouteAuth(
             an, "expected plain, login, cram-md5, scram-sha-256, xoauth2 or oauthbearer");
       }
     }
-    String login = RouteValues.str(rc, "auth_login");
-    String secret = RouteValues.str(rc, "auth_secret");
-    Path secretFile = RouteValues.path(rc, "auth_secret_file");
-    String secretCommand = RouteValues.command(rc, "auth_secret_command");
+    String login = RouteValues.str(rc, RouteOption.AUTH_LOGIN);
+    String secret = RouteValues.str(rc, RouteOption.AUTH_SECRET);
+    Path secretFile = RouteValues.path(rc, RouteOption.AUTH_SECRET_FILE);
+    String secretCommand = RouteValues.command(rc, RouteOption.AUTH_SECRET_COMMAND);
     int sources = (secret == null ? 0 : 1) + (secretFile == null ? 0 : 1);
     sources += secretCommand == null ? 0 : 1;
     if (sources > 1) {
       Setting second =
           secretCommand != null
-              ? rc.setting("auth_secret_command")
-              : rc.setting("auth_secret_file");
+              ? RouteOption.AUTH_SECRET_COMMAND.in(rc)
+              : RouteOption.AUTH_SECRET_FILE.in(rc);
       throw Values.bad(
           second, "a route has one of auth_secret, auth_secret_file and auth_secret_command");
     }
@@ -101,13 +101,13 @@ public record RouteAuth(
     if (sources == 1 && login == null) {
       Setting s =
           secret != null
-              ? rc.setting("auth_secret")
+              ? RouteOption.AUTH_SECRET.in(rc)
               : secretFile != null
-                  ? rc.setting("auth_secret_file")
-                  : rc.setting("auth_secret_command");
+                  ? RouteOption.AUTH_SECRET_FILE.in(rc)
+                  : RouteOption.AUTH_SECRET_COMMAND.in(rc);
       throw Values.bad(s, "AUTH needs auth_login too");
     }
-    Setting st = rc.setting("auth_secret_timeout");
+    Setting st = RouteOption.AUTH_SECRET_TIMEOUT.in(rc);
     Duration secretTimeout = SECRET_TIMEOUT;
     if (st != null) {
       secretTimeout = Values.parseDuration(st.value());
@@ -135,7 +135,7 @@ public record RouteAuth(
         secretFile,
         secretCommand,
         secretTimeout,
-        RouteValues.bool(rc, "auth_allow_plaintext", false));
+        RouteValues.bool(rc, RouteOption.AUTH_ALLOW_PLAINTEXT, false));
   }
 
   private static boolean readableByOthers(Path file) {
@@ -152,15 +152,16 @@ public record RouteAuth(
   void describe(StringBuilder sb) {
     RouteValues.line(
         sb,
-        "auth_name",
+        RouteOption.AUTH_NAME,
         mechanism != null
             ? mechanism.smtpName().toLowerCase(Locale.ROOT)
             : used() ? "(the strongest both sides offer)" : "(no AUTH)");
-    RouteValues.line(sb, "auth_login", login == null ? "" : login);
-    RouteValues.line(sb, "auth_secret", secret == null ? "" : "(set, not shown)");
-    RouteValues.line(sb, "auth_secret_file", secretFile == null ? "" : secretFile);
-    RouteValues.line(sb, "auth_secret_command", secretCommand == null ? "" : secretCommand);
-    RouteValues.line(sb, "auth_secret_timeout", secretTimeout.toSeconds() + "s");
-    RouteValues.line(sb, "auth_allow_plaintext", allowPlaintext);
+    RouteValues.line(sb, RouteOption.AUTH_LOGIN, login == null ? "" : login);
+    RouteValues.line(sb, RouteOption.AUTH_SECRET, secret == null ? "" : "(set, not shown)");
+    RouteValues.line(sb, RouteOption.AUTH_SECRET_FILE, secretFile == null ? "" : secretFile);
+    RouteValues.line(
+        sb, RouteOption.AUTH_SECRET_COMMAND, secretCommand == null ? "" : secretCommand);
+    RouteValues.line(sb, RouteOption.AUTH_SECRET_TIMEOUT, secretTimeout.toSeconds() + "s");
+    RouteValues.line(sb, RouteOption.AUTH_ALLOW_PLAINTEXT, allowPlaintext);
   }
 }

@@ -39,25 +39,31 @@ record RouteConditions(
     // recipient lists, so an old route file stays as strict as it was
     return new RouteConditions(
         join(
-            patterns(rc, "allowed_senders"),
-            patterns(rc, "allowed_return_paths"),
-            patterns(rc, "allowed_mail_locals")),
+            patterns(rc, RouteOption.ALLOWED_SENDERS),
+            patterns(rc, RouteOption.ALLOWED_RETURN_PATHS),
+            patterns(rc, RouteOption.ALLOWED_MAIL_LOCALS)),
         join(
-            patterns(rc, "denied_senders"),
-            patterns(rc, "not_allowed_return_paths"),
-            patterns(rc, "not_allowed_mail_locals")),
-        join(patterns(rc, "allowed_recipients"), domains(rc, "allowed_rcpt_domains")),
-        join(patterns(rc, "denied_recipients"), domains(rc, "not_allowed_rcpt_domains")),
-        patterns(rc, "allowed_from_hdrs"),
-        patterns(rc, "denied_from_hdrs"));
+            patterns(rc, RouteOption.DENIED_SENDERS),
+            patterns(rc, RouteOption.NOT_ALLOWED_RETURN_PATHS),
+            patterns(rc, RouteOption.NOT_ALLOWED_MAIL_LOCALS)),
+        join(
+            patterns(rc, RouteOption.ALLOWED_RECIPIENTS),
+            domains(rc, RouteOption.ALLOWED_RCPT_DOMAINS)),
+        join(
+            patterns(rc, RouteOption.DENIED_RECIPIENTS),
+            domains(rc, RouteOption.NOT_ALLOWED_RCPT_DOMAINS)),
+        patterns(rc, RouteOption.ALLOWED_FROM_HDRS),
+        patterns(rc, RouteOption.DENIED_FROM_HDRS));
   }
 
-  private static List<AddressPattern> patterns(RouteConfig rc, String option) throws MasqException {
+  private static List<AddressPattern> patterns(RouteConfig rc, RouteOption option)
+      throws MasqException {
     return RouteValues.items(rc, option, AddressPattern::parse);
   }
 
   /** masqmail 0.2's domain lists: each item DOMAIN is the pattern *@DOMAIN. */
-  private static List<AddressPattern> domains(RouteConfig rc, String option) throws MasqException {
+  private static List<AddressPattern> domains(RouteConfig rc, RouteOption option)
+      throws MasqException {
     return RouteValues.items(
         rc, option, (text, where, opt) -> AddressPattern.parse("*@" + text, where, opt));
   }
@@ -144,12 +150,12 @@ record RouteConditions(
 
   /** The {@link Route#describe} lines of the conditions. */
   void describe(StringBuilder sb) {
-    RouteValues.line(sb, "allowed_senders", texts(allowedSenders));
-    RouteValues.line(sb, "denied_senders", texts(deniedSenders));
-    RouteValues.line(sb, "allowed_recipients", texts(allowedRecipients));
-    RouteValues.line(sb, "denied_recipients", texts(deniedRecipients));
-    RouteValues.line(sb, "allowed_from_hdrs", texts(allowedFromHdrs));
-    RouteValues.line(sb, "denied_from_hdrs", texts(deniedFromHdrs));
+    RouteValues.line(sb, RouteOption.ALLOWED_SENDERS, texts(allowedSenders));
+    RouteValues.line(sb, RouteOption.DENIED_SENDERS, texts(deniedSenders));
+    RouteValues.line(sb, RouteOption.ALLOWED_RECIPIENTS, texts(allowedRecipients));
+    RouteValues.line(sb, RouteOption.DENIED_RECIPIENTS, texts(deniedRecipients));
+    RouteValues.line(sb, RouteOption.ALLOWED_FROM_HDRS, texts(allowedFromHdrs));
+    RouteValues.line(sb, RouteOption.DENIED_FROM_HDRS, texts(deniedFromHdrs));
   }
 
   private static String texts(List<AddressPattern> ps) {

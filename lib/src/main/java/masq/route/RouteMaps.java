@@ -29,14 +29,14 @@ public record RouteMaps(
     Map<MapTarget, List<MapRule>> m = new EnumMap<>(MapTarget.class);
     for (MapTarget t : MapTarget.values()) {
       List<MapRule> rules = new ArrayList<>(RouteValues.rules(rc, t.option()));
-      String old =
+      RouteOption old =
           switch (t) {
-            case FROM -> "set_h_from_domain";
-            case REPLY_TO -> "set_h_reply_to_domain";
-            case RETURN_PATH -> "set_return_path_domain";
+            case FROM -> RouteOption.SET_H_FROM_DOMAIN;
+            case REPLY_TO -> RouteOption.SET_H_REPLY_TO_DOMAIN;
+            case RETURN_PATH -> RouteOption.SET_RETURN_PATH_DOMAIN;
             default -> null;
           };
-      Setting s = old == null ? null : rc.setting(old);
+      Setting s = old == null ? null : old.in(rc);
       if (s != null) {
         rules.add(MapRule.domainRule(RouteValues.domain(s), s.where()));
       }
@@ -61,7 +61,7 @@ public record RouteMaps(
       RouteValues.line(sb, t.option(), ruleTexts(byTarget.get(t)));
     }
     RouteValues.line(sb, MapTarget.OUTGOING, ruleTexts(outgoingRules));
-    RouteValues.line(sb, "qualify_header_addresses", qualifyHeaderAddresses);
+    RouteValues.line(sb, RouteOption.QUALIFY_HEADER_ADDRESSES, qualifyHeaderAddresses);
   }
 
   private static String ruleTexts(List<MapRule> rs) {

@@ -99,8 +99,8 @@ public record RouteTransport(
    * line. Adds to {@code warn} what is read but changed (dns_a).
    */
   static RouteTransport read(RouteConfig rc, List<String> warn) throws MasqException {
-    boolean connectErrorFail = RouteValues.bool(rc, "connect_error_fail", false);
-    Setting mh = rc.setting("mail_host");
+    boolean connectErrorFail = RouteValues.bool(rc, RouteOption.CONNECT_ERROR_FAIL, false);
+    Setting mh = RouteOption.MAIL_HOST.in(rc);
     String mailHost = null;
     int mailHostPort = 0;
     if (mh != null) {
@@ -116,21 +116,23 @@ public record RouteTransport(
         throw Values.bad(mh, "expected host or host:port (an IPv6 address in [brackets])");
       }
     }
-    Setting sp = rc.setting("smtp_port");
+    Setting sp = RouteOption.SMTP_PORT.in(rc);
     Integer smtpPort = sp == null ? null : RouteValues.port(sp, sp.value().strip());
-    List<Resolver> resolveList = resolveList(rc.setting("resolve_list"), warn);
-    Setting hn = rc.setting("helo_name");
+    List<Resolver> resolveList = resolveList(RouteOption.RESOLVE_LIST.in(rc), warn);
+    Setting hn = RouteOption.HELO_NAME.in(rc);
     if (hn != null && !RouteValues.isHost(hn.value().strip())) {
       throw Values.bad(hn, "expected a host name");
     }
     String heloName = hn == null ? null : hn.value().strip();
-    boolean doCorrectHelo = RouteValues.bool(rc, "do_correct_helo", false);
-    boolean instantHelo = RouteValues.bool(rc, "instant_helo", false);
-    boolean doPipelining = RouteValues.bool(rc, "do_pipelining", true);
-    Setting tl = rc.setting("tls");
+    boolean doCorrectHelo = RouteValues.bool(rc, RouteOption.DO_CORRECT_HELO, false);
+    boolean instantHelo = RouteValues.bool(rc, RouteOption.INSTANT_HELO, false);
+    boolean doPipelining = RouteValues.bool(rc, RouteOption.DO_PIPELINING, true);
+    Setting tl = RouteOption.TLS.in(rc);
     TlsMode tls =
         tl == null
-            ? mailHost == null && rc.setting("wrapper") == null && rc.setting("pipe") == null
+            ? mailHost == null
+                    && RouteOption.WRAPPER.in(rc) == null
+                    && RouteOption.PIPE.in(rc) == null
                 ? TlsMode.MAY // direct MX delivery: STARTTLS when offered, as large MTAs do
                 : TlsMode.NONE
             : switch (tl.value().strip().toLowerCase(Locale.ROOT)) {
@@ -140,38 +142,42 @@ public record RouteTransport(
               case "smtps" -> TlsMode.SMTPS;
               default -> throw Values.bad(tl, "expected none, may, starttls or smtps");
             };
-    List<String> tlsFingerprints = RouteValues.items(rc, "tls_fingerprint", TlsPins::parse);
+    List<String> tlsFingerprints =
+        RouteValues.items(rc, RouteOption.TLS_FINGERPRINT, TlsPins::parse);
     // a pin is enough by itself; tls_verify = true asks for the CA check as well
-    boolean tlsVerify = RouteValues.bool(rc, "tls_verify", tlsFingerprints.isEmpty());
-    Path tlsTrustFile = RouteValues.path(rc, "tls_trust_file");
+    boolean tlsVerify = RouteValues.bool(rc, RouteOption.TLS_VERIFY, tlsFingerprints.isEmpty());
+    Path tlsTrustFile = RouteValues.path(rc, RouteOption.TLS_TRUST_FILE);
     RouteAuth auth = RouteAuth.read(rc, warn);
-    String wrapper = RouteValues.command(rc, "wrapper");
-    String pipe = RouteValues.command(rc, "pipe");
+    String wrapper = RouteValues.command(rc, RouteOption.WRAPPER);
+    String pipe = RouteValues.command(rc, RouteOption.PIPE);
     if (wrapper != null && pipe != null) {
-      throw Values.bad(rc.setting("pipe"), "a route has either wrapper or pipe, not both");
+      throw Values.bad(RouteOption.PIPE.in(rc), "a route has either wrapper or pipe, not both");
     }
     if (tls != TlsMode.NONE && pipe != null) {
-      throw Values.bad(rc.setting("tls"), "tls does not apply to a pipe route");
+      throw Values.bad(RouteOption.TLS.in(rc), "tls does not apply to a pipe route");
     }
     if (tls != TlsMode.NONE && wrapper != null) {
       throw Values.bad(
-          rc.setting("tls"), "tls cannot be used with wrapper (the wrapper does TLS itself)");
+          RouteOption.TLS.in(rc), "tls cannot be used with wrapper (the wrapper does TLS itself)");
     }
-    Path tlsClientCertFile = RouteValues.path(rc, "tls_client_cert_file");
-    Path tlsClientKeyFile = RouteValues.path(rc, "tls_client_key_file");
+    Path tlsClientCertFile = RouteValues.path(rc, RouteOption.TLS_CLIENT_CERT_FILE);
+    Path tlsClientKeyFile = RouteValues.path(rc, RouteOption.TLS_CLIENT_KEY_FILE);
     if ((tlsClientCertFile == null) != (tlsClientKeyFile == null)) {
       Setting one =
-          rc.setting(tlsClientCertFile == null ? "tls_client_key_file" : "tls_client_cert_file");
+          (tlsClientCertFile == null
+                  ? RouteOption.TLS_CLIENT_KEY_FILE
+                  : RouteOption.TLS_CLIENT_CERT_FILE)
+              .in(rc);
       throw Values.bad(one, "tls_client_cert_file and tls_client_key_file go together");
     }
     if (tls == TlsMode.NONE && tlsClientCertFile != null) {
       throw Values.bad(
-          rc.setting("tls_client_cert_file"),
+          RouteOption.TLS_CLIENT_CERT_FILE.in(rc),
           "a client certificate needs tls (may, starttls or smtps)");
     }
     if (!tlsFingerprints.isEmpty() && tls != TlsMode.STARTTLS && tls != TlsMode.SMTPS) {
       throw Values.bad(
-          rc.setting("tls_fingerprint"),
+          RouteOption.TLS_FINGERPRINT.in(rc),
           "a pinned fingerprint needs tls = starttls or smtps (with may, a server could skip TLS)");
     }
     return new RouteTransport(
@@ -190,14 +196,14 @@ public record RouteTransport(
         auth,
         wrapper,
         pipe,
-        RouteValues.bool(rc, "pipe_fromline", false),
-        RouteValues.bool(rc, "pipe_fromhack", false),
+        RouteValues.bool(rc, RouteOption.PIPE_FROMLINE, false),
+        RouteValues.bool(rc, RouteOption.PIPE_FROMHACK, false),
         tlsFingerprints,
         tlsClientCertFile,
         tlsClientKeyFile,
-        tlsMinVersion(rc.setting("tls_min_version")),
-        limit(rc.setting("max_messages_per_connection")),
-        limit(rc.setting("max_recipients_per_message")));
+        tlsMinVersion(RouteOption.TLS_MIN_VERSION.in(rc)),
+        limit(RouteOption.MAX_MESSAGES_PER_CONNECTION.in(rc)),
+        limit(RouteOption.MAX_RECIPIENTS_PER_MESSAGE.in(rc)));
   }
 
   /** {@code tls_min_version}: 1.2 or 1.3, with or without "TLSv"; TLSv1.2 when not set. */
@@ -261,51 +267,52 @@ public record RouteTransport(
 
   /** The {@link Route#describe} lines of the transport. */
   void describe(StringBuilder sb) {
-    RouteValues.line(sb, "connect_error_fail", connectErrorFail);
+    RouteValues.line(sb, RouteOption.CONNECT_ERROR_FAIL, connectErrorFail);
     RouteValues.line(
         sb,
-        "mail_host",
+        RouteOption.MAIL_HOST,
         mailHost == null
             ? "(none: by recipient domain)"
             : mailHost + (mailHostPort > 0 ? ":" + mailHostPort : ""));
     RouteValues.line(sb, "port", port());
     RouteValues.line(
         sb,
-        "resolve_list",
+        RouteOption.RESOLVE_LIST,
         String.join(
             ";", resolveList.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList()));
-    RouteValues.line(sb, "helo_name", heloName == null ? "(host_name)" : heloName);
-    RouteValues.line(sb, "do_correct_helo", doCorrectHelo);
-    RouteValues.line(sb, "instant_helo", instantHelo);
-    RouteValues.line(sb, "do_pipelining", doPipelining);
-    RouteValues.line(sb, "tls", tls.name().toLowerCase(Locale.ROOT));
-    RouteValues.line(sb, "tls_verify", tlsVerify);
+    RouteValues.line(sb, RouteOption.HELO_NAME, heloName == null ? "(host_name)" : heloName);
+    RouteValues.line(sb, RouteOption.DO_CORRECT_HELO, doCorrectHelo);
+    RouteValues.line(sb, RouteOption.INSTANT_HELO, instantHelo);
+    RouteValues.line(sb, RouteOption.DO_PIPELINING, doPipelining);
+    RouteValues.line(sb, RouteOption.TLS, tls.name().toLowerCase(Locale.ROOT));
+    RouteValues.line(sb, RouteOption.TLS_VERIFY, tlsVerify);
     RouteValues.line(
         sb,
-        "tls_trust_file",
+        RouteOption.TLS_TRUST_FILE,
         tlsTrustFile == null ? "(the JDK's trusted certificates)" : tlsTrustFile);
     auth.describe(sb);
-    RouteValues.line(sb, "wrapper", wrapper == null ? "" : wrapper);
-    RouteValues.line(sb, "pipe", pipe == null ? "" : pipe);
-    RouteValues.line(sb, "pipe_fromline", pipeFromline);
-    RouteValues.line(sb, "pipe_fromhack", pipeFromhack);
+    RouteValues.line(sb, RouteOption.WRAPPER, wrapper == null ? "" : wrapper);
+    RouteValues.line(sb, RouteOption.PIPE, pipe == null ? "" : pipe);
+    RouteValues.line(sb, RouteOption.PIPE_FROMLINE, pipeFromline);
+    RouteValues.line(sb, RouteOption.PIPE_FROMHACK, pipeFromhack);
     RouteValues.line(
         sb,
-        "tls_fingerprint",
+        RouteOption.TLS_FINGERPRINT,
         tlsFingerprints.isEmpty()
             ? ""
             : String.join(";", tlsFingerprints.stream().map(TlsPins::colons).toList()));
     RouteValues.line(
-        sb, "tls_client_cert_file", tlsClientCertFile == null ? "" : tlsClientCertFile);
-    RouteValues.line(sb, "tls_client_key_file", tlsClientKeyFile == null ? "" : tlsClientKeyFile);
-    RouteValues.line(sb, "tls_min_version", tlsMinVersion);
+        sb, RouteOption.TLS_CLIENT_CERT_FILE, tlsClientCertFile == null ? "" : tlsClientCertFile);
+    RouteValues.line(
+        sb, RouteOption.TLS_CLIENT_KEY_FILE, tlsClientKeyFile == null ? "" : tlsClientKeyFile);
+    RouteValues.line(sb, RouteOption.TLS_MIN_VERSION, tlsMinVersion);
     RouteValues.line(
         sb,
-        "max_messages_per_connection",
+        RouteOption.MAX_MESSAGES_PER_CONNECTION,
         maxMessagesPerConnection == 0 ? "(no limit)" : maxMessagesPerConnection);
     RouteValues.line(
         sb,
-        "max_recipients_per_message",
+        RouteOption.MAX_RECIPIENTS_PER_MESSAGE,
         maxRecipientsPerMessage == 0 ? "(no limit)" : maxRecipientsPerMessage);
   }
 }

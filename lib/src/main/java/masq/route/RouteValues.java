@@ -25,20 +25,20 @@ final class RouteValues {
   }
 
   /** The items of list option {@code option}, each parsed; empty when the option is not set. */
-  static <T> List<T> items(RouteConfig rc, String option, ItemParser<T> parser)
+  static <T> List<T> items(RouteConfig rc, RouteOption option, ItemParser<T> parser)
       throws MasqException {
-    Setting s = rc.setting(option);
+    Setting s = option.in(rc);
     if (s == null) {
       return List.of();
     }
     List<T> out = new ArrayList<>();
     for (ConfigSyntax.ListItem i : ConfigSyntax.items(s)) {
-      out.add(parser.parse(i.text(), i.where(), option));
+      out.add(parser.parse(i.text(), i.where(), option.key()));
     }
     return List.copyOf(out);
   }
 
-  static List<MapRule> rules(RouteConfig rc, String option) throws MasqException {
+  static List<MapRule> rules(RouteConfig rc, RouteOption option) throws MasqException {
     return items(rc, option, MapRule::parse);
   }
 
@@ -52,23 +52,23 @@ final class RouteValues {
     }
   }
 
-  static boolean bool(RouteConfig rc, String option, boolean def) throws MasqException {
-    Setting s = rc.setting(option);
+  static boolean bool(RouteConfig rc, RouteOption option, boolean def) throws MasqException {
+    Setting s = option.in(rc);
     return s == null ? def : Values.bool(s);
   }
 
-  static String str(RouteConfig rc, String option) {
-    Setting s = rc.setting(option);
+  static String str(RouteConfig rc, RouteOption option) {
+    Setting s = option.in(rc);
     return s == null ? null : s.value();
   }
 
   /** A file name option (not blank), resolved against the route file's directory, or null. */
-  static Path path(RouteConfig rc, String option) throws MasqException {
-    Setting s = rc.setting(option);
+  static Path path(RouteConfig rc, RouteOption option) throws MasqException {
+    Setting s = option.in(rc);
     if (s != null && s.value().isBlank()) {
       throw Values.bad(s, "expected a file name");
     }
-    return rc.path(option);
+    return rc.path(option.key());
   }
 
   static int port(Setting s, String v) throws MasqException {
@@ -110,8 +110,8 @@ final class RouteValues {
   }
 
   /** A command option: must split like a shell command line into at least one word. */
-  static String command(RouteConfig rc, String option) throws MasqException {
-    Setting s = rc.setting(option);
+  static String command(RouteConfig rc, RouteOption option) throws MasqException {
+    Setting s = option.in(rc);
     if (s == null) {
       return null;
     }
@@ -123,7 +123,12 @@ final class RouteValues {
   }
 
   /** One {@code option = value} line of {@link Route#describe}. */
-  static void line(StringBuilder sb, String option, Object value) {
-    sb.append("  ").append(option).append(" = ").append(value).append('\n');
+  static void line(StringBuilder sb, RouteOption option, Object value) {
+    line(sb, option.key(), value);
+  }
+
+  /** A line of {@link Route#describe} that is not one option's: {@code port}, derived. */
+  static void line(StringBuilder sb, String what, Object value) {
+    sb.append("  ").append(what).append(" = ").append(value).append('\n');
   }
 }

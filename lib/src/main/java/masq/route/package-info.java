@@ -6,10 +6,12 @@
  * transport options ({@link masq.route.RouteTransport}, its AUTH options {@link
  * masq.route.RouteAuth}, and the enums {@link masq.route.TlsMode}, {@link masq.route.AuthMechanism}
  * and {@link masq.route.Resolver}), and the link options ({@link masq.route.LinkPolicy}:
- * online_probe, max_size). The defaults of masq.route(5) are written here and nowhere else. Also
- * the helpers routes and deliveries share: which addresses are local ({@link masq.route.Locality}),
- * command words ({@link masq.route.Words}) and their {@code $variables} ({@link
- * masq.route.Variables}).
+ * online_probe, max_size). Each option is declared once, in {@link masq.route.RouteOption}, from
+ * which the names a route file may use are derived; the masqmail options masq accepts and ignores
+ * are said by masq-queue check and -v only ({@link masq.route.IgnoredOptions}). The defaults of
+ * masq.route(5) are written here and nowhere else. Also the helpers routes and deliveries share:
+ * which addresses are local ({@link masq.route.Locality}), command words ({@link masq.route.Words})
+ * and their {@code $variables} ({@link masq.route.Variables}).
  *
  * <p>May use: {@code masq.config} (a route file's raw settings), {@code masq.address}, {@code
  * masq.message}. Used by {@code masq.rewrite}, {@code masq.deliver} (and its transport, {@code

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import masq.Exit;
 import masq.MasqException;
+import masq.route.RouteOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,7 +151,8 @@ class ConfigTest {
             colour = blue
             """,
             Path.of("/etc/masq/isp1.route"),
-            false);
+            false,
+            RouteOption.FILE_NAMES);
     assertEquals("isp1", r.name());
     assertEquals("smtp.isp.example:587", r.setting("mail_host").value());
     assertEquals(1, r.warnings().size(), r.warnings().toString());
@@ -202,7 +204,8 @@ class ConfigTest {
             FILE + ":5: unknown option 'sppol'"),
         c.warnings());
     RouteConfig r =
-        RouteConfig.parse("mail_hots = x\nwraper = y\n", Path.of("/r/isp.route"), false);
+        RouteConfig.parse(
+            "mail_hots = x\nwraper = y\n", Path.of("/r/isp.route"), false, RouteOption.FILE_NAMES);
     assertEquals(
         List.of(
             "/r/isp.route:1: unknown route option 'mail_hots' (did you mean mail_host?)",
@@ -228,7 +231,10 @@ class ConfigTest {
             ConfigError.class,
             () ->
                 RouteConfig.parse(
-                    "colour = red\nmail_host = \"x\" y\n", Path.of("/r/a.route"), false));
+                    "colour = red\nmail_host = \"x\" y\n",
+                    Path.of("/r/a.route"),
+                    false,
+                    RouteOption.FILE_NAMES));
     assertEquals(List.of("/r/a.route:1: unknown route option 'colour'"), e.warnings());
   }
 
@@ -281,7 +287,9 @@ class ConfigTest {
     assertEquals("configuration file " + fifo + ": not a regular file (a FIFO)", e.getMessage());
     e = assertThrows(MasqException.class, () -> Config.load(dir, ENV, false));
     assertEquals("configuration file " + dir + ": a directory, not a file", e.getMessage());
-    e = assertThrows(MasqException.class, () -> RouteConfig.load(fifo, false));
+    e =
+        assertThrows(
+            MasqException.class, () -> RouteConfig.load(fifo, false, RouteOption.FILE_NAMES));
     assertEquals("route file " + fifo + ": not a regular file (a FIFO)", e.getMessage());
     e =
         assertThrows(

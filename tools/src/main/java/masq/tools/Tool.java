@@ -17,9 +17,9 @@ import masq.MasqException;
 import masq.Printable;
 import masq.config.Config;
 import masq.config.ConfigError;
-import masq.config.IgnoredOptions;
 import masq.log.MailLog;
 import masq.message.LocalOffset;
+import masq.route.IgnoredOptions;
 import masq.spool.Spool;
 
 /**

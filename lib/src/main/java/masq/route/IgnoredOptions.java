@@ -1,4 +1,4 @@
-package masq.config;
+package masq.route;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import masq.MasqException;
+import masq.config.Config;
+import masq.config.RouteConfig;
 
 /**
  * The masqmail options that masq accepts but ignores (lock_dir, debug_level, online_detect,
@@ -30,7 +32,7 @@ public final class IgnoredOptions {
         continue;
       }
       try {
-        out.addAll(RouteConfig.load(p, false).ignored());
+        out.addAll(RouteConfig.load(p, false, RouteOption.FILE_NAMES).ignored());
       } catch (MasqException e) {
         // a bad route file: the command that uses it says so
       }

@@ -78,7 +78,7 @@ public record Config(
     List<String> ignored = new ArrayList<>();
     for (Setting s : list) {
       String n = s.name();
-      String unknown = nameWarning(s);
+      String unknown = OptionFile.warning(s, NAMES);
       if (unknown != null) {
         if (strict) {
           throw new MasqException(Exit.CONFIG, unknown);
@@ -262,26 +262,30 @@ public record Config(
     return List.copyOf(ds);
   }
 
-  /**
-   * The warning for an option masq does not know (with the nearest known name when it looks like a
-   * typing mistake) or knows as masqmail's but without meaning here; null for a known option.
-   */
-  private static String nameWarning(Setting s) {
-    String n = s.name();
-    if (OptionNames.MAIN.contains(n)
-        || (n.startsWith("query_routes.") && n.length() > "query_routes.".length())) {
-      return null;
-    }
-    if (notApplicable(n)) {
-      return s.where() + ": masqmail option '" + n + "' is not applicable to masq and is ignored";
-    }
-    String near = OptionNames.nearest(n, OptionNames.MAIN, Set.of("query_routes"));
-    return s.where()
-        + ": unknown option '"
-        + ConfigSyntax.quote(n)
-        + "'"
-        + (near == null ? "" : " (did you mean " + near + "?)");
-  }
+  /** The names of masq.conf's options (and query_routes.NAME), for {@link OptionFile}. */
+  private static final OptionFile.Names NAMES =
+      new OptionFile.Names() {
+        @Override
+        public boolean reads(String n) {
+          return OptionNames.MAIN.contains(n)
+              || (n.startsWith("query_routes.") && n.length() > "query_routes.".length());
+        }
+
+        @Override
+        public boolean ignores(String n) {
+          return notApplicable(n);
+        }
+
+        @Override
+        public String nearest(String n) {
+          return OptionNames.nearest(n, OptionNames.MAIN, Set.of("query_routes"));
+        }
+
+        @Override
+        public String what() {
+          return "option";
+        }
+      };
 
   /** A masqmail option without meaning in masq: accepted and ignored. */
   private static boolean notApplicable(String n) {
@@ -306,18 +310,6 @@ public record Config(
     } catch (MasqException e) {
       throw ConfigError.of(e, warn);
     }
-  }
-
-  /** A syntax error with the warnings about the options above it. */
-  private static ConfigError withWarnings(ConfigError e) {
-    List<String> warn = new ArrayList<>();
-    for (Setting s : e.before()) {
-      String w = nameWarning(s);
-      if (w != null && !notApplicable(s.name())) {
-        warn.add(w);
-      }
-    }
-    return new ConfigError(e.getMessage(), warn, List.of());
   }
 
   /**
@@ -380,13 +372,7 @@ public record Config(
       return build(null, List.of(), env, strict, false);
     }
     Path abs = file.toAbsolutePath();
-    List<Setting> list;
-    try {
-      list = ConfigSyntax.read(abs);
-    } catch (ConfigError e) {
-      throw withWarnings(e);
-    }
-    return build(abs, list, env, strict, true);
+    return build(abs, OptionFile.read(abs, "configuration file", NAMES), env, strict, true);
   }
 
   /** Built-in defaults only (as with no configuration file), for tests and tools. */
@@ -398,13 +384,7 @@ public record Config(
   public static Config parse(String text, Path file, Map<String, String> env, boolean strict)
       throws MasqException {
     Path abs = file.toAbsolutePath();
-    List<Setting> list;
-    try {
-      list = ConfigSyntax.parse(text, abs);
-    } catch (ConfigError e) {
-      throw withWarnings(e);
-    }
-    return build(abs, list, env, strict, false);
+    return build(abs, OptionFile.parse(text, abs, NAMES), env, strict, false);
   }
 
   /** host_name, or as masqmail: a value starting with / names a file (/etc/mailname) holding it. */

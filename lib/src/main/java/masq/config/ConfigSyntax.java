@@ -24,17 +24,12 @@ public final class ConfigSyntax {
   /** How much of a value or name an error message quotes. */
   private static final int QUOTED = 80;
 
-  /** Reads every statement of configuration file {@code file}; see {@link #read(Path, String)}. */
-  public static List<Setting> read(Path file) throws MasqException {
-    return read(file, "configuration file");
-  }
-
   /**
    * Reads every statement of {@code file}, which must be a regular file (a FIFO, a directory or a
    * device is refused without opening it); an error says {@code what} it is ("route file"). A
    * syntax error names file and line (exit 78).
    */
-  public static List<Setting> read(Path file, String what) throws MasqException {
+  static List<Setting> read(Path file, String what) throws MasqException {
     byte[] text;
     try {
       text = RegularFile.read(file, MAX_FILE);

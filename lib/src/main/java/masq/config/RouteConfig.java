@@ -24,9 +24,25 @@ public final class RouteConfig {
   private final List<String> ignored;
 
   /** The option names a route file may use: those read, and masqmail's that are ignored. */
-  public record Names(Set<String> read, Set<String> ignored) {
-    boolean known(String name) {
-      return read.contains(name) || ignored.contains(name);
+  public record Names(Set<String> read, Set<String> ignored) implements OptionFile.Names {
+    @Override
+    public boolean reads(String name) {
+      return read.contains(name);
+    }
+
+    @Override
+    public boolean ignores(String name) {
+      return ignored.contains(name);
+    }
+
+    @Override
+    public String nearest(String name) {
+      return OptionNames.nearest(name, read, Set.of());
+    }
+
+    @Override
+    public String what() {
+      return "route option";
     }
   }
 
@@ -38,36 +54,19 @@ public final class RouteConfig {
     List<String> warn = new ArrayList<>();
     List<String> ign = new ArrayList<>();
     for (Setting s : list) {
-      String msg;
-      if (names.read().contains(s.name())) {
+      String msg = OptionFile.warning(s, names);
+      if (msg == null) {
         map.put(s.name(), s);
         continue;
-      } else if (names.ignored().contains(s.name())) {
-        msg =
-            s.where()
-                + ": masqmail route option '"
-                + s.name()
-                + "' is not applicable to masq and is ignored";
-      } else {
-        msg = unknown(s, names);
       }
       if (strict) {
         throw new MasqException(Exit.CONFIG, msg);
       }
-      (names.ignored().contains(s.name()) ? ign : warn).add(msg);
+      (names.ignores(s.name()) ? ign : warn).add(msg);
     }
     this.settings = Collections.unmodifiableMap(map);
     this.warnings = List.copyOf(warn);
     this.ignored = List.copyOf(ign);
-  }
-
-  private static String unknown(Setting s, Names names) {
-    String near = OptionNames.nearest(s.name(), names.read(), Set.of());
-    return s.where()
-        + ": unknown route option '"
-        + ConfigSyntax.quote(s.name())
-        + "'"
-        + (near == null ? "" : " (did you mean " + near + "?)");
   }
 
   /**
@@ -76,37 +75,15 @@ public final class RouteConfig {
    */
   public static RouteConfig load(Path file, boolean strict, Names names) throws MasqException {
     Path abs = file.toAbsolutePath();
-    List<Setting> list;
-    try {
-      list = ConfigSyntax.read(abs, "route file");
-    } catch (ConfigError e) {
-      throw withWarnings(e, names);
-    }
-    return new RouteConfig(routeName(abs), abs, list, strict, names);
+    return new RouteConfig(
+        routeName(abs), abs, OptionFile.read(abs, "route file", names), strict, names);
   }
 
   /** Parses route-file text as if read from {@code file}. */
   public static RouteConfig parse(String text, Path file, boolean strict, Names names)
       throws MasqException {
     Path abs = file.toAbsolutePath();
-    List<Setting> list;
-    try {
-      list = ConfigSyntax.parse(text, abs);
-    } catch (ConfigError e) {
-      throw withWarnings(e, names);
-    }
-    return new RouteConfig(routeName(abs), abs, list, strict, names);
-  }
-
-  /** A syntax error with the warnings about unknown options above it. */
-  private static ConfigError withWarnings(ConfigError e, Names names) {
-    List<String> warn = new ArrayList<>();
-    for (Setting s : e.before()) {
-      if (!names.known(s.name())) {
-        warn.add(unknown(s, names));
-      }
-    }
-    return new ConfigError(e.getMessage(), warn, List.of());
+    return new RouteConfig(routeName(abs), abs, OptionFile.parse(text, abs, names), strict, names);
   }
 
   private static String routeName(Path file) {

@@ -62,20 +62,106 @@ public final class Submission {
      */
     public static Request local(
         Address returnPath, List<Address> recipients, String login, long uid) {
+      return local(returnPath, null, recipients, false, false, login, uid, null);
+    }
+
+    /**
+     * A submission by {@code login} ({@code uid}) on the command line (masq-inject, sendmail): with
+     * its full name (-F) or null, -t, whether a lone "." ends it (not with -i), and its DSN
+     * parameters or null.
+     */
+    public static Request local(
+        Address returnPath,
+        String fullName,
+        List<Address> recipients,
+        boolean recipientsFromHeaders,
+        boolean dotEnds,
+        String login,
+        long uid,
+        DsnRequest dsn) {
       return new Request(
           returnPath,
-          null,
+          fullName,
           recipients,
-          false,
-          false,
+          recipientsFromHeaders,
+          dotEnds,
           "local",
           login,
           uid,
           null,
           null,
           null,
-          null,
+          dsn,
           false);
+    }
+
+    /**
+     * A drop that a system-mode user's masq-inject left in the maildrop, as the pickup queues it: a
+     * local submission whose end is the file's end.
+     */
+    public static Request drop(
+        Address returnPath,
+        String fullName,
+        List<Address> recipients,
+        boolean recipientsFromHeaders,
+        String login,
+        long uid,
+        DsnRequest dsn) {
+      return local(returnPath, fullName, recipients, recipientsFromHeaders, false, login, uid, dsn);
+    }
+
+    /**
+     * A message received over SMTP (masq-smtpd): {@code protocol} as Received: names it, the ident
+     * of a local client (or null), the client's HELO name and address, its AUTH login or null, the
+     * DSN parameters or null, and whether the client said SMTPUTF8.
+     */
+    public static Request smtp(
+        Address returnPath,
+        List<Address> recipients,
+        String protocol,
+        String ident,
+        long uid,
+        String clientHelo,
+        String clientAddress,
+        String authenticated,
+        DsnRequest dsn,
+        boolean utf8) {
+      return new Request(
+          returnPath,
+          null,
+          recipients,
+          false,
+          false,
+          protocol,
+          ident,
+          uid,
+          clientHelo,
+          clientAddress,
+          authenticated,
+          dsn,
+          utf8);
+    }
+
+    /**
+     * A notice masq writes itself (a bounce, a delay warning, a success report) to {@code to}, from
+     * MAILER-DAEMON with the null sender, as uid {@code uid}; SMTPUTF8 when it may return the
+     * original's UTF-8 headers.
+     */
+    public static Request notice(Address to, long uid, boolean utf8) {
+      return new Request(
+          Address.NULL,
+          null,
+          List.of(to),
+          false,
+          false,
+          "local",
+          "MAILER-DAEMON",
+          uid,
+          null,
+          null,
+          null,
+          null,
+          utf8);
     }
   }
 

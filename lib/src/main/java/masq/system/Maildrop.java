@@ -450,22 +450,16 @@ public final class Maildrop {
     if (sender != null && trusted.test(login)) {
       returnPath = AddressParser.parseEnvelope(sender).qualify(cfg.names().hostName());
     }
-    return new Submission.Request(
+    return Submission.Request.drop(
         returnPath,
         fullName,
         rcpts,
         fromHeaders,
-        false,
-        "local",
         login,
         uid,
-        null,
-        null,
-        null,
         notifyOn.isEmpty() && ret.isEmpty() && envid.isEmpty()
             ? null
-            : new DsnRequest(ret, envid, notifyOn, java.util.Map.of()),
-        false);
+            : new DsnRequest(ret, envid, notifyOn, java.util.Map.of()));
   }
 
   /** {@code value}, or a refusal of the drop naming {@code field} when it is null (malformed). */

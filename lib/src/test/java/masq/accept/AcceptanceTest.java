@@ -31,20 +31,8 @@ class AcceptanceTest {
         new Acceptance.Arrival(
             "Vc1Qf2b-00y8-00",
             "pc.lan",
-            new Submission.Request(
-                new Address("joe", "pc.lan"),
-                fullName,
-                rcpts,
-                false,
-                false,
-                "local",
-                "joe",
-                1000,
-                null,
-                null,
-                null,
-                null,
-                false),
+            Submission.Request.local(
+                new Address("joe", "pc.lan"), fullName, rcpts, false, false, "joe", 1000, null),
             rcpts,
             save,
             T,

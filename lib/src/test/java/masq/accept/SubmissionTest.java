@@ -26,20 +26,8 @@ import org.junit.jupiter.api.Test;
 
 class SubmissionTest {
   private static Submission.Request request(List<Address> rcpts, boolean fromHeaders) {
-    return new Submission.Request(
-        new Address("joe", "pc.lan"),
-        null,
-        rcpts,
-        fromHeaders,
-        true,
-        "local",
-        "joe",
-        1000,
-        null,
-        null,
-        null,
-        null,
-        false);
+    return Submission.Request.local(
+        new Address("joe", "pc.lan"), null, rcpts, fromHeaders, true, "joe", 1000, null);
   }
 
   private static Config config(String extra) throws MasqException {

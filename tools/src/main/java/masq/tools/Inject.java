@@ -368,20 +368,15 @@ public final class Inject extends Tool {
       return Exit.OK;
     }
     Submission.Request req =
-        new Submission.Request(
+        Submission.Request.local(
             sender,
             o.fullName,
             rcpts,
             o.fromHeaders,
             !o.dotIgnore,
-            "local",
             login,
             uid,
-            null,
-            null,
-            null,
-            o.notifyOn == null && o.ret == null && o.envid == null ? null : dsn(o),
-            false);
+            o.notifyOn == null && o.ret == null && o.envid == null ? null : dsn(o));
     Spool spool = openSpool(cfg);
     ZoneId zone = zoneNow(clock);
     MailLog log = log(cfg, zone);

@@ -240,20 +240,8 @@ public final class Notices {
     parts.add(whole ? lock.openMessage() : new ByteArrayInputStream(returnedHeaders));
     parts.add(bytes("\n--" + boundary + "--\n"));
     Submission.Request req =
-        new Submission.Request(
-            Address.NULL,
-            null,
-            List.of(to),
-            false,
-            false,
-            "local",
-            "MAILER-DAEMON",
-            uid,
-            null,
-            null,
-            null,
-            null,
-            env.utf8()); // it may return UTF-8 headers: they leave only with SMTPUTF8
+        // it may return UTF-8 headers: they leave only with SMTPUTF8
+        Submission.Request.notice(to, uid, env.utf8());
     try (InputStream in = new SequenceInputStream(Collections.enumeration(parts))) {
       Envelope notice = Submission.accept(in, req, cfg, spool, log);
       log.write(env.id() + " " + kind.noun + " " + notice.id() + " to <" + to + ">");

@@ -5,13 +5,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import masq.Printable;
 
 /**
  * An SMTP reply (RFC 5321 section 4.2): a three-digit code and one or more lines of text. The text
  * of each line starts with the enhanced status code (RFC 3463) when there is one. Written as {@code
- * 250-first} ... {@code 250 last}, each line ending in CRLF. Used by the server to answer and by a
- * client to read answers.
+ * 250-first} ... {@code 250 last}, each line ending in CRLF. The server's answers; masq's SMTP
+ * client reads replies with a reader and a type of its own (in {@code masq.deliver.remote}, which
+ * does not use this package).
  */
 public record Reply(int code, List<String> lines) {
   public Reply {
@@ -70,45 +70,6 @@ public record Reply(int code, List<String> lines) {
 
   public void writeTo(OutputStream out) throws IOException {
     out.write(encode());
-  }
-
-  /**
-   * Reads one reply (all its lines) from {@code in}.
-   *
-   * @throws IOException when the input ends or a line is not a reply line
-   */
-  public static Reply read(SmtpInput in) throws IOException {
-    List<String> texts = new ArrayList<>();
-    int code = -1;
-    while (true) {
-      SmtpInput.Line line = in.readLine(SmtpInput.MAX_REPLY_LINE);
-      if (line == null) {
-        throw new IOException("connection closed while waiting for a reply");
-      }
-      String t = line.text();
-      if (line.tooLong()
-          || t.length() < 3
-          || !isCode(t)
-          || (t.length() > 3 && t.charAt(3) != ' ' && t.charAt(3) != '-')) {
-        throw new IOException("not an SMTP reply: " + Printable.value(t));
-      }
-      int c = Integer.parseInt(t.substring(0, 3));
-      if (code >= 0 && c != code) {
-        throw new IOException("reply code changed within a reply: " + t);
-      }
-      code = c;
-      texts.add(t.length() > 4 ? t.substring(4) : "");
-      if (t.length() == 3 || t.charAt(3) == ' ') {
-        return new Reply(code, texts);
-      }
-    }
-  }
-
-  private static boolean isCode(String t) {
-    return t.charAt(0) >= '2'
-        && t.charAt(0) <= '5'
-        && Character.isDigit(t.charAt(1))
-        && Character.isDigit(t.charAt(2));
   }
 
   @Override

@@ -1,14 +1,10 @@
 package masq.smtp;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -37,7 +33,8 @@ import masq.spool.Spool;
  * <p>The session can be ended from another thread: {@link #expire} (idle past smtp_timeout) and
  * {@link #stop} (server shutting down) send 421 and close the connection, but only while the
  * session is blocked reading, so they never cut into a reply or a commit; a stop does not interrupt
- * a client that is sending message data.
+ * a client that is sending message data ({@link ClientLink} holds the streams and does that). The
+ * parameters of MAIL and RCPT are read by {@link Parameters}.
  */
 public final class Session implements Runnable {
   /** Consecutive bad commands after which the client is disconnected. */
@@ -68,22 +65,13 @@ public final class Session implements Runnable {
       AuthUsers users,
       EtrnStarter etrn) {}
 
-  /** Thrown into the session thread when another thread ended the session. */
-  static final class Ended extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    Ended() {
-      super("session ended");
-    }
-  }
-
   private final Settings s;
   private final Connection conn;
   private final String client;
   private final String host;
   private final ServerAuth auth;
+  private final ClientLink link;
   private SmtpInput in;
-  private OutputStream out;
   private String helo;
   private boolean esmtp;
   private boolean tlsActive;
@@ -99,12 +87,6 @@ public final class Session implements Runnable {
 
   private int rcptAttempts;
   private int errors;
-  // shared with the thread that may end the session; guarded by this
-  private boolean reading;
-  private boolean readingData;
-  private boolean ended;
-  private boolean stopRequested;
-  private long readSince;
 
   /**
    * @param client the client's IP address, or null for a local client (a pipe)
@@ -115,6 +97,7 @@ public final class Session implements Runnable {
     this.client = client;
     this.host = settings.config().names().hostName();
     this.auth = new ServerAuth(settings.users(), settings.log(), who());
+    this.link = new ClientLink(conn, settings.log(), who(), host);
   }
 
   public String client() {
@@ -128,7 +111,7 @@ public final class Session implements Runnable {
       open();
       reply(220, "", host + " ESMTP masq ready");
       loop();
-    } catch (Ended e) {
+    } catch (ClientLink.Ended e) {
       // the other thread has answered 421 and closed the connection
     } catch (IOException e) {
       trace("connection from " + who() + " lost: " + e.getMessage());
@@ -142,7 +125,7 @@ public final class Session implements Runnable {
       }
     } finally {
       try {
-        flushIfOpen();
+        link.flush();
       } catch (IOException ignored) {
         // the client is gone
       }
@@ -151,21 +134,13 @@ public final class Session implements Runnable {
   }
 
   private void open() throws IOException {
-    InputStream raw = conn.input();
-    in = new SmtpInput(new Guarded(raw));
-    synchronized (this) {
-      out = new BufferedOutputStream(conn.output(), 8192);
-    }
+    in = link.open();
   }
 
   private void loop() throws IOException {
     while (true) {
-      synchronized (this) {
-        if (stopRequested) {
-          replyLocked(Reply.of(421, "4.3.2", host + " shutting down, try again later"));
-          ended = true;
-          return;
-        }
+      if (link.stopAnswered()) {
+        return;
       }
       SmtpInput.Line line = in.readLine(Command.MAX_LINE);
       if (line == null) {
@@ -297,7 +272,7 @@ public final class Session implements Runnable {
       error(501, "5.5.4", "syntax: MAIL FROM:<address>");
       return;
     }
-    String[] pathAndParams = splitPath(rest);
+    String[] pathAndParams = Parameters.splitPath(rest);
     if (pathAndParams == null) {
       error(501, "5.1.7", "syntax: MAIL FROM:<address>");
       return;
@@ -313,52 +288,20 @@ public final class Session implements Runnable {
       error(501, "5.1.7", "return path <" + a + "> has no domain");
       return;
     }
-    boolean smtpUtf8 = false;
-    String retValue = "";
-    String envidValue = "";
-    for (String p : params(pathAndParams[1])) {
-      int eq = p.indexOf('=');
-      String k = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
-      String v = eq < 0 ? null : p.substring(eq + 1);
-      if (k.equals("SIZE") && v != null && v.matches("[0-9]{1,18}")) {
-        long max = s.config().accept().maxMsgSize();
-        if (max > 0 && Long.parseLong(v) > max) {
-          error(552, "5.3.4", "message size " + v + " exceeds the limit of " + max + " octets");
-          return;
-        }
-      } else if (k.equals("BODY")
-          && v != null
-          && (v.equalsIgnoreCase("8BITMIME") || v.equalsIgnoreCase("7BIT"))) {
-        // 8-bit data is stored as received
-      } else if (k.equals("SMTPUTF8") && v == null && !smtpUtf8) {
-        smtpUtf8 = true;
-      } else if (k.equals("RET") && v != null && retValue.isEmpty()) {
-        retValue = DsnRequest.ret(v);
-        if (retValue == null) {
-          error(501, "5.5.4", "syntax: RET=FULL or RET=HDRS");
-          return;
-        }
-      } else if (k.equals("ENVID") && v != null && envidValue.isEmpty()) {
-        envidValue = DsnRequest.envid(v, true);
-        if (envidValue == null) {
-          error(501, "5.5.4", "syntax: ENVID=xtext of printable ASCII, at most 100 characters");
-          return;
-        }
-      } else if (k.equals("RET") || k.equals("ENVID") || k.equals("SMTPUTF8")) {
-        error(501, "5.5.4", "syntax: " + k + " repeated or malformed");
-        return;
-      } else {
-        error(555, "5.5.4", "unsupported MAIL parameter " + Printable.value(p));
-        return;
-      }
+    Parameters p;
+    try {
+      p = Parameters.mail(pathAndParams[1], s.config().accept().maxMsgSize());
+    } catch (Parameters.Refused e) {
+      answer(e.reply());
+      return;
     }
-    if (!smtpUtf8 && !a.ascii()) {
+    if (!p.smtpUtf8() && !a.ascii()) {
       error(553, "5.6.7", "non-ASCII address without SMTPUTF8 (RFC 6531)");
       return;
     }
-    utf8 = smtpUtf8;
-    ret = retValue;
-    envid = envidValue;
+    utf8 = p.smtpUtf8();
+    ret = p.ret();
+    envid = p.envid();
     sender = a;
     ok(250, "2.1.0", "sender " + a.bracketed() + " OK");
   }
@@ -370,36 +313,17 @@ public final class Session implements Runnable {
     }
     rcptAttempts++;
     String rest = c.after("TO:");
-    String[] pathAndParams = rest == null ? null : splitPath(rest);
+    String[] pathAndParams = rest == null ? null : Parameters.splitPath(rest);
     if (pathAndParams == null) {
       error(501, "5.5.4", "syntax: RCPT TO:<address>");
       return;
     }
-    String notify = "";
-    String orcpt = "";
-    for (String p : params(pathAndParams[1])) {
-      int eq = p.indexOf('=');
-      String k = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
-      String v = eq < 0 ? null : p.substring(eq + 1);
-      if (k.equals("NOTIFY") && v != null && notify.isEmpty()) {
-        notify = DsnRequest.notify(v);
-        if (notify == null) {
-          error(501, "5.5.4", "syntax: NOTIFY=NEVER or NOTIFY=SUCCESS,FAILURE,DELAY (any of them)");
-          return;
-        }
-      } else if (k.equals("ORCPT") && v != null && orcpt.isEmpty()) {
-        orcpt = DsnRequest.orcpt(v);
-        if (orcpt == null) {
-          error(501, "5.5.4", "syntax: ORCPT=addr-type;xtext, of UTF-8 bytes");
-          return;
-        }
-      } else if (k.equals("NOTIFY") || k.equals("ORCPT")) {
-        error(501, "5.5.4", "syntax: " + k + " repeated or malformed");
-        return;
-      } else {
-        error(555, "5.5.4", "unsupported RCPT parameter " + Printable.value(p));
-        return;
-      }
+    Parameters p;
+    try {
+      p = Parameters.rcpt(pathAndParams[1]);
+    } catch (Parameters.Refused e) {
+      answer(e.reply());
+      return;
     }
     Address a;
     try {
@@ -434,8 +358,8 @@ public final class Session implements Runnable {
       return;
     }
     rcpts.add(a);
-    if (!notify.isEmpty() || !orcpt.isEmpty()) {
-      rcptDsn.put(a, new DsnRequest.Rcpt(notify, orcpt));
+    if (!p.notifyWhen().isEmpty() || !p.orcpt().isEmpty()) {
+      rcptDsn.put(a, new DsnRequest.Rcpt(p.notifyWhen(), p.orcpt()));
     }
     ok(250, "2.1.5", "recipient " + a.bracketed() + " OK");
   }
@@ -478,14 +402,14 @@ public final class Session implements Runnable {
             utf8);
     Envelope env = null;
     MasqException failure = null;
-    setReadingData(true);
+    link.readingData(true);
     try {
       env =
           Submission.accept(Submission.input(data), req, s.config(), s.spool(), s.log(), s.zone());
     } catch (MasqException e) {
       failure = e;
     } finally {
-      setReadingData(false);
+      link.readingData(false);
     }
     reset();
     if (env != null) {
@@ -548,7 +472,7 @@ public final class Session implements Runnable {
       return true;
     }
     reply(220, "2.0.0", "ready to start TLS");
-    flushIfOpen();
+    link.flush();
     int injected = in.discardBuffered(); // commands sent before TLS must not count after it
     if (injected > 0) {
       s.log()
@@ -592,31 +516,6 @@ public final class Session implements Runnable {
   private SmtpInput.Line challenge(String base64) throws IOException {
     reply(334, "", base64);
     return in.readLine(ServerAuth.MAX_RESPONSE);
-  }
-
-  private static final String[] NO_PARAMS = {};
-
-  /** The parameters after a path, split at spaces; the text is stripped, so none is empty. */
-  private static String[] params(String text) {
-    return text.isEmpty() ? NO_PARAMS : text.split(" +");
-  }
-
-  /** Splits {@code <path> params} (or a bare path); null when brackets do not balance. */
-  private static String[] splitPath(String rest) {
-    if (rest.startsWith("<")) {
-      int close = rest.indexOf('>');
-      if (close < 0) {
-        return null;
-      }
-      return new String[] {rest.substring(0, close + 1), rest.substring(close + 1).strip()};
-    }
-    int sp = rest.indexOf(' ');
-    if (rest.isEmpty()) {
-      return null;
-    }
-    return sp < 0
-        ? new String[] {rest, ""}
-        : new String[] {rest.substring(0, sp), rest.substring(sp + 1).strip()};
   }
 
   private void addressError(AddressException e, String enhanced) throws IOException {
@@ -670,98 +569,19 @@ public final class Session implements Runnable {
   }
 
   private void send(Reply r) throws IOException {
-    out.write(r.encode());
+    link.send(r);
   }
-
-  private void flushIfOpen() throws IOException {
-    OutputStream o;
-    synchronized (this) {
-      o = ended ? null : out;
-    }
-    if (o != null) {
-      o.flush();
-    }
-  }
-
-  private synchronized void replyLocked(Reply r) throws IOException {
-    out.write(r.encode());
-    out.flush();
-  }
-
-  private synchronized void setReadingData(boolean on) {
-    readingData = on;
-  }
-
-  // ---- ending the session from another thread ----
 
   /** Ends the session with 421 if it has waited for the client for longer than {@code nanos}. */
-  public synchronized boolean expire(long now, long nanos) {
-    if (!reading || ended || now - readSince < nanos) {
-      return false;
-    }
-    s.log().write("smtpd: " + who() + " idle for too long; disconnected");
-    endLocked(Reply.of(421, "4.4.2", host + " timeout, closing connection"));
-    return true;
+  public boolean expire(long now, long nanos) {
+    return link.expire(now, nanos);
   }
 
   /**
    * Asks the session to end: at once with 421 if it waits for a command, else after the command or
    * message in progress (a message being sent is still accepted).
    */
-  public synchronized void stop() {
-    stopRequested = true;
-    if (reading && !readingData && !ended) {
-      endLocked(Reply.of(421, "4.3.2", host + " shutting down, try again later"));
-    }
-  }
-
-  private void endLocked(Reply r) {
-    ended = true;
-    try {
-      out.write(r.encode());
-      out.flush();
-    } catch (IOException | RuntimeException e) {
-      // the client is gone
-    }
-    conn.abort();
-  }
-
-  private synchronized void beforeRead() throws Ended {
-    if (ended) {
-      throw new Ended();
-    }
-    reading = true;
-    readSince = System.nanoTime();
-  }
-
-  private synchronized void afterRead() throws Ended {
-    reading = false;
-    if (ended) {
-      throw new Ended();
-    }
-  }
-
-  /** The client's input; replies are flushed before it blocks, and the session knows it waits. */
-  private final class Guarded extends BlockInput {
-    private final InputStream raw;
-
-    Guarded(InputStream raw) {
-      this.raw = raw;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      flushIfOpen();
-      beforeRead();
-      int n;
-      try {
-        n = raw.read(b, off, len);
-      } catch (IOException e) {
-        afterRead();
-        throw e;
-      }
-      afterRead();
-      return n;
-    }
+  public void stop() {
+    link.stop();
   }
 }

@@ -21,9 +21,6 @@ import masq.address.Utf8;
  * data is read up to its real end and thrown away, and the session goes on.
  */
 public final class SmtpInput {
-  /** The longest reply line accepted by a client. */
-  public static final int MAX_REPLY_LINE = 4096;
-
   /** The longest text line in DATA, CRLF included (RFC 5321 section 4.5.3.1.6). */
   public static final int MAX_DATA_LINE = 1000;
 

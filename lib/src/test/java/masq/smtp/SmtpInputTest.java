@@ -136,12 +136,13 @@ class SmtpInputTest {
   }
 
   @Test
-  void replyRoundTrip() throws IOException {
+  void replyEncoding() {
     Reply r = new Reply(250, java.util.List.of("host Hello", "SIZE 100", "PIPELINING"));
     String wire = new String(r.encode(), StandardCharsets.US_ASCII);
     assertEquals("250-host Hello\r\n250-SIZE 100\r\n250 PIPELINING\r\n", wire);
-    assertEquals(r, Reply.read(input(wire)));
-    assertThrows(IOException.class, () -> Reply.read(input("hello\r\n")));
+    assertEquals(
+        "550 5.1.1 bad user\r\n",
+        new String(Reply.of(550, "5.1.1", "bad\0user").encode(), StandardCharsets.US_ASCII));
   }
 
   @Test

@@ -151,6 +151,9 @@ public final class SmtpPeer {
 
   /** A client that sends raw bytes and reads replies. */
   static final class Client implements AutoCloseable {
+    /** The longest reply line read. */
+    private static final int MAX_REPLY_LINE = 4096;
+
     final Socket socket;
     final OutputStream out;
     final SmtpInput in;
@@ -172,8 +175,33 @@ public final class SmtpPeer {
       this(port, null);
     }
 
+    /**
+     * Reads one reply, all its lines, strictly: a line that is not a reply line, a code that
+     * changes within the reply or the end of input is an IOException. (masq's own reader of replies
+     * is the client's, which this package cannot reach.)
+     */
     Reply reply() throws IOException {
-      return Reply.read(in);
+      List<String> texts = new ArrayList<>();
+      int code = -1;
+      while (true) {
+        SmtpInput.Line line = in.readLine(MAX_REPLY_LINE);
+        if (line == null) {
+          throw new IOException("connection closed while waiting for a reply");
+        }
+        String t = line.text();
+        if (line.tooLong() || !t.matches("(?s)[2-5][0-9][0-9]([ -].*)?")) {
+          throw new IOException("not an SMTP reply: " + t);
+        }
+        int c = Integer.parseInt(t.substring(0, 3));
+        if (code >= 0 && c != code) {
+          throw new IOException("reply code changed within a reply: " + t);
+        }
+        code = c;
+        texts.add(t.length() > 4 ? t.substring(4) : "");
+        if (t.length() == 3 || t.charAt(3) == ' ') {
+          return new Reply(code, texts);
+        }
+      }
     }
 
     void send(String s) throws IOException {

@@ -2,54 +2,28 @@ package masq.deliver.remote;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import masq.address.Address;
-import masq.message.Header;
-import masq.route.AuthMechanism;
-import masq.route.RouteAuth;
-import masq.route.TlsMode;
 
 /**
- * One SMTP client session (RFC 5321) as masqmail's smtp_out.c runs it: greeting (unless
- * instant_helo), EHLO with HELO fallback on 5xx, STARTTLS or implicit TLS, AUTH, then any number of
- * messages, each with its own per-recipient results, and QUIT.
+ * One SMTP client session (RFC 5321) as masqmail's smtp_out.c runs it: the opening ({@link
+ * SmtpOpening}: greeting unless instant_helo, EHLO with HELO fallback on 5xx, STARTTLS or implicit
+ * TLS, AUTH), then any number of messages, each with its own per-recipient results and its content
+ * written by {@link ContentWriter}, and QUIT.
  *
- * <p>Trusts the server for nothing but its replies. How it fails: a reply that ends the session
- * before a message (greeting, EHLO/HELO) is {@link SmtpFailure#reply} (5xx fails, else defers); TLS
- * and AUTH trouble always defers and nothing is sent in clear when {@code tls} is starttls or smtps
- * ({@code tls = may} goes on in clear when the server does not offer or refuses STARTTLS); a
- * timeout, EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a message, the replies
- * decide per recipient, and the session stays usable.
+ * <p>Trusts the server for nothing but its replies. How it fails: the opening fails as {@link
+ * SmtpOpening} says; a timeout, EOF or I/O error is {@link SmtpFailure#lost} (defers). Within a
+ * message, the replies decide per recipient, and the session stays usable.
  */
 final class SmtpClient {
   private final SmtpConnection c;
   private final RemoteSettings s;
-  private final String serverName;
-
-  /** The mechanisms masq chooses from when {@code auth_name} is not set, strongest first. */
-  private static final List<AuthMechanism> STRONGEST_FIRST =
-      List.of(
-          AuthMechanism.SCRAM_SHA_256,
-          AuthMechanism.CRAM_MD5,
-          AuthMechanism.PLAIN,
-          AuthMechanism.LOGIN);
-
-  private final TlsFactory.Source tls;
-  private final boolean plainOnly;
+  private final SmtpOpening opening;
+  private final ContentWriter content;
   private Extensions ext = Extensions.NONE;
-
-  /** The TLS protocol in use, or null before (or without) TLS. */
-  private String tlsProtocol;
-
-  /** With {@code tls = may}: the server offered STARTTLS but the handshake failed. */
-  private boolean tlsHandshakeFailed;
-
   private int transactions;
-  private final byte[] copyBuf = new byte[64 * 1024];
 
   /**
    * @param serverName the name the server is known by (TLS verification, SASL)
@@ -64,9 +38,8 @@ final class SmtpClient {
       boolean plainOnly) {
     this.c = c;
     this.s = s;
-    this.serverName = serverName;
-    this.tls = tls;
-    this.plainOnly = plainOnly;
+    this.opening = new SmtpOpening(c, s, serverName, tls, plainOnly);
+    this.content = new ContentWriter(c);
   }
 
   /**
@@ -75,193 +48,28 @@ final class SmtpClient {
    * may} does then.
    */
   boolean tlsHandshakeFailed() {
-    return tlsHandshakeFailed;
+    return opening.tlsHandshakeFailed();
   }
 
   /**
    * How the log names this connection's encryption: the TLS protocol ({@code TLSv1.3}) or {@code
    * none}; null over a wrapper, which does its own.
    */
-  String tlsOutcome() {
+  private String tlsOutcome() {
     if (s.transport().wrapper() != null) {
       return null;
     }
-    return tlsProtocol == null ? "none" : tlsProtocol;
+    return opening.tlsProtocol() == null ? "none" : opening.tlsProtocol();
   }
 
   String peer() {
     return c.peer();
   }
 
-  Extensions extensions() {
-    return ext;
-  }
-
-  /** Greeting, EHLO/HELO, TLS and AUTH: after this, messages can be sent. */
+  /** Greeting, EHLO/HELO, TLS and AUTH ({@link SmtpOpening}): after this, messages can be sent. */
   void open() throws SmtpFailure {
-    Duration t = s.timeouts().command();
-    if (s.transport().tls() == TlsMode.SMTPS) {
-      startTls();
-    }
-    String helo = heloName();
-    if (s.transport().instantHelo()) {
-      c.command("EHLO " + helo);
-      c.flush();
-    }
-    SmtpReply greeting = c.readReply(t);
-    if (greeting.code() != 220) {
-      throw SmtpFailure.reply(peer() + " greeted with", greeting);
-    }
-    ehlo(helo, !s.transport().instantHelo());
-    boolean may = s.transport().tls() == TlsMode.MAY && !plainOnly && ext.startTls();
-    if (s.transport().tls() == TlsMode.STARTTLS || may) {
-      if (!ext.startTls()) {
-        throw new SmtpFailure(
-            Outcome.DEFERRED,
-            peer() + " does not offer STARTTLS and tls = starttls: nothing sent in clear",
-            true);
-      }
-      c.command("STARTTLS");
-      c.flush();
-      SmtpReply r = c.readReply(t);
-      if (r.code() == 220) {
-        startTls();
-        ehloInTls(helo);
-      } else if (!may) {
-        throw new SmtpFailure(
-            Outcome.DEFERRED, "STARTTLS refused by " + peer() + ": " + r.oneLine(), true);
-      } // with may, the session goes on in clear, as RFC 3207 allows after a refusal
-    }
-    RouteAuth auth = s.transport().auth();
-    if (auth.used()) {
-      AuthMechanism mech = mechanism(auth);
-      String secret = s.secrets().secret(s.route()); // only now: a command runs when needed
-      SmtpAuth.authenticate(c, mech, auth.login(), secret, serverName, s.transport().port(), t);
-    }
-  }
-
-  /**
-   * The mechanism to use: {@code auth_name}, or the first of {@link #STRONGEST_FIRST} the server
-   * offers. One that puts the secret on the wire (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER) only over TLS
-   * (or a wrapper, which masq trusts to do TLS), unless {@code auth_allow_plaintext}.
-   */
-  private AuthMechanism mechanism(RouteAuth auth) throws SmtpFailure {
-    // what this connection is, not what the route asks for (a route that may go on in clear)
-    boolean clearOk =
-        tlsProtocol != null || s.transport().wrapper() != null || auth.allowPlaintext();
-    java.util.Set<String> offered = ext.authMechanisms();
-    String offers =
-        offered.isEmpty()
-            ? ""
-            : " (offers " + String.join(" ", offered.stream().sorted().toList()) + ")";
-    AuthMechanism want = auth.mechanism();
-    if (want != null) {
-      if (!offered.contains(want.smtpName())) {
-        throw new SmtpFailure(
-            Outcome.DEFERRED, peer() + " does not offer AUTH " + want.smtpName() + offers, true);
-      }
-      if (want.sendsSecret() && !clearOk) {
-        throw new SmtpFailure(
-            Outcome.DEFERRED,
-            "AUTH "
-                + want.smtpName()
-                + " not used with "
-                + peer()
-                + ": it would send the secret without TLS (tls = starttls or smtps, or"
-                + " auth_allow_plaintext = true)",
-            true);
-      }
-      return want;
-    }
-    for (AuthMechanism m : STRONGEST_FIRST) {
-      if (offered.contains(m.smtpName()) && (clearOk || !m.sendsSecret())) {
-        return m;
-      }
-    }
-    throw new SmtpFailure(
-        Outcome.DEFERRED,
-        offered.isEmpty()
-            ? peer() + " does not offer AUTH"
-            : "AUTH: no mechanism to use with "
-                + peer()
-                + offers
-                + (clearOk ? "" : "; PLAIN and LOGIN only with TLS or auth_allow_plaintext = true"),
-        true);
-  }
-
-  private void startTls() throws SmtpFailure {
-    TlsFactory f;
-    try {
-      f = tls.get();
-    } catch (IOException e) {
-      throw new SmtpFailure(
-          Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);
-    }
-    try {
-      tlsProtocol = c.startTls(f);
-    } catch (IOException e) {
-      tlsHandshakeFailed = s.transport().tls() == TlsMode.MAY;
-      throw new SmtpFailure(
-          Outcome.DEFERRED, "TLS with " + peer() + " failed: " + SmtpConnection.reason(e), true);
-    }
-  }
-
-  /**
-   * EHLO again inside TLS. A server that refuses the client's certificate (or its absence) with TLS
-   * 1.3 does so only after the handshake, by closing the connection: that is reported as the TLS
-   * failure it is.
-   */
-  private void ehloInTls(String helo) throws SmtpFailure {
-    try {
-      ehlo(helo, true);
-    } catch (SmtpFailure f) {
-      if (f.getMessage().startsWith("EHLO refused") || f.getMessage().startsWith("HELO refused")) {
-        throw f;
-      }
-      throw new SmtpFailure(
-          Outcome.DEFERRED,
-          "TLS with "
-              + peer()
-              + " failed after the handshake (the server refused the client certificate, or"
-              + " wanted one?): "
-              + f.getMessage(),
-          true);
-    }
-  }
-
-  private String heloName() {
-    InetAddress local = c.channel().localAddress();
-    if (s.transport().doCorrectHelo() && local != null) {
-      String name = local.getCanonicalHostName();
-      if (name.equals(local.getHostAddress())) {
-        return local.getAddress().length == 4 ? "[" + name + "]" : "[IPv6:" + name + "]";
-      }
-      return name;
-    }
-    return s.heloName();
-  }
-
-  private void ehlo(String helo, boolean send) throws SmtpFailure {
-    Duration t = s.timeouts().command();
-    if (send) {
-      c.command("EHLO " + helo);
-      c.flush();
-    }
-    SmtpReply r = c.readReply(t);
-    if (r.positive()) {
-      ext = Extensions.parse(r);
-      return;
-    }
-    if (!r.permanent5xx()) {
-      throw SmtpFailure.reply("EHLO refused by " + peer(), r);
-    }
-    c.command("HELO " + helo);
-    c.flush();
-    r = c.readReply(t);
-    if (!r.positive()) {
-      throw SmtpFailure.reply("HELO refused by " + peer(), r);
-    }
-    ext = Extensions.NONE;
+    opening.run();
+    ext = opening.extensions();
   }
 
   /**
@@ -578,7 +386,7 @@ final class SmtpClient {
       finalReply = dataReply;
       prefix = "DATA refused: ";
     } else {
-      writeData(p);
+      content.write(p.m(), p.body(), p.downgrade());
       if (pipelined && next != null) {
         sendAhead(next);
       }
@@ -598,94 +406,6 @@ final class SmtpClient {
       c.command(".");
       c.flush();
       c.readReply(s.timeouts().finalDot());
-    }
-  }
-
-  private void writeData(Prepared p) throws SmtpFailure {
-    OutgoingMessage m = p.m();
-    InputStream body = p.body();
-    OutputStream net = c.dataOut();
-    DotStuffer d = new DotStuffer(net);
-    if (p.downgrade() != null) {
-      writeConverted(p, d);
-      return;
-    }
-    try {
-      for (Header h : m.headers()) {
-        byte[] b = WireLines.fold(h).bytes();
-        d.write(b, 0, b.length);
-        if (b.length > 0 && b[b.length - 1] != '\n') {
-          d.write('\n');
-        }
-      }
-      d.write('\n');
-    } catch (IOException e) {
-      throw c.lost(e);
-    }
-    while (true) {
-      int n;
-      try {
-        n = body.read(copyBuf);
-      } catch (IOException e) {
-        // the server has part of the message: only closing the connection keeps it from
-        // taking a truncated one
-        c.close();
-        throw SmtpFailure.lost("cannot read message " + m.id() + ": " + SmtpConnection.reason(e));
-      }
-      if (n < 0) {
-        break;
-      }
-      try {
-        d.write(copyBuf, 0, n);
-      } catch (IOException e) {
-        throw c.lost(e);
-      }
-    }
-    try {
-      d.finish();
-    } catch (IOException e) {
-      throw c.lost(e);
-    }
-  }
-
-  /** The message converted to 7-bit into {@code d}, streamed. */
-  private void writeConverted(Prepared p, DotStuffer d) throws SmtpFailure {
-    boolean[] netFailed = {false};
-    OutputStream guarded =
-        new OutputStream() {
-          @Override
-          public void write(int b) throws IOException {
-            try {
-              d.write(b);
-            } catch (IOException e) {
-              netFailed[0] = true;
-              throw e;
-            }
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            try {
-              d.write(b, off, len);
-            } catch (IOException e) {
-              netFailed[0] = true;
-              throw e;
-            }
-          }
-        };
-    try {
-      p.downgrade().write(p.body(), guarded);
-      netFailed[0] = true; // from here on, only the connection can fail
-      d.finish();
-    } catch (IOException | RuntimeException e) {
-      if (netFailed[0] && e instanceof IOException io) {
-        throw c.lost(io);
-      }
-      // the server has part of the message: only closing the connection keeps it from taking a
-      // truncated one
-      c.close();
-      throw SmtpFailure.lost(
-          "cannot convert message " + p.m().id() + " to 7-bit: " + SmtpConnection.reason(e));
     }
   }
 

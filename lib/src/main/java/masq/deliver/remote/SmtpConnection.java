@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * The SMTP command/reply codec over a {@link SmtpChannel}: buffered command writes, reply parsing
  * with a bound on line length and line count, read timeouts. Every I/O problem and every malformed
- * reply becomes {@link SmtpFailure#lost}; the peer is trusted for nothing.
+ * reply becomes {@link SmtpFailure#lost}; the peer is trusted for nothing. {@link #readReply} is
+ * masq's one reader of SMTP replies ({@code masq.smtp.Reply} is the server's, which only writes
+ * them).
  */
 final class SmtpConnection {
   static final int MAX_LINE = 4096;

@@ -114,6 +114,31 @@ class CodecTest {
     assertEquals(Outcome.DEFERRED, new SmtpReply(354, List.of()).outcome());
   }
 
+  /** The one reader of replies, on a server's wire form and on what no server may send. */
+  @Test
+  void repliesAsServersWriteThemAreReadAndTheReasonsForBadOnesSayWhy() throws SmtpFailure {
+    SmtpConnection c =
+        new SmtpConnection(
+            new Canned("250-host Hello\r\n250-SIZE 100\r\n250 PIPELINING\r\n220\r\n221 \r\n"));
+    SmtpReply ehlo = c.readReply(Duration.ofSeconds(1));
+    assertEquals(new SmtpReply(250, List.of("host Hello", "SIZE 100", "PIPELINING")), ehlo);
+    assertEquals(new SmtpReply(220, List.of("")), c.readReply(Duration.ofSeconds(1)));
+    assertEquals(new SmtpReply(221, List.of("")), c.readReply(Duration.ofSeconds(1)));
+    String[][] bad = {
+      {"hello\r\n", "bad reply from canned: hello"},
+      {"250\u0001x\r\n", "bad reply from canned: 250\\x01x"},
+      {"250-a\r\n", "connection closed by canned"},
+      {"250-x\r\n".repeat(SmtpConnection.MAX_LINES + 1), "reply from canned has too many lines"},
+      {"250 " + "y".repeat(SmtpConnection.MAX_LINE), "reply line from canned is too long"},
+    };
+    for (String[] b : bad) {
+      SmtpConnection r = new SmtpConnection(new Canned(b[0]));
+      SmtpFailure f = assertThrows(SmtpFailure.class, () -> r.readReply(Duration.ofSeconds(1)));
+      assertEquals(b[1], f.getMessage());
+      assertTrue(f.connectionLost());
+    }
+  }
+
   @Test
   void ehloKeywords() {
     Extensions e =

@@ -32,6 +32,17 @@ public record Address(String localPart, String domain) {
     return ascii(localPart) && (domain == null || ascii(domain));
   }
 
+  /** A character of a host name as masq reads one: letters, digits, '-', '.', '_' and 8-bit. */
+  public static boolean isDomainChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c >= 0x80;
+  }
+
   private static boolean ascii(String s) {
     for (int i = 0; i < s.length(); i++) {
       if (s.charAt(i) > 0x7f) {

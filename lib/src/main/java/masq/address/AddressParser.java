@@ -10,9 +10,6 @@ import java.util.List;
  * else byte for byte.
  */
 public final class AddressParser {
-  /** RFC 5321 limits a path to 256 octets; masq refuses longer envelope addresses. */
-  public static final int MAX_LENGTH = 256;
-
   private AddressParser() {}
 
   /**
@@ -49,8 +46,8 @@ public final class AddressParser {
 
   /** Parses a bare addr-spec such as {@code "john doe"@example.com} or {@code jdoe}. */
   public static Address parseAddrSpec(String s, String original) throws AddressException {
-    if (s.length() > MAX_LENGTH) {
-      throw new AddressException(original, "longer than " + MAX_LENGTH + " characters");
+    if (s.length() > AddrSpec.MAX_LENGTH) {
+      throw new AddressException(original, "longer than " + AddrSpec.MAX_LENGTH + " characters");
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -97,11 +94,11 @@ public final class AddressParser {
       throw new AddressException(original, "empty domain");
     }
     if (domain.startsWith("[")) {
-      if (!isLiteral(domain)) {
+      if (!AddrSpec.isLiteral(domain)) {
         throw new AddressException(original, "bad address literal");
       }
-    } else if (domainProblem(domain) != null) {
-      throw new AddressException(original, domainProblem(domain));
+    } else if (AddrSpec.domainProblem(domain) != null) {
+      throw new AddressException(original, AddrSpec.domainProblem(domain));
     }
     return new Address(local, domain);
   }
@@ -121,33 +118,6 @@ public final class AddressParser {
       }
     }
     return true;
-  }
-
-  /** An address literal: {@code [...]} with no bracket, space or backslash inside. */
-  static boolean isLiteral(String d) {
-    return d.startsWith("[")
-        && d.endsWith("]")
-        && d.indexOf('[', 1) < 0
-        && d.indexOf(']') == d.length() - 1
-        && d.indexOf(' ') < 0
-        && d.indexOf('\\') < 0;
-  }
-
-  /**
-   * What keeps {@code d} from being a host name as RFC 5321 wants it (letters, digits, '-', '.',
-   * '_', 8-bit for IDNs; a final dot allowed), or null when nothing does.
-   */
-  static String domainProblem(String d) {
-    if (d.startsWith(".") || d.contains("..")) {
-      return "empty domain label";
-    }
-    for (int i = 0; i < d.length(); i++) {
-      char c = d.charAt(i);
-      if (!isDomainChar(c)) {
-        return "bad character '" + c + "' in domain";
-      }
-    }
-    return null;
   }
 
   /**
@@ -185,16 +155,5 @@ public final class AddressParser {
       out.add(m.address());
     }
     return out;
-  }
-
-  /** A character of a host name as masq reads one: letters, digits, '-', '.', '_' and 8-bit. */
-  public static boolean isDomainChar(char c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '.'
-        || c == '_'
-        || c >= 0x80;
   }
 }

@@ -51,6 +51,6 @@ public record Mailbox(
    * each call (no caller on a hot path needs it).
    */
   public String displayName() {
-    return nameStart < 0 ? "" : ListReader.displayName(value, nameStart, nameEnd);
+    return nameStart < 0 ? "" : DisplayName.of(value, nameStart, nameEnd);
   }
 }

@@ -13,9 +13,9 @@ import java.nio.charset.StandardCharsets;
  * CodingErrorAction#REPORT}: a stray byte such as {@code \xff}, a sequence cut short, an overlong
  * form, an encoded surrogate, a value above U+10FFFF, 5- and 6-byte forms), and each byte of such
  * input becomes a lone low surrogate U+DC80..U+DCFF, which no valid UTF-8 decodes to. So the text
- * still says which bytes were there ({@link masq.MasqException#oneLine} shows them as {@code
- * \xNN}), and {@link #invalidAt} finds them, together with U+FFFD, the mark of bytes someone else
- * (the JVM's decoding of argv) already replaced.
+ * still says which bytes were there ({@link masq.Printable#of} shows them as {@code \xNN}), and
+ * {@link #invalidAt} finds them, together with U+FFFD, the mark of bytes someone else (the JVM's
+ * decoding of argv) already replaced.
  */
 public final class Utf8 {
   /** The reason an address with such bytes is refused. */

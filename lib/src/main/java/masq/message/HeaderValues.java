@@ -1,6 +1,7 @@
 package masq.message;
 
 import java.nio.charset.StandardCharsets;
+import masq.address.EncodedWords;
 
 /**
  * The text of the header fields masq writes itself (RFC 5322, RFC 2047): display names and

@@ -200,7 +200,7 @@ public final class Rewriter {
         s++;
       }
       int e = s;
-      while (e < text.length() && AddressParser.isDomainChar(text.charAt(e))) {
+      while (e < text.length() && Address.isDomainChar(text.charAt(e))) {
         e++;
       }
       if (e == s || local.isLocalDomain(text.substring(s, e))) {

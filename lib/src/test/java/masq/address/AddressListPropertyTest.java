@@ -120,7 +120,7 @@ class AddressListPropertyTest {
 
   /** The local part as masq keeps it: unquoted when it is a dot-atom, else one quoted string. */
   private static String canonical(String semantic) {
-    return ListReader.isDotAtom(semantic) ? semantic : ListReader.quote(semantic);
+    return AddrSpec.isDotAtom(semantic) ? semantic : AddrSpec.quote(semantic);
   }
 
   private static String domain(Random r, StringBuilder semantic) {

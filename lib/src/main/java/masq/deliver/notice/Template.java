@@ -1,5 +1,6 @@
 package masq.deliver.notice;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,8 @@ import masq.MasqException;
 import masq.config.RegularFile;
 import masq.message.Header;
 import masq.message.HeaderValues;
+import masq.message.MessageFormatException;
+import masq.message.MessageReader;
 import masq.route.Variables;
 
 /**
@@ -26,17 +29,21 @@ import masq.route.Variables;
  * original message the notice carries (its headers, or the whole message) — masq attaches it as the
  * third part of the DSN rather than in the text. The default English templates are resources beside
  * this class.
+ *
+ * <p>The header lines are read as a message's header section is, by {@link MessageReader}: which
+ * line is a field and which a fold of one is decided on the template as written, before its
+ * variables are expanded, so that no variable can make a field.
  */
 final class Template {
   /** The names a template may use besides the message variables. */
   static final Set<String> EXTRA = Set.of("err_msg", "failed_rcpts");
 
   private final String where;
-  private final List<String> headers;
+  private final List<Header> headers;
   private final List<String> text;
   private final boolean wantsBody;
 
-  private Template(String where, List<String> headers, List<String> text, boolean wantsBody) {
+  private Template(String where, List<Header> headers, List<String> text, boolean wantsBody) {
     this.where = where;
     this.headers = headers;
     this.text = text;
@@ -95,7 +102,38 @@ final class Template {
       }
       (inHeaders ? headers : text).add(line);
     }
-    return new Template(where, headers, text, wantsBody);
+    return new Template(where, fields(where, headers), text, wantsBody);
+  }
+
+  /**
+   * The header fields in {@code lines} as written, but for the ones masq writes itself: read by
+   * {@link MessageReader#verbatim}, and read on after each line that is neither a field nor a fold
+   * (a line without a field name, a directive, a CR alone), which is left out with the folds after
+   * it, as is a field with white space before its colon. A NUL byte or a field line over {@link
+   * MessageReader#MAX_HEADER_LINE} bytes is a configuration error.
+   */
+  private static List<Header> fields(String where, List<String> lines) throws MasqException {
+    StringBuilder section = new StringBuilder();
+    for (String line : lines) {
+      section.append(line).append('\n');
+    }
+    InputStream in = new ByteArrayInputStream(section.toString().getBytes(StandardCharsets.UTF_8));
+    List<Header> fields = new ArrayList<>();
+    try {
+      while (in.available() > 0) {
+        for (Header h : MessageReader.verbatim(in).readHeaders()) {
+          if (h.raw().indexOf(':') == h.name().length()
+              && !OWN.contains(h.name().toLowerCase(Locale.ROOT))) {
+            fields.add(h);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError("a byte array is always read", e);
+    } catch (MessageFormatException e) {
+      throw new MasqException(Exit.CONFIG, where + ": " + e.getMessage());
+    }
+    return fields;
   }
 
   private static Map<String, String> names(Set<String> known) {
@@ -130,52 +168,21 @@ final class Template {
    */
   List<Header> headers(Map<String, String> vars) throws MasqException {
     List<Header> out = new ArrayList<>();
-    String name = null;
-    StringBuilder value = new StringBuilder();
-    for (String h : headers) {
-      String line = expand(h, vars);
-      if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
-        if (name != null) {
-          value.append(line); // unfolded: the line break goes, the white space stays
-        }
-        continue;
+    for (Header h : headers) {
+      // unfolded: the line breaks go, the white space stays; each line expanded on its own
+      StringBuilder v = new StringBuilder();
+      for (String line : h.rawValue().split("\n", -1)) {
+        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+        v.append(expand(new String(b, StandardCharsets.UTF_8), vars));
       }
-      field(out, name, value);
-      name = null;
-      value.setLength(0);
-      int colon = line.indexOf(':');
-      if (colon > 0 && fieldName(line.substring(0, colon))) {
-        name = line.substring(0, colon);
-        value.append(line, colon + 1, line.length());
-      }
+      String lower = h.name().toLowerCase(Locale.ROOT);
+      String value = v.toString();
+      out.add(
+          Header.of(
+              h.name(),
+              ADDRESSES.contains(lower) ? HeaderValues.nameAddr(value) : HeaderValues.text(value)));
     }
-    field(out, name, value);
     return out;
-  }
-
-  private static void field(List<Header> out, String name, CharSequence value) {
-    if (name == null) {
-      return;
-    }
-    String lower = name.toLowerCase(Locale.ROOT);
-    if (OWN.contains(lower)) {
-      return;
-    }
-    String v = value.toString();
-    out.add(
-        Header.of(
-            name, ADDRESSES.contains(lower) ? HeaderValues.nameAddr(v) : HeaderValues.text(v)));
-  }
-
-  /** RFC 5322 field-name: printable ASCII but the colon. */
-  private static boolean fieldName(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 33 || c > 126) {
-        return false;
-      }
-    }
-    return !s.isEmpty();
   }
 
   /** The text, expanded, with {@code @failed_rcpts} replaced by {@code rcptLines}. */

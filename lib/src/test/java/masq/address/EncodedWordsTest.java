@@ -1,4 +1,4 @@
-package masq.message;
+package masq.address;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

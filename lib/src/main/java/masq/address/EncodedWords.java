@@ -1,15 +1,20 @@
-package masq.message;
+package masq.address;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.codec.EncoderUtil;
 
 /**
- * RFC 2047 encoded words for the header text masq writes, in UTF-8: the text is cut between
- * characters (never inside a UTF-8 sequence or a surrogate pair) into words of at most 75
- * characters, each encoded by Mime4j's B or Q encoder, whichever is shorter for the whole text. The
- * only class of masq that touches Mime4j's encoder, and used only for text that needs it.
+ * RFC 2047 encoded words, both ways. Encoding, for the header text masq writes ({@code
+ * masq.message}'s HeaderValues), in UTF-8: the text is cut between characters (never inside a UTF-8
+ * sequence or a surrogate pair) into words of at most 75 characters, each encoded by Mime4j's B or
+ * Q encoder, whichever is shorter for the whole text. Decoding, for the display names of address
+ * lists ({@link DisplayName}), by Mime4j's lenient decoder. The only class of masq that touches
+ * Mime4j's codecs for header text, and used only for text that needs it. It is here rather than in
+ * {@code masq.message} because addresses decode and {@code masq.message} uses this package.
  */
-final class EncodedWords {
+public final class EncodedWords {
   /** RFC 2047 section 2: an encoded word is at most 75 characters long. */
   static final int MAX_WORD = 75;
 
@@ -25,7 +30,7 @@ final class EncodedWords {
    * only letters, digits and {@code !*+-/} unencoded (RFC 2047 section 5 (3)); otherwise they
    * replace unstructured text.
    */
-  static String encode(String text, boolean phrase) {
+  public static String encode(String text, boolean phrase) {
     EncoderUtil.Usage usage = phrase ? EncoderUtil.Usage.WORD_ENTITY : EncoderUtil.Usage.TEXT_TOKEN;
     byte[] all = text.getBytes(StandardCharsets.UTF_8);
     boolean b = (all.length + 2) / 3 * 4 < EncoderUtil.encodeQ(all, usage).length();
@@ -61,5 +66,13 @@ final class EncodedWords {
     out.append(b ? PREFIX_B : PREFIX_Q)
         .append(b ? EncoderUtil.encodeB(bytes) : EncoderUtil.encodeQ(bytes, usage))
         .append(SUFFIX);
+  }
+
+  /**
+   * {@code text} with its encoded words decoded by Mime4j, adjacent ones joined (RFC 2047 section
+   * 6.2), silently: a word that cannot be decoded is no error.
+   */
+  static String decode(String text) {
+    return DecoderUtil.decodeEncodedWords(text, DecodeMonitor.SILENT);
   }
 }

@@ -384,12 +384,9 @@ public final class Session implements Runnable {
     reply(354, "", "end data with <CR><LF>.<CR><LF>");
     SmtpInput.Data data = in.data(s.config().accept().maxMsgSize());
     Submission.Request req =
-        new Submission.Request(
+        Submission.Request.smtp(
             sender,
-            null,
             List.copyOf(rcpts),
-            false,
-            false,
             protocol(),
             client == null ? s.ident() : null,
             s.uid(),

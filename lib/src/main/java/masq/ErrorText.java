@@ -17,6 +17,7 @@ import javax.net.ssl.SSLException;
  * the JDK gives none. The last safety net before a reason reaches the log, a bounce, {@code -v} or
  * a notice; the specific failures (TLS, files) get their own wording before they come here.
  */
+@Api
 public final class ErrorText {
   /** A qualified JDK class name, or any name of an exception or error, with a colon after it. */
   private static final Pattern CLASS_NAME =

@@ -1,6 +1,7 @@
 package masq;
 
 /** The exit codes of sysexits(3) that masq uses. */
+@Api
 public final class Exit {
   public static final int OK = 0;
   public static final int USAGE = 64;

@@ -5,6 +5,7 @@ package masq;
  * can cause (bad input, bad config, a busy or full spool) is reported through this type, so the
  * tools never show a stack trace for it.
  */
+@Api
 public class MasqException extends Exception {
   private static final long serialVersionUID = 1L;
   private final int exitCode;

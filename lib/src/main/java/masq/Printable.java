@@ -4,6 +4,7 @@ package masq;
  * Text made fit for one line of a log, a reply, {@code -v} or a message: the one place where
  * control characters, bytes that are not UTF-8 and over-long values are made harmless.
  */
+@Api
 public final class Printable {
   private Printable() {}
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import masq.Api;
 import masq.Version;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -18,6 +19,7 @@ import masq.message.RfcDate;
  * Envelope-To: are removed (Envelope-To: kept as X-Orig-Envelope-To: when asked); From:, To:, Date:
  * and Message-ID: are added when missing; a Received: line is put on top.
  */
+@Api
 public final class Acceptance {
   private Acceptance() {}
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import masq.Api;
 import masq.address.Address;
 import masq.address.Xtext;
 
@@ -17,6 +18,7 @@ import masq.address.Xtext;
  * @param notifyOn the NOTIFY of every recipient that has none of its own ({@code -N}), or ""
  * @param recipients per recipient (as accepted), its own NOTIFY and ORCPT
  */
+@Api
 public record DsnRequest(String ret, String envid, String notifyOn, Map<Address, Rcpt> recipients) {
 
   /**

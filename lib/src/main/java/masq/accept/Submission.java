@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.address.Address;
@@ -26,6 +27,7 @@ import masq.spool.Spool;
  * Accepting one message into the spool, shared by masq-inject and masq-smtpd: read it, fix up its
  * headers, stream it into a new spool entry and commit. On any failure nothing stays in the spool.
  */
+@Api
 public final class Submission {
   private Submission() {}
 

@@ -2,11 +2,13 @@ package masq.address;
 
 import java.util.Locale;
 import java.util.Objects;
+import masq.Api;
 
 /**
  * An envelope address: a local part and a domain. The domain is null for an unqualified address;
  * the null sender ({@code <>}) is {@link #NULL}.
  */
+@Api
 public record Address(String localPart, String domain) {
   /** The null reverse path, {@code <>}. */
   public static final Address NULL = new Address("", null);

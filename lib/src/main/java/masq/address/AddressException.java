@@ -1,10 +1,12 @@
 package masq.address;
 
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.Printable;
 
 /** An address that does not parse (exit 65); the message names the address and the reason. */
+@Api
 public final class AddressException extends MasqException {
   private static final long serialVersionUID = 1L;
 

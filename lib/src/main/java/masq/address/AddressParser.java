@@ -2,6 +2,7 @@ package masq.address;
 
 import java.util.ArrayList;
 import java.util.List;
+import masq.Api;
 
 /**
  * Parses addresses: envelope addresses (-f, SMTP, spool) strictly, and RFC 5322 address lists
@@ -9,6 +10,7 @@ import java.util.List;
  * which keeps where each addr-spec stands so that rewriting can replace it and leave everything
  * else byte for byte.
  */
+@Api
 public final class AddressParser {
   private AddressParser() {}
 

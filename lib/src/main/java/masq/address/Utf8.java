@@ -6,6 +6,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import masq.Api;
 
 /**
  * Strict UTF-8 for text that may hold an address: SMTP command lines, command-line arguments,
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  * {@link #invalidAt} finds them, together with U+FFFD, the mark of bytes someone else (the JVM's
  * decoding of argv) already replaced.
  */
+@Api
 public final class Utf8 {
   /** The reason an address with such bytes is refused. */
   public static final String INVALID = "not valid UTF-8";

@@ -1,6 +1,7 @@
 package masq.config;
 
 import java.util.List;
+import masq.Api;
 
 /**
  * What masq takes in and what it does right after (masq.conf(5)).
@@ -11,5 +12,6 @@ import java.util.List;
  * @param doSaveEnvelopeTo {@code do_save_envelope_to}: an incoming Envelope-To: header is kept as
  *     X-Orig-Envelope-To:
  */
+@Api
 public record AcceptSettings(
     long maxMsgSize, List<String> trustedUsers, boolean doQueue, boolean doSaveEnvelopeTo) {}

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import masq.Api;
 import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
@@ -41,6 +42,7 @@ import masq.MasqException;
  * @param accept what masq takes in
  * @param notifications what the user hears of, and how
  */
+@Api
 public record Config(
     Path file,
     List<String> warnings,

@@ -1,6 +1,7 @@
 package masq.config;
 
 import java.util.List;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 
@@ -9,6 +10,7 @@ import masq.MasqException;
  * file before the error (unknown options above a syntax error), so that a command prints them too
  * instead of losing them with the file.
  */
+@Api
 public final class ConfigError extends MasqException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,7 @@
 package masq.config;
 
 import java.nio.file.Path;
+import masq.Api;
 
 /**
  * Where masq keeps its files (masq.conf(5)); single-user defaults live under {@code
@@ -11,4 +12,5 @@ import java.nio.file.Path;
  * @param lockDir {@code lock_dir}: read for masqmail's sake; messages are locked in the spool
  * @param pidDir {@code pid_dir}: where {@code masq-smtpd --listen} writes its pid file
  */
+@Api
 public record Directories(Path spoolDir, Path mailDir, Path lockDir, Path pidDir) {}

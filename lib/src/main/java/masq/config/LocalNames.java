@@ -1,6 +1,7 @@
 package masq.config;
 
 import java.util.List;
+import masq.Api;
 
 /**
  * Which names are this host's (masq.conf(5)): what a recipient's domain must be to be delivered
@@ -14,6 +15,7 @@ import java.util.List;
  * @param notLocalAddresses {@code not_local_addresses}: addresses sent out though their domain is
  *     local
  */
+@Api
 public record LocalNames(
     String hostName,
     List<String> localHosts,

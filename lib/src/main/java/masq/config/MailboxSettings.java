@@ -3,6 +3,7 @@ package masq.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import masq.Api;
 
 /**
  * How mail for local users is delivered (masq.conf(5)): mailbox kinds, the MDA, aliases.
@@ -26,6 +27,7 @@ import java.util.List;
  * @param logUser {@code log_user}: a user who gets a copy of every message delivered, or null
  * @param deferAll {@code defer_all}: every local delivery is deferred (for tests)
  */
+@Api
 public record MailboxSettings(
     String mboxDefault,
     List<String> mboxUsers,

@@ -1,11 +1,13 @@
 package masq.config;
 
 import java.util.Collection;
+import masq.Api;
 
 /**
  * The one did-you-mean of masq: the known word nearest to a mistyped one, for configuration keys
  * (masq.conf and route files), command-line options, masq-queue's commands and route names.
  */
+@Api
 public final class NearestWord {
   private NearestWord() {}
 

@@ -3,6 +3,7 @@ package masq.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import masq.Api;
 
 /**
  * When and how masq tells a sender about mail it cannot deliver (masq.conf(5)).
@@ -13,5 +14,6 @@ import java.util.List;
  *     once
  * @param maxDeferTime {@code max_defer_time}: after how long a deferred recipient bounces
  */
+@Api
 public record NoticeSettings(
     Path errmsgFile, Path warnmsgFile, List<Duration> warnIntervals, Duration maxDeferTime) {}

@@ -1,6 +1,7 @@
 package masq.config;
 
 import java.time.Duration;
+import masq.Api;
 
 /**
  * (masq) What the user hears of, and how (masq.conf(5), NOTIFICATIONS; masq.notify runs it).
@@ -13,4 +14,5 @@ import java.time.Duration;
  * @param notifyTimeout {@code notify_timeout} (default 30s): how long the command may run before it
  *     is killed
  */
+@Api
 public record NotifySettings(String notifyCommand, Duration notifyAfter, Duration notifyTimeout) {}

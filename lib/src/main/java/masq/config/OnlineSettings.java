@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import masq.Api;
 
 /**
  * Which routes there are and how masq learns which link is up (masq.conf(5)).
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param onlineQueryTimeout (masq) {@code online_query_timeout}: how long online_query may run
  *     before it is killed and nothing taken as online
  */
+@Api
 public record OnlineSettings(
     List<Path> permanentRoutes,
     Map<String, List<Path>> queryRoutes,

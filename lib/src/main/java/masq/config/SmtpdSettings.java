@@ -3,6 +3,7 @@ package masq.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import masq.Api;
 
 /**
  * What masq-smtpd offers and to whom (masq.conf(5)).
@@ -17,6 +18,7 @@ import java.util.List;
  * @param smtpAuthFile {@code smtp_auth_file}: the users AUTH accepts (salted PBKDF2 hashes), or
  *     null: no AUTH
  */
+@Api
 public record SmtpdSettings(
     List<String> listenAddresses,
     List<String> relayNets,

@@ -2,10 +2,12 @@ package masq.config;
 
 import java.time.Duration;
 import java.util.Locale;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 
 /** Typed reading of option values: booleans, time values, sizes and counts. */
+@Api
 public final class Values {
   private Values() {}
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import masq.Api;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -49,6 +50,7 @@ import masq.spool.Spool;
  * state, and are delivered in the same run. A message with nothing pending left is removed
  * ("Completed"). The clock is injected so that all timing is testable.
  */
+@Api
 public final class QueueRunner {
   /**
    * What a run did: messages it looked at, handled, and found locked by another process; and,

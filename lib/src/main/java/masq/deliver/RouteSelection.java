@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import masq.Api;
 import masq.ErrorText;
 import masq.MasqException;
 import masq.address.Address;
@@ -55,6 +56,7 @@ import masq.spool.Spool;
  * #failure()} ({@code online_query: cannot run /x: no such file}) that masq-deliver logs and
  * notify_command hears of, and that masq-queue status reports; never an error of the run.
  */
+@Api
 public final class RouteSelection {
   private final List<Route> routes;
   private final String online;

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Set;
+import masq.Api;
 import masq.ErrorText;
 import masq.PrivateParents;
 import masq.exec.Child;
@@ -30,6 +31,7 @@ import masq.exec.Child;
  * never fails a delivery: the problem is reported once on stderr. With masqmail's {@code log_dir =
  * ""} the lines go to standard error instead ({@link #toStream}). Thread-safe.
  */
+@Api
 public final class MailLog {
   /** How long the open log file is used before it is opened again by name. */
   static final long REOPEN_NANOS = 1_000_000_000L;

@@ -3,6 +3,7 @@ package masq.message;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import masq.Api;
 
 /**
  * The local time's offset from UTC at an instant, read from a TZif file (RFC 8536) such as
@@ -17,6 +18,7 @@ import java.nio.file.Path;
  * last transition while the file's footer rule has daylight saving time (a "slim" file: the rule,
  * not a table, gives the offset then).
  */
+@Api
 public final class LocalOffset {
   private LocalOffset() {}
 

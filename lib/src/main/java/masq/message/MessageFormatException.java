@@ -1,9 +1,11 @@
 package masq.message;
 
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 
 /** Input that cannot be accepted as a message (exit 65, or 66 for an empty one). */
+@Api
 public final class MessageFormatException extends MasqException {
   private static final long serialVersionUID = 1L;
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.Printable;
@@ -27,6 +28,7 @@ import masq.route.Words;
  * calls it at its end is never held longer than the timeout. Trusts the configuration; a command
  * that cannot start, fails or times out is one log line, never an error of the run.
  */
+@Api
 public final class Notifier {
   /** The variables of masq's environment a notify_command gets too (when they are set). */
   static final List<String> PASSED =

@@ -1,8 +1,10 @@
 package masq.notify;
 
 import java.util.Locale;
+import masq.Api;
 
 /** The events {@code notify_command} hears of, as their {@code MASQ_EVENT} word. */
+@Api
 public enum NotifyEvent {
   /** A bounce (failure DSN) was queued for a message. */
   BOUNCE("bounce"),

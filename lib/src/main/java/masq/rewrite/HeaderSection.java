@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import masq.Api;
 import masq.message.Header;
 import masq.message.MessageFormatException;
 import masq.message.MessageReader;
@@ -21,6 +22,7 @@ import masq.message.MessageReader;
  * @param separator the empty line ({@code "\n"} or {@code "\r\n"}), the first body line when a
  *     non-header line ended the section, or "" at end of input; one char per byte
  */
+@Api
 public record HeaderSection(String prefix, List<Header> headers, String separator) {
 
   /**

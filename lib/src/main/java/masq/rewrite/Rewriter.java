@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import masq.Api;
 import masq.Printable;
 import masq.address.Address;
 import masq.address.AddressParser;
@@ -41,6 +42,7 @@ import masq.route.Route;
  * {@code @host_name} in every address header ({@link #ADDRESS_HEADERS}), so that it leaves
  * well-formed (RFC 5322 section 3.4.1) and replies reach it.
  */
+@Api
 public final class Rewriter {
   /** The header fields (any case) whose unqualified addresses are qualified. */
   private static final Set<String> ADDRESS_HEADERS = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);

@@ -1,6 +1,7 @@
 package masq.rewrite;
 
 import java.util.List;
+import masq.Api;
 import masq.address.Address;
 import masq.message.Header;
 
@@ -15,5 +16,6 @@ import masq.message.Header;
  *     route rewrites that cannot be read and might hold a local address; when there is one, the
  *     message must not leave over this route as it is
  */
+@Api
 public record Rewritten(
     List<Header> headers, Address returnPath, List<String> warnings, List<String> unreadable) {}

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import masq.Api;
 import masq.MasqException;
 import masq.config.Config;
 import masq.config.RouteConfig;
@@ -16,6 +17,7 @@ import masq.config.RouteConfig;
  * and every mailq would show them. Unknown options stay warnings on every run: they are typing
  * mistakes.
  */
+@Api
 public final class IgnoredOptions {
   private IgnoredOptions() {}
 

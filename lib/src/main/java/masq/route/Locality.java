@@ -3,6 +3,7 @@ package masq.route;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import masq.Api;
 import masq.address.Address;
 import masq.address.Glob;
 import masq.config.Config;
@@ -15,6 +16,7 @@ import masq.config.Config;
  * local parts compare exactly, or ignoring case with {@code caseless_matching}; domains always
  * ignore case.
  */
+@Api
 public final class Locality {
   private final List<String> localHosts;
   private final List<Address> localAddresses;

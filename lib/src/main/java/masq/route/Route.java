@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import masq.Api;
 import masq.MasqException;
 import masq.address.Address;
 import masq.config.RouteConfig;
@@ -18,6 +19,7 @@ import masq.message.Header;
  * {@link #admits}; the rewriting maps ({@link #maps}), applied by {@code masq.rewrite}; the
  * transport ({@link #transport}), used by {@code masq.deliver.remote}.
  */
+@Api
 public final class Route {
   private final String name;
   private final Path file;

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.Printable;
@@ -23,6 +24,7 @@ import masq.config.NearestWord;
  * way only; {@code link=NAME} and {@code route=NAME} say which is meant. An unknown name is exit 69
  * with the names that would be accepted; an ambiguous one is exit 64 with its candidates.
  */
+@Api
 public final class Routes {
   private static final String LINK = "link=";
   private static final String ROUTE = "route=";

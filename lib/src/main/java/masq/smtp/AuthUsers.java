@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import masq.Api;
 import masq.config.RegularFile;
 import masq.spool.DirectoryFsync;
 
@@ -38,6 +39,7 @@ import masq.spool.DirectoryFsync;
  * constant-time compare, the same work for an unknown name) and writes a user's line ({@link #put},
  * masq-smtpd --add-user), replacing the file atomically.
  */
+@Api
 public final class AuthUsers {
   /** The scheme word of a line. */
   public static final String SCHEME = "pbkdf2-sha256";

@@ -6,11 +6,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import masq.Api;
 
 /**
  * The byte streams a session talks over: a TCP socket (standalone server, or the socket inetd hands
  * over), or plain streams such as a pipe on stdin/stdout.
  */
+@Api
 public interface Connection extends AutoCloseable {
   InputStream input() throws IOException;
 

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.Printable;
@@ -21,6 +22,7 @@ import masq.route.Locality;
  * it is not in {@code not_local_addresses}, or when it is in {@code local_addresses} (masqmail's
  * {@code addr_is_local}).
  */
+@Api
 public final class RelayPolicy {
   private final Config cfg;
   private final List<Net> nets;

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 
@@ -25,6 +26,7 @@ import masq.MasqException;
  * greeting. {@link #stop} closes the listening sockets, lets sessions finish what they are doing (a
  * message being sent is still accepted) and ends the others with 421.
  */
+@Api
 public final class Server {
   /** Sessions at once; a client beyond this gets 421 at once. */
   static final int MAX_SESSIONS = 500;

@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;
+import masq.Api;
 import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
@@ -17,6 +18,7 @@ import masq.config.PemFiles;
  * then any intermediate ones) and {@code tls_key_file} (PEM, unencrypted; {@link PemFiles} says
  * which kinds).
  */
+@Api
 public final class ServerTls {
   private ServerTls() {}
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import masq.Api;
 import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
@@ -36,6 +37,7 @@ import masq.spool.Spool;
  * a client that is sending message data ({@link ClientLink} holds the streams and does that). The
  * parameters of MAIL and RCPT are read by {@link Parameters}.
  */
+@Api
 public final class Session implements Runnable {
   /** Consecutive bad commands after which the client is disconnected. */
   static final int MAX_ERRORS = 10;

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import masq.Api;
 
 /**
  * The envelope and delivery state of one queued message, stored as {@code queue/ID.env} (format in
@@ -27,6 +28,7 @@ import java.util.Map;
  * @param notified when notify_command last heard that a recipient is deferred, epoch milliseconds,
  *     by recipient address (written as {@code notified <ADDRESS> TIME} lines)
  */
+@Api
 public record Envelope(
     String id,
     long received,

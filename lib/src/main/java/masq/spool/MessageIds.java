@@ -1,6 +1,7 @@
 package masq.spool;
 
 import java.time.Clock;
+import masq.Api;
 
 /**
  * Makes message IDs that are unique across concurrent processes and sort by arrival: {@code
@@ -8,6 +9,7 @@ import java.time.Clock;
  * and a per-process counter (2 digits), in the alphabet 0-9A-Za-z, whose ASCII order is its numeric
  * order. One generator per process.
  */
+@Api
 public final class MessageIds {
   private static final String DIGITS =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

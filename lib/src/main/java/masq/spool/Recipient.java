@@ -1,5 +1,7 @@
 package masq.spool;
 
+import masq.Api;
+
 /**
  * One envelope recipient and its delivery state. {@code address} is the address as given (without
  * angle brackets); {@code parent} is the top-level recipient an alias expansion came from ("" for a
@@ -8,6 +10,7 @@ package masq.spool;
  * {@code NEVER} or a comma list of {@code SUCCESS}, {@code FAILURE}, {@code DELAY}, and ORCPT as
  * {@code TYPE;ADDRESS} (decoded), each "" when not given.
  */
+@Api
 public record Recipient(
     String address,
     State state,

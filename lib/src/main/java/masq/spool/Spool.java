@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.PrivateParents;
@@ -49,6 +50,7 @@ import masq.PrivateParents;
  * {@code VERSION} file of a system-mode spool, which every user reads, is 0644. In single-user mode
  * the spool directory itself is made 0700 too; in system mode it is the administrator's (0711).
  */
+@Api
 public final class Spool {
   public static final String VERSION_LINE = "masq spool 3";
 

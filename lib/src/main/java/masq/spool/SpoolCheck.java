@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import masq.Api;
 
 /**
  * What {@code masq-queue check} finds: files that crashes leave behind. Stale temporary files
@@ -30,6 +31,7 @@ import java.util.TreeSet;
  * is moved to {@code corrupt/}, never deleted. Files that a live process holds locked are work in
  * progress and are left alone.
  */
+@Api
 public final class SpoolCheck {
   private final List<String> problems = new ArrayList<>();
   private final List<String> repairs = new ArrayList<>();

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.accept.DsnRequest;
@@ -57,6 +58,7 @@ import masq.spool.Spool;
  * cannot be queued now (spool full) stays in {@code tmp/} for the next run; the writer exits 73
  * when the maildrop is missing or not writable, 75 on other write failures, leaving nothing.
  */
+@Api
 public final class Maildrop {
   static final String MAGIC = "masq-drop 1";
 

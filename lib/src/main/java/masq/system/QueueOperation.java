@@ -1,6 +1,7 @@
 package masq.system;
 
 import java.io.IOException;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.spool.Envelope;
@@ -12,6 +13,7 @@ import masq.spool.Spool;
  * {@code release}, run by mail or root at once, or asked for by an ordinary user in system mode (a
  * request file {@code users/UID/ID.WORD} that the next masq-deliver run carries out).
  */
+@Api
 public enum QueueOperation {
   REMOVE("remove", "removed"),
   HOLD("hold", "held"),

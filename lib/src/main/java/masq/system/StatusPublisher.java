@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import masq.Api;
 import masq.MasqException;
 import masq.log.MailLog;
 import masq.spool.CorruptEntryException;
@@ -62,6 +63,7 @@ import masq.spool.StoredEnvelope;
  * O_EXCL (never through a link someone planted) and renamed into place. Anything that fails a check
  * is ignored or deleted with a log line.
  */
+@Api
 public final class StatusPublisher {
   /** How long a refusal stays for its user to see. */
   static final Duration KEEP_REFUSED = Duration.ofDays(7);

@@ -2,6 +2,7 @@ package masq.system;
 
 import java.util.List;
 import java.util.Map;
+import masq.Api;
 import masq.spool.Envelope;
 
 /**
@@ -9,6 +10,7 @@ import masq.spool.Envelope;
  * not yet), the queued messages, the drops waiting for pickup, the refused ones, and the requests
  * not yet done (ID → operation).
  */
+@Api
 public record UserStatus(
     long published,
     List<Envelope> queued,

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.spool.CorruptEntryException;
@@ -52,6 +53,7 @@ import masq.spool.Spool;
  * checked with lstat to be a directory owned by the caller (not a link, not squatted) before it is
  * used.
  */
+@Api
 public final class UserStatusArea {
   /** The area's name in the spool. */
   static final String DIR = "users";

@@ -171,6 +171,52 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /**
+   * The commands build on lib's API only: the types of lib marked {@link masq.Api} (and what is
+   * nested in them), and each type so marked is one they use, so that the mark says exactly what
+   * the commands depend on.
+   */
+  @Test
+  void theToolsUseLibOnlyThroughItsApi() throws IOException {
+    Set<String> used = new TreeSet<>();
+    Set<String> outside = new TreeSet<>();
+    for (JavaClass c : classes) {
+      if (!c.getPackageName().equals("masq.tools")) {
+        continue;
+      }
+      for (Dependency d : c.getDirectDependenciesFromSelf()) {
+        JavaClass t = d.getTargetClass().getBaseComponentType();
+        if (!t.getPackageName().startsWith("masq") || t.getPackageName().equals("masq.tools")) {
+          continue;
+        }
+        JavaClass top = classes.get("masq." + topLevel(t));
+        used.add(top.getName());
+        if (!top.isAnnotatedWith(masq.Api.class)) {
+          outside.add(top.getName() + " (used by " + c.getSimpleName() + ")");
+        }
+      }
+    }
+    assertEquals(Set.of(), outside, "lib types the tools use that are not marked @Api");
+    Set<String> marked = new TreeSet<>();
+    for (JavaClass c : classes) {
+      if (c.isAnnotatedWith(masq.Api.class)) {
+        marked.add(c.getName());
+      }
+    }
+    // a constant (Exit.OK) or a lambda's interface leaves no trace in the bytecode: the sources
+    // say what the tools use
+    StringBuilder sources = new StringBuilder();
+    try (var files = Files.walk(SOURCES.get(0))) {
+      for (Path p : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        sources.append(Files.readString(p));
+      }
+    }
+    marked.removeAll(used);
+    marked.removeIf(name -> sources.indexOf(name + ";") >= 0 || sources.indexOf(name + ".") >= 0);
+    assertEquals(Set.of(), marked, "types marked @Api that the tools do not use");
+    System.out.println("lib's API: " + used.size() + " types");
+  }
+
   @Test
   void noClassCycleOfMoreThanTwoBeyondTheOnesToUntangle() {
     Set<String> found = new TreeSet<>();

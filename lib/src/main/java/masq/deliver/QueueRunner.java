@@ -3,7 +3,6 @@ package masq.deliver;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -12,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import masq.MasqException;
 import masq.address.Address;
 import masq.address.AddressException;
@@ -24,7 +22,6 @@ import masq.deliver.local.LocalResult;
 import masq.deliver.notice.Notices;
 import masq.log.MailLog;
 import masq.notify.Notifier;
-import masq.notify.NotifyEvent;
 import masq.route.Locality;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
@@ -71,9 +68,8 @@ public final class QueueRunner {
   private final int verbose;
   private final Locality locality;
   private final LocalDelivery local;
-  private final Notices notices;
   private final Notifier notifier;
-  private final WaitWatch watch;
+  private final Settlement settlement;
   private RemoteRun remote;
   private volatile boolean stopping;
 
@@ -111,14 +107,18 @@ public final class QueueRunner {
     this.verbose = verbose;
     this.locality = Locality.of(cfg);
     this.local = new LocalDelivery(cfg, clock, env, uid);
-    this.notices = new Notices(cfg, spool, log, clock.getZone(), uid);
     this.notifier = Notifier.of(cfg, log, env);
-    this.watch = new WaitWatch(cfg, notifier, locality, log, err, verbose);
-  }
-
-  /** notify_command, for the events of this run. */
-  Notifier notifier() {
-    return notifier;
+    this.settlement =
+        new Settlement(
+            cfg,
+            spool,
+            log,
+            clock,
+            new Notices(cfg, spool, log, clock.getZone(), uid),
+            notifier,
+            new WaitWatch(cfg, notifier, locality, log, err, verbose),
+            err,
+            verbose);
   }
 
   /**
@@ -126,7 +126,19 @@ public final class QueueRunner {
    * {@code routes} (see {@link RemoteRun}). Without this call remote recipients stay queued.
    */
   public void useRoutes(RouteSelection routes) {
-    this.remote = new RemoteRun(this, cfg, spool, log, clock, routes, locality, err, verbose);
+    this.remote =
+        new RemoteRun(
+            settlement,
+            cfg,
+            spool,
+            log,
+            clock,
+            routes,
+            locality,
+            this::wanted,
+            this::stopping,
+            err,
+            verbose);
   }
 
   /** True when a remote pass with routes follows the local pass. */
@@ -344,8 +356,7 @@ public final class QueueRunner {
     Attempt(MessageLock lock, Envelope env) {
       this.lock = lock;
       this.env = env;
-      Duration age = Duration.ofMillis(now - env.received());
-      this.expired = age.compareTo(cfg.notices().maxDeferTime()) > 0;
+      this.expired = settlement.expired(env, now);
     }
 
     /** Records an outcome for {@code r} (a top-level recipient or a leaf under {@code top}). */
@@ -357,11 +368,11 @@ public final class QueueRunner {
       if (kind == LocalResult.Verdict.DEFERRED && expired) {
         kind = LocalResult.Verdict.FAILED;
         status = "4.4.7";
-        detail = "message delayed longer than max_defer_time: " + detail;
+        detail = Settlement.delayedTooLong(detail);
       }
       switch (kind) {
         case DELIVERED -> {
-          note(env.id() + " => " + who + " (" + detail + ")");
+          settlement.note(env.id() + " => " + who + " (" + detail + ")");
           Recipient t = env.recipient(top);
           if (t != null && t.wants("SUCCESS")) {
             succeeded.add(
@@ -371,23 +382,16 @@ public final class QueueRunner {
           return r.with(Recipient.State.DELIVERED, now, "");
         }
         case DEFERRED -> {
-          note(env.id() + " == " + who + " (" + detail + ")");
+          settlement.note(env.id() + " == " + who + " (" + detail + ")");
           delayed.add(new Notices.RecipientNote(r.address(), top, status, detail, now));
           return r.with(Recipient.State.PENDING, now, detail);
         }
         default -> {
-          note(env.id() + " ** " + who + " (" + detail + ")");
+          settlement.note(env.id() + " ** " + who + " (" + detail + ")");
           failed.add(new Notices.RecipientNote(r.address(), top, status, detail, now));
           return r.with(Recipient.State.FAILED, now, detail);
         }
       }
-    }
-  }
-
-  private void note(String line) {
-    log.write(line);
-    if (verbose > 0) {
-      err.println("masq-deliver: " + line);
     }
   }
 
@@ -437,112 +441,15 @@ public final class QueueRunner {
     for (List<Recipient> orphans : children.values()) {
       result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
     }
-    return finish(lock, stored, env, result, at.failed, at.delayed, at.succeeded, at.now, null);
-  }
-
-  /**
-   * Ends an attempt on a locked message: queues one bounce for {@code failed}, one success report
-   * for {@code succeeded} (those whose NOTIFY has SUCCESS) and, when one is due, a delay warning
-   * for {@code delayed} (notices are committed before the state they are about; NOTIFY decides who
-   * is in them), then writes the recipients' new state, or removes the message when no top-level
-   * recipient is pending. Nothing is written when the state is what {@code onDisk} holds. Tells
-   * notify_command of a bounce, and marks and tells of mail that stays queued ({@link WaitWatch}:
-   * unroutable, waiting, deferred longer than notify_after); {@code remoteRoute} gives the route
-   * that last tried a recipient address (null: none). Returns the IDs of the notices queued.
-   */
-  List<String> finish(
-      MessageLock lock,
-      Envelope onDisk,
-      Envelope env,
-      List<Recipient> result,
-      List<Notices.RecipientNote> failed,
-      List<Notices.RecipientNote> delayed,
-      List<Notices.RecipientNote> succeeded,
-      long now,
-      Function<String, String> remoteRoute)
-      throws IOException {
-    boolean localPass = remoteRoute == null;
-    Function<String, String> routeOf = localPass ? a -> null : remoteRoute;
-    List<String> queued = new ArrayList<>();
-    if (!succeeded.isEmpty()) {
-      try {
-        addIfSent(queued, notices.send(lock, env, succeeded, Notices.NoticeKind.SUCCEEDED));
-      } catch (MasqException | IOException e) {
-        // the deliveries stand: a report is not worth delivering them again
-        note(env.id() + " success report not sent: " + e.getMessage());
-      }
-    }
-    List<Recipient> states = result;
-    if (!failed.isEmpty()) {
-      try {
-        // model: BOUNCE_COMMIT, before the failures are written
-        String bounce = notices.send(lock, env, failed, true);
-        addIfSent(queued, bounce);
-        if (bounce != null) {
-          notifier.fire(
-              NotifyEvent.BOUNCE,
-              env.id(),
-              String.join(", ", failed.stream().map(Notices.RecipientNote::address).toList()),
-              routeOf.apply(failed.get(0).address()),
-              failed.get(0).reason());
-        }
-      } catch (MasqException e) {
-        if (e.exitCode() != masq.Exit.TEMPFAIL && e.exitCode() != masq.Exit.CANTCREAT) {
-          // refused for what it is (e.g. larger than max_msg_size): trying again cannot help
-          note(env.id() + " bounce not sent: " + e.getMessage());
-        } else {
-          states = stillPending(result, now);
-          note(env.id() + " cannot queue a bounce, will try again: " + e.getMessage());
-        }
-      } catch (IOException e) {
-        // no bounce, no failure: the recipients stay pending and fail (and bounce) next time
-        note(env.id() + " cannot queue a bounce, will try again: " + e.getMessage());
-        states = stillPending(result, now);
-      }
-    }
-    Envelope next = env.withRecipients(states);
-    if (!delayed.isEmpty() && warningDue(env, now)) {
-      try {
-        addIfSent(queued, notices.send(lock, env, delayed, false));
-        next = next.withLastWarning(now);
-      } catch (MasqException | IOException e) {
-        note(env.id() + " cannot queue a delay warning, will try again: " + e.getMessage());
-      }
-    }
-    boolean pending = states.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
-    boolean remoteFollows = localPass && routesFollow(); // which says what became of remote ones
-    if (pending && !remoteFollows) {
-      next = watch.routability(lock, next);
-    }
-    if (pending && notifier.on()) {
-      next = watch.tell(next, now, routeOf, remoteFollows);
-    }
-    if (!pending) {
-      spool.remove(lock);
-      note(env.id() + " Completed");
-    } else if (!next.equals(onDisk)) {
-      spool.update(lock, next);
-    }
-    return queued;
-  }
-
-  /**
-   * The recipients that failed at {@code now}, made pending again (their bounce could not be
-   * queued).
-   */
-  private static List<Recipient> stillPending(List<Recipient> rs, long now) {
-    return rs.stream()
-        .map(r ->
-            r.state() == Recipient.State.FAILED && r.lastAttempt() == now
-                ? r.as(Recipient.State.PENDING, r.lastError())
-                : r)
-        .toList();
-  }
-
-  private static void addIfSent(List<String> ids, String id) {
-    if (id != null) {
-      ids.add(id);
-    }
+    return settlement.finish(
+        lock,
+        stored,
+        env,
+        result,
+        new Settlement.Notes(at.failed, at.delayed, at.succeeded),
+        at.now,
+        a -> null,
+        routesFollow());
   }
 
   /**
@@ -690,39 +597,6 @@ public final class QueueRunner {
   }
 
   /**
-   * masqmail's warn_msg_is_due: a warning is due when, for some interval I, the message is older
-   * than I and the last warning was sent less than I after it arrived.
-   */
-  boolean warningDue(Envelope env, long now) {
-    long next = nextWarning(cfg, env);
-    return next >= 0 && now > next;
-  }
-
-  /**
-   * When a delay warning about {@code env} becomes due (epoch ms; the first run after it that
-   * defers a recipient sends it): arrival plus the smallest of {@code warn_intervals} that the last
-   * warning was sent before; -1 when every interval has had its warning.
-   */
-  public static long nextWarning(Config cfg, Envelope env) {
-    long sinceArrival = env.lastWarning() == 0 ? 0 : env.lastWarning() - env.received();
-    long next = -1;
-    for (Duration i : cfg.notices().warnIntervals()) {
-      if (sinceArrival < i.toMillis() && (next < 0 || i.toMillis() < next)) {
-        next = i.toMillis();
-      }
-    }
-    return next < 0 ? -1 : env.received() + next;
-  }
-
-  /**
-   * When {@code env}'s pending recipients bounce (epoch ms): arrival plus {@code max_defer_time};
-   * the first run after it that defers a recipient fails it.
-   */
-  public static long bounceAt(Config cfg, Envelope env) {
-    return env.received() + cfg.notices().maxDeferTime().toMillis();
-  }
-
-  /**
    * Only recipients in these domains (masq-deliver --domain, sendmail -qR): others stay queued as
    * they are, untried. Compared without regard to case; an address without a domain is in none.
    */
@@ -749,56 +623,6 @@ public final class QueueRunner {
    *     message (or it is not uid's), 75 or 73 when the bounce cannot be queued (nothing changed)
    */
   public String giveUp(String id, long uid, String why) throws MasqException, IOException {
-    try (MessageLock lock = spool.lock(id)) {
-      if (lock == null) {
-        throw new MasqException(
-            masq.Exit.TEMPFAIL, "message " + id + " is being delivered; try again later");
-      }
-      Envelope env = spool.read(id);
-      if (uid >= 0 && env.uid() != uid) {
-        throw new MasqException(masq.Exit.NOUSER, "no such message among yours: " + id);
-      }
-      long now = clock.millis();
-      Set<String> parents = new java.util.HashSet<>();
-      env.recipients().forEach(r -> parents.add(r.parent()));
-      List<Recipient> states = new ArrayList<>();
-      List<Notices.RecipientNote> failed = new ArrayList<>();
-      for (Recipient r : env.recipients()) {
-        if (!r.isPending()) {
-          states.add(r);
-          continue;
-        }
-        states.add(
-            new Recipient(r.address(), Recipient.State.FAILED, r.tries(), now, r.parent(), why));
-        note(id + " ** " + r.address() + " (" + why + ")");
-        if (!parents.contains(r.address()) || !r.parent().isEmpty()) {
-          // an alias's own line is told by its leaves
-          String top = r.parent().isEmpty() ? r.address() : r.parent();
-          failed.add(new Notices.RecipientNote(r.address(), top, "5.0.0", why, r.lastAttempt()));
-        }
-      }
-      String bounce = null;
-      if (env.sender().isEmpty()) {
-        note(id + " no bounce sent: the message has the null sender");
-      } else if (!failed.isEmpty()) {
-        bounce = notices.send(lock, env, failed, true);
-      }
-      Envelope gone = env.withRecipients(states);
-      if (!gone.equals(env)) {
-        spool.update(lock, gone); // what happened, should the removal be cut short
-      }
-      spool.remove(lock);
-      note(id + " Completed (given up)");
-      if (bounce != null) {
-        notifier.fire(
-            NotifyEvent.BOUNCE,
-            id,
-            String.join(", ", failed.stream().map(Notices.RecipientNote::address).toList()),
-            null,
-            why);
-        notifier.await(); // at most notify_timeout: masq-queue bounce ends with its events told
-      }
-      return bounce;
-    }
+    return settlement.giveUp(id, uid, why);
   }
 }

@@ -24,6 +24,7 @@ import masq.config.Config;
 import masq.config.IgnoredOptions;
 import masq.deliver.QueueRunner;
 import masq.deliver.RouteSelection;
+import masq.deliver.Settlement;
 import masq.log.MailLog;
 import masq.notify.Notifier;
 import masq.notify.NotifyEvent;
@@ -419,12 +420,12 @@ public final class QueueTool extends Tool {
       jsonRecipient(sb, r.address(), r.state().word(), r.tries(), r.lastError());
       if (r.isPending()) {
         sb.setLength(sb.length() - 1); // the recipient's closing brace: three fields more
-        long warn = QueueRunner.nextWarning(cfg, e);
+        long warn = Settlement.nextWarning(cfg, e);
         String route = remote(r) == null ? null : routeNow(e, remote(r), new ArrayList<>());
         sb.append(", \"next_warning\": ")
             .append(warn < 0 ? "null" : Json.str(Instant.ofEpochMilli(warn).toString()))
             .append(", \"bounce_at\": ")
-            .append(Json.str(Instant.ofEpochMilli(QueueRunner.bounceAt(cfg, e)).toString()))
+            .append(Json.str(Instant.ofEpochMilli(Settlement.bounceAt(cfg, e)).toString()))
             .append(", \"route\": ")
             .append(route == null ? "null" : Json.str(route))
             .append('}');

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import masq.address.AddressParser;
 import masq.config.Config;
 import masq.deliver.local.Aliases;
 import masq.deliver.local.LocalDelivery;
-import masq.deliver.local.LocalResult;
 import masq.deliver.notice.Notices;
 import masq.log.MailLog;
 import masq.notify.Notifier;
@@ -70,6 +68,7 @@ public final class QueueRunner {
   private final LocalDelivery local;
   private final Notifier notifier;
   private final Settlement settlement;
+  private final LocalPass localPass;
   private RemoteRun remote;
   private volatile boolean stopping;
 
@@ -119,6 +118,17 @@ public final class QueueRunner {
             new WaitWatch(cfg, notifier, locality, log, err, verbose),
             err,
             verbose);
+    this.localPass =
+        new LocalPass(
+            cfg,
+            spool,
+            clock,
+            locality,
+            local,
+            settlement,
+            this::wanted,
+            this::routesFollow,
+            waiting);
   }
 
   /**
@@ -230,7 +240,7 @@ public final class QueueRunner {
           }
           continue;
         }
-        work.addAll(deliver(lock, env, aliases));
+        work.addAll(localPass.deliver(lock, env, aliases));
         handled++;
       } catch (CorruptEntryException e) {
         err.println("masq-deliver: " + e.getMessage() + " (skipped; see masq-queue check)");
@@ -303,7 +313,7 @@ public final class QueueRunner {
         sb.append("fail: ").append(x.error()).append('\n');
         continue;
       }
-      if (isPlain(x, a)) {
+      if (LocalPass.isPlain(x, a)) {
         sb.append(local.describe(env, x.leaves().get(0), a)).append('\n');
         continue;
       }
@@ -335,265 +345,6 @@ public final class QueueRunner {
       }
     }
     return local.describe(env, leaf, alias);
-  }
-
-  private static boolean isPlain(Aliases.Expansion x, Address a) {
-    return x.leaves().size() == 1
-        && x.leaves().get(0).kind() == Aliases.Leaf.Kind.USER
-        && x.leaves().get(0).key().equals(a.toString());
-  }
-
-  /** What happened to the recipients of one message in this attempt. */
-  private final class Attempt {
-    final MessageLock lock;
-    final Envelope env;
-    final long now = clock.millis();
-    final boolean expired;
-    final List<Notices.RecipientNote> failed = new ArrayList<>();
-    final List<Notices.RecipientNote> delayed = new ArrayList<>();
-    final List<Notices.RecipientNote> succeeded = new ArrayList<>();
-
-    Attempt(MessageLock lock, Envelope env) {
-      this.lock = lock;
-      this.env = env;
-      this.expired = settlement.expired(env, now);
-    }
-
-    /** Records an outcome for {@code r} (a top-level recipient or a leaf under {@code top}). */
-    Recipient record(Recipient r, String top, LocalResult o) {
-      String who = r.address() + (r.parent().isEmpty() ? "" : " <" + top + ">");
-      LocalResult.Verdict kind = o.kind();
-      String detail = o.detail();
-      String status = o.status();
-      if (kind == LocalResult.Verdict.DEFERRED && expired) {
-        kind = LocalResult.Verdict.FAILED;
-        status = "4.4.7";
-        detail = Settlement.delayedTooLong(detail);
-      }
-      switch (kind) {
-        case DELIVERED -> {
-          settlement.note(env.id() + " => " + who + " (" + detail + ")");
-          Recipient t = env.recipient(top);
-          if (t != null && t.wants("SUCCESS")) {
-            succeeded.add(
-                new Notices.RecipientNote(
-                    r.address(), top, "2.0.0", "delivered locally", now, "delivered"));
-          }
-          return r.with(Recipient.State.DELIVERED, now, "");
-        }
-        case DEFERRED -> {
-          settlement.note(env.id() + " == " + who + " (" + detail + ")");
-          delayed.add(new Notices.RecipientNote(r.address(), top, status, detail, now));
-          return r.with(Recipient.State.PENDING, now, detail);
-        }
-        default -> {
-          settlement.note(env.id() + " ** " + who + " (" + detail + ")");
-          failed.add(new Notices.RecipientNote(r.address(), top, status, detail, now));
-          return r.with(Recipient.State.FAILED, now, detail);
-        }
-      }
-    }
-  }
-
-  /** Delivers one locked message; returns the IDs of notices it queued. */
-  private List<String> deliver(MessageLock lock, Envelope stored, Aliases aliases)
-      throws MasqException, IOException {
-    Envelope env = withLogUser(stored);
-    Attempt at = new Attempt(lock, env);
-    Map<String, List<Recipient>> children = new LinkedHashMap<>();
-    List<Recipient> tops = new ArrayList<>();
-    for (Recipient r : env.recipients()) {
-      if (r.parent().isEmpty()) {
-        tops.add(r);
-      } else {
-        children.computeIfAbsent(r.parent(), k -> new ArrayList<>()).add(r);
-      }
-    }
-    List<Recipient> result = new ArrayList<>();
-    for (int i = 0; i < tops.size(); i++) {
-      Recipient top = tops.get(i);
-      List<Recipient> kids = children.remove(top.address());
-      kids = kids == null ? List.of() : kids;
-      if (!top.isPending()) {
-        result.add(top);
-        result.addAll(kids);
-        continue;
-      }
-      List<Recipient> later = tops.subList(i + 1, tops.size());
-      Checkpoint cp =
-          partial -> {
-            // the state so far: what is done, the recipient in hand, and the rest as it was
-            List<Recipient> all = new ArrayList<>(result);
-            all.addAll(partial);
-            for (Recipient t : later) {
-              all.add(t);
-              all.addAll(children.getOrDefault(t.address(), List.of()));
-            }
-            for (Map.Entry<String, List<Recipient>> e : children.entrySet()) {
-              if (later.stream().noneMatch(t -> t.address().equals(e.getKey()))) {
-                all.addAll(e.getValue());
-              }
-            }
-            spool.update(lock, env.withRecipients(all)); // model: DELIVER_CHECKPOINT
-          };
-      deliverTop(at, top, kids, aliases, result, cp, later.stream().anyMatch(Recipient::isPending));
-    }
-    for (List<Recipient> orphans : children.values()) {
-      result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
-    }
-    return settlement.finish(
-        lock,
-        stored,
-        env,
-        result,
-        new Settlement.Notes(at.failed, at.delayed, at.succeeded),
-        at.now,
-        a -> null,
-        routesFollow());
-  }
-
-  /**
-   * Writes the state reached in the middle of a message, after a delivery that more deliveries
-   * follow: a crash then repeats only what came after it (fewer duplicates).
-   */
-  private interface Checkpoint {
-    void save(List<Recipient> partial) throws IOException;
-  }
-
-  /** {@code moreAfter}: recipients after this one are pending (a checkpoint is worth it). */
-  private void deliverTop(
-      Attempt at,
-      Recipient top,
-      List<Recipient> kids,
-      Aliases aliases,
-      List<Recipient> result,
-      Checkpoint cp,
-      boolean moreAfter)
-      throws IOException {
-    Address a;
-    try {
-      a = AddressParser.parseEnvelope(top.address());
-    } catch (AddressException e) {
-      result.add(at.record(top, top.address(), LocalResult.failed("5.1.3", e.getMessage())));
-      result.addAll(kids);
-      return;
-    }
-    if (!wanted(a)) {
-      result.add(top); // not this run's (--domain): as it is
-      result.addAll(kids);
-      return;
-    }
-    if (!locality.isLocal(a)) {
-      result.add(forRoutes(at, top)); // with routes, the remote pass says how it went
-      result.addAll(kids);
-      return;
-    }
-    Aliases.Expansion x = aliases.expand(a, locality, cfg.names().hostName());
-    if (x.error() != null) {
-      result.add(at.record(top, top.address(), LocalResult.failed("5.4.6", x.error())));
-      result.addAll(kids);
-      return;
-    }
-    if (isPlain(x, a)) {
-      Recipient t =
-          at.record(top, top.address(), local.deliver(at.lock, at.env, x.leaves().get(0), a));
-      if (moreAfter && t.state() == Recipient.State.DELIVERED) {
-        cp.save(List.of(t));
-      }
-      result.add(t);
-      return;
-    }
-    Map<String, Recipient> old = new LinkedHashMap<>();
-    for (Recipient k : kids) {
-      old.put(k.address(), k);
-    }
-    List<Recipient> now = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>();
-    List<Aliases.Leaf> leaves = x.leaves();
-    for (int i = 0; i < leaves.size(); i++) {
-      Aliases.Leaf leaf = leaves.get(i);
-      if (!seen.add(leaf.key())) {
-        continue;
-      }
-      Recipient k =
-          old.getOrDefault(
-              leaf.key(),
-              new Recipient(leaf.key(), Recipient.State.PENDING, 0, 0, top.address(), ""));
-      if (!k.isPending()) {
-        now.add(k);
-      } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
-        now.add(forRoutes(at, k));
-      } else {
-        Recipient done = at.record(k, top.address(), local.deliver(at.lock, at.env, leaf, a));
-        now.add(done);
-        boolean more = i + 1 < leaves.size() || moreAfter;
-        if (more && done.state() == Recipient.State.DELIVERED) {
-          List<Recipient> partial = new ArrayList<>();
-          partial.add(top);
-          partial.addAll(now);
-          for (Recipient o : old.values()) {
-            if (!seen.contains(o.address())) {
-              partial.add(o);
-            }
-          }
-          cp.save(partial);
-        }
-      }
-    }
-    boolean allDelivered = now.stream().allMatch(k -> k.state() == Recipient.State.DELIVERED);
-    boolean anyPending = now.stream().anyMatch(Recipient::isPending);
-    Recipient t;
-    if (allDelivered) {
-      t = top.with(Recipient.State.DELIVERED, at.now, "");
-    } else if (!anyPending) {
-      t = top.with(Recipient.State.FAILED, at.now, "some addresses of the alias failed");
-    } else {
-      String why =
-          now.stream()
-              .filter(Recipient::isPending)
-              .map(Recipient::lastError)
-              .filter(e -> !e.isEmpty())
-              .findFirst()
-              .orElse("pending");
-      t = top.with(Recipient.State.PENDING, at.now, why);
-    }
-    result.add(t);
-    result.addAll(now);
-  }
-
-  /**
-   * masqmail's log_user: an address that gets a copy of every message. It becomes a recipient of
-   * the message the first time the message is handled (so its copy is delivered once).
-   */
-  private Envelope withLogUser(Envelope env) {
-    String lu = cfg.mailboxes().logUser();
-    if (lu == null || lu.isBlank()) {
-      return env;
-    }
-    String addr;
-    try {
-      addr = AddressParser.parseEnvelope(lu).qualify(cfg.names().hostName()).toString();
-    } catch (AddressException e) {
-      return env; // refused where it is configured: nothing to add
-    }
-    if (env.recipients().stream().anyMatch(r -> r.address().equalsIgnoreCase(addr))) {
-      return env;
-    }
-    List<Recipient> rs = new ArrayList<>(env.recipients());
-    rs.add(Recipient.pending(addr));
-    return env.withRecipients(rs);
-  }
-
-  /**
-   * A remote recipient of {@code at}: as it is when the remote pass follows; otherwise left for
-   * delivery over a route, and its message noted in {@link Result#waiting}.
-   */
-  private Recipient forRoutes(Attempt at, Recipient r) {
-    if (routesFollow()) {
-      return r;
-    }
-    waiting.add(at.env.id());
-    return r.lastError().isEmpty() ? r.as(r.state(), Recipient.NO_ROUTE) : r;
   }
 
   /**

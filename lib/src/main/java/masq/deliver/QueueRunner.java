@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import masq.MasqException;
 import masq.address.Address;
-import masq.address.AddressException;
-import masq.address.AddressParser;
 import masq.config.Config;
 import masq.deliver.local.Aliases;
 import masq.deliver.local.LocalDelivery;
@@ -24,25 +22,23 @@ import masq.route.Locality;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
-import masq.spool.Recipient;
 import masq.spool.Spool;
 
 /**
  * One queue run (masqmail's deliver.c): for each message, take its lock (a message another run
- * holds is skipped), deliver every pending local recipient, and record the outcome in the spool.
- * Remote recipients are left to {@link RemoteRun}, which runs after the local pass when {@link
- * #useRoutes} gave it routes (messages with nothing but remote recipients pending it sends before
- * the local pass, {@link RemoteRun#onlyRemote}); without routes they stay queued, marked "waiting
- * for a route". Aliases are expanded on every run; the leaves of an expansion are kept in the
- * envelope as recipients whose {@code parent} is the top-level recipient, so that a leaf that was
- * delivered is never delivered again. A top-level recipient is delivered when all its leaves are,
- * failed when all are finished and some failed.
+ * holds is skipped), deliver every pending local recipient ({@link LocalPass}: log_user, aliases,
+ * local deliveries), and record the outcome in the spool. Remote recipients are left to {@link
+ * RemoteRun}, which runs after the local pass when {@link #useRoutes} gave it routes (messages with
+ * nothing but remote recipients pending it sends before the local pass, {@link
+ * RemoteRun#onlyRemote}); without routes they stay queued, marked "waiting for a route". With
+ * --dry-run, {@link DryRun} prints what would be done instead.
  *
- * <p>After each message: a recipient deferred although the message is older than {@code
- * max_defer_time} fails; failures produce one bounce, deferrals a delay warning when one of {@code
- * warn_intervals} has been passed since the last; notices are committed before the message's new
- * state, and are delivered in the same run. A message with nothing pending left is removed
- * ("Completed"). The clock is injected so that all timing is testable.
+ * <p>After each message, both passes end the attempt through {@link Settlement}: a recipient
+ * deferred although the message is older than {@code max_defer_time} fails; failures produce one
+ * bounce, deferrals a delay warning when one of {@code warn_intervals} has been passed since the
+ * last; notices are committed before the message's new state, and are delivered in the same run. A
+ * message with nothing pending left is removed ("Completed"). The clock is injected so that all
+ * timing is testable.
  */
 public final class QueueRunner {
   /**
@@ -70,6 +66,10 @@ public final class QueueRunner {
   private final Settlement settlement;
   private final LocalPass localPass;
   private RemoteRun remote;
+
+  /** The routes of {@link #useRoutes}, or null (a run without routes). */
+  private RouteSelection selection;
+
   private volatile boolean stopping;
 
   /** The only recipient domains this run takes (lower case), or null for all. */
@@ -136,6 +136,7 @@ public final class QueueRunner {
    * {@code routes} (see {@link RemoteRun}). Without this call remote recipients stay queued.
    */
   public void useRoutes(RouteSelection routes) {
+    this.selection = routes;
     this.remote =
         new RemoteRun(
             settlement,
@@ -182,17 +183,19 @@ public final class QueueRunner {
     List<List<String>> remoteNotices = new ArrayList<>();
     Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
     waiting.clear();
+    DryRun dry = dryRun ? new DryRun(cfg, spool, locality, local, aliases, selection, out) : null;
     try {
-      return runQueue(work, ids, dryRun, aliases, remoteNotices, remoteOnly);
+      return runQueue(work, ids, dry, aliases, remoteNotices, remoteOnly);
     } finally {
       notifier.await(); // each notify_command is killed at its deadline: never longer than that
     }
   }
 
+  /** {@code dry}: what prints a dry run, null for a run that delivers. */
   private Result runQueue(
       Deque<String> work,
       List<String> ids,
-      boolean dryRun,
+      DryRun dry,
       Aliases aliases,
       List<List<String>> remoteNotices,
       Set<String> remoteOnly)
@@ -201,7 +204,7 @@ public final class QueueRunner {
     int handled = 0;
     int busy = 0;
     int missing = 0;
-    while (!stopping && (!work.isEmpty() || remotePass(work, ids, dryRun, remoteNotices))) {
+    while (!stopping && (!work.isEmpty() || remotePass(work, ids, dry, remoteNotices))) {
       String id = work.poll();
       if (remoteOnly.contains(id)) {
         wanted++;
@@ -216,9 +219,9 @@ public final class QueueRunner {
         continue;
       }
       wanted++;
-      if (dryRun) {
+      if (dry != null) {
         try {
-          describe(spool.read(id), aliases);
+          dry.describe(spool.read(id));
           handled++;
         } catch (MasqException e) {
           err.println("masq-deliver: " + e.getMessage());
@@ -263,13 +266,13 @@ public final class QueueRunner {
    * @param passes the notice IDs queued by each remote pass so far
    */
   private boolean remotePass(
-      Deque<String> work, List<String> ids, boolean dryRun, List<List<String>> passes)
+      Deque<String> work, List<String> ids, DryRun dry, List<List<String>> passes)
       throws IOException {
     if (remote == null || passes.size() == 2 || (!passes.isEmpty() && passes.get(0).isEmpty())) {
       return false;
     }
-    if (dryRun) {
-      remote.describeRoutes(out);
+    if (dry != null) {
+      dry.describeRoutes();
       passes.add(List.of());
       return false;
     }
@@ -277,74 +280,6 @@ public final class QueueRunner {
     passes.add(queued);
     work.addAll(queued);
     return !queued.isEmpty();
-  }
-
-  private void describe(Envelope env, Aliases aliases) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(env.id())
-        .append(" <")
-        .append(env.sender())
-        .append(">")
-        .append(env.held() ? " (held: not delivered)" : "")
-        .append('\n');
-    for (Recipient r : env.recipients()) {
-      if (!r.parent().isEmpty()) {
-        continue;
-      }
-      sb.append("  ").append(r.address()).append(": ");
-      if (!r.isPending()) {
-        sb.append("already ").append(r.state().word()).append('\n');
-        continue;
-      }
-      Address a;
-      try {
-        a = AddressParser.parseEnvelope(r.address());
-      } catch (AddressException e) {
-        sb.append("fail: ").append(e.getMessage()).append('\n');
-        continue;
-      }
-      if (!locality.isLocal(a)) {
-        sb.append(remote == null ? "remote, waiting for a route" : remote.describe(env, a))
-            .append('\n');
-        continue;
-      }
-      Aliases.Expansion x = aliases.expand(a, locality, cfg.names().hostName());
-      if (x.error() != null) {
-        sb.append("fail: ").append(x.error()).append('\n');
-        continue;
-      }
-      if (LocalPass.isPlain(x, a)) {
-        sb.append(local.describe(env, x.leaves().get(0), a)).append('\n');
-        continue;
-      }
-      sb.append("alias\n");
-      for (Aliases.Leaf leaf : x.leaves()) {
-        boolean done =
-            env.recipients().stream()
-                .anyMatch(c ->
-                    c.parent().equals(r.address())
-                        && c.address().equals(leaf.key())
-                        && !c.isPending());
-        sb.append("    ")
-            .append(leaf.key())
-            .append(": ")
-            .append(done ? "already done" : describeLeaf(env, leaf, a))
-            .append('\n');
-      }
-    }
-    out.print(sb);
-  }
-
-  /** A leaf of an alias: a remote one as the remote pass would send it. */
-  private String describeLeaf(Envelope env, Aliases.Leaf leaf, Address alias) {
-    if (leaf.kind() == Aliases.Leaf.Kind.REMOTE && remote != null) {
-      try {
-        return remote.describe(env, AddressParser.parseEnvelope(leaf.key()));
-      } catch (AddressException e) {
-        return "fail: " + e.getMessage();
-      }
-    }
-    return local.describe(env, leaf, alias);
   }
 
   /**

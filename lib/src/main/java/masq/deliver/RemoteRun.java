@@ -39,7 +39,6 @@ import masq.rewrite.HeaderSection;
 import masq.rewrite.Rewriter;
 import masq.route.Locality;
 import masq.route.Route;
-import masq.route.RouteTransport;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
 import masq.spool.Recipient;
@@ -499,51 +498,5 @@ final class RemoteRun {
               + " failed");
     }
     tally.clear();
-  }
-
-  /** What a queue run would do with the remote recipient {@code a} of {@code env} (--dry-run). */
-  String describe(Envelope env, Address a) {
-    if (selection.routes().isEmpty()) {
-      return "remote, waiting for a route (" + selection.why() + ")";
-    }
-    List<String> refusals = new ArrayList<>();
-    Route r;
-    try {
-      r = selection.taking(spool, env, a, cfg.names().hostName(), refusals);
-    } catch (MasqException | IOException e) {
-      return "remote, cannot read the message: " + e.getMessage();
-    }
-    if (r == null) {
-      return "remote, no usable route takes it: " + String.join("; ", refusals);
-    }
-    return "remote, over "
-        + r.tag()
-        + " ("
-        + target(r.transport())
-        + ")"
-        + (refusals.isEmpty() ? "" : "; not " + String.join("; not ", refusals));
-  }
-
-  /** Where a route sends, in a few words. */
-  private static String target(RouteTransport r) {
-    if (r.pipe() != null) {
-      return "pipe " + r.pipe();
-    }
-    if (r.wrapper() != null) {
-      return "wrapper " + r.wrapper();
-    }
-    return r.mailHost() == null ? "by MX of the recipient domain" : r.mailHost() + ":" + r.port();
-  }
-
-  /** For --dry-run: which routes are usable now. */
-  void describeRoutes(PrintStream out) {
-    out.println(
-        "routes: "
-            + (selection.routes().isEmpty()
-                ? "none"
-                : String.join(", ", selection.routes().stream().map(Route::tag).toList()))
-            + " ("
-            + selection.why()
-            + ")");
   }
 }

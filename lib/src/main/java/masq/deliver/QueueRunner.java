@@ -293,16 +293,13 @@ public final class QueueRunner {
   }
 
   /** True when this run takes {@code a} (see {@link #onlyDomains}). */
-  boolean wanted(Address a) {
+  private boolean wanted(Address a) {
     return domains == null || (a.domain() != null && domains.contains(a.domainLower()));
   }
 
   /**
-   * masq-queue bounce (Exim's -Mg): gives up on message {@code id} now. Every pending recipient
-   * fails with {@code why}; one bounce about them goes to the return path (the bounce of a failed
-   * delivery: {@link Notices}), none for a message with the null sender; then the message is
-   * removed, and notify_command hears of the bounce. Returns the bounce's ID, or null when none was
-   * sent.
+   * masq-queue bounce (Exim's -Mg): gives up on message {@code id} now, as {@link
+   * Settlement#giveUp} says. Returns the bounce's ID, or null when none was sent.
    *
    * @param uid the only uid whose messages may be bounced, or -1 for any
    * @throws MasqException 75 when a delivery holds the message locked, 67 when there is no such

@@ -3,52 +3,43 @@ package masq.deliver;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import masq.Api;
 import masq.MasqException;
 import masq.address.Address;
-import masq.address.AddressException;
-import masq.address.AddressParser;
 import masq.config.Config;
 import masq.deliver.local.Aliases;
 import masq.deliver.local.LocalDelivery;
-import masq.deliver.local.LocalResult;
 import masq.deliver.notice.Notices;
 import masq.log.MailLog;
 import masq.notify.Notifier;
-import masq.notify.NotifyEvent;
 import masq.route.Locality;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
-import masq.spool.Recipient;
 import masq.spool.Spool;
 
 /**
  * One queue run (masqmail's deliver.c): for each message, take its lock (a message another run
- * holds is skipped), deliver every pending local recipient, and record the outcome in the spool.
- * Remote recipients are left to {@link RemoteRun}, which runs after the local pass when {@link
- * #useRoutes} gave it routes (messages with nothing but remote recipients pending it sends before
- * the local pass, {@link RemoteRun#onlyRemote}); without routes they stay queued, marked "waiting
- * for a route". Aliases are expanded on every run; the leaves of an expansion are kept in the
- * envelope as recipients whose {@code parent} is the top-level recipient, so that a leaf that was
- * delivered is never delivered again. A top-level recipient is delivered when all its leaves are,
- * failed when all are finished and some failed.
+ * holds is skipped), deliver every pending local recipient ({@link LocalPass}: log_user, aliases,
+ * local deliveries), and record the outcome in the spool. Remote recipients are left to {@link
+ * RemoteRun}, which runs after the local pass when {@link #useRoutes} gave it routes (messages with
+ * nothing but remote recipients pending it sends before the local pass, {@link
+ * RemoteRun#onlyRemote}); without routes they stay queued, marked "waiting for a route". With
+ * --dry-run, {@link DryRun} prints what would be done instead.
  *
- * <p>After each message: a recipient deferred although the message is older than {@code
- * max_defer_time} fails; failures produce one bounce, deferrals a delay warning when one of {@code
- * warn_intervals} has been passed since the last; notices are committed before the message's new
- * state, and are delivered in the same run. A message with nothing pending left is removed
- * ("Completed"). The clock is injected so that all timing is testable.
+ * <p>After each message, both passes end the attempt through {@link Settlement}: a recipient
+ * deferred although the message is older than {@code max_defer_time} fails; failures produce one
+ * bounce, deferrals a delay warning when one of {@code warn_intervals} has been passed since the
+ * last; notices are committed before the message's new state, and are delivered in the same run. A
+ * message with nothing pending left is removed ("Completed"). The clock is injected so that all
+ * timing is testable.
  */
 @Api
 public final class QueueRunner {
@@ -73,10 +64,14 @@ public final class QueueRunner {
   private final int verbose;
   private final Locality locality;
   private final LocalDelivery local;
-  private final Notices notices;
   private final Notifier notifier;
-  private final WaitWatch watch;
+  private final Settlement settlement;
+  private final LocalPass localPass;
   private RemoteRun remote;
+
+  /** The routes of {@link #useRoutes}, or null (a run without routes). */
+  private RouteSelection selection;
+
   private volatile boolean stopping;
 
   /** The only recipient domains this run takes (lower case), or null for all. */
@@ -113,14 +108,29 @@ public final class QueueRunner {
     this.verbose = verbose;
     this.locality = Locality.of(cfg);
     this.local = new LocalDelivery(cfg, clock, env, uid);
-    this.notices = new Notices(cfg, spool, log, clock.getZone(), uid);
     this.notifier = Notifier.of(cfg, log, env);
-    this.watch = new WaitWatch(cfg, notifier, locality, log, err, verbose);
-  }
-
-  /** notify_command, for the events of this run. */
-  Notifier notifier() {
-    return notifier;
+    this.settlement =
+        new Settlement(
+            cfg,
+            spool,
+            log,
+            clock,
+            new Notices(cfg, spool, log, clock.getZone(), uid),
+            notifier,
+            new WaitWatch(cfg, notifier, locality, log, err, verbose),
+            err,
+            verbose);
+    this.localPass =
+        new LocalPass(
+            cfg,
+            spool,
+            clock,
+            locality,
+            local,
+            settlement,
+            this::wanted,
+            this::routesFollow,
+            waiting);
   }
 
   /**
@@ -128,7 +138,20 @@ public final class QueueRunner {
    * {@code routes} (see {@link RemoteRun}). Without this call remote recipients stay queued.
    */
   public void useRoutes(RouteSelection routes) {
-    this.remote = new RemoteRun(this, cfg, spool, log, clock, routes, locality, err, verbose);
+    this.selection = routes;
+    this.remote =
+        new RemoteRun(
+            settlement,
+            cfg,
+            spool,
+            log,
+            clock,
+            routes,
+            locality,
+            this::wanted,
+            this::stopping,
+            err,
+            verbose);
   }
 
   /** True when a remote pass with routes follows the local pass. */
@@ -162,17 +185,19 @@ public final class QueueRunner {
     List<List<String>> remoteNotices = new ArrayList<>();
     Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
     waiting.clear();
+    DryRun dry = dryRun ? new DryRun(cfg, spool, locality, local, aliases, selection, out) : null;
     try {
-      return runQueue(work, ids, dryRun, aliases, remoteNotices, remoteOnly);
+      return runQueue(work, ids, dry, aliases, remoteNotices, remoteOnly);
     } finally {
       notifier.await(); // each notify_command is killed at its deadline: never longer than that
     }
   }
 
+  /** {@code dry}: what prints a dry run, null for a run that delivers. */
   private Result runQueue(
       Deque<String> work,
       List<String> ids,
-      boolean dryRun,
+      DryRun dry,
       Aliases aliases,
       List<List<String>> remoteNotices,
       Set<String> remoteOnly)
@@ -181,7 +206,7 @@ public final class QueueRunner {
     int handled = 0;
     int busy = 0;
     int missing = 0;
-    while (!stopping && (!work.isEmpty() || remotePass(work, ids, dryRun, remoteNotices))) {
+    while (!stopping && (!work.isEmpty() || remotePass(work, ids, dry, remoteNotices))) {
       String id = work.poll();
       if (remoteOnly.contains(id)) {
         wanted++;
@@ -196,9 +221,9 @@ public final class QueueRunner {
         continue;
       }
       wanted++;
-      if (dryRun) {
+      if (dry != null) {
         try {
-          describe(spool.read(id), aliases);
+          dry.describe(spool.read(id));
           handled++;
         } catch (MasqException e) {
           err.println("masq-deliver: " + e.getMessage());
@@ -220,7 +245,7 @@ public final class QueueRunner {
           }
           continue;
         }
-        work.addAll(deliver(lock, env, aliases));
+        work.addAll(localPass.deliver(lock, env, aliases));
         handled++;
       } catch (CorruptEntryException e) {
         err.println("masq-deliver: " + e.getMessage() + " (skipped; see masq-queue check)");
@@ -243,13 +268,13 @@ public final class QueueRunner {
    * @param passes the notice IDs queued by each remote pass so far
    */
   private boolean remotePass(
-      Deque<String> work, List<String> ids, boolean dryRun, List<List<String>> passes)
+      Deque<String> work, List<String> ids, DryRun dry, List<List<String>> passes)
       throws IOException {
     if (remote == null || passes.size() == 2 || (!passes.isEmpty() && passes.get(0).isEmpty())) {
       return false;
     }
-    if (dryRun) {
-      remote.describeRoutes(out);
+    if (dry != null) {
+      dry.describeRoutes();
       passes.add(List.of());
       return false;
     }
@@ -257,471 +282,6 @@ public final class QueueRunner {
     passes.add(queued);
     work.addAll(queued);
     return !queued.isEmpty();
-  }
-
-  private void describe(Envelope env, Aliases aliases) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(env.id())
-        .append(" <")
-        .append(env.sender())
-        .append(">")
-        .append(env.held() ? " (held: not delivered)" : "")
-        .append('\n');
-    for (Recipient r : env.recipients()) {
-      if (!r.parent().isEmpty()) {
-        continue;
-      }
-      sb.append("  ").append(r.address()).append(": ");
-      if (!r.isPending()) {
-        sb.append("already ").append(r.state().word()).append('\n');
-        continue;
-      }
-      Address a;
-      try {
-        a = AddressParser.parseEnvelope(r.address());
-      } catch (AddressException e) {
-        sb.append("fail: ").append(e.getMessage()).append('\n');
-        continue;
-      }
-      if (!locality.isLocal(a)) {
-        sb.append(remote == null ? "remote, waiting for a route" : remote.describe(env, a))
-            .append('\n');
-        continue;
-      }
-      Aliases.Expansion x = aliases.expand(a, locality, cfg.names().hostName());
-      if (x.error() != null) {
-        sb.append("fail: ").append(x.error()).append('\n');
-        continue;
-      }
-      if (isPlain(x, a)) {
-        sb.append(local.describe(env, x.leaves().get(0), a)).append('\n');
-        continue;
-      }
-      sb.append("alias\n");
-      for (Aliases.Leaf leaf : x.leaves()) {
-        boolean done =
-            env.recipients().stream()
-                .anyMatch(c ->
-                    c.parent().equals(r.address())
-                        && c.address().equals(leaf.key())
-                        && !c.isPending());
-        sb.append("    ")
-            .append(leaf.key())
-            .append(": ")
-            .append(done ? "already done" : describeLeaf(env, leaf, a))
-            .append('\n');
-      }
-    }
-    out.print(sb);
-  }
-
-  /** A leaf of an alias: a remote one as the remote pass would send it. */
-  private String describeLeaf(Envelope env, Aliases.Leaf leaf, Address alias) {
-    if (leaf.kind() == Aliases.Leaf.Kind.REMOTE && remote != null) {
-      try {
-        return remote.describe(env, AddressParser.parseEnvelope(leaf.key()));
-      } catch (AddressException e) {
-        return "fail: " + e.getMessage();
-      }
-    }
-    return local.describe(env, leaf, alias);
-  }
-
-  private static boolean isPlain(Aliases.Expansion x, Address a) {
-    return x.leaves().size() == 1
-        && x.leaves().get(0).kind() == Aliases.Leaf.Kind.USER
-        && x.leaves().get(0).key().equals(a.toString());
-  }
-
-  /** What happened to the recipients of one message in this attempt. */
-  private final class Attempt {
-    final MessageLock lock;
-    final Envelope env;
-    final long now = clock.millis();
-    final boolean expired;
-    final List<Notices.RecipientNote> failed = new ArrayList<>();
-    final List<Notices.RecipientNote> delayed = new ArrayList<>();
-    final List<Notices.RecipientNote> succeeded = new ArrayList<>();
-
-    Attempt(MessageLock lock, Envelope env) {
-      this.lock = lock;
-      this.env = env;
-      Duration age = Duration.ofMillis(now - env.received());
-      this.expired = age.compareTo(cfg.notices().maxDeferTime()) > 0;
-    }
-
-    /** Records an outcome for {@code r} (a top-level recipient or a leaf under {@code top}). */
-    Recipient record(Recipient r, String top, LocalResult o) {
-      String who = r.address() + (r.parent().isEmpty() ? "" : " <" + top + ">");
-      LocalResult.Verdict kind = o.kind();
-      String detail = o.detail();
-      String status = o.status();
-      if (kind == LocalResult.Verdict.DEFERRED && expired) {
-        kind = LocalResult.Verdict.FAILED;
-        status = "4.4.7";
-        detail = "message delayed longer than max_defer_time: " + detail;
-      }
-      switch (kind) {
-        case DELIVERED -> {
-          note(env.id() + " => " + who + " (" + detail + ")");
-          Recipient t = env.recipient(top);
-          if (t != null && t.wants("SUCCESS")) {
-            succeeded.add(
-                new Notices.RecipientNote(
-                    r.address(), top, "2.0.0", "delivered locally", now, "delivered"));
-          }
-          return r.with(Recipient.State.DELIVERED, now, "");
-        }
-        case DEFERRED -> {
-          note(env.id() + " == " + who + " (" + detail + ")");
-          delayed.add(new Notices.RecipientNote(r.address(), top, status, detail, now));
-          return r.with(Recipient.State.PENDING, now, detail);
-        }
-        default -> {
-          note(env.id() + " ** " + who + " (" + detail + ")");
-          failed.add(new Notices.RecipientNote(r.address(), top, status, detail, now));
-          return r.with(Recipient.State.FAILED, now, detail);
-        }
-      }
-    }
-  }
-
-  private void note(String line) {
-    log.write(line);
-    if (verbose > 0) {
-      err.println("masq-deliver: " + line);
-    }
-  }
-
-  /** Delivers one locked message; returns the IDs of notices it queued. */
-  private List<String> deliver(MessageLock lock, Envelope stored, Aliases aliases)
-      throws MasqException, IOException {
-    Envelope env = withLogUser(stored);
-    Attempt at = new Attempt(lock, env);
-    Map<String, List<Recipient>> children = new LinkedHashMap<>();
-    List<Recipient> tops = new ArrayList<>();
-    for (Recipient r : env.recipients()) {
-      if (r.parent().isEmpty()) {
-        tops.add(r);
-      } else {
-        children.computeIfAbsent(r.parent(), k -> new ArrayList<>()).add(r);
-      }
-    }
-    List<Recipient> result = new ArrayList<>();
-    for (int i = 0; i < tops.size(); i++) {
-      Recipient top = tops.get(i);
-      List<Recipient> kids = children.remove(top.address());
-      kids = kids == null ? List.of() : kids;
-      if (!top.isPending()) {
-        result.add(top);
-        result.addAll(kids);
-        continue;
-      }
-      List<Recipient> later = tops.subList(i + 1, tops.size());
-      Checkpoint cp =
-          partial -> {
-            // the state so far: what is done, the recipient in hand, and the rest as it was
-            List<Recipient> all = new ArrayList<>(result);
-            all.addAll(partial);
-            for (Recipient t : later) {
-              all.add(t);
-              all.addAll(children.getOrDefault(t.address(), List.of()));
-            }
-            for (Map.Entry<String, List<Recipient>> e : children.entrySet()) {
-              if (later.stream().noneMatch(t -> t.address().equals(e.getKey()))) {
-                all.addAll(e.getValue());
-              }
-            }
-            spool.update(lock, env.withRecipients(all)); // model: DELIVER_CHECKPOINT
-          };
-      deliverTop(at, top, kids, aliases, result, cp, later.stream().anyMatch(Recipient::isPending));
-    }
-    for (List<Recipient> orphans : children.values()) {
-      result.addAll(orphans); // leaves whose top-level recipient is gone: kept as they are
-    }
-    return finish(lock, stored, env, result, at.failed, at.delayed, at.succeeded, at.now, null);
-  }
-
-  /**
-   * Ends an attempt on a locked message: queues one bounce for {@code failed}, one success report
-   * for {@code succeeded} (those whose NOTIFY has SUCCESS) and, when one is due, a delay warning
-   * for {@code delayed} (notices are committed before the state they are about; NOTIFY decides who
-   * is in them), then writes the recipients' new state, or removes the message when no top-level
-   * recipient is pending. Nothing is written when the state is what {@code onDisk} holds. Tells
-   * notify_command of a bounce, and marks and tells of mail that stays queued ({@link WaitWatch}:
-   * unroutable, waiting, deferred longer than notify_after); {@code remoteRoute} gives the route
-   * that last tried a recipient address (null: none). Returns the IDs of the notices queued.
-   */
-  List<String> finish(
-      MessageLock lock,
-      Envelope onDisk,
-      Envelope env,
-      List<Recipient> result,
-      List<Notices.RecipientNote> failed,
-      List<Notices.RecipientNote> delayed,
-      List<Notices.RecipientNote> succeeded,
-      long now,
-      Function<String, String> remoteRoute)
-      throws IOException {
-    boolean localPass = remoteRoute == null;
-    Function<String, String> routeOf = localPass ? a -> null : remoteRoute;
-    List<String> queued = new ArrayList<>();
-    if (!succeeded.isEmpty()) {
-      try {
-        addIfSent(queued, notices.send(lock, env, succeeded, Notices.NoticeKind.SUCCEEDED));
-      } catch (MasqException | IOException e) {
-        // the deliveries stand: a report is not worth delivering them again
-        note(env.id() + " success report not sent: " + e.getMessage());
-      }
-    }
-    List<Recipient> states = result;
-    if (!failed.isEmpty()) {
-      try {
-        // model: BOUNCE_COMMIT, before the failures are written
-        String bounce = notices.send(lock, env, failed, true);
-        addIfSent(queued, bounce);
-        if (bounce != null) {
-          notifier.fire(
-              NotifyEvent.BOUNCE,
-              env.id(),
-              String.join(", ", failed.stream().map(Notices.RecipientNote::address).toList()),
-              routeOf.apply(failed.get(0).address()),
-              failed.get(0).reason());
-        }
-      } catch (MasqException e) {
-        if (e.exitCode() != masq.Exit.TEMPFAIL && e.exitCode() != masq.Exit.CANTCREAT) {
-          // refused for what it is (e.g. larger than max_msg_size): trying again cannot help
-          note(env.id() + " bounce not sent: " + e.getMessage());
-        } else {
-          states = stillPending(result, now);
-          note(env.id() + " cannot queue a bounce, will try again: " + e.getMessage());
-        }
-      } catch (IOException e) {
-        // no bounce, no failure: the recipients stay pending and fail (and bounce) next time
-        note(env.id() + " cannot queue a bounce, will try again: " + e.getMessage());
-        states = stillPending(result, now);
-      }
-    }
-    Envelope next = env.withRecipients(states);
-    if (!delayed.isEmpty() && warningDue(env, now)) {
-      try {
-        addIfSent(queued, notices.send(lock, env, delayed, false));
-        next = next.withLastWarning(now);
-      } catch (MasqException | IOException e) {
-        note(env.id() + " cannot queue a delay warning, will try again: " + e.getMessage());
-      }
-    }
-    boolean pending = states.stream().anyMatch(r -> r.parent().isEmpty() && r.isPending());
-    boolean remoteFollows = localPass && routesFollow(); // which says what became of remote ones
-    if (pending && !remoteFollows) {
-      next = watch.routability(lock, next);
-    }
-    if (pending && notifier.on()) {
-      next = watch.tell(next, now, routeOf, remoteFollows);
-    }
-    if (!pending) {
-      spool.remove(lock);
-      note(env.id() + " Completed");
-    } else if (!next.equals(onDisk)) {
-      spool.update(lock, next);
-    }
-    return queued;
-  }
-
-  /**
-   * The recipients that failed at {@code now}, made pending again (their bounce could not be
-   * queued).
-   */
-  private static List<Recipient> stillPending(List<Recipient> rs, long now) {
-    return rs.stream()
-        .map(r ->
-            r.state() == Recipient.State.FAILED && r.lastAttempt() == now
-                ? r.as(Recipient.State.PENDING, r.lastError())
-                : r)
-        .toList();
-  }
-
-  private static void addIfSent(List<String> ids, String id) {
-    if (id != null) {
-      ids.add(id);
-    }
-  }
-
-  /**
-   * Writes the state reached in the middle of a message, after a delivery that more deliveries
-   * follow: a crash then repeats only what came after it (fewer duplicates).
-   */
-  private interface Checkpoint {
-    void save(List<Recipient> partial) throws IOException;
-  }
-
-  /** {@code moreAfter}: recipients after this one are pending (a checkpoint is worth it). */
-  private void deliverTop(
-      Attempt at,
-      Recipient top,
-      List<Recipient> kids,
-      Aliases aliases,
-      List<Recipient> result,
-      Checkpoint cp,
-      boolean moreAfter)
-      throws IOException {
-    Address a;
-    try {
-      a = AddressParser.parseEnvelope(top.address());
-    } catch (AddressException e) {
-      result.add(at.record(top, top.address(), LocalResult.failed("5.1.3", e.getMessage())));
-      result.addAll(kids);
-      return;
-    }
-    if (!wanted(a)) {
-      result.add(top); // not this run's (--domain): as it is
-      result.addAll(kids);
-      return;
-    }
-    if (!locality.isLocal(a)) {
-      result.add(forRoutes(at, top)); // with routes, the remote pass says how it went
-      result.addAll(kids);
-      return;
-    }
-    Aliases.Expansion x = aliases.expand(a, locality, cfg.names().hostName());
-    if (x.error() != null) {
-      result.add(at.record(top, top.address(), LocalResult.failed("5.4.6", x.error())));
-      result.addAll(kids);
-      return;
-    }
-    if (isPlain(x, a)) {
-      Recipient t =
-          at.record(top, top.address(), local.deliver(at.lock, at.env, x.leaves().get(0), a));
-      if (moreAfter && t.state() == Recipient.State.DELIVERED) {
-        cp.save(List.of(t));
-      }
-      result.add(t);
-      return;
-    }
-    Map<String, Recipient> old = new LinkedHashMap<>();
-    for (Recipient k : kids) {
-      old.put(k.address(), k);
-    }
-    List<Recipient> now = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>();
-    List<Aliases.Leaf> leaves = x.leaves();
-    for (int i = 0; i < leaves.size(); i++) {
-      Aliases.Leaf leaf = leaves.get(i);
-      if (!seen.add(leaf.key())) {
-        continue;
-      }
-      Recipient k =
-          old.getOrDefault(
-              leaf.key(),
-              new Recipient(leaf.key(), Recipient.State.PENDING, 0, 0, top.address(), ""));
-      if (!k.isPending()) {
-        now.add(k);
-      } else if (leaf.kind() == Aliases.Leaf.Kind.REMOTE) {
-        now.add(forRoutes(at, k));
-      } else {
-        Recipient done = at.record(k, top.address(), local.deliver(at.lock, at.env, leaf, a));
-        now.add(done);
-        boolean more = i + 1 < leaves.size() || moreAfter;
-        if (more && done.state() == Recipient.State.DELIVERED) {
-          List<Recipient> partial = new ArrayList<>();
-          partial.add(top);
-          partial.addAll(now);
-          for (Recipient o : old.values()) {
-            if (!seen.contains(o.address())) {
-              partial.add(o);
-            }
-          }
-          cp.save(partial);
-        }
-      }
-    }
-    boolean allDelivered = now.stream().allMatch(k -> k.state() == Recipient.State.DELIVERED);
-    boolean anyPending = now.stream().anyMatch(Recipient::isPending);
-    Recipient t;
-    if (allDelivered) {
-      t = top.with(Recipient.State.DELIVERED, at.now, "");
-    } else if (!anyPending) {
-      t = top.with(Recipient.State.FAILED, at.now, "some addresses of the alias failed");
-    } else {
-      String why =
-          now.stream()
-              .filter(Recipient::isPending)
-              .map(Recipient::lastError)
-              .filter(e -> !e.isEmpty())
-              .findFirst()
-              .orElse("pending");
-      t = top.with(Recipient.State.PENDING, at.now, why);
-    }
-    result.add(t);
-    result.addAll(now);
-  }
-
-  /**
-   * masqmail's log_user: an address that gets a copy of every message. It becomes a recipient of
-   * the message the first time the message is handled (so its copy is delivered once).
-   */
-  private Envelope withLogUser(Envelope env) {
-    String lu = cfg.mailboxes().logUser();
-    if (lu == null || lu.isBlank()) {
-      return env;
-    }
-    String addr;
-    try {
-      addr = AddressParser.parseEnvelope(lu).qualify(cfg.names().hostName()).toString();
-    } catch (AddressException e) {
-      return env; // refused where it is configured: nothing to add
-    }
-    if (env.recipients().stream().anyMatch(r -> r.address().equalsIgnoreCase(addr))) {
-      return env;
-    }
-    List<Recipient> rs = new ArrayList<>(env.recipients());
-    rs.add(Recipient.pending(addr));
-    return env.withRecipients(rs);
-  }
-
-  /**
-   * A remote recipient of {@code at}: as it is when the remote pass follows; otherwise left for
-   * delivery over a route, and its message noted in {@link Result#waiting}.
-   */
-  private Recipient forRoutes(Attempt at, Recipient r) {
-    if (routesFollow()) {
-      return r;
-    }
-    waiting.add(at.env.id());
-    return r.lastError().isEmpty() ? r.as(r.state(), Recipient.NO_ROUTE) : r;
-  }
-
-  /**
-   * masqmail's warn_msg_is_due: a warning is due when, for some interval I, the message is older
-   * than I and the last warning was sent less than I after it arrived.
-   */
-  boolean warningDue(Envelope env, long now) {
-    long next = nextWarning(cfg, env);
-    return next >= 0 && now > next;
-  }
-
-  /**
-   * When a delay warning about {@code env} becomes due (epoch ms; the first run after it that
-   * defers a recipient sends it): arrival plus the smallest of {@code warn_intervals} that the last
-   * warning was sent before; -1 when every interval has had its warning.
-   */
-  public static long nextWarning(Config cfg, Envelope env) {
-    long sinceArrival = env.lastWarning() == 0 ? 0 : env.lastWarning() - env.received();
-    long next = -1;
-    for (Duration i : cfg.notices().warnIntervals()) {
-      if (sinceArrival < i.toMillis() && (next < 0 || i.toMillis() < next)) {
-        next = i.toMillis();
-      }
-    }
-    return next < 0 ? -1 : env.received() + next;
-  }
-
-  /**
-   * When {@code env}'s pending recipients bounce (epoch ms): arrival plus {@code max_defer_time};
-   * the first run after it that defers a recipient fails it.
-   */
-  public static long bounceAt(Config cfg, Envelope env) {
-    return env.received() + cfg.notices().maxDeferTime().toMillis();
   }
 
   /**
@@ -735,72 +295,19 @@ public final class QueueRunner {
   }
 
   /** True when this run takes {@code a} (see {@link #onlyDomains}). */
-  boolean wanted(Address a) {
+  private boolean wanted(Address a) {
     return domains == null || (a.domain() != null && domains.contains(a.domainLower()));
   }
 
   /**
-   * masq-queue bounce (Exim's -Mg): gives up on message {@code id} now. Every pending recipient
-   * fails with {@code why}; one bounce about them goes to the return path (the bounce of a failed
-   * delivery: {@link Notices}), none for a message with the null sender; then the message is
-   * removed, and notify_command hears of the bounce. Returns the bounce's ID, or null when none was
-   * sent.
+   * masq-queue bounce (Exim's -Mg): gives up on message {@code id} now, as {@link
+   * Settlement#giveUp} says. Returns the bounce's ID, or null when none was sent.
    *
    * @param uid the only uid whose messages may be bounced, or -1 for any
    * @throws MasqException 75 when a delivery holds the message locked, 67 when there is no such
    *     message (or it is not uid's), 75 or 73 when the bounce cannot be queued (nothing changed)
    */
   public String giveUp(String id, long uid, String why) throws MasqException, IOException {
-    try (MessageLock lock = spool.lock(id)) {
-      if (lock == null) {
-        throw new MasqException(
-            masq.Exit.TEMPFAIL, "message " + id + " is being delivered; try again later");
-      }
-      Envelope env = spool.read(id);
-      if (uid >= 0 && env.uid() != uid) {
-        throw new MasqException(masq.Exit.NOUSER, "no such message among yours: " + id);
-      }
-      long now = clock.millis();
-      Set<String> parents = new java.util.HashSet<>();
-      env.recipients().forEach(r -> parents.add(r.parent()));
-      List<Recipient> states = new ArrayList<>();
-      List<Notices.RecipientNote> failed = new ArrayList<>();
-      for (Recipient r : env.recipients()) {
-        if (!r.isPending()) {
-          states.add(r);
-          continue;
-        }
-        states.add(
-            new Recipient(r.address(), Recipient.State.FAILED, r.tries(), now, r.parent(), why));
-        note(id + " ** " + r.address() + " (" + why + ")");
-        if (!parents.contains(r.address()) || !r.parent().isEmpty()) {
-          // an alias's own line is told by its leaves
-          String top = r.parent().isEmpty() ? r.address() : r.parent();
-          failed.add(new Notices.RecipientNote(r.address(), top, "5.0.0", why, r.lastAttempt()));
-        }
-      }
-      String bounce = null;
-      if (env.sender().isEmpty()) {
-        note(id + " no bounce sent: the message has the null sender");
-      } else if (!failed.isEmpty()) {
-        bounce = notices.send(lock, env, failed, true);
-      }
-      Envelope gone = env.withRecipients(states);
-      if (!gone.equals(env)) {
-        spool.update(lock, gone); // what happened, should the removal be cut short
-      }
-      spool.remove(lock);
-      note(id + " Completed (given up)");
-      if (bounce != null) {
-        notifier.fire(
-            NotifyEvent.BOUNCE,
-            id,
-            String.join(", ", failed.stream().map(Notices.RecipientNote::address).toList()),
-            null,
-            why);
-        notifier.await(); // at most notify_timeout: masq-queue bounce ends with its events told
-      }
-      return bounce;
-    }
+    return settlement.giveUp(id, uid, why);
   }
 }

@@ -34,7 +34,7 @@ import masq.spool.Spool;
  * turn ({@link #offer}), records the results as they arrive ({@link #record}), has them written at
  * once ({@link #persist}, on the {@link SpoolRecorder} thread), and settles the rest when every
  * route is done ({@link #settle}: expiry, bounce, warning, final state, through {@link
- * QueueRunner#finish}).
+ * Settlement#finish}).
  *
  * <p>Trusts the envelope it was read from (under the lock it holds); results only change the
  * recipients they name. Its methods are called by the sending thread and the recorder thread and
@@ -44,7 +44,7 @@ import masq.spool.Spool;
 final class RemoteMessage {
   /** What every message of a run shares. */
   record RunContext(
-      QueueRunner runner, Config cfg, Spool spool, MailLog log, PrintStream err, int verbose) {}
+      Settlement settlement, Config cfg, Spool spool, MailLog log, PrintStream err, int verbose) {}
 
   /** The enhanced status code of a reply, or of a reason of masq's own that starts with one. */
   private static final Pattern STATUS =
@@ -109,7 +109,7 @@ final class RemoteMessage {
     this.headers = headers;
     this.sender = RouteAdmission.sender(env);
     this.now = now;
-    this.expired = now - env.received() > cx.cfg().notices().maxDeferTime().toMillis();
+    this.expired = cx.settlement().expired(env, now);
     this.states = new ArrayList<>(env.recipients());
   }
 
@@ -261,10 +261,7 @@ final class RemoteMessage {
       tried = route.tag();
     }
     for (RecipientResult r : results) {
-      cx.log().write(r.logLine(route.tag()));
-      if (cx.verbose() > 0) {
-        cx.err().println("masq-deliver: " + r.logLine(route.tag()));
-      }
+      cx.settlement().note(r.logLine(route.tag()));
       String status =
           r.outcome() == masq.deliver.remote.Outcome.DELIVERED
               ? null
@@ -374,7 +371,9 @@ final class RemoteMessage {
     return false;
   }
 
-  /** After every route: expiry, bounce, warning, and the final state (QueueRunner#finish). */
+  /**
+   * After every route: expiry, bounce, warning, and the final state ({@link Settlement#finish}).
+   */
   synchronized List<String> settle() throws IOException {
     if (onDisk == null) {
       return List.of();
@@ -399,11 +398,8 @@ final class RemoteMessage {
       for (Map.Entry<Integer, Notices.RecipientNote> e : delayed.entrySet()) {
         int i = e.getKey();
         Recipient r = states.get(i);
-        String why = "message delayed longer than max_defer_time: " + r.lastError();
-        cx.log().write(stored.id() + " ** " + r.address() + " " + why);
-        if (cx.verbose() > 0) {
-          cx.err().println("masq-deliver: " + stored.id() + " ** " + r.address() + " " + why);
-        }
+        String why = Settlement.delayedTooLong(r.lastError());
+        cx.settlement().note(stored.id() + " ** " + r.address() + " " + why);
         states.set(i, r.as(Recipient.State.FAILED, why));
         failed.put(
             i, new Notices.RecipientNote(r.address(), e.getValue().original(), "4.4.7", why, now));
@@ -412,17 +408,19 @@ final class RemoteMessage {
       tops();
     }
     List<String> queued =
-        cx.runner()
+        cx.settlement()
             .finish(
                 lock,
                 onDisk,
                 current(),
                 states,
-                new ArrayList<>(failed.values()),
-                new ArrayList<>(delayed.values()),
-                new ArrayList<>(succeeded.values()),
+                new Settlement.Notes(
+                    new ArrayList<>(failed.values()),
+                    new ArrayList<>(delayed.values()),
+                    new ArrayList<>(succeeded.values())),
                 now,
-                routeOf::get);
+                routeOf::get,
+                false);
     onDisk = null;
     return queued;
   }

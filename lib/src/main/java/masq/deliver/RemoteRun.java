@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import masq.MasqException;
@@ -37,7 +39,6 @@ import masq.rewrite.HeaderSection;
 import masq.rewrite.Rewriter;
 import masq.route.Locality;
 import masq.route.Route;
-import masq.route.RouteTransport;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
 import masq.spool.Recipient;
@@ -57,7 +58,7 @@ import masq.spool.Spool;
  * SpoolRecorder} thread while the next message is sent: a message whose recipients were all
  * delivered is removed, any other gets its envelope rewritten (so a crash repeats as little as
  * possible: the duplicate window of spool-format.md). Failures and deferrals are settled when the
- * message is done with every route: failed recipients bounce (through {@link QueueRunner#finish},
+ * message is done with every route: failed recipients bounce (through {@link Settlement#finish},
  * the same code as local failures), deferrals past {@code max_defer_time} fail, delay warnings
  * follow {@code warn_intervals}. Until then a failed recipient is kept pending on disk, so that a
  * crash before its bounce is queued tries it again rather than losing the bounce.
@@ -77,13 +78,15 @@ final class RemoteRun {
   private static final int FAILED = 1;
   private static final int DEFERRED = 2;
 
-  private final QueueRunner runner;
+  private final Settlement settlement;
   private final Config cfg;
   private final Spool spool;
   private final MailLog log;
   private final Clock clock;
   private final RouteSelection selection;
   private final Locality locality;
+  private final Predicate<Address> wanted;
+  private final BooleanSupplier stopping;
   private final PrintStream err;
   private final int verbose;
   private final RemoteMessage.RunContext context;
@@ -107,26 +110,35 @@ final class RemoteRun {
   /** The notices {@link #onlyRemote}'s pass queued, for {@link #run} to return. */
   private final List<String> early = new ArrayList<>();
 
+  /**
+   * @param settlement how each message's attempt ends
+   * @param wanted whether the run takes a recipient (masq-deliver --domain)
+   * @param stopping true when the run is asked to stop (no new chunk is begun)
+   */
   RemoteRun(
-      QueueRunner runner,
+      Settlement settlement,
       Config cfg,
       Spool spool,
       MailLog log,
       Clock clock,
       RouteSelection selection,
       Locality locality,
+      Predicate<Address> wanted,
+      BooleanSupplier stopping,
       PrintStream err,
       int verbose) {
-    this.runner = runner;
+    this.settlement = settlement;
     this.cfg = cfg;
     this.spool = spool;
     this.log = log;
     this.clock = clock;
     this.selection = selection;
     this.locality = locality;
+    this.wanted = wanted;
+    this.stopping = stopping;
     this.err = err;
     this.verbose = verbose;
-    this.context = new RemoteMessage.RunContext(runner, cfg, spool, log, err, verbose);
+    this.context = new RemoteMessage.RunContext(settlement, cfg, spool, log, err, verbose);
   }
 
   /** True when there is some route to use. */
@@ -149,7 +161,7 @@ final class RemoteRun {
     early.clear();
     taken.clear();
     try {
-      for (int i = 0; i < all.size() && !runner.stopping(); i += CHUNK) {
+      for (int i = 0; i < all.size() && !stopping.getAsBoolean(); i += CHUNK) {
         queued.addAll(pass(all.subList(i, Math.min(all.size(), i + CHUNK)), false));
       }
     } finally {
@@ -170,7 +182,7 @@ final class RemoteRun {
       err.println("masq-deliver: " + failure);
       if (!dryRun) {
         log.write(failure);
-        runner.notifier().fire(NotifyEvent.ONLINE_FAILURE, null, null, null, failure);
+        settlement.notifier().fire(NotifyEvent.ONLINE_FAILURE, null, null, null, failure);
       }
     }
     if (selection.routes().isEmpty()) {
@@ -394,7 +406,7 @@ final class RemoteRun {
       }
       try {
         Address a = AddressParser.parseEnvelope(r.address());
-        if (!a.isNull() && !locality.isLocal(a) && runner.wanted(a)) {
+        if (!a.isNull() && !locality.isLocal(a) && wanted.test(a)) {
           out.put(i, a);
         }
       } catch (AddressException e) {
@@ -457,12 +469,14 @@ final class RemoteRun {
    * run (every recipient of the connection has the same reason).
    */
   private void failureEvent(Route route, RecipientResult r) {
-    if (r.outcome() == masq.deliver.remote.Outcome.DELIVERED || !runner.notifier().on()) {
+    if (r.outcome() == masq.deliver.remote.Outcome.DELIVERED || !settlement.notifier().on()) {
       return;
     }
     NotifyEvent e = NotifyEvent.ofFailure(r.reply());
     if (e != null && told.add(route.name() + " " + e.word())) {
-      runner.notifier().fire(e, r.messageId(), r.recipient().toString(), route.name(), r.reply());
+      settlement
+          .notifier()
+          .fire(e, r.messageId(), r.recipient().toString(), route.name(), r.reply());
     }
   }
 
@@ -484,51 +498,5 @@ final class RemoteRun {
               + " failed");
     }
     tally.clear();
-  }
-
-  /** What a queue run would do with the remote recipient {@code a} of {@code env} (--dry-run). */
-  String describe(Envelope env, Address a) {
-    if (selection.routes().isEmpty()) {
-      return "remote, waiting for a route (" + selection.why() + ")";
-    }
-    List<String> refusals = new ArrayList<>();
-    Route r;
-    try {
-      r = selection.taking(spool, env, a, cfg.names().hostName(), refusals);
-    } catch (MasqException | IOException e) {
-      return "remote, cannot read the message: " + e.getMessage();
-    }
-    if (r == null) {
-      return "remote, no usable route takes it: " + String.join("; ", refusals);
-    }
-    return "remote, over "
-        + r.tag()
-        + " ("
-        + target(r.transport())
-        + ")"
-        + (refusals.isEmpty() ? "" : "; not " + String.join("; not ", refusals));
-  }
-
-  /** Where a route sends, in a few words. */
-  private static String target(RouteTransport r) {
-    if (r.pipe() != null) {
-      return "pipe " + r.pipe();
-    }
-    if (r.wrapper() != null) {
-      return "wrapper " + r.wrapper();
-    }
-    return r.mailHost() == null ? "by MX of the recipient domain" : r.mailHost() + ":" + r.port();
-  }
-
-  /** For --dry-run: which routes are usable now. */
-  void describeRoutes(PrintStream out) {
-    out.println(
-        "routes: "
-            + (selection.routes().isEmpty()
-                ? "none"
-                : String.join(", ", selection.routes().stream().map(Route::tag).toList()))
-            + " ("
-            + selection.why()
-            + ")");
   }
 }

@@ -30,7 +30,7 @@ import masq.spool.Recipient;
 
 /**
  * What a queue run tells of mail that stays queued, once a message's recipients are settled for the
- * run ({@link QueueRunner#finish}): which remote recipients no configured route accepts at all
+ * run ({@link Settlement#finish}): which remote recipients no configured route accepts at all
  * ({@link #routability}: the {@code unroutable} state, which would otherwise wait for ever), and
  * notify_command's {@code deferred}, {@code waiting} and {@code unroutable} events ({@link #tell}).
  *

@@ -225,14 +225,14 @@ class QueueRunnerTest {
         "mda = \"/bin/sh -c 'exit 75'\"\nmda_users = slow\nwarn_intervals = 4h;1h\nmax_defer_time = 1d\n");
     String id = submit("alice@h", "slow@h");
     long t0 = spool.read(id).received();
-    assertEquals(t0 + Duration.ofHours(1).toMillis(), QueueRunner.nextWarning(cfg, spool.read(id)));
-    assertEquals(t0 + Duration.ofDays(1).toMillis(), QueueRunner.bounceAt(cfg, spool.read(id)));
+    assertEquals(t0 + Duration.ofHours(1).toMillis(), Settlement.nextWarning(cfg, spool.read(id)));
+    assertEquals(t0 + Duration.ofDays(1).toMillis(), Settlement.bounceAt(cfg, spool.read(id)));
     runAt(Duration.ofMinutes(61)); // the first warning
     assertEquals(1, subjects("alice").size());
-    assertEquals(t0 + Duration.ofHours(4).toMillis(), QueueRunner.nextWarning(cfg, spool.read(id)));
+    assertEquals(t0 + Duration.ofHours(4).toMillis(), Settlement.nextWarning(cfg, spool.read(id)));
     runAt(Duration.ofHours(5)); // the second
     assertEquals(2, subjects("alice").size());
-    assertEquals(-1, QueueRunner.nextWarning(cfg, spool.read(id)), "every step warned");
+    assertEquals(-1, Settlement.nextWarning(cfg, spool.read(id)), "every step warned");
   }
 
   @Test

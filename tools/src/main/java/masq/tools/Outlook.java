@@ -3,7 +3,7 @@ package masq.tools;
 import java.util.ArrayList;
 import java.util.List;
 import masq.config.Config;
-import masq.deliver.QueueRunner;
+import masq.deliver.Settlement;
 import masq.spool.Envelope;
 import masq.spool.Recipient;
 
@@ -61,10 +61,10 @@ final class Outlook {
 
   /** {@code next warning in 52m, bounce in 3d 23h}: what a try that defers it brings. */
   private static String schedule(Config cfg, Envelope e, long now) {
-    long warn = QueueRunner.nextWarning(cfg, e);
+    long warn = Settlement.nextWarning(cfg, e);
     return (warn < 0 ? "no more warnings" : "next warning " + due(warn, now))
         + ", bounce "
-        + due(QueueRunner.bounceAt(cfg, e), now);
+        + due(Settlement.bounceAt(cfg, e), now);
   }
 
   /** {@code in 3d 23h} or, once passed, {@code due at the next try}. */

@@ -13,7 +13,7 @@ import masq.address.Address;
 import masq.address.AddressException;
 import masq.address.AddressParser;
 import masq.config.Config;
-import masq.deliver.QueueRunner;
+import masq.deliver.Settlement;
 import masq.deliver.RouteSelection;
 import masq.route.Locality;
 import masq.route.Route;
@@ -183,12 +183,12 @@ final class QueueListing {
       jsonRecipient(sb, r.address(), r.state().word(), r.tries(), r.lastError());
       if (r.isPending()) {
         sb.setLength(sb.length() - 1); // the recipient's closing brace: three fields more
-        long warn = QueueRunner.nextWarning(cfg, e);
+        long warn = Settlement.nextWarning(cfg, e);
         String route = remote(r) == null ? null : routeNow(e, remote(r), new ArrayList<>());
         sb.append(", \"next_warning\": ")
             .append(warn < 0 ? "null" : Json.str(Instant.ofEpochMilli(warn).toString()))
             .append(", \"bounce_at\": ")
-            .append(Json.str(Instant.ofEpochMilli(QueueRunner.bounceAt(cfg, e)).toString()))
+            .append(Json.str(Instant.ofEpochMilli(Settlement.bounceAt(cfg, e)).toString()))
             .append(", \"route\": ")
             .append(route == null ? "null" : Json.str(route))
             .append('}');

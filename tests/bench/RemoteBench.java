@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import masq.address.Address;
 import masq.deliver.remote.OutgoingMessage;
-import masq.deliver.remote.Outcome;
+import masq.spool.Outcome;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteDelivery;
 import masq.deliver.remote.RemoteSettings;

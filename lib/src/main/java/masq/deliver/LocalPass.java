@@ -22,6 +22,7 @@ import masq.deliver.notice.Notices;
 import masq.route.Locality;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
+import masq.spool.Outcome;
 import masq.spool.Recipient;
 import masq.spool.Spool;
 
@@ -105,11 +106,11 @@ final class LocalPass {
     /** Records an outcome for {@code r} (a top-level recipient or a leaf under {@code top}). */
     Recipient record(Recipient r, String top, LocalResult o) {
       String who = r.address() + (r.parent().isEmpty() ? "" : " <" + top + ">");
-      LocalResult.Verdict kind = o.kind();
+      Outcome kind = o.kind();
       String detail = o.detail();
       String status = o.status();
-      if (kind == LocalResult.Verdict.DEFERRED && expired) {
-        kind = LocalResult.Verdict.FAILED;
+      if (kind == Outcome.DEFERRED && expired) {
+        kind = Outcome.FAILED;
         status = "4.4.7";
         detail = Settlement.delayedTooLong(detail);
       }

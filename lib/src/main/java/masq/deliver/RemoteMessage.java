@@ -25,6 +25,7 @@ import masq.route.Route;
 import masq.route.RouteDecision;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
+import masq.spool.Outcome;
 import masq.spool.Recipient;
 import masq.spool.Spool;
 
@@ -192,9 +193,7 @@ final class RemoteMessage {
       cx.log().write(stored.id() + " " + route.tag() + ": deferred: " + why);
       List<RecipientResult> deferred = new ArrayList<>();
       for (Address a : to) {
-        deferred.add(
-            new RecipientResult(
-                stored.id(), a, masq.deliver.remote.Outcome.DEFERRED, "(rewriting)", why));
+        deferred.add(new RecipientResult(stored.id(), a, Outcome.DEFERRED, "(rewriting)", why));
       }
       return new Offered(null, record(route, deferred));
     }
@@ -263,7 +262,7 @@ final class RemoteMessage {
     for (RecipientResult r : results) {
       cx.settlement().note(r.logLine(route.tag()));
       String status =
-          r.outcome() == masq.deliver.remote.Outcome.DELIVERED
+          r.outcome() == Outcome.DELIVERED
               ? null
               : status(r.reply(), r.outcome()); // for notices only: a regex per delivery is a cost
       for (Map.Entry<Integer, Address> e : remote.entrySet()) {
@@ -431,7 +430,7 @@ final class RemoteMessage {
   }
 
   /** The enhanced status code in a reply, or a generic one for the outcome. */
-  static String status(String reply, masq.deliver.remote.Outcome o) {
+  static String status(String reply, Outcome o) {
     Matcher mt = STATUS.matcher(reply);
     if (mt.find()) {
       return mt.group(1);

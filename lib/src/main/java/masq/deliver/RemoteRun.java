@@ -41,6 +41,7 @@ import masq.route.Locality;
 import masq.route.Route;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
+import masq.spool.Outcome;
 import masq.spool.Recipient;
 import masq.spool.Spool;
 
@@ -469,7 +470,7 @@ final class RemoteRun {
    * run (every recipient of the connection has the same reason).
    */
   private void failureEvent(Route route, RecipientResult r) {
-    if (r.outcome() == masq.deliver.remote.Outcome.DELIVERED || !settlement.notifier().on()) {
+    if (r.outcome() == Outcome.DELIVERED || !settlement.notifier().on()) {
       return;
     }
     NotifyEvent e = NotifyEvent.ofFailure(r.reply());

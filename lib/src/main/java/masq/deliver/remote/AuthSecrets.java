@@ -11,6 +11,7 @@ import masq.exec.Child;
 import masq.route.Route;
 import masq.route.RouteAuth;
 import masq.route.Words;
+import masq.spool.Outcome;
 
 /**
  * The AUTH secrets of one queue run: each route's {@code auth_secret}, or the first line of its

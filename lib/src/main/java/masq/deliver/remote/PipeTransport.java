@@ -19,6 +19,7 @@ import masq.address.Address;
 import masq.exec.Child;
 import masq.message.Header;
 import masq.route.Variables;
+import masq.spool.Outcome;
 
 /**
  * A {@code pipe} route: the message is written to the stdin of {@code pipe} once per recipient. The

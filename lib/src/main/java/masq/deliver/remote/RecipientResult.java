@@ -1,6 +1,7 @@
 package masq.deliver.remote;
 
 import masq.address.Address;
+import masq.spool.Outcome;
 
 /**
  * The result for one recipient of one message over one route.

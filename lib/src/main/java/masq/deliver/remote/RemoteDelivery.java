@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import masq.address.Address;
+import masq.spool.Outcome;
 
 /**
  * The entry point of remote delivery over one route: picks the transport the route's settings call

@@ -12,6 +12,7 @@ import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
 import javax.security.sasl.SaslException;
 import masq.route.AuthMechanism;
+import masq.spool.Outcome;
 
 /**
  * SMTP AUTH (RFC 4954) with one mechanism, the route's {@code auth_login} and the secret. PLAIN and

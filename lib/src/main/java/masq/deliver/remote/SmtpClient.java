@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import masq.address.Address;
+import masq.spool.Outcome;
 
 /**
  * One SMTP client session (RFC 5321) as masqmail's smtp_out.c runs it: the opening ({@link

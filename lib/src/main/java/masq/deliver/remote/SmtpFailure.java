@@ -1,5 +1,7 @@
 package masq.deliver.remote;
 
+import masq.spool.Outcome;
+
 /**
  * Why an SMTP exchange stopped before a message's recipients got their own results: the outcome all
  * affected recipients get and a one-line reason. Internal: the transports turn it into {@link

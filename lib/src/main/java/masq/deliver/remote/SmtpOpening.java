@@ -7,6 +7,7 @@ import java.util.List;
 import masq.route.AuthMechanism;
 import masq.route.RouteAuth;
 import masq.route.TlsMode;
+import masq.spool.Outcome;
 
 /**
  * The opening of an {@link SmtpClient} session: greeting (unless instant_helo), EHLO with HELO

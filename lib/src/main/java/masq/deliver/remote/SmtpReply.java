@@ -1,6 +1,7 @@
 package masq.deliver.remote;
 
 import java.util.List;
+import masq.spool.Outcome;
 
 /**
  * One SMTP reply: its three-digit code and its text lines (without the code and separator). Made

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import masq.address.Address;
 import masq.route.TlsMode;
+import masq.spool.Outcome;
 
 /**
  * SMTP delivery for a route: to {@code mail_host} (all messages over one connection), through a

@@ -24,7 +24,7 @@
  * <p>Public: {@link masq.deliver.remote.RemoteDelivery}, {@link
  * masq.deliver.remote.RemoteSettings}, {@link masq.deliver.remote.OutgoingMessage}, {@link
  * masq.deliver.remote.BodySource}, {@link masq.deliver.remote.ResultSink}, {@link
- * masq.deliver.remote.RecipientResult}, {@link masq.deliver.remote.Outcome}, {@link
+ * masq.deliver.remote.RecipientResult} (with its {@link masq.spool.Outcome}), {@link
  * masq.deliver.remote.AuthSecrets} (one per queue run, forgotten at its end), and {@link
  * masq.deliver.remote.LinkProbe} (online_probe: does a route's server answer?). Everything else is
  * package-private.

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import masq.spool.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +30,7 @@ class MboxTest {
     Path box = dir.resolve("bob");
     Files.writeString(box, "From a x\n\nold\n\nFrom b x\n\nhalf writ");
     Files.writeString(dir.resolve("bob.lock"), "masq " + DEAD + " 15\n");
-    assertEquals(
-        LocalResult.Verdict.DELIVERED, mbox.append(box, null, text("From c x\n\nnew\n")).kind());
+    assertEquals(Outcome.DELIVERED, mbox.append(box, null, text("From c x\n\nnew\n")).kind());
     assertEquals("From a x\n\nold\n\nFrom c x\n\nnew\n\n", Files.readString(box));
     assertFalse(Files.exists(dir.resolve("bob.lock")), "the dotlock is gone again");
     try (var s = Files.list(dir)) {
@@ -45,7 +45,7 @@ class MboxTest {
     Path lock = dir.resolve("carol.lock");
     Files.writeString(lock, ProcessHandle.current().pid() + "\n");
     LocalResult o = mbox.append(box, null, text("From b x\n\nnew\n"));
-    assertEquals(LocalResult.Verdict.DEFERRED, o.kind());
+    assertEquals(Outcome.DEFERRED, o.kind());
     assertTrue(o.detail().contains("locked"), o.detail());
     Files.delete(lock);
     o =
@@ -57,7 +57,7 @@ class MboxTest {
               out.flush();
               throw new IOException("No space left on device");
             });
-    assertEquals(LocalResult.Verdict.DEFERRED, o.kind());
+    assertEquals(Outcome.DEFERRED, o.kind());
     assertEquals("4.3.1", o.status());
     assertEquals("From a x\n\nold\n\n", Files.readString(box), "truncated back");
   }
@@ -88,6 +88,6 @@ class MboxTest {
     t0 = System.nanoTime();
     LocalResult o = mbox.append(box, null, text("From c x\n\nnew\n"));
     assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "not waited on");
-    assertEquals(LocalResult.Verdict.DEFERRED, o.kind(), o.toString());
+    assertEquals(Outcome.DEFERRED, o.kind(), o.toString());
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import masq.address.Address;
+import masq.spool.Outcome;
 import org.junit.jupiter.api.Test;
 
 /** The byte-level pieces: DATA encoding, reply parsing, EHLO keywords, shell words, variables. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import masq.address.Address;
 import masq.message.Header;
+import masq.spool.Outcome;
 import org.junit.jupiter.api.Test;
 
 /** A pipe route's command, run for real: bounded in time and output, never fed half a message. */

@@ -108,7 +108,8 @@ final class CliParser {
 
   /**
    * The Commons CLI option of a definition: {@code -x} names the short option (also a word such as
-   * {@code -odq}), {@code --xx} the long one; a value as {@link OptionDef} says.
+   * {@code -odq}), {@code --xx} the long one, at most one of each; a value as {@link OptionDef}
+   * says.
    */
   private static Option option(OptionDef d) {
     Option.Builder b = Option.builder();

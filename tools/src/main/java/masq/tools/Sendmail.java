@@ -85,8 +85,9 @@ public final class Sendmail extends Tool {
   }
 
   /**
-   * sendmail's modes and own options, as --help lists them (plan reads them: their forms, glued to
-   * a value or not, are masqmail's); masq-inject's options come on top.
+   * sendmail's modes and own options, as --help lists them and OptionsDocumentedTest checks them
+   * against masq-sendmail(8). Only the documentation: {@link #plan} reads them by hand (masqmail's
+   * forms, glued to a value or not, see there); masq-inject's options come on top.
    */
   private static final List<OptionDef> OPTIONS =
       List.of(

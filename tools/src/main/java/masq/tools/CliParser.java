@@ -19,38 +19,25 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  * The one set of command-line rules of masq-deliver, masq-queue, masq-rewrite and masq-smtpd, on
  * Apache Commons CLI: {@code --opt VALUE} and {@code --opt=VALUE}, {@code -x VALUE} and {@code
  * -xVALUE}, options repeatable and anywhere among the operands, {@code --} ending the options, long
- * names only in full; an unknown option is named with the nearest known one. The common options (-C
- * FILE, -v repeatable, -h/--help, --version, --strict) are added here and set on the tool. A
- * mistake is one usage line (exit 64). masq-inject and sendmail keep sendmail's own grammar (see
- * Inject and Sendmail), which this does not load.
+ * names only in full; an unknown option is named with the nearest known one. The options are the
+ * tool's definitions (OptionDef), which --help lists too; the common ones (-C FILE, -v repeatable,
+ * -h/--help, --version, --strict) are set on the tool here. A mistake is one usage line (exit 64).
+ * masq-inject and sendmail keep sendmail's own grammar (see Inject and Sendmail), which this does
+ * not load.
  */
 final class CliParser {
   private CliParser() {}
 
-  /** A long option without a value, e.g. {@code --dry-run}. */
-  static Option flag(String longName) {
-    return Option.builder().longOpt(longName).get();
-  }
-
-  /** A long option with one value, e.g. {@code --route NAME} or {@code --route=NAME}. */
-  static Option valued(String longName, String argName) {
-    return Option.builder().longOpt(longName).hasArg().argName(argName).get();
-  }
-
   /**
-   * Parses {@code args} for {@code tool} with its own options {@code own} and the common ones;
-   * returns null when help or the version was printed (the command then exits 0).
+   * Parses {@code args} for {@code tool} by its option definitions ({@link Tool#options}, which
+   * include the common ones); returns null when help or the version was printed (the command then
+   * exits 0).
    */
-  static CommandLine parse(Tool tool, String[] args, Option... own) throws MasqException {
+  static CommandLine parse(Tool tool, String[] args) throws MasqException {
     Options options = new Options();
-    for (Option o : own) {
-      options.addOption(o);
+    for (OptionDef d : tool.options()) {
+      options.addOption(option(d));
     }
-    options.addOption(Option.builder("C").hasArg().argName("FILE").get());
-    options.addOption(Option.builder("v").get());
-    options.addOption(Option.builder("h").longOpt("help").get());
-    options.addOption(flag("version"));
-    options.addOption(flag("strict"));
     CommandLine cl;
     try {
       cl = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, args);
@@ -117,6 +104,28 @@ final class CliParser {
       }
     }
     return out;
+  }
+
+  /**
+   * The Commons CLI option of a definition: {@code -x} names the short option (also a word such as
+   * {@code -odq}), {@code --xx} the long one, at most one of each; a value as {@link OptionDef}
+   * says.
+   */
+  private static Option option(OptionDef d) {
+    Option.Builder b = Option.builder();
+    for (String n : d.names()) {
+      if (n.startsWith("--")) {
+        b.longOpt(n.substring(2));
+      } else {
+        b.option(n.substring(1));
+      }
+    }
+    if (d.manyArgs()) {
+      b.hasArgs();
+    } else if (d.arg() != null) {
+      b.hasArg().optionalArg(d.optionalArg());
+    }
+    return b.get();
   }
 
   /** The option as the user writes it: {@code --route}, {@code -f}. */

@@ -23,30 +23,24 @@ import masq.spool.Spool;
 import masq.system.Maildrop;
 import masq.system.StatusPublisher;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 
 /**
  * masq-deliver — run the queue: local delivery, delivery over routes, bounces and delay warnings.
  *
- * <pre>
- * masq-deliver [-C FILE] [--route NAME] [--max-size SIZE] [--id ID...] [--domain DOMAIN]...
- *              [--local-only]
- *              [--dry-run] [--daemon --interval TIME] [-v]
- * </pre>
- *
- * <p>The reference is masq-deliver(8). A run first queues what users left in the maildrop (system
- * mode), then looks at every queued message (or those named by --id), takes its lock — a message
- * another run holds is skipped, so runs may overlap — and delivers its pending local recipients to
- * mbox, Maildir, the MDA, pipes and files, after alias expansion. Then remote recipients go over
- * the routes usable now (RouteSelection: the permanent routes, and the query route of the
- * connection that is online: --route NAME, else online_query, else online_file), each batch of
- * messages over one connection, rewritten per route at send time (RemoteRun); with nothing online
- * they stay queued (query routes with online_probe are probed in a run without --route; --max-size
- * keeps larger messages queued, for a metered link). Routes that masq-queue hold --route paused
- * take nothing; --domain DOMAIN (repeatable) leaves every recipient outside those domains as it is.
- * Failures bounce to the return path as DSNs; long deferrals get delay warnings. --dry-run prints
- * what would be done and changes nothing. --daemon repeats the run every --interval in the
- * foreground and ends after the current message on SIGTERM or SIGINT, with nothing left locked.
+ * <p>The reference is masq-deliver(8); {@code masq-deliver --help} lists the options (OPTIONS). A
+ * run first queues what users left in the maildrop (system mode), then looks at every queued
+ * message (or those named by --id), takes its lock — a message another run holds is skipped, so
+ * runs may overlap — and delivers its pending local recipients to mbox, Maildir, the MDA, pipes and
+ * files, after alias expansion. Then remote recipients go over the routes usable now
+ * (RouteSelection: the permanent routes, and the query route of the connection that is online:
+ * --route NAME, else online_query, else online_file), each batch of messages over one connection,
+ * rewritten per route at send time (RemoteRun); with nothing online they stay queued (query routes
+ * with online_probe are probed in a run without --route; --max-size keeps larger messages queued,
+ * for a metered link). Routes that masq-queue hold --route paused take nothing; --domain DOMAIN
+ * (repeatable) leaves every recipient outside those domains as it is. Failures bounce to the return
+ * path as DSNs; long deferrals get delay warnings. --dry-run prints what would be done and changes
+ * nothing. --daemon repeats the run every --interval in the foreground and ends after the current
+ * message on SIGTERM or SIGINT, with nothing left locked.
  *
  * <p>EXIT STATUS: 0 when the run completed (even if mail was deferred, waits, is unroutable, or the
  * online check failed: those go to the log, stderr and notify_command); 75 when every message it
@@ -71,8 +65,32 @@ public final class Deliver extends Tool {
     exit(new Deliver(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
   }
 
+  /** masq-deliver's own options, as --help lists them. */
+  private static final List<OptionDef> OPTIONS =
+      List.of(
+          OptionDef.valued("--id", "ID...", "only these messages"),
+          OptionDef.flag("--local-only", "only local recipients (remote ones stay queued)"),
+          OptionDef.valued(
+              "--domain",
+              "DOMAIN",
+              "only recipients in DOMAIN (repeatable; Exim's -qR); the others stay queued untried"),
+          OptionDef.valued(
+              "--route",
+              "NAME",
+              "link NAME is up now (masqmail's -qo NAME); NAME is the connection"
+                  + " (query_routes.NAME) or one of its route files"),
+          OptionDef.valued(
+              "--max-size",
+              "SIZE",
+              "no message larger than SIZE (e.g. 500k, 2M) goes out over any route this run (a"
+                  + " metered link); those stay queued"),
+          OptionDef.flag("--dry-run", "print what would be done per recipient; change nothing"),
+          OptionDef.flag("--daemon", "repeat the run every --interval until SIGTERM"),
+          OptionDef.valued(
+              "--interval", "TIME", "with --daemon: the time between runs (e.g. 30m)"));
+
   @Override
-  String usage() {
+  String synopsis() {
     return """
     usage: masq-deliver [-C FILE] [--route NAME] [--max-size SIZE] [--id ID...]
                         [--domain DOMAIN]...
@@ -80,21 +98,17 @@ public final class Deliver extends Tool {
                         [--strict]
     Runs the queue: delivers local mail, sends remote mail over the routes usable now
     (permanent routes, and the online connection's), sends bounces and delay warnings.
-      --id ID...        only these messages
-      --local-only      only local recipients (remote ones stay queued)
-      --domain DOMAIN   only recipients in DOMAIN (repeatable; Exim's -qR); the
-                        others stay queued untried
-      --route NAME      link NAME is up now (masqmail's -qo NAME); NAME is the
-                        connection (query_routes.NAME) or one of its route files
-      --max-size SIZE   no message larger than SIZE (e.g. 500k, 2M) goes out over
-                        any route this run (a metered link); those stay queued
-      --dry-run         print what would be done per recipient; change nothing
-      --daemon          repeat the run every --interval (e.g. 30m) until SIGTERM
-      -C FILE           configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
-      -v                more detail on stderr
-      --strict          unknown configuration options are errors (exit 78), not warnings
-    See masq-deliver(8).
     """;
+  }
+
+  @Override
+  List<OptionDef> options() {
+    return withCommon(OPTIONS);
+  }
+
+  @Override
+  String manPage() {
+    return "masq-deliver(8)";
   }
 
   /** What the command line asked for. */
@@ -164,19 +178,8 @@ public final class Deliver extends Tool {
 
   /** Parses the command line into {@code o}; false when help or version was shown. */
   boolean parse(String[] args, DeliverOptions o) throws MasqException {
-    CommandLine cl =
-        CliParser.parse(
-            this,
-            args,
-            // --id A B C, --id A --id B: every ID up to the next option
-            Option.builder().longOpt("id").hasArgs().argName("ID").get(),
-            CliParser.flag("local-only"),
-            CliParser.flag("dry-run"),
-            CliParser.flag("daemon"),
-            CliParser.valued("interval", "TIME"),
-            CliParser.valued("route", "NAME"),
-            CliParser.valued("domain", "DOMAIN"),
-            CliParser.valued("max-size", "SIZE"));
+    // --id A B C, --id A --id B: every ID up to the next option
+    CommandLine cl = CliParser.parse(this, args);
     if (cl == null) {
       return false;
     }

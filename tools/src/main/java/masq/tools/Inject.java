@@ -39,19 +39,16 @@ import masq.system.UserStatusArea;
 /**
  * masq-inject — read one message on stdin and put it in the spool.
  *
- * <pre>
- * masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb] [-B TYPE] [-oX...] [--] [RCPT...]
- * </pre>
- *
- * <p>The reference is masq-inject(1). Unless -odq or do_queue, the message is then delivered at
- * once: local recipients, and remote ones over the permanent routes and the connection online now.
- * By default the local recipients are delivered in this process and the remote part by a detached
- * masq-deliver --id ID (when a route may be usable), so that the exit never waits on a network;
- * -odi delivers everything in this process before exiting, -odb everything in the detached run. A
- * delivery problem is only a warning (with -v), since the message is safe in the spool. Exit 0 only
- * once the message is durable in the spool (fsynced and renamed into place). Usage errors and a
- * message without recipients exit 64, bad input 65, empty input 66, a configuration error 78, a
- * spool that is full or cannot be written 75 or 73 — and then nothing of the message stays behind.
+ * <p>The reference is masq-inject(1); {@code masq-inject --help} lists the options (OPTIONS).
+ * Unless -odq or do_queue, the message is then delivered at once: local recipients, and remote ones
+ * over the permanent routes and the connection online now. By default the local recipients are
+ * delivered in this process and the remote part by a detached masq-deliver --id ID (when a route
+ * may be usable), so that the exit never waits on a network; -odi delivers everything in this
+ * process before exiting, -odb everything in the detached run. A delivery problem is only a warning
+ * (with -v), since the message is safe in the spool. Exit 0 only once the message is durable in the
+ * spool (fsynced and renamed into place). Usage errors and a message without recipients exit 64,
+ * bad input 65, empty input 66, a configuration error 78, a spool that is full or cannot be written
+ * 75 or 73 — and then nothing of the message stays behind.
  *
  * <p>SECURITY: the return path set with -f is honoured only for trusted callers (single-user mode,
  * root, mail, trusted_users); otherwise it is the caller's login at host_name. Addresses are
@@ -68,27 +65,50 @@ public final class Inject extends Tool {
     exit(new Inject(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
   }
 
+  /**
+   * masq-inject's own options, as --help lists them: the words parse takes (any other {@code -oX}
+   * is ignored), and with a value those of {@link #takesValue}.
+   */
+  private static final List<OptionDef> OPTIONS =
+      List.of(
+          OptionDef.flag(
+              "-t", "also send to the addresses in To:, Cc: and Bcc: (Bcc: is always removed)"),
+          new OptionDef(
+              List.of("-i", "-oi"), null, "a line with only \".\" does not end the message"),
+          OptionDef.valued("-f", "ADDR", "return path (-f '<>' for the null sender)"),
+          OptionDef.valued("-r", "ADDR", "the same as -f (an old synonym)"),
+          OptionDef.valued("-F", "NAME", "full name for a generated From: header"),
+          OptionDef.valued(
+              "-N",
+              "WHEN",
+              "delivery status notifications: never, or some of success,failure,delay"),
+          OptionDef.valued("-R", "full|hdrs", "what a notice returns of the message"),
+          OptionDef.valued("-V", "ID", "the envelope ID for notices"),
+          OptionDef.flag("-odq", "queue only"),
+          new OptionDef(List.of("-odi", "-odf"), null, "deliver everything before exiting"),
+          OptionDef.flag("-odb", "deliver everything in the background"),
+          new OptionDef(List.of("-m", "-bm", "-U"), null, "ignored for compatibility"),
+          new OptionDef(List.of("-B", "-X", "-p", "-L"), "VALUE", "ignored for compatibility"));
+
   @Override
-  String usage() {
+  String synopsis() {
     return """
     usage: masq-inject [-C FILE] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb]
                        [-N WHEN] [-R full|hdrs] [-V ID] [-B TYPE] [-oX...] [-v] [--strict]
                        [--] [RCPT...]
-    Reads one message on stdin and queues it for delivery.
-      -t          also send to the addresses in To:, Cc: and Bcc: (Bcc: is always removed)
-      -i, -oi     a line with only "." does not end the message
-      -f ADDR     return path (-f '<>' for the null sender)
-      -F NAME     full name for a generated From: header
-      -N WHEN     delivery status notifications: never, or some of success,failure,delay
-      -R full|hdrs  what a notice returns of the message;  -V ID  the envelope ID for notices
-      -odq        queue only; -odi deliver all before exiting; -odb all in the background
-                  (default: local mail now, remote mail in the background)
-      -C FILE     configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
-      -v          more detail on stderr
-      --strict    unknown configuration options are errors (exit 78), not warnings
-    Ignored for compatibility: -oX (other than -oi, -od), -m, -B TYPE, -bm, -X.
-    See masq-inject(1).
+    Reads one message on stdin and queues it for delivery: by default local mail is
+    delivered now and remote mail in the background. Other -oX options are ignored.
     """;
+  }
+
+  @Override
+  List<OptionDef> options() {
+    return withCommon(OPTIONS);
+  }
+
+  @Override
+  String manPage() {
+    return "masq-inject(1)";
   }
 
   /** What the command line asked for. */
@@ -135,32 +155,20 @@ public final class Inject extends Tool {
     return VALUE_OPTIONS.contains(option);
   }
 
-  private static final List<String> VALUE_OPTIONS =
-      List.of("-f", "-r", "-F", "-B", "-N", "-R", "-V", "-X", "-p", "-L");
+  private static final List<String> VALUE_OPTIONS = names(OPTIONS, true);
 
-  /** Every option of masq-inject as written, for the nearest to an unknown one (errors only). */
-  private static List<String> options() {
-    List<String> all =
-        new ArrayList<>(
-            List.of(
-                "-t",
-                "-i",
-                "-oi",
-                "-odq",
-                "-odi",
-                "-odf",
-                "-odb",
-                "-m",
-                "-bm",
-                "-U",
-                "-C",
-                "-v",
-                "-h",
-                "--help",
-                "--version",
-                "--strict"));
-    all.addAll(VALUE_OPTIONS);
-    return all;
+  /**
+   * The names of {@code defs}, of all or ({@code valued}) of those that take a value; for the
+   * nearest to an unknown option, every option of masq-inject: {@code names(options(), false)}.
+   */
+  private static List<String> names(List<OptionDef> defs, boolean valued) {
+    List<String> out = new ArrayList<>();
+    for (OptionDef d : defs) {
+      if (!valued || d.arg() != null) {
+        out.addAll(d.names());
+      }
+    }
+    return out;
   }
 
   /**
@@ -215,7 +223,7 @@ public final class Inject extends Tool {
           } else if (a.length() > 2 && takesValue(a.substring(0, 2))) {
             value(o, a.substring(0, 2), a.substring(2));
           } else {
-            throw usageError("unknown option " + a + NearestWord.hint(a, options()));
+            throw usageError("unknown option " + a + NearestWord.hint(a, names(options(), false)));
           }
         }
       }

@@ -37,19 +37,14 @@ import org.apache.commons.cli.CommandLine;
 /**
  * masq-queue — look at and manage the spool.
  *
- * <pre>
- * masq-queue [-C FILE] [list] [--json] | status [--json] | show ID | cat ID | remove ID... |
- *            hold ID... | release ID... | bounce ID... | hold|release --route NAME |
- *            check [--repair]
- * </pre>
- *
- * <p>The reference is masq-queue(1). An unknown ID exits 67 naming it; a message that a delivery
- * run holds locked cannot be removed, held or released now (exit 75, try again). {@code check}
- * exits 0 when the spool is clean (or was repaired) and 65 when it found problems it did not
- * repair. {@code status} is a monitoring plugin (QueueStatus): its first line on stdout, exit 0 to
- * 3, and anything that keeps it from judging the queue is UNKNOWN (3). {@code bounce} gives up on
- * messages (one DSN each to the sender, through the queue run's own bounce path); {@code hold
- * --route NAME} pauses one connection or route for every masq-deliver run until released.
+ * <p>The reference is masq-queue(1); {@code masq-queue --help} lists the commands and options. An
+ * unknown ID exits 67 naming it; a message that a delivery run holds locked cannot be removed, held
+ * or released now (exit 75, try again). {@code check} exits 0 when the spool is clean (or was
+ * repaired) and 65 when it found problems it did not repair. {@code status} is a monitoring plugin
+ * (QueueStatus): its first line on stdout, exit 0 to 3, and anything that keeps it from judging the
+ * queue is UNKNOWN (3). {@code bounce} gives up on messages (one DSN each to the sender, through
+ * the queue run's own bounce path); {@code hold --route NAME} pauses one connection or route for
+ * every masq-deliver run until released.
  *
  * <p>SECURITY: IDs given on the command line are checked against the ID syntax before any file name
  * is built from them, so no path outside the spool can be named. In system mode an ordinary user
@@ -83,8 +78,16 @@ public final class QueueTool extends Tool {
     exit(new QueueTool(System.out, System.err, System.getenv(), Clock.systemUTC()), args);
   }
 
+  /** masq-queue's own options, as --help lists them; they may stand anywhere among the words. */
+  private static final List<OptionDef> OPTIONS =
+      List.of(
+          OptionDef.flag("--json", "list and status: as JSON"),
+          OptionDef.flag("--repair", "check: also repair what it finds"),
+          OptionDef.valued(
+              "--route", "NAME", "hold and release: pause or resume connection or route NAME"));
+
   @Override
-  String usage() {
+  String synopsis() {
     return """
     usage: masq-queue [-C FILE] [-v] [list] [--json]
            masq-queue [-C FILE] status [--json]
@@ -92,8 +95,18 @@ public final class QueueTool extends Tool {
            masq-queue [-C FILE] remove ID... | hold ID... | release ID... | bounce ID...
            masq-queue [-C FILE] hold --route NAME | release --route NAME
            masq-queue [-C FILE] check [--repair]
-    Lists and manages the messages in the spool. See masq-queue(1).
+    Lists and manages the messages in the spool.
     """;
+  }
+
+  @Override
+  List<OptionDef> options() {
+    return withCommon(OPTIONS);
+  }
+
+  @Override
+  String manPage() {
+    return "masq-queue(1)";
   }
 
   @Override
@@ -117,13 +130,7 @@ public final class QueueTool extends Tool {
   }
 
   private int commandLine(String[] args) throws MasqException, IOException {
-    CommandLine cl =
-        CliParser.parse(
-            this,
-            args,
-            CliParser.flag("json"),
-            CliParser.flag("repair"),
-            CliParser.valued("route", "NAME"));
+    CommandLine cl = CliParser.parse(this, args);
     if (cl == null) {
       return Exit.OK;
     }

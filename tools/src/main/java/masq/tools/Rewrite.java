@@ -29,24 +29,19 @@ import masq.spool.Envelope;
 import masq.spool.Recipient;
 import masq.spool.Spool;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 
 /**
  * masq-rewrite — show a message as it would leave over a route.
  *
- * <pre>
- * masq-rewrite [-C FILE] --route NAME [-f ADDR] [--id ID] [--envelope] [-v] [RCPT...]
- * </pre>
- *
- * <p>The reference is masq-rewrite(1). Reads a message on stdin (or the queued message {@code --id
- * ID}) and writes it to stdout with the route's {@code map_*}/{@code set_*} rules applied to From:,
- * Sender:, Reply-To:, Mail-Followup-To: and the return path. Headers no rule touches, the line ends
- * and the whole body come out byte for byte; the body is streamed. The return path is {@code -f},
- * else the queued one, else the caller's login at host_name (as masq-inject would set it). {@code
- * --envelope} first prints {@code MAIL FROM:<...>}, one {@code RCPT TO:<...>} per recipient that
- * would use the route (RCPT arguments, else the pending remote recipients of the queued message,
- * else To:/Cc:/Bcc:), and an empty line. {@code -v} also shows every option of the route on stderr
- * (then empty input is no error).
+ * <p>The reference is masq-rewrite(1); {@code masq-rewrite --help} lists the options (OPTIONS).
+ * Reads a message on stdin (or the queued message {@code --id ID}) and writes it to stdout with the
+ * route's {@code map_*}/{@code set_*} rules applied to From:, Sender:, Reply-To:, Mail-Followup-To:
+ * and the return path. Headers no rule touches, the line ends and the whole body come out byte for
+ * byte; the body is streamed. The return path is {@code -f}, else the queued one, else the caller's
+ * login at host_name (as masq-inject would set it). {@code --envelope} first prints {@code MAIL
+ * FROM:<...>}, one {@code RCPT TO:<...>} per recipient that would use the route (RCPT arguments,
+ * else the pending remote recipients of the queued message, else To:/Cc:/Bcc:), and an empty line.
+ * {@code -v} also shows every option of the route on stderr (then empty input is no error).
  *
  * <p>DIAGNOSTICS: an address in a rewritten header that is read around a fault (an unclosed quote
  * or bracket) is rewritten with a warning on stderr; one that cannot be read is left as it is with
@@ -78,33 +73,42 @@ public final class Rewrite extends Tool {
         args);
   }
 
+  /** masq-rewrite's own options, as --help lists them. */
+  private static final List<OptionDef> OPTIONS =
+      List.of(
+          OptionDef.valued(
+              "--route",
+              "NAME",
+              "a route: NAME.route of the configuration, query_routes.NAME, or a file path"),
+          OptionDef.valued(
+              "-f", "ADDR", "return path (default: the queued one, or your login at host_name)"),
+          OptionDef.valued("--id", "ID", "the queued message ID instead of stdin"),
+          OptionDef.flag("--envelope", "first print MAIL FROM, RCPT TO lines and an empty line"));
+
   @Override
-  String usage() {
+  String synopsis() {
     return """
     usage: masq-rewrite [-C FILE] --route NAME [-f ADDR] [--id ID] [--envelope] [-v]
                         [--strict] [RCPT...]
     Writes the message on stdin (or queued message ID) to stdout as it would leave over
-    route NAME: the route's address rewriting applied.
-      --route NAME  a route: NAME.route of the configuration, query_routes.NAME, or a file path
-      -f ADDR       return path (default: the queued one, or your login at host_name)
-      --id ID       the queued message ID instead of stdin
-      --envelope    first print MAIL FROM, RCPT TO lines and an empty line
-      -v            also show the route's options on stderr
-      --strict      unknown configuration options are errors (exit 78), not warnings
-    See masq-rewrite(1).
+    route NAME: the route's address rewriting applied. -v also shows the route's options
+    on stderr.
     """;
   }
 
   @Override
+  List<OptionDef> options() {
+    return withCommon(OPTIONS);
+  }
+
+  @Override
+  String manPage() {
+    return "masq-rewrite(1)";
+  }
+
+  @Override
   int run(String[] args) throws MasqException, IOException {
-    CommandLine cl =
-        CliParser.parse(
-            this,
-            args,
-            CliParser.valued("route", "NAME"),
-            Option.builder("f").hasArg().argName("ADDR").get(),
-            CliParser.valued("id", "ID"),
-            CliParser.flag("envelope"));
+    CommandLine cl = CliParser.parse(this, args);
     if (cl == null) {
       return Exit.OK;
     }

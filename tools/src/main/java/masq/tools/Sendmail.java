@@ -84,27 +84,47 @@ public final class Sendmail extends Tool {
     exit(new Sendmail(program, System.out, err, System.getenv(), Clock.systemUTC()), rest);
   }
 
+  /**
+   * sendmail's modes and own options, as --help lists them and OptionsDocumentedTest checks them
+   * against masq-sendmail(8). Only the documentation: {@link #plan} reads them by hand (masqmail's
+   * forms, glued to a value or not, see there); masq-inject's options come on top.
+   */
+  private static final List<OptionDef> OPTIONS =
+      List.of(
+          OptionDef.flag("-bm", "accept a message on stdin (masq-inject; the default)"),
+          OptionDef.flag("-bp", "list the queue (masq-queue list)"),
+          OptionDef.flag("-q", "one queue run (masq-deliver)"),
+          OptionDef.valued("-qo", "NAME", "the link NAME is up: run the queue over route NAME"),
+          OptionDef.valued(
+              "-qR", "DOMAIN", "one queue run for the recipients in DOMAIN only (repeatable)"),
+          OptionDef.flag(
+              "-qINTERVAL", "run the queue every INTERVAL, e.g. -q30m (masq-deliver --daemon)"),
+          OptionDef.flag("-bs", "one SMTP session on stdin/stdout (masq-smtpd)"),
+          OptionDef.flag("-bd", "SMTP server on listen_addresses (masq-smtpd --listen)"),
+          OptionDef.flag("-bd -qINTERVAL", "both: the server, and a queue run every INTERVAL"),
+          OptionDef.valued("-Mrm", "ID...", "remove messages (masq-queue remove)"),
+          OptionDef.flag("-bi", "rebuild aliases: nothing to do, they are read on every run"),
+          OptionDef.flag("-bV", "print the version"),
+          OptionDef.valued("-d", "LEVEL", "masqmail's debug level: accepted, no effect (use -v)"));
+
   @Override
-  String usage() {
+  String synopsis() {
     return """
     usage: sendmail [-C FILE] [-v] [-t] [-i|-oi] [-f ADDR] [-F NAME] [-odq|-odi|-odb] [--] [RCPT...]
            sendmail -bp | -q | -qo NAME | -qR DOMAIN | -qINTERVAL | -bs | -bd | -Mrm ID... | -bi | -bV
     masqmail's command line for the masq tools; also installed as mailq, runq,
-    newaliases and mailrm.
-      (default), -bm  accept a message on stdin (masq-inject)
-      -bp             list the queue (masq-queue list)
-      -q              one queue run (masq-deliver)
-      -qo NAME        the link NAME is up: run the queue over route NAME
-      -qR DOMAIN      one queue run for the recipients in DOMAIN only (repeatable)
-      -q30m           run the queue every 30 minutes (masq-deliver --daemon)
-      -bs             one SMTP session on stdin/stdout (masq-smtpd)
-      -bd             SMTP server on listen_addresses (masq-smtpd --listen)
-      -bd -q30m       both: the server, and a queue run every 30 minutes
-      -Mrm ID...      remove messages (masq-queue remove)
-      -bi             rebuild aliases: nothing to do, they are read on every run
-      -bV             print the version
-    See masq-sendmail(8).
+    newaliases and mailrm. masq-inject's options are accepted in every mode.
     """;
+  }
+
+  @Override
+  List<OptionDef> options() {
+    return withCommon(OPTIONS);
+  }
+
+  @Override
+  String manPage() {
+    return "masq-sendmail(8)";
   }
 
   @Override

@@ -38,25 +38,18 @@ import masq.smtp.ServerTls;
 import masq.smtp.Session;
 import masq.spool.Spool;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 
 /**
  * masq-smtpd — SMTP server for the LAN, from inetd or standalone.
  *
- * <pre>
- * masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...] [--listen-smtps ADDR:PORT ...]
- *            [--pidfile FILE]
- * masq-smtpd [-C FILE] --add-user NAME [--iterations N]
- * </pre>
- *
- * <p>The reference is masq-smtpd(8). Without --listen: one SMTP session on stdin/stdout, for inetd
- * ({@code nowait}), xinetd, tcpserver or a systemd socket with {@code Accept=yes}. The client is
- * the peer of the inherited socket; when stdin is not an IP socket, {@code $TCPREMOTEIP}
- * (tcpserver), else {@code $REMOTE_HOST} (xinetd); with neither the client is local. With --listen:
- * a standalone server on each address given (a --listen without one takes listen_addresses, default
- * localhost:25), one thread per session, a pid file (--pidfile, default pid_dir/masq-smtpd.pid),
- * and on SIGTERM a graceful stop: listening ends, sessions finish the message they are receiving,
- * idle ones get 421, then exit 0.
+ * <p>The reference is masq-smtpd(8); {@code masq-smtpd --help} lists the options (OPTIONS). Without
+ * --listen: one SMTP session on stdin/stdout, for inetd ({@code nowait}), xinetd, tcpserver or a
+ * systemd socket with {@code Accept=yes}. The client is the peer of the inherited socket; when
+ * stdin is not an IP socket, {@code $TCPREMOTEIP} (tcpserver), else {@code $REMOTE_HOST} (xinetd);
+ * with neither the client is local. With --listen: a standalone server on each address given (a
+ * --listen without one takes listen_addresses, default localhost:25), one thread per session, a pid
+ * file (--pidfile, default pid_dir/masq-smtpd.pid), and on SIGTERM a graceful stop: listening ends,
+ * sessions finish the message they are receiving, idle ones get 421, then exit 0.
  *
  * <p>With smtp_auth_file, clients may log in (AUTH PLAIN or LOGIN, over TLS only: after STARTTLS or
  * on a --listen-smtps address, implicit TLS) and then relay; --add-user NAME sets a user's password
@@ -103,28 +96,58 @@ public final class Smtpd extends Tool {
     return System.err;
   }
 
+  /** masq-smtpd's own options, as --help lists them. */
+  private static final List<OptionDef> OPTIONS =
+      List.of(
+          // --listen, --listen ADDR:PORT, --listen=ADDR:PORT, repeatable
+          OptionDef.valued(
+              "--listen",
+              "[ADDR:PORT]",
+              "run a standalone server there (repeatable; without an address: listen_addresses,"
+                  + " default localhost:25)"),
+          OptionDef.valued(
+              "--listen-smtps",
+              "ADDR:PORT",
+              "standalone: also SMTPS (TLS from the first byte, port 465) there (repeatable; needs"
+                  + " tls_cert_file and tls_key_file)"),
+          OptionDef.valued(
+              "--add-user",
+              "NAME",
+              "set NAME's password in smtp_auth_file (read from the terminal, or one line of"
+                  + " stdin; never from the command line)"),
+          OptionDef.valued(
+              "--iterations",
+              "N",
+              "with --add-user: PBKDF2 iterations (default " + AuthUsers.ITERATIONS + ")"),
+          OptionDef.valued(
+              "--pidfile",
+              "FILE",
+              "standalone: write the process id here (default pid_dir/masq-smtpd.pid)"),
+          OptionDef.flag("-odq", "only queue accepted mail (as do_queue = true)"),
+          // sendmail's forms, accepted for sendmail -bs and -bd
+          OptionDef.valued("-bd", "[ADDR:PORT]", "as --listen (sendmail's -bd)"),
+          OptionDef.flag("-odi", "sendmail's delivery mode: accepted, the default"),
+          OptionDef.flag("-odb", "sendmail's delivery mode: accepted, the default"),
+          OptionDef.flag("-bs", "sendmail's one session on stdin/stdout: accepted, the default"));
+
   @Override
-  String usage() {
+  String synopsis() {
     return """
     usage: masq-smtpd [-C FILE] [-v] [-odq] [--listen [ADDR:PORT] ...]
                       [--listen-smtps ADDR:PORT ...] [--pidfile FILE]
            masq-smtpd [-C FILE] --add-user NAME [--iterations N]
     Without --listen: one SMTP session on stdin/stdout (inetd, xinetd, tcpserver, systemd).
-      --listen ADDR:PORT  run a standalone server there (repeatable; without an address:
-                          listen_addresses, default localhost:25)
-      --listen-smtps ADDR:PORT
-                          standalone: also SMTPS (TLS from the first byte, port 465) there
-                          (repeatable; needs tls_cert_file and tls_key_file)
-      --add-user NAME     set NAME's password in smtp_auth_file (read from the terminal,
-                          or one line of stdin; never from the command line)
-      --iterations N      with --add-user: PBKDF2 iterations (default 100000)
-      --pidfile FILE      standalone: write the process id here (default pid_dir/masq-smtpd.pid)
-      -odq                only queue accepted mail (as do_queue = true)
-      -C FILE             configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)
-      -v                  more detail on stderr
-      --strict            unknown configuration options are errors (exit 78), not warnings
-    See masq-smtpd(8).
     """;
+  }
+
+  @Override
+  List<OptionDef> options() {
+    return withCommon(OPTIONS);
+  }
+
+  @Override
+  String manPage() {
+    return "masq-smtpd(8)";
   }
 
   /** What the command line asked for. */
@@ -156,22 +179,7 @@ public final class Smtpd extends Tool {
 
   /** Parses the command line into {@code o}; false when help or version was shown. */
   boolean parse(String[] args, SmtpdOptions o) throws MasqException {
-    CommandLine cl =
-        CliParser.parse(
-            this,
-            args,
-            // --listen, --listen ADDR:PORT, --listen=ADDR:PORT, repeatable; -bd as sendmail's
-            Option.builder().longOpt("listen").hasArg().optionalArg(true).argName("ADDR").get(),
-            Option.builder("bd").hasArg().optionalArg(true).argName("ADDR").get(),
-            CliParser.valued("pidfile", "FILE"),
-            Option.builder().longOpt("listen-smtps").hasArg().argName("ADDR").get(),
-            CliParser.valued("add-user", "NAME"),
-            CliParser.valued("iterations", "N"),
-            Option.builder("odq").get(),
-            // sendmail's forms of the default, accepted for sendmail -bs and -bd
-            Option.builder("odi").get(),
-            Option.builder("odb").get(),
-            Option.builder("bs").get());
+    CommandLine cl = CliParser.parse(this, args);
     if (cl == null) {
       return false;
     }

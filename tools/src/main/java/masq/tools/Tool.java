@@ -23,12 +23,25 @@ import masq.route.IgnoredOptions;
 import masq.spool.Spool;
 
 /**
- * What every command shares: the settings of the common options (-C, -v, -h/--help, --version,
- * --strict; parsed by CliParser, or by Inject in sendmail's grammar), loading the configuration,
- * and turning failures into one line on stderr and a sysexits code. A stack trace is shown only
- * with -vv.
+ * What every command shares: the common options (-C, -v, -h/--help, --version, --strict; parsed by
+ * CliParser, or by Inject in sendmail's grammar) and their settings, the --help text made from the
+ * command's option definitions, loading the configuration, and turning failures into one line on
+ * stderr and a sysexits code. A stack trace is shown only with -vv.
  */
 abstract class Tool {
+  /** The options every command takes, as --help lists them after the command's own. */
+  static final List<OptionDef> COMMON =
+      List.of(
+          OptionDef.valued(
+              "-C",
+              "FILE",
+              "configuration file (default $MASQ_CONF, /etc/masq/masq.conf, built-in)"),
+          OptionDef.flag("-v", "more detail on stderr (repeatable: -vv also shows stack traces)"),
+          OptionDef.flag(
+              "--strict", "unknown configuration options are errors (exit 78), not warnings"),
+          new OptionDef(List.of("-h", "--help"), null, "print this help"),
+          OptionDef.flag("--version", "print the version"));
+
   /** The name messages start with: the command's own, or sendmail's when run for it. */
   String name;
 
@@ -54,8 +67,32 @@ abstract class Tool {
   /** Runs the command; returns its exit code. */
   abstract int run(String[] args) throws MasqException, IOException;
 
-  /** The usage text printed by -h/--help. */
-  abstract String usage();
+  /**
+   * The text -h/--help prints: {@link #synopsis}, one line per option of {@link #options}, and the
+   * man page.
+   */
+  final String usage() {
+    return synopsis() + OptionDef.lines(options()) + "See " + manPage() + ".\n";
+  }
+
+  /**
+   * The lines of --help before the options: the usage line or lines (the first starts with {@code
+   * "usage: "}) and what the command does.
+   */
+  abstract String synopsis();
+
+  /** Every option the command takes, its own and then {@link #COMMON}, in --help's order. */
+  abstract List<OptionDef> options();
+
+  /** The reference, e.g. {@code masq-deliver(8)}; man/ holds it as masq-deliver.8. */
+  abstract String manPage();
+
+  /** {@code own} and then the common options. */
+  static List<OptionDef> withCommon(List<OptionDef> own) {
+    List<OptionDef> all = new ArrayList<>(own);
+    all.addAll(COMMON);
+    return List.copyOf(all);
+  }
 
   final int execute(String[] args) {
     try {

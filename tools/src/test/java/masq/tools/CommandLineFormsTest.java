@@ -100,15 +100,13 @@ class CommandLineFormsTest {
   @Test
   void operandsAmongOptionsAndAfterDoubleDash() throws Exception {
     QueueTool q = new QueueTool(out, out, Map.of(), Clock.systemUTC());
-    CommandLine cl =
-        CliParser.parse(
-            q, new String[] {"remove", "--json", "A", "--", "-B"}, CliParser.flag("json"));
+    CommandLine cl = CliParser.parse(q, new String[] {"remove", "--json", "A", "--", "-B"});
     assertEquals(List.of("remove", "A", "-B"), cl.getArgList());
     assertTrue(cl.hasOption("json"));
   }
 
   @Test
-  void helpPrintsTheHandWrittenUsage() throws Exception {
+  void helpPrintsTheUsage() throws Exception {
     QueueTool q = new QueueTool(out, out, Map.of(), Clock.systemUTC());
     assertNull(CliParser.parse(q, new String[] {"list", "--help"}));
     assertTrue(stdout.toString(StandardCharsets.UTF_8).startsWith("usage: masq-queue"));

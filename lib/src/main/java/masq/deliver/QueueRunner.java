@@ -181,6 +181,9 @@ public final class QueueRunner {
     if (remote != null) {
       remote.announce(dryRun);
     }
+    if (!dryRun) {
+      replaySentJournals();
+    }
     Deque<String> work = new ArrayDeque<>(ids == null ? spool.ids() : ids);
     List<List<String>> remoteNotices = new ArrayList<>();
     Set<String> remoteOnly = routesFollow() && !dryRun ? remote.onlyRemote(work) : Set.of();
@@ -190,6 +193,21 @@ public final class QueueRunner {
       return runQueue(work, ids, dry, aliases, remoteNotices, remoteOnly);
     } finally {
       notifier.await(); // each notify_command is killed at its deadline: never longer than that
+    }
+  }
+
+  /**
+   * Records what the sent journals of runs that died say servers took, before anything is sent
+   * again (SentJournal); a journal that cannot be read is left for the next run.
+   */
+  private void replaySentJournals() {
+    try {
+      for (String line : spool.replaySentJournals()) {
+        log.write(line);
+      }
+    } catch (IOException e) {
+      log.write("cannot read the sent journals in " + spool.root() + "/tmp: " + e.getMessage());
+      err.println("masq-deliver: cannot read the sent journals: " + e.getMessage());
     }
   }
 

@@ -27,6 +27,7 @@ import masq.spool.Envelope;
 import masq.spool.MessageLock;
 import masq.spool.Outcome;
 import masq.spool.Recipient;
+import masq.spool.SentJournal;
 import masq.spool.Spool;
 
 /**
@@ -45,7 +46,13 @@ import masq.spool.Spool;
 final class RemoteMessage {
   /** What every message of a run shares. */
   record RunContext(
-      Settlement settlement, Config cfg, Spool spool, MailLog log, PrintStream err, int verbose) {}
+      Settlement settlement,
+      Config cfg,
+      Spool spool,
+      SentJournal journal,
+      MailLog log,
+      PrintStream err,
+      int verbose) {}
 
   /** The enhanced status code of a reply, or of a reason of masq's own that starts with one. */
   private static final Pattern STATUS =
@@ -251,6 +258,21 @@ final class RemoteMessage {
     return p + " ORCPT=" + type + ";" + Xtext.encode(addr, type.equalsIgnoreCase("utf-8"));
   }
 
+  /** Notes in the run's sent journal that the server took {@code recipient} (see SentJournal). */
+  private void journal(String recipient) {
+    try {
+      cx.journal().sent(stored.id(), recipient);
+    } catch (IOException e) {
+      cx.settlement()
+          .note(
+              stored.id()
+                  + " cannot note <"
+                  + recipient
+                  + "> in the sent journal (a kill before the spool records it sends it again): "
+                  + e.getMessage());
+    }
+  }
+
   /**
    * Records results; true when the spool should be updated now: always, so that every result is on
    * disk as soon as the recorder gets to it (a delivery most of all: the duplicate window).
@@ -276,6 +298,7 @@ final class RemoteMessage {
         switch (r.outcome()) {
           case DELIVERED -> {
             states.set(i, rc.with(Recipient.State.DELIVERED, now, ""));
+            journal(rc.address());
             delayed.remove(i);
             if (!r.dsnPassed()) {
               Recipient t = stored.recipient(top);

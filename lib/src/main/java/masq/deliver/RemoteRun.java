@@ -139,7 +139,9 @@ final class RemoteRun {
     this.stopping = stopping;
     this.err = err;
     this.verbose = verbose;
-    this.context = new RemoteMessage.RunContext(settlement, cfg, spool, log, err, verbose);
+    this.context =
+        new RemoteMessage.RunContext(
+            settlement, cfg, spool, spool.sentJournal(), log, err, verbose);
   }
 
   /** True when there is some route to use. */
@@ -240,6 +242,7 @@ final class RemoteRun {
         send(route, msgs.values().stream(), msgs, writer);
       }
       writer.finish();
+      context.journal().recorded(); // every result is on disk now
       for (RemoteMessage m : msgs.values()) {
         try {
           queued.addAll(m.settle());

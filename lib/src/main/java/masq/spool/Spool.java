@@ -327,6 +327,19 @@ public final class Spool {
     return pid;
   }
 
+  /** This process's {@link SentJournal}: a remote run notes there what servers took. */
+  public SentJournal sentJournal() {
+    return new SentJournal(disk, pid);
+  }
+
+  /**
+   * Applies the sent journals that runs which died left ({@link SentJournal#replay}); one log line
+   * per message changed.
+   */
+  public List<String> replaySentJournals() throws IOException {
+    return SentJournal.replay(this, disk);
+  }
+
   /** Starts a new message; write it to {@link NewMessage#out()} and commit or close it. */
   public NewMessage create() throws IOException {
     for (int attempt = 0; ; attempt++) {

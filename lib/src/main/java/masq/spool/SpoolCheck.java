@@ -231,6 +231,17 @@ public final class SpoolCheck {
         }
         continue;
       }
+      if (n.startsWith(SpoolLayout.SENT_JOURNAL)) {
+        if (!isLocked(p)) {
+          // what servers took from a run that died: the next masq-deliver run records it
+          problem(
+              p,
+              "sent journal of a run that died "
+                  + rel
+                  + " (the next masq-deliver run records its deliveries)");
+        }
+        continue;
+      }
       if (n.endsWith(SpoolLayout.MSG) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         if (isLocked(p)) {
           continue; // a message being written right now

@@ -24,6 +24,9 @@ final class SpoolLayout {
   static final String MSG = ".msg";
   static final String ENV = ".env";
 
+  /** The prefix of a run's sent journal in {@code tmp/}: {@code sent.PID} (SentJournal). */
+  static final String SENT_JOURNAL = "sent.";
+
   /** The lock of system mode's maildrop pickup, in {@code tmp/} (the check must know it). */
   static final String PICKUP_LOCK = "pickup.lock";
 

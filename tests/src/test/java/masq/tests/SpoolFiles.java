@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +46,26 @@ final class SpoolFiles {
       return new String(
           f, offset(f, id), f.length - TRAILER - offset(f, id), StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * Writes the current envelope of {@code id} back with its {@code received} time {@code ms}
+   * earlier, replaced as spool-format.md says (a file in {@code tmp/} renamed over {@code
+   * queue/ID.env}).
+   */
+  static void backdate(Path queue, String id, long ms) throws IOException {
+    StringBuilder env = new StringBuilder();
+    for (String line : envelope(queue, id).split("\n", -1)) {
+      if (line.startsWith("received\t")) {
+        line = "received\t" + (Long.parseLong(line.substring("received\t".length())) - ms);
+      }
+      env.append(env.isEmpty() ? "" : "\n").append(line);
+    }
+    Path tmp =
+        queue.resolveSibling("tmp").resolve(id + ".env." + ProcessHandle.current().pid() + ".tmp");
+    Files.writeString(tmp, env, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(queue.resolve(id + ".msg")));
+    Files.move(tmp, queue.resolve(id + ".env"), StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The message data of {@code id}: everything before its envelope. */

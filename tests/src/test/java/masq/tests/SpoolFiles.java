@@ -9,12 +9,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * Reads queued messages the way spool-format.md describes them, apart from masq's own code: a
- * message is {@code queue/ID.msg}, the data followed by the envelope it was accepted with and the
- * line {@code masq-envelope-at OFFSET}; {@code queue/ID.env}, when present, is its current
- * envelope.
+ * Reads queued messages the way spool-format.md describes them, apart from masq's own code (and
+ * back-dates one, the tests' clock, by replacing its envelope the way the format says): a message
+ * is {@code queue/ID.msg}, the data followed by the envelope it was accepted with and the line
+ * {@code masq-envelope-at OFFSET}; {@code queue/ID.env}, when present, is its current envelope.
  */
 final class SpoolFiles {
   private static final int TRAILER = "masq-envelope-at ".length() + 18 + 1;
@@ -54,13 +55,13 @@ final class SpoolFiles {
    * queue/ID.env}).
    */
   static void backdate(Path queue, String id, long ms) throws IOException {
-    StringBuilder env = new StringBuilder();
-    for (String line : envelope(queue, id).split("\n", -1)) {
-      if (line.startsWith("received\t")) {
-        line = "received\t" + (Long.parseLong(line.substring("received\t".length())) - ms);
-      }
-      env.append(env.isEmpty() ? "" : "\n").append(line);
-    }
+    String env =
+        Arrays.stream(envelope(queue, id).split("\n", -1))
+            .map(l ->
+                l.startsWith("received\t")
+                    ? "received\t" + (Long.parseLong(l.substring("received\t".length())) - ms)
+                    : l)
+            .collect(Collectors.joining("\n"));
     Path tmp =
         queue.resolveSibling("tmp").resolve(id + ".env." + ProcessHandle.current().pid() + ".tmp");
     Files.writeString(tmp, env, StandardCharsets.UTF_8);

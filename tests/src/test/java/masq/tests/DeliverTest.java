@@ -63,10 +63,12 @@ class DeliverTest {
     assertEquals(1, s.queuedIds().size());
     s.run(msg("background"), "masq-inject", "-odb", "carol").expect(0);
     Path carol = s.mailDir.resolve("carol");
-    for (int i = 0; i < 200 && !Files.exists(carol); i++) {
-      Thread.sleep(100);
-    }
-    Thread.sleep(300);
+    // the background run's last line for its message, after which nothing more is written
+    Await.until(
+        "the background delivery's Completed",
+        () ->
+            s.log().contains(" => carol@test.example (mbox ")
+                && s.log().split(" Completed", -1).length == 3);
     assertEquals(List.of("background"), mbox(carol));
     Sandbox q = new Sandbox(dir.resolve("q"), "do_queue = true\n");
     q.run(msg("queued"), "masq-inject", "bob").expect(0);
@@ -224,18 +226,12 @@ class DeliverTest {
     String list = s.run("", "masq-queue").expect(0).out();
     assertTrue(list.contains("timed out after 2s"), list);
     // a killed child can stay listed for a moment until it is reaped
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    boolean alive = true;
-    while (alive && System.nanoTime() < end) {
-      alive =
-          ProcessHandle.allProcesses()
-              .anyMatch(
-                  p -> p.isAlive() && p.info().commandLine().orElse("").contains("sleep 613"));
-      if (alive) {
-        Thread.sleep(100);
-      }
-    }
-    assertFalse(alive, "the MDA was killed");
+    Await.until(
+        "the MDA killed",
+        () ->
+            ProcessHandle.allProcesses()
+                .noneMatch(
+                    p -> p.isAlive() && p.info().commandLine().orElse("").contains("sleep 613")));
   }
 
   @Test
@@ -280,9 +276,7 @@ class DeliverTest {
     try {
       s.run(msg("d1"), "masq-inject", "-odq", "bob").expect(0);
       Path bob = s.mailDir.resolve("bob");
-      for (int i = 0; i < 300 && s.queuedIds().size() > 0; i++) {
-        Thread.sleep(100);
-      }
+      Await.until("the daemon's delivery", () -> s.queuedIds().isEmpty());
       assertEquals(List.of("d1"), mbox(bob));
       p.destroy(); // SIGTERM
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the daemon ends on SIGTERM");

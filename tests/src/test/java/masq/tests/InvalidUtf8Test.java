@@ -22,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class InvalidUtf8Test {
   @TempDir Path tmp;
 
-  static final String PY = "/usr/bin/python3";
-
   /** The bytes between "twin" and "@server.test", in hex; and as masq shows them. */
   static final List<String[]> FORMS =
       List.of(
@@ -47,7 +45,7 @@ class InvalidUtf8Test {
   }
 
   private static List<String> python(String script, List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(PY, "-c", script));
+    List<String> cmd = new ArrayList<>(List.of(Sandbox.PYTHON, "-c", script));
     cmd.addAll(args);
     Sandbox.Run r = Sandbox.exec(cmd, new byte[0], Map.of()).expect(0);
     return List.of(r.out().strip().split("\n"));

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7's offline day, end to end and all on 127.0.0.1: a LAN client (Python's smtplib) sends
- * through masq-smtpd in inetd mode (socat); local mail lands in a Maildir at once; remote mail
- * waits while nothing is online; {@code sendmail -qo isp1} sends it rewritten to provider 1 (the
- * aiosmtpd recorder: 250 for ok@, 451 for temp@, 550 for bad@); the deferred one goes out later
- * rewritten over {@code isp2} (smtp-sink); the refused one comes back as a DSN in the sender's
- * Maildir; at the end mailq is empty and the spool checks clean.
+ * A day offline, end to end and all on 127.0.0.1: a LAN client (Python's smtplib) sends through
+ * masq-smtpd in inetd mode (socat); local mail lands in a Maildir at once; remote mail waits while
+ * nothing is online; {@code sendmail -qo isp1} sends it rewritten to provider 1 (the aiosmtpd
+ * recorder: 250 for ok@, 451 for temp@, 550 for bad@); the deferred one goes out later rewritten
+ * over {@code isp2} (smtp-sink); the refused one comes back as a DSN in the sender's Maildir; at
+ * the end mailq is empty and the spool checks clean.
  */
 class OfflineDayTest {
   @TempDir Path tmp;
@@ -249,7 +249,7 @@ class OfflineDayTest {
     pb.environment().remove("MASQ_CONF");
     Process p = pb.start();
     peers.add(p);
-    SmtpPeer.awaitPort(port, p);
+    Await.port("127.0.0.1", port, p);
     return p;
   }
 
@@ -286,7 +286,7 @@ class OfflineDayTest {
             .redirectOutput(tmp.resolve("smtp-sink.out").toFile())
             .start();
     peers.add(p);
-    SmtpPeer.awaitPort(port, p);
+    Await.port("127.0.0.1", port, p);
     return dump;
   }
 
@@ -374,31 +374,22 @@ class OfflineDayTest {
     List<String> ids = waitFor(box::queuedIds, n);
     assertEquals(n, ids.size(), ids.toString());
     // the immediate deliveries started by masq-smtpd record "waiting for a route" and let go
-    for (int i = 0; i < 200; i++) {
-      boolean settled = true;
-      for (String id : ids) {
-        settled &= box.envelope(id).contains("waiting for a route");
-      }
-      if (settled) {
-        return ids;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("immediate delivery did not finish: " + box.envelope(ids.get(0)));
+    Await.until(
+        "the immediate deliveries' \"waiting for a route\"",
+        () -> {
+          for (String id : ids) {
+            if (!box.envelope(id).contains("waiting for a route")) {
+              return false;
+            }
+          }
+          return true;
+        });
+    return ids;
   }
 
-  interface Poll {
-    List<String> get() throws Exception;
-  }
-
-  /** Polls for up to 10 s until {@code poll} returns at least {@code n} items. */
-  private static List<String> waitFor(Poll poll, int n) throws Exception {
-    List<String> got = poll.get();
-    for (int i = 0; i < 200 && got.size() < n; i++) {
-      Thread.sleep(50);
-      got = poll.get();
-    }
-    return got;
+  /** What {@code poll} returns once it has at least {@code n} items. */
+  private static List<String> waitFor(Await.Probe<List<String>> poll, int n) throws Exception {
+    return Await.until(n + " items", poll, got -> got.size() >= n);
   }
 
   private static String read(Path f) {

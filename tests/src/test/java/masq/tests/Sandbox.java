@@ -103,6 +103,16 @@ public final class Sandbox {
     return pb.start();
   }
 
+  /** The Python the tests' scripted clients and checks run with. */
+  public static final String PYTHON = "/usr/bin/python3";
+
+  /** Runs the Python {@code script} with {@code args}, with no input. */
+  public static Run python(String script, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(PYTHON, "-c", script));
+    cmd.addAll(List.of(args));
+    return exec(cmd, new byte[0], Map.of());
+  }
+
   /** Runs any command with {@code stdin}, waiting at most two minutes. */
   public static Run exec(List<String> cmd, byte[] stdin, Map<String, String> env)
       throws IOException, InterruptedException {
@@ -154,9 +164,29 @@ public final class Sandbox {
     return new String(SpoolFiles.data(spool.resolve("queue"), id), StandardCharsets.ISO_8859_1);
   }
 
+  /** The notices in the queue (messages with the null sender), in arrival order. */
+  public List<String> noticeIds() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String id : queuedIds()) {
+      if (envelope(id).contains("\nsender\t<>\n")) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
   /** The current envelope of {@code id}, as text. */
   public String envelope(String id) throws IOException {
     return SpoolFiles.envelope(spool.resolve("queue"), id);
+  }
+
+  /**
+   * Makes message {@code id} {@code ms} milliseconds older, the tests' clock for masq's times
+   * counted from a message's arrival (warn_intervals, max_defer_time, notify_after): its envelope's
+   * {@code received} moves back. Only between runs, while nothing holds the message.
+   */
+  public void backdate(String id, long ms) throws IOException {
+    SpoolFiles.backdate(spool.resolve("queue"), id, ms);
   }
 
   /** The log file's text ("" when there is none yet). */

@@ -152,12 +152,9 @@ class SendmailTest {
   void odbDeliversInABackgroundProcess() throws Exception {
     Sandbox sb = new Sandbox(tmp.resolve("sb"), "mbox_default = mbox\n");
     as(sb, "sendmail", MSG, "-odb", "-i", "erin").expect(0);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     // wait for the background delivery's last step, so that the temporary directory's removal
     // does not race its writes
-    while (!sb.log().contains(" Completed") && System.nanoTime() < end) {
-      Thread.sleep(50);
-    }
+    Await.until("the background delivery's Completed", () -> sb.log().contains(" Completed"));
     assertEquals(List.of(), sb.queuedIds(), sb.log());
     assertTrue(Files.readString(sb.mailDir.resolve("erin")).contains("body"), sb.log());
   }
@@ -214,11 +211,7 @@ class SendmailTest {
           cmdline.contains("masq.tools.Sendmail\0--invoked-as\0sendmail\0"), "one JVM: " + cmdline);
       // mail queued meanwhile is delivered by a later run
       as(sb, "sendmail", MSG, "-i", "-odq", "dave").expect(0);
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(sb.mailDir.resolve("dave")) && System.nanoTime() < end) {
-        Thread.sleep(100);
-      }
-      assertTrue(Files.exists(sb.mailDir.resolve("dave")), sb.log());
+      Await.until("dave's mailbox", () -> Files.exists(sb.mailDir.resolve("dave")));
     } finally {
       p.destroy();
       assertTrue(p.waitFor(20, TimeUnit.SECONDS));
@@ -241,7 +234,7 @@ class SendmailTest {
                 + "\"\n");
     Process p = start(sb, "-bd");
     try {
-      SmtpPeer.awaitPort(port, p);
+      Await.port("127.0.0.1", port, p);
       try (Socket s = new Socket("127.0.0.1", port);
           BufferedReader in =
               new BufferedReader(
@@ -275,7 +268,7 @@ class SendmailTest {
                 + "\"\n");
     Process p = start(sb, "-bd", "-q1s");
     try {
-      SmtpPeer.awaitPort(port, p);
+      Await.port("127.0.0.1", port, p);
       awaitLog(sb, "daemon started", p);
       try (SmtpPeer.Client c = new SmtpPeer.Client(port, "127.0.0.1")) {
         assertEquals(220, c.reply().code());
@@ -342,13 +335,14 @@ class SendmailTest {
   }
 
   private static void awaitLog(Sandbox sb, String text, Process p) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!sb.log().contains(text)) {
-      if (!p.isAlive()) {
-        throw new AssertionError("exited early: " + Files.readString(sb.dir.resolve("out.txt")));
-      }
-      assertTrue(System.nanoTime() < end, "no '" + text + "' in the log");
-      Thread.sleep(50);
-    }
+    Await.until(
+        "'" + text + "' in the log",
+        () -> {
+          if (!p.isAlive()) {
+            throw new AssertionError(
+                "exited early: " + Files.readString(sb.dir.resolve("out.txt")));
+          }
+          return sb.log().contains(text);
+        });
   }
 }

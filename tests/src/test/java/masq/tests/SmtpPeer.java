@@ -18,8 +18,9 @@ import masq.smtp.Reply;
 import masq.smtp.SmtpInput;
 
 /**
- * Helpers for the masq-smtpd tests: a standalone server process on a free loopback port, and a raw
- * socket client that sends exactly the bytes a test gives it (for hostile input).
+ * Helpers for the masq-smtpd tests: a standalone server process on a free loopback port, socat
+ * running it in inetd mode, and a raw socket client that sends exactly the bytes a test gives it
+ * (for hostile input).
  */
 public final class SmtpPeer {
   private SmtpPeer() {}
@@ -30,21 +31,25 @@ public final class SmtpPeer {
     }
   }
 
-  /** Waits until something accepts connections on {@code port}. */
-  static void awaitPort(int port, Process p) throws IOException, InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < end) {
-      if (p != null && !p.isAlive()) {
-        throw new IOException("server exited with " + p.exitValue());
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(50);
-      }
-    }
-    throw new IOException("nothing listens on port " + port);
+  /**
+   * socat listening on 127.0.0.1:{@code port}, forking {@code exec} (one masq-smtpd in inetd mode)
+   * per connection, its output in socat.out in the sandbox; returns the socat process.
+   */
+  static Process socat(Sandbox sb, int port, String exec) throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", exec)
+            .redirectErrorStream(true)
+            .redirectOutput(sb.dir.resolve("socat.out").toFile());
+    pb.environment().remove("MASQ_CONF");
+    Process p = pb.start();
+    Await.port("127.0.0.1", port, p);
+    return p;
+  }
+
+  /** SIGTERM, then up to 10 s for {@code p} to end. */
+  static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    p.waitFor(10, TimeUnit.SECONDS);
   }
 
   /** A masq-smtpd --listen process. */
@@ -78,14 +83,11 @@ public final class SmtpPeer {
       pb.environment().remove("MASQ_CONF");
       pb.environment().putAll(env);
       this.process = pb.start();
-      awaitPort(port, process);
+      Await.port("127.0.0.1", port, process);
       // the pid file is written just after the server starts listening
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while ((!Files.exists(pidFile) || Files.size(pidFile) == 0)
-          && process.isAlive()
-          && System.nanoTime() < end) {
-        Thread.sleep(10);
-      }
+      Await.until(
+          "masq-smtpd's pid file",
+          () -> !process.isAlive() || (Files.exists(pidFile) && Files.size(pidFile) > 0));
     }
 
     public String output() throws IOException {

@@ -30,23 +30,6 @@ class SmtpdModesTest {
       "EHLO pc.lan\r\nMAIL FROM:<a@pc.lan>\r\nRCPT TO:<bob@test.example>\r\n"
           + "RCPT TO:<far@example.net>\r\nDATA\r\nSubject: inetd\r\n\r\nbody\r\n.\r\nQUIT\r\n";
 
-  /** socat forks one masq-smtpd per connection; returns the socat process. */
-  static Process socat(Sandbox sb, int port, String exec) throws IOException, InterruptedException {
-    ProcessBuilder pb =
-        new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", exec)
-            .redirectErrorStream(true)
-            .redirectOutput(sb.dir.resolve("socat.out").toFile());
-    pb.environment().remove("MASQ_CONF");
-    Process p = pb.start();
-    SmtpPeer.awaitPort(port, p);
-    return p;
-  }
-
-  static void stop(Process p) throws InterruptedException {
-    p.destroy();
-    p.waitFor(10, TimeUnit.SECONDS);
-  }
-
   /** Runs SESSION from {@code from}; returns the reply codes. */
   private static List<Integer> session(int port, String from) throws IOException {
     List<Integer> codes = new ArrayList<>();
@@ -78,7 +61,7 @@ class SmtpdModesTest {
     Sandbox sb = new Sandbox(tmp, "relay_nets = 127.0.0.1/32\nfrobnicate = 1\n");
     int port = SmtpPeer.freePort();
     Process socat =
-        socat(
+        SmtpPeer.socat(
             sb,
             port,
             "EXEC:" + Sandbox.bin("masq-smtpd") + " -v -C " + sb.conf + " -odq,nofork,stderr");
@@ -92,7 +75,7 @@ class SmtpdModesTest {
       }
       assertEquals(List.of(220, 250, 250, 250, 250, 354, 250, 221), session(port, "127.0.0.1"));
     } finally {
-      stop(socat);
+      SmtpPeer.stop(socat);
     }
     assertEquals(1, sb.queuedIds().size());
   }
@@ -103,7 +86,7 @@ class SmtpdModesTest {
     int port = SmtpPeer.freePort();
     // as tcpserver does: the client address in TCPREMOTEIP, the session on a socketpair
     Process socat =
-        socat(
+        SmtpPeer.socat(
             sb,
             port,
             "SYSTEM:TCPREMOTEIP=$SOCAT_PEERADDR exec "
@@ -118,7 +101,7 @@ class SmtpdModesTest {
           session(port, "127.0.0.2"),
           "127.0.0.2 is outside relay_nets");
     } finally {
-      stop(socat);
+      SmtpPeer.stop(socat);
     }
     List<String> ids = sb.queuedIds();
     assertEquals(2, ids.size());
@@ -146,7 +129,8 @@ class SmtpdModesTest {
     int port = SmtpPeer.freePort();
     // nofork: masq-smtpd gets the TCP socket itself on stdin/stdout, as from inetd or systemd
     Process socat =
-        socat(sb, port, "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + sb.conf + " -odq,nofork");
+        SmtpPeer.socat(
+            sb, port, "EXEC:" + Sandbox.bin("masq-smtpd") + " -C " + sb.conf + " -odq,nofork");
     try {
       assertEquals(List.of(220, 250, 250, 250, 554, 354, 250, 221), session(port, "127.0.0.2"));
       // STARTTLS works on the inherited socket too
@@ -168,7 +152,7 @@ class SmtpdModesTest {
       r.expect(0);
       assertTrue(r.out().contains("TLS started"), r.out());
     } finally {
-      stop(socat);
+      SmtpPeer.stop(socat);
     }
     assertTrue(sb.envelope(sb.queuedIds().get(0)).contains("client\t127.0.0.2\n"));
     assertEquals(2, sb.queuedIds().size());
@@ -254,10 +238,9 @@ class SmtpdModesTest {
       srv.process.destroy(); // SIGTERM
       Reply r = idle.reply();
       assertEquals(421, r.code(), r.toString());
-      Thread.sleep(300);
-      assertTrue(srv.process.isAlive(), "waits for the message in progress");
+      // stopping has begun (the idle client got its 421); the message in progress still goes in
       busy.send("second half\r\n.\r\n");
-      assertEquals(250, busy.reply().code());
+      assertEquals(250, busy.reply().code(), "waits for the message in progress");
       assertEquals(421, busy.cmd("NOOP").code());
       assertTrue(srv.process.waitFor(30, TimeUnit.SECONDS));
       assertEquals(0, srv.process.exitValue());
@@ -301,10 +284,14 @@ class SmtpdModesTest {
         [t.start() for t in ts]; [t.join(60) for t in ts]
         """;
     Process py =
-        new ProcessBuilder(SmtpdTest.PY, "-c", script, Integer.toString(srv.port), acks.toString())
+        new ProcessBuilder(
+                Sandbox.PYTHON, "-c", script, Integer.toString(srv.port), acks.toString())
             .redirectErrorStream(true)
             .start();
-    Thread.sleep(2500);
+    // under load: once the clients have had a good many messages acknowledged
+    Await.until(
+        "more than 20 acknowledged messages",
+        () -> Files.exists(acks) && Files.readAllLines(acks).size() > 20);
     srv.process.destroyForcibly(); // SIGKILL
     srv.process.waitFor();
     assertTrue(py.waitFor(60, TimeUnit.SECONDS));

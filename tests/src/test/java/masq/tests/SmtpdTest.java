@@ -24,15 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SmtpdTest {
   @TempDir Path tmp;
 
-  static final String PY = "/usr/bin/python3";
-
-  private static Sandbox.Run python(String script, String... args)
-      throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>(List.of(PY, "-c", script));
-    cmd.addAll(List.of(args));
-    return Sandbox.exec(cmd, new byte[0], Map.of());
-  }
-
   /** The one message in the queue (asserts there is exactly one). */
   private static String onlyId(Sandbox sb) throws IOException {
     List<String> ids = sb.queuedIds();
@@ -55,7 +46,7 @@ class SmtpdTest {
           assert r == {}, r
           s.quit()
           """;
-      python(script, Integer.toString(srv.port)).expect(0);
+      Sandbox.python(script, Integer.toString(srv.port)).expect(0);
       String id = onlyId(sb);
       byte[] stored = SpoolFiles.data(sb.spool.resolve("queue"), id);
       String text = new String(stored, StandardCharsets.ISO_8859_1);
@@ -220,7 +211,7 @@ class SmtpdTest {
           s.sendmail("alice@pc.lan", ["bob@test.example"], b"Subject: tls\\r\\n\\r\\nsecret\\r\\n")
           s.quit()
           """;
-      python(script, Integer.toString(srv.port), ck[0].toString()).expect(0);
+      Sandbox.python(script, Integer.toString(srv.port), ck[0].toString()).expect(0);
       assertEquals(2, sb.queuedIds().size());
     }
     // without a certificate STARTTLS is neither offered nor accepted
@@ -263,7 +254,7 @@ class SmtpdTest {
           r = t.recv(1000)
           assert r.startswith(b"503"), r  # no EHLO after TLS yet: the injected MAIL was not run
           """;
-      python(script, Integer.toString(srv.port), ck[0].toString()).expect(0);
+      Sandbox.python(script, Integer.toString(srv.port), ck[0].toString()).expect(0);
     }
   }
 
@@ -300,7 +291,7 @@ class SmtpdTest {
           took = time.monotonic() - t0
           assert 0.5 < took < 15, took
           """;
-      python(script, Integer.toString(srv.port)).expect(0);
+      Sandbox.python(script, Integer.toString(srv.port)).expect(0);
       try (SmtpPeer.Client c = new SmtpPeer.Client(srv.port)) {
         assertEquals(220, c.reply().code()); // the server goes on
       }

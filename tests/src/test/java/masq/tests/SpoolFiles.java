@@ -5,15 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * Reads queued messages the way spool-format.md describes them, apart from masq's own code: a
- * message is {@code queue/ID.msg}, the data followed by the envelope it was accepted with and the
- * line {@code masq-envelope-at OFFSET}; {@code queue/ID.env}, when present, is its current
- * envelope.
+ * Reads queued messages the way spool-format.md describes them, apart from masq's own code (and
+ * back-dates one, the tests' clock, by replacing its envelope the way the format says): a message
+ * is {@code queue/ID.msg}, the data followed by the envelope it was accepted with and the line
+ * {@code masq-envelope-at OFFSET}; {@code queue/ID.env}, when present, is its current envelope.
  */
 final class SpoolFiles {
   private static final int TRAILER = "masq-envelope-at ".length() + 18 + 1;
@@ -45,6 +47,26 @@ final class SpoolFiles {
       return new String(
           f, offset(f, id), f.length - TRAILER - offset(f, id), StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * Writes the current envelope of {@code id} back with its {@code received} time {@code ms}
+   * earlier, replaced as spool-format.md says (a file in {@code tmp/} renamed over {@code
+   * queue/ID.env}).
+   */
+  static void backdate(Path queue, String id, long ms) throws IOException {
+    String env =
+        Arrays.stream(envelope(queue, id).split("\n", -1))
+            .map(l ->
+                l.startsWith("received\t")
+                    ? "received\t" + (Long.parseLong(l.substring("received\t".length())) - ms)
+                    : l)
+            .collect(Collectors.joining("\n"));
+    Path tmp =
+        queue.resolveSibling("tmp").resolve(id + ".env." + ProcessHandle.current().pid() + ".tmp");
+    Files.writeString(tmp, env, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(queue.resolve(id + ".msg")));
+    Files.move(tmp, queue.resolve(id + ".env"), StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The message data of {@code id}: everything before its envelope. */

@@ -1,7 +1,5 @@
 package masq.tests;
 
-import static masq.tests.SystemModeTest.as;
-import static masq.tests.SystemModeTest.uidOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import masq.tests.SystemModeTest.Sys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -37,13 +34,13 @@ class StatusAreaIsolationTest extends WithThrowawayUsers {
 
   @Test
   void eachUserSeesAndChangesOnlyItsOwnThroughTheNextRun(TestInfo info) throws Exception {
-    Sys s = SystemModeTest.setUp(base, info, "");
-    assertEquals("mail:mail:3733", SystemModeTest.stat(s.spool().resolve("users")));
+    Sys s = setUp(info, "");
+    assertEquals("mail:mail:3733", stat(s.spool().resolve("users")));
     s.run(A, MSG, "masq-inject", "far@remote.example").expect(0);
     s.run(B, MSG, "masq-inject", "b-far@remote.example").expect(0);
     Path usersA = s.spool().resolve("users/" + uidOf(A));
     Path usersB = s.spool().resolve("users/" + uidOf(B));
-    assertEquals(A + ":mail:770", SystemModeTest.stat(usersA), "made by A's inject, group mail");
+    assertEquals(A + ":mail:770", stat(usersA), "made by A's inject, group mail");
 
     // before the pickup: A sees its drop waiting, nothing of B's
     String before = s.run(A, null, "masq-queue", "list").expect(0).out();
@@ -152,7 +149,7 @@ class StatusAreaIsolationTest extends WithThrowawayUsers {
 
   @Test
   void aDirectorySquattedForAnotherUserIsIgnoredWithALogLine(TestInfo info) throws Exception {
-    Sys s = SystemModeTest.setUp(base, info, "");
+    Sys s = setUp(info, "");
     Path squat = s.spool().resolve("users/" + uidOf(A));
     as(B, List.of("mkdir", "-m", "777", squat.toString()), null).expect(0);
     s.run(A, MSG, "masq-inject", "far@remote.example").expect(0);

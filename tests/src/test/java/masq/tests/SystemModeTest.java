@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -29,105 +28,6 @@ import org.junit.jupiter.api.TestInfo;
  */
 class SystemModeTest extends WithThrowawayUsers {
 
-  /** One system-mode installation: masq.conf, a mail-owned spool and log, a /var/mail. */
-  record Sys(Path dir, Path conf, Path spool, Path mail) {
-    Path queue() {
-      return spool.resolve("queue");
-    }
-
-    Path maildrop() {
-      return spool.resolve("maildrop");
-    }
-
-    String log() throws IOException {
-      return Files.readString(dir.resolve("log/masq.log"));
-    }
-
-    /** bin/TOOL -C masq.conf ARGS as {@code user} (null: root), from the installed copy. */
-    Sandbox.Run run(String user, String stdin, String tool, String... args) throws Exception {
-      List<String> cmd = new ArrayList<>(List.of(bin(tool).toString(), "-C", conf.toString()));
-      cmd.addAll(List.of(args));
-      return as(user, cmd, stdin);
-    }
-
-    List<String> ids() throws IOException {
-      return SpoolFiles.ids(queue());
-    }
-
-    String envelope(String id) throws IOException {
-      return SpoolFiles.envelope(queue(), id);
-    }
-
-    List<String> corrupt() throws IOException {
-      try (var s = Files.list(spool.resolve("corrupt"))) {
-        return s.map(p -> p.getFileName().toString()).sorted().toList();
-      }
-    }
-  }
-
-  static Sys setUp(TestInfo info, String extraConf) throws Exception {
-    return setUp(base, info, extraConf);
-  }
-
-  /** The same, in {@code base} (another test class's). */
-  static Sys setUp(Path base, TestInfo info, String extraConf) throws Exception {
-    Path dir = Files.createDirectory(base.resolve(info.getTestMethod().orElseThrow().getName()));
-    Path mail = Files.createDirectory(dir.resolve("mail"));
-    Sandbox.exec(List.of("chown", "root:mail", mail.toString()), null, Map.of()).expect(0);
-    Sandbox.exec(List.of("chmod", "2775", mail.toString()), null, Map.of()).expect(0);
-    Path spool = dir.resolve("spool");
-    Sandbox.exec(
-            List.of(
-                "sh",
-                Sandbox.HOME.resolve("examples/install-system.sh").toString(),
-                spool.toString(),
-                dir.resolve("log").toString()),
-            null,
-            Map.of())
-        .expect(0);
-    Path conf = dir.resolve("masq.conf");
-    Files.writeString(
-        conf,
-        "host_name = test.example\n"
-            + "spool_dir = \""
-            + spool
-            + "\"\n"
-            + "log_dir = \""
-            + dir.resolve("log")
-            + "\"\n"
-            + "mail_dir = \""
-            + mail
-            + "\"\n"
-            + "run_as_user = false\n"
-            + "trusted_users = "
-            + B
-            + "\n"
-            + extraConf);
-    return new Sys(dir, conf, spool, mail);
-  }
-
-  /** Runs {@code cmd} as {@code user} (null: root itself) with setpriv, as the units do. */
-  static Sandbox.Run as(String user, List<String> cmd, String stdin) throws Exception {
-    List<String> full = new ArrayList<>();
-    if (user != null) {
-      full.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
-    }
-    full.addAll(cmd);
-    return Sandbox.exec(
-        full, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), Map.of());
-  }
-
-  static String stat(Path p) throws Exception {
-    return Sandbox.exec(List.of("stat", "-c", "%U:%G:%a", p.toString()), null, Map.of())
-        .expect(0)
-        .out()
-        .strip();
-  }
-
-  static String uidOf(String user) throws Exception {
-    return Sandbox.exec(List.of("id", "-u", user), null, Map.of()).expect(0).out().strip();
-  }
-
   static final String MSG = "Subject: hello\n\nhi\n";
 
   /** Each user injects through the maildrop; mail's pickup queues both with their identities. */
@@ -145,10 +45,10 @@ class SystemModeTest extends WithThrowawayUsers {
   void usersInjectThroughTheMaildropAndThePickupGivesEachItsOwnersIdentity(TestInfo info)
       throws Exception {
     Sys s = setUp(info, "");
-    assertEquals("mail:mail:711", stat(s.spool));
+    assertEquals("mail:mail:711", stat(s.spool()));
     assertEquals("mail:mail:1733", stat(s.maildrop()));
     for (String d : List.of("queue", "tmp", "corrupt")) {
-      assertEquals("mail:mail:700", stat(s.spool.resolve(d)), d);
+      assertEquals("mail:mail:700", stat(s.spool().resolve(d)), d);
     }
     s.run(A, MSG, "masq-inject", "-f", "boss@corp.example", "far@remote.example").expect(0);
     s.run(B, MSG, "masq-inject", "-f", "list@corp.example", "far@remote.example").expect(0);
@@ -234,7 +134,7 @@ class SystemModeTest extends WithThrowawayUsers {
         0, as(A, List.of("cat", s.queue().resolve(idB + ".msg").toString()), null).exit());
     // a spool set up before the per-user status area existed (StatusAreaIsolationTest shows the
     // area)
-    Sandbox.exec(List.of("rm", "-rf", s.spool.resolve("users").toString()), null, Map.of())
+    Sandbox.exec(List.of("rm", "-rf", s.spool().resolve("users").toString()), null, Map.of())
         .expect(0);
     for (String[] cmd :
         List.of(
@@ -255,7 +155,7 @@ class SystemModeTest extends WithThrowawayUsers {
     Sandbox.Run run = s.run(A, null, "masq-deliver").expect(73);
     assertEquals(
         "masq-deliver: cannot read the spool "
-            + s.spool
+            + s.spool()
             + ": permission denied"
             + " (system mode: run masq-deliver as mail or root)\n",
         run.stderr());
@@ -285,7 +185,7 @@ class SystemModeTest extends WithThrowawayUsers {
     Sys s = setUp(info, "max_msg_size = 10M\n");
     String shadowBefore = digest(Path.of("/etc/shadow"));
     long shadowModified = Files.getLastModifiedTime(Path.of("/etc/shadow")).toMillis();
-    Path bFile = Files.writeString(s.dir.resolve("b-private"), "B's secret\n");
+    Path bFile = Files.writeString(s.dir().resolve("b-private"), "B's secret\n");
     Sandbox.exec(List.of("chown", B + ":" + B, bFile.toString()), null, Map.of()).expect(0);
     Files.setPosixFilePermissions(bFile, PosixFilePermissions.fromString("rw-------"));
     Path drop = s.maildrop();
@@ -343,7 +243,7 @@ class SystemModeTest extends WithThrowawayUsers {
     List<String> corrupt = s.corrupt();
     assertEquals(foreignLinked ? 10 : 9, corrupt.size(), corrupt.toString());
     assertTrue(
-        Files.isSymbolicLink(s.spool.resolve("corrupt/link.drop.pickup")),
+        Files.isSymbolicLink(s.spool().resolve("corrupt/link.drop.pickup")),
         "the link was moved, not followed");
     assertEquals(shadowBefore, digest(Path.of("/etc/shadow")), "/etc/shadow untouched");
     assertEquals(shadowModified, Files.getLastModifiedTime(Path.of("/etc/shadow")).toMillis());
@@ -434,7 +334,7 @@ class SystemModeTest extends WithThrowawayUsers {
                 + "alias_file = \""
                 + base.resolve(info.getTestMethod().orElseThrow().getName())
                 + "/aliases\"\n");
-    Files.writeString(s.dir.resolve("aliases"), "tofile: " + out + "/file-out\n");
+    Files.writeString(s.dir().resolve("aliases"), "tofile: " + out + "/file-out\n");
     s.run(A, MSG, "masq-inject", B, A, "tofile").expect(0);
 
     // as mail: the mailbox B has not got yet, the MDA and the file are refused, and say why
@@ -446,14 +346,14 @@ class SystemModeTest extends WithThrowawayUsers {
             && log.contains("refused: in system mode it runs as the recipient"),
         log);
     assertTrue(log.contains("file " + out + "/file-out refused"), log);
-    assertFalse(Files.exists(s.mail.resolve(B)));
+    assertFalse(Files.exists(s.mail().resolve(B)));
 
     // as root: B's mbox is B's (group mail, 660); the MDA ran as A; the file as mail (no user
     // "tofile")
     s.run(null, null, "masq-deliver").expect(0);
     assertEquals(List.of(), s.ids(), s.log());
-    assertEquals(B + ":mail:660", stat(s.mail.resolve(B)));
-    assertTrue(Files.readString(s.mail.resolve(B)).contains("\n\nhi\n"));
+    assertEquals(B + ":mail:660", stat(s.mail().resolve(B)));
+    assertTrue(Files.readString(s.mail().resolve(B)).contains("\n\nhi\n"));
     assertEquals(A + ":" + A, stat(out.resolve("mda-" + A)).replaceAll(":[0-7]+$", ""));
     assertEquals("mail:mail", stat(out.resolve("file-out")).replaceAll(":[0-7]+$", ""));
     assertTrue(
@@ -467,9 +367,9 @@ class SystemModeTest extends WithThrowawayUsers {
     s.run(A, "Subject: second\n\nagain\n", "masq-inject", B).expect(0);
     s.run("mail", null, "masq-deliver").expect(0);
     assertEquals(List.of(), s.ids(), s.log());
-    assertEquals(B + ":mail:660", stat(s.mail.resolve(B)));
-    assertTrue(Files.readString(s.mail.resolve(B)).contains("\n\nagain\n"));
-    assertFalse(Files.exists(s.mail.resolve(B + ".lock"), LinkOption.NOFOLLOW_LINKS));
+    assertEquals(B + ":mail:660", stat(s.mail().resolve(B)));
+    assertTrue(Files.readString(s.mail().resolve(B)).contains("\n\nagain\n"));
+    assertFalse(Files.exists(s.mail().resolve(B + ".lock"), LinkOption.NOFOLLOW_LINKS));
   }
 
   @Test
@@ -478,10 +378,10 @@ class SystemModeTest extends WithThrowawayUsers {
     s.run(B, MSG, "masq-inject", A).expect(0);
     s.run("mail", null, "masq-deliver").expect(0);
     assertTrue(s.log().contains("does not exist and only root can create it for " + A), s.log());
-    assertFalse(Files.exists(s.mail.resolve(A)));
+    assertFalse(Files.exists(s.mail().resolve(A)));
     s.run(null, null, "masq-deliver").expect(0);
     assertEquals(List.of(), s.ids(), s.log());
-    Path folder = s.mail.resolve(A);
+    Path folder = s.mail().resolve(A);
     for (Path p :
         List.of(folder, folder.resolve("new"), folder.resolve("cur"), folder.resolve("tmp"))) {
       // (the setgid bit of a /var/mail-style directory is inherited; the group gets nothing)

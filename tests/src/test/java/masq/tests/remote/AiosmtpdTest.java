@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteSettings;
@@ -54,21 +52,6 @@ class AiosmtpdTest extends WithPeers {
     return settings("isp").mailHost("127.0.0.1").mailPort(port);
   }
 
-  static List<String> events(Path record) throws Exception {
-    Path f = record.resolve("events");
-    return Files.exists(f) ? Files.readAllLines(f) : List.of();
-  }
-
-  static List<String> messages(Path record) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (var s = Files.list(record)) {
-      for (Path p : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        out.add(Files.readString(p));
-      }
-    }
-    return out;
-  }
-
   @Test
   void fourXxAndFiveXxPerRecipientInOneTransactionAndMessagesShareTheConnection() throws Exception {
     Path rec = peers.aiosmtpd(port);
@@ -99,11 +82,11 @@ class AiosmtpdTest extends WithPeers {
           };
       assertTrue(r.reply().startsWith(want), r.reply());
     }
-    List<String> ev = events(rec);
+    List<String> ev = Peers.events(rec);
     assertEquals(2, ev.size(), ev.toString());
     String peer0 = ev.get(0).replaceAll(".*peer=", "");
     assertEquals(peer0, ev.get(1).replaceAll(".*peer=", ""), "one connection: " + ev);
-    List<String> ms = messages(rec);
+    List<String> ms = Peers.messages(rec);
     assertTrue(ms.get(0).contains("\"rcpt_tos\": [\"ok@far.example\"]"), ms.get(0));
     assertTrue(ms.get(0).contains("BODY=8BITMIME") && ms.get(0).contains("SIZE="), ms.get(0));
     assertFalse(ms.get(1).contains("BODY=8BITMIME"), ms.get(1));
@@ -127,7 +110,7 @@ class AiosmtpdTest extends WithPeers {
               id + "b temp3@far.example DEFERRED"),
           outcomes(rs));
     }
-    List<String> ms = messages(rec);
+    List<String> ms = Peers.messages(rec);
     assertEquals(2, ms.size(), ms.toString()); // only the R1b and R2b messages had a taker
     for (String m : ms) {
       assertTrue(m.contains("\"rcpt_tos\": [\"ok3@far.example\"]"), m);
@@ -144,7 +127,7 @@ class AiosmtpdTest extends WithPeers {
             msg("S2", "joe@home.example", "small\n", "ok@far.example"));
     assertEquals(List.of("S1 ok@far.example FAILED", "S2 ok@far.example DELIVERED"), outcomes(rs));
     assertTrue(rs.get(0).reply().contains("exceeds the limit of 300"), rs.get(0).reply());
-    assertEquals(1, events(rec).size(), events(rec).toString());
+    assertEquals(1, Peers.events(rec).size(), Peers.events(rec).toString());
   }
 
   @Test
@@ -169,7 +152,7 @@ class AiosmtpdTest extends WithPeers {
       assertEquals(List.of("A" + mech + " ok@far.example DELIVERED"), outcomes(rs));
       n++;
     }
-    List<String> ms = messages(rec);
+    List<String> ms = Peers.messages(rec);
     assertEquals(n, ms.size());
     for (String m : ms) {
       assertTrue(m.contains("\"tls\": 1") && m.contains("\"auth\": 1"), m);
@@ -199,7 +182,7 @@ class AiosmtpdTest extends WithPeers {
           rs.get(0).reply());
       assertFalse(rs.get(0).reply().contains("wrong"), "the secret stays out of results");
     }
-    assertEquals(List.of(), events(rec));
+    assertEquals(List.of(), Peers.events(rec));
   }
 
   @Test
@@ -211,8 +194,8 @@ class AiosmtpdTest extends WithPeers {
         send(s, msg("T1", "joe@home.example", "private\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains("does not offer STARTTLS"), rs.get(0).reply());
-    assertEquals(List.of(), events(rec));
-    assertEquals(List.of(), messages(rec));
+    assertEquals(List.of(), Peers.events(rec));
+    assertEquals(List.of(), Peers.messages(rec));
     Path missing = tmp.resolve("no-such-ca.pem");
     rs =
         send(
@@ -238,7 +221,7 @@ class AiosmtpdTest extends WithPeers {
           rs.get(0).reply().startsWith("TLS with [127.0.0.1]:" + port + " failed"),
           rs.get(0).reply());
     }
-    assertEquals(List.of(), events(rec));
+    assertEquals(List.of(), Peers.events(rec));
     RemoteSettings off = to().option("tls", "starttls").option("tls_verify", false).build();
     assertEquals(
         List.of("U2 ok@far.example DELIVERED"),
@@ -259,7 +242,7 @@ class AiosmtpdTest extends WithPeers {
             msg("U3", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(Outcome.DEFERRED, rs.get(0).outcome(), rs.toString());
     assertTrue(rs.get(0).reply().contains("127.0.0.1"), rs.get(0).reply());
-    assertEquals(List.of(), events(rec));
+    assertEquals(List.of(), Peers.events(rec));
   }
 
   @Test
@@ -279,7 +262,7 @@ class AiosmtpdTest extends WithPeers {
             .build();
     List<RecipientResult> rs = send(s, msg("X1", "joe@home.example", "x\n", "ok@far.example"));
     assertEquals(List.of("X1 ok@far.example DELIVERED"), outcomes(rs));
-    assertTrue(messages(rec).get(0).contains("\"tls\": 1"), messages(rec).get(0));
+    assertTrue(Peers.messages(rec).get(0).contains("\"tls\": 1"), Peers.messages(rec).get(0));
     TestRoute plain = to(); // a plain client to a TLS port gets no greeting it can read
     rs =
         send(

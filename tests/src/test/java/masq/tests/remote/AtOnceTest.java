@@ -43,37 +43,6 @@ class AtOnceTest extends WithPeers {
     }
   }
 
-  static int count(Path dump) {
-    try {
-      return Peers.dumps(dump).size();
-    } catch (java.io.IOException e) {
-      return -1;
-    }
-  }
-
-  /**
-   * Waits until one message smtp-sink dumped holds every one of {@code parts} (CRLF read as LF):
-   * smtp-sink creates its file when the transaction starts, so a count of files is not yet an
-   * arrival.
-   */
-  static void awaitDump(Path dump, String... parts) throws InterruptedException {
-    Await.until(
-        "a message with " + String.join(", ", parts) + " at smtp-sink",
-        () -> {
-          try {
-            return Peers.dumps(dump).stream()
-                .map(d -> d.replace("\r\n", "\n"))
-                .anyMatch(d -> java.util.Arrays.stream(parts).allMatch(d::contains));
-          } catch (java.io.IOException e) {
-            return false;
-          }
-        });
-  }
-
-  static String all(Path dump) throws Exception {
-    return String.join("\n=====\n", Peers.dumps(dump));
-  }
-
   Path route(String name, String text) throws Exception {
     Path f = tmp.resolve(name + ".route");
     Files.writeString(f, text);
@@ -121,7 +90,7 @@ class AtOnceTest extends WithPeers {
     Sandbox box = box("sink", "", route("lan", "mail_host = 127.0.0.1:" + port + "\n"));
     box.run(MESSAGE, "masq-inject", "-i", "anna@far.example").expect(0);
     String id = newest(box);
-    awaitDump(dump, "X-Rcpt-Args: <anna@far.example>", "\n\nhi\n");
+    Peers.awaitDump(dump, "X-Rcpt-Args: <anna@far.example>", "\n\nhi\n");
     settled(box, id);
     assertEquals(List.of(), box.queuedIds());
     String sent = line(box, id, " => anna@far.example route=lan ");
@@ -133,9 +102,9 @@ class AtOnceTest extends WithPeers {
     // sendmail, as a mail client calls it (-t -oi), the same way
     box.run("From: joe\nTo: bob@far.example\nSubject: s\n\nhi\n", "sendmail", "-t", "-oi")
         .expect(0);
-    awaitDump(dump, "X-Rcpt-Args: <bob@far.example>", "\n\nhi\n");
+    Peers.awaitDump(dump, "X-Rcpt-Args: <bob@far.example>", "\n\nhi\n");
     settled(box, newest(box));
-    assertEquals(2, count(dump));
+    assertEquals(2, Peers.count(dump));
   }
 
   static List<String> queued(Sandbox box) {
@@ -151,7 +120,7 @@ class AtOnceTest extends WithPeers {
     Sandbox far = new Sandbox(tmp.resolve("far"), "local_hosts = \"localhost;far.example\"\n");
     int port = Peers.freePort();
     second = far.start(tmp.resolve("far-smtpd.out"), "masq-smtpd", "--listen", "127.0.0.1:" + port);
-    Peers.awaitPort("127.0.0.1", port);
+    Await.port("127.0.0.1", port, null);
     Sandbox box = box("near", "", route("far", "mail_host = 127.0.0.1:" + port + "\n"));
     box.run(MESSAGE, "masq-inject", "-i", "anna@far.example").expect(0);
     Path mbox = far.mailDir.resolve("anna");
@@ -212,8 +181,8 @@ class AtOnceTest extends WithPeers {
     String id = newest(box);
     Await.until("the pipe's copy", () -> Files.exists(out.resolve("anna@uucp.example")));
     assertTrue(read(out.resolve("anna@uucp.example")).endsWith("\n\nhi\n"));
-    awaitDump(dump, "X-Rcpt-Args: <bob@far.example>", "\n\nhi\n");
-    String got = all(dump);
+    Peers.awaitDump(dump, "X-Rcpt-Args: <bob@far.example>", "\n\nhi\n");
+    String got = Peers.all(dump);
     assertFalse(got.contains("anna@uucp.example>\r\nX-"), "anna went over the pipe: " + got);
     settled(box, id);
     assertEquals(List.of(), box.queuedIds());
@@ -235,7 +204,7 @@ class AtOnceTest extends WithPeers {
     Sandbox box = box("defer", "", one, two);
     box.run(MESSAGE, "masq-inject", "-i", "a@one.example", "b@two.example").expect(0);
     String id = newest(box);
-    awaitDump(dump, "X-Rcpt-Args: <a@one.example>", "\n\nhi\n");
+    Peers.awaitDump(dump, "X-Rcpt-Args: <a@one.example>", "\n\nhi\n");
     Await.until(
         "b@two.example deferred, a@one.example delivered, in the spool",
         () -> {
@@ -249,10 +218,10 @@ class AtOnceTest extends WithPeers {
     Path dump2 = peers.smtpSink("127.0.0.1", later);
     box.run("", "masq-deliver").expect(0); // the next queue run
     assertEquals(List.of(), box.queuedIds());
-    awaitDump(dump2, "X-Rcpt-Args: <b@two.example>", "\n\nhi\n");
-    assertEquals(1, count(dump2));
-    assertFalse(all(dump2).contains("a@one.example>"), all(dump2));
-    assertEquals(1, count(dump), "a@one.example is not sent a second time");
+    Peers.awaitDump(dump2, "X-Rcpt-Args: <b@two.example>", "\n\nhi\n");
+    assertEquals(1, Peers.count(dump2));
+    assertFalse(Peers.all(dump2).contains("a@one.example>"), Peers.all(dump2));
+    assertEquals(1, Peers.count(dump), "a@one.example is not sent a second time");
     assertEquals(1, box.log().split(" => a@one\\.example ", -1).length - 1, box.log());
   }
 
@@ -272,14 +241,14 @@ class AtOnceTest extends WithPeers {
     assertTrue(
         read(box.mailDir.resolve("joe")).contains("Subject: at once"),
         "the local target is delivered before masq-inject exits");
-    awaitDump(dump, "X-Rcpt-Args: <anna@far.example>", "\n\nhi\n");
+    Peers.awaitDump(dump, "X-Rcpt-Args: <anna@far.example>", "\n\nhi\n");
     settled(box, id);
     assertEquals(List.of(), box.queuedIds());
     assertTrue(box.log().contains(id + " => anna@far.example route=lan "), box.log());
 
     // a local failure bounces to the remote sender: the bounce goes out at once too
     box.run(MESSAGE, "masq-inject", "-i", "-f", "carl@far.example", "loop1").expect(0);
-    awaitDump(
+    Peers.awaitDump(
         dump,
         "X-Mail-Args: <>",
         "X-Rcpt-Args: <carl@far.example>",
@@ -309,8 +278,9 @@ class AtOnceTest extends WithPeers {
     assertEquals(pid(line(box, now, " <= ")), pid(sent), "by masq-inject itself: " + box.log());
     assertTrue(line(box, now, " => joe@test.example").contains("[" + pid(sent) + "]"));
     assertEquals(List.of(held), box.queuedIds(), "-odi: nothing of it left queued");
-    awaitDump(dump, "X-Rcpt-Args: <now@far.example>", "\n\nhi\n");
-    assertFalse(all(dump).contains("queued@far.example"), "-odq sent nothing: " + all(dump));
+    Peers.awaitDump(dump, "X-Rcpt-Args: <now@far.example>", "\n\nhi\n");
+    assertFalse(
+        Peers.all(dump).contains("queued@far.example"), "-odq sent nothing: " + Peers.all(dump));
     assertFalse(box.log().contains(held + " =="), box.log());
     assertFalse(box.log().contains(held + " =>"), box.log());
     box.run(MESSAGE, "sendmail", "-odq", "-i", "queued2@far.example").expect(0);
@@ -329,7 +299,7 @@ class AtOnceTest extends WithPeers {
       assertFalse(l.isEmpty(), sentTo + ": " + box.log());
       assertNotEquals(received, pid(l), "-odb: not by masq-inject itself: " + box.log());
     }
-    awaitDump(dump, "X-Rcpt-Args: <bg@far.example>", "\n\nhi\n");
+    Peers.awaitDump(dump, "X-Rcpt-Args: <bg@far.example>", "\n\nhi\n");
 
     // the default with a smart host that never answers: masq-inject still returns at once
     try (ServerSocket mute = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
@@ -360,7 +330,7 @@ class AtOnceTest extends WithPeers {
     Files.writeString(online, "isp\n");
     box.run(MESSAGE, "masq-inject", "-i", "anna@far.example").expect(0);
     String id = newest(box);
-    awaitDump(dump, "X-Rcpt-Args: <anna@far.example>", "\n\nhi\n");
+    Peers.awaitDump(dump, "X-Rcpt-Args: <anna@far.example>", "\n\nhi\n");
     Await.until("the message leaves the queue", () -> !queued(box).contains(id));
     assertTrue(box.log().contains(id + " => anna@far.example route=isp"), box.log());
     assertEquals(List.of(first), box.queuedIds(), "the detached run is for that message only");

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import masq.tests.Await;
 
 /**
  * Dovecot's submission server (Debian's dovecot-core and dovecot-submissiond, 2.3), run by a test
@@ -131,7 +131,7 @@ final class Dovecot implements AutoCloseable {
             .redirectOutput(dir.resolve("dovecot.out").toFile())
             .start();
     try {
-      Peers.awaitPort("127.0.0.1", port);
+      Await.port("127.0.0.1", port, null);
     } catch (IllegalStateException e) {
       close();
       throw new IllegalStateException(
@@ -158,13 +158,7 @@ final class Dovecot implements AutoCloseable {
    * {@link #logins}, once there are {@code n} (Dovecot's log process writes them a moment late).
    */
   List<String> logins(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    List<String> l = logins();
-    while (l.size() < n && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      l = logins();
-    }
-    return l;
+    return Await.until(n + " logins in Dovecot's log", this::logins, l -> l.size() >= n);
   }
 
   @Override

@@ -125,7 +125,7 @@ class DovecotAuthTest extends WithPeers {
             "SCRAM-SHA-256",
             "SCRAM-SHA-256"),
         dovecot.logins(sent));
-    assertEquals(sent, SmtpSinkTest.waitDumps(sink, sent).size(), "relayed by Dovecot");
+    assertEquals(sent, Peers.waitDumps(sink, sent).size(), "relayed by Dovecot");
 
     String id = queue(box);
     deliverOver(box, "plainclear");
@@ -199,7 +199,7 @@ class DovecotAuthTest extends WithPeers {
       sent++;
     }
     assertEquals(List.of("XOAUTH2", "OAUTHBEARER"), dovecot.logins(sent));
-    assertEquals(sent, SmtpSinkTest.waitDumps(sink, sent).size());
+    assertEquals(sent, Peers.waitDumps(sink, sent).size());
     assertFalse(box.log().contains(FRESH.substring(0, 20)), box.log());
   }
 

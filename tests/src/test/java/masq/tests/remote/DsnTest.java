@@ -26,7 +26,7 @@ class DsnTest extends WithPeers {
 
   /** The queued notice (the message with the null sender). */
   private static String noticeId(Sandbox box) throws Exception {
-    List<String> n = QueueSteerTest.notices(box);
+    List<String> n = box.noticeIds();
     if (n.isEmpty()) {
       throw new AssertionError("no notice queued: " + box.queuedIds() + "; log: " + box.log());
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +90,7 @@ class EightBitTest extends WithPeers {
 
   /** The one dump file smtp-sink wrote, waited for. */
   static Path dumpFile(Path dump) throws Exception {
-    SmtpSinkTest.waitDumps(dump, 1);
+    Peers.waitDumps(dump, 1);
     try (var s = Files.list(dump)) {
       List<Path> files = s.toList();
       assertEquals(1, files.size(), files.toString());
@@ -214,9 +215,7 @@ class EightBitTest extends WithPeers {
 
   Recorded recorded(Path record, int n) throws Exception {
     Path json = record.resolve("msg-" + n + ".json");
-    for (int i = 0; i < 100 && !Files.exists(json); i++) {
-      Thread.sleep(50);
-    }
+    Await.until("the recorder's " + json.getFileName(), () -> Files.exists(json));
     Path data = tmp.resolve("data-" + n);
     Sandbox.Run r =
         Sandbox.exec(

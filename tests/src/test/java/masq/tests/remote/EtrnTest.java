@@ -64,7 +64,7 @@ class EtrnTest extends WithPeers {
   }
 
   static String etrn(int port, String node, String code, String offered) throws Exception {
-    return SmtpdAuthTest.python(ETRN, Integer.toString(port), node, code, offered).expect(0).out();
+    return Sandbox.python(ETRN, Integer.toString(port), node, code, offered).expect(0).out();
   }
 
   /**
@@ -101,13 +101,12 @@ class EtrnTest extends WithPeers {
     queue(sb, "anna@far.example", "waiting for isp1");
     try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       Sandbox.Run r =
-          SmtpdAuthTest.swaksTo(srv.port, "--to", "anna@far.example", "--quit-after", "EHLO")
-              .expect(0);
+          Peers.swaksTo(srv.port, "--to", "anna@far.example", "--quit-after", "EHLO").expect(0);
       assertTrue(r.out().contains("250-ETRN") || r.out().contains("250 ETRN"), r.out());
       // swaks has no ETRN of its own: the session is Python's
       String said = etrn(srv.port, "#isp1", "250");
       assertTrue(said.startsWith("2.0.0 queuing for node #isp1 started"), said);
-      AtOnceTest.awaitDump(dump, "Subject: waiting for isp1", "X-Rcpt-Args: <anna@far.example>");
+      Peers.awaitDump(dump, "Subject: waiting for isp1", "X-Rcpt-Args: <anna@far.example>");
       awaitEmptyQueue(sb, "route.isp1");
       assertTrue(
           sb.log().contains("ETRN #isp1 from 127.0.0.1: masq-deliver --route isp1"), sb.log());
@@ -130,7 +129,7 @@ class EtrnTest extends WithPeers {
           assert code == 503, ("in a transaction", code, msg)
           s.quit()
           """;
-      SmtpdAuthTest.python(more, Integer.toString(srv.port)).expect(0);
+      Sandbox.python(more, Integer.toString(srv.port)).expect(0);
     }
   }
 
@@ -156,7 +155,7 @@ class EtrnTest extends WithPeers {
       Files.createDirectories(lock.getParent());
       Process holder =
           new ProcessBuilder(
-                  SmtpdAuthTest.PY,
+                  Sandbox.PYTHON,
                   "-c",
                   "import fcntl, sys\n"
                       + "f = open(sys.argv[1], 'a')\n"
@@ -174,18 +173,22 @@ class EtrnTest extends WithPeers {
                         holder.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
                 .readLine());
         etrn(srv.port, "#isp1", "250");
-        // nothing is started while the lock is held: the mail is still queued a while later
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (System.nanoTime() < end) {
-          assertEquals(1, sb.queuedIds().size(), "sent although a run held the route's lock");
-          Thread.sleep(100);
-        }
+        // nothing is started while the lock is held: the run ETRN forked off before its reply
+        // (flock -n on the lock, then masq-deliver) ends without sending
+        Await.until(
+            "the end of the run ETRN started",
+            () ->
+                ProcessHandle.allProcesses()
+                    .noneMatch(p ->
+                        p.pid() != holder.pid()
+                            && p.info().commandLine().orElse("").contains(lock.toString())));
+        assertEquals(1, sb.queuedIds().size(), "sent although a run held the route's lock");
       } finally {
         holder.destroy();
         holder.waitFor(10, TimeUnit.SECONDS);
       }
       etrn(srv.port, "#isp1", "250");
-      AtOnceTest.awaitDump(dump, "Subject: after the lock");
+      Peers.awaitDump(dump, "Subject: after the lock");
       awaitEmptyQueue(sb, "route.isp1");
     }
   }
@@ -198,7 +201,7 @@ class EtrnTest extends WithPeers {
     try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of(), "-odq")) {
       String said = etrn(srv.port, "far.example", "250");
       assertTrue(said.startsWith("2.0.0 queuing for node far.example started"), said);
-      AtOnceTest.awaitDump(dump, "Subject: for far", "X-Rcpt-Args: <anna@far.example>");
+      Peers.awaitDump(dump, "Subject: for far", "X-Rcpt-Args: <anna@far.example>");
       awaitEmptyQueue(sb, "domain.far.example");
       assertTrue(
           sb.log().contains("ETRN far.example from 127.0.0.1: masq-deliver --domain far.example"),

@@ -10,12 +10,12 @@ import masq.tests.Sandbox;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 17's laptop day, end to end with real processes: the link is down and mail waits; the
- * phone's hotspot comes up (NetworkManager runs the hook; the link is metered) and the small mail
- * goes while the big one waits, saying why; the home Wi-Fi comes up (networkd-dispatcher runs the
- * hook) and the rest goes; a recipient whose server keeps answering 451 is told to the user once
- * through notify_command. Both providers are aiosmtpd recorders (451 for temp@). The test prints
- * the day as a transcript.
+ * A laptop's day, end to end with real processes: the link is down and mail waits; the phone's
+ * hotspot comes up (NetworkManager runs the hook; the link is metered) and the small mail goes
+ * while the big one waits, saying why; the home Wi-Fi comes up (networkd-dispatcher runs the hook)
+ * and the rest goes; a recipient whose server keeps answering 451 is told to the user once through
+ * notify_command. Both providers are aiosmtpd recorders (451 for temp@). The test prints the day as
+ * a transcript.
  */
 class LaptopDayTest extends WithPeers {
   private final StringBuilder transcript = new StringBuilder();
@@ -78,7 +78,7 @@ class LaptopDayTest extends WithPeers {
                 + "\"\nquery_routes.isp2 = \""
                 + isp2
                 + "\"\nnotify_command = \""
-                + NotifyTest.recorder(notes)
+                + NotifyRecorder.recorder(notes)
                 + "\"\nnotify_after = 10s\n");
     LinkHooks hooks =
         new LinkHooks(tmp.resolve("hooks"), box, "HomeWifi isp1\nPhone-Hotspot isp2 metered=8k\n");
@@ -125,7 +125,7 @@ class LaptopDayTest extends WithPeers {
             .findFirst()
             .orElseThrow();
     say("the afternoon passes (notify_after = 10s stands in for an hour)");
-    NotifyTest.awaitAge(box, stuck, 10_050);
+    box.backdate(stuck, 10100);
 
     say("evening: home Wi-Fi (networkd-dispatcher: IFACE=wlan0 STATE=routable ESSID=HomeWifi)");
     hooks.networkd("wlan0", "routable", "HomeWifi");
@@ -135,7 +135,7 @@ class LaptopDayTest extends WithPeers {
     show("the home provider received", recorded(home));
     assertEquals(1, records(home));
     assertTrue(recorded(home).contains("boss@work.example"));
-    List<String> events = NotifyTest.events(notes, 1);
+    List<String> events = NotifyRecorder.events(notes, 1);
     show("notify_command heard", String.join("\n", events));
     assertEquals(1, events.size(), events.toString());
     assertTrue(

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 import masq.tests.Sandbox.Run;
 import org.junit.jupiter.api.Test;
@@ -145,17 +146,13 @@ class LaptopRecipeTest extends WithPeers {
     assertEquals(0, r.exit(), r.stderr());
   }
 
-  /** Waits (at most 30 s) until no masq-deliver --id of this configuration is running. */
+  /** Waits until no masq-deliver --id of this configuration is running. */
   static void awaitDetachedRuns(Path conf) throws Exception {
-    long until = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      Run r = Sandbox.exec(List.of("pgrep", "-f", "--", conf + " --id"), new byte[0], Map.of());
-      if (r.exit() != 0) {
-        return;
-      }
-      assertTrue(System.nanoTime() < until, "a detached run still going: " + r.out());
-      Thread.sleep(50);
-    }
+    Await.until(
+        "the end of the detached runs",
+        () ->
+            Sandbox.exec(List.of("pgrep", "-f", "--", conf + " --id"), new byte[0], Map.of()).exit()
+                != 0);
   }
 
   static Run exec(Path conf, String tool, String... args) throws Exception {

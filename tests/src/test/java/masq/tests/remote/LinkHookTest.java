@@ -57,7 +57,7 @@ class LinkHookTest extends WithPeers {
     box.run("Subject: last line\n\nsent\n", "masq-inject", "a@far.example").expect(0);
     hooks.networkManager("wlan0", "up", "HomeWifi", "u-home");
     assertEquals(List.of("masq-deliver -C " + box.conf + " --route isp1"), hooks.awaitRuns(1));
-    AtOnceTest.awaitDump(sink, "Subject: last line");
+    Peers.awaitDump(sink, "Subject: last line");
     assertEquals(List.of(), box.queuedIds());
   }
 
@@ -104,7 +104,7 @@ class LinkHookTest extends WithPeers {
     hooks.networkManager("wlan0", "up", "Phone-Hotspot", "u-hot");
     assertEquals(
         List.of("masq-deliver -C " + box.conf + " --route isp2 --max-size 2k"), hooks.awaitRuns(1));
-    AtOnceTest.awaitDump(mobile, "small one");
+    Peers.awaitDump(mobile, "small one");
     String list = box.run("", "masq-queue", "list").expect(0).out();
     assertEquals(1, box.queuedIds().size(), list);
     assertTrue(list.contains("b@far.example"), list);
@@ -129,7 +129,7 @@ class LinkHookTest extends WithPeers {
     hooks.metered("wlan0", "no (guessed)");
     hooks.networkManager("wlan0", "up", "Auto HomeWifi", "u-auto");
     assertEquals("masq-deliver -C " + box.conf + " --route isp1", hooks.awaitRuns(4).get(3));
-    AtOnceTest.awaitDump(home, "xxxxxxxx");
+    Peers.awaitDump(home, "xxxxxxxx");
     assertEquals(List.of(), box.queuedIds());
 
     // a name with a space, under networkd-dispatcher by its ESSID

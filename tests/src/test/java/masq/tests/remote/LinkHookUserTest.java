@@ -131,7 +131,7 @@ class LinkHookUserTest extends WithThrowawayUsers {
     Sandbox.Run nm = l.hooks.networkManagerRun("wlan0", "up", "HomeWifi", "u-home");
     assertEquals(0, nm.exit(), nm.stderr());
     assertEquals("", nm.stderr());
-    AtOnceTest.awaitDump(sink, "Subject: over NetworkManager");
+    Peers.awaitDump(sink, "Subject: over NetworkManager");
     assertEquals(List.of("masq-deliver -C " + l.box.conf + " --route isp1"), l.hooks.awaitRuns(1));
     assertEquals(List.of("as " + A + " HOME=" + home), l.hooks.identities());
     Await.until("the queue empty", () -> queued(l.box) == 0);
@@ -139,7 +139,7 @@ class LinkHookUserTest extends WithThrowawayUsers {
     l.inject("over networkd");
     Sandbox.Run nd = l.hooks.networkdRun("wlan1", "routable", null);
     assertEquals(0, nd.exit(), nd.stderr());
-    AtOnceTest.awaitDump(sink, "Subject: over networkd");
+    Peers.awaitDump(sink, "Subject: over networkd");
     l.hooks.awaitRuns(2);
     assertEquals(List.of("as " + A + " HOME=" + home), l.hooks.identities().subList(1, 2));
     Await.until("the queue empty", () -> queued(l.box) == 0);
@@ -185,7 +185,7 @@ class LinkHookUserTest extends WithThrowawayUsers {
     sys.inject("through the maildrop"); // A's message waits in maildrop/ for mail's pickup
     Sandbox.Run nd = sys.hooks.networkdRun("eth0", "routable", null);
     assertEquals(0, nd.exit(), nd.stderr());
-    AtOnceTest.awaitDump(sink, "Subject: through the maildrop");
+    Peers.awaitDump(sink, "Subject: through the maildrop");
     sys.hooks.awaitRuns(1);
     assertEquals(List.of("as mail HOME=" + home("mail")), sys.hooks.identities());
     assertTrue(sys.journalText().contains("--route isp1 (as mail)"), sys.journalText());
@@ -228,7 +228,7 @@ class LinkHookUserTest extends WithThrowawayUsers {
     assertTrue(Pattern.compile("masq-deliver exited with [1-9][0-9]*").matcher(journal).find());
     assertEquals(List.of("as " + B + " HOME=" + base.resolve("home-" + B)), l.hooks.identities());
     assertEquals(1, queued(l.box), "the mail stays queued");
-    assertEquals(0, AtOnceTest.count(sink));
+    assertEquals(0, Peers.count(sink));
 
     // no masq.conf and no user line: whose mail is it? one line, exit 78
     Files.writeString(l.hooks.routesFile, "HomeWifi isp1\n");

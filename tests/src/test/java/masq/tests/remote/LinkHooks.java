@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 
 /**
@@ -163,18 +164,15 @@ final class LinkHooks {
 
   /** The masq-deliver runs so far: one line per run ("masq-deliver ARGS"), once each ended. */
   List<String> awaitRuns(int n) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      List<String> lines = Files.exists(calls) ? Files.readAllLines(calls) : List.of();
-      if (lines.stream().filter(l -> l.startsWith("exit ")).count() >= n) {
-        assertTrue(
-            lines.stream().filter(l -> l.startsWith("exit ")).allMatch(l -> l.equals("exit 0")),
-            () -> lines + " " + read(dir.resolve("deliver.err")));
-        return lines.stream().filter(l -> l.startsWith("masq-deliver ")).toList();
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no " + n + " masq-deliver runs; calls: " + read(calls));
+    List<String> lines =
+        Await.until(
+            n + " masq-deliver runs",
+            () -> Files.exists(calls) ? Files.readAllLines(calls) : List.<String>of(),
+            l -> l.stream().filter(c -> c.startsWith("exit ")).count() >= n);
+    assertTrue(
+        lines.stream().filter(l -> l.startsWith("exit ")).allMatch(l -> l.equals("exit 0")),
+        () -> lines + " " + read(dir.resolve("deliver.err")));
+    return lines.stream().filter(l -> l.startsWith("masq-deliver ")).toList();
   }
 
   /**

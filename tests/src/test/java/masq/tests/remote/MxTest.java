@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * each test.
  */
 class MxTest extends WithPeers {
-  static final String DNS_SERVER = "java.naming.provider.url";
   int port;
   int dns;
   Path sinkA;
@@ -47,12 +46,12 @@ class MxTest extends WithPeers {
         "--host-record=plain.test,127.0.0.1",
         "--mx-host=xn--fsqu00a.test,mx2.two.test,10"); // 例子.test in A-labels
     // JNDI's standard property: the DNS server this JVM's lookups ask (masq sets none itself)
-    System.setProperty(DNS_SERVER, "dns://127.0.0.1:" + dns);
+    System.setProperty(Peers.DNS_SERVER, "dns://127.0.0.1:" + dns);
   }
 
   @AfterEach
   void systemDns() {
-    System.clearProperty(DNS_SERVER);
+    System.clearProperty(Peers.DNS_SERVER);
   }
 
   TestRoute direct() {
@@ -98,10 +97,10 @@ class MxTest extends WithPeers {
             .orElseThrow()
             .reply();
     assertTrue(nx.startsWith("cannot resolve nx.test"), nx);
-    String a = String.join("\n", SmtpSinkTest.waitDumps(sinkA, 2));
+    String a = String.join("\n", Peers.waitDumps(sinkA, 2));
     assertTrue(a.contains("X-Rcpt-Args: <a@two.test>\nX-Rcpt-Args: <e@TWO.test>"), a);
     assertTrue(a.contains("X-Rcpt-Args: <c@plain.test>"), a);
-    String b = String.join("\n", SmtpSinkTest.waitDumps(sinkB, 1));
+    String b = String.join("\n", Peers.waitDumps(sinkB, 1));
     assertTrue(b.contains("X-Rcpt-Args: <b@pref.test>") && !b.contains("two.test"), b);
   }
 

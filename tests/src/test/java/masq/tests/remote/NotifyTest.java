@@ -38,40 +38,6 @@ class NotifyTest extends WithPeers {
           "SHLVL",
           "_");
 
-  /**
-   * A notifier that appends {@code EVENT|ID|RECIPIENT|ROUTE|REASON} to {@code events} and the names
-   * (and values) of its whole environment to {@code events.env}.
-   */
-  static Path recorder(Path dir) throws Exception {
-    Path script = dir.resolve("record-event");
-    Path events = dir.resolve("events");
-    Files.writeString(
-        script,
-        "#!/bin/sh\nprintf '%s|%s|%s|%s|%s\\n' \"$MASQ_EVENT\" \"$MASQ_ID\" \"$MASQ_RECIPIENT\""
-            + " \"$MASQ_ROUTE\" \"$MASQ_REASON\" >> '"
-            + events
-            + "'\nenv >> '"
-            + events
-            + ".env'\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return script;
-  }
-
-  /** The events recorded so far, waited for until there are {@code n} (a notifier is detached). */
-  static List<String> events(Path dir, int n) throws Exception {
-    Path f = dir.resolve("events");
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    List<String> lines = List.of();
-    while (System.nanoTime() < deadline) {
-      lines = Files.exists(f) ? Files.readAllLines(f) : List.of();
-      if (lines.size() >= n) {
-        return lines;
-      }
-      Thread.sleep(50);
-    }
-    return lines;
-  }
-
   private static void assertOnlyDocumentedVariables(Path dir, String secret) throws Exception {
     String env = Files.readString(dir.resolve("events.env"));
     for (String line : env.lines().toList()) {
@@ -82,21 +48,6 @@ class NotifyTest extends WithPeers {
     }
     if (secret != null) {
       assertFalse(env.contains(secret), "the route's secret reached the notifier");
-    }
-  }
-
-  /** Waits until message {@code id} of {@code box} is older than {@code ms} milliseconds. */
-  static void awaitAge(Sandbox box, String id, long ms) throws Exception {
-    String received =
-        box.envelope(id)
-            .lines()
-            .filter(l -> l.startsWith("received\t"))
-            .findFirst()
-            .orElseThrow()
-            .substring("received\t".length());
-    long due = Long.parseLong(received) + ms + 50;
-    while (System.currentTimeMillis() < due) {
-      Thread.sleep(Math.max(1, Math.min(200, due - System.currentTimeMillis())));
     }
   }
 
@@ -116,7 +67,7 @@ class NotifyTest extends WithPeers {
         "do_queue = true\n"
             + (list.isEmpty() ? "" : "permanent_routes = \"" + list + "\"\n")
             + "notify_command = \""
-            + recorder(notes)
+            + NotifyRecorder.recorder(notes)
             + "\"\n"
             + extra);
   }
@@ -143,12 +94,12 @@ class NotifyTest extends WithPeers {
     box.run("", "masq-deliver").expect(0);
     assertEquals(
         List.of("bounce|" + bad + "|bad@far.example|isp|550 5.1.1 no such user here"),
-        events(notes, 1));
+        NotifyRecorder.events(notes, 1));
     // deferred, but not yet for longer than notify_after: nothing about it
     assertEquals(List.of(temp), box.queuedIds());
-    awaitAge(box, temp, 6000);
+    box.backdate(temp, 6050);
     box.run("", "masq-deliver").expect(0);
-    List<String> ev = events(notes, 2);
+    List<String> ev = NotifyRecorder.events(notes, 2);
     assertEquals(2, ev.size(), ev.toString());
     assertEquals(
         "deferred|" + temp + "|temp@far.example|isp|451 4.2.1 mailbox busy, try later", ev.get(1));
@@ -163,7 +114,7 @@ class NotifyTest extends WithPeers {
             .orElseThrow();
     long told = Long.parseLong(line.substring(line.lastIndexOf('\t') + 1));
     if (System.currentTimeMillis() - told < 6000) {
-      assertEquals(2, events(notes, 3).size(), "notified again within notify_after");
+      assertEquals(2, NotifyRecorder.events(notes).size(), "notified again within notify_after");
     }
     assertOnlyDocumentedVariables(notes, null);
   }
@@ -189,7 +140,7 @@ class NotifyTest extends WithPeers {
     box.run("Subject: a\n\none\n", "masq-inject", "x@far.example").expect(0);
     box.run("Subject: b\n\ntwo\n", "masq-inject", "y@far.example", "z@far.example").expect(0);
     box.run("", "masq-deliver").expect(0);
-    List<String> ev = events(notes, 2);
+    List<String> ev = NotifyRecorder.events(notes, 2);
     assertEquals(2, ev.size(), ev.toString());
     String a = ev.stream().filter(l -> l.startsWith("auth-failure|")).findFirst().orElseThrow();
     String t = ev.stream().filter(l -> l.startsWith("tls-failure|")).findFirst().orElseThrow();
@@ -202,8 +153,8 @@ class NotifyTest extends WithPeers {
     assertEquals("tls", tf[3]);
     assertTrue(tf[4].contains("does not offer STARTTLS"), t);
     assertEquals(2, box.queuedIds().size());
-    Thread.sleep(300); // a third event, if there were one, would be written by now
-    assertEquals(2, events(notes, 2).size(), "one event per route and kind in a run");
+    // masq-deliver has ended, and with it every notifier it started
+    assertEquals(2, NotifyRecorder.events(notes).size(), "one event per route and kind in a run");
     assertOnlyDocumentedVariables(notes, "wrong-secret-4711");
   }
 
@@ -215,7 +166,7 @@ class NotifyTest extends WithPeers {
     box.run("", "masq-queue", "check").expect(0);
     Files.writeString(box.spool.resolve("queue/Vxxxxxx-0000-00.msg"), "junk\n");
     box.run("", "masq-queue", "check").expect(65);
-    List<String> ev = events(notes, 1);
+    List<String> ev = NotifyRecorder.events(notes, 1);
     assertEquals(1, ev.size(), ev.toString());
     assertTrue(
         ev.get(0).startsWith("spool-problem||||unreadable message Vxxxxxx-0000-00"), ev.get(0));

@@ -98,7 +98,7 @@ class OnlineProbeTest extends WithPeers {
       assertTrue(log.contains("=> bob@far.example route=up link=up"), log);
       assertFalse(log.contains("route=hole"), log);
       assertFalse(log.contains("route=closed"), log);
-      AtOnceTest.awaitDump(sink, "over the link that is up");
+      Peers.awaitDump(sink, "over the link that is up");
     } finally {
       for (Socket s : filling) {
         s.close();

@@ -3,9 +3,7 @@ package masq.tests.remote;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,15 +11,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 
 /**
  * Real peers for the remote-delivery tests, started on loopback and stopped by the tests: Postfix's
  * smtp-sink, a recording aiosmtpd server (smtpd.py, run with Debian's /usr/bin/python3), a server
  * that breaks off the TLS handshake (tlsdrop.py), openssl s_server, dnsmasq, a syslog socket
- * (socat), and a test CA made with openssl. A peer that cannot start fails the test; nothing is
- * skipped.
+ * (socat), and a test CA made with openssl; and the reading of what they received (smtp-sink's
+ * dumps, the recorder's events and messages) and the client side (swaks). A peer that cannot start
+ * fails the test; nothing is skipped.
  */
 final class Peers implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
@@ -50,7 +51,7 @@ final class Peers implements AutoCloseable {
     cmd.add(ip + ":" + port);
     cmd.add("64");
     start(cmd);
-    awaitPort(ip, port);
+    Await.port(ip, port, null);
     return dump;
   }
 
@@ -91,7 +92,7 @@ final class Peers implements AutoCloseable {
                 key.toString()));
     cmd.addAll(Arrays.asList(options));
     start(cmd);
-    awaitPort("127.0.0.1", port);
+    Await.port("127.0.0.1", port, null);
   }
 
   /** Starts the test resource {@code script} with /usr/bin/python3; waits for its READY. */
@@ -116,6 +117,11 @@ final class Peers implements AutoCloseable {
   }
 
   /**
+   * The system property that points JNDI's DNS lookups (MX) at a server such as {@link #dnsmasq}.
+   */
+  static final String DNS_SERVER = "java.naming.provider.url";
+
+  /**
    * dnsmasq answering for *.test on 127.0.0.1:port with the given --mx-host/--host-record options.
    */
   void dnsmasq(int port, String... records) throws Exception {
@@ -137,16 +143,15 @@ final class Peers implements AutoCloseable {
     start(cmd);
     Process p = started.get(started.size() - 1);
     Path log = dir.resolve("dnsmasq.log");
-    for (int i = 0; i < 100; i++) { // UDP has nothing to connect to: wait for its start-up line
-      if (!p.isAlive()) {
-        throw new IllegalStateException("dnsmasq exited: " + p.exitValue());
-      }
-      if (Files.exists(log) && Files.readString(log).contains("started")) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException("dnsmasq did not start");
+    // UDP has nothing to connect to: wait for its start-up line
+    Await.until(
+        "dnsmasq's start-up line",
+        () -> {
+          if (!p.isAlive()) {
+            throw new AssertionError("dnsmasq exited: " + p.exitValue());
+          }
+          return Files.readString(log).contains("started");
+        });
   }
 
   /** A CA and a server certificate for {@code san} (e.g. "IP:127.0.0.1,DNS:localhost"). */
@@ -232,12 +237,7 @@ final class Peers implements AutoCloseable {
     Path received = dir.resolve("syslog-" + started.size() + ".txt");
     Files.writeString(received, "");
     start(List.of("socat", "-u", "UNIX-RECV:" + socket, "OPEN:" + received + ",append"));
-    for (int i = 0; i < 400 && !Files.exists(socket); i++) {
-      Thread.sleep(50);
-    }
-    if (!Files.exists(socket)) {
-      throw new IllegalStateException("socat made no socket " + socket);
-    }
+    Await.until("socat's socket " + socket, () -> Files.exists(socket));
     return received;
   }
 
@@ -252,18 +252,6 @@ final class Peers implements AutoCloseable {
     started.add(p);
   }
 
-  static void awaitPort(String ip, int port) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(ip, port), 200);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(50);
-      }
-    }
-    throw new IllegalStateException("nothing listens on " + ip + ":" + port);
-  }
-
   /** Every file smtp-sink dumped into {@code dump}, as text, in name order. */
   static List<String> dumps(Path dump) throws IOException {
     List<String> out = new ArrayList<>();
@@ -273,6 +261,82 @@ final class Peers implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** {@link #dumps}, once there are at least {@code n}. */
+  static List<String> waitDumps(Path dump, int n) throws Exception {
+    return Await.until(n + " files from smtp-sink", () -> dumps(dump), d -> d.size() >= n);
+  }
+
+  /** How many files smtp-sink has dumped into {@code dump} (-1 when it cannot be read). */
+  static int count(Path dump) {
+    try {
+      return dumps(dump).size();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Waits until one message smtp-sink dumped holds every one of {@code parts} (CRLF read as LF):
+   * smtp-sink creates its file when the transaction starts, so a count of files is not yet an
+   * arrival.
+   */
+  static void awaitDump(Path dump, String... parts) throws InterruptedException {
+    Await.until(
+        "a message with " + String.join(", ", parts) + " at smtp-sink",
+        () -> {
+          try {
+            return dumps(dump).stream()
+                .map(d -> d.replace("\r\n", "\n"))
+                .anyMatch(d -> Arrays.stream(parts).allMatch(d::contains));
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        });
+  }
+
+  /** Every dump of {@code dump}, separated by a line of {@code =====}. */
+  static String all(Path dump) throws Exception {
+    return String.join("\n=====\n", dumps(dump));
+  }
+
+  /** The aiosmtpd recorder's event lines in {@code record} (its file {@code events}). */
+  static List<String> events(Path record) throws Exception {
+    Path f = record.resolve("events");
+    return Files.exists(f) ? Files.readAllLines(f) : List.of();
+  }
+
+  /** What the aiosmtpd recorder stored in {@code record}: its msg-N.json files, in name order. */
+  static List<String> messages(Path record) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (var s = Files.list(record)) {
+      for (Path p : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        out.add(Files.readString(p));
+      }
+    }
+    return out;
+  }
+
+  /** What {@code openssl x509 -fingerprint -sha256} prints for {@code cert}: AB:CD:... */
+  static String opensslFingerprint(Path cert) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "openssl", "x509", "-in", cert.toString(), "-noout", "-fingerprint", "-sha256")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AssertionError(out);
+    }
+    return out.substring(out.indexOf('=') + 1); // "sha256 Fingerprint=AB:CD:..."
+  }
+
+  /** swaks against 127.0.0.1:port with {@code args}. */
+  static Sandbox.Run swaksTo(int port, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("swaks", "--server", "127.0.0.1:" + port));
+    cmd.addAll(List.of(args));
+    return Sandbox.exec(cmd, new byte[0], Map.of());
   }
 
   @Override

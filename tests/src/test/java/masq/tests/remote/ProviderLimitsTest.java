@@ -1,9 +1,9 @@
 package masq.tests.remote;
 
-import static masq.tests.remote.AiosmtpdTest.events;
-import static masq.tests.remote.AiosmtpdTest.messages;
 import static masq.tests.remote.Msgs.msg;
 import static masq.tests.remote.Msgs.settings;
+import static masq.tests.remote.Peers.events;
+import static masq.tests.remote.Peers.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,17 +1,16 @@
 package masq.tests.remote;
 
-import static masq.tests.remote.AiosmtpdTest.events;
-import static masq.tests.remote.AiosmtpdTest.messages;
 import static masq.tests.remote.Msgs.msg;
 import static masq.tests.remote.Msgs.outcomes;
 import static masq.tests.remote.Msgs.send;
 import static masq.tests.remote.Msgs.settings;
+import static masq.tests.remote.Peers.events;
+import static masq.tests.remote.Peers.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -20,7 +19,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import masq.deliver.remote.RecipientResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +54,7 @@ class ProviderTlsTest extends WithPeers {
 
   @AfterEach
   void systemDns() {
-    System.clearProperty(MxTest.DNS_SERVER);
+    System.clearProperty(Peers.DNS_SERVER);
   }
 
   TestRoute to() {
@@ -69,18 +67,6 @@ class ProviderTlsTest extends WithPeers {
             List.of("--starttls", server.serverCert().toString(), server.serverKey().toString()));
     o.addAll(List.of(more));
     return peers.aiosmtpd(port, o.toArray(new String[0]));
-  }
-
-  /** What {@code openssl x509 -fingerprint -sha256} prints for {@code cert}: AB:CD:... */
-  static String opensslFingerprint(Path cert) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "openssl", "x509", "-in", cert.toString(), "-noout", "-fingerprint", "-sha256")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
-    return out.substring(out.indexOf('=') + 1); // "sha256 Fingerprint=AB:CD:..."
   }
 
   /** SHA-256 of the certificate's public key (SPKI), plain hex. */
@@ -96,7 +82,7 @@ class ProviderTlsTest extends WithPeers {
   @Test
   void aPinnedCertificateOrPublicKeyIsEnoughWithoutTheCa() throws Exception {
     Path rec = starttls();
-    String certPin = opensslFingerprint(server.serverCert());
+    String certPin = Peers.opensslFingerprint(server.serverCert());
     assertEquals(95, certPin.length(), certPin);
     // the JDK does not trust the test CA and no tls_trust_file is set: the pin alone decides
     List<RecipientResult> rs =
@@ -133,7 +119,7 @@ class ProviderTlsTest extends WithPeers {
     String why = rs.get(0).reply();
     assertTrue(why.startsWith("TLS with [127.0.0.1]:" + port + " failed: "), why);
     assertTrue(why.contains("no tls_fingerprint matches"), why);
-    assertTrue(why.contains(opensslFingerprint(server.serverCert())), why);
+    assertTrue(why.contains(Peers.opensslFingerprint(server.serverCert())), why);
     String spkiColons = spki(server.serverCert()).toUpperCase().replaceAll("(..)(?!$)", "$1:");
     assertTrue(why.contains("public key's (SPKI) " + spkiColons), why);
     assertFalse(why.contains("AB:AB:AB"), "only the server's fingerprints: " + why);
@@ -226,7 +212,7 @@ class ProviderTlsTest extends WithPeers {
         "--host-record=mx.secure.test,127.0.0.1",
         "--mx-host=plain.test,mx.plain.test,10",
         "--host-record=mx.plain.test,127.0.0.3");
-    System.setProperty(MxTest.DNS_SERVER, "dns://127.0.0.1:" + dns);
+    System.setProperty(Peers.DNS_SERVER, "dns://127.0.0.1:" + dns);
     List<RecipientResult> rs =
         send(
             settings("direct").option("smtp_port", port).build(),
@@ -239,7 +225,6 @@ class ProviderTlsTest extends WithPeers {
     }
     assertTrue(messages(rec).get(0).contains("\"tls\": 1"), messages(rec).toString());
     assertTrue(
-        String.join("", SmtpSinkTest.waitDumps(sink, 1)).contains("<b@plain.test>"),
-        sink.toString());
+        String.join("", Peers.waitDumps(sink, 1)).contains("<b@plain.test>"), sink.toString());
   }
 }

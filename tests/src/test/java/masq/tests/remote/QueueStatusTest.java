@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 import org.junit.jupiter.api.Test;
 
@@ -31,16 +32,10 @@ class QueueStatusTest extends WithPeers {
     return r.out().lines().findFirst().orElse("");
   }
 
-  /** Polls status until it exits {@code code}, for at most 20 s; returns that run. */
+  /** Polls status until it exits {@code code}; returns that run. */
   private static Sandbox.Run awaitState(Sandbox box, int code) throws Exception {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    Sandbox.Run r = status(box);
-    while (r.exit() != code && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      r = status(box);
-    }
-    assertEquals(code, r.exit(), r.out() + r.stderr());
-    return r;
+    return Await.until(
+        "masq-queue status exiting " + code, () -> status(box), r -> r.exit() == code);
   }
 
   /** Python's json on status --json: "STATE CODE QUEUED DEFERRED AUTHTLS PROBLEMS". */

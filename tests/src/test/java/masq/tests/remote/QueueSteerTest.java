@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import masq.tests.Sandbox;
@@ -20,17 +19,6 @@ import org.junit.jupiter.api.Test;
  * while a permanent route keeps delivering; list -v and show tell each pending recipient's outlook.
  */
 class QueueSteerTest extends WithPeers {
-
-  /** The notices in the queue (messages with the null sender), in arrival order. */
-  static List<String> notices(Sandbox box) throws Exception {
-    List<String> out = new ArrayList<>();
-    for (String id : box.queuedIds()) {
-      if (box.envelope(id).contains("\nsender\t<>\n")) {
-        out.add(id);
-      }
-    }
-    return out;
-  }
 
   /** Every RCPT the aiosmtpd recorder accepted, from its msg-N.json files. */
   private static List<String> accepted(Path record) throws Exception {
@@ -69,7 +57,7 @@ class QueueSteerTest extends WithPeers {
     String id = box.queuedIds().get(0);
     Sandbox.Run r = box.run("", "masq-queue", "bounce", id).expect(0);
     assertTrue(r.out().startsWith(id + ": given up; bounce "), r.out());
-    List<String> n = notices(box);
+    List<String> n = box.noticeIds();
     assertEquals(1, n.size(), "exactly one bounce: " + box.queuedIds());
     assertEquals(List.of(n.get(0)), box.queuedIds(), "the message is gone");
     assertTrue(box.envelope(n.get(0)).contains("\t<alice@test.example>\t"), "to the sender");

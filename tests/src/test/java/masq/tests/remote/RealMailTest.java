@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import masq.tests.Await;
 import masq.tests.Sandbox;
 import org.junit.jupiter.api.Test;
 
@@ -175,11 +176,9 @@ class RealMailTest extends WithPeers {
     box.run("", "masq-deliver", "--route", "strict").expect(0);
 
     Map<String, Path> maildir = byId(box.mailDir.resolve("md"));
-    Map<String, Path> sunk = byId(sink);
-    for (int i = 0; i < 200 && sunk.size() < ids.size(); i++) {
-      Thread.sleep(100); // smtp-sink may write its last dump after its reply
-      sunk = byId(sink);
-    }
+    // smtp-sink may write its last dump after its reply
+    Map<String, Path> sunk =
+        Await.until("every message at smtp-sink", () -> byId(sink), m -> m.size() >= ids.size());
     Map<String, Path> wire = byId(strict);
     StringBuilder pairs = new StringBuilder();
     List<String> missing = new ArrayList<>();

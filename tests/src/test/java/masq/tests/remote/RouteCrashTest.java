@@ -72,7 +72,7 @@ class RouteCrashTest {
 
       Map<String, Integer> got = new TreeMap<>();
       Pattern subject = Pattern.compile("\nSubject: (k\\d+)\r?\n");
-      for (String d : SmtpSinkTest.waitDumps(dump, injected.size())) {
+      for (String d : Peers.waitDumps(dump, injected.size())) {
         Matcher m = subject.matcher(d);
         assertTrue(m.find(), d);
         String k = m.group(1);

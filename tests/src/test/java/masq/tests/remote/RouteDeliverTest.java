@@ -89,7 +89,7 @@ class RouteDeliverTest extends WithPeers {
     // a readable one afterwards goes out in the same run: the deferral is per message
     String ok = queue(box, "bob@far.example");
     box.run("", "masq-deliver", "--route", "isp").expect(0);
-    String got = SmtpSinkTest.waitDumps(dump, 1).get(0);
+    String got = Peers.waitDumps(dump, 1).get(0);
     assertTrue(got.contains("X-Rcpt-Args: <bob@far.example>"), got);
     assertFalse(got.contains("junk"), "the unreadable one did not go: " + got);
     assertEquals(List.of(id), box.queuedIds(), "the unreadable one stays queued, " + ok + " went");
@@ -121,7 +121,7 @@ class RouteDeliverTest extends WithPeers {
     assertEquals(List.of(id), box.queuedIds(), "--dry-run changes nothing");
 
     box.run("", "masq-deliver", "--route", "isp").expect(0);
-    String got = SmtpSinkTest.waitDumps(dump, 1).get(0);
+    String got = Peers.waitDumps(dump, 1).get(0);
     assertTrue(got.contains("X-Mail-Args: <jpublic@isp.example>"), got);
     assertTrue(
         got.contains("X-Rcpt-Args: <anna@far.example>\n")
@@ -217,8 +217,7 @@ class RouteDeliverTest extends WithPeers {
 
     box.run("", "masq-deliver", "--route", "isp2").expect(0);
     assertEquals(List.of(), box.queuedIds());
-    assertTrue(
-        SmtpSinkTest.waitDumps(dump, 1).get(0).contains("X-Mail-Args: <jpublic@isp.example>"));
+    assertTrue(Peers.waitDumps(dump, 1).get(0).contains("X-Mail-Args: <jpublic@isp.example>"));
     assertTrue(box.log().contains(id + " => anna@far.example route=isp2"), box.log());
   }
 
@@ -229,7 +228,7 @@ class RouteDeliverTest extends WithPeers {
         box("query_routes.isp = \"" + isp + "\"\nwarn_intervals = 1s\nmax_defer_time = 4s\n");
     String id = queue(box, "anna@far.example");
     Path mbox = box.mailDir.resolve("joe");
-    Thread.sleep(1200);
+    box.backdate(id, 1200);
     box.run("", "masq-deliver", "--route", "isp").expect(0);
     assertEquals(List.of(id), box.queuedIds());
     String warning = Files.readString(mbox, StandardCharsets.ISO_8859_1);
@@ -238,7 +237,7 @@ class RouteDeliverTest extends WithPeers {
             && warning.contains("Final-Recipient: rfc822; anna@far.example"),
         warning);
     assertTrue(box.envelope(id).contains("\nwarned\t"), box.envelope(id));
-    Thread.sleep(3200);
+    box.backdate(id, 3200);
     box.run("", "masq-deliver", "--route", "isp").expect(0);
     assertEquals(List.of(), box.queuedIds(), "failed after max_defer_time, bounced, removed");
     String both = Files.readString(mbox, StandardCharsets.ISO_8859_1);
@@ -263,7 +262,7 @@ class RouteDeliverTest extends WithPeers {
     String log = box.log();
     assertTrue(log.contains(id + " == anna@far.example route=lan"), log);
     assertTrue(log.contains(id + " => anna@far.example route=isp"), log);
-    assertEquals(1, SmtpSinkTest.waitDumps(dump, 1).size());
+    assertEquals(1, Peers.waitDumps(dump, 1).size());
 
     Files.writeString(lan, "mail_host = 127.0.0.1:" + down + "\nlast_route = true\n");
     String id2 = queue(box, "bob@far.example");
@@ -322,7 +321,7 @@ class RouteDeliverTest extends WithPeers {
     qbox.run("", "masq-deliver").expect(0);
     assertEquals(List.of(), qbox.queuedIds());
     assertTrue(qbox.log().contains(id2 + " => bob@far.example route=isp"), qbox.log());
-    assertEquals(2, SmtpSinkTest.waitDumps(dump, 2).size());
+    assertEquals(2, Peers.waitDumps(dump, 2).size());
 
     // a query that fails, or names no query route: nothing online
     for (String query : new String[] {q + " isp 1", q + " nosuchroute"}) {
@@ -357,7 +356,7 @@ class RouteDeliverTest extends WithPeers {
     assertEquals(0, Peers.dumps(dump).size());
     box.run("", "masq-deliver").expect(0); // a permanent route: no --route needed
     assertEquals(List.of(), box.queuedIds());
-    assertEquals(1, SmtpSinkTest.waitDumps(dump, 1).size());
+    assertEquals(1, Peers.waitDumps(dump, 1).size());
   }
 
   @Test
@@ -429,7 +428,7 @@ class RouteDeliverTest extends WithPeers {
     }
     box.run("", "masq-deliver", "--route", "isp").expect(0);
     assertEquals(List.of(), box.queuedIds());
-    assertEquals(1, SmtpSinkTest.waitDumps(dump, 1).size());
+    assertEquals(1, Peers.waitDumps(dump, 1).size());
   }
 
   @Test
@@ -460,7 +459,7 @@ class RouteDeliverTest extends WithPeers {
 
     box.run("", "masq-deliver", "--route", "tunnel").expect(0);
     assertEquals(List.of(), box.queuedIds());
-    String got = SmtpSinkTest.waitDumps(dump, 1).get(0);
+    String got = Peers.waitDumps(dump, 1).get(0);
     assertTrue(got.contains("X-Rcpt-Args: <temp@far.example>"), got);
     assertFalse(
         got.contains("anna@far.example>\r\nX-"), "anna went out over the pipe already: " + got);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import masq.tests.Await;
 import masq.tests.MimeCheck;
 import masq.tests.Sandbox;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class RouteDsnTest extends WithPeers {
     Process p =
         box.start(tmp.resolve("smtpd.out"), "masq-smtpd", "--listen", "127.0.0.1:" + port, "-odq");
     try {
-      Peers.awaitPort("127.0.0.1", port);
+      Await.port("127.0.0.1", port, null);
       List<String> cmd =
           new java.util.ArrayList<>(
               List.of("/usr/bin/python3", "-c", script, Integer.toString(port)));

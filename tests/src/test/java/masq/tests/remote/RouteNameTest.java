@@ -63,7 +63,7 @@ class RouteNameTest extends WithPeers {
         dry.contains("routes: route=lan, route=isp link=road (connection road named by --route)"),
         dry);
     Sandbox.Run r = box.run("", "masq-deliver", "-v", "--route", "isp").expect(0);
-    assertEquals(1, SmtpSinkTest.waitDumps(dump, 1).size());
+    assertEquals(1, Peers.waitDumps(dump, 1).size());
     assertEquals(List.of(), box.queuedIds());
     assertTrue(
         box.log()
@@ -84,11 +84,11 @@ class RouteNameTest extends WithPeers {
     String dry = box.run("", "masq-deliver", "--route", "road", "--dry-run").expect(0).out();
     assertTrue(dry.contains("remote, over route=isp link=road (127.0.0.1:" + port + ")"), dry);
     box.run("", "sendmail", "-qo", "road").expect(0);
-    assertEquals(1, SmtpSinkTest.waitDumps(dump, 1).size());
+    assertEquals(1, Peers.waitDumps(dump, 1).size());
     assertTrue(box.log().contains(id + " => anna@far.example route=isp link=road "), box.log());
     String id2 = queue();
     box.run("", "sendmail", "-qoisp").expect(0);
-    assertEquals(2, SmtpSinkTest.waitDumps(dump, 2).size());
+    assertEquals(2, Peers.waitDumps(dump, 2).size());
     assertTrue(box.log().contains(id2 + " => anna@far.example route=isp link=road "), box.log());
   }
 

@@ -31,17 +31,6 @@ class SmtpSinkTest extends WithPeers {
     dump = peers.smtpSink("127.0.0.1", port);
   }
 
-  static List<String> waitDumps(Path dump, int n) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      List<String> d = Peers.dumps(dump);
-      if (d.size() >= n) {
-        return d;
-      }
-      Thread.sleep(50);
-    }
-    return Peers.dumps(dump);
-  }
-
   @Test
   void severalMessagesPipelinedOverOneConnectionWithEnvelopeHeadersAndDotStuffing()
       throws Exception {
@@ -70,7 +59,7 @@ class SmtpSinkTest extends WithPeers {
           r.logLine("route=isp").contains(" => " + r.recipient() + " route=isp host=[127.0.0.1]:"),
           r.logLine("route=isp"));
     }
-    List<String> d = waitDumps(dump, 3);
+    List<String> d = Peers.waitDumps(dump, 3);
     assertEquals(3, d.size(), d.toString());
     String all = String.join("\n=====\n", d);
     assertTrue(all.contains("X-Helo-Args: client.test"), all);
@@ -98,7 +87,7 @@ class SmtpSinkTest extends WithPeers {
     assertEquals(
         List.of("N1 a@x.example DELIVERED", "N1 b@x.example DELIVERED", "N2 c@x.example DELIVERED"),
         outcomes(rs));
-    assertEquals(2, waitDumps(dump, 2).size());
+    assertEquals(2, Peers.waitDumps(dump, 2).size());
   }
 
   @Test
@@ -129,7 +118,7 @@ class SmtpSinkTest extends WithPeers {
             msg("W2", "joe@home.example", "again\n", "v@x.example"));
     assertEquals(List.of("W1 w@x.example DELIVERED", "W2 v@x.example DELIVERED"), outcomes(rs));
     assertEquals("wrapper '/usr/bin/socat - TCP:127.0.0.1:" + port + "'", rs.get(0).host());
-    String all = String.join("\n", waitDumps(dump, 2));
+    String all = String.join("\n", Peers.waitDumps(dump, 2));
     assertTrue(all.contains("via socat") && all.contains("X-Rcpt-Args: <v@x.example>"), all);
   }
 
@@ -165,7 +154,7 @@ class SmtpSinkTest extends WithPeers {
             .build();
     List<RecipientResult> rs = send(s, msg("H1", "joe@home.example", "x\n", "a@x.example"));
     assertEquals(List.of("H1 a@x.example DELIVERED"), outcomes(rs));
-    String d = waitDumps(dump, 1).get(0);
+    String d = Peers.waitDumps(dump, 1).get(0);
     // the local address 127.0.0.1 by its name (localhost from /etc/hosts), not helo_name
     assertTrue(d.contains("X-Helo-Args: localhost") || d.contains("X-Helo-Args: [127.0.0.1]"), d);
   }
@@ -315,6 +304,6 @@ class SmtpSinkTest extends WithPeers {
     List<RecipientResult> rs = send(s, gone, ok);
     assertEquals(List.of("V1 a@x.example DEFERRED", "V2 b@x.example DELIVERED"), outcomes(rs));
     assertEquals("cannot read message V1: no such file: /spool/queue/V1.msg", rs.get(0).reply());
-    assertEquals(1, waitDumps(dump, 1).size());
+    assertEquals(1, Peers.waitDumps(dump, 1).size());
   }
 }

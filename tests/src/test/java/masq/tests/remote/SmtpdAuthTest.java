@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * where its Received: line is read.
  */
 class SmtpdAuthTest extends WithPeers {
-  static final String PY = "/usr/bin/python3";
   static final String PASSWORD = "s3cret pw!";
 
   Path[] cert;
@@ -68,25 +67,12 @@ class SmtpdAuthTest extends WithPeers {
         () -> srv.process.descendants().findAny().isEmpty());
   }
 
-  static Sandbox.Run python(String script, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(PY, "-c", script));
-    cmd.addAll(List.of(args));
-    return Sandbox.exec(cmd, new byte[0], Map.of());
-  }
-
-  /** swaks against 127.0.0.1:port with {@code args}. */
-  static Sandbox.Run swaksTo(int port, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("swaks", "--server", "127.0.0.1:" + port));
-    cmd.addAll(List.of(args));
-    return Sandbox.exec(cmd, new byte[0], Map.of());
-  }
-
   /** swaks with STARTTLS, as alice, with {@code extra}. */
   static Sandbox.Run swaks(int port, String... extra) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("--tls", "--from", "alice@pc.lan"));
     cmd.addAll(List.of("--auth-user", "alice"));
     cmd.addAll(List.of(extra));
-    return swaksTo(port, cmd.toArray(new String[0]));
+    return Peers.swaksTo(port, cmd.toArray(new String[0]));
   }
 
   @Test
@@ -116,8 +102,8 @@ class SmtpdAuthTest extends WithPeers {
               "--header",
               "Subject: via login")
           .expect(0);
-      AtOnceTest.awaitDump(dump, "Subject: via plain", "X-Rcpt-Args: <anna@far.example>");
-      AtOnceTest.awaitDump(dump, "Subject: via login", "X-Rcpt-Args: <bob@far.example>");
+      Peers.awaitDump(dump, "Subject: via plain", "X-Rcpt-Args: <anna@far.example>");
+      Peers.awaitDump(dump, "Subject: via login", "X-Rcpt-Args: <bob@far.example>");
       awaitRunsOver(srv);
       for (String d : Peers.dumps(dump)) {
         String m = d.replace("\r\n", "\n");
@@ -168,10 +154,10 @@ class SmtpdAuthTest extends WithPeers {
         s.quit()
         """;
     try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of())) {
-      python(script, Integer.toString(srv.port), cert[0].toString(), PASSWORD).expect(0);
-      AtOnceTest.awaitDump(dump, "Subject: relayed", "X-Rcpt-Args: <anna@far.example>");
+      Sandbox.python(script, Integer.toString(srv.port), cert[0].toString(), PASSWORD).expect(0);
+      Peers.awaitDump(dump, "Subject: relayed", "X-Rcpt-Args: <anna@far.example>");
       awaitRunsOver(srv);
-      String m = AtOnceTest.all(dump).replace("\r\n", "\n");
+      String m = Peers.all(dump).replace("\r\n", "\n");
       assertTrue(
           m.contains(
               "from laptop.roaming ([127.0.0.1])\n\t(Authenticated sender: alice)\n"
@@ -210,7 +196,8 @@ class SmtpdAuthTest extends WithPeers {
         print(first, second)
         """;
     try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of())) {
-      Sandbox.Run r = python(script, Integer.toString(srv.port), cert[0].toString()).expect(0);
+      Sandbox.Run r =
+          Sandbox.python(script, Integer.toString(srv.port), cert[0].toString()).expect(0);
       String[] t = r.out().strip().split(" ");
       assertTrue(Double.parseDouble(t[0]) >= 1.0, "first failure answered after " + t[0] + " s");
       assertTrue(Double.parseDouble(t[1]) >= 2.0, "second failure answered after " + t[1] + " s");
@@ -245,15 +232,15 @@ class SmtpdAuthTest extends WithPeers {
         """;
     try (SmtpPeer.Listener srv =
         new SmtpPeer.Listener(sb, Map.of(), "--listen-smtps", "127.0.0.1:" + smtps)) {
-      Peers.awaitPort("127.0.0.1", smtps);
-      python(script, Integer.toString(smtps), cert[0].toString(), PASSWORD).expect(0);
-      AtOnceTest.awaitDump(dump, "Subject: smtps", "X-Rcpt-Args: <anna@far.example>");
+      Await.port("127.0.0.1", smtps, null);
+      Sandbox.python(script, Integer.toString(smtps), cert[0].toString(), PASSWORD).expect(0);
+      Peers.awaitDump(dump, "Subject: smtps", "X-Rcpt-Args: <anna@far.example>");
       awaitRunsOver(srv);
       assertTrue(
-          AtOnceTest.all(dump)
+          Peers.all(dump)
               .replace("\r\n", "\n")
               .contains("(Authenticated sender: alice)\n\tby test.example with ESMTPSA"),
-          AtOnceTest.all(dump));
+          Peers.all(dump));
     }
     // without a certificate there is no SMTPS
     Sandbox bare = new Sandbox(tmp.resolve("bare"), "");
@@ -283,8 +270,8 @@ class SmtpdAuthTest extends WithPeers {
         got = hashlib.pbkdf2_hmac("sha256", sys.argv[2].encode(), base64.b64decode(salt), int(n))
         assert base64.b64encode(got).decode() == want
         """;
-    python(check, bob, "first pw").expect(0);
-    python(check, lines.get(0), PASSWORD).expect(0);
+    Sandbox.python(check, bob, "first pw").expect(0);
+    Sandbox.python(check, lines.get(0), PASSWORD).expect(0);
     // a new password replaces the line; the old one no longer logs in
     sb.run("second pw\n", "masq-smtpd", "--add-user", "bob", "--iterations", "1000").expect(0);
     lines = Files.readAllLines(users);
@@ -305,7 +292,7 @@ class SmtpdAuthTest extends WithPeers {
         s.quit()
         """;
     try (SmtpPeer.Listener srv = new SmtpPeer.Listener(sb, Map.of())) {
-      python(login, Integer.toString(srv.port), cert[0].toString()).expect(0);
+      Sandbox.python(login, Integer.toString(srv.port), cert[0].toString()).expect(0);
     }
     // a password on the command line is refused, and nothing changes
     String before = Files.readString(users);
@@ -364,12 +351,14 @@ class SmtpdAuthTest extends WithPeers {
         """;
     String cmd = Sandbox.bin("masq-smtpd").toString();
     String conf = sb.conf.toString();
-    python(driver, "tty pw 1", "tty pw 2", "65", cmd, "-C", conf, "--add-user", "carol").expect(0);
+    Sandbox.python(driver, "tty pw 1", "tty pw 2", "65", cmd, "-C", conf, "--add-user", "carol")
+        .expect(0);
     assertFalse(Files.readString(users).contains("carol:"), "two different answers change nothing");
-    python(driver, "tty pw", "tty pw", "0", cmd, "-C", conf, "--add-user", "carol", "-v").expect(0);
+    Sandbox.python(driver, "tty pw", "tty pw", "0", cmd, "-C", conf, "--add-user", "carol", "-v")
+        .expect(0);
     String carol =
         Files.readAllLines(users).stream().filter(l -> l.startsWith("carol:")).findFirst().get();
-    python(
+    Sandbox.python(
             """
             import base64, hashlib, sys
             name, scheme, n, salt, want = sys.argv[1].split(":")

@@ -83,7 +83,7 @@ class SpoolToSinkTest {
       for (RecipientResult r : rs) {
         assertEquals(Outcome.DELIVERED, r.outcome(), r.toString());
       }
-      String got = SmtpSinkTest.waitDumps(dump, 1).get(0);
+      String got = Peers.waitDumps(dump, 1).get(0);
       String stored = box.message(id);
       assertTrue(got.contains("X-Mail-Args: <joe@home.example>"), got);
       String fromSink = got.substring(got.indexOf("\n", got.lastIndexOf("X-Rcpt-Args:")) + 1);

@@ -50,7 +50,7 @@ class TlsTroubleTest extends WithPeers {
         "do_queue = true\nmbox_default = mbox\npermanent_routes = \""
             + route(options)
             + "\"\nnotify_command = \""
-            + NotifyTest.recorder(notes)
+            + NotifyRecorder.recorder(notes)
             + "\"\n"
             + extra);
   }
@@ -63,7 +63,7 @@ class TlsTroubleTest extends WithPeers {
     assertEquals(List.of(id), box.queuedIds(), "deferred, still queued");
     Sandbox.Run show = box.run("", "masq-queue", "show", id).expect(0);
     Sandbox.Run status = box.run("", "masq-queue", "status");
-    List<String> ev = NotifyTest.events(tmp.resolve("notes"), 1);
+    List<String> ev = NotifyRecorder.events(tmp.resolve("notes"), 1);
     assertEquals(1, ev.size(), ev.toString());
     assertTrue(
         ev.get(0).startsWith("tls-failure|" + id + "|anna@far.example|isp|TLS with "), ev.get(0));
@@ -104,8 +104,7 @@ class TlsTroubleTest extends WithPeers {
     assertTrue(why.contains("issuer \"" + issuer + "\""), why);
     assertTrue(
         why.matches(".*; valid \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d to .* UTC;.*"), why);
-    assertTrue(
-        why.contains("SHA-256 fingerprint " + ProviderTlsTest.opensslFingerprint(cert)), why);
+    assertTrue(why.contains("SHA-256 fingerprint " + Peers.opensslFingerprint(cert)), why);
   }
 
   @Test
@@ -116,7 +115,7 @@ class TlsTroubleTest extends WithPeers {
     Sandbox box = box("tls = starttls\n", "warn_intervals = 1s\n");
     Seen s = fail(box);
     String why = reason(s);
-    String fp = ProviderTlsTest.opensslFingerprint(cert[0]);
+    String fp = Peers.opensslFingerprint(cert[0]);
     assertTrue(
         why.startsWith(
             "TLS with [127.0.0.1]:"
@@ -127,11 +126,11 @@ class TlsTroubleTest extends WithPeers {
     assertTrue(why.contains("pin it with tls_fingerprint = " + fp), why);
     assertTrue(why.contains("tls_trust_file"), why);
     assertTrue(why.contains("tls_verify = false"), why);
-    assertEquals(List.of(), AiosmtpdTest.events(rec), "no MAIL FROM without a trusted TLS");
+    assertEquals(List.of(), Peers.events(rec), "no MAIL FROM without a trusted TLS");
 
     // the delay warning tells the sender the same
     String id = box.queuedIds().get(0);
-    NotifyTest.awaitAge(box, id, 1000);
+    box.backdate(id, 1050);
     box.run("", "masq-deliver").expect(0);
     String warning =
         Files.readString(
@@ -151,7 +150,7 @@ class TlsTroubleTest extends WithPeers {
     box.run("Subject: again\n\nhello\n", "masq-inject", "bob@far.example").expect(0);
     box.run("", "masq-deliver").expect(0);
     assertEquals(List.of(), box.queuedIds(), box.log());
-    assertEquals(2, AiosmtpdTest.messages(rec).size());
+    assertEquals(2, Peers.messages(rec).size());
   }
 
   /**

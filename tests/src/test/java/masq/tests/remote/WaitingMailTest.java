@@ -72,7 +72,7 @@ class WaitingMailTest extends WithPeers {
                   + "\"\nonline_query = \""
                   + c[0]
                   + "\"\nonline_query_timeout = 2s\nnotify_command = \""
-                  + NotifyTest.recorder(notes)
+                  + NotifyRecorder.recorder(notes)
                   + "\"\n");
       saw(box.run("Subject: w\n\nb\n", "masq-inject", "-odq", "far@out.example").expect(0));
       for (int run = 1; run <= 2; run++) {
@@ -85,7 +85,7 @@ class WaitingMailTest extends WithPeers {
         assertEquals(
             run, log.lines().filter(l -> l.contains(c[1])).count(), "logged on every run: " + log);
       }
-      List<String> events = NotifyTest.events(notes, 2);
+      List<String> events = NotifyRecorder.events(notes, 2);
       assertEquals(2, events.size(), events.toString());
       assertTrue(events.get(0).startsWith("online-failure||||" + c[1]), events.toString());
       Sandbox.Run st = saw(box.run("", "masq-queue", "status"));
@@ -124,7 +124,7 @@ class WaitingMailTest extends WithPeers {
                 + "\"\nquery_routes.isp = \""
                 + isp
                 + "\"\nnotify_command = \""
-                + NotifyTest.recorder(notes)
+                + NotifyRecorder.recorder(notes)
                 + "\"\n");
     saw(box.run("Subject: u\n\nb\n", "masq-inject", "-odq", "far@out.example").expect(0));
     String id = box.queuedIds().get(0);
@@ -135,7 +135,7 @@ class WaitingMailTest extends WithPeers {
         1,
         log.lines().filter(l -> l.contains(id + " unroutable <far@out.example>: ")).count(),
         log);
-    List<String> events = NotifyTest.events(notes, 1);
+    List<String> events = NotifyRecorder.events(notes, 1);
     assertEquals(1, events.size(), events.toString());
     assertTrue(
         events.get(0).startsWith("unroutable|" + id + "|far@out.example||no configured route"),
@@ -167,15 +167,15 @@ class WaitingMailTest extends WithPeers {
                 + isp
                 + "\"\nnotify_after = 2s\nwarn_intervals = 1s\nmax_defer_time = 4d\n"
                 + "notify_command = \""
-                + NotifyTest.recorder(notes)
+                + NotifyRecorder.recorder(notes)
                 + "\"\n");
     saw(box.run("Subject: w\n\nb\n", "masq-inject", "-odq", "far@out.example").expect(0));
     String id = box.queuedIds().get(0);
     saw(box.run("", "masq-deliver").expect(0));
-    NotifyTest.awaitAge(box, id, 2_000);
+    box.backdate(id, 2050);
     saw(box.run("", "masq-deliver").expect(0));
     saw(box.run("", "masq-deliver").expect(0));
-    List<String> events = NotifyTest.events(notes, 1);
+    List<String> events = NotifyRecorder.events(notes, 1);
     assertEquals(
         List.of("waiting|" + id + "|far@out.example||not tried yet: waiting for a route"), events);
     String env = Files.readString(notes.resolve("events.env"));
@@ -198,7 +198,7 @@ class WaitingMailTest extends WithPeers {
     saw(box.run("Subject: b\n\nb\n", "masq-inject", "-odq", "far@out.example").expect(0));
     String second = box.queuedIds().get(0);
     Sandbox.Run b = saw(box.run("", "masq-queue", "bounce", second).expect(0));
-    List<String> after = NotifyTest.events(notes, 2);
+    List<String> after = NotifyRecorder.events(notes, 2);
     assertEquals(2, after.size(), after.toString() + b.out());
     assertTrue(
         after.get(1).startsWith("bounce|" + second + "|far@out.example||given up by "),

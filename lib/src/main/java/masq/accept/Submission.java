@@ -21,7 +21,6 @@ import masq.spool.Envelope;
 import masq.spool.NewMessage;
 import masq.spool.Recipient;
 import masq.spool.Spool;
-import org.apache.commons.io.input.TaggedInputStream;
 
 /**
  * Accepting one message into the spool, shared by masq-inject and masq-smtpd: read it, fix up its
@@ -229,7 +228,7 @@ public final class Submission {
         out.write('\n');
         body = reader.copyBody(out, cfg.accept().maxMsgSize());
       } catch (IOException e) {
-        if (isInputFailure(in, e)) {
+        if (isInputFailure(e)) {
           throw new MasqException(Exit.IOERR, "cannot read message: " + e.getMessage(), e);
         }
         throw e;
@@ -299,13 +298,43 @@ public final class Submission {
     }
   }
 
-  private static boolean isInputFailure(InputStream in, IOException e) {
-    return in instanceof TaggedInputStream t && t.isCauseOf(e);
+  private static boolean isInputFailure(IOException e) {
+    return e instanceof ReadFailure;
   }
 
-  /** Wraps an input stream so read failures can be told from spool write failures. */
+  /**
+   * Wraps an input stream so read failures can be told from spool write failures. Not Commons IO's
+   * TaggedInputStream: on masq-inject's path its tag (a random UUID) and the proxy's no-op lambda
+   * cost 12 ms a start (47 / 59 ms a 2 KB inject, README "Dependencies"); this class costs none.
+   */
   public static InputStream input(InputStream in) {
-    return new TaggedInputStream(in);
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        try {
+          return in.read();
+        } catch (IOException e) {
+          throw new ReadFailure(e);
+        }
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          return in.read(b, off, len);
+        } catch (IOException e) {
+          throw new ReadFailure(e);
+        }
+      }
+    };
+  }
+
+  private static final class ReadFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ReadFailure(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   private static void addUnique(List<Address> out, Set<String> seen, Address a) {

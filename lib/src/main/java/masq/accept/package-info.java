@@ -4,7 +4,6 @@
  * dot handling), applies what accepting a message does to its header ({@link
  * masq.accept.Acceptance}: Received:, Date:, Message-ID:, From:, Envelope-To:, the recipients of
  * {@code -t}) and commits it with its envelope. May use: {@code masq.spool}, {@code masq.message},
- * {@code masq.address}, {@code masq.config}, {@code masq.log}, Commons IO (the tagged stream that
- * tells a failure to read the message from one to write the spool).
+ * {@code masq.address}, {@code masq.config}, {@code masq.log}.
  */
 package masq.accept;

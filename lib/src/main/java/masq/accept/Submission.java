@@ -304,7 +304,11 @@ public final class Submission {
     return e instanceof ReadFailure;
   }
 
-  /** Wraps an input stream so read failures can be told from spool write failures. */
+  /**
+   * Wraps an input stream so read failures can be told from spool write failures. Not Commons IO's
+   * TaggedInputStream: on masq-inject's path its tag (a random UUID) and the proxy's no-op lambda
+   * cost 12 ms a start (47 / 59 ms a 2 KB inject, README "Dependencies"); this class costs none.
+   */
   public static InputStream input(InputStream in) {
     return new InputStream() {
       @Override

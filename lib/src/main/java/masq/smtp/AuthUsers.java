@@ -3,15 +3,12 @@ package masq.smtp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -28,6 +25,7 @@ import java.util.Set;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import masq.Api;
+import masq.TempFile;
 import masq.config.RegularFile;
 import masq.spool.DirectoryFsync;
 
@@ -224,18 +222,11 @@ public final class AuthUsers {
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     try {
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        ByteBuffer b =
-            ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        ch.force(true);
-      }
+      TempFile.write(
+          tmp,
+          TempFile::createPrivate,
+          (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8),
+          true);
       PosixFileAttributeView view =
           Files.getFileAttributeView(tmp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
       if (old != null) {
@@ -249,7 +240,7 @@ public final class AuthUsers {
       }
       view.setPermissions(mode);
       try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        TempFile.replace(tmp, file);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("cannot replace " + file + " atomically: " + e.getMessage(), e);
       }

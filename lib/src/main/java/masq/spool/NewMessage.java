@@ -63,7 +63,10 @@ public final class NewMessage implements AutoCloseable {
 
           @Override
           public void close() {
-            // the file is the message's: closed by commit or close, never by its writer
+            // the file is the message's: closed by commit or close, never by its writer. Not
+            // Commons IO's CloseShieldOutputStream: its constructor is deprecated, and the wrap()
+            // it offers instead writes a byte[] through the proxy's write(byte[]), so IOUtils
+            // again, on every inject; this one override does the same
           }
         };
   }

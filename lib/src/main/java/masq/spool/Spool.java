@@ -2,7 +2,6 @@ package masq.spool;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -14,7 +13,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +28,7 @@ import masq.Api;
 import masq.Exit;
 import masq.MasqException;
 import masq.PrivateParents;
+import masq.TempFile;
 
 /**
  * The spool: the only code that touches spool files. Layout and rules are in spool-format.md: a
@@ -129,11 +128,7 @@ public final class Spool {
       if (!Files.exists(version)) {
         // per thread and process (the pid last, for check): sendmail -bd -q30m opens it twice at
         // once
-        Files.move(
-            s.newVersionFile(),
-            version,
-            StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        TempFile.replace(s.newVersionFile(), version);
       }
       String v = Files.readString(version, StandardCharsets.US_ASCII).strip();
       if (v.equals(VERSION_1) || v.equals(VERSION_2)) {
@@ -179,12 +174,8 @@ public final class Spool {
    */
   private Path newVersionFile() throws IOException {
     Path t = tmp.resolve("VERSION." + Thread.currentThread().threadId() + "." + pid);
-    try (FileChannel ch = disk.createFile(t)) {
-      ByteBuffer b = ByteBuffer.wrap((VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-    }
+    TempFile.write(
+        t, disk::createFile, (VERSION_LINE + "\n").getBytes(StandardCharsets.US_ASCII), false);
     if (disk.systemMode()) {
       Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-r--r--")); // any umask
     }
@@ -204,7 +195,7 @@ public final class Spool {
     Path t = null;
     try {
       t = newVersionFile();
-      Files.move(t, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      TempFile.replace(t, version);
       disk.fsync().sync(root);
     } catch (AccessDeniedException e) {
       try {
@@ -501,19 +492,9 @@ public final class Spool {
   void writeEnvelope(Envelope env) throws IOException {
     // model: ENVELOPE_WRITE (write, fsync, rename), then ENVELOPE_SYNC
     Path t = tmp.resolve(env.id() + ENV + "." + pid + ".tmp");
-    try (FileChannel ch = disk.createFile(t)) {
-      ByteBuffer bb = ByteBuffer.wrap(env.encode());
-      while (bb.hasRemaining()) {
-        ch.write(bb);
-      }
-      ch.force(true);
-    }
+    TempFile.write(t, disk::createFile, env.encode(), true);
     disk.adopt(t);
-    Files.move(
-        t,
-        queue.resolve(env.id() + ENV),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    TempFile.replace(t, queue.resolve(env.id() + ENV));
     // model: ENVELOPE_SYNC, shared with the other threads committing now (group commit)
     disk.syncQueue();
   }

@@ -1,7 +1,6 @@
 package masq.system;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -22,6 +21,7 @@ import java.util.TreeMap;
 import masq.Api;
 import masq.Exit;
 import masq.MasqException;
+import masq.TempFile;
 import masq.spool.CorruptEntryException;
 import masq.spool.Envelope;
 import masq.spool.MessageIds;
@@ -140,20 +140,19 @@ public final class UserStatusArea {
       }
       sb.append("end\n");
       Path tmp = dir.resolve("." + base + PENDING + ".tmp");
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              LinkOption.NOFOLLOW_LINKS)) {
-        ByteBuffer bb = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-        while (bb.hasRemaining()) {
-          ch.write(bb);
-        }
-        // no fsync: a note lost in a crash only hides the drop until the pickup (the drop itself
-        // is durable), and an fsync is a millisecond of every user's masq-inject
-      }
+      // no fsync: a note lost in a crash only hides the drop until the pickup (the drop itself is
+      // durable), and an fsync is a millisecond of every user's masq-inject
+      TempFile.write(
+          tmp,
+          p ->
+              FileChannel.open(
+                  p,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  LinkOption.NOFOLLOW_LINKS),
+          sb.toString().getBytes(StandardCharsets.UTF_8),
+          false);
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
       Files.move(tmp, dir.resolve(base + PENDING), StandardCopyOption.ATOMIC_MOVE);
       return null;

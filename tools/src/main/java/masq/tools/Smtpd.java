@@ -14,7 +14,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -27,6 +26,7 @@ import javax.net.ssl.SSLContext;
 import masq.ErrorText;
 import masq.Exit;
 import masq.MasqException;
+import masq.TempFile;
 import masq.config.Config;
 import masq.log.MailLog;
 import masq.smtp.AuthUsers;
@@ -549,7 +549,7 @@ public final class Smtpd extends Tool {
       }
       Path tmp = f.resolveSibling(f.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
       Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      TempFile.replace(tmp, f);
       return f;
     } catch (IOException e) {
       if (explicit != null) {

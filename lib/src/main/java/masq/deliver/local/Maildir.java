@@ -4,18 +4,16 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
+import masq.TempFile;
 import masq.spool.DirectoryFsync;
 
 /**
@@ -78,17 +76,16 @@ final class Maildir {
             + host;
     Path tmp = tmpDir.resolve(name);
     try {
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        give(tmp, owner);
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 16 * 1024);
-        writer.writeTo(out);
-        out.flush();
-        ch.force(true);
-      }
+      TempFile.write(
+          tmp,
+          TempFile::createPrivate,
+          ch -> {
+            give(tmp, owner);
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 16 * 1024);
+            writer.writeTo(out);
+            out.flush();
+          },
+          true);
       Files.createLink(newDir.resolve(name), tmp);
       Files.delete(tmp);
       DirectoryFsync.onDisk(newDir); // model: DELIVER_MAILBOX

@@ -2,8 +2,9 @@ package masq.deliver.remote;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import masq.message.Header;
+import org.apache.commons.io.TaggedIOException;
+import org.apache.commons.io.output.TaggedOutputStream;
 
 /**
  * A message's content after DATA's 354, onto an {@link SmtpConnection}: the headers folded to
@@ -72,42 +73,24 @@ final class ContentWriter {
   private void writeConverted(
       OutgoingMessage m, InputStream body, SevenBitDowngrade downgrade, DotStuffer d)
       throws SmtpFailure {
-    boolean[] netFailed = {false};
-    OutputStream guarded =
-        new OutputStream() {
-          @Override
-          public void write(int b) throws IOException {
-            try {
-              d.write(b);
-            } catch (IOException e) {
-              netFailed[0] = true;
-              throw e;
-            }
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            try {
-              d.write(b, off, len);
-            } catch (IOException e) {
-              netFailed[0] = true;
-              throw e;
-            }
-          }
-        };
+    // the tag tells the connection's failures from the body's and the conversion's
+    TaggedOutputStream net = new TaggedOutputStream(d);
     try {
-      downgrade.write(body, guarded);
-      netFailed[0] = true; // from here on, only the connection can fail
-      d.finish();
+      downgrade.write(body, net);
     } catch (IOException | RuntimeException e) {
-      if (netFailed[0] && e instanceof IOException io) {
-        throw c.lost(io);
+      if (net.isCauseOf(e)) {
+        throw c.lost(((TaggedIOException) e).getCause());
       }
       // the server has part of the message: only closing the connection keeps it from taking a
       // truncated one
       c.close();
       throw SmtpFailure.lost(
           "cannot convert message " + m.id() + " to 7-bit: " + SmtpConnection.reason(e));
+    }
+    try {
+      d.finish(); // from here on, only the connection can fail
+    } catch (IOException e) {
+      throw c.lost(e);
     }
   }
 }

@@ -1,6 +1,5 @@
 package masq.deliver.remote;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +19,8 @@ import masq.exec.Child;
 import masq.message.Header;
 import masq.route.Variables;
 import masq.spool.Outcome;
+import org.apache.commons.io.TaggedIOException;
+import org.apache.commons.io.input.TaggedInputStream;
 
 /**
  * A {@code pipe} route: the message is written to the stdin of {@code pipe} once per recipient. The
@@ -183,19 +184,8 @@ final class PipeTransport {
    * truncated message as complete.
    */
   private void feed(OutgoingMessage m, InputStream body, OutputStream out) throws IOException {
-    IOException[] readFailure = new IOException[1];
-    InputStream tracked =
-        new FilterInputStream(body) {
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            try {
-              return super.read(b, off, len);
-            } catch (IOException e) {
-              readFailure[0] = e;
-              throw e;
-            }
-          }
-        };
+    // the tag tells the message's read failures from the child's end of the pipe
+    TaggedInputStream tracked = new TaggedInputStream(body);
     try {
       if (s.transport().pipeFromline()) {
         String sender = m.returnPath().isNull() ? "MAILER-DAEMON" : m.returnPath().toString();
@@ -209,9 +199,10 @@ final class PipeTransport {
       out.write('\n');
       copyBody(tracked, out);
     } catch (IOException e) {
-      if (readFailure[0] != null) {
+      if (tracked.isCauseOf(e)) {
+        IOException read = ((TaggedIOException) e).getCause();
         throw new Child.InputFailure(
-            "cannot read message " + m.id() + ": " + SmtpConnection.reason(readFailure[0]), e);
+            "cannot read message " + m.id() + ": " + SmtpConnection.reason(read), read);
       }
       throw e; // the child stopped reading: its exit status says how it went
     }

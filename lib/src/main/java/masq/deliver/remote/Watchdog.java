@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.commons.io.input.ProxyInputStream;
+import org.apache.commons.io.output.ProxyOutputStream;
 
 /**
  * Bounds blocking I/O that has no timeout of its own (socket writes, a child's pipes): while armed,
@@ -89,26 +90,28 @@ final class Watchdog implements AutoCloseable {
 
   /** {@code raw} with each write bounded by {@code timeout}; an overrun fails it. */
   OutputStream bound(OutputStream raw, Supplier<Duration> timeout) {
-    return new OutputStream() {
+    // Commons IO's proxy calls the hooks around every write, the one-byte write included
+    return new ProxyOutputStream(raw) {
       @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+      protected void beforeWrite(int n) {
+        arm(timeout.get());
       }
 
       @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        arm(timeout.get());
-        try {
-          raw.write(b, off, len);
-        } catch (IOException e) {
-          throw fired() ? new SocketTimeoutException("timed out writing") : e;
-        } finally {
-          disarm();
-        }
+      protected void afterWrite(int n) throws IOException {
+        disarm();
         if (fired()) {
           throw new SocketTimeoutException("timed out writing");
         }
       }
+
+      @Override
+      protected void handleIOException(IOException e) throws IOException {
+        disarm();
+        throw fired() ? new SocketTimeoutException("timed out writing") : e;
+      }
+
+      // flush and close are not bounded (the proxy would pass their errors to the hook above)
 
       @Override
       public void flush() throws IOException {

@@ -20,6 +20,7 @@ import java.util.Set;
  * says whether it is fsynced before it is closed; what follows the rename (a directory's fsync) is
  * the caller's too.
  */
+@Api
 public final class TempFile {
   private TempFile() {}
 

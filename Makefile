@@ -159,9 +159,9 @@ $(DEB): build/launch.env $(wildcard packaging/deb/* examples/* examples/systemd/
 	install -m 644 packaging/deb/masq.conf $$R/etc/masq/masq.conf; \
 	sed 's/^\([^#]\)/#\1/' examples/connection-routes > $$R/etc/masq/connection-routes; \
 	install -m 644 packaging/deb/logrotate $$R/etc/logrotate.d/masq; \
-	for u in $(DEB_UNITS); do \
-	  sed 's|/usr/local/bin/|/usr/bin/|g; s|^ListenStream=25$$|ListenStream=127.0.0.1:25|' examples/systemd/$$u \
-	    > $$R/usr/lib/systemd/system/$$u; done; \
+	for u in $(DEB_UNITS); do case $$u in masq-smtpd*) m=masq-smtpd ;; *) m=masq-deliver ;; esac; \
+	  sed 's|/usr/local/bin/|/usr/bin/|g; s|^ListenStream=25$$|ListenStream=127.0.0.1:25|; s|^\[Unit\]$$|&\nDocumentation=man:'$$m'(8)|' \
+	    examples/systemd/$$u > $$R/usr/lib/systemd/system/$$u; done; \
 	find $$R -type d -exec chmod 755 {} +; chmod -R go-w $$R; \
 	mkdir -p $$R/DEBIAN; \
 	install -m 755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm $$R/DEBIAN/; \

@@ -166,8 +166,8 @@ $(DEB): build/launch.env $(wildcard packaging/deb/* examples/* examples/systemd/
 	mkdir -p $$R/DEBIAN; \
 	install -m 755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm $$R/DEBIAN/; \
 	install -m 644 packaging/deb/triggers $$R/DEBIAN/; \
-	(cd $$R && find etc -type f | sort | sed 's|^|/|') > $$R/DEBIAN/conffiles; \
-	(cd $$R && find usr -type f | sort | xargs md5sum) > $$R/DEBIAN/md5sums; \
+	(cd $$R && find etc -type f | LC_ALL=C sort | sed 's|^|/|') > $$R/DEBIAN/conffiles; \
+	(cd $$R && find usr -type f | LC_ALL=C sort | xargs md5sum) > $$R/DEBIAN/md5sums; \
 	sed 's/@VERSION@/$(DEB_VERSION)/; s/@SIZE@/'"$$(du -sk --exclude=DEBIAN $$R | cut -f1)"'/' \
 	  packaging/deb/control.in > $$R/DEBIAN/control
 	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $@.new > /dev/null && mv $@.new $@

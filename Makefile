@@ -138,7 +138,7 @@ DEB := build/masq_$(DEB_VERSION)_all.deb
 DEB_ROOT := build/deb/root
 DEB_UNITS := masq-smtpd.socket masq-smtpd@.service masq-smtpd.service masq-deliver.service \
   masq-deliver.timer masq-deliverd.service masq-pickup.path
-.PHONY: deb
+.PHONY: deb test-deb
 deb: $(DEB)
 $(DEB): build/launch.env $(wildcard packaging/deb/* examples/* examples/systemd/*) $(MAN) README.md spool-format.md
 	rm -rf build/deb && mkdir -p $(DEB_ROOT)
@@ -172,3 +172,8 @@ $(DEB): build/launch.env $(wildcard packaging/deb/* examples/* examples/systemd/
 	  packaging/deb/control.in > $$R/DEBIAN/control
 	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $@.new > /dev/null && mv $@.new $@
 	@echo "make: $@"
+
+# make test-deb: the package installed, used and purged in a minimal Debian 13 root (as root;
+# about a minute, the root's tarball cached in ~/.cache/masq-deb/): packaging/deb/test-deb.sh
+test-deb: $(DEB)
+	sh packaging/deb/test-deb.sh $(DEB)

@@ -19,7 +19,7 @@ if [ ! -f "$tarball" ]; then
   mv "$cache/new-trixie-jre25.tar" "$tarball"
 fi
 root=$(mktemp -d /tmp/masq-test-deb.XXXXXX)
-trap 'rm -rf "$root" "$root.before" "$root.after" "$root.mailq"' EXIT
+trap 'rm -rf "$root" "$root.before" "$root.after" "$root.mailq" "$root.err"' EXIT
 tar -C "$root" -xf "$tarball"
 cp "$deb" "$root/tmp/"
 files() { find "$root" -xdev | sed "s|^$root||" | LC_ALL=C sort; }
@@ -36,13 +36,32 @@ start=$(date +%s.%N)
 in_root "apt-get install -y -qq /tmp/${deb##*/} > /tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; rm /tmp/apt.log" ||
   fail "apt-get install"
 echo "test-deb: apt-get install: $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }") s"
-in_root 'cat /usr/lib/masq/launch.env; ls /usr/lib/masq/*.aot'
-in_root 'echo hi | sendmail root' || fail "sendmail root"
+grep -qx 'MASQ_JDK=/usr/lib/jvm/java-25-openjdk-amd64' "$root/usr/lib/masq/launch.env" ||
+  fail "launch.env: $(cat "$root/usr/lib/masq/launch.env")"
+for c in masq.aot masq-inject.aot; do [ -f "$root/usr/lib/masq/$c" ] || fail "no $c"; done
+in_root 'echo hi | sendmail root' 2> "$root.err" || fail "sendmail root: $(cat "$root.err")"
+[ ! -s "$root.err" ] || fail "sendmail root said: $(cat "$root.err")"
 grep -qx hi "$root/var/mail/root" || fail "no hi in /var/mail/root"
 in_root 'printf "Subject: waits\n\nfor a route\n" | sendmail -odq far@example.net && mailq' > "$root.mailq" ||
   fail mailq
 grep -q 'far@example.net (waiting for a route' "$root.mailq" || fail "mailq: $(cat "$root.mailq")"
 echo "test-deb: sendmail and mailq work"
+# a package that changes /usr/lib/jvm: the trigger makes the caches again
+touch -d '2000-01-01' "$root/usr/lib/masq/masq.aot"
+in_root 'dpkg-trigger --no-await /usr/lib/jvm && dpkg --triggers-only -a' || fail "the trigger"
+[ "$root/usr/lib/masq/masq.aot" -nt "$root/usr/lib/masq/masq-tools.jar" ] || fail "the trigger made no cache"
+# another build of the runtime at the path launch.env names (a runtime updated in place, before
+# its trigger ran): the caches are not its own, and no command may say so
+other=/usr/lib/jvm/temurin-25-jdk-amd64
+if [ -x "$other/bin/java" ]; then
+  mkdir -p "$root/opt/other-jdk" && cp -a "$other/." "$root/opt/other-jdk/"
+  sed -i 's|^MASQ_JDK=.*|MASQ_JDK=/opt/other-jdk|' "$root/usr/lib/masq/launch.env"
+  in_root 'sendmail -bV && mailq' > /dev/null 2> "$root.err" || fail "with another build: $(cat "$root.err")"
+  [ ! -s "$root.err" ] || fail "with another build, the commands said: $(cat "$root.err")"
+  rm -rf "$root/opt/other-jdk"
+  in_root /usr/lib/masq/setup-jdk
+  echo "test-deb: a cache of another build of the runtime is passed over in silence"
+fi
 in_root 'apt-get remove -y -qq masq > /dev/null' || fail "apt-get remove"
 for f in /etc/masq/masq.conf /var/spool/masq/queue /var/log/masq/masq.log; do
   [ -e "$root$f" ] || fail "remove took $f"

@@ -46,6 +46,23 @@ in_root 'printf "Subject: waits\n\nfor a route\n" | sendmail -odq far@example.ne
   fail mailq
 grep -q 'far@example.net (waiting for a route' "$root.mailq" || fail "mailq: $(cat "$root.mailq")"
 echo "test-deb: sendmail and mailq work"
+# a queue run over a route to Postfix's smtp-sink outside the root (where Postfix is installed,
+# as tests/install-deps.sh does)
+if [ -x /usr/sbin/smtp-sink ]; then
+  port=$((20000 + $$ % 10000))
+  dump=$(mktemp -d /tmp/masq-test-deb-sink.XXXXXX) && chmod 777 "$dump"
+  /usr/sbin/smtp-sink -u nobody -d "$dump/" "127.0.0.1:$port" 8 > /dev/null 2>&1 &
+  sink=$!
+  printf 'mail_host = 127.0.0.1:%s\n' "$port" > "$root/etc/masq/sink.route"
+  printf 'query_routes.sink = "/etc/masq/sink.route"\n' >> "$root/etc/masq/masq.conf"
+  sleep 1
+  in_root 'sendmail -qo sink && mailq' > "$root.mailq" 2>&1 || { kill $sink; fail "sendmail -qo sink: $(cat "$root.mailq")"; }
+  kill $sink
+  grep -rqs '^for a route' "$dump" || fail "smtp-sink got nothing; mailq: $(cat "$root.mailq")"
+  grep -q 'mail queue is empty' "$root.mailq" || fail "still queued: $(cat "$root.mailq")"
+  rm -rf "$dump"
+  echo "test-deb: a queue run sent the waiting message over a route to smtp-sink"
+fi
 # a package that changes /usr/lib/jvm: the trigger makes the caches again
 touch -d '2000-01-01' "$root/usr/lib/masq/masq.aot"
 in_root 'dpkg-trigger --no-await /usr/lib/jvm && dpkg --triggers-only -a' || fail "the trigger"
@@ -67,6 +84,7 @@ for f in /etc/masq/masq.conf /var/spool/masq/queue /var/log/masq/masq.log; do
   [ -e "$root$f" ] || fail "remove took $f"
 done
 [ ! -e "$root/usr/lib/masq" ] || fail "remove left /usr/lib/masq: $(ls "$root/usr/lib/masq")"
+rm -f "$root/etc/masq/sink.route" # the administrator's own file: purge leaves it, as dpkg does
 in_root 'apt-get purge -y -qq masq > /dev/null' || fail "apt-get purge"
 files | grep -Ev '^/(var/log/(apt(/.*)?|dpkg\.log)|var/cache/apt/.*|var/lib/apt/lists/auxfiles|var/mail/root|tmp/masq_.*\.deb)$' \
   > "$root.after"

@@ -1,4 +1,4 @@
-# masq — see README.md.  make | make demo | make test | make bench | make install | make install-system | make clean
+# masq — see README.md.  make | make demo | make test | make bench | make install | make install-system | make deb | make test-deb | make clean
 SHELL := /bin/sh
 MVN ?= mvn
 MVNFLAGS ?= -B -ntp

@@ -3,8 +3,11 @@
 # (mmdebstrap, with openjdk-25-jre-headless; the tarball is cached in ~/.cache/masq-deb/), as
 # root in a private mount and PID namespace:
 #   apt-get install ./masq_*.deb; echo hi | sendmail root reaches /var/mail/root; mailq lists a
-#   message that waits for a route; remove keeps the spool and /etc/masq; purge leaves no file
-#   that was not there before (apt's and dpkg's own logs and caches, and root's mailbox, aside).
+#   message that waits for a route, and a queue run sends it to smtp-sink outside the root; the
+#   trigger on /usr/lib/jvm makes the caches again, and a cache of another build of the runtime
+#   is passed over in silence; a reinstall makes them again; remove keeps the spool and
+#   /etc/masq; purge leaves no file that was not there before (apt's and dpkg's own logs and
+#   caches, and root's mailbox, aside).
 #   sh packaging/deb/test-deb.sh build/masq_VERSION_all.deb
 set -eu
 deb=$(readlink -f "$1")
@@ -79,6 +82,14 @@ if [ -x "$other/bin/java" ]; then
   in_root /usr/lib/masq/setup-jdk
   echo "test-deb: a cache of another build of the runtime is passed over in silence"
 fi
+# an upgrade (here: the same version again): the prerm drops the caches, the postinst makes them
+# for the new jars
+in_root "apt-get install -y -qq --reinstall /tmp/${deb##*/} > /dev/null 2>&1" || fail "reinstall"
+for c in masq.aot masq-inject.aot; do
+  [ "$root/usr/lib/masq/$c" -nt "$root/usr/lib/masq/masq-tools.jar" ] || fail "no fresh $c after reinstall"
+done
+in_root 'mailq' > /dev/null 2> "$root.err" && [ ! -s "$root.err" ] || fail "after reinstall: $(cat "$root.err")"
+echo "test-deb: a reinstall makes the caches again"
 in_root 'apt-get remove -y -qq masq > /dev/null' || fail "apt-get remove"
 for f in /etc/masq/masq.conf /var/spool/masq/queue /var/log/masq/masq.log; do
   [ -e "$root$f" ] || fail "remove took $f"

@@ -1,4 +1,4 @@
-# masq — see README.md.  make | make demo | make test | make bench | make install | make install-system | make clean
+# masq — see README.md.  make | make demo | make test | make bench | make install | make install-system | make deb | make test-deb | make clean
 SHELL := /bin/sh
 MVN ?= mvn
 MVNFLAGS ?= -B -ntp
@@ -128,3 +128,52 @@ uninstall:
 
 clean:
 	rm -rf build lib/target tools/target tests/target demo
+
+# make deb: the Debian package build/masq_VERSION_all.deb, from `make install` into a staging tree
+# (PREFIX=/usr) and packaging/deb/ (README, "Debian package"). The AOT caches and launch.env
+# that install makes for the build's JDK are left out: the postinst makes them for the
+# installed runtime (packaging/deb/setup-jdk)
+DEB_VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>$$:\1:p' pom.xml)-1
+DEB := build/masq_$(DEB_VERSION)_all.deb
+DEB_ROOT := build/deb/root
+DEB_UNITS := masq-smtpd.socket masq-smtpd@.service masq-smtpd.service masq-deliver.service \
+  masq-deliver.timer masq-deliverd.service masq-pickup.path
+.PHONY: deb test-deb
+deb: $(DEB)
+$(DEB): build/launch.env $(wildcard packaging/deb/* examples/* examples/systemd/*) $(MAN) README.md spool-format.md
+	rm -rf build/deb && mkdir -p $(DEB_ROOT)
+	$(MAKE) -s install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr SYSCONFDIR=/etc > build/deb/install.log 2>&1 || \
+	  { cat build/deb/install.log >&2; exit 1; }
+	set -e; R=$(DEB_ROOT); \
+	rm -f $$R/usr/lib/masq/*.aot $$R/usr/lib/masq/launch.env; \
+	install -m 755 packaging/deb/setup-jdk examples/install-system.sh $$R/usr/lib/masq/; \
+	for n in mailq runq mailrm; do ln -s sendmail $$R/usr/bin/$$n; done; \
+	mkdir -p $$R/usr/sbin && for n in sendmail newaliases; do ln -s ../bin/sendmail $$R/usr/sbin/$$n; done; \
+	ln -s ../bin/sendmail $$R/usr/lib/sendmail; \
+	gzip -9n $$R/usr/share/man/man*/*; \
+	for n in sendmail mailq runq newaliases mailrm; do ln -s masq-sendmail.8.gz $$R/usr/share/man/man8/$$n.8.gz; done; \
+	D=$$R/usr/share/doc/masq; gzip -9n $$D/README.md $$D/spool-format.md; \
+	install -m 644 packaging/deb/copyright packaging/deb/README.Debian $$D/; \
+	sed 's/@VERSION@/$(DEB_VERSION)/' packaging/deb/changelog | gzip -9n > $$D/changelog.Debian.gz; \
+	install -d $$R/etc/masq $$R/etc/logrotate.d $$R/usr/lib/systemd/system; \
+	install -m 644 packaging/deb/masq.conf $$R/etc/masq/masq.conf; \
+	sed 's/^\([^#]\)/#\1/' examples/connection-routes > $$R/etc/masq/connection-routes; \
+	install -m 644 packaging/deb/logrotate $$R/etc/logrotate.d/masq; \
+	for u in $(DEB_UNITS); do case $$u in masq-smtpd*) m=masq-smtpd ;; *) m=masq-deliver ;; esac; \
+	  sed 's|/usr/local/bin/|/usr/bin/|g; s|^ListenStream=25$$|ListenStream=127.0.0.1:25|; s|^\[Unit\]$$|&\nDocumentation=man:'$$m'(8)|' \
+	    examples/systemd/$$u > $$R/usr/lib/systemd/system/$$u; done; \
+	find $$R -type d -exec chmod 755 {} +; chmod -R go-w $$R; \
+	mkdir -p $$R/DEBIAN; \
+	install -m 755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm $$R/DEBIAN/; \
+	install -m 644 packaging/deb/triggers $$R/DEBIAN/; \
+	(cd $$R && find etc -type f | LC_ALL=C sort | sed 's|^|/|') > $$R/DEBIAN/conffiles; \
+	(cd $$R && find usr -type f | LC_ALL=C sort | xargs md5sum) > $$R/DEBIAN/md5sums; \
+	sed 's/@VERSION@/$(DEB_VERSION)/; s/@SIZE@/'"$$(du -sk --exclude=DEBIAN $$R | cut -f1)"'/' \
+	  packaging/deb/control.in > $$R/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $@.new > /dev/null && mv $@.new $@
+	@echo "make: $@"
+
+# make test-deb: the package installed, used and purged in a minimal Debian 13 root (as root;
+# about a minute, the root's tarball cached in ~/.cache/masq-deb/): packaging/deb/test-deb.sh
+test-deb: $(DEB)
+	sh packaging/deb/test-deb.sh $(DEB)

@@ -6,9 +6,12 @@ need=
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for p in postfix swaks socat openssl dnsmasq-base python3-aiosmtpd mutt procmail bsd-mailx git-email libmailtools-perl \
-         faketime libnet-ssleay-perl hyperfine maven util-linux man-db libpython3.11-testsuite spin gcc lintian; do
+         faketime libnet-ssleay-perl hyperfine maven util-linux man-db libpython3.11-testsuite spin gcc lintian \
+         python3-prometheus-client; do
   have_pkg "$p" || need="$need $p"
 done
+# python3-prometheus-client: the Prometheus client library's parser reads status --prometheus
+# (QueueStatusTest)
 # lintian: the Debian package's checker (DebPackageTest)
 # spin and gcc: the model checker of spool-model.pml (SpoolModelTest) and the C compiler of its
 # verifier

@@ -82,6 +82,9 @@ public final class QueueTool extends Tool {
   private static final List<OptionDef> OPTIONS =
       List.of(
           OptionDef.flag("--json", "list and status: as JSON"),
+          OptionDef.flag(
+              "--prometheus",
+              "status: as Prometheus metrics (the node exporter's textfile collector); exit 0"),
           OptionDef.flag("--repair", "check: also repair what it finds"),
           OptionDef.valued(
               "--route", "NAME", "hold and release: pause or resume connection or route NAME"));
@@ -90,7 +93,7 @@ public final class QueueTool extends Tool {
   String synopsis() {
     return """
     usage: masq-queue [-C FILE] [-v] [list] [--json]
-           masq-queue [-C FILE] status [--json]
+           masq-queue [-C FILE] status [--json | --prometheus]
            masq-queue [-C FILE] show ID | cat ID
            masq-queue [-C FILE] remove ID... | hold ID... | release ID... | bounce ID...
            masq-queue [-C FILE] hold --route NAME | release --route NAME
@@ -121,6 +124,8 @@ public final class QueueTool extends Tool {
       String why = Printable.of(e.getMessage() == null ? e.toString() : e.getMessage());
       if (List.of(args).contains("--json")) {
         out.print(QueueStatus.unknownJson(why));
+      } else if (List.of(args).contains("--prometheus")) {
+        out.print(QueueMetrics.unknown());
       } else {
         out.println("MASQ UNKNOWN - " + why);
       }
@@ -136,6 +141,13 @@ public final class QueueTool extends Tool {
     }
     List<String> words = cl.getArgList();
     boolean json = cl.hasOption("json");
+    boolean prometheus = cl.hasOption("prometheus");
+    if (prometheus && json) {
+      throw usageError("--json and --prometheus do not go together");
+    }
+    if (prometheus && !(words.isEmpty() ? "list" : words.get(0)).equals("status")) {
+      throw usageError("--prometheus goes with status");
+    }
     boolean repair = cl.hasOption("repair");
     String route = CliParser.last(cl, "route");
     String cmd = words.isEmpty() ? "list" : words.get(0);
@@ -154,7 +166,7 @@ public final class QueueTool extends Tool {
       return routeHold(cfg, cmd, route);
     }
     try {
-      return command(cfg, cmd, ids, json, repair);
+      return command(cfg, cmd, ids, json, repair, prometheus);
     } catch (AccessDeniedException e) {
       if (mine < 0) {
         throw Spool.failure("cannot read the spool " + cfg.dirs().spoolDir(), e);
@@ -173,7 +185,8 @@ public final class QueueTool extends Tool {
     }
   }
 
-  private int command(Config cfg, String cmd, List<String> ids, boolean json, boolean repair)
+  private int command(
+      Config cfg, String cmd, List<String> ids, boolean json, boolean repair, boolean prometheus)
       throws MasqException, IOException {
     if (cmd.equals("status") && !Files.isDirectory(cfg.dirs().spoolDir())) {
       // a monitoring check judges the spool that is there; it makes none
@@ -201,7 +214,7 @@ public final class QueueTool extends Tool {
       }
       case "status" -> {
         noArgs(cmd, ids);
-        return status(cfg, spool, json);
+        return status(cfg, spool, json, prometheus);
       }
       case "bounce" -> {
         if (ids.isEmpty()) {
@@ -349,7 +362,7 @@ public final class QueueTool extends Tool {
   }
 
   /** status: the plugin line (or --json) and the plugin's exit code (see QueueStatus). */
-  private int status(Config cfg, Spool spool, boolean json) throws IOException {
+  private int status(Config cfg, Spool spool, boolean json, boolean prometheus) throws IOException {
     List<Envelope> all = envelopes(spool, false);
     List<String> problems = spool.check(false, StatusPublisher.unusable(spool)).problems();
     long now = clock.millis();
@@ -357,6 +370,10 @@ public final class QueueTool extends Tool {
         new QueueStatus(
             cfg, all, problems, now, Recipient.NO_ROUTE, RouteSelection.onlineFailure(cfg));
     String line = st.line(now);
+    if (prometheus) {
+      out.print(QueueMetrics.of(st, all));
+      return Exit.OK; // the verdict is a metric: the collector's cron job should not fail on it
+    }
     if (json) {
       out.print(st.json(line));
     } else {

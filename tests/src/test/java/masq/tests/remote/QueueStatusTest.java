@@ -52,6 +52,53 @@ class QueueStatusTest extends WithPeers {
         .strip();
   }
 
+  /**
+   * status --prometheus, read by the Prometheus client library's own parser (Debian's
+   * python3-prometheus-client): each message counted once, by state and by the route it was last
+   * tried over, and exit 0 whatever the verdict.
+   */
+  @Test
+  void prometheusMetricsAreTheTextFormatAndCountEachMessageOnce() throws Exception {
+    Path route = tmp.resolve("isp.route");
+    Files.writeString(route, "mail_host = 127.0.0.1:" + Peers.freePort() + "\n"); // refused
+    Sandbox box = new Sandbox(tmp.resolve("pbox"), "query_routes.isp = \"" + route + "\"\n");
+    box.run("Subject: a\n\nb\n", "masq-inject", "-odq", "x@far.example").expect(0);
+    box.run("", "masq-deliver", "--route", "isp"); // nothing listens there: it defers
+    box.run("Subject: b\n\nb\n", "masq-inject", "-odq", "y@far.example").expect(0);
+    List<String> two = box.queuedIds();
+    box.run("Subject: c\n\nb\n", "masq-inject", "-odq", "z@far.example").expect(0);
+    String held =
+        box.queuedIds().stream().filter(id -> !two.contains(id)).findFirst().orElseThrow();
+    box.run("", "masq-queue", "hold", held).expect(0);
+
+    Sandbox.Run r = status(box, "--prometheus");
+    assertEquals(0, r.exit(), r.stderr());
+    String py =
+        "import sys\nfrom prometheus_client.parser import text_string_to_metric_families\n"
+            + "for f in text_string_to_metric_families(sys.stdin.read()):\n"
+            + "  for s in f.samples:\n"
+            + "    print(s.name + ','.join(k + '=' + v for k, v in sorted(s.labels.items())),"
+            + " int(s.value))\n";
+    List<String> samples =
+        Sandbox.exec(List.of(Sandbox.PYTHON, "-c", py), r.stdout(), Map.of())
+            .expect(0)
+            .out()
+            .lines()
+            .toList();
+    assertTrue(samples.contains("masq_queue_messagesroute=isp,state=deferred 1"), r.out());
+    assertTrue(samples.contains("masq_queue_messagesroute=none,state=queued 1"), r.out());
+    assertTrue(samples.contains("masq_queue_messagesroute=none,state=held 1"), r.out());
+    assertEquals(
+        3,
+        samples.stream()
+            .filter(l -> l.startsWith("masq_queue_messages"))
+            .mapToInt(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1)))
+            .sum(),
+        "each message once: " + r.out());
+    assertTrue(samples.contains("masq_queue_up 1"), r.out());
+    assertTrue(samples.contains("masq_queue_spool_problems 0"), r.out());
+  }
+
   @Test
   void okThenWarningThenCriticalAsTheMailAges() throws Exception {
     Sandbox box =

@@ -5,17 +5,19 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import masq.spool.Outcome;
 
 /**
  * An SMTP reply (RFC 5321 section 4.2): a three-digit code and one or more lines of text. The text
  * of each line starts with the enhanced status code (RFC 3463) when there is one. Written as {@code
- * 250-first} ... {@code 250 last}, each line ending in CRLF. The server's answers; masq's SMTP
- * client reads replies with a reader and a type of its own (in {@code masq.deliver.remote}, which
- * does not use this package).
+ * 250-first} ... {@code 250 last}, each line ending in CRLF. The one reply type of both sides:
+ * masq-smtpd's answers, and what masq's SMTP client reads ({@code
+ * masq.deliver.remote.SmtpConnection#readReply}, which checks the syntax, and takes any three
+ * digits a server sends).
  */
 public record Reply(int code, List<String> lines) {
   public Reply {
-    if (code < 200 || code > 599) {
+    if (code < 0 || code > 999) {
       throw new IllegalArgumentException("reply code " + code);
     }
     lines = List.copyOf(lines.isEmpty() ? List.of("") : lines);
@@ -37,17 +39,38 @@ public record Reply(int code, List<String> lines) {
 
   /** 2xx. */
   public boolean isPositive() {
-    return code < 300;
+    return code / 100 == 2;
   }
 
   /** 4xx: try again later. */
   public boolean isTransient() {
-    return code >= 400 && code < 500;
+    return code / 100 == 4;
   }
 
   /** 5xx: do not try again. */
   public boolean isPermanent() {
-    return code >= 500;
+    return code / 100 == 5;
+  }
+
+  /**
+   * The outcome a recipient gets from this reply in masq's client: 2xx delivered, 5xx failed, any
+   * other code deferred.
+   */
+  public Outcome outcome() {
+    return isPositive() ? Outcome.DELIVERED : isPermanent() ? Outcome.FAILED : Outcome.DEFERRED;
+  }
+
+  /** The reply on one line, {@code 250 text; more text}, for logs and results. */
+  public String oneLine() {
+    StringBuilder sb = new StringBuilder().append(code);
+    String sep = " ";
+    for (String l : lines) {
+      if (!l.isEmpty()) {
+        sb.append(sep).append(l);
+        sep = "; ";
+      }
+    }
+    return sb.toString();
   }
 
   /** The text of all lines joined by a space (for logs and error messages). */

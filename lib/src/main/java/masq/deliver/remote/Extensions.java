@@ -3,6 +3,7 @@ package masq.deliver.remote;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import masq.smtp.Reply;
 
 /**
  * What a server offered in its EHLO reply (nothing for HELO). Parsing never fails: unknown keywords
@@ -25,7 +26,7 @@ record Extensions(
       new Extensions(0, false, false, false, Set.of(), false, false, false);
 
   /** Parses the lines of a 250 reply to EHLO (the first line is the greeting, skipped). */
-  static Extensions parse(SmtpReply ehlo) {
+  static Extensions parse(Reply ehlo) {
     long size = 0;
     boolean sizeOffered = false;
     boolean pipelining = false;

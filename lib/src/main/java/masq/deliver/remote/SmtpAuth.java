@@ -12,6 +12,7 @@ import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
 import javax.security.sasl.SaslException;
 import masq.route.AuthMechanism;
+import masq.smtp.Reply;
 import masq.spool.Outcome;
 
 /**
@@ -85,7 +86,7 @@ final class SmtpAuth {
     String ir = first == null ? null : first.length == 0 ? "=" : b64(first);
     c.command("AUTH " + name + (ir == null ? "" : " " + ir));
     c.flush();
-    SmtpReply r = c.readReply(timeout);
+    Reply r = c.readReply(timeout);
     if (ir != null && ir.length() > 500 && (r.code() == 500 || r.code() == 501)) {
       // RFC 4954 lets the AUTH line be 12,288 octets, but some servers take fewer (Dovecot 2.3:
       // about 1,000, "500 5.5.2 Line too long"): the initial response then goes on a line of its
@@ -115,7 +116,7 @@ final class SmtpAuth {
         String said = ex.said();
         throw new SmtpFailure(
             Outcome.DEFERRED,
-            r.transient4xx() || r.permanent5xx()
+            r.isTransient() || r.isPermanent()
                 ? "AUTH "
                     + name
                     + " as "

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import masq.address.Address;
+import masq.smtp.Reply;
 import masq.spool.Outcome;
 
 /**
@@ -322,9 +323,9 @@ final class SmtpClient {
     List<Address> rcpts = p.rcpts();
     Duration t = s.timeouts().command();
     boolean pipelined = s.transport().doPipelining() && ext.pipelining();
-    SmtpReply[] rcptReplies = new SmtpReply[rcpts.size()];
-    SmtpReply mailReply;
-    SmtpReply dataReply = null;
+    Reply[] rcptReplies = new Reply[rcpts.size()];
+    Reply mailReply;
+    Reply dataReply = null;
     if (pipelined) {
       boolean rset = sent ? aheadRset : commands(p);
       if (!sent) {
@@ -347,13 +348,13 @@ final class SmtpClient {
       c.command(mailFrom(p));
       c.flush();
       mailReply = c.readReply(t);
-      if (mailReply.positive()) {
+      if (mailReply.isPositive()) {
         boolean any = false;
         for (int i = 0; i < rcptReplies.length; i++) {
           c.command(rcptTo(m, rcpts.get(i)));
           c.flush();
           rcptReplies[i] = c.readReply(t);
-          any |= rcptReplies[i].positive();
+          any |= rcptReplies[i].isPositive();
         }
         if (any) {
           c.command("DATA");
@@ -363,14 +364,14 @@ final class SmtpClient {
       }
     }
     List<RecipientResult> out = new ArrayList<>(rcpts.size());
-    if (!mailReply.positive()) {
+    if (!mailReply.isPositive()) {
       endUnwantedData(dataReply);
       return all(m, rcpts, mailReply.outcome(), "MAIL FROM refused: " + mailReply.oneLine());
     }
     List<Integer> accepted = new ArrayList<>();
     for (int i = 0; i < rcpts.size(); i++) {
-      SmtpReply r = rcptReplies[i];
-      if (r.positive()) {
+      Reply r = rcptReplies[i];
+      if (r.isPositive()) {
         accepted.add(i);
         out.add(null);
       } else {
@@ -381,7 +382,7 @@ final class SmtpClient {
       endUnwantedData(dataReply);
       return out;
     }
-    SmtpReply finalReply;
+    Reply finalReply;
     String prefix = "";
     if (dataReply.code() != 354) {
       finalReply = dataReply;
@@ -402,7 +403,7 @@ final class SmtpClient {
   }
 
   /** A pipelined DATA that got 354 although no recipient was accepted: send an empty message. */
-  private void endUnwantedData(SmtpReply dataReply) throws SmtpFailure {
+  private void endUnwantedData(Reply dataReply) throws SmtpFailure {
     if (dataReply != null && dataReply.code() == 354) {
       c.command(".");
       c.flush();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import masq.smtp.Reply;
 
 /**
  * The SMTP command/reply codec over a {@link SmtpChannel}: buffered command writes, reply parsing
@@ -96,7 +97,7 @@ final class SmtpConnection {
   }
 
   /** Reads one (possibly multi-line) reply, waiting at most {@code timeout} per read. */
-  SmtpReply readReply(Duration timeout) throws SmtpFailure {
+  Reply readReply(Duration timeout) throws SmtpFailure {
     try {
       channel.timeout(timeout);
       List<String> lines = new ArrayList<>(2);
@@ -123,7 +124,7 @@ final class SmtpConnection {
                 ? masq.Printable.of(new String(line, 4, len - 4, StandardCharsets.UTF_8)).strip()
                 : "");
         if (len == 3 || line[3] == ' ') {
-          return new SmtpReply(code, lines);
+          return new Reply(code, lines);
         }
         if (lines.size() > MAX_LINES) {
           throw SmtpFailure.lost("reply from " + peer() + " has too many lines");

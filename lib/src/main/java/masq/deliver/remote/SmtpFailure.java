@@ -1,5 +1,6 @@
 package masq.deliver.remote;
 
+import masq.smtp.Reply;
 import masq.spool.Outcome;
 
 /**
@@ -24,8 +25,8 @@ final class SmtpFailure extends Exception {
   }
 
   /** A reply that ends the session: 5xx fails, anything else defers. */
-  static SmtpFailure reply(String what, SmtpReply r) {
-    Outcome o = r.permanent5xx() ? Outcome.FAILED : Outcome.DEFERRED;
+  static SmtpFailure reply(String what, Reply r) {
+    Outcome o = r.isPermanent() ? Outcome.FAILED : Outcome.DEFERRED;
     return new SmtpFailure(o, what + ": " + r.oneLine(), true);
   }
 

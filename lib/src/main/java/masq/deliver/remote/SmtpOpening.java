@@ -7,6 +7,7 @@ import java.util.List;
 import masq.route.AuthMechanism;
 import masq.route.RouteAuth;
 import masq.route.TlsMode;
+import masq.smtp.Reply;
 import masq.spool.Outcome;
 
 /**
@@ -83,7 +84,7 @@ final class SmtpOpening {
       c.command("EHLO " + helo);
       c.flush();
     }
-    SmtpReply greeting = c.readReply(t);
+    Reply greeting = c.readReply(t);
     if (greeting.code() != 220) {
       throw SmtpFailure.reply(peer() + " greeted with", greeting);
     }
@@ -98,7 +99,7 @@ final class SmtpOpening {
       }
       c.command("STARTTLS");
       c.flush();
-      SmtpReply r = c.readReply(t);
+      Reply r = c.readReply(t);
       if (r.code() == 220) {
         startTls();
         ehloInTls(helo);
@@ -222,18 +223,18 @@ final class SmtpOpening {
       c.command("EHLO " + helo);
       c.flush();
     }
-    SmtpReply r = c.readReply(t);
-    if (r.positive()) {
+    Reply r = c.readReply(t);
+    if (r.isPositive()) {
       ext = Extensions.parse(r);
       return;
     }
-    if (!r.permanent5xx()) {
+    if (!r.isPermanent()) {
       throw SmtpFailure.reply("EHLO refused by " + peer(), r);
     }
     c.command("HELO " + helo);
     c.flush();
     r = c.readReply(t);
-    if (!r.positive()) {
+    if (!r.isPositive()) {
       throw SmtpFailure.reply("HELO refused by " + peer(), r);
     }
     ext = Extensions.NONE;

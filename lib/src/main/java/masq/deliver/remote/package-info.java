@@ -30,7 +30,8 @@
  * package-private.
  *
  * <p>May use: {@code masq.route} (the route's options), {@code masq.address}, {@code masq.message},
- * {@code masq.config}, {@code masq.exec}, {@code masq.spool} (a queued message's body), Mime4j and
- * Commons IO (the 8-bit to 7-bit conversion and its size). Used by {@code masq.deliver}.
+ * {@code masq.config}, {@code masq.exec}, {@code masq.spool} (a queued message's body), {@code
+ * masq.smtp} (the one SMTP reply type, {@link masq.smtp.Reply}), Mime4j and Commons IO (the 8-bit
+ * to 7-bit conversion and its size). Used by {@code masq.deliver}.
  */
 package masq.deliver.remote;

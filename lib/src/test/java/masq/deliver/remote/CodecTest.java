@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import masq.address.Address;
+import masq.smtp.Reply;
 import masq.spool.Outcome;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +90,7 @@ class CodecTest {
     SmtpConnection c =
         new SmtpConnection(
             new Canned("250-first\r\n250-SIZE 1000\r\n250 last\r\n550\n354 go ahead\r\n"));
-    SmtpReply r = c.readReply(Duration.ofSeconds(1));
+    Reply r = c.readReply(Duration.ofSeconds(1));
     assertEquals(250, r.code());
     assertEquals(List.of("first", "SIZE 1000", "last"), r.lines());
     assertEquals("250 first; SIZE 1000; last", r.oneLine());
@@ -111,8 +112,8 @@ class CodecTest {
     }
     SmtpConnection nul = new SmtpConnection(new Canned("550 bad\0user\u0007\r\n"));
     assertEquals("550 bad\\x00user\\x07", nul.readReply(Duration.ofSeconds(1)).oneLine());
-    assertEquals(Outcome.DEFERRED, new SmtpReply(421, List.of()).outcome());
-    assertEquals(Outcome.DEFERRED, new SmtpReply(354, List.of()).outcome());
+    assertEquals(Outcome.DEFERRED, new Reply(421, List.of()).outcome());
+    assertEquals(Outcome.DEFERRED, new Reply(354, List.of()).outcome());
   }
 
   /** The one reader of replies, on a server's wire form and on what no server may send. */
@@ -121,10 +122,10 @@ class CodecTest {
     SmtpConnection c =
         new SmtpConnection(
             new Canned("250-host Hello\r\n250-SIZE 100\r\n250 PIPELINING\r\n220\r\n221 \r\n"));
-    SmtpReply ehlo = c.readReply(Duration.ofSeconds(1));
-    assertEquals(new SmtpReply(250, List.of("host Hello", "SIZE 100", "PIPELINING")), ehlo);
-    assertEquals(new SmtpReply(220, List.of("")), c.readReply(Duration.ofSeconds(1)));
-    assertEquals(new SmtpReply(221, List.of("")), c.readReply(Duration.ofSeconds(1)));
+    Reply ehlo = c.readReply(Duration.ofSeconds(1));
+    assertEquals(new Reply(250, List.of("host Hello", "SIZE 100", "PIPELINING")), ehlo);
+    assertEquals(new Reply(220, List.of("")), c.readReply(Duration.ofSeconds(1)));
+    assertEquals(new Reply(221, List.of("")), c.readReply(Duration.ofSeconds(1)));
     String[][] bad = {
       {"hello\r\n", "bad reply from canned: hello"},
       {"250\u0001x\r\n", "bad reply from canned: 250\\x01x"},
@@ -144,7 +145,7 @@ class CodecTest {
   void ehloKeywords() {
     Extensions e =
         Extensions.parse(
-            new SmtpReply(
+            new Reply(
                 250,
                 List.of(
                     "mx.example hello",
@@ -157,7 +158,7 @@ class CodecTest {
     assertEquals(10240000, e.sizeLimit());
     assertTrue(e.pipelining() && e.eightBitMime() && e.startTls() && e.sizeOffered());
     assertEquals(Set.of("PLAIN", "LOGIN", "CRAM-MD5"), e.authMechanisms());
-    Extensions bare = Extensions.parse(new SmtpReply(250, List.of("hi", "SIZE")));
+    Extensions bare = Extensions.parse(new Reply(250, List.of("hi", "SIZE")));
     assertEquals(0, bare.sizeLimit());
     assertTrue(bare.sizeOffered());
     assertFalse(bare.pipelining() || bare.startTls());

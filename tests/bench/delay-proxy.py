@@ -2,7 +2,8 @@
 """delay-proxy.py LISTEN_PORT TARGET_PORT ONE_WAY_MS: a TCP relay on 127.0.0.1 that holds every
 chunk it relays for ONE_WAY_MS before passing it on, in each direction, in order: a link whose
 round trip is 2 x ONE_WAY_MS, for the bench where tc netem is not there (no sch_netem in the
-kernel). It models latency only: no loss, no bandwidth limit. Prints "ready" when listening."""
+kernel). It models latency only: no loss, no bandwidth limit. Prints "ready" when listening, and
+"open N" each time a connection opens while N are open (the tests read how many were open at once)."""
 import asyncio
 import sys
 
@@ -36,7 +37,20 @@ async def pipe(reader, writer):
         await sender
 
 
+open_now = 0
+
+
 async def handle(cr, cw):
+    global open_now
+    open_now += 1
+    print("open", open_now, flush=True)
+    try:
+        await relay(cr, cw)
+    finally:
+        open_now -= 1
+
+
+async def relay(cr, cw):
     try:
         sr, sw = await asyncio.open_connection("127.0.0.1", target)
     except OSError:

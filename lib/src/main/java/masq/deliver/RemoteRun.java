@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,7 +16,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -32,6 +33,7 @@ import masq.deliver.remote.OutgoingMessage;
 import masq.deliver.remote.RecipientResult;
 import masq.deliver.remote.RemoteDelivery;
 import masq.deliver.remote.RemoteSettings;
+import masq.deliver.remote.ResultSink;
 import masq.log.MailLog;
 import masq.message.Header;
 import masq.notify.NotifyEvent;
@@ -39,6 +41,7 @@ import masq.rewrite.HeaderSection;
 import masq.rewrite.Rewriter;
 import masq.route.Locality;
 import masq.route.Route;
+import masq.route.RouteTransport;
 import masq.spool.Envelope;
 import masq.spool.MessageLock;
 import masq.spool.Outcome;
@@ -422,7 +425,9 @@ final class RemoteRun {
 
   /**
    * Sends every message of {@code candidates} that has recipients this route admits, as one batch,
-   * each taken when the connection is ready for it.
+   * each taken when a connection is ready for it: over one connection, or over {@code
+   * max_connections} at once to a smart host, each taking the next message from the one shared
+   * source (so each message goes over exactly one).
    */
   private void send(
       Route route,
@@ -431,48 +436,84 @@ final class RemoteRun {
       SpoolRecorder writer) {
     Rewriter rewriter = new Rewriter(route, cfg);
     long limit = selection.limit(route);
-    int[] offered = {0};
+    AtomicInteger offered = new AtomicInteger();
+    Map<String, RemoteMessage> sending = new ConcurrentHashMap<>();
     Iterator<OutgoingMessage> out =
         candidates
-            .map(m -> m.offer(route, rewriter, writer, limit))
+            .map(m -> {
+              OutgoingMessage o = m.offer(route, rewriter, writer, limit);
+              if (o != null) {
+                sending.put(o.id(), m);
+              }
+              return o;
+            })
             .filter(Objects::nonNull)
-            .peek(o -> offered[0]++)
+            .peek(o -> offered.incrementAndGet())
             .iterator();
     RemoteSettings settings = RemoteSettings.fromRoute(route, cfg.names().hostName(), secrets);
-    Map<String, Integer> worst = new HashMap<>(); // message → its worst outcome over the route
-    new RemoteDelivery(settings, clock, log::write)
-        .deliver(
-            out,
-            (o, results) -> {
-              RemoteMessage m = msgs.get(o.id());
-              if (m != null && m.record(route, results)) {
-                writer.add(m);
-              }
-              for (RecipientResult r : results) {
-                failureEvent(route, r);
-                int rank =
-                    switch (r.outcome()) {
-                      case DELIVERED -> SENT;
-                      case FAILED -> FAILED;
-                      case DEFERRED -> DEFERRED;
-                    };
-                worst.merge(o.id(), rank, Math::max);
-              }
-            });
-    if (offered[0] > 0) {
+    Map<String, Integer> worst = new ConcurrentHashMap<>(); // message → its worst outcome
+    ResultSink sink =
+        (o, results) -> {
+          RemoteMessage m = sending.getOrDefault(o.id(), msgs.get(o.id()));
+          if (m != null && m.record(route, results)) {
+            writer.add(m);
+          }
+          for (RecipientResult r : results) {
+            failureEvent(route, r);
+            int rank =
+                switch (r.outcome()) {
+                  case DELIVERED -> SENT;
+                  case FAILED -> FAILED;
+                  case DEFERRED -> DEFERRED;
+                };
+            worst.merge(o.id(), rank, Math::max);
+          }
+        };
+    int connections = connections(route);
+    if (connections == 1) {
+      new RemoteDelivery(settings, clock, log::write).deliver(out, sink);
+    } else {
+      SharedSource<OutgoingMessage> source = new SharedSource<>(out);
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < connections; i++) {
+        threads.add(
+            Thread.ofPlatform()
+                .name("masq-connection-" + i)
+                .start(() ->
+                    new RemoteDelivery(settings, clock, log::write).deliver(source.view(), sink)));
+      }
+      for (Thread t : threads) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    if (offered.get() > 0) {
       long[] t = tally.computeIfAbsent(route, r -> new long[3]);
       for (int rank : worst.values()) {
         t[rank]++;
       }
-      t[DEFERRED] += offered[0] - worst.size(); // offered without a result: still queued
+      t[DEFERRED] += offered.get() - worst.size(); // offered without a result: still queued
     }
+  }
+
+  /**
+   * How many connections to open over {@code route}: its {@code max_connections} to a smart host
+   * (or through a wrapper); one for direct delivery and pipe routes, which take their batch whole.
+   */
+  private static int connections(Route route) {
+    RouteTransport t = route.transport();
+    boolean smartHost = t.pipe() == null && (t.mailHost() != null || t.wrapper() != null);
+    return smartHost ? t.maxConnections() : 1;
   }
 
   /**
    * Tells notify_command of an AUTH or TLS failure on {@code route}, once per route and kind in a
    * run (every recipient of the connection has the same reason).
    */
-  private void failureEvent(Route route, RecipientResult r) {
+  private synchronized void failureEvent(Route route, RecipientResult r) {
     if (r.outcome() == Outcome.DELIVERED || !settlement.notifier().on()) {
       return;
     }

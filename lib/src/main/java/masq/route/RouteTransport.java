@@ -46,6 +46,8 @@ import masq.config.Values;
  *     0 for no limit
  * @param maxRecipientsPerMessage {@code max_recipients_per_message}: recipients per transaction, 0
  *     for no limit
+ * @param maxConnections {@code max_connections}: connections a run opens to a smart host at once
+ *     (default 1)
  */
 public record RouteTransport(
     boolean connectErrorFail,
@@ -71,7 +73,11 @@ public record RouteTransport(
     Path tlsClientKeyFile,
     String tlsMinVersion,
     int maxMessagesPerConnection,
-    int maxRecipientsPerMessage) {
+    int maxRecipientsPerMessage,
+    int maxConnections) {
+
+  /** The most connections {@code max_connections} may ask for. */
+  public static final int MAX_CONNECTIONS = 16;
 
   /**
    * The options as a record shows them, but with {@code auth_secret} hidden (see {@link
@@ -203,7 +209,8 @@ public record RouteTransport(
         tlsClientKeyFile,
         tlsMinVersion(RouteOption.TLS_MIN_VERSION.in(rc)),
         limit(RouteOption.MAX_MESSAGES_PER_CONNECTION.in(rc)),
-        limit(RouteOption.MAX_RECIPIENTS_PER_MESSAGE.in(rc)));
+        limit(RouteOption.MAX_RECIPIENTS_PER_MESSAGE.in(rc)),
+        connections(RouteOption.MAX_CONNECTIONS.in(rc)));
   }
 
   /** {@code tls_min_version}: 1.2 or 1.3, with or without "TLSv"; TLSv1.2 when not set. */
@@ -222,6 +229,18 @@ public record RouteTransport(
   /** A max_* option: a whole number from 1, or 0 (the default) for no limit. */
   private static int limit(Setting s) throws MasqException {
     return s == null ? 0 : Values.count(s);
+  }
+
+  /** {@code max_connections}: 1 (the default) to {@link #MAX_CONNECTIONS}. */
+  private static int connections(Setting s) throws MasqException {
+    if (s == null) {
+      return 1;
+    }
+    int n = Values.count(s);
+    if (n < 1 || n > MAX_CONNECTIONS) {
+      throw Values.bad(s, "expected 1 to " + MAX_CONNECTIONS);
+    }
+    return n;
   }
 
   /** The TLS protocol versions {@code tls_min_version} allows, newest first. */
@@ -314,5 +333,6 @@ public record RouteTransport(
         sb,
         RouteOption.MAX_RECIPIENTS_PER_MESSAGE,
         maxRecipientsPerMessage == 0 ? "(no limit)" : maxRecipientsPerMessage);
+    RouteValues.line(sb, RouteOption.MAX_CONNECTIONS, maxConnections);
   }
 }

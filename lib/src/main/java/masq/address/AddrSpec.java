@@ -187,14 +187,18 @@ final class AddrSpec {
     return sb.append('"').toString();
   }
 
-  /** An address literal: {@code [...]} with no bracket, space or backslash inside. */
+  /**
+   * An address literal: {@code [...]} with no bracket, space, backslash or '@' inside (with an '@'
+   * the envelope parser, which splits at the last one, would read another address printed).
+   */
   static boolean isLiteral(String d) {
     return d.startsWith("[")
         && d.endsWith("]")
         && d.indexOf('[', 1) < 0
         && d.indexOf(']') == d.length() - 1
         && d.indexOf(' ') < 0
-        && d.indexOf('\\') < 0;
+        && d.indexOf('\\') < 0
+        && d.indexOf('@') < 0;
   }
 
   /**

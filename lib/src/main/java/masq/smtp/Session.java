@@ -226,7 +226,7 @@ public final class Session implements Runnable {
         || name.length() > 255
         || name.contains(" ")
         || Utf8.invalidAt(name) >= 0
-        || name.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
+        || name.chars().anyMatch(ch -> ch < 0x21 || ch >= 0x7f && ch <= 0x9f)) {
       error(501, "5.5.4", "syntax: " + c.verb() + " your-host-name");
       return;
     }

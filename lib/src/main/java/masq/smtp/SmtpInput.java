@@ -83,7 +83,7 @@ public final class SmtpInput {
   public Line readLine(int max) throws IOException {
     byte[] line = null;
     int len = 0;
-    int total = 0;
+    long total = 0; // an int would turn negative past 2 GiB and let the line grow without bound
     boolean any = false;
     while (fill()) {
       any = true;

@@ -276,4 +276,15 @@ class AddressParserTest {
     assertEquals(
         "longer than 256 characters", AddressParser.parseList(local + "x@y").get(0).problem());
   }
+
+  @Test
+  void anAtSignInAnAddressLiteralIsRefusedByBothReaders() {
+    // the list reader took [@192.0.2.1] for a literal that the envelope parser, splitting at the
+    // last '@', read as another address (found by fuzzing the readers)
+    Mailbox m = AddressParser.parseList("a@[@192.0.2.1]").get(0);
+    assertTrue(m.address() == null || m.problem() != null, m.toString());
+    AddressException e =
+        assertThrows(AddressException.class, () -> AddressParser.parseEnvelope("<a@[@192.0.2.1]>"));
+    assertTrue(e.getMessage().contains("bad character in local part"), e.getMessage());
+  }
 }

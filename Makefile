@@ -40,7 +40,7 @@ NETWORKD_DISPATCHER_DIR ?= $(SYSCONFDIR)/networkd-dispatcher/routable.d
 LINK_HOOK_DIRS := $(strip $(NM_DISPATCHER_DIR) $(NETWORKD_DISPATCHER_DIR))
 SBIN_LINK := $(if $(filter $(PREFIX)/sbin,$(SBINDIR)),../bin/sendmail,$(PREFIX)/bin/sendmail)
 
-.PHONY: all build demo test test-deps bench install install-system install-sendmail uninstall clean check-jdk
+.PHONY: all build demo test test-deps bench mutation install install-system install-sendmail uninstall clean check-jdk
 
 all: build
 
@@ -73,6 +73,14 @@ test: test-deps build
 
 bench: test-deps build
 	sh tests/bench/bench.sh
+
+# PIT over lib (on demand, tens of minutes on 2 cores): PACKAGES=masq.smtp limits it; the table
+# per package, then lib/target/pit-reports/index.html
+PACKAGES ?= masq
+mutation: build
+	JAVA_HOME=$(JDK) mvn -B -ntp -q -pl lib -am test-compile org.pitest:pitest-maven:mutationCoverage \
+	  -DtargetClasses='$(PACKAGES).*' -DtargetTests='masq.*'
+	python3 tests/mutation-table.py lib/target/pit-reports/mutations.xml
 
 install: build
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/masq $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -3,14 +3,11 @@ package masq.spool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -84,7 +81,7 @@ public final class SentJournal {
       ds.forEach(journals::add);
     }
     for (Path j : journals) {
-      if (j.getFileName().toString().equals(PREFIX + spool.pid()) || held(j)) {
+      if (j.getFileName().toString().equals(PREFIX + spool.pid()) || SpoolLayout.isLocked(j)) {
         continue; // this run's own, or a live run's
       }
       Map<String, Set<String>> sent = read(j);
@@ -154,21 +151,5 @@ public final class SentJournal {
       }
     }
     return out;
-  }
-
-  /** True when a live process holds journal {@code j} locked. */
-  private static boolean held(Path j) throws IOException {
-    try (FileChannel ch = FileChannel.open(j, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      FileLock l = ch.tryLock();
-      if (l == null) {
-        return true;
-      }
-      l.release();
-      return false;
-    } catch (OverlappingFileLockException e) {
-      return true;
-    } catch (NoSuchFileException e) {
-      return false;
-    }
   }
 }

@@ -2,8 +2,6 @@ package masq.spool;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -224,7 +222,7 @@ public final class SpoolCheck {
         continue; // kept: it only carries the pickup lock
       }
       if (n.endsWith(".pickup")) {
-        if (!isLocked(spool.tmpDir().resolve(SpoolLayout.PICKUP_LOCK))) {
+        if (!SpoolLayout.isLocked(spool.tmpDir().resolve(SpoolLayout.PICKUP_LOCK))) {
           // mail a user dropped; the next masq-deliver run queues it, so it is never deleted
           problem(
               p, "maildrop file awaiting pickup " + rel + " (the next masq-deliver run takes it)");
@@ -232,7 +230,7 @@ public final class SpoolCheck {
         continue;
       }
       if (n.startsWith(SpoolLayout.SENT_JOURNAL)) {
-        if (!isLocked(p)) {
+        if (!SpoolLayout.isLocked(p)) {
           // what servers took from a run that died: the next masq-deliver run records it
           problem(
               p,
@@ -243,7 +241,7 @@ public final class SpoolCheck {
         continue;
       }
       if (n.endsWith(SpoolLayout.MSG) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        if (isLocked(p)) {
+        if (SpoolLayout.isLocked(p)) {
           continue; // a message being written right now
         }
       } else if (n.contains(SpoolLayout.ENV + ".") && n.endsWith(".tmp")) {
@@ -316,7 +314,7 @@ public final class SpoolCheck {
     for (String id : ids) {
       Path msg = spool.queueDir().resolve(id + SpoolLayout.MSG);
       Path env = spool.queueDir().resolve(id + SpoolLayout.ENV);
-      if (Files.exists(msg) && isLocked(msg)) {
+      if (Files.exists(msg) && SpoolLayout.isLocked(msg)) {
         messages++; // being delivered or changed right now
         continue;
       }
@@ -390,21 +388,5 @@ public final class SpoolCheck {
     }
     out.sort(null);
     return out;
-  }
-
-  /** True when some process holds the fcntl lock of {@code p}. */
-  private static boolean isLocked(Path p) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      FileLock l = ch.tryLock();
-      if (l == null) {
-        return true;
-      }
-      l.release();
-      return false;
-    } catch (OverlappingFileLockException e) {
-      return true;
-    } catch (NoSuchFileException e) {
-      return false;
-    }
   }
 }

@@ -2,6 +2,8 @@ package masq.spool;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -172,6 +174,26 @@ final class SpoolLayout {
       return Envelope.decode(b);
     } catch (CorruptEntryException e) {
       throw new CorruptEntryException("message " + id + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * True when some process holds the fcntl lock of {@code p} (a message being written or delivered,
+   * a live run's sent journal). Opening and closing {@code p} drops this process's own lock on it
+   * (POSIX): never ask about a file this process holds.
+   */
+  static boolean isLocked(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock l = ch.tryLock();
+      if (l == null) {
+        return true;
+      }
+      l.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
     }
   }
 }

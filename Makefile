@@ -40,7 +40,7 @@ NETWORKD_DISPATCHER_DIR ?= $(SYSCONFDIR)/networkd-dispatcher/routable.d
 LINK_HOOK_DIRS := $(strip $(NM_DISPATCHER_DIR) $(NETWORKD_DISPATCHER_DIR))
 SBIN_LINK := $(if $(filter $(PREFIX)/sbin,$(SBINDIR)),../bin/sendmail,$(PREFIX)/bin/sendmail)
 
-.PHONY: all build demo test test-deps bench mutation install install-system install-sendmail uninstall clean check-jdk
+.PHONY: all build demo test test-deps bench fuzz mutation install install-system install-sendmail uninstall clean check-jdk
 
 all: build
 
@@ -73,6 +73,12 @@ test: test-deps build
 
 bench: test-deps build
 	sh tests/bench/bench.sh
+
+# the fuzz tests of lib's parsers with many tries (make test runs them with 300 each)
+FUZZ_TRIES ?= 20000
+fuzz: check-jdk
+	JAVA_HOME=$(JDK) mvn -B -ntp -q -pl lib -am test -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dfuzz.tries=$(FUZZ_TRIES)
 
 # PIT over lib (on demand, tens of minutes on 2 cores): PACKAGES=masq.smtp limits it; the table
 # per package, then lib/target/pit-reports/index.html

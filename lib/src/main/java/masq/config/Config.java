@@ -463,9 +463,17 @@ public record Config(
     }
   }
 
-  /** Resolves a file name against the directory of the file that names it. */
-  static Path resolve(Setting s, String name) {
-    Path p = Path.of(name);
+  /**
+   * Resolves a file name against the directory of the file that names it; a name the file system
+   * cannot hold (a NUL, or bytes the locale cannot encode) is the setting's error (exit 78).
+   */
+  static Path resolve(Setting s, String name) throws MasqException {
+    Path p;
+    try {
+      p = Path.of(name);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw Values.bad(s, "not a file name this system can use (" + e.getReason() + ")");
+    }
     if (p.isAbsolute() || s.file() == null) {
       return p;
     }
@@ -473,7 +481,7 @@ public record Config(
     return dir == null ? p : dir.resolve(p);
   }
 
-  private static List<Path> paths(List<String> names, Setting s) {
+  private static List<Path> paths(List<String> names, Setting s) throws MasqException {
     List<Path> out = new ArrayList<>();
     for (String n : names) {
       out.add(resolve(s, n));

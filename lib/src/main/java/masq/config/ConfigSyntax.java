@@ -248,6 +248,8 @@ public final class ConfigSyntax {
           throw new MasqException(
               Exit.CONFIG,
               s.where() + ": " + s.name() + ": list file " + item + ": " + ErrorText.ofFile(e));
+        } catch (java.nio.file.InvalidPathException e) {
+          throw Values.bad(s, "not a file name this system can use (" + e.getReason() + ")");
         }
       } else {
         items.add(new ListItem(item, s.where()));

@@ -120,7 +120,7 @@ public final class RouteConfig {
   }
 
   /** A file name option, resolved against the route file's directory. */
-  public Path path(String option) {
+  public Path path(String option) throws MasqException {
     Setting s = settings.get(option);
     return s == null ? null : Config.resolve(s, s.value());
   }

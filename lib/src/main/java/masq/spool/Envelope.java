@@ -254,6 +254,14 @@ public record Envelope(
         }
         String key = line.substring(0, tab);
         String value = line.substring(tab + 1);
+        if (key.equals("rcpt") || key.equals("notified")) {
+          // tab-separated: a control character here is damage, and an address is never guessed
+          if (value.chars().anyMatch(c -> c != '\t' && (c < 0x20 || c == 0x7f))) {
+            throw new CorruptEntryException("control character on line " + (i + 1));
+          }
+        } else {
+          value = clean(value); // as encode writes it: what is read is what a rewrite keeps
+        }
         switch (key) {
           case "id" -> id = value;
           case "received" -> received = Long.parseLong(value);

@@ -311,4 +311,23 @@ class ConfigTest {
             conf + ":2: permanent_routes: route file " + fifo + ": not a regular file (a FIFO)"),
         c.warnings());
   }
+
+  /**
+   * Found by fuzzing masq.conf: a file name the file system cannot hold (here, in the tests' POSIX
+   * locale, a byte beyond ASCII; anywhere a NUL) threw InvalidPathException out of the reader.
+   */
+  @Test
+  void aFileNameTheSystemCannotHoldIsTheSettingsError() {
+    for (String name : new String[] {"masq/isp.rou\u0080te", "masq/isp\u0000.route"}) {
+      try {
+        Config.parse(
+            "query_routes.isp = \"" + name + "\"\nspool_dir = \"/var/" + name + "\"\n",
+            Path.of("/etc/masq/masq.conf"),
+            Map.of("HOME", "/home/u"),
+            false);
+      } catch (MasqException e) {
+        assertEquals(Exit.CONFIG, e.exitCode(), e.getMessage());
+      }
+    }
+  }
 }

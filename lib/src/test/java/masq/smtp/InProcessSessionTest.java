@@ -20,7 +20,6 @@ import masq.config.Config;
 import masq.log.MailLog;
 import masq.spool.MemorySpoolFs;
 import masq.spool.Spool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,15 +27,14 @@ import org.junit.jupiter.api.Test;
  * gets, byte for byte, and that an endless line is refused rather than held.
  */
 class InProcessSessionTest {
-  private static final FileSystem FS = MemorySpoolFs.unix();
-
-  @AfterAll
-  static void close() throws Exception {
-    FS.close();
+  /** The session's replies to {@code input}, within 10 s; its spool in memory, its own. */
+  static String run(InputStream input) throws Exception {
+    try (FileSystem fs = MemorySpoolFs.unix()) {
+      return run(input, fs);
+    }
   }
 
-  /** The session's replies to {@code input}, within 10 s. */
-  private static String run(InputStream input) throws Exception {
+  private static String run(InputStream input, FileSystem fs) throws Exception {
     Config cfg =
         Config.parse(
             "host_name = mx.example\nmax_msg_size = 100000\n",
@@ -51,7 +49,7 @@ class InProcessSessionTest {
             ZoneId.of("UTC"),
             1,
             false);
-    Spool spool = MemorySpoolFs.open(FS.getPath("/spool"), Clock.systemUTC(), 1);
+    Spool spool = MemorySpoolFs.open(fs.getPath("/spool"), Clock.systemUTC(), 1);
     Session.Settings settings =
         new Session.Settings(
             cfg,

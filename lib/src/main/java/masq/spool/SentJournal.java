@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +79,11 @@ public final class SentJournal {
     List<String> said = new ArrayList<>();
     List<Path> journals = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(disk.tmpDir(), PREFIX + "*")) {
-      ds.forEach(journals::add);
+      for (Path p : ds) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          journals.add(p); // a FIFO, a directory or a link is no journal: check reports it
+        }
+      }
     }
     for (Path j : journals) {
       if (j.getFileName().toString().equals(PREFIX + spool.pid()) || SpoolLayout.isLocked(j)) {

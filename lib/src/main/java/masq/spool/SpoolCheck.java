@@ -229,7 +229,8 @@ public final class SpoolCheck {
         }
         continue;
       }
-      if (n.startsWith(SpoolLayout.SENT_JOURNAL)) {
+      if (n.startsWith(SpoolLayout.SENT_JOURNAL)
+          && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         if (!SpoolLayout.isLocked(p)) {
           // what servers took from a run that died: the next masq-deliver run records it
           problem(

@@ -94,4 +94,26 @@ class SentJournalTest {
     assertEquals(1, spool.replaySentJournals().size());
     assertEquals(Recipient.State.DELIVERED, spool.read(id).recipients().get(0).state());
   }
+
+  @Test
+  void aDirectoryWhereAJournalBelongsIsNoJournalAndCheckSaysSo() throws Exception {
+    Files.createDirectory(journalOf(555));
+    assertEquals(List.of(), spool.replaySentJournals());
+    assertTrue(
+        spool.check(false).problems().stream().anyMatch(p -> p.contains("tmp/sent.555")),
+        spool.check(false).problems().toString());
+  }
+
+  @Test
+  void aFifoWhereAJournalBelongsIsPassedOverNotWaitedOn(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Spool disk = Spool.open(dir.resolve("spool"), clock, 4243);
+    Path fifo = dir.resolve("spool/tmp/sent.556");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    List<String> said =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(10), disk::replaySentJournals);
+    assertEquals(List.of(), said);
+    assertTrue(Files.exists(fifo), "left for masq-queue check to report");
+  }
 }

@@ -362,7 +362,17 @@ public record Config(
       throws MasqException {
     Path file = explicit;
     if (file == null && env.get("MASQ_CONF") != null && !env.get("MASQ_CONF").isEmpty()) {
-      file = Path.of(env.get("MASQ_CONF"));
+      try {
+        file = Path.of(env.get("MASQ_CONF"));
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new MasqException(
+            Exit.CONFIG,
+            "MASQ_CONF "
+                + masq.Printable.value(env.get("MASQ_CONF"))
+                + ": not a file name ("
+                + e.getReason()
+                + ")");
+      }
     }
     if (file == null) {
       Path sys = Path.of("/etc/masq/masq.conf");

@@ -1,6 +1,5 @@
 package masq.tools;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import masq.MasqException;
@@ -59,7 +58,7 @@ final class CliParser {
     }
     tool.strict = cl.hasOption("strict");
     if (cl.hasOption("C")) {
-      tool.configFile = Path.of(last(cl, "C"));
+      tool.configFile = tool.fileArgument("-C", last(cl, "C"));
     }
     for (Option o : cl.getOptions()) {
       if ("v".equals(o.getOpt())) {

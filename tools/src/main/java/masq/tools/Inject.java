@@ -5,7 +5,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -258,12 +257,12 @@ public final class Inject extends Tool {
         if (i + 1 >= args.length) {
           throw usageError("-C needs a file name");
         }
-        configFile = Path.of(args[i + 1]);
+        configFile = fileArgument("-C", args[i + 1]);
         return 2;
       }
       default -> {
         if (a.startsWith("-C") && a.length() > 2) {
-          configFile = Path.of(a.substring(2));
+          configFile = fileArgument("-C", a.substring(2));
           return 1;
         }
         if (a.length() > 1 && a.charAt(0) == '-' && a.chars().skip(1).allMatch(c -> c == 'v')) {

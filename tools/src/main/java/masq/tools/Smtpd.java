@@ -237,7 +237,7 @@ public final class Smtpd extends Tool {
     }
     o.smtpsOnly = smtps != null && !cl.hasOption("listen") && !cl.hasOption("bd");
     String pid = CliParser.last(cl, "pidfile");
-    o.pidFile = pid == null ? null : Path.of(pid);
+    o.pidFile = pid == null ? null : fileArgument("--pidfile", pid);
     o.queueOnly = cl.hasOption("odq");
     return true;
   }

@@ -128,6 +128,19 @@ abstract class Tool {
     return new MasqException(Exit.USAGE, "usage: " + what + " (see " + name + " --help)");
   }
 
+  /**
+   * The file an option names; a name the file system cannot hold (a byte the locale cannot encode,
+   * a NUL) is a usage error naming the option.
+   */
+  final Path fileArgument(String option, String value) throws MasqException {
+    try {
+      return Path.of(value);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw usageError(
+          option + " " + masq.Printable.value(value) + ": not a file name (" + e.getReason() + ")");
+    }
+  }
+
   final Config loadConfig() throws MasqException {
     Config cfg = Config.load(configFile, env, strict);
     report(cfg, Set.of());

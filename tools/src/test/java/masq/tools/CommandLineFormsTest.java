@@ -63,6 +63,21 @@ class CommandLineFormsTest {
     assertTrue(o.dryRun);
   }
 
+  /**
+   * A name no file can have (NUL; or a byte the locale cannot encode): one usage line, not a crash.
+   */
+  @Test
+  void aConfigurationFileNoFileCanBeIsOneUsageLine() {
+    MasqException e =
+        assertThrows(
+            MasqException.class,
+            () -> deliver().parse(new String[] {"-C", "a\0b"}, new Deliver.DeliverOptions()));
+    assertTrue(usage(e).contains("-C a\\x00b: not a file name ("), e.getMessage());
+    Inject inject = new Inject(out, out, Map.of(), Clock.systemUTC());
+    e = assertThrows(MasqException.class, () -> inject.run(new String[] {"-Ca\0b", "x@y"}));
+    assertTrue(usage(e).contains("-C a\\x00b: not a file name ("), e.getMessage());
+  }
+
   @Test
   void mistakesAreOneUsageLine() {
     String[][] cases = {

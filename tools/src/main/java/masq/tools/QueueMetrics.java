@@ -1,7 +1,10 @@
 package masq.tools;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import masq.spool.Envelope;
 
@@ -22,8 +25,13 @@ final class QueueMetrics {
   static String of(QueueStatus st, List<Envelope> all) {
     Map<String, long[]> byRoute = new TreeMap<>(); // route -> count per state, in STATES' order
     byRoute.put("none", new long[STATES.size()]);
+    // by identity: a queue of 100,000 must not cost a search of a list per message
+    Set<Envelope> deferred = Collections.newSetFromMap(new IdentityHashMap<>());
+    deferred.addAll(st.deferred);
+    Set<Envelope> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
+    waiting.addAll(st.waiting);
     for (Envelope e : all) {
-      int state = e.held() ? 3 : st.deferred.contains(e) ? 1 : st.waiting.contains(e) ? 2 : 0;
+      int state = e.held() ? 3 : deferred.contains(e) ? 1 : waiting.contains(e) ? 2 : 0;
       byRoute.computeIfAbsent(route(e), k -> new long[STATES.size()])[state]++;
     }
     StringBuilder sb = new StringBuilder(1024);
